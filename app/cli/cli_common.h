@@ -1,0 +1,41 @@
+#pragma once
+// Helpers shared by reionscope-cli's subcommands: JSON forms of core types, error printing and
+// the registry through which each cmd_*.cpp adds its subcommands.
+
+#include "cube/cube.h"
+#include "cube/cube_stats.h"
+#include "io/cube_entry.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <string>
+
+namespace rs::cli {
+
+/// The exit code the chosen subcommand sets (0 unless it says otherwise).
+int& exitCode();
+
+/// Prints "error: <message>" on stderr (one line per failure).
+void printError(const std::string& message);
+
+nlohmann::json toJson(const ParamValue& v);
+nlohmann::json toJson(const Parameters& p);
+/// A finite number, or null for NaN/Inf (JSON has no NaN).
+nlohmann::json number(double v);
+nlohmann::json statsJson(const SummaryStats& s);
+/// The `info` record of a loaded cube (path, format, quantity, shape, box, redshift, parameters,
+/// stats, neutral_fraction).
+nlohmann::json cubeJson(const Cube& cube, const SummaryStats& stats);
+
+/// Human text block for a loaded cube (what `info` prints without --json).
+std::string cubeText(const Cube& cube, const SummaryStats& stats);
+
+/// Splits "7,8,9" into numbers; throws CLI::ValidationError naming `option` on bad input.
+std::vector<double> parseNumberList(const std::string& text, const std::string& option);
+
+// Each cmd_*.cpp defines one of these; main.cpp calls them all.
+void addInfoCommands(CLI::App& app);
+
+} // namespace rs::cli

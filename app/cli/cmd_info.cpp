@@ -1,0 +1,172 @@
+// `info` and `convert`: what is in a file or folder, and turning any readable cube into
+// ReionScope HDF5.
+#include "cli_common.h"
+
+#include "catalog/catalog.h"
+#include "io/cube_loader.h"
+#include "io/power_spectrum_file.h"
+#include "io/reionscope_h5.h"
+#include "util/error.h"
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+namespace rs::cli {
+
+namespace {
+
+struct InfoOptions {
+    std::vector<std::string> paths;
+    bool json = false;
+    bool all = false;
+};
+
+nlohmann::json catalogJson(const Catalog& cat)
+{
+    nlohmann::json runs = nlohmann::json::array();
+    for (const CatalogRun& r : cat.runs) {
+        nlohmann::json z = nlohmann::json::array();
+        for (const auto& [key, byQ] : r.cubes) {
+            nlohmann::json cubes = nlohmann::json::object();
+            for (const auto& [q, e] : byQ)
+                cubes[std::string(quantityName(q))] = e.dataset.empty() ? e.path : e.path + "#" + e.dataset;
+            z.push_back({{"redshift", number(key)}, {"cubes", cubes}});
+        }
+        runs.push_back({{"label", r.label},
+                        {"folder", r.folder},
+                        {"parameters", toJson(r.parameters)},
+                        {"shape", {r.shape[0], r.shape[1], r.shape[2]}},
+                        {"box_length_mpc", r.box[0]},
+                        {"redshifts", z}});
+    }
+    nlohmann::json errors = nlohmann::json::array();
+    for (const auto& [path, msg] : cat.errors)
+        errors.push_back({{"path", path}, {"error", msg}});
+    return {{"root", cat.root}, {"runs", runs}, {"errors", errors}, {"files_seen", cat.filesSeen},
+            {"files_ignored", cat.filesIgnored}};
+}
+
+std::string catalogText(const Catalog& cat)
+{
+    std::string out = cat.root + " (catalog: " + std::to_string(cat.runs.size()) + " runs, "
+                      + std::to_string(cat.filesSeen) + " files, " + std::to_string(cat.filesIgnored) + " ignored)\n";
+    for (const CatalogRun& r : cat.runs) {
+        out += "  run " + r.label + "  [" + std::to_string(r.shape[0]) + "^3, " + formatValue(r.box[0]) + " Mpc]  z =";
+        std::string quantities;
+        for (const auto& [z, byQ] : r.cubes) {
+            out += " " + (std::isnan(z) ? std::string("?") : formatValue(z));
+            for (const auto& [q, _] : byQ)
+                if (quantities.find(quantitySymbol(q)) == std::string::npos)
+                    quantities += (quantities.empty() ? "" : ", ") + std::string(quantitySymbol(q));
+        }
+        out += "  x {" + quantities + "}\n";
+    }
+    return out;
+}
+
+int runInfo(const InfoOptions& o)
+{
+    int failures = 0;
+    nlohmann::json cubes = nlohmann::json::array();
+    nlohmann::json catalogs = nlohmann::json::array();
+    nlohmann::json spectra = nlohmann::json::array();
+    for (const std::string& path : o.paths) {
+        try {
+            if (isClassicPowerSpectrumName(std::filesystem::path(path).filename().string())) {
+                const PowerSpectrumFile ps = readClassicPowerSpectrum(path);
+                if (o.json)
+                    spectra.push_back({{"path", ps.path},
+                                       {"redshift", ps.redshift ? number(*ps.redshift) : nlohmann::json(nullptr)},
+                                       {"parameters", toJson(ps.parameters)},
+                                       {"k", ps.k},
+                                       {"delta2", ps.delta2},
+                                       {"error", ps.error}});
+                else
+                    std::cout << ps.path << "\n  power spectrum, " << ps.k.size() << " k bins from " << ps.k.front()
+                              << " to " << ps.k.back() << " 1/Mpc\n";
+                continue;
+            }
+            if (std::filesystem::is_directory(path)) {
+                const Catalog cat = scanFolder(path);
+                for (const auto& [p, msg] : cat.errors) {
+                    printError(msg);
+                    ++failures;
+                }
+                if (o.json)
+                    catalogs.push_back(catalogJson(cat));
+                else
+                    std::cout << catalogText(cat);
+                continue;
+            }
+            for (const CubeEntry& e : probeFile(path)) {
+                if (!e.primary && !o.all)
+                    continue;
+                const Cube cube = loadEntry(e);
+                const SummaryStats s = summarize(cube);
+                if (o.json)
+                    cubes.push_back(cubeJson(cube, s));
+                else
+                    std::cout << cubeText(cube, s);
+            }
+        } catch (const Error& e) {
+            printError(e.what());
+            ++failures;
+        }
+    }
+    if (o.json) {
+        nlohmann::json doc = {{"cubes", cubes}};
+        if (!catalogs.empty())
+            doc["catalogs"] = catalogs;
+        if (!spectra.empty())
+            doc["power_spectra"] = spectra;
+        std::cout << doc.dump(2) << std::endl;
+    }
+    return failures ? 1 : 0;
+}
+
+struct ConvertOptions {
+    std::string in, out;
+    bool all = false;
+    int level = 1;
+};
+
+int runConvert(const ConvertOptions& o)
+{
+    try {
+        const std::vector<Cube> cubes = loadFile(o.in, !o.all);
+        if (cubes.empty())
+            throw FormatError(o.in, "holds no cube to convert");
+        H5WriteOptions w;
+        w.deflateLevel = o.level;
+        writeReionScopeH5(o.out, cubes, w);
+        std::cout << "wrote " << cubes.size() << " cube" << (cubes.size() == 1 ? "" : "s") << " to " << o.out << "\n";
+        return 0;
+    } catch (const Error& e) {
+        printError(e.what());
+        return 1;
+    }
+}
+
+} // namespace
+
+void addInfoCommands(CLI::App& app)
+{
+    auto info = std::make_shared<InfoOptions>();
+    CLI::App* cmd = app.add_subcommand("info", "Describe cubes: format, quantity, shape, box, redshift, parameters, "
+                                               "statistics; a folder lists its catalog of runs");
+    cmd->add_option("paths", info->paths, "Files or folders")->required();
+    cmd->add_flag("--json", info->json, "Print one JSON document {\"cubes\": [...]}");
+    cmd->add_flag("--all", info->all, "Also auxiliary fields (velocities, ...) of HDF5 files");
+    cmd->callback([info] { exitCode() = runInfo(*info); });
+
+    auto conv = std::make_shared<ConvertOptions>();
+    CLI::App* c = app.add_subcommand("convert", "Convert any readable cube file into ReionScope HDF5");
+    c->add_option("in", conv->in, "Input file")->required();
+    c->add_option("out", conv->out, "Output .h5 file")->required();
+    c->add_flag("--all", conv->all, "Also auxiliary fields of HDF5 inputs");
+    c->add_option("--level", conv->level, "Deflate level 0-9 (0: uncompressed)")->check(CLI::Range(0, 9));
+    c->callback([conv] { exitCode() = runConvert(*conv); });
+}
+
+} // namespace rs::cli

@@ -1,0 +1,56 @@
+#pragma once
+/// \file catalog.h
+/// Groups cube files into runs (same simulation parameters) and pairs density / x_HI / δT_b by
+/// redshift, so a folder reads as "run ζ=20: z = 7, 8, 9, 10 × {density, x_HI, δT_b}".
+
+#include "io/cube_entry.h"
+#include "util/progress.h"
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rs {
+
+struct CatalogRun {
+    std::string id;        ///< stable key (folder, grid and parameters)
+    std::string label;     ///< for people: "ζ=20, seed 3" or the folder name
+    std::string folder;
+    Parameters parameters; ///< what defines the run (ζ, f_esc, seed, M_min, ...), without per-z values
+    Shape shape{0, 0, 0};
+    Extent box{0, 0, 0};
+    /// redshift → quantity → cube. Entries without a redshift sit under NaN.
+    std::map<double, std::map<Quantity, CubeEntry>> cubes;
+
+    std::vector<double> redshifts() const;
+    std::size_t cubeCount() const;
+};
+
+struct Catalog {
+    std::string root;
+    std::vector<CatalogRun> runs;
+    /// Files that looked like cubes but could not be read: (path, message).
+    std::vector<std::pair<std::string, std::string>> errors;
+    std::size_t filesSeen = 0;    ///< regular files looked at
+    std::size_t filesIgnored = 0; ///< files of no recognised format (silently skipped)
+};
+
+struct ScanOptions {
+    bool recursive = true;
+    std::size_t maxDepth = 8;
+};
+
+/// Scans a folder (recursively by default) for cube files. Unrelated files are skipped quickly
+/// (name check and an 8-byte read); damaged cube files go into `errors`. Throws IoError when the
+/// folder cannot be read, CancelledError when stopped.
+Catalog scanFolder(const std::string& folder, const ScanOptions& options = {}, const ProgressFn& progress = {},
+                   const StopToken& stop = {});
+
+/// Groups already-probed entries into runs (the grouping half of scanFolder).
+std::vector<CatalogRun> groupIntoRuns(const std::vector<CubeEntry>& entries);
+
+/// Redshift key used in CatalogRun::cubes (rounded so 8.0 and 8.00001 pair up).
+double redshiftKey(std::optional<double> z);
+
+} // namespace rs

@@ -1,0 +1,150 @@
+#include "io/cube_loader.h"
+
+#include "io/classic_name.h"
+#include "io/h5_21cmfast.h"
+#include "io/hdf5_util.h"
+#include "io/npy.h"
+#include "io/raw_box.h"
+#include "io/reionscope_h5.h"
+#include "util/error.h"
+#include "util/file_util.h"
+
+#include <filesystem>
+
+namespace rs {
+
+const char* formatName(FileFormat f)
+{
+    switch (f) {
+    case FileFormat::Classic: return "classic";
+    case FileFormat::Npy: return "npy";
+    case FileFormat::H5v3: return "21cmfast-v3";
+    case FileFormat::H5v4: return "21cmfast-v4";
+    case FileFormat::ReionScope: return "reionscope";
+    case FileFormat::Unknown: break;
+    }
+    return "unknown";
+}
+
+CubeMetadata CubeEntry::metadata() const
+{
+    CubeMetadata m;
+    m.quantity = quantity;
+    m.redshift = redshift;
+    m.parameters = parameters;
+    m.sourcePath = path;
+    m.sourceFormat = formatName(format);
+    m.sourceDataset = dataset;
+    return m;
+}
+
+namespace {
+
+std::string fileNameOf(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+
+void addFolderLabels(CubeEntry& e)
+{
+    const std::filesystem::path parent = std::filesystem::absolute(e.path).parent_path();
+    for (auto& [key, value] : parseFolderLabels(parent.filename().string()))
+        e.parameters.try_emplace(key, value);
+}
+
+} // namespace
+
+FileFormat detectFormat(const std::string& path)
+{
+    regularFileSize(path); // IoError for missing paths and folders
+    const std::string head = readHead(path, 8);
+    if (head.size() >= 6 && head.compare(0, 6, "\x93NUMPY", 6) == 0)
+        return FileFormat::Npy;
+    if (h5::hasHdf5Signature(path)) {
+        h5::Id file;
+        try {
+            file = h5::openFile(path);
+        } catch (const FormatError&) {
+            return FileFormat::Unknown;
+        }
+        if (isReionScopeFile(file.get()))
+            return FileFormat::ReionScope;
+        return detect21cmfastVersion(file.get());
+    }
+    if (parseClassicName(fileNameOf(path)))
+        return FileFormat::Classic;
+    return FileFormat::Unknown;
+}
+
+std::vector<CubeEntry> probeFile(const std::string& path)
+{
+    regularFileSize(path);
+    const std::string head = readHead(path, 8);
+    if (head.size() >= 6 && head.compare(0, 6, "\x93NUMPY", 6) == 0) {
+        CubeEntry e = probeNpy(path);
+        addFolderLabels(e);
+        return {e};
+    }
+    if (h5::hasHdf5Signature(path)) {
+        h5::Id file = h5::openFile(path); // FormatError "corrupt HDF5" when damaged
+        if (isReionScopeFile(file.get()))
+            return probeReionScope(path, file.get());
+        const FileFormat v = detect21cmfastVersion(file.get());
+        if (v == FileFormat::Unknown)
+            throw UnrecognisedFormatError(path, "HDF5 file is neither a ReionScope nor a 21cmFAST file (no known groups or attributes)");
+        return probe21cmfast(path, file.get(), v);
+    }
+    if (parseClassicName(fileNameOf(path))) {
+        CubeEntry e = probeClassicBox(path);
+        addFolderLabels(e);
+        return {e};
+    }
+    if (head.empty())
+        throw UnrecognisedFormatError(path, "file is empty");
+    throw UnrecognisedFormatError(path, "unrecognised file format (not a classic 21cmFAST box name, .npy or HDF5 file)");
+}
+
+Cube loadEntry(const CubeEntry& entry)
+{
+    switch (entry.format) {
+    case FileFormat::Classic: return readClassicEntry(entry);
+    case FileFormat::Npy: return readNpyEntry(entry);
+    case FileFormat::H5v3:
+    case FileFormat::H5v4:
+    case FileFormat::ReionScope: return readH5Entry(entry);
+    case FileFormat::Unknown: break;
+    }
+    throw FormatError(entry.path, "unrecognised file format");
+}
+
+std::vector<Cube> loadFile(const std::string& path, bool primaryOnly)
+{
+    std::vector<Cube> cubes;
+    for (const CubeEntry& e : probeFile(path))
+        if (e.primary || !primaryOnly)
+            cubes.push_back(loadEntry(e));
+    return cubes;
+}
+
+Cube loadCube(const std::string& path, std::optional<Quantity> quantity)
+{
+    const std::vector<CubeEntry> entries = probeFile(path);
+    const CubeEntry* pick = nullptr;
+    int primaries = 0;
+    for (const CubeEntry& e : entries) {
+        if (quantity) {
+            if (e.quantity == *quantity && (!pick || (e.primary && !pick->primary)))
+                pick = &e;
+        } else if (e.primary) {
+            ++primaries;
+            if (!pick)
+                pick = &e;
+        }
+    }
+    if (quantity && !pick)
+        throw FormatError(path, "holds no " + std::string(quantityName(*quantity)) + " cube");
+    if (!quantity && primaries > 1)
+        throw FormatError(path, "holds " + std::to_string(primaries) + " cubes; say which quantity to load");
+    if (!pick)
+        throw FormatError(path, "holds no cube");
+    return loadEntry(*pick);
+}
+
+} // namespace rs

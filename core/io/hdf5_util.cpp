@@ -1,0 +1,332 @@
+#include "io/hdf5_util.h"
+
+#include "util/error.h"
+#include "util/file_util.h"
+
+#include <cstring>
+#include <mutex>
+#include <sys/stat.h>
+
+namespace rs::h5 {
+
+void Id::reset()
+{
+    if (m_id < 0)
+        return;
+    switch (H5Iget_type(m_id)) {
+    case H5I_FILE: H5Fclose(m_id); break;
+    case H5I_GROUP: H5Gclose(m_id); break;
+    case H5I_DATASET: H5Dclose(m_id); break;
+    case H5I_DATASPACE: H5Sclose(m_id); break;
+    case H5I_DATATYPE: H5Tclose(m_id); break;
+    case H5I_ATTR: H5Aclose(m_id); break;
+    case H5I_GENPROP_LST: H5Pclose(m_id); break;
+    default: H5Idec_ref(m_id); break;
+    }
+    m_id = H5I_INVALID_HID;
+}
+
+void silenceErrorPrinting()
+{
+    static std::once_flag once;
+    std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
+}
+
+bool hasHdf5Signature(const std::string& path)
+{
+    static const char sig[8] = {'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'};
+    const std::string head = readHead(path, 8);
+    if (head.size() == 8 && std::memcmp(head.data(), sig, 8) == 0)
+        return true;
+    // A user block shifts the superblock to 512, 1024, 2048 ...
+    for (std::uint64_t off : {512u, 1024u, 2048u}) {
+        char buf[8];
+        try {
+            if (regularFileSize(path) < off + 8)
+                return false;
+            readExactly(path, off, buf, 8);
+        } catch (const Error&) {
+            return false;
+        }
+        if (std::memcmp(buf, sig, 8) == 0)
+            return true;
+    }
+    return false;
+}
+
+Id openFile(const std::string& path)
+{
+    silenceErrorPrinting();
+    regularFileSize(path); // throws IoError for missing files and folders
+    Id f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    if (!f.valid()) {
+        if (hasHdf5Signature(path))
+            throw FormatError(path, "corrupt HDF5 file (it has an HDF5 signature but the library cannot open it)");
+        throw FormatError(path, "not an HDF5 file");
+    }
+    return f;
+}
+
+Id createFile(const std::string& path)
+{
+    silenceErrorPrinting();
+    Id f(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+    if (!f.valid())
+        throw IoError(path, "cannot create HDF5 file");
+    return f;
+}
+
+bool exists(hid_t loc, const std::string& path)
+{
+    // H5Lexists needs every intermediate component to exist, so walk them one by one.
+    std::size_t pos = 0;
+    while (true) {
+        const std::size_t slash = path.find('/', pos);
+        const std::string prefix = path.substr(0, slash);
+        if (!prefix.empty() && H5Lexists(loc, prefix.c_str(), H5P_DEFAULT) <= 0)
+            return false;
+        if (slash == std::string::npos)
+            return !prefix.empty();
+        pos = slash + 1;
+    }
+}
+
+namespace {
+H5O_type_t objectType(hid_t loc, const std::string& path)
+{
+    if (!exists(loc, path))
+        return H5O_TYPE_UNKNOWN;
+    H5O_info_t info;
+    if (H5Oget_info_by_name2(loc, path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
+        return H5O_TYPE_UNKNOWN;
+    return info.type;
+}
+} // namespace
+
+bool isGroup(hid_t loc, const std::string& path) { return objectType(loc, path) == H5O_TYPE_GROUP; }
+bool isDataset(hid_t loc, const std::string& path) { return objectType(loc, path) == H5O_TYPE_DATASET; }
+
+std::vector<std::string> children(hid_t group)
+{
+    std::vector<std::string> names;
+    H5G_info_t info;
+    if (H5Gget_info(group, &info) < 0)
+        return names;
+    for (hsize_t i = 0; i < info.nlinks; ++i) {
+        const ssize_t len = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+        if (len < 0)
+            continue;
+        std::string name(std::size_t(len) + 1, '\0');
+        H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(), H5P_DEFAULT);
+        name.resize(std::size_t(len));
+        names.push_back(std::move(name));
+    }
+    return names;
+}
+
+Id openGroup(hid_t loc, const std::string& path, const std::string& file)
+{
+    if (!isGroup(loc, path))
+        throw FormatError(file, "HDF5 group '" + path + "' is missing");
+    Id g(H5Gopen2(loc, path.c_str(), H5P_DEFAULT));
+    if (!g.valid())
+        throw FormatError(file, "cannot open HDF5 group '" + path + "'");
+    return g;
+}
+
+Id openDataset(hid_t loc, const std::string& path, const std::string& file)
+{
+    if (!isDataset(loc, path))
+        throw FormatError(file, "HDF5 dataset '" + path + "' is missing");
+    Id d(H5Dopen2(loc, path.c_str(), H5P_DEFAULT));
+    if (!d.valid())
+        throw FormatError(file, "cannot open HDF5 dataset '" + path + "'");
+    return d;
+}
+
+Id requireGroup(hid_t loc, const std::string& path, const std::string& file)
+{
+    if (isGroup(loc, path))
+        return openGroup(loc, path, file);
+    Id lcpl(H5Pcreate(H5P_LINK_CREATE));
+    H5Pset_create_intermediate_group(lcpl.get(), 1);
+    Id g(H5Gcreate2(loc, path.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT));
+    if (!g.valid())
+        throw IoError(file, "cannot create HDF5 group '" + path + "'");
+    return g;
+}
+
+std::vector<hsize_t> dims(hid_t dataset)
+{
+    Id space(H5Dget_space(dataset));
+    const int rank = H5Sget_simple_extent_ndims(space.get());
+    std::vector<hsize_t> d(rank > 0 ? std::size_t(rank) : 0);
+    if (rank > 0)
+        H5Sget_simple_extent_dims(space.get(), d.data(), nullptr);
+    return d;
+}
+
+std::optional<ParamValue> readAttribute(hid_t obj, const std::string& name)
+{
+    if (H5Aexists(obj, name.c_str()) <= 0)
+        return std::nullopt;
+    Id attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT));
+    if (!attr.valid())
+        return std::nullopt;
+    Id type(H5Aget_type(attr.get()));
+    Id space(H5Aget_space(attr.get()));
+    const hssize_t npoints = H5Sget_simple_extent_npoints(space.get());
+    if (npoints != 1)
+        return std::nullopt;
+    switch (H5Tget_class(type.get())) {
+    case H5T_INTEGER: {
+        std::int64_t v = 0;
+        if (H5Aread(attr.get(), H5T_NATIVE_INT64, &v) < 0)
+            return std::nullopt;
+        return v;
+    }
+    case H5T_FLOAT: {
+        double v = 0;
+        if (H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &v) < 0)
+            return std::nullopt;
+        return v;
+    }
+    case H5T_ENUM: { // h5py stores numpy bools as an int8 enum {FALSE, TRUE}
+        Id native(H5Tget_native_type(type.get(), H5T_DIR_ASCEND));
+        long long raw = 0;
+        std::vector<unsigned char> buf(H5Tget_size(native.get()));
+        if (H5Aread(attr.get(), native.get(), buf.data()) < 0)
+            return std::nullopt;
+        std::memcpy(&raw, buf.data(), std::min(buf.size(), sizeof raw));
+        char memberName[16] = {};
+        if (H5Tenum_nameof(type.get(), buf.data(), memberName, sizeof memberName) >= 0) {
+            if (std::strcmp(memberName, "TRUE") == 0)
+                return true;
+            if (std::strcmp(memberName, "FALSE") == 0)
+                return false;
+        }
+        return std::int64_t(raw);
+    }
+    case H5T_STRING: {
+        if (H5Tis_variable_str(type.get()) > 0) {
+            Id mem(H5Tcopy(H5T_C_S1));
+            H5Tset_size(mem.get(), H5T_VARIABLE);
+            H5Tset_cset(mem.get(), H5Tget_cset(type.get()));
+            char* s = nullptr;
+            if (H5Aread(attr.get(), mem.get(), &s) < 0 || !s)
+                return std::nullopt;
+            std::string out(s);
+            H5free_memory(s);
+            return out;
+        }
+        const std::size_t size = H5Tget_size(type.get());
+        std::string out(size, '\0');
+        Id mem(H5Tcopy(H5T_C_S1));
+        H5Tset_size(mem.get(), size);
+        H5Tset_strpad(mem.get(), H5T_STR_NULLPAD);
+        if (H5Aread(attr.get(), mem.get(), out.data()) < 0)
+            return std::nullopt;
+        out.resize(std::strlen(out.c_str()));
+        return out;
+    }
+    default: return std::nullopt;
+    }
+}
+
+Parameters readAttributes(hid_t obj)
+{
+    Parameters p;
+    H5O_info_t info;
+    if (H5Oget_info2(obj, &info, H5O_INFO_NUM_ATTRS) < 0)
+        return p;
+    for (hsize_t i = 0; i < info.num_attrs; ++i) {
+        const ssize_t len = H5Aget_name_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+        if (len < 0)
+            continue;
+        std::string name(std::size_t(len) + 1, '\0');
+        H5Aget_name_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(), H5P_DEFAULT);
+        name.resize(std::size_t(len));
+        if (auto v = readAttribute(obj, name))
+            p[name] = *v;
+    }
+    return p;
+}
+
+std::vector<double> readNumberArrayAttribute(hid_t obj, const std::string& name)
+{
+    if (H5Aexists(obj, name.c_str()) <= 0)
+        return {};
+    Id attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT));
+    Id type(H5Aget_type(attr.get()));
+    const H5T_class_t cls = H5Tget_class(type.get());
+    if (cls != H5T_INTEGER && cls != H5T_FLOAT)
+        return {};
+    Id space(H5Aget_space(attr.get()));
+    const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+    if (n <= 0)
+        return {};
+    std::vector<double> v(static_cast<std::size_t>(n));
+    if (H5Aread(attr.get(), H5T_NATIVE_DOUBLE, v.data()) < 0)
+        return {};
+    return v;
+}
+
+namespace {
+void removeAttribute(hid_t obj, const std::string& name)
+{
+    if (H5Aexists(obj, name.c_str()) > 0)
+        H5Adelete(obj, name.c_str());
+}
+
+void writeRaw(hid_t obj, const std::string& name, hid_t fileType, hid_t memType, hid_t space, const void* data,
+              const std::string& file)
+{
+    removeAttribute(obj, name);
+    Id attr(H5Acreate2(obj, name.c_str(), fileType, space, H5P_DEFAULT, H5P_DEFAULT));
+    if (!attr.valid() || H5Awrite(attr.get(), memType, data) < 0)
+        throw IoError(file, "cannot write HDF5 attribute '" + name + "'");
+}
+} // namespace
+
+void writeAttribute(hid_t obj, const std::string& name, const ParamValue& value, const std::string& file)
+{
+    Id scalar(H5Screate(H5S_SCALAR));
+    if (auto b = std::get_if<bool>(&value)) {
+        Id type(H5Tenum_create(H5T_NATIVE_INT8));
+        const std::int8_t f = 0, t = 1;
+        H5Tenum_insert(type.get(), "FALSE", &f);
+        H5Tenum_insert(type.get(), "TRUE", &t);
+        const std::int8_t v = *b ? 1 : 0;
+        writeRaw(obj, name, type.get(), type.get(), scalar.get(), &v, file);
+    } else if (auto i = std::get_if<std::int64_t>(&value)) {
+        writeRaw(obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, scalar.get(), i, file);
+    } else if (auto d = std::get_if<double>(&value)) {
+        writeRaw(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, scalar.get(), d, file);
+    } else {
+        const std::string& s = std::get<std::string>(value);
+        Id type(H5Tcopy(H5T_C_S1));
+        H5Tset_size(type.get(), H5T_VARIABLE);
+        H5Tset_cset(type.get(), H5T_CSET_UTF8);
+        const char* p = s.c_str();
+        writeRaw(obj, name, type.get(), type.get(), scalar.get(), &p, file);
+    }
+}
+
+void writeAttribute(hid_t obj, const std::string& name, const std::vector<double>& values, const std::string& file)
+{
+    const hsize_t n = values.size();
+    Id space(H5Screate_simple(1, &n, nullptr));
+    writeRaw(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, space.get(), values.data(), file);
+}
+
+void readFloats(hid_t dataset, float* out, const std::string& file, const std::string& datasetPath)
+{
+    Id type(H5Dget_type(dataset));
+    const H5T_class_t cls = H5Tget_class(type.get());
+    if (cls != H5T_FLOAT && cls != H5T_INTEGER)
+        throw FormatError(file, "HDF5 dataset '" + datasetPath + "' is not numeric");
+    if (H5Dread(dataset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0)
+        throw FormatError(file, "cannot read HDF5 dataset '" + datasetPath + "' (file damaged or truncated)");
+}
+
+} // namespace rs::h5

@@ -1,0 +1,87 @@
+#pragma once
+/// \file hdf5_util.h
+/// Thin RAII layer over the HDF5 C API. Every call site that can fail is wrapped once here and
+/// turned into an rs::FormatError/IoError naming the file; HDF5's own stderr printing is silenced.
+
+#include "cube/quantity.h"
+
+#include <hdf5.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rs::h5 {
+
+/// Owns one HDF5 identifier (file, group, dataset, dataspace, type, property list, attribute)
+/// and closes it with the matching H5*close.
+class Id {
+public:
+    Id() = default;
+    explicit Id(hid_t id) : m_id(id) {}
+    ~Id() { reset(); }
+    Id(Id&& o) noexcept : m_id(o.m_id) { o.m_id = H5I_INVALID_HID; }
+    Id& operator=(Id&& o) noexcept
+    {
+        if (this != &o) {
+            reset();
+            m_id = o.m_id;
+            o.m_id = H5I_INVALID_HID;
+        }
+        return *this;
+    }
+    Id(const Id&) = delete;
+    Id& operator=(const Id&) = delete;
+
+    hid_t get() const { return m_id; }
+    bool valid() const { return m_id >= 0; }
+    void reset();
+
+private:
+    hid_t m_id = H5I_INVALID_HID;
+};
+
+/// Turns off HDF5's automatic error printing (once per process; idempotent, thread-safe).
+void silenceErrorPrinting();
+
+/// True when the file starts with the HDF5 signature (at offset 0, 512, 1024 or 2048).
+bool hasHdf5Signature(const std::string& path);
+
+/// Opens an existing file read-only. Throws IoError if missing, FormatError if not readable HDF5.
+Id openFile(const std::string& path);
+/// Creates (truncates) a file for writing. Throws IoError.
+Id createFile(const std::string& path);
+
+/// Whether `path` (may contain '/') names an existing link below `loc`.
+bool exists(hid_t loc, const std::string& path);
+bool isGroup(hid_t loc, const std::string& path);
+bool isDataset(hid_t loc, const std::string& path);
+/// Names of the direct children of a group, in creation/name order.
+std::vector<std::string> children(hid_t group);
+
+Id openGroup(hid_t loc, const std::string& path, const std::string& file);
+Id openDataset(hid_t loc, const std::string& path, const std::string& file);
+/// Opens or creates (with intermediate groups) a group.
+Id requireGroup(hid_t loc, const std::string& path, const std::string& file);
+
+/// Dimensions of a dataset's dataspace.
+std::vector<hsize_t> dims(hid_t dataset);
+
+/// A scalar (or one-element) attribute as a typed value: integers → int64, floats → double,
+/// strings (fixed or variable) → string, h5py booleans (enum FALSE/TRUE) → bool. nullopt when
+/// absent or of another kind.
+std::optional<ParamValue> readAttribute(hid_t obj, const std::string& name);
+/// All scalar attributes of an object.
+Parameters readAttributes(hid_t obj);
+/// A numeric array attribute (any length); empty when absent or not numeric.
+std::vector<double> readNumberArrayAttribute(hid_t obj, const std::string& name);
+
+/// Writes (replacing) a scalar attribute; strings are variable-length UTF-8 (h5py reads `str`),
+/// booleans are h5py-style enums.
+void writeAttribute(hid_t obj, const std::string& name, const ParamValue& value, const std::string& file);
+void writeAttribute(hid_t obj, const std::string& name, const std::vector<double>& values, const std::string& file);
+
+/// Reads a whole dataset converted to float32 into `out` (dims product elements).
+void readFloats(hid_t dataset, float* out, const std::string& file, const std::string& datasetPath);
+
+} // namespace rs::h5
