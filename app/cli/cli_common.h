@@ -37,5 +37,7 @@ std::vector<double> parseNumberList(const std::string& text, const std::string& 
 
 // Each cmd_*.cpp defines one of these; main.cpp calls them all.
 void addInfoCommands(CLI::App& app);
+/// `bench <what>` subcommands hang off the one `bench` command that main.cpp creates.
+void addBenchIoCommand(CLI::App& bench);
 
 } // namespace rs::cli

@@ -128,6 +128,7 @@ int runInfo(const InfoOptions& o)
 struct ConvertOptions {
     std::string in, out;
     bool all = false;
+    std::string codec = "lzf";
     int level = 1;
 };
 
@@ -138,6 +139,9 @@ int runConvert(const ConvertOptions& o)
         if (cubes.empty())
             throw FormatError(o.in, "holds no cube to convert");
         H5WriteOptions w;
+        w.codec = o.codec == "none" ? H5WriteOptions::Codec::None
+                  : o.codec == "deflate" ? H5WriteOptions::Codec::Deflate
+                                         : H5WriteOptions::Codec::Lzf;
         w.deflateLevel = o.level;
         writeReionScopeH5(o.out, cubes, w);
         std::cout << "wrote " << cubes.size() << " cube" << (cubes.size() == 1 ? "" : "s") << " to " << o.out << "\n";
@@ -165,7 +169,9 @@ void addInfoCommands(CLI::App& app)
     c->add_option("in", conv->in, "Input file")->required();
     c->add_option("out", conv->out, "Output .h5 file")->required();
     c->add_flag("--all", conv->all, "Also auxiliary fields of HDF5 inputs");
-    c->add_option("--level", conv->level, "Deflate level 0-9 (0: uncompressed)")->check(CLI::Range(0, 9));
+    c->add_option("--codec", conv->codec, "lzf (fast, h5py reads it natively), deflate (any HDF5 tool) or none")
+        ->check(CLI::IsMember({"lzf", "deflate", "none"}));
+    c->add_option("--level", conv->level, "Deflate level 1-9")->check(CLI::Range(1, 9));
     c->callback([conv] { exitCode() = runConvert(*conv); });
 }
 

@@ -1,5 +1,6 @@
 #include "io/hdf5_util.h"
 
+#include "io/lzf.h"
 #include "util/error.h"
 #include "util/file_util.h"
 
@@ -29,7 +30,10 @@ void Id::reset()
 void silenceErrorPrinting()
 {
     static std::once_flag once;
-    std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
+    std::call_once(once, [] {
+        H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+        lzf::registerHdf5Filter();
+    });
 }
 
 bool hasHdf5Signature(const std::string& path)

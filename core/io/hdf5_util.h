@@ -41,7 +41,8 @@ private:
     hid_t m_id = H5I_INVALID_HID;
 };
 
-/// Turns off HDF5's automatic error printing (once per process; idempotent, thread-safe).
+/// Turns off HDF5's automatic error printing and registers the LZF filter (once per process;
+/// idempotent, thread-safe). openFile and createFile call it.
 void silenceErrorPrinting();
 
 /// True when the file starts with the HDF5 signature (at offset 0, 512, 1024 or 2048).

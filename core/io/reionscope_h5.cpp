@@ -1,8 +1,11 @@
 #include "io/reionscope_h5.h"
 
+#include "io/h5_chunk_reader.h"
+#include "io/lzf.h"
 #include "util/error.h"
 #include "util/file_util.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -62,10 +65,12 @@ void writeReionScopeH5(const std::string& path, const std::vector<Cube>& cubes, 
             const hsize_t chunk[3] = {std::max<hsize_t>(1, std::min<hsize_t>(s[0], (1u << 20) / std::max<hsize_t>(slab, 1))),
                                       s[1], s[2]};
             H5Pset_chunk(dcpl.get(), 3, chunk);
-            if (options.shuffle)
+            if (options.codec != H5WriteOptions::Codec::None && options.shuffle)
                 H5Pset_shuffle(dcpl.get());
-            if (options.deflateLevel > 0)
-                H5Pset_deflate(dcpl.get(), unsigned(options.deflateLevel));
+            if (options.codec == H5WriteOptions::Codec::Deflate)
+                H5Pset_deflate(dcpl.get(), unsigned(std::clamp(options.deflateLevel, 1, 9)));
+            else if (options.codec == H5WriteOptions::Codec::Lzf)
+                H5Pset_filter(dcpl.get(), lzf::kHdf5FilterId, H5Z_FLAG_OPTIONAL, 0, nullptr);
             h5::Id ds(H5Dcreate2(group.get(), name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, dcpl.get(),
                                  H5P_DEFAULT));
             if (!ds.valid() || H5Dwrite(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, cube.data()) < 0)
@@ -143,7 +148,8 @@ Cube readH5Entry(const CubeEntry& entry)
     if (d.size() != 3 || Shape{std::size_t(d[0]), std::size_t(d[1]), std::size_t(d[2])} != entry.shape)
         throw FormatError(entry.path, "dataset '" + entry.dataset + "' changed shape since it was listed");
     Cube cube = Cube::uninitialized(entry.shape, entry.box, entry.metadata());
-    h5::readFloats(ds.get(), cube.mutableData(), entry.path, entry.dataset);
+    if (!h5::readSlabChunkedFloats(ds.get(), cube.mutableData(), entry.path, entry.dataset))
+        h5::readFloats(ds.get(), cube.mutableData(), entry.path, entry.dataset);
     return cube;
 }
 

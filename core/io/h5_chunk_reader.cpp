@@ -1,0 +1,214 @@
+#include "io/h5_chunk_reader.h"
+
+#include "io/lzf.h"
+#include "util/error.h"
+
+#include <libdeflate.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace rs::h5 {
+
+namespace {
+
+enum class Codec { Deflate, Lzf };
+
+struct Layout {
+    std::vector<hsize_t> dims;
+    hsize_t chunk0 = 0;
+    bool shuffle = false;
+    std::optional<Codec> codec;
+};
+
+/// The layout if the fast path applies.
+std::optional<Layout> fastLayout(hid_t dataset)
+{
+    Layout l;
+    l.dims = dims(dataset);
+    if (l.dims.size() != 3)
+        return std::nullopt;
+    Id type(H5Dget_type(dataset));
+    if (H5Tequal(type.get(), H5T_IEEE_F32LE) <= 0)
+        return std::nullopt;
+    Id dcpl(H5Dget_create_plist(dataset));
+    if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED)
+        return std::nullopt;
+    hsize_t chunk[3];
+    if (H5Pget_chunk(dcpl.get(), 3, chunk) != 3 || chunk[1] != l.dims[1] || chunk[2] != l.dims[2] || chunk[0] == 0)
+        return std::nullopt;
+    l.chunk0 = chunk[0];
+    const int nfilters = H5Pget_nfilters(dcpl.get());
+    for (int i = 0; i < nfilters; ++i) {
+        unsigned flags = 0, cdValues[8];
+        std::size_t ncd = 8;
+        char name[64];
+        const H5Z_filter_t f = H5Pget_filter2(dcpl.get(), unsigned(i), &flags, &ncd, cdValues, sizeof name, name, nullptr);
+        if (f == H5Z_FILTER_SHUFFLE && i == 0)
+            l.shuffle = true;
+        else if (f == H5Z_FILTER_DEFLATE && !l.codec)
+            l.codec = Codec::Deflate;
+        else if (f == lzf::kHdf5FilterId && !l.codec)
+            l.codec = Codec::Lzf;
+        else
+            return std::nullopt; // another filter or order: let HDF5 handle it
+    }
+    if (!l.codec) // uncompressed chunks: H5Dread is already a straight copy
+        return std::nullopt;
+    return l;
+}
+
+/// Undoes HDF5's byte shuffle: byte b of element i sits at in[b * planeStride + i]. Writing only
+/// the first `count` elements also serves edge chunks (planeStride = the full chunk's elements).
+void unshuffle(const unsigned char* in, std::size_t planeStride, float* out, std::size_t count)
+{
+    auto* bytes = reinterpret_cast<unsigned char*>(out);
+    const unsigned char* b0 = in;
+    const unsigned char* b1 = in + planeStride;
+    const unsigned char* b2 = in + 2 * planeStride;
+    const unsigned char* b3 = in + 3 * planeStride;
+    for (std::size_t i = 0; i < count; ++i) {
+        bytes[4 * i + 0] = b0[i];
+        bytes[4 * i + 1] = b1[i];
+        bytes[4 * i + 2] = b2[i];
+        bytes[4 * i + 3] = b3[i];
+    }
+}
+
+struct Job {
+    hsize_t first = 0;    ///< first slab of axis 0
+    std::size_t slabs = 0; ///< valid slabs in this chunk (edge chunks are stored full-size)
+    unsigned mask = 0;     ///< HDF5 filter mask: bit i set = filter i was skipped
+    std::vector<unsigned char> raw;
+};
+
+} // namespace
+
+bool readSlabChunkedFloats(hid_t dataset, float* out, const std::string& file, const std::string& datasetPath,
+                           unsigned threads)
+{
+    const std::optional<Layout> layout = fastLayout(dataset);
+    if (!layout)
+        return false;
+    const Layout& l = *layout;
+    const std::size_t slab = std::size_t(l.dims[1]) * std::size_t(l.dims[2]);
+    const std::size_t chunkFloats = std::size_t(l.chunk0) * slab;
+    if (threads == 0)
+        threads = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+
+    std::mutex m;
+    std::condition_variable haveWork, haveRoom;
+    std::deque<Job> queue;
+    bool done = false;
+    std::string error;
+    std::atomic<bool> failed{false};
+    const std::size_t maxInFlight = threads; // bounded: memory stays near the cube's own bytes
+
+    auto worker = [&] {
+        libdeflate_decompressor* d = libdeflate_alloc_decompressor();
+        std::vector<unsigned char> scratch(chunkFloats * sizeof(float));
+        for (;;) {
+            Job job;
+            {
+                std::unique_lock lock(m);
+                haveWork.wait(lock, [&] { return !queue.empty() || done; });
+                if (queue.empty())
+                    break;
+                job = std::move(queue.front());
+                queue.pop_front();
+            }
+            haveRoom.notify_one();
+            if (failed)
+                continue;
+            // Filters run in reverse on read: inflate (unless skipped), then un-shuffle.
+            const bool inflated = !(job.mask & (l.shuffle ? 2u : 1u));
+            const bool shuffled = l.shuffle && !(job.mask & 1u);
+            const unsigned char* bytes = job.raw.data();
+            std::size_t size = job.raw.size();
+            if (inflated) {
+                std::size_t got = 0;
+                bool ok = false;
+                if (*l.codec == Codec::Deflate) {
+                    ok = libdeflate_zlib_decompress(d, job.raw.data(), job.raw.size(), scratch.data(), scratch.size(),
+                                                    &got)
+                         == LIBDEFLATE_SUCCESS;
+                } else {
+                    got = lzf::decompress(job.raw.data(), job.raw.size(), scratch.data(), scratch.size());
+                    ok = got > 0;
+                }
+                if (!ok || got != scratch.size()) {
+                    std::lock_guard lock(m);
+                    error = "chunk at slab " + std::to_string(job.first) + " of dataset '" + datasetPath
+                            + "' does not decompress (file damaged)";
+                    failed = true;
+                    continue;
+                }
+                bytes = scratch.data();
+                size = got;
+            }
+            if (size < chunkFloats * sizeof(float)) {
+                std::lock_guard lock(m);
+                error = "chunk at slab " + std::to_string(job.first) + " of dataset '" + datasetPath + "' is short";
+                failed = true;
+                continue;
+            }
+            float* dst = out + std::size_t(job.first) * slab;
+            const std::size_t valid = job.slabs * slab;
+            if (shuffled) {
+                unshuffle(bytes, chunkFloats, dst, valid);
+            } else {
+                std::memcpy(dst, bytes, valid * sizeof(float));
+            }
+        }
+        libdeflate_free_decompressor(d);
+    };
+
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t)
+        pool.emplace_back(worker);
+
+    // This thread fetches raw chunks (HDF5 serialises its own calls anyway).
+    for (hsize_t first = 0; first < l.dims[0] && !failed; first += l.chunk0) {
+        const hsize_t offset[3] = {first, 0, 0};
+        hsize_t bytes = 0;
+        Job job;
+        job.first = first;
+        job.slabs = std::size_t(std::min<hsize_t>(l.chunk0, l.dims[0] - first));
+        if (H5Dget_chunk_storage_size(dataset, offset, &bytes) < 0 || bytes == 0) {
+            // An unwritten chunk reads as the fill value (0 for our files).
+            std::fill_n(out + std::size_t(first) * slab, job.slabs * slab, 0.0f);
+            continue;
+        }
+        job.raw.resize(std::size_t(bytes));
+        if (H5Dread_chunk(dataset, H5P_DEFAULT, offset, &job.mask, job.raw.data()) < 0) {
+            std::lock_guard lock(m);
+            error = "cannot read chunk at slab " + std::to_string(first) + " of dataset '" + datasetPath
+                    + "' (file damaged or truncated)";
+            failed = true;
+            break;
+        }
+        std::unique_lock lock(m);
+        haveRoom.wait(lock, [&] { return queue.size() < maxInFlight || failed; });
+        queue.push_back(std::move(job));
+        lock.unlock();
+        haveWork.notify_one();
+    }
+    {
+        std::lock_guard lock(m);
+        done = true;
+    }
+    haveWork.notify_all();
+    for (std::thread& t : pool)
+        t.join();
+    if (failed)
+        throw FormatError(file, error);
+    return true;
+}
+
+} // namespace rs::h5

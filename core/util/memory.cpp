@@ -1,0 +1,42 @@
+#include "util/memory.h"
+
+#include <cstdio>
+#include <cstring>
+
+namespace rs {
+
+namespace {
+
+std::uint64_t statusField(const char* field)
+{
+    std::FILE* f = std::fopen("/proc/self/status", "r");
+    if (!f)
+        return 0;
+    char line[256];
+    std::uint64_t kb = 0;
+    const std::size_t len = std::strlen(field);
+    while (std::fgets(line, sizeof line, f)) {
+        if (std::strncmp(line, field, len) == 0 && line[len] == ':') {
+            std::sscanf(line + len + 1, "%lu", &kb);
+            break;
+        }
+    }
+    std::fclose(f);
+    return kb * 1024;
+}
+
+} // namespace
+
+std::uint64_t currentRssBytes() { return statusField("VmRSS"); }
+std::uint64_t peakRssBytes() { return statusField("VmHWM"); }
+
+bool resetPeakRss()
+{
+    std::FILE* f = std::fopen("/proc/self/clear_refs", "w");
+    if (!f)
+        return false;
+    const bool ok = std::fputs("5", f) >= 0;
+    return std::fclose(f) == 0 && ok;
+}
+
+} // namespace rs
