@@ -14,24 +14,26 @@ public:
     explicit Error(const std::string& message) : std::runtime_error(message) {}
 };
 
-/// A file or folder could not be opened, read or written (missing, permissions, disk full).
-class IoError : public Error {
+/// A failure tied to one file or folder; the message reads "<path>: <problem>".
+class FileError : public Error {
 public:
-    IoError(const std::string& path, const std::string& problem);
+    FileError(const std::string& path, const std::string& problem) : Error(path + ": " + problem), m_path(path) {}
     const std::string& path() const { return m_path; }
 
 private:
     std::string m_path;
 };
 
-/// A file was read but its content is not what its format promises (size, header, dataset).
-class FormatError : public Error {
+/// A file or folder could not be opened, read or written (missing, permissions, disk full).
+class IoError : public FileError {
 public:
-    FormatError(const std::string& path, const std::string& problem);
-    const std::string& path() const { return m_path; }
+    using FileError::FileError;
+};
 
-private:
-    std::string m_path;
+/// A file was read but its content is not what its format promises (size, header, dataset).
+class FormatError : public FileError {
+public:
+    using FileError::FileError;
 };
 
 /// A file that is not in any format ReionScope reads (an unrelated file, not a damaged one).
