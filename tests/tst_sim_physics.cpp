@@ -121,6 +121,11 @@ private Q_SLOTS:
         QVERIFY(identical(a[0].density, b[0].density));
         QVERIFY(identical(a[0].neutralFraction, b[0].neutralFraction));
         QVERIFY(identical(a[0].brightnessTemperature, b[0].brightnessTemperature));
+        // The thread count does not change a bit (fixed reduction and deposit orders).
+        p.threads = 3;
+        const auto t = simulate(p);
+        QVERIFY(identical(a[0].density, t[0].density));
+        QVERIFY(identical(a[0].brightnessTemperature, t[0].brightnessTemperature));
         p.seed = 8;
         const auto c = simulate(p);
         QVERIFY(!identical(a[0].density, c[0].density));

@@ -152,7 +152,7 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
     const double rCell = kCellRadiusFactor * cell;
     const ErfcTable& erfcT = erfcTable();
     const double invN3 = 1.0 / double(n3);
-    std::mutex sumMutex;
+    std::vector<double> planeSums(n);
 
     for (std::size_t step = 0; step < radii.size(); ++step) {
         stop.throwIfStopped();
@@ -210,20 +210,25 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
         const double denom = growth * std::sqrt(2.0 * dSigma2);
         const float inv = float(1.0 / denom);
         const float deltaC = float(kDeltaCrit);
-        double total = 0;
+        // Per-plane sums added in a fixed order: the same result for any thread count.
         const float* field = work.real();
-        fft::parallelFor(n * n, threads, [=, &erfcT, &total, &sumMutex](std::size_t r0, std::size_t r1) {
-            double local = 0;
-            for (std::size_t row = r0; row < r1; ++row) {
-                const float* d = field + row * padded;
-                float rowSum = 0;
-                for (std::size_t k = 0; k < n; ++k)
-                    rowSum += erfcT((deltaC - d[k]) * inv);
-                local += rowSum;
+        double* sums = planeSums.data();
+        fft::parallelFor(n, threads, [=, &erfcT](std::size_t i0, std::size_t i1) {
+            for (std::size_t i = i0; i < i1; ++i) {
+                double plane = 0;
+                for (std::size_t j = 0; j < n; ++j) {
+                    const float* d = field + (i * n + j) * padded;
+                    float rowSum = 0;
+                    for (std::size_t k = 0; k < n; ++k)
+                        rowSum += erfcT((deltaC - d[k]) * inv);
+                    plane += rowSum;
+                }
+                sums[i] = plane;
             }
-            std::lock_guard<std::mutex> lock(sumMutex);
-            total += local;
         });
+        double total = 0;
+        for (double v : planeSums)
+            total += v;
         const double meanFcoll = std::max(total * invN3, 1e-30);
         const double stOverPs = fcollST / meanFcoll;
 
