@@ -35,9 +35,14 @@ std::string cubeText(const Cube& cube, const SummaryStats& stats);
 /// Splits "7,8,9" into numbers; throws CLI::ValidationError naming `option` on bad input.
 std::vector<double> parseNumberList(const std::string& text, const std::string& option);
 
+/// The subcommand `name` of `app`, created with `description` when it does not exist yet (so
+/// several cmd_*.cpp can add their own children to e.g. `bench`).
+CLI::App* subcommandOf(CLI::App& app, const std::string& name, const std::string& description);
+
 // Each cmd_*.cpp defines one of these; main.cpp calls them all.
 void addInfoCommands(CLI::App& app);
-/// `bench <what>` subcommands hang off the one `bench` command that main.cpp creates.
-void addBenchIoCommand(CLI::App& bench);
+void addSimulateCommands(CLI::App& app); // simulate, demo-data, stats
+void addBenchCommands(CLI::App& app);    // bench sim
+void addBenchIoCommand(CLI::App& app);   // bench io
 
 } // namespace rs::cli

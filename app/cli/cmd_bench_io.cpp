@@ -204,8 +204,9 @@ int runBenchIo(const BenchIoOptions& o)
 
 } // namespace
 
-void addBenchIoCommand(CLI::App& bench)
+void addBenchIoCommand(CLI::App& app)
 {
+    CLI::App& bench = *subcommandOf(app, "bench", "Benchmarks (never part of the tests)");
     auto o = std::make_shared<BenchIoOptions>();
     CLI::App* cmd = bench.add_subcommand("io", "Cube load throughput from the page cache, per format, vs a bare read()");
     cmd->add_option("--sizes", o->sizes, "Cube sizes N (N^3 voxels)")->delimiter(',');

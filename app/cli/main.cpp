@@ -12,9 +12,9 @@ int main(int argc, char** argv)
     app.require_subcommand(1);
     app.set_version_flag("--version", "reionscope-cli 0.1.0");
     rs::cli::addInfoCommands(app);
-    CLI::App* bench = app.add_subcommand("bench", "Benchmarks (never tests): throughput against a baseline measured in the same run");
-    bench->require_subcommand(1);
-    rs::cli::addBenchIoCommand(*bench);
+    rs::cli::addSimulateCommands(app);
+    rs::cli::addBenchCommands(app);
+    rs::cli::addBenchIoCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
