@@ -307,6 +307,16 @@ VoxelProbe SliceCanvas::probeAt(QPointF widgetPos) const
     return p;
 }
 
+VoxelProbe SliceCanvas::probeAtFraction(QPointF fraction) const
+{
+    const auto size = worldSize();
+    const double s = worldPerPixel();
+    const double cx = m_state.center.x() * size[0];
+    const double cy = (1.0 - m_state.center.y()) * size[1];
+    const double wx = fraction.x() * size[0], wy = (1.0 - fraction.y()) * size[1];
+    return probeAt(QPointF(0.5 * width() + (wx - cx) / s, 0.5 * height() - (wy - cy) / s));
+}
+
 QPointF SliceCanvas::positionOfCell(std::size_t row, std::size_t col) const
 {
     const auto size = worldSize();

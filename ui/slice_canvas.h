@@ -77,6 +77,8 @@ public:
 
     /// The voxel under a widget position (logical pixels).
     VoxelProbe probeAt(QPointF widgetPos) const;
+    /// The voxel at a slice fraction (x: columns →, y: rows ↓), as probeAt.
+    VoxelProbe probeAtFraction(QPointF fraction) const;
     /// The widget position (logical pixels) of the centre of slice cell (row, col).
     QPointF positionOfCell(std::size_t row, std::size_t col) const;
     /// The slice currently shown (rows × cols, a view into the cube).
