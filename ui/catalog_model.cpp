@@ -45,7 +45,7 @@ int quantityOrder(Quantity q)
 
 QString shapeText(const Shape& s, const Extent& box)
 {
-    const QString grid = s[0] == s[1] && s[1] == s[2] ? QStringLiteral("%1³").arg(s[0])
+    const QString grid = s[0] == s[1] && s[1] == s[2] ? QString::number(s[0]) + QStringLiteral("³")
                                                       : QStringLiteral("%1×%2×%3").arg(s[0]).arg(s[1]).arg(s[2]);
     return QStringLiteral("%1, %2 Mpc").arg(grid, formatNumber(box[0], 4));
 }

@@ -1,7 +1,9 @@
 #include "demo_data.h"
 
 #include "job_runner.h"
+#include "sim/demo_data.h"
 
+#include <QDir>
 #include <QStandardPaths>
 
 namespace rs::ui {
@@ -17,14 +19,23 @@ QString DemoData::defaultFolder()
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo");
 }
 
-bool DemoData::exists(const QString&)
+bool DemoData::exists(const QString& folder)
 {
-    return false; // the simulator (rs::hasDemoData) is not merged yet
+    return hasDemoData(folder.toStdString());
 }
 
-void DemoData::ensure(const QString&)
+void DemoData::ensure(const QString& folder)
 {
-    Q_EMIT failed(tr("The built-in demo data needs the simulator, which this build does not have yet."));
+    if (exists(folder)) {
+        Q_EMIT ready(folder);
+        return;
+    }
+    QDir().mkpath(folder);
+    const std::string dir = folder.toStdString();
+    m_job->start(tr("Generating the demo data"), [this, dir, folder](const ProgressFn& progress, const StopToken& stop) {
+        writeDemoData(dir, progress, stop);
+        return std::function<void()>([this, folder] { Q_EMIT ready(folder); });
+    });
 }
 
 } // namespace rs::ui

@@ -1,5 +1,6 @@
 #include "explorer_workspace.h"
 
+#include "catalog_model.h"
 #include "catalog_panel.h"
 #include "linked_slices_view.h"
 #include "session.h"
@@ -59,6 +60,8 @@ ExplorerWorkspace::ExplorerWorkspace(Session* session, QWidget* parent)
         m_slices->setSnapshot(s);
         m_volume->setSnapshot(s);
         m_stats->setSnapshot(s);
+        if (m_session->currentRun() >= 0)
+            m_stats->setRun(m_session->model()->runs()[std::size_t(m_session->currentRun())]);
         m_catalog->showCurrent(m_session->currentRun(), m_session->currentRedshift());
         m_volume->setSlicePlane(m_slices->linkedState().axis, m_slices->linkedState().index);
     });
@@ -66,6 +69,8 @@ ExplorerWorkspace::ExplorerWorkspace(Session* session, QWidget* parent)
     connect(m_slices, &LinkedSlicesView::linkedStateChanged, this,
             [this](const SliceViewState& st) { m_volume->setSlicePlane(st.axis, st.index); });
     connect(m_slices, &LinkedSlicesView::probed, this, &Workspace::probed);
+    connect(m_stats, &StatsPanel::statusMessage, this, &Workspace::statusMessage);
+    connect(m_stats, &StatsPanel::problem, this, &Workspace::problem);
     connect(m_volume, &VolumePanel::statusMessage, this, [this](const QString& t) { Q_EMIT statusMessage(t, 5000); });
     buildActions();
 }

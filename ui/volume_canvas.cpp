@@ -7,6 +7,7 @@
 #include <vtkFixedPointVolumeRayCastMapper.h>
 #include <vtkImageData.h>
 #include <vtkInteractorObserver.h>
+#include <vtkOrientationMarkerWidget.h>
 #include <vtkOutlineSource.h>
 #include <vtkPiecewiseFunction.h>
 #include <vtkPolyData.h>
@@ -73,20 +74,25 @@ VolumeCanvas::VolumeCanvas(QWidget* parent)
     m_iso->VisibilityOff();
     renderer()->AddActor(m_iso);
 
-    // Axis arrows labelled with the cube's axes (VTK's x runs along cube axis 2, z along axis 0).
+    // Axis arrows in a corner, labelled with the cube's axes (VTK's x runs along cube axis 2,
+    // its z along cube axis 0), turning with the camera.
     m_axes = vtkSmartPointer<vtkAxesActor>::New();
     m_axes->SetXAxisLabelText("z");
     m_axes->SetYAxisLabelText("y");
     m_axes->SetZAxisLabelText("x");
+    m_axes->SetShaftTypeToCylinder();
     for (vtkCaptionActor2D* c : {m_axes->GetXAxisCaptionActor2D(), m_axes->GetYAxisCaptionActor2D(),
                                  m_axes->GetZAxisCaptionActor2D()}) {
-        c->GetTextActor()->SetTextScaleModeToNone();
-        c->GetCaptionTextProperty()->SetFontSize(14);
         c->GetCaptionTextProperty()->ShadowOff();
         c->GetCaptionTextProperty()->ItalicOff();
+        c->GetCaptionTextProperty()->BoldOn();
     }
-    m_axes->VisibilityOff();
-    renderer()->AddActor(m_axes);
+    m_marker = vtkSmartPointer<vtkOrientationMarkerWidget>::New();
+    m_marker->SetOrientationMarker(m_axes);
+    m_marker->SetInteractor(interactor());
+    m_marker->SetViewport(0.0, 0.0, 0.16, 0.3);
+    m_marker->SetEnabled(1);
+    m_marker->InteractiveOff();
 
     if (vtkInteractorObserver* style = interactor()->GetInteractorStyle()) {
         style->AddObserver(vtkCommand::StartInteractionEvent, this, &VolumeCanvas::onStyleEvent);
@@ -147,11 +153,6 @@ void VolumeCanvas::setCube(const LoadedCube& cube)
     const Extent& L = m_cube.cube.boxLength();
     m_boxSource->SetBounds(0, L[2], 0, L[1], 0, L[0]);
     m_box->VisibilityOn();
-    const double len = 0.18 * std::max({L[0], L[1], L[2]});
-    m_axes->SetTotalLength(len, len, len);
-    m_axes->SetShaftTypeToLine();
-    m_axes->SetPosition(-0.08 * L[2], -0.08 * L[1], -0.08 * L[0]);
-    m_axes->VisibilityOn();
     applySampling();
     if (newGrid)
         resetCamera();
@@ -166,7 +167,6 @@ void VolumeCanvas::clearCube()
     m_volume->VisibilityOff();
     m_box->VisibilityOff();
     m_plane->VisibilityOff();
-    m_axes->VisibilityOff();
     setIsosurface(nullptr);
     requestRender();
 }

@@ -12,6 +12,7 @@
 class QTimer;
 class vtkActor;
 class vtkAxesActor;
+class vtkOrientationMarkerWidget;
 class vtkFixedPointVolumeRayCastMapper;
 class vtkImageData;
 class vtkOutlineSource;
@@ -86,6 +87,7 @@ private:
     vtkSmartPointer<vtkPolyDataMapper> m_isoMapper;
     vtkSmartPointer<vtkActor> m_iso;
     vtkSmartPointer<vtkAxesActor> m_axes;
+    vtkSmartPointer<vtkOrientationMarkerWidget> m_marker;
 };
 
 } // namespace rs::ui
