@@ -65,6 +65,8 @@ ExplorerWorkspace::ExplorerWorkspace(Session* session, QWidget* parent)
         m_catalog->showCurrent(m_session->currentRun(), m_session->currentRedshift());
         m_volume->setSlicePlane(m_slices->linkedState().axis, m_slices->linkedState().index);
     });
+    connect(session, &Session::refreshed, this,
+            [this] { m_catalog->showCurrent(m_session->currentRun(), m_session->currentRedshift()); });
     connect(session, &Session::comparisonLoaded, m_slices, &LinkedSlicesView::addComparisonCube);
     connect(m_slices, &LinkedSlicesView::linkedStateChanged, this,
             [this](const SliceViewState& st) { m_volume->setSlicePlane(st.axis, st.index); });

@@ -77,7 +77,11 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_recent, &RecentFiles::openRequested, this, &MainWindow::openPaths);
     connect(m_demo, &DemoData::ready, this, [this](const QString& folder) { openPaths({folder}); });
-    connect(m_demo, &DemoData::failed, this, [this](const QString& message) { showProblem(message, {}); });
+    connect(m_demo, &DemoData::completed, this, [this](const QString& folder) {
+        const QStringList opened = m_session->openedPaths();
+        if (opened.size() == 1 && QFileInfo(opened.front()) == QFileInfo(folder))
+            m_session->refresh();
+    });
     connect(m_demo->job(), &JobRunner::failed, this,
             [this](const QString& message) { showProblem(tr("Could not make the demo data: %1").arg(message), message); });
 

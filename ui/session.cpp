@@ -76,6 +76,7 @@ Session::Session(QObject* parent)
     , m_model(new CatalogModel(this))
     , m_loader(new JobRunner(this))
     , m_comparer(new JobRunner(this))
+    , m_refresher(new JobRunner(this))
 {
     connect(m_loader, &JobRunner::failed, this, [this](const QString& message) {
         m_loadingRun = -1;
@@ -89,25 +90,41 @@ Session::Session(QObject* parent)
 
 bool Session::isBusy() const
 {
-    return m_loader->isRunning() || m_comparer->isRunning();
+    return m_loader->isRunning() || m_comparer->isRunning() || m_refresher->isRunning();
 }
 
 void Session::cancel()
 {
     m_loader->cancel();
     m_comparer->cancel();
+    m_refresher->cancel();
 }
 
 void Session::open(const QStringList& paths)
 {
+    startOpen(paths, false);
+}
+
+void Session::refresh()
+{
+    if (!m_paths.isEmpty())
+        startOpen(m_paths, true);
+}
+
+void Session::startOpen(const QStringList& paths, bool keepSelection)
+{
     std::vector<std::string> files;
     for (const QString& p : paths)
         files.push_back(QFileInfo(p).absoluteFilePath().toStdString());
-    m_loadingRun = -1;
+    if (!keepSelection)
+        m_loadingRun = -1; // the open supersedes any load in flight
     const QString what = paths.size() == 1 ? QFileInfo(paths.front()).fileName() : tr("%n item(s)", nullptr, int(paths.size()));
-    m_loader->start(tr("Opening %1").arg(what), [this, files, paths](const ProgressFn& progress, const StopToken& stop) {
+    const QString verb = keepSelection ? tr("Refreshing %1") : tr("Opening %1");
+    // A refresh runs beside loads (its own runner) so neither cancels the other.
+    JobRunner* runner = keepSelection ? m_refresher : m_loader;
+    runner->start(verb.arg(what), [this, files, paths, keepSelection](const ProgressFn& progress, const StopToken& stop) {
         OpenResult result = openPaths(files, progress, stop);
-        return std::function<void()>([this, result = std::move(result), paths]() mutable {
+        return std::function<void()>([this, result = std::move(result), paths, keepSelection]() mutable {
             const bool any = !result.runs.empty();
             if (!result.errors.empty()) {
                 const QString first = QString::fromStdString(result.errors.front().second);
@@ -120,6 +137,18 @@ void Session::open(const QStringList& paths)
             }
             if (!any)
                 return; // keep what was open
+            if (keepSelection) {
+                // Same data, more files: the snapshot shown stays; only the catalog grows.
+                const std::string id = m_snapshot.runId.toStdString();
+                m_model->setRuns(std::move(result.runs));
+                m_run = -1;
+                for (int i = 0; i < int(m_model->runs().size()); ++i)
+                    if (m_model->runs()[std::size_t(i)].id == id)
+                        m_run = i;
+                Q_EMIT opened(paths);
+                Q_EMIT refreshed();
+                return;
+            }
             m_paths = paths;
             m_snapshot = {};
             m_run = -1;
@@ -150,7 +179,11 @@ void Session::loadSnapshot(int run, double zKey)
                         return std::function<void()>([this, s = std::move(s), run, zKey] {
                             m_loadingRun = -1;
                             m_snapshot = s;
+                            // The catalog may have been refreshed meanwhile: find the run by id.
                             m_run = run;
+                            for (int i = 0; i < int(m_model->runs().size()); ++i)
+                                if (QString::fromStdString(m_model->runs()[std::size_t(i)].id) == s.runId)
+                                    m_run = i;
                             m_z = zKey;
                             Q_EMIT snapshotChanged(m_snapshot);
                         });

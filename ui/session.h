@@ -32,6 +32,8 @@ public:
     /// lowest redshift is loaded. When nothing could be opened, the current data stays and
     /// problem() says why.
     void open(const QStringList& paths);
+    /// Scans the opened paths again (new files appear) and keeps the run and redshift shown.
+    void refresh();
     /// Loads the cubes of a run at a redshift key (ignored when already shown or loading).
     void loadSnapshot(int run, double zKey);
     /// Loads one cube for comparison in the slice view (comparisonLoaded).
@@ -48,15 +50,20 @@ Q_SIGNALS:
     /// The catalog of `paths` is in the model (with or without loadable runs).
     void opened(const QStringList& paths);
     void snapshotChanged(const rs::ui::Snapshot& snapshot);
+    /// refresh() finished: the catalog changed, the snapshot shown did not.
+    void refreshed();
     void comparisonLoaded(const rs::ui::LoadedCube& cube);
     /// Something could not be opened or read. `message` is one line for people; `details` lists
     /// each file and its problem.
     void problem(const QString& message, const QString& details);
 
 private:
+    void startOpen(const QStringList& paths, bool keepSelection);
+
     CatalogModel* m_model = nullptr;
     JobRunner* m_loader = nullptr;
     JobRunner* m_comparer = nullptr;
+    JobRunner* m_refresher = nullptr;
     Snapshot m_snapshot;
     QStringList m_paths;
     int m_run = -1;

@@ -1,6 +1,9 @@
 // reionscope: the desktop GUI. `reionscope [PATH...]` opens files and folders; without paths it
 // reopens the most recent data, or on first start generates and opens the built-in demo grid.
+#include "explorer_workspace.h"
+#include "linked_slices_view.h"
 #include "main_window.h"
+#include "slice_panel.h"
 #include "vtk_host_widget.h"
 
 #include <QApplication>
@@ -60,11 +63,25 @@ int main(int argc, char** argv)
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Cube files or folders to open"),
                                  QStringLiteral("[PATH...]"));
+    const QCommandLineOption firstSlice(
+        QStringLiteral("exit-after-first-slice"),
+        QStringLiteral("For benchmarks: print 'first-slice' when the first slice is drawn, then quit"));
+    parser.addOption(firstSlice);
     parser.process(app);
 
     try {
         rs::ui::MainWindow window;
         window.show();
+        if (parser.isSet(firstSlice)) {
+            rs::ui::SliceCanvas* canvas = window.explorer()->slices()->panel(0)->canvas();
+            QObject::connect(canvas, &rs::ui::VtkHostWidget::frameRendered, &app, [canvas] {
+                if (!canvas->hasCube())
+                    return;
+                std::printf("first-slice\n");
+                std::fflush(stdout);
+                QCoreApplication::exit(0);
+            });
+        }
         window.start(parser.positionalArguments());
         return app.exec();
     } catch (const std::exception& e) { // last resort: say what happened instead of aborting
