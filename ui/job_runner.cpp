@@ -41,6 +41,9 @@ void JobRunner::start(const QString& description, Work work)
     m_description = description;
     m_futures.erase(std::remove_if(m_futures.begin(), m_futures.end(), [](const QFuture<void>& f) { return f.isFinished(); }),
                     m_futures.end());
+    // Announce before launching: a quick job's continuation may run inside then() below.
+    setRunning(true);
+    Q_EMIT started(description);
 
     // Progress is throttled on the worker side and posted to this object's thread; a queued
     // functor whose context object is gone is discarded by Qt, and ~JobRunner waits anyway.
@@ -85,6 +88,8 @@ void JobRunner::start(const QString& description, Work work)
             o.cancelled = true;
         return o;
     });
+    // Waiting is on the work itself, never on the continuation: that one runs on this thread.
+    m_futures.append(QFuture<void>(future));
     future.then(this, [this, generation](const Outcome& o) {
         if (generation != m_generation)
             return; // superseded: a newer job owns the signals now
@@ -99,10 +104,6 @@ void JobRunner::start(const QString& description, Work work)
             Q_EMIT finished();
         }
     });
-    // Waiting is on the work itself, never on the continuation: that one runs on this thread.
-    m_futures.append(QFuture<void>(future));
-    setRunning(true);
-    Q_EMIT started(description);
 }
 
 void JobRunner::cancel()

@@ -9,6 +9,7 @@
 #include "cube/cube_stats.h"
 #include "util/progress.h"
 
+#include <QMetaType>
 #include <QString>
 
 #include <optional>
@@ -48,3 +49,5 @@ Snapshot loadSnapshot(const CatalogRun& run, double zKey, const ProgressFn& prog
 LoadedCube loadCube(const CubeEntry& entry, const QString& runLabel);
 
 } // namespace rs::ui
+Q_DECLARE_METATYPE(rs::ui::Snapshot)
+Q_DECLARE_METATYPE(rs::ui::LoadedCube)

@@ -202,6 +202,18 @@ void VolumeCanvas::setSlicePlane(int axis, int index, bool visible)
     requestRender();
 }
 
+std::array<double, 6> VolumeCanvas::slicePlaneBounds() const
+{
+    std::array<double, 6> b{};
+    m_planeSource->GetBounds(b.data());
+    return b;
+}
+
+bool VolumeCanvas::slicePlaneVisible() const
+{
+    return m_plane->GetVisibility() != 0;
+}
+
 void VolumeCanvas::setIsosurface(vtkSmartPointer<vtkPolyData> surface)
 {
     if (surface) {

@@ -9,6 +9,8 @@
 #include "transfer_function.h"
 #include "vtk_host_widget.h"
 
+#include <array>
+
 class QTimer;
 class vtkActor;
 class vtkAxesActor;
@@ -43,6 +45,9 @@ public:
 
     /// The slice plane (cube axis, index) drawn as a frame in the box; hidden when `visible` is off.
     void setSlicePlane(int axis, int index, bool visible);
+    /// The slice frame's bounds (xmin, xmax, ymin, ymax, zmin, zmax in VTK world Mpc) and visibility.
+    std::array<double, 6> slicePlaneBounds() const;
+    bool slicePlaneVisible() const;
     /// An isosurface in world coordinates (from extractIsosurface), or nullptr to remove it.
     void setIsosurface(vtkSmartPointer<vtkPolyData> surface);
     bool hasIsosurface() const;

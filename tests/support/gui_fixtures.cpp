@@ -1,6 +1,7 @@
 #include "gui_fixtures.h"
 
 #include "cube/cube_stats.h"
+#include "fixtures.h"
 
 #include <QDir>
 #include <QGuiApplication>
@@ -8,6 +9,7 @@
 #include <QOpenGLContext>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace guifixtures {
@@ -53,6 +55,38 @@ rs::Cube indexCube(rs::Shape shape, rs::Quantity q, double box, double z, float 
             for (std::size_t k = 0; k < shape[2]; ++k)
                 d[c.index(i, j, k)] = float(i * 10000 + j * 100 + k) + offset;
     return c;
+}
+
+ClassicTrio writeClassicTrio(const QString& dir, std::size_t n, double box, double z, double zeta, double nf)
+{
+    ClassicTrio t;
+    t.n = n;
+    const std::size_t count = n * n * n;
+    t.densityValues.resize(count);
+    t.xhiValues.resize(count);
+    t.tbValues.resize(count);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j)
+            for (std::size_t k = 0; k < n; ++k) {
+                const std::size_t idx = (i * n + j) * n + k;
+                const float d = float(0.6 * std::sin(0.37 * double(i) + 0.11 * double(j)) * std::cos(0.23 * double(k))
+                                      + 0.001 * double(idx % 101) + 0.01 * (z - 8.0));
+                const float x = (i + 2 * j + k) % 3 == 0 ? 0.0f : (i % 5 == 0 ? 0.5f : 1.0f);
+                t.densityValues[idx] = d;
+                t.xhiValues[idx] = x;
+                t.tbValues[idx] = float(27.0 * x * (1.0 + d));
+            }
+    char name[256];
+    const int L = int(std::lround(box));
+    std::snprintf(name, sizeof name, "updated_smoothed_deltax_z%06.2f_%zu_%dMpc", z, n, L);
+    t.density = fixtures::writeFloats(dir, name, t.densityValues);
+    std::snprintf(name, sizeof name,
+                  "xH_nohalos_z%06.2f_nf%f_eff%.1f_effPLindex0_HIIfilter1_Mmin5.0e+08_RHIImax50_%zu_%dMpc", z, nf,
+                  zeta, n, L);
+    t.xhi = fixtures::writeFloats(dir, name, t.xhiValues);
+    std::snprintf(name, sizeof name, "delta_T_v3_z%06.2f_nf%f_useTs0_%zu_%dMpc", z, nf, n, L);
+    t.tb = fixtures::writeFloats(dir, name, t.tbValues);
+    return t;
 }
 
 rs::ui::LoadedCube loaded(const rs::Cube& cube, const QString& runLabel)

@@ -18,6 +18,17 @@ bool openGlAvailable(QString* why);
 /// in float32 for n < 100, of quantity `q`, box `box` Mpc per axis, redshift z.
 rs::Cube indexCube(rs::Shape shape, rs::Quantity q, double box = 96.0, double z = 8.0, float offset = 0.0f);
 
+/// The three classic 21cmFAST raw boxes of one run at one redshift, written into `dir`.
+struct ClassicTrio {
+    std::string density, xhi, tb;              ///< paths
+    std::vector<float> densityValues, xhiValues, tbValues; ///< C order, n^3
+    std::size_t n = 0;
+};
+/// Writes updated_smoothed_deltax / xH_nohalos / delta_T_v3 boxes of n^3 cells and `box` Mpc at z,
+/// with ζ and nf in the names. Values are deterministic and distinct from voxel to voxel; x_HI is
+/// 0, 0.5 or 1, δT_b = 27 x_HI (1 + δ).
+ClassicTrio writeClassicTrio(const QString& dir, std::size_t n, double box, double z, double zeta, double nf);
+
 /// A LoadedCube (with core summary statistics) around a cube.
 rs::ui::LoadedCube loaded(const rs::Cube& cube, const QString& runLabel = QStringLiteral("test run"));
 
