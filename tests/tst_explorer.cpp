@@ -368,9 +368,10 @@ private Q_SLOTS:
         s->loader()->waitForIdle();
         QCoreApplication::processEvents();
         QCOMPARE(*s->snapshot().redshift, 8.0);
-        QVERIFY(changed.count() <= 1); // the z = 9 result never showed
-        for (const QList<QVariant>& args : changed)
-            QCOMPARE(*args.at(0).value<Snapshot>().redshift, 8.0);
+        // Results arrive through the event loop, so the z = 9 job was superseded before it could
+        // deliver: only z = 8 was ever shown.
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(*changed.first().at(0).value<Snapshot>().redshift, 8.0);
     }
 
     void catalogSelectionLoadsThatRedshift()

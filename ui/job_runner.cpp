@@ -88,22 +88,30 @@ void JobRunner::start(const QString& description, Work work)
             o.cancelled = true;
         return o;
     });
-    // Waiting is on the work itself, never on the continuation: that one runs on this thread.
-    m_futures.append(QFuture<void>(future));
-    future.then(this, [this, generation](const Outcome& o) {
-        if (generation != m_generation)
-            return; // superseded: a newer job owns the signals now
-        setRunning(false);
-        if (o.cancelled) {
-            Q_EMIT cancelled();
-        } else if (!o.error.isEmpty()) {
-            Q_EMIT failed(o.error);
-        } else {
-            if (o.apply)
-                o.apply();
-            Q_EMIT finished();
-        }
+    // The outcome always arrives through the event loop, never inside start(): callers can rely
+    // on start() returning before any result is applied. The continuation only posts, so waiting
+    // for it (waitForIdle, the destructor) never needs this thread's event loop.
+    QFuture<void> posted = future.then(QtFuture::Launch::Sync, [self, generation](const Outcome& o) {
+        QMetaObject::invokeMethod(
+            self.data(), [self, generation, o] { if (self) self->deliver(generation, o); }, Qt::QueuedConnection);
     });
+    m_futures.append(posted);
+}
+
+void JobRunner::deliver(quint64 generation, const Outcome& o)
+{
+    if (generation != m_generation)
+        return; // superseded: a newer job owns the signals now
+    setRunning(false);
+    if (o.cancelled) {
+        Q_EMIT cancelled();
+    } else if (!o.error.isEmpty()) {
+        Q_EMIT failed(o.error);
+    } else {
+        if (o.apply)
+            o.apply();
+        Q_EMIT finished();
+    }
 }
 
 void JobRunner::cancel()

@@ -55,6 +55,7 @@ private:
         bool cancelled = false;
     };
     void setRunning(bool on);
+    void deliver(quint64 generation, const Outcome& o);
 
     quint64 m_generation = 0;
     StopToken m_stop;
