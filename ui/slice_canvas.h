@@ -1,7 +1,8 @@
 #pragma once
 /// \file slice_canvas.h
-/// One 2D slice of a cube drawn by VTK (image actor with a colour lookup table, nearest-neighbour
-/// voxels), with zoom, pan, a crosshair and a value probe under the mouse. Row 0 of a slice is at
+/// One 2D slice of a cube drawn by VTK (a plane textured with the slice's colours, mapped by a VTK
+/// lookup table, nearest-neighbour voxels), with zoom, pan, a crosshair and a value probe under
+/// the mouse. Row 0 of a slice is at
 /// the top and column 0 at the left (as numpy's imshow shows an array).
 
 #include "colormap.h"
@@ -12,12 +13,15 @@
 
 #include <array>
 #include <optional>
+#include <vector>
 
 class vtkActor;
-class vtkFloatArray;
-class vtkImageActor;
 class vtkImageData;
+class vtkLookupTable;
+class vtkPlaneSource;
 class vtkPoints;
+class vtkTexture;
+class vtkUnsignedCharArray;
 
 namespace rs::ui {
 
@@ -108,6 +112,7 @@ protected:
 private:
     void updateImage();
     void updateLookupTable();
+    void updateColours();
     void updateCamera();
     void updateCrosshair();
     std::array<double, 2> worldSize() const;     ///< slice width, height [Mpc]
@@ -124,9 +129,15 @@ private:
     DisplayRange m_range;
     std::optional<QPointF> m_crosshair;
 
-    vtkSmartPointer<vtkImageData> m_image;
-    vtkSmartPointer<vtkFloatArray> m_scalars;
-    vtkSmartPointer<vtkImageActor> m_actor;
+    std::vector<float> m_values;                   ///< the slice in display units, texture row order
+    std::size_t m_rows = 0, m_cols = 0;
+    vtkSmartPointer<vtkLookupTable> m_lut;
+    ColormapId m_lutColormap = ColormapId::Viridis;
+    vtkSmartPointer<vtkUnsignedCharArray> m_rgba; ///< the slice's colours (VTK maps them)
+    vtkSmartPointer<vtkImageData> m_texImage;
+    vtkSmartPointer<vtkTexture> m_texture;
+    vtkSmartPointer<vtkPlaneSource> m_plane;
+    vtkSmartPointer<vtkActor> m_actor;
     vtkSmartPointer<vtkPoints> m_crossPoints;
     vtkSmartPointer<vtkActor> m_crossActor;
 

@@ -28,6 +28,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <cmath>
 
 namespace rs::ui {
 
@@ -103,10 +104,22 @@ VolumeCanvas::VolumeCanvas(QWidget* parent)
     m_stillTimer->setSingleShot(true);
     m_stillTimer->setInterval(250);
     connect(m_stillTimer, &QTimer::timeout, this, [this] {
-        // The mouse paused mid-drag: draw one full-quality frame; the next move drops back.
+        // The mouse paused mid-drag (or the slice plane stopped moving): one full-quality frame;
+        // the next move drops back.
         setQuality(Quality::Full);
         requestRender();
     });
+    // The slice plane moves with every slider step: the volume follows once stepping pauses, so
+    // ray casting never slows the slice views down.
+    m_planeTimer = new QTimer(this);
+    m_planeTimer->setSingleShot(true);
+    m_planeTimer->setInterval(150);
+    connect(m_planeTimer, &QTimer::timeout, this, [this] {
+        setQuality(Quality::Interactive);
+        requestRender();
+        m_stillTimer->start(700);
+    });
+    connect(this, &VtkHostWidget::frameRendered, this, &VolumeCanvas::adaptSampling);
     applySampling();
 }
 
@@ -128,7 +141,7 @@ void VolumeCanvas::onStyleEvent(vtkObject*, unsigned long eventId, void*)
     case vtkCommand::InteractionEvent:
         if (m_quality != Quality::Interactive)
             setQuality(Quality::Interactive);
-        m_stillTimer->start();
+        m_stillTimer->start(250);
         break;
     case vtkCommand::EndInteractionEvent:
         m_dragging = false;
@@ -198,8 +211,12 @@ void VolumeCanvas::setSlicePlane(int axis, int index, bool visible)
     const int vtkAxis = 2 - axis; // cube axis 0 is VTK's z
     b[2 * vtkAxis] = b[2 * vtkAxis + 1] = pos;
     m_planeSource->SetBounds(b);
+    const bool wasVisible = m_plane->GetVisibility() != 0;
     m_plane->VisibilityOn();
-    requestRender();
+    if (wasVisible && !m_dragging)
+        m_planeTimer->start(); // coalesce a run of slider steps into one frame
+    else
+        requestRender();
 }
 
 std::array<double, 6> VolumeCanvas::slicePlaneBounds() const
@@ -263,11 +280,23 @@ void VolumeCanvas::setQuality(Quality q)
     applySampling();
 }
 
-void VolumeCanvas::setInteractiveSampling(double imageSampleDistance, double samplesPerCell)
+void VolumeCanvas::setInteractiveRate(double fps)
 {
-    m_interactiveImageSampling = std::max(1.0, imageSampleDistance);
-    m_interactiveSamplesPerCell = std::clamp(samplesPerCell, 0.1, 4.0);
-    applySampling();
+    m_interactiveRate = std::clamp(fps, 1.0, 60.0);
+}
+
+void VolumeCanvas::adaptSampling()
+{
+    if (m_quality != Quality::Interactive || lastRenderMs() <= 0)
+        return;
+    // Rays scale with 1/spacing²: move the spacing by the square root of the time ratio, damped.
+    const double target = 1000.0 / m_interactiveRate;
+    const double ratio = std::clamp(lastRenderMs() / target, 0.25, 4.0);
+    const double next = std::clamp(m_interactiveImageSampling * std::pow(ratio, 0.35), 1.5, 6.0);
+    if (std::abs(next - m_interactiveImageSampling) > 0.05) {
+        m_interactiveImageSampling = next;
+        applySampling();
+    }
 }
 
 void VolumeCanvas::applySampling()
@@ -276,10 +305,10 @@ void VolumeCanvas::applySampling()
                                        : std::min({m_cube.cube.cellSize(0), m_cube.cube.cellSize(1), m_cube.cube.cellSize(2)});
     if (m_quality == Quality::Interactive) {
         m_mapper->SetImageSampleDistance(float(m_interactiveImageSampling));
-        m_mapper->SetSampleDistance(float(cell / m_interactiveSamplesPerCell));
+        m_mapper->SetSampleDistance(float(2.0 * cell)); // one sample every other cell
     } else {
         m_mapper->SetImageSampleDistance(1.0f);
-        m_mapper->SetSampleDistance(float(0.5 * cell)); // two samples per cell
+        m_mapper->SetSampleDistance(float(cell)); // one sample per cell
     }
     m_mapper->SetInteractiveSampleDistance(m_mapper->GetSampleDistance());
 }

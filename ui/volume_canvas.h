@@ -59,8 +59,11 @@ public:
 
     void setQuality(Quality q);
     Quality quality() const { return m_quality; }
-    /// Image and sample distances used for each quality (1 = one ray per pixel / one sample per cell).
-    void setInteractiveSampling(double imageSampleDistance, double samplesPerCell);
+    /// Interactive frames aim at this rate (frames per second): the ray spacing in pixels adapts
+    /// after each frame, between 1.5 and 6.
+    void setInteractiveRate(double fps);
+    /// Pixels between rays in interactive frames now (1 = one ray per pixel).
+    double interactiveImageSampling() const { return m_interactiveImageSampling; }
 
 Q_SIGNALS:
     /// Dragging started (true) or ended (false).
@@ -73,14 +76,16 @@ protected:
 private:
     void onStyleEvent(vtkObject* caller, unsigned long eventId, void* callData);
     void applySampling();
+    void adaptSampling();
 
     LoadedCube m_cube;
     TransferFunction m_tf;
     Quality m_quality = Quality::Full;
-    double m_interactiveImageSampling = 2.0;
-    double m_interactiveSamplesPerCell = 0.5;
+    double m_interactiveImageSampling = 2.5;
+    double m_interactiveRate = 20.0; // VTK time only: blit and composition come on top
     bool m_dragging = false;
     QTimer* m_stillTimer = nullptr;
+    QTimer* m_planeTimer = nullptr;
 
     vtkSmartPointer<vtkImageData> m_image;
     vtkSmartPointer<vtkFixedPointVolumeRayCastMapper> m_mapper;

@@ -11,6 +11,7 @@
 
 #include "vtk_host_widget.h"
 
+#include <QElapsedTimer>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QOpenGLContext>
@@ -197,7 +198,10 @@ void VtkHostWidget::paintGL()
     const bool render = m_dirty;
     if (render) {
         m_dirty = false;
+        QElapsedTimer timer;
+        timer.start();
         m_window->Render();
+        m_lastRenderMs = double(timer.nsecsElapsed()) / 1e6;
         ++m_renderCount;
     }
     // VTK may have switched contexts while rendering (another widget's progress, say).

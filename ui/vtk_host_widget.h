@@ -52,6 +52,8 @@ public:
     bool isGlReady() const { return m_glReady; }
     /// Frames VTK has rendered (not counting repaints that only blit).
     quint64 renderCount() const { return m_renderCount; }
+    /// Milliseconds VTK took for the last rendered frame (CPU side, without the blit).
+    double lastRenderMs() const { return m_lastRenderMs; }
 
 Q_SIGNALS:
     /// A new frame was rendered by VTK.
@@ -83,6 +85,7 @@ private:
     bool m_inPaint = false;
     bool m_interactorEnabled = false;
     quint64 m_renderCount = 0;
+    double m_lastRenderMs = 0;
     std::vector<unsigned long> m_observerIds;
 };
 
