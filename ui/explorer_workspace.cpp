@@ -166,7 +166,8 @@ void ExplorerWorkspace::saveState(QSettings& s) const
     s.setValue(QStringLiteral("mainSplitter"), m_main->saveState());
     s.setValue(QStringLiteral("rightSplitter"), m_right->saveState());
     s.setValue(QStringLiteral("bottomSplitter"), m_bottom->saveState());
-    s.setValue(QStringLiteral("slicePanels"), m_slices->panelCount());
+    if (m_slices->panelCountChosen())
+        s.setValue(QStringLiteral("slicePanels"), m_slices->panelCount());
 }
 
 void ExplorerWorkspace::restoreState(QSettings& s)
@@ -174,6 +175,8 @@ void ExplorerWorkspace::restoreState(QSettings& s)
     m_main->restoreState(s.value(QStringLiteral("mainSplitter")).toByteArray());
     m_right->restoreState(s.value(QStringLiteral("rightSplitter")).toByteArray());
     m_bottom->restoreState(s.value(QStringLiteral("bottomSplitter")).toByteArray());
+    if (s.contains(QStringLiteral("slicePanels")))
+        m_slices->setPanelCount(s.value(QStringLiteral("slicePanels")).toInt());
 }
 
 void ExplorerWorkspace::exportWithDialog(const QString& title, const QString& filter, const QString& suffix,

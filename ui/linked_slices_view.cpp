@@ -70,8 +70,8 @@ void LinkedSlicesView::setSnapshot(const Snapshot& snapshot)
         if (!p->isLinked())
             p->applyState(p->canvas()->state());
     setLinkedState(st);
-    if (first && !m_cubes.empty())
-        setPanelCount(std::clamp(int(m_cubes.size()), 1, 3));
+    if (first && !m_cubes.empty() && !m_countChosen)
+        applyPanelCount(std::clamp(int(m_cubes.size()), 1, 3));
 }
 
 void LinkedSlicesView::addComparisonCube(const LoadedCube& cube)
@@ -83,10 +83,16 @@ void LinkedSlicesView::addComparisonCube(const LoadedCube& cube)
         p->setCubes(m_cubes, i == target ? int(m_cubes.size()) - 1 : p->selectedCube());
         p->applyState(m_state);
     }
-    setPanelCount(std::min(target + 1, kMaxPanels));
+    applyPanelCount(std::max(m_count, std::min(target + 1, kMaxPanels)));
 }
 
 void LinkedSlicesView::setPanelCount(int n)
+{
+    m_countChosen = true;
+    applyPanelCount(n);
+}
+
+void LinkedSlicesView::applyPanelCount(int n)
 {
     n = std::clamp(n, 1, kMaxPanels);
     if (n == m_count)

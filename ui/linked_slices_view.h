@@ -34,9 +34,12 @@ public:
     /// Every cube the panels can choose from.
     const std::vector<LoadedCube>& cubes() const { return m_cubes; }
 
-    /// Visible panels, 1–4.
+    /// Visible panels, 1–4. A count set here (menu, saved settings) is kept when data arrives;
+    /// otherwise the first data shows one panel per cube, up to three.
     void setPanelCount(int n);
     int panelCount() const { return m_count; }
+    /// Whether the count was chosen (menu or settings) rather than following the data.
+    bool panelCountChosen() const { return m_countChosen; }
     SlicePanel* panel(int i) const { return m_panels[std::size_t(i)]; }
     /// The panel the user last worked in (for exports).
     SlicePanel* currentPanel() const;
@@ -53,6 +56,7 @@ Q_SIGNALS:
     void panelCountChanged(int n);
 
 private:
+    void applyPanelCount(int n);
     void onStateEdited(int panel, const SliceViewState& state);
     void onCursorEdited(int panel, std::optional<QPointF> fraction);
     void relayout();
@@ -62,6 +66,7 @@ private:
     std::vector<LoadedCube> m_cubes;
     int m_snapshotCubes = 0; ///< the first m_snapshotCubes of m_cubes are the snapshot's
     int m_count = 3;
+    bool m_countChosen = false;
     int m_current = 0;
     SliceViewState m_state;
 };
