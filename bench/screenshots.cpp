@@ -7,6 +7,7 @@
 #include "linked_slices_view.h"
 #include "main_window.h"
 #include "session.h"
+#include "slice_canvas.h"
 #include "slice_panel.h"
 #include "stats_panel.h"
 #include "volume_canvas.h"
@@ -18,6 +19,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QImage>
+#include <QMouseEvent>
 #include <QThread>
 
 #include <cstdio>
@@ -74,6 +76,12 @@ int takeScreenshots(const QString& dir, const QStringList& paths)
     ex->volume()->isosurfaceBox()->setChecked(true);
     waitFor([&] { return !ex->volume()->isosurfaceJob()->isRunning(); }, 60000);
     settle(1500);
+    // Hover a voxel of the δT_b panel so readouts and the status bar show values.
+    SliceCanvas* tb = ex->slices()->panel(2)->canvas();
+    const QPointF at(tb->width() * 0.4, tb->height() * 0.45);
+    QMouseEvent move(QEvent::MouseMove, at, tb->mapToGlobal(at), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(tb, &move);
+    settle(500);
     save(w.grab().toImage(), dir, "window.png");
     save(ex->slices()->panel(0)->renderImage(), dir, "slice_panel_density.png");
     save(ex->slices()->panel(1)->renderImage(), dir, "slice_panel_xhi.png");
@@ -89,5 +97,9 @@ int takeScreenshots(const QString& dir, const QStringList& paths)
     ex->slices()->setPanelCount(4);
     settle(800);
     save(ex->slices()->grab().toImage(), dir, "slices_four.png");
+    ex->slices()->setPanelCount(3);
+    w.openPaths({QDir(dir).filePath(QStringLiteral("no-such-file.h5"))});
+    settle(500);
+    save(w.grab().toImage(), dir, "window_error.png");
     return 0;
 }

@@ -160,7 +160,8 @@ QJsonObject benchSlices(std::size_t n, int steps)
         MainWindow w;
         w.resize(1600, 1000);
         w.show();
-        QTest::qWaitForWindowExposed(&w);
+        if (!QTest::qWaitForWindowExposed(&w))
+            std::fprintf(stderr, "bench: the window was never shown\n");
         LinkedSlicesView* v = w.explorer()->slices();
         v->setSnapshot(snapshot);
         Layout l{QStringLiteral("explorer, three linked panels"), v->panel(0), {}};
@@ -174,7 +175,8 @@ QJsonObject benchSlices(std::size_t n, int steps)
         panel.setCubes({snapshot.cubes.back()}, 0);
         panel.resize(700, 720); // a 600×600 canvas with its colour bar, header and controls
         panel.show();
-        QTest::qWaitForWindowExposed(&panel);
+        if (!QTest::qWaitForWindowExposed(&panel))
+            std::fprintf(stderr, "bench: the window was never shown\n");
         Layout l{QStringLiteral("one panel"), &panel, {panel.canvas()}};
         bench::waitUntil([&] { return panel.canvas()->isGlReady() && panel.canvas()->renderCount() > 0; }, 10000);
         layouts.append(measure(l, n, steps));

@@ -34,7 +34,8 @@ QJsonObject benchVolume(const rs::Cube& cubeIn, const QString& source, QSize siz
     canvas.setTransferFunction(makeTransfer(transferPresets(cube.quantity()).front(), cube.stats));
     canvas.resetCamera();
     canvas.show();
-    QTest::qWaitForWindowExposed(&canvas);
+    if (!QTest::qWaitForWindowExposed(&canvas))
+        std::fprintf(stderr, "bench: the window was never shown\n");
     bench::waitUntil([&] { return canvas.isGlReady() && canvas.renderCount() > 0; }, 60000);
     int swapped = 0;
     QObject::connect(&canvas, &QOpenGLWidget::frameSwapped, [&] { ++swapped; });

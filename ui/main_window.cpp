@@ -211,7 +211,7 @@ void MainWindow::openPaths(const QStringList& paths)
     for (const QString& p : paths)
         (QFileInfo::exists(p) ? existing : missing) << p;
     if (!missing.isEmpty())
-        showProblem(tr("Not found: %1").arg(missing.join(QStringLiteral(", "))), {});
+        showProblem(tr("Cannot open %1: no such file or folder").arg(missing.join(QStringLiteral(", "))), {});
     if (existing.isEmpty())
         return;
     statusBar()->showMessage(tr("Opening %1…").arg(QDir::toNativeSeparators(existing.front())));

@@ -185,6 +185,7 @@ void fillSeriesChart(QChart* chart, const std::vector<double>& z, const std::vec
     } else {
         const double pad = vHi > vLo ? 0.08 * (vHi - vLo) : std::max(1.0, std::abs(vHi) * 0.1);
         y->setRange(vLo - pad, vHi + pad);
+        y->applyNiceNumbers();
     }
     y->setLabelFormat(QStringLiteral("%.3g"));
     chart->addAxis(x, Qt::AlignBottom);
