@@ -128,7 +128,7 @@ void fillSpectrumChart(QChart* chart, const CubeStatistics& s)
     x->setTitleText(QStringLiteral("k [Mpc<sup>−1</sup>]"));
     const auto xr = decadeRange(kLo / 1.2, kHi * 1.2);
     x->setRange(xr.first, xr.second);
-    x->setLabelFormat(QStringLiteral("%.2g"));
+    x->setLabelFormat(QStringLiteral("%g"));
     x->setMinorTickCount(8);
     auto* y = new QLogValueAxis(chart);
     y->setBase(10);
@@ -137,7 +137,7 @@ void fillSpectrumChart(QChart* chart, const CubeStatistics& s)
                                     : QStringLiteral("Δ<sup>2</sup>(k) [%1<sup>2</sup>]").arg(units));
     const auto yr = decadeRange(dLo / 1.5, dHi * 1.5);
     y->setRange(yr.first, yr.second);
-    y->setLabelFormat(QStringLiteral("%.2g"));
+    y->setLabelFormat(QStringLiteral("%g"));
     y->setMinorTickCount(8);
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
