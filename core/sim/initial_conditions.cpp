@@ -219,12 +219,14 @@ Cube InitialConditions::evolvedDensity(double z, const StopToken& stop) const
         double cur = maxShift.load();
         while (double(local) * scale > cur && !maxShift.compare_exchange_weak(cur, double(local) * scale)) {
         }
-    });
+    }); // a maximum: the same whatever the split
+    // The slab layout depends on the field only, never on the thread count, so every cell sums
+    // its contributions in the same order and the result is identical for any number of threads.
     const std::size_t reach = std::size_t(std::ceil(maxShift.load())) + 2; // slabs touched beyond their own
-    std::size_t slabs = std::min<std::size_t>(2 * std::size_t(m_threads), n / std::max<std::size_t>(1, 2 * reach));
+    std::size_t slabs = std::min<std::size_t>(16, n / std::max<std::size_t>(1, 2 * reach));
     if (slabs % 2)
         --slabs;
-    if (m_threads <= 1 || slabs < 2)
+    if (slabs < 2)
         slabs = 1;
 
     auto deposit = [&](std::size_t i0, std::size_t i1) {

@@ -152,7 +152,7 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
     const double rCell = kCellRadiusFactor * cell;
     const ErfcTable& erfcT = erfcTable();
     const double invN3 = 1.0 / double(n3);
-    std::mutex sumMutex;
+    std::vector<double> planeSums(n);
 
     for (std::size_t step = 0; step < radii.size(); ++step) {
         stop.throwIfStopped();
@@ -169,6 +169,16 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
             std::vector<float> window(3 * h * h + 1);
             for (std::size_t m2 = 0; m2 < window.size(); ++m2)
                 window[m2] = float(filterWindow(params.filter, kf * std::sqrt(double(m2)), radius) * invN3);
+            // Band limit: the sharp-k filter is exactly zero beyond its cutoff; the Gaussian is
+            // dropped where it falls below 1e-8 (under float resolution). Zeroed lines are skipped
+            // by the transform.
+            long band = -1;
+            if (params.filter == IonizationFilter::SharpK)
+                band = long(std::floor(1.0 / (0.413566994 * radius * kf)));
+            else if (params.filter == IonizationFilter::Gaussian)
+                band = long(std::ceil(std::sqrt(-2.0 * std::log(1e-8)) / (0.643 * radius * kf)));
+            if (band >= long(h))
+                band = -1;
             const std::complex<float>* src = deltaK.complex();
             std::complex<float>* dst = work.complex();
             fft::parallelFor(n, threads, [&](std::size_t i0, std::size_t i1) {
@@ -177,13 +187,19 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
                     for (std::size_t j = 0; j < n; ++j) {
                         const long fj = fft::frequency(j, n);
                         const std::size_t base = (i * n + j) * nz;
+                        if (band >= 0 && (std::labs(fi) > band || std::labs(fj) > band)) {
+                            std::fill(dst + base, dst + base + nz, std::complex<float>(0.0f));
+                            continue;
+                        }
                         const long fij = fi * fi + fj * fj;
-                        for (std::size_t m = 0; m < nz; ++m)
+                        const std::size_t top = band >= 0 ? std::size_t(band) + 1 : nz;
+                        for (std::size_t m = 0; m < top; ++m)
                             dst[base + m] = src[base + m] * window[std::size_t(fij + long(m * m))];
+                        std::fill(dst + base + top, dst + base + nz, std::complex<float>(0.0f));
                     }
                 }
             });
-            plans.backward(work);
+            plans.backward(work, band);
         }
 
         // Mean PS collapsed fraction of this scale, for the Sheth–Tormen renormalisation.
@@ -194,19 +210,25 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
         const double denom = growth * std::sqrt(2.0 * dSigma2);
         const float inv = float(1.0 / denom);
         const float deltaC = float(kDeltaCrit);
-        double total = 0;
-        fft::parallelFor(n * n, threads, [&](std::size_t r0, std::size_t r1) {
-            double local = 0;
-            for (std::size_t row = r0; row < r1; ++row) {
-                const float* d = work.real() + row * padded;
-                float rowSum = 0;
-                for (std::size_t k = 0; k < n; ++k)
-                    rowSum += erfcT((deltaC - d[k]) * inv);
-                local += rowSum;
+        // Per-plane sums added in a fixed order: the same result for any thread count.
+        const float* field = work.real();
+        double* sums = planeSums.data();
+        fft::parallelFor(n, threads, [=, &erfcT](std::size_t i0, std::size_t i1) {
+            for (std::size_t i = i0; i < i1; ++i) {
+                double plane = 0;
+                for (std::size_t j = 0; j < n; ++j) {
+                    const float* d = field + (i * n + j) * padded;
+                    float rowSum = 0;
+                    for (std::size_t k = 0; k < n; ++k)
+                        rowSum += erfcT((deltaC - d[k]) * inv);
+                    plane += rowSum;
+                }
+                sums[i] = plane;
             }
-            std::lock_guard<std::mutex> lock(sumMutex);
-            total += local;
         });
+        double total = 0;
+        for (double v : planeSums)
+            total += v;
         const double meanFcoll = std::max(total * invN3, 1e-30);
         const double stOverPs = fcollST / meanFcoll;
 
@@ -222,14 +244,20 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
             float* x = xhData[q];
             const float zeta = float(zetas[q]);
             const float norm = float(stOverPs);
-            fft::parallelFor(n * n, threads, [&](std::size_t r0, std::size_t r1) {
+            const float* field = work.real();
+            fft::parallelFor(n * n, threads, [=, &erfcT](std::size_t r0, std::size_t r1) {
                 for (std::size_t row = r0; row < r1; ++row) {
-                    const float* d = work.real() + row * padded;
+                    const float* d = field + row * padded;
                     float* out = x + row * n;
+                    if (!last) {
+                        for (std::size_t k = 0; k < n; ++k) // branch-free: vectorises
+                            out[k] = d[k] >= threshold ? 0.0f : out[k];
+                        continue;
+                    }
                     for (std::size_t k = 0; k < n; ++k) {
                         if (d[k] >= threshold) {
                             out[k] = 0.0f;
-                        } else if (last && out[k] > 0.0f) {
+                        } else if (out[k] > 0.0f) {
                             // Partial ionization at the cell scale.
                             const float f = std::min(1.0f, norm * erfcT((deltaC - d[k]) * inv));
                             out[k] = std::clamp(1.0f - zeta * f, 0.0f, 1.0f);

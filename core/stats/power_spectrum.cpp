@@ -1,5 +1,6 @@
 #include "stats/power_spectrum.h"
 
+#include "sim/fft_grid.h"
 #include "util/error.h"
 
 #include <fftw3.h>
@@ -14,12 +15,6 @@ namespace rs {
 namespace {
 
 constexpr double kTwoPi = 6.28318530717958647692;
-
-std::mutex& plannerMutex()
-{
-    static std::mutex m;
-    return m;
-}
 
 struct FloatFree {
     void operator()(void* p) const { fftwf_free(p); }
@@ -52,7 +47,7 @@ std::unique_ptr<std::complex<float>[], FloatFree> transform(const Cube& c)
         in[i] = (d[i] - mean) * scale;
     fftwf_plan plan;
     {
-        std::lock_guard<std::mutex> lock(plannerMutex());
+        auto lock = fft::lockPlanner();
         plan = fftwf_plan_dft_r2c_3d(int(s[0]), int(s[1]), int(s[2]), in, reinterpret_cast<fftwf_complex*>(out),
                                      FFTW_ESTIMATE);
     }
@@ -60,7 +55,7 @@ std::unique_ptr<std::complex<float>[], FloatFree> transform(const Cube& c)
         throw Error("power spectrum: FFTW cannot plan this shape");
     fftwf_execute(plan);
     {
-        std::lock_guard<std::mutex> lock(plannerMutex());
+        auto lock = fft::lockPlanner();
         fftwf_destroy_plan(plan);
     }
     return outOwner;
