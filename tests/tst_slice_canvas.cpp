@@ -45,6 +45,44 @@ private Q_SLOTS:
         QVERIFY2(guifixtures::meanAbsDifference(a, b) > 1.0, "moving the index did not change the image");
     }
 
+    void pixelsShowTheVoxelColours_data()
+    {
+        QTest::addColumn<int>("axis");
+        QTest::newRow("x") << 0;
+        QTest::newRow("y") << 1;
+        QTest::newRow("z") << 2;
+    }
+
+    void pixelsShowTheVoxelColours()
+    {
+        // The colour drawn at each cell is the colour map's colour for that voxel's value: checks
+        // the slice copy (any axis, row 0 on top) and the colour mapping end to end.
+        REQUIRE_OPENGL();
+        QFETCH(int, axis);
+        auto canvas = shownCanvas(guifixtures::loaded(guifixtures::indexCube({9, 10, 11}, Quantity::Other, 30.0)));
+        QVERIFY(canvas);
+        QTRY_VERIFY(canvas->isGlReady());
+        canvas->setRangeMode(RangeMode::PerSlice); // colours span this slice, so any mix-up shows
+        canvas->setState({axis, 4, 1.0, {0.5, 0.5}});
+        const QImage img = canvas->grabImage().convertToFormat(QImage::Format_RGB32);
+        const qreal dpr = img.devicePixelRatio();
+        const SliceView slice = canvas->currentSlice();
+        const DisplayRange range = canvas->displayRange();
+        for (std::size_t r : {std::size_t(0), slice.rows() / 2, slice.rows() - 1})
+            for (std::size_t c : {std::size_t(0), slice.cols() / 3, slice.cols() - 1}) {
+                const QPointF at = canvas->positionOfCell(r, c) * dpr;
+                const QColor drawn = img.pixelColor(at.toPoint());
+                const QColor expected =
+                    colormapColor(canvas->colormap(), (slice.at(r, c) - range.lo) / (range.hi - range.lo));
+                const int diff = std::abs(drawn.red() - expected.red()) + std::abs(drawn.green() - expected.green())
+                                 + std::abs(drawn.blue() - expected.blue());
+                QVERIFY2(diff <= 12, qPrintable(QStringLiteral("cell (%1, %2): drawn %3, expected %4")
+                                                    .arg(r)
+                                                    .arg(c)
+                                                    .arg(drawn.name(), expected.name())));
+            }
+    }
+
     void probeReadsTheVoxel_data()
     {
         QTest::addColumn<int>("axis");
