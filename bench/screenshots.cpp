@@ -15,6 +15,7 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QChartView>
 #include <QDir>
 #include <QElapsedTimer>
@@ -87,6 +88,14 @@ int takeScreenshots(const QString& dir, const QStringList& paths)
     save(ex->slices()->panel(1)->renderImage(), dir, "slice_panel_xhi.png");
     save(ex->slices()->panel(2)->renderImage(), dir, "slice_panel_tb.png");
     save(ex->volume()->canvas()->grabImage(), dir, "volume.png");
+    ex->volume()->isosurfaceBox()->setChecked(false);
+    const char* perCube[3] = {"volume_density.png", "volume_xhi.png", "volume_tb_no_bubbles.png"};
+    for (int i = 0; i < std::min(3, ex->volume()->cubeBox()->count()); ++i) {
+        ex->volume()->showCube(i);
+        settle(400);
+        save(ex->volume()->canvas()->grabImage(), dir, perCube[i]);
+    }
+    ex->volume()->isosurfaceBox()->setChecked(true);
     save(ex->volume()->grab().toImage(), dir, "volume_panel.png");
     for (int c = 0; c < 4; ++c) {
         stats->setCurrentChart(StatsPanel::Chart(c));

@@ -5,6 +5,7 @@
 #include <vtkColorTransferFunction.h>
 #include <vtkCommand.h>
 #include <vtkFixedPointVolumeRayCastMapper.h>
+#include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkImageData.h>
 #include <vtkInteractorObserver.h>
 #include <vtkOrientationMarkerWidget.h>
@@ -50,7 +51,17 @@ VolumeCanvas::VolumeCanvas(QWidget* parent)
     m_volume->VisibilityOff();
     renderer()->AddVolume(m_volume);
 
-    auto outline = [this](vtkSmartPointer<vtkOutlineSource>& src, double r, double g, double b, double width) {
+    // Lines (box and slice frames) are drawn in a second layer, over the volume: mixed into the
+    // ray caster's depth test they come out as dark dashes.
+    renderWindow()->SetNumberOfLayers(2);
+    m_overlay = vtkSmartPointer<vtkRenderer>::New();
+    m_overlay->SetLayer(1);
+    m_overlay->InteractiveOff();
+    m_overlay->SetActiveCamera(renderer()->GetActiveCamera());
+    renderWindow()->AddRenderer(m_overlay);
+
+    auto outline = [this](vtkSmartPointer<vtkOutlineSource>& src, double r, double g, double b, double width,
+                          vtkRenderer* into) {
         src = vtkSmartPointer<vtkOutlineSource>::New();
         auto mapper = vtkSmartPointer<vtkPolyDataMapper>::New();
         mapper->SetInputConnection(src->GetOutputPort());
@@ -60,11 +71,11 @@ VolumeCanvas::VolumeCanvas(QWidget* parent)
         actor->GetProperty()->SetLineWidth(float(width));
         actor->GetProperty()->LightingOff();
         actor->VisibilityOff();
-        renderer()->AddActor(actor);
+        into->AddActor(actor);
         return actor;
     };
-    m_box = outline(m_boxSource, 0.55, 0.6, 0.7, 1.0);
-    m_plane = outline(m_planeSource, 1.0, 0.85, 0.2, 2.0);
+    m_box = outline(m_boxSource, 0.55, 0.6, 0.7, 1.0, m_overlay);
+    m_plane = outline(m_planeSource, 1.0, 0.85, 0.2, 2.0, m_overlay);
 
     m_isoMapper = vtkSmartPointer<vtkPolyDataMapper>::New();
     m_isoMapper->ScalarVisibilityOff();
@@ -164,7 +175,9 @@ void VolumeCanvas::setCube(const LoadedCube& cube)
     m_mapper->SetInputData(m_image);
     m_volume->VisibilityOn();
     const Extent& L = m_cube.cube.boxLength();
-    m_boxSource->SetBounds(0, L[2], 0, L[1], 0, L[0]);
+    // The frame sits half a cell outside the voxel centres, around the whole box.
+    const double pad = 0.5 * std::max({m_cube.cube.cellSize(0), m_cube.cube.cellSize(1), m_cube.cube.cellSize(2)});
+    m_boxSource->SetBounds(-pad, L[2] + pad, -pad, L[1] + pad, -pad, L[0] + pad);
     m_box->VisibilityOn();
     applySampling();
     if (newGrid)

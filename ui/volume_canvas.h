@@ -20,6 +20,7 @@ class vtkImageData;
 class vtkOutlineSource;
 class vtkPolyData;
 class vtkPolyDataMapper;
+class vtkRenderer;
 class vtkVolume;
 
 namespace rs::ui {
@@ -92,6 +93,7 @@ private:
     vtkSmartPointer<vtkVolume> m_volume;
     vtkSmartPointer<vtkOutlineSource> m_boxSource;
     vtkSmartPointer<vtkActor> m_box;
+    vtkSmartPointer<vtkRenderer> m_overlay; ///< layer 1: drawn over the volume (the slice frame)
     vtkSmartPointer<vtkOutlineSource> m_planeSource;
     vtkSmartPointer<vtkActor> m_plane;
     vtkSmartPointer<vtkPolyDataMapper> m_isoMapper;
