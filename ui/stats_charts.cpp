@@ -71,7 +71,7 @@ void fillHistogramChart(QChart* chart, const CubeStatistics& s)
     auto* y = new QValueAxis(chart);
     y->setTitleText(QStringLiteral("voxels"));
     y->setRange(0, double(peak) * 1.05);
-    y->setLabelFormat(QStringLiteral("%.3g"));
+    y->setLabelFormat(QStringLiteral("%.0f"));
     y->applyNiceNumbers();
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
