@@ -1,0 +1,11 @@
+#pragma once
+#include <QJsonObject>
+
+#include <cstddef>
+
+/// Slider step → rendered slices on n^3 cubes, in the default layout: the Explorer's three linked
+/// panels (δ | x_HI | δT_b) in a 1600×1000 main window; and, for reference, one panel with a
+/// 600×600 canvas. Per axis: the synchronous render time of every panel the step changes, the time
+/// until the frames are on screen, and a frame-only baseline (re-render without a change)
+/// measured in the same run.
+QJsonObject benchSlices(std::size_t n, int steps);

@@ -1,0 +1,67 @@
+#pragma once
+/// \file job_runner.h
+/// Runs one kind of background job at a time (load a run, compute statistics, extract an
+/// isosurface). A newer start() supersedes the older job: its StopToken is raised and whatever it
+/// still returns is dropped. Work runs on Qt's thread pool, calls core with a ProgressFn and a
+/// StopToken, and returns a closure that applies its result on the GUI thread, so results cross
+/// threads as values captured in that closure.
+
+#include "util/progress.h"
+
+#include <QFuture>
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+
+namespace rs::ui {
+
+class JobRunner : public QObject {
+    Q_OBJECT
+
+public:
+    /// Runs on a worker thread; returns what to do with the result on the GUI thread.
+    using Work = std::function<std::function<void()>(const ProgressFn& progress, const StopToken& stop)>;
+
+    explicit JobRunner(QObject* parent = nullptr);
+    /// Asks running work to stop and waits for it (results are dropped).
+    ~JobRunner() override;
+
+    /// Starts `work`; a job still running is asked to stop and its result will be ignored.
+    void start(const QString& description, Work work);
+    /// Asks the current job to stop; emits cancelled() when it has.
+    void cancel();
+    bool isRunning() const { return m_running; }
+    QString description() const { return m_description; }
+    /// Blocks until every job started so far has ended (tests, shutdown). Does not apply results.
+    void waitForIdle();
+
+Q_SIGNALS:
+    void started(const QString& description);
+    /// fraction in [0, 1]; stage is core's description ("reading ...").
+    void progressChanged(double fraction, const QString& stage);
+    /// The result was applied.
+    void finished();
+    /// The work threw: `message` is the error in plain words (core's "<file>: <problem>").
+    void failed(const QString& message);
+    void cancelled();
+    void runningChanged(bool running);
+
+private:
+    struct Outcome {
+        std::function<void()> apply;
+        QString error;
+        bool cancelled = false;
+    };
+    void setRunning(bool on);
+    void deliver(quint64 generation, const Outcome& o);
+
+    quint64 m_generation = 0;
+    StopToken m_stop;
+    bool m_running = false;
+    QString m_description;
+    QList<QFuture<void>> m_futures;
+};
+
+} // namespace rs::ui

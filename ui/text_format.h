@@ -1,0 +1,33 @@
+#pragma once
+/// \file text_format.h
+/// How quantities, values and positions are written in the GUI: rich text for labels
+/// ("δT<sub>b</sub> [mK]"), plain text for the status bar and CSV headers ("dTb [mK]").
+
+#include "cube/quantity.h"
+
+#include <QString>
+
+#include <optional>
+
+namespace rs::ui {
+
+/// "δ", "x<sub>HI</sub>", "δT<sub>b</sub>" (rich text).
+QString quantityHtml(Quantity q);
+/// "δ", "x_HI", "δT_b" (plain text).
+QString quantityPlain(Quantity q);
+/// "density", "neutral fraction", "brightness temperature".
+QString quantityWords(Quantity q);
+/// "mK" or "" (dimensionless).
+QString unitsText(Quantity q);
+/// "δT<sub>b</sub> [mK]" or "δ" (no brackets when dimensionless).
+QString quantityWithUnitsHtml(Quantity q);
+QString quantityWithUnitsPlain(Quantity q);
+
+/// A number with `digits` significant digits, no trailing zeros, "–" for NaN.
+QString formatNumber(double v, int digits = 4);
+/// A value with its units: "12.35 mK", "0.5431".
+QString formatValue(double v, Quantity q, int digits = 4);
+/// "z = 8.00" or "z unknown".
+QString redshiftText(std::optional<double> z);
+
+} // namespace rs::ui
