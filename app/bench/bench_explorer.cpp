@@ -1,8 +1,8 @@
 // bench_explorer: how fast the Explorer responds on this machine. A benchmark, never a test: it
 // prints figures (a table on stderr, JSON on stdout) and asserts nothing.
 //
-//   xvfb-run -a -s "-screen 0 1600x1000x24" build/bench/bench_explorer [--quick] [--json FILE]
-//   build/bench/bench_explorer --screenshots DIR [PATH...]
+//   xvfb-run -a -s "-screen 0 1600x1000x24" build/app/bench/bench_explorer [--quick] [--json FILE]
+//   build/app/bench/bench_explorer --screenshots DIR [PATH...]
 #include "bench_util.h"
 #include "io/cube_loader.h"
 #include "screenshots.h"
