@@ -37,5 +37,6 @@ std::vector<double> parseNumberList(const std::string& text, const std::string& 
 
 // Each cmd_*.cpp defines one of these; main.cpp calls them all.
 void addInfoCommands(CLI::App& app);
+void addMlCommands(CLI::App& app); // cmd_ml.cpp: dataset, train, evaluate, predict, runs, pca, bench train
 
 } // namespace rs::cli
