@@ -121,4 +121,12 @@ std::vector<double> parseNumberList(const std::string& text, const std::string& 
     return out;
 }
 
+CLI::App* subcommandOf(CLI::App& app, const std::string& name, const std::string& description)
+{
+    for (CLI::App* sub : app.get_subcommands({}))
+        if (sub->get_name() == name)
+            return sub;
+    return app.add_subcommand(name, description);
+}
+
 } // namespace rs::cli

@@ -35,8 +35,14 @@ std::string cubeText(const Cube& cube, const SummaryStats& stats);
 /// Splits "7,8,9" into numbers; throws CLI::ValidationError naming `option` on bad input.
 std::vector<double> parseNumberList(const std::string& text, const std::string& option);
 
+/// The subcommand `name` of `app`, created with `description` when it does not exist yet (so
+/// several cmd_*.cpp can add their own children to e.g. `bench`).
+CLI::App* subcommandOf(CLI::App& app, const std::string& name, const std::string& description);
+
 // Each cmd_*.cpp defines one of these; main.cpp calls them all.
 void addInfoCommands(CLI::App& app);
 void addMlCommands(CLI::App& app); // cmd_ml.cpp: dataset, train, evaluate, predict, runs, pca, bench train
+void addSimulateCommands(CLI::App& app); // simulate, demo-data, stats
+void addBenchCommands(CLI::App& app);    // bench sim
 
 } // namespace rs::cli

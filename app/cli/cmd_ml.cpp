@@ -9,6 +9,7 @@
 #include "ml/pca.h"
 #include "ml/predictor.h"
 #include "ml/run_folder.h"
+#include "ml/sim_sources.h"
 #include "ml/trainer.h"
 #include "util/error.h"
 
@@ -70,7 +71,7 @@ struct DatasetOptions {
     int threads = 2;
 };
 
-std::vector<DatasetSource> simulatorSources(const DatasetOptions& o); // cmd_ml_sim.cpp or below
+std::vector<DatasetSource> simulatorSources(const DatasetOptions& o);
 
 std::string datasetText(const DatasetInfo& i)
 {
@@ -396,9 +397,21 @@ int runBench(const BenchCliOptions& o)
     }
 }
 
-std::vector<DatasetSource> simulatorSources(const DatasetOptions&)
+std::vector<DatasetSource> simulatorSources(const DatasetOptions& o)
 {
-    throw ParameterError("--simulate", "the built-in simulator is not part of this build yet; build from files with --from");
+    SimulationGrid g;
+    g.base.dim = o.dim;
+    g.base.boxMpc = o.box;
+    g.base.threads = o.threads;
+    if (o.z.empty() || o.zeta.empty())
+        throw ParameterError("--simulate", "needs --z LIST and --zeta LIST");
+    g.redshifts = parseNumberList(o.z, "--z");
+    g.zetas = parseNumberList(o.zeta, "--zeta");
+    if (o.seeds < 1)
+        throw ParameterError("--seeds", "must be at least 1");
+    for (int s = 1; s <= o.seeds; ++s)
+        g.seeds.push_back(std::uint64_t(s));
+    return sourcesFromSimulator(g, quantityFromName(o.quantity).value_or(Quantity::BrightnessTemperature));
 }
 
 } // namespace
@@ -513,15 +526,8 @@ void addMlCommands(CLI::App& app)
     pca->add_flag("--json", pc->json, "JSON output");
     pca->callback([pc] { exitCode() = runPca(pc->dataset, pc->target, pc->components, pc->maxSamples, pc->json); });
 
-    // `bench` may already exist (other subsystems add their own `bench <what>`).
-    CLI::App* bench = nullptr;
-    for (CLI::App* s : app.get_subcommands([](CLI::App*) { return true; }))
-        if (s->get_name() == "bench")
-            bench = s;
-    if (!bench) {
-        bench = app.add_subcommand("bench", "Benchmarks (never tests): reionscope-cli bench <what>");
-        bench->require_subcommand(1);
-    }
+    CLI::App* bench = subcommandOf(app, "bench", "Benchmarks (never tests): reionscope-cli bench <what>");
+    bench->require_subcommand(1);
     auto b = std::make_shared<BenchCliOptions>();
     CLI::App* bt = bench->add_subcommand("train", "Training/inference samples/s of every model, engine vs bare LibTorch");
     bt->add_flag("--json", b->json, "JSON output");

@@ -1,0 +1,46 @@
+#include "sim/brightness.h"
+
+#include "sim/fft_grid.h"
+#include "util/error.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace rs {
+
+double brightnessPrefactor(double z, const Cosmology& c)
+{
+    const double h2 = c.h * c.h;
+    return 27.0 * std::sqrt((1.0 + z) / 10.0 * 0.15 / (c.omegaM * h2)) * (c.omegaB * h2 / 0.023);
+}
+
+Cube brightnessTemperature(const Cube& density, const Cube& neutralFraction, double z, const Cosmology& cosmology,
+                           const Cube& velocityGradient, int threads)
+{
+    if (density.shape() != neutralFraction.shape())
+        throw ParameterError("neutral_fraction", "shape differs from the density cube's");
+    const bool withVelocity = !velocityGradient.empty();
+    if (withVelocity && velocityGradient.shape() != density.shape())
+        throw ParameterError("velocity_gradient", "shape differs from the density cube's");
+    CubeMetadata meta;
+    meta.quantity = Quantity::BrightnessTemperature;
+    meta.redshift = z;
+    Cube out = Cube::uninitialized(density.shape(), density.boxLength(), meta);
+    const float t0 = float(brightnessPrefactor(z, cosmology));
+    const float* d = density.data();
+    const float* x = neutralFraction.data();
+    const float* g = withVelocity ? velocityGradient.data() : nullptr;
+    float* t = out.mutableData();
+    const float clip = float(kMaxVelocityGradient);
+    fft::parallelFor(density.voxelCount(), threads, [&](std::size_t c0, std::size_t c1) {
+        for (std::size_t c = c0; c < c1; ++c) {
+            float v = t0 * x[c] * (1.0f + d[c]);
+            if (g)
+                v /= 1.0f + std::clamp(g[c], -clip, clip);
+            t[c] = v;
+        }
+    });
+    return out;
+}
+
+} // namespace rs

@@ -1,0 +1,73 @@
+#pragma once
+/// \file fft_grid.h
+/// Single-precision FFTW helpers for N³ periodic grids: padded in-place real↔complex buffers,
+/// plans made once per (N, threads) and reused on any buffer of the same layout, and a small
+/// parallel-for. FFT convention (used throughout the simulator): forward r2c X_m = Σ_x x e^(−i k·x),
+/// backward c2r unnormalised x = Σ_m X_m e^(+i k·x), so a round trip multiplies by N³; k = 2π m / L
+/// with m wrapped to (−N/2, N/2].
+
+#include <complex>
+#include <cstddef>
+#include <functional>
+#include <memory>
+
+namespace rs::fft {
+
+/// An N³ real grid padded along the last axis to 2(N/2+1) floats, 64-byte aligned, so that it holds
+/// its own r2c transform in place. Real element (i, j, k) sits at (i·N + j)·padded + k; complex
+/// element (i, j, m) at (i·N + j)·(N/2+1) + m.
+class Grid {
+public:
+    Grid() = default;
+    explicit Grid(std::size_t n);
+
+    std::size_t n() const { return m_n; }
+    std::size_t padded() const { return 2 * (m_n / 2 + 1); }
+    std::size_t complexZ() const { return m_n / 2 + 1; }
+    std::size_t complexCount() const { return m_n * m_n * complexZ(); }
+    bool empty() const { return !m_data; }
+
+    float* real() { return m_data.get(); }
+    const float* real() const { return m_data.get(); }
+    std::complex<float>* complex() { return reinterpret_cast<std::complex<float>*>(m_data.get()); }
+    const std::complex<float>* complex() const { return reinterpret_cast<const std::complex<float>*>(m_data.get()); }
+
+    std::size_t realIndex(std::size_t i, std::size_t j, std::size_t k) const { return (i * m_n + j) * padded() + k; }
+
+    /// Copies an unpadded N³ C-order array in / out.
+    void loadReal(const float* src);
+    void storeReal(float* dst) const;
+
+    void release() { m_data.reset(); m_n = 0; }
+
+private:
+    std::size_t m_n = 0;
+    std::shared_ptr<float[]> m_data;
+};
+
+/// Plans for in-place r2c and c2r transforms of N³ Grids on `threads` threads. Creating plans is
+/// serialised (FFTW's planner is not reentrant); executing them is thread-safe.
+class Plans {
+public:
+    Plans(std::size_t n, int threads);
+    ~Plans();
+    Plans(const Plans&) = delete;
+    Plans& operator=(const Plans&) = delete;
+
+    void forward(Grid& g) const;  ///< real → complex, in place
+    void backward(Grid& g) const; ///< complex → real, in place, unnormalised (× N³)
+
+private:
+    std::size_t m_n;
+    void* m_forward = nullptr;
+    void* m_backward = nullptr;
+};
+
+/// The signed integer frequency of index `i` on an axis of n points: i for i ≤ n/2, else i − n.
+inline long frequency(std::size_t i, std::size_t n) { return i <= n / 2 ? long(i) : long(i) - long(n); }
+
+/// Runs body(begin, end) over [0, count) split into contiguous pieces on up to `threads` threads
+/// (the calling thread takes one piece). Exceptions from pieces are rethrown.
+void parallelFor(std::size_t count, int threads, const std::function<void(std::size_t begin, std::size_t end)>& body);
+
+} // namespace rs::fft

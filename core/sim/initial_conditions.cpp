@@ -1,0 +1,358 @@
+#include "sim/initial_conditions.h"
+
+#include "util/error.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <vector>
+
+namespace rs {
+
+namespace {
+
+constexpr double kTwoPi = 6.28318530717958647692;
+constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
+
+std::uint64_t splitmix64(std::uint64_t x)
+{
+    x += kGolden;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}
+
+double unitInterval(std::uint64_t w) { return double((w >> 11) + 1) * (1.0 / 9007199254740992.0); } // (0, 1]
+
+/// The Box–Muller pair of pair index `pair`.
+void normalPair(std::uint64_t seed, std::uint64_t pair, double& a, double& b)
+{
+    const std::uint64_t base = seed * kGolden + 2 * pair;
+    const double u1 = unitInterval(splitmix64(base));
+    const double u2 = unitInterval(splitmix64(base + 1));
+    const double r = std::sqrt(-2.0 * std::log(u1));
+    a = r * std::cos(kTwoPi * u2);
+    b = r * std::sin(kTwoPi * u2);
+}
+
+/// Table of f(|m|²) for every integer |m|² on an N³ grid.
+template <class F>
+std::vector<float> tableOfModulus(std::size_t n, F f)
+{
+    const std::size_t h = n / 2;
+    std::vector<float> t(3 * h * h + 1);
+    for (std::size_t m2 = 0; m2 < t.size(); ++m2)
+        t[m2] = float(f(double(m2)));
+    return t;
+}
+
+} // namespace
+
+double whiteNoise(std::uint64_t seed, std::uint64_t index)
+{
+    double a, b;
+    normalPair(seed, index / 2, a, b);
+    return index % 2 ? b : a;
+}
+
+InitialConditions::InitialConditions(const SimulationParams& params, const LinearCosmology& cosmology,
+                                     const fft::Plans& plans, const ProgressFn& progress, const StopToken& stop)
+    : m_n(params.dim), m_box(params.boxMpc), m_threads(params.threadCount()), m_cosmology(&cosmology)
+{
+    const std::size_t n = m_n;
+    const std::size_t nz = n / 2 + 1;
+    const double volume = m_box * m_box * m_box;
+    const double n3 = double(n) * double(n) * double(n);
+    const double kf = kTwoPi / m_box;
+    if (progress)
+        progress(0.0, "initial conditions: white noise");
+
+    // 1. White noise, C order, in the padded grid.
+    fft::Grid delta(n);
+    fft::parallelFor(n * n, m_threads, [&](std::size_t r0, std::size_t r1) {
+        for (std::size_t row = r0; row < r1; ++row) {
+            float* out = delta.real() + row * delta.padded();
+            const std::uint64_t first = std::uint64_t(row) * n;
+            for (std::size_t k = 0; k < n; ++k) {
+                const std::uint64_t c = first + k;
+                double a, b;
+                normalPair(params.seed, c / 2, a, b);
+                if (c % 2 == 0) {
+                    out[k] = float(a);
+                    if (k + 1 < n) { // the pair's second value belongs to the next cell of this row
+                        out[k + 1] = float(b);
+                        ++k;
+                    }
+                } else {
+                    out[k] = float(b);
+                }
+            }
+        }
+    });
+    stop.throwIfStopped();
+
+    // 2. To k-space, scaled by √(P(k)/(V N³)).
+    plans.forward(delta);
+    const std::vector<float> amplitude = tableOfModulus(n, [&](double m2) {
+        return m2 == 0 ? 0.0 : std::sqrt(cosmology.power(kf * std::sqrt(m2)) / (volume * n3));
+    });
+    std::complex<float>* d = delta.complex();
+    fft::parallelFor(n, m_threads, [&](std::size_t i0, std::size_t i1) {
+        for (std::size_t i = i0; i < i1; ++i) {
+            const long fi = fft::frequency(i, n);
+            for (std::size_t j = 0; j < n; ++j) {
+                const long fj = fft::frequency(j, n);
+                std::complex<float>* row = d + (i * n + j) * nz;
+                for (std::size_t m = 0; m < nz; ++m)
+                    row[m] *= amplitude[std::size_t(fi * fi + fj * fj + long(m * m))];
+            }
+        }
+    });
+    if (progress)
+        progress(0.3, "initial conditions: displacements");
+    stop.throwIfStopped();
+
+    // 3. Derived fields. Odd derivatives drop the Nyquist plane of their axis (keeps them real).
+    auto derive = [&](fft::Grid& out, auto&& factor) {
+        std::complex<float>* o = out.complex();
+        fft::parallelFor(n, m_threads, [&](std::size_t i0, std::size_t i1) {
+            for (std::size_t i = i0; i < i1; ++i) {
+                const long fi = fft::frequency(i, n);
+                for (std::size_t j = 0; j < n; ++j) {
+                    const long fj = fft::frequency(j, n);
+                    const std::size_t base = (i * n + j) * nz;
+                    for (std::size_t m = 0; m < nz; ++m)
+                        o[base + m] = d[base + m] * factor(fi, fj, long(m));
+                }
+            }
+        });
+        plans.backward(out);
+    };
+    const long nyq = (n % 2 == 0) ? long(n / 2) : -1;
+    if (params.velocities) {
+        m_dPsiZ = fft::Grid(n);
+        derive(m_dPsiZ, [&](long fi, long fj, long fm) -> std::complex<float> {
+            const long m2 = fi * fi + fj * fj + fm * fm;
+            if (m2 == 0)
+                return 0.0f;
+            return float(-double(fm * fm) / double(m2));
+        });
+        stop.throwIfStopped();
+    }
+    if (!params.zeldovich) {
+        m_linear = std::move(delta);
+        plans.backward(m_linear);
+    } else {
+        for (int a = 0; a < 3; ++a) {
+            auto factor = [&, a](long fi, long fj, long fm) -> std::complex<float> {
+                const long m2 = fi * fi + fj * fj + fm * fm;
+                const long fa = a == 0 ? fi : a == 1 ? fj : fm;
+                if (m2 == 0 || fa == nyq)
+                    return 0.0f;
+                // ψ_a(k) = i k_a / k² δ(k), with k = kf m.
+                return {0.0f, float(double(fa) / (double(m2) * kf))};
+            };
+            if (a < 2) {
+                m_psi[a] = fft::Grid(n);
+                derive(m_psi[a], factor);
+            } else { // the last component reuses δ's grid in place
+                std::complex<float>* o = delta.complex();
+                fft::parallelFor(n, m_threads, [&](std::size_t i0, std::size_t i1) {
+                    for (std::size_t i = i0; i < i1; ++i) {
+                        const long fi = fft::frequency(i, n);
+                        for (std::size_t j = 0; j < n; ++j) {
+                            const long fj = fft::frequency(j, n);
+                            const std::size_t base = (i * n + j) * nz;
+                            for (std::size_t m = 0; m < nz; ++m)
+                                o[base + m] *= factor(fi, fj, long(m));
+                        }
+                    }
+                });
+                plans.backward(delta);
+                m_psi[2] = std::move(delta);
+            }
+            stop.throwIfStopped();
+            if (progress)
+                progress(0.4 + 0.2 * a, "initial conditions: displacements");
+        }
+    }
+    if (progress)
+        progress(1.0, "initial conditions");
+}
+
+Cube InitialConditions::evolvedDensity(double z, const StopToken& stop) const
+{
+    const std::size_t n = m_n;
+    const double growth = m_cosmology->growth(z);
+    CubeMetadata meta;
+    meta.quantity = Quantity::Density;
+    meta.redshift = z;
+    Cube out = Cube::uninitialized({n, n, n}, {m_box, m_box, m_box}, meta);
+    float* rho = out.mutableData();
+
+    if (m_linear.empty() && m_psi[0].empty())
+        throw Error("initial conditions: displacement fields were released");
+    if (!m_linear.empty()) {
+        fft::parallelFor(n * n, m_threads, [&](std::size_t r0, std::size_t r1) {
+            for (std::size_t row = r0; row < r1; ++row) {
+                const float* src = m_linear.real() + row * m_linear.padded();
+                for (std::size_t k = 0; k < n; ++k)
+                    rho[row * n + k] = float(growth * src[k]);
+            }
+        });
+        return out;
+    }
+
+    // Cloud-in-cell assignment of one particle per cell, displaced by D ψ. Particle (i, j, k) sits
+    // at cell-centre coordinates (i, j, k) + D ψ / Δ, in units of cells.
+    std::fill(rho, rho + n * n * n, 0.0f);
+    const double scale = growth / (m_box / double(n));
+    const std::size_t padded = m_psi[0].padded();
+    // Slabs of particles along axis 0 are processed in two colours (even slabs, then odd), each
+    // slab wide enough that particles of two slabs of one colour never touch the same cells.
+    std::atomic<double> maxShift{0};
+    fft::parallelFor(n * n, m_threads, [&](std::size_t r0, std::size_t r1) {
+        float local = 0;
+        for (std::size_t row = r0; row < r1; ++row)
+            for (std::size_t k = 0; k < n; ++k)
+                local = std::max(local, std::abs(m_psi[0].real()[row * padded + k]));
+        double cur = maxShift.load();
+        while (double(local) * scale > cur && !maxShift.compare_exchange_weak(cur, double(local) * scale)) {
+        }
+    });
+    const std::size_t reach = std::size_t(std::ceil(maxShift.load())) + 2; // slabs touched beyond their own
+    std::size_t slabs = std::min<std::size_t>(2 * std::size_t(m_threads), n / std::max<std::size_t>(1, 2 * reach));
+    if (slabs % 2)
+        --slabs;
+    if (m_threads <= 1 || slabs < 2)
+        slabs = 1;
+
+    auto deposit = [&](std::size_t i0, std::size_t i1) {
+        const long nn = long(n);
+        for (std::size_t i = i0; i < i1; ++i) {
+            for (std::size_t j = 0; j < n; ++j) {
+                const std::size_t base = (i * n + j) * padded;
+                const float* px = m_psi[0].real() + base;
+                const float* py = m_psi[1].real() + base;
+                const float* pz = m_psi[2].real() + base;
+                for (std::size_t k = 0; k < n; ++k) {
+                    const double x = double(i) + scale * px[k];
+                    const double y = double(j) + scale * py[k];
+                    const double zz = double(k) + scale * pz[k];
+                    const double fx = std::floor(x), fy = std::floor(y), fz = std::floor(zz);
+                    const float tx = float(x - fx), ty = float(y - fy), tz = float(zz - fz);
+                    long ix = long(fx) % nn, iy = long(fy) % nn, iz = long(fz) % nn;
+                    if (ix < 0) ix += nn;
+                    if (iy < 0) iy += nn;
+                    if (iz < 0) iz += nn;
+                    const long jx = ix + 1 == nn ? 0 : ix + 1;
+                    const long jy = iy + 1 == nn ? 0 : iy + 1;
+                    const long jz = iz + 1 == nn ? 0 : iz + 1;
+                    const float wx[2] = {1.0f - tx, tx}, wy[2] = {1.0f - ty, ty}, wz[2] = {1.0f - tz, tz};
+                    const long cx[2] = {ix, jx}, cy[2] = {iy, jy}, cz[2] = {iz, jz};
+                    for (int a = 0; a < 2; ++a)
+                        for (int b = 0; b < 2; ++b) {
+                            float* line = rho + (std::size_t(cx[a]) * n + std::size_t(cy[b])) * n;
+                            const float w = wx[a] * wy[b];
+                            line[cz[0]] += w * wz[0];
+                            line[cz[1]] += w * wz[1];
+                        }
+                }
+            }
+        }
+    };
+    if (slabs == 1) {
+        deposit(0, n);
+    } else {
+        for (int colour = 0; colour < 2; ++colour) {
+            stop.throwIfStopped();
+            fft::parallelFor(slabs / 2, m_threads, [&](std::size_t s0, std::size_t s1) {
+                for (std::size_t s = s0; s < s1; ++s) {
+                    const std::size_t slab = 2 * s + std::size_t(colour);
+                    deposit(n * slab / slabs, n * (slab + 1) / slabs);
+                }
+            });
+        }
+    }
+    fft::parallelFor(n * n * n, m_threads, [&](std::size_t c0, std::size_t c1) {
+        for (std::size_t c = c0; c < c1; ++c)
+            rho[c] -= 1.0f;
+    });
+    return out;
+}
+
+Cube InitialConditions::linearDensity() const
+{
+    const std::size_t n = m_n;
+    CubeMetadata meta;
+    meta.quantity = Quantity::Density;
+    meta.redshift = 0.0;
+    Cube out = Cube::uninitialized({n, n, n}, {m_box, m_box, m_box}, meta);
+    if (!m_linear.empty()) {
+        m_linear.storeReal(out.mutableData());
+        return out;
+    }
+    // δ = −∇·ψ, spectrally.
+    fft::Plans plans(n, m_threads);
+    fft::Grid sum(n), work(n);
+    const std::size_t nz = n / 2 + 1;
+    const double kf = kTwoPi / m_box;
+    std::fill(sum.complex(), sum.complex() + sum.complexCount(), std::complex<float>(0));
+    for (int a = 0; a < 3; ++a) {
+        std::copy(m_psi[a].real(), m_psi[a].real() + n * n * m_psi[a].padded(), work.real());
+        plans.forward(work);
+        for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t j = 0; j < n; ++j)
+                for (std::size_t m = 0; m < nz; ++m) {
+                    const long f = a == 0 ? fft::frequency(i, n) : a == 1 ? fft::frequency(j, n) : long(m);
+                    const std::size_t c = (i * n + j) * nz + m;
+                    sum.complex()[c] += work.complex()[c] * std::complex<float>(0.0f, -float(kf * double(f)));
+                }
+    }
+    plans.backward(sum);
+    const float norm = float(1.0 / (double(n) * double(n) * double(n)));
+    sum.storeReal(out.mutableData());
+    float* o = out.mutableData();
+    for (std::size_t c = 0; c < n * n * n; ++c)
+        o[c] *= norm;
+    return out;
+}
+
+Cube InitialConditions::velocityGradient(double z) const
+{
+    if (m_dPsiZ.empty())
+        return {};
+    const std::size_t n = m_n;
+    const float factor = float(m_cosmology->growthRate(z) * m_cosmology->growth(z));
+    Cube out = Cube::uninitialized({n, n, n}, {m_box, m_box, m_box});
+    m_dPsiZ.storeReal(out.mutableData());
+    float* o = out.mutableData();
+    fft::parallelFor(n * n * n, m_threads, [&](std::size_t c0, std::size_t c1) {
+        for (std::size_t c = c0; c < c1; ++c)
+            o[c] *= factor;
+    });
+    return out;
+}
+
+void InitialConditions::releaseDisplacements()
+{
+    for (auto& g : m_psi)
+        g.release();
+    m_linear.release();
+}
+
+std::size_t InitialConditions::bytes() const
+{
+    std::size_t b = 0;
+    auto add = [&](const fft::Grid& g) {
+        if (!g.empty())
+            b += g.n() * g.n() * g.padded() * sizeof(float);
+    };
+    for (const auto& g : m_psi)
+        add(g);
+    add(m_linear);
+    add(m_dPsiZ);
+    return b;
+}
+
+} // namespace rs

@@ -1,0 +1,68 @@
+#pragma once
+/// \file initial_conditions.h
+/// Seeded Gaussian initial conditions and their evolution to redshift z.
+///
+/// Random numbers: cell c (C order) of the white-noise grid gets a standard normal value from a
+/// counter-based generator: two 64-bit words splitmix64(seed·φ + 2⌊c/2⌋ + {0, 1}) (φ = 2^64 / golden
+/// ratio), turned into two uniforms in (0, 1] with 53 bits each, then into the Box–Muller pair
+/// (cells 2m and 2m+1 share one pair). The values do not depend on the thread count; same seed →
+/// same cube bit for bit on one machine (across machines only libm's last-bit rounding of log/sin/cos
+/// can differ).
+///
+/// Normalisation (written down once): with W_m the forward FFT of the white noise (⟨|W_m|²⟩ = N³),
+/// the z = 0 linear field is δ(x) = Σ_m W_m √(P(k_m) / (V N³)) e^(i k_m·x), so ⟨δ²⟩ = Σ_m P(k_m)/V;
+/// the m = 0 mode is zeroed (mean exactly 0).
+///
+/// Evolution: Zel'dovich (1LPT) displacement ψ(k) = i k/k² δ(k) (δ = −∇·ψ), particles starting at
+/// the cell centres move to q + D(z) ψ(q) and are assigned back to the grid with cloud-in-cell
+/// weights, giving δ ≥ −1 with mean 0; or linear δ = D(z) δ_lin.
+
+#include "cube/cube.h"
+#include "sim/cosmology.h"
+#include "sim/fft_grid.h"
+#include "sim/simulation_params.h"
+#include "util/progress.h"
+
+namespace rs {
+
+class InitialConditions {
+public:
+    /// Draws the field and keeps what evolution needs: the three displacement components (or
+    /// δ_lin when zeldovich is off) and, with velocities, ∂ψ_z/∂z. Throws CancelledError.
+    InitialConditions(const SimulationParams& params, const LinearCosmology& cosmology, const fft::Plans& plans,
+                      const ProgressFn& progress = {}, const StopToken& stop = {});
+
+    std::size_t n() const { return m_n; }
+
+    /// The evolved density contrast at z (δ ≥ −1 with Zel'dovich), as a Density cube without
+    /// metadata beyond quantity and redshift. Throws CancelledError.
+    Cube evolvedDensity(double z, const StopToken& stop = {}) const;
+
+    /// The z = 0 linear density δ_lin (computed from the displacements when they are kept).
+    Cube linearDensity() const;
+
+    /// Line-of-sight velocity gradient in units of H(z): (dv_z/dz) / H = f(z) D(z) ∂ψ_z/∂z, in
+    /// linear theory. Empty when the parameters did not ask for velocities.
+    Cube velocityGradient(double z) const;
+
+    /// Frees the displacement fields and δ_lin (keeps the velocity part); evolvedDensity() then
+    /// throws.
+    void releaseDisplacements();
+
+    /// Bytes held.
+    std::size_t bytes() const;
+
+private:
+    std::size_t m_n;
+    double m_box;
+    int m_threads;
+    const LinearCosmology* m_cosmology;
+    fft::Grid m_psi[3];   ///< ψ_x, ψ_y, ψ_z at z = 0 [Mpc] (Zel'dovich)
+    fft::Grid m_linear;   ///< δ_lin at z = 0 (linear mode)
+    fft::Grid m_dPsiZ;    ///< ∂ψ_z/∂z (velocities)
+};
+
+/// Standard normal number of cell `index` for `seed` (see the file comment).
+double whiteNoise(std::uint64_t seed, std::uint64_t index);
+
+} // namespace rs

@@ -1,0 +1,247 @@
+#include "sim/ionization.h"
+
+#include "util/error.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <mutex>
+
+namespace rs {
+
+namespace {
+
+constexpr double kTwoPi = 6.28318530717958647692;
+constexpr double kCellRadiusFactor = 0.620350491; // radius of the sphere with a cell's volume
+constexpr double kRadiusStep = 1.1;
+
+/// erfc(max(x, 0)) by linear interpolation in a table on [0, 8] (error < 2e-7); 0 beyond.
+class ErfcTable {
+public:
+    ErfcTable()
+    {
+        for (int i = 0; i <= kSize; ++i)
+            m_v[i] = float(std::erfc(double(i) / kScale));
+    }
+    float operator()(float x) const
+    {
+        if (x <= 0.0f)
+            return 1.0f;
+        const float s = x * float(kScale);
+        if (s >= float(kSize))
+            return 0.0f;
+        const int i = int(s);
+        const float t = s - float(i);
+        return m_v[i] + t * (m_v[i + 1] - m_v[i]);
+    }
+
+private:
+    static constexpr int kSize = 8192;
+    static constexpr double kScale = kSize / 8.0;
+    float m_v[kSize + 1];
+};
+
+const ErfcTable& erfcTable()
+{
+    static const ErfcTable t;
+    return t;
+}
+
+} // namespace
+
+double inverseErfc(double y)
+{
+    if (!(y > 0 && y < 2))
+        throw ParameterError("erfc", "inverse needs 0 < y < 2");
+    // Start from a rough guess and polish with Newton steps on erfc(x) − y.
+    double x = 0;
+    if (y < 1)
+        x = std::sqrt(-std::log(y / 2.0)) * 0.9;
+    else if (y > 1)
+        x = -std::sqrt(-std::log((2.0 - y) / 2.0)) * 0.9;
+    for (int it = 0; it < 100; ++it) {
+        const double f = std::erfc(x) - y;
+        const double df = -2.0 / std::sqrt(M_PI) * std::exp(-x * x);
+        const double step = f / df;
+        x -= step;
+        if (std::abs(step) < 1e-14 * std::max(1.0, std::abs(x)))
+            break;
+    }
+    return x;
+}
+
+double filterWindow(IonizationFilter filter, double k, double radius)
+{
+    double kr = k * radius;
+    switch (filter) {
+    case IonizationFilter::SharpK:
+        return kr * 0.413566994 > 1.0 ? 0.0 : 1.0;
+    case IonizationFilter::Gaussian:
+        kr *= 0.643;
+        return std::exp(-kr * kr / 2.0);
+    case IonizationFilter::TopHat:
+        if (kr < 1e-4)
+            return 1.0;
+        return 3.0 * (std::sin(kr) / (kr * kr * kr) - std::cos(kr) / (kr * kr));
+    }
+    return 1.0;
+}
+
+std::vector<double> ionizationRadii(const SimulationParams& params, double minimumMass, const LinearCosmology& cosmology)
+{
+    const double cell = params.boxMpc / double(params.dim);
+    // No source is smaller than M_min: stop a little above its Lagrangian radius (σ²(M_min) − σ²(M_R) > 0).
+    const double rLast = std::max(kCellRadiusFactor * cell, 1.01 * cosmology.lagrangianRadius(minimumMass));
+    double r = std::min(params.rMax, kCellRadiusFactor * params.boxMpc);
+    std::vector<double> radii;
+    while (r / kRadiusStep > rLast * (1.0 + 1e-6)) {
+        radii.push_back(r);
+        r /= kRadiusStep;
+    }
+    radii.push_back(rLast); // classic: the step that would go below the cell becomes the cell step
+    return radii;
+}
+
+std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double>& zetas, const SimulationParams& params,
+                         const LinearCosmology& cosmology, const fft::Plans& plans, const ProgressFn& progress,
+                         const StopToken& stop)
+{
+    if (zetas.empty())
+        throw ParameterError("zeta", "at least one ionizing efficiency is needed");
+    for (double zeta : zetas)
+        if (!(zeta > 0) || !std::isfinite(zeta))
+            throw ParameterError("zeta", "ionizing efficiency must be > 0");
+    const std::size_t n = density.shape()[0];
+    const std::size_t n3 = n * n * n;
+    const std::size_t nz = n / 2 + 1;
+    const int threads = params.threadCount();
+    const double box = density.boxLength()[0];
+    const double cell = box / double(n);
+    const double kf = kTwoPi / box;
+
+    CubeMetadata meta;
+    meta.quantity = Quantity::NeutralFraction;
+    meta.redshift = z;
+    std::vector<Cube> xh;
+    std::vector<float*> xhData;
+    for (std::size_t q = 0; q < zetas.size(); ++q) {
+        xh.push_back(Cube::uninitialized(density.shape(), density.boxLength(), meta));
+        xhData.push_back(xh.back().mutableData());
+        std::fill(xhData.back(), xhData.back() + n3, 1.0f);
+    }
+
+    const double mMin = params.minimumMass(z);
+    const double growth = cosmology.growth(z);
+    const double fcollST = cosmology.collapsedFractionST(mMin, z);
+    double maxZeta = *std::max_element(zetas.begin(), zetas.end());
+    if (fcollST * maxZeta < 1e-5) { // classic HII_ROUND_ERR: the universe is still fully neutral
+        if (progress)
+            progress(1.0, "ionization: fully neutral");
+        return xh;
+    }
+    const double sigma2Min = std::pow(cosmology.sigmaM(mMin), 2);
+
+    // One k-space copy of δ, reused for every radius; δ_R is made in `work`.
+    fft::Grid deltaK(n);
+    deltaK.loadReal(density.data());
+    plans.forward(deltaK);
+    fft::Grid work(n);
+    const std::size_t padded = work.padded();
+
+    const std::vector<double> radii = ionizationRadii(params, mMin, cosmology);
+    const double rCell = kCellRadiusFactor * cell;
+    const ErfcTable& erfcT = erfcTable();
+    const double invN3 = 1.0 / double(n3);
+    std::mutex sumMutex;
+
+    for (std::size_t step = 0; step < radii.size(); ++step) {
+        stop.throwIfStopped();
+        const double radius = radii[step];
+        const bool last = step + 1 == radii.size();
+        if (progress)
+            progress(double(step) / double(radii.size()), "ionization: R = " + std::to_string(radius).substr(0, 6) + " Mpc");
+
+        // δ_R: filter in k-space (the last step at the cell scale takes δ itself).
+        if (last && radius <= rCell * (1.0 + 1e-9)) {
+            work.loadReal(density.data());
+        } else {
+            const std::size_t h = n / 2;
+            std::vector<float> window(3 * h * h + 1);
+            for (std::size_t m2 = 0; m2 < window.size(); ++m2)
+                window[m2] = float(filterWindow(params.filter, kf * std::sqrt(double(m2)), radius) * invN3);
+            const std::complex<float>* src = deltaK.complex();
+            std::complex<float>* dst = work.complex();
+            fft::parallelFor(n, threads, [&](std::size_t i0, std::size_t i1) {
+                for (std::size_t i = i0; i < i1; ++i) {
+                    const long fi = fft::frequency(i, n);
+                    for (std::size_t j = 0; j < n; ++j) {
+                        const long fj = fft::frequency(j, n);
+                        const std::size_t base = (i * n + j) * nz;
+                        const long fij = fi * fi + fj * fj;
+                        for (std::size_t m = 0; m < nz; ++m)
+                            dst[base + m] = src[base + m] * window[std::size_t(fij + long(m * m))];
+                    }
+                }
+            });
+            plans.backward(work);
+        }
+
+        // Mean PS collapsed fraction of this scale, for the Sheth–Tormen renormalisation.
+        const double massR = cosmology.massOfRadius(radius);
+        const double dSigma2 = sigma2Min - std::pow(cosmology.sigmaM(massR), 2);
+        if (!(dSigma2 > 0))
+            continue; // the scale holds no sources above M_min
+        const double denom = growth * std::sqrt(2.0 * dSigma2);
+        const float inv = float(1.0 / denom);
+        const float deltaC = float(kDeltaCrit);
+        double total = 0;
+        fft::parallelFor(n * n, threads, [&](std::size_t r0, std::size_t r1) {
+            double local = 0;
+            for (std::size_t row = r0; row < r1; ++row) {
+                const float* d = work.real() + row * padded;
+                float rowSum = 0;
+                for (std::size_t k = 0; k < n; ++k)
+                    rowSum += erfcT((deltaC - d[k]) * inv);
+                local += rowSum;
+            }
+            std::lock_guard<std::mutex> lock(sumMutex);
+            total += local;
+        });
+        const double meanFcoll = std::max(total * invN3, 1e-30);
+        const double stOverPs = fcollST / meanFcoll;
+
+        // Flag: ζ·stOverPs·erfc(x) ≥ 1 ⇔ δ_R ≥ δc − D √(2Δσ²) erfc⁻¹(1 / (ζ·stOverPs)).
+        for (std::size_t q = 0; q < zetas.size(); ++q) {
+            const double y = 1.0 / (zetas[q] * stOverPs);
+            if (y > 1.0) { // f_coll ≤ 1 everywhere: nothing reaches the threshold at this scale
+                if (!last)
+                    continue;
+            }
+            const float threshold = y > 1.0 ? std::numeric_limits<float>::infinity()
+                                            : float(kDeltaCrit - denom * inverseErfc(y));
+            float* x = xhData[q];
+            const float zeta = float(zetas[q]);
+            const float norm = float(stOverPs);
+            fft::parallelFor(n * n, threads, [&](std::size_t r0, std::size_t r1) {
+                for (std::size_t row = r0; row < r1; ++row) {
+                    const float* d = work.real() + row * padded;
+                    float* out = x + row * n;
+                    for (std::size_t k = 0; k < n; ++k) {
+                        if (d[k] >= threshold) {
+                            out[k] = 0.0f;
+                        } else if (last && out[k] > 0.0f) {
+                            // Partial ionization at the cell scale.
+                            const float f = std::min(1.0f, norm * erfcT((deltaC - d[k]) * inv));
+                            out[k] = std::clamp(1.0f - zeta * f, 0.0f, 1.0f);
+                        }
+                    }
+                }
+            });
+        }
+    }
+    if (progress)
+        progress(1.0, "ionization");
+    return xh;
+}
+
+} // namespace rs

@@ -1,0 +1,41 @@
+#pragma once
+/// \file ionization.h
+/// Excursion-set ionization (Furlanetto, Zaldarriaga & Hernquist 2004; classic 21cmFAST's
+/// find_HII_bubbles without halos, spin temperature or recombinations) on an evolved density cube.
+///
+/// For R from R_max down by factors of 1.1 to the cell radius R_cell = 0.620350491·L/N:
+///   δ_R = δ smoothed with the filter (one k-space copy of δ serves every R; FFTW plans are reused),
+///   f_coll(x) = erfc((δc − δ_R) / (√2 D(z) √(σ²(M_min) − σ²(M_R)))) (1 where δ_R ≥ δc), σ at z = 0,
+///   renormalised so its box mean is the Sheth–Tormen f_coll(>M_min, z),
+///   a cell is ionized (x_HI = 0) when ζ f_coll ≥ 1 (centre-cell flagging).
+/// At R_cell the field is not smoothed, and cells never flagged get x_HI = clip(1 − ζ f_coll, 0, 1).
+/// Several ζ share one pass over the radii: only the flagging thresholds differ.
+
+#include "cube/cube.h"
+#include "sim/cosmology.h"
+#include "sim/fft_grid.h"
+#include "sim/simulation_params.h"
+#include "util/progress.h"
+
+#include <vector>
+
+namespace rs {
+
+/// The filter radii [Mpc] used at redshift z, largest first; the last one is the cell radius (or
+/// the Lagrangian radius of M_min when that is larger: smaller scales hold no sources).
+std::vector<double> ionizationRadii(const SimulationParams& params, double minimumMass, const LinearCosmology& cosmology);
+
+/// Fourier window of `filter` at radius R for wavenumber k (1 at k = 0).
+double filterWindow(IonizationFilter filter, double k, double radius);
+
+/// x_HI cubes (one per ζ, in order) for the evolved density `density` at redshift z. The
+/// cubes carry quantity and redshift only. Throws CancelledError (checked once per radius) and
+/// ParameterError for an empty ζ list or ζ ≤ 0.
+std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double>& zetas, const SimulationParams& params,
+                         const LinearCosmology& cosmology, const fft::Plans& plans, const ProgressFn& progress = {},
+                         const StopToken& stop = {});
+
+/// The inverse of erfc on (0, 2).
+double inverseErfc(double y);
+
+} // namespace rs

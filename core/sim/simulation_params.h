@@ -1,0 +1,93 @@
+#pragma once
+/// \file simulation_params.h
+/// Everything that defines one run of the built-in semi-numerical simulator: grid, redshifts,
+/// astrophysics (ζ or f_esc, M_min or T_vir, R_max, filter), cosmology and seed. Defaults are
+/// those of classic 21cmFAST v2 (see ../shared/ref/reionization-physics.md).
+
+#include "cube/quantity.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rs {
+
+/// Flat ΛCDM cosmology (classic 21cmFAST defaults).
+struct Cosmology {
+    double omegaM = 0.31;  ///< total matter density Ω_m
+    double omegaB = 0.048; ///< baryon density Ω_b
+    double omegaL = 0.69;  ///< cosmological constant Ω_Λ
+    double h = 0.68;       ///< H0 / (100 km/s/Mpc)
+    double sigma8 = 0.81;  ///< rms linear fluctuation in spheres of 8 Mpc/h at z = 0
+    double ns = 0.97;      ///< primordial spectral index
+
+    /// Throws ParameterError naming the parameter (omega_m, omega_b, h, sigma8, ns) when outside
+    /// its physical range.
+    void validate() const;
+};
+
+/// The filter that smooths the density field at each bubble radius R.
+enum class IonizationFilter {
+    SharpK, ///< k-space top-hat, modes with k·R·0.413566994 > 1 dropped (classic HII_FILTER 1, default)
+    TopHat, ///< real-space spherical top-hat of radius R (classic HII_FILTER 0)
+    Gaussian, ///< Gaussian with kR scaled by 0.643 (classic HII_FILTER 2)
+};
+
+/// Classic 21cmFAST's HII_FILTER number of a filter (0 top-hat, 1 sharp-k, 2 Gaussian).
+int classicFilterNumber(IonizationFilter f);
+/// "sharp-k", "tophat", "gauss".
+std::string filterName(IonizationFilter f);
+/// Inverse of filterName; also accepts "sharpk", "k", "top-hat", "gaussian" and 0/1/2.
+/// Throws ParameterError("filter", ...) listing the allowed names.
+IonizationFilter filterFromName(const std::string& name);
+
+/// Version string recorded as `code_version` in every simulated cube.
+inline constexpr const char* kSimulatorVersion = "ReionScope simulator 1.0";
+
+struct SimulationParams {
+    std::size_t dim = 64;             ///< N: cells per axis
+    double boxMpc = 96.0;             ///< L: comoving box length [Mpc]
+    std::vector<double> redshifts{8.0}; ///< each z evolves the same initial conditions
+    /// Ionizing efficiency ζ. When unset, ζ = nGamma · fStar · fesc.
+    std::optional<double> zeta = 20.0;
+    std::optional<double> fesc;       ///< escape fraction (used when zeta is unset)
+    double nGamma = 5000.0;           ///< ionizing photons per stellar baryon
+    double fStar = 0.05;              ///< star formation efficiency
+    double mMin = 5e8;                ///< minimum mass of ionizing sources [Msun]
+    /// Minimum virial temperature [K]; when set it replaces mMin (M_min then depends on z).
+    std::optional<double> tVir;
+    double rMax = 50.0;               ///< largest bubble radius (ionizing mean free path) [Mpc]
+    IonizationFilter filter = IonizationFilter::SharpK;
+    Cosmology cosmology;
+    std::uint64_t seed = 1;
+    bool zeldovich = true;  ///< Zel'dovich (1LPT) evolution; false: linear δ = D(z) δ_lin
+    bool velocities = false; ///< δT_b with the velocity-gradient term along axis 2 (classic delta_T_v3)
+    int threads = 0;         ///< worker threads (FFTW and loops); 0: all hardware threads
+
+    /// ζ used for ionization (zeta, or nGamma·fStar·fesc).
+    double effectiveZeta() const;
+    /// M_min at redshift z [Msun]: mMin, or the mass of a halo with virial temperature tVir.
+    double minimumMass(double z) const;
+    /// Threads to use (resolves 0 to the hardware count, at least 1).
+    int threadCount() const;
+    /// Bytes the simulator needs at most for one redshift (initial conditions plus working set).
+    double estimatedPeakBytes() const;
+
+    /// Checks every parameter before any work. Throws ParameterError naming the parameter and the
+    /// allowed range: dim (8..2048, and a grid that fits in memory), box (> 0), redshifts (≥ 0,
+    /// at least one, ≤ 1100), zeta / f_esc (> 0), m_min / t_vir (> 0), r_max (≥ one cell, > 0),
+    /// cosmology, threads (≥ 0).
+    void validate() const;
+
+    /// The metadata every output cube carries, under the rs::param names: zeta, f_esc, f_star,
+    /// n_gamma, m_min or t_vir_min, r_max, hii_filter, random_seed, hii_dim, box_len, cosmology
+    /// (omega_m, omega_b, omega_l, hubble_h, sigma_8, n_s), zeldovich, code_version.
+    Parameters toParameters() const;
+};
+
+/// Virial mass [Msun] of a halo with virial temperature tVir [K] at redshift z (Barkana & Loeb
+/// 2001, mean molecular weight 1.22 below 1e4 K and 0.6 above, as classic 21cmFAST).
+double virialMass(double tVir, double z, const Cosmology& c);
+
+} // namespace rs

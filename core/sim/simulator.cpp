@@ -1,0 +1,207 @@
+#include "sim/simulator.h"
+
+#include "sim/brightness.h"
+#include "sim/cosmology.h"
+#include "sim/fft_grid.h"
+#include "sim/initial_conditions.h"
+#include "sim/ionization.h"
+#include "util/error.h"
+
+#include <chrono>
+#include <cmath>
+#include <optional>
+
+namespace rs {
+
+namespace {
+
+class Stopwatch {
+public:
+    explicit Stopwatch(double* sink) : m_sink(sink), m_start(std::chrono::steady_clock::now()) {}
+    ~Stopwatch()
+    {
+        if (m_sink)
+            *m_sink += std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+    }
+
+private:
+    double* m_sink;
+    std::chrono::steady_clock::time_point m_start;
+};
+
+double* slot(SimulationTimings* t, double SimulationTimings::*member) { return t ? &(t->*member) : nullptr; }
+
+double meanOf(const Cube& c)
+{
+    double sum = 0;
+    const float* d = c.data();
+    const std::size_t n = c.voxelCount();
+    for (std::size_t i = 0; i < n; ++i)
+        sum += d[i];
+    return sum / double(n);
+}
+
+} // namespace
+
+struct Simulator::State {
+    std::unique_ptr<fft::Plans> plans;
+    std::unique_ptr<InitialConditions> ic;
+    bool released = false;
+    std::optional<double> cachedZ;
+    Cube cachedDensity;
+};
+
+Simulator::Simulator(const SimulationParams& params, const ProgressFn& progress, const StopToken& stop,
+                     SimulationTimings* timings)
+    : m_params(params)
+{
+    m_params.validate();
+    Stopwatch watch(slot(timings, &SimulationTimings::initialConditions));
+    m_cosmology = std::make_unique<LinearCosmology>(m_params.cosmology);
+    m_state = std::make_unique<State>();
+    m_state->plans = std::make_unique<fft::Plans>(m_params.dim, m_params.threadCount());
+    m_state->ic = std::make_unique<InitialConditions>(m_params, *m_cosmology, *m_state->plans, progress, stop);
+}
+
+Simulator::~Simulator() = default;
+
+Cube Simulator::density(double z, const StopToken& stop, SimulationTimings* timings)
+{
+    if (!(z >= 0) || !std::isfinite(z))
+        throw ParameterError("z", "redshift must be ≥ 0");
+    if (m_state->cachedZ && *m_state->cachedZ == z)
+        return m_state->cachedDensity;
+    if (m_state->released)
+        throw Error("simulator: the displacement fields were released; density(z) for a new z is no longer possible");
+    Stopwatch watch(slot(timings, &SimulationTimings::evolution));
+    Cube d = m_state->ic->evolvedDensity(z, stop);
+    m_state->cachedDensity = Cube(); // free the previous one first
+    m_state->cachedZ = z;
+    m_state->cachedDensity = d;
+    return d;
+}
+
+void Simulator::releaseDisplacements()
+{
+    // InitialConditions keeps ψ; rebuilding just the velocity part is not possible, so keep the
+    // velocity gradient field by moving it out first.
+    m_state->released = true;
+    m_state->cachedZ.reset();
+    m_state->cachedDensity = Cube();
+    m_state->ic->releaseDisplacements();
+}
+
+std::size_t Simulator::bytes() const { return m_state->ic->bytes(); }
+
+std::vector<SimulatedRedshift> Simulator::ionize(double z, const std::vector<double>& zetas, const ProgressFn& progress,
+                                                 const StopToken& stop, SimulationTimings* timings)
+{
+    const Cube d = density(z, stop, timings);
+    return ionize(d, z, zetas, progress, stop, timings);
+}
+
+SimulatedRedshift Simulator::ionize(double z, const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings)
+{
+    return ionize(z, std::vector<double>{m_params.effectiveZeta()}, progress, stop, timings).front();
+}
+
+std::vector<SimulatedRedshift> Simulator::ionize(const Cube& density, double z, const std::vector<double>& zetas,
+                                                 const ProgressFn& progress, const StopToken& stop,
+                                                 SimulationTimings* timings)
+{
+    if (!(z >= 0) || !std::isfinite(z))
+        throw ParameterError("z", "redshift must be ≥ 0");
+    if (density.empty() || density.shape() != Shape{m_params.dim, m_params.dim, m_params.dim})
+        throw ParameterError("density", "needs the simulator's own " + std::to_string(m_params.dim) + "^3 density cube");
+    std::vector<Cube> xh;
+    {
+        Stopwatch watch(slot(timings, &SimulationTimings::ionization));
+        xh = rs::ionize(density, z, zetas, m_params, *m_cosmology, *m_state->plans, subProgress(progress, 0.0, 0.95), stop);
+    }
+    stop.throwIfStopped();
+    Stopwatch watch(slot(timings, &SimulationTimings::brightness));
+    const Cube gradient = m_params.velocities ? m_state->ic->velocityGradient(z) : Cube();
+    std::vector<SimulatedRedshift> out;
+    for (std::size_t q = 0; q < zetas.size(); ++q) {
+        SimulatedRedshift r;
+        r.z = z;
+        r.neutralFraction = xh[q];
+        r.brightnessTemperature = brightnessTemperature(density, xh[q], z, m_params.cosmology, gradient,
+                                                        m_params.threadCount());
+        r.density = density;
+        r.nf = meanOf(r.neutralFraction);
+        r.meanTb = meanOf(r.brightnessTemperature);
+
+        SimulationParams p = m_params;
+        p.zeta = zetas[q];
+        Parameters meta = p.toParameters();
+        if (m_params.fesc && !m_params.zeta) { // keep the escape-fraction view of ζ
+            meta[param::fesc] = zetas[q] / (m_params.nGamma * m_params.fStar);
+            meta[param::fstar] = m_params.fStar;
+            meta["n_gamma"] = m_params.nGamma;
+        }
+        if (m_params.tVir)
+            meta["m_min_at_z"] = m_params.minimumMass(z);
+        auto stamp = [&](Cube& c, bool withNf) {
+            CubeMetadata& m = c.metadata();
+            m.redshift = z;
+            m.sourceFormat = "simulator";
+            m.sourcePath.clear();
+            m.sourceDataset.clear();
+            m.parameters = meta;
+            if (withNf)
+                m.parameters[param::nf] = r.nf;
+        };
+        stamp(r.density, false);
+        stamp(r.neutralFraction, true);
+        stamp(r.brightnessTemperature, true);
+        if (m_params.velocities)
+            r.brightnessTemperature.metadata().parameters[param::velocityAxis] = std::int64_t(3);
+        r.brightnessTemperature.metadata().parameters["mean_tb"] = r.meanTb;
+        out.push_back(std::move(r));
+    }
+    if (progress)
+        progress(1.0, "done");
+    return out;
+}
+
+void simulateEach(const SimulationParams& params, const std::function<void(SimulatedRedshift&&)>& sink,
+                  const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings)
+{
+    params.validate();
+    const std::size_t nz = params.redshifts.size();
+    // Progress budget: initial conditions 10 %, each redshift an equal share of the rest.
+    Simulator sim(params, subProgress(progress, 0.0, 0.1), stop, timings);
+    // Memory: with few redshifts, evolve them all first and drop the three displacement fields
+    // before ionizing (peak ≈ 4-5 cubes for one z); with many, keep the displacements instead of
+    // many densities.
+    const bool evolveFirst = nz <= 3;
+    std::vector<Cube> densities(nz);
+    if (evolveFirst) {
+        for (std::size_t i = 0; i < nz; ++i)
+            densities[i] = sim.density(params.redshifts[i], stop, timings);
+        sim.releaseDisplacements();
+    }
+    for (std::size_t i = 0; i < nz; ++i) {
+        const double begin = 0.1 + 0.9 * double(i) / double(nz);
+        const double end = 0.1 + 0.9 * double(i + 1) / double(nz);
+        const double z = params.redshifts[i];
+        Cube density = evolveFirst ? std::move(densities[i]) : sim.density(z, stop, timings);
+        densities[i] = Cube();
+        auto results = sim.ionize(density, z, {params.effectiveZeta()}, subProgress(progress, begin, end), stop, timings);
+        density = Cube();
+        sink(std::move(results.front()));
+    }
+    if (progress)
+        progress(1.0, "simulation done");
+}
+
+std::vector<SimulatedRedshift> simulate(const SimulationParams& params, const ProgressFn& progress, const StopToken& stop,
+                                        SimulationTimings* timings)
+{
+    std::vector<SimulatedRedshift> out;
+    simulateEach(params, [&](SimulatedRedshift&& r) { out.push_back(std::move(r)); }, progress, stop, timings);
+    return out;
+}
+
+} // namespace rs

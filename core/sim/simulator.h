@@ -1,0 +1,98 @@
+#pragma once
+/// \file simulator.h
+/// The built-in semi-numerical reionization simulator: Gaussian initial conditions, Zel'dovich
+/// evolution to each redshift, excursion-set ionization and 21cm brightness temperature (the
+/// classic 21cmFAST v1/v2 method, see ../shared/ref/reionization-physics.md and the headers
+/// cosmology.h, initial_conditions.h, ionization.h, brightness.h for the details).
+///
+/// Quick use: `auto zs = rs::simulate(params);`. To run many ζ on one set of initial conditions
+/// (demo grids, ML datasets), keep a Simulator and call ionize(z, {ζ1, ζ2, ...}): the filter pass
+/// over all radii is shared, each extra ζ costs one threshold pass per radius.
+
+#include "cube/cube.h"
+#include "sim/simulation_params.h"
+#include "util/progress.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace rs {
+
+class LinearCosmology;
+
+/// The three cubes of one redshift and one ζ, with their box means. Cubes carry full metadata
+/// (sourceFormat "simulator", SimulationParams::toParameters() with this ζ; x_HI and δT_b also nf,
+/// δT_b with velocities velocity_axis = 3).
+struct SimulatedRedshift {
+    double z = 0;
+    Cube density, neutralFraction, brightnessTemperature;
+    double nf = 0;     ///< box mean of x_HI
+    double meanTb = 0; ///< box mean of δT_b [mK]
+};
+
+/// Wall-clock seconds spent per stage (accumulated over calls).
+struct SimulationTimings {
+    double initialConditions = 0;
+    double evolution = 0;
+    double ionization = 0;
+    double brightness = 0;
+    double total() const { return initialConditions + evolution + ionization + brightness; }
+};
+
+class Simulator {
+public:
+    /// Validates the parameters (ParameterError before any work) and draws the initial
+    /// conditions. Throws CancelledError when stopped.
+    explicit Simulator(const SimulationParams& params, const ProgressFn& progress = {}, const StopToken& stop = {},
+                       SimulationTimings* timings = nullptr);
+    ~Simulator();
+    Simulator(const Simulator&) = delete;
+    Simulator& operator=(const Simulator&) = delete;
+
+    const SimulationParams& params() const { return m_params; }
+    const LinearCosmology& cosmology() const { return *m_cosmology; }
+
+    /// The evolved density at z (the most recent one is cached). Throws ParameterError for z < 0,
+    /// Error after releaseDisplacements(), CancelledError.
+    Cube density(double z, const StopToken& stop = {}, SimulationTimings* timings = nullptr);
+
+    /// The three cubes at z for each ζ of `zetas` (in order), sharing one pass over the radii.
+    /// Throws ParameterError (ζ ≤ 0, z < 0), CancelledError.
+    std::vector<SimulatedRedshift> ionize(double z, const std::vector<double>& zetas, const ProgressFn& progress = {},
+                                          const StopToken& stop = {}, SimulationTimings* timings = nullptr);
+    /// Same for the parameters' own ζ.
+    SimulatedRedshift ionize(double z, const ProgressFn& progress = {}, const StopToken& stop = {},
+                             SimulationTimings* timings = nullptr);
+    /// Same on a density cube made earlier by density(z) (after releaseDisplacements()).
+    std::vector<SimulatedRedshift> ionize(const Cube& density, double z, const std::vector<double>& zetas,
+                                          const ProgressFn& progress = {}, const StopToken& stop = {},
+                                          SimulationTimings* timings = nullptr);
+
+    /// Frees the displacement fields (keeps what velocities need) to lower the memory peak once
+    /// every density that will be used has been made.
+    void releaseDisplacements();
+
+    /// Bytes held by the initial conditions.
+    std::size_t bytes() const;
+
+private:
+    struct State;
+    SimulationParams m_params;
+    std::unique_ptr<LinearCosmology> m_cosmology;
+    std::unique_ptr<State> m_state;
+};
+
+/// Runs the simulation and hands each redshift to `sink` as soon as it is done, in the order of
+/// params.redshifts, keeping memory bounded (at most a few cubes besides what the sink keeps).
+/// Throws ParameterError (before any work), CancelledError, and whatever `sink` throws.
+void simulateEach(const SimulationParams& params, const std::function<void(SimulatedRedshift&&)>& sink,
+                  const ProgressFn& progress = {}, const StopToken& stop = {}, SimulationTimings* timings = nullptr);
+
+/// Runs the whole simulation: the same initial conditions evolved to every redshift of `params`,
+/// in the order given. Throws ParameterError (before any work), CancelledError.
+std::vector<SimulatedRedshift> simulate(const SimulationParams& params, const ProgressFn& progress = {},
+                                        const StopToken& stop = {}, SimulationTimings* timings = nullptr);
+
+} // namespace rs

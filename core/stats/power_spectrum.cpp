@@ -1,0 +1,185 @@
+#include "stats/power_spectrum.h"
+
+#include "util/error.h"
+
+#include <fftw3.h>
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <mutex>
+
+namespace rs {
+
+namespace {
+
+constexpr double kTwoPi = 6.28318530717958647692;
+
+std::mutex& plannerMutex()
+{
+    static std::mutex m;
+    return m;
+}
+
+struct FloatFree {
+    void operator()(void* p) const { fftwf_free(p); }
+};
+
+/// Forward FFT of (f − mean) scaled by V/N³, laid out n0 × n1 × (n2/2+1).
+std::unique_ptr<std::complex<float>[], FloatFree> transform(const Cube& c)
+{
+    const Shape& s = c.shape();
+    const std::size_t n = c.voxelCount();
+    const std::size_t nzc = s[2] / 2 + 1;
+    double sum = 0;
+    const float* d = c.data();
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!std::isfinite(d[i]))
+            throw FormatError(c.metadata().sourcePath.empty() ? "cube" : c.metadata().sourcePath,
+                              "holds NaN or infinite voxels; no power spectrum");
+        sum += d[i];
+    }
+    const float mean = float(sum / double(n));
+    const Extent& b = c.boxLength();
+    const float scale = float(b[0] * b[1] * b[2] / double(n));
+    float* in = static_cast<float*>(fftwf_malloc(sizeof(float) * n));
+    auto* out = static_cast<std::complex<float>*>(fftwf_malloc(sizeof(std::complex<float>) * s[0] * s[1] * nzc));
+    std::unique_ptr<float, FloatFree> inOwner(in);
+    std::unique_ptr<std::complex<float>[], FloatFree> outOwner(out);
+    if (!in || !out)
+        throw Error("power spectrum: out of memory");
+    for (std::size_t i = 0; i < n; ++i)
+        in[i] = (d[i] - mean) * scale;
+    fftwf_plan plan;
+    {
+        std::lock_guard<std::mutex> lock(plannerMutex());
+        plan = fftwf_plan_dft_r2c_3d(int(s[0]), int(s[1]), int(s[2]), in, reinterpret_cast<fftwf_complex*>(out),
+                                     FFTW_ESTIMATE);
+    }
+    if (!plan)
+        throw Error("power spectrum: FFTW cannot plan this shape");
+    fftwf_execute(plan);
+    {
+        std::lock_guard<std::mutex> lock(plannerMutex());
+        fftwf_destroy_plan(plan);
+    }
+    return outOwner;
+}
+
+long freq(std::size_t i, std::size_t n) { return i <= n / 2 ? long(i) : long(i) - long(n); }
+
+PowerSpectrum binned(const Cube& ref, int bins, const std::complex<float>* a, const std::complex<float>* b)
+{
+    const Shape& s = ref.shape();
+    const Extent& box = ref.boxLength();
+    const double kf[3] = {kTwoPi / box[0], kTwoPi / box[1], kTwoPi / box[2]};
+    const double volume = box[0] * box[1] * box[2];
+    const std::size_t nzc = s[2] / 2 + 1;
+    const double kFund = std::min({kf[0], kf[1], kf[2]});
+
+    std::vector<double> edges;
+    if (bins == 0) {
+        // Classic: [0, Δk), then ×1.5 while the ceiling is below N·Δk.
+        const double kMax = kFund * double(std::max({s[0], s[1], s[2]}));
+        double ceil = kFund;
+        edges.push_back(0.0);
+        while (ceil < kMax) { // a bin counts only while its ceiling is below N·Δk (as classic)
+            edges.push_back(ceil);
+            ceil *= 1.5;
+        }
+    } else {
+        double kMax = 0;
+        for (int a2 = 0; a2 < 3; ++a2)
+            kMax += std::pow(kf[a2] * double(s[a2] / 2), 2);
+        kMax = std::sqrt(kMax) * (1.0 + 1e-9);
+        for (int i = 0; i <= bins; ++i)
+            edges.push_back(kFund * std::pow(kMax / kFund, double(i) / bins) * (i == 0 ? (1.0 - 1e-9) : 1.0));
+    }
+    const std::size_t nb = edges.size() - 1;
+    std::vector<double> sumK(nb, 0), sumP(nb, 0), count(nb, 0);
+    for (std::size_t i = 0; i < s[0]; ++i) {
+        const double kx = kf[0] * double(freq(i, s[0]));
+        for (std::size_t j = 0; j < s[1]; ++j) {
+            const double ky = kf[1] * double(freq(j, s[1]));
+            for (std::size_t m = 0; m < nzc; ++m) {
+                if (i == 0 && j == 0 && m == 0)
+                    continue;
+                const double kz = kf[2] * double(m);
+                const double k = std::sqrt(kx * kx + ky * ky + kz * kz);
+                const auto it = std::upper_bound(edges.begin(), edges.end(), k);
+                if (it == edges.begin() || it == edges.end())
+                    continue;
+                const std::size_t bin = std::size_t(it - edges.begin()) - 1;
+                const std::size_t c = (i * s[1] + j) * nzc + m;
+                const double p = double(a[c].real()) * double(b[c].real()) + double(a[c].imag()) * double(b[c].imag());
+                sumK[bin] += k;
+                sumP[bin] += k * k * k * p / (2.0 * M_PI * M_PI * volume);
+                count[bin] += 1;
+            }
+        }
+    }
+    PowerSpectrum ps;
+    for (std::size_t i = 0; i < nb; ++i) {
+        if (count[i] == 0)
+            continue;
+        ps.k.push_back(sumK[i] / count[i]);
+        ps.delta2.push_back(sumP[i] / count[i]);
+        ps.modes.push_back(count[i]);
+    }
+    return ps;
+}
+
+void checkInput(const Cube& c, int bins)
+{
+    if (c.empty())
+        throw ParameterError("cube", "empty cube has no power spectrum");
+    if (bins < 0)
+        throw ParameterError("bins", "must be ≥ 0 (0: classic 21cmFAST bins)");
+}
+
+} // namespace
+
+std::vector<double> PowerSpectrum::error() const
+{
+    std::vector<double> e(delta2.size());
+    for (std::size_t i = 0; i < e.size(); ++i)
+        e[i] = delta2[i] / std::sqrt(std::max(modes[i], 1.0));
+    return e;
+}
+
+PowerSpectrum powerSpectrum(const Cube& cube, int bins)
+{
+    checkInput(cube, bins);
+    const auto t = transform(cube);
+    return binned(cube, bins, t.get(), t.get());
+}
+
+PowerSpectrum crossPowerSpectrum(const Cube& a, const Cube& b, int bins)
+{
+    checkInput(a, bins);
+    checkInput(b, bins);
+    if (a.shape() != b.shape() || a.boxLength() != b.boxLength())
+        throw ParameterError("cube", "cross power needs two cubes of the same grid and box");
+    const auto ta = transform(a);
+    const auto tb = transform(b);
+    return binned(a, bins, ta.get(), tb.get());
+}
+
+std::optional<double> interpolateSpectrum(const PowerSpectrum& ps, double k)
+{
+    if (ps.k.size() < 2 || k < ps.k.front() || k > ps.k.back())
+        return std::nullopt;
+    const auto it = std::upper_bound(ps.k.begin(), ps.k.end(), k);
+    std::size_t i = std::size_t(it - ps.k.begin());
+    if (i == ps.k.size())
+        i = ps.k.size() - 1;
+    if (i == 0)
+        i = 1;
+    const double x0 = std::log(ps.k[i - 1]), x1 = std::log(ps.k[i]);
+    const double y0 = ps.delta2[i - 1], y1 = ps.delta2[i];
+    if (y0 <= 0 || y1 <= 0)
+        return y0 + (y1 - y0) * (std::log(k) - x0) / (x1 - x0);
+    return std::exp(std::log(y0) + (std::log(y1) - std::log(y0)) * (std::log(k) - x0) / (x1 - x0));
+}
+
+} // namespace rs
