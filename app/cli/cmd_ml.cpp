@@ -32,7 +32,7 @@ StopToken& interruptToken()
     return token;
 }
 
-extern "C" void onInterrupt(int) { interruptToken().requestStop(); }
+void onTrainInterrupt(int) { interruptToken().requestStop(); }
 
 std::string fmt(double v, const char* spec = "%.4g")
 {
@@ -168,8 +168,8 @@ int runTrain(const TrainOptions& o)
         c.device = o.device;
         c.historyEvery = o.historyEvery;
         c.maxBatchesPerEpoch = o.maxBatches;
-        std::signal(SIGINT, onInterrupt);
-        std::signal(SIGTERM, onInterrupt);
+        std::signal(SIGINT, onTrainInterrupt);
+        std::signal(SIGTERM, onTrainInterrupt);
         const TrainResult r = train(o.out, c, [](const TrainProgress& p) {
             if (p.kind != TrainProgress::Kind::Epoch)
                 return;

@@ -168,6 +168,11 @@ RunConfig readRunConfig(const std::string& runDir)
 
 void appendHistory(const std::string& runDir, const HistoryRecord& r, Task task)
 {
+    appendHistoryLine(runDir, historyLine(r, task));
+}
+
+std::string historyLine(const HistoryRecord& r, Task task)
+{
     json j;
     j["type"] = r.type;
     j["epoch"] = r.epoch;
@@ -188,7 +193,11 @@ void appendHistory(const std::string& runDir, const HistoryRecord& r, Task task)
     put("wall_s", r.wallSeconds);
     if (!r.message.empty())
         j["message"] = r.message;
-    const std::string line = j.dump() + "\n";
+    return j.dump() + "\n";
+}
+
+void appendHistoryLine(const std::string& runDir, const std::string& line)
+{
     const std::string path = historyPath(runDir);
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0)

@@ -18,6 +18,7 @@
 #include "ml/metrics.h"
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,8 +74,9 @@ struct HistoryRecord {
     std::size_t batch = 0;       ///< batches done in that epoch
     std::size_t batches = 0;     ///< batches per epoch
     std::int64_t step = 0;       ///< optimizer steps since the run began
-    double trainLoss = 0, trainMetric = 0, valLoss = 0, valMetric = 0; ///< NaN where not measured
-    double lr = 0, samplesPerSecond = 0, wallSeconds = 0;
+    static constexpr double none = std::numeric_limits<double>::quiet_NaN();
+    double trainLoss = none, trainMetric = none, valLoss = none, valMetric = none; ///< NaN where not measured
+    double lr = none, samplesPerSecond = none, wallSeconds = none;
     std::string message;
 };
 
@@ -99,6 +101,10 @@ RunConfig readRunConfig(const std::string& runDir);
 /// Appends one whole line to history.jsonl (one write() of the complete line, so a reader never
 /// sees half a record unless the writer is killed inside that call). Throws IoError.
 void appendHistory(const std::string& runDir, const HistoryRecord& record, Task task);
+/// The JSON line (with its newline) appendHistory writes for a record.
+std::string historyLine(const HistoryRecord& record, Task task);
+/// Appends an already formatted line (see historyLine). Throws IoError.
+void appendHistoryLine(const std::string& runDir, const std::string& line);
 /// Reads history.jsonl, skipping a partially written last line and any unparsable line.
 /// Returns an empty list when the file does not exist. Throws IoError when it cannot be read.
 std::vector<HistoryRecord> readHistory(const std::string& runDir);

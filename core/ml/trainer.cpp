@@ -302,6 +302,14 @@ void RunTrainer::prepare()
     }
     if (exists) {
         repairHistory(m_dir);
+        // A kill between the checkpoint and its history line: put the line back.
+        if (m_result.resumed && m_meta.epoch > 0 && !m_meta.lastEpochLine.empty()) {
+            bool found = false;
+            for (const HistoryRecord& r : readHistory(m_dir))
+                found |= r.type == "epoch" && r.epoch == m_meta.epoch - 1;
+            if (!found)
+                appendHistoryLine(m_dir, m_meta.lastEpochLine);
+        }
         HistoryRecord r = record("resume", m_meta.epoch, m_meta.batchInEpoch, Running{}, kNaN);
         r.message = m_result.resumed ? "resumed from checkpoints/last.pt" : "no checkpoint yet: started again";
         appendHistory(m_dir, r, m_cfg.task);
@@ -452,16 +460,17 @@ bool RunTrainer::trainEpoch(int epoch)
         best.kind = "best";
         detail::saveCheckpoint(bestCheckpointPath(m_dir), best, *m_net, nullptr);
     }
+    HistoryRecord h = record("epoch", epoch, done, run, sps);
+    h.valLoss = val.loss;
+    h.valMetric = m_cfg.task == Task::Classify ? val.accuracy : m_cfg.task == Task::Regress ? val.r2 : val.relativeMse;
     m_meta.epoch = epoch + 1;
     m_meta.batchInEpoch = 0;
     m_meta.partialLoss = m_meta.partialMetricA = m_meta.partialMetricB = 0;
     m_meta.partialSamples = 0;
     m_meta.wallSeconds = wall();
+    m_meta.lastEpochLine = historyLine(h, m_cfg.task);
     detail::saveCheckpoint(checkpointPath(m_dir), m_meta, *m_net, m_opt.get());
-    HistoryRecord h = record("epoch", epoch, done, run, sps);
-    h.valLoss = val.loss;
-    h.valMetric = m_cfg.task == Task::Classify ? val.accuracy : m_cfg.task == Task::Regress ? val.r2 : val.relativeMse;
-    appendHistory(m_dir, h, m_cfg.task);
+    appendHistoryLine(m_dir, m_meta.lastEpochLine);
     report(TrainProgress::Kind::Epoch, epoch, done, run, sps, &val);
     return true;
 }

@@ -37,6 +37,7 @@ std::string metaToJson(const CheckpointMeta& m)
     j["best_epoch"] = m.bestEpoch;
     j["partial"] = {m.partialLoss, m.partialMetricA, m.partialMetricB, double(m.partialSamples)};
     j["wall_s"] = m.wallSeconds;
+    j["last_epoch_line"] = m.lastEpochLine;
     return j.dump();
 }
 
@@ -68,6 +69,7 @@ CheckpointMeta metaFromJson(const std::string& text, const std::string& path)
             m.partialSamples = std::size_t(p[3]);
         }
         m.wallSeconds = j.value("wall_s", 0.0);
+        m.lastEpochLine = j.value("last_epoch_line", std::string());
         return m;
     } catch (const json::exception& e) {
         throw FormatError(path, std::string("damaged checkpoint metadata: ") + e.what());

@@ -27,6 +27,8 @@ struct CheckpointMeta {
     double partialLoss = 0, partialMetricA = 0, partialMetricB = 0; ///< sums over the partial epoch
     std::size_t partialSamples = 0;
     double wallSeconds = 0;          ///< training time so far, over all sessions
+    std::string lastEpochLine;       ///< history line of the last finished epoch (re-appended on
+                                     ///< resume if a kill came between checkpoint and history)
 };
 
 /// Writes a checkpoint (model, and optimizer + RNG when given) atomically. Throws IoError.
