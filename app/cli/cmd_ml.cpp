@@ -355,7 +355,7 @@ struct BenchCliOptions {
     bool json = false;
     std::string sizes = "200,64";
     std::vector<std::string> models{"ae", "mlp", "cnn", "codes-cnn"};
-    std::size_t batch = 32, batches = 6;
+    std::size_t batch = 32, batches = 8;
     int threads = 2;
 };
 
@@ -532,9 +532,9 @@ void addMlCommands(CLI::App& app)
     CLI::App* bt = bench->add_subcommand("train", "Training/inference samples/s of every model, engine vs bare LibTorch");
     bt->add_flag("--json", b->json, "JSON output");
     bt->add_option("--sizes", b->sizes, "Input sides, comma-separated (default 200,64)");
-    bt->add_option("--models", b->models, "Models (default ae mlp cnn codes-cnn)");
+    bt->add_option("--models", b->models, "Models, comma-separated (default ae,mlp,cnn,codes-cnn)")->delimiter(',');
     bt->add_option("--batch", b->batch, "Batch size (default 32)");
-    bt->add_option("--batches", b->batches, "Timed batches per measurement (default 6)");
+    bt->add_option("--batches", b->batches, "Timed batches per measurement (default 8)");
     bt->add_option("--threads", b->threads, "Compute threads (default 2)");
     bt->callback([b] { exitCode() = runBench(*b); });
 }

@@ -18,7 +18,7 @@ struct BenchOptions {
     std::size_t batch = 32;
     int threads = 2;
     std::size_t warmupBatches = 2;
-    std::size_t timedBatches = 6;
+    std::size_t timedBatches = 8;
     std::string workDir; ///< scratch folder for the synthetic dataset and runs ("" = a temporary one, removed after)
 };
 

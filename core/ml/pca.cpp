@@ -157,6 +157,7 @@ PcaBaseline pcaBaseline(const DatasetFile& ds, Target target, std::size_t compon
         out.testLabels.push_back(label);
     }
     out.metrics.model = "pca";
+    out.metrics.loss = std::numeric_limits<double>::quiet_NaN(); // no loss: a nearest-centroid rule
     out.metrics.task = Task::Classify;
     out.metrics.target = target;
     out.metrics.classes = classes;

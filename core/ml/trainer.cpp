@@ -296,7 +296,7 @@ void RunTrainer::prepare()
     m_opt = makeOptimizer(m_cfg, *m_net);
     m_meta = expectedMeta(m_cfg);
     if (exists && fs::exists(checkpointPath(m_dir))) {
-        m_meta = detail::loadCheckpoint(checkpointPath(m_dir), expectedMeta(m_cfg), *m_net, m_opt.get());
+        m_meta = detail::loadCheckpoint(checkpointPath(m_dir), expectedMeta(m_cfg), *m_net, m_opt.get(), m_device);
         detail::toChannelsLast(*m_net, m_device);
         m_result.resumed = true;
     }
@@ -449,10 +449,12 @@ bool RunTrainer::trainEpoch(int epoch)
 
     // Validation, best-so-far, checkpoint, then the epoch line: the line exists only for epochs
     // whose checkpoint is on disk.
-    const EvalMetrics val = detail::evaluateNet(*m_net, m_cfg, m_ds, Split::Validation, m_device,
-                                                m_cfg.maxBatchesPerEpoch, m_stop);
-    if (m_stop.stopRequested())
-        return false;
+    EvalMetrics val;
+    try {
+        val = detail::evaluateNet(*m_net, m_cfg, m_ds, Split::Validation, m_device, m_cfg.maxBatchesPerEpoch, m_stop);
+    } catch (const CancelledError&) {
+        return false; // stopped during validation: the checkpoint keeps the trained epoch, resume validates
+    }
     if (val.loss < m_meta.bestValLoss) {
         m_meta.bestValLoss = val.loss;
         m_meta.bestEpoch = epoch;

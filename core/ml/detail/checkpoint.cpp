@@ -78,11 +78,12 @@ CheckpointMeta metaFromJson(const std::string& text, const std::string& path)
     }
 }
 
-void openArchive(torch::serialize::InputArchive& archive, const std::string& path)
+void openArchive(torch::serialize::InputArchive& archive, const std::string& path,
+                 const torch::Device& device = torch::kCPU)
 {
     regularFileSize(path); // IoError for a missing file
     try {
-        archive.load_from(path, torch::Device(torch::kCPU));
+        archive.load_from(path, device);
     } catch (const c10::Error&) {
         throw FormatError(path, "not a ReionScope checkpoint (damaged, or not a LibTorch archive)");
     }
@@ -135,10 +136,10 @@ CheckpointMeta readCheckpointMeta(const std::string& path)
 }
 
 CheckpointMeta loadCheckpoint(const std::string& path, const CheckpointMeta& expected, NetBase& net,
-                              torch::optim::Optimizer* optimizer)
+                              torch::optim::Optimizer* optimizer, const torch::Device& device)
 {
     torch::serialize::InputArchive archive;
-    openArchive(archive, path);
+    openArchive(archive, path, device);
     const CheckpointMeta meta = readMeta(archive, path);
     if (meta.model != expected.model)
         throw FormatError(path, std::string("holds a '") + modelName(meta.model) + "' model, not '"
@@ -163,7 +164,7 @@ CheckpointMeta loadCheckpoint(const std::string& path, const CheckpointMeta& exp
             torch::Tensor rng;
             if (archive.try_read("rng", rng, true)) {
                 at::Generator gen = at::detail::getDefaultCPUGenerator();
-                gen.set_state(rng);
+                gen.set_state(rng.to(torch::kCPU));
             }
         }
     } catch (const c10::Error& e) {

@@ -42,7 +42,8 @@ CheckpointMeta readCheckpointMeta(const std::string& path);
 /// Loads a checkpoint into `net` (and `optimizer`, restoring the RNG, when given) after checking
 /// that it was written for the same model, task, input size and output count as `expected`.
 /// Throws FormatError naming the file on any mismatch or damage.
+/// Tensors are mapped to `device` (the device the network and optimizer live on).
 CheckpointMeta loadCheckpoint(const std::string& path, const CheckpointMeta& expected, NetBase& net,
-                              torch::optim::Optimizer* optimizer);
+                              torch::optim::Optimizer* optimizer, const torch::Device& device = torch::kCPU);
 
 } // namespace rs::ml::detail
