@@ -2,6 +2,7 @@
 
 #include "util/error.h"
 
+#include <ATen/Context.h>
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
 
@@ -19,6 +20,7 @@ void setComputeThreads(int threads)
 {
     if (threads < 1)
         throw ParameterError("threads", "must be at least 1");
+    at::globalContext().setFlushDenormal(true);
     at::set_num_threads(threads);
 }
 

@@ -13,7 +13,9 @@ namespace rs::ml {
 void configureAllocatorForTraining();
 
 /// Sets LibTorch's intra-op thread count for the calling thread (per thread in this build: call it
-/// at the start of each training or inference thread). Throws ParameterError for threads < 1.
+/// at the start of each training or inference thread) and flushes denormal floats to zero on it
+/// (threads it starts inherit that): denormal arithmetic made dense-layer training 3-5× slower
+/// here. Throws ParameterError for threads < 1.
 void setComputeThreads(int threads);
 
 /// Whether LibTorch was built with CUDA and a GPU is present.
