@@ -10,6 +10,7 @@
 #include "ml/metrics.h"
 #include "ml/pca.h"
 #include "ml/run_folder.h"
+#include "ml/sim_sources.h"
 #include "ml/slice_fit.h"
 #include "util/error.h"
 
@@ -197,6 +198,43 @@ private Q_SLOTS:
                 QVERIFY2(msg.contains(QString::fromStdString(culprit)), e.what());
         }
         QVERIFY(!QFile::exists(QString::fromStdString(out))); // nothing half-written left
+    }
+
+    void fromSimulatorGrid()
+    {
+        QTemporaryDir dir;
+        SimulationGrid g;
+        g.base.dim = 16;
+        g.base.boxMpc = 24;
+        g.base.threads = 1;
+        g.redshifts = {8, 9};
+        g.zetas = {15, 30};
+        g.seeds = {1, 2, 3};
+        DatasetBuildOptions o;
+        o.axes = "z";
+        o.stride = 4;
+        const std::string out = dir.filePath("sim.h5").toStdString();
+        buildDataset(sourcesFromSimulator(g, Quantity::BrightnessTemperature), o, out);
+        auto f = DatasetFile::open(out);
+        QCOMPARE(f->info().cubes.size(), std::size_t(3 * 2 * 2));
+        QCOMPARE(f->info().samples, std::size_t(12 * 4));
+        std::map<std::string, int> splitOfSeed;
+        for (const DatasetCube& c : f->info().cubes) {
+            QVERIFY(c.nf >= 0 && c.nf <= 1);
+            QVERIFY(c.zeta == 15 || c.zeta == 30);
+            auto [it, fresh] = splitOfSeed.emplace(c.group, int(c.split));
+            QCOMPARE(it->second, int(c.split)); // every z and zeta of a seed on one side
+        }
+        QCOMPARE(splitOfSeed.size(), std::size_t(3));
+        // Higher zeta ionizes more at the same seed and redshift.
+        std::map<std::pair<std::string, double>, std::map<double, double>> nf;
+        for (const DatasetCube& c : f->info().cubes)
+            nf[{c.group, c.z}][c.zeta] = c.nf;
+        for (const auto& [key, byZeta] : nf)
+            QVERIFY(byZeta.at(30) < byZeta.at(15));
+        for (const SampleLabels& l : f->labels())
+            QVERIFY(std::isfinite(l.nfSlice));
+        QVERIFY_THROWS_EXCEPTION(ParameterError, sourcesFromSimulator(SimulationGrid{}, Quantity::BrightnessTemperature));
     }
 
     void notADatasetIsRefused()
