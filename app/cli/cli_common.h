@@ -41,6 +41,7 @@ CLI::App* subcommandOf(CLI::App& app, const std::string& name, const std::string
 
 // Each cmd_*.cpp defines one of these; main.cpp calls them all.
 void addInfoCommands(CLI::App& app);
+void addMlCommands(CLI::App& app); // cmd_ml.cpp: dataset, train, evaluate, predict, runs, pca, bench train
 void addSimulateCommands(CLI::App& app); // simulate, demo-data, stats
 void addBenchCommands(CLI::App& app);    // bench sim
 void addBenchIoCommand(CLI::App& app);   // bench io

@@ -15,6 +15,7 @@ int main(int argc, char** argv)
     rs::cli::addSimulateCommands(app);
     rs::cli::addBenchCommands(app);
     rs::cli::addBenchIoCommand(app);
+    rs::cli::addMlCommands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

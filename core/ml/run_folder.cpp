@@ -1,0 +1,380 @@
+#include "ml/run_folder.h"
+
+#include "util/error.h"
+#include "util/file_util.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <unistd.h>
+
+namespace rs::ml {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+double getNum(const json& j, const char* key, double fallback = kNaN)
+{
+    auto it = j.find(key);
+    return it != j.end() && it->is_number() ? it->get<double>() : fallback;
+}
+
+std::string readText(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw IoError(path, "cannot open: no such file or permission denied");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+void writeText(const std::string& path, const std::string& text)
+{
+    writeFileAtomically(path, text.data(), text.size());
+}
+
+} // namespace
+
+const char* modelName(ModelKind m)
+{
+    switch (m) {
+    case ModelKind::Autoencoder: return "ae";
+    case ModelKind::Mlp: return "mlp";
+    case ModelKind::Cnn: return "cnn";
+    case ModelKind::CodesCnn: return "codes-cnn";
+    }
+    return "?";
+}
+
+ModelKind modelFromName(std::string_view name)
+{
+    for (ModelKind m : {ModelKind::Autoencoder, ModelKind::Mlp, ModelKind::Cnn, ModelKind::CodesCnn})
+        if (name == modelName(m))
+            return m;
+    throw ParameterError("model", "'" + std::string(name) + "' is not one of ae, mlp, cnn, codes-cnn");
+}
+
+const char* metricName(Task t)
+{
+    switch (t) {
+    case Task::Classify: return "accuracy";
+    case Task::Regress: return "r2";
+    case Task::Reconstruct: return "relative_mse";
+    }
+    return "metric";
+}
+
+std::string runConfigPath(const std::string& d) { return (fs::path(d) / "config.json").string(); }
+std::string historyPath(const std::string& d) { return (fs::path(d) / "history.jsonl").string(); }
+std::string metricsPath(const std::string& d) { return (fs::path(d) / "metrics.json").string(); }
+std::string checkpointPath(const std::string& d) { return (fs::path(d) / "checkpoints" / "last.pt").string(); }
+std::string bestCheckpointPath(const std::string& d) { return (fs::path(d) / "checkpoints" / "best.pt").string(); }
+std::string finalModelPath(const std::string& d) { return (fs::path(d) / "final.pt").string(); }
+std::string torchScriptPath(const std::string& d) { return (fs::path(d) / "model.ts").string(); }
+
+bool isRunFolder(const std::string& runDir)
+{
+    std::error_code ec;
+    return fs::is_regular_file(runConfigPath(runDir), ec);
+}
+
+void writeRunConfig(const std::string& runDir, const RunConfig& c)
+{
+    json j;
+    j["format"] = "reionscope-run";
+    j["format_version"] = 1;
+    j["model"] = modelName(c.model);
+    j["task"] = taskName(c.task);
+    j["target"] = targetName(c.target);
+    j["dataset"] = {{"path", c.datasetPath}, {"content_hash", c.datasetHash},
+                    {"quantity", std::string(quantityName(c.quantity))}, {"rows", c.rows}, {"cols", c.cols},
+                    {"norm_mean", c.normMean}, {"norm_std", c.normStd}, {"cell_size_mpc", num(c.cellSizeMpc)}};
+    j["encoder_run"] = c.encoderRun;
+    j["optimizer"] = {{"name", c.optimizer.name}, {"lr", c.optimizer.lr}, {"momentum", c.optimizer.momentum},
+                      {"weight_decay", c.optimizer.weightDecay}};
+    j["batch"] = c.batch;
+    j["epochs"] = c.epochs;
+    j["seed"] = c.seed;
+    j["threads"] = c.threads;
+    j["device"] = c.device;
+    j["history_every"] = c.historyEvery;
+    j["max_batches_per_epoch"] = c.maxBatchesPerEpoch;
+    j["classes"] = c.classes;
+    j["label_mean"] = c.labelMean;
+    j["label_std"] = c.labelStd;
+    j["created"] = c.created;
+    writeText(runConfigPath(runDir), j.dump(2) + "\n");
+}
+
+RunConfig readRunConfig(const std::string& runDir)
+{
+    const std::string path = runConfigPath(runDir);
+    const std::string text = readText(path);
+    try {
+        const json j = json::parse(text);
+        if (j.value("format", std::string()) != "reionscope-run")
+            throw FormatError(path, "not a ReionScope run configuration (no \"format\": \"reionscope-run\")");
+        RunConfig c;
+        c.model = modelFromName(j.at("model").get<std::string>());
+        c.task = taskFromName(j.at("task").get<std::string>());
+        c.target = targetFromName(j.at("target").get<std::string>());
+        const json& d = j.at("dataset");
+        c.datasetPath = d.at("path").get<std::string>();
+        c.datasetHash = d.value("content_hash", std::string());
+        c.quantity = quantityFromName(d.value("quantity", std::string("other"))).value_or(Quantity::Other);
+        c.rows = d.at("rows").get<std::size_t>();
+        c.cols = d.at("cols").get<std::size_t>();
+        c.normMean = d.at("norm_mean").get<double>();
+        c.normStd = d.at("norm_std").get<double>();
+        c.cellSizeMpc = getNum(d, "cell_size_mpc");
+        c.encoderRun = j.value("encoder_run", std::string());
+        const json& o = j.at("optimizer");
+        c.optimizer.name = o.at("name").get<std::string>();
+        c.optimizer.lr = o.at("lr").get<double>();
+        c.optimizer.momentum = o.value("momentum", 0.0);
+        c.optimizer.weightDecay = o.value("weight_decay", 0.0);
+        c.batch = j.at("batch").get<std::size_t>();
+        c.epochs = j.at("epochs").get<int>();
+        c.seed = j.value("seed", std::uint64_t(0));
+        c.threads = j.value("threads", 2);
+        c.device = j.value("device", std::string("auto"));
+        c.historyEvery = j.value("history_every", std::size_t(20));
+        c.maxBatchesPerEpoch = j.value("max_batches_per_epoch", std::size_t(0));
+        c.classes = j.value("classes", std::vector<double>());
+        c.labelMean = j.value("label_mean", 0.0);
+        c.labelStd = j.value("label_std", 1.0);
+        c.created = j.value("created", std::string());
+        return c;
+    } catch (const json::exception& e) {
+        throw FormatError(path, std::string("damaged run configuration: ") + e.what());
+    } catch (const ParameterError& e) {
+        throw FormatError(path, std::string("damaged run configuration: ") + e.what());
+    }
+}
+
+void appendHistory(const std::string& runDir, const HistoryRecord& r, Task task)
+{
+    appendHistoryLine(runDir, historyLine(r, task));
+}
+
+std::string historyLine(const HistoryRecord& r, Task task)
+{
+    json j;
+    j["type"] = r.type;
+    j["epoch"] = r.epoch;
+    j["batch"] = r.batch;
+    j["batches"] = r.batches;
+    j["step"] = r.step;
+    const std::string metric = metricName(task);
+    auto put = [&](const std::string& key, double v) {
+        if (std::isfinite(v))
+            j[key] = v;
+    };
+    put("train_loss", r.trainLoss);
+    put("train_" + metric, r.trainMetric);
+    put("val_loss", r.valLoss);
+    put("val_" + metric, r.valMetric);
+    put("lr", r.lr);
+    put("samples_per_s", r.samplesPerSecond);
+    put("wall_s", r.wallSeconds);
+    if (!r.message.empty())
+        j["message"] = r.message;
+    return j.dump() + "\n";
+}
+
+void appendHistoryLine(const std::string& runDir, const std::string& line)
+{
+    const std::string path = historyPath(runDir);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw IoError(path, std::string("cannot open for appending: ") + std::strerror(errno));
+    const ssize_t put_ = ::write(fd, line.data(), line.size());
+    const int err = errno;
+    ::close(fd);
+    if (put_ != ssize_t(line.size()))
+        throw IoError(path, std::string("cannot append: ") + std::strerror(err));
+}
+
+std::vector<HistoryRecord> readHistory(const std::string& runDir)
+{
+    const std::string path = historyPath(runDir);
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        return {};
+    const std::string text = readText(path);
+    std::vector<HistoryRecord> out;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const std::size_t nl = text.find('\n', pos);
+        if (nl == std::string::npos)
+            break; // a partially written last line
+        const std::string line = text.substr(pos, nl - pos);
+        pos = nl + 1;
+        const json j = json::parse(line, nullptr, false);
+        if (j.is_discarded() || !j.is_object())
+            continue;
+        HistoryRecord r;
+        r.type = j.value("type", std::string("epoch"));
+        r.epoch = j.value("epoch", 0);
+        r.batch = j.value("batch", std::size_t(0));
+        r.batches = j.value("batches", std::size_t(0));
+        r.step = j.value("step", std::int64_t(0));
+        r.trainLoss = getNum(j, "train_loss");
+        r.valLoss = getNum(j, "val_loss");
+        r.trainMetric = kNaN;
+        r.valMetric = kNaN;
+        for (const char* m : {"accuracy", "r2", "relative_mse"}) {
+            r.trainMetric = std::isnan(r.trainMetric) ? getNum(j, (std::string("train_") + m).c_str()) : r.trainMetric;
+            r.valMetric = std::isnan(r.valMetric) ? getNum(j, (std::string("val_") + m).c_str()) : r.valMetric;
+        }
+        r.lr = getNum(j, "lr");
+        r.samplesPerSecond = getNum(j, "samples_per_s");
+        r.wallSeconds = getNum(j, "wall_s");
+        r.message = j.value("message", std::string());
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+void repairHistory(const std::string& runDir)
+{
+    const std::string path = historyPath(runDir);
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        return;
+    const std::string text = readText(path);
+    if (text.empty() || text.back() == '\n')
+        return;
+    const std::size_t keep = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
+    if (::truncate(path.c_str(), off_t(keep)) != 0)
+        throw IoError(path, std::string("cannot cut a partial last line: ") + std::strerror(errno));
+}
+
+std::string metricsToJson(const EvalMetrics& m)
+{
+    json j;
+    j["model"] = m.model;
+    j["task"] = taskName(m.task);
+    j["target"] = targetName(m.target);
+    j["split"] = m.split;
+    j["samples"] = m.samples;
+    j["loss"] = num(m.loss);
+    if (m.task == Task::Classify) {
+        j["classes"] = m.classes;
+        j["accuracy"] = num(m.accuracy);
+        j["confusion_matrix"] = m.confusion;
+        json per = json::array();
+        for (double a : m.perClassAccuracy)
+            per.push_back(num(a));
+        j["per_class_accuracy"] = per;
+    } else if (m.task == Task::Regress) {
+        j["r2"] = num(m.r2);
+        j["rmse"] = num(m.rmse);
+        j["mae"] = num(m.mae);
+    } else {
+        j["mse"] = num(m.mse);
+        j["relative_mse"] = num(m.relativeMse);
+    }
+    return j.dump(2);
+}
+
+EvalMetrics metricsFromJson(const std::string& text, const std::string& path)
+{
+    try {
+        const json j = json::parse(text);
+        EvalMetrics m;
+        m.model = j.value("model", std::string());
+        m.task = taskFromName(j.at("task").get<std::string>());
+        m.target = targetFromName(j.at("target").get<std::string>());
+        m.split = j.value("split", std::string("test"));
+        m.samples = j.at("samples").get<std::size_t>();
+        m.loss = getNum(j, "loss");
+        m.classes = j.value("classes", std::vector<double>());
+        m.accuracy = getNum(j, "accuracy");
+        m.confusion = j.value("confusion_matrix", std::vector<std::vector<std::int64_t>>());
+        if (auto it = j.find("per_class_accuracy"); it != j.end() && it->is_array())
+            for (const json& v : *it)
+                m.perClassAccuracy.push_back(v.is_number() ? v.get<double>() : kNaN);
+        m.r2 = getNum(j, "r2");
+        m.rmse = getNum(j, "rmse");
+        m.mae = getNum(j, "mae");
+        m.mse = getNum(j, "mse");
+        m.relativeMse = getNum(j, "relative_mse");
+        return m;
+    } catch (const json::exception& e) {
+        throw FormatError(path, std::string("damaged metrics: ") + e.what());
+    } catch (const ParameterError& e) {
+        throw FormatError(path, std::string("damaged metrics: ") + e.what());
+    }
+}
+
+void writeMetrics(const std::string& runDir, const EvalMetrics& m)
+{
+    writeText(metricsPath(runDir), metricsToJson(m) + "\n");
+}
+
+std::optional<EvalMetrics> readMetrics(const std::string& runDir)
+{
+    const std::string path = metricsPath(runDir);
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        return std::nullopt;
+    return metricsFromJson(readText(path), path);
+}
+
+std::vector<RunSummary> listRuns(const std::string& folder)
+{
+    std::vector<std::string> dirs;
+    if (isRunFolder(folder)) {
+        dirs.push_back(folder);
+    } else {
+        std::error_code ec;
+        fs::directory_iterator it(folder, ec);
+        if (ec)
+            throw IoError(folder, "cannot list folder: " + ec.message());
+        for (const fs::directory_entry& e : it)
+            if (e.is_directory(ec) && isRunFolder(e.path().string()))
+                dirs.push_back(e.path().string());
+        std::sort(dirs.begin(), dirs.end());
+    }
+    std::vector<RunSummary> out;
+    for (const std::string& d : dirs) {
+        try {
+            RunSummary s;
+            s.path = d;
+            s.name = fs::path(d).filename().string();
+            s.config = readRunConfig(d);
+            for (const HistoryRecord& r : readHistory(d))
+                if (r.type == "epoch") {
+                    s.epochsDone = std::max(s.epochsDone, r.epoch + 1);
+                    s.lastEpoch = r;
+                }
+            std::error_code ec;
+            s.finished = fs::exists(finalModelPath(d), ec);
+            try {
+                s.metrics = readMetrics(d);
+            } catch (const FormatError&) {
+            }
+            out.push_back(std::move(s));
+        } catch (const Error&) {
+            // an unreadable folder is not a run to list
+        }
+    }
+    return out;
+}
+
+} // namespace rs::ml

@@ -1,0 +1,138 @@
+#pragma once
+/// \file run_folder.h
+/// A training run is a folder:
+///
+///     config.json          everything needed to reproduce the run (RunConfig)
+///     history.jsonl        one JSON object per line, appended every N batches and every epoch
+///     checkpoints/last.pt  model + optimizer + position + RNG, replaced atomically every epoch
+///     checkpoints/best.pt  the weights with the best validation loss so far
+///     final.pt             the weights at the end of training
+///     model.ts             TorchScript export (Python: torch.jit.load)
+///     metrics.json         test-set metrics (EvalMetrics)
+///
+/// These helpers read and write the text parts without LibTorch, so a GUI can list runs and tail
+/// a history written by another process.
+
+#include "cube/quantity.h"
+#include "ml/labels.h"
+#include "ml/metrics.h"
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rs::ml {
+
+enum class ModelKind { Autoencoder, Mlp, Cnn, CodesCnn };
+/// "ae", "mlp", "cnn", "codes-cnn" (the CLI's --model names and the checkpoints' model key).
+const char* modelName(ModelKind m);
+/// Inverse of modelName. Throws ParameterError("model", ...).
+ModelKind modelFromName(std::string_view name);
+
+struct OptimizerConfig {
+    std::string name = "adam"; ///< "adam" or "sgd"
+    double lr = 1e-3;
+    double momentum = 0.9;     ///< SGD only
+    double weightDecay = 0;
+};
+
+/// What a run trains. The caller sets the first block; the trainer resolves the second from the
+/// dataset and stores both in config.json.
+struct RunConfig {
+    // chosen
+    ModelKind model = ModelKind::Cnn;
+    Task task = Task::Classify;
+    Target target = Target::Z;
+    std::string datasetPath;
+    std::string encoderRun;       ///< codes-cnn: the autoencoder run whose encoder is frozen
+    OptimizerConfig optimizer;
+    std::size_t batch = 32;
+    int epochs = 10;
+    std::uint64_t seed = 0;
+    int threads = 2;
+    std::string device = "auto";  ///< "auto", "cpu" or "cuda"
+    std::size_t historyEvery = 20; ///< a history line every this many batches (0: epochs only)
+    std::size_t maxBatchesPerEpoch = 0; ///< 0: whole epochs (tests and benchmarks use fewer)
+    // resolved
+    std::string datasetHash;
+    Quantity quantity = Quantity::Other;
+    std::size_t rows = 0, cols = 0;
+    double normMean = 0, normStd = 1;
+    double cellSizeMpc = 0;
+    std::vector<double> classes;  ///< classification: label value of each output
+    double labelMean = 0, labelStd = 1; ///< regression: outputs are (label - mean) / std
+    std::string created;          ///< UTC time the run was created
+};
+
+/// One line of history.jsonl. `type` is "batch", "epoch", "resume", "stopped", "error" or
+/// "finished". Numbers that do not apply are NaN (absent from the JSON).
+struct HistoryRecord {
+    std::string type = "epoch";
+    int epoch = 0;               ///< 0-based epoch the line belongs to
+    std::size_t batch = 0;       ///< batches done in that epoch
+    std::size_t batches = 0;     ///< batches per epoch
+    std::int64_t step = 0;       ///< optimizer steps since the run began
+    static constexpr double none = std::numeric_limits<double>::quiet_NaN();
+    double trainLoss = none, trainMetric = none, valLoss = none, valMetric = none; ///< NaN where not measured
+    double lr = none, samplesPerSecond = none, wallSeconds = none;
+    std::string message;
+};
+
+/// The metric a task reports in history and progress: "accuracy", "r2" or "relative_mse".
+const char* metricName(Task t);
+
+std::string runConfigPath(const std::string& runDir);
+std::string historyPath(const std::string& runDir);
+std::string metricsPath(const std::string& runDir);
+std::string checkpointPath(const std::string& runDir);     ///< checkpoints/last.pt
+std::string bestCheckpointPath(const std::string& runDir); ///< checkpoints/best.pt
+std::string finalModelPath(const std::string& runDir);     ///< final.pt
+std::string torchScriptPath(const std::string& runDir);    ///< model.ts
+
+/// Whether the folder holds a config.json of a run.
+bool isRunFolder(const std::string& runDir);
+/// Writes config.json atomically. Throws IoError.
+void writeRunConfig(const std::string& runDir, const RunConfig& config);
+/// Reads config.json. Throws IoError (missing) or FormatError (not a run config, damaged).
+RunConfig readRunConfig(const std::string& runDir);
+
+/// Appends one whole line to history.jsonl (one write() of the complete line, so a reader never
+/// sees half a record unless the writer is killed inside that call). Throws IoError.
+void appendHistory(const std::string& runDir, const HistoryRecord& record, Task task);
+/// The JSON line (with its newline) appendHistory writes for a record.
+std::string historyLine(const HistoryRecord& record, Task task);
+/// Appends an already formatted line (see historyLine). Throws IoError.
+void appendHistoryLine(const std::string& runDir, const std::string& line);
+/// Reads history.jsonl, skipping a partially written last line and any unparsable line.
+/// Returns an empty list when the file does not exist. Throws IoError when it cannot be read.
+std::vector<HistoryRecord> readHistory(const std::string& runDir);
+/// Cuts an incomplete last line (a writer killed mid-line) so appends start on a fresh line.
+void repairHistory(const std::string& runDir);
+
+/// metrics.json as text (the `evaluate --json` document) and back.
+std::string metricsToJson(const EvalMetrics& m);
+/// Throws FormatError(path, ...) when the text is not a metrics document.
+EvalMetrics metricsFromJson(const std::string& text, const std::string& path);
+/// Writes metrics.json atomically. Throws IoError.
+void writeMetrics(const std::string& runDir, const EvalMetrics& m);
+/// metrics.json when present. Throws FormatError when it is damaged.
+std::optional<EvalMetrics> readMetrics(const std::string& runDir);
+
+/// What a run folder holds, for listing.
+struct RunSummary {
+    std::string path;
+    std::string name;
+    RunConfig config;
+    int epochsDone = 0;  ///< complete epochs in the history
+    bool finished = false; ///< final.pt exists
+    std::optional<EvalMetrics> metrics;
+    std::optional<HistoryRecord> lastEpoch;
+};
+
+/// The runs directly inside `folder` (and `folder` itself when it is a run), by name. Folders
+/// whose config cannot be read are skipped. Throws IoError when the folder cannot be read.
+std::vector<RunSummary> listRuns(const std::string& folder);
+
+} // namespace rs::ml

@@ -1,0 +1,79 @@
+#include "ml/sim_sources.h"
+
+#include "sim/simulator.h"
+#include "util/error.h"
+
+#include <map>
+#include <memory>
+
+namespace rs::ml {
+
+namespace {
+
+/// Shared by the sources of one grid: the current seed's simulator and the current (seed, z)'s
+/// cubes for every ζ. buildDataset loads sources in order, so each is simulated once.
+struct SimCache {
+    SimulationGrid grid;
+    std::uint64_t seed = 0;
+    double z = -1;
+    std::unique_ptr<Simulator> sim;
+    std::vector<SimulatedRedshift> results;
+
+    const SimulatedRedshift& get(std::uint64_t s, double zz, std::size_t zetaIndex)
+    {
+        if (!sim || s != seed) {
+            sim.reset();
+            results.clear();
+            SimulationParams p = grid.base;
+            p.seed = s;
+            p.redshifts = grid.redshifts;
+            p.zeta = grid.zetas.front();
+            sim = std::make_unique<Simulator>(p);
+            seed = s;
+            z = -1;
+        }
+        if (results.empty() || zz != z) {
+            results = sim->ionize(zz, grid.zetas);
+            z = zz;
+        }
+        return results.at(zetaIndex);
+    }
+};
+
+} // namespace
+
+std::vector<DatasetSource> sourcesFromSimulator(const SimulationGrid& grid, Quantity quantity)
+{
+    if (grid.redshifts.empty() || grid.zetas.empty() || grid.seeds.empty())
+        throw ParameterError("grid", "needs at least one redshift, one zeta and one seed");
+    SimulationParams check = grid.base;
+    check.redshifts = grid.redshifts;
+    for (double zeta : grid.zetas) {
+        check.zeta = zeta;
+        check.validate();
+    }
+    auto cache = std::make_shared<SimCache>();
+    cache->grid = grid;
+    std::vector<DatasetSource> out;
+    for (std::uint64_t seed : grid.seeds)
+        for (double z : grid.redshifts)
+            for (std::size_t k = 0; k < grid.zetas.size(); ++k) {
+                DatasetSource s;
+                char buf[128];
+                std::snprintf(buf, sizeof buf, "sim:N%zu_L%g_z%g_zeta%g_seed%llu", grid.base.dim, grid.base.boxMpc, z,
+                              grid.zetas[k], static_cast<unsigned long long>(seed));
+                s.id = buf;
+                s.group = "seed=" + std::to_string(seed);
+                s.load = [cache, seed, z, k, quantity]() -> std::pair<Cube, std::optional<Cube>> {
+                    const SimulatedRedshift& r = cache->get(seed, z, k);
+                    const Cube& c = quantity == Quantity::Density           ? r.density
+                                    : quantity == Quantity::NeutralFraction ? r.neutralFraction
+                                                                            : r.brightnessTemperature;
+                    return {c, r.neutralFraction};
+                };
+                out.push_back(std::move(s));
+            }
+    return out;
+}
+
+} // namespace rs::ml

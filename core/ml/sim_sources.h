@@ -1,0 +1,27 @@
+#pragma once
+/// \file sim_sources.h
+/// Dataset sources straight from the built-in simulator over a parameter grid (redshifts × ζ ×
+/// seeds). One set of initial conditions per seed serves every z and ζ of that seed; the seed is
+/// the realization key, so a split by simulation keeps each seed's cubes together. No LibTorch.
+
+#include "ml/dataset.h"
+#include "sim/simulation_params.h"
+
+#include <vector>
+
+namespace rs::ml {
+
+struct SimulationGrid {
+    SimulationParams base;        ///< grid size, box, astrophysics; redshifts/zeta/seed are overridden
+    std::vector<double> redshifts;
+    std::vector<double> zetas;
+    std::vector<std::uint64_t> seeds;
+};
+
+/// One source per (seed, z, ζ), in that order; each load() simulates lazily (the cubes of all ζ
+/// at one (seed, z) are made in one pass and handed out one by one). The sampled quantity is set
+/// by DatasetBuildOptions::quantity via `quantity`. Throws ParameterError for an empty grid or
+/// invalid simulation parameters (checked before any work).
+std::vector<DatasetSource> sourcesFromSimulator(const SimulationGrid& grid, Quantity quantity);
+
+} // namespace rs::ml

@@ -1,0 +1,536 @@
+#include "ml/trainer.h"
+
+#include "ml/batch_stream.h"
+#include "ml/dataset.h"
+#include "ml/detail/checkpoint.h"
+#include "ml/detail/evaluation.h"
+#include "ml/detail/nets.h"
+#include "ml/detail/torchscript_export.h"
+#include "ml/ml_setup.h"
+#include "util/error.h"
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <limits>
+#include <thread>
+
+namespace rs::ml {
+
+namespace fs = std::filesystem;
+using detail::CheckpointMeta;
+using detail::NetBase;
+
+// ---- PauseToken -------------------------------------------------------------------------------
+
+struct PauseToken::State {
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool paused = false;
+};
+
+PauseToken::PauseToken() : m_state(std::make_shared<State>()) {}
+
+void PauseToken::pause() const
+{
+    std::lock_guard<std::mutex> lock(m_state->mutex);
+    m_state->paused = true;
+}
+
+void PauseToken::resume() const
+{
+    {
+        std::lock_guard<std::mutex> lock(m_state->mutex);
+        m_state->paused = false;
+    }
+    m_state->cv.notify_all();
+}
+
+bool PauseToken::paused() const
+{
+    std::lock_guard<std::mutex> lock(m_state->mutex);
+    return m_state->paused;
+}
+
+double PauseToken::waitWhilePaused(const StopToken& stop) const
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    std::unique_lock<std::mutex> lock(m_state->mutex);
+    while (m_state->paused && !stop.stopRequested()) // a stop is a plain flag: poll it
+        m_state->cv.wait_for(lock, std::chrono::milliseconds(50));
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// ---- training ---------------------------------------------------------------------------------
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string nowUtc()
+{
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+/// Fills the resolved part of `c` from the dataset and checks the dataset suits the task.
+void resolveConfig(RunConfig& c, const DatasetFile& ds)
+{
+    const DatasetInfo& info = ds.info();
+    c.datasetHash = info.contentHash;
+    c.quantity = info.quantity;
+    c.rows = info.rows;
+    c.cols = info.cols;
+    c.normMean = info.normMean;
+    c.normStd = info.normStd;
+    c.cellSizeMpc = info.cellSizeMpc;
+    if (c.model == ModelKind::Autoencoder) {
+        c.task = Task::Reconstruct;
+        c.target = Target::None;
+    } else if (c.task == Task::Reconstruct) {
+        throw ParameterError("task", std::string("model '") + modelName(c.model) + "' classifies or regresses; only ae reconstructs");
+    }
+    if (c.task != Task::Reconstruct && c.target == Target::None)
+        throw ParameterError("target", "choose what to learn: z, zeta, fesc or nf");
+    if (c.optimizer.name != "adam" && c.optimizer.name != "sgd")
+        throw ParameterError("optimizer", "'" + c.optimizer.name + "' is not one of adam, sgd");
+    if (!(c.optimizer.lr > 0))
+        throw ParameterError("lr", "must be positive");
+    if (c.batch < 1)
+        throw ParameterError("batch", "must be at least 1");
+    if (c.epochs < 1)
+        throw ParameterError("epochs", "must be at least 1");
+    if (c.task == Task::Classify) {
+        c.classes = classValues(ds, c.target);
+        if (c.classes.size() < 2)
+            throw ParameterError("target", info.path + ": '" + targetName(c.target) + "' has one class only ("
+                                               + formatValue(c.classes.front()) + "); classification needs at least two");
+        std::vector<std::size_t> inTrain(c.classes.size(), 0);
+        for (const SampleLabels& l : ds.labels())
+            if (l.split == std::int8_t(Split::Train))
+                ++inTrain[std::size_t(classIndex(c.classes, labelValue(l, c.target)))];
+        for (std::size_t k = 0; k < c.classes.size(); ++k)
+            if (!inTrain[k])
+                throw ParameterError("target", info.path + ": class " + targetName(c.target) + " = "
+                                                   + formatValue(c.classes[k])
+                                                   + " has no training samples (its simulations all fell into "
+                                                     "validation/test); add simulations or change the split");
+    } else if (c.task == Task::Regress) {
+        double s = 0, s2 = 0;
+        std::size_t n = 0;
+        for (const SampleLabels& l : ds.labels()) {
+            const double v = labelValue(l, c.target);
+            if (!std::isfinite(v))
+                throw ParameterError("target", std::string("samples of ") + info.path + " have no '"
+                                                   + targetName(c.target) + "' label");
+            if (l.split == std::int8_t(Split::Train)) {
+                s += v;
+                s2 += v * v;
+                ++n;
+            }
+        }
+        c.labelMean = s / double(n);
+        c.labelStd = std::sqrt(std::max(0.0, s2 / double(n) - c.labelMean * c.labelMean));
+        if (!(c.labelStd > 0))
+            throw ParameterError("target", info.path + ": every training sample has the same '" + targetName(c.target)
+                                               + "'; nothing to regress");
+    }
+    if (c.model == ModelKind::CodesCnn) {
+        if (c.encoderRun.empty())
+            throw ParameterError("encoder", "codes-cnn needs --encoder RUN (a finished ae run)");
+        const RunConfig enc = readRunConfig(c.encoderRun);
+        if (enc.model != ModelKind::Autoencoder)
+            throw FormatError(c.encoderRun, std::string("is a '") + modelName(enc.model) + "' run, not an autoencoder (ae)");
+        if (enc.rows != c.rows || enc.cols != c.cols)
+            throw ParameterError("encoder", c.encoderRun + " encodes " + std::to_string(enc.rows) + "x"
+                                                + std::to_string(enc.cols) + " inputs; the dataset's are "
+                                                + std::to_string(c.rows) + "x" + std::to_string(c.cols));
+    }
+}
+
+CheckpointMeta expectedMeta(const RunConfig& c)
+{
+    CheckpointMeta m;
+    m.model = c.model;
+    m.task = c.task;
+    m.rows = c.rows;
+    m.cols = c.cols;
+    m.outputs = detail::outputCount(c);
+    m.datasetHash = c.datasetHash;
+    m.bestValLoss = std::numeric_limits<double>::infinity();
+    return m;
+}
+
+std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const RunConfig& c, NetBase& net)
+{
+    std::vector<torch::Tensor> params;
+    for (const torch::Tensor& p : net.parameters())
+        if (p.requires_grad())
+            params.push_back(p);
+    if (c.optimizer.name == "sgd")
+        return std::make_unique<torch::optim::SGD>(
+            params, torch::optim::SGDOptions(c.optimizer.lr).momentum(c.optimizer.momentum).weight_decay(c.optimizer.weightDecay));
+    return std::make_unique<torch::optim::Adam>(
+        params, torch::optim::AdamOptions(c.optimizer.lr).weight_decay(c.optimizer.weightDecay));
+}
+
+/// Running sums over an epoch: loss·n, and two task sums (classify: correct, -; regress: squared
+/// error, -; reconstruct: squared error, squared input), with their mean metric.
+struct Running {
+    double loss = 0, a = 0, b = 0;
+    std::size_t n = 0;
+    double meanLoss() const { return n ? loss / double(n) : kNaN; }
+    double metric(Task t) const
+    {
+        if (!n)
+            return kNaN;
+        switch (t) {
+        case Task::Classify: return a / double(n);
+        case Task::Regress: return 1.0 - a / double(n); // targets are standardised on the training split
+        case Task::Reconstruct: return b > 0 ? a / b : kNaN;
+        }
+        return kNaN;
+    }
+};
+
+class RunTrainer {
+public:
+    RunTrainer(std::string runDir, const RunConfig& requested, TrainCallback onProgress, StopToken stop, PauseToken pause)
+        : m_dir(std::move(runDir)), m_cfg(requested), m_on(std::move(onProgress)), m_stop(std::move(stop)),
+          m_pause(std::move(pause))
+    {
+    }
+
+    TrainResult run();
+
+private:
+    void prepare();
+    bool trainEpoch(int epoch);           ///< false when stopped
+    void finish();
+    void report(TrainProgress::Kind kind, int epoch, std::size_t batch, const Running& r, double sps,
+                const EvalMetrics* val);
+    HistoryRecord record(const std::string& type, int epoch, std::size_t batch, const Running& r, double sps) const;
+    double lr() const { return m_cfg.optimizer.lr; }
+
+    std::string m_dir;
+    RunConfig m_cfg;
+    TrainCallback m_on;
+    StopToken m_stop;
+    PauseToken m_pause;
+    TrainResult m_result;
+    std::shared_ptr<const DatasetFile> m_ds;
+    std::shared_ptr<NetBase> m_net;
+    std::unique_ptr<torch::optim::Optimizer> m_opt;
+    torch::Device m_device{torch::kCPU};
+    CheckpointMeta m_meta;
+    std::size_t m_batchesPerEpoch = 0;
+    std::chrono::steady_clock::time_point m_sessionStart;
+    double m_wallBefore = 0, m_pausedSeconds = 0;
+
+    double wall() const
+    {
+        return m_wallBefore - m_pausedSeconds
+               + std::chrono::duration<double>(std::chrono::steady_clock::now() - m_sessionStart).count();
+    }
+};
+
+void RunTrainer::prepare()
+{
+    setComputeThreads(m_cfg.threads);
+    m_result.device = resolveDevice(m_cfg.device);
+    m_device = torch::Device(m_result.device == "cuda" ? torch::kCUDA : torch::kCPU);
+    torch::manual_seed(m_cfg.seed);
+
+    const bool exists = isRunFolder(m_dir);
+    if (exists) {
+        RunConfig stored = readRunConfig(m_dir);
+        if (stored.model != m_cfg.model)
+            throw FormatError(m_dir, std::string("is a run of model '") + modelName(stored.model)
+                                         + "'; it cannot be continued as '" + modelName(m_cfg.model) + "'");
+        if (m_cfg.model != ModelKind::Autoencoder && (stored.target != m_cfg.target || stored.task != m_cfg.task))
+            throw FormatError(m_dir, std::string("is a run that learns to ") + taskName(stored.task) + " '"
+                                         + targetName(stored.target) + "'; it cannot be continued for "
+                                         + taskName(m_cfg.task) + " '" + targetName(m_cfg.target) + "'");
+        const std::string dsPath = m_cfg.datasetPath.empty() ? stored.datasetPath : m_cfg.datasetPath;
+        m_ds = DatasetFile::open(dsPath);
+        if (m_ds->info().contentHash != stored.datasetHash)
+            throw FormatError(dsPath, "is not the dataset this run was trained on (content hash "
+                                          + m_ds->info().contentHash + ", the run's is " + stored.datasetHash + ")");
+        stored.datasetPath = dsPath;
+        stored.epochs = m_cfg.epochs;
+        stored.threads = m_cfg.threads;
+        stored.device = m_cfg.device;
+        stored.historyEvery = m_cfg.historyEvery;
+        m_cfg = stored;
+    } else {
+        std::error_code ec;
+        if (fs::exists(m_dir, ec) && !fs::is_empty(m_dir, ec))
+            throw FormatError(m_dir, "exists and is not a run folder (no config.json); choose a new --out");
+        m_ds = DatasetFile::open(m_cfg.datasetPath);
+        resolveConfig(m_cfg, *m_ds);
+        m_cfg.created = nowUtc();
+        fs::create_directories(fs::path(m_dir) / "checkpoints", ec);
+        if (ec)
+            throw IoError(m_dir, "cannot create run folder: " + ec.message());
+    }
+
+    m_net = detail::makeNet(m_cfg.model, m_cfg.rows, m_cfg.cols, detail::outputCount(m_cfg));
+    if (m_cfg.model == ModelKind::CodesCnn) {
+        auto* codes = dynamic_cast<detail::CodesCnnImpl*>(m_net.get());
+        const RunConfig enc = readRunConfig(m_cfg.encoderRun);
+        auto ae = detail::makeNet(ModelKind::Autoencoder, enc.rows, enc.cols, 0);
+        CheckpointMeta want = expectedMeta(enc);
+        detail::loadCheckpoint(finalModelPath(m_cfg.encoderRun), want, *ae, nullptr);
+        torch::NoGradGuard noGrad;
+        auto src = dynamic_cast<detail::AutoencoderImpl*>(ae.get())->encoder->named_parameters();
+        for (auto& p : codes->encoder->named_parameters())
+            p.value().copy_(src[p.key()]);
+        codes->freezeEncoder();
+    }
+    detail::toChannelsLast(*m_net, m_device);
+    m_opt = makeOptimizer(m_cfg, *m_net);
+    m_meta = expectedMeta(m_cfg);
+    if (exists && fs::exists(checkpointPath(m_dir))) {
+        m_meta = detail::loadCheckpoint(checkpointPath(m_dir), expectedMeta(m_cfg), *m_net, m_opt.get(), m_device);
+        detail::toChannelsLast(*m_net, m_device);
+        m_result.resumed = true;
+    }
+    if (exists) {
+        repairHistory(m_dir);
+        // A kill between the checkpoint and its history line: put the line back.
+        if (m_result.resumed && m_meta.epoch > 0 && !m_meta.lastEpochLine.empty()) {
+            bool found = false;
+            for (const HistoryRecord& r : readHistory(m_dir))
+                found |= r.type == "epoch" && r.epoch == m_meta.epoch - 1;
+            if (!found)
+                appendHistoryLine(m_dir, m_meta.lastEpochLine);
+        }
+        HistoryRecord r = record("resume", m_meta.epoch, m_meta.batchInEpoch, Running{}, kNaN);
+        r.message = m_result.resumed ? "resumed from checkpoints/last.pt" : "no checkpoint yet: started again";
+        appendHistory(m_dir, r, m_cfg.task);
+    }
+    writeRunConfig(m_dir, m_cfg);
+    m_wallBefore = m_meta.wallSeconds;
+    m_sessionStart = std::chrono::steady_clock::now();
+    const std::size_t n = m_ds->info().splitCounts[0];
+    m_batchesPerEpoch = (n + m_cfg.batch - 1) / m_cfg.batch;
+    if (m_cfg.maxBatchesPerEpoch)
+        m_batchesPerEpoch = std::min(m_batchesPerEpoch, m_cfg.maxBatchesPerEpoch);
+}
+
+HistoryRecord RunTrainer::record(const std::string& type, int epoch, std::size_t batch, const Running& r, double sps) const
+{
+    HistoryRecord h;
+    h.type = type;
+    h.epoch = epoch;
+    h.batch = batch;
+    h.batches = m_batchesPerEpoch;
+    h.step = m_meta.step;
+    h.trainLoss = r.meanLoss();
+    h.trainMetric = r.metric(m_cfg.task);
+    h.valLoss = kNaN;
+    h.valMetric = kNaN;
+    h.lr = lr();
+    h.samplesPerSecond = sps;
+    h.wallSeconds = wall();
+    return h;
+}
+
+void RunTrainer::report(TrainProgress::Kind kind, int epoch, std::size_t batch, const Running& r, double sps,
+                        const EvalMetrics* val)
+{
+    if (!m_on)
+        return;
+    TrainProgress p;
+    p.kind = kind;
+    p.epoch = epoch;
+    p.epochs = m_cfg.epochs;
+    p.batch = batch;
+    p.batches = m_batchesPerEpoch;
+    p.step = m_meta.step;
+    p.trainLoss = r.meanLoss();
+    p.trainMetric = r.metric(m_cfg.task);
+    p.valLoss = val ? val->loss : kNaN;
+    p.valMetric = !val ? kNaN : m_cfg.task == Task::Classify ? val->accuracy : m_cfg.task == Task::Regress ? val->r2 : val->relativeMse;
+    p.lr = lr();
+    p.samplesPerSecond = sps;
+    p.wallSeconds = wall();
+    p.metric = metricName(m_cfg.task);
+    m_on(p);
+}
+
+bool RunTrainer::trainEpoch(int epoch)
+{
+    BatchStreamOptions so;
+    so.batchSize = m_cfg.batch;
+    so.seed = m_cfg.seed;
+    so.epoch = epoch;
+    so.firstBatch = m_meta.batchInEpoch;
+    so.maxBatches = m_cfg.maxBatchesPerEpoch;
+    BatchStream stream(m_ds, m_ds->indices(Split::Train), so);
+    Running run;
+    run.loss = m_meta.partialLoss;
+    run.a = m_meta.partialMetricA;
+    run.b = m_meta.partialMetricB;
+    run.n = m_meta.partialSamples;
+    m_net->train(true);
+    std::size_t windowSamples = 0;
+    auto windowStart = std::chrono::steady_clock::now();
+    double windowPaused = 0;
+    double sps = kNaN;
+    std::size_t done = m_meta.batchInEpoch;
+    while (true) {
+        const double waited = m_pause.waitWhilePaused(m_stop);
+        m_pausedSeconds += waited;
+        windowPaused += waited;
+        if (m_stop.stopRequested())
+            return false;
+        std::optional<Batch> batch = stream.next();
+        if (!batch)
+            break;
+        const torch::Tensor x = detail::inputTensor(batch->x.data(), batch->size(), m_cfg.rows, m_cfg.cols, m_device);
+        const torch::Tensor y = detail::batchTargets(m_cfg, *m_ds, batch->indices, m_device);
+        m_opt->zero_grad();
+        const torch::Tensor out = m_net->forward(x);
+        const torch::Tensor loss = detail::lossOf(m_cfg, out, x, y);
+        const double lossValue = loss.item<double>();
+        if (!std::isfinite(lossValue)) {
+            HistoryRecord h = record("error", epoch, done, run, kNaN);
+            h.message = "loss became " + std::string(std::isnan(lossValue) ? "NaN" : "infinite");
+            appendHistory(m_dir, h, m_cfg.task);
+            throw TrainingDivergedError(m_dir + ": the loss became " + (std::isnan(lossValue) ? "NaN" : "infinite")
+                                        + " in epoch " + std::to_string(epoch + 1) + " at batch "
+                                        + std::to_string(done + 1) + "; training stopped and the last good "
+                                        "checkpoint is kept (try a lower --lr)");
+        }
+        loss.backward();
+        m_opt->step();
+        ++m_meta.step;
+        ++done;
+        const std::size_t bs = batch->size();
+        run.loss += lossValue * double(bs);
+        run.n += bs;
+        {
+            torch::NoGradGuard noGrad;
+            if (m_cfg.task == Task::Classify)
+                run.a += double(out.argmax(1).eq(y).sum().item<std::int64_t>());
+            else if (m_cfg.task == Task::Regress)
+                run.a += (out.squeeze(1) - y).pow(2).sum().item<double>();
+            else {
+                run.a += lossValue * double(x.numel());
+                run.b += x.pow(2).sum().item<double>();
+            }
+        }
+        windowSamples += bs;
+        const double windowSeconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - windowStart).count() - windowPaused;
+        if (windowSeconds > 0)
+            sps = double(windowSamples) / windowSeconds;
+        m_meta.batchInEpoch = done;
+        m_meta.partialLoss = run.loss;
+        m_meta.partialMetricA = run.a;
+        m_meta.partialMetricB = run.b;
+        m_meta.partialSamples = run.n;
+        report(TrainProgress::Kind::Batch, epoch, done, run, sps, nullptr);
+        if (m_cfg.historyEvery && done % m_cfg.historyEvery == 0) {
+            appendHistory(m_dir, record("batch", epoch, done, run, sps), m_cfg.task);
+            windowSamples = 0;
+            windowPaused = 0;
+            windowStart = std::chrono::steady_clock::now();
+        }
+    }
+    if (m_stop.stopRequested())
+        return false;
+
+    // Validation, best-so-far, checkpoint, then the epoch line: the line exists only for epochs
+    // whose checkpoint is on disk.
+    EvalMetrics val;
+    try {
+        val = detail::evaluateNet(*m_net, m_cfg, m_ds, Split::Validation, m_device, m_cfg.maxBatchesPerEpoch, m_stop);
+    } catch (const CancelledError&) {
+        return false; // stopped during validation: the checkpoint keeps the trained epoch, resume validates
+    }
+    if (val.loss < m_meta.bestValLoss) {
+        m_meta.bestValLoss = val.loss;
+        m_meta.bestEpoch = epoch;
+        CheckpointMeta best = m_meta;
+        best.kind = "best";
+        detail::saveCheckpoint(bestCheckpointPath(m_dir), best, *m_net, nullptr);
+    }
+    HistoryRecord h = record("epoch", epoch, done, run, sps);
+    h.valLoss = val.loss;
+    h.valMetric = m_cfg.task == Task::Classify ? val.accuracy : m_cfg.task == Task::Regress ? val.r2 : val.relativeMse;
+    m_meta.epoch = epoch + 1;
+    m_meta.batchInEpoch = 0;
+    m_meta.partialLoss = m_meta.partialMetricA = m_meta.partialMetricB = 0;
+    m_meta.partialSamples = 0;
+    m_meta.wallSeconds = wall();
+    m_meta.lastEpochLine = historyLine(h, m_cfg.task);
+    detail::saveCheckpoint(checkpointPath(m_dir), m_meta, *m_net, m_opt.get());
+    appendHistoryLine(m_dir, m_meta.lastEpochLine);
+    report(TrainProgress::Kind::Epoch, epoch, done, run, sps, &val);
+    return true;
+}
+
+void RunTrainer::finish()
+{
+    CheckpointMeta fin = expectedMeta(m_cfg);
+    if (fs::exists(bestCheckpointPath(m_dir)))
+        detail::loadCheckpoint(bestCheckpointPath(m_dir), fin, *m_net, nullptr);
+    detail::toChannelsLast(*m_net, m_device);
+    fin = m_meta;
+    fin.kind = "final";
+    detail::saveCheckpoint(finalModelPath(m_dir), fin, *m_net, nullptr);
+    detail::exportTorchScript(torchScriptPath(m_dir), *m_net, m_cfg);
+    EvalMetrics test = detail::evaluateNet(*m_net, m_cfg, m_ds, Split::Test, m_device, 0);
+    writeMetrics(m_dir, test);
+    m_result.metrics = test;
+    HistoryRecord h = record("finished", m_meta.epoch - 1, 0, Running{}, kNaN);
+    h.message = "final.pt = weights of epoch " + std::to_string(m_meta.bestEpoch + 1) + " (lowest validation loss)";
+    appendHistory(m_dir, h, m_cfg.task);
+}
+
+TrainResult RunTrainer::run()
+{
+    prepare();
+    if (m_meta.epoch >= m_cfg.epochs && fs::exists(finalModelPath(m_dir))) {
+        m_result.epochsDone = m_meta.epoch;
+        m_result.metrics = readMetrics(m_dir);
+        m_result.message = "already finished (" + std::to_string(m_meta.epoch) + " epochs); raise --epochs to train on";
+        return m_result;
+    }
+    for (int epoch = m_meta.epoch; epoch < m_cfg.epochs; ++epoch) {
+        if (!trainEpoch(epoch)) {
+            m_meta.wallSeconds = wall();
+            detail::saveCheckpoint(checkpointPath(m_dir), m_meta, *m_net, m_opt.get());
+            HistoryRecord h = record("stopped", epoch, m_meta.batchInEpoch, Running{}, kNaN);
+            h.message = "stopped; checkpoint at epoch " + std::to_string(epoch + 1) + ", batch "
+                        + std::to_string(m_meta.batchInEpoch);
+            appendHistory(m_dir, h, m_cfg.task);
+            m_result.status = TrainStatus::Stopped;
+            m_result.epochsDone = m_meta.epoch;
+            m_result.message = h.message;
+            return m_result;
+        }
+    }
+    finish();
+    m_result.epochsDone = m_meta.epoch;
+    m_result.message = "finished";
+    return m_result;
+}
+
+} // namespace
+
+TrainResult train(const std::string& runDir, const RunConfig& config, const TrainCallback& onProgress,
+                  const StopToken& stop, const PauseToken& pause)
+{
+    RunTrainer t(runDir, config, onProgress, stop, pause);
+    return t.run();
+}
+
+} // namespace rs::ml

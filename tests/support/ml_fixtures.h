@@ -1,0 +1,28 @@
+#pragma once
+// Fixtures for the machine-learning tests: tiny synthetic "simulations" written as ReionScope
+// HDF5 files (a δT_b and an x_HI cube each), and datasets built from them.
+
+#include <QString>
+
+#include <string>
+#include <vector>
+
+namespace fixtures {
+
+/// A ReionScope HDF5 file `<dir>/sim_z<z>_zeta<zeta>_seed<seed>.h5` holding an n^3 δT_b and x_HI
+/// pair with redshift z and parameters zeta and random_seed: ionized bubbles whose number grows
+/// with ζ and whose brightness grows with z, on seed-dependent noise, so z and ζ are learnable.
+/// `nanVoxels` NaNs are planted in δT_b.
+std::string writeSyntheticSim(const QString& dir, double z, double zeta, int seed, std::size_t n = 16,
+                              std::size_t nanVoxels = 0);
+
+/// writeSyntheticSim for every (z, ζ, seed) of the lists; returns the paths.
+std::vector<std::string> writeSyntheticGrid(const QString& dir, const std::vector<double>& zs,
+                                            const std::vector<double>& zetas, int seeds, std::size_t n = 16);
+
+/// Builds a slices dataset (axes xyz, given stride) from the grid at `out`; returns `out`.
+std::string buildSyntheticDataset(const QString& dir, const std::string& out, const std::vector<double>& zs,
+                                  const std::vector<double>& zetas, int seeds, std::size_t n = 16,
+                                  std::size_t stride = 2);
+
+} // namespace fixtures

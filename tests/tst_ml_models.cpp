@@ -1,0 +1,188 @@
+// The networks: the seed autoencoder exactly (4,385 parameters, 25×25×8 codes from 200×200),
+// stable parameter names (checkpoint keys), the TorchScript export against the C++ modules, and
+// checkpoint files that refuse what is not theirs. Includes LibTorch (core/ml/detail).
+#include "fixtures.h"
+
+#include "ml/detail/checkpoint.h"
+#include "ml/detail/nets.h"
+#include "ml/detail/torchscript_export.h"
+#include "util/error.h"
+
+#include <torch/script.h>
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace rs;
+using namespace rs::ml;
+using namespace rs::ml::detail;
+
+namespace {
+
+RunConfig configFor(ModelKind m, std::size_t side, int classes)
+{
+    RunConfig c;
+    c.model = m;
+    c.task = m == ModelKind::Autoencoder ? Task::Reconstruct : classes == 1 ? Task::Regress : Task::Classify;
+    c.rows = c.cols = side;
+    c.normMean = 3.0;
+    c.normStd = 2.0;
+    c.labelMean = 0.5;
+    c.labelStd = 0.25;
+    for (int k = 0; k < classes && classes > 1; ++k)
+        c.classes.push_back(7.0 + k);
+    return c;
+}
+
+} // namespace
+
+class TestMlModels : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void seedAutoencoderIsExact()
+    {
+        torch::NoGradGuard g;
+        auto ae = makeNet(ModelKind::Autoencoder, 200, 200, 0);
+        QCOMPARE(parameterCount(*ae), std::int64_t(4385));
+        const torch::Tensor x = torch::randn({2, 1, 200, 200});
+        QCOMPARE(ae->features(x).size(1), std::int64_t(25 * 25 * 8));
+        QCOMPARE(ae->forward(x).sizes(), x.sizes());
+        // Generalised to any size divisible by 8.
+        auto small = makeNet(ModelKind::Autoencoder, 64, 48, 0);
+        QCOMPARE(small->forward(torch::randn({1, 1, 64, 48})).sizes(), (std::vector<std::int64_t>{1, 1, 64, 48}));
+        QVERIFY_THROWS_EXCEPTION(ParameterError, makeNet(ModelKind::Autoencoder, 60, 64, 0));
+    }
+
+    void stableParameterNames()
+    {
+        auto keys = [](const std::shared_ptr<NetBase>& n) {
+            QStringList k;
+            for (const auto& p : n->named_parameters())
+                k << QString::fromStdString(p.key());
+            return k;
+        };
+        QCOMPARE(keys(makeNet(ModelKind::Autoencoder, 16, 16, 0)),
+                 QStringList({"encoder.conv1.weight", "encoder.conv1.bias", "encoder.conv2.weight", "encoder.conv2.bias",
+                              "encoder.conv3.weight", "encoder.conv3.bias", "decoder.conv1.weight", "decoder.conv1.bias",
+                              "decoder.conv2.weight", "decoder.conv2.bias", "decoder.conv3.weight", "decoder.conv3.bias",
+                              "decoder.conv4.weight", "decoder.conv4.bias"}));
+        QCOMPARE(keys(makeNet(ModelKind::Mlp, 50, 50, 17)),
+                 QStringList({"hidden.weight", "hidden.bias", "out.weight", "out.bias"}));
+        QCOMPARE(parameterCount(*makeNet(ModelKind::Mlp, 50, 50, 17)), std::int64_t(2500 * 350 + 350 + 350 * 17 + 17));
+        QVERIFY(keys(makeNet(ModelKind::Cnn, 16, 16, 4)).contains("features.conv4.weight"));
+        QVERIFY(keys(makeNet(ModelKind::Cnn, 16, 16, 4)).contains("head.out.bias"));
+        const QStringList codes = keys(makeNet(ModelKind::CodesCnn, 16, 16, 4));
+        QVERIFY(codes.contains("encoder.conv1.weight") && codes.contains("codes.conv2.weight"));
+        // The encoder of codes-cnn is frozen.
+        auto cc = makeNet(ModelKind::CodesCnn, 16, 16, 4);
+        for (const auto& p : cc->named_parameters())
+            QCOMPARE(p.value().requires_grad(), !QString::fromStdString(p.key()).startsWith("encoder."));
+    }
+
+    void torchScriptMatchesCpp_data()
+    {
+        QTest::addColumn<int>("model");
+        QTest::addColumn<int>("side");
+        QTest::addColumn<int>("classes");
+        QTest::newRow("ae 200") << int(ModelKind::Autoencoder) << 200 << 0;
+        QTest::newRow("mlp 16") << int(ModelKind::Mlp) << 16 << 3;
+        QTest::newRow("cnn 32 classify") << int(ModelKind::Cnn) << 32 << 4;
+        QTest::newRow("cnn 24 regress") << int(ModelKind::Cnn) << 24 << 1;
+        QTest::newRow("codes-cnn 32") << int(ModelKind::CodesCnn) << 32 << 2;
+    }
+
+    void torchScriptMatchesCpp()
+    {
+        QFETCH(int, model);
+        QFETCH(int, side);
+        QFETCH(int, classes);
+        const RunConfig c = configFor(ModelKind(model), std::size_t(side), classes);
+        auto net = makeNet(c.model, c.rows, c.cols, outputCount(c));
+        toChannelsLast(*net, torch::Device(torch::kCPU));
+        net->eval();
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("model.ts").toStdString();
+        exportTorchScript(path, *net, c);
+        torch::jit::Module loaded = torch::jit::load(path);
+        torch::NoGradGuard g;
+        const torch::Tensor x = torch::randn({3, 1, side, side});
+        const torch::Tensor expected = net->forward(x.contiguous(torch::MemoryFormat::ChannelsLast));
+        const torch::Tensor got = loaded.forward({x}).toTensor();
+        QCOMPARE(got.sizes(), expected.sizes());
+        QVERIFY2(torch::allclose(got, expected, 1e-4, 1e-5), "TorchScript forward differs from the C++ model");
+        const torch::Tensor feats = loaded.get_method("features")({x}).toTensor();
+        QVERIFY(torch::allclose(feats, net->features(x), 1e-4, 1e-5));
+        // predict() takes raw values and applies the stored normalisation.
+        const torch::Tensor raw = x * c.normStd + c.normMean;
+        const torch::Tensor pred = loaded.get_method("predict")({raw}).toTensor();
+        if (c.task == Task::Classify)
+            QVERIFY(torch::allclose(pred, torch::softmax(expected, 1), 1e-4, 1e-5));
+        else if (c.task == Task::Regress)
+            QVERIFY(torch::allclose(pred, expected.squeeze(1) * c.labelStd + c.labelMean, 1e-4, 1e-5));
+        else
+            QVERIFY(torch::allclose(pred, expected * c.normStd + c.normMean, 1e-3, 1e-4));
+    }
+
+    void checkpointRoundTripAndRefusals()
+    {
+        QTemporaryDir dir;
+        const RunConfig c = configFor(ModelKind::Cnn, 16, 3);
+        auto net = makeNet(c.model, 16, 16, 3);
+        torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(1e-3));
+        CheckpointMeta meta;
+        meta.model = c.model;
+        meta.task = c.task;
+        meta.rows = meta.cols = 16;
+        meta.outputs = 3;
+        meta.epoch = 4;
+        meta.batchInEpoch = 7;
+        const std::string path = dir.filePath("last.pt").toStdString();
+        saveCheckpoint(path, meta, *net, &opt);
+        auto other = makeNet(c.model, 16, 16, 3);
+        torch::optim::Adam opt2(other->parameters(), torch::optim::AdamOptions(1e-3));
+        const CheckpointMeta back = loadCheckpoint(path, meta, *other, &opt2);
+        QCOMPARE(back.epoch, 4);
+        QCOMPARE(back.batchInEpoch, std::size_t(7));
+        QVERIFY(torch::equal(other->named_parameters()["head.out.weight"], net->named_parameters()["head.out.weight"]));
+
+        // Another model type.
+        CheckpointMeta ae = meta;
+        ae.model = ModelKind::Autoencoder;
+        ae.task = Task::Reconstruct;
+        ae.outputs = 0;
+        auto aeNet = makeNet(ModelKind::Autoencoder, 16, 16, 0);
+        try {
+            loadCheckpoint(path, ae, *aeNet, nullptr);
+            QFAIL("no exception");
+        } catch (const FormatError& e) {
+            QVERIFY2(QString(e.what()).contains("'cnn' model"), e.what());
+        }
+        // A corrupted file, a foreign LibTorch archive, a text file.
+        QByteArray bytes;
+        {
+            QFile f(QString::fromStdString(path));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            bytes = f.readAll();
+        }
+        const std::string corrupt = fixtures::writeBytes(dir.path(), "corrupt.pt", bytes.constData(), std::size_t(bytes.size() / 2));
+        const std::string text = fixtures::writeBytes(dir.path(), "text.pt", "hello", 5);
+        torch::serialize::OutputArchive foreignArchive;
+        foreignArchive.write("weights", torch::ones({3}));
+        const std::string foreign = dir.filePath("foreign.pt").toStdString();
+        foreignArchive.save_to(foreign);
+        for (const std::string& bad : {corrupt, text, foreign}) {
+            try {
+                loadCheckpoint(bad, meta, *other, &opt2);
+                QFAIL("no exception");
+            } catch (const FormatError& e) {
+                QVERIFY2(QString(e.what()).contains(QString::fromStdString(bad)), e.what());
+                QVERIFY2(QString(e.what()).contains("not a ReionScope checkpoint"), e.what());
+            }
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMlModels)
+#include "tst_ml_models.moc"
