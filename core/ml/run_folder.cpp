@@ -92,7 +92,7 @@ bool isRunFolder(const std::string& runDir)
     return fs::is_regular_file(runConfigPath(runDir), ec);
 }
 
-void writeRunConfig(const std::string& runDir, const RunConfig& c)
+std::string runConfigJson(const RunConfig& c)
 {
     json j;
     j["format"] = "reionscope-run";
@@ -117,7 +117,12 @@ void writeRunConfig(const std::string& runDir, const RunConfig& c)
     j["label_mean"] = c.labelMean;
     j["label_std"] = c.labelStd;
     j["created"] = c.created;
-    writeText(runConfigPath(runDir), j.dump(2) + "\n");
+    return j.dump(2) + "\n";
+}
+
+void writeRunConfig(const std::string& runDir, const RunConfig& c)
+{
+    writeText(runConfigPath(runDir), runConfigJson(c));
 }
 
 RunConfig readRunConfig(const std::string& runDir)
@@ -209,45 +214,72 @@ void appendHistoryLine(const std::string& runDir, const std::string& line)
         throw IoError(path, std::string("cannot append: ") + std::strerror(err));
 }
 
-std::vector<HistoryRecord> readHistory(const std::string& runDir)
+std::optional<HistoryRecord> parseHistoryLine(std::string_view line)
+{
+    const json j = json::parse(line.begin(), line.end(), nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+        return std::nullopt;
+    HistoryRecord r;
+    r.type = j.value("type", std::string("epoch"));
+    r.epoch = j.value("epoch", 0);
+    r.batch = j.value("batch", std::size_t(0));
+    r.batches = j.value("batches", std::size_t(0));
+    r.step = j.value("step", std::int64_t(0));
+    r.trainLoss = getNum(j, "train_loss");
+    r.valLoss = getNum(j, "val_loss");
+    r.trainMetric = kNaN;
+    r.valMetric = kNaN;
+    for (const char* m : {"accuracy", "r2", "relative_mse"}) {
+        r.trainMetric = std::isnan(r.trainMetric) ? getNum(j, (std::string("train_") + m).c_str()) : r.trainMetric;
+        r.valMetric = std::isnan(r.valMetric) ? getNum(j, (std::string("val_") + m).c_str()) : r.valMetric;
+    }
+    r.lr = getNum(j, "lr");
+    r.samplesPerSecond = getNum(j, "samples_per_s");
+    r.wallSeconds = getNum(j, "wall_s");
+    r.message = j.value("message", std::string());
+    return r;
+}
+
+HistoryChunk readHistoryFrom(const std::string& runDir, std::uint64_t offset)
 {
     const std::string path = historyPath(runDir);
-    std::error_code ec;
-    if (!fs::exists(path, ec))
-        return {};
-    const std::string text = readText(path);
-    std::vector<HistoryRecord> out;
+    HistoryChunk out;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        std::error_code ec;
+        if (!fs::exists(path, ec))
+            return out; // not written yet
+        throw IoError(path, "cannot open: permission denied");
+    }
+    in.seekg(0, std::ios::end);
+    const std::uint64_t size = std::uint64_t(std::streamoff(in.tellg()));
+    if (size < offset) { // rewritten or cut: start again
+        out.restarted = true;
+        offset = 0;
+    }
+    out.nextOffset = offset;
+    if (size == offset)
+        return out;
+    std::string text(std::size_t(size - offset), '\0');
+    in.seekg(std::streamoff(offset));
+    if (!in.read(text.data(), std::streamsize(text.size())))
+        throw IoError(path, "cannot read");
     std::size_t pos = 0;
     while (pos < text.size()) {
         const std::size_t nl = text.find('\n', pos);
         if (nl == std::string::npos)
-            break; // a partially written last line
-        const std::string line = text.substr(pos, nl - pos);
+            break; // a partially written last line: the next call reads it whole
+        if (auto r = parseHistoryLine(std::string_view(text).substr(pos, nl - pos)))
+            out.records.push_back(std::move(*r));
         pos = nl + 1;
-        const json j = json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.is_object())
-            continue;
-        HistoryRecord r;
-        r.type = j.value("type", std::string("epoch"));
-        r.epoch = j.value("epoch", 0);
-        r.batch = j.value("batch", std::size_t(0));
-        r.batches = j.value("batches", std::size_t(0));
-        r.step = j.value("step", std::int64_t(0));
-        r.trainLoss = getNum(j, "train_loss");
-        r.valLoss = getNum(j, "val_loss");
-        r.trainMetric = kNaN;
-        r.valMetric = kNaN;
-        for (const char* m : {"accuracy", "r2", "relative_mse"}) {
-            r.trainMetric = std::isnan(r.trainMetric) ? getNum(j, (std::string("train_") + m).c_str()) : r.trainMetric;
-            r.valMetric = std::isnan(r.valMetric) ? getNum(j, (std::string("val_") + m).c_str()) : r.valMetric;
-        }
-        r.lr = getNum(j, "lr");
-        r.samplesPerSecond = getNum(j, "samples_per_s");
-        r.wallSeconds = getNum(j, "wall_s");
-        r.message = j.value("message", std::string());
-        out.push_back(std::move(r));
     }
+    out.nextOffset = offset + pos;
     return out;
+}
+
+std::vector<HistoryRecord> readHistory(const std::string& runDir)
+{
+    return readHistoryFrom(runDir, 0).records;
 }
 
 void repairHistory(const std::string& runDir)

@@ -21,6 +21,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rs::ml {
@@ -97,6 +98,8 @@ bool isRunFolder(const std::string& runDir);
 void writeRunConfig(const std::string& runDir, const RunConfig& config);
 /// Reads config.json. Throws IoError (missing) or FormatError (not a run config, damaged).
 RunConfig readRunConfig(const std::string& runDir);
+/// The text writeRunConfig writes (JSON with a trailing newline), e.g. to preview a run.
+std::string runConfigJson(const RunConfig& config);
 
 /// Appends one whole line to history.jsonl (one write() of the complete line, so a reader never
 /// sees half a record unless the writer is killed inside that call). Throws IoError.
@@ -110,6 +113,19 @@ void appendHistoryLine(const std::string& runDir, const std::string& line);
 std::vector<HistoryRecord> readHistory(const std::string& runDir);
 /// Cuts an incomplete last line (a writer killed mid-line) so appends start on a fresh line.
 void repairHistory(const std::string& runDir);
+/// One history line (without its newline) as a record; nullopt when it is not a JSON object.
+std::optional<HistoryRecord> parseHistoryLine(std::string_view line);
+
+/// What readHistoryFrom found after an offset.
+struct HistoryChunk {
+    std::vector<HistoryRecord> records; ///< the complete lines after the offset (unparsable ones skipped)
+    std::uint64_t nextOffset = 0;       ///< the byte after the last complete line: where to read next
+    bool restarted = false;             ///< the file was shorter than the offset (rewritten): records start at 0
+};
+/// Reads only what was appended to history.jsonl since byte `offset` (a viewer following a run
+/// that another process writes). A partial last line is left for the next call. A missing file
+/// gives no records and offset 0. Throws IoError when the file cannot be read.
+HistoryChunk readHistoryFrom(const std::string& runDir, std::uint64_t offset);
 
 /// metrics.json as text (the `evaluate --json` document) and back.
 std::string metricsToJson(const EvalMetrics& m);
