@@ -8,6 +8,7 @@
 #include "ml/ml_setup.h"
 #include "ml/pca.h"
 #include "ml/predictor.h"
+#include "ml/run_config.h"
 #include "ml/run_folder.h"
 #include "ml/sim_sources.h"
 #include "ml/trainer.h"
@@ -151,10 +152,8 @@ int runTrain(const TrainOptions& o)
         RunConfig c;
         c.model = modelFromName(o.model);
         c.target = c.model == ModelKind::Autoencoder ? Target::None : targetFromName(o.target);
-        c.task = c.model == ModelKind::Autoencoder ? Task::Reconstruct
-                 : !o.task.empty()                 ? taskFromName(o.task)
-                 : c.target == Target::Nf || c.target == Target::NfCube ? Task::Regress
-                                                                        : Task::Classify;
+        c.task = c.model != ModelKind::Autoencoder && !o.task.empty() ? taskFromName(o.task)
+                                                                       : defaultTask(c.model, c.target);
         c.datasetPath = o.dataset;
         c.encoderRun = o.encoder;
         c.optimizer.name = o.optimizer;
