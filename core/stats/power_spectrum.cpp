@@ -61,6 +61,40 @@ std::unique_ptr<std::complex<float>[], FloatFree> transform(const Cube& c)
     return outOwner;
 }
 
+/// Bin edges: classic ([0, Δk), then ×1.5 while the ceiling is below N·Δk) for bins = 0, else
+/// `bins` log-spaced bins from the fundamental to the grid's largest |k| (`kCorner`).
+std::vector<double> binEdges(double kFund, std::size_t maxN, double kCorner, int bins)
+{
+    std::vector<double> edges;
+    if (bins == 0) {
+        const double kMax = kFund * double(maxN);
+        double ceil = kFund;
+        edges.push_back(0.0);
+        while (ceil < kMax) { // a bin counts only while its ceiling is below N·Δk (as classic)
+            edges.push_back(ceil);
+            ceil *= 1.5;
+        }
+    } else {
+        const double kMax = kCorner * (1.0 + 1e-9);
+        for (int i = 0; i <= bins; ++i)
+            edges.push_back(kFund * std::pow(kMax / kFund, double(i) / bins) * (i == 0 ? (1.0 - 1e-9) : 1.0));
+    }
+    return edges;
+}
+
+PowerSpectrum fromBins(const std::vector<double>& sumK, const std::vector<double>& sumP, const std::vector<double>& count)
+{
+    PowerSpectrum ps;
+    for (std::size_t i = 0; i < count.size(); ++i) {
+        if (count[i] == 0)
+            continue;
+        ps.k.push_back(sumK[i] / count[i]);
+        ps.delta2.push_back(sumP[i] / count[i]);
+        ps.modes.push_back(count[i]);
+    }
+    return ps;
+}
+
 long freq(std::size_t i, std::size_t n) { return i <= n / 2 ? long(i) : long(i) - long(n); }
 
 PowerSpectrum binned(const Cube& ref, int bins, const std::complex<float>* a, const std::complex<float>* b)
@@ -72,24 +106,10 @@ PowerSpectrum binned(const Cube& ref, int bins, const std::complex<float>* a, co
     const std::size_t nzc = s[2] / 2 + 1;
     const double kFund = std::min({kf[0], kf[1], kf[2]});
 
-    std::vector<double> edges;
-    if (bins == 0) {
-        // Classic: [0, Δk), then ×1.5 while the ceiling is below N·Δk.
-        const double kMax = kFund * double(std::max({s[0], s[1], s[2]}));
-        double ceil = kFund;
-        edges.push_back(0.0);
-        while (ceil < kMax) { // a bin counts only while its ceiling is below N·Δk (as classic)
-            edges.push_back(ceil);
-            ceil *= 1.5;
-        }
-    } else {
-        double kMax = 0;
-        for (int a2 = 0; a2 < 3; ++a2)
-            kMax += std::pow(kf[a2] * double(s[a2] / 2), 2);
-        kMax = std::sqrt(kMax) * (1.0 + 1e-9);
-        for (int i = 0; i <= bins; ++i)
-            edges.push_back(kFund * std::pow(kMax / kFund, double(i) / bins) * (i == 0 ? (1.0 - 1e-9) : 1.0));
-    }
+    double kCorner = 0;
+    for (int a2 = 0; a2 < 3; ++a2)
+        kCorner += std::pow(kf[a2] * double(s[a2] / 2), 2);
+    const std::vector<double> edges = binEdges(kFund, std::max({s[0], s[1], s[2]}), std::sqrt(kCorner), bins);
     const std::size_t nb = edges.size() - 1;
     std::vector<double> sumK(nb, 0), sumP(nb, 0), count(nb, 0);
     for (std::size_t i = 0; i < s[0]; ++i) {
@@ -113,15 +133,7 @@ PowerSpectrum binned(const Cube& ref, int bins, const std::complex<float>* a, co
             }
         }
     }
-    PowerSpectrum ps;
-    for (std::size_t i = 0; i < nb; ++i) {
-        if (count[i] == 0)
-            continue;
-        ps.k.push_back(sumK[i] / count[i]);
-        ps.delta2.push_back(sumP[i] / count[i]);
-        ps.modes.push_back(count[i]);
-    }
-    return ps;
+    return fromBins(sumK, sumP, count);
 }
 
 void checkInput(const Cube& c, int bins)
@@ -158,6 +170,69 @@ PowerSpectrum crossPowerSpectrum(const Cube& a, const Cube& b, int bins)
     const auto ta = transform(a);
     const auto tb = transform(b);
     return binned(a, bins, ta.get(), tb.get());
+}
+
+PowerSpectrum powerSpectrum2d(const float* values, std::size_t rows, std::size_t cols, double cellRow, double cellCol,
+                              int bins)
+{
+    if (!values || rows == 0 || cols == 0)
+        throw ParameterError("slice", "empty field has no power spectrum");
+    if (bins < 0)
+        throw ParameterError("bins", "must be ≥ 0 (0: classic bins)");
+    if (!(cellRow > 0) || !(cellCol > 0))
+        throw ParameterError("cell", "pixel sides must be positive");
+    const std::size_t n = rows * cols, ncc = cols / 2 + 1;
+    double sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!std::isfinite(values[i]))
+            throw FormatError("slice", "holds NaN or infinite values; no power spectrum");
+        sum += values[i];
+    }
+    const float mean = float(sum / double(n));
+    const double lr = cellRow * double(rows), lc = cellCol * double(cols), area = lr * lc;
+    const float scale = float(area / double(n));
+    std::unique_ptr<float, FloatFree> in(static_cast<float*>(fftwf_malloc(sizeof(float) * n)));
+    std::unique_ptr<std::complex<float>[], FloatFree> out(
+        static_cast<std::complex<float>*>(fftwf_malloc(sizeof(std::complex<float>) * rows * ncc)));
+    if (!in || !out)
+        throw Error("power spectrum: out of memory");
+    for (std::size_t i = 0; i < n; ++i)
+        in.get()[i] = (values[i] - mean) * scale;
+    fftwf_plan plan;
+    {
+        auto lock = fft::lockPlanner();
+        plan = fftwf_plan_dft_r2c_2d(int(rows), int(cols), in.get(), reinterpret_cast<fftwf_complex*>(out.get()),
+                                     FFTW_ESTIMATE);
+    }
+    if (!plan)
+        throw Error("power spectrum: FFTW cannot plan this shape");
+    fftwf_execute(plan);
+    {
+        auto lock = fft::lockPlanner();
+        fftwf_destroy_plan(plan);
+    }
+    const double kr = kTwoPi / lr, kc = kTwoPi / lc, kFund = std::min(kr, kc);
+    const double kCorner = std::hypot(kr * double(rows / 2), kc * double(cols / 2));
+    const std::vector<double> edges = binEdges(kFund, std::max(rows, cols), kCorner, bins);
+    const std::size_t nb = edges.size() - 1;
+    std::vector<double> sumK(nb, 0), sumP(nb, 0), count(nb, 0);
+    for (std::size_t i = 0; i < rows; ++i) {
+        const double ky = kr * double(freq(i, rows));
+        for (std::size_t m = 0; m < ncc; ++m) {
+            if (i == 0 && m == 0)
+                continue;
+            const double k = std::hypot(ky, kc * double(m));
+            const auto it = std::upper_bound(edges.begin(), edges.end(), k);
+            if (it == edges.begin() || it == edges.end())
+                continue;
+            const std::size_t bin = std::size_t(it - edges.begin()) - 1;
+            const double p = std::norm(out.get()[i * ncc + m]) / area;
+            sumK[bin] += k;
+            sumP[bin] += k * k * p / kTwoPi;
+            count[bin] += 1;
+        }
+    }
+    return fromBins(sumK, sumP, count);
 }
 
 std::optional<double> interpolateSpectrum(const PowerSpectrum& ps, double k)

@@ -33,6 +33,16 @@ PowerSpectrum powerSpectrum(const Cube& cube, int bins = 0);
 /// ParameterError when the shapes differ.
 PowerSpectrum crossPowerSpectrum(const Cube& a, const Cube& b, int bins = 0);
 
+/// The circularly averaged power spectrum of a periodic 2D field (a slice or a model's sample):
+/// `rows` × `cols` values, row-major, with pixel sides `cellRow` × `cellCol` [Mpc], in the 2D
+/// convention X(k) = FFT of (f − mean f) · A/(rows·cols), P(k) = |X(k)|² / A,
+/// Δ²(k) = k² P(k) / (2π), averaged over the modes of a bin (half of k-space, k = 0 excluded).
+/// Binning as powerSpectrum (0: classic edges ×1.5 from the fundamental). Throws ParameterError
+/// for an empty field, bins < 0 or a non-positive cell, FormatError("slice", ...) for
+/// non-finite values.
+PowerSpectrum powerSpectrum2d(const float* values, std::size_t rows, std::size_t cols, double cellRow, double cellCol,
+                              int bins = 0);
+
 /// Log-log linear interpolation of a spectrum at k (nullopt outside its k range).
 std::optional<double> interpolateSpectrum(const PowerSpectrum& ps, double k);
 
