@@ -617,4 +617,15 @@ int classIndex(const std::vector<double>& classes, double value)
     return -1;
 }
 
+std::vector<std::int64_t> evenlySpacedSubset(const std::vector<std::int64_t>& indices, std::size_t max)
+{
+    if (!max || indices.size() <= max)
+        return indices;
+    std::vector<std::int64_t> out;
+    out.reserve(max);
+    for (std::size_t i = 0; i < max; ++i)
+        out.push_back(indices[i * indices.size() / max]);
+    return out;
+}
+
 } // namespace rs::ml

@@ -106,6 +106,9 @@ private:
     std::vector<SampleLabels> m_labels;
 };
 
+/// At most `max` of `indices` (all of them for max = 0), evenly spaced, in their order.
+std::vector<std::int64_t> evenlySpacedSubset(const std::vector<std::int64_t>& indices, std::size_t max);
+
 /// The distinct values of `target` over all samples, ascending (values within 1e-6 relative are
 /// one class). Throws ParameterError when a sample lacks the label.
 std::vector<double> classValues(const DatasetFile& ds, Target target);

@@ -90,16 +90,6 @@ std::vector<float> readNormalised(const DatasetFile& ds, const std::vector<std::
     return v;
 }
 
-std::vector<std::int64_t> evenlySpaced(const std::vector<std::int64_t>& all, std::size_t max)
-{
-    if (!max || all.size() <= max)
-        return all;
-    std::vector<std::int64_t> out;
-    for (std::size_t i = 0; i < max; ++i)
-        out.push_back(all[i * all.size() / max]);
-    return out;
-}
-
 } // namespace
 
 PcaBaseline pcaBaseline(const DatasetFile& ds, Target target, std::size_t components, std::size_t maxSamples,
@@ -107,8 +97,8 @@ PcaBaseline pcaBaseline(const DatasetFile& ds, Target target, std::size_t compon
 {
     const std::vector<double> classes = classValues(ds, target);
     const std::size_t dim = ds.info().rows * ds.info().cols;
-    const std::vector<std::int64_t> train = evenlySpaced(ds.indices(Split::Train), maxSamples);
-    const std::vector<std::int64_t> test = evenlySpaced(ds.indices(Split::Test), maxSamples);
+    const std::vector<std::int64_t> train = evenlySpacedSubset(ds.indices(Split::Train), maxSamples);
+    const std::vector<std::int64_t> test = evenlySpacedSubset(ds.indices(Split::Test), maxSamples);
     if (progress)
         progress(0.05, "reading training samples");
     const std::vector<float> xt = readNormalised(ds, train);
