@@ -168,10 +168,8 @@ void SlicePanel::buildOptionsMenu()
         a->setData(colormapKey(id));
         m_colormapGroup->addAction(a);
     }
-    connect(m_colormapGroup, &QActionGroup::triggered, this, [this](QAction* a) {
-        m_canvas->setColormap(colormapFromKey(a->data().toString()));
-        updateColorBar();
-    });
+    connect(m_colormapGroup, &QActionGroup::triggered, this,
+            [this](QAction* a) { setColormap(colormapFromKey(a->data().toString())); });
     m_logAction = m_menu->addAction(tr("Logarithmic: log₁₀(1 + δ)"));
     m_logAction->setCheckable(true);
     m_logAction->setToolTip(tr("Density only"));
@@ -211,6 +209,12 @@ void SlicePanel::setCubes(const std::vector<LoadedCube>& cubes, int selected)
     m_source->setCurrentIndex(selected);
     m_canvas->setCube(m_cubes[std::size_t(selected)]);
     syncControls();
+    updateColorBar();
+}
+
+void SlicePanel::setColormap(ColormapId id)
+{
+    m_canvas->setColormap(id);
     updateColorBar();
 }
 

@@ -32,6 +32,9 @@ public:
     int selectedCube() const;
     const LoadedCube& cube() const;
 
+    /// Draws the slice with this colour map (what the Colours menu does).
+    void setColormap(ColormapId id);
+
     /// Linked panels share axis, index, zoom and cursor.
     void setLinked(bool on);
     bool isLinked() const;

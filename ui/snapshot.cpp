@@ -3,6 +3,8 @@
 #include "io/cube_loader.h"
 #include "text_format.h"
 
+#include <QTextDocumentFragment>
+
 #include <algorithm>
 #include <cmath>
 
@@ -25,6 +27,8 @@ int quantityOrder(Quantity q)
 
 QString LoadedCube::titleHtml() const
 {
+    if (!caption.isEmpty())
+        return caption;
     QString t = quantityWithUnitsHtml(quantity()) + QStringLiteral(" · ") + redshiftText(cube.redshift());
     if (!runLabel.isEmpty())
         t += QStringLiteral(" · ") + runLabel.toHtmlEscaped();
@@ -33,6 +37,8 @@ QString LoadedCube::titleHtml() const
 
 QString LoadedCube::titlePlain() const
 {
+    if (!caption.isEmpty())
+        return QTextDocumentFragment::fromHtml(caption).toPlainText();
     QString t = quantityPlain(quantity()) + QLatin1Char(' ') + redshiftText(cube.redshift());
     if (!runLabel.isEmpty())
         t += QLatin1Char(' ') + runLabel;

@@ -79,74 +79,75 @@ void fillHistogramChart(QChart* chart, const CubeStatistics& s)
     line->attachAxis(y);
 }
 
-void fillSpectrumChart(QChart* chart, const CubeStatistics& s)
+void fillSpectraChart(QChart* chart, const QString& title, const std::vector<SpectrumCurve>& curves,
+                      const QString& xTitle, const QString& yTitle)
 {
-    reset(chart, QStringLiteral("Power spectrum of %1").arg(quantityHtml(s.quantity)));
-    auto* line = new QLineSeries(chart);
-    line->setName(QStringLiteral("ReionScope"));
-    line->setPointsVisible(true);
-    line->setPen(seriesPen(QColor(0xba, 0x36, 0x55)));
+    reset(chart, title);
     double kLo = INFINITY, kHi = 0, dLo = INFINITY, dHi = 0;
-    auto include = [&](double k, double d) {
-        kLo = std::min(kLo, k);
-        kHi = std::max(kHi, k);
-        dLo = std::min(dLo, d);
-        dHi = std::max(dHi, d);
-    };
-    for (std::size_t i = 0; i < s.spectrum.k.size(); ++i) {
-        const double k = s.spectrum.k[i], d = s.spectrum.delta2[i];
-        if (k > 0 && d > 0 && std::isfinite(d)) {
-            line->append(k, d);
-            include(k, d);
-        }
-    }
-    chart->addSeries(line);
-    QLineSeries* ref = nullptr;
-    if (s.reference) {
-        ref = new QLineSeries(chart);
-        ref->setName(QStringLiteral("21cmFAST ps file"));
-        QPen p = seriesPen(QColor(0x40, 0x40, 0x40));
-        p.setStyle(Qt::DashLine);
-        ref->setPen(p);
-        for (std::size_t i = 0; i < s.reference->k.size(); ++i) {
-            const double k = s.reference->k[i], d = s.reference->delta2[i];
+    std::vector<QLineSeries*> lines;
+    for (const SpectrumCurve& c : curves) {
+        auto* line = new QLineSeries(chart);
+        line->setName(c.name);
+        line->setPointsVisible(c.points);
+        QPen p = seriesPen(c.colour);
+        if (c.dashed)
+            p.setStyle(Qt::DashLine);
+        line->setPen(p);
+        for (std::size_t i = 0; i < c.k.size() && i < c.delta2.size(); ++i) {
+            const double k = c.k[i], d = c.delta2[i];
             if (k > 0 && d > 0 && std::isfinite(d)) {
-                ref->append(k, d);
-                include(k, d);
+                line->append(k, d);
+                kLo = std::min(kLo, k);
+                kHi = std::max(kHi, k);
+                dLo = std::min(dLo, d);
+                dHi = std::max(dHi, d);
             }
         }
-        chart->addSeries(ref);
-        chart->legend()->setVisible(true);
-        chart->legend()->setAlignment(Qt::AlignBottom);
+        chart->addSeries(line);
+        lines.push_back(line);
     }
-    if (line->count() == 0 && (!ref || ref->count() == 0)) {
+    if (!(kHi > 0)) {
         showChartNote(chart, QStringLiteral("No positive Δ²(k) to plot"));
         return;
     }
+    if (lines.size() > 1) {
+        chart->legend()->setVisible(true);
+        chart->legend()->setAlignment(Qt::AlignBottom);
+    }
     auto* x = new QLogValueAxis(chart);
     x->setBase(10);
-    x->setTitleText(QStringLiteral("k [Mpc<sup>−1</sup>]"));
+    x->setTitleText(xTitle);
     const auto xr = decadeRange(kLo / 1.2, kHi * 1.2);
     x->setRange(xr.first, xr.second);
     x->setLabelFormat(QStringLiteral("%g"));
     x->setMinorTickCount(8);
     auto* y = new QLogValueAxis(chart);
     y->setBase(10);
-    const QString units = unitsText(s.quantity);
-    y->setTitleText(units.isEmpty() ? QStringLiteral("Δ<sup>2</sup>(k)")
-                                    : QStringLiteral("Δ<sup>2</sup>(k) [%1<sup>2</sup>]").arg(units));
+    y->setTitleText(yTitle);
     const auto yr = decadeRange(dLo / 1.5, dHi * 1.5);
     y->setRange(yr.first, yr.second);
     y->setLabelFormat(QStringLiteral("%g"));
     y->setMinorTickCount(8);
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
-    line->attachAxis(x);
-    line->attachAxis(y);
-    if (ref) {
-        ref->attachAxis(x);
-        ref->attachAxis(y);
+    for (QLineSeries* line : lines) {
+        line->attachAxis(x);
+        line->attachAxis(y);
     }
+}
+
+void fillSpectrumChart(QChart* chart, const CubeStatistics& s)
+{
+    std::vector<SpectrumCurve> curves{
+        {QStringLiteral("ReionScope"), s.spectrum.k, s.spectrum.delta2, QColor(0xba, 0x36, 0x55), false, true}};
+    if (s.reference)
+        curves.push_back({QStringLiteral("21cmFAST ps file"), s.reference->k, s.reference->delta2, QColor(0x40, 0x40, 0x40),
+                          true, false});
+    const QString units = unitsText(s.quantity);
+    fillSpectraChart(chart, QStringLiteral("Power spectrum of %1").arg(quantityHtml(s.quantity)), curves,
+                     QStringLiteral("k [Mpc<sup>−1</sup>]"),
+                     units.isEmpty() ? QStringLiteral("Δ<sup>2</sup>(k)")
+                                     : QStringLiteral("Δ<sup>2</sup>(k) [%1<sup>2</sup>]").arg(units));
 }
 
 void fillSeriesChart(QChart* chart, const std::vector<double>& z, const std::vector<double>& values, const QString& name,

@@ -1,6 +1,6 @@
 #pragma once
 /// \file workspace.h
-/// A workspace is one tab of the main window (the Explorer now; a Training studio later). The
+/// A workspace is one tab of the main window (the Explorer, the Training studio). The
 /// window hosts workspaces and asks the active one for its export actions and menus, so a new
 /// workspace plugs in without changing the window.
 
@@ -30,6 +30,9 @@ public:
     /// Splitter sizes and view options, under the settings group the window opens for it.
     virtual void saveState(QSettings&) const {}
     virtual void restoreState(QSettings&) {}
+    /// Whether the window may close now; a workspace may ask the user and finish its work first
+    /// (a training run stops at a checkpoint).
+    virtual bool confirmClose() { return true; }
 
 Q_SIGNALS:
     /// A short message for the status bar (timeout in ms, 0 = until replaced).
