@@ -1,5 +1,6 @@
 #include "curves_view.h"
 
+#include "frame_pacer.h"
 #include "runs_model.h"
 #include "slice_export.h"
 #include "stats/curves.h"
@@ -36,7 +37,7 @@ namespace rs::ui {
 
 namespace {
 
-constexpr std::size_t kMaxDrawn = 1500; // points per drawn curve; more are min/max-decimated
+constexpr std::size_t kMaxDrawn = 1500; // points per drawn curve at most; more are min/max-decimated
 
 const QColor kPalette[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xd6, 0x27, 0x28), QColor(0x2c, 0xa0, 0x2c),
                            QColor(0x94, 0x67, 0xbd), QColor(0xff, 0x7f, 0x0e), QColor(0x8c, 0x56, 0x4b),
@@ -113,14 +114,16 @@ CurvesView::CurvesView(RunsModel* model, QWidget* parent)
     row->addWidget(csv);
     outer->addLayout(row);
 
-    auto* charts = new QHBoxLayout;
+    m_charts = new QWidget(this);
+    auto* charts = new QHBoxLayout(m_charts);
+    charts->setContentsMargins(0, 0, 0, 0);
     charts->setSpacing(4);
     for (int i = 0; i < 2; ++i) {
         auto* chart = new QChart;
         chart->setAnimationOptions(QChart::NoAnimation);
         chart->setMargins(QMargins(4, 4, 4, 4));
         chart->legend()->setAlignment(Qt::AlignBottom);
-        m_views[i] = new HoverChartView(chart, this, [this](QChartView* v, std::optional<QPointF> p) {
+        m_views[i] = new HoverChartView(chart, m_charts, [this](QChartView* v, std::optional<QPointF> p) {
             if (p)
                 hoverAt(v, *p);
             else {
@@ -133,7 +136,12 @@ CurvesView::CurvesView(RunsModel* model, QWidget* parent)
         m_views[i]->setMinimumSize(260, 200);
         charts->addWidget(m_views[i], 1);
     }
-    outer->addLayout(charts, 1);
+    outer->addWidget(m_charts, 1);
+    auto* key = new QLabel(tr("Solid: train, the running mean over the epoch so far (faint: before smoothing). "
+                              "Dashed with points: validation, once per epoch."),
+                           this);
+    key->setWordWrap(true);
+    outer->addWidget(key);
     m_empty = new QLabel(tr("Select one or more runs to see their curves"), this);
     m_empty->setAlignment(Qt::AlignCenter);
     outer->addWidget(m_empty);
@@ -144,11 +152,13 @@ CurvesView::CurvesView(RunsModel* model, QWidget* parent)
 
     m_timer = new QTimer(this);
     m_timer->setSingleShot(true);
-    m_timer->setInterval(40); // one redraw per frame at most, whatever the number of changes
+    m_timer->setInterval(0); // options changed: once, after the current event loop pass
     connect(m_timer, &QTimer::timeout, this, &CurvesView::refresh);
+    m_ownPacer = new FramePacer(m_charts, this);
+    setPacer(m_ownPacer);
     connect(m_model, &RunsModel::curvesChanged, this, [this](const QString& path) {
         if (m_paths.contains(path))
-            scheduleRefresh();
+            m_pacer->request();
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] { setRuns({}); });
     connect(m_xBox, &QComboBox::currentIndexChanged, this, [this](int i) { setXAxis(i == 0 ? XAxis::Epoch : XAxis::Step); });
@@ -158,6 +168,14 @@ CurvesView::CurvesView(RunsModel* model, QWidget* parent)
     connect(csv, &QToolButton::clicked, this, [this] { exportWithDialog(false); });
     m_smoothLabel->setText(QString::number(m_smoothing, 'f', 2));
     rebuild();
+}
+
+void CurvesView::setPacer(FramePacer* pacer)
+{
+    if (m_pacer)
+        disconnect(m_pacer, &FramePacer::frame, this, &CurvesView::refresh);
+    m_pacer = pacer ? pacer : m_ownPacer;
+    connect(m_pacer, &FramePacer::frame, this, &CurvesView::refresh);
 }
 
 QChart* CurvesView::lossChart() const
@@ -269,8 +287,10 @@ void CurvesView::rebuild()
                 raw->setPointsVisible(true);
             }
             raw->setPen(pen);
-            raw->setName(QStringLiteral("%1 · %2").arg(e->name, train ? tr("train") : tr("validation")));
+            raw->setName(train ? e->name : QStringLiteral("%1 · %2").arg(e->name, tr("validation")));
             chart->addSeries(raw);
+            if (!train) // one legend entry per run; the note under the charts explains the styles
+                chart->legend()->markers(raw).front()->setVisible(false);
             run.raw[s] = raw;
             if (train && m_smoothing > 0) {
                 auto* smooth = new QLineSeries(chart);
@@ -298,6 +318,7 @@ void CurvesView::rebuild()
             ly->setBase(10);
             ly->setLabelFormat(QStringLiteral("%g"));
             ly->setMinorTickCount(8);
+            ly->setMinorGridLineColor(QColor(0xee, 0xee, 0xee));
             y = ly;
         } else {
             auto* vy = new QValueAxis(chart);
@@ -317,7 +338,9 @@ void CurvesView::rebuild()
         }
         chart->legend()->markers(m_marker[c]).front()->setVisible(false);
         chart->legend()->setVisible(!m_series.empty());
-        chart->setTitle(m_series.empty() ? QString() : c == 0 ? tr("Loss") : metricLabel(metric));
+        QString title = c == 0 ? tr("Loss") : metricLabel(metric);
+        title[0] = title[0].toUpper();
+        chart->setTitle(m_series.empty() ? QString() : title);
     }
     m_empty->setVisible(m_series.empty());
 }
@@ -336,8 +359,10 @@ void CurvesView::fill(RunSeries& run)
             ys.push_back(p.value);
         }
         auto draw = [&](QLineSeries* series, const std::vector<double>& y) {
+            // About one point per pixel column: more would not show, and each costs paint time.
+            const std::size_t maxDrawn = std::clamp<std::size_t>(std::size_t(series->chart()->plotArea().width()), 200, kMaxDrawn);
             QList<QPointF> pts;
-            for (std::size_t i : decimateMinMax(y, kMaxDrawn))
+            for (std::size_t i : decimateMinMax(y, maxDrawn))
                 pts.append(QPointF(xs[i], y[i]));
             series->replace(pts);
             return int(pts.size());
@@ -367,15 +392,18 @@ void CurvesView::updateAxes()
         const auto xAxes = chart->axes(Qt::Horizontal), yAxes = chart->axes(Qt::Vertical);
         if (xAxes.isEmpty() || yAxes.isEmpty() || !(xHi >= xLo))
             continue;
-        if (xHi == xLo)
-            xHi = xLo + 1;
-        xAxes.front()->setRange(m_x == XAxis::Epoch ? 0.0 : xLo, xHi);
+        // Round ticks: both axes start at 0 (epochs, steps; losses and accuracies are ≥ 0 unless an
+        // R² goes negative), and Qt picks nice numbers for the upper end.
+        auto* x = qobject_cast<QValueAxis*>(xAxes.front());
+        x->setRange(0.0, std::max(xHi, m_x == XAxis::Epoch ? 1.0 : 10.0));
+        x->applyNiceNumbers();
         if (auto* ly = qobject_cast<QLogValueAxis*>(yAxes.front())) {
             const double lo = std::pow(10.0, std::floor(std::log10(yLo))), hi = std::pow(10.0, std::ceil(std::log10(yHi)));
             ly->setRange(lo, hi > lo ? hi : lo * 10);
-        } else {
-            const double pad = yHi > yLo ? 0.06 * (yHi - yLo) : std::max(0.05, std::abs(yHi) * 0.1);
-            yAxes.front()->setRange(yLo - pad, yHi + pad);
+        } else if (auto* y = qobject_cast<QValueAxis*>(yAxes.front())) {
+            const double pad = yHi > yLo ? 0.05 * (yHi - yLo) : std::max(0.05, std::abs(yHi) * 0.1);
+            y->setRange(yLo >= 0 ? std::max(0.0, yLo - pad) : yLo - pad, yHi + pad);
+            y->applyNiceNumbers();
         }
     }
 }
@@ -383,6 +411,11 @@ void CurvesView::updateAxes()
 void CurvesView::refresh()
 {
     m_timer->stop();
+    if (!isVisible()) { // a hidden chart costs nothing: catch up when shown
+        m_hiddenChanges = true;
+        return;
+    }
+    m_hiddenChanges = false;
     ++m_refreshes;
     if (m_rebuild)
         rebuild();
@@ -397,6 +430,13 @@ void CurvesView::refresh()
     }
     if (changed)
         updateAxes();
+}
+
+void CurvesView::showEvent(QShowEvent* e)
+{
+    QWidget::showEvent(e);
+    if (m_hiddenChanges || m_rebuild)
+        scheduleRefresh();
 }
 
 int CurvesView::drawnPoints(const QString& path, RunCurves::Series s) const

@@ -3,8 +3,9 @@
 /// Live training curves as Qt Charts: loss (left) and accuracy / R² / relative MSE (right) of
 /// one or several runs, against epoch or optimizer step, train curves smoothed on request with
 /// the raw curve still drawn faintly, validation per epoch, an optional logarithmic loss axis,
-/// and a readout of the point under the mouse. Redraws are coalesced: any number of changes
-/// within one frame (~40 ms) cost one redraw, and only runs whose curves changed are redrawn.
+/// and a readout of the point under the mouse. Redraws are paced (frame_pacer.h): any number of
+/// new points within one frame cost one redraw, 25 per second at most and fewer where frames are
+/// expensive; only runs whose curves changed are redrawn, and nothing while the view is hidden.
 /// Exports as PNG (both charts) and CSV (every point).
 
 #include "run_curves.h"
@@ -25,6 +26,7 @@ class QTimer;
 
 namespace rs::ui {
 
+class FramePacer;
 class RunsModel;
 
 class CurvesView : public QWidget {
@@ -47,11 +49,15 @@ public:
     void setLogLoss(bool on);
     bool logLoss() const { return m_log; }
 
-    /// Schedules a redraw within one frame (coalesced). Called when curves change.
+    /// Paces redraws caused by new points with `pacer` (shared with other live widgets, so one
+    /// window frame carries all their changes). Without one the view paces itself.
+    void setPacer(FramePacer* pacer);
+    FramePacer* pacer() const { return m_pacer; }
+    /// Schedules a redraw soon (after a change of options; coalesced within one event loop pass).
     void scheduleRefresh();
-    /// Redraws now what changed.
+    /// Updates the series of runs whose curves changed (the widgets repaint as usual).
     void refresh();
-    /// Redraws done so far (coalescing can be observed).
+    /// Updates done so far (coalescing can be observed).
     int refreshCount() const { return m_refreshes; }
 
     /// Points drawn for a run's series (the raw curve, after decimation).
@@ -72,6 +78,9 @@ public:
     /// Asks for a file name, then exportPng / exportCsv (the menu and the buttons do this).
     void exportWithDialog(bool png);
 
+protected:
+    void showEvent(QShowEvent* e) override;
+
 Q_SIGNALS:
     void statusMessage(const QString& text, int timeoutMs);
     void problem(const QString& message, const QString& details);
@@ -91,6 +100,7 @@ private:
     RunsModel* m_model = nullptr;
     QStringList m_paths;
     std::vector<RunSeries> m_series;
+    QWidget* m_charts = nullptr; ///< holds both chart views (one repaint, one window flush)
     QChartView* m_views[2] = {};
     QScatterSeries* m_marker[2] = {};
     QComboBox* m_xBox = nullptr;
@@ -99,11 +109,14 @@ private:
     QCheckBox* m_logBox = nullptr;
     QLabel* m_readout = nullptr;
     QLabel* m_empty = nullptr;
-    QTimer* m_timer = nullptr;
+    QTimer* m_timer = nullptr;   ///< option changes
+    FramePacer* m_pacer = nullptr; ///< new points
+    FramePacer* m_ownPacer = nullptr;
     XAxis m_x = XAxis::Epoch;
     double m_smoothing = 0.6;
     bool m_log = false;
     bool m_rebuild = true;
+    bool m_hiddenChanges = false; ///< curves changed while hidden: redraw when shown
     int m_refreshes = 0;
 };
 

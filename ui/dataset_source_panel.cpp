@@ -193,6 +193,10 @@ void DatasetSourcePanel::setSource(Source s)
         m_source->setCurrentIndex(int(s));
     }
     m_pages->setCurrentIndex(int(s));
+    // The stack is as tall as its current page, not its tallest (Ignored pages do not count).
+    for (int i = 0; i < m_pages->count(); ++i)
+        m_pages->widget(i)->setSizePolicy(QSizePolicy::Preferred, i == int(s) ? QSizePolicy::Preferred : QSizePolicy::Ignored);
+    m_pages->updateGeometry();
     m_buildBox->setVisible(s != Source::File);
 }
 

@@ -9,6 +9,7 @@
 #include "session.h"
 #include "slice_canvas.h"
 #include "status_info.h"
+#include "training_workspace.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -59,6 +60,8 @@ MainWindow::MainWindow(QWidget* parent)
     buildMenus();
     m_explorer = new ExplorerWorkspace(m_session, this);
     addWorkspace(m_explorer);
+    m_training = new TrainingWorkspace(m_session, this);
+    addWorkspace(m_training);
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::onWorkspaceChanged);
 
     connect(m_session, &Session::problem, this, &MainWindow::showProblem);
@@ -168,6 +171,11 @@ void MainWindow::addWorkspace(Workspace* workspace)
     onWorkspaceChanged();
 }
 
+void MainWindow::showWorkspace(Workspace* workspace)
+{
+    m_tabs->setCurrentWidget(workspace);
+}
+
 void MainWindow::onWorkspaceChanged()
 {
     // The active workspace's menus sit between File and Window; its exports under File ▸ Export.
@@ -263,6 +271,11 @@ void MainWindow::dropEvent(QDropEvent* e)
 
 void MainWindow::closeEvent(QCloseEvent* e)
 {
+    for (int i = 0; i < m_tabs->count(); ++i)
+        if (!qobject_cast<Workspace*>(m_tabs->widget(i))->confirmClose()) {
+            e->ignore(); // e.g. a training run the user keeps going
+            return;
+        }
     saveSettings();
     m_session->cancel();
     QMainWindow::closeEvent(e);

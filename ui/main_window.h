@@ -1,7 +1,7 @@
 #pragma once
 /// \file main_window.h
 /// ReionScope's main window: menus, status bar, message bar, drag and drop, settings, and a tab
-/// per workspace (the Explorer; more can be added with addWorkspace). Opening goes through one
+/// per workspace (the Explorer, the Training studio; more can be added with addWorkspace). Opening goes through one
 /// path, openPaths(), whatever asked for it (menu, recent list, drop, command line).
 
 #include <QMainWindow>
@@ -19,6 +19,7 @@ class MessageBar;
 class RecentFiles;
 class Session;
 class StatusInfo;
+class TrainingWorkspace;
 class Workspace;
 
 class MainWindow : public QMainWindow {
@@ -38,9 +39,12 @@ public:
 
     /// Adds a workspace as a tab (the window takes ownership).
     void addWorkspace(Workspace* workspace);
+    /// Brings a workspace's tab to the front.
+    void showWorkspace(Workspace* workspace);
 
     Session* session() const { return m_session; }
     ExplorerWorkspace* explorer() const { return m_explorer; }
+    TrainingWorkspace* training() const { return m_training; }
     MessageBar* messageBar() const { return m_messageBar; }
     StatusInfo* statusInfo() const { return m_statusInfo; }
     RecentFiles* recentFiles() const { return m_recent; }
@@ -64,6 +68,7 @@ private:
     DemoData* m_demo = nullptr;
     QTabWidget* m_tabs = nullptr;
     ExplorerWorkspace* m_explorer = nullptr;
+    TrainingWorkspace* m_training = nullptr;
     MessageBar* m_messageBar = nullptr;
     StatusInfo* m_statusInfo = nullptr;
     JobProgress* m_progress = nullptr;

@@ -1,5 +1,6 @@
 #include "run_progress_bar.h"
 
+#include "frame_pacer.h"
 #include "training_controller.h"
 
 #include <QFileInfo>
@@ -64,10 +65,20 @@ RunProgressBar::RunProgressBar(TrainingController* controller, QWidget* parent)
         if (m_controller)
             m_controller->stop();
     });
-    connect(controller, &TrainingController::progressed, this, &RunProgressBar::update);
-    connect(controller, &TrainingController::stateChanged, this, &RunProgressBar::update);
-    connect(controller, &TrainingController::started, this, &RunProgressBar::update);
-    update();
+    m_ownPacer = new FramePacer(this, this);
+    setPacer(m_ownPacer);
+    connect(controller, &TrainingController::progressed, this, [this] { m_pacer->request(); });
+    connect(controller, &TrainingController::stateChanged, this, &RunProgressBar::refresh);
+    connect(controller, &TrainingController::started, this, &RunProgressBar::refresh);
+    refresh();
+}
+
+void RunProgressBar::setPacer(FramePacer* pacer)
+{
+    if (m_pacer)
+        disconnect(m_pacer, &FramePacer::frame, this, &RunProgressBar::refresh);
+    m_pacer = pacer ? pacer : m_ownPacer;
+    connect(m_pacer, &FramePacer::frame, this, &RunProgressBar::refresh);
 }
 
 QString RunProgressBar::detailText() const
@@ -75,7 +86,7 @@ QString RunProgressBar::detailText() const
     return m_detail->text();
 }
 
-void RunProgressBar::update()
+void RunProgressBar::refresh()
 {
     using State = TrainingController::State;
     const State state = m_controller ? m_controller->state() : State::Idle;

@@ -1,7 +1,8 @@
 #pragma once
 /// \file run_progress_bar.h
 /// The training run's progress for people: which run, epoch and batch, samples per second and
-/// time remaining, with pause / resume and stop buttons. Follows a TrainingController.
+/// time remaining, with pause / resume and stop buttons. Follows a TrainingController; the
+/// numbers change at most four times a second (readable, and each change costs a window frame).
 
 #include <QPointer>
 #include <QWidget>
@@ -12,6 +13,7 @@ class QToolButton;
 
 namespace rs::ui {
 
+class FramePacer;
 class TrainingController;
 
 class RunProgressBar : public QWidget {
@@ -25,9 +27,12 @@ public:
     QToolButton* stopButton() const { return m_stop; }
     /// "epoch 2/5 · batch 14/40 · 812 samples/s · about 1 min left".
     QString detailText() const;
+    /// Paces the numbers' updates with `pacer` (shared with the live curves: one window frame
+    /// carries both). Without one the bar paces itself.
+    void setPacer(FramePacer* pacer);
 
 private:
-    void update();
+    void refresh();
 
     QPointer<TrainingController> m_controller;
     QLabel* m_title = nullptr;
@@ -35,6 +40,8 @@ private:
     QProgressBar* m_bar = nullptr;
     QToolButton* m_pause = nullptr;
     QToolButton* m_stop = nullptr;
+    FramePacer* m_pacer = nullptr;
+    FramePacer* m_ownPacer = nullptr;
 };
 
 /// "about 3 min left", "about 40 s left", "less than a second left"; "" for an unknown time.

@@ -46,7 +46,8 @@ QString RunEntry::statusText(qint64 nowMs) const
     case Live::Stopping: return QStringLiteral("stopping");
     case Live::No: break;
     }
-    if (lastType == QLatin1String("finished") || (finished && epochsDone >= config.epochs))
+    // The trainer writes final.pt, then metrics.json, then the "finished" line.
+    if (lastType == QLatin1String("finished") || (finished && metrics && epochsDone >= config.epochs))
         return QStringLiteral("finished");
     if (lastType == QLatin1String("stopped"))
         return QStringLiteral("stopped");
@@ -167,8 +168,17 @@ void RunsModel::insertRun(RunEntry entry)
     endInsertRows();
 }
 
-void RunsModel::rowChanged(int row)
+void RunsModel::rowChanged(int row, bool force)
 {
+    // Each repaint of the table costs a window frame: tell the view only what it would show
+    // differently (a run's history grows every second, its row mostly does not).
+    QStringList now;
+    for (int c = 0; c < ColumnCount; ++c)
+        now << data(index(row, c), Qt::DisplayRole).toString();
+    RunEntry& e = m_runs[std::size_t(row)];
+    if (now == e.shown && !force)
+        return;
+    e.shown = now;
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
@@ -208,9 +218,10 @@ void RunsModel::applyUpdates(const std::vector<RunUpdate>& updates)
             n.lastValMetric = NAN;
             insertRun(std::move(n));
             e = findMutable(u.path);
-        } else if (u.summary) {
-            e->config = u.summary->config; // a live placeholder learns the resolved config
         }
+        const bool configChanged = u.summary && !e->shown.isEmpty(); // a live placeholder learns its resolved config
+        if (u.summary)
+            e->config = u.summary->config;
         const std::size_t before = e->curves.pointCount();
         if (u.history.restarted) {
             e->curves.clear();
@@ -226,7 +237,7 @@ void RunsModel::applyUpdates(const std::vector<RunUpdate>& updates)
             e->metrics = u.metrics;
         if (u.summary && u.summary->metrics)
             e->metrics = u.summary->metrics;
-        rowChanged(rowOf(u.path));
+        rowChanged(rowOf(u.path), configChanged);
         if (e->curves.pointCount() != before || u.history.restarted)
             Q_EMIT curvesChanged(u.path);
     }
@@ -276,8 +287,8 @@ std::vector<std::pair<QString, std::uint64_t>> RunsModel::offsets() const
 
 void RunsModel::refreshStatus()
 {
-    if (!m_runs.empty())
-        Q_EMIT dataChanged(index(0, Status), index(int(m_runs.size()) - 1, Status));
+    for (int row = 0; row < int(m_runs.size()); ++row)
+        rowChanged(row);
 }
 
 } // namespace rs::ui

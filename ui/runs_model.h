@@ -45,6 +45,7 @@ struct RunEntry {
     std::uint64_t historyOffset = 0;
     qint64 lastGrowthMs = -1;   ///< monotonic ms when its history last grew (-1: never seen growing)
     Live live = Live::No;
+    QStringList shown;          ///< what its table row shows (changes that show nothing repaint nothing)
 
     /// "training", "paused", "finished", "stopped", "failed", "training elsewhere", "interrupted".
     QString statusText(qint64 nowMs) const;
@@ -89,7 +90,7 @@ Q_SIGNALS:
 private:
     RunEntry* findMutable(const QString& path);
     void insertRun(RunEntry entry);
-    void rowChanged(int row);
+    void rowChanged(int row, bool force = false);
     void noteRecord(RunEntry& e, const rs::ml::HistoryRecord& r);
 
     std::vector<RunEntry> m_runs; ///< sorted by name

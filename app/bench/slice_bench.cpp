@@ -20,9 +20,6 @@
 
 using namespace rs::ui;
 
-namespace {
-
-/// δ, x_HI and δT_b cubes of n^3 derived from one synthetic δT_b field.
 rs::ui::Snapshot syntheticSnapshot(std::size_t n)
 {
     const rs::Cube tb = bench::syntheticTb(n, 300.0);
@@ -50,6 +47,8 @@ rs::ui::Snapshot syntheticSnapshot(std::size_t n)
     }
     return s;
 }
+
+namespace {
 
 struct Layout {
     QString name;

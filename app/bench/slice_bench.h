@@ -1,4 +1,6 @@
 #pragma once
+#include "snapshot.h"
+
 #include <QJsonObject>
 
 #include <cstddef>
@@ -9,3 +11,6 @@
 /// until the frames are on screen, and a frame-only baseline (re-render without a change)
 /// measured in the same run.
 QJsonObject benchSlices(std::size_t n, int steps);
+
+/// δ, x_HI and δT_b cubes of n^3 derived from one synthetic δT_b field (bench::syntheticTb).
+rs::ui::Snapshot syntheticSnapshot(std::size_t n);

@@ -1,8 +1,10 @@
 // reionscope: the desktop GUI. `reionscope [PATH...]` opens files and folders; without paths it
 // reopens the most recent data, or on first start generates and opens the built-in demo grid.
+// The Training tab trains models on a worker thread of its own.
 #include "explorer_workspace.h"
 #include "linked_slices_view.h"
 #include "main_window.h"
+#include "ml/ml_setup.h"
 #include "slice_panel.h"
 #include "vtk_host_widget.h"
 
@@ -47,6 +49,9 @@ public:
 
 int main(int argc, char** argv)
 {
+    // Before any thread starts: keeps training's large activations in the heap (see ml_setup.h).
+    // OMP_WAIT_POLICY=PASSIVE is already in the environment (early_env.cpp).
+    rs::ml::configureAllocatorForTraining();
     rs::ui::VtkHostWidget::installDefaultSurfaceFormat(); // before the QApplication exists
     QApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
     Application app(argc, argv);
