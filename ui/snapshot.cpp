@@ -64,7 +64,7 @@ Snapshot loadSnapshot(const CatalogRun& run, double zKey, const ProgressFn& prog
     auto zIt = run.cubes.find(zKey);
     if (zIt == run.cubes.end())
         return s;
-    if (!std::isnan(zKey))
+    if (!isUnknownRedshift(zKey))
         s.redshift = zKey;
     std::vector<const CubeEntry*> entries;
     for (const auto& [q, entry] : zIt->second)
