@@ -32,17 +32,6 @@ int zRowOf(quintptr id)
     return int(id & 0xffffffff);
 }
 
-int quantityOrder(Quantity q)
-{
-    switch (q) {
-    case Quantity::Density: return 0;
-    case Quantity::NeutralFraction: return 1;
-    case Quantity::BrightnessTemperature: return 2;
-    case Quantity::Other: return 3;
-    }
-    return 3;
-}
-
 QString shapeText(const Shape& s, const Extent& box)
 {
     const QString grid = s[0] == s[1] && s[1] == s[2] ? QString::number(s[0]) + QStringLiteral("³")

@@ -10,17 +10,6 @@ namespace rs::ui {
 
 namespace {
 
-int quantityOrder(Quantity q)
-{
-    switch (q) {
-    case Quantity::Density: return 0;
-    case Quantity::NeutralFraction: return 1;
-    case Quantity::BrightnessTemperature: return 2;
-    case Quantity::Other: return 3;
-    }
-    return 3;
-}
-
 } // namespace
 
 QString LoadedCube::titleHtml() const
