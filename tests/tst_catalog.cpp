@@ -7,6 +7,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
+
 using namespace rs;
 
 namespace {
@@ -79,6 +81,50 @@ private Q_SLOTS:
         const CatalogRun* r = runWith(c, 40.0);
         QVERIFY(r);
         QCOMPARE(r->cubes.at(9.0).size(), std::size_t(2));
+    }
+
+    void labelledFolderWithWholeTrioIsOneRun()
+    {
+        // In a folder named zeta20, δ and δT_b learn ζ from the folder while x_HI has it (and
+        // M_min, R_max, filter) in its name: they still form one run of three.
+        QTemporaryDir dir;
+        QDir(dir.path()).mkdir("zeta20");
+        writeTrio(dir.filePath("zeta20"), 8.0, 0.5, 20.0);
+        writeTrio(dir.filePath("zeta20"), 9.0, 0.7, 20.0);
+        const Catalog c = scanFolder(dir.path().toStdString());
+        QCOMPARE(c.runs.size(), std::size_t(1));
+        QCOMPARE(c.runs[0].cubeCount(), std::size_t(6));
+        QCOMPARE(c.runs[0].label, std::string("ζ=20"));
+    }
+
+    void folderLabelContradictingTheNameStaysApart()
+    {
+        // A δT_b box labelled ζ=30 by its folder must not join an x_HI run of ζ=20.
+        QTemporaryDir dir;
+        QDir(dir.path()).mkdir("zeta30");
+        const QString d = dir.filePath("zeta30");
+        const auto v = fixtures::pattern(64);
+        fixtures::writeFloats(d, "xH_nohalos_z008.00_nf0.500000_eff20.0_effPLindex0_HIIfilter1_Mmin5.0e+08_RHIImax50_4_6Mpc", v);
+        fixtures::writeFloats(d, "delta_T_v3_z008.00_nf0.500000_useTs0_4_6Mpc", v);
+        const Catalog c = scanFolder(dir.path().toStdString());
+        QCOMPARE(c.runs.size(), std::size_t(2));
+    }
+
+    void unknownRedshiftsSortLast()
+    {
+        QTemporaryDir dir;
+        std::vector<float> v(64, 0.5f);
+        fixtures::writeNpy(dir.path(), "xH_a.npy", "<f4", false, {4, 4, 4}, v.data(), 256);
+        writeTrio(dir.path(), 8.0, 0.5, 20.0);
+        const Catalog c = scanFolder(dir.path().toStdString());
+        bool sawUnknown = false;
+        for (const CatalogRun& r : c.runs) {
+            const auto z = r.redshifts();
+            QVERIFY(std::is_sorted(z.begin(), z.end()));
+            for (double k : z)
+                sawUnknown = sawUnknown || isUnknownRedshift(k);
+        }
+        QVERIFY(sawUnknown);
     }
 
     void damagedFilesAreReportedOthersListed()

@@ -9,6 +9,7 @@
 #include "io/reionscope_h5.h"
 #include "util/error.h"
 
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -441,6 +442,23 @@ private Q_SLOTS:
         const QString msg = errorOf([&] { probeFile(path); });
         QVERIFY2(msg.contains("corrupt HDF5"), qPrintable(msg));
         QVERIFY(msg.contains(QString::fromStdString(path)));
+    }
+
+    void damagedFileOnWorkerThreadLetsHdf5CloseCleanly()
+    {
+        // A failed HDF5 call on a worker thread used to leave that thread's error stack filled,
+        // and the library then printed "HDF5: infinite loop closing library" at exit.
+        QTemporaryDir dir;
+        std::string bytes("\x89HDF\r\n\x1a\n", 8);
+        for (int i = 0; i < 2000; ++i)
+            bytes += char((i * 7919) % 251);
+        const std::string path = fixtures::writeBytes(dir.path(), "broken.h5", bytes.data(), bytes.size());
+        QProcess p;
+        p.start(QStringLiteral(REIONSCOPE_H5_WORKER_PROBE), {QString::fromStdString(path)});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        const QByteArray err = p.readAllStandardError();
+        QVERIFY2(!err.contains("HDF5"), err.constData());
     }
 
     void hdf5MissingOrWrongRankDataset_data()

@@ -10,20 +10,8 @@
 
 namespace {
 
-struct Result {
-    int code = -1;
-    QByteArray out, err;
-};
-
-Result runCli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(REIONSCOPE_CLI), args);
-    if (!p.waitForFinished(240000))
-        qFatal("reionscope-cli did not finish");
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
+using fixtures::runCli;
+using Result = fixtures::CliResult;
 
 QStringList simulateArgs(const QString& out)
 {

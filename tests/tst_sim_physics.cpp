@@ -15,8 +15,10 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 using namespace rs;
 
@@ -331,6 +333,37 @@ private Q_SLOTS:
         QVERIFY(identical(plain[0].neutralFraction, v[0].neutralFraction));
         QVERIFY(std::abs(v[0].meanTb / plain[0].meanTb - 1) < 0.10);
         QCOMPARE(*numberOf(v[0].brightnessTemperature.metadata().parameters, param::velocityAxis), 3.0);
+    }
+
+    void cellScaleHaloesArePoissonDrawn()
+    {
+        // At 1.5 Mpc cells and M_min = 5e8 Msun a cell holds about one M_min halo on average, so
+        // (as in classic 21cmFAST) whole haloes are drawn: a good share of the not-ionized cells
+        // holds none and stays fully neutral, and x_HI (1 + δ) is not capped at a single value
+        // (the real 21cmFAST sample: 20% of cells at x_HI = 1, 99th percentile of x_HI(1+δ) 1.007).
+        SimulationParams p = smallParams(64, 96);
+        p.seed = 3;
+        const auto r = simulate(p);
+        const float* x = r[0].neutralFraction.data();
+        const float* d = r[0].density.data();
+        const std::size_t n = r[0].neutralFraction.voxelCount();
+        std::size_t neutral = 0;
+        std::vector<float> column;
+        for (std::size_t i = 0; i < n; ++i) {
+            neutral += x[i] == 1.0f;
+            if (x[i] > 0)
+                column.push_back(x[i] * (1.0f + d[i]));
+        }
+        const double neutralShare = double(neutral) / double(n);
+        QVERIFY2(neutralShare > 0.1 && neutralShare < 0.5, qPrintable(QString::number(neutralShare)));
+        std::sort(column.begin(), column.end());
+        const float p90 = column[column.size() * 90 / 100], p99 = column[column.size() * 99 / 100];
+        QVERIFY2(p99 > 0.95 && p99 - p90 > 0.05, qPrintable(QString("p90 %1 p99 %2").arg(p90).arg(p99)));
+        // The draws belong to the box, not to ζ: a larger ζ never leaves a cell more neutral.
+        Simulator sim(p);
+        const auto two = sim.ionize(8.0, {20.0, 30.0});
+        for (std::size_t i = 0; i < n; ++i)
+            QVERIFY(two[1].neutralFraction.data()[i] <= two[0].neutralFraction.data()[i]);
     }
 
     void fullyNeutralAtHighRedshift()

@@ -32,17 +32,6 @@ int zRowOf(quintptr id)
     return int(id & 0xffffffff);
 }
 
-int quantityOrder(Quantity q)
-{
-    switch (q) {
-    case Quantity::Density: return 0;
-    case Quantity::NeutralFraction: return 1;
-    case Quantity::BrightnessTemperature: return 2;
-    case Quantity::Other: return 3;
-    }
-    return 3;
-}
-
 QString shapeText(const Shape& s, const Extent& box)
 {
     const QString grid = s[0] == s[1] && s[1] == s[2] ? QString::number(s[0]) + QStringLiteral("³")
@@ -52,7 +41,7 @@ QString shapeText(const Shape& s, const Extent& box)
 
 bool sameKey(double a, double b)
 {
-    return (std::isnan(a) && std::isnan(b)) || a == b;
+    return a == b; // unknown redshifts share the key +inf
 }
 
 } // namespace
@@ -246,7 +235,7 @@ QVariant CatalogModel::data(const QModelIndex& index, int role) const
         switch (role) {
         case Qt::DisplayRole:
             if (index.column() == 0)
-                return redshiftText(std::isnan(z) ? std::nullopt : std::optional<double>(z));
+                return redshiftText(isUnknownRedshift(z) ? std::nullopt : std::optional<double>(z));
             return tr("%n cube(s)", nullptr, int(m_rows[std::size_t(run)].cubes[std::size_t(index.row())].size()));
         case KindRole: return int(Kind::Redshift);
         case RunRole: return run;

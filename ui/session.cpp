@@ -15,7 +15,7 @@ namespace {
 
 bool sameZ(double a, double b)
 {
-    return (std::isnan(a) && std::isnan(b)) || a == b;
+    return a == b; // unknown redshifts share the key +inf
 }
 
 /// What opening a list of paths found: runs and per-path problems.
@@ -173,7 +173,7 @@ void Session::loadSnapshot(int run, double zKey)
     m_loadingZ = zKey;
     const CatalogRun runCopy = m_model->runs()[std::size_t(run)]; // a value for the worker
     const QString label = QString::fromStdString(runCopy.label);
-    m_loader->start(tr("Loading %1, %2").arg(label, std::isnan(zKey) ? tr("z unknown") : QStringLiteral("z = %1").arg(zKey)),
+    m_loader->start(tr("Loading %1, %2").arg(label, isUnknownRedshift(zKey) ? tr("z unknown") : QStringLiteral("z = %1").arg(zKey)),
                     [this, runCopy, run, zKey](const ProgressFn& progress, const StopToken& stop) {
                         Snapshot s = rs::ui::loadSnapshot(runCopy, zKey, progress, stop);
                         return std::function<void()>([this, s = std::move(s), run, zKey] {

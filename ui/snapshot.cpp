@@ -12,17 +12,6 @@ namespace rs::ui {
 
 namespace {
 
-int quantityOrder(Quantity q)
-{
-    switch (q) {
-    case Quantity::Density: return 0;
-    case Quantity::NeutralFraction: return 1;
-    case Quantity::BrightnessTemperature: return 2;
-    case Quantity::Other: return 3;
-    }
-    return 3;
-}
-
 } // namespace
 
 QString LoadedCube::titleHtml() const
@@ -70,7 +59,7 @@ Snapshot loadSnapshot(const CatalogRun& run, double zKey, const ProgressFn& prog
     auto zIt = run.cubes.find(zKey);
     if (zIt == run.cubes.end())
         return s;
-    if (!std::isnan(zKey))
+    if (!isUnknownRedshift(zKey))
         s.redshift = zKey;
     std::vector<const CubeEntry*> entries;
     for (const auto& [q, entry] : zIt->second)

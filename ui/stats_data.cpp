@@ -69,7 +69,7 @@ RunSeries computeRunSeries(const CatalogRun& run, const ProgressFn& progress, co
         total += byQ.count(Quantity::NeutralFraction) + byQ.count(Quantity::BrightnessTemperature);
     const double nan = std::nan("");
     for (const auto& [z, byQ] : run.cubes) {
-        if (std::isnan(z))
+        if (isUnknownRedshift(z))
             continue;
         double nf = nan, tb = nan;
         for (Quantity q : {Quantity::NeutralFraction, Quantity::BrightnessTemperature}) {

@@ -4,6 +4,17 @@
 
 namespace rs::ui {
 
+int quantityOrder(Quantity q)
+{
+    switch (q) {
+    case Quantity::Density: return 0;
+    case Quantity::NeutralFraction: return 1;
+    case Quantity::BrightnessTemperature: return 2;
+    case Quantity::Other: return 3;
+    }
+    return 3;
+}
+
 QString quantityHtml(Quantity q)
 {
     switch (q) {

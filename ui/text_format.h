@@ -12,6 +12,8 @@
 namespace rs::ui {
 
 /// "δ", "x<sub>HI</sub>", "δT<sub>b</sub>" (rich text).
+/// Display order of quantities: δ, x_HI, δT_b, then others.
+int quantityOrder(Quantity q);
 QString quantityHtml(Quantity q);
 /// "δ", "x_HI", "δT_b" (plain text).
 QString quantityPlain(Quantity q);

@@ -55,7 +55,7 @@ std::string catalogText(const Catalog& cat)
         out += "  run " + r.label + "  [" + std::to_string(r.shape[0]) + "^3, " + formatValue(r.box[0]) + " Mpc]  z =";
         std::string quantities;
         for (const auto& [z, byQ] : r.cubes) {
-            out += " " + (std::isnan(z) ? std::string("?") : formatValue(z));
+            out += " " + (isUnknownRedshift(z) ? std::string("?") : formatValue(z));
             for (const auto& [q, _] : byQ)
                 if (quantities.find(quantitySymbol(q)) == std::string::npos)
                     quantities += (quantities.empty() ? "" : ", ") + std::string(quantitySymbol(q));

@@ -34,7 +34,7 @@ std::size_t CatalogRun::cubeCount() const
 double redshiftKey(std::optional<double> z)
 {
     if (!z)
-        return std::numeric_limits<double>::quiet_NaN();
+        return kUnknownRedshift;
     return std::round(*z * 1e4) / 1e4;
 }
 
@@ -105,86 +105,122 @@ bool sameSeed(const Parameters& a, const Parameters& b)
     return !sa || !sb || *sa == *sb;
 }
 
+std::size_t astroCount(const Parameters& p)
+{
+    std::size_t n = 0;
+    for (const char* k : kAstroKeys)
+        n += p.count(k);
+    return n;
+}
+
+bool sameValue(const ParamValue& a, const ParamValue& b)
+{
+    const auto x = numberOf(a), y = numberOf(b);
+    if (x && y)
+        return std::abs(*x - *y) <= 1e-9 * std::max(std::abs(*x), std::abs(*y));
+    return a == b;
+}
+
+/// Whether an entry with parameters `p` can belong to run `r`: same folder and grid, compatible
+/// seed, and every astrophysical parameter the entry knows equal to the run's. (A δT_b box in a
+/// folder named zeta20 knows only ζ; its x_HI box knows ζ, M_min, R_max and the filter.)
+bool compatible(const CatalogRun& r, const CubeEntry& e, const Parameters& p)
+{
+    if (r.folder != folderOf(e) || r.shape != e.shape || r.box != e.box || !sameSeed(r.parameters, p))
+        return false;
+    for (const char* k : kAstroKeys) {
+        auto it = p.find(k);
+        if (it == p.end())
+            continue;
+        auto jt = r.parameters.find(k);
+        if (jt == r.parameters.end() || !sameValue(it->second, jt->second))
+            return false;
+    }
+    return true;
+}
+
+/// Whether run `r` holds, at the entry's redshift, an x_HI box with the same nf (classic names
+/// carry nf in both the x_HI and the δT_b name, which pairs them exactly).
+bool hasNeutralFractionPartner(const CatalogRun& r, const CubeEntry& e, double nf)
+{
+    auto zIt = r.cubes.find(redshiftKey(e.redshift));
+    if (zIt == r.cubes.end())
+        return false;
+    auto xIt = zIt->second.find(Quantity::NeutralFraction);
+    if (xIt == zIt->second.end())
+        return false;
+    auto xnf = numberOf(xIt->second.parameters, param::nf);
+    return xnf && std::abs(*xnf - nf) < 5e-7;
+}
+
 } // namespace
 
 std::vector<CatalogRun> groupIntoRuns(const std::vector<CubeEntry>& entries)
 {
+    // Entries that know most about their astrophysics (x_HI boxes, HDF5 files) come first and
+    // define runs; entries that know less (a density box knows nothing, a δT_b box in a labelled
+    // folder only ζ) then join the runs they are compatible with.
+    std::vector<const CubeEntry*> order;
+    for (const CubeEntry& e : entries)
+        if (e.primary)
+            order.push_back(&e);
+    std::stable_sort(order.begin(), order.end(), [](const CubeEntry* a, const CubeEntry* b) {
+        return astroCount(runParameters(*a)) > astroCount(runParameters(*b));
+    });
+
     std::vector<CatalogRun> runs;
-    auto findOrAdd = [&](const CubeEntry& e, const Parameters& p) -> CatalogRun& {
-        const std::string folder = folderOf(e);
-        const std::string id = folder + "|" + gridText(e.shape, e.box) + "|" + paramsText(p);
-        for (CatalogRun& r : runs)
-            if (r.id == id)
-                return r;
-        CatalogRun r;
-        r.id = id;
-        r.folder = folder;
-        r.parameters = p;
-        r.shape = e.shape;
-        r.box = e.box;
-        r.label = makeLabel(p, folder);
-        runs.push_back(std::move(r));
-        return runs.back();
-    };
     auto place = [](CatalogRun& r, const CubeEntry& e) {
         r.cubes[redshiftKey(e.redshift)].try_emplace(e.quantity, e);
     };
+    auto addRun = [&](const CubeEntry& e, const Parameters& p) -> CatalogRun& {
+        CatalogRun r;
+        r.folder = folderOf(e);
+        r.id = r.folder + "|" + gridText(e.shape, e.box) + "|" + paramsText(p);
+        r.parameters = p;
+        r.shape = e.shape;
+        r.box = e.box;
+        r.label = makeLabel(p, r.folder);
+        runs.push_back(std::move(r));
+        return runs.back();
+    };
 
-    std::vector<const CubeEntry*> agnostic;
-    // 1. Entries that carry their astrophysics (x_HI boxes, HDF5 files) define runs.
-    for (const CubeEntry& e : entries) {
-        if (!e.primary)
-            continue;
-        const Parameters p = runParameters(e);
-        if (hasAstro(p))
-            place(findOrAdd(e, p), e);
-        else
-            agnostic.push_back(&e);
-    }
-    // 2. A δT_b box pairs with the x_HI box of the same folder, grid, redshift and nf (classic
-    //    names carry nf in both). Others (density, which does not depend on ζ) join every run
-    //    of their folder, grid and seed; what matches nothing forms a run of its own.
-    std::vector<const CubeEntry*> rest;
-    for (const CubeEntry* e : agnostic) {
-        bool paired = false;
-        auto nf = numberOf(e->parameters, param::nf);
-        if (e->quantity == Quantity::BrightnessTemperature && nf) {
-            for (CatalogRun& r : runs) {
-                if (r.folder != folderOf(*e) || r.shape != e->shape || r.box != e->box)
-                    continue;
-                auto zIt = r.cubes.find(redshiftKey(e->redshift));
-                if (zIt == r.cubes.end())
-                    continue;
-                auto xIt = zIt->second.find(Quantity::NeutralFraction);
-                if (xIt == zIt->second.end())
-                    continue;
-                auto xnf = numberOf(xIt->second.parameters, param::nf);
-                if (xnf && std::abs(*xnf - *nf) < 5e-7) {
-                    place(r, *e);
-                    paired = true;
-                }
-            }
-        }
-        if (!paired)
-            rest.push_back(e);
-    }
-    const std::size_t astroRuns = runs.size();
-    for (const CubeEntry* e : rest) {
-        bool joined = false;
+    for (const CubeEntry* e : order) {
         const Parameters p = runParameters(*e);
-        for (std::size_t i = 0; i < astroRuns; ++i) {
-            CatalogRun& r = runs[i];
-            if (r.folder != folderOf(*e) || r.shape != e->shape || r.box != e->box || !sameSeed(r.parameters, p))
+        std::vector<CatalogRun*> candidates;
+        CatalogRun* exact = nullptr;
+        for (CatalogRun& r : runs) {
+            if (!compatible(r, *e, p))
                 continue;
-            // A density box pairs with runs at its redshift; a δT_b box whose x_HI partner is
-            // missing stays on its own rather than joining an arbitrary run.
-            if (e->quantity != Quantity::Density)
-                continue;
-            place(r, *e);
-            joined = true;
+            candidates.push_back(&r);
+            if (astroCount(r.parameters) == astroCount(p) && sameSeed(r.parameters, p)
+                && numberOf(r.parameters, param::seed) == numberOf(p, param::seed))
+                exact = &r;
         }
-        if (!joined)
-            place(findOrAdd(*e, p), *e);
+        if (exact) {
+            place(*exact, *e);
+            continue;
+        }
+        bool placed = false;
+        if (e->quantity == Quantity::BrightnessTemperature) {
+            // δT_b depends on ζ: it joins only the run whose x_HI box has its nf.
+            if (auto nf = numberOf(e->parameters, param::nf))
+                for (CatalogRun* r : candidates)
+                    if (hasNeutralFractionPartner(*r, *e, *nf)) {
+                        place(*r, *e);
+                        placed = true;
+                    }
+        } else if (e->quantity == Quantity::Density) {
+            // The density field does not depend on ζ: it belongs to every compatible run.
+            for (CatalogRun* r : candidates) {
+                place(*r, *e);
+                placed = true;
+            }
+        } else if (candidates.size() == 1) {
+            place(*candidates.front(), *e);
+            placed = true;
+        }
+        if (!placed)
+            place(addRun(*e, p), *e);
     }
     std::sort(runs.begin(), runs.end(), [](const CatalogRun& a, const CatalogRun& b) {
         if (a.folder != b.folder)

@@ -6,6 +6,7 @@
 #include "io/cube_entry.h"
 #include "util/progress.h"
 
+#include <limits>
 #include <map>
 #include <string>
 #include <utility>
@@ -20,7 +21,7 @@ struct CatalogRun {
     Parameters parameters; ///< what defines the run (ζ, f_esc, seed, M_min, ...), without per-z values
     Shape shape{0, 0, 0};
     Extent box{0, 0, 0};
-    /// redshift → quantity → cube. Entries without a redshift sit under NaN.
+    /// redshift → quantity → cube. Entries without a redshift sit under kUnknownRedshift.
     std::map<double, std::map<Quantity, CubeEntry>> cubes;
 
     std::vector<double> redshifts() const;
@@ -49,6 +50,11 @@ Catalog scanFolder(const std::string& folder, const ScanOptions& options = {}, c
 
 /// Groups already-probed entries into runs (the grouping half of scanFolder).
 std::vector<CatalogRun> groupIntoRuns(const std::vector<CubeEntry>& entries);
+
+/// The redshift key of cubes whose redshift is unknown: +infinity, so they sort last and the
+/// map stays well ordered (NaN keys would break std::map's ordering).
+inline constexpr double kUnknownRedshift = std::numeric_limits<double>::infinity();
+inline bool isUnknownRedshift(double key) { return key == kUnknownRedshift; }
 
 /// Redshift key used in CatalogRun::cubes (rounded so 8.0 and 8.00001 pair up).
 double redshiftKey(std::optional<double> z);

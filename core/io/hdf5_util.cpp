@@ -27,13 +27,28 @@ void Id::reset()
     m_id = H5I_INVALID_HID;
 }
 
+namespace {
+/// Installed instead of HDF5's printer: empties the failing thread's error stack. A stack left
+/// filled on a worker thread that then ends keeps HDF5 from closing at exit ("HDF5: infinite
+/// loop closing library"); our own exceptions carry the message instead.
+herr_t clearInsteadOfPrinting(hid_t stack, void*)
+{
+    H5Eclear2(stack);
+    return 0;
+}
+} // namespace
+
 void silenceErrorPrinting()
 {
+    // Thread-safe HDF5 keeps the automatic error handler per thread, so every thread that talks
+    // to HDF5 installs its own; the filter registration is process-wide.
     static std::once_flag once;
-    std::call_once(once, [] {
-        H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-        lzf::registerHdf5Filter();
-    });
+    std::call_once(once, [] { lzf::registerHdf5Filter(); });
+    thread_local bool installed = false;
+    if (!installed) {
+        H5Eset_auto2(H5E_DEFAULT, clearInsteadOfPrinting, nullptr);
+        installed = true;
+    }
 }
 
 bool hasHdf5Signature(const std::string& path)

@@ -41,8 +41,9 @@ private:
     hid_t m_id = H5I_INVALID_HID;
 };
 
-/// Turns off HDF5's automatic error printing and registers the LZF filter (once per process;
-/// idempotent, thread-safe). openFile and createFile call it.
+/// Replaces HDF5's automatic error printing, for the calling thread (HDF5 keeps that setting per
+/// thread), by a handler that empties the error stack; registers the LZF filter (once per
+/// process). Cheap to call again; openFile and createFile call it.
 void silenceErrorPrinting();
 
 /// True when the file starts with the HDF5 signature (at offset 0, 512, 1024 or 2048).

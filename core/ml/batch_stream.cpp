@@ -1,5 +1,7 @@
 #include "ml/batch_stream.h"
 
+#include "io/hdf5_util.h"
+
 #include "util/error.h"
 
 #include <algorithm>
@@ -52,6 +54,7 @@ BatchStream::~BatchStream()
 
 void BatchStream::readerLoop()
 {
+    h5::silenceErrorPrinting(); // per thread in thread-safe HDF5
     try {
         const std::size_t pixels = m_ds->info().rows * m_ds->info().cols;
         const float mean = float(m_ds->info().normMean), inv = float(1.0 / m_ds->info().normStd);

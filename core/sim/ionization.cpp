@@ -3,6 +3,7 @@
 #include "util/error.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cmath>
 #include <limits>
 #include <mutex>
@@ -14,6 +15,33 @@ namespace {
 constexpr double kTwoPi = 6.28318530717958647692;
 constexpr double kCellRadiusFactor = 0.620350491; // radius of the sphere with a cell's volume
 constexpr double kRadiusStep = 1.1;
+/// Below this mean number of M_min haloes in a cell, classic 21cmFAST draws the number from a
+/// Poisson distribution (its N_POISSON): a cell then holds whole haloes or none.
+constexpr double kPoissonMean = 5.0;
+
+/// A uniform number in (0, 1) that depends only on `key` (splitmix64), so a cell's draw is the
+/// same for any thread count and any ζ.
+inline double uniformFor(std::uint64_t key)
+{
+    std::uint64_t z = key + 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return (double(z >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+}
+
+/// A Poisson deviate of small mean by inversion of the cumulative distribution.
+inline int poissonFor(double mean, double u)
+{
+    double p = std::exp(-mean), cdf = p;
+    int k = 0;
+    while (u > cdf && k < 1000) {
+        ++k;
+        p *= mean / double(k);
+        cdf += p;
+    }
+    return k;
+}
 
 /// erfc(max(x, 0)) by linear interpolation in a table on [0, 8] (error < 2e-7); 0 beyond.
 class ErfcTable {
@@ -150,6 +178,9 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
 
     const std::vector<double> radii = ionizationRadii(params, mMin, cosmology);
     const double rCell = kCellRadiusFactor * cell;
+    const double cellMass = cosmology.massOfRadius(rCell); // mean matter mass of one cell [Msun]
+    // Halo draws are keyed by seed, redshift and cell: identical for every ζ of this box.
+    const std::uint64_t drawKey = (std::uint64_t(params.seed) * 0x100000001b3ULL) ^ (std::uint64_t(std::llround(z * 1e4)) << 40);
     const ErfcTable& erfcT = erfcTable();
     const double invN3 = 1.0 / double(n3);
     std::vector<double> planeSums(n);
@@ -247,7 +278,7 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
             const float* field = work.real();
             fft::parallelFor(n * n, threads, [=, &erfcT](std::size_t r0, std::size_t r1) {
                 for (std::size_t row = r0; row < r1; ++row) {
-                    const float* d = field + row * padded;
+                    const float* d = field + row * padded; // row = i * n + j
                     float* out = x + row * n;
                     if (!last) {
                         for (std::size_t k = 0; k < n; ++k) // branch-free: vectorises
@@ -258,9 +289,18 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
                         if (d[k] >= threshold) {
                             out[k] = 0.0f;
                         } else if (out[k] > 0.0f) {
-                            // Partial ionization at the cell scale.
-                            const float f = std::min(1.0f, norm * erfcT((deltaC - d[k]) * inv));
-                            out[k] = std::clamp(1.0f - zeta * f, 0.0f, 1.0f);
+                            // Partial ionization at the cell scale. Where the cell holds few
+                            // M_min haloes on average, their number is Poisson-drawn (classic
+                            // 21cmFAST): many underdense cells hold none and stay fully neutral.
+                            double f = std::min(1.0f, norm * erfcT((deltaC - d[k]) * inv));
+                            const double mass = cellMass * std::max(0.0, 1.0 + double(d[k]));
+                            const double haloes = mass > 0 ? f * mass / mMin : 0.0;
+                            if (haloes < kPoissonMean) {
+                                const std::uint64_t cellIndex = std::uint64_t(row) * n + k;
+                                const int drawn = poissonFor(haloes, uniformFor(drawKey ^ cellIndex));
+                                f = mass > 0 ? std::min(1.0, double(drawn) * mMin / mass) : 0.0;
+                            }
+                            out[k] = float(std::clamp(1.0 - double(zeta) * f, 0.0, 1.0));
                         }
                     }
                 }

@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 
 #include <cmath>
 #include <cstring>
@@ -250,6 +251,16 @@ std::string writeV3WithDims(const QString& dir, const std::string& name, const s
     H5Gclose(g);
     H5Fclose(f);
     return path;
+}
+
+CliResult runCli(const QStringList& args, int timeoutMs)
+{
+    QProcess p;
+    p.start(QStringLiteral(REIONSCOPE_CLI), args);
+    if (!p.waitForFinished(timeoutMs))
+        qFatal("reionscope-cli %s did not finish", qPrintable(args.join(' ')));
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
 }
 
 QString sampleDir()

@@ -53,6 +53,16 @@ std::string writeV4(const QString& dir, const std::string& name, const std::stri
 std::string writeV3WithDims(const QString& dir, const std::string& name, const std::string& group,
                             const std::string& dataset, const std::vector<unsigned long long>& dims);
 
+/// What a reionscope-cli run printed and returned.
+struct CliResult {
+    int code = -1; ///< exit code, -1 when it crashed
+    QByteArray out, err;
+};
+
+/// Runs reionscope-cli (REIONSCOPE_CLI) with `args` and waits for it (fails the test process
+/// with qFatal after `timeoutMs`).
+CliResult runCli(const QStringList& args, int timeoutMs = 240000);
+
 /// The real 21cmFAST sample folder, or "" when it is absent (REIONSCOPE_SAMPLE_DIR).
 QString sampleDir();
 
