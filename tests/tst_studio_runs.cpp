@@ -114,8 +114,16 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(polled.size() > looks, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 1, 10000); // "fast" is gone; "a-live" never had a folder
         QCOMPARE(model.rowOf(QDir(m_runs).filePath(QStringLiteral("fast"))), -1);
-        // Recreate "fast" for the tests below.
-        rs::ml::train(QDir(m_runs).filePath(QStringLiteral("fast")).toStdString(), config(m_ds, 3e-3));
+        // Recreate "fast" for the tests below, as a run this window trains: listed by the watcher
+        // before any live report, it is still this window's run, not one "training elsewhere".
+        const QString fast = QDir(m_runs).filePath(QStringLiteral("fast"));
+        model.setLive(fast, RunEntry::Live::Training);
+        rs::ml::train(fast.toStdString(), config(m_ds, 3e-3));
+        watcher.pollNow();
+        QTRY_VERIFY_WITH_TIMEOUT(model.rowOf(fast) >= 0, 10000);
+        QCOMPARE(model.index(model.rowOf(fast), RunsModel::Status).data().toString(), QStringLiteral("training"));
+        model.setLive(fast, RunEntry::Live::No);
+        QCOMPARE(model.index(model.rowOf(fast), RunsModel::Status).data().toString(), QStringLiteral("finished"));
         watcher.setFolder({});
         QCOMPARE(model.rowCount(), 0);
     }

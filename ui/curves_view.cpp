@@ -56,6 +56,9 @@ public:
     {
         setMouseTracking(true);
         setRenderHint(QPainter::Antialiasing);
+        // The chart changes in bursts (a frame of the pacer, a hover): CurvesView repaints it
+        // once per burst (each repaint costs a window frame), not on every change of an item.
+        setViewportUpdateMode(QGraphicsView::NoViewportUpdate);
     }
 
 protected:
@@ -68,6 +71,12 @@ protected:
     {
         m_onHover(this, std::nullopt);
         QChartView::leaveEvent(e);
+    }
+    void resizeEvent(QResizeEvent* e) override
+    {
+        QChartView::resizeEvent(e);
+        // The chart lays itself out for the new size in posted events: paint after them.
+        QTimer::singleShot(0, viewport(), qOverload<>(&QWidget::update));
     }
 
 private:
@@ -131,6 +140,7 @@ CurvesView::CurvesView(RunsModel* model, QWidget* parent)
                 for (QScatterSeries* m : m_marker)
                     if (m)
                         m->clear();
+                repaintCharts();
             }
         });
         m_views[i]->setMinimumSize(260, 200);
@@ -430,6 +440,13 @@ void CurvesView::refresh()
     }
     if (changed)
         updateAxes();
+    repaintCharts();
+}
+
+void CurvesView::repaintCharts()
+{
+    for (QChartView* v : m_views)
+        v->viewport()->update();
 }
 
 void CurvesView::showEvent(QShowEvent* e)
@@ -492,6 +509,7 @@ void CurvesView::hoverAt(QChartView* view, QPointF viewPos)
             else
                 m_marker[k]->clear();
         }
+    repaintCharts();
 }
 
 QString CurvesView::readout() const

@@ -68,6 +68,8 @@ public:
     QString readout() const;
     /// Shows the readout for a chart position (what a mouse move does).
     void hoverAt(QChartView* view, QPointF viewPos);
+    /// The chart views paint only when told (see HoverChartView): after each change.
+    void repaintCharts();
     QChartView* lossView() const { return m_views[0]; }
     QChartView* metricView() const { return m_views[1]; }
 

@@ -88,6 +88,7 @@ ProjectionView::ProjectionView(PredictorPool* pool, QWidget* parent)
     split->addWidget(right);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    split->setSizes({600, 400}); // the slice view would otherwise take its large size hint
     outer->addWidget(split, 1);
 
     connect(m_compute, &QPushButton::clicked, this, &ProjectionView::compute);

@@ -160,6 +160,7 @@ int RunsModel::rowOf(const QString& path) const
 
 void RunsModel::insertRun(RunEntry entry)
 {
+    entry.live = m_live.value(entry.path, entry.live); // a run this window started before it was listed
     const auto at = std::lower_bound(m_runs.begin(), m_runs.end(), entry.name,
                                      [](const RunEntry& a, const QString& name) { return a.name < name; });
     const int row = int(at - m_runs.begin());
@@ -270,6 +271,10 @@ void RunsModel::appendProgress(const QString& path, const std::vector<rs::ml::Tr
 
 void RunsModel::setLive(const QString& path, RunEntry::Live live)
 {
+    if (live == RunEntry::Live::No)
+        m_live.remove(path);
+    else
+        m_live.insert(path, live);
     RunEntry* e = findMutable(path);
     if (!e || e->live == live)
         return;

@@ -11,6 +11,7 @@
 #include "ml/run_folder.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <QElapsedTimer>
 #include <QStringList>
 
@@ -94,6 +95,7 @@ private:
     void noteRecord(RunEntry& e, const rs::ml::HistoryRecord& r);
 
     std::vector<RunEntry> m_runs; ///< sorted by name
+    QHash<QString, RunEntry::Live> m_live; ///< runs this window trains, listed or not yet
     QElapsedTimer m_clock;
 };
 

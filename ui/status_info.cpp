@@ -29,7 +29,7 @@ StatusInfo::StatusInfo(QWidget* parent)
     row->addWidget(m_value);
     row->addWidget(m_memory);
     m_timer = new QTimer(this);
-    m_timer->setInterval(1000);
+    m_timer->setInterval(2000); // each change of the label costs a window frame
     connect(m_timer, &QTimer::timeout, this, &StatusInfo::refreshMemory);
     m_timer->start();
     refreshMemory();
@@ -81,7 +81,7 @@ quint64 StatusInfo::residentBytes()
 void StatusInfo::refreshMemory()
 {
     const quint64 bytes = residentBytes();
-    m_memory->setText(bytes ? tr("Memory %1").arg(QLocale().formattedDataSize(qint64(bytes), 1, QLocale::DataSizeTraditionalFormat))
+    m_memory->setText(bytes ? tr("Memory %1").arg(QLocale().formattedDataSize(qint64(bytes), 0, QLocale::DataSizeTraditionalFormat))
                             : QString());
 }
 

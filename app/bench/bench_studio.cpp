@@ -3,13 +3,14 @@
 // test: it prints figures (a table on stderr, JSON on stdout) and asserts nothing.
 //
 //   xvfb-run -a -s "-screen 0 1600x1000x24" build/app/bench/bench_studio [--quick] [--json FILE]
-//       [--screenshots DIR] [--keep DIR] [--nice N]
+//       [--screenshots DIR] [--keep DIR] [--nice N] [--trace-stalls]
 //
-// Phases: a dataset of 64×64 δT_b slices from the simulator (z = 7–10, 6 seeds); the CLI trains a
+// Phases: a dataset of 64×64 δT_b slices from the simulator (z = 8–11, 6 seeds); the CLI trains a
 // cnn z-classifier (batch 32, 2 threads) alone; then the main window (Explorer on three linked
 // 200³ panels) is measured idle, and again while the same run trains in the Training tab: the
 // GUI thread's stalls (late firings of a 5 ms timer) with the live curves on screen, slice
-// stepping in the Explorer, and the trainer's samples/s in both phases.
+// stepping in the Explorer, and the trainer's samples/s in both phases. --trace-stalls names
+// every event that kept the GUI thread busy for more than 30 ms (how the frame pacing was tuned).
 #include "bench_util.h"
 #include "slice_bench.h"
 #include "studio_bench.h"
@@ -24,6 +25,7 @@
 #include "ml/run_folder.h"
 #include "ml/sim_sources.h"
 #include "new_run_dialog.h"
+#include "run_progress_bar.h"
 #include "runs_model.h"
 #include "runs_panel.h"
 #include "training_controller.h"
@@ -88,6 +90,31 @@ double runCli(const QStringList& args)
     return double(t.nsecsElapsed()) / 1e9;
 }
 
+/// With --trace-stalls: names every event the GUI thread took more than 30 ms to handle.
+class TracingApplication : public QApplication {
+public:
+    using QApplication::QApplication;
+    bool trace = false;
+    bool notify(QObject* receiver, QEvent* e) override
+    {
+        if (!trace)
+            return QApplication::notify(receiver, e);
+        QElapsedTimer t;
+        t.start();
+        const int type = int(e->type());
+        const QByteArray cls = receiver->metaObject()->className();
+        const QString name = receiver->objectName();
+        ++depth;
+        const bool r = QApplication::notify(receiver, e);
+        --depth;
+        const double ms = double(t.nsecsElapsed()) / 1e6;
+        if (ms > 30 && ms < 2000) // longer: a nested event loop (the bench's own waits)
+            std::fprintf(stderr, "  stall: %.1f ms in event %d to %s %s (depth %d)\n", ms, type, cls.constData(), qPrintable(name), depth);
+        return r;
+    }
+    int depth = 0;
+};
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -99,11 +126,12 @@ int main(int argc, char** argv)
     rs::ml::configureAllocatorForTraining(); // as reionscope's main does
     rs::ui::VtkHostWidget::installDefaultSurfaceFormat();
     QApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
-    QApplication app(argc, argv);
+    TracingApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("ReionScope"));
     QApplication::setOrganizationName(QStringLiteral("ReionScope"));
     const QStringList args = app.arguments().mid(1);
     const bool quick = args.contains(QStringLiteral("--quick"));
+    app.trace = args.contains(QStringLiteral("--trace-stalls"));
     const QString shots = arg(args, QStringLiteral("--screenshots"));
     QTemporaryDir tmp;
     const QString work = arg(args, QStringLiteral("--keep")).isEmpty() ? tmp.path() : arg(args, QStringLiteral("--keep"));
@@ -128,7 +156,7 @@ int main(int argc, char** argv)
         rs::ml::SimulationGrid g;
         g.base.dim = 64;
         g.base.boxMpc = 96;
-        g.redshifts = {7, 8, 9, 10};
+        g.redshifts = {8, 9, 10, 11};
         g.zetas = {20};
         g.seeds = {1, 2, 3, 4, 5, 6};
         rs::ml::DatasetBuildOptions o;
@@ -136,15 +164,17 @@ int main(int argc, char** argv)
         rs::ml::buildDataset(rs::ml::sourcesFromSimulator(g, rs::Quantity::BrightnessTemperature), o, dataset.toStdString());
         std::fprintf(stderr, "  dataset: %.1f s\n", double(t.nsecsElapsed()) / 1e9);
     }
-    const std::size_t batches = quick ? 120 : 400;
-    const rs::ml::RunConfig cfg = benchConfig(dataset, batches, 1);
+    // 48 batches of 32 per epoch; the CLI baseline trains `cliEpochs` epochs (validation included),
+    // long enough for its throughput to settle.
+    const std::size_t batches = 400;
+    const int cliEpochs = quick ? 4 : 10;
 
     // 2. The same run from the CLI, alone (again after the GUI phases: the machine is shared and
     // its load drifts, so the baseline is the mean of a run before and a run after).
     const QString cliRun = QDir(runs).filePath(QStringLiteral("cli-cnn"));
     auto cliTrain = [&](int* windows, double* wall) {
         std::filesystem::remove_all(cliRun.toStdString());
-        *wall = runCli({"train", "--dataset", dataset, "--model", "cnn", "--target", "z", "--epochs", "1", "--batch", "32",
+        *wall = runCli({"train", "--dataset", dataset, "--model", "cnn", "--target", "z", "--epochs", QString::number(cliEpochs), "--batch", "32",
                         "--threads", "2", "--history-every", "5", "--max-batches", QString::number(batches), "--out", cliRun});
         return bench::historySamplesPerSecond(cliRun, 0, 0, windows);
     };
@@ -173,9 +203,11 @@ int main(int argc, char** argv)
     const int steps = quick ? 30 : 80;
     QJsonObject idle, training;
     w.showWorkspace(w.explorer());
-    const bench::Summary idleStall = bench::timerLateness(stallMs);
+    bench::CpuShare idleCpu, curvesCpu, explorerCpu;
+    const bench::Summary idleStall = bench::timerLateness(stallMs, &idleCpu);
     const bench::Summary idleSteps = bench::sliceSteps(slices, steps);
     idle.insert(QStringLiteral("timer_lateness_explorer"), idleStall.json());
+    idle.insert(QStringLiteral("gui_thread_cpu"), idleCpu.guiThread);
     idle.insert(QStringLiteral("slice_step_to_rendered"), idleSteps.json());
     std::fprintf(stderr, "  idle: longest stall %.1f ms (p95 %.1f); slice step median %.1f ms (p95 %.1f)\n", idleStall.max,
                  idleStall.p95, idleSteps.median, idleSteps.p95);
@@ -195,33 +227,38 @@ int main(int argc, char** argv)
     if (args.contains(QStringLiteral("--configs-tab")))
         studio->showTab(rs::ui::TrainingWorkspace::Tab::Configs);
     const int refreshes = studio->curves()->refreshCount();
-    const bench::Summary curvesStall = bench::timerLateness(stallMs * 2);
+    const bench::Summary curvesStall = bench::timerLateness(stallMs * 2, &curvesCpu);
     const int redraws = studio->curves()->refreshCount() - refreshes;
     std::uint64_t b = size();
     int guiLines = 0;
     const double guiRate = bench::historySamplesPerSecond(guiRun, a, b, &guiLines);
     training.insert(QStringLiteral("timer_lateness_training_tab"), curvesStall.json());
+    training.insert(QStringLiteral("gui_thread_cpu_training_tab"), curvesCpu.guiThread);
+    training.insert(QStringLiteral("process_cpu_training_tab"), curvesCpu.process);
     training.insert(QStringLiteral("curve_redraws_per_s"), redraws / (stallMs * 2 / 1000.0));
     std::fprintf(stderr,
                  "  training, curves on screen: longest stall %.1f ms (p95 %.1f), %.1f redraws/s; trainer %.0f samples/s "
-                 "(%d windows)\n",
-                 curvesStall.max, curvesStall.p95, redraws / (stallMs * 2 / 1000.0), guiRate, guiLines);
+                 "(%d windows); CPU: GUI thread %.0f %%, process %.0f %%\n",
+                 curvesStall.max, curvesStall.p95, redraws / (stallMs * 2 / 1000.0), guiRate, guiLines, 100 * curvesCpu.guiThread,
+                 100 * curvesCpu.process);
 
     w.showWorkspace(w.explorer());
     a = size();
-    const bench::Summary explorerStall = bench::timerLateness(stallMs);
+    const bench::Summary explorerStall = bench::timerLateness(stallMs, &explorerCpu);
     const bench::Summary busySteps = bench::sliceSteps(slices, steps);
     b = size();
     int stepLines = 0;
     const double stepRate = bench::historySamplesPerSecond(guiRun, a, b, &stepLines);
     training.insert(QStringLiteral("timer_lateness_explorer"), explorerStall.json());
+    training.insert(QStringLiteral("gui_thread_cpu_explorer"), explorerCpu.guiThread);
+    training.insert(QStringLiteral("process_cpu_explorer"), explorerCpu.process);
     training.insert(QStringLiteral("slice_step_to_rendered"), busySteps.json());
     training.insert(QStringLiteral("samples_per_s_while_stepping"), stepRate);
     std::fprintf(stderr,
                  "  training, Explorer: longest stall %.1f ms (p95 %.1f); slice step median %.1f ms (p95 %.1f) = %.2f× idle; "
-                 "trainer meanwhile %.0f samples/s\n",
+                 "trainer meanwhile %.0f samples/s; CPU while not stepping: GUI thread %.0f %%, process %.0f %%\n",
                  explorerStall.max, explorerStall.p95, busySteps.median, busySteps.p95, busySteps.median / idleSteps.median,
-                 stepRate);
+                 stepRate, 100 * explorerCpu.guiThread, 100 * explorerCpu.process);
 
     if (!shots.isEmpty())
         takeStudioScreenshots(w, shots, cliRun, guiRun, QDir(runs).filePath(QStringLiteral("ae-recon")), dataset);

@@ -14,12 +14,23 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <utility>
 
 namespace bench {
 
-Summary timerLateness(int ms)
+namespace {
+double cpuSeconds(clockid_t clock)
 {
+    timespec ts{};
+    clock_gettime(clock, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
+} // namespace
+
+Summary timerLateness(int ms, CpuShare* cpu)
+{
+    const double thread0 = cpuSeconds(CLOCK_THREAD_CPUTIME_ID), process0 = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID);
     constexpr double kIntervalMs = 5.0;
     QTimer timer;
     timer.setTimerType(Qt::PreciseTimer);
@@ -38,6 +49,11 @@ Summary timerLateness(int ms)
     clock.start();
     timer.start();
     loop.exec();
+    if (cpu) {
+        const double wall = double(clock.nsecsElapsed()) / 1e9;
+        cpu->guiThread = (cpuSeconds(CLOCK_THREAD_CPUTIME_ID) - thread0) / wall;
+        cpu->process = (cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - process0) / wall;
+    }
     return summarize(late);
 }
 

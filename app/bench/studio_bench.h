@@ -14,9 +14,16 @@ class MainWindow;
 
 namespace bench {
 
+/// CPU time over wall time: of the GUI thread, and of the whole process (all its threads).
+struct CpuShare {
+    double guiThread = 0;
+    double process = 0;
+};
+
 /// Late firings of a 5 ms timer on the GUI thread over `ms` milliseconds: each sample is how
-/// much later than 5 ms after the previous one a firing came (the GUI thread's stalls).
-Summary timerLateness(int ms);
+/// much later than 5 ms after the previous one a firing came (the GUI thread's stalls). With
+/// `cpu`, also the CPU shares meanwhile.
+Summary timerLateness(int ms, CpuShare* cpu = nullptr);
 
 /// Slider step → all visible linked panels re-rendered (synchronously), `steps` times.
 Summary sliceSteps(rs::ui::LinkedSlicesView* view, int steps);
