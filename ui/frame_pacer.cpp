@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace rs::ui {
 
@@ -48,17 +49,24 @@ void FramePacer::draw()
     m_requested = false;
     m_sinceLast.start();
     ++m_frames;
-    QElapsedTimer t;
-    t.start();
+    m_frameClock.start();
     Q_EMIT frame();
     if (!m_target || !m_target->isVisible())
         return; // nothing on screen: keep the interval measured last
-    // One window frame for all of it: what the handlers posted (charts apply their changes in
-    // queued calls and layout requests) runs first, then the window's update request paints
-    // everything dirty at once. A repaint() here would cost a frame of its own.
-    QCoreApplication::sendPostedEvents();
-    m_lastMs = double(t.nsecsElapsed()) / 1e6;
+    // The handlers only marked widgets dirty; the window paints them in one frame from the event
+    // loop (charts apply their changes in queued calls first). Painting here, synchronously,
+    // would make the GUI thread's longest stall the sum of both and cost a second frame. The frame
+    // ends when an event posted last, after the window's update request, arrives.
+    QCoreApplication::postEvent(this, new QEvent(kFrameDone), std::numeric_limits<int>::min());
+}
+
+bool FramePacer::event(QEvent* e)
+{
+    if (e->type() != kFrameDone)
+        return QObject::event(e);
+    m_lastMs = double(m_frameClock.nsecsElapsed()) / 1e6;
     m_interval = std::clamp(int(std::lround(m_lastMs * (1.0 - m_budget) / m_budget)), m_minMs, m_maxMs);
+    return true;
 }
 
 } // namespace rs::ui

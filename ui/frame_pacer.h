@@ -2,14 +2,15 @@
 /// \file frame_pacer.h
 /// Paces the periodic redraws of a live view (training curves, progress) to a share of the GUI
 /// thread's time. Changes only request a frame; at most one frame is drawn per interval: the
-/// frame() handlers update their widgets, the target is repainted at once, the whole frame
-/// (handlers, queued chart updates, repaint) is timed, and the next interval makes drawing take
-/// about `budget` of the time: 40 ms (25 frames per second) when frames are cheap, longer when
-/// they are not. Why: a window holding OpenGL widgets (the slice views) composes every frame
-/// through OpenGL, which on software rendering costs tens of ms on every core, taken from a
-/// training run; on a GPU frames cost ~ms.
+/// frame() handlers update their widgets, the window paints them from the event loop, the whole
+/// frame (handlers, queued chart updates, paint) is timed, and the next interval makes drawing
+/// take about `budget` of the time: 40 ms (25 frames per second) when frames are cheap, longer
+/// when they are not. Why: a window holding OpenGL widgets (the slice views) composes every
+/// frame through OpenGL, which on software rendering costs tens of ms on every core, taken from
+/// a training run; on a GPU frames cost ~ms.
 
 #include <QElapsedTimer>
+#include <QEvent>
 #include <QObject>
 #include <QPointer>
 
@@ -43,12 +44,17 @@ Q_SIGNALS:
     /// Update the widgets now (they are repainted right after).
     void frame();
 
+protected:
+    bool event(QEvent* e) override;
+
 private:
+    static constexpr QEvent::Type kFrameDone = QEvent::Type(QEvent::User + 71);
     void draw();
 
     QPointer<QWidget> m_target;
     QTimer* m_timer = nullptr;
     QElapsedTimer m_sinceLast;
+    QElapsedTimer m_frameClock;
     double m_budget = 0.04;
     int m_minMs = 40, m_maxMs = 2000;
     int m_interval = 40;
