@@ -12,6 +12,7 @@
 #include <QChartView>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -440,6 +441,12 @@ void CurvesView::refresh()
     }
     if (changed)
         updateAxes();
+    // Let the charts lay out and apply their changes now, while nothing else in the window is
+    // dirty: a scene applies them in a queued call that paints the window's dirty widgets at
+    // once, which would otherwise be a window frame of its own before the one repaintCharts asks.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    for (QChartView* v : m_views)
+        QCoreApplication::sendPostedEvents(v->scene(), QEvent::MetaCall);
     repaintCharts();
 }
 
