@@ -55,14 +55,6 @@ Parameters runParameters(const CubeEntry& e)
     return p;
 }
 
-bool hasAstro(const Parameters& p)
-{
-    for (const char* k : kAstroKeys)
-        if (p.count(k))
-            return true;
-    return false;
-}
-
 std::string folderOf(const CubeEntry& e) { return fs::path(e.path).parent_path().string(); }
 
 std::string gridText(const Shape& s, const Extent& b)
