@@ -124,6 +124,19 @@ private Q_SLOTS:
         QCOMPARE(model.index(model.rowOf(fast), RunsModel::Status).data().toString(), QStringLiteral("training"));
         model.setLive(fast, RunEntry::Live::No);
         QCOMPARE(model.index(model.rowOf(fast), RunsModel::Status).data().toString(), QStringLiteral("finished"));
+        // Deferred row updates (the Training tab repaints its table in its paced frames).
+        model.setDeferRowUpdates(true);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged), pending(&model, &RunsModel::rowUpdatesPending);
+        model.setLive(fast, RunEntry::Live::Paused);
+        QCOMPARE(changed.size(), 0);
+        QCOMPARE(pending.size(), 1);
+        QCOMPARE(model.index(model.rowOf(fast), RunsModel::Status).data().toString(), QStringLiteral("paused"));
+        model.flushRowUpdates();
+        QCOMPARE(changed.size(), 1);
+        model.setLive(fast, RunEntry::Live::No);
+        QCOMPARE(pending.size(), 2);
+        model.setDeferRowUpdates(false); // flushes
+        QCOMPARE(changed.size(), 2);
         watcher.setFolder({});
         QCOMPARE(model.rowCount(), 0);
     }

@@ -164,7 +164,10 @@ CurvesView::CurvesView(RunsModel* model, QWidget* parent)
     m_timer = new QTimer(this);
     m_timer->setSingleShot(true);
     m_timer->setInterval(0); // options changed: once, after the current event loop pass
-    connect(m_timer, &QTimer::timeout, this, &CurvesView::refresh);
+    connect(m_timer, &QTimer::timeout, this, [this] {
+        refresh();
+        repaintCharts();
+    });
     m_ownPacer = new FramePacer(m_charts, this);
     setPacer(m_ownPacer);
     connect(m_model, &RunsModel::curvesChanged, this, [this](const QString& path) {
@@ -184,9 +187,10 @@ CurvesView::CurvesView(RunsModel* model, QWidget* parent)
 void CurvesView::setPacer(FramePacer* pacer)
 {
     if (m_pacer)
-        disconnect(m_pacer, &FramePacer::frame, this, &CurvesView::refresh);
+        disconnect(m_pacer, nullptr, this, nullptr);
     m_pacer = pacer ? pacer : m_ownPacer;
     connect(m_pacer, &FramePacer::frame, this, &CurvesView::refresh);
+    connect(m_pacer, &FramePacer::present, this, &CurvesView::repaintCharts);
 }
 
 QChart* CurvesView::lossChart() const
@@ -447,7 +451,6 @@ void CurvesView::refresh()
     QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
     for (QChartView* v : m_views)
         QCoreApplication::sendPostedEvents(v->scene(), QEvent::MetaCall);
-    repaintCharts();
 }
 
 void CurvesView::repaintCharts()

@@ -51,13 +51,16 @@ void FramePacer::draw()
     ++m_frames;
     m_frameClock.start();
     Q_EMIT frame();
-    if (!m_target || !m_target->isVisible())
-        return; // nothing on screen: keep the interval measured last
-    // The handlers only marked widgets dirty; the window paints them in one frame from the event
-    // loop (charts apply their changes in queued calls first). Painting here, synchronously,
-    // would make the GUI thread's longest stall the sum of both and cost a second frame. The frame
-    // ends when an event posted last, after the window's update request, arrives.
-    QCoreApplication::postEvent(this, new QEvent(kFrameDone), std::numeric_limits<int>::min());
+    // The widgets change in a later pass of the event loop, and the window paints them in the
+    // pass after: the GUI thread's longest stall is then the larger of the two parts, not their
+    // sum, and input is handled between them.
+    QTimer::singleShot(0, this, [this] {
+        Q_EMIT present();
+        if (!m_target || !m_target->isVisible())
+            return; // nothing on screen: keep the interval measured last
+        // The frame ends when an event posted last, after the window's update request, arrives.
+        QCoreApplication::postEvent(this, new QEvent(kFrameDone), std::numeric_limits<int>::min());
+    });
 }
 
 bool FramePacer::event(QEvent* e)

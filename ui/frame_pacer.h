@@ -2,12 +2,12 @@
 /// \file frame_pacer.h
 /// Paces the periodic redraws of a live view (training curves, progress) to a share of the GUI
 /// thread's time. Changes only request a frame; at most one frame is drawn per interval: the
-/// frame() handlers update their widgets, the window paints them from the event loop, the whole
-/// frame (handlers, queued chart updates, paint) is timed, and the next interval makes drawing
-/// take about `budget` of the time: 40 ms (25 frames per second) when frames are cheap, longer
-/// when they are not. Why: a window holding OpenGL widgets (the slice views) composes every
-/// frame through OpenGL, which on software rendering costs tens of ms on every core, taken from
-/// a training run; on a GPU frames cost ~ms.
+/// frame() handlers bring their data up to date, the present() handlers, one event-loop pass
+/// later, update their widgets, the window paints them in one composition, the whole frame is
+/// timed, and the next interval makes drawing take about `budget` of the time: 40 ms (25 frames
+/// per second) when frames are cheap, longer when they are not. Why: a window holding OpenGL
+/// widgets (the slice views) composes every frame through OpenGL, which on software rendering
+/// costs tens of ms on every core, taken from a training run; on a GPU frames cost ~ms.
 
 #include <QElapsedTimer>
 #include <QEvent>
@@ -41,8 +41,11 @@ public:
     double lastFrameMs() const { return m_lastMs; }
 
 Q_SIGNALS:
-    /// Update the widgets now (they are repainted right after).
+    /// Bring what is shown up to date (series, texts) without repainting widgets yet.
     void frame();
+    /// Right after frame(), in the next pass of the event loop: update the widgets (repaint()
+    /// nothing; the window paints them in one frame).
+    void present();
 
 protected:
     bool event(QEvent* e) override;

@@ -76,9 +76,9 @@ RunProgressBar::RunProgressBar(TrainingController* controller, QWidget* parent)
 void RunProgressBar::setPacer(FramePacer* pacer)
 {
     if (m_pacer)
-        disconnect(m_pacer, &FramePacer::frame, this, &RunProgressBar::refresh);
+        disconnect(m_pacer, &FramePacer::present, this, &RunProgressBar::refresh);
     m_pacer = pacer ? pacer : m_ownPacer;
-    connect(m_pacer, &FramePacer::frame, this, &RunProgressBar::refresh);
+    connect(m_pacer, &FramePacer::present, this, &RunProgressBar::refresh);
 }
 
 QString RunProgressBar::detailText() const

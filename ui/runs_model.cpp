@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace rs::ui {
 
@@ -180,7 +181,28 @@ void RunsModel::rowChanged(int row, bool force)
     if (now == e.shown && !force)
         return;
     e.shown = now;
+    if (m_deferRows) {
+        if (m_pendingRows.isEmpty())
+            Q_EMIT rowUpdatesPending();
+        m_pendingRows.insert(e.path);
+        return;
+    }
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+void RunsModel::setDeferRowUpdates(bool on)
+{
+    m_deferRows = on;
+    if (!on)
+        flushRowUpdates();
+}
+
+void RunsModel::flushRowUpdates()
+{
+    const QSet<QString> pending = std::exchange(m_pendingRows, {});
+    for (const QString& path : pending)
+        if (const int row = rowOf(path); row >= 0)
+            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
 void RunsModel::noteRecord(RunEntry& e, const rs::ml::HistoryRecord& r)

@@ -12,6 +12,7 @@
 
 #include <QAbstractTableModel>
 #include <QHash>
+#include <QSet>
 #include <QElapsedTimer>
 #include <QStringList>
 
@@ -83,10 +84,16 @@ public:
     std::vector<std::pair<QString, std::uint64_t>> offsets() const;
     /// Refreshes the status column ("training elsewhere" turns "interrupted" when a run goes quiet).
     void refreshStatus();
+    /// Holds row changes (dataChanged) back until flushRowUpdates(), so that a window can repaint
+    /// its table in the same frame as its other live views (rowUpdatesPending asks for one).
+    void setDeferRowUpdates(bool on);
+    void flushRowUpdates();
 
 Q_SIGNALS:
     /// A run's curves gained points (or were replaced).
     void curvesChanged(const QString& path);
+    /// With deferred row updates: some rows changed; call flushRowUpdates() (once per frame).
+    void rowUpdatesPending();
 
 private:
     RunEntry* findMutable(const QString& path);
@@ -96,6 +103,8 @@ private:
 
     std::vector<RunEntry> m_runs; ///< sorted by name
     QHash<QString, RunEntry::Live> m_live; ///< runs this window trains, listed or not yet
+    bool m_deferRows = false;
+    QSet<QString> m_pendingRows; ///< paths of rows changed since the last flushRowUpdates()
     QElapsedTimer m_clock;
 };
 

@@ -81,6 +81,9 @@ TrainingWorkspace::TrainingWorkspace(Session* session, QWidget* parent)
     m_pacer = new FramePacer(right, this);
     m_curves->setPacer(m_pacer);
     m_progress->setPacer(m_pacer);
+    m_model->setDeferRowUpdates(true); // the runs table repaints in the same frames
+    connect(m_model, &RunsModel::rowUpdatesPending, m_pacer, &FramePacer::request);
+    connect(m_pacer, &FramePacer::present, m_model, &RunsModel::flushRowUpdates);
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
     rightLayout->addWidget(m_progress);
