@@ -173,7 +173,7 @@ void EvaluationView::evaluate()
     PredictorPool* pool = m_pool;
     m_summary->setText(tr("Evaluating on the test set…"));
     showMetrics();
-    m_job->start(tr("Evaluating %1").arg(m_run), [=](const ProgressFn&, const StopToken& stop) {
+    m_job->start(tr("Evaluating %1").arg(m_run), [=, this](const ProgressFn&, const StopToken& stop) {
         std::optional<rs::ml::EvalMetrics> metrics;
         std::optional<rs::ml::SplitPredictions> predictions;
         const PredictorPool::Lease lease = pool->acquire(run);
@@ -312,7 +312,7 @@ void EvaluationView::predictExplorerCube(int axis)
     const std::string run = m_run.toStdString();
     PredictorPool* pool = m_pool;
     const Cube c = cube->cube;
-    m_cubeJob->start(tr("Predicting the Explorer's cube"), [=](const ProgressFn&, const StopToken&) {
+    m_cubeJob->start(tr("Predicting the Explorer's cube"), [=, this](const ProgressFn&, const StopToken&) {
         const PredictorPool::Lease lease = pool->acquire(run);
         rs::ml::CubePrediction p = lease->predictCube(c, {axis}, 1);
         return std::function<void()>([this, p] {

@@ -130,7 +130,7 @@ void ProjectionView::compute()
     const std::string dataset = m_config.datasetPath;
     const bool useRun = m_space->currentIndex() == 0;
     PredictorPool* pool = m_pool;
-    m_job->start(tr("Projecting test samples"), [=](const ProgressFn& progress, const StopToken& stop) {
+    m_job->start(tr("Projecting test samples"), [=, this](const ProgressFn& progress, const StopToken& stop) {
         const auto ds = rs::ml::DatasetFile::open(dataset);
         rs::ml::Projection2d p;
         if (useRun) {
@@ -247,7 +247,7 @@ void ProjectionView::openPoint(int i)
     const std::string dataset = m_config.datasetPath;
     const Quantity q = m_config.quantity;
     const double cell = std::isfinite(m_config.cellSizeMpc) && m_config.cellSizeMpc > 0 ? m_config.cellSizeMpc : 1.0;
-    m_sampleJob->start(tr("Reading a sample"), [=](const ProgressFn&, const StopToken&) {
+    m_sampleJob->start(tr("Reading a sample"), [=, this](const ProgressFn&, const StopToken&) {
         const auto ds = rs::ml::DatasetFile::open(dataset);
         const std::size_t rows = ds->info().rows, cols = ds->info().cols;
         const rs::ml::SampleLabels l = ds->labels()[std::size_t(index)];

@@ -214,7 +214,7 @@ void ReconstructionView::compute()
     const std::size_t maxSamples = std::size_t(m_max->value());
     PredictorPool* pool = m_pool;
     m_note->setText(tr("Reconstructing…"));
-    m_job->start(tr("Reconstructing slices"), [=](const ProgressFn& progress, const StopToken& stop) {
+    m_job->start(tr("Reconstructing slices"), [=, this](const ProgressFn& progress, const StopToken& stop) {
         // On a worker: the predictor is leased to this job alone; the stacks are built here too,
         // so the GUI thread only swaps finished cubes in.
         Computed out;
