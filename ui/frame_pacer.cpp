@@ -20,35 +20,17 @@ FramePacer::FramePacer(QWidget* target, QObject* parent)
     connect(m_timer, &QTimer::timeout, this, &FramePacer::draw);
 }
 
-void FramePacer::setIntervalRange(int minMs, int maxMs)
-{
-    m_minMs = minMs;
-    m_maxMs = std::max(minMs, maxMs);
-    m_interval = std::clamp(m_interval, m_minMs, m_maxMs);
-}
-
 void FramePacer::request()
 {
-    m_requested = true;
     if (m_timer->isActive())
         return; // coalesced into the frame already due
     const qint64 since = m_sinceLast.isValid() ? m_sinceLast.elapsed() : m_interval;
     m_timer->start(int(std::max<qint64>(0, m_interval - since)));
 }
 
-void FramePacer::drawNow()
-{
-    if (!m_requested)
-        return;
-    m_timer->stop();
-    draw();
-}
-
 void FramePacer::draw()
 {
-    m_requested = false;
     m_sinceLast.start();
-    ++m_frames;
     m_frameClock.start();
     Q_EMIT frame();
     // The widgets change in a later pass of the event loop, and the window paints them in the
@@ -67,8 +49,8 @@ bool FramePacer::event(QEvent* e)
 {
     if (e->type() != kFrameDone)
         return QObject::event(e);
-    m_lastMs = double(m_frameClock.nsecsElapsed()) / 1e6;
-    m_interval = std::clamp(int(std::lround(m_lastMs * (1.0 - m_budget) / m_budget)), m_minMs, m_maxMs);
+    const double frameMs = double(m_frameClock.nsecsElapsed()) / 1e6;
+    m_interval = std::clamp(int(std::lround(frameMs * (1.0 - kBudget) / kBudget)), kMinMs, kMaxMs);
     return true;
 }
 

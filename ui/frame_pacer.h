@@ -23,22 +23,11 @@ class FramePacer : public QObject {
     Q_OBJECT
 
 public:
-    /// `target`: repainted (and timed) after each frame's handlers ran.
+    /// `target`: the view the frames are for; they are timed only while it is visible.
     explicit FramePacer(QWidget* target, QObject* parent = nullptr);
 
     /// Something changed: draw a frame within the current interval (requests coalesce).
     void request();
-    /// Draws the frame now if one was requested (tests, exports).
-    void drawNow();
-    /// Share of the time frames may take (default 0.04).
-    void setBudget(double fraction) { m_budget = fraction; }
-    /// Shortest and longest interval (default 40 ms and 2 s).
-    void setIntervalRange(int minMs, int maxMs);
-    int interval() const { return m_interval; }
-    /// Frames drawn so far.
-    int frames() const { return m_frames; }
-    /// How long the last frame took (ms), handlers and repaint.
-    double lastFrameMs() const { return m_lastMs; }
 
 Q_SIGNALS:
     /// Bring what is shown up to date (series, texts) without repainting widgets yet.
@@ -58,12 +47,9 @@ private:
     QTimer* m_timer = nullptr;
     QElapsedTimer m_sinceLast;
     QElapsedTimer m_frameClock;
-    double m_budget = 0.04;
-    int m_minMs = 40, m_maxMs = 2000;
-    int m_interval = 40;
-    int m_frames = 0;
-    double m_lastMs = 0;
-    bool m_requested = false;
+    static constexpr double kBudget = 0.04;       ///< share of the time frames may take
+    static constexpr int kMinMs = 40, kMaxMs = 2000; ///< shortest and longest interval
+    int m_interval = kMinMs;
 };
 
 } // namespace rs::ui
