@@ -86,10 +86,7 @@ class TestExplorer : public QObject {
 public:
     static void initMain()
     {
-        // Settings and data of this test only (recent files, demo folder).
-        static QTemporaryDir home;
-        qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
-        qputenv("XDG_DATA_HOME", home.filePath(QStringLiteral("data")).toUtf8());
+        guifixtures::useTemporaryUserDirs(); // recent files, demo folder
         VtkHostWidget::installDefaultSurfaceFormat();
         QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
     }

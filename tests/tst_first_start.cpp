@@ -9,7 +9,6 @@
 #include "session.h"
 #include "vtk_host_widget.h"
 
-#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace rs::ui;
@@ -20,9 +19,7 @@ class TestFirstStart : public QObject {
 public:
     static void initMain()
     {
-        static QTemporaryDir home;
-        qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
-        qputenv("XDG_DATA_HOME", home.filePath(QStringLiteral("data")).toUtf8());
+        guifixtures::useTemporaryUserDirs();
         VtkHostWidget::installDefaultSurfaceFormat();
         QCoreApplication::setApplicationName(QStringLiteral("ReionScopeFirstStartTest"));
     }

@@ -37,17 +37,7 @@ void append(const std::string& path, const std::string& text)
 
 RunConfig tinyConfig(const std::string& ds, ModelKind model)
 {
-    RunConfig c;
-    c.model = model;
-    c.target = model == ModelKind::Autoencoder ? Target::None : Target::Z;
-    c.task = defaultTask(model, c.target);
-    c.datasetPath = ds;
-    c.batch = 8;
-    c.epochs = 1;
-    c.threads = 1;
-    c.historyEvery = 1;
-    c.optimizer.lr = 3e-3;
-    return c;
+    return fixtures::tinyRunConfig(ds, model);
 }
 
 } // namespace

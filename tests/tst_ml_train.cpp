@@ -27,16 +27,9 @@ namespace {
 
 RunConfig cnnConfig(const std::string& ds, int epochs = 2)
 {
-    RunConfig c;
-    c.model = ModelKind::Cnn;
-    c.task = Task::Classify;
-    c.target = Target::Z;
-    c.datasetPath = ds;
-    c.batch = 8;
+    RunConfig c = fixtures::tinyRunConfig(ds); // a cnn z-classifier
     c.epochs = epochs;
-    c.threads = 1;
     c.historyEvery = 2;
-    c.optimizer.lr = 3e-3;
     return c;
 }
 

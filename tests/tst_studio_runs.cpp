@@ -36,15 +36,9 @@ namespace {
 
 rs::ml::RunConfig config(const std::string& ds, double lr, int epochs = 1)
 {
-    rs::ml::RunConfig c;
-    c.model = rs::ml::ModelKind::Cnn;
-    c.task = rs::ml::Task::Classify;
-    c.target = rs::ml::Target::Z;
-    c.datasetPath = ds;
+    rs::ml::RunConfig c = fixtures::tinyRunConfig(ds); // a cnn z-classifier
     c.batch = 4;
     c.epochs = epochs;
-    c.threads = 1;
-    c.historyEvery = 1;
     c.maxBatchesPerEpoch = 6;
     c.optimizer.lr = lr;
     return c;
@@ -58,9 +52,7 @@ class TestStudioRuns : public QObject {
 public:
     static void initMain()
     {
-        static QTemporaryDir home;
-        qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
-        qputenv("XDG_DATA_HOME", home.filePath(QStringLiteral("data")).toUtf8());
+        guifixtures::useTemporaryUserDirs();
         VtkHostWidget::installDefaultSurfaceFormat();
         QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
     }

@@ -62,9 +62,7 @@ class TestStudioTraining : public QObject {
 public:
     static void initMain()
     {
-        static QTemporaryDir home;
-        qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
-        qputenv("XDG_DATA_HOME", home.filePath(QStringLiteral("data")).toUtf8());
+        guifixtures::useTemporaryUserDirs();
         VtkHostWidget::installDefaultSurfaceFormat();
         QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
     }

@@ -39,16 +39,8 @@ namespace {
 
 rs::ml::RunConfig tiny(const std::string& ds, rs::ml::ModelKind model, rs::ml::Target target = rs::ml::Target::Z)
 {
-    rs::ml::RunConfig c;
-    c.model = model;
-    c.target = model == rs::ml::ModelKind::Autoencoder ? rs::ml::Target::None : target;
-    c.task = rs::ml::defaultTask(model, c.target);
-    c.datasetPath = ds;
-    c.batch = 8;
-    c.epochs = 1;
-    c.threads = 1;
+    rs::ml::RunConfig c = fixtures::tinyRunConfig(ds, model, target);
     c.historyEvery = 0;
-    c.optimizer.lr = 3e-3;
     return c;
 }
 

@@ -7,12 +7,20 @@
 #include <QGuiApplication>
 #include <QOffscreenSurface>
 #include <QOpenGLContext>
+#include <QTemporaryDir>
 
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
 namespace guifixtures {
+
+void useTemporaryUserDirs()
+{
+    static QTemporaryDir home;
+    qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
+    qputenv("XDG_DATA_HOME", home.filePath(QStringLiteral("data")).toUtf8());
+}
 
 bool openGlAvailable(QString* why)
 {

@@ -11,6 +11,11 @@
 
 namespace guifixtures {
 
+/// Settings and data of this test process only: XDG_CONFIG_HOME and XDG_DATA_HOME in a temporary
+/// folder that lives until the process exits (recent files, runs folder, demo data). Call from
+/// initMain(), before the application object exists.
+void useTemporaryUserDirs();
+
 /// Whether an OpenGL 3.2 core context can be created here; `why` says what failed.
 bool openGlAvailable(QString* why);
 

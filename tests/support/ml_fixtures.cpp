@@ -2,6 +2,7 @@
 
 #include "io/reionscope_h5.h"
 #include "ml/dataset.h"
+#include "ml/run_config.h"
 
 #include <QDir>
 
@@ -74,6 +75,21 @@ std::string buildSyntheticDataset(const QString& dir, const std::string& out, co
     o.stride = stride;
     rs::ml::buildDataset(rs::ml::sourcesFromFiles(files, rs::Quantity::BrightnessTemperature), o, out);
     return out;
+}
+
+rs::ml::RunConfig tinyRunConfig(const std::string& dataset, rs::ml::ModelKind model, rs::ml::Target target)
+{
+    rs::ml::RunConfig c;
+    c.model = model;
+    c.target = model == rs::ml::ModelKind::Autoencoder ? rs::ml::Target::None : target;
+    c.task = rs::ml::defaultTask(model, c.target);
+    c.datasetPath = dataset;
+    c.batch = 8;
+    c.epochs = 1;
+    c.threads = 1;
+    c.historyEvery = 1;
+    c.optimizer.lr = 3e-3;
+    return c;
 }
 
 } // namespace fixtures

@@ -2,6 +2,8 @@
 // Fixtures for the machine-learning tests: tiny synthetic "simulations" written as ReionScope
 // HDF5 files (a δT_b and an x_HI cube each), and datasets built from them.
 
+#include "ml/run_folder.h"
+
 #include <QString>
 
 #include <string>
@@ -24,5 +26,11 @@ std::vector<std::string> writeSyntheticGrid(const QString& dir, const std::vecto
 std::string buildSyntheticDataset(const QString& dir, const std::string& out, const std::vector<double>& zs,
                                   const std::vector<double>& zetas, int seeds, std::size_t n = 16,
                                   std::size_t stride = 2);
+
+/// A run configuration small enough for a test: `model` learning `target` (none for the
+/// autoencoder) with its default task, batch 8, one epoch, one thread, a history line every batch,
+/// learning rate 3e-3. Tests change what they need.
+rs::ml::RunConfig tinyRunConfig(const std::string& dataset, rs::ml::ModelKind model = rs::ml::ModelKind::Cnn,
+                                rs::ml::Target target = rs::ml::Target::Z);
 
 } // namespace fixtures
