@@ -94,10 +94,7 @@ double historySamplesPerSecond(const QString& runDir, std::uint64_t from, std::u
     }
     if (lines)
         *lines = int(v.size());
-    if (v.empty())
-        return NAN;
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+    return v.empty() ? NAN : summarize(std::move(v)).median;
 }
 
 } // namespace bench
