@@ -42,8 +42,12 @@ CLI::App* subcommandOf(CLI::App& app, const std::string& name, const std::string
 // Each cmd_*.cpp defines one of these; main.cpp calls them all.
 void addInfoCommands(CLI::App& app);
 void addMlCommands(CLI::App& app); // cmd_ml.cpp: dataset, train, evaluate, predict, runs, pca, bench train
-void addSimulateCommands(CLI::App& app); // simulate, demo-data, stats
+void addSimulateCommands(CLI::App& app); // simulate, demo-data
 void addBenchCommands(CLI::App& app);    // bench sim
 void addBenchIoCommand(CLI::App& app);   // bench io
+void addStatsCommands(CLI::App& app);    // stats (cmd_stats.cpp)
+void addCompareCommand(CLI::App& app);   // compare (cmd_compare.cpp)
+void addObserveCommand(CLI::App& app);   // observe (cmd_observe.cpp)
+void addBenchStatsCommand(CLI::App& app); // bench stats (cmd_bench_stats.cpp)
 
 } // namespace rs::cli
