@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 
 namespace rs::cli {
@@ -27,7 +28,7 @@ struct CompareCliOptions {
     CompareOptions compare;
 };
 
-/// The cubes one side names: a file's primary cubes, or the cubes of a folder's only run.
+/// The cubes one side names: a file's primary cubes, or every cube of a folder.
 std::vector<CubeEntry> sideEntries(const std::string& path)
 {
     if (!std::filesystem::is_directory(path)) {
@@ -42,17 +43,16 @@ std::vector<CubeEntry> sideEntries(const std::string& path)
         throw FormatError(cat.errors.front().first, cat.errors.front().second);
     if (cat.runs.empty())
         throw FormatError(path, "holds no cube files");
-    if (cat.runs.size() > 1) {
-        std::string labels;
-        for (const CatalogRun& r : cat.runs)
-            labels += (labels.empty() ? "" : "; ") + r.label;
-        throw ParameterError(path, "holds " + std::to_string(cat.runs.size()) + " runs (" + labels +
-                                       "); compare one run's folder or files");
-    }
+    // Every cube of the folder (the catalog may split one simulation into several runs when
+    // some files carry fewer parameters); pairing is by quantity, redshift and velocity term.
+    std::map<std::string, CubeEntry> unique;
+    for (const CatalogRun& r : cat.runs)
+        for (const auto& [z, byQ] : r.cubes)
+            for (const auto& [q, e] : byQ)
+                unique.try_emplace(e.path + "#" + e.dataset, e);
     std::vector<CubeEntry> out;
-    for (const auto& [z, byQ] : cat.runs.front().cubes)
-        for (const auto& [q, e] : byQ)
-            out.push_back(e);
+    for (auto& [key, e] : unique)
+        out.push_back(std::move(e));
     return out;
 }
 

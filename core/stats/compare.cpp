@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <tuple>
 
 namespace rs {
 
@@ -38,13 +39,16 @@ double sameSide(const Cube& a, const Cube& b, double threshold)
     return double(same) / double(a.voxelCount());
 }
 
-using PairKey = std::pair<Quantity, double>;
+/// Quantity, redshift and the velocity term's axis (−1 without): δT_b with and without the
+/// velocity term (delta_T_v3 and delta_T) are different fields.
+using PairKey = std::tuple<Quantity, double, double>;
 
 std::map<PairKey, CubeEntry> byKey(const std::vector<CubeEntry>& list)
 {
     std::map<PairKey, CubeEntry> m;
     for (const CubeEntry& e : list) {
-        const auto [it, fresh] = m.try_emplace(PairKey{e.quantity, redshiftKey(e.redshift)}, e);
+        const PairKey key{e.quantity, redshiftKey(e.redshift), numberOf(e.parameters, param::velocityAxis).value_or(-1)};
+        const auto [it, fresh] = m.try_emplace(key, e);
         if (!fresh)
             throw ParameterError(e.path, "holds the same quantity and redshift as " + it->second.path +
                                              "; compare one run at a time (give its files or its own folder)");

@@ -40,9 +40,10 @@ struct CubeComparison {
 /// is empty; FormatError for NaN/Inf voxels.
 CubeComparison compareCubes(const Cube& a, const Cube& b, const CompareOptions& options = {});
 
-/// Pairs two lists of cube entries by (quantity, redshift): pairs in A's order, then the entries
-/// of A and of B left without a partner. Each (quantity, redshift) must be unique within a list;
-/// a second one throws ParameterError naming both files (compare one run at a time).
+/// Pairs two lists of cube entries by (quantity, redshift, velocity-term axis): pairs ordered by
+/// quantity and redshift, then the entries of A and of B left without a partner. Each key must be
+/// unique within a list; a second one throws ParameterError naming both files (compare one run
+/// at a time).
 struct EntryPairing {
     std::vector<std::pair<CubeEntry, CubeEntry>> pairs;
     std::vector<CubeEntry> onlyA, onlyB;
