@@ -1,6 +1,6 @@
 // `bench stats`: wall time of every statistic of `stats --json` on simulator cubes (x_HI with its
 // bubble sizes, δT_b), one statistic at a time and all together, with the machine's load.
-#include "cli_common.h"
+#include "stats_common.h"
 
 #include "sim/simulator.h"
 #include "stats/bubble_sizes.h"
@@ -66,7 +66,7 @@ nlohmann::json timeCube(const Cube& cube, const StatisticsOptions& o)
 
 int runBenchStats(const BenchStatsOptions& o)
 {
-    try {
+    return exitCodeOf([&] {
         SimulationParams p;
         p.dim = o.dim;
         p.boxMpc = o.box;
@@ -105,10 +105,7 @@ int runBenchStats(const BenchStatsOptions& o)
             std::printf("\n");
         }
         return 0;
-    } catch (const Error& e) {
-        printError(e.what());
-        return 1;
-    }
+    });
 }
 
 } // namespace

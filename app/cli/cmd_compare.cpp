@@ -99,7 +99,7 @@ nlohmann::json entryNames(const std::vector<CubeEntry>& list)
 
 int runCompare(const CompareCliOptions& o)
 {
-    try {
+    return exitCodeOf([&] {
         const SpectrumUnits units = spectrumUnits(o.units, o.hubble);
         const std::vector<CubeEntry> ea = sideEntries(o.a), eb = sideEntries(o.b);
         EntryPairing pairing;
@@ -133,10 +133,7 @@ int runCompare(const CompareCliOptions& o)
                 std::cout << "only in B: " << e.path << "\n";
         }
         return 0;
-    } catch (const Error& e) {
-        printError(e.what());
-        return 1;
-    }
+    });
 }
 
 } // namespace

@@ -1,6 +1,6 @@
 // `observe IN --telescope ska-low|hera --out OUT`: a δT_b cube as SKA-Low or HERA would see it
 // (beam and bandwidth smoothing, thermal noise, mean removal, optional foreground wedge).
-#include "cli_common.h"
+#include "stats_common.h"
 
 #include "io/cube_loader.h"
 #include "io/npy.h"
@@ -52,7 +52,7 @@ void writeObservation(const std::string& out, const Cube& c)
 
 int runObserve(const ObserveCliOptions& o)
 {
-    try {
+    return exitCodeOf([&] {
         ObserveOptions opt;
         const auto t = telescopeFromName(o.telescope);
         if (!t)
@@ -87,10 +87,7 @@ int runObserve(const ObserveCliOptions& o)
                         obs.noiseRmsMk, obs.uvCells, opt.wedge ? ", wedge removed" : "", o.out.c_str());
         }
         return 0;
-    } catch (const Error& e) {
-        printError(e.what());
-        return 1;
-    }
+    });
 }
 
 } // namespace

@@ -65,6 +65,16 @@ SpectrumUnits spectrumUnits(const std::string& name, double hubble)
     return u;
 }
 
+int exitCodeOf(const std::function<int()>& body)
+{
+    try {
+        return body();
+    } catch (const Error& e) {
+        printError(e.what());
+        return 1;
+    }
+}
+
 void addUnitsOptions(CLI::App* cmd, std::string& units, double& hubble)
 {
     cmd->add_option("--units", units, "Wavenumbers in 1/Mpc (mpc, default) or h/Mpc (h-mpc; P(k) then in (Mpc/h)^3)")

@@ -5,6 +5,7 @@
 
 #include "stats/cube_statistics.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,10 @@ std::vector<CubeEntry> collectEntries(const std::vector<std::string>& paths, int
 /// `--units mpc|h-mpc` and `--hubble`: h from the option, else 0.68. Throws ParameterError for
 /// another unit name or h outside (0.2, 2).
 SpectrumUnits spectrumUnits(const std::string& name, double hubble);
+
+/// Runs `body` and returns its exit code; an rs::Error it throws is printed as one line and gives
+/// exit code 1.
+int exitCodeOf(const std::function<int()>& body);
 
 /// Adds --units and --hubble to a subcommand.
 void addUnitsOptions(CLI::App* cmd, std::string& units, double& hubble);
