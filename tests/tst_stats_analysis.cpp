@@ -9,6 +9,7 @@
 #include "stats/cross_power.h"
 #include "stats/cube_statistics.h"
 #include "stats/cylindrical_power.h"
+#include "stats/lightcone_chunks.h"
 #include "stats/pdf.h"
 #include "util/error.h"
 
@@ -260,11 +261,11 @@ private Q_SLOTS:
         const Cube c = sphereCube(32, 6.0, {16, 16, 16});
         StatisticsOptions o;
         o.mfp.rays = 20000;
-        const CubeStatistics s = computeStatistics(c, o);
+        const FieldStatistics s = computeStatistics(c, o);
         QVERIFY(s.meanFreePath && s.regions);
         QVERIFY(!s.spectrum.k.empty() && !s.cylindrical.kPerp.empty());
         QCOMPARE(s.pdf.moments.count, c.voxelCount());
-        const CubeStatistics d = computeStatistics(noiseCube(16, 16.0, 1.0, 1), o);
+        const FieldStatistics d = computeStatistics(noiseCube(16, 16.0, 1.0, 1), o);
         QVERIFY(!d.meanFreePath && !d.regions); // bubbles only for x_HI
     }
 
@@ -297,6 +298,31 @@ private Q_SLOTS:
         QVERIFY(!grids.sameGrid && !grids.cross);
         QVERIFY(std::isfinite(grids.medianRatio));
         QVERIFY_THROWS_EXCEPTION(ParameterError, compareCubes(a, x, o));
+    }
+
+    void lightconeChunksAgainstRedshift()
+    {
+        const DistanceCosmology c; // h 0.68, Ω_m 0.31: D_C(8) = 9,100.6 Mpc (numpy trapezoid, 2·10⁵ steps)
+        QVERIFY(std::abs(c.comovingDistance(8.0) / 9100.6 - 1) < 1e-4);
+        QVERIFY(std::abs(c.redshiftAt(c.comovingDistance(7.3)) - 7.3) < 1e-6);
+        // A 16 × 16 × 100 lightcone of white noise, 3 Mpc cells, first slice at z = 7.
+        Cube lc = noiseCube(16, 48.0, 2.0, 9);
+        Cube longer({16, 16, 100}, {48.0, 48.0, 300.0});
+        for (std::size_t i = 0; i < longer.voxelCount(); ++i)
+            longer.mutableData()[i] = lc.data()[i % lc.voxelCount()] * (i % 7 == 0 ? -1.0f : 1.0f);
+        longer.metadata().redshift = 7.0;
+        const std::vector<LightconeChunk> chunks = lightconeChunks(longer, 16);
+        QCOMPARE(chunks.size(), std::size_t(6)); // 96 of 100 cells in whole chunks
+        double previous = 7.0;
+        for (std::size_t i = 0; i < chunks.size(); ++i) {
+            QCOMPARE(chunks[i].firstCell, 16 * i);
+            QVERIFY(*chunks[i].redshift > previous); // z grows along the line of sight
+            previous = *chunks[i].redshift;
+            QVERIFY(!chunks[i].spectrum.k.empty());
+        }
+        const double dz = *chunks[0].redshift - 7.0, expected = c.redshiftAt(c.comovingDistance(7.0) + 24.0) - 7.0;
+        QVERIFY(std::abs(dz / expected - 1) < 1e-6);
+        QVERIFY_THROWS_EXCEPTION(ParameterError, lightconeChunks(longer, 101));
     }
 
     void pairingByQuantityAndRedshift()

@@ -6,6 +6,7 @@
 #include "io/cube_loader.h"
 #include "stats/cross_power.h"
 #include "stats/histogram.h"
+#include "stats/lightcone_chunks.h"
 #include "stats/stats_json.h"
 #include "util/error.h"
 
@@ -89,12 +90,13 @@ struct StatsOptions {
     std::vector<std::string> cross;
     bool json = false;
     int histogramBins = 0;
+    std::size_t chunks = 0;
     std::string units = "mpc";
     double hubble = 0.68;
     StatisticsOptions stats;
 };
 
-void printCubeText(const Cube& cube, const SummaryStats& s, const CubeStatistics& st, const SpectrumUnits& u,
+void printCubeText(const Cube& cube, const SummaryStats& s, const FieldStatistics& st, const SpectrumUnits& u,
                    double threshold)
 {
     std::cout << cubeText(cube, s);
@@ -197,7 +199,7 @@ int runStats(const StatsOptions& o)
         try {
             const Cube cube = loadEntry(e);
             const SummaryStats s = summarize(cube);
-            const CubeStatistics st = computeStatistics(cube, o.stats);
+            const FieldStatistics st = computeStatistics(cube, o.stats);
             means[e.path + "#" + e.dataset] = s.mean;
             loaded.push_back(e);
             if (!o.json) {
@@ -206,6 +208,14 @@ int runStats(const StatsOptions& o)
             }
             nlohmann::json j = cubeJson(cube, s);
             j.update(statisticsJson(st, units));
+            if (o.chunks > 0) {
+                nlohmann::json list = nlohmann::json::array();
+                for (const LightconeChunk& ch : lightconeChunks(cube, o.chunks, o.stats.bins, {units.h}))
+                    list.push_back({{"first_cell", ch.firstCell}, {"cells", ch.cells},
+                                    {"redshift", ch.redshift ? number(*ch.redshift) : nlohmann::json(nullptr)},
+                                    {"power_spectrum", spectrumJson(ch.spectrum, units)}});
+                j["lightcone_chunks"] = list;
+            }
             if (o.histogramBins > 0) {
                 const Histogram h = histogram(cube, o.histogramBins);
                 j["histogram"] = {{"edges", h.edges}, {"counts", h.counts}, {"nonfinite", h.nonfinite}};
@@ -243,6 +253,9 @@ void addStatsCommands(CLI::App& app)
         ->check(CLI::Range(1, 1000000));
     stats->add_option("--histogram", st->histogramBins, "Also a histogram with this many bins (JSON only)")
         ->check(CLI::Range(0, 1000000));
+    stats->add_option("--chunks", st->chunks,
+                      "Lightcones (line of sight = last axis, z of the first slice): also Delta^2(k) of chunks of "
+                      "this many cells along the line of sight, with each chunk's central z (JSON only)");
     stats->add_option("--rays", st->stats.mfp.rays, "Mean-free-path rays per x_HI cube (default 1e6)")
         ->check(CLI::Range(std::size_t(1), std::size_t(1e9)));
     stats->add_option("--seed", st->stats.mfp.seed, "Seed of the mean-free-path rays (default 1)");

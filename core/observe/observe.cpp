@@ -1,6 +1,7 @@
 #include "observe/observe.h"
 
 #include "sim/fft_grid.h"
+#include "stats/lightcone_chunks.h"
 #include "util/error.h"
 
 #include <fftw3.h>
@@ -28,23 +29,6 @@ ComplexBuffer complexBuffer(std::size_t n)
     if (!b)
         throw Error("observe: out of memory");
     return b;
-}
-
-double hubbleKmSMpc(double z, const ObserveOptions& o)
-{
-    return 100.0 * o.hubble * std::sqrt(o.omegaM * std::pow(1 + z, 3) + 1 - o.omegaM);
-}
-
-/// Comoving distance to z [Mpc], flat ΛCDM (Simpson's rule).
-double comovingDistance(double z, const ObserveOptions& o)
-{
-    const int n = 2000;
-    double sum = 0;
-    for (int i = 0; i <= n; ++i) {
-        const double w = (i == 0 || i == n) ? 1 : (i % 2 ? 4 : 2);
-        sum += w / hubbleKmSMpc(z * i / n, o);
-    }
-    return kLightKmS * sum * (z / n) / 3.0;
 }
 
 long wrapIndex(long i, std::size_t n) { return i < 0 ? i + long(n) : i; }
@@ -247,13 +231,14 @@ Observation observe(const Cube& dTb, const ObserveOptions& o, const ProgressFn& 
         if (!std::isfinite(dTb.data()[i]))
             throw FormatError(name, "holds NaN or infinite voxels; cannot observe it");
     const double z = *dTb.redshift();
+    const DistanceCosmology cosmo{o.hubble, o.omegaM};
     const TelescopeModel m = telescopeModel(o.telescope);
     Observation obs;
     obs.frequencyMHz = kNu21MHz / (1 + z);
     obs.systemTemperatureK = systemTemperature(m, obs.frequencyMHz);
     const double lambda = kLightKmS * 1e3 / (obs.frequencyMHz * 1e6);
-    const double dc = comovingDistance(z, o);
-    const double mpcPerMHz = kLightKmS * (1 + z) * (1 + z) / (hubbleKmSMpc(z, o) * kNu21MHz);
+    const double dc = cosmo.comovingDistance(z);
+    const double mpcPerMHz = kLightKmS * (1 + z) * (1 + z) / (cosmo.hubble(z) * kNu21MHz);
     obs.beamFwhmMpc = lambda / m.maxBaseline * dc;
     obs.channelMHz = dTb.cellSize(2) / mpcPerMHz;
     if (progress)
@@ -269,7 +254,7 @@ Observation observe(const Cube& dTb, const ObserveOptions& o, const ProgressFn& 
     smoothLineOfSight(signal, width);
     smoothLineOfSight(noise, width);
     if (o.wedge) {
-        const double slope = dc * hubbleKmSMpc(z, o) / (kLightKmS * (1 + z));
+        const double slope = dc * cosmo.hubble(z) / (kLightKmS * (1 + z));
         removeWedge(signal, slope);
         removeWedge(noise, slope);
     }

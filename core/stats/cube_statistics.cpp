@@ -4,9 +4,9 @@
 
 namespace rs {
 
-CubeStatistics computeStatistics(const Cube& cube, const StatisticsOptions& o, const StopToken& stop)
+FieldStatistics computeStatistics(const Cube& cube, const StatisticsOptions& o, const StopToken& stop)
 {
-    CubeStatistics s;
+    FieldStatistics s;
     {
         const FourierBox t = fourierTransform(cube);
         s.spectrum = powerSpectrum(t, o.bins);

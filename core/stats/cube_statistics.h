@@ -23,7 +23,7 @@ struct StatisticsOptions {
     MfpOptions mfp;      ///< rays, seed, threshold (also FoF's), ...
 };
 
-struct CubeStatistics {
+struct FieldStatistics {
     PowerSpectrum spectrum;
     CylindricalPower cylindrical;
     Pdf pdf;
@@ -33,7 +33,7 @@ struct CubeStatistics {
 
 /// All statistics of `cube`. Throws what the single statistics throw (ParameterError,
 /// FormatError for NaN/Inf voxels, CancelledError).
-CubeStatistics computeStatistics(const Cube& cube, const StatisticsOptions& options = {}, const StopToken& stop = {});
+FieldStatistics computeStatistics(const Cube& cube, const StatisticsOptions& options = {}, const StopToken& stop = {});
 
 /// Units of the wavenumbers in spectra: 1/Mpc, or h/Mpc (k/h, and P in (Mpc/h)³ = P h³; Δ² is
 /// dimensionless in length so it does not change).

@@ -73,7 +73,7 @@ nlohmann::json spectrumJson(const PowerSpectrum& ps, const SpectrumUnits& u)
             {"k_units", u.kName()}};
 }
 
-nlohmann::json statisticsJson(const CubeStatistics& s, const SpectrumUnits& u)
+nlohmann::json statisticsJson(const FieldStatistics& s, const SpectrumUnits& u)
 {
     nlohmann::json j = {{"power_spectrum", spectrumJson(s.spectrum, u)},
                         {"power_spectrum_2d", cylindricalJson(s.cylindrical, u)},

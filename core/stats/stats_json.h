@@ -16,7 +16,7 @@ nlohmann::json spectrumJson(const PowerSpectrum& ps, const SpectrumUnits& units 
 /// k_units, power_units}, pdf {bins (centres), edges, counts, mean, variance, skewness, kurtosis},
 /// bubble_sizes {mfp {r_mpc, r_dp_dr, mean_mpc, rays, truncated}, fof {volumes_mpc3, largest_mpc3,
 /// count, ionized_volume_mpc3, v_mpc3, v_dp_dv}} (x_HI only)}.
-nlohmann::json statisticsJson(const CubeStatistics& s, const SpectrumUnits& units = {});
+nlohmann::json statisticsJson(const FieldStatistics& s, const SpectrumUnits& units = {});
 /// {k, power (Δ²_AB), r, modes, k_units}.
 nlohmann::json crossJson(const CrossCorrelation& c, const SpectrumUnits& units = {});
 /// {quantity, redshift, mean_a, mean_b, k, ratio, median_ratio, k_range, ks_distance, same_grid,
