@@ -36,6 +36,8 @@ std::vector<CubeEntry> sideEntries(const std::string& path)
         for (CubeEntry& e : probeFile(path))
             if (e.primary)
                 out.push_back(std::move(e));
+        if (out.empty())
+            throw FormatError(path, "holds no cube (density, x_HI, dTb) that can be read");
         return out;
     }
     const Catalog cat = scanFolder(path);

@@ -34,9 +34,12 @@ std::vector<CubeEntry> collectEntries(const std::vector<std::string>& paths, int
                         for (const auto& [q, e] : byQ)
                             entries.push_back(e);
             } else {
+                const std::size_t before = entries.size();
                 for (CubeEntry& e : probeFile(path))
                     if (e.primary)
                         entries.push_back(std::move(e));
+                if (entries.size() == before) // never an empty answer without a word
+                    throw FormatError(path, "holds no cube (density, x_HI, dTb) that can be read");
             }
         } catch (const Error& e) {
             printError(e.what());
