@@ -182,7 +182,7 @@ Instrument makeInstrument(const Cube& c, const TelescopeModel& m, const ObserveO
 }
 
 /// Each channel (slice along axis 2) through the instrument: signal × beam on the sampled cells,
-/// plus noise drawn per sampled cell. A complex noise field G with ⟨|G|²⟩ = 2σ² whose inverse
+/// plus noise drawn per sampled cell (× beam). A complex noise field G with ⟨|G|²⟩ = 2σ² whose inverse
 /// transform's real part is kept equals a Hermitian field of variance σ² per cell.
 void observeChannels(const Cube& in, const Instrument& inst, std::uint64_t seed, Cube& signal, Cube& noise,
                      const ProgressFn& progress, const StopToken& stop)
@@ -203,7 +203,9 @@ void observeChannels(const Cube& in, const Instrument& inst, std::uint64_t seed,
         for (std::size_t l = 0; l < plane; ++l) {
             buf[l] *= inst.beam[l];
             const float sigma = inst.noiseSigma[l];
-            nbuf[l] = sigma > 0 ? std::complex<float>(sigma * gauss(rng), sigma * gauss(rng)) : 0.0f;
+            // The noise is imaged at the same resolution: tapered by the beam too (tools21cm
+            // smooths signal and noise together).
+            nbuf[l] = sigma > 0 ? inst.beam[l] * std::complex<float>(sigma * gauss(rng), sigma * gauss(rng)) : 0.0f;
         }
         for (auto* b : {buf.get(), nbuf.get()})
             fftwf_execute_dft(plans.backward, reinterpret_cast<fftwf_complex*>(b), reinterpret_cast<fftwf_complex*>(b));
