@@ -48,8 +48,12 @@ void addDatasetCommands(CLI::App& app);   // cmd_dataset.cpp: dataset build, dat
 void addTrainCommands(CLI::App& app);     // cmd_train.cpp: train
 void addInspectCommands(CLI::App& app);   // cmd_inspect.cpp: evaluate, predict, runs, pca
 void addBenchTrainCommand(CLI::App& app); // cmd_bench_train.cpp: bench train
-void addSimulateCommands(CLI::App& app); // simulate, demo-data, stats
+void addSimulateCommands(CLI::App& app); // simulate, demo-data
 void addBenchCommands(CLI::App& app);    // bench sim
 void addBenchIoCommand(CLI::App& app);   // bench io
+void addStatsCommands(CLI::App& app);    // stats (cmd_stats.cpp)
+void addCompareCommand(CLI::App& app);   // compare (cmd_compare.cpp)
+void addObserveCommand(CLI::App& app);   // observe (cmd_observe.cpp)
+void addBenchStatsCommand(CLI::App& app); // bench stats (cmd_bench_stats.cpp)
 
 } // namespace rs::cli

@@ -1,20 +1,14 @@
-// `simulate`, `demo-data` and `stats`: the built-in reionization simulator and the statistics
-// that go with it (power spectrum, histogram, nf(z), mean δT_b(z)).
+// `simulate` and `demo-data`: the built-in reionization simulator (its statistics, `stats`, are
+// in cmd_stats.cpp).
 #include "cli_common.h"
 
-#include "catalog/catalog.h"
-#include "io/cube_loader.h"
 #include "sim/demo_data.h"
 #include "sim/sim_writer.h"
-#include "stats/histogram.h"
-#include "stats/power_spectrum.h"
 #include "util/error.h"
 
 #include <csignal>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
-#include <map>
 #include <memory>
 
 namespace rs::cli {
@@ -154,119 +148,6 @@ int runDemoData(const std::string& out, int threads, bool quiet)
     }
 }
 
-struct StatsOptions {
-    std::vector<std::string> paths;
-    bool json = false;
-    int bins = 0;
-    int histogramBins = 0;
-};
-
-nlohmann::json spectrumJson(const PowerSpectrum& ps)
-{
-    return {{"k", ps.k}, {"delta2", ps.delta2}, {"modes", ps.modes}, {"error", ps.error()}};
-}
-
-int runStats(const StatsOptions& o)
-{
-    int failures = 0;
-    // Every cube entry named by the arguments (folders: all their primary cubes).
-    std::vector<CubeEntry> entries;
-    for (const std::string& path : o.paths) {
-        try {
-            if (std::filesystem::is_directory(path)) {
-                const Catalog cat = scanFolder(path);
-                for (const auto& [p, msg] : cat.errors) {
-                    printError(msg);
-                    ++failures;
-                }
-                for (const CatalogRun& r : cat.runs)
-                    for (const auto& [z, byQ] : r.cubes)
-                        for (const auto& [q, e] : byQ)
-                            entries.push_back(e);
-            } else {
-                for (CubeEntry& e : probeFile(path))
-                    if (e.primary)
-                        entries.push_back(std::move(e));
-            }
-        } catch (const Error& e) {
-            printError(e.what());
-            ++failures;
-        }
-    }
-    // De-duplicate (a density box shared by several runs is listed once).
-    std::map<std::string, CubeEntry> unique;
-    for (CubeEntry& e : entries)
-        unique.try_emplace(e.path + "#" + e.dataset, std::move(e));
-
-    nlohmann::json cubes = nlohmann::json::array();
-    std::vector<CubeEntry> loaded;
-    std::map<std::string, double> means;
-    for (auto& [key, e] : unique) {
-        try {
-            const Cube cube = loadEntry(e);
-            const SummaryStats s = summarize(cube);
-            const PowerSpectrum ps = powerSpectrum(cube, o.bins);
-            means[key] = s.mean;
-            loaded.push_back(e);
-            if (o.json) {
-                nlohmann::json j = cubeJson(cube, s);
-                j["power_spectrum"] = spectrumJson(ps);
-                if (o.histogramBins > 0) {
-                    const Histogram h = histogram(cube, o.histogramBins);
-                    j["histogram"] = {{"edges", h.edges}, {"counts", h.counts}, {"nonfinite", h.nonfinite}};
-                }
-                cubes.push_back(j);
-            } else {
-                std::cout << cubeText(cube, s);
-                std::cout << "  power spectrum (k [1/Mpc], Delta^2 [" << (cube.quantity() == Quantity::BrightnessTemperature ? "mK^2" : "units^2")
-                          << "], modes)\n";
-                for (std::size_t i = 0; i < ps.k.size(); ++i) {
-                    char buf[128];
-                    std::snprintf(buf, sizeof buf, "    %10.5f  %12.6g  %8.0f\n", ps.k[i], ps.delta2[i], ps.modes[i]);
-                    std::cout << buf;
-                }
-            }
-        } catch (const Error& err) {
-            printError(err.what());
-            ++failures;
-        }
-    }
-
-    // nf(z) and mean δT_b(z) for every run with several redshifts.
-    nlohmann::json series = nlohmann::json::array();
-    for (const CatalogRun& r : groupIntoRuns(loaded)) {
-        if (r.cubes.size() < 2)
-            continue;
-        nlohmann::json z = nlohmann::json::array(), nf = nlohmann::json::array(), tb = nlohmann::json::array();
-        for (const auto& [key, byQ] : r.cubes) {
-            auto meanOf = [&](Quantity q) -> nlohmann::json {
-                auto it = byQ.find(q);
-                if (it == byQ.end())
-                    return nullptr;
-                return number(means.at(it->second.path + "#" + it->second.dataset));
-            };
-            z.push_back(number(key));
-            nf.push_back(meanOf(Quantity::NeutralFraction));
-            tb.push_back(meanOf(Quantity::BrightnessTemperature));
-        }
-        series.push_back({{"run", r.label}, {"folder", r.folder}, {"parameters", toJson(r.parameters)}, {"redshift", z},
-                          {"neutral_fraction", nf}, {"mean_brightness_temperature_mk", tb}});
-        if (!o.json) {
-            std::cout << "series " << r.label << " (" << r.folder << ")\n      z        nf     mean dTb [mK]\n";
-            for (std::size_t i = 0; i < z.size(); ++i) {
-                char buf[128];
-                std::snprintf(buf, sizeof buf, "  %7.3f  %8s  %12s\n", z[i].get<double>(),
-                              nf[i].is_null() ? "-" : std::to_string(nf[i].get<double>()).substr(0, 8).c_str(),
-                              tb[i].is_null() ? "-" : std::to_string(tb[i].get<double>()).substr(0, 10).c_str());
-                std::cout << buf;
-            }
-        }
-    }
-    if (o.json)
-        std::cout << nlohmann::json{{"cubes", cubes}, {"series", series}}.dump(2) << std::endl;
-    return failures ? 1 : 0;
-}
-
 } // namespace
 
 void addSimulateCommands(CLI::App& app)
@@ -305,17 +186,6 @@ void addSimulateCommands(CLI::App& app)
     demo->add_option("--threads", *demoThreads, "Threads (default: all cores)");
     demo->add_flag("--quiet", *demoQuiet, "No progress on stderr");
     demo->callback([demoOut, demoThreads, demoQuiet] { exitCode() = runDemoData(*demoOut, *demoThreads, *demoQuiet); });
-
-    auto st = std::make_shared<StatsOptions>();
-    CLI::App* stats = app.add_subcommand("stats", "Everything `info` prints plus each cube's power spectrum and, for "
-                                                  "runs with several redshifts, nf(z) and mean dTb(z)");
-    stats->add_option("paths", st->paths, "Files or folders")->required();
-    stats->add_flag("--json", st->json, "Print one JSON document {\"cubes\": [...], \"series\": [...]}");
-    stats->add_option("--bins", st->bins, "Power-spectrum bins: 0 = classic 21cmFAST bins (default), N = N log bins")
-        ->check(CLI::Range(0, 10000));
-    stats->add_option("--histogram", st->histogramBins, "Also a histogram with this many bins (JSON only)")
-        ->check(CLI::Range(0, 1000000));
-    stats->callback([st] { exitCode() = runStats(*st); });
 }
 
 } // namespace rs::cli

@@ -1,6 +1,7 @@
 #include "stats/power_spectrum.h"
 
 #include "sim/fft_grid.h"
+#include "stats/fourier_box.h"
 #include "util/error.h"
 
 #include <fftw3.h>
@@ -15,51 +16,6 @@ namespace rs {
 namespace {
 
 constexpr double kTwoPi = 6.28318530717958647692;
-
-struct FloatFree {
-    void operator()(void* p) const { fftwf_free(p); }
-};
-
-/// Forward FFT of (f − mean) scaled by V/N³, laid out n0 × n1 × (n2/2+1).
-std::unique_ptr<std::complex<float>[], FloatFree> transform(const Cube& c)
-{
-    const Shape& s = c.shape();
-    const std::size_t n = c.voxelCount();
-    const std::size_t nzc = s[2] / 2 + 1;
-    double sum = 0;
-    const float* d = c.data();
-    for (std::size_t i = 0; i < n; ++i) {
-        if (!std::isfinite(d[i]))
-            throw FormatError(c.metadata().sourcePath.empty() ? "cube" : c.metadata().sourcePath,
-                              "holds NaN or infinite voxels; no power spectrum");
-        sum += d[i];
-    }
-    const float mean = float(sum / double(n));
-    const Extent& b = c.boxLength();
-    const float scale = float(b[0] * b[1] * b[2] / double(n));
-    float* in = static_cast<float*>(fftwf_malloc(sizeof(float) * n));
-    auto* out = static_cast<std::complex<float>*>(fftwf_malloc(sizeof(std::complex<float>) * s[0] * s[1] * nzc));
-    std::unique_ptr<float, FloatFree> inOwner(in);
-    std::unique_ptr<std::complex<float>[], FloatFree> outOwner(out);
-    if (!in || !out)
-        throw Error("power spectrum: out of memory");
-    for (std::size_t i = 0; i < n; ++i)
-        in[i] = (d[i] - mean) * scale;
-    fftwf_plan plan;
-    {
-        auto lock = fft::lockPlanner();
-        plan = fftwf_plan_dft_r2c_3d(int(s[0]), int(s[1]), int(s[2]), in, reinterpret_cast<fftwf_complex*>(out),
-                                     FFTW_ESTIMATE);
-    }
-    if (!plan)
-        throw Error("power spectrum: FFTW cannot plan this shape");
-    fftwf_execute(plan);
-    {
-        auto lock = fft::lockPlanner();
-        fftwf_destroy_plan(plan);
-    }
-    return outOwner;
-}
 
 /// Bin edges: classic ([0, Δk), then ×1.5 while the ceiling is below N·Δk) for bins = 0, else
 /// `bins` log-spaced bins from the fundamental to the grid's largest |k| (`kCorner`).
@@ -82,7 +38,8 @@ std::vector<double> binEdges(double kFund, std::size_t maxN, double kCorner, int
     return edges;
 }
 
-PowerSpectrum fromBins(const std::vector<double>& sumK, const std::vector<double>& sumP, const std::vector<double>& count)
+PowerSpectrum fromBins(const std::vector<double>& sumK, const std::vector<double>& sumP, const std::vector<double>& count,
+                       const std::vector<double>& sumPower)
 {
     PowerSpectrum ps;
     for (std::size_t i = 0; i < count.size(); ++i) {
@@ -91,16 +48,16 @@ PowerSpectrum fromBins(const std::vector<double>& sumK, const std::vector<double
         ps.k.push_back(sumK[i] / count[i]);
         ps.delta2.push_back(sumP[i] / count[i]);
         ps.modes.push_back(count[i]);
+        ps.power.push_back(sumPower[i] / count[i]);
     }
     return ps;
 }
 
-long freq(std::size_t i, std::size_t n) { return i <= n / 2 ? long(i) : long(i) - long(n); }
+long freq(std::size_t i, std::size_t n) { return fourierIndex(i, n); }
 
-PowerSpectrum binned(const Cube& ref, int bins, const std::complex<float>* a, const std::complex<float>* b)
+PowerSpectrum binned(const Shape& s, const Extent& box, int bins, const std::complex<float>* a,
+                     const std::complex<float>* b)
 {
-    const Shape& s = ref.shape();
-    const Extent& box = ref.boxLength();
     const double kf[3] = {kTwoPi / box[0], kTwoPi / box[1], kTwoPi / box[2]};
     const double volume = box[0] * box[1] * box[2];
     const std::size_t nzc = s[2] / 2 + 1;
@@ -111,7 +68,7 @@ PowerSpectrum binned(const Cube& ref, int bins, const std::complex<float>* a, co
         kCorner += std::pow(kf[a2] * double(s[a2] / 2), 2);
     const std::vector<double> edges = binEdges(kFund, std::max({s[0], s[1], s[2]}), std::sqrt(kCorner), bins);
     const std::size_t nb = edges.size() - 1;
-    std::vector<double> sumK(nb, 0), sumP(nb, 0), count(nb, 0);
+    std::vector<double> sumK(nb, 0), sumP(nb, 0), count(nb, 0), sumPower(nb, 0);
     for (std::size_t i = 0; i < s[0]; ++i) {
         const double kx = kf[0] * double(freq(i, s[0]));
         for (std::size_t j = 0; j < s[1]; ++j) {
@@ -129,11 +86,12 @@ PowerSpectrum binned(const Cube& ref, int bins, const std::complex<float>* a, co
                 const double p = double(a[c].real()) * double(b[c].real()) + double(a[c].imag()) * double(b[c].imag());
                 sumK[bin] += k;
                 sumP[bin] += k * k * k * p / (2.0 * M_PI * M_PI * volume);
+                sumPower[bin] += p / volume;
                 count[bin] += 1;
             }
         }
     }
-    return fromBins(sumK, sumP, count);
+    return fromBins(sumK, sumP, count, sumPower);
 }
 
 void checkInput(const Cube& c, int bins)
@@ -157,8 +115,7 @@ std::vector<double> PowerSpectrum::error() const
 PowerSpectrum powerSpectrum(const Cube& cube, int bins)
 {
     checkInput(cube, bins);
-    const auto t = transform(cube);
-    return binned(cube, bins, t.get(), t.get());
+    return powerSpectrum(fourierTransform(cube), bins);
 }
 
 PowerSpectrum crossPowerSpectrum(const Cube& a, const Cube& b, int bins)
@@ -167,9 +124,23 @@ PowerSpectrum crossPowerSpectrum(const Cube& a, const Cube& b, int bins)
     checkInput(b, bins);
     if (a.shape() != b.shape() || a.boxLength() != b.boxLength())
         throw ParameterError("cube", "cross power needs two cubes of the same grid and box");
-    const auto ta = transform(a);
-    const auto tb = transform(b);
-    return binned(a, bins, ta.get(), tb.get());
+    return crossPowerSpectrum(fourierTransform(a), fourierTransform(b), bins);
+}
+
+PowerSpectrum crossPowerSpectrum(const FourierBox& a, const FourierBox& b, int bins)
+{
+    if (bins < 0)
+        throw ParameterError("bins", "must be ≥ 0 (0: classic 21cmFAST bins)");
+    if (a.shape != b.shape || a.box != b.box)
+        throw ParameterError("cube", "cross power needs two cubes of the same grid and box");
+    return binned(a.shape, a.box, bins, a.modes.get(), b.modes.get());
+}
+
+PowerSpectrum powerSpectrum(const FourierBox& transform, int bins)
+{
+    if (bins < 0)
+        throw ParameterError("bins", "must be ≥ 0 (0: classic 21cmFAST bins)");
+    return binned(transform.shape, transform.box, bins, transform.modes.get(), transform.modes.get());
 }
 
 PowerSpectrum powerSpectrum2d(const float* values, std::size_t rows, std::size_t cols, double cellRow, double cellCol,
@@ -191,8 +162,8 @@ PowerSpectrum powerSpectrum2d(const float* values, std::size_t rows, std::size_t
     const float mean = float(sum / double(n));
     const double lr = cellRow * double(rows), lc = cellCol * double(cols), area = lr * lc;
     const float scale = float(area / double(n));
-    std::unique_ptr<float, FloatFree> in(static_cast<float*>(fftwf_malloc(sizeof(float) * n)));
-    std::unique_ptr<std::complex<float>[], FloatFree> out(
+    std::unique_ptr<float, FftwFree> in(static_cast<float*>(fftwf_malloc(sizeof(float) * n)));
+    std::unique_ptr<std::complex<float>[], FftwFree> out(
         static_cast<std::complex<float>*>(fftwf_malloc(sizeof(std::complex<float>) * rows * ncc)));
     if (!in || !out)
         throw Error("power spectrum: out of memory");
@@ -215,7 +186,7 @@ PowerSpectrum powerSpectrum2d(const float* values, std::size_t rows, std::size_t
     const double kCorner = std::hypot(kr * double(rows / 2), kc * double(cols / 2));
     const std::vector<double> edges = binEdges(kFund, std::max(rows, cols), kCorner, bins);
     const std::size_t nb = edges.size() - 1;
-    std::vector<double> sumK(nb, 0), sumP(nb, 0), count(nb, 0);
+    std::vector<double> sumK(nb, 0), sumP(nb, 0), count(nb, 0), sumPower(nb, 0);
     for (std::size_t i = 0; i < rows; ++i) {
         const double ky = kr * double(freq(i, rows));
         for (std::size_t m = 0; m < ncc; ++m) {
@@ -229,10 +200,11 @@ PowerSpectrum powerSpectrum2d(const float* values, std::size_t rows, std::size_t
             const double p = std::norm(out.get()[i * ncc + m]) / area;
             sumK[bin] += k;
             sumP[bin] += k * k * p / kTwoPi;
+            sumPower[bin] += p;
             count[bin] += 1;
         }
     }
-    return fromBins(sumK, sumP, count);
+    return fromBins(sumK, sumP, count, sumPower);
 }
 
 std::optional<double> interpolateSpectrum(const PowerSpectrum& ps, double k)

@@ -18,6 +18,7 @@ struct PowerSpectrum {
     std::vector<double> k;      ///< mean |k| of the bin's modes [1/Mpc]
     std::vector<double> delta2; ///< Δ²(k) = k³P(k)/2π² [cube units²]
     std::vector<double> modes;  ///< number of (half-space) modes in the bin
+    std::vector<double> power;  ///< P(k) = mean |X(k)|²/V of the bin's modes [cube units² Mpc³ (Mpc² in 2D)]
     /// Classic error column Δ²/√modes.
     std::vector<double> error() const;
 };
@@ -28,6 +29,12 @@ struct PowerSpectrum {
 /// ParameterError for an empty cube or bins < 0; non-finite voxels make a FormatError naming the
 /// cube's path.
 PowerSpectrum powerSpectrum(const Cube& cube, int bins = 0);
+
+struct FourierBox;
+
+/// The power spectrum of an already transformed cube (see fourier_box.h), binned as above; lets
+/// several statistics share one FFT. Throws ParameterError for bins < 0.
+PowerSpectrum powerSpectrum(const FourierBox& transform, int bins = 0);
 
 /// The cross-power's real part of two cubes of one grid, same binning (Δ²_ab). Throws
 /// ParameterError when the shapes differ.
@@ -42,6 +49,10 @@ PowerSpectrum crossPowerSpectrum(const Cube& a, const Cube& b, int bins = 0);
 /// non-finite values.
 PowerSpectrum powerSpectrum2d(const float* values, std::size_t rows, std::size_t cols, double cellRow, double cellCol,
                               int bins = 0);
+
+/// The cross-power of two transforms of one grid (Δ²_ab). Throws ParameterError when the grids
+/// differ or bins < 0.
+PowerSpectrum crossPowerSpectrum(const FourierBox& a, const FourierBox& b, int bins = 0);
 
 /// Log-log linear interpolation of a spectrum at k (nullopt outside its k range).
 std::optional<double> interpolateSpectrum(const PowerSpectrum& ps, double k);
