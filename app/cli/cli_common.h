@@ -44,6 +44,7 @@ void addInfoCommands(CLI::App& app);
 void addMlCommands(CLI::App& app); // cmd_ml.cpp: dataset, train, evaluate, predict, runs, pca, bench train
 void addSimulateCommands(CLI::App& app); // simulate, demo-data, stats
 void addBenchCommands(CLI::App& app);    // bench sim
+void addIonizeCommand(CLI::App& app);    // ionize (cmd_ionize.cpp)
 void addBenchIoCommand(CLI::App& app);   // bench io
 
 } // namespace rs::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv)
     app.set_version_flag("--version", "reionscope-cli 0.1.0");
     rs::cli::addInfoCommands(app);
     rs::cli::addSimulateCommands(app);
+    rs::cli::addIonizeCommand(app);
     rs::cli::addBenchCommands(app);
     rs::cli::addBenchIoCommand(app);
     rs::cli::addMlCommands(app);

@@ -15,8 +15,10 @@ namespace {
 constexpr double kTwoPi = 6.28318530717958647692;
 constexpr double kCellRadiusFactor = 0.620350491; // radius of the sphere with a cell's volume
 constexpr double kRadiusStep = 1.1;
-/// Below this mean number of M_min haloes in a cell, classic 21cmFAST draws the number from a
-/// Poisson distribution (its N_POISSON): a cell then holds whole haloes or none.
+/// Classic R_BUBBLE_MIN: no filter radius below L_FACTOR × 1 Mpc.
+constexpr double kBubbleRadiusMin = kCellRadiusFactor * 1.0;
+/// Below this mean number of M_min haloes in a cell, classic 21cmFAST v2 scales the cell's collapsed
+/// fraction by a Poisson number of mean N_POISSON divided by N_POISSON (its sub-grid halo scatter).
 constexpr double kPoissonMean = 5.0;
 
 /// A uniform number in (0, 1) that depends only on `key` (splitmix64), so a cell's draw is the
@@ -117,16 +119,34 @@ double filterWindow(IonizationFilter filter, double k, double radius)
 
 std::vector<double> ionizationRadii(const SimulationParams& params, double minimumMass, const LinearCosmology& cosmology)
 {
-    const double cell = params.boxMpc / double(params.dim);
-    // No source is smaller than M_min: stop a little above its Lagrangian radius (σ²(M_min) − σ²(M_R) > 0).
-    const double rLast = std::max(kCellRadiusFactor * cell, 1.01 * cosmology.lagrangianRadius(minimumMass));
-    double r = std::min(params.rMax, kCellRadiusFactor * params.boxMpc);
+    // Classic find_HII_bubbles: the radii are the cell radius (at least R_BUBBLE_MIN) times powers
+    // of 1.1, the largest below min(R_max, L_FACTOR·L), walked downwards; the step whose next radius
+    // would reach the cell becomes the cell step itself. Single precision as there, so that the same
+    // radii (and the same choice at the bottom) come out.
+    const float cellR = float(kCellRadiusFactor) * float(params.boxMpc) / float(params.dim);
+    const float bottom = std::max(cellR, float(kBubbleRadiusMin));
+    const float top = std::min(float(params.rMax), float(kCellRadiusFactor) * float(params.boxMpc));
+    const float step = float(kRadiusStep);
+    float r = bottom;
+    while (r < top)
+        r *= step;
+    r /= step;
+    // No source is smaller than M_min: the walk ends above its Lagrangian radius (σ²(M_min) −
+    // σ²(M_R) > 0); there the last step, with partial ionization, is made at that radius instead.
+    const double rSource = 1.01 * cosmology.lagrangianRadius(minimumMass);
     std::vector<double> radii;
-    while (r / kRadiusStep > rLast * (1.0 + 1e-6)) {
-        radii.push_back(r);
-        r /= kRadiusStep;
+    while (true) {
+        if (r / step <= bottom) {
+            radii.push_back(std::max(double(bottom), rSource));
+            break;
+        }
+        if (double(r) <= rSource) {
+            radii.push_back(rSource);
+            break;
+        }
+        radii.push_back(double(r));
+        r /= step;
     }
-    radii.push_back(rLast); // classic: the step that would go below the cell becomes the cell step
     return radii;
 }
 
@@ -162,7 +182,7 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
     const double growth = cosmology.growth(z);
     const double fcollST = cosmology.collapsedFractionST(mMin, z);
     double maxZeta = *std::max_element(zetas.begin(), zetas.end());
-    if (fcollST * maxZeta < 1e-5) { // classic HII_ROUND_ERR: the universe is still fully neutral
+    if (fcollST * maxZeta < 1e-3) { // classic HII_ROUND_ERR: the universe is still fully neutral
         if (progress)
             progress(1.0, "ionization: fully neutral");
         return xh;
@@ -193,7 +213,7 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
             progress(double(step) / double(radii.size()), "ionization: R = " + std::to_string(radius).substr(0, 6) + " Mpc");
 
         // δ_R: filter in k-space (the last step at the cell scale takes δ itself).
-        if (last && radius <= rCell * (1.0 + 1e-9)) {
+        if (last && radius <= rCell * (1.0 + 1e-6)) {
             work.loadReal(density.data());
         } else {
             const std::size_t h = n / 2;
@@ -289,16 +309,16 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
                         if (d[k] >= threshold) {
                             out[k] = 0.0f;
                         } else if (out[k] > 0.0f) {
-                            // Partial ionization at the cell scale. Where the cell holds few
-                            // M_min haloes on average, their number is Poisson-drawn (classic
-                            // 21cmFAST): many underdense cells hold none and stay fully neutral.
-                            double f = std::min(1.0f, norm * erfcT((deltaC - d[k]) * inv));
-                            const double mass = cellMass * std::max(0.0, 1.0 + double(d[k]));
-                            const double haloes = mass > 0 ? f * mass / mMin : 0.0;
-                            if (haloes < kPoissonMean) {
+                            // Partial ionization at the cell scale. Where the cell's collapsed
+                            // mass is under N_POISSON M_min haloes, classic 21cmFAST v2 scales it
+                            // by a Poisson draw of mean N_POISSON over N_POISSON (haloes of a
+                            // characteristic mass), and drops it below M_min / 5.
+                            double f = double(norm) * double(erfcT((deltaC - d[k]) * inv));
+                            const double collapsed = f * cellMass * std::max(0.0, 1.0 + double(d[k]));
+                            if (collapsed < kPoissonMean * mMin) {
                                 const std::uint64_t cellIndex = std::uint64_t(row) * n + k;
-                                const int drawn = poissonFor(haloes, uniformFor(drawKey ^ cellIndex));
-                                f = mass > 0 ? std::min(1.0, double(drawn) * mMin / mass) : 0.0;
+                                const int drawn = poissonFor(kPoissonMean, uniformFor(drawKey ^ cellIndex));
+                                f = collapsed < mMin / 5.0 ? 0.0 : f * double(drawn) / kPoissonMean;
                             }
                             out[k] = float(std::clamp(1.0 - double(zeta) * f, 0.0, 1.0));
                         }

@@ -13,6 +13,15 @@
 
 namespace rs {
 
+/// The linear transfer function T(k).
+enum class TransferFunction {
+    /// Eisenstein & Hu (1999) fit for cold dark matter and baryons (no neutrinos, no baryon
+    /// oscillations): what classic 21cmFAST uses (its TFmdm); the default.
+    EisensteinHuNoWiggle,
+    /// Eisenstein & Hu (1998) with baryon acoustic oscillations (ReionScope 1.0's choice).
+    EisensteinHuBao,
+};
+
 /// Flat ΛCDM cosmology (classic 21cmFAST defaults).
 struct Cosmology {
     double omegaM = 0.31;  ///< total matter density Ω_m
@@ -21,6 +30,7 @@ struct Cosmology {
     double h = 0.68;       ///< H0 / (100 km/s/Mpc)
     double sigma8 = 0.81;  ///< rms linear fluctuation in spheres of 8 Mpc/h at z = 0
     double ns = 0.97;      ///< primordial spectral index
+    TransferFunction transfer = TransferFunction::EisensteinHuNoWiggle;
 
     /// Throws ParameterError naming the parameter (omega_m, omega_b, h, sigma8, ns) when outside
     /// its physical range.

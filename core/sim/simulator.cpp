@@ -121,27 +121,39 @@ std::vector<SimulatedRedshift> Simulator::ionize(const Cube& density, double z, 
     stop.throwIfStopped();
     Stopwatch watch(slot(timings, &SimulationTimings::brightness));
     const Cube gradient = m_params.velocities ? m_state->ic->velocityGradient(z) : Cube();
+    std::vector<SimulatedRedshift> out = assembleResults(density, xh, z, zetas, m_params, gradient);
+    if (progress)
+        progress(1.0, "done");
+    return out;
+}
+
+std::vector<SimulatedRedshift> assembleResults(const Cube& density, const std::vector<Cube>& xh, double z,
+                                               const std::vector<double>& zetas, const SimulationParams& params,
+                                               const Cube& gradient, const Parameters& extra)
+{
     std::vector<SimulatedRedshift> out;
     for (std::size_t q = 0; q < zetas.size(); ++q) {
         SimulatedRedshift r;
         r.z = z;
         r.neutralFraction = xh[q];
-        r.brightnessTemperature = brightnessTemperature(density, xh[q], z, m_params.cosmology, gradient,
-                                                        m_params.threadCount());
+        r.brightnessTemperature = brightnessTemperature(density, xh[q], z, params.cosmology, gradient,
+                                                        params.threadCount());
         r.density = density;
         r.nf = meanOf(r.neutralFraction);
         r.meanTb = meanOf(r.brightnessTemperature);
 
-        SimulationParams p = m_params;
+        SimulationParams p = params;
         p.zeta = zetas[q];
         Parameters meta = p.toParameters();
-        if (m_params.fesc && !m_params.zeta) { // keep the escape-fraction view of ζ
-            meta[param::fesc] = zetas[q] / (m_params.nGamma * m_params.fStar);
-            meta[param::fstar] = m_params.fStar;
-            meta["n_gamma"] = m_params.nGamma;
+        if (params.fesc && !params.zeta) { // keep the escape-fraction view of ζ
+            meta[param::fesc] = zetas[q] / (params.nGamma * params.fStar);
+            meta[param::fstar] = params.fStar;
+            meta["n_gamma"] = params.nGamma;
         }
-        if (m_params.tVir)
-            meta["m_min_at_z"] = m_params.minimumMass(z);
+        if (params.tVir)
+            meta["m_min_at_z"] = params.minimumMass(z);
+        for (const auto& [key, value] : extra)
+            meta[key] = value;
         auto stamp = [&](Cube& c, bool withNf) {
             CubeMetadata& m = c.metadata();
             m.redshift = z;
@@ -155,11 +167,39 @@ std::vector<SimulatedRedshift> Simulator::ionize(const Cube& density, double z, 
         stamp(r.density, false);
         stamp(r.neutralFraction, true);
         stamp(r.brightnessTemperature, true);
-        if (m_params.velocities)
+        if (!gradient.empty())
             r.brightnessTemperature.metadata().parameters[param::velocityAxis] = std::int64_t(3);
         r.brightnessTemperature.metadata().parameters["mean_tb"] = r.meanTb;
         out.push_back(std::move(r));
     }
+    return out;
+}
+
+std::vector<SimulatedRedshift> ionizeDensity(const Cube& density, double z, const std::vector<double>& zetas,
+                                             SimulationParams params, const ProgressFn& progress, const StopToken& stop,
+                                             SimulationTimings* timings)
+{
+    const Shape s = density.shape();
+    if (density.empty() || s[0] != s[1] || s[1] != s[2])
+        throw ParameterError("density", "needs a cube with N^3 cells (equal sides)");
+    const auto box = density.boxLength();
+    if (!(box[0] > 0) || std::abs(box[1] / box[0] - 1) > 1e-6 || std::abs(box[2] / box[0] - 1) > 1e-6)
+        throw ParameterError("density", "needs a box of equal side lengths");
+    params.dim = s[0];
+    params.boxMpc = box[0];
+    params.redshifts = {z};
+    params.validate();
+    const LinearCosmology cosmology(params.cosmology);
+    const fft::Plans plans(params.dim, params.threadCount());
+    std::vector<Cube> xh;
+    {
+        Stopwatch watch(slot(timings, &SimulationTimings::ionization));
+        xh = rs::ionize(density, z, zetas, params, cosmology, plans, subProgress(progress, 0.0, 0.95), stop);
+    }
+    stop.throwIfStopped();
+    Stopwatch watch(slot(timings, &SimulationTimings::brightness));
+    const Cube gradient = params.velocities ? linearVelocityGradient(density, z, cosmology, plans) : Cube();
+    auto out = assembleResults(density, xh, z, zetas, params, gradient);
     if (progress)
         progress(1.0, "done");
     return out;
