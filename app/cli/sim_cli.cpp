@@ -48,8 +48,13 @@ ProgressFn stderrProgress(bool quiet)
 
 void addAstroOptions(CLI::App* cmd, AstroOptions& o)
 {
-    auto* zetaOpt = cmd->add_option("--zeta", o.zeta, "Ionizing efficiency zeta");
-    auto* fescOpt = cmd->add_option("--fesc", o.fesc, "Escape fraction (zeta = 5000 x 0.05 x f_esc)");
+    cmd->add_option("--sources", o.sources,
+                    "Source model: constant (zeta above a sharp M_min, default) or v2 (21cmFAST v2 default, "
+                    "Park+2019: f_*(M), f_esc(M), duty cycle, recombinations; evolved from --z-start in steps of 0.2, "
+                    "about 40 ionization passes for z 20 -> 7)");
+    auto* zetaOpt = cmd->add_option("--zeta", o.zeta, "Ionizing efficiency zeta (constant sources)");
+    auto* fescOpt = cmd->add_option("--fesc", o.fesc,
+                                    "Escape fraction: zeta = 5000 x 0.05 x f_esc (constant); with --sources v2 it is F_ESC10");
     zetaOpt->excludes(fescOpt);
     fescOpt->excludes(zetaOpt);
     cmd->add_option("--seed", o.seed, "Random seed (default 1; also keys the sub-grid Poisson draws)");
@@ -61,10 +66,37 @@ void addAstroOptions(CLI::App* cmd, AstroOptions& o)
     cmd->add_flag("--velocities", o.velocities,
                   "Include the line-of-sight velocity gradient in dTb (axis 2, like delta_T_v3)");
     cmd->add_option("--threads", o.threads, "Threads (default: all cores)");
+    cmd->add_option("--fstar10", o.park.fStar10, "v2: stellar fraction of 1e10 Msun haloes (default 0.05)");
+    cmd->add_option("--alpha-star", o.park.alphaStar, "v2: power-law index of f_*(M) (default 0.5)");
+    cmd->add_option("--fesc10", o.fesc10, "v2: escape fraction of 1e10 Msun haloes (default 0.1)");
+    cmd->add_option("--alpha-esc", o.park.alphaEsc, "v2: power-law index of f_esc(M) (default -0.5)");
+    cmd->add_option("--mturn", o.park.mTurn, "v2: duty-cycle turnover mass [Msun] (default 5e8)");
+    cmd->add_option("--tstar", o.park.tStar, "v2: star-formation time scale in Hubble times (default 0.5)");
+    cmd->add_option("--recombinations", o.recombinations, "v2: inhomogeneous recombinations, on (default) or off")
+        ->check(CLI::IsMember({"on", "off"}));
+    cmd->add_option("--z-start", o.park.zStart, "v2: redshift where the history starts (default 20)");
 }
 
 void applyAstroOptions(const AstroOptions& o, SimulationParams& p)
 {
+    p.sources = sourceModelFromName(o.sources);
+    if (p.sources == SourceModel::ParkV2) {
+        if (o.zeta)
+            throw ParameterError("zeta", "--zeta is for constant sources; the v2 model takes --fstar10/--fesc10");
+        if (o.fesc && o.fesc10)
+            throw ParameterError("fesc10", "give --fesc or --fesc10, not both (with v2 both mean F_ESC10)");
+        p.park = o.park;
+        p.park.fEsc10 = o.fesc10 ? *o.fesc10 : o.fesc.value_or(p.park.fEsc10);
+        p.park.recombinations = o.recombinations != "off";
+        p.zeta.reset();
+        p.fesc.reset();
+        p.rMax = o.rmax;
+        p.filter = filterFromName(o.filter);
+        p.seed = o.seed;
+        p.velocities = o.velocities;
+        p.threads = o.threads;
+        return;
+    }
     if (!o.zeta && !o.fesc)
         throw ParameterError("zeta", "give --zeta or --fesc");
     p.zeta = o.zeta;

@@ -28,9 +28,15 @@ struct AstroOptions {
     std::uint64_t seed = 1;
     bool velocities = false;
     int threads = 0;
+    std::string sources = "constant";
+    ParkSources park;
+    std::optional<double> fesc10;
+    std::string recombinations = "on";
 };
 
-/// Adds --zeta/--fesc, --mmin/--tvir, --rmax, --filter, --seed, --velocities and --threads.
+/// Adds --zeta/--fesc, --mmin/--tvir, --rmax, --filter, --seed, --velocities, --threads and the v2
+/// source model's --sources, --fstar10, --alpha-star, --fesc10, --alpha-esc, --mturn, --tstar,
+/// --recombinations, --z-start.
 void addAstroOptions(CLI::App* cmd, AstroOptions& o);
 
 /// Copies the options into `p`. Throws ParameterError (no ζ given, unknown filter).

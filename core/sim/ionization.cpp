@@ -21,17 +21,6 @@ constexpr double kBubbleRadiusMin = kCellRadiusFactor * 1.0;
 /// fraction by a Poisson number of mean N_POISSON divided by N_POISSON (its sub-grid halo scatter).
 constexpr double kPoissonMean = 5.0;
 
-/// A uniform number in (0, 1) that depends only on `key` (splitmix64), so a cell's draw is the
-/// same for any thread count and any ζ.
-inline double uniformFor(std::uint64_t key)
-{
-    std::uint64_t z = key + 0x9e3779b97f4a7c15ULL;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    return (double(z >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-}
-
 /// A Poisson deviate of small mean by inversion of the cumulative distribution.
 inline int poissonFor(double mean, double u)
 {
@@ -78,6 +67,25 @@ const ErfcTable& erfcTable()
 }
 
 } // namespace
+
+double uniformFor(std::uint64_t key)
+{
+    std::uint64_t z = key + 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return (double(z >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+}
+
+double subgridScatter(double f, double cellMass, double delta, double mMin, double u)
+{
+    const double collapsed = f * cellMass * std::max(0.0, 1.0 + delta);
+    if (collapsed >= kPoissonMean * mMin)
+        return f;
+    if (collapsed < mMin / 5.0)
+        return 0.0;
+    return f * double(poissonFor(kPoissonMean, u)) / kPoissonMean;
+}
 
 double inverseErfc(double y)
 {
@@ -150,6 +158,49 @@ std::vector<double> ionizationRadii(const SimulationParams& params, double minim
     return radii;
 }
 
+void filterInto(const fft::Grid& fieldK, fft::Grid& out, IonizationFilter filter, double radius, double box,
+                const fft::Plans& plans, int threads)
+{
+    const std::size_t n = fieldK.n();
+    const std::size_t nz = n / 2 + 1;
+    const std::size_t h = n / 2;
+    const double kf = kTwoPi / box;
+    const double invN3 = 1.0 / (double(n) * double(n) * double(n));
+    std::vector<float> window(3 * h * h + 1);
+    for (std::size_t m2 = 0; m2 < window.size(); ++m2)
+        window[m2] = float(filterWindow(filter, kf * std::sqrt(double(m2)), radius) * invN3);
+    // Band limit: the sharp-k filter is exactly zero beyond its cutoff; the Gaussian is dropped where
+    // it falls below 1e-8 (under float resolution). Zeroed lines are skipped by the transform.
+    long band = -1;
+    if (filter == IonizationFilter::SharpK)
+        band = long(std::floor(1.0 / (0.413566994 * radius * kf)));
+    else if (filter == IonizationFilter::Gaussian)
+        band = long(std::ceil(std::sqrt(-2.0 * std::log(1e-8)) / (0.643 * radius * kf)));
+    if (band >= long(h))
+        band = -1;
+    const std::complex<float>* src = fieldK.complex();
+    std::complex<float>* dst = out.complex();
+    fft::parallelFor(n, threads, [&](std::size_t i0, std::size_t i1) {
+        for (std::size_t i = i0; i < i1; ++i) {
+            const long fi = fft::frequency(i, n);
+            for (std::size_t j = 0; j < n; ++j) {
+                const long fj = fft::frequency(j, n);
+                const std::size_t base = (i * n + j) * nz;
+                if (band >= 0 && (std::labs(fi) > band || std::labs(fj) > band)) {
+                    std::fill(dst + base, dst + base + nz, std::complex<float>(0.0f));
+                    continue;
+                }
+                const long fij = fi * fi + fj * fj;
+                const std::size_t top = band >= 0 ? std::size_t(band) + 1 : nz;
+                for (std::size_t m = 0; m < top; ++m)
+                    dst[base + m] = src[base + m] * window[std::size_t(fij + long(m * m))];
+                std::fill(dst + base + top, dst + base + nz, std::complex<float>(0.0f));
+            }
+        }
+    });
+    plans.backward(out, band);
+}
+
 std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double>& zetas, const SimulationParams& params,
                          const LinearCosmology& cosmology, const fft::Plans& plans, const ProgressFn& progress,
                          const StopToken& stop)
@@ -161,11 +212,9 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
             throw ParameterError("zeta", "ionizing efficiency must be > 0");
     const std::size_t n = density.shape()[0];
     const std::size_t n3 = n * n * n;
-    const std::size_t nz = n / 2 + 1;
     const int threads = params.threadCount();
     const double box = density.boxLength()[0];
     const double cell = box / double(n);
-    const double kf = kTwoPi / box;
 
     CubeMetadata meta;
     meta.quantity = Quantity::NeutralFraction;
@@ -216,41 +265,7 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
         if (last && radius <= rCell * (1.0 + 1e-6)) {
             work.loadReal(density.data());
         } else {
-            const std::size_t h = n / 2;
-            std::vector<float> window(3 * h * h + 1);
-            for (std::size_t m2 = 0; m2 < window.size(); ++m2)
-                window[m2] = float(filterWindow(params.filter, kf * std::sqrt(double(m2)), radius) * invN3);
-            // Band limit: the sharp-k filter is exactly zero beyond its cutoff; the Gaussian is
-            // dropped where it falls below 1e-8 (under float resolution). Zeroed lines are skipped
-            // by the transform.
-            long band = -1;
-            if (params.filter == IonizationFilter::SharpK)
-                band = long(std::floor(1.0 / (0.413566994 * radius * kf)));
-            else if (params.filter == IonizationFilter::Gaussian)
-                band = long(std::ceil(std::sqrt(-2.0 * std::log(1e-8)) / (0.643 * radius * kf)));
-            if (band >= long(h))
-                band = -1;
-            const std::complex<float>* src = deltaK.complex();
-            std::complex<float>* dst = work.complex();
-            fft::parallelFor(n, threads, [&](std::size_t i0, std::size_t i1) {
-                for (std::size_t i = i0; i < i1; ++i) {
-                    const long fi = fft::frequency(i, n);
-                    for (std::size_t j = 0; j < n; ++j) {
-                        const long fj = fft::frequency(j, n);
-                        const std::size_t base = (i * n + j) * nz;
-                        if (band >= 0 && (std::labs(fi) > band || std::labs(fj) > band)) {
-                            std::fill(dst + base, dst + base + nz, std::complex<float>(0.0f));
-                            continue;
-                        }
-                        const long fij = fi * fi + fj * fj;
-                        const std::size_t top = band >= 0 ? std::size_t(band) + 1 : nz;
-                        for (std::size_t m = 0; m < top; ++m)
-                            dst[base + m] = src[base + m] * window[std::size_t(fij + long(m * m))];
-                        std::fill(dst + base + top, dst + base + nz, std::complex<float>(0.0f));
-                    }
-                }
-            });
-            plans.backward(work, band);
+            filterInto(deltaK, work, params.filter, radius, box, plans, threads);
         }
 
         // Mean PS collapsed fraction of this scale, for the Sheth–Tormen renormalisation.
@@ -313,13 +328,10 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
                             // mass is under N_POISSON M_min haloes, classic 21cmFAST v2 scales it
                             // by a Poisson draw of mean N_POISSON over N_POISSON (haloes of a
                             // characteristic mass), and drops it below M_min / 5.
-                            double f = double(norm) * double(erfcT((deltaC - d[k]) * inv));
-                            const double collapsed = f * cellMass * std::max(0.0, 1.0 + double(d[k]));
-                            if (collapsed < kPoissonMean * mMin) {
-                                const std::uint64_t cellIndex = std::uint64_t(row) * n + k;
-                                const int drawn = poissonFor(kPoissonMean, uniformFor(drawKey ^ cellIndex));
-                                f = collapsed < mMin / 5.0 ? 0.0 : f * double(drawn) / kPoissonMean;
-                            }
+                            const std::uint64_t cellIndex = std::uint64_t(row) * n + k;
+                            const double f = subgridScatter(double(norm) * double(erfcT((deltaC - d[k]) * inv)),
+                                                            cellMass, double(d[k]), mMin,
+                                                            uniformFor(drawKey ^ cellIndex));
                             out[k] = float(std::clamp(1.0 - double(zeta) * f, 0.0, 1.0));
                         }
                     }

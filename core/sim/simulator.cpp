@@ -5,8 +5,10 @@
 #include "sim/fft_grid.h"
 #include "sim/initial_conditions.h"
 #include "sim/ionization.h"
+#include "sim/reionization_history.h"
 #include "util/error.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <optional>
@@ -39,6 +41,27 @@ double meanOf(const Cube& c)
     for (std::size_t i = 0; i < n; ++i)
         sum += d[i];
     return sum / double(n);
+}
+
+/// The v2 history up to z on one density cube: earlier steps use it scaled by linear growth,
+/// D(z')/D(z) (δ ≥ −1), since a single cube carries no history of its own.
+Cube historyOnFixedDensity(const Cube& density, double z, const SimulationParams& params,
+                           const LinearCosmology& cosmology, const fft::Plans& plans, const ProgressFn& progress,
+                           const StopToken& stop)
+{
+    ReionizationHistory history(params, cosmology, plans);
+    const std::vector<double> zs = ReionizationHistory::schedule(params.park, {z});
+    Cube scaled = density;
+    Cube out;
+    for (std::size_t i = 0; i < zs.size(); ++i) {
+        const float ratio = float(cosmology.growth(zs[i]) / cosmology.growth(z));
+        const float* src = density.data();
+        float* dst = scaled.mutableData();
+        for (std::size_t c = 0; c < density.voxelCount(); ++c)
+            dst[c] = std::max(-1.0f + 1e-6f, src[c] * ratio);
+        out = history.step(scaled, zs[i], subProgress(progress, double(i) / zs.size(), double(i + 1) / zs.size()), stop);
+    }
+    return out;
 }
 
 } // namespace
@@ -113,6 +136,8 @@ std::vector<SimulatedRedshift> Simulator::ionize(const Cube& density, double z, 
         throw ParameterError("z", "redshift must be ≥ 0");
     if (density.empty() || density.shape() != Shape{m_params.dim, m_params.dim, m_params.dim})
         throw ParameterError("density", "needs the simulator's own " + std::to_string(m_params.dim) + "^3 density cube");
+    if (m_params.sources == SourceModel::ParkV2)
+        throw ParameterError("sources", "the v2 source model needs its history: use simulate()/simulateEach()");
     std::vector<Cube> xh;
     {
         Stopwatch watch(slot(timings, &SimulationTimings::ionization));
@@ -194,7 +219,10 @@ std::vector<SimulatedRedshift> ionizeDensity(const Cube& density, double z, cons
     std::vector<Cube> xh;
     {
         Stopwatch watch(slot(timings, &SimulationTimings::ionization));
-        xh = rs::ionize(density, z, zetas, params, cosmology, plans, subProgress(progress, 0.0, 0.95), stop);
+        if (params.sources == SourceModel::ParkV2)
+            xh = {historyOnFixedDensity(density, z, params, cosmology, plans, progress, stop)};
+        else
+            xh = rs::ionize(density, z, zetas, params, cosmology, plans, subProgress(progress, 0.0, 0.95), stop);
     }
     stop.throwIfStopped();
     Stopwatch watch(slot(timings, &SimulationTimings::brightness));
@@ -205,10 +233,40 @@ std::vector<SimulatedRedshift> ionizeDensity(const Cube& density, double z, cons
     return out;
 }
 
+void Simulator::simulateHistory(const SimulationParams& params, const std::function<void(SimulatedRedshift&&)>& sink,
+                                const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings)
+{
+    Simulator sim(params, subProgress(progress, 0.0, 0.1), stop, timings);
+    ReionizationHistory history(sim.m_params, *sim.m_cosmology, *sim.m_state->plans);
+    const std::vector<double> zs = ReionizationHistory::schedule(params.park, params.redshifts);
+    for (std::size_t i = 0; i < zs.size(); ++i) {
+        const double z = zs[i];
+        const Cube density = sim.density(z, stop, timings);
+        Cube xh;
+        {
+            Stopwatch watch(slot(timings, &SimulationTimings::ionization));
+            xh = history.step(density, z, subProgress(progress, 0.1 + 0.9 * i / zs.size(), 0.1 + 0.9 * (i + 1) / zs.size()),
+                              stop);
+        }
+        if (std::find(params.redshifts.begin(), params.redshifts.end(), z) == params.redshifts.end())
+            continue;
+        Stopwatch watch(slot(timings, &SimulationTimings::brightness));
+        const Cube gradient = params.velocities ? sim.m_state->ic->velocityGradient(z) : Cube();
+        auto results = assembleResults(density, {xh}, z, {params.effectiveZeta()}, params, gradient);
+        sink(std::move(results.front()));
+    }
+    if (progress)
+        progress(1.0, "simulation done");
+}
+
 void simulateEach(const SimulationParams& params, const std::function<void(SimulatedRedshift&&)>& sink,
                   const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings)
 {
     params.validate();
+    if (params.sources == SourceModel::ParkV2) {
+        Simulator::simulateHistory(params, sink, progress, stop, timings);
+        return;
+    }
     const std::size_t nz = params.redshifts.size();
     // Progress budget: initial conditions 10 %, each redshift an equal share of the rest.
     Simulator sim(params, subProgress(progress, 0.0, 0.1), stop, timings);

@@ -77,6 +77,11 @@ public:
     /// Bytes held by the initial conditions.
     std::size_t bytes() const;
 
+    /// The v2 source model's run: a history from params.park.zStart down (ReionizationHistory),
+    /// each requested z handed to `sink` from high to low z. Throws as simulateEach().
+    static void simulateHistory(const SimulationParams& params, const std::function<void(SimulatedRedshift&&)>& sink,
+                                const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings);
+
 private:
     struct State;
     SimulationParams m_params;
@@ -101,7 +106,7 @@ std::vector<SimulatedRedshift> ionizeDensity(const Cube& density, double z, cons
                                              const StopToken& stop = {}, SimulationTimings* timings = nullptr);
 
 /// Runs the simulation and hands each redshift to `sink` as soon as it is done, in the order of
-/// params.redshifts, keeping memory bounded (at most a few cubes besides what the sink keeps).
+/// params.redshifts (with the v2 source model: from high to low z, since it evolves a history), keeping memory bounded (at most a few cubes besides what the sink keeps).
 /// Throws ParameterError (before any work), CancelledError, and whatever `sink` throws.
 void simulateEach(const SimulationParams& params, const std::function<void(SimulatedRedshift&&)>& sink,
                   const ProgressFn& progress = {}, const StopToken& stop = {}, SimulationTimings* timings = nullptr);
