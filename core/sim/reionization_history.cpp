@@ -12,7 +12,7 @@ namespace rs {
 namespace {
 
 constexpr double kCellRadiusFactor = 0.620350491;
-constexpr int kTablePoints = 400;
+constexpr int kTablePoints = 256;
 // Γ12 of an HII region of radius R (classic find_HII_bubbles): (1+z)² R σ_HI α/(α+2.75) n_b ζ ḟ / 1e-12.
 constexpr double kSigmaHI = 6.3e-18, kUvbIndex = 5.0, kMpcCm = 3.086e24, kProtonMass = 1.6726231e-24;
 constexpr double kGravity = 6.67259e-8, kHubbleUnit = 3.2407e-18;
@@ -151,10 +151,20 @@ Cube ReionizationHistory::step(const Cube& density, double z, const ProgressFn& 
         const double gammaPrefactor = std::pow(1.0 + z, 2) * radius * kMpcCm * kSigmaHI * kUvbIndex / (kUvbIndex + 2.75)
                                       * baryons * zeta / 1e-12 / tStar;
         const float* r = recombinations ? nrecWork.real() : nullptr;
+        // Photons per baryon grow with δ, and recombinations only raise the bar: below the δ where
+        // ζ f reaches 1 no cell can be flagged (a conservative bound from the table's grid).
+        float reach = float(kDeltaCrit);
+        for (std::size_t i = 0; i < table.size(); ++i)
+            if (norm * zeta * double(table[i]) > 1.0) {
+                reach = float(-1.0 + tableStep * (double(i) - 1.0));
+                break;
+            }
         fft::parallelFor(n * n, threads, [&](std::size_t r0, std::size_t r1) {
             for (std::size_t row = r0; row < r1; ++row)
                 for (std::size_t k = 0; k < n; ++k) {
                     const std::size_t c = row * n + k;
+                    if (x[c] == 0.0f || (!last && d[row * padded + k] < reach))
+                        continue; // flagged at a larger radius, or out of reach at this one
                     const float delta = std::max(d[row * padded + k], -1.0f + 1e-7f);
                     const double f = norm * double(lookup(table, tableStep, delta));
                     const double rec = r ? std::max(0.0f, r[row * padded + k]) / (1.0 + double(delta)) : 0.0;

@@ -12,7 +12,7 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 // Sheth–Tormen parameters as classic 21cmFAST takes them (Jenkins et al. 2001).
 constexpr double kShethA = 0.73, kShethP = 0.175, kShethAmp = 0.353;
-constexpr int kMassPoints = 320;
+constexpr int kMassPoints = 240;
 
 /// ln σ(M) derivative by a centred difference.
 double dlnSigmaDlnM(const LinearCosmology& c, double mass)
@@ -110,54 +110,63 @@ std::vector<float> ParkSourceModel::conditionalTable(double massR, int points, d
     const double lnLo = std::log(m_lowMass), lnHi = std::log(massR);
     const int nm = kMassPoints;
     const double d = (lnHi - lnLo) / nm;
-    std::vector<double> sPrime, factor; // σ² − σ_R², w(M) |dσ²/dlnM| · trapezoid weight
+    std::vector<double> halfInvS, factor; // 1 / (2(σ² − σ_R²)), w(M) |dσ²/dlnM| (σ² − σ_R²)^(−3/2) / √(2π) · weight
     for (int i = 0; i < nm; ++i) { // the top end (S' = 0) contributes nothing
         const double m = std::exp(lnLo + d * i);
         const double sigma = m_cosmology->sigmaM(m);
         const double s = sigma * sigma - sR;
         if (!(s > 0))
             continue;
-        sPrime.push_back(s);
+        halfInvS.push_back(0.5 / s);
         const double dS = 2.0 * sigma * sigma * std::abs(dlnSigmaDlnM(*m_cosmology, m));
-        factor.push_back(weight(m) * dS * d * (i == 0 ? 0.5 : 1.0));
+        factor.push_back(weight(m) * dS * d * (i == 0 ? 0.5 : 1.0) * std::pow(s, -1.5) / std::sqrt(2.0 * kPi));
     }
     for (int j = 0; j + 1 < points; ++j) {
         const double delta = -1.0 + step * j;
         const double x = (kDeltaCrit - delta) / m_growth;
         double sum = 0;
-        for (std::size_t i = 0; i < sPrime.size(); ++i) {
-            const double s = sPrime[i];
-            sum += factor[i] * x / std::sqrt(2.0 * kPi) * std::pow(s, -1.5) * std::exp(-x * x / (2.0 * s));
-        }
-        table[std::size_t(j)] = float(sum);
+        for (std::size_t i = 0; i < factor.size(); ++i)
+            sum += factor[i] * std::exp(-x * x * halfInvS[i]);
+        table[std::size_t(j)] = float(sum * x);
     }
     return table;
 }
 
-double recombinationRate(double zEff, double gamma12, const Cosmology& c)
+namespace {
+
+/// MHR00 volume-weighted density PDF at redshift z, normalised to 1 over 1e-4 < Δ < 1e5.
+class MhrPdf {
+public:
+    explicit MhrPdf(double z) : m_c0(mhrC0(z)), m_beta(mhrBeta(z)), m_width(2.0 * 7.61 / (3.0 * (1.0 + z)))
+    {
+        constexpr int kPoints = 400;
+        const double lo = std::log(1e-4), hi = std::log(1e5), d = (hi - lo) / kPoints;
+        double norm = 0;
+        for (int i = 0; i <= kPoints; ++i) {
+            const double delta = std::exp(lo + d * i);
+            norm += raw(delta) * delta * ((i == 0 || i == kPoints) ? 0.5 : 1.0) * d;
+        }
+        m_norm = norm;
+    }
+    double operator()(double delta) const { return raw(delta) / m_norm; }
+
+private:
+    double raw(double delta) const
+    {
+        const double u = (std::pow(delta, -2.0 / 3.0) - m_c0) / m_width;
+        return std::exp(-0.5 * u * u) * std::pow(delta, m_beta);
+    }
+    double m_c0, m_beta, m_width, m_norm = 1;
+};
+
+double rateWithPdf(double zEff, double gamma12, const MhrPdf& pdf, const Cosmology& c)
 {
     if (!(gamma12 > 0))
         return 0.0;
-    const double nH0 = criticalDensityCgs(c.h) * c.omegaB * (1.0 - kHeliumFraction) / kProtonMass;
-    const double nH = nH0 * std::pow(1.0 + zEff, 3);
-    const double c0 = mhrC0(zEff), beta = mhrBeta(zEff);
-    const double width = 2.0 * 7.61 / (3.0 * (1.0 + zEff));
-    auto pdf = [&](double delta) { // unnormalised MHR00 volume-weighted PDF
-        const double u = (std::pow(delta, -2.0 / 3.0) - c0) / width;
-        return std::exp(-0.5 * u * u) * std::pow(delta, beta);
-    };
-    // Normalisation ∫ P dΔ over a wide range, then the rate over 0.01 < Δ < 200 (as classic).
-    constexpr int kPoints = 160;
-    double norm = 0;
-    {
-        const double lo = std::log(1e-4), hi = std::log(1e5), d = (hi - lo) / kPoints;
-        for (int i = 0; i <= kPoints; ++i) {
-            const double delta = std::exp(lo + d * i);
-            norm += pdf(delta) * delta * ((i == 0 || i == kPoints) ? 0.5 : 1.0) * d;
-        }
-    }
+    const double nH = criticalDensityCgs(c.h) * c.omegaB * (1.0 - kHeliumFraction) / kProtonMass * std::pow(1.0 + zEff, 3);
     const double dss = 26.7 * std::pow((1.0 + zEff) / 10.0, -3) * std::pow(gamma12, 2.0 / 3.0);
-    const double lo = std::log(0.01), hi = std::log(200.0), d = (hi - lo) / kPoints;
+    constexpr int kPoints = 160;
+    const double lo = std::log(0.01), hi = std::log(200.0), d = (hi - lo) / kPoints; // classic's range
     double rate = 0;
     for (int i = 0; i <= kPoints; ++i) {
         const double delta = std::exp(lo + d * i);
@@ -165,20 +174,29 @@ double recombinationRate(double zEff, double gamma12, const Cosmology& c)
         const double gammaLocal =
             gamma12 * (0.98 * std::pow(1.0 + std::pow(y, 1.64), -2.28) + 0.02 * std::pow(1.0 + y, -0.84));
         const double xe = 1.0 - neutralFraction(nH * delta, gammaLocal);
-        const double v = nH * delta * pdf(delta) / norm * kAlphaB10k * xe * xe * delta * delta;
+        const double v = nH * delta * pdf(delta) * kAlphaB10k * xe * xe * delta * delta;
         rate += v * ((i == 0 || i == kPoints) ? 0.5 : 1.0) * d;
     }
     return rate;
+}
+
+} // namespace
+
+double recombinationRate(double zEff, double gamma12, const Cosmology& c)
+{
+    return rateWithPdf(zEff, gamma12, MhrPdf(zEff), c);
 }
 
 RecombinationTable::RecombinationTable(const Cosmology& cosmology, double zMax)
     : m_zPoints(int(std::ceil(zMax / kDz)) + 1)
 {
     m_table.resize(std::size_t(m_zPoints) * kGammaPoints);
-    for (int iz = 0; iz < m_zPoints; ++iz)
+    for (int iz = 0; iz < m_zPoints; ++iz) {
+        const MhrPdf pdf(iz * kDz);
         for (int ig = 0; ig < kGammaPoints; ++ig)
             m_table[std::size_t(iz) * kGammaPoints + ig] =
-                float(recombinationRate(iz * kDz, std::exp(kLnGammaMin + kDLnGamma * ig), cosmology));
+                float(rateWithPdf(iz * kDz, std::exp(kLnGammaMin + kDLnGamma * ig), pdf, cosmology));
+    }
 }
 
 double RecombinationTable::operator()(double zEff, double gamma12) const
