@@ -28,6 +28,7 @@ struct SimulateOptions {
     AstroOptions astro;
     std::string format = "h5";
     bool linear = false;
+    std::string density = "classic";
     std::string out;
     bool json = false;
     bool quiet = false;
@@ -42,6 +43,7 @@ int runSimulate(const SimulateOptions& o)
         p.redshifts = parseNumberList(o.z, "--z");
         applyAstroOptions(o.astro, p);
         p.zeldovich = !o.linear;
+        p.cellSmoothing = o.density == "classic";
         const SimOutputFormat format = simOutputFormatFromName(o.format);
         p.validate();
 
@@ -228,7 +230,15 @@ void addSimulateCommands(CLI::App& app)
     sim->add_option("--z", so->z, "Redshift(s), comma separated: the same initial conditions evolved to each")->required();
     addAstroOptions(sim, so->astro);
     sim->add_option("--format", so->format, "Output: h5 (ReionScope HDF5, default) or classic (raw 21cmFAST boxes)");
-    sim->add_flag("--linear", so->linear, "Linear density evolution instead of Zel'dovich");
+    sim->add_option("--density", so->density,
+                    "Evolved density: classic (default; 21cmFAST's assignment: cell top-hat smoothed ICs, 3^3 "
+                    "sub-particles per cell, 0.2-cell Gaussian; about 1.3x the fast path's evolution time, one FFT "
+                    "pair more per z) or fast (cloud-in-cell of one particle per cell, ReionScope 1.0; less "
+                    "small-scale density power than 21cmFAST)")
+        ->check(CLI::IsMember({"classic", "fast"}));
+    sim->add_flag("--linear", so->linear,
+                  "Linear density evolution instead of Zel'dovich (fastest; no non-linear skewness, nf off by "
+                  "a few percent)");
     sim->add_option("--out", so->out, "Output folder (created when missing)")->required();
     sim->add_flag("--json", so->json, "Print a JSON summary");
     sim->add_flag("--quiet", so->quiet, "No progress on stderr");

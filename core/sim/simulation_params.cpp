@@ -245,6 +245,9 @@ Parameters SimulationParams::toParameters() const
     p["sigma_8"] = cosmology.sigma8;
     p["n_s"] = cosmology.ns;
     p["zeldovich"] = zeldovich;
+    p["density_assignment"] = std::string(cellSmoothing ? "classic" : "fast");
+    p["transfer_function"] =
+        std::string(cosmology.transfer == TransferFunction::EisensteinHuBao ? "eisenstein-hu-1998" : "eisenstein-hu-1999");
     p[param::useTs] = std::int64_t(0);
     p[param::codeVersion] = std::string(kSimulatorVersion);
     return p;

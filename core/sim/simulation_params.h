@@ -98,6 +98,10 @@ struct SimulationParams {
     Cosmology cosmology;
     std::uint64_t seed = 1;
     bool zeldovich = true;  ///< Zel'dovich (1LPT) evolution; false: linear δ = D(z) δ_lin
+    /// Smooth the initial field with a top-hat of the cell's radius (as classic 21cmFAST's init.c does
+    /// before sampling its fine grid onto the output grid) and the evolved density with a Gaussian of
+    /// 0.2 cells (its SMOOTH_EVOLVED_DENSITY_FIELD); false: the unsmoothed ReionScope 1.0 field.
+    bool cellSmoothing = true;
     bool velocities = false; ///< δT_b with the velocity-gradient term along axis 2 (classic delta_T_v3)
     int threads = 0;         ///< worker threads (FFTW and loops); 0: all hardware threads
 
