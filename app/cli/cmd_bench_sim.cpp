@@ -122,7 +122,7 @@ int runBenchSim(bool json, int threads, bool quick)
         }
         // The fast path (unsmoothed cloud-in-cell density) and the v2 model's z = 20 -> 7 history.
         configs.push_back({grids.back().first, grids.back().second, {8.0}, "fast"});
-        configs.push_back(quick ? BenchConfig{64, 96.0, {7.0}, "v2"} : BenchConfig{128, 192.0, {7.0}, "v2"});
+        configs.push_back(quick ? BenchConfig{32, 48.0, {7.0}, "v2"} : BenchConfig{128, 192.0, {7.0}, "v2"});
         const BenchResult baseline = runInChild({64, 96.0, {8.0}}, threads, false);
         std::vector<BenchResult> results;
         for (const BenchConfig& c : configs) {
