@@ -8,6 +8,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
+
 namespace {
 
 using fixtures::runCli;
@@ -98,13 +100,55 @@ private Q_SLOTS:
         QVERIFY(QFileInfo::exists(dir.filePath("demo/.reionscope-demo.json")));
     }
 
+    void ionizeGivenDensity()
+    {
+        // A density box written by simulate (classic raw format), ionized again: constant ζ gives the
+        // simulate run's own x_HI, v2 writes its parameters where `info` shows them.
+        QTemporaryDir dir;
+        const Result s = runCli({"simulate", "--dim", "32", "--box", "48", "--z", "8", "--zeta", "20", "--format",
+                                 "classic", "--out", dir.filePath("c"), "--quiet", "--json"});
+        QVERIFY2(s.code == 0, s.err.constData());
+        const double nfSim = QJsonDocument::fromJson(s.out).object()["redshifts"].toArray()[0].toObject()["neutral_fraction"].toDouble();
+        const QStringList dens = QDir(dir.filePath("c/seed1")).entryList({"updated_smoothed_deltax_*"}, QDir::Files);
+        QCOMPARE(dens.size(), 1);
+        const QString density = dir.filePath("c/seed1/" + dens.front());
+        const Result r = runCli({"ionize", "--density", density, "--zeta", "20", "--out", dir.filePath("i"), "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject doc = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(doc["redshift"].toDouble(), 8.0); // from the classic name
+        QVERIFY2(std::abs(doc["neutral_fraction"].toDouble() - nfSim) < 1e-6, r.out.constData());
+        QCOMPARE(doc["files"].toArray().size(), 1);
+
+        const Result v = runCli({"ionize", "--density", density, "--sources", "v2", "--fesc", "0.2", "--z-start", "10",
+                                 "--out", dir.filePath("v"), "--json"});
+        QVERIFY2(v.code == 0, v.err.constData());
+        const QJsonObject vp = QJsonDocument::fromJson(v.out).object()["parameters"].toObject();
+        QCOMPARE(vp["sources"].toString(), QString("v2"));
+        QCOMPARE(vp["f_esc10"].toDouble(), 0.2); // --fesc means F_ESC10 with v2
+        QCOMPARE(vp["alpha_star"].toDouble(), 0.5);
+        QCOMPARE(vp["recombinations"].toBool(), true);
+        const QString file = QJsonDocument::fromJson(v.out).object()["files"].toArray()[0].toString();
+        const Result info = runCli({"info", file, "--json"});
+        QVERIFY2(info.code == 0, info.err.constData());
+        QVERIFY2(info.out.contains("\"m_turn\"") && info.out.contains("\"t_star\""), info.out.constData());
+
+        const Result missing = runCli({"ionize", "--density", dir.filePath("nope"), "--zeta", "20", "--out", dir.filePath("m")});
+        QVERIFY(missing.code != 0);
+        QVERIFY2(QString::fromUtf8(missing.err).contains(dir.filePath("nope")), missing.err.constData());
+        const Result both = runCli({"ionize", "--density", density, "--sources", "v2", "--zeta", "20", "--out", dir.filePath("b")});
+        QVERIFY(both.code != 0);
+        QVERIFY2(QString::fromUtf8(both.err).contains("zeta"), both.err.constData());
+    }
+
     void benchRunsQuick()
     {
         // Only that the benchmark command works and reports its fields (timings are not asserted).
         const Result r = runCli({"bench", "sim", "--quick", "--json"});
         QVERIFY2(r.code == 0, r.err.constData());
         const QJsonArray rows = QJsonDocument::fromJson(r.out).object()["results"].toArray();
-        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows.size(), 4); // 64^3 one and four z, the fast path, the v2 history
+        QCOMPARE(rows[2].toObject()["variant"].toString(), QString("fast"));
+        QCOMPARE(rows[3].toObject()["variant"].toString(), QString("v2"));
         for (const auto& v : rows) {
             const QJsonObject row = v.toObject();
             QVERIFY(row["ok"].toBool());

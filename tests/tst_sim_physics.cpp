@@ -220,12 +220,16 @@ private Q_SLOTS:
         const SimulationParams p = smallParams(64, 96);
         const LinearCosmology c{p.cosmology};
         const auto r = ionizationRadii(p, 5e8, c);
-        QCOMPARE(r.front(), 50.0);
+        // Classic find_HII_bubbles: radii are R_cell · 1.1^n (single precision), the largest below
+        // R_max = 50 Mpc first (46.33 Mpc at 1.5 Mpc cells).
+        const double cellR = 0.620350491 * 96.0 / 64.0;
+        QVERIFY2(r.front() < 50.0 && r.front() * 1.1 >= 50.0, qPrintable(QString::number(r.front())));
+        QVERIFY(std::abs(r.front() / (cellR * std::pow(1.1, 41)) - 1) < 1e-5);
         for (std::size_t i = 1; i + 1 < r.size(); ++i)
-            QVERIFY(std::abs(r[i - 1] / r[i] - 1.1) < 1e-12);
-        QVERIFY(std::abs(r.back() - 0.620350491 * 96.0 / 64.0) < 1e-12); // cell radius last
-        // Classic: the step whose next radius would fall below the cell becomes the cell step.
-        QVERIFY(r[r.size() - 2] / 1.1 > r.back());
+            QVERIFY(std::abs(r[i - 1] / r[i] - 1.1) < 1e-6);
+        QVERIFY(std::abs(r.back() - cellR) < 1e-6); // cell radius last
+        // Classic: the step whose next radius would reach the cell becomes the cell step.
+        QVERIFY(r[r.size() - 2] / 1.1 > r.back() * (1 - 1e-6));
         QVERIFY(r[r.size() - 2] / (1.1 * 1.1) <= r.back());
     }
 

@@ -50,6 +50,7 @@ void addInspectCommands(CLI::App& app);   // cmd_inspect.cpp: evaluate, predict,
 void addBenchTrainCommand(CLI::App& app); // cmd_bench_train.cpp: bench train
 void addSimulateCommands(CLI::App& app); // simulate, demo-data
 void addBenchCommands(CLI::App& app);    // bench sim
+void addIonizeCommand(CLI::App& app);    // ionize (cmd_ionize.cpp)
 void addBenchIoCommand(CLI::App& app);   // bench io
 void addStatsCommands(CLI::App& app);    // stats (cmd_stats.cpp)
 void addCompareCommand(CLI::App& app);   // compare (cmd_compare.cpp)

@@ -17,6 +17,7 @@ int main(int argc, char** argv)
     rs::cli::addCompareCommand(app);
     rs::cli::addObserveCommand(app);
     rs::cli::addBenchStatsCommand(app);
+    rs::cli::addIonizeCommand(app);
     rs::cli::addBenchCommands(app);
     rs::cli::addBenchIoCommand(app);
     rs::cli::addDatasetCommands(app);

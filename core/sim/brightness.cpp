@@ -43,4 +43,31 @@ Cube brightnessTemperature(const Cube& density, const Cube& neutralFraction, dou
     return out;
 }
 
+Cube linearVelocityGradient(const Cube& density, double z, const LinearCosmology& cosmology, const fft::Plans& plans)
+{
+    const std::size_t n = density.shape()[0];
+    if (density.shape() != Shape{n, n, n})
+        throw ParameterError("density", "needs a cube with N^3 cells");
+    fft::Grid g(n);
+    g.loadReal(density.data());
+    plans.forward(g);
+    const std::size_t nz = n / 2 + 1;
+    const double scale = -cosmology.growthRate(z) / (double(n) * double(n) * double(n));
+    std::complex<float>* c = g.complex();
+    for (std::size_t i = 0; i < n; ++i) {
+        const long fi = fft::frequency(i, n);
+        for (std::size_t j = 0; j < n; ++j) {
+            const long fj = fft::frequency(j, n);
+            for (std::size_t m = 0; m < nz; ++m) {
+                const long m2 = fi * fi + fj * fj + long(m * m);
+                c[(i * n + j) * nz + m] *= m2 == 0 ? 0.0f : float(scale * double(m * m) / double(m2));
+            }
+        }
+    }
+    plans.backward(g);
+    Cube out = Cube::uninitialized(density.shape(), density.boxLength());
+    g.storeReal(out.mutableData());
+    return out;
+}
+
 } // namespace rs

@@ -6,6 +6,8 @@
 /// 21cmFAST's MAX_DVDR), the velocity component along axis 2 (classic delta_T_v3).
 
 #include "cube/cube.h"
+#include "sim/cosmology.h"
+#include "sim/fft_grid.h"
 #include "sim/simulation_params.h"
 
 namespace rs {
@@ -20,5 +22,10 @@ double brightnessPrefactor(double z, const Cosmology& cosmology);
 /// empty. The result carries quantity and redshift. Throws ParameterError when shapes differ.
 Cube brightnessTemperature(const Cube& density, const Cube& neutralFraction, double z, const Cosmology& cosmology,
                            const Cube& velocityGradient = {}, int threads = 1);
+
+/// Line-of-sight (axis 2) velocity gradient in units of H(z), (dv_z/dz)/H = −f(z) (k_z²/k²) δ(k), from an
+/// evolved density cube in linear theory (as classic 21cmFAST's perturb_field makes its velocities).
+/// `plans` must be for the cube's N. Throws ParameterError for a cube that is not N³.
+Cube linearVelocityGradient(const Cube& density, double z, const LinearCosmology& cosmology, const fft::Plans& plans);
 
 } // namespace rs

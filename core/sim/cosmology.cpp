@@ -69,6 +69,14 @@ LinearCosmology::LinearCosmology(const Cosmology& c) : m_c(c)
     m_alphaB = 2.07 * m_kEq * m_soundHorizon * std::pow(1.0 + rD, -0.75) * g;
     m_betaB = 0.5 + m_fb + (3.0 - 2.0 * m_fb) * std::sqrt(std::pow(17.2 * omh2, 2) + 1.0);
     m_betaNode = 8.41 * std::pow(omh2, 0.435);
+    // EH99 (their eqs. 11-15 with f_ν = 0): the baryon suppression α of the small-scale shape.
+    {
+        const double pc = -(5.0 - std::sqrt(1.0 + 24.0 * m_fc)) / 4.0; // p_cb = 0 without neutrinos
+        const double yd = 2.5e4 * omh2 / std::pow(theta, 4) / (1.0 + zD);
+        m_alphaGamma = m_fc * (2.0 * pc + 5.0) / 5.0 * (1.0 - 0.553 * m_fb + 0.126 * m_fb * m_fb * m_fb)
+                       * std::pow(1.0 + yd, pc) * (1.0 - pc / 2.0 * (1.0 + 1.0 / ((4.0 * pc + 3.0) * 7.0)) / (1.0 + yd));
+        m_thetaOverOmh2 = theta * theta / omh2;
+    }
 
     // --- σ8 normalisation and the σ(R) table. ---------------------------------------------------
     m_k3Pt.resize(kLnKSteps + 1);
@@ -111,6 +119,23 @@ LinearCosmology::LinearCosmology(const Cosmology& c) : m_c(c)
 }
 
 double LinearCosmology::transfer(double k) const
+{
+    return m_c.transfer == TransferFunction::EisensteinHuBao ? transferBao(k) : transferNoWiggle(k);
+}
+
+double LinearCosmology::transferNoWiggle(double k) const
+{
+    if (k <= 0)
+        return 1.0;
+    const double sa = std::sqrt(m_alphaGamma);
+    const double gammaEff = sa + (1.0 - sa) / (1.0 + std::pow(0.43 * k * m_soundHorizon, 4));
+    const double q = k * m_thetaOverOmh2 / gammaEff;
+    const double betaC = 1.0 / (1.0 - 0.949 * m_fb);
+    const double l = std::log(M_E + 1.84 * betaC * sa * q);
+    return l / (l + q * q * (14.4 + 325.0 / (1.0 + 60.5 * std::pow(q, 1.11))));
+}
+
+double LinearCosmology::transferBao(double k) const
 {
     if (k <= 0)
         return 1.0;

@@ -13,8 +13,8 @@ namespace rs {
 
 /// Critical density today for h = 1, in Msun / Mpc³ (3 H0² / 8πG with H0 = 100 km/s/Mpc).
 inline constexpr double kRhoCritH2 = 2.775e11;
-/// Collapse threshold of linear spherical collapse.
-inline constexpr double kDeltaCrit = 1.686;
+/// Collapse threshold of linear spherical collapse, as classic 21cmFAST takes it (its Deltac).
+inline constexpr double kDeltaCrit = 1.68;
 
 class LinearCosmology {
 public:
@@ -24,8 +24,13 @@ public:
 
     const Cosmology& parameters() const { return m_c; }
 
-    /// Eisenstein & Hu (1998) transfer function with baryon oscillations, T(0) = 1.
+    /// The cosmology's transfer function (Cosmology::transfer), T(0) = 1.
     double transfer(double k) const;
+    /// Eisenstein & Hu (1998) transfer function with baryon oscillations, T(0) = 1.
+    double transferBao(double k) const;
+    /// Eisenstein & Hu (1999) shape for CDM + baryons without neutrinos or oscillations, T(0) = 1
+    /// (classic 21cmFAST's TFmdm with f_ν → 0).
+    double transferNoWiggle(double k) const;
     /// Linear matter power spectrum at z = 0, P(k) = A k^ns T(k)² [Mpc³], normalised to σ8.
     double power(double k) const;
     /// σ(R) at z = 0 for a real-space spherical top-hat of radius R [Mpc].
@@ -61,6 +66,7 @@ private:
     // Eisenstein & Hu precomputed quantities.
     double m_fb = 0, m_fc = 0, m_soundHorizon = 0, m_kSilk = 0, m_kEq = 0, m_alphaC = 0, m_betaC = 0,
            m_alphaB = 0, m_betaB = 0, m_betaNode = 0;
+    double m_alphaGamma = 1, m_thetaOverOmh2 = 0; ///< EH99 no-wiggle: α_ν (f_ν = 0) and Θ²/(Ω_m h²)
     std::vector<double> m_k3Pt; ///< k³ k^ns T(k)² on the σ integration grid (unnormalised)
     // σ(R) table: ln σ linear in ln R on a fine grid.
     std::vector<double> m_lnR, m_lnSigma;

@@ -1,5 +1,6 @@
 #include "sim/initial_conditions.h"
 
+#include "sim/ionization.h"
 #include "util/error.h"
 
 #include <algorithm>
@@ -46,6 +47,53 @@ std::vector<float> tableOfModulus(std::size_t n, F f)
     return t;
 }
 
+inline long wrap(long i, long n)
+{
+    i %= n;
+    return i < 0 ? i + n : i;
+}
+
+/// Cloud-in-cell deposit of unit mass at (x, y, z) in cell-centre units.
+inline void depositCloudInCell(float* rho, std::size_t n, double x, double y, double zz)
+{
+    const long nn = long(n);
+    const double fx = std::floor(x), fy = std::floor(y), fz = std::floor(zz);
+    const float tx = float(x - fx), ty = float(y - fy), tz = float(zz - fz);
+    const long ix = wrap(long(fx), nn), iy = wrap(long(fy), nn), iz = wrap(long(fz), nn);
+    const long cx[2] = {ix, ix + 1 == nn ? 0 : ix + 1}, cy[2] = {iy, iy + 1 == nn ? 0 : iy + 1};
+    const long cz[2] = {iz, iz + 1 == nn ? 0 : iz + 1};
+    const float wx[2] = {1.0f - tx, tx}, wy[2] = {1.0f - ty, ty}, wz[2] = {1.0f - tz, tz};
+    for (int a = 0; a < 2; ++a)
+        for (int b = 0; b < 2; ++b) {
+            float* line = rho + (std::size_t(cx[a]) * n + std::size_t(cy[b])) * n;
+            const float w = wx[a] * wy[b];
+            line[cz[0]] += w * wz[0];
+            line[cz[1]] += w * wz[1];
+        }
+}
+
+/// Classic 21cmFAST's assignment: the cell's mass as 3³ particles of a 3× finer lattice (offsets
+/// −1/3, 0, +1/3 cell) moved together by the cell's displacement, each to its nearest cell.
+inline void depositSubParticles(float* rho, std::size_t n, double x, double y, double zz)
+{
+    const long nn = long(n);
+    constexpr float kMass = 1.0f / 27.0f;
+    long cx[3], cy[3], cz[3];
+    for (int a = 0; a < 3; ++a) {
+        const double o = (a - 1) / 3.0;
+        cx[a] = wrap(long(std::floor(x + o + 0.5)), nn);
+        cy[a] = wrap(long(std::floor(y + o + 0.5)), nn);
+        cz[a] = wrap(long(std::floor(zz + o + 0.5)), nn);
+    }
+    for (int a = 0; a < 3; ++a)
+        for (int b = 0; b < 3; ++b) {
+            float* line = rho + (std::size_t(cx[a]) * n + std::size_t(cy[b])) * n;
+            line[cz[0]] += kMass;
+            line[cz[1]] += kMass;
+            line[cz[2]] += kMass;
+        }
+}
+
 } // namespace
 
 double whiteNoise(std::uint64_t seed, std::uint64_t index)
@@ -57,7 +105,8 @@ double whiteNoise(std::uint64_t seed, std::uint64_t index)
 
 InitialConditions::InitialConditions(const SimulationParams& params, const LinearCosmology& cosmology,
                                      const fft::Plans& plans, const ProgressFn& progress, const StopToken& stop)
-    : m_n(params.dim), m_box(params.boxMpc), m_threads(params.threadCount()), m_cosmology(&cosmology)
+    : m_n(params.dim), m_box(params.boxMpc), m_threads(params.threadCount()), m_subParticles(params.cellSmoothing),
+      m_cosmology(&cosmology)
 {
     const std::size_t n = m_n;
     const std::size_t nz = n / 2 + 1;
@@ -93,8 +142,20 @@ InitialConditions::InitialConditions(const SimulationParams& params, const Linea
 
     // 2. To k-space, scaled by √(P(k)/(V N³)).
     plans.forward(delta);
+    // Classic 21cmFAST smooths its fine initial field with a real-space top-hat of the output
+    // cell's radius before sampling displacements onto the output grid (init.c); the same window
+    // here (SimulationParams::cellSmoothing).
+    const double cellRadius = 0.620350491 * m_box / double(n);
     const std::vector<float> amplitude = tableOfModulus(n, [&](double m2) {
-        return m2 == 0 ? 0.0 : std::sqrt(cosmology.power(kf * std::sqrt(m2)) / (volume * n3));
+        if (m2 == 0)
+            return 0.0;
+        const double k = kf * std::sqrt(m2);
+        double w = 1.0;
+        if (params.cellSmoothing) {
+            const double x = k * cellRadius;
+            w = x < 1e-3 ? 1.0 - x * x / 10.0 : 3.0 * (std::sin(x) - x * std::cos(x)) / (x * x * x);
+        }
+        return std::sqrt(cosmology.power(k) / (volume * n3)) * w;
     });
     std::complex<float>* d = delta.complex();
     fft::parallelFor(n, m_threads, [&](std::size_t i0, std::size_t i1) {
@@ -230,7 +291,6 @@ Cube InitialConditions::evolvedDensity(double z, const StopToken& stop) const
         slabs = 1;
 
     auto deposit = [&](std::size_t i0, std::size_t i1) {
-        const long nn = long(n);
         for (std::size_t i = i0; i < i1; ++i) {
             for (std::size_t j = 0; j < n; ++j) {
                 const std::size_t base = (i * n + j) * padded;
@@ -241,24 +301,10 @@ Cube InitialConditions::evolvedDensity(double z, const StopToken& stop) const
                     const double x = double(i) + scale * px[k];
                     const double y = double(j) + scale * py[k];
                     const double zz = double(k) + scale * pz[k];
-                    const double fx = std::floor(x), fy = std::floor(y), fz = std::floor(zz);
-                    const float tx = float(x - fx), ty = float(y - fy), tz = float(zz - fz);
-                    long ix = long(fx) % nn, iy = long(fy) % nn, iz = long(fz) % nn;
-                    if (ix < 0) ix += nn;
-                    if (iy < 0) iy += nn;
-                    if (iz < 0) iz += nn;
-                    const long jx = ix + 1 == nn ? 0 : ix + 1;
-                    const long jy = iy + 1 == nn ? 0 : iy + 1;
-                    const long jz = iz + 1 == nn ? 0 : iz + 1;
-                    const float wx[2] = {1.0f - tx, tx}, wy[2] = {1.0f - ty, ty}, wz[2] = {1.0f - tz, tz};
-                    const long cx[2] = {ix, jx}, cy[2] = {iy, jy}, cz[2] = {iz, jz};
-                    for (int a = 0; a < 2; ++a)
-                        for (int b = 0; b < 2; ++b) {
-                            float* line = rho + (std::size_t(cx[a]) * n + std::size_t(cy[b])) * n;
-                            const float w = wx[a] * wy[b];
-                            line[cz[0]] += w * wz[0];
-                            line[cz[1]] += w * wz[1];
-                        }
+                    if (m_subParticles)
+                        depositSubParticles(rho, n, x, y, zz);
+                    else
+                        depositCloudInCell(rho, n, x, y, zz);
                 }
             }
         }
@@ -280,7 +326,26 @@ Cube InitialConditions::evolvedDensity(double z, const StopToken& stop) const
         for (std::size_t c = c0; c < c1; ++c)
             rho[c] -= 1.0f;
     });
+    if (m_subParticles)
+        smoothEvolvedDensity(out);
     return out;
+}
+
+void InitialConditions::smoothEvolvedDensity(Cube& density) const
+{
+    // Classic SMOOTH_EVOLVED_DENSITY_FIELD: a Gaussian of R_smooth_density = 0.2 cells (its
+    // HII_FILTER 2 convention), which also softens the sub-particle assignment's shot noise.
+    const std::size_t n = m_n;
+    const fft::Plans plans(n, m_threads);
+    fft::Grid k(n), smooth(n);
+    k.loadReal(density.data());
+    plans.forward(k);
+    filterInto(k, smooth, IonizationFilter::Gaussian, 0.2 * m_box / double(n), m_box, plans, m_threads);
+    k.release();
+    smooth.storeReal(density.mutableData());
+    float* d = density.mutableData();
+    for (std::size_t c = 0; c < density.voxelCount(); ++c)
+        d[c] = std::max(d[c], -1.0f + 1e-7f);
 }
 
 Cube InitialConditions::linearDensity() const

@@ -53,9 +53,12 @@ public:
     std::size_t bytes() const;
 
 private:
+    void smoothEvolvedDensity(Cube& density) const;
+
     std::size_t m_n;
     double m_box;
     int m_threads;
+    bool m_subParticles; ///< classic 3³ sub-particle assignment instead of cloud-in-cell
     const LinearCosmology* m_cosmology;
     fft::Grid m_psi[3];   ///< ψ_x, ψ_y, ψ_z at z = 0 [Mpc] (Zel'dovich)
     fft::Grid m_linear;   ///< δ_lin at z = 0 (linear mode)

@@ -15,20 +15,11 @@ namespace {
 constexpr double kTwoPi = 6.28318530717958647692;
 constexpr double kCellRadiusFactor = 0.620350491; // radius of the sphere with a cell's volume
 constexpr double kRadiusStep = 1.1;
-/// Below this mean number of M_min haloes in a cell, classic 21cmFAST draws the number from a
-/// Poisson distribution (its N_POISSON): a cell then holds whole haloes or none.
+/// Classic R_BUBBLE_MIN: no filter radius below L_FACTOR × 1 Mpc.
+constexpr double kBubbleRadiusMin = kCellRadiusFactor * 1.0;
+/// Below this mean number of M_min haloes in a cell, classic 21cmFAST v2 scales the cell's collapsed
+/// fraction by a Poisson number of mean N_POISSON divided by N_POISSON (its sub-grid halo scatter).
 constexpr double kPoissonMean = 5.0;
-
-/// A uniform number in (0, 1) that depends only on `key` (splitmix64), so a cell's draw is the
-/// same for any thread count and any ζ.
-inline double uniformFor(std::uint64_t key)
-{
-    std::uint64_t z = key + 0x9e3779b97f4a7c15ULL;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    return (double(z >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-}
 
 /// A Poisson deviate of small mean by inversion of the cumulative distribution.
 inline int poissonFor(double mean, double u)
@@ -77,6 +68,25 @@ const ErfcTable& erfcTable()
 
 } // namespace
 
+double uniformFor(std::uint64_t key)
+{
+    std::uint64_t z = key + 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return (double(z >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+}
+
+double subgridScatter(double f, double cellMass, double delta, double mMin, double u)
+{
+    const double collapsed = f * cellMass * std::max(0.0, 1.0 + delta);
+    if (collapsed >= kPoissonMean * mMin)
+        return f;
+    if (collapsed < mMin / 5.0)
+        return 0.0;
+    return f * double(poissonFor(kPoissonMean, u)) / kPoissonMean;
+}
+
 double inverseErfc(double y)
 {
     if (!(y > 0 && y < 2))
@@ -117,17 +127,78 @@ double filterWindow(IonizationFilter filter, double k, double radius)
 
 std::vector<double> ionizationRadii(const SimulationParams& params, double minimumMass, const LinearCosmology& cosmology)
 {
-    const double cell = params.boxMpc / double(params.dim);
-    // No source is smaller than M_min: stop a little above its Lagrangian radius (σ²(M_min) − σ²(M_R) > 0).
-    const double rLast = std::max(kCellRadiusFactor * cell, 1.01 * cosmology.lagrangianRadius(minimumMass));
-    double r = std::min(params.rMax, kCellRadiusFactor * params.boxMpc);
+    // Classic find_HII_bubbles: the radii are the cell radius (at least R_BUBBLE_MIN) times powers
+    // of 1.1, the largest below min(R_max, L_FACTOR·L), walked downwards; the step whose next radius
+    // would reach the cell becomes the cell step itself. Single precision as there, so that the same
+    // radii (and the same choice at the bottom) come out.
+    const float cellR = float(kCellRadiusFactor) * float(params.boxMpc) / float(params.dim);
+    const float bottom = std::max(cellR, float(kBubbleRadiusMin));
+    const float top = std::min(float(params.rMax), float(kCellRadiusFactor) * float(params.boxMpc));
+    const float step = float(kRadiusStep);
+    float r = bottom;
+    while (r < top)
+        r *= step;
+    r /= step;
+    // No source is smaller than M_min: the walk ends above its Lagrangian radius (σ²(M_min) −
+    // σ²(M_R) > 0); there the last step, with partial ionization, is made at that radius instead.
+    const double rSource = 1.01 * cosmology.lagrangianRadius(minimumMass);
     std::vector<double> radii;
-    while (r / kRadiusStep > rLast * (1.0 + 1e-6)) {
-        radii.push_back(r);
-        r /= kRadiusStep;
+    while (true) {
+        if (r / step <= bottom) {
+            radii.push_back(std::max(double(bottom), rSource));
+            break;
+        }
+        if (double(r) <= rSource) {
+            radii.push_back(rSource);
+            break;
+        }
+        radii.push_back(double(r));
+        r /= step;
     }
-    radii.push_back(rLast); // classic: the step that would go below the cell becomes the cell step
     return radii;
+}
+
+void filterInto(const fft::Grid& fieldK, fft::Grid& out, IonizationFilter filter, double radius, double box,
+                const fft::Plans& plans, int threads)
+{
+    const std::size_t n = fieldK.n();
+    const std::size_t nz = n / 2 + 1;
+    const std::size_t h = n / 2;
+    const double kf = kTwoPi / box;
+    const double invN3 = 1.0 / (double(n) * double(n) * double(n));
+    std::vector<float> window(3 * h * h + 1);
+    for (std::size_t m2 = 0; m2 < window.size(); ++m2)
+        window[m2] = float(filterWindow(filter, kf * std::sqrt(double(m2)), radius) * invN3);
+    // Band limit: the sharp-k filter is exactly zero beyond its cutoff; the Gaussian is dropped where
+    // it falls below 1e-8 (under float resolution). Zeroed lines are skipped by the transform.
+    long band = -1;
+    if (filter == IonizationFilter::SharpK)
+        band = long(std::floor(1.0 / (0.413566994 * radius * kf)));
+    else if (filter == IonizationFilter::Gaussian)
+        band = long(std::ceil(std::sqrt(-2.0 * std::log(1e-8)) / (0.643 * radius * kf)));
+    if (band >= long(h))
+        band = -1;
+    const std::complex<float>* src = fieldK.complex();
+    std::complex<float>* dst = out.complex();
+    fft::parallelFor(n, threads, [&](std::size_t i0, std::size_t i1) {
+        for (std::size_t i = i0; i < i1; ++i) {
+            const long fi = fft::frequency(i, n);
+            for (std::size_t j = 0; j < n; ++j) {
+                const long fj = fft::frequency(j, n);
+                const std::size_t base = (i * n + j) * nz;
+                if (band >= 0 && (std::labs(fi) > band || std::labs(fj) > band)) {
+                    std::fill(dst + base, dst + base + nz, std::complex<float>(0.0f));
+                    continue;
+                }
+                const long fij = fi * fi + fj * fj;
+                const std::size_t top = band >= 0 ? std::size_t(band) + 1 : nz;
+                for (std::size_t m = 0; m < top; ++m)
+                    dst[base + m] = src[base + m] * window[std::size_t(fij + long(m * m))];
+                std::fill(dst + base + top, dst + base + nz, std::complex<float>(0.0f));
+            }
+        }
+    });
+    plans.backward(out, band);
 }
 
 std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double>& zetas, const SimulationParams& params,
@@ -141,11 +212,9 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
             throw ParameterError("zeta", "ionizing efficiency must be > 0");
     const std::size_t n = density.shape()[0];
     const std::size_t n3 = n * n * n;
-    const std::size_t nz = n / 2 + 1;
     const int threads = params.threadCount();
     const double box = density.boxLength()[0];
     const double cell = box / double(n);
-    const double kf = kTwoPi / box;
 
     CubeMetadata meta;
     meta.quantity = Quantity::NeutralFraction;
@@ -162,7 +231,7 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
     const double growth = cosmology.growth(z);
     const double fcollST = cosmology.collapsedFractionST(mMin, z);
     double maxZeta = *std::max_element(zetas.begin(), zetas.end());
-    if (fcollST * maxZeta < 1e-5) { // classic HII_ROUND_ERR: the universe is still fully neutral
+    if (fcollST * maxZeta < 1e-3) { // classic HII_ROUND_ERR: the universe is still fully neutral
         if (progress)
             progress(1.0, "ionization: fully neutral");
         return xh;
@@ -193,44 +262,10 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
             progress(double(step) / double(radii.size()), "ionization: R = " + std::to_string(radius).substr(0, 6) + " Mpc");
 
         // δ_R: filter in k-space (the last step at the cell scale takes δ itself).
-        if (last && radius <= rCell * (1.0 + 1e-9)) {
+        if (last && radius <= rCell * (1.0 + 1e-6)) {
             work.loadReal(density.data());
         } else {
-            const std::size_t h = n / 2;
-            std::vector<float> window(3 * h * h + 1);
-            for (std::size_t m2 = 0; m2 < window.size(); ++m2)
-                window[m2] = float(filterWindow(params.filter, kf * std::sqrt(double(m2)), radius) * invN3);
-            // Band limit: the sharp-k filter is exactly zero beyond its cutoff; the Gaussian is
-            // dropped where it falls below 1e-8 (under float resolution). Zeroed lines are skipped
-            // by the transform.
-            long band = -1;
-            if (params.filter == IonizationFilter::SharpK)
-                band = long(std::floor(1.0 / (0.413566994 * radius * kf)));
-            else if (params.filter == IonizationFilter::Gaussian)
-                band = long(std::ceil(std::sqrt(-2.0 * std::log(1e-8)) / (0.643 * radius * kf)));
-            if (band >= long(h))
-                band = -1;
-            const std::complex<float>* src = deltaK.complex();
-            std::complex<float>* dst = work.complex();
-            fft::parallelFor(n, threads, [&](std::size_t i0, std::size_t i1) {
-                for (std::size_t i = i0; i < i1; ++i) {
-                    const long fi = fft::frequency(i, n);
-                    for (std::size_t j = 0; j < n; ++j) {
-                        const long fj = fft::frequency(j, n);
-                        const std::size_t base = (i * n + j) * nz;
-                        if (band >= 0 && (std::labs(fi) > band || std::labs(fj) > band)) {
-                            std::fill(dst + base, dst + base + nz, std::complex<float>(0.0f));
-                            continue;
-                        }
-                        const long fij = fi * fi + fj * fj;
-                        const std::size_t top = band >= 0 ? std::size_t(band) + 1 : nz;
-                        for (std::size_t m = 0; m < top; ++m)
-                            dst[base + m] = src[base + m] * window[std::size_t(fij + long(m * m))];
-                        std::fill(dst + base + top, dst + base + nz, std::complex<float>(0.0f));
-                    }
-                }
-            });
-            plans.backward(work, band);
+            filterInto(deltaK, work, params.filter, radius, box, plans, threads);
         }
 
         // Mean PS collapsed fraction of this scale, for the Sheth–Tormen renormalisation.
@@ -289,17 +324,14 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
                         if (d[k] >= threshold) {
                             out[k] = 0.0f;
                         } else if (out[k] > 0.0f) {
-                            // Partial ionization at the cell scale. Where the cell holds few
-                            // M_min haloes on average, their number is Poisson-drawn (classic
-                            // 21cmFAST): many underdense cells hold none and stay fully neutral.
-                            double f = std::min(1.0f, norm * erfcT((deltaC - d[k]) * inv));
-                            const double mass = cellMass * std::max(0.0, 1.0 + double(d[k]));
-                            const double haloes = mass > 0 ? f * mass / mMin : 0.0;
-                            if (haloes < kPoissonMean) {
-                                const std::uint64_t cellIndex = std::uint64_t(row) * n + k;
-                                const int drawn = poissonFor(haloes, uniformFor(drawKey ^ cellIndex));
-                                f = mass > 0 ? std::min(1.0, double(drawn) * mMin / mass) : 0.0;
-                            }
+                            // Partial ionization at the cell scale. Where the cell's collapsed
+                            // mass is under N_POISSON M_min haloes, classic 21cmFAST v2 scales it
+                            // by a Poisson draw of mean N_POISSON over N_POISSON (haloes of a
+                            // characteristic mass), and drops it below M_min / 5.
+                            const std::uint64_t cellIndex = std::uint64_t(row) * n + k;
+                            const double f = subgridScatter(double(norm) * double(erfcT((deltaC - d[k]) * inv)),
+                                                            cellMass, double(d[k]), mMin,
+                                                            uniformFor(drawKey ^ cellIndex));
                             out[k] = float(std::clamp(1.0 - double(zeta) * f, 0.0, 1.0));
                         }
                     }

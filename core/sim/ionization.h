@@ -17,6 +17,7 @@
 #include "sim/simulation_params.h"
 #include "util/progress.h"
 
+#include <cstdint>
 #include <vector>
 
 namespace rs {
@@ -27,6 +28,20 @@ std::vector<double> ionizationRadii(const SimulationParams& params, double minim
 
 /// Fourier window of `filter` at radius R for wavenumber k (1 at k = 0).
 double filterWindow(IonizationFilter filter, double k, double radius);
+
+/// `out` = the real field of `fieldK` (an r2c transform, unnormalised) smoothed with `filter` at
+/// `radius` [Mpc] in a box of side `box`: the window (divided by N³) applied in k-space, then the
+/// backward transform (skipping the lines a band-limited filter leaves empty).
+void filterInto(const fft::Grid& fieldK, fft::Grid& out, IonizationFilter filter, double radius, double box,
+                const fft::Plans& plans, int threads);
+
+/// The classic sub-grid scatter of a cell's collapsed fraction `f` (N_POISSON = 5): where the
+/// collapsed mass f·cellMass·(1+δ) is below 5 M_min, f is scaled by a Poisson draw of mean 5 over 5
+/// (uniform deviate `u`), and zeroed below M_min / 5.
+double subgridScatter(double f, double cellMass, double delta, double mMin, double u);
+
+/// A uniform deviate in (0, 1) that depends only on `key` (splitmix64).
+double uniformFor(std::uint64_t key);
 
 /// x_HI cubes (one per ζ, in order) for the evolved density `density` at redshift z. The
 /// cubes carry quantity and redshift only. Throws CancelledError (checked once per radius) and

@@ -83,8 +83,24 @@ IonizationFilter filterFromName(const std::string& name)
     throw ParameterError("filter", "'" + name + "' is not a filter; use sharp-k, tophat or gauss");
 }
 
+std::string sourceModelName(SourceModel m) { return m == SourceModel::ParkV2 ? "v2" : "constant"; }
+
+SourceModel sourceModelFromName(const std::string& name)
+{
+    std::string s;
+    for (char c : name)
+        s += char(std::tolower(static_cast<unsigned char>(c)));
+    if (s == "constant" || s == "zeta" || s == "classic")
+        return SourceModel::Constant;
+    if (s == "v2" || s == "park" || s == "park19" || s == "park2019")
+        return SourceModel::ParkV2;
+    throw ParameterError("sources", "'" + name + "' is not a source model; use constant or v2");
+}
+
 double SimulationParams::effectiveZeta() const
 {
+    if (sources == SourceModel::ParkV2)
+        return nGamma * park.fStar10 * park.fEsc10;
     if (zeta)
         return *zeta;
     return nGamma * fStar * fesc.value_or(0.0);
@@ -137,7 +153,26 @@ void SimulationParams::validate() const
     for (double z : redshifts)
         if (!(z >= 0 && z <= 1100) || !std::isfinite(z))
             throw ParameterError("z", "redshift must be between 0 and 1100, got " + num(z));
-    if (zeta) {
+    if (sources == SourceModel::ParkV2) {
+        const ParkSources& k = park;
+        if (!(k.fStar10 > 0 && k.fStar10 <= 1))
+            throw ParameterError("fstar10", "must be in (0, 1], got " + num(k.fStar10));
+        if (!(k.fEsc10 > 0 && k.fEsc10 <= 1))
+            throw ParameterError("fesc10", "must be in (0, 1], got " + num(k.fEsc10));
+        if (!(std::abs(k.alphaStar) <= 5))
+            throw ParameterError("alpha_star", "must be in [-5, 5], got " + num(k.alphaStar));
+        if (!(std::abs(k.alphaEsc) <= 5))
+            throw ParameterError("alpha_esc", "must be in [-5, 5], got " + num(k.alphaEsc));
+        if (!(k.mTurn >= 1e5 && k.mTurn <= 1e13))
+            throw ParameterError("mturn", "turnover mass must be between 1e5 and 1e13 Msun, got " + num(k.mTurn));
+        if (!(k.tStar > 0 && k.tStar <= 1))
+            throw ParameterError("tstar", "must be in (0, 1], got " + num(k.tStar));
+        if (!(k.zStep > 0 && k.zStep <= 2))
+            throw ParameterError("z_step", "must be in (0, 2], got " + num(k.zStep));
+        for (double z : redshifts)
+            if (z > k.zStart)
+                throw ParameterError("z", "redshift " + num(z) + " is above the history's start z = " + num(k.zStart));
+    } else if (zeta) {
         if (!(*zeta > 0) || !std::isfinite(*zeta))
             throw ParameterError("zeta", "ionizing efficiency must be > 0, got " + num(*zeta));
     } else {
@@ -181,10 +216,23 @@ Parameters SimulationParams::toParameters() const
         p[param::fstar] = fStar;
         p["n_gamma"] = nGamma;
     }
-    if (tVir)
+    p["sources"] = sourceModelName(sources);
+    if (sources == SourceModel::ParkV2) {
+        p["n_gamma"] = nGamma;
+        p["f_star10"] = park.fStar10;
+        p["alpha_star"] = park.alphaStar;
+        p["f_esc10"] = park.fEsc10;
+        p["alpha_esc"] = park.alphaEsc;
+        p["m_turn"] = park.mTurn;
+        p["t_star"] = park.tStar;
+        p["recombinations"] = park.recombinations;
+        p["z_start"] = park.zStart;
+        p["z_step"] = park.zStep;
+    } else if (tVir) {
         p[param::tvirMin] = *tVir;
-    else
+    } else {
         p[param::mMin] = mMin;
+    }
     p[param::rMax] = rMax;
     p[param::filter] = std::int64_t(classicFilterNumber(filter));
     p[param::seed] = std::int64_t(seed);
@@ -197,6 +245,9 @@ Parameters SimulationParams::toParameters() const
     p["sigma_8"] = cosmology.sigma8;
     p["n_s"] = cosmology.ns;
     p["zeldovich"] = zeldovich;
+    p["density_assignment"] = std::string(cellSmoothing ? "classic" : "fast");
+    p["transfer_function"] =
+        std::string(cosmology.transfer == TransferFunction::EisensteinHuBao ? "eisenstein-hu-1998" : "eisenstein-hu-1999");
     p[param::useTs] = std::int64_t(0);
     p[param::codeVersion] = std::string(kSimulatorVersion);
     return p;

@@ -13,6 +13,15 @@
 
 namespace rs {
 
+/// The linear transfer function T(k).
+enum class TransferFunction {
+    /// Eisenstein & Hu (1999) fit for cold dark matter and baryons (no neutrinos, no baryon
+    /// oscillations): what classic 21cmFAST uses (its TFmdm); the default.
+    EisensteinHuNoWiggle,
+    /// Eisenstein & Hu (1998) with baryon acoustic oscillations (ReionScope 1.0's choice).
+    EisensteinHuBao,
+};
+
 /// Flat ΛCDM cosmology (classic 21cmFAST defaults).
 struct Cosmology {
     double omegaM = 0.31;  ///< total matter density Ω_m
@@ -21,6 +30,7 @@ struct Cosmology {
     double h = 0.68;       ///< H0 / (100 km/s/Mpc)
     double sigma8 = 0.81;  ///< rms linear fluctuation in spheres of 8 Mpc/h at z = 0
     double ns = 0.97;      ///< primordial spectral index
+    TransferFunction transfer = TransferFunction::EisensteinHuNoWiggle;
 
     /// Throws ParameterError naming the parameter (omega_m, omega_b, h, sigma8, ns) when outside
     /// its physical range.
@@ -42,8 +52,32 @@ std::string filterName(IonizationFilter f);
 /// Throws ParameterError("filter", ...) listing the allowed names.
 IonizationFilter filterFromName(const std::string& name);
 
+/// Where ionizing photons come from.
+enum class SourceModel {
+    Constant, ///< constant ionizing efficiency ζ above a sharp M_min (classic SHARP_CUTOFF 1)
+    ParkV2,   ///< 21cmFAST v2 default (Park et al. 2019): mass-dependent f_*, f_esc, duty cycle
+};
+
+/// The Park et al. (2019) source model of classic 21cmFAST v2 (defaults are its defaults).
+struct ParkSources {
+    double fStar10 = 0.05;  ///< f_* of a 1e10 Msun halo
+    double alphaStar = 0.5; ///< power-law index of f_*(M)
+    double fEsc10 = 0.1;    ///< f_esc of a 1e10 Msun halo
+    double alphaEsc = -0.5; ///< power-law index of f_esc(M)
+    double mTurn = 5e8;     ///< duty-cycle turnover mass [Msun]: fraction exp(−M_turn/M) of haloes hold stars
+    double tStar = 0.5;     ///< star-formation time scale in Hubble times (sets Γ in HII regions)
+    bool recombinations = true; ///< inhomogeneous sub-grid recombinations (Sobacchi & Mesinger 2014)
+    double zStart = 20.0;   ///< the history starts here (recombinations need it)
+    double zStep = 0.2;     ///< redshift step of the history (classic driver's ZSTEP)
+};
+
+/// "constant" or "v2".
+std::string sourceModelName(SourceModel m);
+/// Inverse of sourceModelName (also "park", "park19"). Throws ParameterError("sources", ...).
+SourceModel sourceModelFromName(const std::string& name);
+
 /// Version string recorded as `code_version` in every simulated cube.
-inline constexpr const char* kSimulatorVersion = "ReionScope simulator 1.0";
+inline constexpr const char* kSimulatorVersion = "ReionScope simulator 1.1";
 
 struct SimulationParams {
     std::size_t dim = 64;             ///< N: cells per axis
@@ -59,13 +93,19 @@ struct SimulationParams {
     std::optional<double> tVir;
     double rMax = 50.0;               ///< largest bubble radius (ionizing mean free path) [Mpc]
     IonizationFilter filter = IonizationFilter::SharpK;
+    SourceModel sources = SourceModel::Constant;
+    ParkSources park; ///< used with SourceModel::ParkV2 (ζ is then N_γ f_*10 f_esc10)
     Cosmology cosmology;
     std::uint64_t seed = 1;
     bool zeldovich = true;  ///< Zel'dovich (1LPT) evolution; false: linear δ = D(z) δ_lin
+    /// Smooth the initial field with a top-hat of the cell's radius (as classic 21cmFAST's init.c does
+    /// before sampling its fine grid onto the output grid) and the evolved density with a Gaussian of
+    /// 0.2 cells (its SMOOTH_EVOLVED_DENSITY_FIELD); false: the unsmoothed ReionScope 1.0 field.
+    bool cellSmoothing = true;
     bool velocities = false; ///< δT_b with the velocity-gradient term along axis 2 (classic delta_T_v3)
     int threads = 0;         ///< worker threads (FFTW and loops); 0: all hardware threads
 
-    /// ζ used for ionization (zeta, or nGamma·fStar·fesc).
+    /// ζ used for ionization (zeta, or nGamma·fStar·fesc; with ParkV2 N_γ f_*10 f_esc10).
     double effectiveZeta() const;
     /// M_min at redshift z [Msun]: mMin, or the mass of a halo with virial temperature tVir.
     double minimumMass(double z) const;

@@ -5,8 +5,10 @@
 #include "sim/fft_grid.h"
 #include "sim/initial_conditions.h"
 #include "sim/ionization.h"
+#include "sim/reionization_history.h"
 #include "util/error.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <optional>
@@ -39,6 +41,27 @@ double meanOf(const Cube& c)
     for (std::size_t i = 0; i < n; ++i)
         sum += d[i];
     return sum / double(n);
+}
+
+/// The v2 history up to z on one density cube: earlier steps use it scaled by linear growth,
+/// D(z')/D(z) (δ ≥ −1), since a single cube carries no history of its own.
+Cube historyOnFixedDensity(const Cube& density, double z, const SimulationParams& params,
+                           const LinearCosmology& cosmology, const fft::Plans& plans, const ProgressFn& progress,
+                           const StopToken& stop)
+{
+    ReionizationHistory history(params, cosmology, plans);
+    const std::vector<double> zs = ReionizationHistory::schedule(params.park, {z});
+    Cube scaled = density;
+    Cube out;
+    for (std::size_t i = 0; i < zs.size(); ++i) {
+        const float ratio = float(cosmology.growth(zs[i]) / cosmology.growth(z));
+        const float* src = density.data();
+        float* dst = scaled.mutableData();
+        for (std::size_t c = 0; c < density.voxelCount(); ++c)
+            dst[c] = std::max(-1.0f + 1e-6f, src[c] * ratio);
+        out = history.step(scaled, zs[i], subProgress(progress, double(i) / zs.size(), double(i + 1) / zs.size()), stop);
+    }
+    return out;
 }
 
 } // namespace
@@ -113,6 +136,8 @@ std::vector<SimulatedRedshift> Simulator::ionize(const Cube& density, double z, 
         throw ParameterError("z", "redshift must be ≥ 0");
     if (density.empty() || density.shape() != Shape{m_params.dim, m_params.dim, m_params.dim})
         throw ParameterError("density", "needs the simulator's own " + std::to_string(m_params.dim) + "^3 density cube");
+    if (m_params.sources == SourceModel::ParkV2)
+        throw ParameterError("sources", "the v2 source model needs its history: use simulate()/simulateEach()");
     std::vector<Cube> xh;
     {
         Stopwatch watch(slot(timings, &SimulationTimings::ionization));
@@ -121,27 +146,39 @@ std::vector<SimulatedRedshift> Simulator::ionize(const Cube& density, double z, 
     stop.throwIfStopped();
     Stopwatch watch(slot(timings, &SimulationTimings::brightness));
     const Cube gradient = m_params.velocities ? m_state->ic->velocityGradient(z) : Cube();
+    std::vector<SimulatedRedshift> out = assembleResults(density, xh, z, zetas, m_params, gradient);
+    if (progress)
+        progress(1.0, "done");
+    return out;
+}
+
+std::vector<SimulatedRedshift> assembleResults(const Cube& density, const std::vector<Cube>& xh, double z,
+                                               const std::vector<double>& zetas, const SimulationParams& params,
+                                               const Cube& gradient, const Parameters& extra)
+{
     std::vector<SimulatedRedshift> out;
     for (std::size_t q = 0; q < zetas.size(); ++q) {
         SimulatedRedshift r;
         r.z = z;
         r.neutralFraction = xh[q];
-        r.brightnessTemperature = brightnessTemperature(density, xh[q], z, m_params.cosmology, gradient,
-                                                        m_params.threadCount());
+        r.brightnessTemperature = brightnessTemperature(density, xh[q], z, params.cosmology, gradient,
+                                                        params.threadCount());
         r.density = density;
         r.nf = meanOf(r.neutralFraction);
         r.meanTb = meanOf(r.brightnessTemperature);
 
-        SimulationParams p = m_params;
+        SimulationParams p = params;
         p.zeta = zetas[q];
         Parameters meta = p.toParameters();
-        if (m_params.fesc && !m_params.zeta) { // keep the escape-fraction view of ζ
-            meta[param::fesc] = zetas[q] / (m_params.nGamma * m_params.fStar);
-            meta[param::fstar] = m_params.fStar;
-            meta["n_gamma"] = m_params.nGamma;
+        if (params.fesc && !params.zeta) { // keep the escape-fraction view of ζ
+            meta[param::fesc] = zetas[q] / (params.nGamma * params.fStar);
+            meta[param::fstar] = params.fStar;
+            meta["n_gamma"] = params.nGamma;
         }
-        if (m_params.tVir)
-            meta["m_min_at_z"] = m_params.minimumMass(z);
+        if (params.tVir)
+            meta["m_min_at_z"] = params.minimumMass(z);
+        for (const auto& [key, value] : extra)
+            meta[key] = value;
         auto stamp = [&](Cube& c, bool withNf) {
             CubeMetadata& m = c.metadata();
             m.redshift = z;
@@ -155,20 +192,81 @@ std::vector<SimulatedRedshift> Simulator::ionize(const Cube& density, double z, 
         stamp(r.density, false);
         stamp(r.neutralFraction, true);
         stamp(r.brightnessTemperature, true);
-        if (m_params.velocities)
+        if (!gradient.empty())
             r.brightnessTemperature.metadata().parameters[param::velocityAxis] = std::int64_t(3);
         r.brightnessTemperature.metadata().parameters["mean_tb"] = r.meanTb;
         out.push_back(std::move(r));
     }
+    return out;
+}
+
+std::vector<SimulatedRedshift> ionizeDensity(const Cube& density, double z, const std::vector<double>& zetas,
+                                             SimulationParams params, const ProgressFn& progress, const StopToken& stop,
+                                             SimulationTimings* timings)
+{
+    const Shape s = density.shape();
+    if (density.empty() || s[0] != s[1] || s[1] != s[2])
+        throw ParameterError("density", "needs a cube with N^3 cells (equal sides)");
+    const auto box = density.boxLength();
+    if (!(box[0] > 0) || std::abs(box[1] / box[0] - 1) > 1e-6 || std::abs(box[2] / box[0] - 1) > 1e-6)
+        throw ParameterError("density", "needs a box of equal side lengths");
+    params.dim = s[0];
+    params.boxMpc = box[0];
+    params.redshifts = {z};
+    params.validate();
+    const LinearCosmology cosmology(params.cosmology);
+    const fft::Plans plans(params.dim, params.threadCount());
+    std::vector<Cube> xh;
+    {
+        Stopwatch watch(slot(timings, &SimulationTimings::ionization));
+        if (params.sources == SourceModel::ParkV2)
+            xh = {historyOnFixedDensity(density, z, params, cosmology, plans, progress, stop)};
+        else
+            xh = rs::ionize(density, z, zetas, params, cosmology, plans, subProgress(progress, 0.0, 0.95), stop);
+    }
+    stop.throwIfStopped();
+    Stopwatch watch(slot(timings, &SimulationTimings::brightness));
+    const Cube gradient = params.velocities ? linearVelocityGradient(density, z, cosmology, plans) : Cube();
+    auto out = assembleResults(density, xh, z, zetas, params, gradient);
     if (progress)
         progress(1.0, "done");
     return out;
+}
+
+void Simulator::simulateHistory(const SimulationParams& params, const std::function<void(SimulatedRedshift&&)>& sink,
+                                const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings)
+{
+    Simulator sim(params, subProgress(progress, 0.0, 0.1), stop, timings);
+    ReionizationHistory history(sim.m_params, *sim.m_cosmology, *sim.m_state->plans);
+    const std::vector<double> zs = ReionizationHistory::schedule(params.park, params.redshifts);
+    for (std::size_t i = 0; i < zs.size(); ++i) {
+        const double z = zs[i];
+        const Cube density = sim.density(z, stop, timings);
+        Cube xh;
+        {
+            Stopwatch watch(slot(timings, &SimulationTimings::ionization));
+            xh = history.step(density, z, subProgress(progress, 0.1 + 0.9 * i / zs.size(), 0.1 + 0.9 * (i + 1) / zs.size()),
+                              stop);
+        }
+        if (std::find(params.redshifts.begin(), params.redshifts.end(), z) == params.redshifts.end())
+            continue;
+        Stopwatch watch(slot(timings, &SimulationTimings::brightness));
+        const Cube gradient = params.velocities ? sim.m_state->ic->velocityGradient(z) : Cube();
+        auto results = assembleResults(density, {xh}, z, {params.effectiveZeta()}, params, gradient);
+        sink(std::move(results.front()));
+    }
+    if (progress)
+        progress(1.0, "simulation done");
 }
 
 void simulateEach(const SimulationParams& params, const std::function<void(SimulatedRedshift&&)>& sink,
                   const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings)
 {
     params.validate();
+    if (params.sources == SourceModel::ParkV2) {
+        Simulator::simulateHistory(params, sink, progress, stop, timings);
+        return;
+    }
     const std::size_t nz = params.redshifts.size();
     // Progress budget: initial conditions 10 %, each redshift an equal share of the rest.
     Simulator sim(params, subProgress(progress, 0.0, 0.1), stop, timings);

@@ -77,6 +77,11 @@ public:
     /// Bytes held by the initial conditions.
     std::size_t bytes() const;
 
+    /// The v2 source model's run: a history from params.park.zStart down (ReionizationHistory),
+    /// each requested z handed to `sink` from high to low z. Throws as simulateEach().
+    static void simulateHistory(const SimulationParams& params, const std::function<void(SimulatedRedshift&&)>& sink,
+                                const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings);
+
 private:
     struct State;
     SimulationParams m_params;
@@ -84,8 +89,24 @@ private:
     std::unique_ptr<State> m_state;
 };
 
+/// The three cubes for each ζ from a density cube `density` (x_HI by ionize(), δT_b, metadata with
+/// `params` and `extra`); `gradient` ((dv/dr)/H) may be empty. Throws ParameterError for mismatched
+/// shapes.
+std::vector<SimulatedRedshift> assembleResults(const Cube& density, const std::vector<Cube>& xh, double z,
+                                               const std::vector<double>& zetas, const SimulationParams& params,
+                                               const Cube& gradient = {}, const Parameters& extra = {});
+
+/// Ionizes a given density contrast cube (any N³ cube of equal sides, e.g. 21cmFAST's
+/// updated_smoothed_deltax) at z with the simulator's ionization and δT_b; the grid (dim, box) is the
+/// cube's, the other parameters come from `params`. With params.velocities the line-of-sight gradient
+/// is the linear-theory one of this density. Throws ParameterError (a cube that is not N³, bad
+/// parameters), CancelledError.
+std::vector<SimulatedRedshift> ionizeDensity(const Cube& density, double z, const std::vector<double>& zetas,
+                                             SimulationParams params, const ProgressFn& progress = {},
+                                             const StopToken& stop = {}, SimulationTimings* timings = nullptr);
+
 /// Runs the simulation and hands each redshift to `sink` as soon as it is done, in the order of
-/// params.redshifts, keeping memory bounded (at most a few cubes besides what the sink keeps).
+/// params.redshifts (with the v2 source model: from high to low z, since it evolves a history), keeping memory bounded (at most a few cubes besides what the sink keeps).
 /// Throws ParameterError (before any work), CancelledError, and whatever `sink` throws.
 void simulateEach(const SimulationParams& params, const std::function<void(SimulatedRedshift&&)>& sink,
                   const ProgressFn& progress = {}, const StopToken& stop = {}, SimulationTimings* timings = nullptr);
