@@ -5,10 +5,12 @@
 #include "catalog/catalog.h"
 #include "io/cube_loader.h"
 #include "sim/demo_data.h"
+#include "sim/param_grid.h"
 #include "sim/sim_writer.h"
 #include "stats/histogram.h"
 #include "stats/power_spectrum.h"
 #include "util/error.h"
+#include "util/shard.h"
 
 #include <csignal>
 #include <cstdio>
@@ -60,10 +62,9 @@ struct SimulateOptions {
     std::size_t dim = 0;
     double box = 0;
     std::string z;
-    std::optional<double> zeta, fesc, tvir;
+    std::string zeta, fesc, tvir, mmin, rmax; // one value, or a comma-separated grid axis
     std::uint64_t seed = 1;
-    double mmin = 5e8;
-    double rmax = 50;
+    std::string seeds, shard;                 // a grid of seeds; this task's share of the grid
     std::string filter = "sharp-k";
     std::string format = "h5";
     bool velocities = false;
@@ -74,47 +75,100 @@ struct SimulateOptions {
     bool quiet = false;
 };
 
+/// The grid the options describe; single values are one-point axes.
+SimulationSweep sweepOf(const SimulateOptions& o)
+{
+    SimulationSweep s;
+    SimulationParams& p = s.base;
+    p.dim = o.dim;
+    p.boxMpc = o.box;
+    p.redshifts = parseNumberList(o.z, "--z");
+    p.filter = filterFromName(o.filter);
+    p.velocities = o.velocities;
+    p.zeldovich = !o.linear;
+    p.threads = o.threads;
+    if (o.zeta.empty() && o.fesc.empty())
+        throw ParameterError("zeta", "give --zeta or --fesc");
+    auto list = [](const std::string& text, const char* option) {
+        return text.empty() ? std::vector<double>{} : parseNumberList(text, option);
+    };
+    s.zetas = list(o.zeta, "--zeta");
+    s.fescs = list(o.fesc, "--fesc");
+    s.tvirs = list(o.tvir, "--tvir");
+    s.mmins = list(o.mmin, "--mmin");
+    s.rmaxs = list(o.rmax, "--rmax");
+    s.seeds = o.seeds.empty() ? std::vector<std::uint64_t>{o.seed} : parseSeedList(o.seeds);
+    return s;
+}
+
+nlohmann::json timingsJson(const SimulationTimings& t)
+{
+    return {{"initial_conditions", t.initialConditions}, {"evolution", t.evolution}, {"ionization", t.ionization},
+            {"brightness", t.brightness}};
+}
+
+nlohmann::json redshiftsJson(const std::vector<SimulatedRedshift>& summaries)
+{
+    nlohmann::json zs = nlohmann::json::array();
+    for (const SimulatedRedshift& s : summaries)
+        zs.push_back({{"redshift", s.z}, {"neutral_fraction", number(s.nf)}, {"mean_brightness_temperature_mk", number(s.meanTb)}});
+    return zs;
+}
+
+/// A grid (or one shard of it): every point into its own folder OUT/<label>.
+int runSimulateGrid(const SimulateOptions& o, const std::vector<SweepPoint>& points, const Shard& shard,
+                    SimOutputFormat format)
+{
+    const std::size_t begin = shard.begin(points.size()), end = shard.end(points.size());
+    nlohmann::json done = nlohmann::json::array();
+    if (!o.json)
+        std::printf("shard %s: points %zu-%zu of %zu\n", shard.text().c_str(), begin, end, points.size());
+    if (begin == end && !o.json)
+        std::printf("nothing to do: %zu points among %zu shards leave this one empty\n", points.size(), shard.count);
+    for (std::size_t i = begin; i < end; ++i) {
+        const SweepPoint& pt = points[i];
+        const std::string dir = (std::filesystem::path(o.out) / pt.label).string();
+        SimulationTimings t;
+        std::vector<SimulatedRedshift> summaries;
+        const std::vector<std::string> files =
+            simulateToFolder(pt.params, dir, format, stderrProgress(o.quiet || o.json), interruptToken(), &t, &summaries);
+        done.push_back({{"index", pt.index}, {"label", pt.label}, {"out", dir}, {"parameters", toJson(pt.params.toParameters())},
+                        {"redshifts", redshiftsJson(summaries)}, {"files", files}, {"seconds", timingsJson(t)}});
+        if (!o.json)
+            std::printf("point %zu %-32s %zu files in %s (%.2f s)\n", pt.index, pt.label.c_str(), files.size(), dir.c_str(),
+                        t.total());
+    }
+    if (o.json)
+        std::cout << nlohmann::json{{"out", o.out}, {"format", simOutputFormatName(format)}, {"shard", shard.text()},
+                                    {"points_total", points.size()}, {"points", done}}
+                         .dump(2)
+                  << std::endl;
+    return 0;
+}
+
 int runSimulate(const SimulateOptions& o)
 {
     try {
-        SimulationParams p;
-        p.dim = o.dim;
-        p.boxMpc = o.box;
-        p.redshifts = parseNumberList(o.z, "--z");
-        p.zeta = o.zeta;
-        p.fesc = o.fesc;
-        if (!o.zeta && !o.fesc)
-            throw ParameterError("zeta", "give --zeta or --fesc");
-        p.mMin = o.mmin;
-        p.tVir = o.tvir;
-        p.rMax = o.rmax;
-        p.filter = filterFromName(o.filter);
-        p.seed = o.seed;
-        p.velocities = o.velocities;
-        p.zeldovich = !o.linear;
-        p.threads = o.threads;
+        const SimulationSweep sweep = sweepOf(o);
+        const std::vector<SweepPoint> points = expandSweep(sweep); // validates every point first
+        const Shard shard = o.shard.empty() ? Shard{} : parseShard(o.shard);
         const SimOutputFormat format = simOutputFormatFromName(o.format);
-        p.validate();
-
         installInterruptHandler();
+        if (points.size() > 1 || !o.seeds.empty() || !o.shard.empty())
+            return runSimulateGrid(o, points, shard, format);
+
+        const SimulationParams& p = points.front().params;
         SimulationTimings t;
         std::vector<SimulatedRedshift> summaries;
         const std::vector<std::string> files =
             simulateToFolder(p, o.out, format, stderrProgress(o.quiet || o.json), interruptToken(), &t, &summaries);
         if (o.json) {
-            nlohmann::json zs = nlohmann::json::array();
-            for (const SimulatedRedshift& s : summaries)
-                zs.push_back({{"redshift", s.z}, {"neutral_fraction", number(s.nf)}, {"mean_brightness_temperature_mk", number(s.meanTb)}});
             std::cout << nlohmann::json{{"out", o.out},
                                         {"format", simOutputFormatName(format)},
                                         {"parameters", toJson(p.toParameters())},
-                                        {"redshifts", zs},
+                                        {"redshifts", redshiftsJson(summaries)},
                                         {"files", files},
-                                        {"seconds",
-                                         {{"initial_conditions", t.initialConditions},
-                                          {"evolution", t.evolution},
-                                          {"ionization", t.ionization},
-                                          {"brightness", t.brightness}}}}
+                                        {"seconds", timingsJson(t)}}
                              .dump(2)
                       << std::endl;
         } else {
@@ -128,7 +182,7 @@ int runSimulate(const SimulateOptions& o)
         }
         return 0;
     } catch (const CancelledError&) {
-        printError("simulate: cancelled; nothing was left in " + o.out);
+        printError("simulate: cancelled; the point being simulated left nothing in " + o.out);
         return 130;
     } catch (const Error& e) {
         printError(e.what());
@@ -277,15 +331,18 @@ void addSimulateCommands(CLI::App& app)
     sim->add_option("--dim", so->dim, "Cells per axis N (8-4096)")->required();
     sim->add_option("--box", so->box, "Box length L [comoving Mpc]")->required();
     sim->add_option("--z", so->z, "Redshift(s), comma separated: the same initial conditions evolved to each")->required();
-    auto* zetaOpt = sim->add_option("--zeta", so->zeta, "Ionizing efficiency zeta");
-    auto* fescOpt = sim->add_option("--fesc", so->fesc, "Escape fraction (zeta = 5000 x 0.05 x f_esc)");
+    auto* zetaOpt = sim->add_option("--zeta", so->zeta, "Ionizing efficiency zeta (a list makes a grid: 10,20,30)");
+    auto* fescOpt = sim->add_option("--fesc", so->fesc, "Escape fraction (zeta = 5000 x 0.05 x f_esc; a list makes a grid)");
     zetaOpt->excludes(fescOpt);
     fescOpt->excludes(zetaOpt);
-    sim->add_option("--seed", so->seed, "Random seed (default 1)");
-    auto* mminOpt = sim->add_option("--mmin", so->mmin, "Minimum source halo mass [Msun] (default 5e8)");
-    auto* tvirOpt = sim->add_option("--tvir", so->tvir, "Minimum virial temperature [K] (instead of --mmin)");
+    auto* seedOpt = sim->add_option("--seed", so->seed, "Random seed (default 1)");
+    auto* seedsOpt = sim->add_option("--seeds", so->seeds, "Grid of seeds: 1-3, 1,4,9 (each point into OUT/<label>)");
+    seedOpt->excludes(seedsOpt);
+    sim->add_option("--shard", so->shard, "Do only shard I of N of the grid (0-based I/N, e.g. a Slurm array task)");
+    auto* mminOpt = sim->add_option("--mmin", so->mmin, "Minimum source halo mass [Msun] (default 5e8; a list makes a grid)");
+    auto* tvirOpt = sim->add_option("--tvir", so->tvir, "Minimum virial temperature [K] (instead of --mmin; a list makes a grid)");
     mminOpt->excludes(tvirOpt);
-    sim->add_option("--rmax", so->rmax, "Largest bubble radius / mean free path [Mpc] (default 50)");
+    sim->add_option("--rmax", so->rmax, "Largest bubble radius / mean free path [Mpc] (default 50; a list makes a grid)");
     sim->add_option("--filter", so->filter, "Ionization filter: sharp-k (default), tophat or gauss");
     sim->add_option("--format", so->format, "Output: h5 (ReionScope HDF5, default) or classic (raw 21cmFAST boxes)");
     sim->add_flag("--velocities", so->velocities, "Include the line-of-sight velocity gradient in dTb (axis 2, like delta_T_v3)");
