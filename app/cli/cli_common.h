@@ -51,5 +51,6 @@ void addBenchTrainCommand(CLI::App& app); // cmd_bench_train.cpp: bench train
 void addSimulateCommands(CLI::App& app); // simulate, demo-data, stats
 void addBenchCommands(CLI::App& app);    // bench sim
 void addBenchIoCommand(CLI::App& app);   // bench io
+void addBenchDistCommand(CLI::App& app); // bench dist (cmd_bench_dist.cpp)
 
 } // namespace rs::cli
