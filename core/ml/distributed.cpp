@@ -45,25 +45,24 @@ long envInt(const char* name, long lo, long hi)
 std::optional<DistributedSetup> distributedFromEnvironment()
 {
     DistributedSetup s;
+    // Rank, world size and local rank from one convention's three variables.
+    auto ranks = [&s](const char* rank, const char* world, const char* local, const char* source) {
+        s.worldSize = int(envInt(world, 1, 65536));
+        s.rank = int(envInt(rank, 0, s.worldSize - 1));
+        s.localRank = env(local) ? int(envInt(local, 0, 65535)) : 0;
+        s.source = source;
+        if (auto a = env("MASTER_ADDR"))
+            s.masterAddr = *a;
+    };
     if (env("RANK") || env("WORLD_SIZE")) {
         if (!env("RANK") || !env("WORLD_SIZE"))
             throw ParameterError(env("RANK") ? "WORLD_SIZE" : "RANK", "is not set (torchrun sets RANK and WORLD_SIZE together)");
-        s.worldSize = int(envInt("WORLD_SIZE", 1, 65536));
-        s.rank = int(envInt("RANK", 0, s.worldSize - 1));
-        s.localRank = env("LOCAL_RANK") ? int(envInt("LOCAL_RANK", 0, 65535)) : 0;
-        s.source = "torchrun";
-        if (auto a = env("MASTER_ADDR"))
-            s.masterAddr = *a;
-        else if (s.worldSize > 1)
+        ranks("RANK", "WORLD_SIZE", "LOCAL_RANK", "torchrun");
+        if (!env("MASTER_ADDR") && s.worldSize > 1)
             throw ParameterError("MASTER_ADDR", "is not set (the host of rank 0)");
     } else if (env("SLURM_PROCID") && env("SLURM_NTASKS")) {
-        s.worldSize = int(envInt("SLURM_NTASKS", 1, 65536));
-        s.rank = int(envInt("SLURM_PROCID", 0, s.worldSize - 1));
-        s.localRank = env("SLURM_LOCALID") ? int(envInt("SLURM_LOCALID", 0, 65535)) : 0;
-        s.source = "slurm";
-        if (auto a = env("MASTER_ADDR"))
-            s.masterAddr = *a;
-        else if (env("SLURM_NNODES") && envInt("SLURM_NNODES", 1, 1 << 20) > 1)
+        ranks("SLURM_PROCID", "SLURM_NTASKS", "SLURM_LOCALID", "slurm");
+        if (!env("MASTER_ADDR") && env("SLURM_NNODES") && envInt("SLURM_NNODES", 1, 1 << 20) > 1)
             throw ParameterError("MASTER_ADDR", "is not set: a job over several nodes needs it, e.g. "
                                                 "export MASTER_ADDR=$(scontrol show hostnames $SLURM_JOB_NODELIST | head -n1)");
     } else {
@@ -171,6 +170,8 @@ int launchLocalRanks(int nproc, const std::vector<std::string>& args, const std:
         const int code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
         if (code != 0 && result == 0) {
             result = code;
+            if (code == 130)
+                continue; // a stop every rank agreed to (Ctrl-C, SIGTERM): the run said so itself
             std::fprintf(stderr, "error: rank %d of %d exited with %s %d; the other ranks end within the collective timeout\n",
                          rank, nproc, WIFSIGNALED(status) ? "signal" : "code",
                          WIFSIGNALED(status) ? WTERMSIG(status) : code);

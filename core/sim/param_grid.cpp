@@ -12,12 +12,7 @@ namespace rs {
 
 namespace {
 
-std::string shortNumber(double v)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
-}
+std::string shortNumber(double v) { return formatValue(ParamValue(v)); }
 
 template <typename T>
 void requireDistinct(const std::vector<T>& values, const std::string& name)
