@@ -155,6 +155,26 @@ private Q_SLOTS:
         QVERIFY(maxMoved > 1e-4);
     }
 
+    void cliStartsLocalRanksAndResumesWithAnotherWorldSize()
+    {
+        const QString run = m_dir.filePath("cli");
+        const QStringList args{"train", "--dataset", QString::fromStdString(m_ds), "--model", "mlp", "--batch", "8",
+                               "--threads", "1", "--max-batches", "6", "--out", run};
+        fixtures::CliResult r = fixtures::runCli(args + QStringList{"--epochs", "1", "--nproc", "2"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY2(r.out.contains("2 ranks"), r.out.constData());
+        QCOMPARE(r.out.count("epoch 1/1"), 1); // rank 0 speaks for the run
+        QCOMPARE(readRunConfig(run.toStdString()).worldSize, 2);
+        r = fixtures::runCli(args + QStringList{"--epochs", "2"}); // one rank continues the run
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY(r.out.contains("(resumed)"));
+        QCOMPARE(readRunConfig(run.toStdString()).worldSize, 1);
+        int epochs = 0;
+        for (const HistoryRecord& h : readHistory(run.toStdString()))
+            epochs += h.type == "epoch";
+        QCOMPARE(epochs, 2);
+    }
+
     void killedRankEndsTheRunResumably_data()
     {
         QTest::addColumn<int>("signal");
