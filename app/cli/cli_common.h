@@ -56,5 +56,6 @@ void addStatsCommands(CLI::App& app);    // stats (cmd_stats.cpp)
 void addCompareCommand(CLI::App& app);   // compare (cmd_compare.cpp)
 void addObserveCommand(CLI::App& app);   // observe (cmd_observe.cpp)
 void addBenchStatsCommand(CLI::App& app); // bench stats (cmd_bench_stats.cpp)
+void addBenchDistCommand(CLI::App& app); // bench dist (cmd_bench_dist.cpp)
 
 } // namespace rs::cli

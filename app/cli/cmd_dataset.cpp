@@ -3,6 +3,7 @@
 #include "cli_common.h"
 
 #include "ml/dataset.h"
+#include "ml/dataset_shards.h"
 #include "ml/sim_sources.h"
 #include "util/error.h"
 
@@ -41,6 +42,7 @@ struct DatasetOptions {
     int deflate = 1;
     std::string out;
     int threads = 2;
+    std::string shard; ///< "I/N": cut only this shard of the sources (merge the shards with `dataset merge`)
 };
 
 std::vector<DatasetSource> simulatorSources(const DatasetOptions& o);
@@ -112,11 +114,20 @@ int runDatasetBuild(const DatasetOptions& o)
         b.split = parseSplit(o.split);
         b.splitSeed = o.splitSeed;
         b.deflateLevel = o.deflate;
+        if (!o.shard.empty())
+            b.shard = parseShard(o.shard);
         const std::vector<DatasetSource> sources = o.simulate ? simulatorSources(o) : sourcesFromFiles(o.from, b.quantity);
         buildDataset(sources, b, o.out, [](double f, const std::string& stage) {
             std::fprintf(stderr, "\r[%3d%%] %-70.70s", int(f * 100), stage.c_str());
         });
         std::fprintf(stderr, "\n");
+        if (!b.shard.whole()) {
+            const DatasetShardInfo si = readDatasetShardInfo(o.out);
+            std::cout << o.out << "\n  shard       " << si.shard.text() << ": sources " << si.sourceBegin << "-"
+                      << si.sourceEnd << " of " << si.sourcesTotal << ", " << si.samples
+                      << " samples\n  next        dataset merge SHARD_FILES... --out DATASET\n";
+            return 0;
+        }
         std::cout << datasetText(DatasetFile::open(o.out)->info());
         return 0;
     } catch (const Error& e) {
@@ -129,7 +140,7 @@ int runDatasetBuild(const DatasetOptions& o)
 
 void addDatasetCommands(CLI::App& app)
 {
-    CLI::App* dataset = app.add_subcommand("dataset", "Machine-learning datasets: build, info");
+    CLI::App* dataset = app.add_subcommand("dataset", "Machine-learning datasets: build, info, merge");
     dataset->require_subcommand(1);
     auto d = std::make_shared<DatasetOptions>();
     CLI::App* build = dataset->add_subcommand("build", "Cut cubes into labelled slices or patches, split by simulation");
@@ -150,7 +161,26 @@ void addDatasetCommands(CLI::App& app)
     build->add_option("--deflate", d->deflate, "Compression level 0-9 (default 1)")->check(CLI::Range(0, 9));
     build->add_option("--threads", d->threads, "Threads for the simulator");
     build->add_option("--out", d->out, "Output dataset .h5")->required();
+    build->add_option("--shard", d->shard, "Cut only shard I of N of the sources (0-based I/N, a job-array task)");
     build->callback([d] { exitCode() = runDatasetBuild(*d); });
+
+    auto merge = std::make_shared<std::pair<std::vector<std::string>, std::string>>();
+    CLI::App* mg = dataset->add_subcommand("merge", "Join the shard files of a `dataset build --shard I/N` into one dataset");
+    mg->add_option("shards", merge->first, "Shard files, in any order")->required();
+    mg->add_option("--out", merge->second, "Output dataset .h5")->required();
+    mg->callback([merge] {
+        try {
+            mergeDatasetShards(merge->first, merge->second, [](double f, const std::string& stage) {
+                std::fprintf(stderr, "\r[%3d%%] %-70.70s", int(f * 100), stage.c_str());
+            });
+            std::fprintf(stderr, "\n");
+            std::cout << datasetText(DatasetFile::open(merge->second)->info());
+            exitCode() = 0;
+        } catch (const Error& e) {
+            printError(e.what());
+            exitCode() = 1;
+        }
+    });
 
     auto infoPath = std::make_shared<std::string>();
     auto infoJson = std::make_shared<bool>(false);

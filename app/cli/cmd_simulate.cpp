@@ -4,10 +4,13 @@
 #include "sim_cli.h"
 
 #include "sim/demo_data.h"
+#include "sim/param_grid.h"
 #include "sim/sim_writer.h"
 #include "util/error.h"
+#include "util/shard.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -20,6 +23,7 @@ struct SimulateOptions {
     double box = 0;
     std::string z;
     AstroOptions astro;
+    std::string seeds, shard; // a grid of seeds; this task's share of the grid
     std::string format = "h5";
     bool linear = false;
     std::string density = "classic";
@@ -28,38 +32,120 @@ struct SimulateOptions {
     bool quiet = false;
 };
 
+/// The run's parameters with every grid axis at its first value (the grid's base point).
+SimulationParams baseParams(const SimulateOptions& o)
+{
+    SimulationParams p;
+    p.dim = o.dim;
+    p.boxMpc = o.box;
+    p.redshifts = parseNumberList(o.z, "--z");
+    AstroOptions first = o.astro;
+    for (std::string* list : {&first.zeta, &first.fesc, &first.tvir, &first.mmin, &first.rmax})
+        if (!list->empty())
+            *list = list->substr(0, list->find(','));
+    applyAstroOptions(first, p);
+    p.zeldovich = !o.linear;
+    p.cellSmoothing = o.density == "classic";
+    return p;
+}
+
+/// The grid the options describe; single values are one-point axes. The v2 source model sweeps
+/// seeds only.
+SimulationSweep sweepOf(const SimulateOptions& o)
+{
+    SimulationSweep s;
+    s.base = baseParams(o);
+    auto list = [](const std::string& text, const char* option) {
+        return text.empty() ? std::vector<double>{} : parseNumberList(text, option);
+    };
+    s.seeds = o.seeds.empty() ? std::vector<std::uint64_t>{o.astro.seed} : parseSeedList(o.seeds);
+    if (s.base.sources == SourceModel::ParkV2) {
+        s.zetas = {s.base.effectiveZeta()}; // one point: the v2 parameters stay as given
+        return s;
+    }
+    s.zetas = list(o.astro.zeta, "--zeta");
+    s.fescs = list(o.astro.fesc, "--fesc");
+    s.tvirs = list(o.astro.tvir, "--tvir");
+    s.mmins = list(o.astro.mmin, "--mmin");
+    s.rmaxs = list(o.astro.rmax, "--rmax");
+    return s;
+}
+
+nlohmann::json timingsJson(const SimulationTimings& t)
+{
+    return {{"initial_conditions", t.initialConditions}, {"evolution", t.evolution}, {"ionization", t.ionization},
+            {"brightness", t.brightness}};
+}
+
+nlohmann::json redshiftsJson(const std::vector<SimulatedRedshift>& summaries)
+{
+    nlohmann::json zs = nlohmann::json::array();
+    for (const SimulatedRedshift& s : summaries)
+        zs.push_back({{"redshift", s.z}, {"neutral_fraction", number(s.nf)}, {"mean_brightness_temperature_mk", number(s.meanTb)}});
+    return zs;
+}
+
+/// A grid (or one shard of it): every point into its own folder OUT/<label>.
+int runSimulateGrid(const SimulateOptions& o, const std::vector<SweepPoint>& points, const Shard& shard,
+                    SimOutputFormat format)
+{
+    const std::size_t begin = shard.begin(points.size()), end = shard.end(points.size());
+    nlohmann::json done = nlohmann::json::array();
+    if (!o.json)
+        std::printf("shard %s: points %zu-%zu of %zu\n", shard.text().c_str(), begin, end, points.size());
+    if (begin == end && !o.json)
+        std::printf("nothing to do: %zu points among %zu shards leave this one empty\n", points.size(), shard.count);
+    for (std::size_t i = begin; i < end; ++i) {
+        const SweepPoint& pt = points[i];
+        const std::string dir = (std::filesystem::path(o.out) / pt.label).string();
+        SimulationTimings t;
+        std::vector<SimulatedRedshift> summaries;
+        const std::vector<std::string> files =
+            simulateToFolder(pt.params, dir, format, stderrProgress(o.quiet || o.json), interruptToken(), &t, &summaries);
+        done.push_back({{"index", pt.index}, {"label", pt.label}, {"out", dir}, {"parameters", toJson(pt.params.toParameters())},
+                        {"redshifts", redshiftsJson(summaries)}, {"files", files}, {"seconds", timingsJson(t)}});
+        if (!o.json)
+            std::printf("point %zu %-32s %zu files in %s (%.2f s)\n", pt.index, pt.label.c_str(), files.size(), dir.c_str(),
+                        t.total());
+    }
+    if (o.json)
+        std::cout << nlohmann::json{{"out", o.out}, {"format", simOutputFormatName(format)}, {"shard", shard.text()},
+                                    {"points_total", points.size()}, {"points", done}}
+                         .dump(2)
+                  << std::endl;
+    return 0;
+}
+
 int runSimulate(const SimulateOptions& o)
 {
     try {
-        SimulationParams p;
-        p.dim = o.dim;
-        p.boxMpc = o.box;
-        p.redshifts = parseNumberList(o.z, "--z");
-        applyAstroOptions(o.astro, p);
-        p.zeldovich = !o.linear;
-        p.cellSmoothing = o.density == "classic";
+        const SimulationSweep sweep = sweepOf(o);
+        std::vector<SweepPoint> points = expandSweep(sweep); // validates every point first
+        if (sweep.base.sources == SourceModel::ParkV2)
+            for (SweepPoint& pt : points) { // a v2 grid sweeps seeds: the source parameters stay as given
+                const std::uint64_t seed = pt.params.seed;
+                pt.params = sweep.base;
+                pt.params.seed = seed;
+            }
+        const Shard shard = o.shard.empty() ? Shard{} : parseShard(o.shard);
         const SimOutputFormat format = simOutputFormatFromName(o.format);
-        p.validate();
-
         installInterruptHandler();
+        if (points.size() > 1 || !o.seeds.empty() || !o.shard.empty())
+            return runSimulateGrid(o, points, shard, format);
+
+        // One point: the base parameters exactly as given (the v2 model's included).
+        const SimulationParams& p = points.front().params;
         SimulationTimings t;
         std::vector<SimulatedRedshift> summaries;
         const std::vector<std::string> files =
             simulateToFolder(p, o.out, format, stderrProgress(o.quiet || o.json), interruptToken(), &t, &summaries);
         if (o.json) {
-            nlohmann::json zs = nlohmann::json::array();
-            for (const SimulatedRedshift& s : summaries)
-                zs.push_back({{"redshift", s.z}, {"neutral_fraction", number(s.nf)}, {"mean_brightness_temperature_mk", number(s.meanTb)}});
             std::cout << nlohmann::json{{"out", o.out},
                                         {"format", simOutputFormatName(format)},
                                         {"parameters", toJson(p.toParameters())},
-                                        {"redshifts", zs},
+                                        {"redshifts", redshiftsJson(summaries)},
                                         {"files", files},
-                                        {"seconds",
-                                         {{"initial_conditions", t.initialConditions},
-                                          {"evolution", t.evolution},
-                                          {"ionization", t.ionization},
-                                          {"brightness", t.brightness}}}}
+                                        {"seconds", timingsJson(t)}}
                              .dump(2)
                       << std::endl;
         } else {
@@ -73,7 +159,7 @@ int runSimulate(const SimulateOptions& o)
         }
         return 0;
     } catch (const CancelledError&) {
-        printError("simulate: cancelled; nothing was left in " + o.out);
+        printError("simulate: cancelled; the point being simulated left nothing in " + o.out);
         return 130;
     } catch (const Error& e) {
         printError(e.what());
@@ -110,6 +196,9 @@ void addSimulateCommands(CLI::App& app)
     sim->add_option("--box", so->box, "Box length L [comoving Mpc]")->required();
     sim->add_option("--z", so->z, "Redshift(s), comma separated: the same initial conditions evolved to each")->required();
     addAstroOptions(sim, so->astro);
+    auto* seedsOpt = sim->add_option("--seeds", so->seeds, "Grid of seeds: 1-3, 1,4,9 (each point into OUT/<label>)");
+    seedsOpt->excludes(sim->get_option("--seed"));
+    sim->add_option("--shard", so->shard, "Do only shard I of N of the grid (0-based I/N, e.g. a Slurm array task)");
     sim->add_option("--format", so->format, "Output: h5 (ReionScope HDF5, default) or classic (raw 21cmFAST boxes)");
     sim->add_option("--density", so->density,
                     "Evolved density: classic (default; 21cmFAST's assignment: cell top-hat smoothed ICs, 3^3 "

@@ -1,6 +1,7 @@
 // `train`: one run folder per model, resumed when the folder exists. Ctrl-C stops at a checkpoint.
 #include "cli_common.h"
 
+#include "ml/distributed.h"
 #include "ml/ml_setup.h"
 #include "ml/run_config.h"
 #include "ml/trainer.h"
@@ -10,6 +11,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 namespace rs::cli {
 
@@ -32,11 +34,44 @@ struct TrainOptions {
     int epochs = 10, threads = 2;
     std::size_t batch = 32, historyEvery = 20, maxBatches = 0;
     std::uint64_t seed = 0;
+    int nproc = 1;            ///< local data-parallel ranks to start (this process becomes their launcher)
+    double distTimeout = 0;   ///< collective timeout [s]; 0: REIONSCOPE_DIST_TIMEOUT or 120
 };
+
+/// The `train` command line of one rank: every option spelled out, without --nproc.
+std::vector<std::string> rankArguments(const TrainOptions& o)
+{
+    auto num = [](double v) {
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "%.17g", v);
+        return std::string(buf);
+    };
+    std::vector<std::string> a{"train", "--dataset", o.dataset, "--model", o.model, "--target", o.target, "--optimizer",
+                               o.optimizer, "--lr", num(o.lr), "--momentum", num(o.momentum), "--weight-decay",
+                               num(o.weightDecay), "--epochs", std::to_string(o.epochs), "--batch", std::to_string(o.batch),
+                               "--threads", std::to_string(o.threads), "--seed", std::to_string(o.seed), "--device",
+                               o.device, "--history-every", std::to_string(o.historyEvery), "--max-batches",
+                               std::to_string(o.maxBatches), "--out", o.out};
+    if (!o.encoder.empty())
+        a.insert(a.end(), {"--encoder", o.encoder});
+    if (!o.task.empty())
+        a.insert(a.end(), {"--task", o.task});
+    if (o.distTimeout > 0)
+        a.insert(a.end(), {"--dist-timeout", num(o.distTimeout)});
+    return a;
+}
 
 int runTrain(const TrainOptions& o)
 {
     try {
+        std::optional<DistributedSetup> dist = distributedFromEnvironment();
+        if (o.nproc < 1)
+            throw ParameterError("--nproc", "must be at least 1");
+        if (o.nproc > 1 && !dist) // the launcher: N ranks of this command on loopback, torchrun's variables set
+            return launchLocalRanks(o.nproc, rankArguments(o));
+        if (dist && o.distTimeout > 0)
+            dist->timeoutSeconds = o.distTimeout;
+        const bool quiet = dist && dist->rank != 0; // rank 0 speaks for the run
         RunConfig c;
         c.model = modelFromName(o.model);
         c.target = c.model == ModelKind::Autoencoder ? Target::None : targetFromName(o.target);
@@ -57,7 +92,7 @@ int runTrain(const TrainOptions& o)
         c.maxBatchesPerEpoch = o.maxBatches;
         std::signal(SIGINT, onTrainInterrupt);
         std::signal(SIGTERM, onTrainInterrupt);
-        const TrainResult r = train(o.out, c, [](const TrainProgress& p) {
+        const TrainResult r = trainDistributed(o.out, c, dist.value_or(DistributedSetup{}), [](const TrainProgress& p) {
             if (p.kind != TrainProgress::Kind::Epoch)
                 return;
             std::printf("epoch %d/%d  train loss %s %s %s  val loss %s %s %s  %s samples/s  %s s\n", p.epoch + 1,
@@ -68,7 +103,10 @@ int runTrain(const TrainOptions& o)
         }, interruptToken());
         std::signal(SIGINT, SIG_DFL);
         std::signal(SIGTERM, SIG_DFL);
-        std::cout << o.out << ": " << r.message << (r.resumed ? " (resumed)" : "") << ", device " << r.device << "\n";
+        if (quiet)
+            return r.status == TrainStatus::Finished ? 0 : 130;
+        std::cout << o.out << ": " << r.message << (r.resumed ? " (resumed)" : "") << ", device " << r.device
+                  << (dist ? ", " + std::to_string(dist->worldSize) + " ranks" : std::string()) << "\n";
         if (r.metrics) {
             const EvalMetrics& m = *r.metrics;
             if (m.task == Task::Classify)
@@ -110,6 +148,8 @@ void addTrainCommands(CLI::App& app)
     tr->add_option("--device", t->device, "auto (default), cpu or cuda");
     tr->add_option("--history-every", t->historyEvery, "A history line every N batches (default 20)");
     tr->add_option("--max-batches", t->maxBatches, "At most N batches per epoch (default: all)");
+    tr->add_option("--nproc", t->nproc, "Start N local data-parallel ranks (c10d/Gloo on loopback; default 1)");
+    tr->add_option("--dist-timeout", t->distTimeout, "Seconds before a silent rank fails the run (default 120)");
     tr->add_option("--out", t->out, "Run folder")->required();
     tr->callback([t] { exitCode() = runTrain(*t); });
 }

@@ -24,6 +24,7 @@ int main(int argc, char** argv)
     rs::cli::addTrainCommands(app);
     rs::cli::addInspectCommands(app);
     rs::cli::addBenchTrainCommand(app);
+    rs::cli::addBenchDistCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

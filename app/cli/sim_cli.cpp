@@ -1,5 +1,6 @@
 #include "sim_cli.h"
 
+#include "cli_common.h"
 #include "util/error.h"
 
 #include <csignal>
@@ -52,16 +53,17 @@ void addAstroOptions(CLI::App* cmd, AstroOptions& o)
                     "Source model: constant (zeta above a sharp M_min, default) or v2 (21cmFAST v2 default, "
                     "Park+2019: f_*(M), f_esc(M), duty cycle, recombinations; evolved from --z-start in steps of 0.2, "
                     "about 40 ionization passes for z 20 -> 7)");
-    auto* zetaOpt = cmd->add_option("--zeta", o.zeta, "Ionizing efficiency zeta (constant sources)");
+    auto* zetaOpt = cmd->add_option("--zeta", o.zeta, "Ionizing efficiency zeta (constant sources; for simulate a list "
+                                                      "makes a grid: 10,20,30)");
     auto* fescOpt = cmd->add_option("--fesc", o.fesc,
                                     "Escape fraction: zeta = 5000 x 0.05 x f_esc (constant); with --sources v2 it is F_ESC10");
     zetaOpt->excludes(fescOpt);
     fescOpt->excludes(zetaOpt);
     cmd->add_option("--seed", o.seed, "Random seed (default 1; also keys the sub-grid Poisson draws)");
-    auto* mminOpt = cmd->add_option("--mmin", o.mmin, "Minimum source halo mass [Msun] (default 5e8)");
-    auto* tvirOpt = cmd->add_option("--tvir", o.tvir, "Minimum virial temperature [K] (instead of --mmin)");
+    auto* mminOpt = cmd->add_option("--mmin", o.mmin, "Minimum source halo mass [Msun] (default 5e8; a list: a grid)");
+    auto* tvirOpt = cmd->add_option("--tvir", o.tvir, "Minimum virial temperature [K] (instead of --mmin; a list: a grid)");
     mminOpt->excludes(tvirOpt);
-    cmd->add_option("--rmax", o.rmax, "Largest bubble radius / mean free path [Mpc] (default 50)");
+    cmd->add_option("--rmax", o.rmax, "Largest bubble radius / mean free path [Mpc] (default 50; a list: a grid)");
     cmd->add_option("--filter", o.filter, "Ionization filter: sharp-k (default), tophat or gauss");
     cmd->add_flag("--velocities", o.velocities,
                   "Include the line-of-sight velocity gradient in dTb (axis 2, like delta_T_v3)");
@@ -77,33 +79,52 @@ void addAstroOptions(CLI::App* cmd, AstroOptions& o)
     cmd->add_option("--z-start", o.park.zStart, "v2: redshift where the history starts (default 20)");
 }
 
+std::optional<double> singleNumber(const std::string& text, const std::string& option)
+{
+    if (text.empty())
+        return std::nullopt;
+    std::vector<double> v;
+    try {
+        v = parseNumberList(text, option);
+    } catch (const CLI::ValidationError& e) {
+        throw ParameterError(option.substr(2), e.what());
+    }
+    if (v.size() != 1)
+        throw ParameterError(option.substr(2), "takes one value here, got '" + text + "' (lists make grids in simulate)");
+    return v.front();
+}
+
 void applyAstroOptions(const AstroOptions& o, SimulationParams& p)
 {
+    const std::optional<double> zeta = singleNumber(o.zeta, "--zeta"), fesc = singleNumber(o.fesc, "--fesc");
+    const std::optional<double> tvir = singleNumber(o.tvir, "--tvir");
+    const double mmin = singleNumber(o.mmin, "--mmin").value_or(p.mMin);
+    const double rmax = singleNumber(o.rmax, "--rmax").value_or(p.rMax);
     p.sources = sourceModelFromName(o.sources);
     if (p.sources == SourceModel::ParkV2) {
-        if (o.zeta)
+        if (zeta)
             throw ParameterError("zeta", "--zeta is for constant sources; the v2 model takes --fstar10/--fesc10");
-        if (o.fesc && o.fesc10)
+        if (fesc && o.fesc10)
             throw ParameterError("fesc10", "give --fesc or --fesc10, not both (with v2 both mean F_ESC10)");
         p.park = o.park;
-        p.park.fEsc10 = o.fesc10 ? *o.fesc10 : o.fesc.value_or(p.park.fEsc10);
+        p.park.fEsc10 = o.fesc10 ? *o.fesc10 : fesc.value_or(p.park.fEsc10);
         p.park.recombinations = o.recombinations != "off";
         p.zeta.reset();
         p.fesc.reset();
-        p.rMax = o.rmax;
+        p.rMax = rmax;
         p.filter = filterFromName(o.filter);
         p.seed = o.seed;
         p.velocities = o.velocities;
         p.threads = o.threads;
         return;
     }
-    if (!o.zeta && !o.fesc)
+    if (!zeta && !fesc)
         throw ParameterError("zeta", "give --zeta or --fesc");
-    p.zeta = o.zeta;
-    p.fesc = o.fesc;
-    p.mMin = o.mmin;
-    p.tVir = o.tvir;
-    p.rMax = o.rmax;
+    p.zeta = zeta;
+    p.fesc = fesc;
+    p.mMin = mmin;
+    p.tVir = tvir;
+    p.rMax = rmax;
     p.filter = filterFromName(o.filter);
     p.seed = o.seed;
     p.velocities = o.velocities;

@@ -19,11 +19,11 @@ void installInterruptHandler();
 /// A progress callback printing "NN%  stage" on stderr every 5 %, or none when quiet.
 ProgressFn stderrProgress(bool quiet);
 
-/// The source model and ionization options of `simulate` and `ionize`.
+/// The source model and ionization options of `simulate` and `ionize`. ζ, f_esc, T_vir, M_min and
+/// R_max are kept as text: `simulate` accepts a comma-separated list (a grid axis), `ionize` one
+/// value; empty means "not given".
 struct AstroOptions {
-    std::optional<double> zeta, fesc, tvir;
-    double mmin = 5e8;
-    double rmax = 50;
+    std::string zeta, fesc, tvir, mmin, rmax;
     std::string filter = "sharp-k";
     std::uint64_t seed = 1;
     bool velocities = false;
@@ -39,7 +39,12 @@ struct AstroOptions {
 /// --recombinations, --z-start.
 void addAstroOptions(CLI::App* cmd, AstroOptions& o);
 
-/// Copies the options into `p`. Throws ParameterError (no ζ given, unknown filter).
+/// Copies the options into `p`; every list must hold one value. Throws ParameterError (no ζ
+/// given, a list where one value is needed, unknown filter).
 void applyAstroOptions(const AstroOptions& o, SimulationParams& p);
+
+/// The value of a single-valued numeric option given as text (nullopt when empty). Throws
+/// ParameterError naming `option` for a list or a malformed number.
+std::optional<double> singleNumber(const std::string& text, const std::string& option);
 
 } // namespace rs::cli

@@ -26,6 +26,8 @@ BatchStream::BatchStream(std::shared_ptr<const DatasetFile> dataset, std::vector
 {
     if (m_opt.batchSize == 0)
         throw ParameterError("batch", "must be at least 1");
+    if (m_opt.worldSize < 1 || m_opt.rank < 0 || m_opt.rank >= m_opt.worldSize)
+        throw ParameterError("rank", "must be in 0..world size - 1");
     if (m_opt.shuffle) {
         const std::vector<std::size_t> order = epochOrder(indices.size(), m_opt.seed, m_opt.epoch);
         m_order.reserve(indices.size());
@@ -62,7 +64,9 @@ void BatchStream::readerLoop()
             Batch batch;
             batch.number = b;
             const std::size_t begin = b * m_opt.batchSize, end = std::min(m_order.size(), begin + m_opt.batchSize);
-            batch.indices.assign(m_order.begin() + std::ptrdiff_t(begin), m_order.begin() + std::ptrdiff_t(end));
+            batch.globalSize = end - begin;
+            for (std::size_t i = begin + std::size_t(m_opt.rank); i < end; i += std::size_t(m_opt.worldSize))
+                batch.indices.push_back(m_order[i]);
             // Read in file order (fewer, merged reads), then place each sample where the batch wants it.
             std::vector<std::size_t> perm(batch.size());
             std::iota(perm.begin(), perm.end(), std::size_t(0));

@@ -23,6 +23,7 @@ struct Batch {
     std::size_t number = 0;          ///< batch number within the epoch
     std::vector<std::int64_t> indices; ///< sample indices in the dataset
     std::vector<float> x;            ///< indices.size() * rows * cols, normalised, row-major
+    std::size_t globalSize = 0;      ///< samples of the whole batch over all ranks (= size() for one rank)
     std::size_t size() const { return indices.size(); }
 };
 
@@ -34,6 +35,7 @@ struct BatchStreamOptions {
     std::size_t firstBatch = 0;  ///< skip the batches before this one (resume mid-epoch)
     std::size_t maxBatches = 0;  ///< 0: the whole epoch; else at most this many batches per epoch
     std::size_t prefetch = 3;    ///< batches read ahead
+    int rank = 0, worldSize = 1; ///< data-parallel share: every worldSize-th sample of each batch from position rank
 };
 
 /// The permutation of `n` items used for `epoch` (identity when shuffle is off).

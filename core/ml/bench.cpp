@@ -56,6 +56,15 @@ std::string makeDataset(const std::string& dir, std::size_t size, std::size_t sl
     return path;
 }
 
+} // namespace
+
+std::string makeBenchDataset(const std::string& dir, std::size_t size, std::size_t slicesNeeded)
+{
+    return makeDataset(dir, size, slicesNeeded);
+}
+
+namespace {
+
 double bareTrain(ModelKind model, std::size_t size, std::size_t batch, std::size_t warmup, std::size_t timed)
 {
     const int outputs = model == ModelKind::Autoencoder ? 0 : 2;

@@ -40,4 +40,9 @@ struct BenchRow {
 /// CancelledError when stopped.
 std::vector<BenchRow> benchTrain(const BenchOptions& options, const ProgressFn& progress = {}, const StopToken& stop = {});
 
+/// The synthetic dataset benchTrain trains on (16 noise cubes of size × size slices, two redshift
+/// classes, at least `slicesNeeded` samples), written as DIR/bench_<size>.h5; returns its path.
+/// Throws IoError when it cannot be written.
+std::string makeBenchDataset(const std::string& dir, std::size_t size, std::size_t slicesNeeded);
+
 } // namespace rs::ml

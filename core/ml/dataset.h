@@ -10,6 +10,7 @@
 #include "cube/cube.h"
 #include "ml/labels.h"
 #include "util/progress.h"
+#include "util/shard.h"
 
 #include <array>
 #include <cstdint>
@@ -37,6 +38,10 @@ struct DatasetBuildOptions {
     std::array<double, 3> split{0.7, 0.15, 0.15}; ///< train, validation, test fractions of the simulations
     std::uint64_t splitSeed = 0;     ///< shuffles simulations before assigning them to splits
     int deflateLevel = 1;            ///< 0: uncompressed samples
+    /// Shard I of N: only the I-th contiguous block of the sources is cut, into a shard file that
+    /// `mergeDatasetShards` (dataset_shards.h) joins with the others. Splits are still assigned
+    /// over all sources. {0, 1}: the whole dataset.
+    Shard shard;
 };
 
 /// One source cube: how to get it and which simulation (realization) it belongs to.

@@ -3,6 +3,7 @@
 
 #include "cube/cube_stats.h"
 #include "io/hdf5_util.h"
+#include "ml/detail/dataset_h5.h"
 #include "util/error.h"
 #include "util/file_util.h"
 
@@ -19,36 +20,13 @@ namespace rs::ml {
 
 namespace {
 
+using detail::Hasher;
+using detail::SampleWriter;
+
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 /// ζ = N_γ f_* f_esc with the classic defaults N_γ = 5000, f_* = 0.05.
 constexpr double kZetaPerFesc = 250.0;
-
-/// 64-bit FNV-1a over 64-bit words (bytes padded with zeros): cheap enough for large datasets.
-struct Hasher {
-    std::uint64_t h = 14695981039346656037ull;
-    void add(const void* data, std::size_t bytes)
-    {
-        const auto* p = static_cast<const unsigned char*>(data);
-        std::size_t i = 0;
-        for (; i + 8 <= bytes; i += 8) {
-            std::uint64_t w;
-            std::memcpy(&w, p + i, 8);
-            h = (h ^ w) * 1099511628211ull;
-        }
-        if (i < bytes) {
-            std::uint64_t w = 0;
-            std::memcpy(&w, p + i, bytes - i);
-            h = (h ^ w) * 1099511628211ull;
-        }
-    }
-    std::string hex() const
-    {
-        char buf[17];
-        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-        return buf;
-    }
-};
 
 std::vector<int> parseAxes(const std::string& axes)
 {
@@ -64,48 +42,6 @@ std::vector<int> parseAxes(const std::string& axes)
         throw ParameterError("axes", "needs at least one of x, y, z");
     return out;
 }
-
-/// The extendable (N, rows, cols) sample dataset, written a block of samples at a time.
-class SampleWriter {
-public:
-    SampleWriter(hid_t group, std::size_t rows, std::size_t cols, int deflate, const std::string& file)
-        : m_rows(rows), m_cols(cols), m_file(file)
-    {
-        const hsize_t dims[3] = {0, rows, cols}, maxDims[3] = {H5S_UNLIMITED, rows, cols}, chunk[3] = {1, rows, cols};
-        h5::Id space(H5Screate_simple(3, dims, maxDims));
-        h5::Id dcpl(H5Pcreate(H5P_DATASET_CREATE));
-        H5Pset_chunk(dcpl.get(), 3, chunk);
-        if (deflate > 0) {
-            H5Pset_shuffle(dcpl.get());
-            H5Pset_deflate(dcpl.get(), unsigned(deflate));
-        }
-        m_ds = h5::Id(H5Dcreate2(group, "x", H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT));
-        if (!m_ds.valid())
-            throw IoError(file, "cannot create dataset 'samples/x'");
-    }
-
-    void append(const float* data, std::size_t n)
-    {
-        if (!n)
-            return;
-        const hsize_t newDims[3] = {m_count + n, m_rows, m_cols};
-        if (H5Dset_extent(m_ds.get(), newDims) < 0)
-            throw IoError(m_file, "cannot extend dataset 'samples/x'");
-        h5::Id fileSpace(H5Dget_space(m_ds.get()));
-        const hsize_t start[3] = {m_count, 0, 0}, count[3] = {n, m_rows, m_cols};
-        H5Sselect_hyperslab(fileSpace.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
-        h5::Id memSpace(H5Screate_simple(3, count, nullptr));
-        if (H5Dwrite(m_ds.get(), H5T_NATIVE_FLOAT, memSpace.get(), fileSpace.get(), H5P_DEFAULT, data) < 0)
-            throw IoError(m_file, "cannot write samples (disk full?)");
-        m_count += n;
-    }
-
-private:
-    std::size_t m_rows, m_cols;
-    std::string m_file;
-    h5::Id m_ds;
-    hsize_t m_count = 0;
-};
 
 double meanOf(const float* v, std::size_t n)
 {
@@ -220,13 +156,11 @@ public:
     std::size_t rows() const { return m_rows; }
     std::size_t cols() const { return m_cols; }
     double cellSize() const { return m_cellSize; }
-    /// Mean and standard deviation of the training split's pixels (standard deviation 1 when 0).
-    std::pair<double, double> trainingMoments() const
-    {
-        const double mean = m_sum / double(m_trainPixels);
-        const double sd = std::sqrt(std::max(0.0, m_sumSq / double(m_trainPixels) - mean * mean));
-        return {mean, sd > 0 ? sd : 1.0};
-    }
+    double trainSum() const { return m_sum; }
+    double trainSumSq() const { return m_sumSq; }
+    std::size_t trainPixels() const { return m_trainPixels; }
+    /// Samples per Hasher::add call, in order (a shard records them so the merge hashes alike).
+    const std::vector<std::int64_t>& hashChunks() const { return m_hashChunks; }
 
 private:
     std::size_t sampleSide(const DatasetSource& src, std::size_t r, std::size_t c) const
@@ -284,8 +218,10 @@ private:
     void flush()
     {
         m_hash.add(m_buffer.data(), m_buffer.size() * sizeof(float));
-        if (m_writer)
+        if (m_writer) {
+            m_hashChunks.push_back(std::int64_t(m_buffer.size() / (m_rows * m_cols)));
             m_writer->append(m_buffer.data(), m_buffer.size() / (m_rows * m_cols));
+        }
         m_buffer.clear();
     }
 
@@ -301,86 +237,40 @@ private:
     std::vector<float> m_buffer;
     double m_sum = 0, m_sumSq = 0;
     std::size_t m_trainPixels = 0;
+    std::vector<std::int64_t> m_hashChunks;
 };
 
-/// samples/<label columns>, the cubes/ table and the splits/ index lists; the label columns enter
-/// the content hash in this order.
-void writeTables(hid_t file, hid_t sg, SampleCutter& cut, const std::vector<DatasetCube>& cubes, const std::string& out)
+/// The end of a build: label columns, cube table, root attributes, and for a whole dataset the
+/// splits, normalisation and content hash; for a shard its place and hash chunks instead.
+void writeTables(hid_t file, hid_t sg, SampleCutter& cut, const std::vector<DatasetCube>& cubes,
+                 const DatasetBuildOptions& o, double total, std::size_t sourcesTotal, const std::string& out)
 {
-    const std::vector<SampleLabels>& labels = cut.labels();
-    const std::size_t n = labels.size();
-    std::array<std::vector<std::int64_t>, 3> splitIdx;
-    for (std::size_t i = 0; i < n; ++i)
-        splitIdx[std::size_t(labels[i].split)].push_back(std::int64_t(i));
-    for (int s = 0; s < 3; ++s)
-        if (splitIdx[s].empty())
-            throw ParameterError("split", std::string("the ") + splitName(Split(s)) + " split has no samples");
-    auto column = [&](const char* name, hid_t fileType, hid_t memType, auto get) {
-        using T = decltype(get(labels[0]));
-        std::vector<T> v(n);
-        for (std::size_t i = 0; i < n; ++i)
-            v[i] = get(labels[i]);
-        cut.hash().add(v.data(), v.size() * sizeof(T));
-        h5::writeArray(sg, name, fileType, memType, v, out);
-    };
-    const hid_t f64 = H5T_IEEE_F64LE, d = H5T_NATIVE_DOUBLE;
-    column("z", f64, d, [](const SampleLabels& l) { return l.z; });
-    column("zeta", f64, d, [](const SampleLabels& l) { return l.zeta; });
-    column("f_esc", f64, d, [](const SampleLabels& l) { return l.fesc; });
-    column("nf_slice", f64, d, [](const SampleLabels& l) { return l.nfSlice; });
-    column("nf_cube", f64, d, [](const SampleLabels& l) { return l.nfCube; });
-    column("cube", H5T_STD_I32LE, H5T_NATIVE_INT32, [](const SampleLabels& l) { return l.cube; });
-    column("split", H5T_STD_I8LE, H5T_NATIVE_INT8, [](const SampleLabels& l) { return l.split; });
-    column("axis", H5T_STD_I8LE, H5T_NATIVE_INT8, [](const SampleLabels& l) { return l.axis; });
-    column("index", H5T_STD_I32LE, H5T_NATIVE_INT32, [](const SampleLabels& l) { return l.index; });
-    column("tile", H5T_STD_I32LE, H5T_NATIVE_INT32, [](const SampleLabels& l) { return l.tile; });
-
-    h5::Id cg = h5::requireGroup(file, "cubes", out);
-    std::vector<std::string> ids, grp;
-    std::vector<std::int8_t> csplit;
-    std::vector<double> cz, czeta, cfesc, cnf;
-    for (const DatasetCube& c : cubes) {
-        ids.push_back(c.id);
-        grp.push_back(c.group);
-        csplit.push_back(std::int8_t(c.split));
-        cz.push_back(c.z);
-        czeta.push_back(c.zeta);
-        cfesc.push_back(c.fesc);
-        cnf.push_back(c.nf);
+    detail::writeLabels(sg, cut.labels(), cut.hash(), out);
+    detail::writeCubes(file, cubes, out);
+    detail::DatasetLayout l;
+    l.mode = o.mode;
+    l.quantity = o.quantity;
+    l.axes = o.axes;
+    l.stride = o.stride;
+    l.rows = cut.rows();
+    l.cols = cut.cols();
+    l.cellSize = cut.cellSize();
+    l.splitSeed = o.splitSeed;
+    l.fractions = {o.split[0] / total, o.split[1] / total, o.split[2] / total};
+    if (o.shard.whole()) {
+        detail::writeLayout(file, kDatasetFormat, l, cut.labels().size(), out);
+        detail::finishDataset(file, cut.labels(), cut.trainSum(), cut.trainSumSq(), cut.trainPixels(), cut.hash(), out);
+        return;
     }
-    h5::writeStrings(cg.get(), "id", ids, out);
-    h5::writeStrings(cg.get(), "group", grp, out);
-    h5::writeArray(cg.get(), "split", H5T_STD_I8LE, H5T_NATIVE_INT8, csplit, out);
-    h5::writeArray(cg.get(), "z", f64, d, cz, out);
-    h5::writeArray(cg.get(), "zeta", f64, d, czeta, out);
-    h5::writeArray(cg.get(), "f_esc", f64, d, cfesc, out);
-    h5::writeArray(cg.get(), "nf", f64, d, cnf, out);
-
-    h5::Id spg = h5::requireGroup(file, "splits", out);
-    for (int s = 0; s < 3; ++s)
-        h5::writeArray(spg.get(), splitName(Split(s)), H5T_STD_I64LE, H5T_NATIVE_INT64, splitIdx[s], out);
-}
-
-void writeRootAttributes(hid_t f, const DatasetBuildOptions& o, const SampleCutter& cut, double total,
-                         const std::string& out)
-{
-    const auto [mean, sd] = cut.trainingMoments();
-    h5::writeAttribute(f, "format", std::string(kDatasetFormat), out);
-    h5::writeAttribute(f, "format_version", std::int64_t(1), out);
-    h5::writeAttribute(f, "created_by", std::string("ReionScope"), out);
-    h5::writeAttribute(f, "mode", std::string(sampleModeName(o.mode)), out);
-    h5::writeAttribute(f, "quantity", std::string(quantityName(o.quantity)), out);
-    h5::writeAttribute(f, "axes", o.axes, out);
-    h5::writeAttribute(f, "stride", std::int64_t(o.stride), out);
-    h5::writeAttribute(f, "rows", std::int64_t(cut.rows()), out);
-    h5::writeAttribute(f, "cols", std::int64_t(cut.cols()), out);
-    h5::writeAttribute(f, "cell_size_mpc", cut.cellSize(), out);
-    h5::writeAttribute(f, "samples", std::int64_t(cut.labels().size()), out);
-    h5::writeAttribute(f, "norm_mean", mean, out);
-    h5::writeAttribute(f, "norm_std", sd, out);
-    h5::writeAttribute(f, "split_seed", std::int64_t(o.splitSeed), out);
-    h5::writeAttribute(f, "split_fractions",
-                       std::vector<double>{o.split[0] / total, o.split[1] / total, o.split[2] / total}, out);
+    detail::writeLayout(file, detail::kDatasetShardFormat, l, cut.labels().size(), out);
+    h5::writeAttribute(file, "shard_index", std::int64_t(o.shard.index), out);
+    h5::writeAttribute(file, "shard_count", std::int64_t(o.shard.count), out);
+    h5::writeAttribute(file, "sources_total", std::int64_t(sourcesTotal), out);
+    h5::writeAttribute(file, "deflate", std::int64_t(o.deflateLevel), out);
+    h5::Id g = h5::requireGroup(file, "shard", out);
+    h5::writeArray(g.get(), "hash_chunks", H5T_STD_I64LE, H5T_NATIVE_INT64, cut.hashChunks(), out);
+    if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0)
+        throw IoError(out, "cannot flush HDF5 file (disk full?)");
 }
 
 } // namespace
@@ -401,18 +291,23 @@ void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildO
             throw ParameterError("split", "train, validation and test fractions must all be positive");
         total += f;
     }
-    const std::map<std::string, Split> splitOf = assignSplits(sources, o, total);
+    const std::map<std::string, Split> splitOf = assignSplits(sources, o, total); // over all sources, also for a shard
+    if (o.shard.count > sources.size())
+        throw ParameterError("shard", o.shard.text() + ": " + std::to_string(o.shard.count) + " shards of "
+                                          + std::to_string(sources.size()) + " source cubes would leave some empty; use at most "
+                                          + std::to_string(sources.size()));
+    const std::size_t first = o.shard.begin(sources.size()), last = o.shard.end(sources.size());
 
     writeAtomically(out, [&](const std::string& tmp) {
         h5::Id file = h5::createFile(tmp);
         h5::Id samples = h5::requireGroup(file.get(), "samples", out);
         SampleCutter cut(samples.get(), o, out);
         std::vector<DatasetCube> cubes;
-        for (std::size_t si = 0; si < sources.size(); ++si) {
+        for (std::size_t si = first; si < last; ++si) {
             stop.throwIfStopped();
             const DatasetSource& src = sources[si];
             if (progress)
-                progress(double(si) / double(sources.size()), "reading " + src.id);
+                progress(double(si - first) / double(last - first), "reading " + src.id);
             auto [cube, xh] = src.load();
             const SummaryStats st = summarize(cube);
             if (st.nonfinite)
@@ -425,11 +320,7 @@ void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildO
             const Cube* nfSource = xh ? &*xh : cube.quantity() == Quantity::NeutralFraction ? &cube : nullptr;
             cut.addCube(src, cube, nfSource, cubes.back(), std::int32_t(cubes.size() - 1), axes);
         }
-        writeTables(file.get(), samples.get(), cut, cubes, out);
-        writeRootAttributes(file.get(), o, cut, total, out);
-        h5::writeAttribute(file.get(), "content_hash", cut.hash().hex(), out);
-        if (H5Fflush(file.get(), H5F_SCOPE_GLOBAL) < 0)
-            throw IoError(out, "cannot flush HDF5 file (disk full?)");
+        writeTables(file.get(), samples.get(), cut, cubes, o, total, sources.size(), out);
     });
     if (progress)
         progress(1.0, "done");

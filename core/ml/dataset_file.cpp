@@ -2,6 +2,7 @@
 #include "ml/dataset.h"
 
 #include "io/hdf5_util.h"
+#include "ml/detail/dataset_h5.h"
 #include "util/error.h"
 
 #include <algorithm>
@@ -10,24 +11,12 @@
 
 namespace rs::ml {
 
+using detail::numberAttr;
+using detail::stringAttr;
+
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-double numberAttr(hid_t obj, const char* name, const std::string& path)
-{
-    auto v = h5::readAttribute(obj, name);
-    auto d = v ? numberOf(*v) : std::nullopt;
-    if (!d)
-        throw FormatError(path, std::string("dataset file lacks the root attribute '") + name + "'");
-    return *d;
-}
-
-std::string stringAttr(hid_t obj, const char* name)
-{
-    auto v = h5::readAttribute(obj, name);
-    return v && std::holds_alternative<std::string>(*v) ? std::get<std::string>(*v) : std::string();
-}
 
 } // namespace
 
@@ -47,6 +36,9 @@ std::shared_ptr<const DatasetFile> DatasetFile::open(const std::string& path)
     ds->m_h->file = h5::openFile(path);
     const hid_t f = ds->m_h->file.get();
     const std::string format = stringAttr(f, "format");
+    if (format == detail::kDatasetShardFormat)
+        throw FormatError(path, "is one shard of a `dataset build --shard I/N`; join the shards with `dataset merge "
+                                "SHARDS... --out DATASET` first");
     if (format != kDatasetFormat)
         throw FormatError(path, format.empty() ? "not a ReionScope ML dataset (no 'format' attribute)"
                                                : "not a ReionScope ML dataset (format '" + format + "')");
@@ -69,37 +61,10 @@ std::shared_ptr<const DatasetFile> DatasetFile::open(const std::string& path)
     const std::vector<hsize_t> d = h5::dims(ds->m_h->x.get());
     if (d.size() != 3 || d[0] != info.samples || d[1] != info.rows || d[2] != info.cols)
         throw FormatError(path, "dataset 'samples/x' does not have the shape (samples, rows, cols) its attributes state");
-    const std::size_t n = info.samples;
-    const auto z = h5::readArray<double>(f, "samples/z", H5T_NATIVE_DOUBLE, n, path);
-    const auto zeta = h5::readArray<double>(f, "samples/zeta", H5T_NATIVE_DOUBLE, n, path);
-    const auto fesc = h5::readArray<double>(f, "samples/f_esc", H5T_NATIVE_DOUBLE, n, path);
-    const auto nfs = h5::readArray<double>(f, "samples/nf_slice", H5T_NATIVE_DOUBLE, n, path);
-    const auto nfc = h5::readArray<double>(f, "samples/nf_cube", H5T_NATIVE_DOUBLE, n, path);
-    const auto cube = h5::readArray<std::int32_t>(f, "samples/cube", H5T_NATIVE_INT32, n, path);
-    const auto split = h5::readArray<std::int8_t>(f, "samples/split", H5T_NATIVE_INT8, n, path);
-    const auto axis = h5::readArray<std::int8_t>(f, "samples/axis", H5T_NATIVE_INT8, n, path);
-    const auto index = h5::readArray<std::int32_t>(f, "samples/index", H5T_NATIVE_INT32, n, path);
-    const auto tile = h5::readArray<std::int32_t>(f, "samples/tile", H5T_NATIVE_INT32, n, path);
-
-    h5::Id cubesGroup = h5::openGroup(f, "cubes", path);
-    const std::size_t nc = h5::dims(h5::openDataset(f, "cubes/z", path).get()).at(0);
-    const auto cid = h5::readStrings(f, "cubes/id", nc, path);
-    const auto cgroup = h5::readStrings(f, "cubes/group", nc, path);
-    const auto csplit = h5::readArray<std::int8_t>(f, "cubes/split", H5T_NATIVE_INT8, nc, path);
-    const auto cz = h5::readArray<double>(f, "cubes/z", H5T_NATIVE_DOUBLE, nc, path);
-    const auto czeta = h5::readArray<double>(f, "cubes/zeta", H5T_NATIVE_DOUBLE, nc, path);
-    const auto cfesc = h5::readArray<double>(f, "cubes/f_esc", H5T_NATIVE_DOUBLE, nc, path);
-    const auto cnf = h5::readArray<double>(f, "cubes/nf", H5T_NATIVE_DOUBLE, nc, path);
-    for (std::size_t i = 0; i < nc; ++i)
-        info.cubes.push_back({cid[i], cgroup[i], Split(csplit[i]), cz[i], czeta[i], cfesc[i], cnf[i]});
-
-    ds->m_labels.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        if (split[i] < 0 || split[i] > 2 || cube[i] < 0 || std::size_t(cube[i]) >= nc)
-            throw FormatError(path, "sample " + std::to_string(i) + " has an invalid split or cube index");
-        ds->m_labels[i] = {z[i], zeta[i], fesc[i], nfs[i], nfc[i], cube[i], split[i], axis[i], index[i], tile[i]};
-        ++info.splitCounts[std::size_t(split[i])];
-    }
+    info.cubes = detail::readCubes(f, path);
+    ds->m_labels = detail::readLabels(f, info.samples, info.cubes.size(), path);
+    for (const SampleLabels& l : ds->m_labels)
+        ++info.splitCounts[std::size_t(l.split)];
     for (int s = 0; s < 3; ++s)
         if (!info.splitCounts[s])
             throw FormatError(path, std::string("the ") + splitName(Split(s)) + " split is empty");

@@ -110,6 +110,7 @@ std::string runConfigJson(const RunConfig& c)
     j["epochs"] = c.epochs;
     j["seed"] = c.seed;
     j["threads"] = c.threads;
+    j["world_size"] = c.worldSize;
     j["device"] = c.device;
     j["history_every"] = c.historyEvery;
     j["max_batches_per_epoch"] = c.maxBatchesPerEpoch;
@@ -156,6 +157,7 @@ RunConfig readRunConfig(const std::string& runDir)
         c.epochs = j.at("epochs").get<int>();
         c.seed = j.value("seed", std::uint64_t(0));
         c.threads = j.value("threads", 2);
+        c.worldSize = j.value("world_size", 1);
         c.device = j.value("device", std::string("auto"));
         c.historyEvery = j.value("history_every", std::size_t(20));
         c.maxBatchesPerEpoch = j.value("max_batches_per_epoch", std::size_t(0));

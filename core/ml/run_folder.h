@@ -53,6 +53,7 @@ struct RunConfig {
     int epochs = 10;
     std::uint64_t seed = 0;
     int threads = 2;
+    int worldSize = 1;            ///< data-parallel ranks of the latest session (distributed.h)
     std::string device = "auto";  ///< "auto", "cpu" or "cuda"
     std::size_t historyEvery = 20; ///< a history line every this many batches (0: epochs only)
     std::size_t maxBatchesPerEpoch = 0; ///< 0: whole epochs (tests and benchmarks use fewer)

@@ -2,6 +2,7 @@
 
 #include "ml/batch_stream.h"
 #include "ml/dataset.h"
+#include "ml/detail/collective.h"
 #include "ml/detail/checkpoint.h"
 #include "ml/detail/evaluation.h"
 #include "ml/detail/nets.h"
@@ -126,9 +127,10 @@ struct Running {
 
 class RunTrainer {
 public:
-    RunTrainer(std::string runDir, const RunConfig& requested, TrainCallback onProgress, StopToken stop, PauseToken pause)
+    RunTrainer(std::string runDir, const RunConfig& requested, TrainCallback onProgress, StopToken stop, PauseToken pause,
+               DistributedSetup dist = {})
         : m_dir(std::move(runDir)), m_cfg(requested), m_on(std::move(onProgress)), m_stop(std::move(stop)),
-          m_pause(std::move(pause))
+          m_pause(std::move(pause)), m_dist(std::move(dist))
     {
     }
 
@@ -137,6 +139,11 @@ public:
 private:
     void prepare();
     bool trainEpoch(int epoch);           ///< false when stopped
+    void saveStopped(int epoch, const std::string& why);
+    /// Distributed: every rank's stop and pause flags summed; waits while any rank is paused.
+    /// Returns false when any rank asked to stop.
+    bool agreeToGoOn(double stopFlag, double pauseFlag, double& windowPaused);
+    bool writer() const { return !m_comm || m_comm->rank() == 0; } ///< rank 0 writes the run folder
     void finish();
     void report(TrainProgress::Kind kind, int epoch, std::size_t batch, const Running& r, double sps,
                 const EvalMetrics* val);
@@ -148,6 +155,8 @@ private:
     TrainCallback m_on;
     StopToken m_stop;
     PauseToken m_pause;
+    DistributedSetup m_dist;
+    std::unique_ptr<detail::Collective> m_comm; ///< null for one process
     TrainResult m_result;
     std::shared_ptr<const DatasetFile> m_ds;
     std::shared_ptr<NetBase> m_net;
@@ -172,7 +181,14 @@ void RunTrainer::prepare()
     m_device = torch::Device(m_result.device == "cuda" ? torch::kCUDA : torch::kCPU);
     torch::manual_seed(m_cfg.seed);
 
+    if (m_dist.active())
+        m_comm = std::make_unique<detail::Collective>(m_dist, m_dir);
     const bool exists = isRunFolder(m_dir);
+    std::error_code ec;
+    if (!exists && fs::exists(m_dir, ec) && !fs::is_empty(m_dir, ec))
+        throw FormatError(m_dir, "exists and is not a run folder (no config.json); choose a new --out");
+    if (m_comm)
+        m_comm->barrier(); // every rank has looked at the folder before rank 0 writes to it
     if (exists) {
         RunConfig stored = readRunConfig(m_dir);
         if (stored.model != m_cfg.model)
@@ -194,16 +210,15 @@ void RunTrainer::prepare()
         stored.historyEvery = m_cfg.historyEvery;
         m_cfg = stored;
     } else {
-        std::error_code ec;
-        if (fs::exists(m_dir, ec) && !fs::is_empty(m_dir, ec))
-            throw FormatError(m_dir, "exists and is not a run folder (no config.json); choose a new --out");
         m_ds = DatasetFile::open(m_cfg.datasetPath);
         resolveRunConfig(m_cfg, *m_ds);
         m_cfg.created = nowUtc();
-        fs::create_directories(fs::path(m_dir) / "checkpoints", ec);
+        if (writer())
+            fs::create_directories(fs::path(m_dir) / "checkpoints", ec);
         if (ec)
             throw IoError(m_dir, "cannot create run folder: " + ec.message());
     }
+    m_cfg.worldSize = m_dist.worldSize;
 
     m_net = detail::makeNet(m_cfg.model, m_cfg.rows, m_cfg.cols, detail::outputCount(m_cfg));
     if (m_cfg.model == ModelKind::CodesCnn) {
@@ -226,7 +241,7 @@ void RunTrainer::prepare()
         detail::toChannelsLast(*m_net, m_device);
         m_result.resumed = true;
     }
-    if (exists) {
+    if (exists && writer()) {
         repairHistory(m_dir);
         // A kill between the checkpoint and its history line: put the line back.
         if (m_result.resumed && m_meta.epoch > 0 && !m_meta.lastEpochLine.empty()) {
@@ -240,7 +255,12 @@ void RunTrainer::prepare()
         r.message = m_result.resumed ? "resumed from checkpoints/last.pt" : "no checkpoint yet: started again";
         appendHistory(m_dir, r, m_cfg.task);
     }
-    writeRunConfig(m_dir, m_cfg);
+    if (writer())
+        writeRunConfig(m_dir, m_cfg);
+    if (m_comm) {
+        m_comm->broadcastParameters(*m_net);
+        m_comm->attach(*m_net);
+    }
     m_wallBefore = m_meta.wallSeconds;
     m_sessionStart = std::chrono::steady_clock::now();
     const std::size_t n = m_ds->info().splitCounts[0];
@@ -270,7 +290,7 @@ HistoryRecord RunTrainer::record(const std::string& type, int epoch, std::size_t
 void RunTrainer::report(TrainProgress::Kind kind, int epoch, std::size_t batch, const Running& r, double sps,
                         const EvalMetrics* val)
 {
-    if (!m_on)
+    if (!m_on || !writer())
         return;
     TrainProgress p;
     p.kind = kind;
@@ -298,6 +318,8 @@ bool RunTrainer::trainEpoch(int epoch)
     so.epoch = epoch;
     so.firstBatch = m_meta.batchInEpoch;
     so.maxBatches = m_cfg.maxBatchesPerEpoch;
+    so.rank = m_comm ? m_comm->rank() : 0;
+    so.worldSize = m_comm ? m_comm->worldSize() : 1;
     BatchStream stream(m_ds, m_ds->indices(Split::Train), so);
     Running run;
     run.loss = m_meta.partialLoss;
@@ -311,48 +333,72 @@ bool RunTrainer::trainEpoch(int epoch)
     double sps = kNaN;
     std::size_t done = m_meta.batchInEpoch;
     while (true) {
-        const double waited = m_pause.waitWhilePaused(m_stop);
-        m_pausedSeconds += waited;
-        windowPaused += waited;
-        if (m_stop.stopRequested())
-            return false;
+        if (!m_comm) { // distributed runs agree on pauses and stops after each forward pass
+            const double waited = m_pause.waitWhilePaused(m_stop);
+            m_pausedSeconds += waited;
+            windowPaused += waited;
+            if (m_stop.stopRequested())
+                return false;
+        }
         std::optional<Batch> batch = stream.next();
         if (!batch)
             break;
-        const torch::Tensor x = detail::inputTensor(batch->x.data(), batch->size(), m_cfg.rows, m_cfg.cols, m_device);
-        const torch::Tensor y = detail::batchTargets(m_cfg, *m_ds, batch->indices, m_device);
+        // Sums of this rank's samples: loss·n, the two task sums, n.
+        std::vector<double> sums(4, 0.0);
+        const std::size_t bs = batch->size();
+        torch::Tensor loss;
+        double lossValue = kNaN;
         m_opt->zero_grad();
-        const torch::Tensor out = m_net->forward(x);
-        const torch::Tensor loss = detail::lossOf(m_cfg, out, x, y);
-        const double lossValue = loss.item<double>();
+        if (bs) { // a rank's share of a short last batch can be empty
+            const torch::Tensor x = detail::inputTensor(batch->x.data(), bs, m_cfg.rows, m_cfg.cols, m_device);
+            const torch::Tensor y = detail::batchTargets(m_cfg, *m_ds, batch->indices, m_device);
+            const torch::Tensor out = m_net->forward(x);
+            loss = detail::lossOf(m_cfg, out, x, y);
+            lossValue = loss.item<double>();
+            torch::NoGradGuard noGrad;
+            sums[0] = lossValue * double(bs);
+            if (m_cfg.task == Task::Classify)
+                sums[1] = double(out.argmax(1).eq(y).sum().item<std::int64_t>());
+            else if (m_cfg.task == Task::Regress)
+                sums[1] = (out.squeeze(1) - y).pow(2).sum().item<double>();
+            else {
+                sums[1] = lossValue * double(x.numel());
+                sums[2] = x.pow(2).sum().item<double>();
+            }
+            sums[3] = double(bs);
+        }
+        if (m_comm) {
+            const std::vector<double> flags{m_stop.stopRequested() ? 1.0 : 0.0, m_pause.paused() ? 1.0 : 0.0};
+            sums.insert(sums.end(), flags.begin(), flags.end());
+            sums = m_comm->sum(sums);
+            if (sums[4] > 0)
+                return false; // before backward: the checkpoint holds the last completed step
+            lossValue = sums[0] / sums[3];
+        }
         if (!std::isfinite(lossValue)) {
             HistoryRecord h = record("error", epoch, done, run, kNaN);
             h.message = "loss became " + std::string(std::isnan(lossValue) ? "NaN" : "infinite");
-            appendHistory(m_dir, h, m_cfg.task);
+            if (writer())
+                appendHistory(m_dir, h, m_cfg.task);
             throw TrainingDivergedError(m_dir + ": the loss became " + (std::isnan(lossValue) ? "NaN" : "infinite")
                                         + " in epoch " + std::to_string(epoch + 1) + " at batch "
                                         + std::to_string(done + 1) + "; training stopped and the last good "
                                         "checkpoint is kept (try a lower --lr)");
         }
-        loss.backward();
+        if (bs) // distributed: each rank's mean weighted by its share, so the summed gradient is the global mean's
+            (m_comm ? loss * (double(bs) / double(batch->globalSize)) : loss).backward();
+        if (m_comm)
+            m_comm->finishGradients();
         m_opt->step();
         ++m_meta.step;
         ++done;
-        const std::size_t bs = batch->size();
-        run.loss += lossValue * double(bs);
-        run.n += bs;
-        {
-            torch::NoGradGuard noGrad;
-            if (m_cfg.task == Task::Classify)
-                run.a += double(out.argmax(1).eq(y).sum().item<std::int64_t>());
-            else if (m_cfg.task == Task::Regress)
-                run.a += (out.squeeze(1) - y).pow(2).sum().item<double>();
-            else {
-                run.a += lossValue * double(x.numel());
-                run.b += x.pow(2).sum().item<double>();
-            }
-        }
-        windowSamples += bs;
+        run.loss += sums[0];
+        run.a += sums[1];
+        run.b += sums[2];
+        run.n += std::size_t(sums[3]);
+        windowSamples += std::size_t(sums[3]);
+        if (m_comm && sums[5] > 0 && !agreeToGoOn(0, 1, windowPaused))
+            return false;
         const double windowSeconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - windowStart).count() - windowPaused;
         if (windowSeconds > 0)
@@ -364,20 +410,23 @@ bool RunTrainer::trainEpoch(int epoch)
         m_meta.partialSamples = run.n;
         report(TrainProgress::Kind::Batch, epoch, done, run, sps, nullptr);
         if (m_cfg.historyEvery && done % m_cfg.historyEvery == 0) {
-            appendHistory(m_dir, record("batch", epoch, done, run, sps), m_cfg.task);
+            if (writer())
+                appendHistory(m_dir, record("batch", epoch, done, run, sps), m_cfg.task);
             windowSamples = 0;
             windowPaused = 0;
             windowStart = std::chrono::steady_clock::now();
         }
     }
-    if (m_stop.stopRequested())
+    if (!m_comm && m_stop.stopRequested())
         return false;
 
     // Validation, best-so-far, checkpoint, then the epoch line: the line exists only for epochs
     // whose checkpoint is on disk.
     EvalMetrics val;
     try {
-        val = detail::evaluateNet(*m_net, m_cfg, m_ds, Split::Validation, m_device, m_cfg.maxBatchesPerEpoch, m_stop);
+        // Every rank validates the same weights in full (a stop waits for the next step, where ranks agree).
+        val = detail::evaluateNet(*m_net, m_cfg, m_ds, Split::Validation, m_device, m_cfg.maxBatchesPerEpoch,
+                                  m_comm ? StopToken{} : m_stop);
     } catch (const CancelledError&) {
         return false; // stopped during validation: the checkpoint keeps the trained epoch, resume validates
     }
@@ -386,7 +435,8 @@ bool RunTrainer::trainEpoch(int epoch)
         m_meta.bestEpoch = epoch;
         CheckpointMeta best = m_meta;
         best.kind = "best";
-        detail::saveCheckpoint(bestCheckpointPath(m_dir), best, *m_net, nullptr);
+        if (writer())
+            detail::saveCheckpoint(bestCheckpointPath(m_dir), best, *m_net, nullptr);
     }
     HistoryRecord h = record("epoch", epoch, done, run, sps);
     h.valLoss = val.loss;
@@ -397,8 +447,10 @@ bool RunTrainer::trainEpoch(int epoch)
     m_meta.partialSamples = 0;
     m_meta.wallSeconds = wall();
     m_meta.lastEpochLine = historyLine(h, m_cfg.task);
-    detail::saveCheckpoint(checkpointPath(m_dir), m_meta, *m_net, m_opt.get());
-    appendHistoryLine(m_dir, m_meta.lastEpochLine);
+    if (writer()) {
+        detail::saveCheckpoint(checkpointPath(m_dir), m_meta, *m_net, m_opt.get());
+        appendHistoryLine(m_dir, m_meta.lastEpochLine);
+    }
     report(TrainProgress::Kind::Epoch, epoch, done, run, sps, &val);
     return true;
 }
@@ -421,6 +473,34 @@ void RunTrainer::finish()
     appendHistory(m_dir, h, m_cfg.task);
 }
 
+void RunTrainer::saveStopped(int epoch, const std::string& why)
+{
+    m_meta.wallSeconds = wall();
+    m_result.message = why + "; checkpoint at epoch " + std::to_string(epoch + 1) + ", batch "
+                       + std::to_string(m_meta.batchInEpoch);
+    if (!writer())
+        return;
+    detail::saveCheckpoint(checkpointPath(m_dir), m_meta, *m_net, m_opt.get());
+    HistoryRecord h = record(why == "stopped" ? "stopped" : "error", epoch, m_meta.batchInEpoch, Running{}, kNaN);
+    h.message = m_result.message;
+    appendHistory(m_dir, h, m_cfg.task);
+}
+
+bool RunTrainer::agreeToGoOn(double stopFlag, double pauseFlag, double& windowPaused)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    while (pauseFlag > 0 && stopFlag == 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50)); // one small collective per poll keeps the group alive
+        const std::vector<double> f = m_comm->sum({m_stop.stopRequested() ? 1.0 : 0.0, m_pause.paused() ? 1.0 : 0.0});
+        stopFlag = f[0];
+        pauseFlag = f[1];
+    }
+    const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    m_pausedSeconds += waited;
+    windowPaused += waited;
+    return stopFlag == 0;
+}
+
 TrainResult RunTrainer::run()
 {
     prepare();
@@ -431,18 +511,24 @@ TrainResult RunTrainer::run()
         return m_result;
     }
     for (int epoch = m_meta.epoch; epoch < m_cfg.epochs; ++epoch) {
-        if (!trainEpoch(epoch)) {
-            m_meta.wallSeconds = wall();
-            detail::saveCheckpoint(checkpointPath(m_dir), m_meta, *m_net, m_opt.get());
-            HistoryRecord h = record("stopped", epoch, m_meta.batchInEpoch, Running{}, kNaN);
-            h.message = "stopped; checkpoint at epoch " + std::to_string(epoch + 1) + ", batch "
-                        + std::to_string(m_meta.batchInEpoch);
-            appendHistory(m_dir, h, m_cfg.task);
+        bool goOn = true;
+        try {
+            goOn = trainEpoch(epoch);
+        } catch (const DistributedError& e) {
+            saveStopped(epoch, std::string("another rank failed: ") + e.what());
+            throw;
+        }
+        if (!goOn) {
+            saveStopped(epoch, "stopped");
             m_result.status = TrainStatus::Stopped;
             m_result.epochsDone = m_meta.epoch;
-            m_result.message = h.message;
             return m_result;
         }
+    }
+    if (!writer()) { // rank 0 writes final.pt, model.ts and the test metrics
+        m_result.epochsDone = m_meta.epoch;
+        m_result.message = "finished (rank " + std::to_string(m_comm->rank()) + ")";
+        return m_result;
     }
     finish();
     m_result.epochsDone = m_meta.epoch;
@@ -456,6 +542,13 @@ TrainResult train(const std::string& runDir, const RunConfig& config, const Trai
                   const StopToken& stop, const PauseToken& pause)
 {
     RunTrainer t(runDir, config, onProgress, stop, pause);
+    return t.run();
+}
+
+TrainResult trainDistributed(const std::string& runDir, const RunConfig& config, const DistributedSetup& setup,
+                             const TrainCallback& onProgress, const StopToken& stop, const PauseToken& pause)
+{
+    RunTrainer t(runDir, config, onProgress, stop, pause, setup);
     return t.run();
 }
 
