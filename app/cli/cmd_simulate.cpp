@@ -130,6 +130,9 @@ int runSimulate(const SimulateOptions& o)
     } catch (const CancelledError&) {
         printError("simulate: cancelled; nothing was left in " + o.out);
         return 130;
+    } catch (const ParameterError& e) { // validate() runs before any work: bad usage
+        printError(e.what());
+        return kExitUsage;
     } catch (const Error& e) {
         printError(e.what());
         return 1;
@@ -274,8 +277,8 @@ void addSimulateCommands(CLI::App& app)
     auto so = std::make_shared<SimulateOptions>();
     CLI::App* sim = app.add_subcommand(
         "simulate", "Run the built-in semi-numerical simulator: density, x_HI and dTb cubes for each redshift");
-    sim->add_option("--dim", so->dim, "Cells per axis N (8-4096)")->required();
-    sim->add_option("--box", so->box, "Box length L [comoving Mpc]")->required();
+    sim->add_option("--dim", so->dim, "Cells per axis N (8-4096)")->required()->check(CLI::Range(8, 4096));
+    sim->add_option("--box", so->box, "Box length L [comoving Mpc]")->required()->check(CLI::Range(1e-3, 1e6));
     sim->add_option("--z", so->z, "Redshift(s), comma separated: the same initial conditions evolved to each")->required();
     auto* zetaOpt = sim->add_option("--zeta", so->zeta, "Ionizing efficiency zeta");
     auto* fescOpt = sim->add_option("--fesc", so->fesc, "Escape fraction (zeta = 5000 x 0.05 x f_esc)");
@@ -290,11 +293,15 @@ void addSimulateCommands(CLI::App& app)
     sim->add_option("--format", so->format, "Output: h5 (ReionScope HDF5, default) or classic (raw 21cmFAST boxes)");
     sim->add_flag("--velocities", so->velocities, "Include the line-of-sight velocity gradient in dTb (axis 2, like delta_T_v3)");
     sim->add_flag("--linear", so->linear, "Linear density evolution instead of Zel'dovich");
-    sim->add_option("--threads", so->threads, "Threads (default: all cores)");
+    sim->add_option("--threads", so->threads, "Threads (default: all cores)")->check(CLI::Range(0, maxThreads()));
     sim->add_option("--out", so->out, "Output folder (created when missing)")->required();
     sim->add_flag("--json", so->json, "Print a JSON summary");
     sim->add_flag("--quiet", so->quiet, "No progress on stderr");
-    sim->callback([so] { exitCode() = runSimulate(*so); });
+    sim->callback([so] {
+        if (std::filesystem::exists(so->out) && !std::filesystem::is_directory(so->out))
+            throw CLI::ValidationError("--out", so->out + " is a file; give a folder");
+        exitCode() = runSimulate(*so);
+    });
 
     auto demoOut = std::make_shared<std::string>();
     auto demoThreads = std::make_shared<int>(0);
@@ -302,7 +309,7 @@ void addSimulateCommands(CLI::App& app)
     CLI::App* demo = app.add_subcommand("demo-data", "Write the default demo grid (64^3 / 96 Mpc, z 7-10, zeta 10-40, "
                                                      "3 seeds) that the GUI opens on first start");
     demo->add_option("--out", *demoOut, "Output folder")->required();
-    demo->add_option("--threads", *demoThreads, "Threads (default: all cores)");
+    demo->add_option("--threads", *demoThreads, "Threads (default: all cores)")->check(CLI::Range(0, maxThreads()));
     demo->add_flag("--quiet", *demoQuiet, "No progress on stderr");
     demo->callback([demoOut, demoThreads, demoQuiet] { exitCode() = runDemoData(*demoOut, *demoThreads, *demoQuiet); });
 
