@@ -29,15 +29,11 @@ using fixtures::runCli;
 
 namespace {
 
+/// The message of the rs::Error a callable throws ("" if none).
 template <typename F>
 QString errorOf(F&& f)
 {
-    try {
-        f();
-    } catch (const Error& e) {
-        return QString::fromStdString(e.what());
-    }
-    return {};
+    return fixtures::errorOf<Error>(std::forward<F>(f)).value_or(QString());
 }
 
 /// A ReionScope HDF5 file holding one chunked float32 dataset `cubes/c` of `dims` whose voxels
@@ -249,7 +245,9 @@ private Q_SLOTS:
         const std::string good = writeGoodCube(dir.path(), "good.h5");
         const std::string bad = writeGoodCube(dir.path(), "crashes.h5");
         const QString fake = writeScript(dir.path(), "fake-probe",
-                                         "case \"$1\" in *crashes*) kill -SEGV $$ ;; esac\nexec \"" REIONSCOPE_PROBE_EXE "\" \"$1\"");
+                                         // No server: each file goes to a helper of its own.
+                                         "case \"$1\" in --serve) exit 0 ;; *crashes*) kill -SEGV $$ ;; esac\n"
+                                         "exec \"" REIONSCOPE_PROBE_EXE "\" \"$1\"");
         EnvGuard env("REIONSCOPE_PROBE", fake.toUtf8());
         h5::clearVetCache();
         const QString msg = errorOf([&] { probeFile(bad); });
@@ -314,7 +312,8 @@ private Q_SLOTS:
         const std::string path = writeGoodCube(dir.path(), "once.h5");
         const QString counter = QDir(dir.path()).filePath("runs.txt");
         const QString fake = writeScript(dir.path(), "count-probe",
-                                         "echo x >> \"" + counter + "\"\nexec \"" REIONSCOPE_PROBE_EXE "\" \"$1\"");
+                                         "case \"$1\" in --serve) exit 0 ;; esac\necho x >> \"" + counter
+                                             + "\"\nexec \"" REIONSCOPE_PROBE_EXE "\" \"$1\"");
         EnvGuard env("REIONSCOPE_PROBE", fake.toUtf8());
         h5::clearVetCache();
         loadCube(path);
@@ -379,6 +378,20 @@ private Q_SLOTS:
             << QStringList{"simulate", "--dim", "16", "--box", "64", "--z", "8", "--zeta", "20", "--threads", "999", "--out", "OUT"}
             << "--threads";
         QTest::newRow("convert X X") << QStringList{"convert", "IN", "IN"} << "also an input";
+        QTest::newRow("train --momentum -1")
+            << QStringList{"train", "--dataset", "IN", "--model", "cnn", "--optimizer", "sgd", "--momentum", "-1", "--out", "OUT"}
+            << "--momentum";
+        QTest::newRow("train --threads 999")
+            << QStringList{"train", "--dataset", "IN", "--model", "cnn", "--threads", "999", "--out", "OUT"} << "--threads";
+        QTest::newRow("train --out a file") << QStringList{"train", "--dataset", "IN", "--model", "cnn", "--out", "IN"}
+                                            << "is a file";
+        QTest::newRow("dataset --patch 0")
+            << QStringList{"dataset", "build", "--simulate", "--z", "8", "--zeta", "20", "--mode", "patches", "--patch", "0", "--out", "OUT"}
+            << "--patch";
+        QTest::newRow("dataset --out a folder")
+            << QStringList{"dataset", "build", "--simulate", "--z", "8", "--zeta", "20", "--out", "DIR"} << "is a folder";
+        QTest::newRow("dataset --dim -5")
+            << QStringList{"dataset", "build", "--simulate", "--dim", "-5", "--z", "8", "--zeta", "20", "--out", "OUT"} << "--dim";
         QTest::newRow("convert to a folder") << QStringList{"convert", "IN", "DIR"} << "is a folder";
     }
 

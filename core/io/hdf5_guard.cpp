@@ -2,6 +2,7 @@
 
 #include "io/cube_loader.h"
 #include "io/hdf5_util.h"
+#include "io/probe_server.h"
 #include "util/error.h"
 
 #include <atomic>
@@ -18,15 +19,12 @@
 #include <optional>
 #include <poll.h>
 #include <set>
-#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <tuple>
 #include <vector>
 #include <unistd.h>
-
-extern char** environ;
 
 namespace rs::h5 {
 
@@ -47,6 +45,18 @@ VetCache& cache()
 {
     static VetCache c;
     return c;
+}
+
+std::mutex& serverMutex()
+{
+    static std::mutex m;
+    return m;
+}
+
+detail::ProbeServer& server()
+{
+    static detail::ProbeServer s; // destroyed at exit: closes the pipe and reaps the server
+    return s;
 }
 
 std::optional<FileKey> keyOf(const std::string& path)
@@ -77,24 +87,8 @@ HelperOutcome runHelper(const std::string& helper, const std::string& path, doub
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0)
         throw IoError(path, std::string("cannot start the HDF5 checker: ") + std::strerror(errno));
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    std::string arg0 = helper, arg1 = path;
-    char* argv[] = {arg0.data(), arg1.data(), nullptr};
-    // glibc fills freed memory with a pattern in the helper: libhdf5's use-after-free on damaged
-    // attribute tables (H5A__close) then crashes there every time, not only now and then.
-    std::vector<char*> env;
-    static char perturb[] = "MALLOC_PERTURB_=165";
-    for (char** e = environ; e && *e; ++e)
-        if (std::strncmp(*e, "MALLOC_PERTURB_=", 16) != 0)
-            env.push_back(*e);
-    env.push_back(perturb);
-    env.push_back(nullptr);
     pid_t pid = -1;
-    const int rc = ::posix_spawn(&pid, helper.c_str(), &actions, nullptr, argv, env.data());
-    posix_spawn_file_actions_destroy(&actions);
+    const int rc = detail::spawnHelper(helper, path, -1, fds[1], pid);
     ::close(fds[1]);
     if (rc != 0) {
         ::close(fds[0]);
@@ -184,6 +178,25 @@ std::string probeHelperPath()
     return fs::is_regular_file(beside, ec) ? beside.string() : std::string();
 }
 
+namespace {
+
+/// One helper per file: the fallback, and the confirmation of a server crash.
+void vetWithOneHelper(const std::string& helper, const std::string& path, const std::string& absolute)
+{
+    const HelperOutcome r = runHelper(helper, absolute, g_timeout.load());
+    if (r.timedOut)
+        throw FormatError(path, "the HDF5 library hung reading its metadata (no answer in "
+                                    + std::to_string(int(g_timeout.load())) + " s): the file is damaged");
+    if (WIFSIGNALED(r.status))
+        throw FormatError(path, "the HDF5 library crashed reading its metadata (" + signalText(WTERMSIG(r.status))
+                                    + "): the file is damaged");
+    if (!WIFEXITED(r.status) || (WEXITSTATUS(r.status) != 0 && WEXITSTATUS(r.status) != 1))
+        throw FormatError(path, "the HDF5 checker failed (exit status " + std::to_string(WEXITSTATUS(r.status))
+                                    + "): the file could not be read safely");
+}
+
+} // namespace
+
 void vetFile(const std::string& path)
 {
     if (!isolationEnabled())
@@ -199,17 +212,23 @@ void vetFile(const std::string& path)
     const std::string helper = probeHelperPath();
     if (helper.empty())
         return;
-    const HelperOutcome r = runHelper(helper, path, g_timeout.load());
-    if (r.timedOut)
+    // The long-lived server answers first (no process start per file); when it dies on a file,
+    // a fresh helper confirms, so damage a previous file left in the server is not blamed on this one.
+    // Absolute: the helpers' working folder is not ours once we change it (and "--serve" stays a path).
+    std::error_code ec;
+    const std::string abs = std::filesystem::absolute(path, ec).string();
+    detail::ProbeServer::Verdict v = detail::ProbeServer::Verdict::Unavailable;
+    int sig = 0;
+    if (!ec && abs.find('\n') == std::string::npos) {
+        std::lock_guard lock(serverMutex());
+        v = server().check(helper, abs, g_timeout.load(), sig);
+    }
+    if (v == detail::ProbeServer::Verdict::Hung)
         throw FormatError(path, "the HDF5 library hung reading its metadata (no answer in "
                                     + std::to_string(int(g_timeout.load())) + " s): the file is damaged");
-    if (WIFSIGNALED(r.status))
-        throw FormatError(path, "the HDF5 library crashed reading its metadata (" + signalText(WTERMSIG(r.status))
-                                    + "): the file is damaged");
-    if (!WIFEXITED(r.status) || (WEXITSTATUS(r.status) != 0 && WEXITSTATUS(r.status) != 1))
-        throw FormatError(path, "the HDF5 checker failed (exit status " + std::to_string(WEXITSTATUS(r.status))
-                                    + "): the file could not be read safely");
-    // Exit 0 (read) or 1 (a clean error, reproduced in-process): this process can open it safely.
+    if (v != detail::ProbeServer::Verdict::Passed)
+        vetWithOneHelper(helper, path, ec ? path : abs);
+    // Read, or refused with a clean error (reproduced in-process): this process can open it safely.
     std::lock_guard lock(cache().mutex);
     cache().passed.insert(*key);
 }
@@ -240,7 +259,8 @@ void walkChunks(hid_t file, const std::string& dataset)
     }
 }
 
-void limitSelf()
+/// No core dumps, 2 GiB of address space and (for one-file runs) 60 s of CPU.
+void limitSelf(bool cpuLimit)
 {
     rlimit core{0, 0};
     ::setrlimit(RLIMIT_CORE, &core); // a crash here is expected now and then: no core dumps
@@ -250,23 +270,19 @@ void limitSelf()
         as.rlim_cur = want;
         ::setrlimit(RLIMIT_AS, &as);
     }
-    rlimit cpu{60, 61};
-    ::setrlimit(RLIMIT_CPU, &cpu);
+    if (cpuLimit) { // the server lives long: its caller's timeout catches a hang instead
+        rlimit cpu{60, 61};
+        ::setrlimit(RLIMIT_CPU, &cpu);
+    }
 }
 
 } // namespace
 
-int runProbeHelper(int argc, char** argv)
+namespace {
+
+/// Probes one file; returns the answer line ("ok N" or "error <message>") and the exit status.
+int probeOne(const std::string& path, std::string& answer)
 {
-    if (argc != 2) {
-        std::fprintf(stderr, "usage: reionscope-probe FILE\n"
-                             "Opens one HDF5 (or other cube) file with memory and time limits and lists its "
-                             "cubes; used by ReionScope to read untrusted files safely.\n");
-        return 2;
-    }
-    limitSelf();
-    setIsolation(false); // this process is the isolation
-    const std::string path = argv[1];
     try {
         const std::vector<CubeEntry> entries = probeFile(path);
         if (hasHdf5Signature(path)) {
@@ -275,12 +291,45 @@ int runProbeHelper(int argc, char** argv)
                 if (!e.dataset.empty())
                     walkChunks(file.get(), e.dataset);
         }
-        std::printf("ok %zu\n", entries.size());
+        answer = "ok " + std::to_string(entries.size());
         return 0;
     } catch (const std::exception& e) {
-        std::printf("error %s\n", e.what());
+        answer = std::string("error ") + e.what();
+        for (char& c : answer)
+            if (c == '\n')
+                c = ' ';
         return 1;
     }
+}
+
+} // namespace
+
+int runProbeHelper(int argc, char** argv)
+{
+    if (argc == 2 && std::string(argv[1]) == "--serve") {
+        // One path per line on stdin, one answer line per path on stdout, until end of input.
+        limitSelf(false);
+        setIsolation(false);
+        std::string path, answer;
+        while (std::getline(std::cin, path)) {
+            probeOne(path, answer);
+            std::printf("%s\n", answer.c_str());
+            std::fflush(stdout);
+        }
+        return 0;
+    }
+    if (argc != 2) {
+        std::fprintf(stderr, "usage: reionscope-probe FILE | --serve\n"
+                             "Opens one HDF5 (or other cube) file with memory and time limits and lists its "
+                             "cubes; used by ReionScope to read untrusted files safely.\n");
+        return 2;
+    }
+    limitSelf(true);
+    setIsolation(false); // this process is the isolation
+    std::string answer;
+    const int status = probeOne(argv[1], answer);
+    std::printf("%s\n", answer.c_str());
+    return status;
 }
 
 } // namespace rs::h5

@@ -6,7 +6,9 @@
 /// helper process of ours (`reionscope-probe`, installed beside the CLI and the GUI) opens it
 /// under an address-space and time limit and lists what it holds. A crash or hang there becomes a
 /// FormatError naming the file; a file that passed is remembered (by device, inode, size and
-/// modification time), so opening it again costs nothing.
+/// modification time), so opening it again costs nothing. One helper process (`--serve`) answers
+/// file after file; when it dies on a file, a fresh single-file helper confirms before the file
+/// is reported, and the next request starts a new server.
 
 #include <string>
 
@@ -35,9 +37,10 @@ void setVetTimeoutSeconds(double seconds);
 /// Forgets which files passed (benchmarks measure the first, uncached, open).
 void clearVetCache();
 
-/// What the helper does in its own process: opens the file with limits already set, lists its
-/// cubes and walks every dataset's chunk index. Returns the process exit status: 0 when the file
-/// was read, 1 when it is damaged or not a cube file (message on stdout), 2 for bad usage.
+/// What the helper does in its own process: sets its limits, opens the file, lists its cubes and
+/// walks every dataset's chunk index; prints "ok <cubes>" or "error <message>". Returns the exit
+/// status: 0 when the file was read, 1 when it is damaged or not a cube file, 2 for bad usage.
+/// With `--serve` it reads one path per line from stdin and answers each on stdout.
 int runProbeHelper(int argc, char** argv);
 
 } // namespace rs::h5
