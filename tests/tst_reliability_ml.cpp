@@ -13,6 +13,9 @@
 #include "util/error.h"
 #include "util/file_util.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -218,6 +221,23 @@ private Q_SLOTS:
         QCOMPARE(errors[0].path, bad);
         QVERIFY(QString::fromStdString(errors[0].message).startsWith(QString::fromStdString(runConfigPath(bad)) + ": "));
         QVERIFY(!parseHistoryLine("{\"batch\": -1.5e300, \"epoch\": [1]}"));
+    }
+
+    void runsCommandNamesTheDamagedRunAndListsTheOthers()
+    {
+        QTemporaryDir dir;
+        const std::string good = dir.filePath("good").toStdString(), bad = dir.filePath("bad").toStdString();
+        fs::create_directories(good);
+        fs::create_directories(bad);
+        writeRunConfig(good, fixtures::tinyRunConfig(m_ds));
+        std::ofstream(runConfigPath(bad)) << "{ damaged";
+        const fixtures::CliResult r = fixtures::runCli({"runs", dir.path(), "--json"});
+        QCOMPARE(r.code, 1);
+        const QJsonObject doc = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(doc["runs"].toArray().size(), 1);
+        QCOMPARE(doc["errors"].toArray().size(), 1);
+        QCOMPARE(doc["errors"].toArray()[0].toObject()["path"].toString(), QString::fromStdString(bad));
+        QVERIFY(r.err.contains("config.json: damaged run configuration"));
     }
 
     void resamplingRefusesAbsurdCellSizes()
