@@ -14,7 +14,7 @@ trap 'umount "$FULL" 2>/dev/null; rm -rf "$WORK"' EXIT
 fail=0
 "$CLI" simulate --dim 64 --box 96 --z 8 --zeta 20 --quiet --out "$WORK/src" >/dev/null || exit 2
 SRC=$(ls "$WORK"/src/*.h5 | head -1)
-"$CLI" dataset build --simulate --dim 16 --box 24 --z 7,9 --zeta 10,30 --seeds 2 --out "$WORK/ds.h5" >/dev/null 2>&1 || exit 2
+"$CLI" dataset build --simulate --dim 16 --box 24 --z 7,9 --zeta 10,30 --seeds 3 --out "$WORK/ds.h5" >/dev/null 2>&1 || exit 2
 
 # check NAME FREE_KIB COMMAND...: runs COMMAND with FREE_KIB left on the tmpfs.
 check() {
@@ -37,9 +37,9 @@ check() {
 }
 for free in 0 64 400; do
     check "convert" $free "$CLI" convert "$SRC" "$FULL/existing.h5"
-    check "simulate h5" $free "$CLI" simulate --dim 32 --box 48 --z 8 --zeta 20 --quiet --out "$FULL/sim"
-    check "simulate classic" $free "$CLI" simulate --dim 32 --box 48 --z 8 --zeta 20 --quiet --format classic --out "$FULL/sim"
-    check "dataset build" $free "$CLI" dataset build --simulate --dim 16 --box 24 --z 7,9 --zeta 10,30 --seeds 2 --out "$FULL/existing.h5"
+    check "simulate h5" $free "$CLI" simulate --dim 64 --box 96 --z 8 --zeta 20 --quiet --out "$FULL/sim"
+    check "simulate classic" $free "$CLI" simulate --dim 64 --box 96 --z 8 --zeta 20 --quiet --format classic --out "$FULL/sim"
+    check "dataset build" $free "$CLI" dataset build --simulate --dim 16 --box 24 --z 7,9 --zeta 10,30 --seeds 3 --out "$FULL/existing.h5"
     check "train" $free "$CLI" train --dataset "$WORK/ds.h5" --model cnn --epochs 1 --threads 1 --out "$FULL/run"
 done
 exit $fail

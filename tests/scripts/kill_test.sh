@@ -20,7 +20,7 @@ nap() { sleep "$(awk -v r=$RANDOM -v m="$1" 'BEGIN { printf "%.3f", (r % (m + 1)
 # Strip the fields that legitimately differ between sessions.
 canon() { sed -E 's/"(wall_s|samples_per_s)":[^,}]*,?//g; s/,}/}/g' "$1" | grep -E '"type":"(epoch|batch)"'; }
 
-"$CLI" dataset build --simulate --dim 16 --box 24 --z 7,9 --zeta 10,30 --seeds 2 --stride 4 \
+"$CLI" dataset build --simulate --dim 16 --box 24 --z 7,9 --zeta 10,30 --seeds 3 --stride 4 \
     --out "$WORK/ds.h5" >/dev/null 2>&1 || { echo "kill_test: cannot build the dataset"; exit 2; }
 TRAIN=(train --dataset "$WORK/ds.h5" --model cnn --target z --epochs 3 --batch 4 --threads 1 --history-every 2)
 "$CLI" "${TRAIN[@]}" --out "$WORK/ref" >/dev/null 2>&1 || { echo "kill_test: reference run failed"; exit 2; }
@@ -52,7 +52,7 @@ for ((k = 0; k < KILLS; k++)); do
         [ -e "$f" ] || continue
         "$CLI" info "$f" >/dev/null 2>&1 || bad "simulate left a damaged $f"
     done
-    "$CLI" dataset build --simulate --dim 16 --box 24 --z 7,9 --zeta 10,30 --seeds 2 --out "$WORK/ds2.h5" >/dev/null 2>&1 &
+    "$CLI" dataset build --simulate --dim 16 --box 24 --z 7,9 --zeta 10,30 --seeds 3 --out "$WORK/ds2.h5" >/dev/null 2>&1 &
     pid=$!; nap 800; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
     if [ -e "$WORK/ds2.h5" ]; then "$CLI" dataset info "$WORK/ds2.h5" >/dev/null 2>&1 || bad "dataset build left a damaged ds2.h5"; fi
 done
