@@ -1,7 +1,10 @@
 #include "cli_common.h"
 
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
+#include <thread>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -11,6 +14,41 @@ int& exitCode()
 {
     static int code = 0;
     return code;
+}
+
+std::string dumpJson(const nlohmann::json& j, int indent)
+{
+    return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+int maxThreads()
+{
+    return std::max(16, 4 * int(std::thread::hardware_concurrency()));
+}
+
+void requireRange(const std::string& option, double value, double lo, double hi)
+{
+    if (!(value >= lo && value <= hi)) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "%g is outside the allowed range %g to %g", value, lo, hi);
+        throw CLI::ValidationError(option, buf);
+    }
+}
+
+void requireOutputFile(const std::string& option, const std::string& out, const std::vector<std::string>& inputs)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (out.empty())
+        throw CLI::ValidationError(option, "the output path is empty");
+    if (fs::is_directory(out, ec))
+        throw CLI::ValidationError(option, out + " is a folder; give a file name");
+    const fs::path parent = fs::absolute(out, ec).parent_path();
+    if (!fs::is_directory(parent, ec))
+        throw CLI::ValidationError(option, "the folder " + parent.string() + " does not exist");
+    for (const std::string& in : inputs)
+        if (fs::exists(in, ec) && fs::exists(out, ec) && fs::equivalent(in, out, ec))
+            throw CLI::ValidationError(option, out + " is also an input; give another output file");
 }
 
 void printError(const std::string& message)

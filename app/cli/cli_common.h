@@ -14,8 +14,26 @@
 
 namespace rs::cli {
 
+/// Exit codes (README "Exit codes"): 0 all good, 1 some input failed, 2 bad usage (options).
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
 /// The exit code the chosen subcommand sets (0 unless it says otherwise).
 int& exitCode();
+
+/// A JSON document as text; invalid UTF-8 (in a file name or attribute) becomes U+FFFD instead
+/// of an exception, so --json output always appears.
+std::string dumpJson(const nlohmann::json& j, int indent = 2);
+
+/// The most threads a --threads option accepts: 4 per core, at least 16 (more only thrashes).
+int maxThreads();
+
+/// Throws CLI::ValidationError naming `option` unless lo <= value <= hi.
+void requireRange(const std::string& option, double value, double lo, double hi);
+
+/// Bad usage before any work: `out` must not be a folder, nor the same file as any of `inputs`,
+/// and its folder must exist. Throws CLI::ValidationError naming `option`.
+void requireOutputFile(const std::string& option, const std::string& out, const std::vector<std::string>& inputs = {});
 
 /// Prints "error: <message>" on stderr (one line per failure).
 void printError(const std::string& message);

@@ -6,8 +6,10 @@
 #include "ml/dataset_shards.h"
 #include "ml/sim_sources.h"
 #include "util/error.h"
+#include "util/file_util.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -130,6 +132,9 @@ int runDatasetBuild(const DatasetOptions& o)
         }
         std::cout << datasetText(DatasetFile::open(o.out)->info());
         return 0;
+    } catch (const ParameterError& e) { // an option's value, found before any work: bad usage
+        printError(e.what());
+        return kExitUsage;
     } catch (const Error& e) {
         printError(e.what());
         return 1;
@@ -146,23 +151,29 @@ void addDatasetCommands(CLI::App& app)
     CLI::App* build = dataset->add_subcommand("build", "Cut cubes into labelled slices or patches, split by simulation");
     build->add_option("--from", d->from, "Cube files or folders");
     build->add_flag("--simulate", d->simulate, "Simulate a parameter grid instead of reading files");
-    build->add_option("--dim", d->dim, "Simulator grid size N (N^3 cells)");
-    build->add_option("--box", d->box, "Simulator box length [Mpc]");
+    build->add_option("--dim", d->dim, "Simulator grid size N (N^3 cells)")->check(CLI::Range(8, 4096));
+    build->add_option("--box", d->box, "Simulator box length [Mpc]")->check(CLI::Range(1e-3, 1e6));
     build->add_option("--z", d->z, "Simulator redshifts, comma-separated");
     build->add_option("--zeta", d->zeta, "Simulator ionizing efficiencies, comma-separated");
-    build->add_option("--seeds", d->seeds, "Simulator realizations per grid point");
+    build->add_option("--seeds", d->seeds, "Simulator realizations per grid point")->check(CLI::Range(1, 100000));
     build->add_option("--quantity", d->quantity, "Cube sampled: brightness_temperature (default), density, neutral_fraction");
     build->add_option("--mode", d->mode, "slices (default) or patches");
     build->add_option("--axes", d->axes, "Slicing axes, any of xyz (default xyz)");
-    build->add_option("--stride", d->stride, "Every S-th slice (default 1)");
-    build->add_option("--patch", d->patch, "Patch side for --mode patches (default: a quarter of the slice)");
+    build->add_option("--stride", d->stride, "Every S-th slice (default 1)")->check(CLI::Range(1, 1 << 20));
+    // Given explicitly, a patch side must be a real one (0 used to mean the default silently).
+    build->add_option("--patch", d->patch, "Patch side for --mode patches (default: a quarter of the slice)")
+        ->check(CLI::Range(2, 1 << 16));
     build->add_option("--split", d->split, "Train,validation,test fractions of the simulations (default 0.7,0.15,0.15)");
     build->add_option("--split-seed", d->splitSeed, "Seed of the simulation shuffle before splitting (default 0)");
     build->add_option("--deflate", d->deflate, "Compression level 0-9 (default 1)")->check(CLI::Range(0, 9));
-    build->add_option("--threads", d->threads, "Threads for the simulator");
+    build->add_option("--threads", d->threads, "Threads for the simulator")->check(CLI::Range(1, maxThreads()));
     build->add_option("--out", d->out, "Output dataset .h5")->required();
     build->add_option("--shard", d->shard, "Cut only shard I of N of the sources (0-based I/N, a job-array task)");
-    build->callback([d] { exitCode() = runDatasetBuild(*d); });
+    build->callback([d] {
+        requireOutputFile("--out", d->out, d->from);
+        removeStaleTemporaries(std::filesystem::absolute(d->out).parent_path().string());
+        exitCode() = runDatasetBuild(*d);
+    });
 
     auto merge = std::make_shared<std::pair<std::vector<std::string>, std::string>>();
     CLI::App* mg = dataset->add_subcommand("merge", "Join the shard files of a `dataset build --shard I/N` into one dataset");
@@ -190,7 +201,7 @@ void addDatasetCommands(CLI::App& app)
     info->callback([infoPath, infoJson] {
         try {
             const DatasetInfo i = DatasetFile::open(*infoPath)->info();
-            std::cout << (*infoJson ? datasetJson(i).dump(2) + "\n" : datasetText(i));
+            std::cout << (*infoJson ? dumpJson(datasetJson(i)) + "\n" : datasetText(i));
             exitCode() = 0;
         } catch (const Error& e) {
             printError(e.what());

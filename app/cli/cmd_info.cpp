@@ -7,7 +7,9 @@
 #include "io/power_spectrum_file.h"
 #include "io/reionscope_h5.h"
 #include "util/error.h"
+#include "util/file_util.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -71,6 +73,12 @@ int runInfo(const InfoOptions& o)
     nlohmann::json cubes = nlohmann::json::array();
     nlohmann::json catalogs = nlohmann::json::array();
     nlohmann::json spectra = nlohmann::json::array();
+    nlohmann::json errors = nlohmann::json::array();
+    auto fail = [&](const std::string& path, const std::string& message) {
+        printError(message);
+        errors.push_back({{"path", path}, {"error", message}});
+        ++failures;
+    };
     for (const std::string& path : o.paths) {
         try {
             if (isClassicPowerSpectrumName(std::filesystem::path(path).filename().string())) {
@@ -89,18 +97,19 @@ int runInfo(const InfoOptions& o)
             }
             if (std::filesystem::is_directory(path)) {
                 const Catalog cat = scanFolder(path);
-                for (const auto& [p, msg] : cat.errors) {
-                    printError(msg);
-                    ++failures;
-                }
+                for (const auto& [p, msg] : cat.errors)
+                    fail(p, msg);
                 if (o.json)
                     catalogs.push_back(catalogJson(cat));
                 else
                     std::cout << catalogText(cat);
                 continue;
             }
-            for (const CubeEntry& e : probeFile(path)) {
-                if (!e.primary && !o.all)
+            const std::vector<CubeEntry> entries = probeFile(path);
+            // A file holding only auxiliary fields (a TsBox, velocities) shows those: never nothing.
+            const bool anyPrimary = std::any_of(entries.begin(), entries.end(), [](const CubeEntry& e) { return e.primary; });
+            for (const CubeEntry& e : entries) {
+                if (!e.primary && !o.all && anyPrimary)
                     continue;
                 const Cube cube = loadEntry(e);
                 const SummaryStats s = summarize(cube);
@@ -110,19 +119,20 @@ int runInfo(const InfoOptions& o)
                     std::cout << cubeText(cube, s);
             }
         } catch (const Error& e) {
-            printError(e.what());
-            ++failures;
+            fail(path, e.what());
+        } catch (const std::bad_alloc&) { // one file too big for memory must not hide the others
+            fail(path, path + ": not enough memory to read it");
         }
     }
     if (o.json) {
-        nlohmann::json doc = {{"cubes", cubes}};
+        nlohmann::json doc = {{"cubes", cubes}, {"errors", errors}};
         if (!catalogs.empty())
             doc["catalogs"] = catalogs;
         if (!spectra.empty())
             doc["power_spectra"] = spectra;
-        std::cout << doc.dump(2) << std::endl;
+        std::cout << dumpJson(doc) << std::endl;
     }
-    return failures ? 1 : 0;
+    return failures ? kExitFailed : 0;
 }
 
 struct ConvertOptions {
@@ -163,6 +173,8 @@ void addInfoCommands(CLI::App& app)
     cmd->add_flag("--json", info->json, "Print one JSON document {\"cubes\": [...]}");
     cmd->add_flag("--all", info->all, "Also auxiliary fields (velocities, ...) of HDF5 files");
     cmd->callback([info] { exitCode() = runInfo(*info); });
+    cmd->footer("Exit status: 0 all inputs described, 1 some failed (each named on stderr and, with --json, "
+                "in \"errors\"), 2 bad usage.");
 
     auto conv = std::make_shared<ConvertOptions>();
     CLI::App* c = app.add_subcommand("convert", "Convert any readable cube file into ReionScope HDF5");
@@ -172,7 +184,11 @@ void addInfoCommands(CLI::App& app)
     c->add_option("--codec", conv->codec, "lzf (fast, h5py reads it natively), deflate (any HDF5 tool) or none")
         ->check(CLI::IsMember({"lzf", "deflate", "none"}));
     c->add_option("--level", conv->level, "Deflate level 1-9")->check(CLI::Range(1, 9));
-    c->callback([conv] { exitCode() = runConvert(*conv); });
+    c->callback([conv] {
+        requireOutputFile("out", conv->out, {conv->in});
+        removeStaleTemporaries(std::filesystem::absolute(conv->out).parent_path().string());
+        exitCode() = runConvert(*conv);
+    });
 }
 
 } // namespace rs::cli

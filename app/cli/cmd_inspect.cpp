@@ -11,6 +11,7 @@
 #include "util/error.h"
 
 #include <iostream>
+#include <new>
 #include <memory>
 
 namespace rs::cli {
@@ -59,8 +60,12 @@ int runEvaluate(const std::string& run, const std::string& dataset, const std::s
 int runPredict(const std::string& run, const std::vector<std::string>& paths, const std::string& axes, std::size_t stride,
                bool json, int threads)
 {
-    int failures = 0;
     nlohmann::json preds = nlohmann::json::array();
+    nlohmann::json errors = nlohmann::json::array();
+    auto fail = [&](const std::string& path, const std::string& message) {
+        printError(message);
+        errors.push_back({{"path", path}, {"error", message}});
+    };
     try {
         setComputeThreads(threads);
         Predictor p(run);
@@ -100,24 +105,25 @@ int runPredict(const std::string& run, const std::vector<std::string>& paths, co
                     std::cout << "\n  " << cp.slices << " slices; " << cp.fit << "\n";
                 }
             } catch (const Error& e) {
-                printError(e.what());
-                ++failures;
+                fail(path, e.what());
+            } catch (const std::bad_alloc&) {
+                fail(path, path + ": not enough memory to predict it");
             }
         }
-    } catch (const Error& e) {
-        printError(e.what());
-        return 1;
+    } catch (const Error& e) { // the run itself cannot be used
+        fail(run, e.what());
     }
     if (json)
-        std::cout << nlohmann::json{{"predictions", preds}}.dump(2) << std::endl;
-    return failures ? 1 : 0;
+        std::cout << dumpJson(nlohmann::json{{"predictions", preds}, {"errors", errors}}) << std::endl;
+    return errors.empty() ? 0 : kExitFailed;
 }
 
 int runRuns(const std::string& folder, bool json)
 {
     try {
         nlohmann::json list = nlohmann::json::array();
-        for (const RunSummary& s : listRuns(folder)) {
+        std::vector<RunListError> damaged;
+        for (const RunSummary& s : listRuns(folder, &damaged)) {
             const RunConfig& c = s.config;
             nlohmann::json e = {{"path", s.path}, {"model", modelName(c.model)}, {"task", taskName(c.task)},
                                 {"target", targetName(c.target)}, {"epochs_done", s.epochsDone},
@@ -133,9 +139,14 @@ int runRuns(const std::string& folder, bool json)
                           << (s.metrics && s.metrics->task == Task::Regress ? "  test R2 " + fmt(s.metrics->r2) : "")
                           << "\n";
         }
+        nlohmann::json errors = nlohmann::json::array();
+        for (const RunListError& d : damaged) { // named, and the other runs still listed
+            printError(d.message);
+            errors.push_back({{"path", d.path}, {"error", d.message}});
+        }
         if (json)
-            std::cout << nlohmann::json{{"runs", list}}.dump(2) << std::endl;
-        return 0;
+            std::cout << dumpJson(nlohmann::json{{"runs", list}, {"errors", errors}}) << std::endl;
+        return damaged.empty() ? 0 : kExitFailed;
     } catch (const Error& e) {
         printError(e.what());
         return 1;
@@ -151,7 +162,7 @@ int runPca(const std::string& dataset, const std::string& target, std::size_t co
             nlohmann::json j = {{"dataset", dataset}, {"components", b.model.components},
                                 {"train_samples", b.trainSamples}, {"explained_variance_ratio", b.model.explainedRatio},
                                 {"metrics", nlohmann::json::parse(metricsToJson(b.metrics))}};
-            std::cout << j.dump(2) << std::endl;
+            std::cout << dumpJson(j) << std::endl;
         } else {
             double cum = 0;
             std::cout << dataset << ": PCA of " << b.trainSamples << " training samples\n  cumulative explained variance:";
@@ -179,7 +190,7 @@ void addInspectCommands(CLI::App& app)
     e->add_option("--dataset", std::get<1>(*ev), "Another dataset with the same sample size");
     e->add_option("--split", std::get<2>(*ev), "train, val or test (default test)");
     e->add_flag("--json", std::get<3>(*ev), "JSON output");
-    e->add_option("--threads", std::get<4>(*ev), "Compute threads (default 2)");
+    e->add_option("--threads", std::get<4>(*ev), "Compute threads (default 2)")->check(CLI::Range(1, maxThreads()));
     e->callback([ev] { exitCode() = runEvaluate(std::get<0>(*ev), std::get<1>(*ev), std::get<2>(*ev), std::get<3>(*ev), std::get<4>(*ev)); });
 
     struct PredictOptions {
@@ -194,9 +205,9 @@ void addInspectCommands(CLI::App& app)
     pr->add_option("run", p->run, "Run folder")->required();
     pr->add_option("paths", p->paths, "Cube files (any readable format)")->required();
     pr->add_option("--axes", p->axes, "Slicing axes (default z)");
-    pr->add_option("--stride", p->stride, "Every S-th slice (default 1)");
+    pr->add_option("--stride", p->stride, "Every S-th slice (default 1)")->check(CLI::Range(1, 1 << 20));
     pr->add_flag("--json", p->json, "JSON output");
-    pr->add_option("--threads", p->threads, "Compute threads (default 2)");
+    pr->add_option("--threads", p->threads, "Compute threads (default 2)")->check(CLI::Range(1, maxThreads()));
     pr->callback([p] { exitCode() = runPredict(p->run, p->paths, p->axes, p->stride, p->json, p->threads); });
 
     auto rl = std::make_shared<std::pair<std::string, bool>>();
@@ -214,7 +225,7 @@ void addInspectCommands(CLI::App& app)
     CLI::App* pca = app.add_subcommand("pca", "PCA baseline: explained variance and nearest-centroid accuracy");
     pca->add_option("--dataset", pc->dataset, "Dataset .h5")->required();
     pca->add_option("--target", pc->target, "Label to classify (default z)");
-    pca->add_option("--components", pc->components, "Principal components (default 20)");
+    pca->add_option("--components", pc->components, "Principal components (default 20)")->check(CLI::Range(1, 100000));
     pca->add_option("--max-samples", pc->maxSamples, "At most N samples per split (default 2000)");
     pca->add_flag("--json", pc->json, "JSON output");
     pca->callback([pc] { exitCode() = runPca(pc->dataset, pc->target, pc->components, pc->maxSamples, pc->json); });

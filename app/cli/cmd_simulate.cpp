@@ -161,6 +161,9 @@ int runSimulate(const SimulateOptions& o)
     } catch (const CancelledError&) {
         printError("simulate: cancelled; the point being simulated left nothing in " + o.out);
         return 130;
+    } catch (const ParameterError& e) { // validate() runs before any work: bad usage
+        printError(e.what());
+        return kExitUsage;
     } catch (const Error& e) {
         printError(e.what());
         return 1;
@@ -192,8 +195,8 @@ void addSimulateCommands(CLI::App& app)
     auto so = std::make_shared<SimulateOptions>();
     CLI::App* sim = app.add_subcommand(
         "simulate", "Run the built-in semi-numerical simulator: density, x_HI and dTb cubes for each redshift");
-    sim->add_option("--dim", so->dim, "Cells per axis N (8-4096)")->required();
-    sim->add_option("--box", so->box, "Box length L [comoving Mpc]")->required();
+    sim->add_option("--dim", so->dim, "Cells per axis N (8-4096)")->required()->check(CLI::Range(8, 4096));
+    sim->add_option("--box", so->box, "Box length L [comoving Mpc]")->required()->check(CLI::Range(1e-3, 1e6));
     sim->add_option("--z", so->z, "Redshift(s), comma separated: the same initial conditions evolved to each")->required();
     addAstroOptions(sim, so->astro);
     auto* seedsOpt = sim->add_option("--seeds", so->seeds, "Grid of seeds: 1-3, 1,4,9 (each point into OUT/<label>)");
@@ -212,7 +215,11 @@ void addSimulateCommands(CLI::App& app)
     sim->add_option("--out", so->out, "Output folder (created when missing)")->required();
     sim->add_flag("--json", so->json, "Print a JSON summary");
     sim->add_flag("--quiet", so->quiet, "No progress on stderr");
-    sim->callback([so] { exitCode() = runSimulate(*so); });
+    sim->callback([so] {
+        if (std::filesystem::exists(so->out) && !std::filesystem::is_directory(so->out))
+            throw CLI::ValidationError("--out", so->out + " is a file; give a folder");
+        exitCode() = runSimulate(*so);
+    });
 
     auto demoOut = std::make_shared<std::string>();
     auto demoThreads = std::make_shared<int>(0);
@@ -220,7 +227,7 @@ void addSimulateCommands(CLI::App& app)
     CLI::App* demo = app.add_subcommand("demo-data", "Write the default demo grid (64^3 / 96 Mpc, z 7-10, zeta 10-40, "
                                                      "3 seeds) that the GUI opens on first start");
     demo->add_option("--out", *demoOut, "Output folder")->required();
-    demo->add_option("--threads", *demoThreads, "Threads (default: all cores)");
+    demo->add_option("--threads", *demoThreads, "Threads (default: all cores)")->check(CLI::Range(0, maxThreads()));
     demo->add_flag("--quiet", *demoQuiet, "No progress on stderr");
     demo->callback([demoOut, demoThreads, demoQuiet] { exitCode() = runDemoData(*demoOut, *demoThreads, *demoQuiet); });
 }

@@ -9,6 +9,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -118,6 +119,9 @@ int runTrain(const TrainOptions& o)
                           << " of the data variance, on " << m.samples << " samples\n";
         }
         return r.status == TrainStatus::Finished ? 0 : 130;
+    } catch (const ParameterError& e) { // an option's value, found before any work: bad usage
+        printError(e.what());
+        return kExitUsage;
     } catch (const Error& e) {
         printError(e.what());
         return 1;
@@ -137,21 +141,29 @@ void addTrainCommands(CLI::App& app)
     tr->add_option("--encoder", t->encoder, "codes-cnn: the finished ae run whose encoder is frozen");
     tr->add_option("--target", t->target, "z, zeta, fesc or nf (default z; ignored by ae)");
     tr->add_option("--task", t->task, "classify or regress (default: classify, regress for nf)");
-    tr->add_option("--optimizer", t->optimizer, "adam (default) or sgd");
-    tr->add_option("--lr", t->lr, "Learning rate (default 1e-3)");
-    tr->add_option("--momentum", t->momentum, "SGD momentum (default 0.9)");
-    tr->add_option("--weight-decay", t->weightDecay, "L2 weight decay (default 0)");
-    tr->add_option("--epochs", t->epochs, "Epochs (default 10)");
-    tr->add_option("--batch", t->batch, "Batch size (default 32)");
-    tr->add_option("--threads", t->threads, "Compute threads (default 2)");
+    tr->add_option("--optimizer", t->optimizer, "adam (default) or sgd")->check(CLI::IsMember({"adam", "sgd"}));
+    tr->add_option("--lr", t->lr, "Learning rate (default 1e-3)")->check(CLI::Range(1e-12, 100.0));
+    tr->add_option("--momentum", t->momentum, "SGD momentum (default 0.9)")->check(CLI::Range(0.0, 0.999999));
+    tr->add_option("--weight-decay", t->weightDecay, "L2 weight decay (default 0)")->check(CLI::Range(0.0, 100.0));
+    tr->add_option("--epochs", t->epochs, "Epochs (default 10)")->check(CLI::Range(1, 1000000));
+    tr->add_option("--batch", t->batch, "Batch size (default 32)")->check(CLI::Range(1, 1 << 16));
+    tr->add_option("--threads", t->threads, "Compute threads (default 2)")->check(CLI::Range(1, maxThreads()));
     tr->add_option("--seed", t->seed, "Seed of initialisation and shuffling (default 0)");
-    tr->add_option("--device", t->device, "auto (default), cpu or cuda");
-    tr->add_option("--history-every", t->historyEvery, "A history line every N batches (default 20)");
-    tr->add_option("--max-batches", t->maxBatches, "At most N batches per epoch (default: all)");
-    tr->add_option("--nproc", t->nproc, "Start N local data-parallel ranks (c10d/Gloo on loopback; default 1)");
-    tr->add_option("--dist-timeout", t->distTimeout, "Seconds before a silent rank fails the run (default 120)");
+    tr->add_option("--device", t->device, "auto (default), cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    tr->add_option("--history-every", t->historyEvery, "A history line every N batches (default 20)")
+        ->check(CLI::Range(0, 1 << 30));
+    tr->add_option("--max-batches", t->maxBatches, "At most N batches per epoch (default: all)")->check(CLI::Range(0, 1 << 30));
+    tr->add_option("--nproc", t->nproc, "Start N local data-parallel ranks (c10d/Gloo on loopback; default 1)")
+        ->check(CLI::Range(1, 1024));
+    tr->add_option("--dist-timeout", t->distTimeout, "Seconds before a silent rank fails the run (default 120)")
+        ->check(CLI::Range(1, 86400));
     tr->add_option("--out", t->out, "Run folder")->required();
-    tr->callback([t] { exitCode() = runTrain(*t); });
+    tr->callback([t] {
+        std::error_code ec;
+        if (std::filesystem::exists(t->out, ec) && !std::filesystem::is_directory(t->out, ec))
+            throw CLI::ValidationError("--out", t->out + " is a file; a run folder is needed");
+        exitCode() = runTrain(*t);
+    });
 }
 
 } // namespace rs::cli

@@ -67,7 +67,7 @@ void addAstroOptions(CLI::App* cmd, AstroOptions& o)
     cmd->add_option("--filter", o.filter, "Ionization filter: sharp-k (default), tophat or gauss");
     cmd->add_flag("--velocities", o.velocities,
                   "Include the line-of-sight velocity gradient in dTb (axis 2, like delta_T_v3)");
-    cmd->add_option("--threads", o.threads, "Threads (default: all cores)");
+    cmd->add_option("--threads", o.threads, "Threads (default: all cores)")->check(CLI::Range(0, maxThreads()));
     cmd->add_option("--fstar10", o.park.fStar10, "v2: stellar fraction of 1e10 Msun haloes (default 0.05)");
     cmd->add_option("--alpha-star", o.park.alphaStar, "v2: power-law index of f_*(M) (default 0.5)");
     cmd->add_option("--fesc10", o.fesc10, "v2: escape fraction of 1e10 Msun haloes (default 0.1)");

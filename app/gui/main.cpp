@@ -8,6 +8,8 @@
 #include "explorer/slice_panel.h"
 #include "vtk/vtk_host_widget.h"
 
+#include <hdf5.h>
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
@@ -49,6 +51,9 @@ public:
 
 int main(int argc, char** argv)
 {
+    // No HDF5 clean-up at exit: after a failed write (disk full) it closes the failed file again
+    // and crashes; files are closed by RAII.
+    H5dont_atexit();
     // Before any thread starts: keeps training's large activations in the heap (see ml_setup.h).
     // OMP_WAIT_POLICY=PASSIVE is already in the environment (early_env.cpp).
     rs::ml::configureAllocatorForTraining();

@@ -2,14 +2,17 @@
 
 #include "io/classic_name.h"
 #include "io/h5_21cmfast.h"
+#include "io/hdf5_guard.h"
 #include "io/hdf5_util.h"
 #include "io/npy.h"
 #include "io/raw_box.h"
 #include "io/reionscope_h5.h"
 #include "util/error.h"
 #include "util/file_util.h"
+#include "util/size_limits.h"
 
 #include <filesystem>
+#include <new>
 
 namespace rs {
 
@@ -49,6 +52,38 @@ void addFolderLabels(CubeEntry& e)
         e.parameters.try_emplace(key, value);
 }
 
+/// The largest box length accepted, in comoving Mpc: some 8 times the observable universe's
+/// diameter. Larger (1e308 ...) is a damaged attribute, and would overflow cell-size arithmetic.
+constexpr double kMaxBoxMpc = 1e6;
+
+/// Refuses entries whose declared geometry cannot be a cube: an empty axis, a voxel count that
+/// overflows, a box length that is not a positive, finite, plausible number.
+void validateEntry(const CubeEntry& e)
+{
+    const std::string what = e.dataset.empty() ? std::string("cube") : "dataset '" + e.dataset + "'";
+    for (int a = 0; a < 3; ++a) {
+        if (e.shape[a] == 0)
+            throw FormatError(e.path, what + " has an empty axis");
+        if (!(e.box[a] > 0) || !(e.box[a] <= kMaxBoxMpc))
+            throw FormatError(e.path, what + ": box length " + formatValue(e.box[a]) + " Mpc along axis "
+                                          + std::to_string(a) + " is not a positive length up to 1e6 Mpc");
+    }
+    if (!checkedProduct({e.shape[0], e.shape[1], e.shape[2], sizeof(float)}))
+        throw FormatError(e.path, what + " declares an impossible size (" + std::to_string(e.shape[0]) + " x "
+                                      + std::to_string(e.shape[1]) + " x " + std::to_string(e.shape[2])
+                                      + " voxels overflow 64 bits)");
+}
+
+std::vector<CubeEntry> validated(std::vector<CubeEntry> entries)
+{
+    for (const CubeEntry& e : entries)
+        validateEntry(e);
+    return entries;
+}
+
+std::vector<CubeEntry> probeUnchecked(const std::string& path);
+Cube loadUnchecked(const CubeEntry& entry);
+
 } // namespace
 
 FileFormat detectFormat(const std::string& path)
@@ -60,6 +95,7 @@ FileFormat detectFormat(const std::string& path)
     if (h5::hasHdf5Signature(path)) {
         h5::Id file;
         try {
+            h5::vetFile(path); // a helper process opens it first: libhdf5 may crash on damaged files
             file = h5::openFile(path);
         } catch (const FormatError&) {
             return FileFormat::Unknown;
@@ -75,6 +111,38 @@ FileFormat detectFormat(const std::string& path)
 
 std::vector<CubeEntry> probeFile(const std::string& path)
 {
+    try {
+        return validated(probeUnchecked(path));
+    } catch (const Error&) {
+        throw;
+    } catch (const std::bad_alloc&) {
+        throw FormatError(path, "ran out of memory while reading its metadata: the file is damaged");
+    } catch (const std::exception& e) {
+        throw FormatError(path, std::string("cannot be read: ") + e.what());
+    }
+}
+
+Cube loadEntry(const CubeEntry& entry)
+{
+    validateEntry(entry);
+    const std::string what = entry.dataset.empty() ? std::string("cube") : "dataset '" + entry.dataset + "'";
+    checkedArrayBytes(entry.path, what, {entry.shape[0], entry.shape[1], entry.shape[2]}, sizeof(float));
+    try {
+        return loadUnchecked(entry);
+    } catch (const FileError&) {
+        throw;
+    } catch (const Error& e) { // a ParameterError from the cube itself: name the file
+        throw FormatError(entry.path, e.what());
+    } catch (const std::bad_alloc&) {
+        throw IoError(entry.path, "not enough memory to load " + what + " of "
+                                      + formatBytes(std::uint64_t(entry.shape[0]) * entry.shape[1] * entry.shape[2] * 4));
+    }
+}
+
+namespace {
+
+std::vector<CubeEntry> probeUnchecked(const std::string& path)
+{
     regularFileSize(path);
     const std::string head = readHead(path, 8);
     if (head.size() >= 6 && head.compare(0, 6, "\x93NUMPY", 6) == 0) {
@@ -83,6 +151,7 @@ std::vector<CubeEntry> probeFile(const std::string& path)
         return {e};
     }
     if (h5::hasHdf5Signature(path)) {
+        h5::vetFile(path); // a helper process opens it first: libhdf5 may crash on damaged files
         h5::Id file = h5::openFile(path); // FormatError "corrupt HDF5" when damaged
         if (isReionScopeFile(file.get()))
             return probeReionScope(path, file.get());
@@ -101,7 +170,7 @@ std::vector<CubeEntry> probeFile(const std::string& path)
     throw UnrecognisedFormatError(path, "unrecognised file format (not a classic 21cmFAST box name, .npy or HDF5 file)");
 }
 
-Cube loadEntry(const CubeEntry& entry)
+Cube loadUnchecked(const CubeEntry& entry)
 {
     switch (entry.format) {
     case FileFormat::Classic: return readClassicEntry(entry);
@@ -113,6 +182,8 @@ Cube loadEntry(const CubeEntry& entry)
     }
     throw FormatError(entry.path, "unrecognised file format");
 }
+
+} // namespace
 
 std::vector<Cube> loadFile(const std::string& path, bool primaryOnly)
 {

@@ -41,7 +41,8 @@ std::optional<Layout> fastLayout(hid_t dataset)
     if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED)
         return std::nullopt;
     hsize_t chunk[3];
-    if (H5Pget_chunk(dcpl.get(), 3, chunk) != 3 || chunk[1] != l.dims[1] || chunk[2] != l.dims[2] || chunk[0] == 0)
+    if (H5Pget_chunk(dcpl.get(), 3, chunk) != 3 || chunk[1] != l.dims[1] || chunk[2] != l.dims[2] || chunk[0] == 0
+        || chunk[0] > l.dims[0])
         return std::nullopt;
     l.chunk0 = chunk[0];
     const int nfilters = H5Pget_nfilters(dcpl.get());
@@ -184,6 +185,14 @@ bool readSlabChunkedFloats(hid_t dataset, float* out, const std::string& file, c
             // An unwritten chunk reads as the fill value (0 for our files).
             std::fill_n(out + std::size_t(first) * slab, job.slabs * slab, 0.0f);
             continue;
+        }
+        // A compressed chunk never needs much more room than its plain bytes; more is a damaged index.
+        if (bytes > chunkFloats * sizeof(float) + chunkFloats * sizeof(float) / 8 + 4096) {
+            std::lock_guard lock(m);
+            error = "chunk at slab " + std::to_string(first) + " of dataset '" + datasetPath + "' claims "
+                    + std::to_string(bytes) + " stored bytes, more than it can hold (file damaged)";
+            failed = true;
+            break;
         }
         job.raw.resize(std::size_t(bytes));
         if (H5Dread_chunk(dataset, H5P_DEFAULT, offset, &job.mask, job.raw.data()) < 0) {

@@ -10,6 +10,47 @@
 
 namespace rs::h5 {
 
+namespace {
+/// Longest attribute string or name read (a damaged header may declare gigabytes).
+constexpr std::size_t kMaxStringBytes = std::size_t(1) << 20;
+/// Most elements of a numeric array attribute read.
+constexpr hssize_t kMaxArrayAttribute = hssize_t(1) << 20;
+} // namespace
+
+std::string validUtf8(std::string s)
+{
+    // Walks the bytes; each invalid sequence becomes U+FFFD so JSON output and Qt strings never
+    // meet undecodable text. Valid strings come back unchanged.
+    std::string out;
+    bool changed = false;
+    std::size_t i = 0;
+    auto cont = [&](std::size_t k) { return k < s.size() && (static_cast<unsigned char>(s[k]) & 0xC0) == 0x80; };
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = 0;
+        if (c < 0x80)
+            len = 1;
+        else if (c >= 0xC2 && c <= 0xDF && cont(i + 1))
+            len = 2;
+        else if (c >= 0xE0 && c <= 0xEF && cont(i + 1) && cont(i + 2)) {
+            const auto c1 = static_cast<unsigned char>(s[i + 1]);
+            len = (c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) ? 0 : 3;
+        } else if (c >= 0xF0 && c <= 0xF4 && cont(i + 1) && cont(i + 2) && cont(i + 3)) {
+            const auto c1 = static_cast<unsigned char>(s[i + 1]);
+            len = (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F) ? 0 : 4;
+        }
+        if (len == 0) {
+            out += "\xEF\xBF\xBD";
+            changed = true;
+            ++i;
+        } else {
+            out.append(s, i, len);
+            i += len;
+        }
+    }
+    return changed ? out : s;
+}
+
 void Id::reset()
 {
     if (m_id < 0)
@@ -129,11 +170,11 @@ std::vector<std::string> children(hid_t group)
 {
     std::vector<std::string> names;
     H5G_info_t info;
-    if (H5Gget_info(group, &info) < 0)
+    if (H5Gget_info(group, &info) < 0 || info.nlinks > (hsize_t(1) << 20))
         return names;
     for (hsize_t i = 0; i < info.nlinks; ++i) {
         const ssize_t len = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
-        if (len < 0)
+        if (len < 0 || std::size_t(len) > kMaxStringBytes)
             continue;
         std::string name(std::size_t(len) + 1, '\0');
         H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(), H5P_DEFAULT);
@@ -234,11 +275,13 @@ std::optional<ParamValue> readAttribute(hid_t obj, const std::string& name)
             char* s = nullptr;
             if (H5Aread(attr.get(), mem.get(), &s) < 0 || !s)
                 return std::nullopt;
-            std::string out(s);
+            std::string out(s, ::strnlen(s, kMaxStringBytes));
             H5free_memory(s);
-            return out;
+            return validUtf8(std::move(out));
         }
         const std::size_t size = H5Tget_size(type.get());
+        if (size == 0 || size > kMaxStringBytes)
+            return std::nullopt;
         std::string out(size, '\0');
         Id mem(H5Tcopy(H5T_C_S1));
         H5Tset_size(mem.get(), size);
@@ -246,7 +289,7 @@ std::optional<ParamValue> readAttribute(hid_t obj, const std::string& name)
         if (H5Aread(attr.get(), mem.get(), out.data()) < 0)
             return std::nullopt;
         out.resize(std::strlen(out.c_str()));
-        return out;
+        return validUtf8(std::move(out));
     }
     default: return std::nullopt;
     }
@@ -260,7 +303,7 @@ Parameters readAttributes(hid_t obj)
         return p;
     for (hsize_t i = 0; i < info.num_attrs; ++i) {
         const ssize_t len = H5Aget_name_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
-        if (len < 0)
+        if (len < 0 || std::size_t(len) > kMaxStringBytes)
             continue;
         std::string name(std::size_t(len) + 1, '\0');
         H5Aget_name_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(), H5P_DEFAULT);
@@ -282,7 +325,7 @@ std::vector<double> readNumberArrayAttribute(hid_t obj, const std::string& name)
         return {};
     Id space(H5Aget_space(attr.get()));
     const hssize_t n = H5Sget_simple_extent_npoints(space.get());
-    if (n <= 0)
+    if (n <= 0 || n > kMaxArrayAttribute)
         return {};
     std::vector<double> v(static_cast<std::size_t>(n));
     if (H5Aread(attr.get(), H5T_NATIVE_DOUBLE, v.data()) < 0)

@@ -71,13 +71,16 @@ Id requireGroup(hid_t loc, const std::string& path, const std::string& file);
 std::vector<hsize_t> dims(hid_t dataset);
 
 /// A scalar (or one-element) attribute as a typed value: integers → int64, floats → double,
-/// strings (fixed or variable) → string, h5py booleans (enum FALSE/TRUE) → bool. nullopt when
+/// strings (fixed or variable, up to 1 MiB, invalid UTF-8 replaced by U+FFFD) → string, h5py booleans (enum FALSE/TRUE) → bool. nullopt when
 /// absent or of another kind.
 std::optional<ParamValue> readAttribute(hid_t obj, const std::string& name);
 /// All scalar attributes of an object.
 Parameters readAttributes(hid_t obj);
 /// A numeric array attribute (any length); empty when absent or not numeric.
 std::vector<double> readNumberArrayAttribute(hid_t obj, const std::string& name);
+
+/// `s` with every invalid UTF-8 sequence replaced by U+FFFD (unchanged when already valid).
+std::string validUtf8(std::string s);
 
 /// Writes (replacing) a scalar attribute; strings are variable-length UTF-8 (h5py reads `str`),
 /// booleans are h5py-style enums.

@@ -3,12 +3,14 @@
 #include "io/name_hints.h"
 #include "util/error.h"
 #include "util/file_util.h"
+#include "util/size_limits.h"
 
 #include <algorithm>
 #include <bit>
 #include <cctype>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <optional>
 
 namespace rs {
@@ -94,7 +96,12 @@ NpyHeader readNpyHeader(const std::string& path)
     const char order = hdr.descr[0];
     hdr.bigEndian = order == '>';
     hdr.kind = hdr.descr[1];
-    hdr.itemSize = std::atoi(hdr.descr.c_str() + 2);
+    hdr.itemSize = 0;
+    for (std::size_t k = 2; k < hdr.descr.size(); ++k) {
+        if (!std::isdigit(static_cast<unsigned char>(hdr.descr[k])) || k > 5)
+            throw FormatError(path, "NumPy header: malformed dtype '" + hdr.descr + "'");
+        hdr.itemSize = hdr.itemSize * 10 + (hdr.descr[k] - '0');
+    }
     if (order != '<' && order != '>' && order != '=' && order != '|')
         throw FormatError(path, "NumPy header: malformed dtype '" + hdr.descr + "'");
 
@@ -155,10 +162,14 @@ CubeEntry probeNpy(const std::string& path, double boxMpcOverride)
     if (hdr.kind != 'f' || (hdr.itemSize != 4 && hdr.itemSize != 8))
         throw FormatError(path, "unsupported NumPy dtype '" + hdr.descr + "' (float32 and float64 are supported)");
     const Shape shape{hdr.shape[0], hdr.shape[1], hdr.shape[2]};
-    const std::size_t count = shape[0] * shape[1] * shape[2];
-    if (count == 0)
+    const std::optional<std::uint64_t> dataBytes = checkedProduct({shape[0], shape[1], shape[2], std::uint64_t(hdr.itemSize)});
+    if (!dataBytes || *dataBytes > std::numeric_limits<std::uint64_t>::max() - hdr.dataOffset)
+        throw FormatError(path, "NumPy header declares an impossible size: shape (" + std::to_string(shape[0]) + ", "
+                                    + std::to_string(shape[1]) + ", " + std::to_string(shape[2]) + ") " + hdr.descr
+                                    + " overflows 64 bits");
+    if (*dataBytes == 0)
         throw FormatError(path, "NumPy array is empty");
-    const std::uint64_t expected = hdr.dataOffset + std::uint64_t(count) * std::uint64_t(hdr.itemSize);
+    const std::uint64_t expected = hdr.dataOffset + *dataBytes;
     const std::uint64_t found = regularFileSize(path);
     if (found != expected)
         throw FormatError(path, std::string(found < expected ? "NumPy file is truncated" : "NumPy file has trailing bytes")

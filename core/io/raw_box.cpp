@@ -3,6 +3,7 @@
 #include "io/classic_name.h"
 #include "util/error.h"
 #include "util/file_util.h"
+#include "util/size_limits.h"
 
 #include <bit>
 #include <filesystem>
@@ -20,7 +21,11 @@ CubeEntry probeClassicBox(const std::string& path)
     if (!parsed->n || !parsed->boxMpc)
         throw FormatError(path, "classic 21cmFAST name lacks the '_<N>_<L>Mpc' tokens that give the box size");
     const std::size_t n = *parsed->n;
-    const std::uint64_t expected = std::uint64_t(n) * n * n * sizeof(float);
+    const std::optional<std::uint64_t> declared = checkedProduct({n, n, n, sizeof(float)});
+    if (!declared)
+        throw FormatError(path, "classic 21cmFAST name declares N = " + std::to_string(n)
+                                    + ", an impossible box size (N^3 float32 overflows 64 bits)");
+    const std::uint64_t expected = *declared;
     const std::uint64_t found = regularFileSize(path);
     if (found == 0)
         throw FormatError(path, "file is empty, expected " + std::to_string(expected) + " bytes for a "

@@ -1,6 +1,7 @@
 #include "io/reionscope_h5.h"
 
 #include "io/h5_chunk_reader.h"
+#include "io/hdf5_guard.h"
 #include "io/lzf.h"
 #include "util/error.h"
 #include "util/file_util.h"
@@ -142,6 +143,7 @@ std::vector<CubeEntry> probeReionScope(const std::string& path, hid_t file)
 
 Cube readH5Entry(const CubeEntry& entry)
 {
+    h5::vetFile(entry.path); // no cost when the file passed when it was listed
     h5::Id file = h5::openFile(entry.path);
     h5::Id ds = h5::openDataset(file.get(), entry.dataset, entry.path);
     const std::vector<hsize_t> d = h5::dims(ds.get());

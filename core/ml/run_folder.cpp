@@ -47,6 +47,8 @@ void writeText(const std::string& path, const std::string& text)
     writeFileAtomically(path, text.data(), text.size());
 }
 
+std::optional<HistoryRecord> parseHistoryObject(const json& j);
+
 } // namespace
 
 const char* modelName(ModelKind m)
@@ -218,7 +220,16 @@ void appendHistoryLine(const std::string& runDir, const std::string& line)
 
 std::optional<HistoryRecord> parseHistoryLine(std::string_view line)
 {
-    const json j = json::parse(line.begin(), line.end(), nullptr, false);
+    try {
+        return parseHistoryObject(json::parse(line.begin(), line.end(), nullptr, false));
+    } catch (const json::exception&) { // a mistyped field ("epoch": "x"): not a record
+        return std::nullopt;
+    }
+}
+
+namespace {
+std::optional<HistoryRecord> parseHistoryObject(const json& j)
+{
     if (j.is_discarded() || !j.is_object())
         return std::nullopt;
     HistoryRecord r;
@@ -241,6 +252,7 @@ std::optional<HistoryRecord> parseHistoryLine(std::string_view line)
     r.message = j.value("message", std::string());
     return r;
 }
+} // namespace
 
 HistoryChunk readHistoryFrom(const std::string& runDir, std::uint64_t offset)
 {
@@ -296,6 +308,33 @@ void repairHistory(const std::string& runDir)
     const std::size_t keep = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
     if (::truncate(path.c_str(), off_t(keep)) != 0)
         throw IoError(path, std::string("cannot cut a partial last line: ") + std::strerror(errno));
+}
+
+void trimHistoryAfter(const std::string& runDir, int epoch, std::size_t batchInEpoch)
+{
+    const std::string path = historyPath(runDir);
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        return;
+    const std::string text = readText(path);
+    std::string kept;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t nl = text.find('\n', pos);
+        if (nl == std::string::npos)
+            nl = text.size() - 1;
+        const std::string_view line = std::string_view(text).substr(pos, nl + 1 - pos);
+        pos = nl + 1;
+        if (const auto r = parseHistoryLine(line.substr(0, line.size() - (line.back() == '\n' ? 1 : 0)))) {
+            const bool aheadBatch = r->type == "batch" && (r->epoch > epoch || (r->epoch == epoch && r->batch > batchInEpoch));
+            const bool aheadEpoch = r->type == "epoch" && r->epoch >= epoch;
+            if (aheadBatch || aheadEpoch)
+                continue;
+        }
+        kept.append(line);
+    }
+    if (kept.size() != text.size())
+        writeText(path, kept);
 }
 
 std::string metricsToJson(const EvalMetrics& m)
@@ -370,7 +409,7 @@ std::optional<EvalMetrics> readMetrics(const std::string& runDir)
     return metricsFromJson(readText(path), path);
 }
 
-std::vector<RunSummary> listRuns(const std::string& folder)
+std::vector<RunSummary> listRuns(const std::string& folder, std::vector<RunListError>* errors)
 {
     std::vector<std::string> dirs;
     if (isRunFolder(folder)) {
@@ -404,8 +443,9 @@ std::vector<RunSummary> listRuns(const std::string& folder)
             } catch (const FormatError&) {
             }
             out.push_back(std::move(s));
-        } catch (const Error&) {
-            // an unreadable folder is not a run to list
+        } catch (const Error& e) { // listed apart: one damaged run must not hide the others
+            if (errors)
+                errors->push_back({d, e.what()});
         }
     }
     return out;

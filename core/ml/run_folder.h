@@ -114,6 +114,11 @@ void appendHistoryLine(const std::string& runDir, const std::string& line);
 std::vector<HistoryRecord> readHistory(const std::string& runDir);
 /// Cuts an incomplete last line (a writer killed mid-line) so appends start on a fresh line.
 void repairHistory(const std::string& runDir);
+
+/// Removes the history lines a resume from the checkpoint at (`epoch`, `batchInEpoch`) trains
+/// again: batch lines past that batch and epoch lines from that epoch on (a kill after they were
+/// written but before the next checkpoint). Rewrites the file atomically; throws IoError.
+void trimHistoryAfter(const std::string& runDir, int epoch, std::size_t batchInEpoch);
 /// One history line (without its newline) as a record; nullopt when it is not a JSON object.
 std::optional<HistoryRecord> parseHistoryLine(std::string_view line);
 
@@ -148,8 +153,15 @@ struct RunSummary {
     std::optional<HistoryRecord> lastEpoch;
 };
 
+/// A run folder (it has a config.json) that listRuns could not read.
+struct RunListError {
+    std::string path;
+    std::string message; ///< "<file>: <problem>"
+};
+
 /// The runs directly inside `folder` (and `folder` itself when it is a run), by name. Folders
-/// whose config cannot be read are skipped. Throws IoError when the folder cannot be read.
-std::vector<RunSummary> listRuns(const std::string& folder);
+/// whose config cannot be read are left out of the list and, when `errors` is given, reported
+/// there. Throws IoError when the folder cannot be read.
+std::vector<RunSummary> listRuns(const std::string& folder, std::vector<RunListError>* errors = nullptr);
 
 } // namespace rs::ml

@@ -2,15 +2,25 @@
 
 #include "cube/cube_stats.h"
 #include "util/error.h"
+#include "util/size_limits.h"
 
 #include <algorithm>
 #include <cmath>
 
 namespace rs::ml {
 
+namespace {
+/// Largest slice side fitSlices resamples to (a 16384^2 float image is 1 GiB).
+constexpr double kMaxResampledSide = 16384;
+} // namespace
+
 std::vector<float> resampleBilinear(const float* in, std::size_t rows, std::size_t cols, std::size_t outRows,
                                     std::size_t outCols)
 {
+    if (rows == 0 || cols == 0 || outRows == 0 || outCols == 0)
+        throw ParameterError("resample", "an image side is zero");
+    if (!checkedProduct({outRows, outCols, sizeof(float)}))
+        throw ParameterError("resample", "the output image size overflows");
     std::vector<float> out(outRows * outCols);
     const double sr = double(rows) / double(outRows), sc = double(cols) / double(outCols);
     for (std::size_t r = 0; r < outRows; ++r) {
@@ -55,8 +65,15 @@ FittedSlices fitSlices(const Cube& cube, const std::vector<int>& axes, std::size
         bool rescale = false;
         if (cellSizeMpc > 0 && std::isfinite(cellSizeMpc)
             && (std::abs(cr / cellSizeMpc - 1) > 0.01 || std::abs(cc / cellSizeMpc - 1) > 0.01)) {
-            r1 = std::max<std::size_t>(1, std::size_t(std::lround(double(r) * cr / cellSizeMpc)));
-            c1 = std::max<std::size_t>(1, std::size_t(std::lround(double(c) * cc / cellSizeMpc)));
+            // In doubles first: a damaged box length (1e308) must not wrap a size around.
+            const double rr = std::round(double(r) * cr / cellSizeMpc), rc = std::round(double(c) * cc / cellSizeMpc);
+            if (!(rr <= kMaxResampledSide && rc <= kMaxResampledSide))
+                throw FormatError(name, "its cells (" + formatValue(cr) + " Mpc) are so much larger than the model's ("
+                                            + formatValue(cellSizeMpc) + " Mpc) that matching them needs a "
+                                            + formatValue(rr) + " x " + formatValue(rc)
+                                            + " pixel slice; is the box length right?");
+            r1 = std::max<std::size_t>(1, std::size_t(rr));
+            c1 = std::max<std::size_t>(1, std::size_t(rc));
             rescale = true;
         }
         // 2. Crop the centre, or stretch what is too small.

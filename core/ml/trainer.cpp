@@ -10,6 +10,7 @@
 #include "ml/ml_setup.h"
 #include "ml/run_config.h"
 #include "util/error.h"
+#include "util/file_util.h"
 
 #include <chrono>
 #include <cmath>
@@ -69,6 +70,47 @@ double PauseToken::waitWhilePaused(const StopToken& stop) const
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string absolutePath(const std::string& p)
+{
+    std::error_code ec;
+    const fs::path a = p.empty() ? fs::path() : fs::absolute(p, ec).lexically_normal();
+    return ec ? p : a.string();
+}
+
+/// What would only fail after the run folder exists (and then strand it): checked first.
+void checkBeforeCreating(const RunConfig& c)
+{
+    const double mom = c.optimizer.momentum, wd = c.optimizer.weightDecay;
+    if (!(mom >= 0 && mom < 1))
+        throw ParameterError("momentum", "must be in [0, 1), got " + std::to_string(mom));
+    if (!(wd >= 0 && std::isfinite(wd)))
+        throw ParameterError("weight_decay", "must be zero or positive, got " + std::to_string(wd));
+    if (!std::isfinite(c.optimizer.lr))
+        throw ParameterError("lr", "must be a finite number");
+    if (c.model == ModelKind::CodesCnn && !fs::exists(finalModelPath(c.encoderRun)))
+        throw FormatError(c.encoderRun.empty() ? std::string("--encoder") : c.encoderRun,
+                          "is not a finished ae run (no final.pt); codes-cnn needs one as its encoder");
+}
+
+/// Missing, empty, or holding only what a run killed before its config.json leaves: dead
+/// writers' temporaries and an empty `checkpoints/` (older versions created it first).
+bool isFreshFolder(const std::string& dir)
+{
+    std::error_code ec;
+    if (!fs::exists(dir, ec))
+        return true;
+    removeStaleTemporaries(dir);
+    for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
+        if (e.path().filename() == "checkpoints" && e.is_directory(ec)) {
+            removeStaleTemporaries(e.path().string());
+            if (fs::is_empty(e.path(), ec))
+                continue;
+        }
+        return false;
+    }
+    return !ec;
+}
 
 std::string nowUtc()
 {
@@ -190,6 +232,8 @@ void RunTrainer::prepare()
     if (m_comm)
         m_comm->barrier(); // every rank has looked at the folder before rank 0 writes to it
     if (exists) {
+        removeStaleTemporaries(m_dir); // what a killed session was writing
+        removeStaleTemporaries((fs::path(m_dir) / "checkpoints").string());
         RunConfig stored = readRunConfig(m_dir);
         if (stored.model != m_cfg.model)
             throw FormatError(m_dir, std::string("is a run of model '") + modelName(stored.model)
@@ -198,7 +242,7 @@ void RunTrainer::prepare()
             throw FormatError(m_dir, std::string("is a run that learns to ") + taskName(stored.task) + " '"
                                          + targetName(stored.target) + "'; it cannot be continued for "
                                          + taskName(m_cfg.task) + " '" + targetName(m_cfg.target) + "'");
-        const std::string dsPath = m_cfg.datasetPath.empty() ? stored.datasetPath : m_cfg.datasetPath;
+        const std::string dsPath = absolutePath(m_cfg.datasetPath.empty() ? stored.datasetPath : m_cfg.datasetPath);
         m_ds = DatasetFile::open(dsPath);
         if (m_ds->info().contentHash != stored.datasetHash)
             throw FormatError(dsPath, "is not the dataset this run was trained on (content hash "
@@ -210,11 +254,24 @@ void RunTrainer::prepare()
         stored.historyEvery = m_cfg.historyEvery;
         m_cfg = stored;
     } else {
+        if (!isFreshFolder(m_dir))
+            throw FormatError(m_dir, "exists and is not a run folder (no config.json); choose a new --out");
+        // Stored resolved, so `evaluate RUN` works from any folder.
+        m_cfg.datasetPath = absolutePath(m_cfg.datasetPath);
+        if (!m_cfg.encoderRun.empty())
+            m_cfg.encoderRun = absolutePath(m_cfg.encoderRun);
         m_ds = DatasetFile::open(m_cfg.datasetPath);
         resolveRunConfig(m_cfg, *m_ds);
+        checkBeforeCreating(m_cfg);
         m_cfg.created = nowUtc();
-        if (writer())
+        if (writer()) {
+            fs::create_directories(m_dir, ec);
+            if (ec)
+                throw IoError(m_dir, "cannot create run folder: " + ec.message());
+            // config.json first: from this instant on the folder is a run that `train` resumes.
+            writeRunConfig(m_dir, m_cfg);
             fs::create_directories(fs::path(m_dir) / "checkpoints", ec);
+        }
         if (ec)
             throw IoError(m_dir, "cannot create run folder: " + ec.message());
     }
@@ -241,8 +298,13 @@ void RunTrainer::prepare()
         detail::toChannelsLast(*m_net, m_device);
         m_result.resumed = true;
     }
-    if (exists && writer()) {
+    m_wallBefore = m_meta.wallSeconds;
+    m_sessionStart = std::chrono::steady_clock::now();
+    const bool finished = m_meta.epoch >= m_cfg.epochs && fs::exists(finalModelPath(m_dir));
+    if (exists && !finished && writer()) {
         repairHistory(m_dir);
+        // Lines written after the checkpoint (batches a kill lost) are trained again: drop them.
+        trimHistoryAfter(m_dir, m_meta.epoch, m_meta.batchInEpoch);
         // A kill between the checkpoint and its history line: put the line back.
         if (m_result.resumed && m_meta.epoch > 0 && !m_meta.lastEpochLine.empty()) {
             bool found = false;
@@ -261,8 +323,6 @@ void RunTrainer::prepare()
         m_comm->broadcastParameters(*m_net);
         m_comm->attach(*m_net);
     }
-    m_wallBefore = m_meta.wallSeconds;
-    m_sessionStart = std::chrono::steady_clock::now();
     const std::size_t n = m_ds->info().splitCounts[0];
     m_batchesPerEpoch = (n + m_cfg.batch - 1) / m_cfg.batch;
     if (m_cfg.maxBatchesPerEpoch)

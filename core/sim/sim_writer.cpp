@@ -4,6 +4,7 @@
 #include "io/raw_box.h"
 #include "io/reionscope_h5.h"
 #include "util/error.h"
+#include "util/file_util.h"
 
 #include <algorithm>
 #include <cctype>
@@ -65,6 +66,7 @@ std::string SimulationWriter::ensureFolder(const std::string& path)
     if (fs::exists(path, ec)) {
         if (!fs::is_directory(path, ec))
             throw IoError(path, "exists and is not a folder");
+        removeStaleTemporaries(path); // what a killed earlier run was writing
         return path;
     }
     // Remember each level created, outermost first, so discard() can remove them.

@@ -2,7 +2,9 @@
 
 #include "util/error.h"
 
+#include <cctype>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -87,13 +89,69 @@ std::string readHead(const std::string& path, std::size_t n)
     return out;
 }
 
-void writeAtomically(const std::string& path, const std::function<void(const std::string& tmpPath)>& write)
+namespace {
+/// ".<name>.tmp<pid>-<random>": hidden, and it says which process wrote it.
+constexpr const char* kTmpTag = ".tmp";
+
+/// The writer's pid when `name` is one of our temporaries, else 0.
+pid_t temporaryOwner(const std::string& name)
+{
+    if (name.size() < 7 || name[0] != '.')
+        return 0;
+    const std::size_t tag = name.rfind(kTmpTag);
+    if (tag == std::string::npos || tag < 2)
+        return 0;
+    const std::string rest = name.substr(tag + 4);
+    const std::size_t dash = rest.find('-');
+    if (dash == std::string::npos || dash == 0 || dash + 1 >= rest.size())
+        return 0;
+    for (std::size_t i = 0; i < rest.size(); ++i)
+        if (i != dash && !std::isdigit(static_cast<unsigned char>(rest[i])))
+            return 0;
+    const long long pid = std::atoll(rest.substr(0, dash).c_str());
+    return pid > 0 && pid < (1LL << 31) ? pid_t(pid) : 0;
+}
+} // namespace
+
+std::string temporaryPathFor(const std::string& path)
 {
     namespace fs = std::filesystem;
     const fs::path target(path);
     static thread_local std::mt19937_64 rng{std::random_device{}()};
-    const fs::path tmp = target.parent_path()
-                         / ("." + target.filename().string() + ".tmp" + std::to_string(rng() % 1000000000ULL));
+    return (target.parent_path()
+            / ("." + target.filename().string() + kTmpTag + std::to_string(::getpid()) + "-"
+               + std::to_string(rng() % 1000000000ULL)))
+        .string();
+}
+
+std::size_t removeStaleTemporaries(const std::string& folder)
+{
+    namespace fs = std::filesystem;
+    std::size_t removed = 0;
+    std::error_code ec;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        const pid_t owner = temporaryOwner(it->path().filename().string());
+        if (owner == 0 || owner == ::getpid())
+            continue;
+        if (::kill(owner, 0) == 0 || errno == EPERM) // its writer still runs
+            continue;
+        std::error_code rmEc;
+        if (fs::remove(it->path(), rmEc))
+            ++removed;
+    }
+    return removed;
+}
+
+void writeAtomically(const std::string& path, const std::function<void(const std::string& tmpPath)>& write)
+{
+    namespace fs = std::filesystem;
+    const fs::path target(path);
+    {
+        std::error_code ec;
+        if (fs::is_directory(target, ec))
+            throw IoError(path, "is a folder; cannot write a file in its place");
+    }
+    const fs::path tmp = temporaryPathFor(path);
     try {
         write(tmp.string());
     } catch (...) {
@@ -104,8 +162,9 @@ void writeAtomically(const std::string& path, const std::function<void(const std
     std::error_code ec;
     fs::rename(tmp, target, ec);
     if (ec) {
+        const std::string why = ec.message();
         fs::remove(tmp, ec);
-        throw IoError(path, "cannot replace file: " + ec.message());
+        throw IoError(path, "cannot replace file: " + why);
     }
 }
 

@@ -20,9 +20,18 @@ void readExactly(const std::string& path, std::uint64_t offset, void* out, std::
 /// Reads up to `n` bytes from the start of the file (fewer if it is shorter). Throws IoError.
 std::string readHead(const std::string& path, std::size_t n);
 
+/// A temporary name beside `path`: ".<name>.tmp<pid>-<random>", hidden, and naming the process
+/// that writes it so removeStaleTemporaries can tell a dead writer's leftovers from live work.
+std::string temporaryPathFor(const std::string& path);
+
+/// Removes the temporaries (as named by temporaryPathFor) in `folder` whose writing process no
+/// longer runs, e.g. after a kill -9. Returns how many were removed. Never throws.
+std::size_t removeStaleTemporaries(const std::string& folder);
+
 /// Writes a file through `write(tmpPath)` to a temporary name in the same folder, then renames it
 /// over `path`, so readers never see a half-written file and a failure leaves the old file intact.
-/// The temporary is removed when `write` throws.
+/// The temporary is removed when `write` throws. Throws IoError when `path` is a folder (before
+/// calling `write`) or the rename fails.
 void writeAtomically(const std::string& path, const std::function<void(const std::string& tmpPath)>& write);
 
 /// One contiguous piece of bytes to write.

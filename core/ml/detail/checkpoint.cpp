@@ -107,25 +107,33 @@ CheckpointMeta readMeta(torch::serialize::InputArchive& archive, const std::stri
 
 void saveCheckpoint(const std::string& path, const CheckpointMeta& meta, NetBase& net, torch::optim::Optimizer* optimizer)
 {
-    std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-    writeAtomically(path, [&](const std::string& tmp) {
-        try {
-            torch::serialize::OutputArchive archive;
-            archive.write(kMetaKey, c10::IValue(metaToJson(meta)));
-            torch::serialize::OutputArchive model;
-            net.save(model);
-            archive.write("model", model);
-            if (optimizer) {
-                torch::serialize::OutputArchive opt;
-                optimizer->save(opt);
-                archive.write("optimizer", opt);
-                archive.write("rng", at::detail::getDefaultCPUGenerator().get_state(), true);
-            }
-            archive.save_to(tmp);
-        } catch (const c10::Error& e) {
-            throw IoError(path, std::string("cannot write checkpoint: ") + e.what_without_backtrace());
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    if (ec)
+        throw IoError(std::filesystem::path(path).parent_path().string(), "cannot create folder: " + ec.message());
+    // Serialised into memory first: LibTorch's file writer throws from its destructor when a write
+    // fails (disk full), which ends the process during unwinding. Our own writer reports it.
+    std::string bytes;
+    try {
+        torch::serialize::OutputArchive archive;
+        archive.write(kMetaKey, c10::IValue(metaToJson(meta)));
+        torch::serialize::OutputArchive model;
+        net.save(model);
+        archive.write("model", model);
+        if (optimizer) {
+            torch::serialize::OutputArchive opt;
+            optimizer->save(opt);
+            archive.write("optimizer", opt);
+            archive.write("rng", at::detail::getDefaultCPUGenerator().get_state(), true);
         }
-    });
+        archive.save_to([&bytes](const void* data, std::size_t n) {
+            bytes.append(static_cast<const char*>(data), n);
+            return n;
+        });
+    } catch (const c10::Error& e) {
+        throw IoError(path, std::string("cannot serialise checkpoint: ") + e.what_without_backtrace());
+    }
+    writeFileAtomically(path, bytes.data(), bytes.size());
 }
 
 CheckpointMeta readCheckpointMeta(const std::string& path)

@@ -6,6 +6,7 @@
 #include <torch/script.h>
 
 #include <algorithm>
+#include <sstream>
 
 namespace rs::ml::detail {
 
@@ -46,13 +47,15 @@ torch::jit::Module buildTorchScript(NetBase& net, const RunConfig& config)
 void exportTorchScript(const std::string& path, NetBase& net, const RunConfig& config)
 {
     torch::jit::Module m = buildTorchScript(net, config);
-    writeAtomically(path, [&](const std::string& tmp) {
-        try {
-            m.save(tmp);
-        } catch (const c10::Error& e) {
-            throw IoError(path, std::string("cannot write TorchScript model: ") + e.what_without_backtrace());
-        }
-    });
+    // Into memory first (LibTorch's file writer throws from its destructor on a failed write).
+    std::ostringstream bytes;
+    try {
+        m.save(bytes);
+    } catch (const c10::Error& e) {
+        throw IoError(path, std::string("cannot serialise TorchScript model: ") + e.what_without_backtrace());
+    }
+    const std::string data = std::move(bytes).str();
+    writeFileAtomically(path, data.data(), data.size());
 }
 
 } // namespace rs::ml::detail

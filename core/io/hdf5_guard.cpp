@@ -1,0 +1,335 @@
+#include "io/hdf5_guard.h"
+
+#include "io/cube_loader.h"
+#include "io/hdf5_util.h"
+#include "io/probe_server.h"
+#include "util/error.h"
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <poll.h>
+#include <set>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <tuple>
+#include <vector>
+#include <unistd.h>
+
+namespace rs::h5 {
+
+namespace {
+
+std::atomic<int> g_isolation{-1}; // -1: not decided yet (reads $REIONSCOPE_ISOLATION)
+std::atomic<double> g_timeout{20.0};
+
+/// What identifies one version of a file: a rewrite changes the inode or the times.
+using FileKey = std::tuple<dev_t, ino_t, off_t, long long, long long>;
+
+struct VetCache {
+    std::mutex mutex;
+    std::set<FileKey> passed;
+};
+
+VetCache& cache()
+{
+    static VetCache c;
+    return c;
+}
+
+std::mutex& serverMutex()
+{
+    static std::mutex m;
+    return m;
+}
+
+detail::ProbeServer& server()
+{
+    static detail::ProbeServer s; // destroyed at exit: closes the pipe and reaps the server
+    return s;
+}
+
+std::optional<FileKey> keyOf(const std::string& path)
+{
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+        return std::nullopt;
+    return FileKey{st.st_dev, st.st_ino, st.st_size,
+                   (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
+                   (long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec};
+}
+
+std::string signalText(int sig)
+{
+    const char* name = sigabbrev_np(sig);
+    return name ? std::string("SIG") + name : "signal " + std::to_string(sig);
+}
+
+/// Runs the helper on `path`; returns (wait status, timed out, its stdout).
+struct HelperOutcome {
+    int status = 0;
+    bool timedOut = false;
+    std::string output;
+};
+
+HelperOutcome runHelper(const std::string& helper, const std::string& path, double timeoutS)
+{
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        throw IoError(path, std::string("cannot start the HDF5 checker: ") + std::strerror(errno));
+    pid_t pid = -1;
+    const int rc = detail::spawnHelper(helper, path, -1, fds[1], pid);
+    ::close(fds[1]);
+    if (rc != 0) {
+        ::close(fds[0]);
+        throw IoError(path, "cannot start the HDF5 checker " + helper + ": " + std::strerror(rc));
+    }
+    HelperOutcome out;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeoutS);
+    char buf[4096];
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            out.timedOut = true;
+            ::kill(pid, SIGKILL);
+            break;
+        }
+        pollfd p{fds[0], POLLIN, 0};
+        const int ready = ::poll(&p, 1, int(std::min<long long>(left.count(), 1000)));
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready <= 0)
+            continue;
+        const ssize_t got = ::read(fds[0], buf, sizeof buf);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break; // end of output: the helper exited (or closed stdout)
+        if (out.output.size() < 65536)
+            out.output.append(buf, std::size_t(got));
+    }
+    ::close(fds[0]);
+    // After EOF the helper is exiting; a helper that closed stdout and then hangs is killed.
+    for (;;) {
+        const pid_t w = ::waitpid(pid, &out.status, out.timedOut ? 0 : WNOHANG);
+        if (w == pid)
+            break;
+        if (w < 0 && errno != EINTR)
+            break;
+        if (w == 0) {
+            if (std::chrono::steady_clock::now() > deadline) {
+                out.timedOut = true;
+                ::kill(pid, SIGKILL);
+            } else {
+                ::usleep(1000);
+            }
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+void setIsolation(bool on) { g_isolation.store(on ? 1 : 0); }
+
+bool isolationEnabled()
+{
+    int v = g_isolation.load();
+    if (v < 0) {
+        const char* env = std::getenv("REIONSCOPE_ISOLATION");
+        v = env && std::string(env) == "0" ? 0 : 1;
+        g_isolation.store(v);
+    }
+    return v == 1;
+}
+
+void setVetTimeoutSeconds(double seconds)
+{
+    if (seconds > 0)
+        g_timeout.store(seconds);
+}
+
+void clearVetCache()
+{
+    std::lock_guard lock(cache().mutex);
+    cache().passed.clear();
+}
+
+std::string probeHelperPath()
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (const char* env = std::getenv("REIONSCOPE_PROBE"); env && *env)
+        return fs::is_regular_file(env, ec) ? std::string(env) : std::string();
+    const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+    if (ec)
+        return {};
+    const fs::path beside = self.parent_path() / "reionscope-probe";
+    return fs::is_regular_file(beside, ec) ? beside.string() : std::string();
+}
+
+namespace {
+
+/// One helper per file: the fallback, and the confirmation of a server crash.
+void vetWithOneHelper(const std::string& helper, const std::string& path, const std::string& absolute)
+{
+    const HelperOutcome r = runHelper(helper, absolute, g_timeout.load());
+    if (r.timedOut)
+        throw FormatError(path, "the HDF5 library hung reading its metadata (no answer in "
+                                    + std::to_string(int(g_timeout.load())) + " s): the file is damaged");
+    if (WIFSIGNALED(r.status))
+        throw FormatError(path, "the HDF5 library crashed reading its metadata (" + signalText(WTERMSIG(r.status))
+                                    + "): the file is damaged");
+    if (!WIFEXITED(r.status) || (WEXITSTATUS(r.status) != 0 && WEXITSTATUS(r.status) != 1))
+        throw FormatError(path, "the HDF5 checker failed (exit status " + std::to_string(WEXITSTATUS(r.status))
+                                    + "): the file could not be read safely");
+}
+
+} // namespace
+
+void vetFile(const std::string& path)
+{
+    if (!isolationEnabled())
+        return;
+    const std::optional<FileKey> key = keyOf(path);
+    if (!key)
+        return; // missing or not a file: the in-process open says so
+    {
+        std::lock_guard lock(cache().mutex);
+        if (cache().passed.count(*key))
+            return;
+    }
+    const std::string helper = probeHelperPath();
+    if (helper.empty())
+        return;
+    // The long-lived server answers first (no process start per file); when it dies on a file,
+    // a fresh helper confirms, so damage a previous file left in the server is not blamed on this one.
+    // Absolute: the helpers' working folder is not ours once we change it (and "--serve" stays a path).
+    std::error_code ec;
+    const std::string abs = std::filesystem::absolute(path, ec).string();
+    detail::ProbeServer::Verdict v = detail::ProbeServer::Verdict::Unavailable;
+    int sig = 0;
+    if (!ec && abs.find('\n') == std::string::npos) {
+        std::lock_guard lock(serverMutex());
+        v = server().check(helper, abs, g_timeout.load(), sig);
+    }
+    if (v == detail::ProbeServer::Verdict::Hung)
+        throw FormatError(path, "the HDF5 library hung reading its metadata (no answer in "
+                                    + std::to_string(int(g_timeout.load())) + " s): the file is damaged");
+    if (v != detail::ProbeServer::Verdict::Passed)
+        vetWithOneHelper(helper, path, ec ? path : abs);
+    // Read, or refused with a clean error (reproduced in-process): this process can open it safely.
+    std::lock_guard lock(cache().mutex);
+    cache().passed.insert(*key);
+}
+
+namespace {
+
+/// Walks a dataset's chunk index (the B-tree a damaged file may corrupt) without reading data.
+void walkChunks(hid_t file, const std::string& dataset)
+{
+    Id ds(H5Dopen2(file, dataset.c_str(), H5P_DEFAULT));
+    if (!ds.valid())
+        return;
+    (void)H5Dget_storage_size(ds.get());
+    Id dcpl(H5Dget_create_plist(ds.get()));
+    if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED)
+        return;
+    Id space(H5Dget_space(ds.get()));
+    hsize_t n = 0;
+    if (H5Dget_num_chunks(ds.get(), space.get(), &n) < 0)
+        return;
+    for (hsize_t i = 0; i < n && i < (hsize_t(1) << 24); ++i) {
+        hsize_t offset[32];
+        unsigned mask = 0;
+        haddr_t addr = 0;
+        hsize_t size = 0;
+        if (H5Dget_chunk_info(ds.get(), space.get(), i, offset, &mask, &addr, &size) < 0)
+            break;
+    }
+}
+
+/// No core dumps, 2 GiB of address space and (for one-file runs) 60 s of CPU.
+void limitSelf(bool cpuLimit)
+{
+    rlimit core{0, 0};
+    ::setrlimit(RLIMIT_CORE, &core); // a crash here is expected now and then: no core dumps
+    rlimit as{};
+    const rlim_t want = rlim_t(2) << 30; // 2 GiB: metadata never needs more
+    if (::getrlimit(RLIMIT_AS, &as) == 0 && (as.rlim_cur == RLIM_INFINITY || as.rlim_cur > want)) {
+        as.rlim_cur = want;
+        ::setrlimit(RLIMIT_AS, &as);
+    }
+    if (cpuLimit) { // the server lives long: its caller's timeout catches a hang instead
+        rlimit cpu{60, 61};
+        ::setrlimit(RLIMIT_CPU, &cpu);
+    }
+}
+
+} // namespace
+
+namespace {
+
+/// Probes one file; returns the answer line ("ok N" or "error <message>") and the exit status.
+int probeOne(const std::string& path, std::string& answer)
+{
+    try {
+        const std::vector<CubeEntry> entries = probeFile(path);
+        if (hasHdf5Signature(path)) {
+            Id file = openFile(path);
+            for (const CubeEntry& e : entries)
+                if (!e.dataset.empty())
+                    walkChunks(file.get(), e.dataset);
+        }
+        answer = "ok " + std::to_string(entries.size());
+        return 0;
+    } catch (const std::exception& e) {
+        answer = std::string("error ") + e.what();
+        for (char& c : answer)
+            if (c == '\n')
+                c = ' ';
+        return 1;
+    }
+}
+
+} // namespace
+
+int runProbeHelper(int argc, char** argv)
+{
+    if (argc == 2 && std::string(argv[1]) == "--serve") {
+        // One path per line on stdin, one answer line per path on stdout, until end of input.
+        limitSelf(false);
+        setIsolation(false);
+        std::string path, answer;
+        while (std::getline(std::cin, path)) {
+            probeOne(path, answer);
+            std::printf("%s\n", answer.c_str());
+            std::fflush(stdout);
+        }
+        return 0;
+    }
+    if (argc != 2) {
+        std::fprintf(stderr, "usage: reionscope-probe FILE | --serve\n"
+                             "Opens one HDF5 (or other cube) file with memory and time limits and lists its "
+                             "cubes; used by ReionScope to read untrusted files safely.\n");
+        return 2;
+    }
+    limitSelf(true);
+    setIsolation(false); // this process is the isolation
+    std::string answer;
+    const int status = probeOne(argv[1], answer);
+    std::printf("%s\n", answer.c_str());
+    return status;
+}
+
+} // namespace rs::h5

@@ -1,0 +1,46 @@
+#pragma once
+/// \file hdf5_guard.h
+/// Isolation of untrusted HDF5 parsing. Debian's libhdf5 crashes or loops on some damaged files
+/// (corrupt global heaps, attribute tables, B-trees); a crash would take down the GUI and a
+/// training running in it. So before this process's HDF5 library reads a file's metadata, a small
+/// helper process of ours (`reionscope-probe`, installed beside the CLI and the GUI) opens it
+/// under an address-space and time limit and lists what it holds. A crash or hang there becomes a
+/// FormatError naming the file; a file that passed is remembered (by device, inode, size and
+/// modification time), so opening it again costs nothing. One helper process (`--serve`) answers
+/// file after file; when it dies on a file, a fresh single-file helper confirms before the file
+/// is reported, and the next request starts a new server.
+
+#include <string>
+
+namespace rs::h5 {
+
+/// Vets `path` in the helper unless it passed before (unchanged since). Throws FormatError
+/// ("<path>: the HDF5 library crashed reading its metadata ...: the file is damaged") when the
+/// helper died from a signal or ran past the time limit; returns normally when the helper
+/// finished, whatever it found (its verdict is reproduced safely in-process), and when
+/// isolation is off or the helper is not installed.
+void vetFile(const std::string& path);
+
+/// The helper's path: $REIONSCOPE_PROBE, else `reionscope-probe` beside the running executable;
+/// "" when neither exists.
+std::string probeHelperPath();
+
+/// Switches isolation on or off for the process (on by default; the helper itself switches it
+/// off, and so can $REIONSCOPE_ISOLATION=0).
+void setIsolation(bool on);
+bool isolationEnabled();
+
+/// Seconds the helper may take for one file (default 20) before it is killed and the file
+/// reported as hanging the library.
+void setVetTimeoutSeconds(double seconds);
+
+/// Forgets which files passed (benchmarks measure the first, uncached, open).
+void clearVetCache();
+
+/// What the helper does in its own process: sets its limits, opens the file, lists its cubes and
+/// walks every dataset's chunk index; prints "ok <cubes>" or "error <message>". Returns the exit
+/// status: 0 when the file was read, 1 when it is damaged or not a cube file, 2 for bad usage.
+/// With `--serve` it reads one path per line from stdin and answers each on stdout.
+int runProbeHelper(int argc, char** argv);
+
+} // namespace rs::h5
