@@ -25,12 +25,20 @@ nlohmann::json toJson(const Parameters& p);
 /// A finite number, or null for NaN/Inf (JSON has no NaN).
 nlohmann::json number(double v);
 nlohmann::json statsJson(const SummaryStats& s);
-/// The `info` record of a loaded cube (path, format, quantity, shape, box, redshift, parameters,
-/// stats, neutral_fraction).
+/// Adds a lightcone's keys: redshift_range, frequency_range_mhz, comoving_distance_range_mpc,
+/// line_of_sight_axis, node_redshifts, global_quantities.
+void addLightconeJson(nlohmann::json& j, const LightconeAxis& axis);
+/// The `info` record of a loaded cube (path, format, quantity, shape, box, redshift, kind,
+/// lightcone keys, parameters, stats, neutral_fraction).
 nlohmann::json cubeJson(const Cube& cube, const SummaryStats& stats);
 
 /// Human text block for a loaded cube (what `info` prints without --json).
 std::string cubeText(const Cube& cube, const SummaryStats& stats);
+
+/// The primary cube entries named by `paths`: folders scanned (the cubes of their runs), files
+/// probed. Each problem prints one error line naming the path and counts in `failures`: a damaged
+/// file, a folder without cubes, a file holding no field to analyse (saying what it holds).
+std::vector<CubeEntry> collectCubeEntries(const std::vector<std::string>& paths, int& failures);
 
 /// Splits "7,8,9" into numbers; throws CLI::ValidationError naming `option` on bad input.
 std::vector<double> parseNumberList(const std::string& text, const std::string& option);
@@ -41,6 +49,7 @@ CLI::App* subcommandOf(CLI::App& app, const std::string& name, const std::string
 
 // Each cmd_*.cpp defines one of these; main.cpp calls them all.
 void addInfoCommands(CLI::App& app);
+void addLightconeCommand(CLI::App& app); // cmd_lightcone.cpp: lightcone
 void addMlCommands(CLI::App& app); // cmd_ml.cpp: dataset, train, evaluate, predict, runs, pca, bench train
 void addSimulateCommands(CLI::App& app); // simulate, demo-data, stats
 void addBenchCommands(CLI::App& app);    // bench sim

@@ -170,29 +170,7 @@ int runStats(const StatsOptions& o)
 {
     int failures = 0;
     // Every cube entry named by the arguments (folders: all their primary cubes).
-    std::vector<CubeEntry> entries;
-    for (const std::string& path : o.paths) {
-        try {
-            if (std::filesystem::is_directory(path)) {
-                const Catalog cat = scanFolder(path);
-                for (const auto& [p, msg] : cat.errors) {
-                    printError(msg);
-                    ++failures;
-                }
-                for (const CatalogRun& r : cat.runs)
-                    for (const auto& [z, byQ] : r.cubes)
-                        for (const auto& [q, e] : byQ)
-                            entries.push_back(e);
-            } else {
-                for (CubeEntry& e : probeFile(path))
-                    if (e.primary)
-                        entries.push_back(std::move(e));
-            }
-        } catch (const Error& e) {
-            printError(e.what());
-            ++failures;
-        }
-    }
+    std::vector<CubeEntry> entries = collectCubeEntries(o.paths, failures);
     // De-duplicate (a density box shared by several runs is listed once).
     std::map<std::string, CubeEntry> unique;
     for (CubeEntry& e : entries)

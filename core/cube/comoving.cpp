@@ -27,10 +27,12 @@ constexpr double kNuPerPhoton = 0.22710731766;
 BackgroundCosmology backgroundFrom(const Parameters& p)
 {
     BackgroundCosmology c;
-    if (auto h = numberOf(p, "cosmo_params.hlittle"))
-        c.hubble = *h;
-    if (auto om = numberOf(p, "cosmo_params.OMm"))
-        c.omegaM = *om;
+    for (const char* key : {"cosmo_params.hlittle", "hubble_h"})
+        if (auto h = numberOf(p, key))
+            c.hubble = *h;
+    for (const char* key : {"cosmo_params.OMm", "omega_m"})
+        if (auto om = numberOf(p, key))
+            c.omegaM = *om;
     return c;
 }
 

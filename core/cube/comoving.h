@@ -25,8 +25,8 @@ struct BackgroundCosmology {
     double massiveNuEv = 0.06;        ///< mass of the one massive neutrino [eV] (others massless)
 };
 
-/// The background of a 21cmFAST run from its parameters (cosmo_params.hlittle, cosmo_params.OMm
-/// as py21cmfast stores them); defaults where absent.
+/// The background of a run from its parameters (py21cmfast's cosmo_params.hlittle and
+/// cosmo_params.OMm, or ReionScope's hubble_h and omega_m); defaults where absent.
 BackgroundCosmology backgroundFrom(const Parameters& p);
 
 /// Tabulated comoving distance D_C(z) = c/H0 ∫ dz / E(z) on [0, zMax] and its inverse.

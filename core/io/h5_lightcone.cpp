@@ -100,6 +100,46 @@ FileFormat lightconeVersion(hid_t file)
     return FileFormat::H5v3;
 }
 
+void writeLightconeAttributes(hid_t dataset, const LightconeAxis& axis, const std::string& file)
+{
+    h5::writeAttribute(dataset, "kind", std::string(fieldKindName(FieldKind::Lightcone)), file);
+    h5::writeAttribute(dataset, "los_redshifts", axis.redshifts, file);
+    h5::writeAttribute(dataset, "los_distances_mpc", axis.distances, file);
+    if (!axis.nodeRedshifts.empty())
+        h5::writeAttribute(dataset, "node_redshifts", axis.nodeRedshifts, file);
+    for (const auto& [name, values] : axis.globals)
+        h5::writeAttribute(dataset, "global_" + name, values, file);
+}
+
+bool isLightconeAttribute(const std::string& name)
+{
+    return name == "los_redshifts" || name == "los_distances_mpc" || name == "node_redshifts"
+           || name.rfind("global_", 0) == 0;
+}
+
+std::shared_ptr<LightconeAxis> readLightconeAttributes(hid_t dataset, std::size_t nLos, const std::string& file,
+                                                       const std::string& datasetPath)
+{
+    const auto kind = h5::readAttribute(dataset, "kind");
+    if (!kind || *kind != ParamValue(std::string(fieldKindName(FieldKind::Lightcone))))
+        return nullptr;
+    auto axis = std::make_shared<LightconeAxis>();
+    axis->redshifts = h5::readNumberArrayAttribute(dataset, "los_redshifts");
+    axis->distances = h5::readNumberArrayAttribute(dataset, "los_distances_mpc");
+    if (axis->redshifts.size() != nLos || axis->distances.size() != nLos)
+        throw FormatError(file, "lightcone '" + datasetPath + "' needs los_redshifts and los_distances_mpc with one "
+                                    "value for each of its " + std::to_string(nLos) + " slices");
+    axis->nodeRedshifts = h5::readNumberArrayAttribute(dataset, "node_redshifts");
+    const int n = H5Aget_num_attrs(dataset);
+    for (int i = 0; i < n; ++i) {
+        char name[256] = {};
+        h5::Id a(H5Aopen_by_idx(dataset, ".", H5_INDEX_NAME, H5_ITER_INC, hsize_t(i), H5P_DEFAULT, H5P_DEFAULT));
+        if (a.valid() && H5Aget_name(a.get(), sizeof name, name) > 0 && std::string(name).rfind("global_", 0) == 0)
+            axis->globals[std::string(name).substr(7)] = h5::readNumberArrayAttribute(dataset, name);
+    }
+    return axis;
+}
+
 std::vector<double> readNumberDataset(hid_t loc, const std::string& dataset, const std::string& file)
 {
     h5::Id ds = h5::openDataset(loc, dataset, file);

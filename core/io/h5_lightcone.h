@@ -33,6 +33,16 @@ FileFormat lightconeVersion(hid_t file);
 /// dataset, no distances, distances that do not match the line of sight, no BOX_LEN ...).
 std::vector<CubeEntry> probe21cmfastLightcone(const std::string& path, hid_t file, FileFormat version);
 
+/// ReionScope HDF5 lightcone attributes on a cube dataset: kind = "lightcone", los_redshifts,
+/// los_distances_mpc, node_redshifts, global_<name>. Throws IoError.
+void writeLightconeAttributes(hid_t dataset, const LightconeAxis& axis, const std::string& file);
+/// The axis written by writeLightconeAttributes, or null when the dataset is not a lightcone.
+/// Throws FormatError when the per-slice arrays do not match `nLos` slices.
+std::shared_ptr<LightconeAxis> readLightconeAttributes(hid_t dataset, std::size_t nLos, const std::string& file,
+                                                       const std::string& datasetPath);
+/// Whether an attribute name is one of those lightcone attributes.
+bool isLightconeAttribute(const std::string& name);
+
 /// A whole numeric dataset of any rank as doubles. Throws FormatError naming the file.
 std::vector<double> readNumberDataset(hid_t loc, const std::string& dataset, const std::string& file);
 
