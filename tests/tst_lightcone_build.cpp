@@ -160,6 +160,24 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(dir.path().toUtf8()), r.err.constData());
     }
 
+    void simulateWritesALightcone()
+    {
+        QTemporaryDir dir;
+        auto r = fixtures::runCli({"simulate", "--dim", "16", "--box", "24", "--z", "7,8", "--zeta", "20", "--out",
+                                   dir.filePath("sim"), "--lightcone", "--quiet"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        r = fixtures::runCli({"info", "--json", dir.filePath("sim/lightcone_brightness_temperature.h5")});
+        QCOMPARE(r.code, 0);
+        const QJsonObject c = QJsonDocument::fromJson(r.out).object()["cubes"].toArray()[0].toObject();
+        QCOMPARE(c["kind"].toString(), QString("lightcone"));
+        QCOMPARE(c["quantity"].toString(), QString("brightness_temperature"));
+        QVERIFY(std::abs(c["redshift_range"].toArray()[0].toDouble() - 7.0) < 1e-9);
+        r = fixtures::runCli({"simulate", "--dim", "16", "--box", "24", "--z", "7", "--zeta", "20", "--out",
+                              dir.filePath("one"), "--lightcone", "--quiet"});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.err.contains("two redshifts"));
+    }
+
     void infoOnRealLightconeAndEmptyFolder()
     {
         const QString lc = dataDir() + "/py21cmfast/v3/lightcone/LightCone_z7.0_247e5848fc1c76f1eb7217966aae343d_r2.h5";

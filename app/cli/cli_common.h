@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace rs::cli {
@@ -39,6 +40,14 @@ std::string cubeText(const Cube& cube, const SummaryStats& stats);
 /// probed. Each problem prints one error line naming the path and counts in `failures`: a damaged
 /// file, a folder without cubes, a file holding no field to analyse (saying what it holds).
 std::vector<CubeEntry> collectCubeEntries(const std::vector<std::string>& paths, int& failures);
+
+/// Builds the `q` lightcone of the one run the inputs (files, folders) hold, over [zMin, zMax]
+/// (default: all its snapshots), and writes it to `out` as ReionScope HDF5 (cmd_lightcone.cpp).
+/// Unreadable inputs are printed and counted in `failures`. Throws Error.
+Cube lightconeFromInputs(const std::vector<std::string>& inputs, Quantity q, std::optional<double> zMin,
+                         std::optional<double> zMax, const std::string& out, int& failures, std::size_t& snapshotCount);
+/// "wrote brightness_temperature lightcone N x N x M (z .. , MHz ..) from K snapshots to OUT".
+std::string lightconeSummary(const Cube& cube, std::size_t snapshots, const std::string& out);
 
 /// Splits "7,8,9" into numbers; throws CLI::ValidationError naming `option` on bad input.
 std::vector<double> parseNumberList(const std::string& text, const std::string& option);

@@ -53,10 +53,32 @@ const CatalogRun& pickRun(const std::vector<CatalogRun>& runs, Quantity q, const
     return *pick;
 }
 
-/// Scans the inputs, builds the lightcone of the one run they hold and writes it. Throws Error;
-/// `failures` counts inputs that could not be read (printed).
 Cube makeLightcone(const LightconeCliOptions& o, Quantity q, int& failures, std::size_t& snapshotCount)
 {
+    return lightconeFromInputs(o.inputs, q, o.zMin, o.zMax, o.out, failures, snapshotCount);
+}
+
+} // namespace
+
+std::string lightconeSummary(const Cube& cube, std::size_t snapshots, const std::string& out)
+{
+    const auto& z = cube.metadata().lightcone->redshifts;
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "wrote %s lightcone %zu x %zu x %zu (z %.4f .. %.4f, %.3f .. %.3f MHz) from %zu "
+                                   "snapshots to ",
+                  std::string(quantityName(cube.quantity())).c_str(), cube.shape()[0], cube.shape()[1],
+                  cube.shape()[2], z.front(), z.back(), frequencyMhz(z.back()), frequencyMhz(z.front()), snapshots);
+    return buf + out;
+}
+
+Cube lightconeFromInputs(const std::vector<std::string>& inputs, Quantity q, std::optional<double> zMin,
+                         std::optional<double> zMax, const std::string& out, int& failures, std::size_t& snapshotCount)
+{
+    LightconeCliOptions o;
+    o.inputs = inputs;
+    o.zMin = zMin;
+    o.zMax = zMax;
+    o.out = out;
     std::vector<CubeEntry> entries;
     for (CubeEntry& e : collectCubeEntries(o.inputs, failures))
         if (e.kind == FieldKind::Coeval)
@@ -84,6 +106,8 @@ Cube makeLightcone(const LightconeCliOptions& o, Quantity q, int& failures, std:
     return cube;
 }
 
+namespace {
+
 int runLightcone(const LightconeCliOptions& o)
 {
     const auto q = quantityFromName(o.quantity);
@@ -95,13 +119,7 @@ int runLightcone(const LightconeCliOptions& o)
     try {
         std::size_t count = 0;
         const Cube cube = makeLightcone(o, *q, failures, count);
-        const auto& z = cube.metadata().lightcone->redshifts;
-        char buf[256];
-        std::snprintf(buf, sizeof buf, "wrote %s lightcone %zu x %zu x %zu (z %.4f .. %.4f, %.3f .. %.3f MHz) from %zu "
-                                       "snapshots to ",
-                      std::string(quantityName(*q)).c_str(), cube.shape()[0], cube.shape()[1], cube.shape()[2],
-                      z.front(), z.back(), frequencyMhz(z.back()), frequencyMhz(z.front()), count);
-        std::cout << buf << o.out << "\n";
+        std::cout << lightconeSummary(cube, count, o.out) << "\n";
     } catch (const Error& e) {
         printError(e.what());
         return 1;

@@ -72,6 +72,7 @@ struct SimulateOptions {
     std::string out;
     bool json = false;
     bool quiet = false;
+    bool lightcone = false; ///< also write a δT_b lightcone through the redshifts
 };
 
 int runSimulate(const SimulateOptions& o)
@@ -95,12 +96,24 @@ int runSimulate(const SimulateOptions& o)
         p.threads = o.threads;
         const SimOutputFormat format = simOutputFormatFromName(o.format);
         p.validate();
+        if (o.lightcone && p.redshifts.size() < 2)
+            throw ParameterError("lightcone", "--lightcone needs at least two redshifts in --z");
 
         installInterruptHandler();
         SimulationTimings t;
         std::vector<SimulatedRedshift> summaries;
         const std::vector<std::string> files =
             simulateToFolder(p, o.out, format, stderrProgress(o.quiet || o.json), interruptToken(), &t, &summaries);
+        std::string lightcone;
+        if (o.lightcone) { // δT_b along the line of sight through the snapshots just written
+            lightcone = (std::filesystem::path(o.out) / "lightcone_brightness_temperature.h5").string();
+            int failures = 0;
+            std::size_t n = 0;
+            const Cube lc = lightconeFromInputs(files, Quantity::BrightnessTemperature, std::nullopt, std::nullopt,
+                                                lightcone, failures, n);
+            if (!o.json)
+                std::cout << lightconeSummary(lc, n, lightcone) << "\n";
+        }
         if (o.json) {
             nlohmann::json zs = nlohmann::json::array();
             for (const SimulatedRedshift& s : summaries)
@@ -110,6 +123,7 @@ int runSimulate(const SimulateOptions& o)
                                         {"parameters", toJson(p.toParameters())},
                                         {"redshifts", zs},
                                         {"files", files},
+                                        {"lightcone", lightcone.empty() ? nlohmann::json(nullptr) : nlohmann::json(lightcone)},
                                         {"seconds",
                                          {{"initial_conditions", t.initialConditions},
                                           {"evolution", t.evolution},
@@ -271,6 +285,8 @@ void addSimulateCommands(CLI::App& app)
     sim->add_option("--threads", so->threads, "Threads (default: all cores)");
     sim->add_option("--out", so->out, "Output folder (created when missing)")->required();
     sim->add_flag("--json", so->json, "Print a JSON summary");
+    sim->add_flag("--lightcone", so->lightcone,
+                  "Also write OUT/lightcone_brightness_temperature.h5: dTb along the line of sight through the redshifts");
     sim->add_flag("--quiet", so->quiet, "No progress on stderr");
     sim->callback([so] { exitCode() = runSimulate(*so); });
 
