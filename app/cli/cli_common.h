@@ -49,6 +49,9 @@ Cube lightconeFromInputs(const std::vector<std::string>& inputs, Quantity q, std
 /// "wrote brightness_temperature lightcone N x N x M (z .. , MHz ..) from K snapshots to OUT".
 std::string lightconeSummary(const Cube& cube, std::size_t snapshots, const std::string& out);
 
+/// A number printed with a printf spec, or "-" when it is not finite (tables, text output).
+std::string fmt(double v, const char* spec = "%.4g");
+
 /// Splits "7,8,9" into numbers; throws CLI::ValidationError naming `option` on bad input.
 std::vector<double> parseNumberList(const std::string& text, const std::string& option);
 
@@ -58,8 +61,11 @@ CLI::App* subcommandOf(CLI::App& app, const std::string& name, const std::string
 
 // Each cmd_*.cpp defines one of these; main.cpp calls them all.
 void addInfoCommands(CLI::App& app);
-void addLightconeCommand(CLI::App& app); // cmd_lightcone.cpp: lightcone
-void addMlCommands(CLI::App& app); // cmd_ml.cpp: dataset, train, evaluate, predict, runs, pca, bench train
+void addLightconeCommand(CLI::App& app); // cmd_lightcone.cpp: lightcone, bench lightcone
+void addDatasetCommands(CLI::App& app);   // cmd_dataset.cpp: dataset build, dataset info
+void addTrainCommands(CLI::App& app);     // cmd_train.cpp: train
+void addInspectCommands(CLI::App& app);   // cmd_inspect.cpp: evaluate, predict, runs, pca
+void addBenchTrainCommand(CLI::App& app); // cmd_bench_train.cpp: bench train
 void addSimulateCommands(CLI::App& app); // simulate, demo-data, stats
 void addBenchCommands(CLI::App& app);    // bench sim
 void addBenchIoCommand(CLI::App& app);   // bench io
