@@ -101,6 +101,15 @@ with open(f"{out}/lightcone_expected.txt", "w") as fh:
 
 # v3 TsBox cache file and a v4 one (one structure, OutputFields).
 ts = rng.uniform(10, 200, (16, 16, 16)).astype(np.float32)
+
+
+def write_ts(group, names):
+    """T_s, T_k = T_s / 2 and x_e = 2e-4 under the version's names."""
+    group[names[0]] = ts
+    group[names[1]] = ts * 0.5
+    group[names[2]] = np.full((16, 16, 16), 2e-4, np.float32)
+
+
 with h5py.File(f"{out}/TsBox_0123456789abcdef_r3.h5", "w") as f:
     f.attrs["redshift"] = 12.0
     f.attrs["random_seed"] = np.int64(3)
@@ -110,19 +119,13 @@ with h5py.File(f"{out}/TsBox_0123456789abcdef_r3.h5", "w") as f:
     up.attrs["BOX_LEN"] = 48.0
     up.attrs["DIM"] = np.int64(48)
     f.create_group("astro_params").attrs["HII_EFF_FACTOR"] = 30.0
-    g = f.create_group("TsBox")
-    g["Ts_box"] = ts
-    g["Tk_box"] = ts * 0.5
-    g["x_e_box"] = np.full((16, 16, 16), 2e-4, np.float32)
+    write_ts(f.create_group("TsBox"), ("Ts_box", "Tk_box", "x_e_box"))
 with h5py.File(f"{out}/TsBox.h5", "w") as f:
     f.attrs["21cmFAST-version"] = "4.2"
     g = f.create_group("TsBox")
     g.attrs["redshift"] = 11.0
     v4_inputs(g, 3, node_z)
-    of = g.create_group("OutputFields")
-    of["spin_temperature"] = ts
-    of["kinetic_temp_neutral"] = ts * 0.5
-    of["xray_ionised_fraction"] = np.full((16, 16, 16), 2e-4, np.float32)
+    write_ts(g.create_group("OutputFields"), ("spin_temperature", "kinetic_temp_neutral", "xray_ionised_fraction"))
 
 # v4 HaloCatalog with a buffer longer than n_halos, and a v3 PerturbHaloField.
 with h5py.File(f"{out}/HaloCatalog.h5", "w") as f:
