@@ -89,6 +89,7 @@ private Q_SLOTS:
         QCOMPARE(*s.redshift, z);
         QCOMPARE(panelQuantities(), (std::vector<Quantity>{Quantity::Density, Quantity::NeutralFraction,
                                                             Quantity::BrightnessTemperature}));
+        QCOMPARE(m_window->explorer()->slices()->panelCount(), 3); // all three shown, not the one δ had
         for (const LoadedCube& c : s.cubes) // panels show only what is open now
             QVERIFY2(c.cube.metadata().sourcePath.rfind(path.toStdString(), 0) == 0, c.cube.metadata().sourcePath.c_str());
     }

@@ -72,7 +72,7 @@ void LinkedSlicesView::setSnapshot(const Snapshot& snapshot)
         if (!p->isLinked())
             p->applyState(p->canvas()->state());
     setLinkedState(st);
-    if (first && !m_cubes.empty() && !m_countChosen)
+    if (!m_cubes.empty() && !m_countChosen) // until the user picks a count, it follows the data
         applyPanelCount(std::clamp(int(m_cubes.size()), 1, 3));
 }
 
