@@ -129,6 +129,9 @@ private Q_SLOTS:
         const DisplayRange r = displayRange(s, ColormapId(map));
         QCOMPARE(r.lo, lo);
         QCOMPARE(r.hi, hi);
+        QCOMPARE(r.constant, min == max); // shown as "constant", not as a signal
+        if (r.constant)
+            QCOMPARE(r.value, min);
     }
 
     void ticksAreRound()

@@ -1,7 +1,12 @@
 #include "cli_common.h"
 
-#include <cmath>
+#include "catalog/catalog.h"
+#include "cube/comoving.h"
+#include "io/cube_loader.h"
+#include "util/error.h"
+
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <thread>
 #include <filesystem>
@@ -88,6 +93,26 @@ nlohmann::json statsJson(const SummaryStats& s)
             {"std", number(s.std)}, {"nonfinite", s.nonfinite}};
 }
 
+void addLightconeJson(nlohmann::json& j, const LightconeAxis& a)
+{
+    const double z0 = a.redshifts.front(), z1 = a.redshifts.back();
+    j["redshift_range"] = {number(z0), number(z1)};
+    j["frequency_range_mhz"] = {number(frequencyMhz(z1)), number(frequencyMhz(z0))};
+    j["comoving_distance_range_mpc"] = {number(a.distances.front()), number(a.distances.back())};
+    j["line_of_sight_axis"] = 2;
+    if (!a.nodeRedshifts.empty())
+        j["node_redshifts"] = a.nodeRedshifts;
+    nlohmann::json globals = nlohmann::json::object();
+    for (const auto& [name, values] : a.globals) {
+        nlohmann::json v = nlohmann::json::array();
+        for (double x : values)
+            v.push_back(number(x));
+        globals[name] = v;
+    }
+    if (!globals.empty())
+        j["global_quantities"] = globals;
+}
+
 nlohmann::json cubeJson(const Cube& cube, const SummaryStats& stats)
 {
     const CubeMetadata& m = cube.metadata();
@@ -102,6 +127,9 @@ nlohmann::json cubeJson(const Cube& cube, const SummaryStats& stats)
     j["box_length_mpc"] = number(cube.boxLength()[0]);
     j["box_lengths_mpc"] = {cube.boxLength()[0], cube.boxLength()[1], cube.boxLength()[2]};
     j["redshift"] = m.redshift ? number(*m.redshift) : nlohmann::json(nullptr);
+    j["kind"] = fieldKindName(m.kind);
+    if (m.kind == FieldKind::Lightcone && m.lightcone && !m.lightcone->redshifts.empty())
+        addLightconeJson(j, *m.lightcone);
     j["parameters"] = toJson(m.parameters);
     j["stats"] = statsJson(stats);
     if (m.quantity == Quantity::NeutralFraction)
@@ -123,7 +151,14 @@ std::string cubeText(const Cube& cube, const SummaryStats& s)
     std::snprintf(buf, sizeof buf, "  shape       %zu x %zu x %zu\n  box         %g x %g x %g Mpc (cell %.4g Mpc)\n", sh[0],
                   sh[1], sh[2], b[0], b[1], b[2], cube.cellSize(0));
     out << buf;
-    out << "  redshift    " << (m.redshift ? formatValue(*m.redshift) : "unknown") << "\n";
+    if (m.kind == FieldKind::Lightcone && m.lightcone && !m.lightcone->redshifts.empty()) {
+        const auto& z = m.lightcone->redshifts;
+        std::snprintf(buf, sizeof buf, "  lightcone   line of sight along axis 2: z %.4f .. %.4f, %.3f .. %.3f MHz\n",
+                      z.front(), z.back(), frequencyMhz(z.back()), frequencyMhz(z.front()));
+        out << buf;
+    } else {
+        out << "  redshift    " << (m.redshift ? formatValue(*m.redshift) : "unknown") << "\n";
+    }
     if (!m.parameters.empty()) {
         out << "  parameters ";
         for (const auto& [k, v] : m.parameters)
@@ -138,6 +173,43 @@ std::string cubeText(const Cube& cube, const SummaryStats& s)
         out << buf;
     }
     return out.str();
+}
+
+std::vector<CubeEntry> collectCubeEntries(const std::vector<std::string>& paths, int& failures)
+{
+    std::vector<CubeEntry> entries;
+    for (const std::string& path : paths) {
+        try {
+            if (std::filesystem::is_directory(path)) {
+                const Catalog cat = scanFolder(path);
+                for (const auto& [p, msg] : cat.errors) {
+                    printError(msg);
+                    ++failures;
+                }
+                for (const CatalogRun& r : cat.runs)
+                    for (const auto& [z, byQ] : r.cubes)
+                        for (const auto& [q, e] : byQ)
+                            entries.push_back(e);
+                if (cat.runs.empty() && cat.errors.empty())
+                    throw FormatError(path, "no cube files found (" + std::to_string(cat.filesSeen) + " files looked at)");
+                continue;
+            }
+            const std::size_t before = entries.size();
+            std::string others;
+            for (CubeEntry& e : probeFile(path)) {
+                if (e.primary)
+                    entries.push_back(std::move(e));
+                else
+                    others += (others.empty() ? "" : ", ") + e.dataset;
+            }
+            if (entries.size() == before) // never silent: say what the file holds instead
+                throw FormatError(path, "holds no field to analyse, only " + others);
+        } catch (const Error& e) {
+            printError(e.what());
+            ++failures;
+        }
+    }
+    return entries;
 }
 
 std::vector<double> parseNumberList(const std::string& text, const std::string& option)

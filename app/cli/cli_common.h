@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace rs::cli {
@@ -43,12 +44,28 @@ nlohmann::json toJson(const Parameters& p);
 /// A finite number, or null for NaN/Inf (JSON has no NaN).
 nlohmann::json number(double v);
 nlohmann::json statsJson(const SummaryStats& s);
-/// The `info` record of a loaded cube (path, format, quantity, shape, box, redshift, parameters,
-/// stats, neutral_fraction).
+/// Adds a lightcone's keys: redshift_range, frequency_range_mhz, comoving_distance_range_mpc,
+/// line_of_sight_axis, node_redshifts, global_quantities.
+void addLightconeJson(nlohmann::json& j, const LightconeAxis& axis);
+/// The `info` record of a loaded cube (path, format, quantity, shape, box, redshift, kind,
+/// lightcone keys, parameters, stats, neutral_fraction).
 nlohmann::json cubeJson(const Cube& cube, const SummaryStats& stats);
 
 /// Human text block for a loaded cube (what `info` prints without --json).
 std::string cubeText(const Cube& cube, const SummaryStats& stats);
+
+/// The primary cube entries named by `paths`: folders scanned (the cubes of their runs), files
+/// probed. Each problem prints one error line naming the path and counts in `failures`: a damaged
+/// file, a folder without cubes, a file holding no field to analyse (saying what it holds).
+std::vector<CubeEntry> collectCubeEntries(const std::vector<std::string>& paths, int& failures);
+
+/// Builds the `q` lightcone of the one run the inputs (files, folders) hold, over [zMin, zMax]
+/// (default: all its snapshots), and writes it to `out` as ReionScope HDF5 (cmd_lightcone.cpp).
+/// Unreadable inputs are printed and counted in `failures`. Throws Error.
+Cube lightconeFromInputs(const std::vector<std::string>& inputs, Quantity q, std::optional<double> zMin,
+                         std::optional<double> zMax, const std::string& out, int& failures, std::size_t& snapshotCount);
+/// "wrote brightness_temperature lightcone N x N x M (z .. , MHz ..) from K snapshots to OUT".
+std::string lightconeSummary(const Cube& cube, std::size_t snapshots, const std::string& out);
 
 /// A number printed with a printf spec, or "-" when it is not finite (tables, text output).
 std::string fmt(double v, const char* spec = "%.4g");
@@ -62,6 +79,7 @@ CLI::App* subcommandOf(CLI::App& app, const std::string& name, const std::string
 
 // Each cmd_*.cpp defines one of these; main.cpp calls them all.
 void addInfoCommands(CLI::App& app);
+void addLightconeCommand(CLI::App& app); // cmd_lightcone.cpp: lightcone, bench lightcone
 void addDatasetCommands(CLI::App& app);   // cmd_dataset.cpp: dataset build, dataset info
 void addTrainCommands(CLI::App& app);     // cmd_train.cpp: train
 void addInspectCommands(CLI::App& app);   // cmd_inspect.cpp: evaluate, predict, runs, pca

@@ -4,6 +4,7 @@
 
 #include "catalog/catalog.h"
 #include "io/cube_loader.h"
+#include "io/halo_catalog.h"
 #include "io/power_spectrum_file.h"
 #include "io/reionscope_h5.h"
 #include "util/error.h"
@@ -47,6 +48,29 @@ nlohmann::json catalogJson(const Catalog& cat)
         errors.push_back({{"path", path}, {"error", msg}});
     return {{"root", cat.root}, {"runs", runs}, {"errors", errors}, {"files_seen", cat.filesSeen},
             {"files_ignored", cat.filesIgnored}};
+}
+
+nlohmann::json haloJson(const CubeEntry& e, const HaloCatalogData& h)
+{
+    return {{"path", e.path},
+            {"format", formatName(e.format)},
+            {"dataset", e.dataset},
+            {"kind", fieldKindName(FieldKind::HaloCatalog)},
+            {"count", h.masses.size()},
+            {"mass_range", {number(h.minMass()), number(h.maxMass())}},
+            {"mass_units", "Msun"},
+            {"redshift", e.redshift ? number(*e.redshift) : nlohmann::json(nullptr)},
+            {"box_length_mpc", number(e.box[0])},
+            {"parameters", toJson(e.parameters)}};
+}
+
+std::string haloText(const CubeEntry& e, const HaloCatalogData& h)
+{
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "  halo list   %zu haloes, mass %.4g .. %.4g Msun\n", h.masses.size(), h.minMass(),
+                  h.maxMass());
+    return e.path + " [" + e.dataset + "]\n  format      " + formatName(e.format) + "\n" + buf + "  redshift    "
+           + (e.redshift ? formatValue(*e.redshift) : "unknown") + "\n";
 }
 
 std::string catalogText(const Catalog& cat)
@@ -99,6 +123,9 @@ int runInfo(const InfoOptions& o)
                 const Catalog cat = scanFolder(path);
                 for (const auto& [p, msg] : cat.errors)
                     fail(p, msg);
+                if (cat.runs.empty() && cat.errors.empty())
+                    fail(path, path + ": no cube files found (" + std::to_string(cat.filesSeen) + " files looked at, "
+                                   + std::to_string(cat.filesIgnored) + " of no known format)");
                 if (o.json)
                     catalogs.push_back(catalogJson(cat));
                 else
@@ -106,17 +133,31 @@ int runInfo(const InfoOptions& o)
                 continue;
             }
             const std::vector<CubeEntry> entries = probeFile(path);
-            // A file holding only auxiliary fields (a TsBox, velocities) shows those: never nothing.
             const bool anyPrimary = std::any_of(entries.begin(), entries.end(), [](const CubeEntry& e) { return e.primary; });
             for (const CubeEntry& e : entries) {
-                if (!e.primary && !o.all && anyPrimary)
+                // Auxiliary fields show with --all, or when the file holds nothing else (never
+                // an empty answer); halo catalogues always show.
+                if (!e.primary && e.kind != FieldKind::HaloCatalog && !o.all && anyPrimary)
                     continue;
+                if (e.kind == FieldKind::HaloCatalog) {
+                    const HaloCatalogData h = readHaloCatalog(e);
+                    if (o.json)
+                        cubes.push_back(haloJson(e, h));
+                    else
+                        std::cout << haloText(e, h);
+                    continue;
+                }
                 const Cube cube = loadEntry(e);
                 const SummaryStats s = summarize(cube);
-                if (o.json)
-                    cubes.push_back(cubeJson(cube, s));
-                else
-                    std::cout << cubeText(cube, s);
+                if (o.json) {
+                    nlohmann::json j = cubeJson(cube, s);
+                    if (!e.primary)
+                        j["role"] = "auxiliary";
+                    cubes.push_back(j);
+                } else {
+                    std::cout << cubeText(cube, s)
+                              << (e.primary ? "" : "  role        auxiliary (not a field ReionScope analyses)\n");
+                }
             }
         } catch (const Error& e) {
             fail(path, e.what());

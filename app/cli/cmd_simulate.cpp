@@ -30,6 +30,7 @@ struct SimulateOptions {
     std::string out;
     bool json = false;
     bool quiet = false;
+    bool lightcone = false; ///< also write a δT_b lightcone through the redshifts
 };
 
 /// The run's parameters with every grid axis at its first value (the grid's base point).
@@ -135,16 +136,29 @@ int runSimulate(const SimulateOptions& o)
 
         // One point: the base parameters exactly as given (the v2 model's included).
         const SimulationParams& p = points.front().params;
+        if (o.lightcone && p.redshifts.size() < 2)
+            throw ParameterError("lightcone", "--lightcone needs at least two redshifts in --z");
         SimulationTimings t;
         std::vector<SimulatedRedshift> summaries;
         const std::vector<std::string> files =
             simulateToFolder(p, o.out, format, stderrProgress(o.quiet || o.json), interruptToken(), &t, &summaries);
+        std::string lightcone;
+        if (o.lightcone) { // δT_b along the line of sight through the snapshots just written
+            lightcone = (std::filesystem::path(o.out) / "lightcone_brightness_temperature.h5").string();
+            int failures = 0;
+            std::size_t n = 0;
+            const Cube lc = lightconeFromInputs(files, Quantity::BrightnessTemperature, std::nullopt, std::nullopt,
+                                                lightcone, failures, n);
+            if (!o.json)
+                std::cout << lightconeSummary(lc, n, lightcone) << "\n";
+        }
         if (o.json) {
             std::cout << nlohmann::json{{"out", o.out},
                                         {"format", simOutputFormatName(format)},
                                         {"parameters", toJson(p.toParameters())},
                                         {"redshifts", redshiftsJson(summaries)},
                                         {"files", files},
+                                        {"lightcone", lightcone.empty() ? nlohmann::json(nullptr) : nlohmann::json(lightcone)},
                                         {"seconds", timingsJson(t)}}
                              .dump(2)
                       << std::endl;
@@ -214,6 +228,8 @@ void addSimulateCommands(CLI::App& app)
                   "a few percent)");
     sim->add_option("--out", so->out, "Output folder (created when missing)")->required();
     sim->add_flag("--json", so->json, "Print a JSON summary");
+    sim->add_flag("--lightcone", so->lightcone,
+                  "Also write OUT/lightcone_brightness_temperature.h5: dTb along the line of sight through the redshifts");
     sim->add_flag("--quiet", so->quiet, "No progress on stderr");
     sim->callback([so] {
         if (std::filesystem::exists(so->out) && !std::filesystem::is_directory(so->out))

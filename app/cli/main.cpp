@@ -21,6 +21,7 @@ int main(int argc, char** argv)
     app.require_subcommand(1);
     app.set_version_flag("--version", "reionscope-cli 0.1.0");
     rs::cli::addInfoCommands(app);
+    rs::cli::addLightconeCommand(app);
     rs::cli::addSimulateCommands(app);
     rs::cli::addStatsCommands(app);
     rs::cli::addCompareCommand(app);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <set>
 #include <system_error>
 
@@ -44,18 +45,78 @@ namespace {
 constexpr const char* kAstroKeys[] = {param::zeta, param::fesc, param::fstar, param::mMin, param::mTurn,
                                       param::tvirMin, param::rMax, param::filter};
 
+/// py21cmfast parameter groups that define a run (raw "group.NAME" keys of HDF5 entries).
+constexpr const char* kRunGroups[] = {"astro_params.", "flag_options.", "astro_options.", "cosmo_params.",
+                                      "cosmo_tables.", "user_params.", "simulation_options.", "matter_options."};
+/// Raw keys that change how a run was computed, not what it is.
+constexpr const char* kTechnicalKeys[] = {"N_THREADS", "USE_FFTW_WISDOM", "MINIMIZE_MEMORY", "USE_INTERPOLATION_TABLES",
+                                          "FAST_FCOLL_TABLES"};
+
+bool isSelfDescribing(const CubeEntry& e) { return e.format == FileFormat::H5v3 || e.format == FileFormat::H5v4; }
+
+bool isRunKey(const std::string& key)
+{
+    for (const char* g : kRunGroups) {
+        if (key.rfind(g, 0) != 0)
+            continue;
+        const std::string name = key.substr(std::string(g).size());
+        for (const char* t : kTechnicalKeys)
+            if (name == t)
+                return false;
+        return true;
+    }
+    return false;
+}
+
+/// Matter-only structures (same for every astrophysics): their astro parameters, which py21cmfast
+/// v4 writes into every file, must not tie them to one run.
+bool isMatterOnly(const CubeEntry& e)
+{
+    return e.dataset.rfind("PerturbedField/", 0) == 0 || e.dataset.rfind("InitialConditions/", 0) == 0;
+}
+
+bool isAstroKey(const std::string& key)
+{
+    return key.rfind("astro_params.", 0) == 0 || key.rfind("astro_options.", 0) == 0
+           || key.rfind("flag_options.", 0) == 0;
+}
+
 Parameters runParameters(const CubeEntry& e)
 {
     Parameters p;
+    if (isSelfDescribing(e) && isMatterOnly(e)) {
+        for (const auto& [k, v] : e.parameters)
+            if (isRunKey(k) && !isAstroKey(k))
+                p[k] = v;
+        if (auto it = e.parameters.find(param::seed); it != e.parameters.end())
+            p[param::seed] = it->second;
+        return p;
+    }
     for (const char* k : kAstroKeys)
         if (auto it = e.parameters.find(k); it != e.parameters.end())
             p[k] = it->second;
     if (auto it = e.parameters.find(param::seed); it != e.parameters.end())
         p[param::seed] = it->second;
+    // py21cmfast files carry their whole configuration: runs differ by any of it (L_X, flags,
+    // cosmology), not only by the classic astrophysical parameters.
+    if (isSelfDescribing(e))
+        for (const auto& [k, v] : e.parameters)
+            if (isRunKey(k))
+                p[k] = v;
     return p;
 }
 
 std::string folderOf(const CubeEntry& e) { return fs::path(e.path).parent_path().string(); }
+
+/// The deepest folder holding both paths.
+std::string commonFolder(const std::string& a, const std::string& b)
+{
+    fs::path out;
+    const fs::path pa(a), pb(b);
+    for (auto i = pa.begin(), j = pb.begin(); i != pa.end() && j != pb.end() && *i == *j; ++i, ++j)
+        out /= *i;
+    return out.string();
+}
 
 std::string gridText(const Shape& s, const Extent& b)
 {
@@ -97,13 +158,8 @@ bool sameSeed(const Parameters& a, const Parameters& b)
     return !sa || !sb || *sa == *sb;
 }
 
-std::size_t astroCount(const Parameters& p)
-{
-    std::size_t n = 0;
-    for (const char* k : kAstroKeys)
-        n += p.count(k);
-    return n;
-}
+/// How much an entry knows about its run: every identifying parameter but the seed.
+std::size_t astroCount(const Parameters& p) { return p.size() - p.count(param::seed); }
 
 bool sameValue(const ParamValue& a, const ParamValue& b)
 {
@@ -116,19 +172,78 @@ bool sameValue(const ParamValue& a, const ParamValue& b)
 /// Whether an entry with parameters `p` can belong to run `r`: same folder and grid, compatible
 /// seed, and every astrophysical parameter the entry knows equal to the run's. (A δT_b box in a
 /// folder named zeta20 knows only ζ; its x_HI box knows ζ, M_min, R_max and the filter.)
+/// (py21cmfast files describe themselves, so their folder does not matter: a v4 cache keeps each
+/// structure and redshift in a folder of its own.)
 bool compatible(const CatalogRun& r, const CubeEntry& e, const Parameters& p)
 {
-    if (r.folder != folderOf(e) || r.shape != e.shape || r.box != e.box || !sameSeed(r.parameters, p))
+    if ((!r.selfDescribing && r.folder != folderOf(e)) || r.selfDescribing != isSelfDescribing(e)
+        || r.shape != e.shape || r.box != e.box || !sameSeed(r.parameters, p))
         return false;
-    for (const char* k : kAstroKeys) {
-        auto it = p.find(k);
-        if (it == p.end())
+    for (const auto& [k, v] : p) {
+        if (k == param::seed)
             continue;
         auto jt = r.parameters.find(k);
-        if (jt == r.parameters.end() || !sameValue(it->second, jt->second))
+        if (jt == r.parameters.end() || !sameValue(v, jt->second))
             return false;
     }
     return true;
+}
+
+std::string displayName(const std::string& key)
+{
+    static const std::pair<const char*, const char*> known[] = {
+        {param::zeta, "ζ="}, {param::fesc, "f_esc="}, {param::fstar, "f*="}, {param::mTurn, "M_turn="},
+        {param::tvirMin, "T_vir="}, {param::mMin, "M_min="}, {param::rMax, "R_max="}, {param::filter, "filter "},
+        {param::seed, "seed "}};
+    for (const auto& [k, name] : known)
+        if (key == k)
+            return name;
+    return key.substr(key.find('.') + 1) + "=";
+}
+
+/// Labels that say what differs between runs: the parameters whose values are not the same in
+/// every run (classic astrophysical ones first, the seed last); a lone run keeps the short
+/// default label; runs still alike get their folder's name added.
+void labelRuns(std::vector<CatalogRun>& runs)
+{
+    if (runs.size() < 2)
+        return;
+    std::vector<std::string> keys;
+    for (const char* k : kAstroKeys)
+        keys.push_back(k);
+    std::set<std::string> seen(keys.begin(), keys.end());
+    for (const CatalogRun& r : runs)
+        for (const auto& [k, _] : r.parameters)
+            if (k != param::seed && seen.insert(k).second)
+                keys.push_back(k);
+    keys.push_back(param::seed);
+    std::vector<std::string> differing;
+    for (const std::string& k : keys) {
+        const ParamValue* first = nullptr;
+        bool differs = false;
+        for (const CatalogRun& r : runs) {
+            auto it = r.parameters.find(k);
+            if (it == r.parameters.end())
+                continue;
+            differs = differs || (first && !sameValue(*first, it->second));
+            first = first ? first : &it->second;
+        }
+        if (differs)
+            differing.push_back(k);
+    }
+    std::map<std::string, int> uses;
+    for (CatalogRun& r : runs) {
+        std::string label;
+        for (const std::string& k : differing)
+            if (auto it = r.parameters.find(k); it != r.parameters.end())
+                label += (label.empty() ? "" : ", ") + displayName(k) + formatValue(it->second);
+        if (!label.empty())
+            r.label = label;
+        ++uses[r.label];
+    }
+    for (CatalogRun& r : runs)
+        if (uses[r.label] > 1)
+            r.label += " (" + fs::path(r.folder).filename().string() + ")";
 }
 
 /// Whether run `r` holds, at the entry's redshift, an x_HI box with the same nf (classic names
@@ -163,6 +278,8 @@ std::vector<CatalogRun> groupIntoRuns(const std::vector<CubeEntry>& entries)
     std::vector<CatalogRun> runs;
     auto place = [](CatalogRun& r, const CubeEntry& e) {
         r.cubes[redshiftKey(e.redshift)].try_emplace(e.quantity, e);
+        if (r.selfDescribing)
+            r.folder = commonFolder(r.folder, folderOf(e));
     };
     auto addRun = [&](const CubeEntry& e, const Parameters& p) -> CatalogRun& {
         CatalogRun r;
@@ -171,6 +288,7 @@ std::vector<CatalogRun> groupIntoRuns(const std::vector<CubeEntry>& entries)
         r.parameters = p;
         r.shape = e.shape;
         r.box = e.box;
+        r.selfDescribing = isSelfDescribing(e);
         r.label = makeLabel(p, r.folder);
         runs.push_back(std::move(r));
         return runs.back();
@@ -193,14 +311,14 @@ std::vector<CatalogRun> groupIntoRuns(const std::vector<CubeEntry>& entries)
             continue;
         }
         bool placed = false;
-        if (e->quantity == Quantity::BrightnessTemperature) {
+        const auto nf = numberOf(e->parameters, param::nf);
+        if (e->quantity == Quantity::BrightnessTemperature && nf) {
             // δT_b depends on ζ: it joins only the run whose x_HI box has its nf.
-            if (auto nf = numberOf(e->parameters, param::nf))
-                for (CatalogRun* r : candidates)
-                    if (hasNeutralFractionPartner(*r, *e, *nf)) {
-                        place(*r, *e);
-                        placed = true;
-                    }
+            for (CatalogRun* r : candidates)
+                if (hasNeutralFractionPartner(*r, *e, *nf)) {
+                    place(*r, *e);
+                    placed = true;
+                }
         } else if (e->quantity == Quantity::Density) {
             // The density field does not depend on ζ: it belongs to every compatible run.
             for (CatalogRun* r : candidates) {
@@ -214,6 +332,7 @@ std::vector<CatalogRun> groupIntoRuns(const std::vector<CubeEntry>& entries)
         if (!placed)
             place(addRun(*e, p), *e);
     }
+    labelRuns(runs);
     std::sort(runs.begin(), runs.end(), [](const CatalogRun& a, const CatalogRun& b) {
         if (a.folder != b.folder)
             return a.folder < b.folder;

@@ -16,8 +16,9 @@ namespace rs {
 
 struct CatalogRun {
     std::string id;        ///< stable key (folder, grid and parameters)
-    std::string label;     ///< for people: "ζ=20, seed 3" or the folder name
-    std::string folder;
+    std::string label;     ///< for people: what differs from the other runs ("ζ=20", "L_X=40.5, seed 3")
+    std::string folder;    ///< the folder holding the run's files (a cache tree's common root)
+    bool selfDescribing = false; ///< py21cmfast HDF5 (parameters inside) rather than names or folders
     Parameters parameters; ///< what defines the run (ζ, f_esc, seed, M_min, ...), without per-z values
     Shape shape{0, 0, 0};
     Extent box{0, 0, 0};
@@ -48,7 +49,9 @@ struct ScanOptions {
 Catalog scanFolder(const std::string& folder, const ScanOptions& options = {}, const ProgressFn& progress = {},
                    const StopToken& stop = {});
 
-/// Groups already-probed entries into runs (the grouping half of scanFolder).
+/// Groups already-probed entries into runs (the grouping half of scanFolder): one run per grid,
+/// seed and parameters; py21cmfast files by their whole configuration wherever they lie, other
+/// formats by folder and the parameters their names or folders give.
 std::vector<CatalogRun> groupIntoRuns(const std::vector<CubeEntry>& entries);
 
 /// The redshift key of cubes whose redshift is unknown: +infinity, so they sort last and the

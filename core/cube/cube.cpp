@@ -10,6 +10,16 @@
 
 namespace rs {
 
+const char* fieldKindName(FieldKind k)
+{
+    switch (k) {
+    case FieldKind::Coeval: return "coeval";
+    case FieldKind::Lightcone: return "lightcone";
+    case FieldKind::HaloCatalog: return "halo_catalog";
+    }
+    return "coeval";
+}
+
 namespace {
 
 void checkGeometry(const Shape& shape, const Extent& box)

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,10 +20,35 @@ namespace rs {
 using Shape = std::array<std::size_t, 3>;
 using Extent = std::array<double, 3>; ///< physical lengths along the three axes [comoving Mpc]
 
+/// What a file entry holds and what a cube's axes mean.
+enum class FieldKind {
+    Coeval,      ///< one snapshot: all three axes are comoving space at one redshift
+    Lightcone,   ///< axes 0 and 1 transverse, axis 2 the line of sight (each slice its own redshift)
+    HaloCatalog, ///< a list of haloes (file entries only; never a Cube)
+};
+
+/// "coeval", "lightcone", "halo_catalog".
+const char* fieldKindName(FieldKind k);
+
+/// The line of sight of a lightcone (axis 2, nearest slice first) and the global history it was
+/// built from. Shared between the cubes of one file (immutable once made).
+struct LightconeAxis {
+    std::vector<double> redshifts;     ///< redshift of each slice along axis 2 (increasing)
+    std::vector<double> distances;     ///< comoving distance of each slice from the observer [Mpc]
+    std::vector<double> nodeRedshifts; ///< redshifts of the coeval snapshots it interpolates (any order)
+    /// Global (box-mean) quantities, one value per node redshift, by their file names
+    /// (py21cmfast: brightness_temp, xH_box or neutral_fraction, density, ...).
+    std::map<std::string, std::vector<double>> globals;
+};
+
 /// Where a cube came from and what it holds.
 struct CubeMetadata {
     Quantity quantity = Quantity::Other;
+    /// Coeval: the snapshot's redshift. Lightcone: the lowest redshift (of slice 0).
     std::optional<double> redshift;
+    FieldKind kind = FieldKind::Coeval;
+    /// Set for lightcones (kind == Lightcone): per-slice redshifts and distances along axis 2.
+    std::shared_ptr<const LightconeAxis> lightcone;
     Parameters parameters;
     std::string sourcePath;    ///< file it was read from ("" when computed)
     std::string sourceFormat;  ///< "classic", "21cmfast-v3", "21cmfast-v4", "npy", "reionscope", "simulator"

@@ -12,6 +12,9 @@ std::string_view quantityName(Quantity q)
     case Quantity::Density: return "density";
     case Quantity::NeutralFraction: return "neutral_fraction";
     case Quantity::BrightnessTemperature: return "brightness_temperature";
+    case Quantity::SpinTemperature: return "spin_temperature";
+    case Quantity::KineticTemperature: return "kinetic_temperature";
+    case Quantity::ElectronFraction: return "electron_fraction";
     case Quantity::Other: break;
     }
     return "other";
@@ -28,6 +31,12 @@ std::optional<Quantity> quantityFromName(std::string_view name)
     if (s == "brightness_temperature" || s == "brightness_temp" || s == "dtb" || s == "tb"
         || s == "delta_t")
         return Quantity::BrightnessTemperature;
+    if (s == "spin_temperature" || s == "ts" || s == "t_s" || s == "ts_box")
+        return Quantity::SpinTemperature;
+    if (s == "kinetic_temperature" || s == "tk" || s == "t_k" || s == "tk_box" || s == "kinetic_temp_neutral")
+        return Quantity::KineticTemperature;
+    if (s == "electron_fraction" || s == "xe" || s == "x_e" || s == "x_e_box" || s == "xray_ionised_fraction")
+        return Quantity::ElectronFraction;
     if (s == "other")
         return Quantity::Other;
     return std::nullopt;
@@ -35,7 +44,12 @@ std::optional<Quantity> quantityFromName(std::string_view name)
 
 std::string_view quantityUnits(Quantity q)
 {
-    return q == Quantity::BrightnessTemperature ? "mK" : "";
+    switch (q) {
+    case Quantity::BrightnessTemperature: return "mK";
+    case Quantity::SpinTemperature:
+    case Quantity::KineticTemperature: return "K";
+    default: return "";
+    }
 }
 
 std::string_view quantitySymbol(Quantity q)
@@ -44,6 +58,9 @@ std::string_view quantitySymbol(Quantity q)
     case Quantity::Density: return "δ";
     case Quantity::NeutralFraction: return "x_HI";
     case Quantity::BrightnessTemperature: return "δT_b";
+    case Quantity::SpinTemperature: return "T_s";
+    case Quantity::KineticTemperature: return "T_k";
+    case Quantity::ElectronFraction: return "x_e";
     case Quantity::Other: break;
     }
     return "value";

@@ -17,15 +17,20 @@ enum class Quantity {
     NeutralFraction,       ///< neutral hydrogen fraction x_HI in [0, 1]
     BrightnessTemperature, ///< 21cm differential brightness temperature δT_b [mK]
     Other,
+    SpinTemperature,       ///< 21cm spin temperature T_s [K] (py21cmfast TsBox)
+    KineticTemperature,    ///< gas kinetic temperature T_k [K] (of the neutral gas)
+    ElectronFraction,      ///< electron fraction x_e from X-ray ionisation in neutral gas, [0, 1]
 };
 
-/// Stable machine name: "density", "neutral_fraction", "brightness_temperature", "other".
+/// Stable machine name: "density", "neutral_fraction", "brightness_temperature", "other",
+/// "spin_temperature", "kinetic_temperature", "electron_fraction".
 std::string_view quantityName(Quantity q);
-/// Inverse of quantityName; also accepts short aliases ("delta", "xH", "x_HI", "dTb", "Tb").
+/// Inverse of quantityName; also accepts short aliases ("delta", "xH", "x_HI", "dTb", "Tb", "Ts",
+/// "Tk", "x_e") and py21cmfast's dataset names ("Ts_box", "kinetic_temp_neutral", ...).
 std::optional<Quantity> quantityFromName(std::string_view name);
-/// Units of the voxel values ("" for dimensionless, "mK").
+/// Units of the voxel values ("" for dimensionless, "mK", "K").
 std::string_view quantityUnits(Quantity q);
-/// Symbol for display: "δ", "x_HI", "δT_b".
+/// Symbol for display: "δ", "x_HI", "δT_b", "T_s", "T_k", "x_e".
 std::string_view quantitySymbol(Quantity q);
 
 /// One parameter value: flags, integers (seeds, N), reals (ζ, masses), or text (code version).

@@ -269,8 +269,9 @@ std::string classicFileName(Quantity q, double z, std::size_t n, double boxMpc, 
             std::snprintf(buf, sizeof buf, "delta_T_z%06.2f_nf%f_useTs%d_%zu_%.0fMpc", z, need(param::nf),
                           int(numberOr(param::useTs, 0)), n, boxMpc);
         break;
-    case Quantity::Other:
-        throw ParameterError("quantity", "classic 21cmFAST has no file name for 'other' cubes");
+    default:
+        throw ParameterError("quantity", "classic 21cmFAST has no file name for '" + std::string(quantityName(q))
+                                             + "' cubes");
     }
     return buf;
 }

@@ -34,6 +34,8 @@ CubeMetadata CubeEntry::metadata() const
     CubeMetadata m;
     m.quantity = quantity;
     m.redshift = redshift;
+    m.kind = kind;
+    m.lightcone = lightcone;
     m.parameters = parameters;
     m.sourcePath = path;
     m.sourceFormat = formatName(format);
@@ -172,6 +174,9 @@ std::vector<CubeEntry> probeUnchecked(const std::string& path)
 
 Cube loadUnchecked(const CubeEntry& entry)
 {
+    if (entry.kind == FieldKind::HaloCatalog)
+        throw FormatError(entry.path, "'" + entry.dataset + "' is a halo catalogue (" + std::to_string(entry.itemCount)
+                                          + " haloes), not a cube");
     switch (entry.format) {
     case FileFormat::Classic: return readClassicEntry(entry);
     case FileFormat::Npy: return readNpyEntry(entry);

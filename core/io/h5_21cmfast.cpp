@@ -1,7 +1,10 @@
 #include "io/h5_21cmfast.h"
 
+#include "io/h5_lightcone.h"
+#include "io/halo_catalog.h"
 #include "util/error.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace rs {
@@ -21,6 +24,13 @@ constexpr KnownField kPrimary[] = {
     {"IonizedBox", "neutral_fraction", Quantity::NeutralFraction},
     {"BrightnessTemp", "brightness_temp", Quantity::BrightnessTemperature},
     {"InitialConditions", "lowres_density", Quantity::Density},
+    // Spin temperature boxes: v3 names, then v4 names.
+    {"TsBox", "Ts_box", Quantity::SpinTemperature},
+    {"TsBox", "Tk_box", Quantity::KineticTemperature},
+    {"TsBox", "x_e_box", Quantity::ElectronFraction},
+    {"TsBox", "spin_temperature", Quantity::SpinTemperature},
+    {"TsBox", "kinetic_temp_neutral", Quantity::KineticTemperature},
+    {"TsBox", "xray_ionised_fraction", Quantity::ElectronFraction},
 };
 
 /// Attributes of a parameter group, both raw (prefixed "group.NAME") and, for the well-known
@@ -159,8 +169,30 @@ bool isParameterGroup(const std::string& name)
 
 } // namespace
 
+Parameters read21cmfastParameters(hid_t file, FileFormat version, const std::string& inputGroup)
+{
+    Parameters params;
+    if (version == FileFormat::H5v3) {
+        for (const char* g : {"user_params", "cosmo_params", "astro_params", "flag_options", "global_params", "_globals"})
+            collectGroup(file, g, params);
+    } else if (h5::isGroup(file, inputGroup)) {
+        h5::Id ipg(H5Gopen2(file, inputGroup.c_str(), H5P_DEFAULT));
+        const Parameters attrs = h5::readAttributes(ipg.get());
+        if (auto v = numberOf(attrs, "random_seed"))
+            params[param::seed] = std::int64_t(std::llround(*v));
+        if (auto it = attrs.find("21cmFAST-version"); it != attrs.end())
+            params[param::codeVersion] = "21cmFAST " + formatValue(it->second);
+        for (const char* g : {"simulation_options", "matter_options", "cosmo_params", "astro_options", "astro_params"})
+            collectGroup(file, inputGroup + "/" + g, params);
+    }
+    deriveParameters(params);
+    return params;
+}
+
 FileFormat detect21cmfastVersion(hid_t file)
 {
+    if (is21cmfastLightcone(file))
+        return lightconeVersion(file);
     if (H5Aexists(file, "21cmFAST-version") > 0)
         return FileFormat::H5v4;
     h5::Id root(H5Gopen2(file, "/", H5P_DEFAULT));
@@ -177,14 +209,13 @@ FileFormat detect21cmfastVersion(hid_t file)
 
 std::vector<CubeEntry> probe21cmfast(const std::string& path, hid_t file, FileFormat version)
 {
+    if (is21cmfastLightcone(file))
+        return probe21cmfastLightcone(path, file, version);
     std::vector<CubeEntry> out;
     h5::Id root(H5Gopen2(file, "/", H5P_DEFAULT));
     Parameters rootAttrs = h5::readAttributes(root.get());
     if (version == FileFormat::H5v3) {
-        Parameters params;
-        for (const char* g : {"user_params", "cosmo_params", "astro_params", "flag_options", "global_params", "_globals"})
-            collectGroup(file, g, params);
-        deriveParameters(params);
+        Parameters params = read21cmfastParameters(file, version, "");
         std::optional<double> z;
         if (auto v = numberOf(rootAttrs, "redshift"))
             z = *v;
@@ -199,7 +230,10 @@ std::vector<CubeEntry> probe21cmfast(const std::string& path, hid_t file, FileFo
             std::optional<double> gz = z;
             if (auto v = h5::readAttribute(g.get(), "redshift"); v && numberOf(*v))
                 gz = *numberOf(*v);
-            probeStructure(out, path, file, version, child, child, gz, params);
+            if (isHaloCatalogGroup(file, child))
+                out.push_back(probeHaloCatalog(path, file, version, child, child, gz, params));
+            else
+                probeStructure(out, path, file, version, child, child, gz, params);
         }
     } else {
         std::string codeVersion;
@@ -208,16 +242,7 @@ std::vector<CubeEntry> probe21cmfast(const std::string& path, hid_t file, FileFo
         for (const std::string& child : h5::children(root.get())) {
             if (!h5::isGroup(file, child + "/OutputFields"))
                 continue;
-            Parameters params;
-            const std::string ip = child + "/InputParameters";
-            if (h5::isGroup(file, ip)) {
-                h5::Id ipg(H5Gopen2(file, ip.c_str(), H5P_DEFAULT));
-                if (auto v = numberOf(h5::readAttributes(ipg.get()), "random_seed"))
-                    params[param::seed] = std::int64_t(std::llround(*v));
-                for (const char* g : {"simulation_options", "matter_options", "cosmo_params", "astro_options", "astro_params"})
-                    collectGroup(file, ip + "/" + g, params);
-            }
-            deriveParameters(params);
+            Parameters params = read21cmfastParameters(file, version, child + "/InputParameters");
             if (!codeVersion.empty())
                 params[param::codeVersion] = codeVersion;
             h5::Id g(H5Gopen2(file, child.c_str(), H5P_DEFAULT));
@@ -226,12 +251,22 @@ std::vector<CubeEntry> probe21cmfast(const std::string& path, hid_t file, FileFo
                 z = *numberOf(*v);
             else if (auto rz = numberOf(rootAttrs, "redshift"))
                 z = *rz;
-            probeStructure(out, path, file, version, child, child + "/OutputFields", z, params);
+            if (isHaloCatalogGroup(file, child + "/OutputFields"))
+                out.push_back(probeHaloCatalog(path, file, version, child, child + "/OutputFields", z, params));
+            else
+                probeStructure(out, path, file, version, child, child + "/OutputFields", z, params);
         }
     }
+    // A coeval file's own-z fields are what it means; its linear z = 0 initial density is then
+    // auxiliary (a lone InitialConditions file keeps it primary).
+    const bool hasEvolved = std::any_of(out.begin(), out.end(),
+                                        [](const CubeEntry& e) { return e.primary && !e.parameters.count("linear"); });
+    for (CubeEntry& e : out)
+        if (hasEvolved && e.parameters.count("linear"))
+            e.primary = false;
     if (out.empty())
-        throw FormatError(path, "21cmFAST HDF5 file holds no 3D field (no PerturbedField, IonizedBox or "
-                                "BrightnessTemp data)");
+        throw FormatError(path, "21cmFAST HDF5 file holds no 3D field and no halo catalogue (no PerturbedField, "
+                                "IonizedBox, BrightnessTemp, TsBox or halo data)");
     return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include "io/h5_chunk_reader.h"
 #include "io/hdf5_guard.h"
+#include "io/h5_lightcone.h"
 #include "io/lzf.h"
 #include "util/error.h"
 #include "util/file_util.h"
@@ -16,7 +17,7 @@ namespace rs {
 namespace {
 
 constexpr const char* kReserved[] = {"quantity", "units", "redshift", "box_length_mpc", "source_path", "source_format",
-                                     "source_dataset"};
+                                     "source_dataset", "kind"};
 
 bool isReserved(const std::string& name)
 {
@@ -88,6 +89,8 @@ void writeReionScopeH5(const std::string& path, const std::vector<Cube>& cubes, 
             h5::writeAttribute(ds.get(), "source_dataset", m.sourceDataset, path);
             for (const auto& [key, value] : m.parameters)
                 h5::writeAttribute(ds.get(), isReserved(key) ? "param_" + key : key, value, path);
+            if (m.kind == FieldKind::Lightcone && m.lightcone)
+                writeLightconeAttributes(ds.get(), *m.lightcone, path);
         }
         if (H5Fflush(file.get(), H5F_SCOPE_GLOBAL) < 0)
             throw IoError(path, "cannot flush HDF5 file (disk full?)");
@@ -129,8 +132,12 @@ std::vector<CubeEntry> probeReionScope(const std::string& path, hid_t file)
             e.quantity = quantityFromName(std::get<std::string>(it->second)).value_or(Quantity::Other);
         if (auto z = numberOf(attrs, "redshift"))
             e.redshift = *z;
+        if (auto axis = readLightconeAttributes(ds.get(), e.shape[2], path, dsPath)) {
+            e.kind = FieldKind::Lightcone;
+            e.lightcone = std::move(axis);
+        }
         for (auto& [key, value] : attrs) {
-            if (isReserved(key))
+            if (isReserved(key) || (e.kind == FieldKind::Lightcone && isLightconeAttribute(key)))
                 continue;
             e.parameters[key.rfind("param_", 0) == 0 && isReserved(key.substr(6)) ? key.substr(6) : key] = value;
         }

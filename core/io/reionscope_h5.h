@@ -10,6 +10,9 @@
 ///                units ("" or "mK"), redshift (absent when unknown), box_length_mpc (3 doubles),
 ///                source_path, source_format, source_dataset, and one attribute per simulation
 ///                parameter under its own name (zeta, f_esc, random_seed, ...).
+///         lightcones (line of sight along the last axis) add: kind = "lightcone",
+///                los_redshifts and los_distances_mpc (one double per slice along axis 2),
+///                node_redshifts and global_<name> (the global history), see h5_lightcone.h.
 ///
 /// `<name>` defaults to `<quantity>_z<redshift>` (e.g. `brightness_temperature_z008.00`), made
 /// unique with a numeric suffix.

@@ -102,6 +102,12 @@ void ColorBar::paintEvent(QPaintEvent*)
     p.drawRect(strip.adjusted(0, 0, 0, -1));
 
     p.setPen(pal.color(QPalette::WindowText));
+    if (m_range.constant) { // a fully ionized x_HI ≡ 0 or δT_b ≡ 0 is not a signal: say so
+        p.drawText(QRect(strip.right() + 4, strip.top(), width() - strip.right() - 5, strip.height()),
+                   Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap,
+                   tr("constant\n%1").arg(formatNumber(m_range.value, 4)));
+        return;
+    }
     const double span = m_range.hi - m_range.lo;
     for (double t : niceTicks(m_range.lo, m_range.hi, std::max(2, strip.height() / 40))) {
         const double f = span > 0 ? (t - m_range.lo) / span : 0.0;

@@ -2,6 +2,7 @@
 
 #include "explorer/catalog_model.h"
 #include "explorer/catalog_panel.h"
+#include "explorer/lightcone_view.h"
 #include "explorer/linked_slices_view.h"
 #include "explorer/session.h"
 #include "explorer/slice_controls.h"
@@ -20,6 +21,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
+#include <QTabWidget>
 
 namespace rs::ui {
 
@@ -38,7 +40,12 @@ ExplorerWorkspace::ExplorerWorkspace(Session* session, QWidget* parent)
     m_bottom->setStretchFactor(0, 1);
     m_bottom->setStretchFactor(1, 1);
     m_right = new QSplitter(Qt::Vertical, this);
-    m_right->addWidget(m_slices);
+    m_lightcone = new LightconeView(this);
+    m_views = new QTabWidget(this);
+    m_views->setDocumentMode(true);
+    m_views->addTab(m_slices, tr("Slices"));
+    m_views->addTab(m_lightcone, tr("Lightcone"));
+    m_right->addWidget(m_views);
     m_right->addWidget(m_bottom);
     m_right->setStretchFactor(0, 3);
     m_right->setStretchFactor(1, 2);
@@ -58,6 +65,7 @@ ExplorerWorkspace::ExplorerWorkspace(Session* session, QWidget* parent)
     connect(m_catalog, &CatalogPanel::compareRequested, session, &Session::loadComparison);
     connect(session, &Session::snapshotChanged, this, [this](const Snapshot& s) {
         m_slices->setSnapshot(s);
+        showLightcone(s);
         m_volume->setSnapshot(s);
         m_stats->setSnapshot(s);
         if (m_session->currentRun() >= 0)
@@ -71,10 +79,29 @@ ExplorerWorkspace::ExplorerWorkspace(Session* session, QWidget* parent)
     connect(m_slices, &LinkedSlicesView::linkedStateChanged, this,
             [this](const SliceViewState& st) { m_volume->setSlicePlane(st.axis, st.index); });
     connect(m_slices, &LinkedSlicesView::probed, this, &Workspace::probed);
+    connect(m_lightcone, &LightconeView::hovered, this, [this](const QString& t) { Q_EMIT statusMessage(t, 3000); });
+    connect(m_lightcone, &LightconeView::redshiftChosen, this, [this](double z, std::size_t) {
+        Q_EMIT statusMessage(tr("Transverse slice at z = %1 (ν = %2 MHz)")
+                                 .arg(z, 0, 'f', 4)
+                                 .arg(1420.405751768 / (1.0 + z), 0, 'f', 3),
+                             5000);
+    });
     connect(m_stats, &StatsPanel::statusMessage, this, &Workspace::statusMessage);
     connect(m_stats, &StatsPanel::problem, this, &Workspace::problem);
     connect(m_volume, &VolumePanel::statusMessage, this, [this](const QString& t) { Q_EMIT statusMessage(t, 5000); });
     buildActions();
+}
+
+void ExplorerWorkspace::showLightcone(const Snapshot& s)
+{
+    // δT_b first (the classic picture), else the first lightcone of the snapshot.
+    const LoadedCube* pick = nullptr;
+    for (const LoadedCube& c : s.cubes)
+        if (c.cube.metadata().kind == FieldKind::Lightcone
+            && (!pick || (c.quantity() == Quantity::BrightnessTemperature && pick->quantity() != Quantity::BrightnessTemperature)))
+            pick = &c;
+    m_lightcone->setLightcone(pick ? pick->cube : Cube());
+    m_views->setCurrentWidget(pick ? static_cast<QWidget*>(m_lightcone) : m_slices);
 }
 
 QString ExplorerWorkspace::title() const

@@ -1,17 +1,21 @@
 #pragma once
 /// \file explorer_workspace.h
-/// The Explorer: catalog on the left, linked slice panels on top, volume and statistics below.
+/// The Explorer: catalog on the left, linked slice panels (or, for lightcones, the Lightcone tab)
+/// on top, volume and statistics below.
 /// It wires the session's data to the views; each view stays ignorant of the others.
 
 #include "shell/workspace.h"
 
 class QSplitter;
+class QTabWidget;
 
 namespace rs::ui {
 
 class CatalogPanel;
+class LightconeView;
 class LinkedSlicesView;
 class Session;
+struct Snapshot;
 class StatsPanel;
 class VolumePanel;
 
@@ -29,6 +33,12 @@ public:
 
     CatalogPanel* catalogPanel() const { return m_catalog; }
     LinkedSlicesView* slices() const { return m_slices; }
+    /// The Lightcone tab beside the slices (filled when the data shown is a lightcone).
+    LightconeView* lightconeView() const { return m_lightcone; }
+    /// Shows the snapshot's lightcone (δT_b preferred) in the Lightcone tab and brings it forward;
+    /// coeval data brings the slices forward.
+    void showLightcone(const Snapshot& s);
+    QTabWidget* views() const { return m_views; }
     VolumePanel* volume() const { return m_volume; }
     StatsPanel* stats() const { return m_stats; }
 
@@ -47,6 +57,8 @@ private:
     Session* m_session = nullptr;
     CatalogPanel* m_catalog = nullptr;
     LinkedSlicesView* m_slices = nullptr;
+    LightconeView* m_lightcone = nullptr;
+    QTabWidget* m_views = nullptr;
     VolumePanel* m_volume = nullptr;
     StatsPanel* m_stats = nullptr;
     QSplitter* m_main = nullptr;

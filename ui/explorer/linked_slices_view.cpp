@@ -41,7 +41,9 @@ void LinkedSlicesView::setSnapshot(const Snapshot& snapshot)
     comparison.fill(-1);
     for (int i = 0; i < kMaxPanels; ++i) {
         const int sel = m_panels[std::size_t(i)]->selectedCube();
-        if (sel >= 0 && sel < oldSnapshot)
+        // A panel beyond the old snapshot's cubes only showed a repeat of the last one (a lone δ
+        // at z = 0 in every panel): it takes its own cube again rather than keep that quantity.
+        if (sel >= 0 && sel < oldSnapshot && !(i >= oldSnapshot && sel == oldSnapshot - 1))
             quantity[std::size_t(i)] = m_cubes[std::size_t(sel)].quantity();
         else if (sel >= oldSnapshot && sel < int(m_cubes.size()))
             comparison[std::size_t(i)] = sel - oldSnapshot;
@@ -70,7 +72,7 @@ void LinkedSlicesView::setSnapshot(const Snapshot& snapshot)
         if (!p->isLinked())
             p->applyState(p->canvas()->state());
     setLinkedState(st);
-    if (first && !m_cubes.empty() && !m_countChosen)
+    if (!m_cubes.empty() && !m_countChosen) // until the user picks a count, it follows the data
         applyPanelCount(std::clamp(int(m_cubes.size()), 1, 3));
 }
 

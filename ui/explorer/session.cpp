@@ -61,6 +61,20 @@ OpenResult openPaths(const std::vector<std::string>& paths, const ProgressFn& pr
     return result;
 }
 
+/// The redshift to show first: the lowest one holding the most quantities (a coeval file opens at
+/// its own z with δ, x_HI and δT_b, not at a lone z = 0 initial density).
+double fullestRedshift(const CatalogRun& run)
+{
+    double best = run.cubes.begin()->first;
+    std::size_t most = 0;
+    for (const auto& [z, byQ] : run.cubes)
+        if (byQ.size() > most) {
+            most = byQ.size();
+            best = z;
+        }
+    return best;
+}
+
 QString detailsText(const std::vector<std::pair<std::string, std::string>>& errors)
 {
     QStringList lines;
@@ -126,17 +140,22 @@ void Session::startOpen(const QStringList& paths, bool keepSelection)
         OpenResult result = openPaths(files, progress, stop);
         return std::function<void()>([this, result = std::move(result), paths, keepSelection]() mutable {
             const bool any = !result.runs.empty();
-            if (!result.errors.empty()) {
-                const QString first = QString::fromStdString(result.errors.front().second);
-                const QString message = result.errors.size() == 1
-                                            ? tr("Could not open %1").arg(first)
-                                            : tr("%n file(s) could not be opened; the first: %1", nullptr,
-                                                 int(result.errors.size()))
-                                                  .arg(first);
-                Q_EMIT problem(message, detailsText(result.errors));
-            }
-            if (!any)
+            // The problem is reported after `opened` (which clears old banners), so a mixed open
+            // keeps one banner listing every path that failed.
+            auto reportProblems = [this, errors = result.errors] {
+                if (errors.empty())
+                    return;
+                const QString first = QString::fromStdString(errors.front().second);
+                const QString message = errors.size() == 1 ? tr("Could not open %1").arg(first)
+                                                           : tr("%n file(s) could not be opened; the first: %1",
+                                                                nullptr, int(errors.size()))
+                                                                 .arg(first);
+                Q_EMIT problem(message, detailsText(errors));
+            };
+            if (!any) {
+                reportProblems();
                 return; // keep what was open
+            }
             if (keepSelection) {
                 // Same data, more files: the snapshot shown stays; only the catalog grows.
                 const std::string id = m_snapshot.runId.toStdString();
@@ -146,6 +165,7 @@ void Session::startOpen(const QStringList& paths, bool keepSelection)
                     if (m_model->runs()[std::size_t(i)].id == id)
                         m_run = i;
                 Q_EMIT opened(paths);
+                reportProblems();
                 Q_EMIT refreshed();
                 return;
             }
@@ -155,9 +175,10 @@ void Session::startOpen(const QStringList& paths, bool keepSelection)
             m_z = std::nan("");
             m_model->setRuns(std::move(result.runs));
             Q_EMIT opened(paths);
+            reportProblems();
             const auto zs = m_model->redshifts(0);
             if (!zs.empty())
-                loadSnapshot(0, zs.front());
+                loadSnapshot(0, fullestRedshift(m_model->runs().front()));
         });
     });
 }

@@ -10,9 +10,12 @@ int quantityOrder(Quantity q)
     case Quantity::Density: return 0;
     case Quantity::NeutralFraction: return 1;
     case Quantity::BrightnessTemperature: return 2;
-    case Quantity::Other: return 3;
+    case Quantity::SpinTemperature: return 3;
+    case Quantity::KineticTemperature: return 4;
+    case Quantity::ElectronFraction: return 5;
+    case Quantity::Other: return 6;
     }
-    return 3;
+    return 6;
 }
 
 QString quantityHtml(Quantity q)
@@ -21,6 +24,9 @@ QString quantityHtml(Quantity q)
     case Quantity::Density: return QStringLiteral("δ");
     case Quantity::NeutralFraction: return QStringLiteral("x<sub>HI</sub>");
     case Quantity::BrightnessTemperature: return QStringLiteral("δT<sub>b</sub>");
+    case Quantity::SpinTemperature: return QStringLiteral("T<sub>S</sub>");
+    case Quantity::KineticTemperature: return QStringLiteral("T<sub>K</sub>");
+    case Quantity::ElectronFraction: return QStringLiteral("x<sub>e</sub>");
     case Quantity::Other: return QStringLiteral("value");
     }
     return {};
@@ -39,6 +45,9 @@ QString quantityWords(Quantity q)
     case Quantity::Density: return QStringLiteral("density contrast");
     case Quantity::NeutralFraction: return QStringLiteral("neutral fraction");
     case Quantity::BrightnessTemperature: return QStringLiteral("brightness temperature");
+    case Quantity::SpinTemperature: return QStringLiteral("spin temperature");
+    case Quantity::KineticTemperature: return QStringLiteral("kinetic temperature");
+    case Quantity::ElectronFraction: return QStringLiteral("electron fraction");
     case Quantity::Other: return QStringLiteral("other");
     }
     return {};

@@ -117,6 +117,9 @@ ColormapId defaultColormap(Quantity q, bool hasNegative)
     case Quantity::Density: return ColormapId::Viridis;
     case Quantity::NeutralFraction: return ColormapId::Ionization;
     case Quantity::BrightnessTemperature: return hasNegative ? ColormapId::CoolWarm : ColormapId::Inferno;
+    case Quantity::SpinTemperature:
+    case Quantity::KineticTemperature: return ColormapId::Inferno;
+    case Quantity::ElectronFraction:
     case Quantity::Other: return ColormapId::Viridis;
     }
     return ColormapId::Viridis;
@@ -195,9 +198,9 @@ DisplayRange displayRange(const SummaryStats& stats, ColormapId id)
         hi = m;
     }
     if (!(hi > lo)) {
+        const double value = stats.min;
         const double pad = lo == 0 ? 1.0 : 0.5 * std::abs(lo);
-        lo -= pad;
-        hi += pad;
+        return {lo - pad, hi + pad, true, value};
     }
     return {lo, hi};
 }

@@ -61,11 +61,15 @@ vtkSmartPointer<vtkColorTransferFunction> makeColorFunction(ColormapId id, doubl
 /// The value interval a colour map spans.
 struct DisplayRange {
     double lo = 0, hi = 1;
+    /// Every value is the same (`value`); lo/hi are padded around it. Shown as "constant".
+    bool constant = false;
+    double value = 0;
     bool operator==(const DisplayRange&) const = default;
 };
 
 /// The range for values summarised by `stats`: [min, max], widened to symmetric [-m, m] for a
-/// diverging map, and never empty (a constant field gets ±0.5 around its value, or ±1 when 0).
+/// diverging map, and never empty (a constant field gets ±0.5 around its value, or ±1 when 0,
+/// and is marked constant).
 DisplayRange displayRange(const SummaryStats& stats, ColormapId id);
 
 } // namespace rs::ui

@@ -260,7 +260,9 @@ void SliceCanvas::updateLookupTable()
             stats.max = logDisplay(stats.max);
         }
     }
-    const DisplayRange range = rs::ui::displayRange(stats, m_colormap);
+    DisplayRange range = rs::ui::displayRange(stats, m_colormap);
+    if (m_cube.quantity() == Quantity::NeutralFraction && !range.constant)
+        range = {0.0, 1.0}; // x_HI is a fraction: one scale for every box, so boxes compare
     const bool changed = !(range == m_range);
     if (!m_lut || changed || m_lutColormap != m_colormap) {
         m_lut = makeLookupTable(m_colormap, range.lo, range.hi);

@@ -46,7 +46,7 @@ std::vector<TransferPreset> transferPresets(Quantity q)
     case Quantity::BrightnessTemperature:
         return {{QStringLiteral("Bright 21cm signal"), ColormapId::Inferno, {{0, 0}, {0.15, 0}, {1, 0.4}}, 0},
                 {QStringLiteral("Emission and absorption"), ColormapId::CoolWarm, {{0, 0.4}, {0.45, 0}, {0.55, 0}, {1, 0.4}}, 0}};
-    case Quantity::Other:
+    default: // other fields (temperatures, x_e, ...): a plain ramp
         break;
     }
     return {{QStringLiteral("Linear ramp"), ColormapId::Viridis, {{0, 0}, {1, 0.3}}, 0}};
