@@ -5,6 +5,7 @@
 #include "io/cube_loader.h"
 #include "ml/bench.h"
 #include "ml/dataset.h"
+#include "ml/density_context.h"
 #include "ml/ml_setup.h"
 #include "ml/pca.h"
 #include "ml/predictor.h"
@@ -62,6 +63,7 @@ struct DatasetOptions {
     std::string z, zeta;
     int seeds = 3;
     std::string quantity = "brightness_temperature";
+    std::string targetField, context = "default";
     std::string mode = "slices";
     std::string axes = "xyz";
     std::size_t stride = 1, patch = 0;
@@ -72,7 +74,7 @@ struct DatasetOptions {
     int threads = 2;
 };
 
-std::vector<DatasetSource> simulatorSources(const DatasetOptions& o);
+std::vector<DatasetSource> simulatorSources(const DatasetOptions& o, std::optional<Quantity> target);
 
 std::string datasetText(const DatasetInfo& i)
 {
@@ -114,6 +116,13 @@ int runDatasetBuild(const DatasetOptions& o)
         if (!q)
             throw ParameterError("--quantity", "'" + o.quantity + "' is not a known quantity");
         b.quantity = *q;
+        if (!o.targetField.empty()) {
+            b.target = quantityFromName(o.targetField);
+            if (!b.target)
+                throw ParameterError("--target-field", "'" + o.targetField + "' is not a known quantity");
+            if (o.context != "none")
+                b.contextRadiiMpc = o.context == "default" ? defaultContextRadii() : parseNumberList(o.context, "--context");
+        }
         if (o.mode != "slices" && o.mode != "patches")
             throw ParameterError("--mode", "'" + o.mode + "' is not one of slices, patches");
         b.mode = o.mode == "slices" ? SampleMode::Slices : SampleMode::Patches;
@@ -123,7 +132,8 @@ int runDatasetBuild(const DatasetOptions& o)
         b.split = parseSplit(o.split);
         b.splitSeed = o.splitSeed;
         b.deflateLevel = o.deflate;
-        const std::vector<DatasetSource> sources = o.simulate ? simulatorSources(o) : sourcesFromFiles(o.from, b.quantity);
+        const std::vector<DatasetSource> sources =
+            o.simulate ? simulatorSources(o, b.target) : sourcesFromFiles(o.from, b.quantity, b.target);
         buildDataset(sources, b, o.out, [](double f, const std::string& stage) {
             std::fprintf(stderr, "\r[%3d%%] %-70.70s", int(f * 100), stage.c_str());
         });
@@ -144,14 +154,19 @@ struct TrainOptions {
     int epochs = 10, threads = 2;
     std::size_t batch = 32, historyEvery = 20, maxBatches = 0;
     std::uint64_t seed = 0;
+    bool noCondition = false, epochsGiven = false;
 };
+
+/// Epochs of `train --model unet` without --epochs: enough to reach the translation targets on
+/// 64³ simulated data (see the README's figures).
+constexpr int kUNetDefaultEpochs = 12;
 
 int runTrain(const TrainOptions& o)
 {
     try {
         RunConfig c;
         c.model = modelFromName(o.model);
-        c.target = c.model == ModelKind::Autoencoder ? Target::None : targetFromName(o.target);
+        c.target = c.model == ModelKind::Autoencoder || c.model == ModelKind::UNet ? Target::None : targetFromName(o.target);
         c.task = c.model != ModelKind::Autoencoder && !o.task.empty() ? taskFromName(o.task)
                                                                        : defaultTask(c.model, c.target);
         c.datasetPath = o.dataset;
@@ -161,7 +176,8 @@ int runTrain(const TrainOptions& o)
         c.optimizer.momentum = o.momentum;
         c.optimizer.weightDecay = o.weightDecay;
         c.batch = o.batch;
-        c.epochs = o.epochs;
+        c.epochs = c.model == ModelKind::UNet && !o.epochsGiven ? kUNetDefaultEpochs : o.epochs;
+        c.condition = !o.noCondition;
         c.seed = o.seed;
         c.threads = o.threads;
         c.device = o.device;
@@ -187,6 +203,10 @@ int runTrain(const TrainOptions& o)
                 std::cout << "test accuracy " << fmt(m.accuracy) << " on " << m.samples << " samples\n";
             else if (m.task == Task::Regress)
                 std::cout << "test R2 " << fmt(m.r2) << ", RMSE " << fmt(m.rmse) << " on " << m.samples << " samples\n";
+            else if (m.task == Task::Translate)
+                std::cout << "test pixel accuracy " << fmt(m.translation.pixelAccuracy) << ", nf error "
+                          << fmt(m.translation.nfError) << ", power ratio " << fmt(m.translation.powerRatioMedian)
+                          << " on " << m.samples << " samples\n";
             else
                 std::cout << "test reconstruction MSE " << fmt(m.mse) << " = " << fmt(m.relativeMse)
                           << " of the data variance, on " << m.samples << " samples\n";
@@ -214,6 +234,11 @@ std::string metricsText(const EvalMetrics& m)
         }
     } else if (m.task == Task::Regress) {
         s += "  R2 " + fmt(m.r2) + ", RMSE " + fmt(m.rmse) + ", MAE " + fmt(m.mae) + "\n";
+    } else if (m.task == Task::Translate) {
+        const TranslationMetrics& t = m.translation;
+        s += "  pixel accuracy " + fmt(t.pixelAccuracy) + ", IoU ionized " + fmt(t.iouIonized) + ", nf error "
+             + fmt(t.nfError) + ", power ratio (median, 0.1-1/Mpc) " + fmt(t.powerRatioMedian) + ", r(k = 0.1, 0.3, 1) "
+             + fmt(t.rK[0]) + " " + fmt(t.rK[1]) + " " + fmt(t.rK[2]) + "\n";
     } else {
         s += "  MSE " + fmt(m.mse) + " (normalised units) = " + fmt(m.relativeMse) + " of the data variance\n";
     }
@@ -396,7 +421,7 @@ int runBench(const BenchCliOptions& o)
     }
 }
 
-std::vector<DatasetSource> simulatorSources(const DatasetOptions& o)
+std::vector<DatasetSource> simulatorSources(const DatasetOptions& o, std::optional<Quantity> target)
 {
     SimulationGrid g;
     g.base.dim = o.dim;
@@ -410,7 +435,7 @@ std::vector<DatasetSource> simulatorSources(const DatasetOptions& o)
         throw ParameterError("--seeds", "must be at least 1");
     for (int s = 1; s <= o.seeds; ++s)
         g.seeds.push_back(std::uint64_t(s));
-    return sourcesFromSimulator(g, quantityFromName(o.quantity).value_or(Quantity::BrightnessTemperature));
+    return sourcesFromSimulator(g, quantityFromName(o.quantity).value_or(Quantity::BrightnessTemperature), target);
 }
 
 } // namespace
@@ -430,7 +455,12 @@ void addMlCommands(CLI::App& app)
     build->add_option("--z", d->z, "Simulator redshifts, comma-separated");
     build->add_option("--zeta", d->zeta, "Simulator ionizing efficiencies, comma-separated");
     build->add_option("--seeds", d->seeds, "Simulator realizations per grid point");
-    build->add_option("--quantity", d->quantity, "Cube sampled: brightness_temperature (default), density, neutral_fraction");
+    build->add_option("--quantity,--input", d->quantity, "Cube sampled: brightness_temperature (default), density, neutral_fraction");
+    build->add_option("--target-field", d->targetField,
+                      "Paired dataset: also store the neutral_fraction or brightness_temperature slices (input density)");
+    build->add_option("--context", d->context,
+                      "Paired dataset: radii [Mpc] of the 3D-smoothed density channels, comma-separated; "
+                      "'default' (2.5,5,10,20) or 'none'");
     build->add_option("--mode", d->mode, "slices (default) or patches");
     build->add_option("--axes", d->axes, "Slicing axes, any of xyz (default xyz)");
     build->add_option("--stride", d->stride, "Every S-th slice (default 1)");
@@ -461,7 +491,8 @@ void addMlCommands(CLI::App& app)
     auto t = std::make_shared<TrainOptions>();
     CLI::App* tr = app.add_subcommand("train", "Train a model into a run folder (resumes when the folder exists)");
     tr->add_option("--dataset", t->dataset, "Dataset .h5 (dataset build)")->required();
-    tr->add_option("--model", t->model, "ae, mlp, cnn or codes-cnn")->required();
+    tr->add_option("--model", t->model, "ae, mlp, cnn, codes-cnn or unet (translation, paired dataset)")->required();
+    tr->add_flag("--no-condition", t->noCondition, "unet: do not feed z and zeta to the network");
     tr->add_option("--encoder", t->encoder, "codes-cnn: the finished ae run whose encoder is frozen");
     tr->add_option("--target", t->target, "z, zeta, fesc or nf (default z; ignored by ae)");
     tr->add_option("--task", t->task, "classify or regress (default: classify, regress for nf)");
@@ -469,7 +500,7 @@ void addMlCommands(CLI::App& app)
     tr->add_option("--lr", t->lr, "Learning rate (default 1e-3)");
     tr->add_option("--momentum", t->momentum, "SGD momentum (default 0.9)");
     tr->add_option("--weight-decay", t->weightDecay, "L2 weight decay (default 0)");
-    tr->add_option("--epochs", t->epochs, "Epochs (default 10)");
+    tr->add_option("--epochs", t->epochs, "Epochs (default 10; unet 12)");
     tr->add_option("--batch", t->batch, "Batch size (default 32)");
     tr->add_option("--threads", t->threads, "Compute threads (default 2)");
     tr->add_option("--seed", t->seed, "Seed of initialisation and shuffling (default 0)");
@@ -477,7 +508,10 @@ void addMlCommands(CLI::App& app)
     tr->add_option("--history-every", t->historyEvery, "A history line every N batches (default 20)");
     tr->add_option("--max-batches", t->maxBatches, "At most N batches per epoch (default: all)");
     tr->add_option("--out", t->out, "Run folder")->required();
-    tr->callback([t] { exitCode() = runTrain(*t); });
+    tr->callback([t, tr] {
+        t->epochsGiven = tr->count("--epochs") > 0;
+        exitCode() = runTrain(*t);
+    });
 
     auto ev = std::make_shared<std::tuple<std::string, std::string, std::string, bool, int>>("", "", "test", false, 2);
     CLI::App* e = app.add_subcommand("evaluate", "Test-set metrics of a run");

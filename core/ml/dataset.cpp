@@ -4,6 +4,7 @@
 #include "cube/cube_stats.h"
 #include "io/cube_loader.h"
 #include "io/hdf5_util.h"
+#include "ml/dataset_pairs.h"
 #include "util/error.h"
 #include "util/file_util.h"
 
@@ -191,7 +192,8 @@ double meanOf(const float* v, std::size_t n)
 
 const char* sampleModeName(SampleMode m) { return m == SampleMode::Slices ? "slices" : "patches"; }
 
-std::vector<DatasetSource> sourcesFromFiles(const std::vector<std::string>& inputs, Quantity quantity)
+std::vector<DatasetSource> sourcesFromFiles(const std::vector<std::string>& inputs, Quantity quantity,
+                                            std::optional<Quantity> target)
 {
     std::vector<CubeEntry> entries;
     for (const std::string& in : inputs) {
@@ -225,21 +227,29 @@ std::vector<DatasetSource> sourcesFromFiles(const std::vector<std::string>& inpu
             if (auto x = byQ.find(Quantity::NeutralFraction); x != byQ.end() && quantity != Quantity::NeutralFraction)
                 xh = x->second;
             const CubeEntry entry = it->second;
+            std::function<Cube()> loadTarget;
+            if (target) {
+                auto t = byQ.find(*target);
+                if (t == byQ.end())
+                    continue; // nothing to pair with
+                loadTarget = [e = t->second]() { return loadEntry(e); };
+            }
             out.push_back({entryId(entry), group, [entry, xh]() -> std::pair<Cube, std::optional<Cube>> {
                                Cube c = loadEntry(entry);
                                std::optional<Cube> x;
                                if (xh)
                                    x = loadEntry(*xh);
                                return {std::move(c), std::move(x)};
-                           }});
+                           }, loadTarget});
         }
     }
     if (out.empty()) {
         std::string seen;
         for (const std::string& s : quantitiesSeen)
             seen += (seen.empty() ? "" : ", ") + s;
-        throw ParameterError("quantity", "no " + std::string(quantityName(quantity)) + " cube among the inputs"
-                                             + (seen.empty() ? std::string() : " (found: " + seen + ")"));
+        throw ParameterError("quantity", "no " + std::string(quantityName(quantity)) + " cube"
+                                             + (target ? " with a " + std::string(quantityName(*target)) + " cube of the same run and redshift" : std::string())
+                                             + " among the inputs" + (seen.empty() ? std::string() : " (found: " + seen + ")"));
     }
     return out;
 }
@@ -249,6 +259,12 @@ void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildO
 {
     if (sources.empty())
         throw ParameterError("inputs", "no source cubes to build a dataset from");
+    if (o.target && (o.quantity != Quantity::Density
+                     || (*o.target != Quantity::NeutralFraction && *o.target != Quantity::BrightnessTemperature)))
+        throw ParameterError("target-field", "paired datasets translate density into neutral_fraction or "
+                                             "brightness_temperature");
+    if (!o.target && !o.contextRadiiMpc.empty())
+        throw ParameterError("context", "context channels belong to paired datasets (give a target field)");
     const std::vector<int> axes = parseAxes(o.axes);
     if (o.stride < 1)
         throw ParameterError("stride", "must be at least 1");
@@ -285,10 +301,12 @@ void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildO
         h5::Id file = h5::createFile(tmp);
         h5::Id samples = h5::requireGroup(file.get(), "samples", out);
         std::unique_ptr<SampleWriter> writer;
+        std::unique_ptr<detail::PairedSampleWriter> paired;
         std::size_t rows = 0, cols = 0;
         std::string firstId;
         double cellSize = kNaN;
         Hasher hash;
+        const auto hashBytes = [&hash](const void* p, std::size_t bytes) { hash.add(p, bytes); };
         std::vector<SampleLabels> labels;
         std::vector<DatasetCube> cubes;
         double sum = 0, sumSq = 0;
@@ -346,6 +364,8 @@ void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildO
                     cols = sc;
                     firstId = src.id;
                     writer = std::make_unique<SampleWriter>(samples.get(), rows, cols, o.deflateLevel, out);
+                    if (o.target)
+                        paired = std::make_unique<detail::PairedSampleWriter>(samples.get(), o, rows, cols, out);
                     const int ra = axis == 0 ? 1 : 0;
                     cellSize = cube.cellSize(ra);
                 } else if (sr != rows || sc != cols) {
@@ -354,10 +374,14 @@ void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildO
                                                   + std::to_string(cols) + " (from " + firstId
                                                   + "); all cubes must give one sample size");
                 }
+                if (paired && axis == axes.front())
+                    paired->beginSource(src, cube);
                 const std::size_t tilesR = r / sr, tilesC = c / sc;
                 std::vector<float> slice(r * c), nfSlice;
                 for (std::size_t idx = 0; idx < cube.shape()[axis]; idx += o.stride) {
                     cube.slice(axis, idx).copyTo(slice.data());
+                    if (paired)
+                        paired->beginSlice(axis, idx);
                     if (nfSource)
                         nfSlice = nfSource->slice(axis, idx).toVector();
                     for (std::size_t tr = 0; tr < tilesR; ++tr)
@@ -383,6 +407,8 @@ void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildO
                             l.index = std::int32_t(idx);
                             l.tile = std::int32_t(tr * tilesC + tc);
                             labels.push_back(l);
+                            if (paired)
+                                paired->addTile(tr * sr, tc * sc, dc.split == Split::Train);
                             if (dc.split == Split::Train) {
                                 for (std::size_t i = base; i < buffer.size(); ++i) {
                                     sum += buffer[i];
@@ -395,12 +421,16 @@ void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildO
                         hash.add(buffer.data(), buffer.size() * sizeof(float));
                         writer->append(buffer.data(), buffer.size() / (rows * cols));
                         buffer.clear();
+                        if (paired)
+                            paired->flush(hashBytes);
                     }
                 }
             }
             hash.add(buffer.data(), buffer.size() * sizeof(float));
             writer->append(buffer.data(), buffer.size() / (rows * cols));
             buffer.clear();
+            if (paired)
+                paired->flush(hashBytes);
         }
 
         // 2. Labels, cube table, splits, statistics.
@@ -476,6 +506,8 @@ void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildO
         writeAttr(f, "norm_std", sd, out);
         writeAttr(f, "split_seed", std::int64_t(o.splitSeed), out);
         h5::writeAttribute(f, "split_fractions", std::vector<double>{o.split[0] / total, o.split[1] / total, o.split[2] / total}, out);
+        if (paired)
+            paired->writeAttributes(f, out);
         writeAttr(f, "content_hash", hash.hex(), out);
         if (H5Fflush(f, H5F_SCOPE_GLOBAL) < 0)
             throw IoError(out, "cannot flush HDF5 file (disk full?)");
@@ -489,6 +521,7 @@ void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildO
 struct DatasetFile::Handles {
     h5::Id file;
     h5::Id x;
+    h5::Id y, context; ///< paired datasets
 };
 
 DatasetFile::~DatasetFile() = default;
@@ -522,6 +555,7 @@ std::shared_ptr<const DatasetFile> DatasetFile::open(const std::string& path)
     const std::vector<hsize_t> d = h5::dims(ds->m_h->x.get());
     if (d.size() != 3 || d[0] != info.samples || d[1] != info.rows || d[2] != info.cols)
         throw FormatError(path, "dataset 'samples/x' does not have the shape (samples, rows, cols) its attributes state");
+    std::tie(ds->m_h->y, ds->m_h->context) = detail::openPairedParts(f, info);
     const std::size_t n = info.samples;
     const auto z = readArray<double>(f, "samples/z", H5T_NATIVE_DOUBLE, n, path);
     const auto zeta = readArray<double>(f, "samples/zeta", H5T_NATIVE_DOUBLE, n, path);
@@ -589,6 +623,21 @@ void DatasetFile::readSamples(const std::int64_t* idx, std::size_t n, float* out
             throw FormatError(m_info.path, "cannot read samples (file damaged or truncated)");
         i = j;
     }
+}
+
+void DatasetFile::readTargets(const std::int64_t* idx, std::size_t n, float* out) const
+{
+    if (!m_h->y.valid())
+        throw ParameterError("dataset", m_info.path + " is not a paired dataset (no target fields)");
+    detail::readChunkedSamples(m_h->y.get(), idx, n, m_info.rows * m_info.cols, m_info.path, out);
+}
+
+void DatasetFile::readContext(const std::int64_t* idx, std::size_t n, float* out) const
+{
+    if (!m_h->context.valid())
+        throw ParameterError("dataset", m_info.path + " has no context channels");
+    detail::readChunkedSamples(m_h->context.get(), idx, n, m_info.contextRadiiMpc.size() * m_info.rows * m_info.cols,
+                               m_info.path, out);
 }
 
 std::vector<double> classValues(const DatasetFile& ds, Target target)

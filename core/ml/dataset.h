@@ -34,6 +34,12 @@ struct DatasetBuildOptions {
     std::array<double, 3> split{0.7, 0.15, 0.15}; ///< train, validation, test fractions of the simulations
     std::uint64_t splitSeed = 0;     ///< shuffles simulations before assigning them to splits
     int deflateLevel = 1;            ///< 0: uncompressed samples
+    /// Paired (translation) datasets: the field each sample is paired with, cut at the same place
+    /// from the source's cube of this quantity (x_HI or δT_b); `quantity` is then density.
+    std::optional<Quantity> target;
+    /// Paired datasets: radii [Mpc] of the 3D-smoothed density channels stored with each sample
+    /// (density_context.h); empty: none.
+    std::vector<double> contextRadiiMpc;
 };
 
 /// One source cube: how to get it and which simulation (realization) it belongs to.
@@ -43,14 +49,20 @@ struct DatasetSource {
     /// Produces the sampled cube and, where known, the matching x_HI cube (for slice nf).
     /// Called once, in order; may throw rs::Error.
     std::function<std::pair<Cube, std::optional<Cube>>()> load;
+    /// Paired datasets: produces the cube of the target quantity (called after load). Empty when
+    /// the source has none: buildDataset then refuses the source by name.
+    std::function<Cube()> loadTarget;
 };
 
 /// Lists the sources among files and folders (folders are scanned recursively): every primary
-/// cube of `quantity`, paired with the x_HI cube of the same run and redshift where one exists.
+/// cube of `quantity`, paired with the x_HI cube of the same run and redshift where one exists
+/// and, when `target` is given, with the `target` cube of the same run and redshift (sources
+/// without one are left out; none at all is a ParameterError).
 /// The realization key is the random seed when the metadata has one, else the catalog run
 /// (folder, grid, parameters). Throws IoError/FormatError for unreadable inputs and
 /// ParameterError when no cube of `quantity` is found.
-std::vector<DatasetSource> sourcesFromFiles(const std::vector<std::string>& inputs, Quantity quantity);
+std::vector<DatasetSource> sourcesFromFiles(const std::vector<std::string>& inputs, Quantity quantity,
+                                            std::optional<Quantity> target = std::nullopt);
 
 /// Builds a dataset file at `out` (atomically). Throws ParameterError for bad options or too few
 /// simulations for three non-empty splits, FormatError naming the source for NaNs in inputs or
@@ -79,6 +91,12 @@ struct DatasetInfo {
     double normMean = 0, normStd = 1; ///< over the training samples' pixels
     std::vector<DatasetCube> cubes;
     std::array<double, 3> splitFractions{0, 0, 0};
+    // paired (translation) datasets
+    Quantity targetQuantity = Quantity::Other;     ///< Other: not a paired dataset
+    double targetMean = 0, targetStd = 1;          ///< of the targets over the training samples
+    std::vector<double> contextRadiiMpc;           ///< context channels (may be empty)
+    std::vector<double> contextMean, contextStd;   ///< per channel, training samples
+    bool paired() const { return targetQuantity != Quantity::Other; }
 };
 
 /// A dataset file opened for reading. Labels are held in memory; samples are read on demand.
@@ -97,6 +115,12 @@ public:
     /// Reads samples `idx[0..n)` (raw values, not normalised) into `out` (n*rows*cols floats).
     /// Throws FormatError when the file is damaged.
     void readSamples(const std::int64_t* idx, std::size_t n, float* out) const;
+    /// Paired datasets: the target slices of samples `idx[0..n)` (n*rows*cols floats, raw).
+    /// Throws ParameterError for a dataset that is not paired, FormatError when damaged.
+    void readTargets(const std::int64_t* idx, std::size_t n, float* out) const;
+    /// Paired datasets: the context channels (n*channels*rows*cols floats, raw, sample-major).
+    /// Throws ParameterError when the dataset has no context channels, FormatError when damaged.
+    void readContext(const std::int64_t* idx, std::size_t n, float* out) const;
 
 private:
     DatasetFile() = default;

@@ -119,6 +119,7 @@ struct Running {
         case Task::Classify: return a / double(n);
         case Task::Regress: return 1.0 - a / double(n); // targets are standardised on the training split
         case Task::Reconstruct: return b > 0 ? a / b : kNaN;
+        case Task::Translate: return a / double(n); // sum of per-sample pixel accuracies
         }
         return kNaN;
     }
@@ -178,7 +179,7 @@ void RunTrainer::prepare()
         if (stored.model != m_cfg.model)
             throw FormatError(m_dir, std::string("is a run of model '") + modelName(stored.model)
                                          + "'; it cannot be continued as '" + modelName(m_cfg.model) + "'");
-        if (m_cfg.model != ModelKind::Autoencoder && (stored.target != m_cfg.target || stored.task != m_cfg.task))
+        if (m_cfg.model != ModelKind::Autoencoder && m_cfg.model != ModelKind::UNet && (stored.target != m_cfg.target || stored.task != m_cfg.task))
             throw FormatError(m_dir, std::string("is a run that learns to ") + taskName(stored.task) + " '"
                                          + targetName(stored.target) + "'; it cannot be continued for "
                                          + taskName(m_cfg.task) + " '" + targetName(m_cfg.target) + "'");
@@ -205,7 +206,7 @@ void RunTrainer::prepare()
             throw IoError(m_dir, "cannot create run folder: " + ec.message());
     }
 
-    m_net = detail::makeNet(m_cfg.model, m_cfg.rows, m_cfg.cols, detail::outputCount(m_cfg));
+    m_net = detail::makeNet(m_cfg.model, m_cfg.rows, m_cfg.cols, detail::outputCount(m_cfg), detail::inputChannels(m_cfg));
     if (m_cfg.model == ModelKind::CodesCnn) {
         auto* codes = dynamic_cast<detail::CodesCnnImpl*>(m_net.get());
         const RunConfig enc = readRunConfig(m_cfg.encoderRun);
@@ -282,7 +283,7 @@ void RunTrainer::report(TrainProgress::Kind kind, int epoch, std::size_t batch, 
     p.trainLoss = r.meanLoss();
     p.trainMetric = r.metric(m_cfg.task);
     p.valLoss = val ? val->loss : kNaN;
-    p.valMetric = !val ? kNaN : m_cfg.task == Task::Classify ? val->accuracy : m_cfg.task == Task::Regress ? val->r2 : val->relativeMse;
+    p.valMetric = val ? headlineMetric(*val) : kNaN;
     p.lr = lr();
     p.samplesPerSecond = sps;
     p.wallSeconds = wall();
@@ -319,7 +320,7 @@ bool RunTrainer::trainEpoch(int epoch)
         std::optional<Batch> batch = stream.next();
         if (!batch)
             break;
-        const torch::Tensor x = detail::inputTensor(batch->x.data(), batch->size(), m_cfg.rows, m_cfg.cols, m_device);
+        const torch::Tensor x = detail::batchInput(m_cfg, *m_ds, *batch, m_device);
         const torch::Tensor y = detail::batchTargets(m_cfg, *m_ds, batch->indices, m_device);
         m_opt->zero_grad();
         const torch::Tensor out = m_net->forward(x);
@@ -347,6 +348,8 @@ bool RunTrainer::trainEpoch(int epoch)
                 run.a += double(out.argmax(1).eq(y).sum().item<std::int64_t>());
             else if (m_cfg.task == Task::Regress)
                 run.a += (out.squeeze(1) - y).pow(2).sum().item<double>();
+            else if (m_cfg.task == Task::Translate)
+                run.a += detail::pixelAccuracySum(m_cfg, out, y);
             else {
                 run.a += lossValue * double(x.numel());
                 run.b += x.pow(2).sum().item<double>();
@@ -390,7 +393,7 @@ bool RunTrainer::trainEpoch(int epoch)
     }
     HistoryRecord h = record("epoch", epoch, done, run, sps);
     h.valLoss = val.loss;
-    h.valMetric = m_cfg.task == Task::Classify ? val.accuracy : m_cfg.task == Task::Regress ? val.r2 : val.relativeMse;
+    h.valMetric = headlineMetric(val);
     m_meta.epoch = epoch + 1;
     m_meta.batchInEpoch = 0;
     m_meta.partialLoss = m_meta.partialMetricA = m_meta.partialMetricB = 0;
