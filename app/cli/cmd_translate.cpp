@@ -42,10 +42,15 @@ nlohmann::json metricsJson(const TranslationMetrics& m)
             {"mean_true", number(m.meanTrue)}, {"power_ratio_median", number(m.powerRatioMedian)}, {"r_k", r}};
 }
 
-/// `<out>/<input file stem>_<target quantity>.h5`, made unique among this call's outputs.
+/// `<out>/<input file name without .h5/.hdf5/.npy>_<target quantity>.h5`, made unique among this
+/// call's outputs (classic 21cmFAST names hold dots that are not extensions).
 std::string outputPath(const std::string& dir, const std::string& input, Quantity target, std::vector<std::string>& used)
 {
-    const std::string base = (fs::path(dir) / fs::path(input).stem()).string() + "_" + std::string(quantityName(target));
+    fs::path name = fs::path(input).filename();
+    const std::string ext = name.extension().string();
+    if (ext == ".h5" || ext == ".hdf5" || ext == ".npy")
+        name = name.stem();
+    const std::string base = (fs::path(dir) / name).string() + "_" + std::string(quantityName(target));
     std::string path = base + ".h5";
     for (int i = 2; std::find(used.begin(), used.end(), path) != used.end(); ++i)
         path = base + "_" + std::to_string(i) + ".h5";
