@@ -164,7 +164,7 @@ void addDatasetCommands(CLI::App& app)
                       "Paired dataset: also store the neutral_fraction or brightness_temperature slices (input density)");
     build->add_option("--context", d->context,
                       "Paired dataset: radii [Mpc] of the 3D-smoothed density channels, comma-separated; "
-                      "'default' (2.5,5,10,20) or 'none'");
+                      "'default' (1.5,2.25,3.4,5,7.5,11,17,25) or 'none'");
     build->add_option("--mode", d->mode, "slices (default) or patches");
     build->add_option("--axes", d->axes, "Slicing axes, any of xyz (default xyz)");
     build->add_option("--stride", d->stride, "Every S-th slice (default 1)");

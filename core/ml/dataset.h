@@ -133,6 +133,10 @@ private:
     std::vector<SampleLabels> m_labels;
 };
 
+/// Slicing axes from text: any of x/0, y/1, z/2, each once, in order. Throws ParameterError
+/// ("axes") for other characters or none.
+std::vector<int> parseSliceAxes(const std::string& axes);
+
 /// At most `max` of `indices` (all of them for max = 0), evenly spaced, in their order.
 std::vector<std::int64_t> evenlySpacedSubset(const std::vector<std::int64_t>& indices, std::size_t max);
 

@@ -51,20 +51,6 @@ struct Hasher {
     }
 };
 
-std::vector<int> parseAxes(const std::string& axes)
-{
-    std::vector<int> out;
-    for (char c : axes) {
-        const int a = c == 'x' || c == '0' ? 0 : c == 'y' || c == '1' ? 1 : c == 'z' || c == '2' ? 2 : -1;
-        if (a < 0)
-            throw ParameterError("axes", "'" + axes + "' may only contain x, y and z");
-        if (std::find(out.begin(), out.end(), a) == out.end())
-            out.push_back(a);
-    }
-    if (out.empty())
-        throw ParameterError("axes", "needs at least one of x, y, z");
-    return out;
-}
 
 double meanOf(const float* v, std::size_t n)
 {
@@ -362,6 +348,21 @@ void writeRootAttributes(hid_t f, const DatasetBuildOptions& o, const SampleCutt
 
 } // namespace
 
+std::vector<int> parseSliceAxes(const std::string& axes)
+{
+    std::vector<int> out;
+    for (char c : axes) {
+        const int a = c == 'x' || c == '0' ? 0 : c == 'y' || c == '1' ? 1 : c == 'z' || c == '2' ? 2 : -1;
+        if (a < 0)
+            throw ParameterError("axes", "'" + axes + "' may only contain x, y and z");
+        if (std::find(out.begin(), out.end(), a) == out.end())
+            out.push_back(a);
+    }
+    if (out.empty())
+        throw ParameterError("axes", "needs at least one of x, y, z");
+    return out;
+}
+
 const char* sampleModeName(SampleMode m) { return m == SampleMode::Slices ? "slices" : "patches"; }
 
 void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildOptions& o, const std::string& out,
@@ -375,7 +376,7 @@ void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildO
                                              "brightness_temperature");
     if (!o.target && !o.contextRadiiMpc.empty())
         throw ParameterError("context", "context channels belong to paired datasets (give a target field)");
-    const std::vector<int> axes = parseAxes(o.axes);
+    const std::vector<int> axes = parseSliceAxes(o.axes);
     if (o.stride < 1)
         throw ParameterError("stride", "must be at least 1");
     double total = 0;

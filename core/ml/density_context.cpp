@@ -9,7 +9,7 @@
 
 namespace rs::ml {
 
-std::vector<double> defaultContextRadii() { return {2.5, 5.0, 10.0, 20.0}; }
+std::vector<double> defaultContextRadii() { return {1.5, 2.25, 3.4, 5.0, 7.5, 11.0, 17.0, 25.0}; }
 
 std::vector<Cube> densityContext(const Cube& density, const std::vector<double>& radiiMpc, int threads)
 {

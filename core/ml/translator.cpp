@@ -1,5 +1,6 @@
 #include "ml/translator.h"
 
+#include "ml/dataset.h"
 #include "ml/density_context.h"
 #include "ml/detail/evaluation.h"
 #include "ml/detail/nets.h"
@@ -167,21 +168,6 @@ std::size_t cubeIndex(int axis, std::size_t n, std::size_t index, std::size_t r,
     return axis == 0 ? (index * n + r) * n + c : axis == 1 ? (r * n + index) * n + c : (r * n + c) * n + index;
 }
 
-std::vector<int> parseAxes(const std::string& axes)
-{
-    std::vector<int> out;
-    for (char ch : axes) {
-        const int a = ch == 'x' ? 0 : ch == 'y' ? 1 : ch == 'z' ? 2 : -1;
-        if (a < 0)
-            throw ParameterError("axes", "'" + axes + "' may only contain x, y and z");
-        if (std::find(out.begin(), out.end(), a) == out.end())
-            out.push_back(a);
-    }
-    if (out.empty())
-        throw ParameterError("axes", "needs at least one of x, y, z");
-    return out;
-}
-
 double parameterOf(const Cube& cube, const char* name)
 {
     auto it = cube.metadata().parameters.find(name);
@@ -296,7 +282,7 @@ TranslationResult Translator::translate(const Cube& density, const TranslateOpti
     for (const Cube& k : context)
         planes.push_back(k.data());
     const std::size_t n = density.shape()[0];
-    const std::vector<int> axes = parseAxes(o.axes);
+    const std::vector<int> axes = parseSliceAxes(o.axes);
     std::vector<float> sum(density.voxelCount(), 0.0f);
     {
         torch::NoGradGuard noGrad;
