@@ -93,5 +93,6 @@ void addCompareCommand(CLI::App& app);   // compare (cmd_compare.cpp)
 void addObserveCommand(CLI::App& app);   // observe (cmd_observe.cpp)
 void addBenchStatsCommand(CLI::App& app); // bench stats (cmd_bench_stats.cpp)
 void addBenchDistCommand(CLI::App& app); // bench dist (cmd_bench_dist.cpp)
+void addTranslateCommands(CLI::App& app); // cmd_translate.cpp: translate, bench translate
 
 } // namespace rs::cli

@@ -4,6 +4,7 @@
 
 #include "ml/dataset.h"
 #include "ml/dataset_shards.h"
+#include "ml/density_context.h"
 #include "ml/sim_sources.h"
 #include "util/error.h"
 #include "util/file_util.h"
@@ -36,6 +37,7 @@ struct DatasetOptions {
     std::string z, zeta;
     int seeds = 3;
     std::string quantity = "brightness_temperature";
+    std::string targetField, context = "default";
     std::string mode = "slices";
     std::string axes = "xyz";
     std::size_t stride = 1, patch = 0;
@@ -47,9 +49,9 @@ struct DatasetOptions {
     std::string shard; ///< "I/N": cut only this shard of the sources (merge the shards with `dataset merge`)
 };
 
-std::vector<DatasetSource> simulatorSources(const DatasetOptions& o);
+std::vector<DatasetSource> simulatorSources(const DatasetOptions& o, std::optional<Quantity> target);
 
-std::vector<DatasetSource> simulatorSources(const DatasetOptions& o)
+std::vector<DatasetSource> simulatorSources(const DatasetOptions& o, std::optional<Quantity> target)
 {
     SimulationGrid g;
     g.base.dim = o.dim;
@@ -63,7 +65,7 @@ std::vector<DatasetSource> simulatorSources(const DatasetOptions& o)
         throw ParameterError("--seeds", "must be at least 1");
     for (int s = 1; s <= o.seeds; ++s)
         g.seeds.push_back(std::uint64_t(s));
-    return sourcesFromSimulator(g, quantityFromName(o.quantity).value_or(Quantity::BrightnessTemperature));
+    return sourcesFromSimulator(g, quantityFromName(o.quantity).value_or(Quantity::BrightnessTemperature), target);
 }
 
 
@@ -81,6 +83,13 @@ std::string datasetText(const DatasetInfo& i)
     s += "  cubes       " + std::to_string(i.cubes.size()) + " (train " + std::to_string(per[0]) + ", val "
          + std::to_string(per[1]) + ", test " + std::to_string(per[2]) + ")\n";
     s += "  normalise   mean " + fmt(i.normMean) + ", std " + fmt(i.normStd) + " (training split)\n";
+    if (i.paired()) {
+        std::string radii;
+        for (double r : i.contextRadiiMpc)
+            radii += (radii.empty() ? "" : ", ") + fmt(r);
+        s += "  target      " + std::string(quantityName(i.targetQuantity)) + " (mean " + fmt(i.targetMean) + ", std "
+             + fmt(i.targetStd) + "); context radii " + (radii.empty() ? "none" : radii + " Mpc") + "\n";
+    }
     s += "  hash        " + i.contentHash + "\n";
     return s;
 }
@@ -94,7 +103,9 @@ nlohmann::json datasetJson(const DatasetInfo& i)
     return {{"path", i.path}, {"mode", sampleModeName(i.mode)}, {"quantity", std::string(quantityName(i.quantity))},
             {"rows", i.rows}, {"cols", i.cols}, {"cell_size_mpc", number(i.cellSizeMpc)}, {"samples", i.samples},
             {"split_counts", {{"train", i.splitCounts[0]}, {"val", i.splitCounts[1]}, {"test", i.splitCounts[2]}}},
-            {"norm_mean", i.normMean}, {"norm_std", i.normStd}, {"content_hash", i.contentHash}, {"cubes", cubes}};
+            {"norm_mean", i.normMean}, {"norm_std", i.normStd}, {"content_hash", i.contentHash}, {"cubes", cubes},
+            {"target_quantity", i.paired() ? nlohmann::json(std::string(quantityName(i.targetQuantity))) : nlohmann::json()},
+            {"context_radii_mpc", i.contextRadiiMpc}};
 }
 
 int runDatasetBuild(const DatasetOptions& o)
@@ -107,6 +118,13 @@ int runDatasetBuild(const DatasetOptions& o)
         if (!q)
             throw ParameterError("--quantity", "'" + o.quantity + "' is not a known quantity");
         b.quantity = *q;
+        if (!o.targetField.empty()) {
+            b.target = quantityFromName(o.targetField);
+            if (!b.target)
+                throw ParameterError("--target-field", "'" + o.targetField + "' is not a known quantity");
+            if (o.context != "none")
+                b.contextRadiiMpc = o.context == "default" ? defaultContextRadii() : parseNumberList(o.context, "--context");
+        }
         if (o.mode != "slices" && o.mode != "patches")
             throw ParameterError("--mode", "'" + o.mode + "' is not one of slices, patches");
         b.mode = o.mode == "slices" ? SampleMode::Slices : SampleMode::Patches;
@@ -118,7 +136,8 @@ int runDatasetBuild(const DatasetOptions& o)
         b.deflateLevel = o.deflate;
         if (!o.shard.empty())
             b.shard = parseShard(o.shard);
-        const std::vector<DatasetSource> sources = o.simulate ? simulatorSources(o) : sourcesFromFiles(o.from, b.quantity);
+        const std::vector<DatasetSource> sources =
+            o.simulate ? simulatorSources(o, b.target) : sourcesFromFiles(o.from, b.quantity, b.target);
         buildDataset(sources, b, o.out, [](double f, const std::string& stage) {
             std::fprintf(stderr, "\r[%3d%%] %-70.70s", int(f * 100), stage.c_str());
         });
@@ -156,7 +175,12 @@ void addDatasetCommands(CLI::App& app)
     build->add_option("--z", d->z, "Simulator redshifts, comma-separated");
     build->add_option("--zeta", d->zeta, "Simulator ionizing efficiencies, comma-separated");
     build->add_option("--seeds", d->seeds, "Simulator realizations per grid point")->check(CLI::Range(1, 100000));
-    build->add_option("--quantity", d->quantity, "Cube sampled: brightness_temperature (default), density, neutral_fraction");
+    build->add_option("--quantity,--input", d->quantity, "Cube sampled: brightness_temperature (default), density, neutral_fraction");
+    build->add_option("--target-field", d->targetField,
+                      "Paired dataset: also store the neutral_fraction or brightness_temperature slices (input density)");
+    build->add_option("--context", d->context,
+                      "Paired dataset: radii [Mpc] of the 3D-smoothed density channels, comma-separated; "
+                      "'default' (1.5,2.25,3.4,5,7.5,11,17,25) or 'none'");
     build->add_option("--mode", d->mode, "slices (default) or patches");
     build->add_option("--axes", d->axes, "Slicing axes, any of xyz (default xyz)");
     build->add_option("--stride", d->stride, "Every S-th slice (default 1)")->check(CLI::Range(1, 1 << 20));

@@ -34,6 +34,11 @@ std::string metricsText(const EvalMetrics& m)
         }
     } else if (m.task == Task::Regress) {
         s += "  R2 " + fmt(m.r2) + ", RMSE " + fmt(m.rmse) + ", MAE " + fmt(m.mae) + "\n";
+    } else if (m.task == Task::Translate) {
+        const TranslationMetrics& t = m.translation;
+        s += "  pixel accuracy " + fmt(t.pixelAccuracy) + ", IoU ionized " + fmt(t.iouIonized) + ", nf error "
+             + fmt(t.nfError) + ", power ratio (median, 0.1-1/Mpc) " + fmt(t.powerRatioMedian) + ", r(k = 0.1, 0.3, 1) "
+             + fmt(t.rK[0]) + " " + fmt(t.rK[1]) + " " + fmt(t.rK[2]) + "\n";
     } else {
         s += "  MSE " + fmt(m.mse) + " (normalised units) = " + fmt(m.relativeMse) + " of the data variance\n";
     }

@@ -37,7 +37,12 @@ struct TrainOptions {
     std::uint64_t seed = 0;
     int nproc = 1;            ///< local data-parallel ranks to start (this process becomes their launcher)
     double distTimeout = 0;   ///< collective timeout [s]; 0: REIONSCOPE_DIST_TIMEOUT or 120
+    bool noCondition = false, epochsGiven = false;
 };
+
+/// Epochs of `train --model unet` without --epochs: enough to reach the translation targets on
+/// 64³ simulated data (see the README's figures).
+constexpr int kUNetDefaultEpochs = 12;
 
 /// The `train` command line of one rank: every option spelled out, without --nproc.
 std::vector<std::string> rankArguments(const TrainOptions& o)
@@ -49,7 +54,8 @@ std::vector<std::string> rankArguments(const TrainOptions& o)
     };
     std::vector<std::string> a{"train", "--dataset", o.dataset, "--model", o.model, "--target", o.target, "--optimizer",
                                o.optimizer, "--lr", num(o.lr), "--momentum", num(o.momentum), "--weight-decay",
-                               num(o.weightDecay), "--epochs", std::to_string(o.epochs), "--batch", std::to_string(o.batch),
+                               num(o.weightDecay), "--epochs",
+                               std::to_string(o.model == "unet" && !o.epochsGiven ? kUNetDefaultEpochs : o.epochs), "--batch", std::to_string(o.batch),
                                "--threads", std::to_string(o.threads), "--seed", std::to_string(o.seed), "--device",
                                o.device, "--history-every", std::to_string(o.historyEvery), "--max-batches",
                                std::to_string(o.maxBatches), "--out", o.out};
@@ -57,6 +63,8 @@ std::vector<std::string> rankArguments(const TrainOptions& o)
         a.insert(a.end(), {"--encoder", o.encoder});
     if (!o.task.empty())
         a.insert(a.end(), {"--task", o.task});
+    if (o.noCondition)
+        a.push_back("--no-condition");
     if (o.distTimeout > 0)
         a.insert(a.end(), {"--dist-timeout", num(o.distTimeout)});
     return a;
@@ -75,7 +83,7 @@ int runTrain(const TrainOptions& o)
         const bool quiet = dist && dist->rank != 0; // rank 0 speaks for the run
         RunConfig c;
         c.model = modelFromName(o.model);
-        c.target = c.model == ModelKind::Autoencoder ? Target::None : targetFromName(o.target);
+        c.target = c.model == ModelKind::Autoencoder || c.model == ModelKind::UNet ? Target::None : targetFromName(o.target);
         c.task = c.model != ModelKind::Autoencoder && !o.task.empty() ? taskFromName(o.task)
                                                                        : defaultTask(c.model, c.target);
         c.datasetPath = o.dataset;
@@ -85,7 +93,8 @@ int runTrain(const TrainOptions& o)
         c.optimizer.momentum = o.momentum;
         c.optimizer.weightDecay = o.weightDecay;
         c.batch = o.batch;
-        c.epochs = o.epochs;
+        c.epochs = c.model == ModelKind::UNet && !o.epochsGiven ? kUNetDefaultEpochs : o.epochs;
+        c.condition = !o.noCondition;
         c.seed = o.seed;
         c.threads = o.threads;
         c.device = o.device;
@@ -114,6 +123,10 @@ int runTrain(const TrainOptions& o)
                 std::cout << "test accuracy " << fmt(m.accuracy) << " on " << m.samples << " samples\n";
             else if (m.task == Task::Regress)
                 std::cout << "test R2 " << fmt(m.r2) << ", RMSE " << fmt(m.rmse) << " on " << m.samples << " samples\n";
+            else if (m.task == Task::Translate)
+                std::cout << "test pixel accuracy " << fmt(m.translation.pixelAccuracy) << ", nf error "
+                          << fmt(m.translation.nfError) << ", power ratio " << fmt(m.translation.powerRatioMedian)
+                          << " on " << m.samples << " samples\n";
             else
                 std::cout << "test reconstruction MSE " << fmt(m.mse) << " = " << fmt(m.relativeMse)
                           << " of the data variance, on " << m.samples << " samples\n";
@@ -137,7 +150,8 @@ void addTrainCommands(CLI::App& app)
     auto t = std::make_shared<TrainOptions>();
     CLI::App* tr = app.add_subcommand("train", "Train a model into a run folder (resumes when the folder exists)");
     tr->add_option("--dataset", t->dataset, "Dataset .h5 (dataset build)")->required();
-    tr->add_option("--model", t->model, "ae, mlp, cnn or codes-cnn")->required();
+    tr->add_option("--model", t->model, "ae, mlp, cnn, codes-cnn or unet (translation, paired dataset)")->required();
+    tr->add_flag("--no-condition", t->noCondition, "unet: do not feed z and zeta to the network");
     tr->add_option("--encoder", t->encoder, "codes-cnn: the finished ae run whose encoder is frozen");
     tr->add_option("--target", t->target, "z, zeta, fesc or nf (default z; ignored by ae)");
     tr->add_option("--task", t->task, "classify or regress (default: classify, regress for nf)");
@@ -145,7 +159,7 @@ void addTrainCommands(CLI::App& app)
     tr->add_option("--lr", t->lr, "Learning rate (default 1e-3)")->check(CLI::Range(1e-12, 100.0));
     tr->add_option("--momentum", t->momentum, "SGD momentum (default 0.9)")->check(CLI::Range(0.0, 0.999999));
     tr->add_option("--weight-decay", t->weightDecay, "L2 weight decay (default 0)")->check(CLI::Range(0.0, 100.0));
-    tr->add_option("--epochs", t->epochs, "Epochs (default 10)")->check(CLI::Range(1, 1000000));
+    tr->add_option("--epochs", t->epochs, "Epochs (default 10; unet 12)")->check(CLI::Range(1, 1000000));
     tr->add_option("--batch", t->batch, "Batch size (default 32)")->check(CLI::Range(1, 1 << 16));
     tr->add_option("--threads", t->threads, "Compute threads (default 2)")->check(CLI::Range(1, maxThreads()));
     tr->add_option("--seed", t->seed, "Seed of initialisation and shuffling (default 0)");
@@ -158,7 +172,8 @@ void addTrainCommands(CLI::App& app)
     tr->add_option("--dist-timeout", t->distTimeout, "Seconds before a silent rank fails the run (default 120)")
         ->check(CLI::Range(1, 86400));
     tr->add_option("--out", t->out, "Run folder")->required();
-    tr->callback([t] {
+    tr->callback([t, tr] {
+        t->epochsGiven = tr->count("--epochs") > 0;
         std::error_code ec;
         if (std::filesystem::exists(t->out, ec) && !std::filesystem::is_directory(t->out, ec))
             throw CLI::ValidationError("--out", t->out + " is a file; a run folder is needed");

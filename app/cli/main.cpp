@@ -35,6 +35,7 @@ int main(int argc, char** argv)
     rs::cli::addInspectCommands(app);
     rs::cli::addBenchTrainCommand(app);
     rs::cli::addBenchDistCommand(app);
+    rs::cli::addTranslateCommands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -42,6 +42,12 @@ struct DatasetBuildOptions {
     /// `mergeDatasetShards` (dataset_shards.h) joins with the others. Splits are still assigned
     /// over all sources. {0, 1}: the whole dataset.
     Shard shard;
+    /// Paired (translation) datasets: the field each sample is paired with, cut at the same place
+    /// from the source's cube of this quantity (x_HI or δT_b); `quantity` is then density.
+    std::optional<Quantity> target;
+    /// Paired datasets: radii [Mpc] of the 3D-smoothed density channels stored with each sample
+    /// (density_context.h); empty: none.
+    std::vector<double> contextRadiiMpc;
 };
 
 /// One source cube: how to get it and which simulation (realization) it belongs to.
@@ -51,14 +57,20 @@ struct DatasetSource {
     /// Produces the sampled cube and, where known, the matching x_HI cube (for slice nf).
     /// Called once, in order; may throw rs::Error.
     std::function<std::pair<Cube, std::optional<Cube>>()> load;
+    /// Paired datasets: produces the cube of the target quantity (called after load). Empty when
+    /// the source has none: buildDataset then refuses the source by name.
+    std::function<Cube()> loadTarget;
 };
 
 /// Lists the sources among files and folders (folders are scanned recursively): every primary
-/// cube of `quantity`, paired with the x_HI cube of the same run and redshift where one exists.
+/// cube of `quantity`, paired with the x_HI cube of the same run and redshift where one exists
+/// and, when `target` is given, with the `target` cube of the same run and redshift (sources
+/// without one are left out; none at all is a ParameterError).
 /// The realization key is the random seed when the metadata has one, else the catalog run
 /// (folder, grid, parameters). Throws IoError/FormatError for unreadable inputs and
 /// ParameterError when no cube of `quantity` is found.
-std::vector<DatasetSource> sourcesFromFiles(const std::vector<std::string>& inputs, Quantity quantity);
+std::vector<DatasetSource> sourcesFromFiles(const std::vector<std::string>& inputs, Quantity quantity,
+                                            std::optional<Quantity> target = std::nullopt);
 
 /// Builds a dataset file at `out` (atomically). Throws ParameterError for bad options or too few
 /// simulations for three non-empty splits, FormatError naming the source for NaNs in inputs or
@@ -87,6 +99,12 @@ struct DatasetInfo {
     double normMean = 0, normStd = 1; ///< over the training samples' pixels
     std::vector<DatasetCube> cubes;
     std::array<double, 3> splitFractions{0, 0, 0};
+    // paired (translation) datasets
+    Quantity targetQuantity = Quantity::Other;     ///< Other: not a paired dataset
+    double targetMean = 0, targetStd = 1;          ///< of the targets over the training samples
+    std::vector<double> contextRadiiMpc;           ///< context channels (may be empty)
+    std::vector<double> contextMean, contextStd;   ///< per channel, training samples
+    bool paired() const { return targetQuantity != Quantity::Other; }
 };
 
 /// A dataset file opened for reading. Labels are held in memory; samples are read on demand.
@@ -105,6 +123,12 @@ public:
     /// Reads samples `idx[0..n)` (raw values, not normalised) into `out` (n*rows*cols floats).
     /// Throws FormatError when the file is damaged.
     void readSamples(const std::int64_t* idx, std::size_t n, float* out) const;
+    /// Paired datasets: the target slices of samples `idx[0..n)` (n*rows*cols floats, raw).
+    /// Throws ParameterError for a dataset that is not paired, FormatError when damaged.
+    void readTargets(const std::int64_t* idx, std::size_t n, float* out) const;
+    /// Paired datasets: the context channels (n*channels*rows*cols floats, raw, sample-major).
+    /// Throws ParameterError when the dataset has no context channels, FormatError when damaged.
+    void readContext(const std::int64_t* idx, std::size_t n, float* out) const;
 
 private:
     DatasetFile() = default;
@@ -113,6 +137,10 @@ private:
     DatasetInfo m_info;
     std::vector<SampleLabels> m_labels;
 };
+
+/// Slicing axes from text: any of x/0, y/1, z/2, each once, in order. Throws ParameterError
+/// ("axes") for other characters or none.
+std::vector<int> parseSliceAxes(const std::string& axes);
 
 /// At most `max` of `indices` (all of them for max = 0), evenly spaced, in their order.
 std::vector<std::int64_t> evenlySpacedSubset(const std::vector<std::int64_t>& indices, std::size_t max);

@@ -3,6 +3,7 @@
 
 #include "cube/cube_stats.h"
 #include "io/hdf5_util.h"
+#include "ml/dataset_pairs.h"
 #include "ml/detail/dataset_h5.h"
 #include "util/error.h"
 #include "util/file_util.h"
@@ -28,20 +29,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 /// ζ = N_γ f_* f_esc with the classic defaults N_γ = 5000, f_* = 0.05.
 constexpr double kZetaPerFesc = 250.0;
 
-std::vector<int> parseAxes(const std::string& axes)
-{
-    std::vector<int> out;
-    for (char c : axes) {
-        const int a = c == 'x' || c == '0' ? 0 : c == 'y' || c == '1' ? 1 : c == 'z' || c == '2' ? 2 : -1;
-        if (a < 0)
-            throw ParameterError("axes", "'" + axes + "' may only contain x, y and z");
-        if (std::find(out.begin(), out.end(), a) == out.end())
-            out.push_back(a);
-    }
-    if (out.empty())
-        throw ParameterError("axes", "needs at least one of x, y, z");
-    return out;
-}
 
 double meanOf(const float* v, std::size_t n)
 {
@@ -124,10 +111,14 @@ public:
             const std::size_t sr = m_o.mode == SampleMode::Patches ? side : r;
             const std::size_t sc = m_o.mode == SampleMode::Patches ? side : c;
             requireSampleSize(src, cube, axis, sr, sc);
+            if (m_paired && axis == axes.front())
+                m_paired->beginSource(src, cube);
             const std::size_t tilesR = r / sr, tilesC = c / sc;
             std::vector<float> slice(r * c), nfSlice;
             for (std::size_t idx = 0; idx < cube.shape()[axis]; idx += m_o.stride) {
                 cube.slice(axis, idx).copyTo(slice.data());
+                if (m_paired)
+                    m_paired->beginSlice(axis, idx);
                 if (nfSource)
                     nfSlice = nfSource->slice(axis, idx).toVector();
                 for (std::size_t tr = 0; tr < tilesR; ++tr)
@@ -156,6 +147,12 @@ public:
     std::size_t rows() const { return m_rows; }
     std::size_t cols() const { return m_cols; }
     double cellSize() const { return m_cellSize; }
+    /// Paired datasets: the target and context attributes.
+    void writePairedAttributes(hid_t file, const std::string& out) const
+    {
+        if (m_paired)
+            m_paired->writeAttributes(file, out);
+    }
     double trainSum() const { return m_sum; }
     double trainSumSq() const { return m_sumSq; }
     std::size_t trainPixels() const { return m_trainPixels; }
@@ -182,6 +179,8 @@ private:
             m_cols = sc;
             m_firstId = src.id;
             m_writer = std::make_unique<SampleWriter>(m_group, m_rows, m_cols, m_o.deflateLevel, m_out);
+            if (m_o.target)
+                m_paired = std::make_unique<detail::PairedSampleWriter>(m_group, m_o, m_rows, m_cols, m_out);
             m_cellSize = cube.cellSize(axis == 0 ? 1 : 0);
         } else if (sr != m_rows || sc != m_cols) {
             throw FormatError(src.id, "samples are " + std::to_string(sr) + "x" + std::to_string(sc)
@@ -206,6 +205,8 @@ private:
         }
         l.nfSlice = nfSlice ? nfTile / double(m_rows) : kNaN;
         m_labels.push_back(l);
+        if (m_paired)
+            m_paired->addTile(r0, c0, Split(l.split) == Split::Train);
         if (Split(l.split) == Split::Train) {
             for (std::size_t i = base; i < m_buffer.size(); ++i) {
                 m_sum += m_buffer[i];
@@ -223,12 +224,15 @@ private:
             m_writer->append(m_buffer.data(), m_buffer.size() / (m_rows * m_cols));
         }
         m_buffer.clear();
+        if (m_paired)
+            m_paired->flush([this](const void* p, std::size_t bytes) { m_hash.add(p, bytes); });
     }
 
     hid_t m_group;
     const DatasetBuildOptions& m_o;
     std::string m_out;
     std::unique_ptr<SampleWriter> m_writer;
+    std::unique_ptr<detail::PairedSampleWriter> m_paired;
     std::size_t m_rows = 0, m_cols = 0;
     std::string m_firstId;
     double m_cellSize = kNaN;
@@ -275,6 +279,21 @@ void writeTables(hid_t file, hid_t sg, SampleCutter& cut, const std::vector<Data
 
 } // namespace
 
+std::vector<int> parseSliceAxes(const std::string& axes)
+{
+    std::vector<int> out;
+    for (char c : axes) {
+        const int a = c == 'x' || c == '0' ? 0 : c == 'y' || c == '1' ? 1 : c == 'z' || c == '2' ? 2 : -1;
+        if (a < 0)
+            throw ParameterError("axes", "'" + axes + "' may only contain x, y and z");
+        if (std::find(out.begin(), out.end(), a) == out.end())
+            out.push_back(a);
+    }
+    if (out.empty())
+        throw ParameterError("axes", "needs at least one of x, y, z");
+    return out;
+}
+
 const char* sampleModeName(SampleMode m) { return m == SampleMode::Slices ? "slices" : "patches"; }
 
 void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildOptions& o, const std::string& out,
@@ -282,7 +301,15 @@ void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildO
 {
     if (sources.empty())
         throw ParameterError("inputs", "no source cubes to build a dataset from");
-    const std::vector<int> axes = parseAxes(o.axes);
+    if (o.target && (o.quantity != Quantity::Density
+                     || (*o.target != Quantity::NeutralFraction && *o.target != Quantity::BrightnessTemperature)))
+        throw ParameterError("target-field", "paired datasets translate density into neutral_fraction or "
+                                             "brightness_temperature");
+    if (!o.target && !o.contextRadiiMpc.empty())
+        throw ParameterError("context", "context channels belong to paired datasets (give a target field)");
+    if (o.target && !o.shard.whole())
+        throw ParameterError("shard", "paired (translation) datasets are built whole; --shard is for slice datasets");
+    const std::vector<int> axes = parseSliceAxes(o.axes);
     if (o.stride < 1)
         throw ParameterError("stride", "must be at least 1");
     double total = 0;
@@ -320,6 +347,7 @@ void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildO
             const Cube* nfSource = xh ? &*xh : cube.quantity() == Quantity::NeutralFraction ? &cube : nullptr;
             cut.addCube(src, cube, nfSource, cubes.back(), std::int32_t(cubes.size() - 1), axes);
         }
+        cut.writePairedAttributes(file.get(), out);
         writeTables(file.get(), samples.get(), cut, cubes, o, total, sources.size(), out);
     });
     if (progress)

@@ -2,6 +2,7 @@
 #include "ml/dataset.h"
 
 #include "io/hdf5_util.h"
+#include "ml/dataset_pairs.h"
 #include "ml/detail/dataset_h5.h"
 #include "util/error.h"
 
@@ -25,6 +26,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 struct DatasetFile::Handles {
     h5::Id file;
     h5::Id x;
+    h5::Id y, context; ///< paired datasets
 };
 
 DatasetFile::~DatasetFile() = default;
@@ -61,6 +63,7 @@ std::shared_ptr<const DatasetFile> DatasetFile::open(const std::string& path)
     const std::vector<hsize_t> d = h5::dims(ds->m_h->x.get());
     if (d.size() != 3 || d[0] != info.samples || d[1] != info.rows || d[2] != info.cols)
         throw FormatError(path, "dataset 'samples/x' does not have the shape (samples, rows, cols) its attributes state");
+    std::tie(ds->m_h->y, ds->m_h->context) = detail::openPairedParts(f, info);
     info.cubes = detail::readCubes(f, path);
     ds->m_labels = detail::readLabels(f, info.samples, info.cubes.size(), path);
     for (const SampleLabels& l : ds->m_labels)
@@ -84,23 +87,22 @@ std::vector<std::int64_t> DatasetFile::indices(Split s) const
 
 void DatasetFile::readSamples(const std::int64_t* idx, std::size_t n, float* out) const
 {
-    const hsize_t rows = m_info.rows, cols = m_info.cols;
-    h5::Id fileSpace(H5Dget_space(m_h->x.get()));
-    std::size_t i = 0;
-    while (i < n) {
-        std::size_t j = i + 1; // merge runs of consecutive indices into one read
-        while (j < n && idx[j] == idx[j - 1] + 1)
-            ++j;
-        if (idx[i] < 0 || std::size_t(idx[j - 1]) >= m_info.samples)
-            throw ParameterError("sample", "index out of range in " + m_info.path);
-        const hsize_t start[3] = {hsize_t(idx[i]), 0, 0}, count[3] = {hsize_t(j - i), rows, cols};
-        H5Sselect_hyperslab(fileSpace.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
-        h5::Id memSpace(H5Screate_simple(3, count, nullptr));
-        if (H5Dread(m_h->x.get(), H5T_NATIVE_FLOAT, memSpace.get(), fileSpace.get(), H5P_DEFAULT,
-                    out + i * rows * cols) < 0)
-            throw FormatError(m_info.path, "cannot read samples (file damaged or truncated)");
-        i = j;
-    }
+    detail::readChunkedSamples(m_h->x.get(), idx, n, m_info.rows * m_info.cols, m_info.path, out);
+}
+
+void DatasetFile::readTargets(const std::int64_t* idx, std::size_t n, float* out) const
+{
+    if (!m_h->y.valid())
+        throw ParameterError("dataset", m_info.path + " is not a paired dataset (no target fields)");
+    detail::readChunkedSamples(m_h->y.get(), idx, n, m_info.rows * m_info.cols, m_info.path, out);
+}
+
+void DatasetFile::readContext(const std::int64_t* idx, std::size_t n, float* out) const
+{
+    if (!m_h->context.valid())
+        throw ParameterError("dataset", m_info.path + " has no context channels");
+    detail::readChunkedSamples(m_h->context.get(), idx, n, m_info.contextRadiiMpc.size() * m_info.rows * m_info.cols,
+                               m_info.path, out);
 }
 
 std::vector<double> classValues(const DatasetFile& ds, Target target)

@@ -16,7 +16,8 @@ std::string entryId(const CubeEntry& e) { return e.dataset.empty() ? e.path : e.
 
 } // namespace
 
-std::vector<DatasetSource> sourcesFromFiles(const std::vector<std::string>& inputs, Quantity quantity)
+std::vector<DatasetSource> sourcesFromFiles(const std::vector<std::string>& inputs, Quantity quantity,
+                                            std::optional<Quantity> target)
 {
     std::vector<CubeEntry> entries;
     for (const std::string& in : inputs) {
@@ -50,21 +51,30 @@ std::vector<DatasetSource> sourcesFromFiles(const std::vector<std::string>& inpu
             if (auto x = byQ.find(Quantity::NeutralFraction); x != byQ.end() && quantity != Quantity::NeutralFraction)
                 xh = x->second;
             const CubeEntry entry = it->second;
+            std::function<Cube()> loadTarget;
+            if (target) {
+                auto t = byQ.find(*target);
+                if (t == byQ.end())
+                    continue; // nothing to pair with
+                loadTarget = [e = t->second]() { return loadEntry(e); };
+            }
             out.push_back({entryId(entry), group, [entry, xh]() -> std::pair<Cube, std::optional<Cube>> {
                                Cube c = loadEntry(entry);
                                std::optional<Cube> x;
                                if (xh)
                                    x = loadEntry(*xh);
                                return {std::move(c), std::move(x)};
-                           }});
+                           }, loadTarget});
         }
     }
     if (out.empty()) {
         std::string seen;
         for (const std::string& s : quantitiesSeen)
             seen += (seen.empty() ? "" : ", ") + s;
-        throw ParameterError("quantity", "no " + std::string(quantityName(quantity)) + " cube among the inputs"
-                                             + (seen.empty() ? std::string() : " (found: " + seen + ")"));
+        const std::string pairing = target ? " with a " + std::string(quantityName(*target))
+                                                 + " cube of the same run and redshift" : std::string();
+        throw ParameterError("quantity", "no " + std::string(quantityName(quantity)) + " cube" + pairing
+                                             + " among the inputs" + (seen.empty() ? std::string() : " (found: " + seen + ")"));
     }
     return out;
 }

@@ -58,13 +58,14 @@ const char* taskName(Task t)
     case Task::Reconstruct: return "reconstruct";
     case Task::Classify: return "classify";
     case Task::Regress: return "regress";
+    case Task::Translate: return "translate";
     }
     return "?";
 }
 
 Task taskFromName(std::string_view name)
 {
-    for (Task t : {Task::Reconstruct, Task::Classify, Task::Regress})
+    for (Task t : {Task::Reconstruct, Task::Classify, Task::Regress, Task::Translate})
         if (name == taskName(t))
             return t;
     throw ParameterError("task", "'" + std::string(name) + "' is not one of classify, regress, reconstruct");

@@ -4,6 +4,7 @@
 /// plain computations behind them. No LibTorch here.
 
 #include "ml/labels.h"
+#include "ml/translation_metrics.h"
 
 #include <cstdint>
 #include <string>
@@ -28,7 +29,12 @@ struct EvalMetrics {
     // reconstruction (in normalised units)
     double mse = 0;
     double relativeMse = 0; ///< mse / variance of the inputs: 0 perfect, 1 no better than the mean
+    // translation (unet)
+    TranslationMetrics translation;
 };
+
+/// The metric of metricName(m.task): accuracy, R², relative MSE or pixel accuracy.
+double headlineMetric(const EvalMetrics& m);
 
 /// Accuracy, confusion matrix and per-class accuracy from true and predicted class indices.
 /// Throws ParameterError when the sizes differ or an index is out of range.

@@ -5,6 +5,7 @@
 #include "ml/detail/checkpoint.h"
 #include "ml/detail/evaluation.h"
 #include "ml/detail/nets.h"
+#include "ml/detail/unet.h"
 #include "ml/ml_setup.h"
 #include "ml/slice_fit.h"
 #include "util/error.h"
@@ -25,6 +26,8 @@ torch::Tensor batchTargets(const RunConfig& c, const DatasetFile& ds, const std:
 {
     if (c.task == Task::Reconstruct)
         return {};
+    if (c.task == Task::Translate)
+        return translationTargets(c, ds, indices, device);
     const std::size_t n = indices.size();
     if (c.task == Task::Classify) {
         std::vector<std::int64_t> y(n);
@@ -54,6 +57,9 @@ torch::Tensor lossOf(const RunConfig& c, const torch::Tensor& output, const torc
     case Task::Classify: return torch::cross_entropy_loss(output, target);
     case Task::Regress: return torch::mse_loss(output.squeeze(1), target);
     case Task::Reconstruct: return torch::mse_loss(output, input);
+    case Task::Translate:
+        return c.targetQuantity == Quantity::NeutralFraction ? torch::binary_cross_entropy_with_logits(output, target)
+                                                             : torch::mse_loss(output, target);
     }
     return {};
 }
@@ -61,6 +67,8 @@ torch::Tensor lossOf(const RunConfig& c, const torch::Tensor& output, const torc
 EvalMetrics evaluateNet(NetBase& net, const RunConfig& c, std::shared_ptr<const DatasetFile> ds, Split split,
                         const torch::Device& device, std::size_t maxBatches, const StopToken& stop)
 {
+    if (c.task == Task::Translate)
+        return evaluateTranslation(net, c, ds, split, device, maxBatches, stop);
     if (ds->info().rows != c.rows || ds->info().cols != c.cols)
         throw ParameterError("dataset", ds->info().path + ": samples are " + std::to_string(ds->info().rows) + "x"
                                             + std::to_string(ds->info().cols) + " but the model takes "
@@ -124,17 +132,6 @@ EvalMetrics evaluateNet(NetBase& net, const RunConfig& c, std::shared_ptr<const 
     return m;
 }
 
-} // namespace detail
-
-namespace {
-
-struct LoadedRun {
-    RunConfig config;
-    std::shared_ptr<detail::NetBase> net;
-    std::string weights;
-    torch::Device device{torch::kCPU};
-};
-
 LoadedRun loadRun(const std::string& runDir)
 {
     if (!isRunFolder(runDir))
@@ -149,20 +146,23 @@ LoadedRun loadRun(const std::string& runDir)
     if (r.weights.empty())
         throw IoError(runDir, "has no trained weights yet (no final.pt or checkpoint)");
     r.device = torch::Device(resolveDevice("auto") == "cuda" ? torch::kCUDA : torch::kCPU);
-    r.net = detail::makeNet(r.config.model, r.config.rows, r.config.cols, detail::outputCount(r.config));
-    detail::CheckpointMeta want;
+    r.net = makeNet(r.config.model, r.config.rows, r.config.cols, outputCount(r.config), inputChannels(r.config));
+    CheckpointMeta want;
     want.model = r.config.model;
     want.task = r.config.task;
     want.rows = r.config.rows;
     want.cols = r.config.cols;
-    want.outputs = detail::outputCount(r.config);
-    detail::loadCheckpoint(r.weights, want, *r.net, nullptr);
-    detail::toChannelsLast(*r.net, r.device);
+    want.outputs = outputCount(r.config);
+    loadCheckpoint(r.weights, want, *r.net, nullptr);
+    toChannelsLast(*r.net, r.device);
     r.net->eval();
     return r;
 }
 
-} // namespace
+} // namespace detail
+
+using detail::LoadedRun;
+using detail::loadRun;
 
 EvalMetrics evaluateRun(const std::string& runDir, const std::string& datasetPath, Split split, int threads,
                         const StopToken& stop)
@@ -192,7 +192,7 @@ const std::string& Predictor::weightsPath() const { return m_impl->run.weights; 
 std::size_t Predictor::outputSize() const
 {
     const RunConfig& c = m_impl->run.config;
-    return c.task == Task::Classify ? c.classes.size() : c.task == Task::Regress ? 1 : c.rows * c.cols;
+    return c.task == Task::Classify ? c.classes.size() : c.task == Task::Regress ? 1 : c.rows * c.cols; // translate: a field
 }
 
 std::size_t Predictor::featureSize() const
@@ -203,6 +203,7 @@ std::size_t Predictor::featureSize() const
     case ModelKind::CodesCnn: return (c.rows / 8) * (c.cols / 8) * 8;
     case ModelKind::Mlp: return 350;
     case ModelKind::Cnn: return 64;
+    case ModelKind::UNet: return 4 * detail::kUNetWidth;
     }
     return 0;
 }
@@ -232,18 +233,27 @@ std::vector<float> runChunks(const LoadedRun& r, const float* raw, std::size_t n
     return out;
 }
 
+/// Translation runs take several input channels per sample: Translator assembles them.
+void refuseTranslation(const RunConfig& c)
+{
+    if (c.task == Task::Translate)
+        throw ParameterError("run", "a unet run translates whole density cubes (use translate), not single slices");
+}
+
 } // namespace
 
 std::vector<float> Predictor::predict(const float* raw, std::size_t n) const
 {
     const LoadedRun& r = m_impl->run;
     const RunConfig& c = r.config;
+    refuseTranslation(c);
     return runChunks(r, raw, n, outputSize(), [&](const torch::Tensor& x) {
         const torch::Tensor y = r.net->forward(x);
         switch (c.task) {
         case Task::Classify: return torch::softmax(y, 1);
         case Task::Regress: return y.squeeze(1) * c.labelStd + c.labelMean;
-        case Task::Reconstruct: break;
+        case Task::Reconstruct:
+        case Task::Translate: break;
         }
         return (y * c.normStd + c.normMean).contiguous();
     });
@@ -252,6 +262,7 @@ std::vector<float> Predictor::predict(const float* raw, std::size_t n) const
 std::vector<float> Predictor::features(const float* raw, std::size_t n) const
 {
     const LoadedRun& r = m_impl->run;
+    refuseTranslation(r.config);
     return runChunks(r, raw, n, featureSize(), [&](const torch::Tensor& x) { return r.net->features(x).contiguous(); });
 }
 
@@ -260,6 +271,7 @@ CubePrediction Predictor::predictCube(const Cube& cube, const std::vector<int>& 
     const RunConfig& c = m_impl->run.config;
     if (c.task == Task::Reconstruct)
         throw ParameterError("run", "an autoencoder run reconstructs slices; it has no label to predict");
+    refuseTranslation(c);
     const FittedSlices fs = fitSlices(cube, axes, stride, c.rows, c.cols, c.cellSizeMpc);
     CubePrediction out;
     out.path = cube.metadata().sourcePath;

@@ -8,10 +8,58 @@
 
 namespace rs::ml {
 
+namespace {
+
+/// Mean and standard deviation (1 where the values do not vary) of a label over the training split.
+std::pair<double, double> trainingMoments(const DatasetFile& ds, double (*get)(const SampleLabels&))
+{
+    double s = 0, s2 = 0;
+    std::size_t n = 0;
+    for (const SampleLabels& l : ds.labels())
+        if (l.split == std::int8_t(Split::Train)) {
+            s += get(l);
+            s2 += get(l) * get(l);
+            ++n;
+        }
+    const double mean = n ? s / double(n) : 0.0, var = n ? s2 / double(n) - mean * mean : 0.0;
+    return {mean, var > 1e-12 * std::max(1.0, mean * mean) ? std::sqrt(var) : 1.0};
+}
+
+/// unet: the target field, context channels and condition planes from a paired dataset.
+void resolveTranslation(RunConfig& c, const DatasetFile& ds)
+{
+    const DatasetInfo& info = ds.info();
+    if (!info.paired())
+        throw ParameterError("dataset", info.path + ": unet translates one field into another; build a paired dataset "
+                                                    "(dataset build ... --input density --target-field neutral_fraction)");
+    c.task = Task::Translate;
+    c.target = Target::None;
+    c.targetQuantity = info.targetQuantity;
+    c.targetMean = info.targetMean;
+    c.targetStd = info.targetStd;
+    c.contextRadiiMpc = info.contextRadiiMpc;
+    c.contextMean = info.contextMean;
+    c.contextStd = info.contextStd;
+    if (!c.condition)
+        return;
+    for (const SampleLabels& l : ds.labels())
+        if (!std::isfinite(l.z) || !std::isfinite(l.zeta))
+            throw ParameterError("condition", info.path + ": some samples lack z or zeta, so the network cannot be "
+                                                          "conditioned on them (train with --no-condition)");
+    const auto z = trainingMoments(ds, [](const SampleLabels& l) { return l.z; });
+    const auto zeta = trainingMoments(ds, [](const SampleLabels& l) { return l.zeta; });
+    c.conditionMean = {z.first, zeta.first};
+    c.conditionStd = {z.second, zeta.second};
+}
+
+} // namespace
+
 Task defaultTask(ModelKind model, Target target)
 {
     if (model == ModelKind::Autoencoder)
         return Task::Reconstruct;
+    if (model == ModelKind::UNet)
+        return Task::Translate;
     return target == Target::Nf || target == Target::NfCube ? Task::Regress : Task::Classify;
 }
 
@@ -28,10 +76,14 @@ void resolveRunConfig(RunConfig& c, const DatasetFile& ds)
     if (c.model == ModelKind::Autoencoder) {
         c.task = Task::Reconstruct;
         c.target = Target::None;
+    } else if (c.model == ModelKind::UNet) {
+        resolveTranslation(c, ds);
+    } else if (c.task == Task::Translate) {
+        throw ParameterError("task", std::string("model '") + modelName(c.model) + "' does not translate fields; use unet");
     } else if (c.task == Task::Reconstruct) {
         throw ParameterError("task", std::string("model '") + modelName(c.model) + "' classifies or regresses; only ae reconstructs");
     }
-    if (c.task != Task::Reconstruct && c.target == Target::None)
+    if ((c.task == Task::Classify || c.task == Task::Regress) && c.target == Target::None)
         throw ParameterError("target", "choose what to learn: z, zeta, fesc or nf");
     if (c.optimizer.name != "adam" && c.optimizer.name != "sgd")
         throw ParameterError("optimizer", "'" + c.optimizer.name + "' is not one of adam, sgd");

@@ -11,8 +11,8 @@ namespace rs::ml {
 
 class DatasetFile;
 
-/// The task a model learns when none is chosen: ae reconstructs, nf and nf_cube are regressed,
-/// other targets classified.
+/// The task a model learns when none is chosen: ae reconstructs, unet translates, nf and nf_cube
+/// are regressed, other targets classified.
 Task defaultTask(ModelKind model, Target target);
 
 /// Fills the resolved part of `config` (dataset hash, quantity, rows, cols, normalisation, cell

@@ -58,16 +58,17 @@ const char* modelName(ModelKind m)
     case ModelKind::Mlp: return "mlp";
     case ModelKind::Cnn: return "cnn";
     case ModelKind::CodesCnn: return "codes-cnn";
+    case ModelKind::UNet: return "unet";
     }
     return "?";
 }
 
 ModelKind modelFromName(std::string_view name)
 {
-    for (ModelKind m : {ModelKind::Autoencoder, ModelKind::Mlp, ModelKind::Cnn, ModelKind::CodesCnn})
+    for (ModelKind m : {ModelKind::Autoencoder, ModelKind::Mlp, ModelKind::Cnn, ModelKind::CodesCnn, ModelKind::UNet})
         if (name == modelName(m))
             return m;
-    throw ParameterError("model", "'" + std::string(name) + "' is not one of ae, mlp, cnn, codes-cnn");
+    throw ParameterError("model", "'" + std::string(name) + "' is not one of ae, mlp, cnn, codes-cnn, unet");
 }
 
 const char* metricName(Task t)
@@ -76,6 +77,7 @@ const char* metricName(Task t)
     case Task::Classify: return "accuracy";
     case Task::Regress: return "r2";
     case Task::Reconstruct: return "relative_mse";
+    case Task::Translate: return "pixel_accuracy";
     }
     return "metric";
 }
@@ -120,6 +122,12 @@ std::string runConfigJson(const RunConfig& c)
     j["label_mean"] = c.labelMean;
     j["label_std"] = c.labelStd;
     j["created"] = c.created;
+    if (c.model == ModelKind::UNet)
+        j["translation"] = {{"target_quantity", std::string(quantityName(c.targetQuantity))},
+                            {"target_mean", c.targetMean}, {"target_std", c.targetStd},
+                            {"context_radii_mpc", c.contextRadiiMpc}, {"context_mean", c.contextMean},
+                            {"context_std", c.contextStd}, {"condition", c.condition},
+                            {"condition_mean", c.conditionMean}, {"condition_std", c.conditionStd}};
     return j.dump(2) + "\n";
 }
 
@@ -167,6 +175,19 @@ RunConfig readRunConfig(const std::string& runDir)
         c.labelMean = j.value("label_mean", 0.0);
         c.labelStd = j.value("label_std", 1.0);
         c.created = j.value("created", std::string());
+        if (auto t = j.find("translation"); t != j.end()) {
+            c.targetQuantity = quantityFromName(t->at("target_quantity").get<std::string>()).value_or(Quantity::Other);
+            c.targetMean = t->at("target_mean").get<double>();
+            c.targetStd = t->at("target_std").get<double>();
+            c.contextRadiiMpc = t->at("context_radii_mpc").get<std::vector<double>>();
+            c.contextMean = t->at("context_mean").get<std::vector<double>>();
+            c.contextStd = t->at("context_std").get<std::vector<double>>();
+            c.condition = t->at("condition").get<bool>();
+            c.conditionMean = t->at("condition_mean").get<std::array<double, 2>>();
+            c.conditionStd = t->at("condition_std").get<std::array<double, 2>>();
+            if (c.contextMean.size() != c.contextRadiiMpc.size() || c.contextStd.size() != c.contextRadiiMpc.size())
+                throw FormatError(path, "damaged run configuration: context channels disagree");
+        }
         return c;
     } catch (const json::exception& e) {
         throw FormatError(path, std::string("damaged run configuration: ") + e.what());
@@ -358,6 +379,18 @@ std::string metricsToJson(const EvalMetrics& m)
         j["r2"] = num(m.r2);
         j["rmse"] = num(m.rmse);
         j["mae"] = num(m.mae);
+    } else if (m.task == Task::Translate) {
+        const TranslationMetrics& t = m.translation;
+        j["pixel_accuracy"] = num(t.pixelAccuracy);
+        j["iou_ionized"] = num(t.iouIonized);
+        j["nf_error"] = num(t.nfError);
+        j["mean_predicted"] = num(t.meanPredicted);
+        j["mean_true"] = num(t.meanTrue);
+        j["power_ratio_median"] = num(t.powerRatioMedian);
+        json r = json::object();
+        for (std::size_t i = 0; i < 3; ++i)
+            r[formatValue(translationMetricKs()[i])] = num(t.rK[i]);
+        j["r_k"] = r;
     } else {
         j["mse"] = num(m.mse);
         j["relative_mse"] = num(m.relativeMse);
@@ -387,6 +420,16 @@ EvalMetrics metricsFromJson(const std::string& text, const std::string& path)
         m.mae = getNum(j, "mae");
         m.mse = getNum(j, "mse");
         m.relativeMse = getNum(j, "relative_mse");
+        TranslationMetrics& t = m.translation;
+        t.pixelAccuracy = getNum(j, "pixel_accuracy");
+        t.iouIonized = getNum(j, "iou_ionized");
+        t.nfError = getNum(j, "nf_error");
+        t.meanPredicted = getNum(j, "mean_predicted");
+        t.meanTrue = getNum(j, "mean_true");
+        t.powerRatioMedian = getNum(j, "power_ratio_median");
+        if (auto r = j.find("r_k"); r != j.end() && r->is_object())
+            for (std::size_t i = 0; i < 3; ++i)
+                t.rK[i] = getNum(*r, formatValue(translationMetricKs()[i]).c_str());
         return m;
     } catch (const json::exception& e) {
         throw FormatError(path, std::string("damaged metrics: ") + e.what());

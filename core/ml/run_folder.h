@@ -17,6 +17,7 @@
 #include "ml/labels.h"
 #include "ml/metrics.h"
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -26,8 +27,8 @@
 
 namespace rs::ml {
 
-enum class ModelKind { Autoencoder, Mlp, Cnn, CodesCnn };
-/// "ae", "mlp", "cnn", "codes-cnn" (the CLI's --model names and the checkpoints' model key).
+enum class ModelKind { Autoencoder, Mlp, Cnn, CodesCnn, UNet };
+/// "ae", "mlp", "cnn", "codes-cnn", "unet" (the CLI's --model names and the checkpoints' model key).
 const char* modelName(ModelKind m);
 /// Inverse of modelName. Throws ParameterError("model", ...).
 ModelKind modelFromName(std::string_view name);
@@ -57,6 +58,7 @@ struct RunConfig {
     std::string device = "auto";  ///< "auto", "cpu" or "cuda"
     std::size_t historyEvery = 20; ///< a history line every this many batches (0: epochs only)
     std::size_t maxBatchesPerEpoch = 0; ///< 0: whole epochs (tests and benchmarks use fewer)
+    bool condition = true;        ///< unet: z and ζ as two constant input planes
     // resolved
     std::string datasetHash;
     Quantity quantity = Quantity::Other;
@@ -66,6 +68,12 @@ struct RunConfig {
     std::vector<double> classes;  ///< classification: label value of each output
     double labelMean = 0, labelStd = 1; ///< regression: outputs are (label - mean) / std
     std::string created;          ///< UTC time the run was created
+    // resolved for translation (unet) runs
+    Quantity targetQuantity = Quantity::Other;  ///< the field translated into (x_HI or δT_b)
+    double targetMean = 0, targetStd = 1;       ///< outputs are (target - mean) / std (δT_b; x_HI: logits)
+    std::vector<double> contextRadiiMpc;        ///< 3D-smoothed density channels (density_context.h)
+    std::vector<double> contextMean, contextStd; ///< their normalisation (training split)
+    std::array<double, 2> conditionMean{0, 0}, conditionStd{1, 1}; ///< of z and ζ (training split)
 };
 
 /// One line of history.jsonl. `type` is "batch", "epoch", "resume", "stopped", "error" or
@@ -82,7 +90,8 @@ struct HistoryRecord {
     std::string message;
 };
 
-/// The metric a task reports in history and progress: "accuracy", "r2" or "relative_mse".
+/// The metric a task reports in history and progress: "accuracy", "r2", "relative_mse" or
+/// "pixel_accuracy" (translate).
 const char* metricName(Task t);
 
 std::string runConfigPath(const std::string& runDir);

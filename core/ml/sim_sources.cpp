@@ -42,7 +42,16 @@ struct SimCache {
 
 } // namespace
 
-std::vector<DatasetSource> sourcesFromSimulator(const SimulationGrid& grid, Quantity quantity)
+namespace {
+
+const Cube& cubeOf(const SimulatedRedshift& r, Quantity q)
+{
+    return q == Quantity::Density ? r.density : q == Quantity::NeutralFraction ? r.neutralFraction : r.brightnessTemperature;
+}
+
+} // namespace
+
+std::vector<DatasetSource> sourcesFromSimulator(const SimulationGrid& grid, Quantity quantity, std::optional<Quantity> target)
 {
     if (grid.redshifts.empty() || grid.zetas.empty() || grid.seeds.empty())
         throw ParameterError("grid", "needs at least one redshift, one zeta and one seed");
@@ -66,11 +75,10 @@ std::vector<DatasetSource> sourcesFromSimulator(const SimulationGrid& grid, Quan
                 s.group = "seed=" + std::to_string(seed);
                 s.load = [cache, seed, z, k, quantity]() -> std::pair<Cube, std::optional<Cube>> {
                     const SimulatedRedshift& r = cache->get(seed, z, k);
-                    const Cube& c = quantity == Quantity::Density           ? r.density
-                                    : quantity == Quantity::NeutralFraction ? r.neutralFraction
-                                                                            : r.brightnessTemperature;
-                    return {c, r.neutralFraction};
+                    return {cubeOf(r, quantity), r.neutralFraction};
                 };
+                if (target)
+                    s.loadTarget = [cache, seed, z, k, q = *target]() { return cubeOf(cache->get(seed, z, k), q); };
                 out.push_back(std::move(s));
             }
     return out;

@@ -20,8 +20,10 @@ struct SimulationGrid {
 
 /// One source per (seed, z, ζ), in that order; each load() simulates lazily (the cubes of all ζ
 /// at one (seed, z) are made in one pass and handed out one by one). The sampled quantity is set
-/// by DatasetBuildOptions::quantity via `quantity`. Throws ParameterError for an empty grid or
+/// by DatasetBuildOptions::quantity via `quantity`; `target` (paired datasets) sets each
+/// source's loadTarget to the cube of that quantity. Throws ParameterError for an empty grid or
 /// invalid simulation parameters (checked before any work).
-std::vector<DatasetSource> sourcesFromSimulator(const SimulationGrid& grid, Quantity quantity);
+std::vector<DatasetSource> sourcesFromSimulator(const SimulationGrid& grid, Quantity quantity,
+                                                std::optional<Quantity> target = std::nullopt);
 
 } // namespace rs::ml

@@ -162,6 +162,7 @@ struct Running {
         case Task::Classify: return a / double(n);
         case Task::Regress: return 1.0 - a / double(n); // targets are standardised on the training split
         case Task::Reconstruct: return b > 0 ? a / b : kNaN;
+        case Task::Translate: return a / double(n); // sum of per-sample pixel accuracies
         }
         return kNaN;
     }
@@ -238,7 +239,7 @@ void RunTrainer::prepare()
         if (stored.model != m_cfg.model)
             throw FormatError(m_dir, std::string("is a run of model '") + modelName(stored.model)
                                          + "'; it cannot be continued as '" + modelName(m_cfg.model) + "'");
-        if (m_cfg.model != ModelKind::Autoencoder && (stored.target != m_cfg.target || stored.task != m_cfg.task))
+        if (m_cfg.model != ModelKind::Autoencoder && m_cfg.model != ModelKind::UNet && (stored.target != m_cfg.target || stored.task != m_cfg.task))
             throw FormatError(m_dir, std::string("is a run that learns to ") + taskName(stored.task) + " '"
                                          + targetName(stored.target) + "'; it cannot be continued for "
                                          + taskName(m_cfg.task) + " '" + targetName(m_cfg.target) + "'");
@@ -277,7 +278,7 @@ void RunTrainer::prepare()
     }
     m_cfg.worldSize = m_dist.worldSize;
 
-    m_net = detail::makeNet(m_cfg.model, m_cfg.rows, m_cfg.cols, detail::outputCount(m_cfg));
+    m_net = detail::makeNet(m_cfg.model, m_cfg.rows, m_cfg.cols, detail::outputCount(m_cfg), detail::inputChannels(m_cfg));
     if (m_cfg.model == ModelKind::CodesCnn) {
         auto* codes = dynamic_cast<detail::CodesCnnImpl*>(m_net.get());
         const RunConfig enc = readRunConfig(m_cfg.encoderRun);
@@ -362,7 +363,7 @@ void RunTrainer::report(TrainProgress::Kind kind, int epoch, std::size_t batch, 
     p.trainLoss = r.meanLoss();
     p.trainMetric = r.metric(m_cfg.task);
     p.valLoss = val ? val->loss : kNaN;
-    p.valMetric = !val ? kNaN : m_cfg.task == Task::Classify ? val->accuracy : m_cfg.task == Task::Regress ? val->r2 : val->relativeMse;
+    p.valMetric = val ? headlineMetric(*val) : kNaN;
     p.lr = lr();
     p.samplesPerSecond = sps;
     p.wallSeconds = wall();
@@ -410,7 +411,7 @@ bool RunTrainer::trainEpoch(int epoch)
         double lossValue = kNaN;
         m_opt->zero_grad();
         if (bs) { // a rank's share of a short last batch can be empty
-            const torch::Tensor x = detail::inputTensor(batch->x.data(), bs, m_cfg.rows, m_cfg.cols, m_device);
+            const torch::Tensor x = detail::batchInput(m_cfg, *m_ds, *batch, m_device);
             const torch::Tensor y = detail::batchTargets(m_cfg, *m_ds, batch->indices, m_device);
             const torch::Tensor out = m_net->forward(x);
             loss = detail::lossOf(m_cfg, out, x, y);
@@ -421,6 +422,8 @@ bool RunTrainer::trainEpoch(int epoch)
                 sums[1] = double(out.argmax(1).eq(y).sum().item<std::int64_t>());
             else if (m_cfg.task == Task::Regress)
                 sums[1] = (out.squeeze(1) - y).pow(2).sum().item<double>();
+            else if (m_cfg.task == Task::Translate)
+                sums[1] = detail::pixelAccuracySum(m_cfg, out, y);
             else {
                 sums[1] = lossValue * double(x.numel());
                 sums[2] = x.pow(2).sum().item<double>();
@@ -500,7 +503,7 @@ bool RunTrainer::trainEpoch(int epoch)
     }
     HistoryRecord h = record("epoch", epoch, done, run, sps);
     h.valLoss = val.loss;
-    h.valMetric = m_cfg.task == Task::Classify ? val.accuracy : m_cfg.task == Task::Regress ? val.r2 : val.relativeMse;
+    h.valMetric = headlineMetric(val);
     m_meta.epoch = epoch + 1;
     m_meta.batchInEpoch = 0;
     m_meta.partialLoss = m_meta.partialMetricA = m_meta.partialMetricB = 0;

@@ -33,6 +33,8 @@ QString testText(const std::optional<rs::ml::EvalMetrics>& m)
     case rs::ml::Task::Classify: return QStringLiteral("accuracy %1").arg(metricValue(m->accuracy, m->task));
     case rs::ml::Task::Regress: return QStringLiteral("R² %1").arg(formatNumber(m->r2, 3));
     case rs::ml::Task::Reconstruct: return QStringLiteral("rel. MSE %1").arg(formatNumber(m->relativeMse, 3));
+    case rs::ml::Task::Translate:
+        return QStringLiteral("pixel accuracy %1").arg(formatNumber(m->translation.pixelAccuracy, 3));
     }
     return {};
 }

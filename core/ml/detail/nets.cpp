@@ -1,5 +1,7 @@
 #include "ml/detail/nets.h"
 
+#include "ml/detail/unet.h"
+
 #include "util/error.h"
 
 namespace rs::ml::detail {
@@ -226,9 +228,10 @@ std::string CodesCnnImpl::scriptSource() const
 
 // ---- helpers ----------------------------------------------------------------------------------
 
-std::shared_ptr<NetBase> makeNet(ModelKind model, std::size_t rows, std::size_t cols, int outputs)
+std::shared_ptr<NetBase> makeNet(ModelKind model, std::size_t rows, std::size_t cols, int outputs, int inChannels)
 {
     switch (model) {
+    case ModelKind::UNet: return UNet(rows, cols, inChannels).ptr();
     case ModelKind::Autoencoder: return Autoencoder(rows, cols).ptr();
     case ModelKind::Mlp: return Mlp(rows, cols, outputs).ptr();
     case ModelKind::Cnn: return Cnn(rows, cols, outputs).ptr();
@@ -245,10 +248,18 @@ int outputCount(const RunConfig& c)
 {
     switch (c.task) {
     case Task::Classify: return int(c.classes.size());
-    case Task::Regress: return 1;
+    case Task::Regress:
+    case Task::Translate: return 1;
     case Task::Reconstruct: return 0;
     }
     return 0;
+}
+
+int inputChannels(const RunConfig& c)
+{
+    if (c.model != ModelKind::UNet)
+        return 1;
+    return 1 + int(c.contextRadiiMpc.size()) + (c.condition ? 2 : 0);
 }
 
 std::int64_t parameterCount(const torch::nn::Module& m)

@@ -12,6 +12,7 @@
 ///              head.fc1 (64 → 64, ReLU), head.out (64 → outputs).
 ///   codes-cnn  encoder.* (frozen, from an ae run), codes.conv1 (8→32) + ReLU + max-pool,
 ///              codes.conv2 (32→64) + ReLU, global mean, head.fc1 (64→64, ReLU), head.out.
+///   unet       see unet.h.
 
 #include "ml/labels.h"
 #include "ml/run_folder.h"
@@ -122,11 +123,17 @@ public:
 TORCH_MODULE(CodesCnn);
 
 /// Builds the network of `model` for an input of rows × cols and `outputs` outputs (classes, 1
-/// for regression; ignored by ae). Throws ParameterError for an input size the model cannot take.
-std::shared_ptr<NetBase> makeNet(ModelKind model, std::size_t rows, std::size_t cols, int outputs);
+/// for regression; ignored by ae and unet) with `inChannels` input channels (unet only; the
+/// others take one). Throws ParameterError for an input size the model cannot take.
+std::shared_ptr<NetBase> makeNet(ModelKind model, std::size_t rows, std::size_t cols, int outputs, int inChannels = 1);
 
-/// Number of outputs of a run's network (classes, 1 for regression, 0 for reconstruction).
+/// Number of outputs of a run's network (classes, 1 for regression and translation, 0 for
+/// reconstruction).
 int outputCount(const RunConfig& c);
+
+/// Input channels of a run's network: 1, or for unet density + context channels + 2 condition
+/// planes when conditioned.
+int inputChannels(const RunConfig& c);
 
 /// Number of trainable + frozen parameters.
 std::int64_t parameterCount(const torch::nn::Module& m);

@@ -28,12 +28,21 @@ torch::jit::Module buildTorchScript(NetBase& net, const RunConfig& config)
     m.register_buffer("classes", classes.empty() ? torch::zeros({0}, torch::kDouble)
                                                  : torch::tensor(classes, torch::kDouble));
     std::string src = net.scriptSource();
+    m.register_buffer("target_mean", scalar(config.targetMean));
+    m.register_buffer("target_std", scalar(config.targetStd));
     src += "    def normalise(self, raw):\n        return (raw - self.norm_mean) / self.norm_std\n";
-    src += "    def predict(self, raw):\n        y = self.forward(self.normalise(raw))\n";
+    if (config.task == Task::Translate) // inputs: the assembled, normalised channels (translator.h)
+        src += "    def predict(self, x):\n        y = self.forward(x)\n";
+    else
+        src += "    def predict(self, raw):\n        y = self.forward(self.normalise(raw))\n";
     switch (config.task) {
     case Task::Classify: src += "        return torch.softmax(y, 1)\n"; break;
     case Task::Regress: src += "        return y.squeeze(1) * self.label_std + self.label_mean\n"; break;
     case Task::Reconstruct: src += "        return y * self.norm_std + self.norm_mean\n"; break;
+    case Task::Translate:
+        src += config.targetQuantity == Quantity::NeutralFraction ? "        return torch.sigmoid(y)\n"
+                                                                  : "        return y * self.target_std + self.target_mean\n";
+        break;
     }
     try {
         m.define(src);
