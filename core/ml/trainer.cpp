@@ -8,6 +8,8 @@
 #include "ml/detail/torchscript_export.h"
 #include "ml/ml_setup.h"
 #include "ml/run_config.h"
+#include "ml/run_status.h"
+#include "ml/schedule.h"
 #include "util/error.h"
 
 #include <chrono>
@@ -141,7 +143,8 @@ private:
     void report(TrainProgress::Kind kind, int epoch, std::size_t batch, const Running& r, double sps,
                 const EvalMetrics* val);
     HistoryRecord record(const std::string& type, int epoch, std::size_t batch, const Running& r, double sps) const;
-    double lr() const { return m_cfg.optimizer.lr; }
+    double lr() const { return std::isfinite(m_meta.schedule.lr) ? m_meta.schedule.lr : m_cfg.optimizer.lr; }
+    void startEpochSchedule(int epoch);
 
     std::string m_dir;
     RunConfig m_cfg;
@@ -149,6 +152,7 @@ private:
     StopToken m_stop;
     PauseToken m_pause;
     TrainResult m_result;
+    std::unique_ptr<RunLock> m_lock;
     std::shared_ptr<const DatasetFile> m_ds;
     std::shared_ptr<NetBase> m_net;
     std::unique_ptr<torch::optim::Optimizer> m_opt;
@@ -174,6 +178,7 @@ void RunTrainer::prepare()
 
     const bool exists = isRunFolder(m_dir);
     if (exists) {
+        m_lock = std::make_unique<RunLock>(m_dir);
         RunConfig stored = readRunConfig(m_dir);
         if (stored.model != m_cfg.model)
             throw FormatError(m_dir, std::string("is a run of model '") + modelName(stored.model)
@@ -203,6 +208,7 @@ void RunTrainer::prepare()
         fs::create_directories(fs::path(m_dir) / "checkpoints", ec);
         if (ec)
             throw IoError(m_dir, "cannot create run folder: " + ec.message());
+        m_lock = std::make_unique<RunLock>(m_dir);
     }
 
     m_net = detail::makeNet(m_cfg.model, m_cfg.rows, m_cfg.cols, detail::outputCount(m_cfg));
@@ -232,7 +238,7 @@ void RunTrainer::prepare()
         if (m_result.resumed && m_meta.epoch > 0 && !m_meta.lastEpochLine.empty()) {
             bool found = false;
             for (const HistoryRecord& r : readHistory(m_dir))
-                found |= r.type == "epoch" && r.epoch == m_meta.epoch - 1;
+                found |= r.type == "epoch" && r.epoch == m_meta.epoch;
             if (!found)
                 appendHistoryLine(m_dir, m_meta.lastEpochLine);
         }
@@ -253,7 +259,7 @@ HistoryRecord RunTrainer::record(const std::string& type, int epoch, std::size_t
 {
     HistoryRecord h;
     h.type = type;
-    h.epoch = epoch;
+    h.epoch = epoch + 1; // `epoch` counts from 0 in here; people, files and reports count from 1
     h.batch = batch;
     h.batches = m_batchesPerEpoch;
     h.step = m_meta.step;
@@ -274,7 +280,7 @@ void RunTrainer::report(TrainProgress::Kind kind, int epoch, std::size_t batch, 
         return;
     TrainProgress p;
     p.kind = kind;
-    p.epoch = epoch;
+    p.epoch = epoch + 1;
     p.epochs = m_cfg.epochs;
     p.batch = batch;
     p.batches = m_batchesPerEpoch;
@@ -290,8 +296,16 @@ void RunTrainer::report(TrainProgress::Kind kind, int epoch, std::size_t batch, 
     m_on(p);
 }
 
+void RunTrainer::startEpochSchedule(int epoch)
+{
+    m_meta.schedule.lr = scheduledLr(m_cfg, epoch + 1, m_meta.schedule);
+    for (torch::optim::OptimizerParamGroup& g : m_opt->param_groups())
+        g.options().set_lr(m_meta.schedule.lr);
+}
+
 bool RunTrainer::trainEpoch(int epoch)
 {
+    startEpochSchedule(epoch);
     BatchStreamOptions so;
     so.batchSize = m_cfg.batch;
     so.seed = m_cfg.seed;
@@ -311,7 +325,12 @@ bool RunTrainer::trainEpoch(int epoch)
     double sps = kNaN;
     std::size_t done = m_meta.batchInEpoch;
     while (true) {
+        const bool pausing = m_pause.paused() && !m_stop.stopRequested();
+        if (pausing)
+            appendHistory(m_dir, record("paused", epoch, done, Running{}, kNaN), m_cfg.task);
         const double waited = m_pause.waitWhilePaused(m_stop);
+        if (pausing && !m_stop.stopRequested())
+            appendHistory(m_dir, record("continued", epoch, done, Running{}, kNaN), m_cfg.task);
         m_pausedSeconds += waited;
         windowPaused += waited;
         if (m_stop.stopRequested())
@@ -335,6 +354,8 @@ bool RunTrainer::trainEpoch(int epoch)
                                         "checkpoint is kept (try a lower --lr)");
         }
         loss.backward();
+        if (m_cfg.optimizer.gradClip > 0)
+            torch::nn::utils::clip_grad_norm_(m_net->parameters(), m_cfg.optimizer.gradClip);
         m_opt->step();
         ++m_meta.step;
         ++done;
@@ -383,7 +404,7 @@ bool RunTrainer::trainEpoch(int epoch)
     }
     if (val.loss < m_meta.bestValLoss) {
         m_meta.bestValLoss = val.loss;
-        m_meta.bestEpoch = epoch;
+        m_meta.bestEpoch = epoch + 1;
         CheckpointMeta best = m_meta;
         best.kind = "best";
         detail::saveCheckpoint(bestCheckpointPath(m_dir), best, *m_net, nullptr);
@@ -391,6 +412,7 @@ bool RunTrainer::trainEpoch(int epoch)
     HistoryRecord h = record("epoch", epoch, done, run, sps);
     h.valLoss = val.loss;
     h.valMetric = m_cfg.task == Task::Classify ? val.accuracy : m_cfg.task == Task::Regress ? val.r2 : val.relativeMse;
+    updateSchedule(m_cfg, m_meta.schedule, epoch + 1, h.valLoss, h.valMetric);
     m_meta.epoch = epoch + 1;
     m_meta.batchInEpoch = 0;
     m_meta.partialLoss = m_meta.partialMetricA = m_meta.partialMetricB = 0;
@@ -417,14 +439,14 @@ void RunTrainer::finish()
     writeMetrics(m_dir, test);
     m_result.metrics = test;
     HistoryRecord h = record("finished", m_meta.epoch - 1, 0, Running{}, kNaN);
-    h.message = "final.pt = weights of epoch " + std::to_string(m_meta.bestEpoch + 1) + " (lowest validation loss)";
+    h.message = "final.pt = weights of epoch " + std::to_string(m_meta.bestEpoch) + " (lowest validation loss)";
     appendHistory(m_dir, h, m_cfg.task);
 }
 
 TrainResult RunTrainer::run()
 {
     prepare();
-    if (m_meta.epoch >= m_cfg.epochs && fs::exists(finalModelPath(m_dir))) {
+    if ((m_meta.epoch >= m_cfg.epochs || stopEarly(m_cfg, m_meta.schedule)) && fs::exists(finalModelPath(m_dir))) {
         m_result.epochsDone = m_meta.epoch;
         m_result.metrics = readMetrics(m_dir);
         m_result.message = "already finished (" + std::to_string(m_meta.epoch) + " epochs); raise --epochs to train on";
@@ -435,18 +457,29 @@ TrainResult RunTrainer::run()
             m_meta.wallSeconds = wall();
             detail::saveCheckpoint(checkpointPath(m_dir), m_meta, *m_net, m_opt.get());
             HistoryRecord h = record("stopped", epoch, m_meta.batchInEpoch, Running{}, kNaN);
-            h.message = "stopped; checkpoint at epoch " + std::to_string(epoch + 1) + ", batch "
-                        + std::to_string(m_meta.batchInEpoch);
+            h.message = "stopped in epoch " + std::to_string(epoch + 1) + " after batch "
+                        + std::to_string(m_meta.batchInEpoch) + " (" + std::to_string(m_meta.epoch)
+                        + " epochs done); checkpoint saved";
             appendHistory(m_dir, h, m_cfg.task);
             m_result.status = TrainStatus::Stopped;
             m_result.epochsDone = m_meta.epoch;
             m_result.message = h.message;
             return m_result;
         }
+        if (stopEarly(m_cfg, m_meta.schedule)) {
+            HistoryRecord h = record("early_stop", epoch, 0, Running{}, kNaN);
+            h.message = "early stop after epoch " + std::to_string(epoch + 1) + ": " + m_cfg.earlyStop.metric
+                        + " has not improved for " + std::to_string(m_meta.schedule.earlyBad) + " epochs (best in epoch "
+                        + std::to_string(m_meta.schedule.earlyBestEpoch) + ")";
+            appendHistory(m_dir, h, m_cfg.task);
+            m_result.message = "finished: " + h.message;
+            break;
+        }
     }
     finish();
     m_result.epochsDone = m_meta.epoch;
-    m_result.message = "finished";
+    if (m_result.message.empty())
+        m_result.message = "finished";
     return m_result;
 }
 
