@@ -6,6 +6,8 @@
 #include "fixtures.h"
 #include "ml_fixtures.h"
 
+#include "ml/dataset.h"
+#include "ml/dataset_health.h"
 #include "ml/run_folder.h"
 #include "ml/run_status.h"
 #include "ml/schedule.h"
@@ -16,6 +18,8 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <QStringList>
 
 #include <atomic>
 #include <cmath>
@@ -331,6 +335,75 @@ private Q_SLOTS:
         QVERIFY(std::filesystem::exists(finalModelPath(run)));
         QCOMPARE(int(listRuns(run).front().status), int(RunStatus::Finished));
         QCOMPARE(train(run, c).message.substr(0, 16), std::string("already finished"));
+    }
+
+    void datasetHealthWarnings()
+    {
+        // 6 seeds × z ∈ {7, 9}: every z = 7 cube is blank (fully ionized, δT_b = 0), z = 9 noise.
+        std::vector<DatasetSource> sources;
+        for (int seed = 1; seed <= 6; ++seed)
+            for (double z : {7.0, 9.0}) {
+                DatasetSource src;
+                src.id = "sim:seed" + std::to_string(seed) + "_z" + std::to_string(int(z));
+                src.group = "seed=" + std::to_string(seed);
+                src.load = [seed, z] {
+                    CubeMetadata meta;
+                    meta.quantity = Quantity::BrightnessTemperature;
+                    meta.redshift = z;
+                    meta.parameters[param::zeta] = 20.0;
+                    meta.parameters[param::seed] = std::int64_t(seed);
+                    Cube c({8, 8, 8}, {8, 8, 8}, meta);
+                    if (z > 8)
+                        for (std::size_t i = 0; i < c.voxelCount(); ++i)
+                            c.mutableData()[i] = float((i * 2654435761u + std::size_t(seed)) % 97);
+                    return std::pair<Cube, std::optional<Cube>>(std::move(c), std::nullopt);
+                };
+                sources.push_back(std::move(src));
+            }
+        DatasetBuildOptions o;
+        o.axes = "z";
+        o.split = {0.7, 0.15, 0.15};
+        const std::string path = m_dir.filePath("blank.h5").toStdString();
+        buildDataset(sources, o, path);
+        auto ds = DatasetFile::open(path);
+        QStringList w;
+        for (const std::string& s : datasetWarnings(*ds))
+            w << QString::fromStdString(s);
+        const QString all = w.join('\n');
+        QVERIFY2(w.filter("class z = 7: 100% of its samples are constant").size() == 1, qPrintable(all));
+        QVERIFY2(w.filter("class z = 9").isEmpty(), qPrintable(all));
+        QVERIFY2(w.filter("50% of the samples are constant").size() == 1, qPrintable(all));
+        QVERIFY2(w.filter("the validation split holds 1 simulation").size() == 1, qPrintable(all));
+        QVERIFY2(w.filter("imbalanced").isEmpty(), qPrintable(all)); // 2 classes × the same cubes
+
+        // Predicting a cube of a training seed, and one far outside the training data.
+        const DatasetCube* trainCube = nullptr;
+        for (const DatasetCube& c : ds->info().cubes)
+            if (c.split == Split::Train)
+                trainCube = &c;
+        QVERIFY(trainCube);
+        CubeMetadata meta;
+        meta.redshift = 12.0;
+        meta.parameters[param::seed] = std::int64_t(std::stoi(trainCube->group.substr(5)));
+        Cube probe({8, 8, 8}, {8, 8, 8}, meta);
+        for (std::size_t i = 0; i < probe.voxelCount(); ++i)
+            probe.mutableData()[i] = 5000.0f + float(i % 3);
+        QStringList p;
+        for (const std::string& s : predictionWarnings(*ds, "probe.h5", probe))
+            p << QString::fromStdString(s);
+        const QString pAll = p.join('\n');
+        QVERIFY2(p.filter("is in the run's training split").size() == 1, qPrintable(pAll));
+        QVERIFY2(p.filter("redshift 12 lies outside the training range [7, 9]").size() == 1, qPrintable(pAll));
+        QVERIFY2(p.filter("extrapolation").size() == 1, qPrintable(pAll));
+        meta.parameters[param::seed] = std::int64_t(99);
+        meta.redshift = 8.0;
+        Cube fair({8, 8, 8}, {8, 8, 8}, meta);
+        for (std::size_t i = 0; i < fair.voxelCount(); ++i)
+            fair.mutableData()[i] = float((i * 2654435761u) % 97) * (i % 2 ? 1.0f : 0.0f);
+        QStringList f;
+        for (const std::string& s : predictionWarnings(*ds, "fair.h5", fair))
+            f << QString::fromStdString(s);
+        QVERIFY2(f.isEmpty(), qPrintable(f.join('\n')));
     }
 };
 

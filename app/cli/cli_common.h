@@ -45,5 +45,6 @@ void addMlCommands(CLI::App& app); // cmd_ml.cpp: dataset, train, evaluate, pred
 void addSimulateCommands(CLI::App& app); // simulate, demo-data, stats
 void addBenchCommands(CLI::App& app);    // bench sim
 void addBenchIoCommand(CLI::App& app);   // bench io
+void addSweepCommand(CLI::App& app);     // cmd_sweep.cpp: sweep
 
 } // namespace rs::cli

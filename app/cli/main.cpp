@@ -16,6 +16,7 @@ int main(int argc, char** argv)
     rs::cli::addBenchCommands(app);
     rs::cli::addBenchIoCommand(app);
     rs::cli::addMlCommands(app);
+    rs::cli::addSweepCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

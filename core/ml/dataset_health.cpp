@@ -88,7 +88,7 @@ void classWarnings(const DatasetFile& ds, const std::vector<std::int64_t>& const
     const std::vector<SampleLabels>& labels = ds.labels();
     std::set<std::int64_t> isConstant(constant.begin(), constant.end());
     const double sampledFraction = labels.empty() ? 0 : double(checked) / double(labels.size());
-    for (Target t : {Target::Z, Target::Zeta, Target::Fesc}) {
+    for (Target t : {Target::Z, Target::Zeta}) { // f_esc mirrors ζ (one is derived from the other)
         std::map<double, std::size_t> trainCount, blank, seen;
         for (std::size_t i = 0; i < labels.size(); ++i) {
             const double v = labelValue(labels[i], t);
