@@ -55,7 +55,8 @@ void splitWarnings(const DatasetInfo& info, std::vector<std::string>& out)
         if (groups[s].size() < (s == 0 ? 3u : 2u))
             out.push_back(std::string("the ") + kSplitNames[s] + " split holds " + std::to_string(groups[s].size())
                           + (groups[s].size() == 1 ? " simulation" : " simulations")
-                          + ": its metrics describe that realization, not the model; add seeds");
+                          + (s == 0 ? ": the model sees too few realizations to generalise; add seeds"
+                                    : ": its metrics describe that realization, not the model; add seeds"));
 }
 
 /// Which samples are constant (every pixel equal): read in chunks, at most `maxSamples`.
