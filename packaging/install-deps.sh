@@ -5,7 +5,8 @@ set -eu
 
 PACKAGES="g++ cmake ninja-build qt6-base-dev libqt6opengl6-dev qt6-charts-dev libvtk9-dev libtorch-dev
 libhdf5-dev libfftw3-dev xvfb xauth libgl1-mesa-dri nlohmann-json3-dev libcli11-dev libeigen3-dev
-zlib1g-dev libdeflate-dev dpkg-dev file"
+zlib1g-dev libdeflate-dev liblzf-dev dpkg-dev file
+python3-numpy python3-h5py clang-format"
 
 missing=""
 for p in $PACKAGES; do

@@ -3,7 +3,7 @@
 #include "gui_fixtures.h"
 
 #include "catalog/catalog.h"
-#include "catalog_model.h"
+#include "explorer/catalog_model.h"
 
 #include <QAbstractItemModelTester>
 #include <QTemporaryDir>

@@ -5,21 +5,21 @@
 #include "fixtures.h"
 #include "gui_fixtures.h"
 
-#include "catalog_model.h"
-#include "catalog_panel.h"
-#include "explorer_workspace.h"
+#include "explorer/catalog_model.h"
+#include "explorer/catalog_panel.h"
+#include "explorer/explorer_workspace.h"
 #include "io/npy.h"
-#include "job_runner.h"
-#include "linked_slices_view.h"
-#include "main_window.h"
-#include "message_bar.h"
-#include "recent_files.h"
-#include "session.h"
-#include "slice_controls.h"
-#include "slice_panel.h"
-#include "stats_panel.h"
-#include "status_info.h"
-#include "vtk_host_widget.h"
+#include "shell/job_runner.h"
+#include "explorer/linked_slices_view.h"
+#include "shell/main_window.h"
+#include "shell/message_bar.h"
+#include "shell/recent_files.h"
+#include "explorer/session.h"
+#include "explorer/slice_controls.h"
+#include "explorer/slice_panel.h"
+#include "explorer/stats_panel.h"
+#include "shell/status_info.h"
+#include "vtk/vtk_host_widget.h"
 
 #include <QChart>
 #include <QChartView>
@@ -84,12 +84,7 @@ class TestExplorer : public QObject {
     Q_OBJECT
 
 public:
-    static void initMain()
-    {
-        guifixtures::useTemporaryUserDirs(); // recent files, demo folder
-        VtkHostWidget::installDefaultSurfaceFormat();
-        QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
-    }
+    static void initMain() { guifixtures::initGuiTestMain(); }
 
 private:
     QTemporaryDir m_tmp;

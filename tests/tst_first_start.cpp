@@ -2,12 +2,12 @@
 // by the simulator and opened, and a second start opens it at once. Slow (simulates 64^3 boxes).
 #include "gui_fixtures.h"
 
-#include "catalog_model.h"
-#include "demo_data.h"
-#include "job_runner.h"
-#include "main_window.h"
-#include "session.h"
-#include "vtk_host_widget.h"
+#include "explorer/catalog_model.h"
+#include "shell/first_start_data.h"
+#include "shell/job_runner.h"
+#include "shell/main_window.h"
+#include "explorer/session.h"
+#include "vtk/vtk_host_widget.h"
 
 #include <QtTest>
 

@@ -302,36 +302,43 @@ private Q_SLOTS:
 
     void npyBadInput_data()
     {
-        QTest::addColumn<QString>("kind");
+        // Each row is a file: dtype, shape, how many data bytes are written, format version, or a
+        // whole hand-written header (then the other columns are unused).
+        QTest::addColumn<QString>("descr");
+        QTest::addColumn<QList<qsizetype>>("shape");
+        QTest::addColumn<int>("dataBytes");
+        QTest::addColumn<int>("version");
+        QTest::addColumn<QByteArray>("rawHeader");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("rank 2") << "rank2" << "rank 2";
-        QTest::newRow("int dtype") << "int" << "unsupported NumPy dtype '<i4'";
-        QTest::newRow("bad header") << "header" << "shape";
-        QTest::newRow("truncated") << "truncated" << "truncated";
-        QTest::newRow("bad version") << "version" << "format version 9";
+        const QList<qsizetype> cube{4, 4, 4};
+        QTest::newRow("rank 2") << "<f4" << QList<qsizetype>{8, 8} << 256 << 1 << QByteArray() << "rank 2";
+        QTest::newRow("int dtype") << "<i4" << cube << 256 << 1 << QByteArray() << "unsupported NumPy dtype '<i4'";
+        QTest::newRow("bad header") << "" << cube << 0 << 1
+                                    << QByteArray("{'descr': '<f4', 'fortran_order': False, }        \n") << "shape";
+        QTest::newRow("truncated") << "<f4" << cube << 200 << 1 << QByteArray() << "truncated";
+        QTest::newRow("bad version") << "<f4" << cube << 256 << 9 << QByteArray() << "format version 9";
     }
 
     void npyBadInput()
     {
-        QFETCH(QString, kind);
+        QFETCH(QString, descr);
+        QFETCH(QList<qsizetype>, shape);
+        QFETCH(int, dataBytes);
+        QFETCH(int, version);
+        QFETCH(QByteArray, rawHeader);
         QFETCH(QString, expected);
         QTemporaryDir dir;
         std::vector<float> v(64, 1.f);
         std::string path;
-        if (kind == "rank2")
-            path = fixtures::writeNpy(dir.path(), "a.npy", "<f4", false, {8, 8}, v.data(), 256);
-        else if (kind == "int")
-            path = fixtures::writeNpy(dir.path(), "a.npy", "<i4", false, {4, 4, 4}, v.data(), 256);
-        else if (kind == "truncated")
-            path = fixtures::writeNpy(dir.path(), "a.npy", "<f4", false, {4, 4, 4}, v.data(), 200);
-        else if (kind == "version")
-            path = fixtures::writeNpy(dir.path(), "a.npy", "<f4", false, {4, 4, 4}, v.data(), 256, 9);
-        else {
+        if (rawHeader.isEmpty()) {
+            const std::vector<std::size_t> dims(shape.begin(), shape.end());
+            path = fixtures::writeNpy(dir.path(), "a.npy", descr.toStdString(), false, dims, v.data(),
+                                      std::size_t(dataBytes), version);
+        } else {
             std::string bytes("\x93NUMPY\x01\x00", 8);
-            const std::string h = "{'descr': '<f4', 'fortran_order': False, }        \n";
-            bytes += char(h.size());
+            bytes += char(rawHeader.size());
             bytes += char(0);
-            bytes += h;
+            bytes += rawHeader.toStdString();
             path = fixtures::writeBytes(dir.path(), "a.npy", bytes.data(), bytes.size());
         }
         const QString msg = errorOf([&] { loadCube(path); });

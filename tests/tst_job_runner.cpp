@@ -1,6 +1,6 @@
 // JobRunner: background work with progress, cancel, failures at the thread boundary, and newer
 // requests superseding older ones.
-#include "job_runner.h"
+#include "shell/job_runner.h"
 #include "util/error.h"
 
 #include <QtTest>

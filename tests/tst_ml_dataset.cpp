@@ -241,13 +241,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const std::string cube = fixtures::writeSyntheticSim(dir.path(), 8, 20, 1);
-        try {
-            DatasetFile::open(cube);
-            QFAIL("no exception");
-        } catch (const FormatError& e) {
-            QVERIFY2(QString(e.what()).contains("not a ReionScope ML dataset"), e.what());
-            QVERIFY(QString(e.what()).contains(QString::fromStdString(cube)));
-        }
+        RS_VERIFY_ERROR(FormatError, DatasetFile::open(cube), "not a ReionScope ML dataset", QString::fromStdString(cube));
     }
 
     void streamCoversEpochOnceAndResumes()

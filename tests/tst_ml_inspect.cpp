@@ -11,7 +11,6 @@
 #include "ml/run_config.h"
 #include "ml/run_folder.h"
 #include "ml/trainer.h"
-#include "stats/curves.h"
 #include "stats/power_spectrum.h"
 #include "util/error.h"
 
@@ -138,34 +137,6 @@ private Q_SLOTS:
             if (i != peak)
                 QVERIFY(wave.delta2[i] < 1e-6 * wave.delta2[peak]);
         QVERIFY_THROWS_EXCEPTION(ParameterError, powerSpectrum2d(v.data(), 0, n, cell, cell));
-    }
-
-    void smoothingAndDecimation()
-    {
-        const std::vector<double> flat(50, 3.0);
-        for (double v : smoothCurve(flat, 0.9))
-            QVERIFY(std::abs(v - 3.0) < 1e-12); // no pull towards zero at the start
-        std::vector<double> step(100, 0.0);
-        std::fill(step.begin() + 50, step.end(), 1.0);
-        const std::vector<double> s = smoothCurve(step, 0.8);
-        QCOMPARE(s[49], 0.0);
-        QVERIFY(s[50] > 0 && s[50] < 1 && s[99] > s[60]);
-        QCOMPARE(smoothCurve(step, 0.0), step);
-        QVERIFY_THROWS_EXCEPTION(ParameterError, smoothCurve(step, 1.0));
-
-        std::vector<double> y(10000);
-        for (std::size_t i = 0; i < y.size(); ++i)
-            y[i] = std::sin(double(i) / 300.0);
-        y[5003] = 50.0;
-        y[7000] = -50.0;
-        const std::vector<std::size_t> keep = decimateMinMax(y, 500);
-        QVERIFY(keep.size() <= 502);
-        QVERIFY(std::is_sorted(keep.begin(), keep.end()));
-        QCOMPARE(keep.front(), std::size_t(0));
-        QCOMPARE(keep.back(), y.size() - 1);
-        QVERIFY(std::find(keep.begin(), keep.end(), std::size_t(5003)) != keep.end());
-        QVERIFY(std::find(keep.begin(), keep.end(), std::size_t(7000)) != keep.end());
-        QCOMPARE(decimateMinMax({1, 2, 3}, 500).size(), std::size_t(3));
     }
 
     void reconstructionsAndWorstSamples()

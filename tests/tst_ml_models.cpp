@@ -153,12 +153,7 @@ private Q_SLOTS:
         ae.task = Task::Reconstruct;
         ae.outputs = 0;
         auto aeNet = makeNet(ModelKind::Autoencoder, 16, 16, 0);
-        try {
-            loadCheckpoint(path, ae, *aeNet, nullptr);
-            QFAIL("no exception");
-        } catch (const FormatError& e) {
-            QVERIFY2(QString(e.what()).contains("'cnn' model"), e.what());
-        }
+        RS_VERIFY_ERROR(FormatError, loadCheckpoint(path, ae, *aeNet, nullptr), "'cnn' model");
         // A corrupted file, a foreign LibTorch archive, a text file.
         QByteArray bytes;
         {
@@ -172,15 +167,9 @@ private Q_SLOTS:
         foreignArchive.write("weights", torch::ones({3}));
         const std::string foreign = dir.filePath("foreign.pt").toStdString();
         foreignArchive.save_to(foreign);
-        for (const std::string& bad : {corrupt, text, foreign}) {
-            try {
-                loadCheckpoint(bad, meta, *other, &opt2);
-                QFAIL("no exception");
-            } catch (const FormatError& e) {
-                QVERIFY2(QString(e.what()).contains(QString::fromStdString(bad)), e.what());
-                QVERIFY2(QString(e.what()).contains("not a ReionScope checkpoint"), e.what());
-            }
-        }
+        for (const std::string& bad : {corrupt, text, foreign})
+            RS_VERIFY_ERROR(FormatError, loadCheckpoint(bad, meta, *other, &opt2), QString::fromStdString(bad),
+                            "not a ReionScope checkpoint");
     }
 };
 

@@ -228,12 +228,7 @@ private Q_SLOTS:
             c.model = ModelKind::CodesCnn;
             c.encoderRun = run;
         }
-        try {
-            train(kind == "encoder" ? run + "2" : run, c);
-            QFAIL("no exception");
-        } catch (const Error& e) {
-            QVERIFY2(QString(e.what()).contains(expected), e.what());
-        }
+        RS_VERIFY_ERROR(Error, train(kind == "encoder" ? run + "2" : run, c), expected);
     }
 
     void regressionReportsR2()

@@ -2,8 +2,8 @@
 // in-memory cubes with known voxel values (no files needed).
 #include "gui_fixtures.h"
 
-#include "slice_canvas.h"
-#include "vtk_host_widget.h"
+#include "vtk/slice_canvas.h"
+#include "vtk/vtk_host_widget.h"
 
 #include <QtTest>
 
@@ -14,7 +14,7 @@ class TestSliceCanvas : public QObject {
     Q_OBJECT
 
 public:
-    static void initMain() { VtkHostWidget::installDefaultSurfaceFormat(); }
+    static void initMain() { guifixtures::initGuiTestMain(); }
 
 private:
     std::unique_ptr<SliceCanvas> shownCanvas(const LoadedCube& cube)

@@ -6,16 +6,16 @@
 #include "gui_fixtures.h"
 #include "ml_fixtures.h"
 
-#include "config_compare.h"
-#include "curves_view.h"
+#include "studio/config_compare.h"
+#include "studio/curves_view.h"
 #include "ml/run_folder.h"
 #include "ml/trainer.h"
-#include "runs_model.h"
-#include "runs_panel.h"
-#include "runs_watcher.h"
-#include "session.h"
-#include "training_workspace.h"
-#include "vtk_host_widget.h"
+#include "studio/runs_model.h"
+#include "studio/runs_panel.h"
+#include "studio/runs_watcher.h"
+#include "explorer/session.h"
+#include "studio/training_workspace.h"
+#include "vtk/vtk_host_widget.h"
 
 #include <QAbstractItemModelTester>
 #include <QChart>
@@ -50,12 +50,7 @@ class TestStudioRuns : public QObject {
     Q_OBJECT
 
 public:
-    static void initMain()
-    {
-        guifixtures::useTemporaryUserDirs();
-        VtkHostWidget::installDefaultSurfaceFormat();
-        QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
-    }
+    static void initMain() { guifixtures::initGuiTestMain(); }
 
 private:
     QTemporaryDir m_dir;

@@ -6,20 +6,20 @@
 #include "gui_fixtures.h"
 #include "ml_fixtures.h"
 
-#include "curves_view.h"
-#include "dataset_source_panel.h"
-#include "main_window.h"
+#include "studio/curves_view.h"
+#include "studio/dataset_source_panel.h"
+#include "shell/main_window.h"
 #include "ml/predictor.h"
 #include "ml/run_folder.h"
-#include "new_run_dialog.h"
-#include "run_progress_bar.h"
-#include "runs_model.h"
-#include "runs_panel.h"
-#include "runs_watcher.h"
-#include "session.h"
-#include "training_controller.h"
-#include "training_workspace.h"
-#include "vtk_host_widget.h"
+#include "studio/new_run_dialog.h"
+#include "studio/run_progress_bar.h"
+#include "studio/runs_model.h"
+#include "studio/runs_panel.h"
+#include "studio/runs_watcher.h"
+#include "explorer/session.h"
+#include "studio/training_controller.h"
+#include "studio/training_workspace.h"
+#include "vtk/vtk_host_widget.h"
 
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -60,12 +60,7 @@ class TestStudioTraining : public QObject {
     Q_OBJECT
 
 public:
-    static void initMain()
-    {
-        guifixtures::useTemporaryUserDirs();
-        VtkHostWidget::installDefaultSurfaceFormat();
-        QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
-    }
+    static void initMain() { guifixtures::initGuiTestMain(); }
 
 private:
     QTemporaryDir m_dir;

@@ -7,20 +7,21 @@
 #include "gui_fixtures.h"
 #include "ml_fixtures.h"
 
-#include "evaluation_view.h"
+#include "studio/cube_prediction_view.h"
+#include "studio/evaluation_view.h"
 #include "io/cube_loader.h"
-#include "job_runner.h"
-#include "linked_slices_view.h"
+#include "shell/job_runner.h"
+#include "explorer/linked_slices_view.h"
 #include "ml/dataset.h"
 #include "ml/predictor.h"
 #include "ml/run_config.h"
 #include "ml/trainer.h"
-#include "predictor_pool.h"
-#include "projection_view.h"
-#include "reconstruction_view.h"
-#include "slice_canvas.h"
-#include "slice_panel.h"
-#include "vtk_host_widget.h"
+#include "studio/predictor_pool.h"
+#include "studio/projection_view.h"
+#include "studio/reconstruction_view.h"
+#include "vtk/slice_canvas.h"
+#include "explorer/slice_panel.h"
+#include "vtk/vtk_host_widget.h"
 
 #include <QChart>
 #include <QChartView>
@@ -50,11 +51,7 @@ class TestStudioViews : public QObject {
     Q_OBJECT
 
 public:
-    static void initMain()
-    {
-        VtkHostWidget::installDefaultSurfaceFormat();
-        QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
-    }
+    static void initMain() { guifixtures::initGuiTestMain(); }
 
 private:
     QTemporaryDir m_dir;
@@ -160,13 +157,14 @@ private Q_SLOTS:
         QCOMPARE(std::size_t(total), metrics->samples);
         QVERIFY(view.summaryText().contains(QStringLiteral("%")));
 
-        view.setExplorerCubes({guifixtures::loaded(rs::loadCube(m_cube, Quantity::BrightnessTemperature))});
-        view.predictExplorerCube(2);
-        QTRY_VERIFY_WITH_TIMEOUT(view.cubePrediction().has_value(), 30000);
-        const rs::ml::CubePrediction& p = *view.cubePrediction();
+        CubePredictionView* cubeView = view.cubeView();
+        cubeView->setExplorerCubes({guifixtures::loaded(rs::loadCube(m_cube, Quantity::BrightnessTemperature))});
+        cubeView->predictExplorerCube(2);
+        QTRY_VERIFY_WITH_TIMEOUT(cubeView->cubePrediction().has_value(), 30000);
+        const rs::ml::CubePrediction& p = *cubeView->cubePrediction();
         QCOMPARE(p.slices, std::size_t(16));
         QVERIFY(std::abs(p.meanProbabilities[0] + p.meanProbabilities[1] - 1.0) < 1e-4);
-        QVERIFY(view.cubeText().contains(QStringLiteral("z = ")));
+        QVERIFY(cubeView->cubeText().contains(QStringLiteral("z = ")));
 
         // An unfinished run without metrics.json is evaluated in the background.
         std::filesystem::copy(m_cnn, m_dir.filePath("cnn-copy").toStdString(), std::filesystem::copy_options::recursive);

@@ -3,12 +3,13 @@
 #include "fixtures.h"
 #include "gui_fixtures.h"
 
-#include "color_bar.h"
-#include "colormap.h"
-#include "recent_files.h"
-#include "slice_export.h"
-#include "slice_panel.h"
-#include "text_format.h"
+#include "charts/curve_display.h"
+#include "explorer/color_bar.h"
+#include "vtk/colormap.h"
+#include "shell/recent_files.h"
+#include "explorer/slice_export.h"
+#include "explorer/slice_panel.h"
+#include "shell/text_format.h"
 #include "util/error.h"
 
 #include <QMenu>
@@ -44,6 +45,34 @@ public:
     }
 
 private Q_SLOTS:
+    void smoothingAndDecimation()
+    {
+        const std::vector<double> flat(50, 3.0);
+        for (double v : smoothCurve(flat, 0.9))
+            QVERIFY(std::abs(v - 3.0) < 1e-12); // no pull towards zero at the start
+        std::vector<double> step(100, 0.0);
+        std::fill(step.begin() + 50, step.end(), 1.0);
+        const std::vector<double> s = smoothCurve(step, 0.8);
+        QCOMPARE(s[49], 0.0);
+        QVERIFY(s[50] > 0 && s[50] < 1 && s[99] > s[60]);
+        QCOMPARE(smoothCurve(step, 0.0), step);
+        QVERIFY_THROWS_EXCEPTION(ParameterError, smoothCurve(step, 1.0));
+
+        std::vector<double> y(10000);
+        for (std::size_t i = 0; i < y.size(); ++i)
+            y[i] = std::sin(double(i) / 300.0);
+        y[5003] = 50.0;
+        y[7000] = -50.0;
+        const std::vector<std::size_t> keep = decimateMinMax(y, 500);
+        QVERIFY(keep.size() <= 502);
+        QVERIFY(std::is_sorted(keep.begin(), keep.end()));
+        QCOMPARE(keep.front(), std::size_t(0));
+        QCOMPARE(keep.back(), y.size() - 1);
+        QVERIFY(std::find(keep.begin(), keep.end(), std::size_t(5003)) != keep.end());
+        QVERIFY(std::find(keep.begin(), keep.end(), std::size_t(7000)) != keep.end());
+        QCOMPARE(decimateMinMax({1, 2, 3}, 500).size(), std::size_t(3));
+    }
+
     void colormapsSuitQuantities()
     {
         QCOMPARE(defaultColormap(Quantity::Density, true), ColormapId::Viridis);
@@ -139,12 +168,8 @@ private Q_SLOTS:
         QVERIFY(comments.join('\n').contains(QStringLiteral("rows run along x, columns along z")));
         QTemporaryDir dir;
         // A folder that does not exist: the error names the file.
-        try {
-            writeSliceNpy(dir.filePath(QStringLiteral("missing/slice.npy")), c.cube.slice(0, 0));
-            QFAIL("no error for an unwritable path");
-        } catch (const IoError& e) {
-            QVERIFY(QString::fromStdString(e.what()).contains(QStringLiteral("slice.npy")));
-        }
+        RS_VERIFY_ERROR(IoError, writeSliceNpy(dir.filePath(QStringLiteral("missing/slice.npy")), c.cube.slice(0, 0)),
+                        QStringLiteral("slice.npy"));
         QVERIFY_THROWS_EXCEPTION(IoError, writePng(dir.filePath(QStringLiteral("empty.png")), QImage()));
     }
 

@@ -5,14 +5,14 @@
 #include "gui_fixtures.h"
 
 #include "io/cube_loader.h"
-#include "isosurface.h"
-#include "job_runner.h"
-#include "opacity_ramp_editor.h"
-#include "transfer_function.h"
+#include "vtk/isosurface.h"
+#include "shell/job_runner.h"
+#include "explorer/opacity_ramp_editor.h"
+#include "vtk/transfer_function.h"
 #include "util/error.h"
-#include "volume_canvas.h"
-#include "volume_panel.h"
-#include "vtk_host_widget.h"
+#include "vtk/volume_canvas.h"
+#include "explorer/volume_panel.h"
+#include "vtk/vtk_host_widget.h"
 
 #include <vtkPoints.h>
 #include <vtkPolyData.h>
@@ -77,7 +77,7 @@ class TestVolumeView : public QObject {
     Q_OBJECT
 
 public:
-    static void initMain() { VtkHostWidget::installDefaultSurfaceFormat(); }
+    static void initMain() { guifixtures::initGuiTestMain(); }
 
 private Q_SLOTS:
     void matchesBaseline_data()

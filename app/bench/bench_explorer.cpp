@@ -9,7 +9,7 @@
 #include "slice_bench.h"
 #include "startup_bench.h"
 #include "volume_bench.h"
-#include "vtk_host_widget.h"
+#include "vtk/vtk_host_widget.h"
 
 #include <QApplication>
 #include <QDateTime>

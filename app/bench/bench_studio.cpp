@@ -16,21 +16,21 @@
 #include "studio_bench.h"
 #include "studio_screenshots.h"
 
-#include "curves_view.h"
-#include "explorer_workspace.h"
-#include "linked_slices_view.h"
-#include "main_window.h"
+#include "studio/curves_view.h"
+#include "explorer/explorer_workspace.h"
+#include "explorer/linked_slices_view.h"
+#include "shell/main_window.h"
 #include "ml/dataset.h"
 #include "ml/ml_setup.h"
 #include "ml/run_folder.h"
 #include "ml/sim_sources.h"
-#include "new_run_dialog.h"
-#include "run_progress_bar.h"
-#include "runs_model.h"
-#include "runs_panel.h"
-#include "training_controller.h"
-#include "training_workspace.h"
-#include "vtk_host_widget.h"
+#include "studio/new_run_dialog.h"
+#include "studio/run_progress_bar.h"
+#include "studio/runs_model.h"
+#include "studio/runs_panel.h"
+#include "studio/training_controller.h"
+#include "studio/training_workspace.h"
+#include "vtk/vtk_host_widget.h"
 
 #include <QApplication>
 #include <QDateTime>
@@ -115,6 +115,111 @@ public:
     int depth = 0;
 };
 
+/// The bench's dataset (z classifier on 64² δT_b slices of 24 simulator cubes), built once per
+/// work folder.
+QString ensureBenchDataset(const QString& work)
+{
+    const QString dataset = QDir(work).filePath(QStringLiteral("ds.h5"));
+    if (!QFileInfo::exists(dataset)) {
+        QElapsedTimer t;
+        t.start();
+        rs::ml::SimulationGrid g;
+        g.base.dim = 64;
+        g.base.boxMpc = 96;
+        g.redshifts = {8, 9, 10, 11};
+        g.zetas = {20};
+        g.seeds = {1, 2, 3, 4, 5, 6};
+        rs::ml::DatasetBuildOptions o;
+        o.stride = 2;
+        rs::ml::buildDataset(rs::ml::sourcesFromSimulator(g, rs::Quantity::BrightnessTemperature), o, dataset.toStdString());
+        std::fprintf(stderr, "  dataset: %.1f s\n", double(t.nsecsElapsed()) / 1e9);
+    }
+    return dataset;
+}
+
+/// Bytes of a run's history.jsonl so far (the trainer's throughput is read from what it gained).
+std::uint64_t historyBytes(const QString& run)
+{
+    return std::uint64_t(QFileInfo(rs::ml::historyPath(run.toStdString()).c_str()).size());
+}
+
+/// GUI stalls and the trainer's samples/s while the Training tab shows live curves.
+double measureCurvesOnScreen(rs::ui::TrainingWorkspace* studio, const QString& guiRun, int stallMs, bool configsTab,
+                             QJsonObject& training)
+{
+    bench::CpuShare curvesCpu;
+    std::uint64_t a = historyBytes(guiRun);
+    if (configsTab)
+        studio->showTab(rs::ui::TrainingWorkspace::Tab::Configs);
+    const int refreshes = studio->curves()->refreshCount();
+    const bench::Summary curvesStall = bench::timerLateness(stallMs * 2, &curvesCpu);
+    const int redraws = studio->curves()->refreshCount() - refreshes;
+    std::uint64_t b = historyBytes(guiRun);
+    int guiLines = 0;
+    const double guiRate = bench::historySamplesPerSecond(guiRun, a, b, &guiLines);
+    training.insert(QStringLiteral("timer_lateness_training_tab"), curvesStall.json());
+    training.insert(QStringLiteral("gui_thread_cpu_training_tab"), curvesCpu.guiThread);
+    training.insert(QStringLiteral("process_cpu_training_tab"), curvesCpu.process);
+    training.insert(QStringLiteral("curve_redraws_per_s"), redraws / (stallMs * 2 / 1000.0));
+    std::fprintf(stderr,
+                 "  training, curves on screen: longest stall %.1f ms (p95 %.1f), %.1f redraws/s; trainer %.0f samples/s "
+                 "(%d windows); CPU: GUI thread %.0f %%, process %.0f %%\n",
+                 curvesStall.max, curvesStall.p95, redraws / (stallMs * 2 / 1000.0), guiRate, guiLines, 100 * curvesCpu.guiThread,
+                 100 * curvesCpu.process);
+
+    return guiRate;
+}
+
+/// GUI stalls, slice steps and the trainer's samples/s with the Explorer in front while a run trains.
+bench::Summary measureExplorerWhileTraining(rs::ui::LinkedSlicesView* slices, const QString& guiRun, int stallMs, int steps,
+                                            const bench::Summary& idleSteps, QJsonObject& training)
+{
+    bench::CpuShare explorerCpu;
+    std::uint64_t a = historyBytes(guiRun);
+    const bench::Summary explorerStall = bench::timerLateness(stallMs, &explorerCpu);
+    const bench::Summary busySteps = bench::sliceSteps(slices, steps);
+    const std::uint64_t b = historyBytes(guiRun);
+    int stepLines = 0;
+    const double stepRate = bench::historySamplesPerSecond(guiRun, a, b, &stepLines);
+    training.insert(QStringLiteral("timer_lateness_explorer"), explorerStall.json());
+    training.insert(QStringLiteral("gui_thread_cpu_explorer"), explorerCpu.guiThread);
+    training.insert(QStringLiteral("process_cpu_explorer"), explorerCpu.process);
+    training.insert(QStringLiteral("slice_step_to_rendered"), busySteps.json());
+    training.insert(QStringLiteral("samples_per_s_while_stepping"), stepRate);
+    std::fprintf(stderr,
+                 "  training, Explorer: longest stall %.1f ms (p95 %.1f); slice step median %.1f ms (p95 %.1f) = %.2f× idle; "
+                 "trainer meanwhile %.0f samples/s; CPU while not stepping: GUI thread %.0f %%, process %.0f %%\n",
+                 explorerStall.max, explorerStall.p95, busySteps.median, busySteps.p95, busySteps.median / idleSteps.median,
+                 stepRate, 100 * explorerCpu.guiThread, 100 * explorerCpu.process);
+    return busySteps;
+}
+
+/// The report's header (machine, renderer, load), also printed on stderr.
+QJsonObject startReport()
+{
+    QJsonObject doc{{"when", QDateTime::currentDateTime().toString(Qt::ISODate)},
+                    {"gl_renderer", bench::glRenderer()},
+                    {"cpu_cores", QThread::idealThreadCount()},
+                    {"load_average_at_start", bench::loadAverage()},
+                    {"omp_wait_policy", env("OMP_WAIT_POLICY")},
+                    {"platform", QGuiApplication::platformName()}};
+    std::fprintf(stderr, "bench_studio on %s, %d cores, load %.2f, OMP_WAIT_POLICY=%s\n", qPrintable(doc["gl_renderer"].toString()),
+                 QThread::idealThreadCount(), bench::loadAverage(), qPrintable(env("OMP_WAIT_POLICY")));
+    return doc;
+}
+
+/// Prints the report on stdout and writes it to `out` when given.
+void writeReport(const QJsonObject& doc, const QString& out)
+{
+    const QByteArray json = QJsonDocument(doc).toJson();
+    std::fwrite(json.constData(), 1, std::size_t(json.size()), stdout);
+    if (!out.isEmpty()) {
+        QFile f(out);
+        if (f.open(QIODevice::WriteOnly))
+            f.write(json);
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -139,31 +244,9 @@ int main(int argc, char** argv)
     const QString runs = QDir(work).filePath(QStringLiteral("runs"));
     QDir().mkpath(runs);
 
-    QJsonObject doc{{"when", QDateTime::currentDateTime().toString(Qt::ISODate)},
-                    {"gl_renderer", bench::glRenderer()},
-                    {"cpu_cores", QThread::idealThreadCount()},
-                    {"load_average_at_start", bench::loadAverage()},
-                    {"omp_wait_policy", env("OMP_WAIT_POLICY")},
-                    {"platform", QGuiApplication::platformName()}};
-    std::fprintf(stderr, "bench_studio on %s, %d cores, load %.2f, OMP_WAIT_POLICY=%s\n", qPrintable(doc["gl_renderer"].toString()),
-                 QThread::idealThreadCount(), bench::loadAverage(), qPrintable(env("OMP_WAIT_POLICY")));
+    QJsonObject doc = startReport();
 
-    // 1. The dataset.
-    const QString dataset = QDir(work).filePath(QStringLiteral("ds.h5"));
-    if (!QFileInfo::exists(dataset)) {
-        QElapsedTimer t;
-        t.start();
-        rs::ml::SimulationGrid g;
-        g.base.dim = 64;
-        g.base.boxMpc = 96;
-        g.redshifts = {8, 9, 10, 11};
-        g.zetas = {20};
-        g.seeds = {1, 2, 3, 4, 5, 6};
-        rs::ml::DatasetBuildOptions o;
-        o.stride = 2;
-        rs::ml::buildDataset(rs::ml::sourcesFromSimulator(g, rs::Quantity::BrightnessTemperature), o, dataset.toStdString());
-        std::fprintf(stderr, "  dataset: %.1f s\n", double(t.nsecsElapsed()) / 1e9);
-    }
+    const QString dataset = ensureBenchDataset(work);
     // 48 batches of 32 per epoch; the CLI baseline trains `cliEpochs` epochs (validation included),
     // long enough for its throughput to settle.
     const std::size_t batches = 400;
@@ -203,7 +286,7 @@ int main(int argc, char** argv)
     const int steps = quick ? 30 : 80;
     QJsonObject idle, training;
     w.showWorkspace(w.explorer());
-    bench::CpuShare idleCpu, curvesCpu, explorerCpu;
+    bench::CpuShare idleCpu;
     const bench::Summary idleStall = bench::timerLateness(stallMs, &idleCpu);
     const bench::Summary idleSteps = bench::sliceSteps(slices, steps);
     idle.insert(QStringLiteral("timer_lateness_explorer"), idleStall.json());
@@ -222,43 +305,9 @@ int main(int argc, char** argv)
     w.showWorkspace(studio);
     bench::waitUntil([&] { return studio->controller()->lastProgress().has_value(); }, 60000);
     bench::waitUntil([&] { return false; }, 2000); // warm-up
-    const auto size = [&] { return std::uint64_t(QFileInfo(rs::ml::historyPath(guiRun.toStdString()).c_str()).size()); };
-    std::uint64_t a = size();
-    if (args.contains(QStringLiteral("--configs-tab")))
-        studio->showTab(rs::ui::TrainingWorkspace::Tab::Configs);
-    const int refreshes = studio->curves()->refreshCount();
-    const bench::Summary curvesStall = bench::timerLateness(stallMs * 2, &curvesCpu);
-    const int redraws = studio->curves()->refreshCount() - refreshes;
-    std::uint64_t b = size();
-    int guiLines = 0;
-    const double guiRate = bench::historySamplesPerSecond(guiRun, a, b, &guiLines);
-    training.insert(QStringLiteral("timer_lateness_training_tab"), curvesStall.json());
-    training.insert(QStringLiteral("gui_thread_cpu_training_tab"), curvesCpu.guiThread);
-    training.insert(QStringLiteral("process_cpu_training_tab"), curvesCpu.process);
-    training.insert(QStringLiteral("curve_redraws_per_s"), redraws / (stallMs * 2 / 1000.0));
-    std::fprintf(stderr,
-                 "  training, curves on screen: longest stall %.1f ms (p95 %.1f), %.1f redraws/s; trainer %.0f samples/s "
-                 "(%d windows); CPU: GUI thread %.0f %%, process %.0f %%\n",
-                 curvesStall.max, curvesStall.p95, redraws / (stallMs * 2 / 1000.0), guiRate, guiLines, 100 * curvesCpu.guiThread,
-                 100 * curvesCpu.process);
-
+    const double guiRate = measureCurvesOnScreen(studio, guiRun, stallMs, args.contains(QStringLiteral("--configs-tab")), training);
     w.showWorkspace(w.explorer());
-    a = size();
-    const bench::Summary explorerStall = bench::timerLateness(stallMs, &explorerCpu);
-    const bench::Summary busySteps = bench::sliceSteps(slices, steps);
-    b = size();
-    int stepLines = 0;
-    const double stepRate = bench::historySamplesPerSecond(guiRun, a, b, &stepLines);
-    training.insert(QStringLiteral("timer_lateness_explorer"), explorerStall.json());
-    training.insert(QStringLiteral("gui_thread_cpu_explorer"), explorerCpu.guiThread);
-    training.insert(QStringLiteral("process_cpu_explorer"), explorerCpu.process);
-    training.insert(QStringLiteral("slice_step_to_rendered"), busySteps.json());
-    training.insert(QStringLiteral("samples_per_s_while_stepping"), stepRate);
-    std::fprintf(stderr,
-                 "  training, Explorer: longest stall %.1f ms (p95 %.1f); slice step median %.1f ms (p95 %.1f) = %.2f× idle; "
-                 "trainer meanwhile %.0f samples/s; CPU while not stepping: GUI thread %.0f %%, process %.0f %%\n",
-                 explorerStall.max, explorerStall.p95, busySteps.median, busySteps.p95, busySteps.median / idleSteps.median,
-                 stepRate, 100 * explorerCpu.guiThread, 100 * explorerCpu.process);
+    const bench::Summary busySteps = measureExplorerWhileTraining(slices, guiRun, stallMs, steps, idleSteps, training);
 
     if (!shots.isEmpty())
         takeStudioScreenshots(w, shots, cliRun, guiRun, QDir(runs).filePath(QStringLiteral("ae-recon")), dataset);
@@ -286,13 +335,6 @@ int main(int argc, char** argv)
     doc.insert(QStringLiteral("config"), QJsonObject{{"model", "cnn"}, {"input", "64x64"}, {"batch", 32}, {"threads", 2},
                                                     {"batches_per_epoch", double(batches)}});
     doc.insert(QStringLiteral("load_average_at_end"), bench::loadAverage());
-    const QByteArray json = QJsonDocument(doc).toJson();
-    std::fwrite(json.constData(), 1, std::size_t(json.size()), stdout);
-    const QString out = arg(args, QStringLiteral("--json"));
-    if (!out.isEmpty()) {
-        QFile f(out);
-        if (f.open(QIODevice::WriteOnly))
-            f.write(json);
-    }
+    writeReport(doc, arg(args, QStringLiteral("--json")));
     return 0;
 }

@@ -2,16 +2,16 @@
 // looking at the running app). Part of bench_explorer: `bench_explorer --screenshots DIR [PATH]`.
 #include "screenshots.h"
 
-#include "explorer_workspace.h"
-#include "job_runner.h"
-#include "linked_slices_view.h"
-#include "main_window.h"
-#include "session.h"
-#include "slice_canvas.h"
-#include "slice_panel.h"
-#include "stats_panel.h"
-#include "volume_canvas.h"
-#include "volume_panel.h"
+#include "explorer/explorer_workspace.h"
+#include "shell/job_runner.h"
+#include "explorer/linked_slices_view.h"
+#include "shell/main_window.h"
+#include "explorer/session.h"
+#include "vtk/slice_canvas.h"
+#include "explorer/slice_panel.h"
+#include "explorer/stats_panel.h"
+#include "vtk/volume_canvas.h"
+#include "explorer/volume_panel.h"
 
 #include <QApplication>
 #include <QCheckBox>

@@ -3,12 +3,12 @@
 #include "bench_util.h"
 
 #include "cube/cube_stats.h"
-#include "explorer_workspace.h"
-#include "linked_slices_view.h"
-#include "main_window.h"
-#include "slice_canvas.h"
-#include "slice_controls.h"
-#include "slice_panel.h"
+#include "explorer/explorer_workspace.h"
+#include "explorer/linked_slices_view.h"
+#include "shell/main_window.h"
+#include "vtk/slice_canvas.h"
+#include "explorer/slice_controls.h"
+#include "explorer/slice_panel.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

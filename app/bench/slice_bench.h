@@ -1,5 +1,5 @@
 #pragma once
-#include "snapshot.h"
+#include "explorer/snapshot.h"
 
 #include <QJsonObject>
 

@@ -1,10 +1,10 @@
 #include "studio_bench.h"
 
-#include "linked_slices_view.h"
+#include "explorer/linked_slices_view.h"
 #include "ml/run_folder.h"
-#include "slice_canvas.h"
-#include "slice_controls.h"
-#include "slice_panel.h"
+#include "vtk/slice_canvas.h"
+#include "explorer/slice_controls.h"
+#include "explorer/slice_panel.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -2,20 +2,21 @@
 
 #include "bench_util.h"
 
-#include "curves_view.h"
-#include "dataset_source_panel.h"
-#include "evaluation_view.h"
-#include "job_runner.h"
-#include "linked_slices_view.h"
-#include "main_window.h"
-#include "new_run_dialog.h"
-#include "projection_view.h"
-#include "reconstruction_view.h"
-#include "runs_model.h"
-#include "runs_panel.h"
-#include "slice_canvas.h"
-#include "slice_panel.h"
-#include "training_workspace.h"
+#include "studio/curves_view.h"
+#include "studio/dataset_source_panel.h"
+#include "studio/cube_prediction_view.h"
+#include "studio/evaluation_view.h"
+#include "shell/job_runner.h"
+#include "explorer/linked_slices_view.h"
+#include "shell/main_window.h"
+#include "studio/new_run_dialog.h"
+#include "studio/projection_view.h"
+#include "studio/reconstruction_view.h"
+#include "studio/runs_model.h"
+#include "studio/runs_panel.h"
+#include "vtk/slice_canvas.h"
+#include "explorer/slice_panel.h"
+#include "studio/training_workspace.h"
 
 #include <QChart>
 #include <QChartView>
@@ -102,8 +103,8 @@ void takeStudioScreenshots(rs::ui::MainWindow& w, const QString& dir, const QStr
     s->showTab(TrainingWorkspace::Tab::Evaluation);
     EvaluationView* eval = s->evaluation();
     bench::waitUntil([&] { return eval->metrics().has_value() && !eval->job()->isRunning(); }, 120000);
-    eval->predictExplorerCube(2);
-    bench::waitUntil([&] { return eval->cubePrediction().has_value(); }, 120000);
+    eval->cubeView()->predictExplorerCube(2);
+    bench::waitUntil([&] { return eval->cubeView()->cubePrediction().has_value(); }, 120000);
     settle(600);
     save(w.grab().toImage(), dir, "studio_evaluation.png");
 

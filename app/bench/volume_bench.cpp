@@ -3,8 +3,8 @@
 #include "bench_util.h"
 
 #include "cube/cube_stats.h"
-#include "transfer_function.h"
-#include "volume_canvas.h"
+#include "vtk/transfer_function.h"
+#include "vtk/volume_canvas.h"
 
 #include <QElapsedTimer>
 #include <QMouseEvent>

@@ -129,4 +129,13 @@ CLI::App* subcommandOf(CLI::App& app, const std::string& name, const std::string
     return app.add_subcommand(name, description);
 }
 
+std::string fmt(double v, const char* spec)
+{
+    if (!std::isfinite(v))
+        return "-";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, spec, v);
+    return buf;
+}
+
 } // namespace rs::cli

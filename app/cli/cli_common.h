@@ -32,6 +32,9 @@ nlohmann::json cubeJson(const Cube& cube, const SummaryStats& stats);
 /// Human text block for a loaded cube (what `info` prints without --json).
 std::string cubeText(const Cube& cube, const SummaryStats& stats);
 
+/// A number printed with a printf spec, or "-" when it is not finite (tables, text output).
+std::string fmt(double v, const char* spec = "%.4g");
+
 /// Splits "7,8,9" into numbers; throws CLI::ValidationError naming `option` on bad input.
 std::vector<double> parseNumberList(const std::string& text, const std::string& option);
 
@@ -41,7 +44,10 @@ CLI::App* subcommandOf(CLI::App& app, const std::string& name, const std::string
 
 // Each cmd_*.cpp defines one of these; main.cpp calls them all.
 void addInfoCommands(CLI::App& app);
-void addMlCommands(CLI::App& app); // cmd_ml.cpp: dataset, train, evaluate, predict, runs, pca, bench train
+void addDatasetCommands(CLI::App& app);   // cmd_dataset.cpp: dataset build, dataset info
+void addTrainCommands(CLI::App& app);     // cmd_train.cpp: train
+void addInspectCommands(CLI::App& app);   // cmd_inspect.cpp: evaluate, predict, runs, pca
+void addBenchTrainCommand(CLI::App& app); // cmd_bench_train.cpp: bench train
 void addSimulateCommands(CLI::App& app); // simulate, demo-data, stats
 void addBenchCommands(CLI::App& app);    // bench sim
 void addBenchIoCommand(CLI::App& app);   // bench io

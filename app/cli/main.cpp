@@ -15,7 +15,10 @@ int main(int argc, char** argv)
     rs::cli::addSimulateCommands(app);
     rs::cli::addBenchCommands(app);
     rs::cli::addBenchIoCommand(app);
-    rs::cli::addMlCommands(app);
+    rs::cli::addDatasetCommands(app);
+    rs::cli::addTrainCommands(app);
+    rs::cli::addInspectCommands(app);
+    rs::cli::addBenchTrainCommand(app);
     rs::cli::addSweepCommand(app);
     try {
         app.parse(argc, argv);

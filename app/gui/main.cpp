@@ -1,12 +1,12 @@
 // reionscope: the desktop GUI. `reionscope [PATH...]` opens files and folders; without paths it
 // reopens the most recent data, or on first start generates and opens the built-in demo grid.
 // The Training tab trains models on a worker thread of its own.
-#include "explorer_workspace.h"
-#include "linked_slices_view.h"
-#include "main_window.h"
+#include "explorer/explorer_workspace.h"
+#include "explorer/linked_slices_view.h"
+#include "shell/main_window.h"
 #include "ml/ml_setup.h"
-#include "slice_panel.h"
-#include "vtk_host_widget.h"
+#include "explorer/slice_panel.h"
+#include "vtk/vtk_host_widget.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -348,4 +348,37 @@ void readFloats(hid_t dataset, float* out, const std::string& file, const std::s
         throw FormatError(file, "cannot read HDF5 dataset '" + datasetPath + "' (file damaged or truncated)");
 }
 
+namespace {
+
+Id utf8StringType()
+{
+    Id type(H5Tcopy(H5T_C_S1));
+    H5Tset_size(type.get(), H5T_VARIABLE);
+    H5Tset_cset(type.get(), H5T_CSET_UTF8);
+    return type;
+}
+
+} // namespace
+
+void writeStrings(hid_t loc, const std::string& name, const std::vector<std::string>& v, const std::string& file)
+{
+    std::vector<const char*> ptrs;
+    for (const std::string& s : v)
+        ptrs.push_back(s.c_str());
+    const Id type = utf8StringType();
+    writeArray(loc, name, type.get(), type.get(), ptrs, file);
+}
+
+std::vector<std::string> readStrings(hid_t loc, const std::string& name, std::size_t n, const std::string& file)
+{
+    const Id type = utf8StringType();
+    std::vector<char*> raw = readArray<char*>(loc, name, type.get(), n, file);
+    std::vector<std::string> out;
+    for (char* s : raw) {
+        out.emplace_back(s ? s : "");
+        H5free_memory(s);
+    }
+    return out;
+}
+
 } // namespace rs::h5

@@ -4,6 +4,7 @@
 /// turned into an rs::FormatError/IoError naming the file; HDF5's own stderr printing is silenced.
 
 #include "cube/quantity.h"
+#include "util/error.h"
 
 #include <hdf5.h>
 
@@ -85,5 +86,39 @@ void writeAttribute(hid_t obj, const std::string& name, const std::vector<double
 
 /// Reads a whole dataset converted to float32 into `out` (dims product elements).
 void readFloats(hid_t dataset, float* out, const std::string& file, const std::string& datasetPath);
+
+/// Writes the 1-D dataset `name` below `loc` (`fileType` on disk, `memType` in `v`). Throws
+/// IoError naming `file` when it cannot be created or written.
+template <typename T>
+void writeArray(hid_t loc, const std::string& name, hid_t fileType, hid_t memType, const std::vector<T>& v,
+                const std::string& file)
+{
+    const hsize_t n = v.size();
+    Id space(H5Screate_simple(1, &n, nullptr));
+    Id ds(H5Dcreate2(loc, name.c_str(), fileType, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    if (!ds.valid() || (n && H5Dwrite(ds.get(), memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0))
+        throw IoError(file, "cannot write dataset '" + name + "' (disk full?)");
+}
+
+/// Writes a 1-D dataset of variable-length UTF-8 strings (h5py reads `str`). Throws IoError.
+void writeStrings(hid_t loc, const std::string& name, const std::vector<std::string>& v, const std::string& file);
+
+/// Reads the 1-D dataset `name` below `loc`, which must hold exactly `n` values. Throws
+/// FormatError naming `file` otherwise or when it cannot be read.
+template <typename T>
+std::vector<T> readArray(hid_t loc, const std::string& name, hid_t memType, std::size_t n, const std::string& file)
+{
+    Id ds = openDataset(loc, name, file);
+    const std::vector<hsize_t> d = dims(ds.get());
+    if (d.size() != 1 || d[0] != n)
+        throw FormatError(file, "dataset '" + name + "' should hold " + std::to_string(n) + " values");
+    std::vector<T> v(n);
+    if (n && H5Dread(ds.get(), memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
+        throw FormatError(file, "cannot read dataset '" + name + "' (file damaged?)");
+    return v;
+}
+
+/// Reads a 1-D dataset of `n` variable-length strings. Throws FormatError.
+std::vector<std::string> readStrings(hid_t loc, const std::string& name, std::size_t n, const std::string& file);
 
 } // namespace rs::h5

@@ -4,8 +4,9 @@
 /// filter id 32000): a sequence of literal runs (control byte 0..31, then 1..32 bytes) and back
 /// references (control byte with a 3-bit length and 5 high offset bits, an optional extra length
 /// byte, then the low offset byte; copies 3..264 bytes from up to 8192 bytes back).
-/// Our own encoder and decoder, plus the HDF5 filter registration that lets ReionScope write and
-/// read LZF-compressed datasets that h5py opens without plugins.
+/// The codec is Debian's liblzf (the reference implementation h5py embeds); this file adds the
+/// HDF5 filter registration that lets ReionScope write and read LZF-compressed datasets that h5py
+/// opens without plugins.
 
 #include <cstddef>
 #include <cstdint>

@@ -21,6 +21,9 @@
 
 namespace rs::ml {
 
+/// The `format` attribute at the root of every dataset file.
+inline constexpr const char* kDatasetFormat = "reionscope-dataset";
+
 enum class SampleMode { Slices, Patches };
 /// "slices", "patches".
 const char* sampleModeName(SampleMode m);

@@ -7,6 +7,7 @@
 #include <QtTest>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,20 @@ CliResult runCli(const QStringList& args, int timeoutMs = 240000);
 /// The real 21cmFAST sample folder, or "" when it is absent (REIONSCOPE_SAMPLE_DIR).
 QString sampleDir();
 
+/// The message of the exception of type E that `f` throws, or nullopt when it throws nothing.
+/// An exception of another type propagates (Qt Test reports it as a failure). Use through
+/// RS_VERIFY_ERROR, the one way tests assert an error.
+template <typename E, typename F>
+std::optional<QString> errorOf(F&& f)
+{
+    try {
+        f();
+    } catch (const E& e) {
+        return QString::fromUtf8(e.what());
+    }
+    return std::nullopt;
+}
+
 } // namespace fixtures
 
 /// Skips the current test function, saying why, when the real sample is not available.
@@ -73,3 +88,13 @@ QString sampleDir();
     const QString var = fixtures::sampleDir();                                                                \
     if (var.isEmpty())                                                                                        \
         QSKIP("the real 21cmFAST sample is absent (configure with -DREIONSCOPE_SAMPLE_DIR=...); skipping");
+
+/// Verifies that `statement` throws `Type` and that its message contains every further argument
+/// (QStrings or string literals), e.g. RS_VERIFY_ERROR(rs::FormatError, open(p), path, "not a").
+#define RS_VERIFY_ERROR(Type, statement, ...)                                                            \
+    do {                                                                                                 \
+        const std::optional<QString> rsErrorMessage = fixtures::errorOf<Type>([&] { statement; });       \
+        QVERIFY2(rsErrorMessage.has_value(), "expected " #Type " from " #statement);                   \
+        for (const QString& rsErrorPart : QStringList{__VA_ARGS__})                                      \
+            QVERIFY2(rsErrorMessage->contains(rsErrorPart), qPrintable(*rsErrorMessage));               \
+    } while (false)

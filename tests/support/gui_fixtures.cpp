@@ -1,5 +1,7 @@
 #include "gui_fixtures.h"
 
+#include "vtk/vtk_host_widget.h"
+
 #include "cube/cube_stats.h"
 #include "fixtures.h"
 
@@ -20,6 +22,13 @@ void useTemporaryUserDirs()
     static QTemporaryDir home;
     qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
     qputenv("XDG_DATA_HOME", home.filePath(QStringLiteral("data")).toUtf8());
+}
+
+void initGuiTestMain()
+{
+    useTemporaryUserDirs();
+    rs::ui::VtkHostWidget::installDefaultSurfaceFormat();
+    QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
 }
 
 bool openGlAvailable(QString* why)

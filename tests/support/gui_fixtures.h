@@ -3,7 +3,7 @@
 // image comparison against baselines in the repository.
 
 #include "cube/cube.h"
-#include "snapshot.h"
+#include "explorer/snapshot.h"
 
 #include <QImage>
 #include <QString>
@@ -15,6 +15,11 @@ namespace guifixtures {
 /// folder that lives until the process exits (recent files, runs folder, demo data). Call from
 /// initMain(), before the application object exists.
 void useTemporaryUserDirs();
+
+/// The one set-up of every GUI test's initMain(): temporary user folders (useTemporaryUserDirs),
+/// the OpenGL surface format our VTK widgets need, and contexts shared between windows (as the
+/// application's main does).
+void initGuiTestMain();
 
 /// Whether an OpenGL 3.2 core context can be created here; `why` says what failed.
 bool openGlAvailable(QString* why);

@@ -1,0 +1,223 @@
+// Looking at trained runs: `evaluate`, `predict`, `runs` and the `pca` baseline.
+#include "cli_common.h"
+
+#include "io/cube_loader.h"
+#include "ml/dataset.h"
+#include "ml/ml_setup.h"
+#include "ml/pca.h"
+#include "ml/predictor.h"
+#include "ml/run_config.h"
+#include "ml/run_folder.h"
+#include "util/error.h"
+
+#include <iostream>
+#include <memory>
+
+namespace rs::cli {
+
+namespace {
+
+using namespace rs::ml;
+
+std::string metricsText(const EvalMetrics& m)
+{
+    std::string s = std::string(taskName(m.task)) + " " + targetName(m.target) + " (" + m.model + "), " + m.split
+                    + " split, " + std::to_string(m.samples) + " samples, loss " + fmt(m.loss) + "\n";
+    if (m.task == Task::Classify) {
+        s += "  accuracy " + fmt(m.accuracy) + "\n  confusion (rows = true):\n";
+        for (std::size_t i = 0; i < m.confusion.size(); ++i) {
+            s += "    " + fmt(m.classes[i], "%8.4g") + " |";
+            for (std::int64_t v : m.confusion[i])
+                s += " " + fmt(double(v), "%6.0f");
+            s += "   " + fmt(m.perClassAccuracy[i]) + "\n";
+        }
+    } else if (m.task == Task::Regress) {
+        s += "  R2 " + fmt(m.r2) + ", RMSE " + fmt(m.rmse) + ", MAE " + fmt(m.mae) + "\n";
+    } else {
+        s += "  MSE " + fmt(m.mse) + " (normalised units) = " + fmt(m.relativeMse) + " of the data variance\n";
+    }
+    return s;
+}
+
+int runEvaluate(const std::string& run, const std::string& dataset, const std::string& split, bool json, int threads)
+{
+    try {
+        const Split s = split == "train" ? Split::Train : split == "val" ? Split::Validation : split == "test" ? Split::Test
+                        : throw ParameterError("--split", "'" + split + "' is not one of train, val, test");
+        const EvalMetrics m = evaluateRun(run, dataset, s, threads);
+        if (json)
+            std::cout << metricsToJson(m) << std::endl;
+        else
+            std::cout << run << ": " << metricsText(m);
+        return 0;
+    } catch (const Error& e) {
+        printError(e.what());
+        return 1;
+    }
+}
+
+int runPredict(const std::string& run, const std::vector<std::string>& paths, const std::string& axes, std::size_t stride,
+               bool json, int threads)
+{
+    int failures = 0;
+    nlohmann::json preds = nlohmann::json::array();
+    try {
+        setComputeThreads(threads);
+        Predictor p(run);
+        const RunConfig& c = p.config();
+        std::vector<int> ax;
+        for (char ch : axes)
+            ax.push_back(ch == 'x' ? 0 : ch == 'y' ? 1 : ch == 'z' ? 2 : throw ParameterError("--axes", "use x, y, z"));
+        for (const std::string& path : paths) {
+            try {
+                const Cube cube = loadCube(path, c.quantity);
+                const CubePrediction cp = p.predictCube(cube, ax, stride);
+                nlohmann::json probs = nlohmann::json::object();
+                for (std::size_t k = 0; k < cp.meanProbabilities.size(); ++k)
+                    probs[formatValue(c.classes[k])] = cp.meanProbabilities[k];
+                nlohmann::json per = nlohmann::json::array();
+                for (const SlicePrediction& s : cp.perSlice) {
+                    nlohmann::json e = {{"axis", s.axis}, {"index", s.index}, {"label", s.value}};
+                    if (!s.probabilities.empty())
+                        e["probabilities"] = s.probabilities;
+                    per.push_back(e);
+                }
+                nlohmann::json e = {{"path", path}, {"label", cp.value}, {"slices", cp.slices}, {"fit", cp.fit},
+                                    {"per_slice", per}};
+                if (c.task == Task::Classify) {
+                    e["probabilities"] = probs;
+                    e["majority"] = cp.majority;
+                }
+                preds.push_back(e);
+                if (!json) {
+                    std::cout << path << "\n  " << targetName(c.target) << " = " << formatValue(cp.value);
+                    if (c.task == Task::Classify) {
+                        std::cout << " (mean probability " << fmt(cp.meanProbabilities[std::size_t(classIndex(c.classes, cp.value))])
+                                  << "; majority of slices: " << formatValue(cp.majority) << ")\n  probabilities";
+                        for (std::size_t k = 0; k < cp.meanProbabilities.size(); ++k)
+                            std::cout << "  " << formatValue(c.classes[k]) << ": " << fmt(cp.meanProbabilities[k], "%.3f");
+                    }
+                    std::cout << "\n  " << cp.slices << " slices; " << cp.fit << "\n";
+                }
+            } catch (const Error& e) {
+                printError(e.what());
+                ++failures;
+            }
+        }
+    } catch (const Error& e) {
+        printError(e.what());
+        return 1;
+    }
+    if (json)
+        std::cout << nlohmann::json{{"predictions", preds}}.dump(2) << std::endl;
+    return failures ? 1 : 0;
+}
+
+int runRuns(const std::string& folder, bool json)
+{
+    try {
+        nlohmann::json list = nlohmann::json::array();
+        for (const RunSummary& s : listRuns(folder)) {
+            const RunConfig& c = s.config;
+            nlohmann::json e = {{"path", s.path}, {"model", modelName(c.model)}, {"task", taskName(c.task)},
+                                {"target", targetName(c.target)}, {"epochs_done", s.epochsDone},
+                                {"epochs", c.epochs}, {"finished", s.finished}};
+            if (s.metrics)
+                e["metrics"] = nlohmann::json::parse(metricsToJson(*s.metrics));
+            list.push_back(e);
+            if (!json)
+                std::cout << s.path << "  " << modelName(c.model) << " " << taskName(c.task) << " "
+                          << targetName(c.target) << "  epoch " << s.epochsDone << "/" << c.epochs
+                          << (s.finished ? "  finished" : "")
+                          << (s.metrics && s.metrics->task == Task::Classify ? "  test accuracy " + fmt(s.metrics->accuracy) : "")
+                          << (s.metrics && s.metrics->task == Task::Regress ? "  test R2 " + fmt(s.metrics->r2) : "")
+                          << "\n";
+        }
+        if (json)
+            std::cout << nlohmann::json{{"runs", list}}.dump(2) << std::endl;
+        return 0;
+    } catch (const Error& e) {
+        printError(e.what());
+        return 1;
+    }
+}
+
+int runPca(const std::string& dataset, const std::string& target, std::size_t components, std::size_t maxSamples, bool json)
+{
+    try {
+        auto ds = DatasetFile::open(dataset);
+        const PcaBaseline b = pcaBaseline(*ds, targetFromName(target), components, maxSamples);
+        if (json) {
+            nlohmann::json j = {{"dataset", dataset}, {"components", b.model.components},
+                                {"train_samples", b.trainSamples}, {"explained_variance_ratio", b.model.explainedRatio},
+                                {"metrics", nlohmann::json::parse(metricsToJson(b.metrics))}};
+            std::cout << j.dump(2) << std::endl;
+        } else {
+            double cum = 0;
+            std::cout << dataset << ": PCA of " << b.trainSamples << " training samples\n  cumulative explained variance:";
+            for (std::size_t k = 0; k < b.model.components; ++k) {
+                cum += b.model.explainedRatio[k];
+                if (k < 5 || (k + 1) % 10 == 0 || k + 1 == b.model.components)
+                    std::cout << " " << (k + 1) << ":" << fmt(cum, "%.3f");
+            }
+            std::cout << "\n  nearest class centroid in PCA space: " << metricsText(b.metrics);
+        }
+        return 0;
+    } catch (const Error& e) {
+        printError(e.what());
+        return 1;
+    }
+}
+
+} // namespace
+
+void addInspectCommands(CLI::App& app)
+{
+    auto ev = std::make_shared<std::tuple<std::string, std::string, std::string, bool, int>>("", "", "test", false, 2);
+    CLI::App* e = app.add_subcommand("evaluate", "Test-set metrics of a run");
+    e->add_option("run", std::get<0>(*ev), "Run folder")->required();
+    e->add_option("--dataset", std::get<1>(*ev), "Another dataset with the same sample size");
+    e->add_option("--split", std::get<2>(*ev), "train, val or test (default test)");
+    e->add_flag("--json", std::get<3>(*ev), "JSON output");
+    e->add_option("--threads", std::get<4>(*ev), "Compute threads (default 2)");
+    e->callback([ev] { exitCode() = runEvaluate(std::get<0>(*ev), std::get<1>(*ev), std::get<2>(*ev), std::get<3>(*ev), std::get<4>(*ev)); });
+
+    struct PredictOptions {
+        std::string run, axes = "z";
+        std::vector<std::string> paths;
+        std::size_t stride = 1;
+        bool json = false;
+        int threads = 2;
+    };
+    auto p = std::make_shared<PredictOptions>();
+    CLI::App* pr = app.add_subcommand("predict", "Predict labels of cubes with a trained run");
+    pr->add_option("run", p->run, "Run folder")->required();
+    pr->add_option("paths", p->paths, "Cube files (any readable format)")->required();
+    pr->add_option("--axes", p->axes, "Slicing axes (default z)");
+    pr->add_option("--stride", p->stride, "Every S-th slice (default 1)");
+    pr->add_flag("--json", p->json, "JSON output");
+    pr->add_option("--threads", p->threads, "Compute threads (default 2)");
+    pr->callback([p] { exitCode() = runPredict(p->run, p->paths, p->axes, p->stride, p->json, p->threads); });
+
+    auto rl = std::make_shared<std::pair<std::string, bool>>();
+    CLI::App* runs = app.add_subcommand("runs", "List the training runs in a folder");
+    runs->add_option("folder", rl->first, "Folder of run folders")->required();
+    runs->add_flag("--json", rl->second, "JSON output");
+    runs->callback([rl] { exitCode() = runRuns(rl->first, rl->second); });
+
+    struct PcaOptions {
+        std::string dataset, target = "z";
+        std::size_t components = 20, maxSamples = 2000;
+        bool json = false;
+    };
+    auto pc = std::make_shared<PcaOptions>();
+    CLI::App* pca = app.add_subcommand("pca", "PCA baseline: explained variance and nearest-centroid accuracy");
+    pca->add_option("--dataset", pc->dataset, "Dataset .h5")->required();
+    pca->add_option("--target", pc->target, "Label to classify (default z)");
+    pca->add_option("--components", pc->components, "Principal components (default 20)");
+    pca->add_option("--max-samples", pc->maxSamples, "At most N samples per split (default 2000)");
+    pca->add_flag("--json", pc->json, "JSON output");
+    pca->callback([pc] { exitCode() = runPca(pc->dataset, pc->target, pc->components, pc->maxSamples, pc->json); });
+}
+
+} // namespace rs::cli

@@ -1,0 +1,59 @@
+#pragma once
+/// \file explorer_workspace.h
+/// The Explorer: catalog on the left, linked slice panels on top, volume and statistics below.
+/// It wires the session's data to the views; each view stays ignorant of the others.
+
+#include "shell/workspace.h"
+
+class QSplitter;
+
+namespace rs::ui {
+
+class CatalogPanel;
+class LinkedSlicesView;
+class Session;
+class StatsPanel;
+class VolumePanel;
+
+class ExplorerWorkspace : public Workspace {
+    Q_OBJECT
+
+public:
+    explicit ExplorerWorkspace(Session* session, QWidget* parent = nullptr);
+
+    QString title() const override;
+    QList<QAction*> exportActions() const override;
+    QList<QMenu*> menus() const override;
+    void saveState(QSettings& settings) const override;
+    void restoreState(QSettings& settings) override;
+
+    CatalogPanel* catalogPanel() const { return m_catalog; }
+    LinkedSlicesView* slices() const { return m_slices; }
+    VolumePanel* volume() const { return m_volume; }
+    StatsPanel* stats() const { return m_stats; }
+
+    /// Exports of the current slice panel and of the volume view (the menu actions ask for a
+    /// path, then call these). Throw rs::IoError.
+    void exportSliceView(const QString& path);
+    void exportSliceNpy(const QString& path);
+    void exportSliceCsv(const QString& path);
+    void exportVolumeView(const QString& path);
+
+private:
+    void buildActions();
+    void exportWithDialog(const QString& title, const QString& filter, const QString& suffix,
+                          void (ExplorerWorkspace::*write)(const QString&));
+
+    Session* m_session = nullptr;
+    CatalogPanel* m_catalog = nullptr;
+    LinkedSlicesView* m_slices = nullptr;
+    VolumePanel* m_volume = nullptr;
+    StatsPanel* m_stats = nullptr;
+    QSplitter* m_main = nullptr;
+    QSplitter* m_right = nullptr;
+    QSplitter* m_bottom = nullptr;
+    QList<QAction*> m_exports;
+    QMenu* m_viewMenu = nullptr;
+};
+
+} // namespace rs::ui

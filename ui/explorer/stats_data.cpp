@@ -1,0 +1,132 @@
+#include "explorer/stats_data.h"
+
+#include "io/cube_loader.h"
+#include "stats/series.h"
+#include "shell/text_format.h"
+#include "util/error.h"
+
+#include <filesystem>
+
+namespace rs::ui {
+
+namespace {
+
+QString num(double v)
+{
+    return std::isfinite(v) ? QString::number(v, 'g', 10) : QString();
+}
+
+/// The classic ps_ file in `folder` for redshift z (and nf when known), if any.
+std::optional<PowerSpectrumFile> findReference(const std::string& folder, double z, std::optional<double> nf)
+{
+    std::error_code ec;
+    for (const auto& de : std::filesystem::directory_iterator(folder, ec)) {
+        const std::string name = de.path().filename().string();
+        if (!isClassicPowerSpectrumName(name))
+            continue;
+        try {
+            PowerSpectrumFile ps = readClassicPowerSpectrum(de.path().string());
+            if (!ps.redshift || std::abs(*ps.redshift - z) > 1e-3)
+                continue;
+            const auto psNf = numberOf(ps.parameters, param::nf);
+            if (nf && psNf && std::abs(*nf - *psNf) > 1e-5)
+                continue;
+            return ps;
+        } catch (const Error&) {
+            continue; // a damaged reference file is simply not shown
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+CubeStatistics computeCubeStatistics(const LoadedCube& cube, int bins, const StopToken& stop)
+{
+    CubeStatistics s;
+    s.quantity = cube.quantity();
+    s.redshift = cube.cube.redshift();
+    s.label = cube.titlePlain();
+    stop.throwIfStopped();
+    s.histogram = histogram(cube.cube, bins);
+    stop.throwIfStopped();
+    s.spectrum = powerSpectrum(cube.cube);
+    stop.throwIfStopped();
+    const std::string& source = cube.cube.metadata().sourcePath;
+    if (cube.quantity() == Quantity::BrightnessTemperature && s.redshift && !source.empty())
+        s.reference = findReference(std::filesystem::path(source).parent_path().string(), *s.redshift,
+                                    numberOf(cube.cube.metadata().parameters, param::nf));
+    return s;
+}
+
+RunSeries computeRunSeries(const CatalogRun& run, const ProgressFn& progress, const StopToken& stop)
+{
+    RunSeries s;
+    s.runId = QString::fromStdString(run.id);
+    s.runLabel = QString::fromStdString(run.label);
+    std::size_t total = 0, done = 0;
+    for (const auto& [z, byQ] : run.cubes)
+        total += byQ.count(Quantity::NeutralFraction) + byQ.count(Quantity::BrightnessTemperature);
+    const double nan = std::nan("");
+    for (const auto& [z, byQ] : run.cubes) {
+        if (isUnknownRedshift(z))
+            continue;
+        double nf = nan, tb = nan;
+        for (Quantity q : {Quantity::NeutralFraction, Quantity::BrightnessTemperature}) {
+            auto it = byQ.find(q);
+            if (it == byQ.end())
+                continue;
+            stop.throwIfStopped();
+            if (progress)
+                progress(double(done) / double(std::max<std::size_t>(total, 1)), "reading " + it->second.path);
+            // One cube at a time: a long series of large boxes never sits in memory at once.
+            const double mean = boxMean(loadEntry(it->second));
+            (q == Quantity::NeutralFraction ? nf : tb) = mean;
+            ++done;
+        }
+        s.z.push_back(z);
+        s.nf.push_back(nf);
+        s.meanTb.push_back(tb);
+    }
+    if (progress)
+        progress(1.0, "done");
+    return s;
+}
+
+QString histogramCsv(const CubeStatistics& s)
+{
+    QString t = QStringLiteral("# histogram of %1\n# %2 voxels below, %3 above the range, %4 not finite\n")
+                    .arg(s.label)
+                    .arg(s.histogram.below)
+                    .arg(s.histogram.above)
+                    .arg(s.histogram.nonfinite);
+    t += QStringLiteral("bin_low,bin_high,count\n");
+    for (std::size_t i = 0; i < s.histogram.counts.size(); ++i)
+        t += QStringLiteral("%1,%2,%3\n").arg(num(s.histogram.edges[i]), num(s.histogram.edges[i + 1])).arg(s.histogram.counts[i]);
+    return t;
+}
+
+QString spectrumCsv(const CubeStatistics& s)
+{
+    const QString units = unitsText(s.quantity).isEmpty() ? QString() : QStringLiteral(" [%1^2]").arg(unitsText(s.quantity));
+    QString t = QStringLiteral("# spherically averaged power spectrum of %1\n# Delta^2(k) = k^3 P(k) / (2 pi^2)%2, k in 1/Mpc\n")
+                    .arg(s.label, units);
+    t += QStringLiteral("k,delta2,error,modes\n");
+    const std::vector<double> err = s.spectrum.error();
+    for (std::size_t i = 0; i < s.spectrum.k.size(); ++i)
+        t += QStringLiteral("%1,%2,%3,%4\n")
+                 .arg(num(s.spectrum.k[i]), num(s.spectrum.delta2[i]), num(err[i]), num(s.spectrum.modes[i]));
+    return t;
+}
+
+QString seriesCsv(const RunSeries& s)
+{
+    QString t = QStringLiteral("# global history of run %1: box-mean neutral fraction and brightness temperature\n")
+                    .arg(s.runLabel);
+    t += QStringLiteral("z,nf,mean_dTb_mK\n");
+    for (std::size_t i = 0; i < s.z.size(); ++i)
+        t += QStringLiteral("%1,%2,%3\n").arg(num(s.z[i]), num(s.nf[i]), num(s.meanTb[i]));
+    return t;
+}
+
+} // namespace rs::ui

@@ -1,0 +1,218 @@
+#include "explorer/stats_panel.h"
+
+#include "charts/chart_export.h"
+#include "charts/chart_setup.h"
+
+#include "shell/job_runner.h"
+#include "explorer/slice_export.h"
+#include "explorer/stats_charts.h"
+#include "shell/text_format.h"
+#include "util/error.h"
+#include "util/file_util.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace rs::ui {
+
+namespace {
+constexpr int kHistogramBins = 64;
+} // namespace
+
+StatsPanel::StatsPanel(QWidget* parent)
+    : QWidget(parent)
+{
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(2, 2, 2, 2);
+    outer->setSpacing(3);
+    auto* row = new QHBoxLayout;
+    m_cubeBox = new QComboBox(this);
+    m_cubeBox->setToolTip(tr("Cube whose histogram and power spectrum are shown"));
+    row->addWidget(m_cubeBox, 1);
+    m_png = new QToolButton(this);
+    m_png->setText(tr("PNG…"));
+    m_png->setToolTip(tr("Save the chart shown as a PNG image"));
+    m_csv = new QToolButton(this);
+    m_csv->setText(tr("CSV…"));
+    m_csv->setToolTip(tr("Save the numbers of the chart shown as CSV"));
+    row->addWidget(m_png);
+    row->addWidget(m_csv);
+    outer->addLayout(row);
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+    const QString names[4] = {tr("Histogram"), tr("Δ²(k)"), tr("nf(z)"), tr("⟨δT_b⟩(z)")};
+    for (int i = 0; i < 4; ++i) {
+        m_views[i] = charts::makeChartView(this, 200, 160);
+        m_tabs->addTab(m_views[i], names[i]);
+        showChartNote(m_views[i]->chart(), tr("No data yet"));
+    }
+    outer->addWidget(m_tabs, 1);
+    m_note = new QLabel(this);
+    m_note->setWordWrap(true);
+    m_note->setVisible(false);
+    outer->addWidget(m_note);
+
+    m_cubeJob = new JobRunner(this);
+    m_seriesJob = new JobRunner(this);
+    auto busy = [this] {
+        const bool on = m_cubeJob->isRunning() || m_seriesJob->isRunning();
+        m_note->setText(on ? tr("Computing statistics…") : QString());
+        m_note->setVisible(on);
+    };
+    for (JobRunner* j : {m_cubeJob, m_seriesJob}) {
+        connect(j, &JobRunner::runningChanged, this, busy);
+        connect(j, &JobRunner::failed, this, [this](const QString& message) {
+            Q_EMIT problem(tr("Could not compute statistics: %1").arg(message), message);
+        });
+    }
+    connect(m_cubeBox, &QComboBox::activated, this, [this] { computeCubeStatistics(); });
+    connect(m_png, &QToolButton::clicked, this, [this] { exportWithDialog(true); });
+    connect(m_csv, &QToolButton::clicked, this, [this] { exportWithDialog(false); });
+}
+
+QChartView* StatsPanel::chartView(Chart c) const
+{
+    return m_views[int(c)];
+}
+
+void StatsPanel::setCurrentChart(Chart c)
+{
+    m_tabs->setCurrentIndex(int(c));
+}
+
+StatsPanel::Chart StatsPanel::currentChart() const
+{
+    return Chart(m_tabs->currentIndex());
+}
+
+void StatsPanel::setSnapshot(const Snapshot& snapshot)
+{
+    const std::optional<Quantity> chosen =
+        m_cubeBox->currentIndex() >= 0 && m_cubeBox->currentIndex() < int(m_snapshot.cubes.size())
+            ? std::optional<Quantity>(m_snapshot.cubes[std::size_t(m_cubeBox->currentIndex())].quantity())
+            : std::nullopt;
+    m_snapshot = snapshot;
+    m_cubeBox->clear();
+    int pick = 0;
+    for (int i = 0; i < int(m_snapshot.cubes.size()); ++i) {
+        const Quantity q = m_snapshot.cubes[std::size_t(i)].quantity();
+        m_cubeBox->addItem(quantityWithUnitsPlain(q));
+        if ((chosen && q == *chosen) || (!chosen && q == Quantity::BrightnessTemperature))
+            pick = i;
+    }
+    m_cubeBox->setCurrentIndex(pick);
+    computeCubeStatistics();
+}
+
+void StatsPanel::computeCubeStatistics()
+{
+    const int i = m_cubeBox->currentIndex();
+    if (i < 0 || i >= int(m_snapshot.cubes.size())) {
+        m_cubeStats.reset();
+        showCubeStatistics();
+        return;
+    }
+    const LoadedCube cube = m_snapshot.cubes[std::size_t(i)];
+    m_cubeJob->start(tr("Statistics of %1").arg(cube.titlePlain()), [this, cube](const ProgressFn&, const StopToken& stop) {
+        CubeStatistics s = rs::ui::computeCubeStatistics(cube, kHistogramBins, stop);
+        return std::function<void()>([this, s = std::move(s)] {
+            m_cubeStats = s;
+            showCubeStatistics();
+        });
+    });
+}
+
+void StatsPanel::showCubeStatistics()
+{
+    if (!m_cubeStats) {
+        showChartNote(m_views[0]->chart(), tr("No data yet"));
+        showChartNote(m_views[1]->chart(), tr("No data yet"));
+        return;
+    }
+    fillHistogramChart(m_views[0]->chart(), *m_cubeStats);
+    fillSpectrumChart(m_views[1]->chart(), *m_cubeStats);
+}
+
+void StatsPanel::setRun(const CatalogRun& run)
+{
+    const QString id = QString::fromStdString(run.id);
+    if (id == m_seriesRun)
+        return;
+    m_seriesRun = id;
+    m_series.reset();
+    m_seriesJob->start(tr("Redshift history of %1").arg(QString::fromStdString(run.label)),
+                       [this, run](const ProgressFn& progress, const StopToken& stop) {
+                           RunSeries s = computeRunSeries(run, progress, stop);
+                           return std::function<void()>([this, s = std::move(s)] {
+                               m_series = s;
+                               showSeries();
+                           });
+                       });
+}
+
+void StatsPanel::showSeries()
+{
+    if (!m_series)
+        return;
+    const QString suffix = m_series->z.size() < 2 ? tr(" (one redshift in this run)") : QString();
+    fillSeriesChart(m_views[2]->chart(), m_series->z, m_series->nf,
+                    tr("Neutral fraction, %1%2").arg(m_series->runLabel.toHtmlEscaped(), suffix),
+                    QStringLiteral("n<sub>f</sub> = ⟨x<sub>HI</sub>⟩"), std::make_pair(0.0, 1.0));
+    fillSeriesChart(m_views[3]->chart(), m_series->z, m_series->meanTb,
+                    tr("Mean brightness temperature, %1%2").arg(m_series->runLabel.toHtmlEscaped(), suffix),
+                    QStringLiteral("⟨δT<sub>b</sub>⟩ [mK]"), std::nullopt);
+}
+
+void StatsPanel::exportPng(Chart c, const QString& path)
+{
+    writePng(path, m_views[int(c)]->grab().toImage());
+}
+
+void StatsPanel::exportCsv(Chart c, const QString& path)
+{
+    QString text;
+    switch (c) {
+    case Chart::Histogram:
+    case Chart::Spectrum:
+        if (!m_cubeStats)
+            throw IoError(path.toStdString(), "no statistics computed yet");
+        text = c == Chart::Histogram ? histogramCsv(*m_cubeStats) : spectrumCsv(*m_cubeStats);
+        break;
+    case Chart::NeutralFraction:
+    case Chart::MeanTb:
+        if (!m_series)
+            throw IoError(path.toStdString(), "no redshift history computed yet");
+        text = seriesCsv(*m_series);
+        break;
+    }
+    const QByteArray bytes = text.toUtf8();
+    writeFileAtomically(path.toStdString(), bytes.constData(), std::size_t(bytes.size()));
+}
+
+void StatsPanel::exportWithDialog(bool png)
+{
+    const Chart c = currentChart();
+    const char* stems[4] = {"histogram", "power_spectrum", "neutral_fraction_history", "mean_tb_history"};
+    const QString path = charts::askExportPath(this, png ? tr("Save chart as PNG") : tr("Save chart data as CSV"),
+                                               QLatin1String(stems[int(c)]), png);
+    if (path.isEmpty())
+        return;
+    try {
+        png ? exportPng(c, path) : exportCsv(c, path);
+        Q_EMIT statusMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+    } catch (const Error& e) {
+        Q_EMIT problem(tr("Could not export: %1").arg(QString::fromStdString(e.what())), {});
+    }
+}
+
+} // namespace rs::ui

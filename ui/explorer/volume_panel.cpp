@@ -1,0 +1,183 @@
+#include "explorer/volume_panel.h"
+
+#include "shell/job_runner.h"
+#include "vtk/isosurface.h"
+#include "explorer/opacity_ramp_editor.h"
+#include "shell/text_format.h"
+#include "vtk/volume_canvas.h"
+
+#include <vtkPolyData.h>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace rs::ui {
+
+VolumePanel::VolumePanel(QWidget* parent)
+    : QWidget(parent)
+{
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(2, 2, 2, 2);
+    outer->setSpacing(3);
+
+    auto* row = new QHBoxLayout;
+    row->setSpacing(4);
+    m_cubeBox = new QComboBox(this);
+    m_cubeBox->setToolTip(tr("Cube rendered as a volume"));
+    m_cubeBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_cubeBox->setMinimumContentsLength(6);
+    row->addWidget(m_cubeBox, 1);
+    m_presetBox = new QComboBox(this);
+    m_presetBox->setToolTip(tr("Transfer-function preset (colours and opacity ramp)"));
+    m_presetBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_presetBox->setMinimumContentsLength(8);
+    row->addWidget(m_presetBox, 1);
+    m_isoBox = new QCheckBox(tr("Bubbles"), this);
+    m_isoBox->setToolTip(tr("Show the x_HI = 0.5 isosurface: the edges of ionized bubbles"));
+    row->addWidget(m_isoBox);
+    m_planeBox = new QCheckBox(tr("Plane"), this);
+    m_planeBox->setChecked(true);
+    m_planeBox->setToolTip(tr("Show the slice of the slice views as a frame in the box"));
+    row->addWidget(m_planeBox);
+    m_reset = new QToolButton(this);
+    m_reset->setText(tr("Reset"));
+    m_reset->setToolTip(tr("Reset the camera (R)"));
+    m_reset->setAutoRaise(true);
+    row->addWidget(m_reset);
+    outer->addLayout(row);
+
+    m_canvas = new VolumeCanvas(this);
+    m_canvas->setMinimumSize(200, 200);
+    m_canvas->setToolTip(tr("Drag to rotate, right-drag or wheel to zoom, middle-drag to pan; R resets"));
+    outer->addWidget(m_canvas, 1);
+
+    m_ramp = new OpacityRampEditor(this);
+    m_ramp->setFixedHeight(78);
+    outer->addWidget(m_ramp);
+    m_note = new QLabel(this);
+    m_note->setVisible(false);
+    outer->addWidget(m_note);
+
+    m_isoJob = new JobRunner(this);
+
+    connect(m_cubeBox, &QComboBox::activated, this, &VolumePanel::showCube);
+    connect(m_presetBox, &QComboBox::activated, this, &VolumePanel::applyPreset);
+    connect(m_reset, &QToolButton::clicked, m_canvas, &VolumeCanvas::resetCamera);
+    connect(m_planeBox, &QCheckBox::toggled, this, [this] { setSlicePlane(m_planeAxis, m_planeIndex); });
+    connect(m_isoBox, &QCheckBox::toggled, this, &VolumePanel::updateIsosurface);
+    connect(m_ramp, &OpacityRampEditor::rampEdited, this, [this](const std::vector<QPointF>& ramp) {
+        TransferFunction tf = m_canvas->transferFunction();
+        tf.opacity = ramp;
+        m_canvas->setTransferFunction(tf);
+    });
+    connect(m_isoJob, &JobRunner::started, this, [this] {
+        m_note->setText(tr("Extracting the x_HI = 0.5 surface…"));
+        m_note->setVisible(true);
+    });
+    connect(m_isoJob, &JobRunner::finished, this, [this] { m_note->setVisible(false); });
+    connect(m_isoJob, &JobRunner::cancelled, this, [this] { m_note->setVisible(false); });
+    connect(m_isoJob, &JobRunner::failed, this, [this](const QString& message) {
+        m_note->setText(tr("Could not extract the surface: %1").arg(message));
+        m_note->setVisible(true);
+        Q_EMIT statusMessage(m_note->text());
+    });
+    setEnabled(false);
+}
+
+void VolumePanel::setSnapshot(const Snapshot& snapshot)
+{
+    const std::optional<Quantity> previous =
+        m_canvas->hasCube() ? std::optional<Quantity>(m_canvas->cube().quantity()) : std::nullopt;
+    m_snapshot = snapshot;
+    m_cubeBox->clear();
+    for (const LoadedCube& c : m_snapshot.cubes)
+        m_cubeBox->addItem(quantityWithUnitsPlain(c.quantity()));
+    setEnabled(!m_snapshot.empty());
+    if (m_snapshot.empty()) {
+        m_canvas->clearCube();
+        return;
+    }
+    int pick = -1;
+    for (int i = 0; i < int(m_snapshot.cubes.size()); ++i) {
+        const Quantity q = m_snapshot.cubes[std::size_t(i)].quantity();
+        if ((previous && q == *previous) || (!previous && q == Quantity::BrightnessTemperature))
+            pick = i;
+    }
+    const bool hasXhi = m_snapshot.find(Quantity::NeutralFraction) != nullptr;
+    m_isoBox->setEnabled(hasXhi);
+    m_isoBox->setToolTip(hasXhi ? tr("Show the x_HI = 0.5 isosurface: the edges of ionized bubbles")
+                                : tr("This run has no neutral-fraction cube at this redshift"));
+    showCube(pick < 0 ? 0 : pick);
+    updateIsosurface();
+}
+
+void VolumePanel::showCube(int index)
+{
+    if (index < 0 || index >= int(m_snapshot.cubes.size()))
+        return;
+    const LoadedCube& c = m_snapshot.cubes[std::size_t(index)];
+    const bool sameQuantity = m_canvas->hasCube() && m_canvas->cube().quantity() == c.quantity();
+    m_cubeBox->setCurrentIndex(index);
+    m_canvas->setCube(c);
+    if (!sameQuantity || m_presets.empty()) {
+        m_presets = transferPresets(c.quantity());
+        m_presetBox->clear();
+        for (const TransferPreset& p : m_presets)
+            m_presetBox->addItem(QIcon(QPixmap::fromImage(colormapStrip(p.colormap, 32, 10))), p.name);
+        applyPreset(0);
+    } else {
+        // Same quantity at another z: keep the user's ramp, refit the range to the new cube.
+        TransferFunction tf = makeTransfer(m_presets[std::size_t(std::max(0, m_presetBox->currentIndex()))], c.stats);
+        tf.opacity = m_ramp->ramp();
+        m_canvas->setTransferFunction(tf);
+        m_ramp->setTransferFunction(tf);
+    }
+    setSlicePlane(m_planeAxis, m_planeIndex);
+}
+
+void VolumePanel::applyPreset(int index)
+{
+    if (!m_canvas->hasCube() || index < 0 || index >= int(m_presets.size()))
+        return;
+    m_presetBox->setCurrentIndex(index);
+    const TransferFunction tf = makeTransfer(m_presets[std::size_t(index)], m_canvas->cube().stats);
+    m_canvas->setTransferFunction(tf);
+    m_ramp->setTransferFunction(tf);
+}
+
+void VolumePanel::setSlicePlane(int axis, int index)
+{
+    m_planeAxis = axis;
+    m_planeIndex = index;
+    m_canvas->setSlicePlane(axis, index, m_planeBox->isChecked());
+}
+
+void VolumePanel::updateIsosurface()
+{
+    const LoadedCube* xhi = m_snapshot.find(Quantity::NeutralFraction);
+    if (!m_isoBox->isChecked() || !xhi) {
+        m_isoJob->cancel();
+        m_canvas->setIsosurface(nullptr);
+        return;
+    }
+    if (m_isoSurface && m_isoCube.data() == xhi->cube.data()) {
+        m_canvas->setIsosurface(m_isoSurface);
+        return;
+    }
+    const Cube cube = xhi->cube; // shares the voxels with the worker; they never change
+    m_isoJob->start(tr("x_HI = 0.5 surface"), [this, cube](const ProgressFn&, const StopToken& stop) {
+        vtkSmartPointer<vtkPolyData> surface = extractIsosurface(cube, 0.5, stop);
+        return std::function<void()>([this, cube, surface] {
+            m_isoCube = cube;
+            m_isoSurface = surface;
+            if (m_isoBox->isChecked())
+                m_canvas->setIsosurface(surface);
+        });
+    });
+}
+
+} // namespace rs::ui

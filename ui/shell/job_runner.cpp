@@ -1,0 +1,130 @@
+#include "shell/job_runner.h"
+
+#include "util/error.h"
+
+#include <QMetaObject>
+#include <QPointer>
+#include <QtConcurrent>
+
+#include <algorithm>
+
+#include <cmath>
+#include <memory>
+#include <new>
+
+namespace rs::ui {
+
+JobRunner::JobRunner(QObject* parent)
+    : QObject(parent)
+{
+}
+
+JobRunner::~JobRunner()
+{
+    m_stop.requestStop();
+    ++m_generation;
+    waitForIdle();
+}
+
+void JobRunner::waitForIdle()
+{
+    for (QFuture<void>& f : m_futures)
+        f.waitForFinished();
+    m_futures.clear();
+}
+
+void JobRunner::start(const QString& description, Work work)
+{
+    m_stop.requestStop(); // the older job stops at its next check; its result is dropped below
+    m_stop = StopToken();
+    const quint64 generation = ++m_generation;
+    m_description = description;
+    m_futures.erase(std::remove_if(m_futures.begin(), m_futures.end(), [](const QFuture<void>& f) { return f.isFinished(); }),
+                    m_futures.end());
+    // Announce before launching: a quick job's continuation may run inside then() below.
+    setRunning(true);
+    Q_EMIT started(description);
+
+    // Progress is throttled on the worker side and posted to this object's thread; a queued
+    // functor whose context object is gone is discarded by Qt, and ~JobRunner waits anyway.
+    struct Throttle {
+        int lastPermille = -1;
+        std::string lastStage;
+    };
+    auto throttle = std::make_shared<Throttle>();
+    QPointer<JobRunner> self(this);
+    ProgressFn progress = [self, generation, throttle](double fraction, const std::string& stage) {
+        const int permille = int(std::lround(std::clamp(fraction, 0.0, 1.0) * 1000));
+        if (permille - throttle->lastPermille < 5 && stage == throttle->lastStage)
+            return;
+        throttle->lastPermille = permille;
+        throttle->lastStage = stage;
+        const QString text = QString::fromStdString(stage);
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, generation, permille, text] {
+                if (self && self->m_generation == generation)
+                    Q_EMIT self->progressChanged(permille / 1000.0, text);
+            },
+            Qt::QueuedConnection);
+    };
+
+    const StopToken stop = m_stop;
+    QFuture<Outcome> future = QtConcurrent::run([work = std::move(work), progress, stop]() -> Outcome {
+        // The thread boundary: nothing escapes as an exception.
+        Outcome o;
+        try {
+            o.apply = work(progress, stop);
+        } catch (const CancelledError&) {
+            o.cancelled = true;
+        } catch (const Error& e) {
+            o.error = QString::fromStdString(e.what());
+        } catch (const std::bad_alloc&) {
+            o.error = QStringLiteral("not enough memory for this job");
+        } catch (const std::exception& e) {
+            o.error = QStringLiteral("internal error: %1").arg(QString::fromStdString(e.what()));
+        }
+        if (stop.stopRequested() && o.error.isEmpty())
+            o.cancelled = true;
+        return o;
+    });
+    // The outcome always arrives through the event loop, never inside start(): callers can rely
+    // on start() returning before any result is applied. The continuation only posts, so waiting
+    // for it (waitForIdle, the destructor) never needs this thread's event loop.
+    QFuture<void> posted = future.then(QtFuture::Launch::Sync, [self, generation](const Outcome& o) {
+        QMetaObject::invokeMethod(
+            self.data(), [self, generation, o] { if (self) self->deliver(generation, o); }, Qt::QueuedConnection);
+    });
+    m_futures.append(posted);
+}
+
+void JobRunner::deliver(quint64 generation, const Outcome& o)
+{
+    if (generation != m_generation)
+        return; // superseded: a newer job owns the signals now
+    setRunning(false);
+    if (o.cancelled) {
+        Q_EMIT cancelled();
+    } else if (!o.error.isEmpty()) {
+        Q_EMIT failed(o.error);
+    } else {
+        if (o.apply)
+            o.apply();
+        Q_EMIT finished();
+    }
+}
+
+void JobRunner::cancel()
+{
+    m_stop.requestStop();
+}
+
+void JobRunner::setRunning(bool on)
+{
+    if (on == m_running)
+        return;
+    m_running = on;
+    Q_EMIT runningChanged(on);
+}
+
+} // namespace rs::ui

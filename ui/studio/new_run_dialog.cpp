@@ -1,0 +1,252 @@
+#include "studio/new_run_dialog.h"
+
+#include "studio/dataset_source_panel.h"
+#include "ml/run_config.h"
+#include "util/error.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QThread>
+#include <QVBoxLayout>
+
+namespace rs::ui {
+
+namespace {
+
+QString defaultName(const QString& model, const QString& target)
+{
+    return QStringLiteral("%1-%2-%3").arg(model, target, QDateTime::currentDateTime().toString(QStringLiteral("yyMMdd-HHmmss")));
+}
+
+} // namespace
+
+NewRunDialog::NewRunDialog(const QString& runsFolder, const QStringList& catalogPaths, const QStringList& encoderRuns,
+                           QWidget* parent)
+    : QDialog(parent)
+    , m_runsFolder(runsFolder)
+{
+    setWindowTitle(tr("New training run"));
+    auto* outer = new QHBoxLayout(this);
+    auto* left = new QVBoxLayout;
+    auto* dataBox = new QGroupBox(tr("Dataset"), this);
+    auto* dataLayout = new QVBoxLayout(dataBox);
+    m_dataset = new DatasetSourcePanel(catalogPaths, QDir(runsFolder).filePath(QStringLiteral("../datasets")), dataBox);
+    dataLayout->addWidget(m_dataset);
+    left->addWidget(dataBox);
+
+    auto* modelBox = new QGroupBox(tr("Model and training"), this);
+    auto* form = new QFormLayout(modelBox);
+    m_model = new QComboBox(modelBox);
+    m_model->addItem(tr("ae — convolutional autoencoder (reconstructs)"), QStringLiteral("ae"));
+    m_model->addItem(tr("mlp — dense baseline"), QStringLiteral("mlp"));
+    m_model->addItem(tr("cnn — convolutional network"), QStringLiteral("cnn"));
+    m_model->addItem(tr("codes-cnn — CNN on a frozen autoencoder's codes"), QStringLiteral("codes-cnn"));
+    m_model->setCurrentIndex(2);
+    m_encoder = new QComboBox(modelBox);
+    for (const QString& r : encoderRuns)
+        m_encoder->addItem(QFileInfo(r).fileName(), r);
+    m_encoder->setToolTip(tr("A finished autoencoder (ae) run trained on slices of the same size"));
+    m_target = new QComboBox(modelBox);
+    m_target->addItem(tr("redshift z"), QStringLiteral("z"));
+    m_target->addItem(tr("ionizing efficiency ζ"), QStringLiteral("zeta"));
+    m_target->addItem(tr("escape fraction f_esc"), QStringLiteral("fesc"));
+    m_target->addItem(tr("neutral fraction of the slice"), QStringLiteral("nf"));
+    m_task = new QComboBox(modelBox);
+    m_task->addItem(tr("automatic (classify; regress for neutral fraction)"), QString());
+    m_task->addItem(tr("classify"), QStringLiteral("classify"));
+    m_task->addItem(tr("regress"), QStringLiteral("regress"));
+    m_optimizer = new QComboBox(modelBox);
+    m_optimizer->addItems({QStringLiteral("adam"), QStringLiteral("sgd")});
+    m_lr = new QDoubleSpinBox(modelBox);
+    m_lr->setDecimals(6);
+    m_lr->setRange(1e-6, 10);
+    m_lr->setSingleStep(1e-4);
+    m_lr->setValue(1e-3);
+    m_batch = new QSpinBox(modelBox);
+    m_batch->setRange(1, 4096);
+    m_batch->setValue(32);
+    m_epochs = new QSpinBox(modelBox);
+    m_epochs->setRange(1, 100000);
+    m_epochs->setValue(10);
+    m_threads = new QSpinBox(modelBox);
+    m_threads->setRange(1, std::max(1, QThread::idealThreadCount()));
+    m_threads->setValue(std::min(2, m_threads->maximum()));
+    m_threads->setToolTip(tr("Compute threads for training; the GUI keeps priority over them"));
+    m_maxBatches = new QSpinBox(modelBox);
+    m_maxBatches->setRange(0, 1000000);
+    m_maxBatches->setSpecialValueText(tr("all"));
+    m_historyEvery = new QSpinBox(modelBox);
+    m_historyEvery->setRange(0, 100000);
+    m_historyEvery->setValue(20);
+    m_historyEvery->setSpecialValueText(tr("epochs only"));
+    m_seed = new QSpinBox(modelBox);
+    m_seed->setRange(0, 1 << 30);
+    m_name = new QLineEdit(modelBox);
+    m_folderLabel = new QLabel(modelBox);
+    m_folderLabel->setWordWrap(true);
+    form->addRow(tr("Model"), m_model);
+    form->addRow(tr("Encoder run"), m_encoder);
+    form->addRow(tr("Target"), m_target);
+    form->addRow(tr("Task"), m_task);
+    form->addRow(tr("Optimizer"), m_optimizer);
+    form->addRow(tr("Learning rate"), m_lr);
+    form->addRow(tr("Batch size"), m_batch);
+    form->addRow(tr("Epochs"), m_epochs);
+    form->addRow(tr("Threads"), m_threads);
+    form->addRow(tr("Batches per epoch"), m_maxBatches);
+    form->addRow(tr("History line every"), m_historyEvery);
+    form->addRow(tr("Seed"), m_seed);
+    form->addRow(tr("Run name"), m_name);
+    form->addRow(QString(), m_folderLabel);
+    left->addWidget(modelBox);
+    outer->addLayout(left, 3);
+
+    auto* right = new QVBoxLayout;
+    right->addWidget(new QLabel(tr("config.json this run will write:"), this));
+    m_preview = new QPlainTextEdit(this);
+    m_preview->setReadOnly(true);
+    m_preview->setLineWrapMode(QPlainTextEdit::NoWrap);
+    QFont mono(QStringLiteral("monospace"));
+    mono.setStyleHint(QFont::Monospace);
+    m_preview->setFont(mono);
+    m_preview->setMinimumWidth(360);
+    right->addWidget(m_preview, 1);
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Start training"));
+    right->addWidget(m_buttons);
+    outer->addLayout(right, 2);
+
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_dataset, &DatasetSourcePanel::datasetChanged, this, &NewRunDialog::updatePreview);
+    auto changed = [this] { updateEnabled(); updatePreview(); };
+    for (QComboBox* c : {m_model, m_encoder, m_target, m_task, m_optimizer})
+        connect(c, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_lr, &QDoubleSpinBox::valueChanged, this, changed);
+    for (QSpinBox* s : {m_batch, m_epochs, m_threads, m_maxBatches, m_historyEvery, m_seed})
+        connect(s, &QSpinBox::valueChanged, this, changed);
+    connect(m_name, &QLineEdit::textChanged, this, changed);
+    connect(m_model, &QComboBox::currentIndexChanged, this, [this] {
+        m_name->setText(defaultName(m_model->currentData().toString(),
+                                    m_model->currentData().toString() == QLatin1String("ae") ? QStringLiteral("recon")
+                                                                                             : m_target->currentData().toString()));
+    });
+    m_name->setText(defaultName(QStringLiteral("cnn"), QStringLiteral("z")));
+    updateEnabled();
+    updatePreview();
+}
+
+void NewRunDialog::setConfig(const rs::ml::RunConfig& c)
+{
+    m_model->setCurrentIndex(m_model->findData(QString::fromLatin1(rs::ml::modelName(c.model))));
+    const int enc = m_encoder->findData(QString::fromStdString(c.encoderRun));
+    if (enc >= 0)
+        m_encoder->setCurrentIndex(enc);
+    else if (!c.encoderRun.empty()) {
+        m_encoder->addItem(QFileInfo(QString::fromStdString(c.encoderRun)).fileName(), QString::fromStdString(c.encoderRun));
+        m_encoder->setCurrentIndex(m_encoder->count() - 1);
+    }
+    const int t = m_target->findData(QString::fromLatin1(rs::ml::targetName(c.target)));
+    if (t >= 0)
+        m_target->setCurrentIndex(t);
+    m_task->setCurrentIndex(c.task == rs::ml::defaultTask(c.model, c.target) ? 0 : c.task == rs::ml::Task::Classify ? 1 : 2);
+    m_optimizer->setCurrentText(QString::fromStdString(c.optimizer.name));
+    m_lr->setValue(c.optimizer.lr);
+    m_batch->setValue(int(c.batch));
+    m_epochs->setValue(c.epochs);
+    m_threads->setValue(c.threads);
+    m_maxBatches->setValue(int(c.maxBatchesPerEpoch));
+    m_historyEvery->setValue(int(c.historyEvery));
+    m_seed->setValue(int(c.seed));
+}
+
+rs::ml::RunConfig NewRunDialog::config() const
+{
+    rs::ml::RunConfig c;
+    c.model = rs::ml::modelFromName(m_model->currentData().toString().toStdString());
+    c.target = c.model == rs::ml::ModelKind::Autoencoder ? rs::ml::Target::None
+                                                         : rs::ml::targetFromName(m_target->currentData().toString().toStdString());
+    const QString task = m_task->currentData().toString();
+    c.task = task.isEmpty() || c.model == rs::ml::ModelKind::Autoencoder ? rs::ml::defaultTask(c.model, c.target)
+                                                                        : rs::ml::taskFromName(task.toStdString());
+    c.datasetPath = m_dataset->datasetPath().toStdString();
+    if (c.model == rs::ml::ModelKind::CodesCnn)
+        c.encoderRun = m_encoder->currentData().toString().toStdString();
+    c.optimizer.name = m_optimizer->currentText().toStdString();
+    c.optimizer.lr = m_lr->value();
+    c.batch = std::size_t(m_batch->value());
+    c.epochs = m_epochs->value();
+    c.threads = m_threads->value();
+    c.maxBatchesPerEpoch = std::size_t(m_maxBatches->value());
+    c.historyEvery = std::size_t(m_historyEvery->value());
+    c.seed = std::uint64_t(m_seed->value());
+    return c;
+}
+
+void NewRunDialog::setRunName(const QString& name)
+{
+    m_name->setText(name);
+}
+
+QString NewRunDialog::runDir() const
+{
+    return QDir(m_runsFolder).filePath(m_name->text().trimmed());
+}
+
+QString NewRunDialog::previewText() const
+{
+    return m_preview->toPlainText();
+}
+
+void NewRunDialog::updateEnabled()
+{
+    const QString model = m_model->currentData().toString();
+    m_encoder->setEnabled(model == QLatin1String("codes-cnn"));
+    m_target->setEnabled(model != QLatin1String("ae"));
+    m_task->setEnabled(model != QLatin1String("ae"));
+    m_lr->setSingleStep(m_lr->value() / 10);
+}
+
+void NewRunDialog::updatePreview()
+{
+    m_ready = false;
+    QString problem;
+    const QString name = m_name->text().trimmed();
+    const QString dir = runDir();
+    m_folderLabel->setText(tr("Folder: %1").arg(QDir::toNativeSeparators(dir)));
+    const auto ds = m_dataset->dataset();
+    if (!ds)
+        problem = tr("Choose or build a dataset first.");
+    else if (name.isEmpty() || name.contains(QLatin1Char('/')))
+        problem = tr("Give the run a name (no slashes): it becomes the run's folder.");
+    else if (QFileInfo::exists(dir) && !QDir(dir).isEmpty())
+        problem = tr("%1 exists already; choose another name (continue an existing run from the runs list).").arg(name);
+    if (problem.isEmpty()) {
+        try {
+            rs::ml::RunConfig c = config();
+            rs::ml::resolveRunConfig(c, *ds);
+            c.created = "(when it starts)";
+            m_preview->setPlainText(QString::fromStdString(rs::ml::runConfigJson(c)));
+            m_ready = true;
+        } catch (const rs::Error& e) {
+            problem = QString::fromStdString(e.what());
+        }
+    }
+    if (!problem.isEmpty())
+        m_preview->setPlainText(tr("Cannot start yet:\n%1").arg(problem));
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(m_ready);
+}
+
+} // namespace rs::ui

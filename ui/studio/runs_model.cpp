@@ -1,0 +1,321 @@
+#include "studio/runs_model.h"
+
+#include "shell/text_format.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QFileInfo>
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace rs::ui {
+
+namespace {
+
+constexpr qint64 kQuietMs = 15000; // a run written elsewhere counts as training while its history grew this recently
+
+QString metricValue(double v, rs::ml::Task task)
+{
+    if (!std::isfinite(v))
+        return QStringLiteral("–");
+    if (task == rs::ml::Task::Classify)
+        return QStringLiteral("%1 %").arg(100.0 * v, 0, 'f', 1);
+    return formatNumber(v, 3);
+}
+
+QString testText(const std::optional<rs::ml::EvalMetrics>& m)
+{
+    if (!m)
+        return QStringLiteral("–");
+    switch (m->task) {
+    case rs::ml::Task::Classify: return QStringLiteral("accuracy %1").arg(metricValue(m->accuracy, m->task));
+    case rs::ml::Task::Regress: return QStringLiteral("R² %1").arg(formatNumber(m->r2, 3));
+    case rs::ml::Task::Reconstruct: return QStringLiteral("rel. MSE %1").arg(formatNumber(m->relativeMse, 3));
+    }
+    return {};
+}
+
+} // namespace
+
+QString RunEntry::statusText(qint64 nowMs) const
+{
+    switch (live) {
+    case Live::Training: return QStringLiteral("training");
+    case Live::Paused: return QStringLiteral("paused");
+    case Live::Stopping: return QStringLiteral("stopping");
+    case Live::No: break;
+    }
+    // The trainer writes final.pt, then metrics.json, then the "finished" line.
+    if (lastType == QLatin1String("finished") || (finished && metrics && epochsDone >= config.epochs))
+        return QStringLiteral("finished");
+    if (lastType == QLatin1String("stopped"))
+        return QStringLiteral("stopped");
+    if (lastType == QLatin1String("error"))
+        return QStringLiteral("failed");
+    if (lastGrowthMs >= 0 && nowMs - lastGrowthMs < kQuietMs)
+        return QStringLiteral("training elsewhere");
+    return epochsDone >= config.epochs ? QStringLiteral("done") : QStringLiteral("interrupted");
+}
+
+RunsModel::RunsModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{
+    m_clock.start();
+}
+
+int RunsModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_runs.size());
+}
+
+int RunsModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant RunsModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= int(m_runs.size()) || index.column() >= ColumnCount)
+        return {};
+    const RunEntry& e = m_runs[std::size_t(index.row())];
+    if (role == PathRole)
+        return e.path;
+    if (role == Qt::ToolTipRole)
+        return QStringLiteral("%1\n%2").arg(e.path, e.lastMessage.isEmpty() ? e.statusText(m_clock.elapsed()) : e.lastMessage);
+    if (role == Qt::ForegroundRole && index.column() == Status) {
+        const QString s = e.statusText(m_clock.elapsed());
+        if (s == QLatin1String("failed"))
+            return QBrush(QColor(0xb0, 0x20, 0x20));
+        if (s.startsWith(QLatin1String("training")))
+            return QBrush(QColor(0x1a, 0x7f, 0x37));
+        return {};
+    }
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (Column(index.column())) {
+    case Name: return e.name;
+    case Model: return QString::fromLatin1(rs::ml::modelName(e.config.model));
+    case Target:
+        return e.config.task == rs::ml::Task::Reconstruct
+                   ? QStringLiteral("reconstruct")
+                   : QStringLiteral("%1 %2").arg(QString::fromLatin1(rs::ml::taskName(e.config.task)),
+                                                 QString::fromLatin1(rs::ml::targetName(e.config.target)));
+    case Status: return e.statusText(m_clock.elapsed());
+    case Epochs: return QStringLiteral("%1/%2").arg(e.epochsDone).arg(e.config.epochs);
+    case Validation: return metricValue(e.lastValMetric, e.config.task);
+    case Test: return testText(e.metrics);
+    case ColumnCount: break;
+    }
+    return {};
+}
+
+QVariant RunsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (Column(section)) {
+    case Name: return tr("Run");
+    case Model: return tr("Model");
+    case Target: return tr("Learns");
+    case Status: return tr("Status");
+    case Epochs: return tr("Epochs");
+    case Validation: return tr("Validation");
+    case Test: return tr("Test");
+    case ColumnCount: break;
+    }
+    return {};
+}
+
+void RunsModel::clear()
+{
+    beginResetModel();
+    m_runs.clear();
+    endResetModel();
+}
+
+RunEntry* RunsModel::findMutable(const QString& path)
+{
+    for (RunEntry& e : m_runs)
+        if (e.path == path)
+            return &e;
+    return nullptr;
+}
+
+const RunEntry* RunsModel::find(const QString& path) const
+{
+    for (const RunEntry& e : m_runs)
+        if (e.path == path)
+            return &e;
+    return nullptr;
+}
+
+int RunsModel::rowOf(const QString& path) const
+{
+    for (std::size_t i = 0; i < m_runs.size(); ++i)
+        if (m_runs[i].path == path)
+            return int(i);
+    return -1;
+}
+
+void RunsModel::insertRun(RunEntry entry)
+{
+    entry.live = m_live.value(entry.path, entry.live); // a run this window started before it was listed
+    const auto at = std::lower_bound(m_runs.begin(), m_runs.end(), entry.name,
+                                     [](const RunEntry& a, const QString& name) { return a.name < name; });
+    const int row = int(at - m_runs.begin());
+    beginInsertRows({}, row, row);
+    m_runs.insert(at, std::move(entry));
+    endInsertRows();
+}
+
+void RunsModel::rowChanged(int row, bool force)
+{
+    // Each repaint of the table costs a window frame: tell the view only what it would show
+    // differently (a run's history grows every second, its row mostly does not).
+    QStringList now;
+    for (int c = 0; c < ColumnCount; ++c)
+        now << data(index(row, c), Qt::DisplayRole).toString();
+    RunEntry& e = m_runs[std::size_t(row)];
+    if (now == e.shown && !force)
+        return;
+    e.shown = now;
+    if (m_deferRows) {
+        if (m_pendingRows.isEmpty())
+            Q_EMIT rowUpdatesPending();
+        m_pendingRows.insert(e.path);
+        return;
+    }
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+void RunsModel::setDeferRowUpdates(bool on)
+{
+    m_deferRows = on;
+    if (!on)
+        flushRowUpdates();
+}
+
+void RunsModel::flushRowUpdates()
+{
+    const QSet<QString> pending = std::exchange(m_pendingRows, {});
+    for (const QString& path : pending)
+        if (const int row = rowOf(path); row >= 0)
+            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+void RunsModel::noteRecord(RunEntry& e, const rs::ml::HistoryRecord& r)
+{
+    e.lastType = QString::fromStdString(r.type);
+    if (!r.message.empty())
+        e.lastMessage = QString::fromStdString(r.message);
+    if (r.type == "epoch") {
+        e.epochsDone = std::max(e.epochsDone, r.epoch + 1);
+        e.lastValMetric = r.valMetric;
+    }
+    if (e.live == RunEntry::Live::No) // a run this window trains draws from its live reports
+        e.curves.addRecord(r);
+}
+
+void RunsModel::applyUpdates(const std::vector<RunUpdate>& updates)
+{
+    for (const RunUpdate& u : updates) {
+        RunEntry* e = findMutable(u.path);
+        if (u.removed) {
+            const int row = rowOf(u.path);
+            if (row >= 0 && m_runs[std::size_t(row)].live == RunEntry::Live::No) {
+                beginRemoveRows({}, row, row);
+                m_runs.erase(m_runs.begin() + row);
+                endRemoveRows();
+            }
+            continue;
+        }
+        if (!e && !u.summary)
+            continue;
+        if (!e) {
+            RunEntry n;
+            n.path = u.path;
+            n.name = QString::fromStdString(u.summary->name);
+            n.config = u.summary->config;
+            n.lastValMetric = NAN;
+            insertRun(std::move(n));
+            e = findMutable(u.path);
+        }
+        const bool configChanged = u.summary && !e->shown.isEmpty(); // a live placeholder learns its resolved config
+        if (u.summary)
+            e->config = u.summary->config;
+        const std::size_t before = e->curves.pointCount();
+        if (u.history.restarted) {
+            e->curves.clear();
+            e->epochsDone = 0;
+        }
+        for (const rs::ml::HistoryRecord& r : u.history.records)
+            noteRecord(*e, r);
+        if (!u.history.records.empty() || u.history.restarted)
+            e->lastGrowthMs = m_clock.elapsed();
+        e->historyOffset = u.history.nextOffset;
+        e->finished = u.finished || e->finished;
+        if (u.metrics)
+            e->metrics = u.metrics;
+        if (u.summary && u.summary->metrics)
+            e->metrics = u.summary->metrics;
+        rowChanged(rowOf(u.path), configChanged);
+        if (e->curves.pointCount() != before || u.history.restarted)
+            Q_EMIT curvesChanged(u.path);
+    }
+}
+
+void RunsModel::appendProgress(const QString& path, const std::vector<rs::ml::TrainProgress>& reports,
+                               const rs::ml::RunConfig& config)
+{
+    RunEntry* e = findMutable(path);
+    if (!e) {
+        RunEntry n;
+        n.path = path;
+        n.name = QFileInfo(path).fileName();
+        n.config = config;
+        n.lastValMetric = NAN;
+        n.live = RunEntry::Live::Training;
+        insertRun(std::move(n));
+        e = findMutable(path);
+    }
+    for (const rs::ml::TrainProgress& p : reports) {
+        e->curves.addProgress(p);
+        if (p.kind == rs::ml::TrainProgress::Kind::Epoch) {
+            e->epochsDone = std::max(e->epochsDone, p.epoch + 1);
+            e->lastValMetric = p.valMetric;
+        }
+    }
+    rowChanged(rowOf(path));
+    Q_EMIT curvesChanged(path);
+}
+
+void RunsModel::setLive(const QString& path, RunEntry::Live live)
+{
+    if (live == RunEntry::Live::No)
+        m_live.remove(path);
+    else
+        m_live.insert(path, live);
+    RunEntry* e = findMutable(path);
+    if (!e || e->live == live)
+        return;
+    e->live = live;
+    rowChanged(rowOf(path));
+}
+
+std::vector<std::pair<QString, std::uint64_t>> RunsModel::offsets() const
+{
+    std::vector<std::pair<QString, std::uint64_t>> out;
+    for (const RunEntry& e : m_runs)
+        out.emplace_back(e.path, e.historyOffset);
+    return out;
+}
+
+void RunsModel::refreshStatus()
+{
+    for (int row = 0; row < int(m_runs.size()); ++row)
+        rowChanged(row);
+}
+
+} // namespace rs::ui

@@ -1,0 +1,111 @@
+#pragma once
+/// \file runs_model.h
+/// The training runs of one runs folder as a table: name, model, target, status, epochs, last
+/// validation metric and test metric, each with its curves. Runs arrive from the folder watcher
+/// (any process may write them) and from the in-process trainer (live reports); the model only
+/// holds values and never touches files.
+
+#include "studio/run_curves.h"
+
+#include "ml/metrics.h"
+#include "ml/run_folder.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+#include <QSet>
+#include <QElapsedTimer>
+#include <QStringList>
+
+#include <optional>
+#include <vector>
+
+namespace rs::ui {
+
+/// What the folder watcher learnt about one run in one look.
+struct RunUpdate {
+    QString path;
+    bool removed = false;                        ///< the folder is gone
+    std::optional<rs::ml::RunSummary> summary;   ///< a run seen for the first time (rs::ml::listRuns)
+    rs::ml::HistoryChunk history;                ///< lines appended since the last look
+    bool finished = false;                       ///< final.pt exists
+    std::optional<rs::ml::EvalMetrics> metrics;  ///< metrics.json, read when the run finished
+};
+
+/// One run folder and what is known about it.
+struct RunEntry {
+    enum class Live { No, Training, Paused, Stopping }; ///< trained by this window
+
+    QString path, name;
+    rs::ml::RunConfig config;
+    bool finished = false;
+    std::optional<rs::ml::EvalMetrics> metrics;
+    RunCurves curves;
+    int epochsDone = 0;
+    double lastValMetric = 0;   ///< NaN until an epoch is validated
+    QString lastType;           ///< type of the last history line ("batch", "stopped", ...)
+    QString lastMessage;
+    std::uint64_t historyOffset = 0;
+    qint64 lastGrowthMs = -1;   ///< monotonic ms when its history last grew (-1: never seen growing)
+    Live live = Live::No;
+    QStringList shown;          ///< what its table row shows (changes that show nothing repaint nothing)
+
+    /// "training", "paused", "finished", "stopped", "failed", "training elsewhere", "interrupted".
+    QString statusText(qint64 nowMs) const;
+};
+
+class RunsModel : public QAbstractTableModel {
+    Q_OBJECT
+
+public:
+    enum Column { Name, Model, Target, Status, Epochs, Validation, Test, ColumnCount };
+    static constexpr int PathRole = Qt::UserRole + 1;
+
+    explicit RunsModel(QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+    /// Forgets every run (another folder).
+    void clear();
+    /// Applies what the watcher found (new runs, appended history, finished, removed).
+    void applyUpdates(const std::vector<RunUpdate>& updates);
+    /// Live reports of a run this window trains. A run not listed yet is added with `config`.
+    void appendProgress(const QString& path, const std::vector<rs::ml::TrainProgress>& reports,
+                        const rs::ml::RunConfig& config);
+    /// Marks a run as trained by this window (or no longer).
+    void setLive(const QString& path, RunEntry::Live live);
+
+    int rowOf(const QString& path) const;
+    const RunEntry& entry(int row) const { return m_runs[std::size_t(row)]; }
+    const RunEntry* find(const QString& path) const;
+    /// Each run's history offset (for the watcher's next look).
+    std::vector<std::pair<QString, std::uint64_t>> offsets() const;
+    /// Refreshes the status column ("training elsewhere" turns "interrupted" when a run goes quiet).
+    void refreshStatus();
+    /// Holds row changes (dataChanged) back until flushRowUpdates(), so that a window can repaint
+    /// its table in the same frame as its other live views (rowUpdatesPending asks for one).
+    void setDeferRowUpdates(bool on);
+    void flushRowUpdates();
+
+Q_SIGNALS:
+    /// A run's curves gained points (or were replaced).
+    void curvesChanged(const QString& path);
+    /// With deferred row updates: some rows changed; call flushRowUpdates() (once per frame).
+    void rowUpdatesPending();
+
+private:
+    RunEntry* findMutable(const QString& path);
+    void insertRun(RunEntry entry);
+    void rowChanged(int row, bool force = false);
+    void noteRecord(RunEntry& e, const rs::ml::HistoryRecord& r);
+
+    std::vector<RunEntry> m_runs; ///< sorted by name
+    QHash<QString, RunEntry::Live> m_live; ///< runs this window trains, listed or not yet
+    bool m_deferRows = false;
+    QSet<QString> m_pendingRows; ///< paths of rows changed since the last flushRowUpdates()
+    QElapsedTimer m_clock;
+};
+
+} // namespace rs::ui

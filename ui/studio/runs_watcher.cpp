@@ -1,0 +1,160 @@
+#include "studio/runs_watcher.h"
+
+#include "shell/job_runner.h"
+#include "studio/runs_model.h"
+#include "util/error.h"
+
+#include <QFileSystemWatcher>
+#include <QTimer>
+
+#include <filesystem>
+#include <set>
+
+namespace rs::ui {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+/// One look at the folder (runs on a worker): which runs are new, what their histories gained.
+std::vector<RunUpdate> look(const std::string& folder, const std::vector<std::pair<std::string, std::uint64_t>>& known,
+                            const StopToken& stop)
+{
+    std::vector<RunUpdate> out;
+    std::set<std::string> seen;
+    for (const auto& [path, offset] : known)
+        seen.insert(path);
+    // New run folders: the folder itself when it is a run, else its sub-folders with a config.json.
+    std::vector<std::string> fresh;
+    if (rs::ml::isRunFolder(folder)) {
+        if (!seen.count(folder))
+            fresh.push_back(folder);
+    } else {
+        std::error_code ec;
+        fs::directory_iterator it(folder, ec);
+        if (ec)
+            throw IoError(folder, "cannot list the runs folder: " + ec.message());
+        for (const fs::directory_entry& e : it) {
+            const std::string p = e.path().string();
+            if (!seen.count(p) && e.is_directory(ec) && rs::ml::isRunFolder(p))
+                fresh.push_back(p);
+        }
+    }
+    for (const std::string& dir : fresh) {
+        stop.throwIfStopped();
+        const std::vector<rs::ml::RunSummary> s = rs::ml::listRuns(dir);
+        if (s.empty())
+            continue; // config.json being written or damaged: the next look tries again
+        RunUpdate u;
+        u.path = QString::fromStdString(dir);
+        u.summary = s.front();
+        u.history = rs::ml::readHistoryFrom(dir, 0);
+        u.finished = s.front().finished;
+        out.push_back(std::move(u));
+    }
+    for (const auto& [dir, offset] : known) {
+        stop.throwIfStopped();
+        RunUpdate u;
+        u.path = QString::fromStdString(dir);
+        std::error_code ec;
+        if (!fs::exists(rs::ml::runConfigPath(dir), ec)) {
+            u.removed = true;
+            out.push_back(std::move(u));
+            continue;
+        }
+        const auto size = fs::file_size(rs::ml::historyPath(dir), ec);
+        if (ec || size == offset)
+            continue; // unchanged: no read at all
+        try {
+            if (offset == 0) { // a run this window started before the watcher saw it: its stored config
+                const std::vector<rs::ml::RunSummary> s = rs::ml::listRuns(dir);
+                if (!s.empty())
+                    u.summary = s.front();
+            }
+            u.history = rs::ml::readHistoryFrom(dir, offset);
+            u.finished = fs::exists(rs::ml::finalModelPath(dir), ec);
+            if (u.finished)
+                u.metrics = rs::ml::readMetrics(dir);
+        } catch (const rs::Error&) {
+            continue; // being replaced under us: the next look reads it
+        }
+        out.push_back(std::move(u));
+    }
+    return out;
+}
+
+} // namespace
+
+RunsWatcher::RunsWatcher(RunsModel* model, QObject* parent)
+    : QObject(parent)
+    , m_model(model)
+    , m_job(new JobRunner(this))
+    , m_fsWatcher(new QFileSystemWatcher(this))
+    , m_timer(new QTimer(this))
+{
+    m_timer->setInterval(1000);
+    connect(m_timer, &QTimer::timeout, this, &RunsWatcher::pollNow);
+    connect(m_fsWatcher, &QFileSystemWatcher::directoryChanged, this, &RunsWatcher::pollNow);
+    connect(m_job, &JobRunner::failed, this, &RunsWatcher::problem);
+    connect(m_job, &JobRunner::runningChanged, this, [this](bool running) {
+        if (!running && m_again) {
+            m_again = false;
+            startLook(false);
+        }
+    });
+}
+
+void RunsWatcher::setFolder(const QString& folder)
+{
+    if (!m_fsWatcher->directories().isEmpty())
+        m_fsWatcher->removePaths(m_fsWatcher->directories());
+    m_folder = folder;
+    m_model->clear();
+    m_again = false;
+    if (folder.isEmpty()) {
+        m_timer->stop();
+        m_job->cancel();
+        return;
+    }
+    m_fsWatcher->addPath(folder);
+    m_timer->start();
+    startLook(true); // a look at the old folder still running is dropped
+}
+
+void RunsWatcher::setPollInterval(int ms)
+{
+    m_timer->setInterval(ms);
+}
+
+void RunsWatcher::pollNow()
+{
+    if (m_folder.isEmpty())
+        return;
+    if (m_job->isRunning()) {
+        m_again = true;
+        return;
+    }
+    startLook(false);
+}
+
+void RunsWatcher::startLook(bool supersede)
+{
+    if (!supersede && m_job->isRunning())
+        return;
+    std::vector<std::pair<std::string, std::uint64_t>> known;
+    for (const auto& [path, offset] : m_model->offsets())
+        known.emplace_back(path.toStdString(), offset);
+    const std::string folder = m_folder.toStdString();
+    if (m_fsWatcher->directories().isEmpty())
+        m_fsWatcher->addPath(m_folder); // the folder may have been created since
+    m_job->start(tr("Looking at runs"), [this, folder, known](const ProgressFn&, const StopToken& stop) {
+        std::vector<RunUpdate> updates = look(folder, known, stop);
+        return std::function<void()>([this, updates = std::move(updates)] {
+            m_model->applyUpdates(updates);
+            m_model->refreshStatus();
+            Q_EMIT polled();
+        });
+    });
+}
+
+} // namespace rs::ui

@@ -1,0 +1,105 @@
+#pragma once
+/// \file volume_canvas.h
+/// Volume rendering of one cube with VTK's CPU ray caster (on llvmpipe it beats the GPU mapper),
+/// a trackball camera, the box outline, the current slice plane and an optional isosurface.
+/// While the mouse drags, frames render at reduced quality; a full-quality frame follows when the
+/// mouse stops or is released.
+
+#include "explorer/snapshot.h"
+#include "vtk/transfer_function.h"
+#include "vtk/vtk_host_widget.h"
+
+#include <array>
+
+class QTimer;
+class vtkActor;
+class vtkAxesActor;
+class vtkOrientationMarkerWidget;
+class vtkFixedPointVolumeRayCastMapper;
+class vtkImageData;
+class vtkOutlineSource;
+class vtkPolyData;
+class vtkPolyDataMapper;
+class vtkRenderer;
+class vtkVolume;
+
+namespace rs::ui {
+
+class VolumeCanvas : public VtkHostWidget {
+    Q_OBJECT
+
+public:
+    /// Rendering quality: Interactive while dragging, Full otherwise.
+    enum class Quality { Interactive, Full };
+
+    explicit VolumeCanvas(QWidget* parent = nullptr);
+    ~VolumeCanvas() override;
+
+    /// Shows a cube (its voxels are shared, not copied). The camera is reset when the grid changes.
+    void setCube(const LoadedCube& cube);
+    void clearCube();
+    bool hasCube() const { return !m_cube.empty(); }
+    const LoadedCube& cube() const { return m_cube; }
+
+    void setTransferFunction(const TransferFunction& tf);
+    const TransferFunction& transferFunction() const { return m_tf; }
+
+    /// The slice plane (cube axis, index) drawn as a frame in the box; hidden when `visible` is off.
+    void setSlicePlane(int axis, int index, bool visible);
+    /// The slice frame's bounds (xmin, xmax, ymin, ymax, zmin, zmax in VTK world Mpc) and visibility.
+    std::array<double, 6> slicePlaneBounds() const;
+    bool slicePlaneVisible() const;
+    /// An isosurface in world coordinates (from extractIsosurface), or nullptr to remove it.
+    void setIsosurface(vtkSmartPointer<vtkPolyData> surface);
+    bool hasIsosurface() const;
+
+    /// Looks at the whole box from a standard oblique direction.
+    void resetCamera();
+    /// Turns the camera about the view-up axis (benchmarks, keyboard).
+    void rotateCamera(double azimuthDegrees, double elevationDegrees = 0.0);
+
+    void setQuality(Quality q);
+    Quality quality() const { return m_quality; }
+    /// Interactive frames aim at this rate (frames per second): the ray spacing in pixels adapts
+    /// after each frame, between 1.5 and 6.
+    void setInteractiveRate(double fps);
+    /// Pixels between rays in interactive frames now (1 = one ray per pixel).
+    double interactiveImageSampling() const { return m_interactiveImageSampling; }
+
+Q_SIGNALS:
+    /// Dragging started (true) or ended (false).
+    void interactionChanged(bool dragging);
+
+protected:
+    void glReady() override;
+    void keyPressEvent(QKeyEvent* e) override;
+
+private:
+    void onStyleEvent(vtkObject* caller, unsigned long eventId, void* callData);
+    void applySampling();
+    void adaptSampling();
+
+    LoadedCube m_cube;
+    TransferFunction m_tf;
+    Quality m_quality = Quality::Full;
+    double m_interactiveImageSampling = 2.5;
+    double m_interactiveRate = 20.0; // VTK time only: blit and composition come on top
+    bool m_dragging = false;
+    QTimer* m_stillTimer = nullptr;
+    QTimer* m_planeTimer = nullptr;
+
+    vtkSmartPointer<vtkImageData> m_image;
+    vtkSmartPointer<vtkFixedPointVolumeRayCastMapper> m_mapper;
+    vtkSmartPointer<vtkVolume> m_volume;
+    vtkSmartPointer<vtkOutlineSource> m_boxSource;
+    vtkSmartPointer<vtkActor> m_box;
+    vtkSmartPointer<vtkRenderer> m_overlay; ///< layer 1: drawn over the volume (the slice frame)
+    vtkSmartPointer<vtkOutlineSource> m_planeSource;
+    vtkSmartPointer<vtkActor> m_plane;
+    vtkSmartPointer<vtkPolyDataMapper> m_isoMapper;
+    vtkSmartPointer<vtkActor> m_iso;
+    vtkSmartPointer<vtkAxesActor> m_axes;
+    vtkSmartPointer<vtkOrientationMarkerWidget> m_marker;
+};
+
+} // namespace rs::ui

@@ -1,0 +1,320 @@
+// VTK's OpenGL headers (vtk_glew.h, pulled in by vtkOpenGLState.h) must come before any Qt GL
+// header, so this file includes VTK first and its own header afterwards.
+#include <vtkCallbackCommand.h>
+#include <vtkCommand.h>
+#include <vtkGenericOpenGLRenderWindow.h>
+#include <vtkGenericRenderWindowInteractor.h>
+#include <vtkInteractorStyleTrackballCamera.h>
+#include <vtkOpenGLFramebufferObject.h>
+#include <vtkOpenGLState.h>
+#include <vtkRenderer.h>
+
+#include "vtk/vtk_host_widget.h"
+
+#include <QElapsedTimer>
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QOpenGLContext>
+#include <QOpenGLFunctions>
+#include <QSurfaceFormat>
+#include <QWheelEvent>
+
+namespace rs::ui {
+
+VtkHostWidget::VtkHostWidget(QWidget* parent)
+    : QOpenGLWidget(parent)
+{
+    setUpdateBehavior(QOpenGLWidget::NoPartialUpdate);
+    setFocusPolicy(Qt::StrongFocus);
+    setMouseTracking(true);
+    setMinimumSize(64, 64);
+    setUpRenderWindow();
+}
+
+void VtkHostWidget::installDefaultSurfaceFormat()
+{
+    QSurfaceFormat f;
+    f.setRenderableType(QSurfaceFormat::OpenGL);
+    f.setVersion(3, 2);
+    f.setProfile(QSurfaceFormat::CoreProfile);
+    f.setDepthBufferSize(24);
+    f.setStencilBufferSize(8);
+    f.setRedBufferSize(8);
+    f.setGreenBufferSize(8);
+    f.setBlueBufferSize(8);
+    f.setAlphaBufferSize(8);
+    f.setSamples(0);
+    f.setSwapBehavior(QSurfaceFormat::DoubleBuffer);
+    QSurfaceFormat::setDefaultFormat(f);
+}
+
+VtkHostWidget::~VtkHostWidget()
+{
+    if (m_glReady) {
+        makeCurrent();
+        cleanUpContext();
+        doneCurrent();
+    }
+    for (unsigned long id : m_observerIds)
+        m_window->RemoveObserver(id);
+    if (m_interactor)
+        m_interactor->SetRenderWindow(nullptr);
+}
+
+void VtkHostWidget::setUpRenderWindow()
+{
+    m_window = vtkSmartPointer<vtkGenericOpenGLRenderWindow>::New();
+    m_window->SetReadyForRendering(false); // no render before initializeGL
+    m_window->SetFrameBlitModeToNoBlit();  // we blit into Qt's framebuffer ourselves
+    m_window->SetMultiSamples(0);          // a multisampled FBO cannot be blitted with scaling
+    m_renderer = vtkSmartPointer<vtkRenderer>::New();
+    m_renderer->SetBackground(0.11, 0.12, 0.14);
+    m_window->AddRenderer(m_renderer);
+
+    for (unsigned long event : {vtkCommand::WindowMakeCurrentEvent, vtkCommand::WindowIsCurrentEvent,
+                                vtkCommand::WindowFrameEvent, vtkCommand::WindowSupportsOpenGLEvent,
+                                vtkCommand::WindowIsDirectEvent})
+        m_observerIds.push_back(m_window->AddObserver(event, this, &VtkHostWidget::onWindowEvent));
+}
+
+vtkGenericOpenGLRenderWindow* VtkHostWidget::renderWindow() const
+{
+    return m_window;
+}
+
+vtkRenderer* VtkHostWidget::renderer() const
+{
+    return m_renderer;
+}
+
+vtkRenderWindowInteractor* VtkHostWidget::interactor() const
+{
+    return m_interactor;
+}
+
+void VtkHostWidget::setInteractorEnabled(bool on)
+{
+    m_interactorEnabled = on;
+    if (!on || m_interactor)
+        return;
+    auto iren = vtkSmartPointer<vtkGenericRenderWindowInteractor>::New();
+    // The interactor never renders by itself: its render requests become coalesced paints, so
+    // VTK only ever draws inside paintGL with our context current.
+    iren->EnableRenderOff();
+    iren->SetRenderWindow(m_window);
+    iren->SetInteractorStyle(vtkSmartPointer<vtkInteractorStyleTrackballCamera>::New());
+    iren->AddObserver(vtkCommand::RenderEvent, this, &VtkHostWidget::onWindowEvent);
+    iren->Enable();
+    iren->UpdateSize(width(), height());
+    m_interactor = iren;
+}
+
+void VtkHostWidget::onWindowEvent(vtkObject*, unsigned long eventId, void* callData)
+{
+    switch (eventId) {
+    case vtkCommand::WindowMakeCurrentEvent:
+        // Only when not current already, and never through QOpenGLWidget::makeCurrent(): that
+        // would rebind Qt's framebuffer under VTK and produce black frames.
+        if (m_context && QOpenGLContext::currentContext() != m_context)
+            m_context->makeCurrent(m_surface);
+        break;
+    case vtkCommand::WindowIsCurrentEvent:
+        *static_cast<bool*>(callData) = m_context && QOpenGLContext::currentContext() == m_context;
+        break;
+    case vtkCommand::WindowFrameEvent:
+        if (!m_inPaint)
+            update();
+        break;
+    case vtkCommand::WindowSupportsOpenGLEvent:
+        *static_cast<int*>(callData) = m_glReady ? 1 : 0;
+        break;
+    case vtkCommand::WindowIsDirectEvent:
+        *static_cast<int*>(callData) = 1;
+        break;
+    case vtkCommand::RenderEvent: // from the interactor
+        requestRender();
+        break;
+    default:
+        break;
+    }
+}
+
+void VtkHostWidget::initializeGL()
+{
+    m_context = context();
+    m_surface = m_context->surface();
+    connect(m_context, &QOpenGLContext::aboutToBeDestroyed, this, &VtkHostWidget::cleanUpContext,
+            Qt::UniqueConnection);
+
+    vtkOpenGLState* state = m_window->GetState();
+    state->Reset();
+    state->vtkglDepthFunc(GL_LEQUAL); // Qt leaves GL_LESS; VTK expects GL_LEQUAL
+    m_window->SetOwnContext(0);
+    m_window->SetReadyForRendering(true);
+    m_window->SetMapped(1);
+    m_window->OpenGLInitContext();
+    const qreal dpr = devicePixelRatioF();
+    m_window->SetSize(int(width() * dpr), int(height() * dpr));
+    m_glReady = true;
+    m_dirty = true;
+    glReady();
+}
+
+void VtkHostWidget::cleanUpContext()
+{
+    if (!m_glReady)
+        return;
+    // The context is going away (widget destroyed or re-parented): release VTK's GL objects
+    // while it is still current; initializeGL sets everything up again on the new context.
+    if (m_context && QOpenGLContext::currentContext() != m_context)
+        m_context->makeCurrent(m_surface);
+    m_window->ReleaseGraphicsResources(m_window);
+    m_window->Finalize();
+    m_window->SetReadyForRendering(false);
+    m_glReady = false;
+    m_context = nullptr;
+    m_surface = nullptr;
+}
+
+void VtkHostWidget::resizeGL(int w, int h)
+{
+    const qreal dpr = devicePixelRatioF();
+    const int pw = int(w * dpr), ph = int(h * dpr);
+    if (m_interactor)
+        m_interactor->UpdateSize(pw, ph);
+    m_window->SetSize(pw, ph);
+    m_dirty = true;
+}
+
+void VtkHostWidget::paintGL()
+{
+    if (!m_glReady)
+        return;
+    m_inPaint = true;
+    vtkOpenGLState* state = m_window->GetState();
+    state->Reset();
+    state->Push();
+    state->vtkglDepthFunc(GL_LEQUAL);
+    const bool render = m_dirty;
+    if (render) {
+        m_dirty = false;
+        QElapsedTimer timer;
+        timer.start();
+        m_window->Render();
+        m_lastRenderMs = double(timer.nsecsElapsed()) / 1e6;
+        ++m_renderCount;
+    }
+    // VTK may have switched contexts while rendering (another widget's progress, say).
+    if (QOpenGLContext::currentContext() != m_context)
+        m_context->makeCurrent(m_surface);
+
+    const qreal dpr = devicePixelRatioF();
+    const int pw = int(width() * dpr), ph = int(height() * dpr);
+    QOpenGLFunctions* f = m_context->functions();
+    state->vtkglBindFramebuffer(GL_DRAW_FRAMEBUFFER, defaultFramebufferObject());
+    const GLenum buffer = GL_COLOR_ATTACHMENT0;
+    state->vtkglDrawBuffers(1, const_cast<GLenum*>(&buffer));
+    state->vtkglDisable(GL_SCISSOR_TEST);
+    int* size = m_window->GetRenderFramebuffer()->GetLastSize();
+    m_window->BlitDisplayFramebuffer(0, 0, 0, size[0], size[1], 0, 0, pw, ph, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+
+    // Alpha must be 1 everywhere or Qt composes the widget translucently (Mesa/llvmpipe).
+    state->vtkglColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_TRUE);
+    state->vtkglClearColor(0.f, 0.f, 0.f, 1.f);
+    state->vtkglViewport(0, 0, pw, ph);
+    f->glClear(GL_COLOR_BUFFER_BIT);
+    state->vtkglColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+    state->Pop();
+    m_inPaint = false;
+    if (render)
+        Q_EMIT frameRendered();
+}
+
+void VtkHostWidget::requestRender()
+{
+    m_dirty = true;
+    update();
+}
+
+void VtkHostWidget::renderNow()
+{
+    if (!m_glReady)
+        return;
+    m_dirty = true;
+    makeCurrent();
+    paintGL();
+    m_context->functions()->glFinish();
+    doneCurrent();
+    update(); // let Qt compose the new frame on screen
+}
+
+QImage VtkHostWidget::grabImage()
+{
+    if (!m_glReady)
+        return {};
+    return grabFramebuffer();
+}
+
+bool VtkHostWidget::event(QEvent* e)
+{
+    if (m_interactorEnabled && m_interactor && forwardToInteractor(e))
+        return true;
+    return QOpenGLWidget::event(e);
+}
+
+bool VtkHostWidget::forwardToInteractor(QEvent* e)
+{
+    vtkRenderWindowInteractor* iren = m_interactor;
+    const qreal dpr = devicePixelRatioF();
+    auto setPos = [&](QPointF p, Qt::KeyboardModifiers mods) {
+        iren->SetEventInformationFlipY(int(p.x() * dpr), int(p.y() * dpr), mods & Qt::ControlModifier ? 1 : 0,
+                                       mods & Qt::ShiftModifier ? 1 : 0);
+        iren->SetAltKey(mods & Qt::AltModifier ? 1 : 0);
+    };
+    switch (e->type()) {
+    case QEvent::MouseButtonPress:
+    case QEvent::MouseButtonDblClick: {
+        auto* me = static_cast<QMouseEvent*>(e);
+        setPos(me->position(), me->modifiers());
+        iren->SetRepeatCount(e->type() == QEvent::MouseButtonDblClick ? 1 : 0);
+        switch (me->button()) {
+        case Qt::LeftButton: iren->InvokeEvent(vtkCommand::LeftButtonPressEvent); break;
+        case Qt::MiddleButton: iren->InvokeEvent(vtkCommand::MiddleButtonPressEvent); break;
+        case Qt::RightButton: iren->InvokeEvent(vtkCommand::RightButtonPressEvent); break;
+        default: return false;
+        }
+        return false; // let Qt see it too (focus, subclasses)
+    }
+    case QEvent::MouseButtonRelease: {
+        auto* me = static_cast<QMouseEvent*>(e);
+        setPos(me->position(), me->modifiers());
+        switch (me->button()) {
+        case Qt::LeftButton: iren->InvokeEvent(vtkCommand::LeftButtonReleaseEvent); break;
+        case Qt::MiddleButton: iren->InvokeEvent(vtkCommand::MiddleButtonReleaseEvent); break;
+        case Qt::RightButton: iren->InvokeEvent(vtkCommand::RightButtonReleaseEvent); break;
+        default: return false;
+        }
+        return false;
+    }
+    case QEvent::MouseMove: {
+        auto* me = static_cast<QMouseEvent*>(e);
+        setPos(me->position(), me->modifiers());
+        iren->InvokeEvent(vtkCommand::MouseMoveEvent);
+        return false;
+    }
+    case QEvent::Wheel: {
+        auto* we = static_cast<QWheelEvent*>(e);
+        setPos(we->position(), we->modifiers());
+        const int dy = we->angleDelta().y();
+        if (dy > 0)
+            iren->InvokeEvent(vtkCommand::MouseWheelForwardEvent);
+        else if (dy < 0)
+            iren->InvokeEvent(vtkCommand::MouseWheelBackwardEvent);
+        return false;
+    }
+    default:
+        return false;
+    }
+}
+
+} // namespace rs::ui
