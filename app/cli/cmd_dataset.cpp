@@ -1,6 +1,7 @@
 // `dataset build|info`: cut cubes into labelled samples split by simulation, and describe them.
 // The numerics live in core/ml (dataset_*.h); this file parses options and prints results.
 #include "cli_common.h"
+#include "ml/dataset_health.h"
 
 #include "ml/dataset.h"
 #include "ml/sim_sources.h"
@@ -81,6 +82,14 @@ std::string datasetText(const DatasetInfo& i)
     return s;
 }
 
+std::string warningsText(const std::vector<std::string>& warnings)
+{
+    std::string s;
+    for (const std::string& w : warnings)
+        s += "  warning     " + w + "\n";
+    return s;
+}
+
 nlohmann::json datasetJson(const DatasetInfo& i)
 {
     nlohmann::json cubes = nlohmann::json::array();
@@ -117,7 +126,8 @@ int runDatasetBuild(const DatasetOptions& o)
             std::fprintf(stderr, "\r[%3d%%] %-70.70s", int(f * 100), stage.c_str());
         });
         std::fprintf(stderr, "\n");
-        std::cout << datasetText(DatasetFile::open(o.out)->info());
+        const auto built = DatasetFile::open(o.out);
+        std::cout << datasetText(built->info()) << warningsText(datasetWarnings(*built));
         return 0;
     } catch (const Error& e) {
         printError(e.what());
@@ -160,7 +170,11 @@ void addDatasetCommands(CLI::App& app)
     info->callback([infoPath, infoJson] {
         try {
             const DatasetInfo i = DatasetFile::open(*infoPath)->info();
-            std::cout << (*infoJson ? datasetJson(i).dump(2) + "\n" : datasetText(i));
+            const auto ds = DatasetFile::open(*infoPath);
+            const std::vector<std::string> warnings = datasetWarnings(*ds);
+            nlohmann::json j = datasetJson(i);
+            j["warnings"] = warnings;
+            std::cout << (*infoJson ? j.dump(2) + "\n" : datasetText(i) + warningsText(warnings));
             exitCode() = 0;
         } catch (const Error& e) {
             printError(e.what());

@@ -1,5 +1,6 @@
 // `train`: one run folder per model, resumed when the folder exists. Ctrl-C stops at a checkpoint.
 #include "cli_common.h"
+#include "run_config_options.h"
 
 #include "ml/ml_setup.h"
 #include "ml/run_config.h"
@@ -27,40 +28,22 @@ StopToken& interruptToken()
 void onTrainInterrupt(int) { interruptToken().requestStop(); }
 
 struct TrainOptions {
-    std::string dataset, model, encoder, target = "z", task, optimizer = "adam", out, device = "auto";
-    double lr = 1e-3, momentum = 0.9, weightDecay = 0;
-    int epochs = 10, threads = 2;
-    std::size_t batch = 32, historyEvery = 20, maxBatches = 0;
-    std::uint64_t seed = 0;
+    RunConfig config; ///< the options write straight into its fields (run_config_options.h)
+    std::shared_ptr<RunConfigOptions> bound;
+    std::string out;
 };
 
-int runTrain(const TrainOptions& o)
+int runTrain(TrainOptions& o)
 {
     try {
-        RunConfig c;
-        c.model = modelFromName(o.model);
-        c.target = c.model == ModelKind::Autoencoder ? Target::None : targetFromName(o.target);
-        c.task = c.model != ModelKind::Autoencoder && !o.task.empty() ? taskFromName(o.task)
-                                                                       : defaultTask(c.model, c.target);
-        c.datasetPath = o.dataset;
-        c.encoderRun = o.encoder;
-        c.optimizer.name = o.optimizer;
-        c.optimizer.lr = o.lr;
-        c.optimizer.momentum = o.momentum;
-        c.optimizer.weightDecay = o.weightDecay;
-        c.batch = o.batch;
-        c.epochs = o.epochs;
-        c.seed = o.seed;
-        c.threads = o.threads;
-        c.device = o.device;
-        c.historyEvery = o.historyEvery;
-        c.maxBatchesPerEpoch = o.maxBatches;
+        finishRunConfig(*o.bound, o.config);
+        const RunConfig& c = o.config;
         std::signal(SIGINT, onTrainInterrupt);
         std::signal(SIGTERM, onTrainInterrupt);
         const TrainResult r = train(o.out, c, [](const TrainProgress& p) {
             if (p.kind != TrainProgress::Kind::Epoch)
                 return;
-            std::printf("epoch %d/%d  train loss %s %s %s  val loss %s %s %s  %s samples/s  %s s\n", p.epoch + 1,
+            std::printf("epoch %d/%d  train loss %s %s %s  val loss %s %s %s  %s samples/s  %s s\n", p.epoch,
                         p.epochs, fmt(p.trainLoss).c_str(), p.metric.c_str(), fmt(p.trainMetric).c_str(),
                         fmt(p.valLoss).c_str(), p.metric.c_str(), fmt(p.valMetric).c_str(),
                         fmt(p.samplesPerSecond, "%.1f").c_str(), fmt(p.wallSeconds, "%.1f").c_str());
@@ -94,22 +77,7 @@ void addTrainCommands(CLI::App& app)
 
     auto t = std::make_shared<TrainOptions>();
     CLI::App* tr = app.add_subcommand("train", "Train a model into a run folder (resumes when the folder exists)");
-    tr->add_option("--dataset", t->dataset, "Dataset .h5 (dataset build)")->required();
-    tr->add_option("--model", t->model, "ae, mlp, cnn or codes-cnn")->required();
-    tr->add_option("--encoder", t->encoder, "codes-cnn: the finished ae run whose encoder is frozen");
-    tr->add_option("--target", t->target, "z, zeta, fesc or nf (default z; ignored by ae)");
-    tr->add_option("--task", t->task, "classify or regress (default: classify, regress for nf)");
-    tr->add_option("--optimizer", t->optimizer, "adam (default) or sgd");
-    tr->add_option("--lr", t->lr, "Learning rate (default 1e-3)");
-    tr->add_option("--momentum", t->momentum, "SGD momentum (default 0.9)");
-    tr->add_option("--weight-decay", t->weightDecay, "L2 weight decay (default 0)");
-    tr->add_option("--epochs", t->epochs, "Epochs (default 10)");
-    tr->add_option("--batch", t->batch, "Batch size (default 32)");
-    tr->add_option("--threads", t->threads, "Compute threads (default 2)");
-    tr->add_option("--seed", t->seed, "Seed of initialisation and shuffling (default 0)");
-    tr->add_option("--device", t->device, "auto (default), cpu or cuda");
-    tr->add_option("--history-every", t->historyEvery, "A history line every N batches (default 20)");
-    tr->add_option("--max-batches", t->maxBatches, "At most N batches per epoch (default: all)");
+    t->bound = addRunConfigOptions(*tr, t->config);
     tr->add_option("--out", t->out, "Run folder")->required();
     tr->callback([t] { exitCode() = runTrain(*t); });
 }
