@@ -96,11 +96,8 @@ private Q_SLOTS:
         QVERIFY2(finishedPoints(out) < 4, "the sweep finished before it could be killed; make it longer");
         p.kill(); // SIGKILL: the trainers get SIGTERM and checkpoint
         p.waitForFinished();
-        QMap<QString, QByteArray> doneBefore;
-        for (const QString& d : QDir(out).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
-            if (QFile::exists(out + "/" + d + "/final.pt"))
-                doneBefore[d] = readFile(out + "/" + d + "/history.jsonl");
-        // The trainers stop (their parent is gone) and release their locks.
+        // The trainers stop (their parent is gone) and release their locks; one inside its final
+        // evaluation when the signal came finishes first.
         for (int i = 0; i < 3000; ++i) {
             const QJsonArray runs = QJsonDocument::fromJson(runCli({"runs", out, "--json"}).out).object()["runs"].toArray();
             bool busy = false;
@@ -111,6 +108,11 @@ private Q_SLOTS:
             QThread::msleep(20);
         }
 
+        QMap<QString, QByteArray> doneBefore;
+        for (const QString& d : QDir(out).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+            if (QFile::exists(out + "/" + d + "/final.pt"))
+                doneBefore[d] = readFile(out + "/" + d + "/history.jsonl");
+        QVERIFY(doneBefore.size() < 4);
         const auto r = runCli(args);
         QVERIFY2(r.code == 0, (r.out + r.err).constData());
         QVERIFY2(r.out.contains(QByteArray::number(doneBefore.size()) + " kept"), r.out.constData());

@@ -54,6 +54,7 @@ private:
     }
     void screenshot(QWidget* w, const QString& name)
     {
+        QTest::qWait(100); // let the charts' scenes apply their changes before the grab
         w->grab().save(QStringLiteral(REIONSCOPE_TEST_OUTPUT_DIR "/studio-%1.png").arg(name));
     }
 
