@@ -31,6 +31,15 @@ QString defaultName(const QString& model, const QString& target)
     return QStringLiteral("%1-%2-%3").arg(model, target, QDateTime::currentDateTime().toString(QStringLiteral("yyMMdd-HHmmss")));
 }
 
+/// The dataset's health warnings, under the dataset.
+QLabel* warningLabel(QWidget* parent)
+{
+    auto* label = new QLabel(parent);
+    label->setWordWrap(true);
+    label->setStyleSheet(QStringLiteral("color: #9a5b00"));
+    return label;
+}
+
 } // namespace
 
 NewRunDialog::NewRunDialog(const QString& runsFolder, const QStringList& catalogPaths, const QStringList& encoderRuns,
@@ -45,10 +54,7 @@ NewRunDialog::NewRunDialog(const QString& runsFolder, const QStringList& catalog
     auto* dataLayout = new QVBoxLayout(dataBox);
     m_dataset = new DatasetSourcePanel(catalogPaths, QDir(runsFolder).filePath(QStringLiteral("../datasets")), dataBox);
     dataLayout->addWidget(m_dataset);
-    m_warnings = new QLabel(dataBox);
-    m_warnings->setWordWrap(true);
-    m_warnings->setStyleSheet(QStringLiteral("color: #9a5b00"));
-    m_warnings->hide();
+    m_warnings = warningLabel(dataBox); // filled (and shown) by updatePreview
     dataLayout->addWidget(m_warnings);
     left->addWidget(dataBox);
 
@@ -80,23 +86,6 @@ NewRunDialog::NewRunDialog(const QString& runsFolder, const QStringList& catalog
     m_lr->setRange(1e-6, 10);
     m_lr->setSingleStep(1e-4);
     m_lr->setValue(1e-3);
-    m_schedule = new QComboBox(modelBox);
-    m_schedule->addItem(tr("constant"), QStringLiteral("constant"));
-    m_schedule->addItem(tr("step (×0.1 every 10 epochs)"), QStringLiteral("step"));
-    m_schedule->addItem(tr("cosine (to 0 at the last epoch)"), QStringLiteral("cosine"));
-    m_schedule->addItem(tr("on plateau (×0.1 after 3 epochs without progress)"), QStringLiteral("plateau"));
-    m_weightDecay = new QDoubleSpinBox(modelBox);
-    m_weightDecay->setDecimals(6);
-    m_weightDecay->setRange(0, 1);
-    m_weightDecay->setSingleStep(1e-4);
-    m_gradClip = new QDoubleSpinBox(modelBox);
-    m_gradClip->setRange(0, 1e6);
-    m_gradClip->setSpecialValueText(tr("off"));
-    m_gradClip->setToolTip(tr("Clip the gradients' overall L2 norm to this value"));
-    m_earlyStop = new QSpinBox(modelBox);
-    m_earlyStop->setRange(0, 100000);
-    m_earlyStop->setSpecialValueText(tr("never"));
-    m_earlyStop->setSuffix(tr(" epochs without a lower validation loss"));
     m_batch = new QSpinBox(modelBox);
     m_batch->setRange(1, 4096);
     m_batch->setValue(32);
@@ -125,10 +114,7 @@ NewRunDialog::NewRunDialog(const QString& runsFolder, const QStringList& catalog
     form->addRow(tr("Task"), m_task);
     form->addRow(tr("Optimizer"), m_optimizer);
     form->addRow(tr("Learning rate"), m_lr);
-    form->addRow(tr("Rate schedule"), m_schedule);
-    form->addRow(tr("Weight decay"), m_weightDecay);
-    form->addRow(tr("Gradient clipping"), m_gradClip);
-    form->addRow(tr("Stop early after"), m_earlyStop);
+    createTrainingControls(modelBox, form);
     form->addRow(tr("Batch size"), m_batch);
     form->addRow(tr("Epochs"), m_epochs);
     form->addRow(tr("Threads"), m_threads);
@@ -174,6 +160,31 @@ NewRunDialog::NewRunDialog(const QString& runsFolder, const QStringList& catalog
     m_name->setText(defaultName(QStringLiteral("cnn"), QStringLiteral("z")));
     updateEnabled();
     updatePreview();
+}
+
+void NewRunDialog::createTrainingControls(QWidget* box, QFormLayout* form)
+{
+    m_schedule = new QComboBox(box);
+    m_schedule->addItem(tr("constant"), QStringLiteral("constant"));
+    m_schedule->addItem(tr("step (×0.1 every 10 epochs)"), QStringLiteral("step"));
+    m_schedule->addItem(tr("cosine (to 0 at the last epoch)"), QStringLiteral("cosine"));
+    m_schedule->addItem(tr("on plateau (×0.1 after 3 epochs without progress)"), QStringLiteral("plateau"));
+    m_weightDecay = new QDoubleSpinBox(box);
+    m_weightDecay->setDecimals(6);
+    m_weightDecay->setRange(0, 1);
+    m_weightDecay->setSingleStep(1e-4);
+    m_gradClip = new QDoubleSpinBox(box);
+    m_gradClip->setRange(0, 1e6);
+    m_gradClip->setSpecialValueText(tr("off"));
+    m_gradClip->setToolTip(tr("Clip the gradients' overall L2 norm to this value"));
+    m_earlyStop = new QSpinBox(box);
+    m_earlyStop->setRange(0, 100000);
+    m_earlyStop->setSpecialValueText(tr("never"));
+    m_earlyStop->setSuffix(tr(" epochs without a lower validation loss"));
+    form->addRow(tr("Rate schedule"), m_schedule);
+    form->addRow(tr("Weight decay"), m_weightDecay);
+    form->addRow(tr("Gradient clipping"), m_gradClip);
+    form->addRow(tr("Stop early after"), m_earlyStop);
 }
 
 void NewRunDialog::setConfig(const rs::ml::RunConfig& c)

@@ -17,6 +17,7 @@ class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
+class QFormLayout;
 class QSpinBox;
 
 namespace rs::ui {
@@ -58,6 +59,7 @@ public:
 private:
     void updatePreview();
     void updateEnabled();
+    void createTrainingControls(QWidget* box, QFormLayout* form); ///< schedule, weight decay, clipping, early stop
 
     QString m_runsFolder;
     DatasetSourcePanel* m_dataset = nullptr;
@@ -72,7 +74,7 @@ private:
     QDoubleSpinBox* m_gradClip = nullptr;
     QSpinBox* m_earlyStop = nullptr;
     QLabel* m_warnings = nullptr;
-    QString m_warnedFor; ///< the dataset m_warnings describes
+    QString m_warnedFor = QStringLiteral("\n"); ///< the dataset m_warnings describes (none yet)
     QSpinBox* m_batch = nullptr;
     QSpinBox* m_epochs = nullptr;
     QSpinBox* m_threads = nullptr;
