@@ -1,6 +1,7 @@
 // `dataset build|info`: cut cubes into labelled samples split by simulation, and describe them.
 // The numerics live in core/ml (dataset_*.h); this file parses options and prints results.
 #include "cli_common.h"
+#include "ml/dataset_health.h"
 
 #include "ml/dataset.h"
 #include "ml/dataset_shards.h"
@@ -94,6 +95,14 @@ std::string datasetText(const DatasetInfo& i)
     return s;
 }
 
+std::string warningsText(const std::vector<std::string>& warnings)
+{
+    std::string s;
+    for (const std::string& w : warnings)
+        s += "  warning     " + w + "\n";
+    return s;
+}
+
 nlohmann::json datasetJson(const DatasetInfo& i)
 {
     nlohmann::json cubes = nlohmann::json::array();
@@ -149,7 +158,8 @@ int runDatasetBuild(const DatasetOptions& o)
                       << " samples\n  next        dataset merge SHARD_FILES... --out DATASET\n";
             return 0;
         }
-        std::cout << datasetText(DatasetFile::open(o.out)->info());
+        const auto built = DatasetFile::open(o.out);
+        std::cout << datasetText(built->info()) << warningsText(datasetWarnings(*built));
         return 0;
     } catch (const ParameterError& e) { // an option's value, found before any work: bad usage
         printError(e.what());
@@ -224,8 +234,11 @@ void addDatasetCommands(CLI::App& app)
     info->add_flag("--json", *infoJson, "JSON output");
     info->callback([infoPath, infoJson] {
         try {
-            const DatasetInfo i = DatasetFile::open(*infoPath)->info();
-            std::cout << (*infoJson ? dumpJson(datasetJson(i)) + "\n" : datasetText(i));
+            const auto ds = DatasetFile::open(*infoPath);
+            const std::vector<std::string> warnings = datasetWarnings(*ds);
+            nlohmann::json j = datasetJson(ds->info());
+            j["warnings"] = warnings;
+            std::cout << (*infoJson ? dumpJson(j) + "\n" : datasetText(ds->info()) + warningsText(warnings));
             exitCode() = 0;
         } catch (const Error& e) {
             printError(e.what());

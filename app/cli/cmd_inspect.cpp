@@ -1,5 +1,7 @@
 // Looking at trained runs: `evaluate`, `predict`, `runs` and the `pca` baseline.
 #include "cli_common.h"
+#include "ml/dataset_health.h"
+#include "run_json.h"
 
 #include "io/cube_loader.h"
 #include "ml/dataset.h"
@@ -75,6 +77,13 @@ int runPredict(const std::string& run, const std::vector<std::string>& paths, co
         setComputeThreads(threads);
         Predictor p(run);
         const RunConfig& c = p.config();
+        std::shared_ptr<const DatasetFile> trainedOn; // for the warnings; a moved dataset only loses them
+        try {
+            trainedOn = DatasetFile::open(c.datasetPath);
+            if (trainedOn->info().contentHash != c.datasetHash)
+                trainedOn.reset();
+        } catch (const Error&) {
+        }
         std::vector<int> ax;
         for (char ch : axes)
             ax.push_back(ch == 'x' ? 0 : ch == 'y' ? 1 : ch == 'z' ? 2 : throw ParameterError("--axes", "use x, y, z"));
@@ -98,6 +107,11 @@ int runPredict(const std::string& run, const std::vector<std::string>& paths, co
                     e["probabilities"] = probs;
                     e["majority"] = cp.majority;
                 }
+                const std::vector<std::string> warnings =
+                    trainedOn ? predictionWarnings(*trainedOn, path, cube) : std::vector<std::string>{};
+                e["warnings"] = warnings;
+                for (const std::string& w : warnings)
+                    std::fprintf(stderr, "warning: %s\n", w.c_str());
                 preds.push_back(e);
                 if (!json) {
                     std::cout << path << "\n  " << targetName(c.target) << " = " << formatValue(cp.value);
@@ -129,20 +143,9 @@ int runRuns(const std::string& folder, bool json)
         nlohmann::json list = nlohmann::json::array();
         std::vector<RunListError> damaged;
         for (const RunSummary& s : listRuns(folder, &damaged)) {
-            const RunConfig& c = s.config;
-            nlohmann::json e = {{"path", s.path}, {"model", modelName(c.model)}, {"task", taskName(c.task)},
-                                {"target", targetName(c.target)}, {"epochs_done", s.epochsDone},
-                                {"epochs", c.epochs}, {"finished", s.finished}};
-            if (s.metrics)
-                e["metrics"] = nlohmann::json::parse(metricsToJson(*s.metrics));
-            list.push_back(e);
+            list.push_back(runSummaryJson(s));
             if (!json)
-                std::cout << s.path << "  " << modelName(c.model) << " " << taskName(c.task) << " "
-                          << targetName(c.target) << "  epoch " << s.epochsDone << "/" << c.epochs
-                          << (s.finished ? "  finished" : "")
-                          << (s.metrics && s.metrics->task == Task::Classify ? "  test accuracy " + fmt(s.metrics->accuracy) : "")
-                          << (s.metrics && s.metrics->task == Task::Regress ? "  test R2 " + fmt(s.metrics->r2) : "")
-                          << "\n";
+                std::cout << runSummaryText(s) << "\n";
         }
         nlohmann::json errors = nlohmann::json::array();
         for (const RunListError& d : damaged) { // named, and the other runs still listed

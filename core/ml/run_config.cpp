@@ -1,6 +1,7 @@
 #include "ml/run_config.h"
 
 #include "ml/dataset.h"
+#include "ml/schedule.h"
 #include "util/error.h"
 
 #include <algorithm>
@@ -93,6 +94,7 @@ void resolveRunConfig(RunConfig& c, const DatasetFile& ds)
         throw ParameterError("batch", "must be at least 1");
     if (c.epochs < 1)
         throw ParameterError("epochs", "must be at least 1");
+    checkScheduleConfig(c);
     if (c.task == Task::Classify) {
         c.classes = classValues(ds, c.target);
         if (c.classes.size() < 2)

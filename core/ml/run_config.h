@@ -17,8 +17,9 @@ Task defaultTask(ModelKind model, Target target);
 
 /// Fills the resolved part of `config` (dataset hash, quantity, rows, cols, normalisation, cell
 /// size, classes or label mean/std) from `dataset` and checks that the choices suit it.
-/// Throws ParameterError (bad optimizer, learning rate, batch, epochs; a target with one class, a
-/// class without training samples, missing labels; codes-cnn without a matching encoder run) and
+/// Throws ParameterError (bad optimizer, learning rate, batch, epochs, schedule, early stopping or
+/// clipping; a target with one class, a class without training samples, missing labels;
+/// codes-cnn without a matching encoder run) and
 /// FormatError/IoError for an encoder run that is not a readable autoencoder run.
 void resolveRunConfig(RunConfig& config, const DatasetFile& dataset);
 

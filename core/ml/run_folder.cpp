@@ -1,5 +1,7 @@
 #include "ml/run_folder.h"
 
+#include "ml/run_status.h"
+
 #include "util/error.h"
 #include "util/file_util.h"
 
@@ -98,37 +100,7 @@ bool isRunFolder(const std::string& runDir)
 
 std::string runConfigJson(const RunConfig& c)
 {
-    json j;
-    j["format"] = "reionscope-run";
-    j["format_version"] = 1;
-    j["model"] = modelName(c.model);
-    j["task"] = taskName(c.task);
-    j["target"] = targetName(c.target);
-    j["dataset"] = {{"path", c.datasetPath}, {"content_hash", c.datasetHash},
-                    {"quantity", std::string(quantityName(c.quantity))}, {"rows", c.rows}, {"cols", c.cols},
-                    {"norm_mean", c.normMean}, {"norm_std", c.normStd}, {"cell_size_mpc", num(c.cellSizeMpc)}};
-    j["encoder_run"] = c.encoderRun;
-    j["optimizer"] = {{"name", c.optimizer.name}, {"lr", c.optimizer.lr}, {"momentum", c.optimizer.momentum},
-                      {"weight_decay", c.optimizer.weightDecay}};
-    j["batch"] = c.batch;
-    j["epochs"] = c.epochs;
-    j["seed"] = c.seed;
-    j["threads"] = c.threads;
-    j["world_size"] = c.worldSize;
-    j["device"] = c.device;
-    j["history_every"] = c.historyEvery;
-    j["max_batches_per_epoch"] = c.maxBatchesPerEpoch;
-    j["classes"] = c.classes;
-    j["label_mean"] = c.labelMean;
-    j["label_std"] = c.labelStd;
-    j["created"] = c.created;
-    if (c.model == ModelKind::UNet)
-        j["translation"] = {{"target_quantity", std::string(quantityName(c.targetQuantity))},
-                            {"target_mean", c.targetMean}, {"target_std", c.targetStd},
-                            {"context_radii_mpc", c.contextRadiiMpc}, {"context_mean", c.contextMean},
-                            {"context_std", c.contextStd}, {"condition", c.condition},
-                            {"condition_mean", c.conditionMean}, {"condition_std", c.conditionStd}};
-    return j.dump(2) + "\n";
+    return json(c).dump(2) + "\n";
 }
 
 void writeRunConfig(const std::string& runDir, const RunConfig& c)
@@ -144,50 +116,10 @@ RunConfig readRunConfig(const std::string& runDir)
         const json j = json::parse(text);
         if (j.value("format", std::string()) != "reionscope-run")
             throw FormatError(path, "not a ReionScope run configuration (no \"format\": \"reionscope-run\")");
-        RunConfig c;
-        c.model = modelFromName(j.at("model").get<std::string>());
-        c.task = taskFromName(j.at("task").get<std::string>());
-        c.target = targetFromName(j.at("target").get<std::string>());
-        const json& d = j.at("dataset");
-        c.datasetPath = d.at("path").get<std::string>();
-        c.datasetHash = d.value("content_hash", std::string());
-        c.quantity = quantityFromName(d.value("quantity", std::string("other"))).value_or(Quantity::Other);
-        c.rows = d.at("rows").get<std::size_t>();
-        c.cols = d.at("cols").get<std::size_t>();
-        c.normMean = d.at("norm_mean").get<double>();
-        c.normStd = d.at("norm_std").get<double>();
-        c.cellSizeMpc = getNum(d, "cell_size_mpc");
-        c.encoderRun = j.value("encoder_run", std::string());
-        const json& o = j.at("optimizer");
-        c.optimizer.name = o.at("name").get<std::string>();
-        c.optimizer.lr = o.at("lr").get<double>();
-        c.optimizer.momentum = o.value("momentum", 0.0);
-        c.optimizer.weightDecay = o.value("weight_decay", 0.0);
-        c.batch = j.at("batch").get<std::size_t>();
-        c.epochs = j.at("epochs").get<int>();
-        c.seed = j.value("seed", std::uint64_t(0));
-        c.threads = j.value("threads", 2);
-        c.worldSize = j.value("world_size", 1);
-        c.device = j.value("device", std::string("auto"));
-        c.historyEvery = j.value("history_every", std::size_t(20));
-        c.maxBatchesPerEpoch = j.value("max_batches_per_epoch", std::size_t(0));
-        c.classes = j.value("classes", std::vector<double>());
-        c.labelMean = j.value("label_mean", 0.0);
-        c.labelStd = j.value("label_std", 1.0);
-        c.created = j.value("created", std::string());
-        if (auto t = j.find("translation"); t != j.end()) {
-            c.targetQuantity = quantityFromName(t->at("target_quantity").get<std::string>()).value_or(Quantity::Other);
-            c.targetMean = t->at("target_mean").get<double>();
-            c.targetStd = t->at("target_std").get<double>();
-            c.contextRadiiMpc = t->at("context_radii_mpc").get<std::vector<double>>();
-            c.contextMean = t->at("context_mean").get<std::vector<double>>();
-            c.contextStd = t->at("context_std").get<std::vector<double>>();
-            c.condition = t->at("condition").get<bool>();
-            c.conditionMean = t->at("condition_mean").get<std::array<double, 2>>();
-            c.conditionStd = t->at("condition_std").get<std::array<double, 2>>();
-            if (c.contextMean.size() != c.contextRadiiMpc.size() || c.contextStd.size() != c.contextRadiiMpc.size())
-                throw FormatError(path, "damaged run configuration: context channels disagree");
-        }
+        if (j.value("format_version", 1) > 2)
+            throw FormatError(path, "written by a newer ReionScope (format_version "
+                                        + std::to_string(j.value("format_version", 1)) + ")");
+        RunConfig c = j.get<RunConfig>();
         return c;
     } catch (const json::exception& e) {
         throw FormatError(path, std::string("damaged run configuration: ") + e.what());
@@ -204,6 +136,7 @@ void appendHistory(const std::string& runDir, const HistoryRecord& r, Task task)
 std::string historyLine(const HistoryRecord& r, Task task)
 {
     json j;
+    j["v"] = 2;
     j["type"] = r.type;
     j["epoch"] = r.epoch;
     j["batch"] = r.batch;
@@ -255,7 +188,7 @@ std::optional<HistoryRecord> parseHistoryObject(const json& j)
         return std::nullopt;
     HistoryRecord r;
     r.type = j.value("type", std::string("epoch"));
-    r.epoch = j.value("epoch", 0);
+    r.epoch = j.value("epoch", 0) + (j.contains("v") ? 0 : 1); // before "v": 2 epochs counted from 0
     r.batch = j.value("batch", std::size_t(0));
     r.batches = j.value("batches", std::size_t(0));
     r.step = j.value("step", std::int64_t(0));
@@ -474,13 +407,16 @@ std::vector<RunSummary> listRuns(const std::string& folder, std::vector<RunListE
             s.path = d;
             s.name = fs::path(d).filename().string();
             s.config = readRunConfig(d);
-            for (const HistoryRecord& r : readHistory(d))
+            const std::vector<HistoryRecord> history = readHistory(d);
+            for (const HistoryRecord& r : history)
                 if (r.type == "epoch") {
-                    s.epochsDone = std::max(s.epochsDone, r.epoch + 1);
+                    s.epochsDone = std::max(s.epochsDone, r.epoch);
                     s.lastEpoch = r;
                 }
+            s.bestEpoch = bestEpochRecord(history);
             std::error_code ec;
             s.finished = fs::exists(finalModelPath(d), ec);
+            s.status = runStatus(d, history);
             try {
                 s.metrics = readMetrics(d);
             } catch (const FormatError&) {

@@ -9,6 +9,7 @@
 ///     final.pt             the weights at the end of training
 ///     model.ts             TorchScript export (Python: torch.jit.load)
 ///     metrics.json         test-set metrics (EvalMetrics)
+///     train.lock           locked (flock) while a trainer works on the run (run_status.h)
 ///
 /// These helpers read and write the text parts without LibTorch, so a GUI can list runs and tail
 /// a history written by another process.
@@ -18,6 +19,8 @@
 #include "ml/metrics.h"
 
 #include <array>
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -37,7 +40,30 @@ struct OptimizerConfig {
     std::string name = "adam"; ///< "adam" or "sgd"
     double lr = 1e-3;
     double momentum = 0.9;     ///< SGD only
-    double weightDecay = 0;
+    double weightDecay = 0;    ///< L2 penalty added by the optimizer
+    double gradClip = 0;       ///< clip the gradients' global L2 norm to this (0: no clipping)
+};
+
+/// The learning rate over epochs (epoch e = 1, 2, ...; the rate is set before each epoch).
+struct ScheduleConfig {
+    std::string kind = "constant"; ///< "constant", "step", "cosine" or "plateau"
+    int stepEpochs = 10;           ///< step: multiply by gamma every this many epochs
+    double gamma = 0.1;            ///< step and plateau: the factor
+    double minLr = 0;              ///< cosine: the rate reached at the last epoch; plateau: the floor
+    int patience = 3;              ///< plateau: epochs without a lower validation loss before the cut
+};
+
+/// Stop before `epochs` when the validation value has not improved for `patience` epochs.
+struct EarlyStopConfig {
+    int patience = 0;                ///< 0: never stop early
+    std::string metric = "val_loss"; ///< "val_loss" (lower is better) or "val_metric" (the task's metric)
+    double minDelta = 0;             ///< an improvement must exceed this
+};
+
+/// Membership of a run in a sweep (empty name: not a sweep member).
+struct SweepMembership {
+    std::string name;                                          ///< the sweep folder's name
+    std::vector<std::pair<std::string, std::string>> settings; ///< the point: key → value as given
 };
 
 /// What a run trains. The caller sets the first block; the trainer resolves the second from the
@@ -50,6 +76,8 @@ struct RunConfig {
     std::string datasetPath;
     std::string encoderRun;       ///< codes-cnn: the autoencoder run whose encoder is frozen
     OptimizerConfig optimizer;
+    ScheduleConfig schedule;
+    EarlyStopConfig earlyStop;
     std::size_t batch = 32;
     int epochs = 10;
     std::uint64_t seed = 0;
@@ -59,6 +87,7 @@ struct RunConfig {
     std::size_t historyEvery = 20; ///< a history line every this many batches (0: epochs only)
     std::size_t maxBatchesPerEpoch = 0; ///< 0: whole epochs (tests and benchmarks use fewer)
     bool condition = true;        ///< unet: z and ζ as two constant input planes
+    SweepMembership sweep;
     // resolved
     std::string datasetHash;
     Quantity quantity = Quantity::Other;
@@ -76,11 +105,31 @@ struct RunConfig {
     std::array<double, 2> conditionMean{0, 0}, conditionStd{1, 1}; ///< of z and ζ (training split)
 };
 
-/// One line of history.jsonl. `type` is "batch", "epoch", "resume", "stopped", "error" or
-/// "finished". Numbers that do not apply are NaN (absent from the JSON).
+/// The one schema of config.json: every field of RunConfig, in one place (nlohmann ADL, so
+/// `json j = config;` and `j.get<RunConfig>()` work). from_json throws nlohmann::json::exception
+/// for missing or mistyped required keys and ParameterError for unknown model/task/target names;
+/// keys added after format_version 1 default when absent.
+void to_json(nlohmann::json& j, const RunConfig& c);
+void from_json(const nlohmann::json& j, RunConfig& c);
+
+/// config.json flattened to ("optimizer.lr", "0.001") pairs in document order, for comparing
+/// runs: paths are normalised (absolute, `..` resolved), numbers printed with 8 digits, arrays as
+/// "[a, b]". Nothing throws.
+std::vector<std::pair<std::string, std::string>> flattenRunConfig(const RunConfig& config);
+
+/// One line of history.jsonl. `type` is "batch", "epoch", "resume", "paused", "continued",
+/// "stopped", "error", "early_stop" or "finished". Numbers that do not apply are NaN (absent from
+/// the JSON).
+///
+/// Epochs are numbered from 1 everywhere (CLI, GUI, history, checkpoints): "epoch 3" is the third
+/// pass over the training split, and after it "3 epochs done". A line's `epoch` is the epoch it
+/// belongs to: the one completed (epoch), in progress (batch, paused, continued, stopped, error),
+/// about to be trained (resume) or the last one trained (finished, early_stop). Lines carry
+/// "v": 2; lines without it (written before format_version 2) counted from 0 and are converted
+/// when read.
 struct HistoryRecord {
     std::string type = "epoch";
-    int epoch = 0;               ///< 0-based epoch the line belongs to
+    int epoch = 1;               ///< the epoch the line belongs to, from 1
     std::size_t batch = 0;       ///< batches done in that epoch
     std::size_t batches = 0;     ///< batches per epoch
     std::int64_t step = 0;       ///< optimizer steps since the run began
@@ -151,6 +200,10 @@ void writeMetrics(const std::string& runDir, const EvalMetrics& m);
 /// metrics.json when present. Throws FormatError when it is damaged.
 std::optional<EvalMetrics> readMetrics(const std::string& runDir);
 
+/// What a run is doing (see run_status.h): training now (running, paused) or not (stopped:
+/// resumable; finished; failed: the loss diverged).
+enum class RunStatus { Running, Paused, Stopped, Finished, Failed };
+
 /// What a run folder holds, for listing.
 struct RunSummary {
     std::string path;
@@ -158,8 +211,10 @@ struct RunSummary {
     RunConfig config;
     int epochsDone = 0;  ///< complete epochs in the history
     bool finished = false; ///< final.pt exists
+    RunStatus status = RunStatus::Stopped;
     std::optional<EvalMetrics> metrics;
-    std::optional<HistoryRecord> lastEpoch;
+    std::optional<HistoryRecord> lastEpoch; ///< the last epoch line (its validation results)
+    std::optional<HistoryRecord> bestEpoch; ///< the epoch line of the lowest validation loss (final.pt's weights)
 };
 
 /// A run folder (it has a config.json) that listRuns could not read.

@@ -9,6 +9,8 @@
 #include "ml/detail/torchscript_export.h"
 #include "ml/ml_setup.h"
 #include "ml/run_config.h"
+#include "ml/run_status.h"
+#include "ml/schedule.h"
 #include "util/error.h"
 #include "util/file_util.h"
 
@@ -191,7 +193,8 @@ private:
     void report(TrainProgress::Kind kind, int epoch, std::size_t batch, const Running& r, double sps,
                 const EvalMetrics* val);
     HistoryRecord record(const std::string& type, int epoch, std::size_t batch, const Running& r, double sps) const;
-    double lr() const { return m_cfg.optimizer.lr; }
+    double lr() const { return std::isfinite(m_meta.schedule.lr) ? m_meta.schedule.lr : m_cfg.optimizer.lr; }
+    void startEpochSchedule(int epoch);
 
     std::string m_dir;
     RunConfig m_cfg;
@@ -201,6 +204,7 @@ private:
     DistributedSetup m_dist;
     std::unique_ptr<detail::Collective> m_comm; ///< null for one process
     TrainResult m_result;
+    std::unique_ptr<RunLock> m_lock;
     std::shared_ptr<const DatasetFile> m_ds;
     std::shared_ptr<NetBase> m_net;
     std::unique_ptr<torch::optim::Optimizer> m_opt;
@@ -235,6 +239,8 @@ void RunTrainer::prepare()
     if (exists) {
         removeStaleTemporaries(m_dir); // what a killed session was writing
         removeStaleTemporaries((fs::path(m_dir) / "checkpoints").string());
+        if (writer())
+            m_lock = std::make_unique<RunLock>(m_dir);
         RunConfig stored = readRunConfig(m_dir);
         if (stored.model != m_cfg.model)
             throw FormatError(m_dir, std::string("is a run of model '") + modelName(stored.model)
@@ -275,6 +281,8 @@ void RunTrainer::prepare()
         }
         if (ec)
             throw IoError(m_dir, "cannot create run folder: " + ec.message());
+        if (writer())
+            m_lock = std::make_unique<RunLock>(m_dir);
     }
     m_cfg.worldSize = m_dist.worldSize;
 
@@ -310,7 +318,7 @@ void RunTrainer::prepare()
         if (m_result.resumed && m_meta.epoch > 0 && !m_meta.lastEpochLine.empty()) {
             bool found = false;
             for (const HistoryRecord& r : readHistory(m_dir))
-                found |= r.type == "epoch" && r.epoch == m_meta.epoch - 1;
+                found |= r.type == "epoch" && r.epoch == m_meta.epoch;
             if (!found)
                 appendHistoryLine(m_dir, m_meta.lastEpochLine);
         }
@@ -334,7 +342,7 @@ HistoryRecord RunTrainer::record(const std::string& type, int epoch, std::size_t
 {
     HistoryRecord h;
     h.type = type;
-    h.epoch = epoch;
+    h.epoch = epoch + 1; // `epoch` counts from 0 in here; people, files and reports count from 1
     h.batch = batch;
     h.batches = m_batchesPerEpoch;
     h.step = m_meta.step;
@@ -355,7 +363,7 @@ void RunTrainer::report(TrainProgress::Kind kind, int epoch, std::size_t batch, 
         return;
     TrainProgress p;
     p.kind = kind;
-    p.epoch = epoch;
+    p.epoch = epoch + 1;
     p.epochs = m_cfg.epochs;
     p.batch = batch;
     p.batches = m_batchesPerEpoch;
@@ -371,8 +379,16 @@ void RunTrainer::report(TrainProgress::Kind kind, int epoch, std::size_t batch, 
     m_on(p);
 }
 
+void RunTrainer::startEpochSchedule(int epoch)
+{
+    m_meta.schedule.lr = scheduledLr(m_cfg, epoch + 1, m_meta.schedule);
+    for (torch::optim::OptimizerParamGroup& g : m_opt->param_groups())
+        g.options().set_lr(m_meta.schedule.lr);
+}
+
 bool RunTrainer::trainEpoch(int epoch)
 {
+    startEpochSchedule(epoch);
     BatchStreamOptions so;
     so.batchSize = m_cfg.batch;
     so.seed = m_cfg.seed;
@@ -395,7 +411,12 @@ bool RunTrainer::trainEpoch(int epoch)
     std::size_t done = m_meta.batchInEpoch;
     while (true) {
         if (!m_comm) { // distributed runs agree on pauses and stops after each forward pass
+            const bool pausing = m_pause.paused() && !m_stop.stopRequested();
+            if (pausing)
+                appendHistory(m_dir, record("paused", epoch, done, Running{}, kNaN), m_cfg.task);
             const double waited = m_pause.waitWhilePaused(m_stop);
+            if (pausing && !m_stop.stopRequested())
+                appendHistory(m_dir, record("continued", epoch, done, Running{}, kNaN), m_cfg.task);
             m_pausedSeconds += waited;
             windowPaused += waited;
             if (m_stop.stopRequested())
@@ -452,6 +473,8 @@ bool RunTrainer::trainEpoch(int epoch)
             (m_comm ? loss * (double(bs) / double(batch->globalSize)) : loss).backward();
         if (m_comm)
             m_comm->finishGradients();
+        if (m_cfg.optimizer.gradClip > 0)
+            torch::nn::utils::clip_grad_norm_(m_net->parameters(), m_cfg.optimizer.gradClip);
         m_opt->step();
         ++m_meta.step;
         ++done;
@@ -495,7 +518,7 @@ bool RunTrainer::trainEpoch(int epoch)
     }
     if (val.loss < m_meta.bestValLoss) {
         m_meta.bestValLoss = val.loss;
-        m_meta.bestEpoch = epoch;
+        m_meta.bestEpoch = epoch + 1;
         CheckpointMeta best = m_meta;
         best.kind = "best";
         if (writer())
@@ -504,6 +527,7 @@ bool RunTrainer::trainEpoch(int epoch)
     HistoryRecord h = record("epoch", epoch, done, run, sps);
     h.valLoss = val.loss;
     h.valMetric = headlineMetric(val);
+    updateSchedule(m_cfg, m_meta.schedule, epoch + 1, h.valLoss, h.valMetric);
     m_meta.epoch = epoch + 1;
     m_meta.batchInEpoch = 0;
     m_meta.partialLoss = m_meta.partialMetricA = m_meta.partialMetricB = 0;
@@ -532,15 +556,19 @@ void RunTrainer::finish()
     writeMetrics(m_dir, test);
     m_result.metrics = test;
     HistoryRecord h = record("finished", m_meta.epoch - 1, 0, Running{}, kNaN);
-    h.message = "final.pt = weights of epoch " + std::to_string(m_meta.bestEpoch + 1) + " (lowest validation loss)";
+    h.message = "final.pt = weights of epoch " + std::to_string(m_meta.bestEpoch) + " (lowest validation loss)";
     appendHistory(m_dir, h, m_cfg.task);
 }
 
 void RunTrainer::saveStopped(int epoch, const std::string& why)
 {
     m_meta.wallSeconds = wall();
-    m_result.message = why + "; checkpoint at epoch " + std::to_string(epoch + 1) + ", batch "
-                       + std::to_string(m_meta.batchInEpoch);
+    m_result.message = why == "stopped"
+                           ? "stopped in epoch " + std::to_string(epoch + 1) + " after batch "
+                                 + std::to_string(m_meta.batchInEpoch) + " (" + std::to_string(m_meta.epoch)
+                                 + " epochs done); checkpoint saved"
+                           : why + "; checkpoint at epoch " + std::to_string(epoch + 1) + ", batch "
+                                 + std::to_string(m_meta.batchInEpoch);
     if (!writer())
         return;
     detail::saveCheckpoint(checkpointPath(m_dir), m_meta, *m_net, m_opt.get());
@@ -567,7 +595,7 @@ bool RunTrainer::agreeToGoOn(double stopFlag, double pauseFlag, double& windowPa
 TrainResult RunTrainer::run()
 {
     prepare();
-    if (m_meta.epoch >= m_cfg.epochs && fs::exists(finalModelPath(m_dir))) {
+    if ((m_meta.epoch >= m_cfg.epochs || stopEarly(m_cfg, m_meta.schedule)) && fs::exists(finalModelPath(m_dir))) {
         m_result.epochsDone = m_meta.epoch;
         m_result.metrics = readMetrics(m_dir);
         m_result.message = "already finished (" + std::to_string(m_meta.epoch) + " epochs); raise --epochs to train on";
@@ -587,6 +615,16 @@ TrainResult RunTrainer::run()
             m_result.epochsDone = m_meta.epoch;
             return m_result;
         }
+        if (stopEarly(m_cfg, m_meta.schedule)) {
+            HistoryRecord h = record("early_stop", epoch, 0, Running{}, kNaN);
+            h.message = "early stop after epoch " + std::to_string(epoch + 1) + ": " + m_cfg.earlyStop.metric
+                        + " has not improved for " + std::to_string(m_meta.schedule.earlyBad) + " epochs (best in epoch "
+                        + std::to_string(m_meta.schedule.earlyBestEpoch) + ")";
+            if (writer())
+                appendHistory(m_dir, h, m_cfg.task);
+            m_result.message = "finished: " + h.message;
+            break;
+        }
     }
     if (!writer()) { // rank 0 writes final.pt, model.ts and the test metrics
         m_result.epochsDone = m_meta.epoch;
@@ -595,7 +633,8 @@ TrainResult RunTrainer::run()
     }
     finish();
     m_result.epochsDone = m_meta.epoch;
-    m_result.message = "finished";
+    if (m_result.message.empty())
+        m_result.message = "finished";
     return m_result;
 }
 

@@ -2,45 +2,12 @@
 
 #include <QCheckBox>
 #include <QHeaderView>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QMap>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
 namespace rs::ui {
-
-namespace {
-
-/// config.json flattened to "key.sub" → text.
-void flatten(const QJsonValue& v, const QString& prefix, QMap<QString, QString>& out)
-{
-    if (v.isObject()) {
-        const QJsonObject o = v.toObject();
-        for (auto it = o.begin(); it != o.end(); ++it)
-            flatten(it.value(), prefix.isEmpty() ? it.key() : prefix + QLatin1Char('.') + it.key(), out);
-        return;
-    }
-    if (v.isArray()) {
-        QStringList parts;
-        for (const QJsonValue& e : v.toArray())
-            parts << (e.isDouble() ? QString::number(e.toDouble(), 'g', 8) : e.toVariant().toString());
-        out[prefix] = QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
-        return;
-    }
-    if (v.isDouble())
-        out[prefix] = QString::number(v.toDouble(), 'g', 8);
-    else if (v.isBool())
-        out[prefix] = v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    else if (v.isNull())
-        out[prefix] = QStringLiteral("–");
-    else
-        out[prefix] = v.toString();
-}
-
-} // namespace
 
 ConfigCompare::ConfigCompare(QWidget* parent)
     : QWidget(parent)
@@ -63,9 +30,11 @@ ConfigCompare::ConfigCompare(QWidget* parent)
     connect(m_onlyDiff, &QCheckBox::toggled, this, [this] { rebuild(); });
 }
 
-void ConfigCompare::setRuns(const std::vector<std::pair<QString, rs::ml::RunConfig>>& runs)
+void ConfigCompare::setRuns(const std::vector<std::pair<QString, rs::ml::RunConfig>>& runs,
+                            const std::vector<std::vector<std::pair<QString, QString>>>& results)
 {
     m_runs = runs;
+    m_results = results;
     rebuild();
 }
 
@@ -78,12 +47,21 @@ void ConfigCompare::rebuild()
 {
     std::vector<QMap<QString, QString>> flat;
     QStringList keys;
-    for (const auto& [name, config] : m_runs) {
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        const rs::ml::RunConfig& config = m_runs[i].second;
         QMap<QString, QString> f;
-        flatten(QJsonDocument::fromJson(QByteArray::fromStdString(rs::ml::runConfigJson(config))).object(), {}, f);
-        for (const QString& k : f.keys())
+        if (i < m_results.size())
+            for (const auto& [k, v] : m_results[i]) {
+                f[k] = v;
+                if (!keys.contains(k))
+                    keys << k;
+            }
+        for (const auto& [key, value] : rs::ml::flattenRunConfig(config)) { // the one schema, paths normalised
+            const QString k = QString::fromStdString(key);
+            f[k] = QString::fromStdString(value);
             if (!keys.contains(k))
                 keys << k;
+        }
         flat.push_back(f);
     }
     m_differing.clear();

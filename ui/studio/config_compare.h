@@ -21,8 +21,10 @@ class ConfigCompare : public QWidget {
 public:
     explicit ConfigCompare(QWidget* parent = nullptr);
 
-    /// Shows these runs' configurations (name, config) in this order.
-    void setRuns(const std::vector<std::pair<QString, rs::ml::RunConfig>>& runs);
+    /// Shows these runs' configurations (name, config) in this order, and with each run's results
+    /// (`results[i]`: rows such as "result.best_epoch" → "3", listed before the settings).
+    void setRuns(const std::vector<std::pair<QString, rs::ml::RunConfig>>& runs,
+                 const std::vector<std::vector<std::pair<QString, QString>>>& results = {});
     /// Settings whose values differ between the runs shown ("optimizer.lr", ...).
     QStringList differingKeys() const { return m_differing; }
     QTableWidget* table() const { return m_table; }
@@ -34,6 +36,7 @@ private:
     QTableWidget* m_table = nullptr;
     QCheckBox* m_onlyDiff = nullptr;
     std::vector<std::pair<QString, rs::ml::RunConfig>> m_runs;
+    std::vector<std::vector<std::pair<QString, QString>>> m_results;
     QStringList m_differing;
 };
 

@@ -1,6 +1,7 @@
 #include "studio/curves_view.h"
 
 #include "shell/frame_pacer.h"
+#include "studio/hover_chart_view.h"
 #include "studio/runs_model.h"
 #include "explorer/slice_export.h"
 #include "charts/chart_export.h"
@@ -48,40 +49,19 @@ bool isLossSeries(int s)
     return s == RunCurves::TrainLoss || s == RunCurves::ValLoss;
 }
 
-/// A chart view that reports mouse moves (the readout) and clears it when the mouse leaves.
-class HoverChartView : public QChartView {
-public:
-    HoverChartView(QChart* chart, QWidget* parent, std::function<void(QChartView*, std::optional<QPointF>)> onHover)
-        : QChartView(chart, parent), m_onHover(std::move(onHover))
-    {
-        setMouseTracking(true);
-        setRenderHint(QPainter::Antialiasing);
-        // The chart changes in bursts (a frame of the pacer, a hover): CurvesView repaints it
-        // once per burst (each repaint costs a window frame), not on every change of an item.
-        setViewportUpdateMode(QGraphicsView::NoViewportUpdate);
+/// What a chart's y values of a run measure: losses of different tasks are different quantities
+/// (cross-entropy, MSE of standardised labels, MSE of normalised pixels), and so are the metrics.
+QString quantityOf(bool loss, rs::ml::Task task)
+{
+    if (!loss)
+        return metricLabel(QString::fromLatin1(rs::ml::metricName(task)));
+    switch (task) {
+    case rs::ml::Task::Classify: return QStringLiteral("cross-entropy loss");
+    case rs::ml::Task::Regress: return QStringLiteral("MSE loss (standardised label)");
+    case rs::ml::Task::Reconstruct: return QStringLiteral("MSE loss (normalised pixels)");
     }
-
-protected:
-    void mouseMoveEvent(QMouseEvent* e) override
-    {
-        m_onHover(this, e->position());
-        QChartView::mouseMoveEvent(e);
-    }
-    void leaveEvent(QEvent* e) override
-    {
-        m_onHover(this, std::nullopt);
-        QChartView::leaveEvent(e);
-    }
-    void resizeEvent(QResizeEvent* e) override
-    {
-        QChartView::resizeEvent(e);
-        // The chart lays itself out for the new size in posted events: paint after them.
-        QTimer::singleShot(0, viewport(), qOverload<>(&QWidget::update));
-    }
-
-private:
-    std::function<void(QChartView*, std::optional<QPointF>)> m_onHover;
-};
+    return QStringLiteral("loss");
+}
 
 } // namespace
 
@@ -266,7 +246,7 @@ void CurvesView::rebuild()
 {
     m_rebuild = false;
     m_series.clear();
-    QString metric;
+    QStringList quantities[2]; // per chart: one y axis each, in order of first use
     for (int c = 0; c < 2; ++c) {
         QChart* chart = m_views[c]->chart();
         charts::removeSeriesAndAxes(chart);
@@ -276,8 +256,13 @@ void CurvesView::rebuild()
         const RunEntry* e = m_model->find(m_paths[i]);
         if (!e)
             continue;
-        if (metric.isEmpty())
-            metric = QString::fromLatin1(rs::ml::metricName(e->config.task));
+        int axisOf[2];
+        for (int c = 0; c < 2; ++c) {
+            const QString q = quantityOf(c == 0, e->config.task);
+            if (!quantities[c].contains(q))
+                quantities[c] << q;
+            axisOf[c] = int(quantities[c].indexOf(q));
+        }
         RunSeries run;
         run.path = e->path;
         const QColor colour = charts::seriesColor(i);
@@ -299,6 +284,7 @@ void CurvesView::rebuild()
                 raw->setPointsVisible(true);
             }
             raw->setPen(pen);
+            raw->setProperty("yAxis", axisOf[isLossSeries(s) ? 0 : 1]);
             raw->setName(train ? e->name : QStringLiteral("%1 · %2").arg(e->name, tr("validation")));
             chart->addSeries(raw);
             if (!train) // one legend entry per run; the note under the charts explains the styles
@@ -309,6 +295,7 @@ void CurvesView::rebuild()
                 QPen sp(colour);
                 sp.setWidthF(2.0);
                 smooth->setPen(sp);
+                smooth->setProperty("yAxis", axisOf[isLossSeries(s) ? 0 : 1]);
                 smooth->setName(raw->name());
                 chart->addSeries(smooth);
                 run.smooth[s] = smooth;
@@ -318,39 +305,44 @@ void CurvesView::rebuild()
         m_series.push_back(run);
     }
     const QString xTitle = m_x == XAxis::Epoch ? tr("epoch") : tr("batch (optimizer step)");
-    const QString yTitles[2] = {tr("loss"), metricLabel(metric)};
     for (int c = 0; c < 2; ++c) {
         QChart* chart = m_views[c]->chart();
         auto* x = new QValueAxis(chart);
         x->setTitleText(xTitle);
         x->setLabelFormat(m_x == XAxis::Epoch ? QStringLiteral("%.3g") : QStringLiteral("%.0f"));
-        QAbstractAxis* y = nullptr;
-        if (c == 0 && m_log) {
-            auto* ly = new QLogValueAxis(chart);
-            ly->setBase(10);
-            ly->setLabelFormat(QStringLiteral("%g"));
-            ly->setMinorTickCount(8);
-            ly->setMinorGridLineColor(QColor(0xee, 0xee, 0xee));
-            y = ly;
-        } else {
-            auto* vy = new QValueAxis(chart);
-            vy->setLabelFormat(QStringLiteral("%.3g"));
-            y = vy;
-        }
-        y->setTitleText(yTitles[c]);
         chart->addAxis(x, Qt::AlignBottom);
-        chart->addAxis(y, Qt::AlignLeft);
+        if (quantities[c].isEmpty())
+            quantities[c] << (c == 0 ? tr("loss") : metricLabel({}));
+        std::vector<QAbstractAxis*> ys;
+        for (const QString& q : quantities[c]) {
+            QAbstractAxis* y = nullptr;
+            if (c == 0 && m_log) {
+                auto* ly = new QLogValueAxis(chart);
+                ly->setBase(10);
+                ly->setLabelFormat(QStringLiteral("%g"));
+                ly->setMinorTickCount(8);
+                ly->setMinorGridLineColor(QColor(0xee, 0xee, 0xee));
+                y = ly;
+            } else {
+                auto* vy = new QValueAxis(chart);
+                vy->setLabelFormat(QStringLiteral("%.3g"));
+                y = vy;
+            }
+            y->setTitleText(q);
+            chart->addAxis(y, ys.size() % 2 ? Qt::AlignRight : Qt::AlignLeft);
+            ys.push_back(y);
+        }
         m_marker[c] = new QScatterSeries(chart);
         m_marker[c]->setMarkerSize(9);
         m_marker[c]->setColor(Qt::black);
         chart->addSeries(m_marker[c]);
         for (QAbstractSeries* s : chart->series()) {
             s->attachAxis(x);
-            s->attachAxis(y);
+            s->attachAxis(ys[std::size_t(std::clamp(s->property("yAxis").toInt(), 0, int(ys.size()) - 1))]);
         }
         chart->legend()->markers(m_marker[c]).front()->setVisible(false);
         chart->legend()->setVisible(!m_series.empty());
-        QString title = c == 0 ? tr("Loss") : metricLabel(metric);
+        QString title = quantities[c].join(QStringLiteral(" · "));
         title[0] = title[0].toUpper();
         chart->setTitle(m_series.empty() ? QString() : title);
     }
@@ -389,34 +381,44 @@ void CurvesView::updateAxes()
 {
     for (int c = 0; c < 2; ++c) {
         QChart* chart = m_views[c]->chart();
-        double xLo = INFINITY, xHi = -INFINITY, yLo = INFINITY, yHi = -INFINITY;
-        for (QAbstractSeries* a : chart->series()) {
-            auto* s = qobject_cast<QLineSeries*>(a);
-            if (!s)
-                continue;
-            for (const QPointF& p : s->points()) {
-                xLo = std::min(xLo, p.x());
-                xHi = std::max(xHi, p.x());
-                yLo = std::min(yLo, p.y());
-                yHi = std::max(yHi, p.y());
-            }
-        }
-        const auto xAxes = chart->axes(Qt::Horizontal), yAxes = chart->axes(Qt::Vertical);
-        if (xAxes.isEmpty() || yAxes.isEmpty() || !(xHi >= xLo))
+        double xLo = INFINITY, xHi = -INFINITY;
+        for (QAbstractSeries* a : chart->series())
+            if (auto* s = qobject_cast<QLineSeries*>(a))
+                for (const QPointF& p : s->points()) {
+                    xLo = std::min(xLo, p.x());
+                    xHi = std::max(xHi, p.x());
+                }
+        const auto xAxes = chart->axes(Qt::Horizontal);
+        if (xAxes.isEmpty() || !(xHi >= xLo))
             continue;
         // Round ticks: both axes start at 0 (epochs, steps; losses and accuracies are ≥ 0 unless an
         // R² goes negative), and Qt picks nice numbers for the upper end.
         auto* x = qobject_cast<QValueAxis*>(xAxes.front());
         x->setRange(0.0, std::max(xHi, m_x == XAxis::Epoch ? 1.0 : 10.0));
         x->applyNiceNumbers();
-        if (auto* ly = qobject_cast<QLogValueAxis*>(yAxes.front())) {
-            const double lo = std::pow(10.0, std::floor(std::log10(yLo))), hi = std::pow(10.0, std::ceil(std::log10(yHi)));
-            ly->setRange(lo, hi > lo ? hi : lo * 10);
-        } else if (auto* y = qobject_cast<QValueAxis*>(yAxes.front())) {
-            const double pad = yHi > yLo ? 0.05 * (yHi - yLo) : std::max(0.05, std::abs(yHi) * 0.1);
-            y->setRange(yLo >= 0 ? std::max(0.0, yLo - pad) : yLo - pad, yHi + pad);
-            y->applyNiceNumbers();
-        }
+        for (QAbstractAxis* yAxis : chart->axes(Qt::Vertical))
+            fitYAxis(chart, yAxis);
+    }
+}
+
+void CurvesView::fitYAxis(QChart* chart, QAbstractAxis* yAxis)
+{
+    double yLo = INFINITY, yHi = -INFINITY;
+    for (QAbstractSeries* a : chart->series())
+        if (auto* s = qobject_cast<QLineSeries*>(a); s && s->attachedAxes().contains(yAxis))
+            for (const QPointF& p : s->points()) {
+                yLo = std::min(yLo, p.y());
+                yHi = std::max(yHi, p.y());
+            }
+    if (!(yHi >= yLo))
+        return;
+    if (auto* ly = qobject_cast<QLogValueAxis*>(yAxis)) {
+        const double lo = std::pow(10.0, std::floor(std::log10(yLo))), hi = std::pow(10.0, std::ceil(std::log10(yHi)));
+        ly->setRange(lo, hi > lo ? hi : lo * 10);
+    } else if (auto* y = qobject_cast<QValueAxis*>(yAxis)) {
+        const double pad = yHi > yLo ? 0.05 * (yHi - yLo) : std::max(0.05, std::abs(yHi) * 0.1);
+        y->setRange(yLo >= 0 ? std::max(0.0, yLo - pad) : yLo - pad, yHi + pad);
+        y->applyNiceNumbers();
     }
 }
 
@@ -480,6 +482,7 @@ void CurvesView::hoverAt(QChartView* view, QPointF viewPos)
     double best = 12.0; // pixels: farther points are not "under the mouse"
     QString text;
     QPointF at;
+    QLineSeries* atSeries = nullptr;
     for (const RunSeries& run : m_series) {
         const RunEntry* e = m_model->find(run.path);
         for (int s = 0; s < RunCurves::SeriesCount; ++s) {
@@ -498,6 +501,7 @@ void CurvesView::hoverAt(QChartView* view, QPointF viewPos)
                 if (d < best) {
                     best = d;
                     at = pts[i];
+                    atSeries = series;
                     const QString metric = e ? QString::fromLatin1(rs::ml::metricName(e->config.task)) : QString();
                     text = QStringLiteral("%1 · %2%3: %4 %5, %6")
                                .arg(e ? e->name : run.path, seriesName(RunCurves::Series(s), metric),
@@ -511,8 +515,13 @@ void CurvesView::hoverAt(QChartView* view, QPointF viewPos)
     m_readout->setText(text);
     for (int k = 0; k < 2; ++k)
         if (m_marker[k]) {
-            if (k == c && !text.isEmpty())
+            if (k == c && !text.isEmpty()) {
+                for (QAbstractAxis* a : m_marker[k]->attachedAxes())
+                    m_marker[k]->detachAxis(a);
+                for (QAbstractAxis* a : atSeries->attachedAxes())
+                    m_marker[k]->attachAxis(a);
                 m_marker[k]->replace(QList<QPointF>{at});
+            }
             else
                 m_marker[k]->clear();
         }

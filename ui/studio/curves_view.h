@@ -14,6 +14,7 @@
 #include <QStringList>
 #include <QWidget>
 
+class QAbstractAxis;
 class QChart;
 class QChartView;
 class QCheckBox;
@@ -98,6 +99,7 @@ private:
     void rebuild();
     void fill(RunSeries& run);
     void updateAxes();
+    void fitYAxis(QChart* chart, QAbstractAxis* yAxis);
 
     RunsModel* m_model = nullptr;
     QStringList m_paths;

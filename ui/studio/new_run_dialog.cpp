@@ -1,6 +1,7 @@
 #include "studio/new_run_dialog.h"
 
 #include "studio/dataset_source_panel.h"
+#include "ml/dataset_health.h"
 #include "ml/run_config.h"
 #include "util/error.h"
 
@@ -30,6 +31,15 @@ QString defaultName(const QString& model, const QString& target)
     return QStringLiteral("%1-%2-%3").arg(model, target, QDateTime::currentDateTime().toString(QStringLiteral("yyMMdd-HHmmss")));
 }
 
+/// The dataset's health warnings, under the dataset.
+QLabel* warningLabel(QWidget* parent)
+{
+    auto* label = new QLabel(parent);
+    label->setWordWrap(true);
+    label->setStyleSheet(QStringLiteral("color: #9a5b00"));
+    return label;
+}
+
 } // namespace
 
 NewRunDialog::NewRunDialog(const QString& runsFolder, const QStringList& catalogPaths, const QStringList& encoderRuns,
@@ -44,6 +54,8 @@ NewRunDialog::NewRunDialog(const QString& runsFolder, const QStringList& catalog
     auto* dataLayout = new QVBoxLayout(dataBox);
     m_dataset = new DatasetSourcePanel(catalogPaths, QDir(runsFolder).filePath(QStringLiteral("../datasets")), dataBox);
     dataLayout->addWidget(m_dataset);
+    m_warnings = warningLabel(dataBox); // filled (and shown) by updatePreview
+    dataLayout->addWidget(m_warnings);
     left->addWidget(dataBox);
 
     auto* modelBox = new QGroupBox(tr("Model and training"), this);
@@ -102,6 +114,7 @@ NewRunDialog::NewRunDialog(const QString& runsFolder, const QStringList& catalog
     form->addRow(tr("Task"), m_task);
     form->addRow(tr("Optimizer"), m_optimizer);
     form->addRow(tr("Learning rate"), m_lr);
+    createTrainingControls(modelBox, form);
     form->addRow(tr("Batch size"), m_batch);
     form->addRow(tr("Epochs"), m_epochs);
     form->addRow(tr("Threads"), m_threads);
@@ -132,10 +145,11 @@ NewRunDialog::NewRunDialog(const QString& runsFolder, const QStringList& catalog
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_dataset, &DatasetSourcePanel::datasetChanged, this, &NewRunDialog::updatePreview);
     auto changed = [this] { updateEnabled(); updatePreview(); };
-    for (QComboBox* c : {m_model, m_encoder, m_target, m_task, m_optimizer})
+    for (QComboBox* c : {m_model, m_encoder, m_target, m_task, m_optimizer, m_schedule})
         connect(c, &QComboBox::currentIndexChanged, this, changed);
-    connect(m_lr, &QDoubleSpinBox::valueChanged, this, changed);
-    for (QSpinBox* s : {m_batch, m_epochs, m_threads, m_maxBatches, m_historyEvery, m_seed})
+    for (QDoubleSpinBox* s : {m_lr, m_weightDecay, m_gradClip})
+        connect(s, &QDoubleSpinBox::valueChanged, this, changed);
+    for (QSpinBox* s : {m_batch, m_epochs, m_threads, m_maxBatches, m_historyEvery, m_seed, m_earlyStop})
         connect(s, &QSpinBox::valueChanged, this, changed);
     connect(m_name, &QLineEdit::textChanged, this, changed);
     connect(m_model, &QComboBox::currentIndexChanged, this, [this] {
@@ -146,6 +160,31 @@ NewRunDialog::NewRunDialog(const QString& runsFolder, const QStringList& catalog
     m_name->setText(defaultName(QStringLiteral("cnn"), QStringLiteral("z")));
     updateEnabled();
     updatePreview();
+}
+
+void NewRunDialog::createTrainingControls(QWidget* box, QFormLayout* form)
+{
+    m_schedule = new QComboBox(box);
+    m_schedule->addItem(tr("constant"), QStringLiteral("constant"));
+    m_schedule->addItem(tr("step (×0.1 every 10 epochs)"), QStringLiteral("step"));
+    m_schedule->addItem(tr("cosine (to 0 at the last epoch)"), QStringLiteral("cosine"));
+    m_schedule->addItem(tr("on plateau (×0.1 after 3 epochs without progress)"), QStringLiteral("plateau"));
+    m_weightDecay = new QDoubleSpinBox(box);
+    m_weightDecay->setDecimals(6);
+    m_weightDecay->setRange(0, 1);
+    m_weightDecay->setSingleStep(1e-4);
+    m_gradClip = new QDoubleSpinBox(box);
+    m_gradClip->setRange(0, 1e6);
+    m_gradClip->setSpecialValueText(tr("off"));
+    m_gradClip->setToolTip(tr("Clip the gradients' overall L2 norm to this value"));
+    m_earlyStop = new QSpinBox(box);
+    m_earlyStop->setRange(0, 100000);
+    m_earlyStop->setSpecialValueText(tr("never"));
+    m_earlyStop->setSuffix(tr(" epochs without a lower validation loss"));
+    form->addRow(tr("Rate schedule"), m_schedule);
+    form->addRow(tr("Weight decay"), m_weightDecay);
+    form->addRow(tr("Gradient clipping"), m_gradClip);
+    form->addRow(tr("Stop early after"), m_earlyStop);
 }
 
 void NewRunDialog::setConfig(const rs::ml::RunConfig& c)
@@ -164,6 +203,10 @@ void NewRunDialog::setConfig(const rs::ml::RunConfig& c)
     m_task->setCurrentIndex(c.task == rs::ml::defaultTask(c.model, c.target) ? 0 : c.task == rs::ml::Task::Classify ? 1 : 2);
     m_optimizer->setCurrentText(QString::fromStdString(c.optimizer.name));
     m_lr->setValue(c.optimizer.lr);
+    m_schedule->setCurrentIndex(std::max(0, m_schedule->findData(QString::fromStdString(c.schedule.kind))));
+    m_weightDecay->setValue(c.optimizer.weightDecay);
+    m_gradClip->setValue(c.optimizer.gradClip);
+    m_earlyStop->setValue(c.earlyStop.patience);
     m_batch->setValue(int(c.batch));
     m_epochs->setValue(c.epochs);
     m_threads->setValue(c.threads);
@@ -186,6 +229,10 @@ rs::ml::RunConfig NewRunDialog::config() const
         c.encoderRun = m_encoder->currentData().toString().toStdString();
     c.optimizer.name = m_optimizer->currentText().toStdString();
     c.optimizer.lr = m_lr->value();
+    c.schedule.kind = m_schedule->currentData().toString().toStdString();
+    c.optimizer.weightDecay = m_weightDecay->value();
+    c.optimizer.gradClip = m_gradClip->value();
+    c.earlyStop.patience = m_earlyStop->value();
     c.batch = std::size_t(m_batch->value());
     c.epochs = m_epochs->value();
     c.threads = m_threads->value();
@@ -203,6 +250,11 @@ void NewRunDialog::setRunName(const QString& name)
 QString NewRunDialog::runDir() const
 {
     return QDir(m_runsFolder).filePath(m_name->text().trimmed());
+}
+
+QString NewRunDialog::warningsText() const
+{
+    return m_warnings->text();
 }
 
 QString NewRunDialog::previewText() const
@@ -227,6 +279,20 @@ void NewRunDialog::updatePreview()
     const QString dir = runDir();
     m_folderLabel->setText(tr("Folder: %1").arg(QDir::toNativeSeparators(dir)));
     const auto ds = m_dataset->dataset();
+    const QString dsPath = ds ? QString::fromStdString(ds->info().path) : QString();
+    if (dsPath != m_warnedFor) { // a few hundred samples read once per dataset, not per keystroke
+        m_warnedFor = dsPath;
+        QStringList lines;
+        try {
+            if (ds)
+                for (const std::string& w : rs::ml::datasetWarnings(*ds, 400))
+                    lines << QStringLiteral("⚠ ") + QString::fromStdString(w);
+        } catch (const rs::Error& e) {
+            lines << QString::fromStdString(e.what());
+        }
+        m_warnings->setText(lines.join(QLatin1Char('\n')));
+        m_warnings->setVisible(!lines.isEmpty());
+    }
     if (!ds)
         problem = tr("Choose or build a dataset first.");
     else if (name.isEmpty() || name.contains(QLatin1Char('/')))

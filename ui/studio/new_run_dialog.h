@@ -17,6 +17,7 @@ class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
+class QFormLayout;
 class QSpinBox;
 
 namespace rs::ui {
@@ -39,8 +40,9 @@ public:
                  QWidget* parent = nullptr);
 
     DatasetSourcePanel* datasetPanel() const { return m_dataset; }
-    /// Fills the choices from a configuration (model, target, task, optimizer, lr, batch, epochs,
-    /// threads, seed, history and batches-per-epoch settings).
+    /// Fills the choices from a configuration (model, target, task, optimizer, lr, schedule,
+    /// weight decay, clipping, early stopping, batch, epochs, threads, seed, history and
+    /// batches-per-epoch settings).
     void setConfig(const rs::ml::RunConfig& config);
     /// The chosen configuration (unresolved) with the open dataset's path.
     rs::ml::RunConfig config() const;
@@ -50,11 +52,14 @@ public:
     bool isReady() const { return m_ready; }
     /// The config.json preview, or the reason the run cannot start.
     QString previewText() const;
+    /// What the open dataset's health check found ("" when nothing).
+    QString warningsText() const;
     RunRequest request() const { return {runDir(), config()}; }
 
 private:
     void updatePreview();
     void updateEnabled();
+    void createTrainingControls(QWidget* box, QFormLayout* form); ///< schedule, weight decay, clipping, early stop
 
     QString m_runsFolder;
     DatasetSourcePanel* m_dataset = nullptr;
@@ -64,6 +69,12 @@ private:
     QComboBox* m_task = nullptr;
     QComboBox* m_optimizer = nullptr;
     QDoubleSpinBox* m_lr = nullptr;
+    QComboBox* m_schedule = nullptr;
+    QDoubleSpinBox* m_weightDecay = nullptr;
+    QDoubleSpinBox* m_gradClip = nullptr;
+    QSpinBox* m_earlyStop = nullptr;
+    QLabel* m_warnings = nullptr;
+    QString m_warnedFor = QStringLiteral("\n"); ///< the dataset m_warnings describes (none yet)
     QSpinBox* m_batch = nullptr;
     QSpinBox* m_epochs = nullptr;
     QSpinBox* m_threads = nullptr;

@@ -32,7 +32,7 @@ void RunCurves::addRecord(const rs::ml::HistoryRecord& r)
 {
     if (r.type != "batch" && r.type != "epoch")
         return;
-    const double epoch = r.type == "epoch" ? double(r.epoch + 1) : epochPosition(r.epoch, r.batch, r.batches);
+    const double epoch = r.type == "epoch" ? double(r.epoch) : epochPosition(r.epoch - 1, r.batch, r.batches);
     add(TrainLoss, r.step, epoch, r.trainLoss);
     add(TrainMetric, r.step, epoch, r.trainMetric);
     if (r.type == "epoch") {
@@ -44,7 +44,7 @@ void RunCurves::addRecord(const rs::ml::HistoryRecord& r)
 void RunCurves::addProgress(const rs::ml::TrainProgress& p)
 {
     const bool epochEnd = p.kind == rs::ml::TrainProgress::Kind::Epoch;
-    const double epoch = epochEnd ? double(p.epoch + 1) : epochPosition(p.epoch, p.batch, p.batches);
+    const double epoch = epochEnd ? double(p.epoch) : epochPosition(p.epoch - 1, p.batch, p.batches);
     add(TrainLoss, p.step, epoch, p.trainLoss);
     add(TrainMetric, p.step, epoch, p.trainMetric);
     if (epochEnd) {

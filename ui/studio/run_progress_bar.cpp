@@ -113,14 +113,14 @@ void RunProgressBar::refresh()
     }
     const bool epochEnd = p->kind == rs::ml::TrainProgress::Kind::Epoch;
     const double total = double(p->epochs) * double(std::max<std::size_t>(p->batches, 1));
-    const double doneSteps = double(p->epoch) * double(p->batches) + (epochEnd ? double(p->batches) : double(p->batch));
+    const double doneSteps = double(p->epoch - 1) * double(p->batches) + (epochEnd ? double(p->batches) : double(p->batch));
     m_bar->setValue(total > 0 ? int(1000.0 * doneSteps / total) : 0);
     const double rate = m_controller->sessionSeconds() > 0 ? double(m_controller->sessionSteps()) / m_controller->sessionSeconds() : 0;
     QStringList parts;
-    parts << tr("epoch %1/%2").arg(p->epoch + 1).arg(p->epochs);
+    parts << tr("epoch %1/%2").arg(p->epoch).arg(p->epochs);
     if (!epochEnd)
         parts << tr("batch %1/%2").arg(p->batch).arg(p->batches);
-    if (std::isfinite(p->samplesPerSecond))
+    if (std::isfinite(p->samplesPerSecond) && state == State::Training) // a paused run has no rate
         parts << tr("%1 samples/s").arg(QLocale().toString(p->samplesPerSecond, 'f', 0));
     if (rate > 0 && state == State::Training)
         parts << remainingText((total - doneSteps) / rate);

@@ -25,6 +25,14 @@ QString metricValue(double v, rs::ml::Task task)
     return formatNumber(v, 3);
 }
 
+/// "78.0 % · epoch 3"
+QString epochValue(double v, int epoch, rs::ml::Task task)
+{
+    if (epoch < 1)
+        return QStringLiteral("–");
+    return QStringLiteral("%1 · epoch %2").arg(metricValue(v, task)).arg(epoch);
+}
+
 QString testText(const std::optional<rs::ml::EvalMetrics>& m)
 {
     if (!m)
@@ -106,7 +114,8 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const
                                                  QString::fromLatin1(rs::ml::targetName(e.config.target)));
     case Status: return e.statusText(m_clock.elapsed());
     case Epochs: return QStringLiteral("%1/%2").arg(e.epochsDone).arg(e.config.epochs);
-    case Validation: return metricValue(e.lastValMetric, e.config.task);
+    case Best: return epochValue(e.bestValMetric, e.bestEpoch, e.config.task);
+    case Validation: return epochValue(e.lastValMetric, e.lastEpoch, e.config.task);
     case Test: return testText(e.metrics);
     case ColumnCount: break;
     }
@@ -123,7 +132,8 @@ QVariant RunsModel::headerData(int section, Qt::Orientation orientation, int rol
     case Target: return tr("Learns");
     case Status: return tr("Status");
     case Epochs: return tr("Epochs");
-    case Validation: return tr("Validation");
+    case Best: return tr("Best (val.)");
+    case Validation: return tr("Last (val.)");
     case Test: return tr("Test");
     case ColumnCount: break;
     }
@@ -212,12 +222,32 @@ void RunsModel::noteRecord(RunEntry& e, const rs::ml::HistoryRecord& r)
     e.lastType = QString::fromStdString(r.type);
     if (!r.message.empty())
         e.lastMessage = QString::fromStdString(r.message);
-    if (r.type == "epoch") {
-        e.epochsDone = std::max(e.epochsDone, r.epoch + 1);
-        e.lastValMetric = r.valMetric;
-    }
+    if (r.type == "epoch")
+        noteEpoch(e, r.epoch, r.valLoss, r.valMetric);
     if (e.live == RunEntry::Live::No) // a run this window trains draws from its live reports
         e.curves.addRecord(r);
+}
+
+std::vector<std::pair<QString, QString>> RunsModel::resultRows(const RunEntry& e)
+{
+    auto epoch = [](int n) { return n > 0 ? QString::number(n) : QStringLiteral("–"); };
+    return {{QStringLiteral("result.best_epoch"), epoch(e.bestEpoch)},
+            {QStringLiteral("result.best_val"), metricValue(e.bestValMetric, e.config.task)},
+            {QStringLiteral("result.last_epoch"), epoch(e.lastEpoch)},
+            {QStringLiteral("result.last_val"), metricValue(e.lastValMetric, e.config.task)},
+            {QStringLiteral("result.test"), testText(e.metrics)}};
+}
+
+void RunsModel::noteEpoch(RunEntry& e, int epoch, double valLoss, double valMetric)
+{
+    e.epochsDone = std::max(e.epochsDone, epoch);
+    e.lastEpoch = epoch;
+    e.lastValMetric = valMetric;
+    if (valLoss < e.bestValLoss) { // as the trainer picks best.pt: the first of equal losses
+        e.bestValLoss = valLoss;
+        e.bestValMetric = valMetric;
+        e.bestEpoch = epoch;
+    }
 }
 
 void RunsModel::applyUpdates(const std::vector<RunUpdate>& updates)
@@ -250,7 +280,8 @@ void RunsModel::applyUpdates(const std::vector<RunUpdate>& updates)
         const std::size_t before = e->curves.pointCount();
         if (u.history.restarted) {
             e->curves.clear();
-            e->epochsDone = 0;
+            e->epochsDone = e->lastEpoch = e->bestEpoch = 0;
+            e->bestValLoss = INFINITY;
         }
         for (const rs::ml::HistoryRecord& r : u.history.records)
             noteRecord(*e, r);
@@ -284,10 +315,8 @@ void RunsModel::appendProgress(const QString& path, const std::vector<rs::ml::Tr
     }
     for (const rs::ml::TrainProgress& p : reports) {
         e->curves.addProgress(p);
-        if (p.kind == rs::ml::TrainProgress::Kind::Epoch) {
-            e->epochsDone = std::max(e->epochsDone, p.epoch + 1);
-            e->lastValMetric = p.valMetric;
-        }
+        if (p.kind == rs::ml::TrainProgress::Kind::Epoch)
+            noteEpoch(*e, p.epoch, p.valLoss, p.valMetric);
     }
     rowChanged(rowOf(path));
     Q_EMIT curvesChanged(path);

@@ -41,7 +41,10 @@ struct RunEntry {
     std::optional<rs::ml::EvalMetrics> metrics;
     RunCurves curves;
     int epochsDone = 0;
-    double lastValMetric = 0;   ///< NaN until an epoch is validated
+    int lastEpoch = 0;          ///< the last validated epoch (from 1; 0: none yet)
+    double lastValMetric = 0;   ///< its validation metric (NaN until an epoch is validated)
+    int bestEpoch = 0;          ///< the epoch of the lowest validation loss (final.pt's weights)
+    double bestValLoss = INFINITY, bestValMetric = NAN;
     QString lastType;           ///< type of the last history line ("batch", "stopped", ...)
     QString lastMessage;
     std::uint64_t historyOffset = 0;
@@ -57,7 +60,9 @@ class RunsModel : public QAbstractTableModel {
     Q_OBJECT
 
 public:
-    enum Column { Name, Model, Target, Status, Epochs, Validation, Test, ColumnCount };
+    /// Best: the validation metric of the best epoch (lowest validation loss, the weights final.pt
+    /// keeps); Validation: that of the last epoch. Both name their epoch.
+    enum Column { Name, Model, Target, Status, Epochs, Best, Validation, Test, ColumnCount };
     static constexpr int PathRole = Qt::UserRole + 1;
 
     explicit RunsModel(QObject* parent = nullptr);
@@ -78,6 +83,9 @@ public:
     void setLive(const QString& path, RunEntry::Live live);
 
     int rowOf(const QString& path) const;
+    /// A run's results for comparing runs: "result.best_epoch", "result.best_val", "result.last_epoch",
+    /// "result.last_val", "result.test" → their text.
+    static std::vector<std::pair<QString, QString>> resultRows(const RunEntry& e);
     const RunEntry& entry(int row) const { return m_runs[std::size_t(row)]; }
     const RunEntry* find(const QString& path) const;
     /// Each run's history offset (for the watcher's next look).
@@ -100,6 +108,7 @@ private:
     void insertRun(RunEntry entry);
     void rowChanged(int row, bool force = false);
     void noteRecord(RunEntry& e, const rs::ml::HistoryRecord& r);
+    static void noteEpoch(RunEntry& e, int epoch, double valLoss, double valMetric);
 
     std::vector<RunEntry> m_runs; ///< sorted by name
     QHash<QString, RunEntry::Live> m_live; ///< runs this window trains, listed or not yet

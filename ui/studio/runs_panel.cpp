@@ -28,6 +28,10 @@ RunsPanel::RunsPanel(RunsModel* model, QWidget* parent)
     m_folder->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_folder->setMinimumWidth(60);
     row->addWidget(m_folder, 1);
+    m_newRun = new QToolButton(this);
+    m_newRun->setText(tr("New run…"));
+    m_newRun->setToolTip(tr("Choose a dataset and a model, and start training"));
+    row->addWidget(m_newRun);
     auto* change = new QToolButton(this);
     change->setText(tr("Folder…"));
     change->setToolTip(tr("Choose the folder whose run folders are listed (runs written there by "
@@ -45,6 +49,25 @@ RunsPanel::RunsPanel(RunsModel* model, QWidget* parent)
     m_view->setWordWrap(false);
     m_view->setAlternatingRowColors(true);
     outer->addWidget(m_view, 1);
+    m_empty = new QLabel(tr("<p>No runs in this folder yet.</p><p>Press <b>New run…</b> to train a model on a "
+                            "dataset: build one from the Explorer's cubes or from simulations in the dialog. "
+                            "Runs that <tt>reionscope-cli train --out</tt> or <tt>sweep --out</tt> writes into "
+                            "this folder appear here too, live.</p>"),
+                         this);
+    m_empty->setWordWrap(true);
+    m_empty->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_empty->setMargin(8);
+    outer->addWidget(m_empty, 1);
+    auto updateEmpty = [this] {
+        const bool empty = m_model->rowCount() == 0;
+        m_empty->setVisible(empty);
+        m_view->setVisible(!empty);
+    };
+    connect(model, &QAbstractItemModel::rowsInserted, this, updateEmpty);
+    connect(model, &QAbstractItemModel::rowsRemoved, this, updateEmpty);
+    connect(model, &QAbstractItemModel::modelReset, this, updateEmpty);
+    updateEmpty();
+    connect(m_newRun, &QToolButton::clicked, this, &RunsPanel::newRunRequested);
     m_note = new QLabel(this);
     m_note->setWordWrap(true);
     m_note->setVisible(false);
@@ -101,6 +124,11 @@ void RunsPanel::selectRuns(const QStringList& paths)
     m_view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
     if (first.isValid())
         m_view->selectionModel()->setCurrentIndex(first, QItemSelectionModel::NoUpdate);
+}
+
+QString RunsPanel::emptyText() const
+{
+    return m_empty->isVisibleTo(this) ? m_empty->text() : QString();
 }
 
 void RunsPanel::showNote(const QString& text)

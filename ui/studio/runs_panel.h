@@ -9,6 +9,7 @@
 
 class QLabel;
 class QTableView;
+class QToolButton;
 
 namespace rs::ui {
 
@@ -30,9 +31,13 @@ public:
     void selectRuns(const QStringList& paths);
     /// A line under the table (the folder cannot be read, ...).
     void showNote(const QString& text);
+    /// The text shown instead of the table while the folder holds no run ("" when it holds some).
+    QString emptyText() const;
+    QToolButton* newRunButton() const { return m_newRun; }
 
 Q_SIGNALS:
     void folderChangeRequested(const QString& folder);
+    void newRunRequested();
     void selectionChanged();
 
 private:
@@ -40,6 +45,8 @@ private:
     QLabel* m_folder = nullptr;
     QTableView* m_view = nullptr;
     QLabel* m_note = nullptr;
+    QLabel* m_empty = nullptr;
+    QToolButton* m_newRun = nullptr;
 };
 
 } // namespace rs::ui

@@ -2,6 +2,7 @@
 
 #include "studio/config_compare.h"
 #include "studio/curves_view.h"
+#include "studio/dataset_source_panel.h"
 #include "studio/cube_prediction_view.h"
 #include "studio/evaluation_view.h"
 #include "shell/frame_pacer.h"
@@ -29,6 +30,8 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QVBoxLayout>
+
+#include <nlohmann/json.hpp>
 
 namespace rs::ui {
 
@@ -101,6 +104,7 @@ TrainingWorkspace::TrainingWorkspace(Session* session, QWidget* parent)
     layout->addWidget(m_split);
 
     connect(m_runs, &RunsPanel::folderChangeRequested, this, &TrainingWorkspace::setRunsFolder);
+    connect(m_runs, &RunsPanel::newRunRequested, this, &TrainingWorkspace::newRunWithDialog);
     connect(m_runs, &RunsPanel::selectionChanged, this, &TrainingWorkspace::onSelectionChanged);
     connect(m_tabs, &QTabWidget::currentChanged, this, &TrainingWorkspace::updateRunViews);
     connect(m_watcher, &RunsWatcher::problem, m_runs, &RunsPanel::showNote);
@@ -248,6 +252,23 @@ NewRunDialog* TrainingWorkspace::createNewRunDialog()
     }
     auto* dlg = new NewRunDialog(m_folder, m_session->openedPaths(), encoders, this);
     dlg->setAttribute(Qt::WA_DeleteOnClose, false);
+    // The last run started from the dialog: its settings and dataset come back.
+    QSettings settings;
+    const QByteArray last = settings.value(QStringLiteral("training/lastNewRun")).toByteArray();
+    try {
+        if (!last.isEmpty()) {
+            const rs::ml::RunConfig c = nlohmann::json::parse(last.toStdString()).get<rs::ml::RunConfig>();
+            dlg->setConfig(c);
+            if (QFileInfo::exists(QString::fromStdString(c.datasetPath)))
+                dlg->datasetPanel()->setDatasetPath(QString::fromStdString(c.datasetPath));
+        }
+    } catch (const std::exception&) {
+        // settings of another version: start from the defaults
+    }
+    connect(dlg, &QDialog::accepted, this, [dlg] {
+        QSettings().setValue(QStringLiteral("training/lastNewRun"),
+                             QByteArray::fromStdString(rs::ml::runConfigJson(dlg->config())));
+    });
     return dlg;
 }
 
@@ -337,10 +358,13 @@ void TrainingWorkspace::onSelectionChanged()
     const QStringList selected = m_runs->selectedRuns();
     m_curves->setRuns(selected);
     std::vector<std::pair<QString, rs::ml::RunConfig>> configs;
+    std::vector<std::vector<std::pair<QString, QString>>> results;
     for (const QString& p : selected)
-        if (const RunEntry* e = m_model->find(p))
+        if (const RunEntry* e = m_model->find(p)) {
             configs.emplace_back(e->name, e->config);
-    m_configs->setRuns(configs);
+            results.push_back(m_model->resultRows(*e));
+        }
+    m_configs->setRuns(configs, results);
     updateRunViews();
 }
 
@@ -351,6 +375,15 @@ void TrainingWorkspace::updateRunViews()
     const QString path = e ? e->path : QString();
     const rs::ml::RunConfig config = e ? e->config : rs::ml::RunConfig{};
     const bool ready = e && config.rows > 0; // a run whose config is resolved (it has started)
+    const QString stamp = e ? QStringLiteral("%1|%2|%3").arg(path).arg(e->epochsDone).arg(e->finished) : QString();
+    if (e && stamp != m_viewStamp && m_viewStamp.startsWith(path + QLatin1Char('|'))) {
+        // The same run has new weights (an epoch ended, it finished): the views compute again.
+        m_pool->clear();
+        m_recon->setRun(QString(), config);
+        m_eval->setRun(QString(), config, std::nullopt);
+        m_projection->setRun(QString(), config);
+    }
+    m_viewStamp = stamp;
     switch (Tab(m_tabs->currentIndex())) {
     case Tab::Reconstructions: m_recon->setRun(ready ? path : QString(), config); break;
     case Tab::Evaluation: m_eval->setRun(ready ? path : QString(), config, e ? e->metrics : std::nullopt); break;

@@ -22,7 +22,7 @@ std::string metaToJson(const CheckpointMeta& m)
 {
     json j;
     j["format"] = kFormat;
-    j["format_version"] = 1;
+    j["format_version"] = 2; // 2: best_epoch counts from 1; schedule state
     j["kind"] = m.kind;
     j["model"] = modelName(m.model);
     j["task"] = taskName(m.task);
@@ -38,6 +38,11 @@ std::string metaToJson(const CheckpointMeta& m)
     j["partial"] = {m.partialLoss, m.partialMetricA, m.partialMetricB, double(m.partialSamples)};
     j["wall_s"] = m.wallSeconds;
     j["last_epoch_line"] = m.lastEpochLine;
+    auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+    const ScheduleState& s = m.schedule;
+    j["schedule"] = {{"lr", num(s.lr)}, {"plateau_best", num(s.plateauBest)}, {"plateau_bad", s.plateauBad},
+                     {"early_best", num(s.earlyBest)}, {"early_bad", s.earlyBad},
+                     {"early_best_epoch", s.earlyBestEpoch}};
     return j.dump();
 }
 
@@ -60,7 +65,7 @@ CheckpointMeta metaFromJson(const std::string& text, const std::string& path)
         m.step = j.at("step").get<std::int64_t>();
         m.bestValLoss = j.at("best_val_loss").is_number() ? j.at("best_val_loss").get<double>()
                                                           : std::numeric_limits<double>::infinity();
-        m.bestEpoch = j.at("best_epoch").get<int>();
+        m.bestEpoch = j.at("best_epoch").get<int>() + (j.value("format_version", 1) < 2 ? 1 : 0);
         const std::vector<double> p = j.at("partial").get<std::vector<double>>();
         if (p.size() == 4) {
             m.partialLoss = p[0];
@@ -70,6 +75,18 @@ CheckpointMeta metaFromJson(const std::string& text, const std::string& path)
         }
         m.wallSeconds = j.value("wall_s", 0.0);
         m.lastEpochLine = j.value("last_epoch_line", std::string());
+        if (auto it = j.find("schedule"); it != j.end() && it->is_object()) {
+            auto num = [&](const char* key) {
+                auto v = it->find(key);
+                return v != it->end() && v->is_number() ? v->get<double>() : ScheduleState::none;
+            };
+            m.schedule.lr = num("lr");
+            m.schedule.plateauBest = num("plateau_best");
+            m.schedule.plateauBad = it->value("plateau_bad", 0);
+            m.schedule.earlyBest = num("early_best");
+            m.schedule.earlyBad = it->value("early_bad", 0);
+            m.schedule.earlyBestEpoch = it->value("early_best_epoch", 0);
+        }
         return m;
     } catch (const json::exception& e) {
         throw FormatError(path, std::string("damaged checkpoint metadata: ") + e.what());

@@ -6,6 +6,7 @@
 /// `rng`. Files are replaced atomically (written to a temporary name, then renamed).
 
 #include "ml/detail/nets.h"
+#include "ml/schedule.h"
 
 #include <optional>
 #include <string>
@@ -19,11 +20,12 @@ struct CheckpointMeta {
     std::size_t rows = 0, cols = 0;
     int outputs = 0;
     std::string datasetHash;
-    int epoch = 0;                   ///< epoch to continue with
-    std::size_t batchInEpoch = 0;    ///< batches of that epoch already trained
+    int epoch = 0;                   ///< epochs done (the next epoch is epoch + 1)
+    std::size_t batchInEpoch = 0;    ///< batches of the next epoch already trained
     std::int64_t step = 0;
     double bestValLoss = 0;          ///< +inf before the first validation
-    int bestEpoch = -1;
+    int bestEpoch = 0;               ///< the epoch (from 1) of bestValLoss; 0 before the first
+    ScheduleState schedule;          ///< learning rate and patience counters
     double partialLoss = 0, partialMetricA = 0, partialMetricB = 0; ///< sums over the partial epoch
     std::size_t partialSamples = 0;
     double wallSeconds = 0;          ///< training time so far, over all sessions

@@ -1,0 +1,21 @@
+#pragma once
+// The JSON of `runs --json`: one object per run, the same keys in every release (path, model,
+// task, target, epochs_done, epochs, finished, metrics), plus status, best_epoch, best, last and,
+// for sweep members, sweep.
+
+#include "ml/run_folder.h"
+
+#include <nlohmann/json.hpp>
+
+namespace rs::cli {
+
+/// A history record as history.jsonl writes it (epoch from 1, val_<metric>, ...), without "v".
+nlohmann::json historyRecordJson(const ml::HistoryRecord& record, ml::Task task);
+
+/// One run of `runs --json`.
+nlohmann::json runSummaryJson(const ml::RunSummary& run);
+
+/// One line of `runs` text: path, model, task, target, status, epochs, best and last validation.
+std::string runSummaryText(const ml::RunSummary& run);
+
+} // namespace rs::cli

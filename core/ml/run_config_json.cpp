@@ -1,0 +1,207 @@
+// config.json's one schema: RunConfig <-> JSON (nlohmann ADL), and its flattened form for
+// comparing runs. A new RunConfig field is written and read here and nowhere else.
+#include "ml/run_folder.h"
+
+#include "util/error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <sstream>
+
+namespace rs::ml {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+json finiteOrNull(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+double numberOr(const json& j, const char* key, double fallback)
+{
+    auto it = j.find(key);
+    return it != j.end() && it->is_number() ? it->get<double>() : fallback;
+}
+
+/// A sweep setting's value as JSON: a number when the text is one, else the text.
+json settingValue(const std::string& text)
+{
+    std::istringstream in(text);
+    double v = 0;
+    if (in >> v && in.peek() == std::char_traits<char>::eof())
+        return v;
+    return text;
+}
+
+std::string settingText(const json& v)
+{
+    if (v.is_string())
+        return v.get<std::string>();
+    return v.dump();
+}
+
+std::string normalisedPath(const std::string& p)
+{
+    if (p.empty())
+        return p;
+    std::error_code ec;
+    const fs::path abs = fs::weakly_canonical(fs::absolute(fs::path(p), ec), ec);
+    return ec ? fs::path(p).lexically_normal().string() : abs.string();
+}
+
+std::string flatValue(const json& v)
+{
+    if (v.is_null())
+        return "–";
+    if (v.is_string())
+        return v.get<std::string>();
+    if (v.is_number_float()) {
+        std::ostringstream s;
+        s.precision(8);
+        s << v.get<double>();
+        return s.str();
+    }
+    if (v.is_array()) {
+        std::string s = "[";
+        for (std::size_t i = 0; i < v.size(); ++i)
+            s += (i ? ", " : "") + flatValue(v[i]);
+        return s + "]";
+    }
+    return v.dump();
+}
+
+void flatten(const json& v, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out)
+{
+    if (v.is_object() && !v.empty()) {
+        for (auto it = v.begin(); it != v.end(); ++it)
+            flatten(it.value(), prefix.empty() ? it.key() : prefix + "." + it.key(), out);
+        return;
+    }
+    out.emplace_back(prefix, flatValue(v));
+}
+
+} // namespace
+
+void to_json(json& j, const RunConfig& c)
+{
+    j = json::object();
+    j["format"] = "reionscope-run";
+    j["format_version"] = 2; // 2: history.jsonl numbers epochs from 1
+    j["model"] = modelName(c.model);
+    j["task"] = taskName(c.task);
+    j["target"] = targetName(c.target);
+    j["dataset"] = {{"path", c.datasetPath}, {"content_hash", c.datasetHash},
+                    {"quantity", std::string(quantityName(c.quantity))}, {"rows", c.rows}, {"cols", c.cols},
+                    {"norm_mean", c.normMean}, {"norm_std", c.normStd}, {"cell_size_mpc", finiteOrNull(c.cellSizeMpc)}};
+    j["encoder_run"] = c.encoderRun;
+    j["optimizer"] = {{"name", c.optimizer.name}, {"lr", c.optimizer.lr}, {"momentum", c.optimizer.momentum},
+                      {"weight_decay", c.optimizer.weightDecay}, {"grad_clip", c.optimizer.gradClip}};
+    j["schedule"] = {{"kind", c.schedule.kind}, {"step_epochs", c.schedule.stepEpochs}, {"gamma", c.schedule.gamma},
+                     {"min_lr", c.schedule.minLr}, {"patience", c.schedule.patience}};
+    j["early_stop"] = {{"patience", c.earlyStop.patience}, {"metric", c.earlyStop.metric},
+                       {"min_delta", c.earlyStop.minDelta}};
+    j["batch"] = c.batch;
+    j["epochs"] = c.epochs;
+    j["seed"] = c.seed;
+    j["threads"] = c.threads;
+    j["world_size"] = c.worldSize;
+    j["device"] = c.device;
+    j["history_every"] = c.historyEvery;
+    j["max_batches_per_epoch"] = c.maxBatchesPerEpoch;
+    j["classes"] = c.classes;
+    j["label_mean"] = c.labelMean;
+    j["label_std"] = c.labelStd;
+    j["created"] = c.created;
+    if (c.model == ModelKind::UNet)
+        j["translation"] = {{"target_quantity", std::string(quantityName(c.targetQuantity))},
+                            {"target_mean", c.targetMean}, {"target_std", c.targetStd},
+                            {"context_radii_mpc", c.contextRadiiMpc}, {"context_mean", c.contextMean},
+                            {"context_std", c.contextStd}, {"condition", c.condition},
+                            {"condition_mean", c.conditionMean}, {"condition_std", c.conditionStd}};
+    if (!c.sweep.name.empty()) {
+        json settings = json::object();
+        for (const auto& [k, v] : c.sweep.settings)
+            settings[k] = settingValue(v);
+        j["sweep"] = {{"name", c.sweep.name}, {"settings", settings}};
+    }
+}
+
+void from_json(const json& j, RunConfig& c)
+{
+    c = RunConfig{};
+    c.model = modelFromName(j.at("model").get<std::string>());
+    c.task = taskFromName(j.at("task").get<std::string>());
+    c.target = targetFromName(j.at("target").get<std::string>());
+    const json& d = j.at("dataset");
+    c.datasetPath = d.at("path").get<std::string>();
+    c.datasetHash = d.value("content_hash", std::string());
+    c.quantity = quantityFromName(d.value("quantity", std::string("other"))).value_or(Quantity::Other);
+    c.rows = d.value("rows", std::size_t(0));
+    c.cols = d.value("cols", std::size_t(0));
+    c.normMean = d.value("norm_mean", 0.0);
+    c.normStd = d.value("norm_std", 1.0);
+    c.cellSizeMpc = numberOr(d, "cell_size_mpc", std::numeric_limits<double>::quiet_NaN());
+    c.encoderRun = j.value("encoder_run", std::string());
+    const json& o = j.at("optimizer");
+    c.optimizer.name = o.at("name").get<std::string>();
+    c.optimizer.lr = o.at("lr").get<double>();
+    c.optimizer.momentum = o.value("momentum", 0.0);
+    c.optimizer.weightDecay = o.value("weight_decay", 0.0);
+    c.optimizer.gradClip = o.value("grad_clip", 0.0);
+    const json s = j.value("schedule", json::object());
+    c.schedule.kind = s.value("kind", c.schedule.kind);
+    c.schedule.stepEpochs = s.value("step_epochs", c.schedule.stepEpochs);
+    c.schedule.gamma = s.value("gamma", c.schedule.gamma);
+    c.schedule.minLr = s.value("min_lr", c.schedule.minLr);
+    c.schedule.patience = s.value("patience", c.schedule.patience);
+    const json e = j.value("early_stop", json::object());
+    c.earlyStop.patience = e.value("patience", c.earlyStop.patience);
+    c.earlyStop.metric = e.value("metric", c.earlyStop.metric);
+    c.earlyStop.minDelta = e.value("min_delta", c.earlyStop.minDelta);
+    c.batch = j.at("batch").get<std::size_t>();
+    c.epochs = j.at("epochs").get<int>();
+    c.seed = j.value("seed", std::uint64_t(0));
+    c.threads = j.value("threads", 2);
+    c.worldSize = j.value("world_size", 1);
+    c.device = j.value("device", std::string("auto"));
+    c.historyEvery = j.value("history_every", std::size_t(20));
+    c.maxBatchesPerEpoch = j.value("max_batches_per_epoch", std::size_t(0));
+    c.classes = j.value("classes", std::vector<double>());
+    c.labelMean = j.value("label_mean", 0.0);
+    c.labelStd = j.value("label_std", 1.0);
+    c.created = j.value("created", std::string());
+    if (auto t = j.find("translation"); t != j.end()) {
+        c.targetQuantity = quantityFromName(t->at("target_quantity").get<std::string>()).value_or(Quantity::Other);
+        c.targetMean = t->at("target_mean").get<double>();
+        c.targetStd = t->at("target_std").get<double>();
+        c.contextRadiiMpc = t->at("context_radii_mpc").get<std::vector<double>>();
+        c.contextMean = t->at("context_mean").get<std::vector<double>>();
+        c.contextStd = t->at("context_std").get<std::vector<double>>();
+        c.condition = t->at("condition").get<bool>();
+        c.conditionMean = t->at("condition_mean").get<std::array<double, 2>>();
+        c.conditionStd = t->at("condition_std").get<std::array<double, 2>>();
+        if (c.contextMean.size() != c.contextRadiiMpc.size() || c.contextStd.size() != c.contextRadiiMpc.size())
+            throw ParameterError("translation", "context channels disagree in config.json");
+    }
+    if (auto it = j.find("sweep"); it != j.end() && it->is_object()) {
+        c.sweep.name = it->value("name", std::string());
+        if (auto st = it->find("settings"); st != it->end() && st->is_object())
+            for (auto kv = st->begin(); kv != st->end(); ++kv)
+                c.sweep.settings.emplace_back(kv.key(), settingText(kv.value()));
+    }
+}
+
+std::vector<std::pair<std::string, std::string>> flattenRunConfig(const RunConfig& config)
+{
+    RunConfig c = config;
+    c.datasetPath = normalisedPath(c.datasetPath);
+    c.encoderRun = normalisedPath(c.encoderRun);
+    std::vector<std::pair<std::string, std::string>> out;
+    flatten(json(c), {}, out);
+    return out;
+}
+
+} // namespace rs::ml
