@@ -257,7 +257,7 @@ void fillBubbleCharts(QChart* mfp, QChart* fof, const StatsSet& set)
     if (regions.empty())
         showChartNote(fof, none);
     else
-        fillSpectraChart(fof, fofTitle, regions, QStringLiteral("V [Mpc<sup>3</sup>]"), QStringLiteral("V dP/dV"), false);
+        fillSpectraChart(fof, fofTitle, regions, QStringLiteral("V [Mpc<sup>3</sup>]"), QStringLiteral("V dP/dV"), true);
 }
 
 void fillSeriesChart(QChart* chart, const std::vector<double>& z, const std::vector<double>& values, const QString& name,

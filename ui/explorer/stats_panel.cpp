@@ -234,9 +234,9 @@ void StatsPanel::showCubeStatistics()
         }))
         set.items.push_back(&*m_cubeStats);
     set.names = overlayNames(set.items);
-    fillHistogramChart(m_views[0]->chart(), set);
-    fillSpectrumChart(m_views[1]->chart(), set, units);
-    fillBubbleCharts(m_mfpView->chart(), m_fofView->chart(), set);
+    fillHistogramChart(charts::renewChart(m_views[0]), set);
+    fillSpectrumChart(charts::renewChart(m_views[1]), set, units);
+    fillBubbleCharts(charts::renewChart(m_mfpView), charts::renewChart(m_fofView), set);
     if (!m_cubeStats) {
         m_powerMap->setNote(tr("No data yet"));
         return;
