@@ -429,10 +429,11 @@ private Q_SLOTS:
         QVERIFY(!c.field.cylindrical.power.empty());
         QVERIFY(stats->powerMap()->hasData());
         QVERIFY(stats->chartView(StatsPanel::Chart::Histogram)->chart()->title().contains(QStringLiteral("skewness")));
-        QChart* spectrum = stats->chartView(StatsPanel::Chart::Spectrum)->chart();
+        // Charts are renewed on every redraw: always ask the view for its current one.
+        auto spectrum = [&] { return stats->chartView(StatsPanel::Chart::Spectrum)->chart(); };
         // One curve and one bar per bin with a positive Δ² (the ps_ reference is absent here).
-        QVERIFY(spectrum->series().size() > 1 + int(c.spectrum.k.size()) / 2);
-        auto firstX = [&] { return static_cast<QLineSeries*>(spectrum->series().first())->at(0).x(); };
+        QVERIFY(spectrum()->series().size() > 1 + int(c.spectrum.k.size()) / 2);
+        auto firstX = [&] { return static_cast<QLineSeries*>(spectrum()->series().first())->at(0).x(); };
         const double kMpc = firstX();
         stats->setPerH(true);
         QVERIFY(std::abs(firstX() - kMpc / 0.68) < 1e-9 * kMpc);
