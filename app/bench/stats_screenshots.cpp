@@ -1,6 +1,7 @@
 // Screenshots of the Statistics panel on real data: the new statistics of one cube, and every run
 // of the opened folders overlaid at one redshift. Part of bench_explorer:
 //   bench_explorer --stats-screenshots DIR Z PATH...
+#include "bench_util.h"
 #include "screenshots.h"
 
 #include "explorer/catalog_model.h"
@@ -20,20 +21,6 @@
 #include <cstdio>
 
 namespace {
-
-bool waitUntil(const std::function<bool()>& done, int timeoutMs)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        if (t.elapsed() > timeoutMs)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        QThread::msleep(5);
-    }
-    QCoreApplication::processEvents();
-    return true;
-}
 
 void write(QWidget* w, const QString& dir, const QString& name)
 {
@@ -60,13 +47,13 @@ int takeStatsScreenshots(const QString& dir, double z, const QStringList& paths)
     StatsPanel* stats = w.explorer()->stats();
     stats->resize(900, 560);
     auto idle = [&] { return !session->isBusy() && !stats->cubeJob()->isRunning(); };
-    if (!waitUntil([&] { return !session->snapshot().empty() && idle(); }, 600000)) {
+    if (!bench::waitUntil([&] { return !session->snapshot().empty() && idle(); }, 600000)) {
         std::fprintf(stderr, "stats screenshots: no data loaded\n");
         return 1;
     }
     const auto shoot = [&](StatsPanel::Chart c, const QString& name) {
         stats->setCurrentChart(c);
-        waitUntil([] { return false; }, 300);
+        bench::waitUntil([] { return false; }, 300);
         write(stats, dir, name);
     };
     // Every run holding x_HI and δT_b at z, each kept in the overlay.
@@ -80,11 +67,11 @@ int takeStatsScreenshots(const QString& dir, double z, const QStringList& paths)
             if (!hasZ)
                 continue;
             session->loadSnapshot(run, z);
-            waitUntil([&] { return session->snapshot().redshift && std::abs(*session->snapshot().redshift - z) < 1e-6 && idle(); },
+            bench::waitUntil([&] { return session->snapshot().redshift && std::abs(*session->snapshot().redshift - z) < 1e-6 && idle(); },
                       60000);
             if (!stats->chooseCube(q))
                 continue;
-            waitUntil(idle, 60000);
+            bench::waitUntil(idle, 60000);
             stats->pinCurrent();
             ++kept;
         }
