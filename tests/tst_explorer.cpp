@@ -18,11 +18,14 @@
 #include "explorer/slice_controls.h"
 #include "explorer/slice_panel.h"
 #include "explorer/stats_panel.h"
+#include "charts/power_map.h"
 #include "shell/status_info.h"
+#include "shell/text_format.h"
 #include "vtk/vtk_host_widget.h"
 
 #include <QChart>
 #include <QChartView>
+#include <QLineSeries>
 #include <QMimeData>
 #include <QTreeView>
 #include <QRegularExpression>
@@ -407,6 +410,87 @@ private Q_SLOTS:
         }
         QVERIFY(!stats->chartView(StatsPanel::Chart::Spectrum)->chart()->series().isEmpty());
         QVERIFY(!stats->chartView(StatsPanel::Chart::NeutralFraction)->chart()->series().isEmpty());
+    }
+
+    void newStatisticsAreDrawn()
+    {
+        QVERIFY(openAndWait({m_fixture.folder}));
+        StatsPanel* stats = m_window->explorer()->stats();
+        QTRY_VERIFY_WITH_TIMEOUT(stats->cubeStatistics().has_value() && !stats->cubeJob()->isRunning(), 20000);
+        const auto t = guifixtures::writeClassicTrio(m_tmp.filePath(QStringLiteral("scratch-new")), 12, 18.0, 8.0, 20.0, 0.5);
+        // δT_b: PDF moments of the box, Δ² with error bars, the 2D map; no bubble sizes.
+        const CubeStatistics& c = *stats->cubeStatistics();
+        QCOMPARE(c.quantity, Quantity::BrightnessTemperature);
+        double mean = 0;
+        for (float v : t.tbValues)
+            mean += v;
+        mean /= double(t.tbValues.size());
+        QVERIFY(std::abs(c.field.pdf.moments.mean - mean) < 1e-4);
+        QVERIFY(!c.field.cylindrical.power.empty());
+        QVERIFY(stats->powerMap()->hasData());
+        QVERIFY(stats->chartView(StatsPanel::Chart::Histogram)->chart()->title().contains(QStringLiteral("skewness")));
+        // Charts are renewed on every redraw: always ask the view for its current one.
+        auto spectrum = [&] { return stats->chartView(StatsPanel::Chart::Spectrum)->chart(); };
+        // One curve and one bar per bin with a positive Δ² (the ps_ reference is absent here).
+        QVERIFY(spectrum()->series().size() > 1 + int(c.spectrum.k.size()) / 2);
+        auto firstX = [&] { return static_cast<QLineSeries*>(spectrum()->series().first())->at(0).x(); };
+        const double kMpc = firstX();
+        stats->setPerH(true);
+        QVERIFY(std::abs(firstX() - kMpc / 0.68) < 1e-9 * kMpc);
+        stats->setPerH(false);
+        QVERIFY(stats->chartView(StatsPanel::Chart::Bubbles)->chart()->series().isEmpty());
+        QVERIFY(stats->pinCurrent()); // δT_b stays in the charts as an overlay
+        // x_HI: friends-of-friends volumes add up to the ionized (x_HI = 0) cells' volume.
+        QVERIFY(stats->chooseCube(Quantity::NeutralFraction));
+        QTRY_VERIFY_WITH_TIMEOUT(stats->cubeStatistics()->quantity == Quantity::NeutralFraction && !stats->cubeJob()->isRunning(), 20000);
+        const FieldStatistics& f = stats->cubeStatistics()->field;
+        QVERIFY(f.meanFreePath && f.regions);
+        std::size_t ionized = 0;
+        for (float v : t.xhiValues)
+            ionized += v < 0.5f ? 1 : 0;
+        const double cell = std::pow(18.0 / 12.0, 3);
+        double sum = 0;
+        for (double v : f.regions->volumes)
+            sum += v;
+        QVERIFY(ionized > 0);
+        QVERIFY(std::abs(sum - double(ionized) * cell) < 1e-6 * sum);
+        QVERIFY(f.meanFreePath->mean > 0 && f.meanFreePath->mean < 18.0);
+        QVERIFY(!stats->chartView(StatsPanel::Chart::Bubbles)->chart()->series().isEmpty());
+        QVERIFY(!stats->fofView()->chart()->series().isEmpty());
+        // The overlay: δT_b kept, x_HI current; the legend names the quantity, the only difference.
+        QStringList names;
+        for (QAbstractSeries* series : stats->chartView(StatsPanel::Chart::Spectrum)->chart()->series())
+            if (!series->name().isEmpty())
+                names << series->name();
+        QCOMPARE(names, (QStringList{quantityPlain(Quantity::BrightnessTemperature), quantityPlain(Quantity::NeutralFraction)}));
+        stats->clearPinned();
+        QVERIFY(stats->pinned().empty());
+        const QString csv = m_tmp.filePath(QStringLiteral("bubbles.csv"));
+        stats->exportCsv(StatsPanel::Chart::Bubbles, csv);
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(file.readAll());
+        QVERIFY(text.contains(QStringLiteral("r_mpc,r_dp_dr")) && text.contains(QStringLiteral("v_mpc3,v_dp_dv")));
+    }
+
+    void overlayLegendNamesWhatDiffers()
+    {
+        CubeStatistics a, b, c;
+        a.quantity = b.quantity = c.quantity = Quantity::BrightnessTemperature;
+        a.redshift = 8.0, b.redshift = 9.0, c.redshift = 8.0;
+        a.runLabel = b.runLabel = QStringLiteral("ζ=20");
+        c.runLabel = QStringLiteral("ζ=30");
+        a.folder = b.folder = QStringLiteral("/data/zeta20");
+        c.folder = QStringLiteral("/data/zeta30");
+        QCOMPARE(overlayNames({&a, &b, &c}), (std::vector<QString>{QStringLiteral("z = 8.00 · ζ=20"),
+                                                                    QStringLiteral("z = 9.00 · ζ=20"),
+                                                                    QStringLiteral("z = 8.00 · ζ=30")}));
+        // Same label and redshift, two seeds' folders: the folder tells them apart.
+        b.redshift = 8.0;
+        b.folder = QStringLiteral("/data/seed2");
+        QCOMPARE(overlayNames({&a, &b}), (std::vector<QString>{QStringLiteral("zeta20"), QStringLiteral("seed2")}));
+        // Nothing differs: numbered.
+        QCOMPARE(overlayNames({&a, &a}), (std::vector<QString>{QStringLiteral("#1"), QStringLiteral("#2")}));
     }
 
     void exportsWriteWhatIsShown()

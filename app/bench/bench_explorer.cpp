@@ -3,6 +3,7 @@
 //
 //   xvfb-run -a -s "-screen 0 1600x1000x24" build/app/bench/bench_explorer [--quick] [--json FILE]
 //   build/app/bench/bench_explorer --screenshots DIR [PATH...]
+//   build/app/bench/bench_explorer --stats-screenshots DIR Z PATH...
 #include "bench_util.h"
 #include "io/cube_loader.h"
 #include "screenshots.h"
@@ -32,6 +33,8 @@ int main(int argc, char** argv)
     const QStringList args = app.arguments().mid(1);
     if (args.size() >= 2 && args[0] == QLatin1String("--screenshots"))
         return takeScreenshots(args[1], args.mid(2));
+    if (args.size() >= 4 && args[0] == QLatin1String("--stats-screenshots"))
+        return takeStatsScreenshots(args[1], args[2].toDouble(), args.mid(3));
 
     const bool quick = args.contains(QStringLiteral("--quick"));
     const int jsonAt = int(args.indexOf(QStringLiteral("--json")));

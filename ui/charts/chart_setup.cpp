@@ -6,12 +6,30 @@
 
 namespace rs::ui::charts {
 
-QChartView* makeChartView(QWidget* parent, int minWidth, int minHeight)
+namespace {
+
+QChart* newChart()
 {
     auto* chart = new QChart;
     chart->setAnimationOptions(QChart::NoAnimation);
     chart->setMargins(QMargins(4, 4, 4, 4));
-    auto* view = new QChartView(chart, parent);
+    return chart;
+}
+
+} // namespace
+
+QChart* renewChart(QChartView* view)
+{
+    QChart* old = view->chart();
+    QChart* chart = newChart();
+    view->setChart(chart);
+    delete old;
+    return chart;
+}
+
+QChartView* makeChartView(QWidget* parent, int minWidth, int minHeight)
+{
+    auto* view = new QChartView(newChart(), parent);
     view->setRenderHint(QPainter::Antialiasing);
     view->setMinimumSize(minWidth, minHeight);
     return view;

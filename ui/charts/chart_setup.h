@@ -14,6 +14,11 @@ namespace rs::ui::charts {
 /// A chart view owning a new empty chart, at least minWidth × minHeight pixels.
 QChartView* makeChartView(QWidget* parent, int minWidth, int minHeight);
 
+/// Gives `view` a new empty chart set up as makeChartView's, deleting the old one; returns it.
+/// For charts refilled often while hidden: removed log axes otherwise leave labels in the scene
+/// (seen with Qt 6.4 when the Statistics panel overlays runs).
+QChart* renewChart(QChartView* view);
+
 /// Removes every series and axis (the chart's title and legend stay as they are).
 void removeSeriesAndAxes(QChart* chart);
 

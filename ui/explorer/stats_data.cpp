@@ -5,7 +5,11 @@
 #include "shell/text_format.h"
 #include "util/error.h"
 
+#include <QFileInfo>
+
+#include <algorithm>
 #include <filesystem>
+#include <functional>
 
 namespace rs::ui {
 
@@ -41,16 +45,22 @@ std::optional<PowerSpectrumFile> findReference(const std::string& folder, double
 
 } // namespace
 
-CubeStatistics computeCubeStatistics(const LoadedCube& cube, int bins, const StopToken& stop)
+CubeStatistics computeCubeStatistics(const LoadedCube& cube, int bins, const StopToken& stop, std::size_t rays)
 {
     CubeStatistics s;
     s.quantity = cube.quantity();
     s.redshift = cube.cube.redshift();
     s.label = cube.titlePlain();
+    s.runLabel = cube.runLabel;
+    if (!cube.cube.metadata().sourcePath.empty())
+        s.folder = QString::fromStdString(std::filesystem::path(cube.cube.metadata().sourcePath).parent_path().string());
     stop.throwIfStopped();
-    s.histogram = histogram(cube.cube, bins);
-    stop.throwIfStopped();
-    s.spectrum = powerSpectrum(cube.cube);
+    StatisticsOptions options;
+    options.pdfBins = bins;
+    options.mfp.rays = rays;
+    s.field = computeStatistics(cube.cube, options, stop);
+    s.histogram = s.field.pdf.histogram;
+    s.spectrum = s.field.spectrum;
     stop.throwIfStopped();
     const std::string& source = cube.cube.metadata().sourcePath;
     if (cube.quantity() == Quantity::BrightnessTemperature && s.redshift && !source.empty())
@@ -93,6 +103,41 @@ RunSeries computeRunSeries(const CatalogRun& run, const ProgressFn& progress, co
     return s;
 }
 
+std::vector<QString> overlayNames(const std::vector<const CubeStatistics*>& set)
+{
+    std::vector<QString> names(set.size());
+    if (set.size() == 1) {
+        names[0] = set[0]->label;
+        return names;
+    }
+    using Part = std::function<QString(const CubeStatistics&)>;
+    const Part parts[] = {
+        [](const CubeStatistics& s) { return quantityPlain(s.quantity); },
+        [](const CubeStatistics& s) { return s.redshift ? QStringLiteral("z = %1").arg(*s.redshift, 0, 'f', 2) : QStringLiteral("z ?"); },
+        [](const CubeStatistics& s) { return s.runLabel; },
+        [](const CubeStatistics& s) { return QFileInfo(s.folder).fileName(); },
+    };
+    for (const Part& part : parts) {
+        const bool folderPart = &part == &parts[3];
+        bool differs = false;
+        for (const CubeStatistics* s : set)
+            for (const CubeStatistics* t : set)
+                differs = differs || (part(*s) != part(*t) && (!folderPart || s->runLabel == t->runLabel));
+        if (!differs)
+            continue;
+        for (std::size_t i = 0; i < set.size(); ++i)
+            names[i] += (names[i].isEmpty() ? QString() : QStringLiteral(" · ")) + part(*set[i]);
+    }
+    std::vector<bool> clash(set.size());
+    for (std::size_t i = 0; i < set.size(); ++i)
+        clash[i] = names[i].isEmpty() || std::count(names.begin(), names.end(), names[i]) > 1;
+    for (std::size_t i = 0; i < set.size(); ++i) {
+        if (clash[i])
+            names[i] += QStringLiteral("%1#%2").arg(names[i].isEmpty() ? QString() : QStringLiteral(" ")).arg(i + 1);
+    }
+    return names;
+}
+
 QString histogramCsv(const CubeStatistics& s)
 {
     QString t = QStringLiteral("# histogram of %1\n# %2 voxels below, %3 above the range, %4 not finite\n")
@@ -126,6 +171,41 @@ QString seriesCsv(const RunSeries& s)
     t += QStringLiteral("z,nf,mean_dTb_mK\n");
     for (std::size_t i = 0; i < s.z.size(); ++i)
         t += QStringLiteral("%1,%2,%3\n").arg(num(s.z[i]), num(s.nf[i]), num(s.meanTb[i]));
+    return t;
+}
+
+QString cylindricalCsv(const CubeStatistics& s)
+{
+    const CylindricalPower& c = s.field.cylindrical;
+    QString t = QStringLiteral("# cylindrical power spectrum P(k_perp, k_par) of %1 (line of sight = axis 2)\n"
+                               "# k in 1/Mpc, P in %2Mpc^3\nk_perp,k_par,power,modes\n")
+                    .arg(s.label, unitsText(s.quantity).isEmpty() ? QString() : unitsText(s.quantity) + QStringLiteral("^2 "));
+    for (std::size_t i = 0; i < c.kPerp.size(); ++i)
+        for (std::size_t j = 0; j < c.kPar.size(); ++j)
+            if (std::isfinite(c.at(i, j)))
+                t += QStringLiteral("%1,%2,%3,%4\n")
+                         .arg(num(c.kPerp[i]), num(c.kPar[j]), num(c.at(i, j)), num(c.modes[i * c.kPar.size() + j]));
+    return t;
+}
+
+QString bubblesCsv(const CubeStatistics& s)
+{
+    QString t = QStringLiteral("# bubble size distributions of %1 (ionized: x_HI < 0.5)\n").arg(s.label);
+    if (!s.field.meanFreePath || !s.field.regions)
+        return t + QStringLiteral("# none: bubble sizes are computed for x_HI cubes only\n");
+    const MeanFreePath& m = *s.field.meanFreePath;
+    t += QStringLiteral("# mean free path: %1 rays, mean %2 Mpc, %3 longer than the box\nr_mpc,r_dp_dr\n")
+             .arg(m.rays)
+             .arg(num(m.mean))
+             .arg(m.truncated);
+    for (std::size_t i = 0; i < m.r.size(); ++i)
+        t += QStringLiteral("%1,%2\n").arg(num(m.r[i]), num(m.rdPdR[i]));
+    const FofRegions& f = *s.field.regions;
+    t += QStringLiteral("# friends of friends: %1 regions, largest %2 Mpc^3 of %3 Mpc^3 ionized\nv_mpc3,v_dp_dv\n")
+             .arg(f.volumes.size())
+             .arg(num(f.largest), num(f.ionizedVolume));
+    for (std::size_t i = 0; i < f.v.size(); ++i)
+        t += QStringLiteral("%1,%2\n").arg(num(f.v[i]), num(f.vdPdV[i]));
     return t;
 }
 

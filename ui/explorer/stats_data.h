@@ -1,14 +1,14 @@
 #pragma once
 /// \file stats_data.h
-/// The numbers behind the statistics panel, all computed by core (rs::histogram,
-/// rs::powerSpectrum, rs::boxMean): per cube a histogram and Δ²(k), per run nf(z) and mean
-/// δT_b(z). Plain values, computed on worker threads, plus their CSV forms.
+/// The numbers behind the statistics panel, all computed by core (rs::computeStatistics,
+/// rs::boxMean): per cube the PDF with its moments, Δ²(k) with errors, P(k⊥, k∥) and for x_HI
+/// the bubble sizes; per run nf(z) and mean δT_b(z). Plain values, computed on worker threads,
+/// plus their CSV forms.
 
 #include "catalog/catalog.h"
 #include "io/power_spectrum_file.h"
 #include "explorer/snapshot.h"
-#include "stats/histogram.h"
-#include "stats/power_spectrum.h"
+#include "stats/cube_statistics.h"
 #include "util/progress.h"
 
 #include <QString>
@@ -23,8 +23,11 @@ struct CubeStatistics {
     Quantity quantity = Quantity::Other;
     std::optional<double> redshift;
     QString label;                               ///< the cube's title (plain)
-    Histogram histogram;
-    PowerSpectrum spectrum;
+    QString runLabel;                            ///< the catalog run's label ("ζ=20")
+    QString folder;                              ///< the cube file's folder (tells runs of one label apart)
+    Histogram histogram;                         ///< = field.pdf.histogram
+    PowerSpectrum spectrum;                      ///< = field.spectrum (classic bins)
+    FieldStatistics field;                       ///< every statistic of core/stats, one FFT
     std::optional<PowerSpectrumFile> reference;  ///< a classic 21cmFAST ps_ file of the same z and nf
 };
 
@@ -36,17 +39,33 @@ struct RunSeries {
     std::vector<double> meanTb;  ///< box mean δT_b [mK] (NaN where none)
 };
 
-/// Histogram (`bins` bins over the cube's range) and power spectrum of a loaded cube, and for δT_b
-/// the matching classic ps_ file from the cube's folder when there is one. Throws what core throws.
-CubeStatistics computeCubeStatistics(const LoadedCube& cube, int bins, const StopToken& stop);
+/// Rays the panel casts for the mean free path: fewer than the CLI's 10⁶ so that a 200³ x_HI
+/// cube stays well under a second on two cores; the mean is then good to ~0.3 %.
+constexpr std::size_t kPanelMfpRays = 200000;
+
+/// Every statistic of a loaded cube (PDF of `bins` bins over the cube's range, spectra, and for
+/// x_HI bubble sizes with `rays` rays), and for δT_b the matching classic ps_ file from the
+/// cube's folder when there is one. Throws what core throws (CancelledError when stopped).
+CubeStatistics computeCubeStatistics(const LoadedCube& cube, int bins, const StopToken& stop,
+                                     std::size_t rays = kPanelMfpRays);
 
 /// nf(z) and mean δT_b(z) over every redshift of a run, reading one cube at a time. Throws
 /// IoError/FormatError, CancelledError when stopped.
 RunSeries computeRunSeries(const CatalogRun& run, const ProgressFn& progress, const StopToken& stop);
 
+/// Legend names for an overlay of several cubes' statistics naming only what differs between
+/// them: quantity, redshift, run label, and the folder when runs share a label. Names that would
+/// still coincide get "#i" appended. One name per entry (the plain label for a single entry).
+std::vector<QString> overlayNames(const std::vector<const CubeStatistics*>& set);
+
 /// CSV text ('#' comment lines, a header line, one line per row) of each statistic.
 QString histogramCsv(const CubeStatistics& s);
 QString spectrumCsv(const CubeStatistics& s);
 QString seriesCsv(const RunSeries& s);
+/// P(k⊥, k∥) as rows k_perp,k_par,power,modes (1/Mpc, cells without modes left out).
+QString cylindricalCsv(const CubeStatistics& s);
+/// Mean free path rows (r_mpc,r_dp_dr) then FoF rows (v_mpc3,v_dp_dv), each under its header;
+/// comment lines only when the cube has no bubble sizes (not x_HI).
+QString bubblesCsv(const CubeStatistics& s);
 
 } // namespace rs::ui

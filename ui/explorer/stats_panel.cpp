@@ -2,6 +2,7 @@
 
 #include "charts/chart_export.h"
 #include "charts/chart_setup.h"
+#include "charts/power_map.h"
 
 #include "shell/job_runner.h"
 #include "explorer/slice_export.h"
@@ -12,6 +13,7 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
@@ -21,6 +23,8 @@
 #include <QTabWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace rs::ui {
 
@@ -38,6 +42,18 @@ StatsPanel::StatsPanel(QWidget* parent)
     m_cubeBox = new QComboBox(this);
     m_cubeBox->setToolTip(tr("Cube whose histogram and power spectrum are shown"));
     row->addWidget(m_cubeBox, 1);
+    m_perH = new QCheckBox(tr("h/Mpc"), this);
+    m_perH->setToolTip(tr("Wavenumbers in h/Mpc (h = 0.68) instead of 1/Mpc"));
+    row->addWidget(m_perH);
+    m_pin = new QToolButton(this);
+    m_pin->setText(tr("Overlay +"));
+    m_pin->setToolTip(tr("Keep this cube's statistics in the charts, to compare with other runs, redshifts or cubes"));
+    m_unpin = new QToolButton(this);
+    m_unpin->setText(tr("Clear"));
+    m_unpin->setToolTip(tr("Remove every kept cube from the charts"));
+    m_unpin->setEnabled(false);
+    row->addWidget(m_pin);
+    row->addWidget(m_unpin);
     m_png = new QToolButton(this);
     m_png->setText(tr("PNG…"));
     m_png->setToolTip(tr("Save the chart shown as a PNG image"));
@@ -50,12 +66,27 @@ StatsPanel::StatsPanel(QWidget* parent)
 
     m_tabs = new QTabWidget(this);
     m_tabs->setDocumentMode(true);
-    const QString names[4] = {tr("Histogram"), tr("Δ²(k)"), tr("nf(z)"), tr("⟨δT_b⟩(z)")};
     for (int i = 0; i < 4; ++i) {
         m_views[i] = charts::makeChartView(this, 200, 160);
-        m_tabs->addTab(m_views[i], names[i]);
         showChartNote(m_views[i]->chart(), tr("No data yet"));
     }
+    m_powerMap = new charts::PowerMapView(this);
+    m_powerMap->setNote(tr("No data yet"));
+    m_bubbles = new QWidget(this);
+    auto* bubbleRow = new QHBoxLayout(m_bubbles);
+    bubbleRow->setContentsMargins(0, 0, 0, 0);
+    m_fofView = charts::makeChartView(m_bubbles, 200, 160);
+    showChartNote(m_fofView->chart(), tr("No data yet"));
+    m_mfpView = charts::makeChartView(m_bubbles, 200, 160);
+    showChartNote(m_mfpView->chart(), tr("No data yet"));
+    bubbleRow->addWidget(m_mfpView);
+    bubbleRow->addWidget(m_fofView);
+    m_tabs->addTab(m_views[0], tr("PDF"));
+    m_tabs->addTab(m_views[1], tr("Δ²(k)"));
+    m_tabs->addTab(m_powerMap, tr("P(k⊥,k∥)"));
+    m_tabs->addTab(m_bubbles, tr("Bubbles"));
+    m_tabs->addTab(m_views[2], tr("nf(z)"));
+    m_tabs->addTab(m_views[3], tr("⟨δT_b⟩(z)"));
     outer->addWidget(m_tabs, 1);
     m_note = new QLabel(this);
     m_note->setWordWrap(true);
@@ -76,23 +107,82 @@ StatsPanel::StatsPanel(QWidget* parent)
         });
     }
     connect(m_cubeBox, &QComboBox::activated, this, [this] { computeCubeStatistics(); });
+    connect(m_perH, &QCheckBox::toggled, this, [this] { showCubeStatistics(); });
+    connect(m_pin, &QToolButton::clicked, this, [this] { pinCurrent(); });
+    connect(m_unpin, &QToolButton::clicked, this, [this] { clearPinned(); });
     connect(m_png, &QToolButton::clicked, this, [this] { exportWithDialog(true); });
     connect(m_csv, &QToolButton::clicked, this, [this] { exportWithDialog(false); });
 }
 
 QChartView* StatsPanel::chartView(Chart c) const
 {
+    switch (c) {
+    case Chart::Cylindrical:
+        return nullptr;
+    case Chart::Bubbles:
+        return m_mfpView;
+    default:
+        return m_views[int(c)];
+    }
+}
+
+QWidget* StatsPanel::tabOf(Chart c) const
+{
+    if (c == Chart::Cylindrical)
+        return m_powerMap;
+    if (c == Chart::Bubbles)
+        return m_bubbles;
     return m_views[int(c)];
 }
 
 void StatsPanel::setCurrentChart(Chart c)
 {
-    m_tabs->setCurrentIndex(int(c));
+    m_tabs->setCurrentWidget(tabOf(c));
 }
 
 StatsPanel::Chart StatsPanel::currentChart() const
 {
-    return Chart(m_tabs->currentIndex());
+    for (Chart c : {Chart::Histogram, Chart::Spectrum, Chart::NeutralFraction, Chart::MeanTb, Chart::Cylindrical,
+                    Chart::Bubbles})
+        if (tabOf(c) == m_tabs->currentWidget())
+            return c;
+    return Chart::Histogram;
+}
+
+bool StatsPanel::pinCurrent()
+{
+    if (!m_cubeStats)
+        return false;
+    for (const CubeStatistics& p : m_pinned)
+        if (p.label == m_cubeStats->label && p.folder == m_cubeStats->folder)
+            return true;
+    m_pinned.push_back(*m_cubeStats);
+    m_unpin->setEnabled(true);
+    showCubeStatistics();
+    return true;
+}
+
+void StatsPanel::clearPinned()
+{
+    m_pinned.clear();
+    m_unpin->setEnabled(false);
+    showCubeStatistics();
+}
+
+bool StatsPanel::chooseCube(Quantity q)
+{
+    for (std::size_t i = 0; i < m_snapshot.cubes.size(); ++i)
+        if (m_snapshot.cubes[i].quantity() == q) {
+            m_cubeBox->setCurrentIndex(int(i));
+            computeCubeStatistics();
+            return true;
+        }
+    return false;
+}
+
+void StatsPanel::setPerH(bool on)
+{
+    m_perH->setChecked(on);
 }
 
 void StatsPanel::setSnapshot(const Snapshot& snapshot)
@@ -134,13 +224,25 @@ void StatsPanel::computeCubeStatistics()
 
 void StatsPanel::showCubeStatistics()
 {
+    SpectrumUnits units;
+    units.perH = m_perH->isChecked();
+    StatsSet set;
+    for (const CubeStatistics& p : m_pinned)
+        set.items.push_back(&p);
+    if (m_cubeStats && std::none_of(m_pinned.begin(), m_pinned.end(), [this](const CubeStatistics& p) {
+            return p.label == m_cubeStats->label && p.folder == m_cubeStats->folder;
+        }))
+        set.items.push_back(&*m_cubeStats);
+    set.names = overlayNames(set.items);
+    fillHistogramChart(charts::renewChart(m_views[0]), set);
+    fillSpectrumChart(charts::renewChart(m_views[1]), set, units);
+    fillBubbleCharts(charts::renewChart(m_mfpView), charts::renewChart(m_fofView), set);
     if (!m_cubeStats) {
-        showChartNote(m_views[0]->chart(), tr("No data yet"));
-        showChartNote(m_views[1]->chart(), tr("No data yet"));
+        m_powerMap->setNote(tr("No data yet"));
         return;
     }
-    fillHistogramChart(m_views[0]->chart(), *m_cubeStats);
-    fillSpectrumChart(m_views[1]->chart(), *m_cubeStats);
+    m_powerMap->setData({m_cubeStats->field.cylindrical, units,
+                         tr("Cylindrical power spectrum of %1").arg(m_cubeStats->label), unitsText(m_cubeStats->quantity)});
 }
 
 void StatsPanel::setRun(const CatalogRun& run)
@@ -175,7 +277,7 @@ void StatsPanel::showSeries()
 
 void StatsPanel::exportPng(Chart c, const QString& path)
 {
-    writePng(path, m_views[int(c)]->grab().toImage());
+    writePng(path, tabOf(c)->grab().toImage());
 }
 
 void StatsPanel::exportCsv(Chart c, const QString& path)
@@ -187,6 +289,12 @@ void StatsPanel::exportCsv(Chart c, const QString& path)
         if (!m_cubeStats)
             throw IoError(path.toStdString(), "no statistics computed yet");
         text = c == Chart::Histogram ? histogramCsv(*m_cubeStats) : spectrumCsv(*m_cubeStats);
+        break;
+    case Chart::Cylindrical:
+    case Chart::Bubbles:
+        if (!m_cubeStats)
+            throw IoError(path.toStdString(), "no statistics computed yet");
+        text = c == Chart::Cylindrical ? cylindricalCsv(*m_cubeStats) : bubblesCsv(*m_cubeStats);
         break;
     case Chart::NeutralFraction:
     case Chart::MeanTb:
@@ -202,7 +310,8 @@ void StatsPanel::exportCsv(Chart c, const QString& path)
 void StatsPanel::exportWithDialog(bool png)
 {
     const Chart c = currentChart();
-    const char* stems[4] = {"histogram", "power_spectrum", "neutral_fraction_history", "mean_tb_history"};
+    const char* stems[6] = {"histogram",       "power_spectrum",     "neutral_fraction_history",
+                            "mean_tb_history", "power_spectrum_2d", "bubble_sizes"};
     const QString path = charts::askExportPath(this, png ? tr("Save chart as PNG") : tr("Save chart data as CSV"),
                                                QLatin1String(stems[int(c)]), png);
     if (path.isEmpty())

@@ -1,8 +1,10 @@
 #pragma once
 /// \file stats_panel.h
-/// Statistics of what is shown, as Qt Charts: histogram and log-log Δ²(k) of a chosen cube, and
-/// for a run with several redshifts nf(z) and mean δT_b(z). Numbers come from core, computed in
-/// the background when the selection changes; each chart exports as PNG and CSV.
+/// Statistics of what is shown: PDF with moments, log-log Δ²(k) with error bars (1/Mpc or
+/// h/Mpc), the cylindrical P(k⊥, k∥) as a log-colour map and, for x_HI, the bubble size
+/// distributions of a chosen cube; for a run with several redshifts nf(z) and mean δT_b(z).
+/// Numbers come from core, computed in the background when the selection changes (newest
+/// request wins); each chart exports as PNG and CSV.
 
 #include "explorer/stats_data.h"
 
@@ -10,6 +12,7 @@
 
 #include <optional>
 
+class QCheckBox;
 class QChart;
 class QChartView;
 class QComboBox;
@@ -19,13 +22,16 @@ class QToolButton;
 
 namespace rs::ui {
 
+namespace charts {
+class PowerMapView;
+}
 class JobRunner;
 
 class StatsPanel : public QWidget {
     Q_OBJECT
 
 public:
-    enum class Chart { Histogram, Spectrum, NeutralFraction, MeanTb };
+    enum class Chart { Histogram, Spectrum, NeutralFraction, MeanTb, Cylindrical, Bubbles };
 
     explicit StatsPanel(QWidget* parent = nullptr);
 
@@ -34,7 +40,21 @@ public:
     /// The run whose redshift series nf(z), mean δT_b(z) is drawn (recomputed only for a new run).
     void setRun(const CatalogRun& run);
 
+    /// The chart view of `c` (Bubbles: the mean free path's; Cylindrical: none, see powerMap).
     QChartView* chartView(Chart c) const;
+    QChartView* fofView() const { return m_fofView; }
+    charts::PowerMapView* powerMap() const { return m_powerMap; }
+    /// Keeps the current cube's statistics in the overlay: Δ²(k), PDF and bubble charts then draw
+    /// every kept cube and the current one, the legend naming what differs (run, z, quantity).
+    /// False when nothing is computed yet.
+    bool pinCurrent();
+    void clearPinned();
+    const std::vector<CubeStatistics>& pinned() const { return m_pinned; }
+    /// Chooses the snapshot's cube of quantity `q` (as the combo box does) and computes its
+    /// statistics; false when the snapshot has none.
+    bool chooseCube(Quantity q);
+    /// Wavenumbers in h/Mpc (h = 0.68) instead of 1/Mpc in Δ²(k) and P(k⊥, k∥).
+    void setPerH(bool on);
     void setCurrentChart(Chart c);
     Chart currentChart() const;
     const std::optional<CubeStatistics>& cubeStatistics() const { return m_cubeStats; }
@@ -54,6 +74,7 @@ private:
     void computeCubeStatistics();
     void showCubeStatistics();
     void showSeries();
+    QWidget* tabOf(Chart c) const;
     void exportWithDialog(bool png);
 
     QComboBox* m_cubeBox = nullptr;
@@ -61,12 +82,20 @@ private:
     QToolButton* m_csv = nullptr;
     QLabel* m_note = nullptr;
     QTabWidget* m_tabs = nullptr;
+    QCheckBox* m_perH = nullptr;
+    QToolButton* m_pin = nullptr;
+    QToolButton* m_unpin = nullptr;
     QChartView* m_views[4] = {};
+    QChartView* m_mfpView = nullptr;
+    QChartView* m_fofView = nullptr;
+    QWidget* m_bubbles = nullptr;
+    charts::PowerMapView* m_powerMap = nullptr;
     JobRunner* m_cubeJob = nullptr;
     JobRunner* m_seriesJob = nullptr;
 
     Snapshot m_snapshot;
     std::optional<CubeStatistics> m_cubeStats;
+    std::vector<CubeStatistics> m_pinned;
     std::optional<RunSeries> m_series;
     QString m_seriesRun;
 };

@@ -344,8 +344,8 @@ void ReconstructionView::updateSample()
     const rs::PowerSpectrum& b = m_data->outputSpectra[std::size_t(i)];
     const bool mpc = std::isfinite(m_config.cellSizeMpc) && m_config.cellSizeMpc > 0;
     fillSpectraChart(m_spectrum->chart(), tr("Δ²(k) of slice %1").arg(i),
-                     {{tr("input"), a.k, a.delta2, QColor(0x1f, 0x77, 0xb4), false, true},
-                      {tr("reconstruction"), b.k, b.delta2, QColor(0xd6, 0x27, 0x28), true, true}},
+                     {{tr("input"), a.k, a.delta2, QColor(0x1f, 0x77, 0xb4), false, true, {}},
+                      {tr("reconstruction"), b.k, b.delta2, QColor(0xd6, 0x27, 0x28), true, true, {}}},
                      mpc ? QStringLiteral("k [Mpc<sup>−1</sup>]") : QStringLiteral("k [pixel<sup>−1</sup>]"),
                      units.isEmpty() ? QStringLiteral("Δ<sup>2</sup>(k) (2D)")
                                      : QStringLiteral("Δ<sup>2</sup>(k) (2D) [%1<sup>2</sup>]").arg(units));
