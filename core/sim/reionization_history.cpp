@@ -28,6 +28,22 @@ inline float lookup(const std::vector<float>& table, double step, float delta)
     return table[i] + f * (table[i + 1] - table[i]);
 }
 
+/// Whether any cell not yet flagged (x ≠ 0) has a filtered δ of at least `reach`.
+bool anyWithin(const float* x, const float* d, std::size_t n, std::size_t padded, float reach, int threads)
+{
+    std::vector<char> hit(n, 0);
+    fft::parallelFor(n, threads, [&](std::size_t i0, std::size_t i1) {
+        for (std::size_t i = i0; i < i1; ++i) {
+            bool any = false; // branch-free over each row, so the compiler can vectorise it
+            for (std::size_t row = i * n; row < (i + 1) * n && !any; ++row)
+                for (std::size_t k = 0; k < n; ++k)
+                    any |= (x[row * n + k] != 0.0f) & (d[row * padded + k] >= reach);
+            hit[i] = any;
+        }
+    });
+    return std::any_of(hit.begin(), hit.end(), [](char h) { return h != 0; });
+}
+
 } // namespace
 
 ReionizationHistory::ReionizationHistory(const SimulationParams& params, const LinearCosmology& cosmology,
@@ -99,7 +115,10 @@ Cube ReionizationHistory::step(const Cube& density, double z, const ProgressFn& 
     fft::Grid deltaK(n), work(n), nrecK, nrecWork;
     deltaK.loadReal(density.data());
     m_plans->forward(deltaK);
-    if (recombinations) {
+    // Until a cell has recombined, n_rec is zero everywhere, and so is every filtered copy of it:
+    // the transforms are skipped then (the criterion reads rec = 0 either way).
+    const bool withRec = recombinations && m_nrecNonzero;
+    if (withRec) {
         nrecK = fft::Grid(n);
         nrecWork = fft::Grid(n);
         nrecK.loadReal(m_nrec.data());
@@ -122,14 +141,13 @@ Cube ReionizationHistory::step(const Cube& density, double z, const ProgressFn& 
         const bool last = s + 1 == radii.size();
         if (progress)
             progress(double(s) / double(radii.size()), "ionization (v2): R = " + std::to_string(radius).substr(0, 6));
-        if (last && radius <= rCell * (1.0 + 1e-6)) {
+        const bool unfiltered = last && radius <= rCell * (1.0 + 1e-6);
+        if (unfiltered) {
             work.loadReal(density.data());
-            if (recombinations)
+            if (withRec)
                 nrecWork.loadReal(m_nrec.data());
         } else {
             filterInto(deltaK, work, m_params.filter, radius, box, *m_plans, threads);
-            if (recombinations)
-                filterInto(nrecK, nrecWork, m_params.filter, radius, box, *m_plans, threads);
         }
         double tableStep = 0;
         const std::vector<float> table = model.conditionalTable(m_cosmology->massOfRadius(radius), kTablePoints, tableStep);
@@ -150,7 +168,6 @@ Cube ReionizationHistory::step(const Cube& density, double z, const ProgressFn& 
         const double norm = model.meanShethTormen() / std::max(total / double(n3), 1e-30);
         const double gammaPrefactor = std::pow(1.0 + z, 2) * radius * kMpcCm * kSigmaHI * kUvbIndex / (kUvbIndex + 2.75)
                                       * baryons * zeta / 1e-12 / tStar;
-        const float* r = recombinations ? nrecWork.real() : nullptr;
         // Photons per baryon grow with δ, and recombinations only raise the bar: below the δ where
         // ζ f reaches 1 no cell can be flagged (a conservative bound from the table's grid).
         float reach = float(kDeltaCrit);
@@ -159,6 +176,13 @@ Cube ReionizationHistory::step(const Cube& density, double z, const ProgressFn& 
                 reach = float(-1.0 + tableStep * (double(i) - 1.0));
                 break;
             }
+        // At a radius where no unflagged cell reaches that bound nothing changes (only the last
+        // radius adds partial ionization): the filtered n_rec would go unread, so skip its transform.
+        if (withRec && !last && !anyWithin(x, d, n, padded, reach, threads))
+            continue;
+        if (withRec && !unfiltered)
+            filterInto(nrecK, nrecWork, m_params.filter, radius, box, *m_plans, threads);
+        const float* r = withRec ? nrecWork.real() : nullptr;
         fft::parallelFor(n * n, threads, [&](std::size_t r0, std::size_t r1) {
             for (std::size_t row = r0; row < r1; ++row)
                 for (std::size_t k = 0; k < n; ++k) {
@@ -192,6 +216,7 @@ Cube ReionizationHistory::step(const Cube& density, double z, const ProgressFn& 
                 m_nrec[c] += float(rates(zEff, m_gamma[c]) * dtdz * dz * (1.0 - x[c]));
             }
         });
+        m_nrecNonzero = m_nrecNonzero || std::any_of(m_nrec.begin(), m_nrec.end(), [](float v) { return v != 0.0f; });
     }
     if (progress)
         progress(1.0, "ionization (v2)");

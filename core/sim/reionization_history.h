@@ -44,6 +44,7 @@ private:
     std::size_t m_n;
     std::optional<double> m_previousZ;
     std::vector<float> m_nrec;  ///< recombinations per baryon, accumulated
+    bool m_nrecNonzero = false; ///< whether any cell of m_nrec is non-zero yet
     std::vector<float> m_gamma; ///< Γ12 of each cell at this step
     std::unique_ptr<RecombinationTable> m_rates;
 };
