@@ -17,8 +17,8 @@ void writeTrio(const QString& dir, double z, double nf, double zeta, bool densit
 {
     const auto v = fixtures::pattern(4 * 4 * 4);
     char name[256];
-    std::snprintf(name, sizeof name, "xH_nohalos_z%06.2f_nf%f_eff%.1f_effPLindex0_HIIfilter1_Mmin5.0e+08_RHIImax50_4_6Mpc",
-                  z, nf, zeta);
+    std::snprintf(name, sizeof name,
+        "xH_nohalos_z%06.2f_nf%f_eff%.1f_effPLindex0_HIIfilter1_Mmin5.0e+08_RHIImax50_4_6Mpc", z, nf, zeta);
     fixtures::writeFloats(dir, name, v);
     std::snprintf(name, sizeof name, "delta_T_v3_z%06.2f_nf%f_useTs0_4_6Mpc", z, nf);
     fixtures::writeFloats(dir, name, v);
@@ -55,12 +55,12 @@ private Q_SLOTS:
         for (double zeta : {20.0, 30.0}) {
             const CatalogRun* r = runWith(c, zeta);
             QVERIFY(r);
-            QCOMPARE(r->redshifts(), (std::vector<double>{7.0, 8.0}));
+            QCOMPARE(r->redshifts(), (std::vector<double> {7.0, 8.0}));
             for (const auto& [z, byQ] : r->cubes) {
                 QCOMPARE(byQ.size(), std::size_t(3));
                 // δT_b paired through nf: its nf equals the x_HI box's nf.
                 QCOMPARE(numberOf(byQ.at(Quantity::BrightnessTemperature).parameters, param::nf),
-                         numberOf(byQ.at(Quantity::NeutralFraction).parameters, param::nf));
+                    numberOf(byQ.at(Quantity::NeutralFraction).parameters, param::nf));
             }
         }
         QCOMPARE(runWith(c, 20.0)->label, std::string("ζ=20"));
@@ -104,7 +104,8 @@ private Q_SLOTS:
         QDir(dir.path()).mkdir("zeta30");
         const QString d = dir.filePath("zeta30");
         const auto v = fixtures::pattern(64);
-        fixtures::writeFloats(d, "xH_nohalos_z008.00_nf0.500000_eff20.0_effPLindex0_HIIfilter1_Mmin5.0e+08_RHIImax50_4_6Mpc", v);
+        fixtures::writeFloats(
+            d, "xH_nohalos_z008.00_nf0.500000_eff20.0_effPLindex0_HIIfilter1_Mmin5.0e+08_RHIImax50_4_6Mpc", v);
         fixtures::writeFloats(d, "delta_T_v3_z008.00_nf0.500000_useTs0_4_6Mpc", v);
         const Catalog c = scanFolder(dir.path().toStdString());
         QCOMPARE(c.runs.size(), std::size_t(2));
@@ -161,10 +162,10 @@ private Q_SLOTS:
         for (double z : {7.0, 8.0, 9.0}) {
             const std::string zs = std::to_string(int(z));
             fixtures::writeV3(dir.path(), "IonizedBox_z" + zs + ".h5", "IonizedBox", "xH_box", 4, 6, z, v, 30, -1, 11);
-            fixtures::writeV3(dir.path(), "BrightnessTemp_z" + zs + ".h5", "BrightnessTemp", "brightness_temp", 4, 6, z, v,
-                              30, -1, 11);
-            fixtures::writeV3(dir.path(), "Other_seed_z" + zs + ".h5", "BrightnessTemp", "brightness_temp", 4, 6, z, v,
-                              30, -1, 12);
+            fixtures::writeV3(dir.path(), "BrightnessTemp_z" + zs + ".h5", "BrightnessTemp", "brightness_temp", 4, 6, z,
+                v, 30, -1, 11);
+            fixtures::writeV3(
+                dir.path(), "Other_seed_z" + zs + ".h5", "BrightnessTemp", "brightness_temp", 4, 6, z, v, 30, -1, 12);
         }
         const Catalog c = scanFolder(dir.path().toStdString());
         QCOMPARE(c.runs.size(), std::size_t(2));
@@ -185,10 +186,7 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(CancelledError, scanFolder(dir.path().toStdString(), {}, {}, stop));
     }
 
-    void missingFolder()
-    {
-        QVERIFY_THROWS_EXCEPTION(IoError, scanFolder("/no/such/folder"));
-    }
+    void missingFolder() { QVERIFY_THROWS_EXCEPTION(IoError, scanFolder("/no/such/folder")); }
 };
 
 QTEST_GUILESS_MAIN(TestCatalog)

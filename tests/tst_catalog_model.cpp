@@ -37,8 +37,8 @@ private Q_SLOTS:
             QCOMPARE(model.parent(z8), run);
             QCOMPARE(model.rowCount(z8), 3);
             const QStringList names = {model.index(0, 0, z8).data().toString(), model.index(1, 0, z8).data().toString(),
-                                       model.index(2, 0, z8).data().toString()};
-            QCOMPARE(names, (QStringList{QStringLiteral("δ"), QStringLiteral("x_HI"), QStringLiteral("δT_b [mK]")}));
+                model.index(2, 0, z8).data().toString()};
+            QCOMPARE(names, (QStringList {QStringLiteral("δ"), QStringLiteral("x_HI"), QStringLiteral("δT_b [mK]")}));
             const QModelIndex tb = model.index(2, 0, z8);
             QCOMPARE(model.parent(tb), z8);
             QCOMPARE(tb.data(CatalogModel::QuantityRole).toInt(), int(Quantity::BrightnessTemperature));

@@ -42,7 +42,7 @@ private Q_SLOTS:
         QCOMPARE(c["path"].toString(), xh);
         QCOMPARE(c["format"].toString(), QString("classic"));
         QCOMPARE(c["quantity"].toString(), QString("neutral_fraction"));
-        QCOMPARE(c["shape"].toArray(), (QJsonArray{4, 4, 4}));
+        QCOMPARE(c["shape"].toArray(), (QJsonArray {4, 4, 4}));
         QCOMPARE(c["box_length_mpc"].toDouble(), 6.0);
         QCOMPARE(c["redshift"].toDouble(), 8.0);
         QCOMPARE(c["parameters"].toObject()["zeta"].toDouble(), 20.0);
@@ -95,10 +95,7 @@ private Q_SLOTS:
         QCOMPARE(runCli({"info", out, "--json"}).code, 0); // the earlier output survived
     }
 
-    void unknownSubcommandFails()
-    {
-        QVERIFY(runCli({"frobnicate"}).code != 0);
-    }
+    void unknownSubcommandFails() { QVERIFY(runCli({"frobnicate"}).code != 0); }
 };
 
 QTEST_GUILESS_MAIN(TestCli)

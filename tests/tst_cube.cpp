@@ -120,8 +120,8 @@ private Q_SLOTS:
     {
         Cube c({2, 2, 2}, {1, 1, 1});
         float* d = c.mutableData();
-        const float vals[8] = {1, 2, 3, 4, 5, 6, std::numeric_limits<float>::quiet_NaN(),
-                               std::numeric_limits<float>::infinity()};
+        const float vals[8]
+            = {1, 2, 3, 4, 5, 6, std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()};
         std::copy(vals, vals + 8, d);
         const SummaryStats s = summarize(c);
         QCOMPARE(s.nonfinite, std::size_t(2));

@@ -5,20 +5,20 @@
 #include "fixtures.h"
 #include "gui_fixtures.h"
 
+#include "charts/power_map.h"
 #include "explorer/catalog_model.h"
 #include "explorer/catalog_panel.h"
 #include "explorer/explorer_workspace.h"
-#include "io/npy.h"
-#include "shell/job_runner.h"
 #include "explorer/linked_slices_view.h"
-#include "shell/main_window.h"
-#include "shell/message_bar.h"
-#include "shell/recent_files.h"
 #include "explorer/session.h"
 #include "explorer/slice_controls.h"
 #include "explorer/slice_panel.h"
 #include "explorer/stats_panel.h"
-#include "charts/power_map.h"
+#include "io/npy.h"
+#include "shell/job_runner.h"
+#include "shell/main_window.h"
+#include "shell/message_bar.h"
+#include "shell/recent_files.h"
 #include "shell/status_info.h"
 #include "shell/text_format.h"
 #include "vtk/vtk_host_widget.h"
@@ -27,12 +27,12 @@
 #include <QChartView>
 #include <QLineSeries>
 #include <QMimeData>
-#include <QTreeView>
 #include <QRegularExpression>
 #include <QSlider>
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QToolButton>
+#include <QTreeView>
 #include <QtTest>
 
 #include <cmath>
@@ -61,8 +61,8 @@ double readoutNumber(const QString& text)
 
 std::array<std::size_t, 3> readoutVoxel(const QString& text)
 {
-    const QRegularExpressionMatch m =
-        QRegularExpression(QStringLiteral("voxel \\((\\d+), (\\d+), (\\d+)\\)")).match(text);
+    const QRegularExpressionMatch m
+        = QRegularExpression(QStringLiteral("voxel \\((\\d+), (\\d+), (\\d+)\\)")).match(text);
     if (!m.hasMatch())
         return {9999, 9999, 9999};
     return {m.captured(1).toULongLong(), m.captured(2).toULongLong(), m.captured(3).toULongLong()};
@@ -102,7 +102,7 @@ private:
         const bool ok = QTest::qWaitFor([s] { return !s->isBusy() && !s->snapshot().empty(); }, 30000);
         if (!ok)
             qWarning("openAndWait: busy %d loader %d empty %d rows %d", s->isBusy(), s->loader()->isRunning(),
-                     s->snapshot().empty(), s->model()->rowCount());
+                s->snapshot().empty(), s->model()->rowCount());
         return ok;
     }
 
@@ -161,10 +161,7 @@ private Q_SLOTS:
         m_window->resize(1400, 900);
     }
 
-    void cleanup()
-    {
-        m_window.reset();
-    }
+    void cleanup() { m_window.reset(); }
 
     void opensLikeTheMenu_data() { addDataRows(); }
     void opensLikeTheMenu()
@@ -191,7 +188,7 @@ private Q_SLOTS:
         QCOMPARE(slices->panel(2)->cube().quantity(), Quantity::BrightnessTemperature);
         QCOMPARE(slices->linkedState().index, int(d.n / 2));
         QVERIFY(m_window->windowTitle().contains(QFileInfo(d.folder).fileName()));
-        QCOMPARE(m_window->recentFiles()->entries().front(), QStringList{QFileInfo(d.folder).absoluteFilePath()});
+        QCOMPARE(m_window->recentFiles()->entries().front(), QStringList {QFileInfo(d.folder).absoluteFilePath()});
     }
 
     void sliderChangesImageAndReadout_data() { addDataRows(); }
@@ -219,19 +216,21 @@ private Q_SLOTS:
         hover(tb->canvas(), tb->canvas()->positionOfCell(j, k));
         const std::size_t flat = (std::size_t(index) * d.n + j) * d.n + k;
         const QString text = tb->readoutText();
-        QCOMPARE(readoutVoxel(text), (std::array<std::size_t, 3>{std::size_t(index), j, k}));
+        QCOMPARE(readoutVoxel(text), (std::array<std::size_t, 3> {std::size_t(index), j, k}));
         const double expected = rawFloat(d.tb, flat);
         QVERIFY2(std::abs(readoutNumber(text) - expected) <= 1e-3 * std::max(1.0, std::abs(expected)),
-                 qPrintable(QStringLiteral("readout '%1', file holds %2").arg(text).arg(expected)));
+            qPrintable(QStringLiteral("readout '%1', file holds %2").arg(text).arg(expected)));
         QVERIFY(text.contains(QStringLiteral("mK")));
         // The linked density panel reads the same voxel of its own cube.
         const double expectedDensity = rawFloat(d.density, flat);
         QCOMPARE(readoutVoxel(density->readoutText()), readoutVoxel(text));
-        QVERIFY2(std::abs(readoutNumber(density->readoutText()) - expectedDensity) <= 1e-3 * std::max(1.0, std::abs(expectedDensity)),
-                 qPrintable(density->readoutText()));
+        QVERIFY2(std::abs(readoutNumber(density->readoutText()) - expectedDensity)
+                <= 1e-3 * std::max(1.0, std::abs(expectedDensity)),
+            qPrintable(density->readoutText()));
         // And the status bar shows the value too.
         QVERIFY(m_window->statusInfo()->valueText().contains(QStringLiteral("δT_b")));
-        QVERIFY(m_window->statusInfo()->positionText().contains(QStringLiteral("(%1, %2, %3)").arg(index).arg(j).arg(k)));
+        QVERIFY(
+            m_window->statusInfo()->positionText().contains(QStringLiteral("(%1, %2, %3)").arg(index).arg(j).arg(k)));
     }
 
     void switchingAxisSlicesTheOtherWay()
@@ -251,7 +250,7 @@ private Q_SLOTS:
         // Now rows run along x and columns along z; the probe says j = index.
         const VoxelProbe probe = p->canvas()->probeAt(p->canvas()->positionOfCell(4, 1));
         QVERIFY(probe.valid);
-        QCOMPARE(probe.voxel, (std::array<std::size_t, 3>{4, d.n / 2, 1}));
+        QCOMPARE(probe.voxel, (std::array<std::size_t, 3> {4, d.n / 2, 1}));
         QCOMPARE(probe.value, double(rawFloat(d.xhi, (4 * d.n + d.n / 2) * d.n + 1)));
     }
 
@@ -268,13 +267,13 @@ private Q_SLOTS:
         // Zoom follows too.
         const QPointF at(a->canvas()->width() / 2.0, a->canvas()->height() / 2.0);
         QWheelEvent wheel(at, a->canvas()->mapToGlobal(at), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
-                          Qt::NoScrollPhase, false);
+            Qt::NoScrollPhase, false);
         QCoreApplication::sendEvent(a->canvas(), &wheel);
         QVERIFY(a->canvas()->state().zoom > 1.1);
         QCOMPARE(b->canvas()->state().zoom, a->canvas()->state().zoom);
         // The cursor follows: b shows a's voxel.
         hover(a->canvas(), a->canvas()->positionOfCell(3, 5));
-        QCOMPARE(readoutVoxel(b->readoutText()), (std::array<std::size_t, 3>{7, 3, 5}));
+        QCOMPARE(readoutVoxel(b->readoutText()), (std::array<std::size_t, 3> {7, 3, 5}));
         // Unlinked, b stays where it is.
         QTest::mouseClick(b->linkButton(), Qt::LeftButton);
         QVERIFY(!b->isLinked());
@@ -299,13 +298,14 @@ private Q_SLOTS:
         QTest::newRow("classic box of the wrong size")
             << QStringLiteral("delta_T_v3_z008.00_nf0.500000_useTs0_12_18Mpc") << QByteArray(1000, 'x')
             << QStringLiteral("bytes");
-        QTest::newRow("npy with a damaged header") << QStringLiteral("cube.npy")
-                                                   << QByteArray("\x93NUMPY\x01\x00\x10\x00{'descr': '<f4',  ", 26)
-                                                   << QStringLiteral("cube.npy");
+        QTest::newRow("npy with a damaged header")
+            << QStringLiteral("cube.npy") << QByteArray("\x93NUMPY\x01\x00\x10\x00{'descr': '<f4',  ", 26)
+            << QStringLiteral("cube.npy");
         QByteArray h5("\x89HDF\r\n\x1a\n", 8);
         h5.append(QByteArray(600, '\x07'));
         QTest::newRow("HDF5 file cut short") << QStringLiteral("broken.h5") << h5 << QStringLiteral("broken.h5");
-        QTest::newRow("not a cube file at all") << QStringLiteral("notes.txt") << QByteArray("hello") << QStringLiteral("notes.txt");
+        QTest::newRow("not a cube file at all")
+            << QStringLiteral("notes.txt") << QByteArray("hello") << QStringLiteral("notes.txt");
     }
 
     void corruptFilesShowAnErrorAndTheAppKeepsWorking()
@@ -314,7 +314,8 @@ private Q_SLOTS:
         QFETCH(QByteArray, bytes);
         QFETCH(QString, words);
         QTemporaryDir dir;
-        const std::string path = fixtures::writeBytes(dir.path(), name.toStdString(), bytes.constData(), std::size_t(bytes.size()));
+        const std::string path
+            = fixtures::writeBytes(dir.path(), name.toStdString(), bytes.constData(), std::size_t(bytes.size()));
         m_window->show();
         // With data open, a bad file leaves that data on screen.
         QVERIFY(openAndWait({m_fixture.folder}));
@@ -347,7 +348,7 @@ private Q_SLOTS:
         QDropEvent drop(pos, Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
         QCoreApplication::sendEvent(m_window.get(), &drop);
         QTRY_VERIFY_WITH_TIMEOUT(!m_window->session()->snapshot().empty(), 20000);
-        QCOMPARE(m_window->session()->openedPaths(), QStringList{m_fixture.folder});
+        QCOMPARE(m_window->session()->openedPaths(), QStringList {m_fixture.folder});
         delete mime;
     }
 
@@ -377,7 +378,8 @@ private Q_SLOTS:
         const QModelIndex z9 = model->redshiftIndex(0, 9.0);
         QVERIFY(z9.isValid());
         panel->view()->setCurrentIndex(z9);
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->session()->snapshot().redshift == 9.0 && !m_window->session()->isBusy(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_window->session()->snapshot().redshift == 9.0 && !m_window->session()->isBusy(), 10000);
         QCOMPARE(m_window->explorer()->slices()->panel(1)->cube().cube.redshift(), 9.0);
     }
 
@@ -396,10 +398,10 @@ private Q_SLOTS:
         QVERIFY(!c.spectrum.k.empty());
         // nf(z) and mean δT_b(z) of the run: box means of the fixture boxes.
         const RunSeries& s = *stats->series();
-        QCOMPARE(s.z, (std::vector<double>{8.0, 9.0}));
+        QCOMPARE(s.z, (std::vector<double> {8.0, 9.0}));
         for (std::size_t zi = 0; zi < 2; ++zi) {
-            const auto t = guifixtures::writeClassicTrio(m_tmp.filePath(QStringLiteral("scratch%1").arg(zi)), 12, 18.0,
-                                                         s.z[zi], 20.0, 0.5);
+            const auto t = guifixtures::writeClassicTrio(
+                m_tmp.filePath(QStringLiteral("scratch%1").arg(zi)), 12, 18.0, s.z[zi], 20.0, 0.5);
             double nf = 0, tb = 0;
             for (std::size_t i = 0; i < t.xhiValues.size(); ++i) {
                 nf += t.xhiValues[i];
@@ -417,7 +419,8 @@ private Q_SLOTS:
         QVERIFY(openAndWait({m_fixture.folder}));
         StatsPanel* stats = m_window->explorer()->stats();
         QTRY_VERIFY_WITH_TIMEOUT(stats->cubeStatistics().has_value() && !stats->cubeJob()->isRunning(), 20000);
-        const auto t = guifixtures::writeClassicTrio(m_tmp.filePath(QStringLiteral("scratch-new")), 12, 18.0, 8.0, 20.0, 0.5);
+        const auto t
+            = guifixtures::writeClassicTrio(m_tmp.filePath(QStringLiteral("scratch-new")), 12, 18.0, 8.0, 20.0, 0.5);
         // δT_b: PDF moments of the box, Δ² with error bars, the 2D map; no bubble sizes.
         const CubeStatistics& c = *stats->cubeStatistics();
         QCOMPARE(c.quantity, Quantity::BrightnessTemperature);
@@ -442,7 +445,8 @@ private Q_SLOTS:
         QVERIFY(stats->pinCurrent()); // δT_b stays in the charts as an overlay
         // x_HI: friends-of-friends volumes add up to the ionized (x_HI = 0) cells' volume.
         QVERIFY(stats->chooseCube(Quantity::NeutralFraction));
-        QTRY_VERIFY_WITH_TIMEOUT(stats->cubeStatistics()->quantity == Quantity::NeutralFraction && !stats->cubeJob()->isRunning(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            stats->cubeStatistics()->quantity == Quantity::NeutralFraction && !stats->cubeJob()->isRunning(), 20000);
         const FieldStatistics& f = stats->cubeStatistics()->field;
         QVERIFY(f.meanFreePath && f.regions);
         std::size_t ionized = 0;
@@ -462,7 +466,8 @@ private Q_SLOTS:
         for (QAbstractSeries* series : stats->chartView(StatsPanel::Chart::Spectrum)->chart()->series())
             if (!series->name().isEmpty())
                 names << series->name();
-        QCOMPARE(names, (QStringList{quantityPlain(Quantity::BrightnessTemperature), quantityPlain(Quantity::NeutralFraction)}));
+        QCOMPARE(names,
+            (QStringList {quantityPlain(Quantity::BrightnessTemperature), quantityPlain(Quantity::NeutralFraction)}));
         stats->clearPinned();
         QVERIFY(stats->pinned().empty());
         const QString csv = m_tmp.filePath(QStringLiteral("bubbles.csv"));
@@ -482,15 +487,15 @@ private Q_SLOTS:
         c.runLabel = QStringLiteral("ζ=30");
         a.folder = b.folder = QStringLiteral("/data/zeta20");
         c.folder = QStringLiteral("/data/zeta30");
-        QCOMPARE(overlayNames({&a, &b, &c}), (std::vector<QString>{QStringLiteral("z = 8.00 · ζ=20"),
-                                                                    QStringLiteral("z = 9.00 · ζ=20"),
-                                                                    QStringLiteral("z = 8.00 · ζ=30")}));
+        QCOMPARE(overlayNames({&a, &b, &c}),
+            (std::vector<QString> {QStringLiteral("z = 8.00 · ζ=20"), QStringLiteral("z = 9.00 · ζ=20"),
+                QStringLiteral("z = 8.00 · ζ=30")}));
         // Same label and redshift, two seeds' folders: the folder tells them apart.
         b.redshift = 8.0;
         b.folder = QStringLiteral("/data/seed2");
-        QCOMPARE(overlayNames({&a, &b}), (std::vector<QString>{QStringLiteral("zeta20"), QStringLiteral("seed2")}));
+        QCOMPARE(overlayNames({&a, &b}), (std::vector<QString> {QStringLiteral("zeta20"), QStringLiteral("seed2")}));
         // Nothing differs: numbered.
-        QCOMPARE(overlayNames({&a, &a}), (std::vector<QString>{QStringLiteral("#1"), QStringLiteral("#2")}));
+        QCOMPARE(overlayNames({&a, &a}), (std::vector<QString> {QStringLiteral("#1"), QStringLiteral("#2")}));
     }
 
     void exportsWriteWhatIsShown()
@@ -508,7 +513,7 @@ private Q_SLOTS:
         const QString npy = out.filePath(QStringLiteral("slice.npy"));
         ex->exportSliceNpy(npy);
         const NpyHeader h = readNpyHeader(npy.toStdString());
-        QCOMPARE(h.shape, (std::vector<std::size_t>{12, 12}));
+        QCOMPARE(h.shape, (std::vector<std::size_t> {12, 12}));
         QFile f(npy);
         QVERIFY(f.open(QIODevice::ReadOnly));
         f.seek(qint64(h.dataOffset));
@@ -553,10 +558,11 @@ private Q_SLOTS:
         QVERIFY(openAndWait({m_fixture.folder}));
         m_window.reset();
         m_window = std::make_unique<MainWindow>(); // a new start reads the same settings
-        QCOMPARE(m_window->recentFiles()->entries().front(), QStringList{QFileInfo(m_fixture.folder).absoluteFilePath()});
+        QCOMPARE(
+            m_window->recentFiles()->entries().front(), QStringList {QFileInfo(m_fixture.folder).absoluteFilePath()});
         m_window->start({});
         QTRY_VERIFY_WITH_TIMEOUT(!m_window->session()->snapshot().empty(), 20000);
-        QCOMPARE(m_window->session()->openedPaths(), QStringList{QFileInfo(m_fixture.folder).absoluteFilePath()});
+        QCOMPARE(m_window->session()->openedPaths(), QStringList {QFileInfo(m_fixture.folder).absoluteFilePath()});
     }
 
     void missingPathsAreReported()

@@ -3,10 +3,10 @@
 #include "gui_fixtures.h"
 
 #include "explorer/catalog_model.h"
+#include "explorer/session.h"
 #include "shell/first_start_data.h"
 #include "shell/job_runner.h"
 #include "shell/main_window.h"
-#include "explorer/session.h"
 #include "vtk/vtk_host_widget.h"
 
 #include <QtTest>
@@ -34,12 +34,12 @@ private Q_SLOTS:
         w.start({});
         QVERIFY(w.demoData()->job()->isRunning());
         QTRY_VERIFY_WITH_TIMEOUT(!w.session()->snapshot().empty(), 120000);
-        QCOMPARE(w.session()->openedPaths(), QStringList{folder});
+        QCOMPARE(w.session()->openedPaths(), QStringList {folder});
         // The first seed: every ζ at every z, three quantities each.
         CatalogModel* m = w.session()->model();
         QCOMPARE(m->rowCount(), 4);
         for (int r = 0; r < m->rowCount(); ++r) {
-            QCOMPARE(m->redshifts(r), (std::vector<double>{7, 8, 9, 10}));
+            QCOMPARE(m->redshifts(r), (std::vector<double> {7, 8, 9, 10}));
             QCOMPARE(m->rowCount(m->index(0, 0, m->index(r, 0))), 3);
         }
         QCOMPARE(w.session()->snapshot().cubes.size(), std::size_t(3));
@@ -53,7 +53,7 @@ private Q_SLOTS:
         // The first start's demo folder is in the recent list now.
         w.start({});
         QTRY_VERIFY_WITH_TIMEOUT(!w.session()->snapshot().empty(), 30000);
-        QCOMPARE(w.session()->openedPaths(), QStringList{DemoData::defaultFolder()});
+        QCOMPARE(w.session()->openedPaths(), QStringList {DemoData::defaultFolder()});
     }
 };
 

@@ -23,8 +23,7 @@ using namespace rs;
 namespace {
 
 /// The message of the rs::Error a callable throws ("" if none).
-template <typename F>
-QString errorOf(F&& f)
+template<typename F> QString errorOf(F&& f)
 {
     try {
         f();
@@ -34,8 +33,7 @@ QString errorOf(F&& f)
     return {};
 }
 
-template <typename T>
-std::vector<unsigned char> bigEndianBytes(const std::vector<T>& v)
+template<typename T> std::vector<unsigned char> bigEndianBytes(const std::vector<T>& v)
 {
     std::vector<unsigned char> out(v.size() * sizeof(T));
     std::memcpy(out.data(), v.data(), out.size());
@@ -71,8 +69,9 @@ private Q_SLOTS:
             << int(Quantity::NeutralFraction) << 10.5 << 200 << 300.0 << "f_esc" << 0.1;
         QTest::newRow("xH halos") << "xH_z007.00_nf0.300000_eff31.5_HIIfilter1_Mmin5.0e+08_RHIImax30_128_192Mpc"
                                   << int(Quantity::NeutralFraction) << 7.0 << 128 << 192.0 << "m_min" << 5e8;
-        QTest::newRow("sphere") << "sphere_xH_nohalos_z009.00_nf0.700000_eff20.0_HIIfilter1_Mmin5.0e+08_RHIImax50_32_48Mpc"
-                                << int(Quantity::NeutralFraction) << 9.0 << 32 << 48.0 << "r_max" << 50.0;
+        QTest::newRow("sphere")
+            << "sphere_xH_nohalos_z009.00_nf0.700000_eff20.0_HIIfilter1_Mmin5.0e+08_RHIImax50_32_48Mpc"
+            << int(Quantity::NeutralFraction) << 9.0 << 32 << 48.0 << "r_max" << 50.0;
         QTest::newRow("delta_T v3") << "delta_T_v3_z008.00_nf0.548080_useTs0_64_96Mpc"
                                     << int(Quantity::BrightnessTemperature) << 8.0 << 64 << 96.0 << "nf" << 0.54808;
         QTest::newRow("delta_T") << "delta_T_z012.25_nf0.950000_useTs1_200_300Mpc"
@@ -125,14 +124,14 @@ private Q_SLOTS:
 
     void classicNameRoundTrip()
     {
-        Parameters p{{param::nf, 0.548080}, {param::zeta, 20.0}, {param::mMin, 5e8}, {param::rMax, 50.0},
-                     {param::filter, std::int64_t(1)}, {param::velocityAxis, std::int64_t(3)}};
+        Parameters p {{param::nf, 0.548080}, {param::zeta, 20.0}, {param::mMin, 5e8}, {param::rMax, 50.0},
+            {param::filter, std::int64_t(1)}, {param::velocityAxis, std::int64_t(3)}};
         QCOMPARE(classicFileName(Quantity::NeutralFraction, 8.0, 64, 96, p),
-                 std::string("xH_nohalos_z008.00_nf0.548080_eff20.0_effPLindex0_HIIfilter1_Mmin5.0e+08_RHIImax50_64_96Mpc"));
+            std::string("xH_nohalos_z008.00_nf0.548080_eff20.0_effPLindex0_HIIfilter1_Mmin5.0e+08_RHIImax50_64_96Mpc"));
         QCOMPARE(classicFileName(Quantity::BrightnessTemperature, 8.0, 64, 96, p),
-                 std::string("delta_T_v3_z008.00_nf0.548080_useTs0_64_96Mpc"));
+            std::string("delta_T_v3_z008.00_nf0.548080_useTs0_64_96Mpc"));
         QCOMPARE(classicFileName(Quantity::Density, 10.0, 200, 300, p),
-                 std::string("updated_smoothed_deltax_z010.00_200_300Mpc"));
+            std::string("updated_smoothed_deltax_z010.00_200_300Mpc"));
         QVERIFY_THROWS_EXCEPTION(ParameterError, classicFileName(Quantity::NeutralFraction, 8, 64, 96, {}));
     }
 
@@ -141,11 +140,16 @@ private Q_SLOTS:
         QTest::addColumn<QString>("folder");
         QTest::addColumn<QString>("key");
         QTest::addColumn<double>("value");
-        QTest::newRow("zeta20") << "zeta20" << "zeta" << 20.0;
-        QTest::newRow("zeta_30") << "zeta_30" << "zeta" << 30.0;
-        QTest::newRow("fesc") << "run_fesc0.08" << "f_esc" << 0.08;
-        QTest::newRow("f_esc=") << "f_esc=0.1" << "f_esc" << 0.1;
-        QTest::newRow("seed") << "zeta20_seed3" << "random_seed" << 3.0;
+        QTest::newRow("zeta20") << "zeta20"
+                                << "zeta" << 20.0;
+        QTest::newRow("zeta_30") << "zeta_30"
+                                 << "zeta" << 30.0;
+        QTest::newRow("fesc") << "run_fesc0.08"
+                              << "f_esc" << 0.08;
+        QTest::newRow("f_esc=") << "f_esc=0.1"
+                                << "f_esc" << 0.1;
+        QTest::newRow("seed") << "zeta20_seed3"
+                              << "random_seed" << 3.0;
     }
 
     void folderLabels()
@@ -168,7 +172,7 @@ private Q_SLOTS:
         const std::string path = fixtures::writeFloats(dir.path(), "updated_smoothed_deltax_z009.00_8_12Mpc", v);
         QCOMPARE(detectFormat(path), FileFormat::Classic);
         const Cube c = loadCube(path);
-        QCOMPARE(c.shape(), (Shape{8, 8, 8}));
+        QCOMPARE(c.shape(), (Shape {8, 8, 8}));
         QCOMPARE(c.boxLength()[2], 12.0);
         QCOMPARE(c.quantity(), Quantity::Density);
         QCOMPARE(*c.redshift(), 9.0);
@@ -195,7 +199,8 @@ private Q_SLOTS:
         QFETCH(int, floats);
         QFETCH(QString, expected);
         QTemporaryDir dir;
-        const std::string path = fixtures::writeFloats(dir.path(), name.toStdString(), std::vector<float>(std::size_t(floats), 1.f));
+        const std::string path
+            = fixtures::writeFloats(dir.path(), name.toStdString(), std::vector<float>(std::size_t(floats), 1.f));
         const QString msg = errorOf([&] { loadCube(path); });
         QVERIFY2(msg.contains(QString::fromStdString(path)), qPrintable(msg));
         QVERIFY2(msg.contains(expected), qPrintable(msg));
@@ -251,7 +256,7 @@ private Q_SLOTS:
         QFETCH(bool, fortran);
         QFETCH(int, major);
         QTemporaryDir dir;
-        const Shape s{3, 4, 5};
+        const Shape s {3, 4, 5};
         // Logical value of (i, j, k) = 100 i + 10 j + k, stored in C or Fortran order.
         std::vector<double> values;
         for (std::size_t a = 0; a < 60; ++a) {
@@ -271,13 +276,15 @@ private Q_SLOTS:
         const bool big = descr.startsWith('>');
         if (descr.endsWith("f4")) {
             std::vector<float> f(values.begin(), values.end());
-            payload = big ? bigEndianBytes(f) : std::vector<unsigned char>((unsigned char*)f.data(), (unsigned char*)(f.data() + f.size()));
+            payload = big ? bigEndianBytes(f)
+                          : std::vector<unsigned char>((unsigned char*)f.data(), (unsigned char*)(f.data() + f.size()));
         } else {
             payload = big ? bigEndianBytes(values)
-                          : std::vector<unsigned char>((unsigned char*)values.data(), (unsigned char*)(values.data() + values.size()));
+                          : std::vector<unsigned char>(
+                              (unsigned char*)values.data(), (unsigned char*)(values.data() + values.size()));
         }
         const std::string path = fixtures::writeNpy(dir.path(), "delta_T_z8.5_300Mpc.npy", descr.toStdString(), fortran,
-                                                    {3, 4, 5}, payload.data(), payload.size(), major);
+            {3, 4, 5}, payload.data(), payload.size(), major);
         QCOMPARE(detectFormat(path), FileFormat::Npy);
         const Cube c = loadCube(path);
         QCOMPARE(c.shape(), s);
@@ -310,8 +317,8 @@ private Q_SLOTS:
         QTest::addColumn<int>("version");
         QTest::addColumn<QByteArray>("rawHeader");
         QTest::addColumn<QString>("expected");
-        const QList<qsizetype> cube{4, 4, 4};
-        QTest::newRow("rank 2") << "<f4" << QList<qsizetype>{8, 8} << 256 << 1 << QByteArray() << "rank 2";
+        const QList<qsizetype> cube {4, 4, 4};
+        QTest::newRow("rank 2") << "<f4" << QList<qsizetype> {8, 8} << 256 << 1 << QByteArray() << "rank 2";
         QTest::newRow("int dtype") << "<i4" << cube << 256 << 1 << QByteArray() << "unsupported NumPy dtype '<i4'";
         QTest::newRow("bad header") << "" << cube << 0 << 1
                                     << QByteArray("{'descr': '<f4', 'fortran_order': False, }        \n") << "shape";
@@ -332,8 +339,8 @@ private Q_SLOTS:
         std::string path;
         if (rawHeader.isEmpty()) {
             const std::vector<std::size_t> dims(shape.begin(), shape.end());
-            path = fixtures::writeNpy(dir.path(), "a.npy", descr.toStdString(), false, dims, v.data(),
-                                      std::size_t(dataBytes), version);
+            path = fixtures::writeNpy(
+                dir.path(), "a.npy", descr.toStdString(), false, dims, v.data(), std::size_t(dataBytes), version);
         } else {
             std::string bytes("\x93NUMPY\x01\x00", 8);
             bytes += char(rawHeader.size());
@@ -353,7 +360,7 @@ private Q_SLOTS:
         const std::string path = dir.filePath("slice.npy").toStdString();
         writeNpy(path, v.data(), {6, 7});
         const NpyHeader h = readNpyHeader(path);
-        QCOMPARE(h.shape, (std::vector<std::size_t>{6, 7}));
+        QCOMPARE(h.shape, (std::vector<std::size_t> {6, 7}));
         QCOMPARE(h.dataOffset % 64, std::size_t(0));
         QCOMPARE(h.descr, std::string("<f4"));
         const auto v3 = fixtures::pattern(2 * 3 * 4);
@@ -368,7 +375,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const auto v = fixtures::pattern(8 * 8 * 8, 10.f, 5.f);
         const std::string path = fixtures::writeV3(dir.path(), "BrightnessTemp_0123456789abcdef_r12345.h5",
-                                                   "BrightnessTemp", "brightness_temp", 8, 16.0, 9.5, v);
+            "BrightnessTemp", "brightness_temp", 8, 16.0, 9.5, v);
         QCOMPARE(detectFormat(path), FileFormat::H5v3);
         const auto entries = probeFile(path);
         QCOMPARE(entries.size(), std::size_t(1));
@@ -410,10 +417,12 @@ private Q_SLOTS:
         QTest::addColumn<QString>("field");
         QTest::addColumn<int>("quantity");
         QTest::addColumn<bool>("coeval");
-        QTest::newRow("density") << "PerturbedField" << "density" << int(Quantity::Density) << false;
-        QTest::newRow("neutral_fraction") << "IonizedBox" << "neutral_fraction" << int(Quantity::NeutralFraction) << false;
-        QTest::newRow("brightness_temp coeval") << "BrightnessTemp" << "brightness_temp"
-                                                << int(Quantity::BrightnessTemperature) << true;
+        QTest::newRow("density") << "PerturbedField"
+                                 << "density" << int(Quantity::Density) << false;
+        QTest::newRow("neutral_fraction") << "IonizedBox"
+                                          << "neutral_fraction" << int(Quantity::NeutralFraction) << false;
+        QTest::newRow("brightness_temp coeval") << "BrightnessTemp"
+                                                << "brightness_temp" << int(Quantity::BrightnessTemperature) << true;
     }
 
     void v4()
@@ -424,8 +433,8 @@ private Q_SLOTS:
         QFETCH(bool, coeval);
         QTemporaryDir dir;
         const auto v = fixtures::pattern(6 * 6 * 6);
-        const std::string path = fixtures::writeV4(dir.path(), "out.h5", structure.toStdString(), field.toStdString(),
-                                                   6, 9.0, 7.25, v, coeval);
+        const std::string path = fixtures::writeV4(
+            dir.path(), "out.h5", structure.toStdString(), field.toStdString(), 6, 9.0, 7.25, v, coeval);
         QCOMPARE(detectFormat(path), FileFormat::H5v4);
         const Cube c = loadCube(path);
         QCOMPARE(int(c.quantity()), quantity);
@@ -485,7 +494,8 @@ private Q_SLOTS:
         QFETCH(QString, expected);
         QTemporaryDir dir;
         std::vector<unsigned long long> dims(std::size_t(rank), 4);
-        const std::string path = fixtures::writeV3WithDims(dir.path(), "bt.h5", "BrightnessTemp", dataset.toStdString(), dims);
+        const std::string path
+            = fixtures::writeV3WithDims(dir.path(), "bt.h5", "BrightnessTemp", dataset.toStdString(), dims);
         const QString msg = errorOf([&] { probeFile(path); });
         QVERIFY2(msg.contains(expected), qPrintable(msg));
         QVERIFY(msg.contains(QString::fromStdString(path)));
@@ -501,7 +511,7 @@ private Q_SLOTS:
         a.metadata().quantity = Quantity::BrightnessTemperature;
         a.metadata().redshift = 8.0;
         a.metadata().parameters = {{param::zeta, 20.0}, {param::seed, std::int64_t(3)}, {"note", std::string("hi")},
-                                   {"velocities", true}, {"quantity", std::string("clash")}};
+            {"velocities", true}, {"quantity", std::string("clash")}};
         a.metadata().sourcePath = "/somewhere/original";
         Cube b = a.clone();
         b.metadata().quantity = Quantity::NeutralFraction;

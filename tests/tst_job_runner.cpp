@@ -89,7 +89,7 @@ private Q_SLOTS:
         JobRunner runner;
         QSignalSpy cancelled(&runner, &JobRunner::cancelled);
         QSignalSpy finished(&runner, &JobRunner::finished);
-        std::atomic<bool> started{false};
+        std::atomic<bool> started {false};
         runner.start(QStringLiteral("long"), [&](const ProgressFn&, const StopToken& stop) {
             started = true;
             for (;;) { // stops only through the token
@@ -109,8 +109,8 @@ private Q_SLOTS:
         JobRunner runner;
         QSignalSpy finished(&runner, &JobRunner::finished);
         QSignalSpy cancelled(&runner, &JobRunner::cancelled);
-        std::atomic<bool> firstStarted{false};
-        std::atomic<bool> firstSawStop{false};
+        std::atomic<bool> firstStarted {false};
+        std::atomic<bool> firstSawStop {false};
         QStringList applied;
         runner.start(QStringLiteral("old"), [&](const ProgressFn&, const StopToken& stop) {
             firstStarted = true;
@@ -128,14 +128,14 @@ private Q_SLOTS:
         runner.waitForIdle();
         QCoreApplication::processEvents();
         QVERIFY(firstSawStop.load());
-        QCOMPARE(applied, QStringList{QStringLiteral("new")});
+        QCOMPARE(applied, QStringList {QStringLiteral("new")});
         QCOMPARE(cancelled.count(), 0); // the superseded job says nothing
         QCOMPARE(runner.description(), QStringLiteral("new"));
     }
 
     void destructionWaitsForRunningWork()
     {
-        std::atomic<bool> done{false};
+        std::atomic<bool> done {false};
         {
             JobRunner runner;
             runner.start(QStringLiteral("slow"), [&](const ProgressFn&, const StopToken& stop) {

@@ -42,7 +42,10 @@ std::vector<LightconeSnapshot> constantSnapshots(const std::vector<double>& zs)
     return out;
 }
 
-QString dataDir() { return QStringLiteral(REIONSCOPE_DATA_DIR); }
+QString dataDir()
+{
+    return QStringLiteral(REIONSCOPE_DATA_DIR);
+}
 
 } // namespace
 
@@ -69,7 +72,7 @@ private Q_SLOTS:
             const double w = (dc.distance(z) - dc.distance(zA)) / (dc.distance(zB) - dc.distance(zA));
             QVERIFY(std::abs(lc.at(3, 5, k) - float(zA + w)) < 1e-5);
         }
-        QCOMPARE(a.nodeRedshifts, (std::vector<double>{7.0, 8.0, 9.0}));
+        QCOMPARE(a.nodeRedshifts, (std::vector<double> {7.0, 8.0, 9.0}));
         QCOMPARE(a.globals.at("brightness_temperature").at(1), 8.0);
     }
 
@@ -115,12 +118,15 @@ private Q_SLOTS:
         QCOMPARE(back.at(1, 2, 40), lc.at(1, 2, 40));
         // h5py reads it with obvious names.
         QProcess p;
-        p.start("/usr/bin/python3", {"-c", "import h5py,sys; f=h5py.File(sys.argv[1]); d=f['cubes'][list(f['cubes'])[0]]; "
-                                           "print(d.shape[2], d.attrs['kind'], len(d.attrs['los_redshifts']))",
-                                     QString::fromStdString(path)});
+        p.start("/usr/bin/python3",
+            {"-c",
+                "import h5py,sys; f=h5py.File(sys.argv[1]); d=f['cubes'][list(f['cubes'])[0]]; "
+                "print(d.shape[2], d.attrs['kind'], len(d.attrs['los_redshifts']))",
+                QString::fromStdString(path)});
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.readAllStandardOutput().trimmed(),
-                 QByteArray::number(qulonglong(lc.shape()[2])) + " lightcone " + QByteArray::number(qulonglong(lc.shape()[2])));
+            QByteArray::number(qulonglong(lc.shape()[2])) + " lightcone "
+                + QByteArray::number(qulonglong(lc.shape()[2])));
     }
 
     // ---- CLI -----------------------------------------------------------------------------------
@@ -131,7 +137,8 @@ private Q_SLOTS:
             QSKIP("the calibration folder is absent; skipping");
         QTemporaryDir dir;
         const QString out = dir.filePath("lc.h5");
-        auto r = fixtures::runCli({"lightcone", zeta20, "--quantity", "neutral_fraction", "--zmin", "7.2", "--out", out});
+        auto r
+            = fixtures::runCli({"lightcone", zeta20, "--quantity", "neutral_fraction", "--zmin", "7.2", "--out", out});
         QVERIFY2(r.code == 0, r.err.constData());
         r = fixtures::runCli({"info", "--json", out});
         QCOMPARE(r.code, 0);
@@ -152,7 +159,8 @@ private Q_SLOTS:
         if (!QDir(calib).exists())
             QSKIP("the calibration folder is absent; skipping");
         QTemporaryDir dir;
-        auto r = fixtures::runCli({"lightcone", calib, "--quantity", "neutral_fraction", "--out", dir.filePath("x.h5")});
+        auto r
+            = fixtures::runCli({"lightcone", calib, "--quantity", "neutral_fraction", "--out", dir.filePath("x.h5")});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("runs (") && r.err.contains("ζ=20"), r.err.constData());
         r = fixtures::runCli({"lightcone", dir.path(), "--out", dir.filePath("y.h5")});
@@ -164,7 +172,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         auto r = fixtures::runCli({"simulate", "--dim", "16", "--box", "24", "--z", "7,8", "--zeta", "20", "--out",
-                                   dir.filePath("sim"), "--lightcone", "--quiet"});
+            dir.filePath("sim"), "--lightcone", "--quiet"});
         QVERIFY2(r.code == 0, r.err.constData());
         r = fixtures::runCli({"info", "--json", dir.filePath("sim/lightcone_brightness_temperature.h5")});
         QCOMPARE(r.code, 0);
@@ -173,7 +181,7 @@ private Q_SLOTS:
         QCOMPARE(c["quantity"].toString(), QString("brightness_temperature"));
         QVERIFY(std::abs(c["redshift_range"].toArray()[0].toDouble() - 7.0) < 1e-9);
         r = fixtures::runCli({"simulate", "--dim", "16", "--box", "24", "--z", "7", "--zeta", "20", "--out",
-                              dir.filePath("one"), "--lightcone", "--quiet"});
+            dir.filePath("one"), "--lightcone", "--quiet"});
         QCOMPARE(r.code, 1);
         QVERIFY(r.err.contains("two redshifts"));
     }

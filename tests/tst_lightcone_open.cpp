@@ -45,8 +45,8 @@ private:
         std::vector<Quantity> out;
         for (int i = 0; i < 3; ++i) {
             const int sel = v->panel(i)->selectedCube();
-            out.push_back(sel >= 0 && sel < int(v->cubes().size()) ? v->cubes()[std::size_t(sel)].quantity()
-                                                                     : Quantity::Other);
+            out.push_back(
+                sel >= 0 && sel < int(v->cubes().size()) ? v->cubes()[std::size_t(sel)].quantity() : Quantity::Other);
         }
         return out;
     }
@@ -87,17 +87,19 @@ private Q_SLOTS:
         const Snapshot& s = m_window->session()->snapshot();
         QVERIFY(s.redshift);
         QCOMPARE(*s.redshift, z);
-        QCOMPARE(panelQuantities(), (std::vector<Quantity>{Quantity::Density, Quantity::NeutralFraction,
-                                                            Quantity::BrightnessTemperature}));
+        QCOMPARE(panelQuantities(),
+            (std::vector<Quantity> {Quantity::Density, Quantity::NeutralFraction, Quantity::BrightnessTemperature}));
         QCOMPARE(m_window->explorer()->slices()->panelCount(), 3); // all three shown, not the one δ had
         for (const LoadedCube& c : s.cubes) // panels show only what is open now
-            QVERIFY2(c.cube.metadata().sourcePath.rfind(path.toStdString(), 0) == 0, c.cube.metadata().sourcePath.c_str());
+            QVERIFY2(
+                c.cube.metadata().sourcePath.rfind(path.toStdString(), 0) == 0, c.cube.metadata().sourcePath.c_str());
     }
 
     void lightconeFileOpensTheLightconeTab()
     {
-        const QString path = QStringLiteral(REIONSCOPE_DATA_DIR "/py21cmfast/v3/lightcone/"
-                                            "LightCone_z7.0_247e5848fc1c76f1eb7217966aae343d_r2.h5");
+        const QString path
+            = QStringLiteral(REIONSCOPE_DATA_DIR "/py21cmfast/v3/lightcone/"
+                                                 "LightCone_z7.0_247e5848fc1c76f1eb7217966aae343d_r2.h5");
         if (!QFileInfo::exists(path))
             QSKIP("the py21cmfast data folder is absent; skipping");
         QVERIFY(openAndWait({path}));
@@ -122,7 +124,7 @@ private Q_SLOTS:
         const std::string bad1 = fixtures::writeBytes(dir.path(), "broken.h5", "\x89HDF\r\n\x1a\nxx", 10);
         const std::string bad2 = fixtures::writeBytes(dir.path(), "notes.npy", "\x93NUMPYbad", 9);
         m_window->openPaths({QString::fromStdString(t.density), QString::fromStdString(t.xhi),
-                             QString::fromStdString(t.tb), QString::fromStdString(bad1), QString::fromStdString(bad2)});
+            QString::fromStdString(t.tb), QString::fromStdString(bad1), QString::fromStdString(bad2)});
         Session* s = m_window->session();
         QTRY_VERIFY_WITH_TIMEOUT(!s->isBusy() && !s->snapshot().empty(), 30000);
         MessageBar* bar = m_window->messageBar();
@@ -130,7 +132,8 @@ private Q_SLOTS:
         QTest::qWait(200); // nothing hides it afterwards
         QVERIFY(bar->isVisible());
         QVERIFY2(bar->message().contains("2 file"), qPrintable(bar->message()));
-        QVERIFY2(bar->details().contains("broken.h5") && bar->details().contains("notes.npy"), qPrintable(bar->details()));
+        QVERIFY2(
+            bar->details().contains("broken.h5") && bar->details().contains("notes.npy"), qPrintable(bar->details()));
     }
 };
 

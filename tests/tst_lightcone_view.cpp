@@ -17,12 +17,13 @@ using namespace rs::ui;
 
 namespace {
 
-const QString kLightcone = QStringLiteral(REIONSCOPE_DATA_DIR
-                                          "/py21cmfast/v3/lightcone/LightCone_z7.0_247e5848fc1c76f1eb7217966aae343d_r2.h5");
+const QString kLightcone = QStringLiteral(
+    REIONSCOPE_DATA_DIR "/py21cmfast/v3/lightcone/LightCone_z7.0_247e5848fc1c76f1eb7217966aae343d_r2.h5");
 
 double numberAfter(const QString& text, const QString& key)
 {
-    const auto m = QRegularExpression(QRegularExpression::escape(key) + QStringLiteral(" = (-?[0-9.eE+-]+)")).match(text);
+    const auto m
+        = QRegularExpression(QRegularExpression::escape(key) + QStringLiteral(" = (-?[0-9.eE+-]+)")).match(text);
     return m.hasMatch() ? m.captured(1).toDouble() : std::nan("");
 }
 

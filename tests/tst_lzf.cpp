@@ -6,8 +6,8 @@
 #include "io/lzf.h"
 #include "io/reionscope_h5.h"
 
-#include <QTemporaryDir>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <cstring>
@@ -89,7 +89,8 @@ private Q_SLOTS:
         QVERIFY(out == in || (out.empty() && mayRefuse));
         if (minRatio > 0) {
             std::vector<std::uint8_t> packed(in.size());
-            QVERIFY(lzf::compress(in.data(), in.size(), packed.data(), packed.size()) < in.size() / std::size_t(minRatio));
+            QVERIFY(
+                lzf::compress(in.data(), in.size(), packed.data(), packed.size()) < in.size() / std::size_t(minRatio));
         }
     }
 
@@ -138,13 +139,15 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString theirs = dir.filePath(QStringLiteral("h5py_lzf.h5"));
         QProcess write;
-        write.start(python, {QStringLiteral("-c"), QStringLiteral(
-            "import sys, numpy as np, h5py\n"
-            "v = (np.arange(40*40*40, dtype=np.float32) % 97) * 0.25\n"
-            "v[:5000] = 1.5\n"
-            "with h5py.File(sys.argv[1], 'w') as f:\n"
-            "    f.create_dataset('density', data=v.reshape(40, 40, 40), compression='lzf', shuffle=True, chunks=(8, 40, 40))\n"),
-            theirs});
+        write.start(python,
+            {QStringLiteral("-c"),
+                QStringLiteral("import sys, numpy as np, h5py\n"
+                               "v = (np.arange(40*40*40, dtype=np.float32) % 97) * 0.25\n"
+                               "v[:5000] = 1.5\n"
+                               "with h5py.File(sys.argv[1], 'w') as f:\n"
+                               "    f.create_dataset('density', data=v.reshape(40, 40, 40), compression='lzf', "
+                               "shuffle=True, chunks=(8, 40, 40))\n"),
+                theirs});
         QVERIFY2(write.waitForFinished(60000) && write.exitCode() == 0, write.readAllStandardError().constData());
         std::vector<float> expected(40 * 40 * 40);
         for (std::size_t i = 0; i < expected.size(); ++i)
@@ -164,12 +167,13 @@ private Q_SLOTS:
         writeReionScopeH5(ours, {c}, o);
         const std::string dataset = probeFile(ours)[0].dataset;
         QProcess read;
-        read.start(python, {QStringLiteral("-c"), QStringLiteral(
-            "import sys, numpy as np, h5py\n"
-            "with h5py.File(sys.argv[1], 'r') as f:\n"
-            "    v = f[sys.argv[2]][()].ravel()\n"
-            "print(float(np.sum(v.astype(np.float64))))\n"),
-            QString::fromStdString(ours), QString::fromStdString(dataset)});
+        read.start(python,
+            {QStringLiteral("-c"),
+                QStringLiteral("import sys, numpy as np, h5py\n"
+                               "with h5py.File(sys.argv[1], 'r') as f:\n"
+                               "    v = f[sys.argv[2]][()].ravel()\n"
+                               "print(float(np.sum(v.astype(np.float64))))\n"),
+                QString::fromStdString(ours), QString::fromStdString(dataset)});
         QVERIFY2(read.waitForFinished(60000) && read.exitCode() == 0, read.readAllStandardError().constData());
         double sum = 0;
         for (float v : expected)

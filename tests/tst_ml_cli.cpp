@@ -42,7 +42,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString ds = dir.filePath("ds.h5");
-        Result r = runCli(QStringList{"dataset", "build", "--stride", "8", "--out", ds, "--from"} + gridFiles(dir.path()));
+        Result r
+            = runCli(QStringList {"dataset", "build", "--stride", "8", "--out", ds, "--from"} + gridFiles(dir.path()));
         QVERIFY2(r.code == 0, r.err.constData());
         r = runCli({"dataset", "info", ds, "--json"});
         QCOMPARE(r.code, 0);
@@ -52,7 +53,7 @@ private Q_SLOTS:
 
         const QString run = dir.filePath("run");
         r = runCli({"train", "--dataset", ds, "--model", "cnn", "--target", "z", "--epochs", "2", "--batch", "8",
-                    "--threads", "1", "--out", run});
+            "--threads", "1", "--out", run});
         QVERIFY2(r.code == 0, r.err.constData());
         const QStringList lines = QString::fromUtf8(r.out).split('\n');
         QCOMPARE(lines.filter(QRegularExpression("^epoch \\d/2 ")).size(), 2); // one line per epoch
@@ -63,7 +64,7 @@ private Q_SLOTS:
         for (const char* key : {"task", "target", "classes", "accuracy", "confusion_matrix", "samples"})
             QVERIFY2(m.contains(key), key);
         QCOMPARE(m["task"].toString(), QString("classify"));
-        QCOMPARE(m["classes"].toArray(), (QJsonArray{7, 9}));
+        QCOMPARE(m["classes"].toArray(), (QJsonArray {7, 9}));
 
         // A classic 21cmFAST δT_b box of another size: cropped, stated in the output.
         std::vector<float> box = fixtures::pattern(24 * 24 * 24, 10.0f, 25.0f);
@@ -78,7 +79,7 @@ private Q_SLOTS:
         QCOMPARE(p["per_slice"].toArray().size(), 24);
         QVERIFY(p["fit"].toString().contains("centre-cropped to 16x16"));
         const QJsonObject probs = p["probabilities"].toObject();
-        QCOMPARE(probs.keys(), (QStringList{"7", "9"}));
+        QCOMPARE(probs.keys(), (QStringList {"7", "9"}));
         QVERIFY(qAbs(probs["7"].toDouble() + probs["9"].toDouble() - 1.0) < 1e-5);
 
         // A folder of another model type is refused with a clear message.
@@ -91,10 +92,13 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString ds = dir.filePath("ds.h5");
-        QCOMPARE(runCli(QStringList{"dataset", "build", "--stride", "1", "--out", ds, "--from"} + gridFiles(dir.path())).code, 0);
+        QCOMPARE(
+            runCli(QStringList {"dataset", "build", "--stride", "1", "--out", ds, "--from"} + gridFiles(dir.path()))
+                .code,
+            0);
         const QString run = dir.filePath("run");
-        const QStringList args{"train", "--dataset", ds, "--model", "cnn", "--target", "z", "--epochs", "4", "--batch",
-                               "2", "--threads", "1", "--history-every", "1", "--out", run};
+        const QStringList args {"train", "--dataset", ds, "--model", "cnn", "--target", "z", "--epochs", "4", "--batch",
+            "2", "--threads", "1", "--history-every", "1", "--out", run};
         QProcess p;
         p.start(QStringLiteral(REIONSCOPE_CLI), args);
         QVERIFY(p.waitForStarted());
@@ -129,10 +133,10 @@ private Q_SLOTS:
             if (o["type"].toString() == "batch")
                 QVERIFY2(batches.insert({o["epoch"].toInt(), o["batch"].toInt()}).second, line.constData());
         }
-        QCOMPARE(epochs, (std::multiset<int>{1, 2, 3, 4})); // each epoch exactly once, counted from 1
+        QCOMPARE(epochs, (std::multiset<int> {1, 2, 3, 4})); // each epoch exactly once, counted from 1
         QVERIFY(after.contains("\"type\":\"resume\""));
         QVERIFY(QFile::exists(run + "/final.pt") && QFile::exists(run + "/metrics.json")
-                && QFile::exists(run + "/model.ts"));
+            && QFile::exists(run + "/model.ts"));
     }
 };
 

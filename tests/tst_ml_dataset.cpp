@@ -32,8 +32,8 @@ private Q_SLOTS:
     void buildsSplitBySimulation()
     {
         QTemporaryDir dir;
-        const std::string ds = fixtures::buildSyntheticDataset(dir.path(), dir.filePath("ds.h5").toStdString(),
-                                                               {7, 9}, {20}, 5, 16, 2);
+        const std::string ds
+            = fixtures::buildSyntheticDataset(dir.path(), dir.filePath("ds.h5").toStdString(), {7, 9}, {20}, 5, 16, 2);
         auto f = DatasetFile::open(ds);
         const DatasetInfo& i = f->info();
         QCOMPARE(i.rows, std::size_t(16));
@@ -63,8 +63,8 @@ private Q_SLOTS:
     void normalisationAndLabelsFromTrainingOnly()
     {
         QTemporaryDir dir;
-        const std::string ds = fixtures::buildSyntheticDataset(dir.path(), dir.filePath("ds.h5").toStdString(),
-                                                               {7, 9}, {20}, 4, 16, 4);
+        const std::string ds
+            = fixtures::buildSyntheticDataset(dir.path(), dir.filePath("ds.h5").toStdString(), {7, 9}, {20}, 4, 16, 4);
         auto f = DatasetFile::open(ds);
         const auto train = f->indices(Split::Train);
         const std::size_t px = 16 * 16;
@@ -92,8 +92,8 @@ private Q_SLOTS:
     void layoutReadableWithPlainHdf5()
     {
         QTemporaryDir dir;
-        const std::string ds = fixtures::buildSyntheticDataset(dir.path(), dir.filePath("ds.h5").toStdString(),
-                                                               {8}, {10, 30}, 3, 16, 4);
+        const std::string ds
+            = fixtures::buildSyntheticDataset(dir.path(), dir.filePath("ds.h5").toStdString(), {8}, {10, 30}, 3, 16, 4);
         h5::Id f = h5::openFile(ds);
         QVERIFY(h5::isDataset(f.get(), "samples/x"));
         const auto d = h5::dims(h5::openDataset(f.get(), "samples/x", ds).get());
@@ -104,9 +104,9 @@ private Q_SLOTS:
         hsize_t chunk[3];
         QCOMPARE(H5Pget_chunk(dcpl.get(), 3, chunk), 3);
         QCOMPARE(chunk[0], hsize_t(1)); // one chunk per sample
-        for (const char* name : {"samples/z", "samples/zeta", "samples/f_esc", "samples/nf_slice", "samples/nf_cube",
-                                 "samples/cube", "samples/split", "splits/train", "splits/val", "splits/test",
-                                 "cubes/id", "cubes/group"})
+        for (const char* name :
+            {"samples/z", "samples/zeta", "samples/f_esc", "samples/nf_slice", "samples/nf_cube", "samples/cube",
+                "samples/split", "splits/train", "splits/val", "splits/test", "cubes/id", "cubes/group"})
             QVERIFY2(h5::isDataset(f.get(), name), name);
         for (const char* a : {"format", "content_hash", "norm_mean", "norm_std", "rows", "cols"})
             QVERIFY2(h5::readAttribute(f.get(), a).has_value(), a);
@@ -159,11 +159,16 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("NaN in inputs") << "nan" << "NaN";
-        QTest::newRow("mismatched sizes") << "sizes" << "one sample size";
-        QTest::newRow("too few simulations") << "few" << "at least 3";
-        QTest::newRow("no such quantity") << "quantity" << "no density cube";
-        QTest::newRow("bad split") << "split" << "positive";
+        QTest::newRow("NaN in inputs") << "nan"
+                                       << "NaN";
+        QTest::newRow("mismatched sizes") << "sizes"
+                                          << "one sample size";
+        QTest::newRow("too few simulations") << "few"
+                                             << "at least 3";
+        QTest::newRow("no such quantity") << "quantity"
+                                          << "no density cube";
+        QTest::newRow("bad split") << "split"
+                                   << "positive";
     }
 
     void refusals()
@@ -234,21 +239,23 @@ private Q_SLOTS:
             QVERIFY(byZeta.at(30) < byZeta.at(15));
         for (const SampleLabels& l : f->labels())
             QVERIFY(std::isfinite(l.nfSlice));
-        QVERIFY_THROWS_EXCEPTION(ParameterError, sourcesFromSimulator(SimulationGrid{}, Quantity::BrightnessTemperature));
+        QVERIFY_THROWS_EXCEPTION(
+            ParameterError, sourcesFromSimulator(SimulationGrid {}, Quantity::BrightnessTemperature));
     }
 
     void notADatasetIsRefused()
     {
         QTemporaryDir dir;
         const std::string cube = fixtures::writeSyntheticSim(dir.path(), 8, 20, 1);
-        RS_VERIFY_ERROR(FormatError, DatasetFile::open(cube), "not a ReionScope ML dataset", QString::fromStdString(cube));
+        RS_VERIFY_ERROR(
+            FormatError, DatasetFile::open(cube), "not a ReionScope ML dataset", QString::fromStdString(cube));
     }
 
     void streamCoversEpochOnceAndResumes()
     {
         QTemporaryDir dir;
-        const std::string ds = fixtures::buildSyntheticDataset(dir.path(), dir.filePath("ds.h5").toStdString(),
-                                                               {7, 9}, {20}, 3, 16, 2);
+        const std::string ds
+            = fixtures::buildSyntheticDataset(dir.path(), dir.filePath("ds.h5").toStdString(), {7, 9}, {20}, 3, 16, 2);
         auto f = DatasetFile::open(ds);
         const auto train = f->indices(Split::Train);
         BatchStreamOptions o;
@@ -341,11 +348,10 @@ private Q_SLOTS:
         std::vector<float> x(n * d);
         for (std::size_t i = 0; i < n; ++i)
             for (std::size_t j = 0; j < d; ++j)
-                x[i * d + j] = float(3.0 * std::sin(0.7 * double(i)) * (j % 2 ? 1 : -1) / std::sqrt(double(d))
-                                     * std::sqrt(2.0)
-                                     + std::cos(1.3 * double(i)) * (j < d / 2 ? 1 : -1) / std::sqrt(double(d))
-                                           * std::sqrt(2.0)
-                                     + 1e-3 * std::sin(double(i * d + j)));
+                x[i * d + j]
+                    = float(3.0 * std::sin(0.7 * double(i)) * (j % 2 ? 1 : -1) / std::sqrt(double(d)) * std::sqrt(2.0)
+                        + std::cos(1.3 * double(i)) * (j < d / 2 ? 1 : -1) / std::sqrt(double(d)) * std::sqrt(2.0)
+                        + 1e-3 * std::sin(double(i * d + j)));
         for (std::size_t nCase : {n, std::size_t(30)}) { // covariance and Gram paths
             const PcaModel m = fitPca(x.data(), nCase, d, 5);
             QVERIFY(m.explainedRatio[0] + m.explainedRatio[1] > 0.99);

@@ -81,7 +81,8 @@ class TestMlDistributed : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        m_ds = fixtures::buildSyntheticDataset(m_dir.path(), m_dir.filePath("ds.h5").toStdString(), {7, 9}, {10, 30}, 4);
+        m_ds
+            = fixtures::buildSyntheticDataset(m_dir.path(), m_dir.filePath("ds.h5").toStdString(), {7, 9}, {10, 30}, 4);
     }
 
     void environmentConventions()
@@ -158,14 +159,14 @@ private Q_SLOTS:
     void cliStartsLocalRanksAndResumesWithAnotherWorldSize()
     {
         const QString run = m_dir.filePath("cli");
-        const QStringList args{"train", "--dataset", QString::fromStdString(m_ds), "--model", "mlp", "--batch", "8",
-                               "--threads", "1", "--max-batches", "6", "--out", run};
-        fixtures::CliResult r = fixtures::runCli(args + QStringList{"--epochs", "1", "--nproc", "2"});
+        const QStringList args {"train", "--dataset", QString::fromStdString(m_ds), "--model", "mlp", "--batch", "8",
+            "--threads", "1", "--max-batches", "6", "--out", run};
+        fixtures::CliResult r = fixtures::runCli(args + QStringList {"--epochs", "1", "--nproc", "2"});
         QVERIFY2(r.code == 0, r.err.constData());
         QVERIFY2(r.out.contains("2 ranks"), r.out.constData());
         QCOMPARE(r.out.count("epoch 1/1"), 1); // rank 0 speaks for the run
         QCOMPARE(readRunConfig(run.toStdString()).worldSize, 2);
-        r = fixtures::runCli(args + QStringList{"--epochs", "2"}); // one rank continues the run
+        r = fixtures::runCli(args + QStringList {"--epochs", "2"}); // one rank continues the run
         QVERIFY2(r.code == 0, r.err.constData());
         QVERIFY(r.out.contains("(resumed)"));
         QCOMPARE(readRunConfig(run.toStdString()).worldSize, 1);
@@ -210,7 +211,8 @@ private Q_SLOTS:
         // Resume on one rank from the checkpoint rank 0 left.
         RunConfig c = fixtures::tinyRunConfig(m_ds, ModelKind::Cnn);
         c.epochs = 1;
-        const rs::ml::detail::CheckpointMeta before = rs::ml::detail::readCheckpointMeta(checkpointPath(run.toStdString()));
+        const rs::ml::detail::CheckpointMeta before
+            = rs::ml::detail::readCheckpointMeta(checkpointPath(run.toStdString()));
         c.epochs = before.epoch + 1;
         c.device = "cpu";
         const TrainResult r = train(run.toStdString(), c);

@@ -50,8 +50,8 @@ class TestMlInspect : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        m_ds = fixtures::buildSyntheticDataset(m_dir.path(), m_dir.filePath("ds.h5").toStdString(), {7, 9}, {10, 30},
-                                               4, 16, 8);
+        m_ds = fixtures::buildSyntheticDataset(
+            m_dir.path(), m_dir.filePath("ds.h5").toStdString(), {7, 9}, {10, 30}, 4, 16, 8);
         m_ae = m_dir.filePath("ae").toStdString();
         m_cnn = m_dir.filePath("cnn").toStdString();
         QCOMPARE(int(train(m_ae, tinyConfig(m_ds, ModelKind::Autoencoder)).status), int(TrainStatus::Finished));
@@ -130,7 +130,8 @@ private Q_SLOTS:
             for (std::size_t c = 0; c < n; ++c)
                 v[r * n + c] = float(std::sin(2 * M_PI * m * double(c) / double(n)));
         const PowerSpectrum wave = powerSpectrum2d(v.data(), n, n, cell, cell);
-        const std::size_t peak = std::size_t(std::max_element(wave.delta2.begin(), wave.delta2.end()) - wave.delta2.begin());
+        const std::size_t peak
+            = std::size_t(std::max_element(wave.delta2.begin(), wave.delta2.end()) - wave.delta2.begin());
         const double k0 = 2 * M_PI * m / (double(n) * cell);
         QVERIFY(wave.k[peak] / k0 < 1.5 && k0 / wave.k[peak] < 1.5);
         for (std::size_t i = 0; i < wave.k.size(); ++i)

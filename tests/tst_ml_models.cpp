@@ -51,7 +51,7 @@ private Q_SLOTS:
         QCOMPARE(ae->forward(x).sizes(), x.sizes());
         // Generalised to any size divisible by 8.
         auto small = makeNet(ModelKind::Autoencoder, 64, 48, 0);
-        QCOMPARE(small->forward(torch::randn({1, 1, 64, 48})).sizes(), (std::vector<std::int64_t>{1, 1, 64, 48}));
+        QCOMPARE(small->forward(torch::randn({1, 1, 64, 48})).sizes(), (std::vector<std::int64_t> {1, 1, 64, 48}));
         QVERIFY_THROWS_EXCEPTION(ParameterError, makeNet(ModelKind::Autoencoder, 60, 64, 0));
     }
 
@@ -64,12 +64,12 @@ private Q_SLOTS:
             return k;
         };
         QCOMPARE(keys(makeNet(ModelKind::Autoencoder, 16, 16, 0)),
-                 QStringList({"encoder.conv1.weight", "encoder.conv1.bias", "encoder.conv2.weight", "encoder.conv2.bias",
-                              "encoder.conv3.weight", "encoder.conv3.bias", "decoder.conv1.weight", "decoder.conv1.bias",
-                              "decoder.conv2.weight", "decoder.conv2.bias", "decoder.conv3.weight", "decoder.conv3.bias",
-                              "decoder.conv4.weight", "decoder.conv4.bias"}));
+            QStringList({"encoder.conv1.weight", "encoder.conv1.bias", "encoder.conv2.weight", "encoder.conv2.bias",
+                "encoder.conv3.weight", "encoder.conv3.bias", "decoder.conv1.weight", "decoder.conv1.bias",
+                "decoder.conv2.weight", "decoder.conv2.bias", "decoder.conv3.weight", "decoder.conv3.bias",
+                "decoder.conv4.weight", "decoder.conv4.bias"}));
         QCOMPARE(keys(makeNet(ModelKind::Mlp, 50, 50, 17)),
-                 QStringList({"hidden.weight", "hidden.bias", "out.weight", "out.bias"}));
+            QStringList({"hidden.weight", "hidden.bias", "out.weight", "out.bias"}));
         QCOMPARE(parameterCount(*makeNet(ModelKind::Mlp, 50, 50, 17)), std::int64_t(2500 * 350 + 350 + 350 * 17 + 17));
         QVERIFY(keys(makeNet(ModelKind::Cnn, 16, 16, 4)).contains("features.conv4.weight"));
         QVERIFY(keys(makeNet(ModelKind::Cnn, 16, 16, 4)).contains("head.out.bias"));
@@ -161,7 +161,8 @@ private Q_SLOTS:
             QVERIFY(f.open(QIODevice::ReadOnly));
             bytes = f.readAll();
         }
-        const std::string corrupt = fixtures::writeBytes(dir.path(), "corrupt.pt", bytes.constData(), std::size_t(bytes.size() / 2));
+        const std::string corrupt
+            = fixtures::writeBytes(dir.path(), "corrupt.pt", bytes.constData(), std::size_t(bytes.size() / 2));
         const std::string text = fixtures::writeBytes(dir.path(), "text.pt", "hello", 5);
         torch::serialize::OutputArchive foreignArchive;
         foreignArchive.write("weights", torch::ones({3}));
@@ -169,7 +170,7 @@ private Q_SLOTS:
         foreignArchive.save_to(foreign);
         for (const std::string& bad : {corrupt, text, foreign})
             RS_VERIFY_ERROR(FormatError, loadCheckpoint(bad, meta, *other, &opt2), QString::fromStdString(bad),
-                            "not a ReionScope checkpoint");
+                "not a ReionScope checkpoint");
     }
 };
 

@@ -76,8 +76,8 @@ class TestMlRuns : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        m_ds = fixtures::buildSyntheticDataset(m_dir.path(), m_dir.filePath("ds.h5").toStdString(), {7, 9}, {10, 30},
-                                               4, 16, 8);
+        m_ds = fixtures::buildSyntheticDataset(
+            m_dir.path(), m_dir.filePath("ds.h5").toStdString(), {7, 9}, {10, 30}, 4, 16, 8);
     }
 
     void schemaRoundTripsEveryField()
@@ -188,16 +188,20 @@ private Q_SLOTS:
         StopToken stop;
         std::vector<int> progressEpochs;
         RunConfig c = config(3);
-        const TrainResult r = train(run, c, [&](const TrainProgress& p) {
-            if (p.kind == TrainProgress::Kind::Epoch)
-                progressEpochs.push_back(p.epoch);
-            if (p.kind == TrainProgress::Kind::Batch && p.epoch == 2 && p.batch == 2)
-                stop.requestStop();
-        }, stop);
+        const TrainResult r = train(
+            run, c,
+            [&](const TrainProgress& p) {
+                if (p.kind == TrainProgress::Kind::Epoch)
+                    progressEpochs.push_back(p.epoch);
+                if (p.kind == TrainProgress::Kind::Batch && p.epoch == 2 && p.batch == 2)
+                    stop.requestStop();
+            },
+            stop);
         QCOMPARE(int(r.status), int(TrainStatus::Stopped));
-        QCOMPARE(progressEpochs, std::vector<int>{1});
+        QCOMPARE(progressEpochs, std::vector<int> {1});
         QCOMPARE(r.epochsDone, 1);
-        QVERIFY2(r.message.find("stopped in epoch 2 after batch 2 (1 epochs done)") != std::string::npos, r.message.c_str());
+        QVERIFY2(
+            r.message.find("stopped in epoch 2 after batch 2 (1 epochs done)") != std::string::npos, r.message.c_str());
         const std::vector<HistoryRecord> h = readHistory(run);
         QCOMPARE(h.back().type, std::string("stopped"));
         QCOMPARE(h.back().epoch, 2);
@@ -209,11 +213,11 @@ private Q_SLOTS:
             if (p.kind == TrainProgress::Kind::Epoch)
                 progressEpochs.push_back(p.epoch);
         });
-        QCOMPARE(progressEpochs, (std::vector<int>{1, 2, 3}));
+        QCOMPARE(progressEpochs, (std::vector<int> {1, 2, 3}));
         std::vector<int> lines;
         for (const HistoryRecord& e : epochLines(run))
             lines.push_back(e.epoch);
-        QCOMPARE(lines, (std::vector<int>{1, 2, 3}));
+        QCOMPARE(lines, (std::vector<int> {1, 2, 3}));
         const HistoryRecord fin = readHistory(run).back();
         QCOMPARE(fin.type, std::string("finished"));
         QCOMPARE(fin.epoch, 3);
@@ -225,7 +229,7 @@ private Q_SLOTS:
         for (const HistoryRecord& e : epochLines(run))
             QVERIFY(e.valLoss >= s.bestEpoch->valLoss);
         QVERIFY2(fin.message.find("epoch " + std::to_string(s.bestEpoch->epoch) + " ") != std::string::npos,
-                 fin.message.c_str());
+            fin.message.c_str());
         // A line written before "v": 2 counted from 0.
         const auto old = parseHistoryLine(R"({"type":"epoch","epoch":4,"val_loss":1})");
         QCOMPARE(old->epoch, 5);
@@ -238,17 +242,20 @@ private Q_SLOTS:
         const std::string run = runPath("live");
         PauseToken pause;
         StopToken stop;
-        std::atomic<int> phase{0};
+        std::atomic<int> phase {0};
         RunStatus seenRunning = RunStatus::Stopped, seenPaused = RunStatus::Stopped;
         RunConfig c = config(50);
         std::thread trainer([&] {
-            train(run, c, [&](const TrainProgress& p) {
-                if (p.kind == TrainProgress::Kind::Batch && phase == 0) {
-                    seenRunning = listRuns(run).front().status; // another reader, same process
-                    phase = 1;
-                    pause.pause();
-                }
-            }, stop, pause);
+            train(
+                run, c,
+                [&](const TrainProgress& p) {
+                    if (p.kind == TrainProgress::Kind::Batch && phase == 0) {
+                        seenRunning = listRuns(run).front().status; // another reader, same process
+                        phase = 1;
+                        pause.pause();
+                    }
+                },
+                stop, pause);
         });
         QTRY_COMPARE_WITH_TIMEOUT(lastType(run), std::string("paused"), 20000);
         seenPaused = listRuns(run).front().status;
@@ -269,8 +276,7 @@ private Q_SLOTS:
         d.optimizer.lr = 1e12;
         try {
             train(bad, d);
-        } catch (const TrainingDivergedError&) {
-        }
+        } catch (const TrainingDivergedError&) { }
         if (lastType(bad) == "error")
             QCOMPARE(int(listRuns(bad).front().status), int(RunStatus::Failed));
         else
@@ -288,10 +294,13 @@ private Q_SLOTS:
         const std::string whole = runPath("whole"), parts = runPath("parts");
         train(whole, c);
         StopToken stop;
-        train(parts, c, [&](const TrainProgress& p) {
-            if (p.kind == TrainProgress::Kind::Batch && p.epoch == 3 && p.batch == 3)
-                stop.requestStop();
-        }, stop);
+        train(
+            parts, c,
+            [&](const TrainProgress& p) {
+                if (p.kind == TrainProgress::Kind::Batch && p.epoch == 3 && p.batch == 3)
+                    stop.requestStop();
+            },
+            stop);
         QCOMPARE(epochLines(parts).size(), std::size_t(2));
         train(parts, c);
         const auto a = epochLines(whole), b = epochLines(parts);
@@ -310,10 +319,13 @@ private Q_SLOTS:
         const std::string pw = runPath("plateau-whole"), pp = runPath("plateau-parts");
         train(pw, p);
         StopToken stop2;
-        train(pp, p, [&](const TrainProgress& q) {
-            if (q.kind == TrainProgress::Kind::Batch && q.epoch == 3 && q.batch == 1)
-                stop2.requestStop();
-        }, stop2);
+        train(
+            pp, p,
+            [&](const TrainProgress& q) {
+                if (q.kind == TrainProgress::Kind::Batch && q.epoch == 3 && q.batch == 1)
+                    stop2.requestStop();
+            },
+            stop2);
         train(pp, p);
         const auto pa = epochLines(pw), pb = epochLines(pp);
         QCOMPARE(pb.size(), pa.size());

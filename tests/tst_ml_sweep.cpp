@@ -52,7 +52,7 @@ private Q_SLOTS:
         for (const std::string& f : fixtures::writeSyntheticGrid(m_dir.path(), {7, 9}, {10, 30}, 4, 16))
             m_files << QString::fromStdString(f);
         m_ds = m_dir.filePath("ds.h5");
-        const auto r = runCli(QStringList{"dataset", "build", "--stride", "8", "--out", m_ds, "--from"} + m_files);
+        const auto r = runCli(QStringList {"dataset", "build", "--stride", "8", "--out", m_ds, "--from"} + m_files);
         QVERIFY2(r.code == 0, r.err.constData());
     }
 
@@ -84,9 +84,9 @@ private Q_SLOTS:
     void sweepSurvivesKillAndContinues()
     {
         const QString out = m_dir.filePath("sweep");
-        const QStringList args{"sweep", "--dataset", m_ds, "--model", "cnn", "--target", "z", "--grid",
-                               "lr=1e-3,3e-3;batch=4,8", "--epochs", "2", "--threads", "1", "--history-every", "1",
-                               "--parallel", "2", "--out", out};
+        const QStringList args {"sweep", "--dataset", m_ds, "--model", "cnn", "--target", "z", "--grid",
+            "lr=1e-3,3e-3;batch=4,8", "--epochs", "2", "--threads", "1", "--history-every", "1", "--parallel", "2",
+            "--out", out};
         QProcess p;
         p.start(QStringLiteral(REIONSCOPE_CLI), args);
         QVERIFY(p.waitForStarted());
@@ -99,7 +99,8 @@ private Q_SLOTS:
         // The trainers stop (their parent is gone) and release their locks; one inside its final
         // evaluation when the signal came finishes first.
         for (int i = 0; i < 3000; ++i) {
-            const QJsonArray runs = QJsonDocument::fromJson(runCli({"runs", out, "--json"}).out).object()["runs"].toArray();
+            const QJsonArray runs
+                = QJsonDocument::fromJson(runCli({"runs", out, "--json"}).out).object()["runs"].toArray();
             bool busy = false;
             for (const QJsonValue& r : runs)
                 busy |= r["status"].toString() == "running";
@@ -162,8 +163,8 @@ private Q_SLOTS:
         QVERIFY2(text.filter("not the requested").size() == 1, qPrintable(text.join('\n')));
 
         const QString run = m_dir.filePath("leak");
-        auto r = runCli({"train", "--dataset", m_ds, "--model", "cnn", "--epochs", "1", "--batch", "8", "--threads", "1",
-                         "--out", run});
+        auto r = runCli({"train", "--dataset", m_ds, "--model", "cnn", "--epochs", "1", "--batch", "8", "--threads",
+            "1", "--out", run});
         QVERIFY2(r.code == 0, r.err.constData());
         // A cube of the training split: its prediction comes with a warning.
         const QJsonArray cubes = QJsonDocument::fromJson(info.out).object()["cubes"].toArray();

@@ -51,26 +51,25 @@ private Q_SLOTS:
     void initTestCase()
     {
         // 4 seeds × z ∈ {7, 9} × ζ ∈ {10, 30}: 16 cubes, 6 slices each (stride 8).
-        m_ds = fixtures::buildSyntheticDataset(m_dir.path(), m_dir.filePath("ds.h5").toStdString(), {7, 9}, {10, 30},
-                                               4, 16, 8);
+        m_ds = fixtures::buildSyntheticDataset(
+            m_dir.path(), m_dir.filePath("ds.h5").toStdString(), {7, 9}, {10, 30}, 4, 16, 8);
     }
 
     void fullRunWritesEverything()
     {
         const std::string run = m_dir.filePath("cnn").toStdString();
         int batches = 0, epochs = 0;
-        const TrainResult r = train(run, cnnConfig(m_ds, 2), [&](const TrainProgress& p) {
-            (p.kind == TrainProgress::Kind::Batch ? batches : epochs)++;
-        });
+        const TrainResult r = train(run, cnnConfig(m_ds, 2),
+            [&](const TrainProgress& p) { (p.kind == TrainProgress::Kind::Batch ? batches : epochs)++; });
         QCOMPARE(int(r.status), int(TrainStatus::Finished));
         QCOMPARE(r.epochsDone, 2);
         QCOMPARE(epochs, 2);
         QVERIFY(batches >= 2);
         for (const std::string& f : {runConfigPath(run), historyPath(run), checkpointPath(run), bestCheckpointPath(run),
-                                     finalModelPath(run), torchScriptPath(run), metricsPath(run)})
+                 finalModelPath(run), torchScriptPath(run), metricsPath(run)})
             QVERIFY2(std::filesystem::exists(f), f.c_str());
         const RunConfig c = readRunConfig(run);
-        QCOMPARE(c.classes, (std::vector<double>{7, 9}));
+        QCOMPARE(c.classes, (std::vector<double> {7, 9}));
         QCOMPARE(c.datasetHash, DatasetFile::open(m_ds)->info().contentHash);
         const auto h = readHistory(run);
         int epochLines = 0;
@@ -116,10 +115,13 @@ private Q_SLOTS:
         int batchesSeen = 0;
         RunConfig c = cnnConfig(m_ds, 2);
         c.batch = 4;
-        const TrainResult r = train(run, c, [&](const TrainProgress& p) {
-            if (p.kind == TrainProgress::Kind::Batch && ++batchesSeen == 3)
-                stop.requestStop();
-        }, stop);
+        const TrainResult r = train(
+            run, c,
+            [&](const TrainProgress& p) {
+                if (p.kind == TrainProgress::Kind::Batch && ++batchesSeen == 3)
+                    stop.requestStop();
+            },
+            stop);
         QCOMPARE(int(r.status), int(TrainStatus::Stopped));
         QCOMPARE(batchesSeen, 3); // no batch after the request
         QVERIFY(!std::filesystem::exists(finalModelPath(run)));
@@ -142,25 +144,28 @@ private Q_SLOTS:
     {
         const std::string run = m_dir.filePath("paused").toStdString();
         PauseToken pause;
-        std::atomic<bool> released{false};
-        std::atomic<int> batchesWhilePaused{0};
+        std::atomic<bool> released {false};
+        std::atomic<int> batchesWhilePaused {0};
         std::thread resumer;
-        const TrainResult r = train(run, cnnConfig(m_ds, 1), [&](const TrainProgress& p) {
-            if (p.kind != TrainProgress::Kind::Batch)
-                return;
-            if (pause.paused())
-                ++batchesWhilePaused;
-            if (p.batch == 1) {
-                pause.pause();
-                resumer = std::thread([&] {
-                    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-                    released = true;
-                    pause.resume();
-                });
-            } else {
-                QVERIFY(released.load());
-            }
-        }, {}, pause);
+        const TrainResult r = train(
+            run, cnnConfig(m_ds, 1),
+            [&](const TrainProgress& p) {
+                if (p.kind != TrainProgress::Kind::Batch)
+                    return;
+                if (pause.paused())
+                    ++batchesWhilePaused;
+                if (p.batch == 1) {
+                    pause.pause();
+                    resumer = std::thread([&] {
+                        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                        released = true;
+                        pause.resume();
+                    });
+                } else {
+                    QVERIFY(released.load());
+                }
+            },
+            {}, pause);
         resumer.join();
         QCOMPARE(int(r.status), int(TrainStatus::Finished));
         QCOMPARE(batchesWhilePaused.load(), 0);
@@ -195,11 +200,16 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("one class only") << "oneclass" << "one class only";
-        QTest::newRow("other model type") << "model" << "cannot be continued as 'ae'";
-        QTest::newRow("corrupted checkpoint") << "corrupt" << "not a ReionScope checkpoint";
-        QTest::newRow("not a run folder") << "folder" << "not a run folder";
-        QTest::newRow("encoder not an ae") << "encoder" << "not an autoencoder";
+        QTest::newRow("one class only") << "oneclass"
+                                        << "one class only";
+        QTest::newRow("other model type") << "model"
+                                          << "cannot be continued as 'ae'";
+        QTest::newRow("corrupted checkpoint") << "corrupt"
+                                              << "not a ReionScope checkpoint";
+        QTest::newRow("not a run folder") << "folder"
+                                          << "not a run folder";
+        QTest::newRow("encoder not an ae") << "encoder"
+                                           << "not an autoencoder";
     }
 
     void refusals()
@@ -211,7 +221,8 @@ private Q_SLOTS:
         RunConfig c = cnnConfig(m_ds, 1);
         c.maxBatchesPerEpoch = 1;
         if (kind == "oneclass") {
-            c.datasetPath = fixtures::buildSyntheticDataset(dir.path(), dir.filePath("one.h5").toStdString(), {8}, {20}, 3, 16, 8);
+            c.datasetPath = fixtures::buildSyntheticDataset(
+                dir.path(), dir.filePath("one.h5").toStdString(), {8}, {20}, 3, 16, 8);
         } else if (kind == "model" || kind == "corrupt") {
             train(run, c);
             std::filesystem::remove(finalModelPath(run));

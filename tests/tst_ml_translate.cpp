@@ -36,7 +36,7 @@ Cube densityCube(int seed, double z, double zeta, std::size_t n = kN, double box
     m.parameters[param::zeta] = zeta;
     m.parameters[param::seed] = std::int64_t(seed);
     Cube c({n, n, n}, {box, box, box}, m);
-    std::mt19937 rng{unsigned(seed)};
+    std::mt19937 rng {unsigned(seed)};
     std::uniform_real_distribution<double> phase(0, 2 * M_PI);
     std::normal_distribution<float> noise(0.0f, 0.1f);
     double ph[6];
@@ -47,9 +47,10 @@ Cube densityCube(int seed, double z, double zeta, std::size_t n = kN, double box
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = 0; j < n; ++j)
             for (std::size_t k = 0; k < n; ++k)
-                d[c.index(i, j, k)] = float(0.5 * std::sin(w * double(i) + ph[0]) * std::cos(w * double(j) + ph[1])
-                                            + 0.4 * std::sin(2 * w * double(k) + ph[2]) + 0.3 * std::cos(w * double(i + k) + ph[3]))
-                                      + noise(rng);
+                d[c.index(i, j, k)]
+                    = float(0.5 * std::sin(w * double(i) + ph[0]) * std::cos(w * double(j) + ph[1])
+                          + 0.4 * std::sin(2 * w * double(k) + ph[2]) + 0.3 * std::cos(w * double(i + k) + ph[3]))
+                    + noise(rng);
     return c;
 }
 
@@ -125,7 +126,7 @@ private Q_SLOTS:
                 s2 += double(c.data()[i]) * c.data()[i];
             }
             const double mean = s / double(c.voxelCount());
-            return std::pair{mean, s2 / double(c.voxelCount()) - mean * mean};
+            return std::pair {mean, s2 / double(c.voxelCount()) - mean * mean};
         };
         const auto [m0, v0] = moments(d);
         const auto [m1, v1] = moments(ctx[0]);
@@ -174,7 +175,7 @@ private Q_SLOTS:
         const DatasetInfo& info = ds->info();
         QVERIFY(info.paired());
         QCOMPARE(int(info.targetQuantity), int(Quantity::NeutralFraction));
-        QCOMPARE(info.contextRadiiMpc, (std::vector<double>{2.5, 5.0}));
+        QCOMPARE(info.contextRadiiMpc, (std::vector<double> {2.5, 5.0}));
         QCOMPARE(info.rows, kN);
         // 8 cubes × 3 axes × 4 slices; every split has cubes of whole seeds.
         QCOMPARE(info.samples, std::size_t(8 * 3 * 4));
@@ -193,15 +194,16 @@ private Q_SLOTS:
             ds->readContext(&i, 1, ctx.data());
             QCOMPARE(x, d.slice(l.axis, std::size_t(l.index)).toVector());
             QCOMPARE(y, ionizationOf(d, c.zeta).slice(l.axis, std::size_t(l.index)).toVector());
-            const std::vector<float> ref = densityContext(d, {5.0}).at(0).slice(l.axis, std::size_t(l.index)).toVector();
+            const std::vector<float> ref
+                = densityContext(d, {5.0}).at(0).slice(l.axis, std::size_t(l.index)).toVector();
             for (std::size_t p = 0; p < ref.size(); ++p)
                 QVERIFY(std::abs(ctx[kN * kN + p] - ref[p]) < 1e-5f);
             QCOMPARE(l.z, 8.0);
         }
         QVERIFY(info.contextStd[0] > info.contextStd[1]);
         // An unpaired dataset has no targets.
-        const std::string plain = fixtures::buildSyntheticDataset(m_dir.path(), m_dir.filePath("plain.h5").toStdString(),
-                                                                  {8}, {20}, 3, 16, 8);
+        const std::string plain = fixtures::buildSyntheticDataset(
+            m_dir.path(), m_dir.filePath("plain.h5").toStdString(), {8}, {20}, 3, 16, 8);
         std::int64_t i0 = 0;
         std::vector<float> buf(kN * kN);
         QVERIFY_THROWS_EXCEPTION(ParameterError, DatasetFile::open(plain)->readTargets(&i0, 1, buf.data()));
@@ -227,7 +229,7 @@ private Q_SLOTS:
         // A 20³ cube (not the training size, not a multiple of 8) comes back whole on its grid.
         const Translator t(run);
         const Cube d = densityCube(9, 8, 20, 20, 30.0);
-        TranslateOptions o{std::nullopt, std::nullopt, "xz", 1};
+        TranslateOptions o {std::nullopt, std::nullopt, "xz", 1};
         const TranslationResult tr = t.translate(d, o);
         QCOMPARE(tr.predicted.shape(), d.shape());
         QCOMPARE(int(tr.predicted.quantity()), int(Quantity::NeutralFraction));

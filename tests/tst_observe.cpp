@@ -23,8 +23,9 @@ Cube brightness(std::size_t n, double box, bool withSignal)
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = 0; j < n; ++j)
             for (std::size_t k = 0; k < n; ++k)
-                c.mutableData()[c.index(i, j, k)] =
-                    withSignal ? float(20 + 10 * std::cos(2 * M_PI * (double(i) + 2.0 * double(k)) / double(n))) : 0.0f;
+                c.mutableData()[c.index(i, j, k)] = withSignal
+                    ? float(20 + 10 * std::cos(2 * M_PI * (double(i) + 2.0 * double(k)) / double(n)))
+                    : 0.0f;
     return c;
 }
 
@@ -113,7 +114,8 @@ private Q_SLOTS:
         for (std::size_t i = 0; i < p.kPerp.size(); ++i)
             for (std::size_t j = 0; j < p.kPar.size(); ++j)
                 if (p.kPar[j] < 2.5 * p.kPerp[i] && p.modes[i * p.kPar.size() + j] > 0)
-                    QVERIFY2(p.at(i, j) < 1e-6 * obs.noiseRmsMk * obs.noiseRmsMk, qPrintable(QString::number(p.at(i, j))));
+                    QVERIFY2(
+                        p.at(i, j) < 1e-6 * obs.noiseRmsMk * obs.noiseRmsMk, qPrintable(QString::number(p.at(i, j))));
         QVERIFY(obs.noiseRmsMk > 0);
     }
 

@@ -45,7 +45,7 @@ private Q_SLOTS:
         QVERIFY(QDir().mkpath(packages));
         QVERIFY(QFile::copy(freedesktop, packages + QStringLiteral("/freedesktop.org.xml")));
         QVERIFY(QFile::copy(QStringLiteral(REIONSCOPE_SOURCE_DIR "/packaging/linux/reionscope-mime.xml"),
-                            packages + QStringLiteral("/reionscope.xml")));
+            packages + QStringLiteral("/reionscope.xml")));
         QProcess p;
         p.start(updater, {m_root + QStringLiteral("/mime")});
         QVERIFY(p.waitForFinished(60000));
@@ -79,7 +79,7 @@ private Q_SLOTS:
     void desktopEntryOpensFilesWithTheIcon()
     {
         QSettings entry(QStringLiteral(REIONSCOPE_SOURCE_DIR "/packaging/linux/org.reionscope.ReionScope.desktop"),
-                        QSettings::IniFormat);
+            QSettings::IniFormat);
         entry.beginGroup(QStringLiteral("Desktop Entry"));
         QCOMPARE(entry.value(QStringLiteral("Type")).toString(), QStringLiteral("Application"));
         QCOMPARE(entry.value(QStringLiteral("Exec")).toString(), QStringLiteral("reionscope %F"));
@@ -87,7 +87,8 @@ private Q_SLOTS:
         const QString mime = entry.value(QStringLiteral("MimeType")).toStringList().join(QLatin1Char(';'));
         QVERIFY(mime.contains(QStringLiteral("application/x-reionscope-hdf5")));
         for (int size : {16, 32, 48, 256})
-            QVERIFY(QFileInfo::exists(QStringLiteral(REIONSCOPE_SOURCE_DIR "/resources/icons/reionscope-%1.png").arg(size)));
+            QVERIFY(QFileInfo::exists(
+                QStringLiteral(REIONSCOPE_SOURCE_DIR "/resources/icons/reionscope-%1.png").arg(size)));
         const QImage icon(QStringLiteral(REIONSCOPE_SOURCE_DIR "/resources/icons/reionscope-256.png"));
         QCOMPARE(icon.size(), QSize(256, 256));
     }

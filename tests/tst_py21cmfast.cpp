@@ -24,11 +24,14 @@ using namespace rs;
 
 namespace {
 
-QString dataDir() { return QStringLiteral(REIONSCOPE_DATA_DIR); }
+QString dataDir()
+{
+    return QStringLiteral(REIONSCOPE_DATA_DIR);
+}
 
-#define REQUIRE_DATA(var)                                                                                     \
-    const QString var = dataDir();                                                                            \
-    if (!QDir(var + "/py21cmfast").exists())                                                                  \
+#define REQUIRE_DATA(var)                                                                                              \
+    const QString var = dataDir();                                                                                     \
+    if (!QDir(var + "/py21cmfast").exists())                                                                           \
         QSKIP("the real data folder is absent (configure with -DREIONSCOPE_DATA_DIR=...); skipping");
 
 const CubeEntry* findEntry(const std::vector<CubeEntry>& entries, const std::string& dataset)
@@ -51,7 +54,7 @@ private Q_SLOTS:
     {
         QVERIFY(m_fixtures.isValid());
         QProcess p;
-        QStringList args{QStringLiteral(REIONSCOPE_FIXTURE_SCRIPT), m_fixtures.path()};
+        QStringList args {QStringLiteral(REIONSCOPE_FIXTURE_SCRIPT), m_fixtures.path()};
         const QString v4 = dataDir() + "/py21cmfast/v4/coeval/Coeval_z8.0_r1.h5";
         if (QFileInfo::exists(v4))
             args << v4;
@@ -65,7 +68,8 @@ private Q_SLOTS:
     {
         const ComovingDistance dc;
         // The real v3 lightcone starts at z = 7 (its root attribute) at 8811.7432801 Mpc.
-        QVERIFY2(std::abs(dc.distance(7.0) - 8811.7432801) < 0.01, qPrintable(QString::number(dc.distance(7.0), 'f', 4)));
+        QVERIFY2(
+            std::abs(dc.distance(7.0) - 8811.7432801) < 0.01, qPrintable(QString::number(dc.distance(7.0), 'f', 4)));
         for (double z : {0.01, 0.5, 3.0, 7.0, 8.5, 20.0, 35.0})
             QVERIFY(std::abs(dc.redshift(dc.distance(z)) - z) < 1e-9);
         QCOMPARE(dc.distance(0.0), 0.0);
@@ -73,7 +77,7 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(ParameterError, dc.redshift(-1.0));
         BackgroundCosmology bad;
         bad.omegaM = 0;
-        QVERIFY_THROWS_EXCEPTION(ParameterError, ComovingDistance{bad});
+        QVERIFY_THROWS_EXCEPTION(ParameterError, ComovingDistance {bad});
     }
 
     // ---- real files -------------------------------------------------------------------------
@@ -88,42 +92,47 @@ private Q_SLOTS:
         QTest::addColumn<double>("tolerance");
         const QString c3 = "py21cmfast/v3/coeval/";
         QTest::newRow("v3 BrightnessTemp z8") << c3 + "BrightnessTemp_cbc76d384d4aa1074b8f8e3d008d9730_r1.h5"
-                                              << "BrightnessTemp/brightness_temp" << "brightness_temperature" << 8.0
-                                              << 16 << 12.9336 << 1e-4;
+                                              << "BrightnessTemp/brightness_temp"
+                                              << "brightness_temperature" << 8.0 << 16 << 12.9336 << 1e-4;
         QTest::newRow("v3 BrightnessTemp z9") << c3 + "BrightnessTemp_fb2027471b5d5052c6def1894b04b780_r1.h5"
-                                              << "BrightnessTemp/brightness_temp" << "brightness_temperature" << 9.0
-                                              << 16 << 19.1499 << 1e-4;
+                                              << "BrightnessTemp/brightness_temp"
+                                              << "brightness_temperature" << 9.0 << 16 << 19.1499 << 1e-4;
         QTest::newRow("v3 IonizedBox z8") << c3 + "IonizedBox_72529983c2522a657c5d3e89f30a119f_r1.h5"
-                                          << "IonizedBox/xH_box" << "neutral_fraction" << 8.0 << 16 << 0.590072 << 1e-6;
+                                          << "IonizedBox/xH_box"
+                                          << "neutral_fraction" << 8.0 << 16 << 0.590072 << 1e-6;
         QTest::newRow("v3 IonizedBox z9") << c3 + "IonizedBox_93189d28e81d9a75a3fb9d755f849d0a_r1.h5"
-                                          << "IonizedBox/xH_box" << "neutral_fraction" << 9.0 << 16 << 0.768748 << 1e-6;
+                                          << "IonizedBox/xH_box"
+                                          << "neutral_fraction" << 9.0 << 16 << 0.768748 << 1e-6;
         QTest::newRow("v3 PerturbedField z8") << c3 + "PerturbedField_6be77d2c532a4e8a52cd15622a15df6c_r1.h5"
-                                              << "PerturbedField/density" << "density" << 8.0 << 16 << 0.0 << 1e-6;
+                                              << "PerturbedField/density"
+                                              << "density" << 8.0 << 16 << 0.0 << 1e-6;
         QTest::newRow("v3 PerturbedField z9") << c3 + "PerturbedField_f404d0d352631aa934cec254e1423919_r1.h5"
-                                              << "PerturbedField/density" << "density" << 9.0 << 16 << 0.0 << 1e-6;
+                                              << "PerturbedField/density"
+                                              << "density" << 9.0 << 16 << 0.0 << 1e-6;
         QTest::newRow("v3 InitialConditions") << c3 + "InitialConditions_302d14018a3146c926cdbee2f2921b2c_r1.h5"
-                                              << "InitialConditions/lowres_density" << "density" << 0.0 << 16
-                                              << 0.00098809 << 1e-7;
+                                              << "InitialConditions/lowres_density"
+                                              << "density" << 0.0 << 16 << 0.00098809 << 1e-7;
         const QString coeval3 = c3 + "Coeval_z8.0_942b7da18c0afe4674b892ca54049b66_r1.h5";
-        QTest::newRow("v3 Coeval δ") << coeval3 << "PerturbedField/density" << "density" << 8.0 << 16 << 0.0 << 1e-6;
-        QTest::newRow("v3 Coeval x_HI") << coeval3 << "IonizedBox/xH_box" << "neutral_fraction" << 8.0 << 16
-                                        << 0.590072 << 1e-6;
-        QTest::newRow("v3 Coeval δT_b") << coeval3 << "BrightnessTemp/brightness_temp" << "brightness_temperature"
-                                        << 8.0 << 16 << 12.9336 << 1e-4;
+        QTest::newRow("v3 Coeval δ") << coeval3 << "PerturbedField/density"
+                                     << "density" << 8.0 << 16 << 0.0 << 1e-6;
+        QTest::newRow("v3 Coeval x_HI") << coeval3 << "IonizedBox/xH_box"
+                                        << "neutral_fraction" << 8.0 << 16 << 0.590072 << 1e-6;
+        QTest::newRow("v3 Coeval δT_b") << coeval3 << "BrightnessTemp/brightness_temp"
+                                        << "brightness_temperature" << 8.0 << 16 << 12.9336 << 1e-4;
         const QString coeval4 = "py21cmfast/v4/coeval/Coeval_z8.0_r1.h5";
-        QTest::newRow("v4 Coeval δ") << coeval4 << "PerturbedField/OutputFields/density" << "density" << 8.0 << 16
-                                     << 0.0 << 1e-6;
-        QTest::newRow("v4 Coeval x_HI") << coeval4 << "IonizedBox/OutputFields/neutral_fraction" << "neutral_fraction"
-                                        << 8.0 << 16 << 0.526509 << 1e-6;
+        QTest::newRow("v4 Coeval δ") << coeval4 << "PerturbedField/OutputFields/density"
+                                     << "density" << 8.0 << 16 << 0.0 << 1e-6;
+        QTest::newRow("v4 Coeval x_HI") << coeval4 << "IonizedBox/OutputFields/neutral_fraction"
+                                        << "neutral_fraction" << 8.0 << 16 << 0.526509 << 1e-6;
         QTest::newRow("v4 Coeval δT_b") << coeval4 << "BrightnessTemp/OutputFields/brightness_temp"
                                         << "brightness_temperature" << 8.0 << 16 << 11.7092 << 1e-4;
         const QString lc3 = "py21cmfast/v3/lightcone/LightCone_z7.0_247e5848fc1c76f1eb7217966aae343d_r2.h5";
-        QTest::newRow("v3 LightCone δT_b") << lc3 << "lightcones/brightness_temp" << "brightness_temperature" << 7.0
-                                           << 309 << 11.3464 << 1e-4;
-        QTest::newRow("v3 LightCone x_HI") << lc3 << "lightcones/xH_box" << "neutral_fraction" << 7.0 << 309
-                                           << 0.540957 << 1e-6;
-        QTest::newRow("v3 LightCone δ") << lc3 << "lightcones/density" << "density" << 7.0 << 309 << 0.00112296
-                                        << 1e-7;
+        QTest::newRow("v3 LightCone δT_b") << lc3 << "lightcones/brightness_temp"
+                                           << "brightness_temperature" << 7.0 << 309 << 11.3464 << 1e-4;
+        QTest::newRow("v3 LightCone x_HI") << lc3 << "lightcones/xH_box"
+                                           << "neutral_fraction" << 7.0 << 309 << 0.540957 << 1e-6;
+        QTest::newRow("v3 LightCone δ") << lc3 << "lightcones/density"
+                                        << "density" << 7.0 << 309 << 0.00112296 << 1e-7;
     }
 
     void realFiles()
@@ -145,7 +154,7 @@ private Q_SLOTS:
         QVERIFY(c.redshift());
         QVERIFY2(std::abs(*c.redshift() - z) < 1e-6, qPrintable(QString::number(*c.redshift(), 'f', 8)));
         const std::size_t n = file.contains("lightcone") ? 32 : 16;
-        QCOMPARE(c.shape(), (Shape{n, n, std::size_t(nLos)}));
+        QCOMPARE(c.shape(), (Shape {n, n, std::size_t(nLos)}));
         QCOMPARE(c.boxLength()[0], 48.0);
         QVERIFY(std::abs(c.boxLength()[2] - 1.5 * (n == 32 ? 309 : 16) * (n == 32 ? 1.0 : 2.0)) < 1e-9);
         const double m = summarize(c).mean;
@@ -157,7 +166,7 @@ private Q_SLOTS:
     {
         REQUIRE_DATA(dir);
         for (const char* f : {"py21cmfast/v3/coeval/Coeval_z8.0_942b7da18c0afe4674b892ca54049b66_r1.h5",
-                              "py21cmfast/v4/coeval/Coeval_z8.0_r1.h5"}) {
+                 "py21cmfast/v4/coeval/Coeval_z8.0_r1.h5"}) {
             int primaries = 0;
             for (const CubeEntry& e : probeFile((dir + "/" + f).toStdString())) {
                 if (!e.primary)
@@ -173,8 +182,8 @@ private Q_SLOTS:
     void realLightconeAxis()
     {
         REQUIRE_DATA(dir);
-        const std::string path =
-            (dir + "/py21cmfast/v3/lightcone/LightCone_z7.0_247e5848fc1c76f1eb7217966aae343d_r2.h5").toStdString();
+        const std::string path
+            = (dir + "/py21cmfast/v3/lightcone/LightCone_z7.0_247e5848fc1c76f1eb7217966aae343d_r2.h5").toStdString();
         const auto entries = probeFile(path);
         QCOMPARE(entries.size(), std::size_t(3));
         const LightconeAxis& a = *entries.front().lightcone;
@@ -201,7 +210,7 @@ private Q_SLOTS:
                 continue;
             const Cube c = loadCube(path.toStdString());
             ++boxes;
-            QCOMPARE(c.shape(), (Shape{64, 64, 64}));
+            QCOMPARE(c.shape(), (Shape {64, 64, 64}));
             QCOMPARE(c.boxLength()[0], 96.0);
             const double m = summarize(c).mean;
             if (c.quantity() == Quantity::NeutralFraction)
@@ -226,7 +235,7 @@ private Q_SLOTS:
         QVERIFY(tb && vel);
         QVERIFY(tb->primary && !vel->primary);
         QCOMPARE(tb->kind, FieldKind::Lightcone);
-        QCOMPARE(tb->shape, (Shape{32, 32, 309}));
+        QCOMPARE(tb->shape, (Shape {32, 32, 309}));
         QCOMPARE(tb->box[2], 463.5);
         QCOMPARE(*numberOf(tb->parameters, param::seed), 2.0);
         QFile expected(QDir(m_fixtures.path()).filePath("lightcone_expected.txt"));
@@ -263,7 +272,7 @@ private Q_SLOTS:
         const Cube tk = loadCube(path, Quantity::KineticTemperature);
         const Cube xe = loadCube(path, Quantity::ElectronFraction);
         QCOMPARE(*ts.redshift(), z);
-        QCOMPARE(ts.shape(), (Shape{16, 16, 16}));
+        QCOMPARE(ts.shape(), (Shape {16, 16, 16}));
         QCOMPARE(tk.at(1, 2, 3), 0.5f * ts.at(1, 2, 3));
         QVERIFY(std::abs(summarize(xe).mean - 2e-4) < 1e-9);
         QCOMPARE(quantityUnits(Quantity::SpinTemperature), std::string_view("K"));
@@ -296,13 +305,14 @@ private Q_SLOTS:
         QVERIFY(std::abs(h.minMass() / minMass - 1) < 1e-6);
         QVERIFY(std::abs(h.maxMass() / maxMass - 1) < 1e-6);
         QVERIFY(QString::fromStdString([&] {
-                    try {
-                        loadEntry(entries[0]);
-                    } catch (const FormatError& e) {
-                        return std::string(e.what());
-                    }
-                    return std::string();
-                }()).contains("halo catalogue"));
+            try {
+                loadEntry(entries[0]);
+            } catch (const FormatError& e) {
+                return std::string(e.what());
+            }
+            return std::string();
+        }())
+                    .contains("halo catalogue"));
     }
 
     // ---- catalogs of cache folders ------------------------------------------------------------
@@ -317,12 +327,12 @@ private Q_SLOTS:
         QVERIFY2(cat.runs.size() == 1, labels.c_str());
         const CatalogRun& r = cat.runs[0];
         // z = 0 holds the linear initial density only (the lone InitialConditions file).
-        QCOMPARE(r.redshifts(), (std::vector<double>{0.0, 8.0, 9.0}));
+        QCOMPARE(r.redshifts(), (std::vector<double> {0.0, 8.0, 9.0}));
         QCOMPARE(r.cubes.at(0.0).size(), std::size_t(1));
         for (double z : {8.0, 9.0}) {
             const auto& byQ = r.cubes.at(z);
             QVERIFY(byQ.count(Quantity::Density) && byQ.count(Quantity::NeutralFraction)
-                    && byQ.count(Quantity::BrightnessTemperature));
+                && byQ.count(Quantity::BrightnessTemperature));
         }
     }
 
@@ -335,12 +345,12 @@ private Q_SLOTS:
         std::set<std::string> labels;
         for (const CatalogRun& r : cat.runs) {
             labels.insert(r.label);
-            QCOMPARE(r.redshifts(), (std::vector<double>{8.0}));
+            QCOMPARE(r.redshifts(), (std::vector<double> {8.0}));
             QCOMPARE(r.cubes.at(8.0).size(), std::size_t(3)); // the shared δ joins both
             const std::string z8 = m_fixtures.filePath("cache/cosmohash/1/zgridhash/8.0000").toStdString();
             QVERIFY2(r.folder.rfind(z8, 0) == 0, r.folder.c_str()); // the folder holding all its files
         }
-        QCOMPARE(labels, (std::set<std::string>{"L_X=40.5", "L_X=41"}));
+        QCOMPARE(labels, (std::set<std::string> {"L_X=40.5", "L_X=41"}));
     }
 };
 

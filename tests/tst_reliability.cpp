@@ -30,8 +30,7 @@ using fixtures::runCli;
 namespace {
 
 /// The message of the rs::Error a callable throws ("" if none).
-template <typename F>
-QString errorOf(F&& f)
+template<typename F> QString errorOf(F&& f)
 {
     return fixtures::errorOf<Error>(std::forward<F>(f)).value_or(QString());
 }
@@ -39,8 +38,8 @@ QString errorOf(F&& f)
 /// A ReionScope HDF5 file holding one chunked float32 dataset `cubes/c` of `dims` whose voxels
 /// are never written (so the file stays tiny whatever the dims), with box length `box` and an
 /// extra string attribute `label` holding raw `labelBytes`.
-std::string writeDeclaredCube(const QString& dir, const std::string& name, const std::vector<hsize_t>& dims,
-                              double box, const std::string& labelBytes = "fine")
+std::string writeDeclaredCube(const QString& dir, const std::string& name, const std::vector<hsize_t>& dims, double box,
+    const std::string& labelBytes = "fine")
 {
     const std::string path = QDir(dir).filePath(QString::fromStdString(name)).toStdString();
     h5::silenceErrorPrinting();
@@ -52,7 +51,7 @@ std::string writeDeclaredCube(const QString& dir, const std::string& name, const
     std::vector<hsize_t> chunk(dims.size(), 1);
     H5Pset_chunk(dcpl, int(chunk.size()), chunk.data());
     const hid_t ds = H5Dcreate2(g, "c", H5T_IEEE_F32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    h5::writeAttribute(ds, "box_length_mpc", std::vector<double>{box, box, box}, path);
+    h5::writeAttribute(ds, "box_length_mpc", std::vector<double> {box, box, box}, path);
     h5::writeAttribute(ds, "quantity", std::string("density"), path);
     // The label as raw bytes, declared UTF-8 (what a damaged or foreign writer may leave).
     const hid_t st = H5Tcopy(H5T_C_S1);
@@ -104,7 +103,7 @@ QString writeScript(const QString& dir, const QString& name, const QString& body
 
 QJsonObject parseJson(const QByteArray& text)
 {
-    QJsonParseError err{};
+    QJsonParseError err {};
     const QJsonDocument doc = QJsonDocument::fromJson(text, &err);
     if (err.error != QJsonParseError::NoError)
         qWarning("not JSON (%s): %s", qPrintable(err.errorString()), text.left(400).constData());
@@ -115,7 +114,10 @@ QJsonObject parseJson(const QByteArray& text)
 struct EnvGuard {
     QByteArray name, old;
     bool had;
-    EnvGuard(const char* n, const QByteArray& value) : name(n), old(qgetenv(n)), had(qEnvironmentVariableIsSet(n))
+    EnvGuard(const char* n, const QByteArray& value)
+        : name(n)
+        , old(qgetenv(n))
+        , had(qEnvironmentVariableIsSet(n))
     {
         qputenv(n, value);
     }
@@ -159,7 +161,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const std::vector<float> v(4096, 1.0f); // 16384 bytes: what the wrapped size check expected
-        const std::string path = fixtures::writeFloats(dir.path(), "delta_T_z008.00_nf0.5_useTs0_18014398509482000_300Mpc", v);
+        const std::string path
+            = fixtures::writeFloats(dir.path(), "delta_T_z008.00_nf0.5_useTs0_18014398509482000_300Mpc", v);
         const QString msg = errorOf([&] { probeFile(path); });
         QVERIFY2(msg.startsWith(QString::fromStdString(path) + ": "), qPrintable(msg));
         QVERIFY2(msg.contains("impossible"), qPrintable(msg));
@@ -169,8 +172,10 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("shape");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("overflow") << "(1099511627776, 1099511627776, 1099511627776)" << "impossible";
-        QTest::newRow("2^40 voxels") << "(16384, 16384, 4096)" << "truncated";
+        QTest::newRow("overflow") << "(1099511627776, 1099511627776, 1099511627776)"
+                                  << "impossible";
+        QTest::newRow("2^40 voxels") << "(16384, 16384, 4096)"
+                                     << "truncated";
     }
 
     void npyHeaderWithAbsurdShape()
@@ -212,7 +217,8 @@ private Q_SLOTS:
         setMemoryBudgetBytes(1000); // an 8^3 float32 cube needs 2048 bytes
         const QString msg = errorOf([&] { loadCube(path); });
         setMemoryBudgetBytes(0);
-        QVERIFY2(msg.startsWith(QString::fromStdString(path) + ": ") && msg.contains("budget of 1000 B"), qPrintable(msg));
+        QVERIFY2(
+            msg.startsWith(QString::fromStdString(path) + ": ") && msg.contains("budget of 1000 B"), qPrintable(msg));
         QCOMPARE(loadCube(path).voxelCount(), std::size_t(512));
         // The environment variable, as a user sets it.
         EnvGuard env("REIONSCOPE_MEMORY_BUDGET", "1K");
@@ -230,12 +236,15 @@ private Q_SLOTS:
     void invalidUtf8AttributeIsSanitised()
     {
         QCOMPARE(h5::validUtf8("abc é"), std::string("abc é"));
-        QCOMPARE(h5::validUtf8(std::string("a\xff") + "b"), std::string("a\xEF\xBF\xBD" "b"));
+        QCOMPARE(h5::validUtf8(std::string("a\xff") + "b"),
+            std::string("a\xEF\xBF\xBD"
+                        "b"));
         QCOMPARE(h5::validUtf8("\xC0\xAF"), std::string("\xEF\xBF\xBD\xEF\xBF\xBD")); // overlong '/'
         QTemporaryDir dir;
         const std::string path = writeDeclaredCube(dir.path(), "utf8.h5", {4, 4, 4}, 30, "bad \xff\xfe label");
         const std::vector<CubeEntry> entries = probeFile(path);
-        QCOMPARE(std::get<std::string>(entries.at(0).parameters.at("label")), std::string("bad \xEF\xBF\xBD\xEF\xBF\xBD label"));
+        QCOMPARE(std::get<std::string>(entries.at(0).parameters.at("label")),
+            std::string("bad \xEF\xBF\xBD\xEF\xBF\xBD label"));
     }
 
     // ---- untrusted HDF5 in a helper process -----------------------------------------------------
@@ -245,17 +254,20 @@ private Q_SLOTS:
         const std::string good = writeGoodCube(dir.path(), "good.h5");
         const std::string bad = writeGoodCube(dir.path(), "crashes.h5");
         const QString fake = writeScript(dir.path(), "fake-probe",
-                                         // No server: each file goes to a helper of its own.
-                                         "case \"$1\" in --serve) exit 0 ;; *crashes*) kill -SEGV $$ ;; esac\n"
-                                         "exec \"" REIONSCOPE_PROBE_EXE "\" \"$1\"");
+            // No server: each file goes to a helper of its own.
+            "case \"$1\" in --serve) exit 0 ;; *crashes*) kill -SEGV $$ ;; esac\n"
+            "exec \"" REIONSCOPE_PROBE_EXE "\" \"$1\"");
         EnvGuard env("REIONSCOPE_PROBE", fake.toUtf8());
         h5::clearVetCache();
         const QString msg = errorOf([&] { probeFile(bad); });
-        QVERIFY2(msg == QString::fromStdString(bad) + ": the HDF5 library crashed reading its metadata (SIGSEGV): the file is damaged",
-                 qPrintable(msg));
+        QVERIFY2(msg
+                == QString::fromStdString(bad)
+                    + ": the HDF5 library crashed reading its metadata (SIGSEGV): the file is damaged",
+            qPrintable(msg));
         QCOMPARE(probeFile(good).size(), std::size_t(1)); // this process carries on
         // A multi-file CLI call names the damaged file and still describes the good one.
-        const fixtures::CliResult r = runCli({"info", "--json", QString::fromStdString(good), QString::fromStdString(bad)});
+        const fixtures::CliResult r
+            = runCli({"info", "--json", QString::fromStdString(good), QString::fromStdString(bad)});
         QCOMPARE(r.code, 1);
         const QJsonObject doc = parseJson(r.out);
         QCOMPARE(doc["cubes"].toArray().size(), 1);
@@ -287,7 +299,7 @@ private Q_SLOTS:
         QCOMPARE(p.exitStatus(), QProcess::CrashExit); // the library itself does crash on it
         const QString msg = errorOf([&] { probeFile(path); });
         QVERIFY2(msg.startsWith(QString::fromStdString(path) + ": the HDF5 library crashed reading its metadata"),
-                 qPrintable(msg));
+            qPrintable(msg));
         QCOMPARE(int(detectFormat(path)), int(FileFormat::Unknown)); // damaged: no format, no crash
     }
 
@@ -312,8 +324,8 @@ private Q_SLOTS:
         const std::string path = writeGoodCube(dir.path(), "once.h5");
         const QString counter = QDir(dir.path()).filePath("runs.txt");
         const QString fake = writeScript(dir.path(), "count-probe",
-                                         "case \"$1\" in --serve) exit 0 ;; esac\necho x >> \"" + counter
-                                             + "\"\nexec \"" REIONSCOPE_PROBE_EXE "\" \"$1\"");
+            "case \"$1\" in --serve) exit 0 ;; esac\necho x >> \"" + counter
+                + "\"\nexec \"" REIONSCOPE_PROBE_EXE "\" \"$1\"");
         EnvGuard env("REIONSCOPE_PROBE", fake.toUtf8());
         h5::clearVetCache();
         loadCube(path);
@@ -355,8 +367,8 @@ private Q_SLOTS:
         const std::string utf8 = writeDeclaredCube(dir.path(), "utf8.h5", {4, 4, 4}, 30, "\xff\xfe");
         const std::vector<float> v(4096, 1.0f);
         const std::string absurd = fixtures::writeFloats(dir.path(), "xH_z008.00_nf0.5_18014398509482000_300Mpc", v);
-        const fixtures::CliResult r = runCli({"info", "--json", QString::fromStdString(good), QString::fromStdString(utf8),
-                                              QString::fromStdString(absurd), "/no/such/file"});
+        const fixtures::CliResult r = runCli({"info", "--json", QString::fromStdString(good),
+            QString::fromStdString(utf8), QString::fromStdString(absurd), "/no/such/file"});
         QCOMPARE(r.code, 1);
         const QJsonObject doc = parseJson(r.out);
         QCOMPARE(doc["cubes"].toArray().size(), 2);
@@ -371,28 +383,29 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("unknown command") << QStringList{"frobnicate"} << "";
-        QTest::newRow("simulate --dim -5") << QStringList{"simulate", "--dim", "-5", "--box", "64", "--z", "8", "--zeta", "20", "--out", "OUT"}
-                                           << "--dim";
-        QTest::newRow("simulate --threads 999")
-            << QStringList{"simulate", "--dim", "16", "--box", "64", "--z", "8", "--zeta", "20", "--threads", "999", "--out", "OUT"}
-            << "--threads";
-        QTest::newRow("convert X X") << QStringList{"convert", "IN", "IN"} << "also an input";
-        QTest::newRow("train --momentum -1")
-            << QStringList{"train", "--dataset", "IN", "--model", "cnn", "--optimizer", "sgd", "--momentum", "-1", "--out", "OUT"}
-            << "--momentum";
-        QTest::newRow("train --threads 999")
-            << QStringList{"train", "--dataset", "IN", "--model", "cnn", "--threads", "999", "--out", "OUT"} << "--threads";
-        QTest::newRow("train --out a file") << QStringList{"train", "--dataset", "IN", "--model", "cnn", "--out", "IN"}
-                                            << "is a file";
-        QTest::newRow("dataset --patch 0")
-            << QStringList{"dataset", "build", "--simulate", "--z", "8", "--zeta", "20", "--mode", "patches", "--patch", "0", "--out", "OUT"}
-            << "--patch";
-        QTest::newRow("dataset --out a folder")
-            << QStringList{"dataset", "build", "--simulate", "--z", "8", "--zeta", "20", "--out", "DIR"} << "is a folder";
+        QTest::newRow("unknown command") << QStringList {"frobnicate"} << "";
+        QTest::newRow("simulate --dim -5") << QStringList {"simulate", "--dim", "-5", "--box", "64", "--z", "8",
+            "--zeta", "20", "--out", "OUT"} << "--dim";
+        QTest::newRow("simulate --threads 999") << QStringList {"simulate", "--dim", "16", "--box", "64", "--z", "8",
+            "--zeta", "20", "--threads", "999", "--out", "OUT"}
+                                                << "--threads";
+        QTest::newRow("convert X X") << QStringList {"convert", "IN", "IN"} << "also an input";
+        QTest::newRow("train --momentum -1") << QStringList {"train", "--dataset", "IN", "--model", "cnn",
+            "--optimizer", "sgd", "--momentum", "-1", "--out", "OUT"}
+                                             << "--momentum";
+        QTest::newRow("train --threads 999") << QStringList {"train", "--dataset", "IN", "--model", "cnn", "--threads",
+            "999", "--out", "OUT"} << "--threads";
+        QTest::newRow("train --out a file")
+            << QStringList {"train", "--dataset", "IN", "--model", "cnn", "--out", "IN"} << "is a file";
+        QTest::newRow("dataset --patch 0") << QStringList {"dataset", "build", "--simulate", "--z", "8", "--zeta", "20",
+            "--mode", "patches", "--patch", "0", "--out", "OUT"}
+                                           << "--patch";
+        QTest::newRow("dataset --out a folder") << QStringList {"dataset", "build", "--simulate", "--z", "8", "--zeta",
+            "20", "--out", "DIR"} << "is a folder";
         QTest::newRow("dataset --dim -5")
-            << QStringList{"dataset", "build", "--simulate", "--dim", "-5", "--z", "8", "--zeta", "20", "--out", "OUT"} << "--dim";
-        QTest::newRow("convert to a folder") << QStringList{"convert", "IN", "DIR"} << "is a folder";
+            << QStringList {"dataset", "build", "--simulate", "--dim", "-5", "--z", "8", "--zeta", "20", "--out", "OUT"}
+            << "--dim";
+        QTest::newRow("convert to a folder") << QStringList {"convert", "IN", "DIR"} << "is a folder";
     }
 
     void badUsageExitsWithTwoBeforeAnyWork()

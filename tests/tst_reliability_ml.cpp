@@ -50,7 +50,10 @@ qint64 deadPid()
 }
 
 /// Every history record, in order.
-std::vector<HistoryRecord> history(const std::string& run) { return readHistory(run); }
+std::vector<HistoryRecord> history(const std::string& run)
+{
+    return readHistory(run);
+}
 
 /// Writes with a file-size limit (what a full disk does to a writer): SIGXFSZ ignored, so the
 /// write fails with EFBIG instead of killing the process.
@@ -71,7 +74,7 @@ public:
     }
 
 private:
-    rlimit m_saved{};
+    rlimit m_saved {};
     void (*m_old)(int) = nullptr;
 };
 
@@ -94,8 +97,8 @@ class TestReliabilityMl : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        m_ds = fixtures::buildSyntheticDataset(m_dir.path(), m_dir.filePath("ds.h5").toStdString(), {7, 9}, {10, 30},
-                                               4, 16, 8);
+        m_ds = fixtures::buildSyntheticDataset(
+            m_dir.path(), m_dir.filePath("ds.h5").toStdString(), {7, 9}, {10, 30}, 4, 16, 8);
     }
 
     void killedAfterHistoryLinesResumesWithoutReplay()
@@ -107,10 +110,13 @@ private Q_SLOTS:
         c.historyEvery = 1;
         StopToken stop;
         int seen = 0;
-        train(run, c, [&](const TrainProgress& p) {
-            if (p.kind == TrainProgress::Kind::Batch && ++seen == 2)
-                stop.requestStop();
-        }, stop);
+        train(
+            run, c,
+            [&](const TrainProgress& p) {
+                if (p.kind == TrainProgress::Kind::Batch && ++seen == 2)
+                    stop.requestStop();
+            },
+            stop);
         // What a kill -9 leaves: lines of batches trained after the last checkpoint (batch 2).
         HistoryRecord ghost;
         ghost.type = "batch";
@@ -126,11 +132,13 @@ private Q_SLOTS:
         for (const HistoryRecord& h : history(run)) {
             if (h.type == "batch") {
                 const int times = ++batchLines[std::make_pair(h.epoch, h.batch)];
-                QVERIFY2(times == 1, qPrintable(QString("batch %1 of epoch %2 recorded twice").arg(h.batch).arg(h.epoch)));
+                QVERIFY2(
+                    times == 1, qPrintable(QString("batch %1 of epoch %2 recorded twice").arg(h.batch).arg(h.epoch)));
             }
             QVERIFY(h.trainLoss != 9.0);
         }
-        QVERIFY(batchLines.count(std::make_pair(0, std::size_t(3))) == 1); // trained again after the resume, recorded once
+        QVERIFY(
+            batchLines.count(std::make_pair(0, std::size_t(3))) == 1); // trained again after the resume, recorded once
     }
 
     void resumeRecordCarriesTheRunsWallTime()
@@ -139,10 +147,13 @@ private Q_SLOTS:
         RunConfig c = fixtures::tinyRunConfig(m_ds);
         c.epochs = 2;
         StopToken stop;
-        train(run, c, [&](const TrainProgress& p) {
-            if (p.kind == TrainProgress::Kind::Epoch)
-                stop.requestStop();
-        }, stop);
+        train(
+            run, c,
+            [&](const TrainProgress& p) {
+                if (p.kind == TrainProgress::Kind::Epoch)
+                    stop.requestStop();
+            },
+            stop);
         double stoppedWall = -1;
         for (const HistoryRecord& h : history(run))
             if (h.type == "stopped")
@@ -154,7 +165,7 @@ private Q_SLOTS:
         QVERIFY(resume != h.end());
         // The checkpoint's wall time (saved just before the "stopped" line), not time since boot.
         QVERIFY2(resume->wallSeconds > 0 && std::abs(resume->wallSeconds - stoppedWall) < 2,
-                 qPrintable(QString("resume wall_s %1 after a stop at %2").arg(resume->wallSeconds).arg(stoppedWall)));
+            qPrintable(QString("resume wall_s %1 after a stop at %2").arg(resume->wallSeconds).arg(stoppedWall)));
         // Training a finished run again appends nothing after "finished".
         const std::string before = readAll(historyPath(run));
         QCOMPARE(int(train(run, c).status), int(TrainStatus::Finished));
@@ -219,7 +230,8 @@ private Q_SLOTS:
         QCOMPARE(runs[0].epochsDone, 1); // the mistyped line is skipped, the good one counted
         QCOMPARE(errors.size(), std::size_t(1));
         QCOMPARE(errors[0].path, bad);
-        QVERIFY(QString::fromStdString(errors[0].message).startsWith(QString::fromStdString(runConfigPath(bad)) + ": "));
+        QVERIFY(
+            QString::fromStdString(errors[0].message).startsWith(QString::fromStdString(runConfigPath(bad)) + ": "));
         QVERIFY(!parseHistoryLine("{\"batch\": -1.5e300, \"epoch\": [1]}"));
     }
 

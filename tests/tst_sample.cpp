@@ -22,9 +22,10 @@ private Q_SLOTS:
     void neutralFraction()
     {
         REQUIRE_SAMPLE(dir);
-        const Cube x = loadCube(file(dir, "xH_nohalos_z008.00_nf0.548080_eff20.0_effPLindex0_HIIfilter1_Mmin5.0e+08_"
-                                          "RHIImax50_64_96Mpc"));
-        QCOMPARE(x.shape(), (Shape{64, 64, 64}));
+        const Cube x = loadCube(file(dir,
+            "xH_nohalos_z008.00_nf0.548080_eff20.0_effPLindex0_HIIfilter1_Mmin5.0e+08_"
+            "RHIImax50_64_96Mpc"));
+        QCOMPARE(x.shape(), (Shape {64, 64, 64}));
         QCOMPARE(x.boxLength()[0], 96.0);
         QCOMPARE(*x.redshift(), 8.0);
         QCOMPARE(*numberOf(x.metadata().parameters, param::zeta), 20.0);

@@ -52,7 +52,7 @@ private Q_SLOTS:
         s.base.dim = 8;
         s.base.boxMpc = 16;
         s.seeds = rs::parseSeedList("1-3,7");
-        QCOMPARE(s.seeds, (std::vector<std::uint64_t>{1, 2, 3, 7}));
+        QCOMPARE(s.seeds, (std::vector<std::uint64_t> {1, 2, 3, 7}));
         s.zetas = {10, 20, 30};
         s.tvirs = {1e4, 5e4};
         const auto points = rs::expandSweep(s);
@@ -85,9 +85,9 @@ private Q_SLOTS:
         const int shards = 4; // 6 points over 4 shards: blocks of 1 and 2
         std::map<int, QString> done;
         for (int i = 0; i < shards; ++i) {
-            const Result r = runCli({"simulate", "--dim", "8", "--box", "16", "--z", "8", "--zeta", "10,20,30", "--seeds",
-                                     "1-2", "--threads", "1", "--shard", QString("%1/%2").arg(i).arg(shards), "--out", out,
-                                     "--json"});
+            const Result r
+                = runCli({"simulate", "--dim", "8", "--box", "16", "--z", "8", "--zeta", "10,20,30", "--seeds", "1-2",
+                    "--threads", "1", "--shard", QString("%1/%2").arg(i).arg(shards), "--out", out, "--json"});
             QVERIFY2(r.code == 0, r.err.constData());
             const QJsonObject doc = QJsonDocument::fromJson(r.out).object();
             QCOMPARE(doc["points_total"].toInt(), 6);
@@ -108,8 +108,8 @@ private Q_SLOTS:
         for (const auto& [index, label] : done)
             QVERIFY(folders.contains(label));
 
-        const Result bad = runCli({"simulate", "--dim", "8", "--box", "16", "--z", "8", "--zeta", "10,20", "--shard", "2/2",
-                                   "--out", dir.filePath("bad")});
+        const Result bad = runCli({"simulate", "--dim", "8", "--box", "16", "--z", "8", "--zeta", "10,20", "--shard",
+            "2/2", "--out", dir.filePath("bad")});
         QVERIFY(bad.code != 0);
         QVERIFY2(bad.err.contains("shard"), bad.err.constData());
     }
@@ -119,30 +119,34 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString sims = dir.filePath("sims");
         Result r = runCli({"simulate", "--dim", "16", "--box", "24", "--z", "8", "--zeta", "10,30", "--seeds", "1-3",
-                           "--threads", "1", "--quiet", "--out", sims});
+            "--threads", "1", "--quiet", "--out", sims});
         QVERIFY2(r.code == 0, r.err.constData());
         // 3x3 patches: 36-byte samples, so the content hash depends on how samples are cut into
         // hash calls, and 1200 samples per cube flush mid-cube: the merge must replay both.
-        const QStringList build{"dataset", "build", "--from", sims, "--mode", "patches", "--patch", "3", "--split-seed", "5"};
-        r = runCli(build + QStringList{"--out", dir.filePath("whole.h5")});
+        const QStringList build {
+            "dataset", "build", "--from", sims, "--mode", "patches", "--patch", "3", "--split-seed", "5"};
+        r = runCli(build + QStringList {"--out", dir.filePath("whole.h5")});
         QVERIFY2(r.code == 0, r.err.constData());
         QStringList shards;
         for (int i = 0; i < 4; ++i) { // 6 source cubes over 4 shards
             shards << dir.filePath(QString("part%1.h5").arg(i));
-            r = runCli(build + QStringList{"--shard", QString("%1/4").arg(i), "--out", shards.back()});
+            r = runCli(build + QStringList {"--shard", QString("%1/4").arg(i), "--out", shards.back()});
             QVERIFY2(r.code == 0, r.err.constData());
         }
         r = runCli({"dataset", "info", shards[0]});
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains("dataset merge"), r.err.constData());
-        r = runCli(QStringList{"dataset", "merge", shards[3], shards[1], shards[0]} + QStringList{"--out", dir.filePath("m.h5")});
+        r = runCli(QStringList {"dataset", "merge", shards[3], shards[1], shards[0]}
+            + QStringList {"--out", dir.filePath("m.h5")});
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains("shard 2 of 4 missing"), r.err.constData());
-        r = runCli(QStringList{"dataset", "merge", shards[0], shards[0]} + QStringList{"--out", dir.filePath("m.h5")});
+        r = runCli(
+            QStringList {"dataset", "merge", shards[0], shards[0]} + QStringList {"--out", dir.filePath("m.h5")});
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains("again"), r.err.constData());
 
-        r = runCli(QStringList{"dataset", "merge", shards[2], shards[0], shards[3], shards[1], "--out", dir.filePath("merged.h5")});
+        r = runCli(QStringList {
+            "dataset", "merge", shards[2], shards[0], shards[3], shards[1], "--out", dir.filePath("merged.h5")});
         QVERIFY2(r.code == 0, r.err.constData());
         const Result a = runCli({"dataset", "info", dir.filePath("whole.h5"), "--json"});
         const Result b = runCli({"dataset", "info", dir.filePath("merged.h5"), "--json"});

@@ -28,7 +28,7 @@ struct Point {
     double nf; ///< 21cmFAST's, from the calibration README
 };
 const Point kPoints[] = {{7, 20, "zeta20", 0.138604}, {8, 20, "zeta20", 0.548080}, {9, 20, "zeta20", 0.769289},
-                         {10, 20, "zeta20", 0.880615}, {9, 40, "zeta40", 0.470370}};
+    {10, 20, "zeta20", 0.880615}, {9, 40, "zeta40", 0.470370}};
 
 QString calibrationDir()
 {
@@ -44,11 +44,15 @@ std::string findFile(const QString& folder, const QString& prefix, const QString
 {
     const QStringList names = QDir(folder).entryList({prefix + "*" + suffix}, QDir::Files);
     if (names.size() != 1)
-        qFatal("calibration data: expected one %s*%s in %s", qPrintable(prefix), qPrintable(suffix), qPrintable(folder));
+        qFatal(
+            "calibration data: expected one %s*%s in %s", qPrintable(prefix), qPrintable(suffix), qPrintable(folder));
     return QDir(folder).filePath(names.front()).toStdString();
 }
 
-QString zTag(double z) { return QString::asprintf("z%06.2f", z); }
+QString zTag(double z)
+{
+    return QString::asprintf("z%06.2f", z);
+}
 
 double sameSide(const Cube& a, const Cube& b)
 {
@@ -116,7 +120,11 @@ private Q_SLOTS:
             const SimulatedRedshift r = ionizeDensity(density, pt.z, {pt.zeta}, p).front();
             const double same = sameSide(r.neutralFraction, reference);
             const QString what = QString("z %1 zeta %2: nf %3 vs %4, same side %5")
-                                     .arg(pt.z).arg(pt.zeta).arg(r.nf).arg(pt.nf).arg(same);
+                                     .arg(pt.z)
+                                     .arg(pt.zeta)
+                                     .arg(r.nf)
+                                     .arg(pt.nf)
+                                     .arg(same);
             QVERIFY2(same >= 0.97, qPrintable(what));
             QVERIFY2(std::abs(r.nf - pt.nf) <= 0.01, qPrintable(what));
             QVERIFY2(std::abs(meanOf(reference) - pt.nf) < 1e-5, qPrintable(what)); // the README's figure
@@ -145,7 +153,7 @@ private Q_SLOTS:
                 for (std::size_t b = 0; b < ps.k.size(); ++b)
                     power[i][b] += ps.delta2[b] / kSeeds;
                 tb[i].insert(tb[i].end(), r.brightnessTemperature.data(),
-                             r.brightnessTemperature.data() + r.brightnessTemperature.voxelCount());
+                    r.brightnessTemperature.data() + r.brightnessTemperature.voxelCount());
             }
         }
         for (std::size_t i = 0; i < nPoints; ++i) {
@@ -165,7 +173,12 @@ private Q_SLOTS:
             const double median = ratios.size() % 2 ? ratios[h] : 0.5 * (ratios[h - 1] + ratios[h]);
             const double ks = ksDistance(tb[i], std::vector<float>(refTb.data(), refTb.data() + refTb.voxelCount()));
             const QString what = QString("z %1 zeta %2: nf %3 vs %4, median power ratio %5, KS %6")
-                                     .arg(pt.z).arg(pt.zeta).arg(nf[i]).arg(pt.nf).arg(median).arg(ks);
+                                     .arg(pt.z)
+                                     .arg(pt.zeta)
+                                     .arg(nf[i])
+                                     .arg(pt.nf)
+                                     .arg(median)
+                                     .arg(ks);
             qInfo("%s", qPrintable(what));
             QVERIFY2(std::abs(nf[i] - pt.nf) <= 0.02, qPrintable(what));
             QVERIFY2(std::abs(median - 1.0) <= 0.15, qPrintable(what));

@@ -17,7 +17,8 @@ using Result = fixtures::CliResult;
 
 QStringList simulateArgs(const QString& out)
 {
-    return {"simulate", "--dim", "32", "--box", "48", "--z", "8,9", "--zeta", "20", "--seed", "2", "--out", out, "--json"};
+    return {
+        "simulate", "--dim", "32", "--box", "48", "--z", "8,9", "--zeta", "20", "--seed", "2", "--out", out, "--json"};
 }
 
 } // namespace
@@ -58,7 +59,7 @@ private Q_SLOTS:
         const QJsonArray series = st["series"].toArray();
         QCOMPARE(series.size(), 1);
         const QJsonObject s0 = series[0].toObject();
-        QCOMPARE(s0["redshift"].toArray(), (QJsonArray{8.0, 9.0}));
+        QCOMPARE(s0["redshift"].toArray(), (QJsonArray {8.0, 9.0}));
         QVERIFY(std::abs(s0["neutral_fraction"].toArray()[0].toDouble() - nf8) < 1e-6);
         QVERIFY(s0["mean_brightness_temperature_mk"].toArray()[1].toDouble() > 0);
     }
@@ -67,20 +68,23 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("N < 8") << QStringList{"--dim", "4", "--box", "48", "--z", "8", "--zeta", "20"} << "dim";
-        QTest::newRow("L <= 0") << QStringList{"--dim", "32", "--box", "-5", "--z", "8", "--zeta", "20"} << "box";
-        QTest::newRow("z < 0") << QStringList{"--dim", "32", "--box", "48", "--z", "8,-1", "--zeta", "20"} << "z";
-        QTest::newRow("zeta <= 0") << QStringList{"--dim", "32", "--box", "48", "--z", "8", "--zeta", "0"} << "zeta";
-        QTest::newRow("bad filter") << QStringList{"--dim", "32", "--box", "48", "--z", "8", "--zeta", "20", "--filter", "box"} << "filter";
-        QTest::newRow("bad format") << QStringList{"--dim", "32", "--box", "48", "--z", "8", "--zeta", "20", "--format", "tiff"} << "format";
-        QTest::newRow("zeta and fesc") << QStringList{"--dim", "32", "--box", "48", "--z", "8", "--zeta", "20", "--fesc", "0.1"} << "fesc";
+        QTest::newRow("N < 8") << QStringList {"--dim", "4", "--box", "48", "--z", "8", "--zeta", "20"} << "dim";
+        QTest::newRow("L <= 0") << QStringList {"--dim", "32", "--box", "-5", "--z", "8", "--zeta", "20"} << "box";
+        QTest::newRow("z < 0") << QStringList {"--dim", "32", "--box", "48", "--z", "8,-1", "--zeta", "20"} << "z";
+        QTest::newRow("zeta <= 0") << QStringList {"--dim", "32", "--box", "48", "--z", "8", "--zeta", "0"} << "zeta";
+        QTest::newRow("bad filter") << QStringList {"--dim", "32", "--box", "48", "--z", "8", "--zeta", "20",
+            "--filter", "box"} << "filter";
+        QTest::newRow("bad format") << QStringList {"--dim", "32", "--box", "48", "--z", "8", "--zeta", "20",
+            "--format", "tiff"} << "format";
+        QTest::newRow("zeta and fesc") << QStringList {"--dim", "32", "--box", "48", "--z", "8", "--zeta", "20",
+            "--fesc", "0.1"} << "fesc";
     }
     void badParametersNameTheParameter()
     {
         QFETCH(QStringList, args);
         QFETCH(QString, mentions);
         QTemporaryDir dir;
-        const Result r = runCli(QStringList{"simulate"} + args + QStringList{"--out", dir.filePath("x")});
+        const Result r = runCli(QStringList {"simulate"} + args + QStringList {"--out", dir.filePath("x")});
         QVERIFY(r.code != 0);
         QVERIFY2(QString::fromUtf8(r.err).contains(mentions), r.err.constData());
         QVERIFY(!QFileInfo::exists(dir.filePath("x"))); // refused before any work
@@ -90,7 +94,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const Result r = runCli({"simulate", "--dim", "32", "--box", "48", "--z", "8", "--fesc", "0.08", "--format",
-                                 "classic", "--velocities", "--out", dir.filePath("c"), "--quiet"});
+            "classic", "--velocities", "--out", dir.filePath("c"), "--quiet"});
         QVERIFY2(r.code == 0, r.err.constData());
         QCOMPARE(QDir(dir.filePath("c/seed1")).entryList(QDir::Files).size(), 3);
         QCOMPARE(QDir(dir.filePath("c/seed1")).entryList({"delta_T_v3_z008.00_*"}, QDir::Files).size(), 1);
@@ -106,9 +110,13 @@ private Q_SLOTS:
         // simulate run's own x_HI, v2 writes its parameters where `info` shows them.
         QTemporaryDir dir;
         const Result s = runCli({"simulate", "--dim", "32", "--box", "48", "--z", "8", "--zeta", "20", "--format",
-                                 "classic", "--out", dir.filePath("c"), "--quiet", "--json"});
+            "classic", "--out", dir.filePath("c"), "--quiet", "--json"});
         QVERIFY2(s.code == 0, s.err.constData());
-        const double nfSim = QJsonDocument::fromJson(s.out).object()["redshifts"].toArray()[0].toObject()["neutral_fraction"].toDouble();
+        const double nfSim = QJsonDocument::fromJson(s.out)
+                                 .object()["redshifts"]
+                                 .toArray()[0]
+                                 .toObject()["neutral_fraction"]
+                                 .toDouble();
         const QStringList dens = QDir(dir.filePath("c/seed1")).entryList({"updated_smoothed_deltax_*"}, QDir::Files);
         QCOMPARE(dens.size(), 1);
         const QString density = dir.filePath("c/seed1/" + dens.front());
@@ -120,7 +128,7 @@ private Q_SLOTS:
         QCOMPARE(doc["files"].toArray().size(), 1);
 
         const Result v = runCli({"ionize", "--density", density, "--sources", "v2", "--fesc", "0.2", "--z-start", "10",
-                                 "--out", dir.filePath("v"), "--json"});
+            "--out", dir.filePath("v"), "--json"});
         QVERIFY2(v.code == 0, v.err.constData());
         const QJsonObject vp = QJsonDocument::fromJson(v.out).object()["parameters"].toObject();
         QCOMPARE(vp["sources"].toString(), QString("v2"));
@@ -132,10 +140,12 @@ private Q_SLOTS:
         QVERIFY2(info.code == 0, info.err.constData());
         QVERIFY2(info.out.contains("\"m_turn\"") && info.out.contains("\"t_star\""), info.out.constData());
 
-        const Result missing = runCli({"ionize", "--density", dir.filePath("nope"), "--zeta", "20", "--out", dir.filePath("m")});
+        const Result missing
+            = runCli({"ionize", "--density", dir.filePath("nope"), "--zeta", "20", "--out", dir.filePath("m")});
         QVERIFY(missing.code != 0);
         QVERIFY2(QString::fromUtf8(missing.err).contains(dir.filePath("nope")), missing.err.constData());
-        const Result both = runCli({"ionize", "--density", density, "--sources", "v2", "--zeta", "20", "--out", dir.filePath("b")});
+        const Result both
+            = runCli({"ionize", "--density", density, "--sources", "v2", "--zeta", "20", "--out", dir.filePath("b")});
         QVERIFY(both.code != 0);
         QVERIFY2(QString::fromUtf8(both.err).contains("zeta"), both.err.constData());
     }

@@ -21,7 +21,10 @@ namespace {
 constexpr int kSeeds = 4;
 constexpr double kSampleNf = 0.548080;
 
-std::string file(const QString& dir, const char* name) { return QDir(dir).filePath(name).toStdString(); }
+std::string file(const QString& dir, const char* name)
+{
+    return QDir(dir).filePath(name).toStdString();
+}
 
 SimulationParams sampleParams(std::uint64_t seed)
 {

@@ -77,7 +77,8 @@ private Q_SLOTS:
     void historyMatchesTheClassicRun()
     {
         const QString sample = fixtures::sampleDir();
-        const QString dir = sample.isEmpty() ? QString() : QDir(sample).filePath("../21cmfast-calibration/v2_default_fesc0.10/ps");
+        const QString dir
+            = sample.isEmpty() ? QString() : QDir(sample).filePath("../21cmfast-calibration/v2_default_fesc0.10/ps");
         if (dir.isEmpty() || !QDir(dir).exists())
             QSKIP("the 21cmFAST v2 calibration run is absent; skipping");
         std::map<double, double> nf;
@@ -106,7 +107,8 @@ private Q_SLOTS:
             std::sort(ratios.begin(), ratios.end());
             const std::size_t h = ratios.size() / 2;
             const double median = ratios.size() % 2 ? ratios[h] : 0.5 * (ratios[h - 1] + ratios[h]);
-            const QString what = QString("z %1: nf %2 vs %3, median power ratio %4").arg(z).arg(ours).arg(ref).arg(median);
+            const QString what
+                = QString("z %1: nf %2 vs %3, median power ratio %4").arg(z).arg(ours).arg(ref).arg(median);
             qInfo("%s", qPrintable(what));
             if (std::abs(ours - ref) > 0.02 || std::abs(median - 1.0) > 0.15)
                 failures << what;

@@ -74,17 +74,41 @@ private Q_SLOTS:
         QFETCH(QString, parameter);
         SimulationParams p = tiny();
         switch (which) {
-        case 0: p.dim = 4; break;
-        case 1: p.boxMpc = 0; break;
-        case 2: p.redshifts = {8.0, -1.0}; break;
-        case 3: p.redshifts.clear(); break;
-        case 4: p.zeta = -2.0; break;
-        case 5: p.zeta.reset(); p.fesc = 1.5; break;
-        case 6: p.rMax = 0.5; break; // a 1.5 Mpc cell has radius 0.93 Mpc
-        case 7: p.dim = 4000; p.boxMpc = 6000; break;
-        case 8: p.cosmology.omegaM = -0.3; break;
-        case 9: p.threads = -1; break;
-        case 10: p.mMin = 0; break;
+        case 0:
+            p.dim = 4;
+            break;
+        case 1:
+            p.boxMpc = 0;
+            break;
+        case 2:
+            p.redshifts = {8.0, -1.0};
+            break;
+        case 3:
+            p.redshifts.clear();
+            break;
+        case 4:
+            p.zeta = -2.0;
+            break;
+        case 5:
+            p.zeta.reset();
+            p.fesc = 1.5;
+            break;
+        case 6:
+            p.rMax = 0.5;
+            break; // a 1.5 Mpc cell has radius 0.93 Mpc
+        case 7:
+            p.dim = 4000;
+            p.boxMpc = 6000;
+            break;
+        case 8:
+            p.cosmology.omegaM = -0.3;
+            break;
+        case 9:
+            p.threads = -1;
+            break;
+        case 10:
+            p.mMin = 0;
+            break;
         }
         try {
             Simulator sim(p); // refused before any allocation (4000^3 would need ~1.5 TB)
@@ -93,8 +117,9 @@ private Q_SLOTS:
             QCOMPARE(QString::fromStdString(e.parameter()), parameter);
             const QString msg = QString::fromUtf8(e.what());
             QVERIFY2(msg.startsWith(parameter + ":"), qPrintable(msg));
-            QVERIFY2(msg.contains("must") || msg.contains("between") || msg.contains("at least") || msg.contains("more than"),
-                     qPrintable(msg)); // says what is allowed
+            QVERIFY2(msg.contains("must") || msg.contains("between") || msg.contains("at least")
+                    || msg.contains("more than"),
+                qPrintable(msg)); // says what is allowed
         }
     }
 
@@ -137,20 +162,20 @@ private Q_SLOTS:
         QCOMPARE(c.errors.size(), std::size_t(0));
         QCOMPARE(c.runs.size(), std::size_t(2));
         for (const CatalogRun& r : c.runs) {
-            QCOMPARE(r.redshifts(), (std::vector<double>{8.0, 9.0}));
+            QCOMPARE(r.redshifts(), (std::vector<double> {8.0, 9.0}));
             for (const auto& [z, byQ] : r.cubes)
                 QCOMPARE(byQ.size(), std::size_t(3));
             QCOMPARE(*numberOf(r.parameters, param::seed), 3.0);
         }
         // What is read back equals what was simulated.
         const auto again = simulate(tiny(30.0));
-        const CatalogRun& r30 = *std::find_if(c.runs.begin(), c.runs.end(), [](const CatalogRun& r) {
-            return numberOf(r.parameters, param::zeta) == 30.0;
-        });
+        const CatalogRun& r30 = *std::find_if(c.runs.begin(), c.runs.end(),
+            [](const CatalogRun& r) { return numberOf(r.parameters, param::zeta) == 30.0; });
         const Cube x = loadEntry(r30.cubes.at(9.0).at(Quantity::NeutralFraction));
         QVERIFY(sameVoxels(x, again[1].neutralFraction));
         QCOMPARE(*numberOf(x.metadata().parameters, param::nf), again[1].nf);
-        QCOMPARE(loadEntry(r30.cubes.at(8.0).at(Quantity::BrightnessTemperature)).quantity(), Quantity::BrightnessTemperature);
+        QCOMPARE(loadEntry(r30.cubes.at(8.0).at(Quantity::BrightnessTemperature)).quantity(),
+            Quantity::BrightnessTemperature);
     }
 
     void classicRunsInTheCatalog()
@@ -178,7 +203,8 @@ private Q_SLOTS:
         p.velocities = true;
         const auto sim = simulate(p);
         const CatalogRun& r = c.runs[0].parameters.at(param::zeta) == ParamValue(25.0) ? c.runs[0] : c.runs[1];
-        QVERIFY(sameVoxels(loadEntry(r.cubes.at(9.0).at(Quantity::BrightnessTemperature)), sim[1].brightnessTemperature));
+        QVERIFY(
+            sameVoxels(loadEntry(r.cubes.at(9.0).at(Quantity::BrightnessTemperature)), sim[1].brightnessTemperature));
         QVERIFY(sameVoxels(loadEntry(r.cubes.at(8.0).at(Quantity::Density)), sim[0].density));
     }
 
@@ -194,8 +220,8 @@ private Q_SLOTS:
         QCOMPARE(c.runs.size(), std::size_t(12));
         QCOMPARE(c.filesIgnored, std::size_t(0));
         for (const CatalogRun& r : c.runs) {
-            QCOMPARE(r.shape, (Shape{64, 64, 64}));
-            QCOMPARE(r.redshifts(), (std::vector<double>{7.0, 8.0, 9.0, 10.0}));
+            QCOMPARE(r.shape, (Shape {64, 64, 64}));
+            QCOMPARE(r.redshifts(), (std::vector<double> {7.0, 8.0, 9.0, 10.0}));
             QCOMPARE(r.cubeCount(), std::size_t(12));
         }
     }
@@ -227,7 +253,8 @@ private Q_SLOTS:
             spec.boxMpc = 36;
             QVERIFY_THROWS_EXCEPTION(CancelledError, writeDemoData(out, progress, stop, spec));
         } else {
-            QVERIFY_THROWS_EXCEPTION(CancelledError, simulateToFolder(tiny(), out, SimOutputFormat::H5, progress, stop));
+            QVERIFY_THROWS_EXCEPTION(
+                CancelledError, simulateToFolder(tiny(), out, SimOutputFormat::H5, progress, stop));
         }
         QVERIFY(seen >= at);
         QVERIFY2(filesUnder(dir.path()).isEmpty(), qPrintable(filesUnder(dir.path()).join(", ")));

@@ -56,7 +56,8 @@ double smoothedVariance(const Cube& c, double radius)
             for (std::size_t m = 0; m < nz; ++m) {
                 const double fi = double(fft::frequency(i, n)), fj = double(fft::frequency(j, n));
                 const double k = kf * std::sqrt(fi * fi + fj * fj + double(m * m));
-                g.complex()[(i * n + j) * nz + m] *= float(filterWindow(IonizationFilter::TopHat, k, radius) / double(n * n * n));
+                g.complex()[(i * n + j) * nz + m]
+                    *= float(filterWindow(IonizationFilter::TopHat, k, radius) / double(n * n * n));
             }
     plans.backward(g);
     Cube s = Cube::uninitialized(c.shape(), c.boxLength());
@@ -73,7 +74,7 @@ class TestSimPhysics : public QObject {
 private Q_SLOTS:
     void growthFactor()
     {
-        const LinearCosmology c{Cosmology{}};
+        const LinearCosmology c {Cosmology {}};
         QCOMPARE(c.growth(0.0), 1.0);
         // Deep in matter domination D ∝ a: D(20)/D(40) = 41/21 within 0.5 %.
         QVERIFY(std::abs(c.growth(20) / c.growth(40) / (41.0 / 21.0) - 1) < 5e-3);
@@ -88,9 +89,9 @@ private Q_SLOTS:
 
     void powerSpectrumNormalisation()
     {
-        const LinearCosmology c{Cosmology{}};
+        const LinearCosmology c {Cosmology {}};
         QVERIFY(std::abs(c.sigmaR(8.0 / 0.68) - 0.81) < 1e-3); // σ8 reproduced (table interpolation)
-        QVERIFY(std::abs(c.transfer(1e-5) - 1.0) < 1e-3);       // T → 1 on large scales
+        QVERIFY(std::abs(c.transfer(1e-5) - 1.0) < 1e-3); // T → 1 on large scales
         QVERIFY(c.transfer(1.0) < c.transfer(0.1));
         // σ(M) decreases with mass; the top-hat mass of the Lagrangian radius round-trips.
         QVERIFY(c.sigmaM(1e8) > c.sigmaM(1e10) && c.sigmaM(1e10) > c.sigmaM(1e12));
@@ -110,8 +111,8 @@ private Q_SLOTS:
             sum += v;
             sum2 += v * v;
         }
-        QVERIFY(std::abs(sum / n) < 0.01);           // 4.5 σ of the mean
-        QVERIFY(std::abs(sum2 / n - 1.0) < 0.015);   // ~5 σ of the variance
+        QVERIFY(std::abs(sum / n) < 0.01); // 4.5 σ of the mean
+        QVERIFY(std::abs(sum2 / n - 1.0) < 0.015); // ~5 σ of the variance
         QCOMPARE(whiteNoise(42, 12345), whiteNoise(42, 12345));
         QVERIFY(whiteNoise(42, 12345) != whiteNoise(43, 12345));
     }
@@ -141,7 +142,7 @@ private Q_SLOTS:
         SimulationParams p = smallParams(64, 256);
         p.zeldovich = false;
         p.redshifts = {0.0};
-        const LinearCosmology cosmo{p.cosmology};
+        const LinearCosmology cosmo {p.cosmology};
         double variance = 0;
         const int seeds = 3;
         for (int s = 0; s < seeds; ++s) {
@@ -153,7 +154,7 @@ private Q_SLOTS:
         }
         const double expected = std::pow(cosmo.sigmaR(12.0), 2);
         QVERIFY2(std::abs(variance / expected - 1) < 0.10,
-                 qPrintable(QString("measured %1 expected %2").arg(variance).arg(expected)));
+            qPrintable(QString("measured %1 expected %2").arg(variance).arg(expected)));
     }
 
     void zeldovichDensityIsPhysical()
@@ -200,7 +201,8 @@ private Q_SLOTS:
         for (std::size_t i = 0; i < un; ++i)
             for (std::size_t j = 0; j < un; ++j)
                 for (std::size_t m = 0; m < nz; ++m)
-                    if (std::labs(fft::frequency(i, un)) > band || std::labs(fft::frequency(j, un)) > band || long(m) > band)
+                    if (std::labs(fft::frequency(i, un)) > band || std::labs(fft::frequency(j, un)) > band
+                        || long(m) > band)
                         a.complex()[(i * un + j) * nz + m] = 0.0f;
         std::copy(a.real(), a.real() + un * un * 2 * nz, b.real());
         plans.backward(a);
@@ -218,7 +220,7 @@ private Q_SLOTS:
     void radiiFollowTheClassicLadder()
     {
         const SimulationParams p = smallParams(64, 96);
-        const LinearCosmology c{p.cosmology};
+        const LinearCosmology c {p.cosmology};
         const auto r = ionizationRadii(p, 5e8, c);
         // Classic find_HII_bubbles: radii are R_cell · 1.1^n (single precision), the largest below
         // R_max = 50 Mpc first (46.33 Mpc at 1.5 Mpc cells).
@@ -248,11 +250,11 @@ private Q_SLOTS:
     {
         SimulationParams p = smallParams(48, 72);
         Simulator sim(p);
-        const std::vector<double> zetas{5, 10, 15, 20, 30, 45};
+        const std::vector<double> zetas {5, 10, 15, 20, 30, 45};
         const auto byZeta = sim.ionize(8.0, zetas);
         for (std::size_t i = 1; i < byZeta.size(); ++i)
             QVERIFY2(byZeta[i].nf < byZeta[i - 1].nf || byZeta[i].nf == 0.0,
-                     qPrintable(QString("zeta %1: %2").arg(zetas[i]).arg(byZeta[i].nf)));
+                qPrintable(QString("zeta %1: %2").arg(zetas[i]).arg(byZeta[i].nf)));
         QVERIFY(byZeta.front().nf > 0.8 && byZeta.back().nf < 0.2);
         double previous = -1;
         for (double z : {7.5, 8.0, 9.0, 10.0, 12.0}) {
@@ -289,7 +291,8 @@ private Q_SLOTS:
                     continue;
                 const double ionized = 1.0 - sim.ionize(z, {zeta})[0].nf;
                 QVERIFY2(ionized > 0.5 * budget && ionized < 1.2 * budget,
-                         qPrintable(QString("z %1 zeta %2: ionized %3 budget %4").arg(z).arg(zeta).arg(ionized).arg(budget)));
+                    qPrintable(
+                        QString("z %1 zeta %2: ionized %3 budget %4").arg(z).arg(zeta).arg(ionized).arg(budget)));
                 ++checked;
             }
         QVERIFY(checked >= 4);
@@ -314,15 +317,15 @@ private Q_SLOTS:
 
     void velocityTermIsClipped()
     {
-        const Shape s{8, 8, 8};
-        const Extent b{8, 8, 8};
+        const Shape s {8, 8, 8};
+        const Extent b {8, 8, 8};
         Cube d(s, b), x(s, b), g(s, b);
         std::fill(x.mutableData(), x.mutableData() + x.voxelCount(), 1.0f);
-        g.mutableData()[0] = 0.1f;  // within the linear range
+        g.mutableData()[0] = 0.1f; // within the linear range
         g.mutableData()[1] = -5.0f; // clipped to -0.2
-        g.mutableData()[2] = 3.0f;  // clipped to +0.2
-        const Cube t = brightnessTemperature(d, x, 8.0, Cosmology{}, g);
-        const double t0 = brightnessPrefactor(8.0, Cosmology{});
+        g.mutableData()[2] = 3.0f; // clipped to +0.2
+        const Cube t = brightnessTemperature(d, x, 8.0, Cosmology {}, g);
+        const double t0 = brightnessPrefactor(8.0, Cosmology {});
         QVERIFY(std::abs(t.data()[0] - t0 / 1.1) < 1e-4);
         QVERIFY(std::abs(t.data()[1] - t0 / 0.8) < 1e-4);
         QVERIFY(std::abs(t.data()[2] - t0 / 1.2) < 1e-4);

@@ -74,7 +74,7 @@ private Q_SLOTS:
         }
         QVERIFY(found);
         QVERIFY2(std::abs(total / (halfSpaceModes * expected) - 1) < 1e-4,
-                 qPrintable(QString("%1 vs %2").arg(total).arg(halfSpaceModes * expected)));
+            qPrintable(QString("%1 vs %2").arg(total).arg(halfSpaceModes * expected)));
     }
 
     void classicBinning()
@@ -116,10 +116,10 @@ private Q_SLOTS:
         const Histogram h = histogram(c, 4);
         QCOMPARE(h.edges.front(), 0.0);
         QCOMPARE(h.edges.back(), 3.0);
-        QCOMPARE(h.counts, (std::vector<std::uint64_t>{15, 16, 16, 16})); // top edge in the last bin
+        QCOMPARE(h.counts, (std::vector<std::uint64_t> {15, 16, 16, 16})); // top edge in the last bin
         QCOMPARE(h.nonfinite, std::uint64_t(1));
         const Histogram r = histogram(c, 2, 0.5, 2.5);
-        QCOMPARE(r.counts, (std::vector<std::uint64_t>{16, 16}));
+        QCOMPARE(r.counts, (std::vector<std::uint64_t> {16, 16}));
         QCOMPARE(r.below, std::uint64_t(15));
         QCOMPARE(r.above, std::uint64_t(16));
         QVERIFY_THROWS_EXCEPTION(ParameterError, histogram(c, 0));
@@ -128,13 +128,14 @@ private Q_SLOTS:
 
     void seriesOverRedshift()
     {
-        const std::vector<Cube> cubes = {
-            constant(4, 0.25f, Quantity::NeutralFraction, 8.0), constant(4, 0.75f, Quantity::NeutralFraction, 10.0),
-            constant(4, 5.0f, Quantity::BrightnessTemperature, 8.0), constant(4, 1.0f, Quantity::Density, 8.0),
-            constant(4, 0.5f, Quantity::NeutralFraction, 9.0), constant(4, 0.1f, Quantity::NeutralFraction, std::nullopt)};
+        const std::vector<Cube> cubes
+            = {constant(4, 0.25f, Quantity::NeutralFraction, 8.0), constant(4, 0.75f, Quantity::NeutralFraction, 10.0),
+                constant(4, 5.0f, Quantity::BrightnessTemperature, 8.0), constant(4, 1.0f, Quantity::Density, 8.0),
+                constant(4, 0.5f, Quantity::NeutralFraction, 9.0),
+                constant(4, 0.1f, Quantity::NeutralFraction, std::nullopt)};
         const RedshiftSeries s = redshiftSeries(cubes);
-        QCOMPARE(s.z, (std::vector<double>{8.0, 9.0, 10.0}));
-        QCOMPARE(s.nf, (std::vector<double>{0.25, 0.5, 0.75}));
+        QCOMPARE(s.z, (std::vector<double> {8.0, 9.0, 10.0}));
+        QCOMPARE(s.nf, (std::vector<double> {0.25, 0.5, 0.75}));
         QCOMPARE(s.meanTb[0], 5.0);
         QVERIFY(std::isnan(s.meanTb[1]));
     }

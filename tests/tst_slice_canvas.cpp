@@ -72,14 +72,15 @@ private Q_SLOTS:
             for (std::size_t c : {std::size_t(0), slice.cols() / 3, slice.cols() - 1}) {
                 const QPointF at = canvas->positionOfCell(r, c) * dpr;
                 const QColor drawn = img.pixelColor(at.toPoint());
-                const QColor expected =
-                    colormapColor(canvas->colormap(), (slice.at(r, c) - range.lo) / (range.hi - range.lo));
+                const QColor expected
+                    = colormapColor(canvas->colormap(), (slice.at(r, c) - range.lo) / (range.hi - range.lo));
                 const int diff = std::abs(drawn.red() - expected.red()) + std::abs(drawn.green() - expected.green())
-                                 + std::abs(drawn.blue() - expected.blue());
-                QVERIFY2(diff <= 12, qPrintable(QStringLiteral("cell (%1, %2): drawn %3, expected %4")
-                                                    .arg(r)
-                                                    .arg(c)
-                                                    .arg(drawn.name(), expected.name())));
+                    + std::abs(drawn.blue() - expected.blue());
+                QVERIFY2(diff <= 12,
+                    qPrintable(QStringLiteral("cell (%1, %2): drawn %3, expected %4")
+                                   .arg(r)
+                                   .arg(c)
+                                   .arg(drawn.name(), expected.name())));
             }
     }
 
@@ -99,7 +100,8 @@ private Q_SLOTS:
         // Probing needs no GL: it is geometry on the camera the canvas sets up.
         SliceCanvas canvas;
         canvas.resize(300, 200);
-        canvas.setCube(guifixtures::loaded(guifixtures::indexCube({12, 14, 16}, Quantity::BrightnessTemperature, 48.0)));
+        canvas.setCube(
+            guifixtures::loaded(guifixtures::indexCube({12, 14, 16}, Quantity::BrightnessTemperature, 48.0)));
         canvas.setState({axis, index, 1.0, {0.5, 0.5}});
         const SliceView slice = canvas.currentSlice();
         for (std::size_t r : {std::size_t(0), slice.rows() / 2, slice.rows() - 1})
@@ -123,7 +125,7 @@ private Q_SLOTS:
         const QPointF at(200, 120);
         const VoxelProbe before = canvas.probeAt(at);
         QWheelEvent wheel(at, canvas.mapToGlobal(at), QPoint(), QPoint(0, 240), Qt::NoButton, Qt::NoModifier,
-                          Qt::NoScrollPhase, false);
+            Qt::NoScrollPhase, false);
         QSignalSpy spy(&canvas, &SliceCanvas::viewChangedByUser);
         QCoreApplication::sendEvent(&canvas, &wheel);
         QCOMPARE(spy.count(), 1);
@@ -135,7 +137,8 @@ private Q_SLOTS:
     void colourRangeFollowsMode()
     {
         SliceCanvas canvas;
-        canvas.setCube(guifixtures::loaded(guifixtures::indexCube({10, 10, 10}, Quantity::BrightnessTemperature, 96, 8, -50000.f)));
+        canvas.setCube(guifixtures::loaded(
+            guifixtures::indexCube({10, 10, 10}, Quantity::BrightnessTemperature, 96, 8, -50000.f)));
         QCOMPARE(canvas.colormap(), ColormapId::CoolWarm); // δT_b of both signs: diverging
         QCOMPARE(canvas.displayRange().lo, -canvas.displayRange().hi);
         canvas.setColormap(ColormapId::Inferno);

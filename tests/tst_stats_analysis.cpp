@@ -82,7 +82,8 @@ private Q_SLOTS:
             modes += ps.modes[i];
         }
         QVERIFY(tight >= 3);
-        QVERIFY2(std::abs(weighted / modes / expected - 1) < 0.01, qPrintable(QString::number(weighted / modes / expected)));
+        QVERIFY2(
+            std::abs(weighted / modes / expected - 1) < 0.01, qPrintable(QString::number(weighted / modes / expected)));
         // The cylindrical spectrum of the same noise is flat too (mode-weighted over every cell).
         const CylindricalPower cyl = cylindricalPowerSpectrum(noiseCube(n, box, sigma, 8));
         double cw = 0, cm = 0;
@@ -105,8 +106,8 @@ private Q_SLOTS:
         for (std::size_t i = 0; i < n; ++i)
             for (std::size_t j = 0; j < n; ++j)
                 for (std::size_t k = 0; k < n; ++k)
-                    c.mutableData()[c.index(i, j, k)] =
-                        float(amp * std::cos(2 * M_PI * (mPerp * double(i) + mPar * double(k)) / double(n)));
+                    c.mutableData()[c.index(i, j, k)]
+                        = float(amp * std::cos(2 * M_PI * (mPerp * double(i) + mPar * double(k)) / double(n)));
         const CylindricalPower cyl = cylindricalPowerSpectrum(c);
         // One half-space mode holds P = A² V / 4; its cell's mean is that over the cell's modes.
         const double perMode = amp * amp * box * box * box / 4;
@@ -132,7 +133,8 @@ private Q_SLOTS:
         Cube neg = a.clone();
         for (std::size_t i = 0; i < neg.voxelCount(); ++i)
             neg.mutableData()[i] = -3.0f * a.data()[i];
-        const CrossCorrelation self = crossCorrelation(a, a), anti = crossCorrelation(a, neg), indep = crossCorrelation(a, b);
+        const CrossCorrelation self = crossCorrelation(a, a), anti = crossCorrelation(a, neg),
+                               indep = crossCorrelation(a, b);
         for (std::size_t i = 0; i < self.k.size(); ++i) {
             QVERIFY(std::abs(self.r[i] - 1) < 1e-6);
             QVERIFY(std::abs(anti.r[i] + 1) < 1e-6);
@@ -182,7 +184,7 @@ private Q_SLOTS:
     {
         Cube a({8, 8, 8}, {8, 8, 8}), b({4, 4, 4}, {4, 4, 4});
         for (std::size_t i = 0; i < a.voxelCount(); ++i)
-            a.mutableData()[i] = float(i) / float(a.voxelCount());        // uniform on [0, 1)
+            a.mutableData()[i] = float(i) / float(a.voxelCount()); // uniform on [0, 1)
         for (std::size_t i = 0; i < b.voxelCount(); ++i)
             b.mutableData()[i] = 0.25f + float(i) / float(b.voxelCount()); // uniform on [0.25, 1.25)
         QVERIFY(std::abs(ksDistance(a, b) - 0.25) < 0.02);
@@ -334,10 +336,10 @@ private Q_SLOTS:
             e.redshift = z;
             return e;
         };
-        const std::vector<CubeEntry> a = {entry("a/x8", Quantity::NeutralFraction, 8), entry("a/t8", Quantity::BrightnessTemperature, 8),
-                                          entry("a/x9", Quantity::NeutralFraction, 9)};
+        const std::vector<CubeEntry> a = {entry("a/x8", Quantity::NeutralFraction, 8),
+            entry("a/t8", Quantity::BrightnessTemperature, 8), entry("a/x9", Quantity::NeutralFraction, 9)};
         const std::vector<CubeEntry> b = {entry("b/t8", Quantity::BrightnessTemperature, 8.0000001),
-                                          entry("b/x8", Quantity::NeutralFraction, 8), entry("b/x7", Quantity::NeutralFraction, 7)};
+            entry("b/x8", Quantity::NeutralFraction, 8), entry("b/x7", Quantity::NeutralFraction, 7)};
         const EntryPairing p = pairEntries(a, b);
         QCOMPARE(p.pairs.size(), std::size_t(2));
         for (const auto& [ea, eb] : p.pairs)

@@ -19,7 +19,8 @@ using Result = fixtures::CliResult;
 QString simulateRun(const QTemporaryDir& dir, const QString& name, const QString& dim)
 {
     const QString out = dir.filePath(name);
-    const Result r = runCli({"simulate", "--dim", dim, "--box", "48", "--z", "8,9", "--zeta", "20", "--out", out, "--quiet"});
+    const Result r
+        = runCli({"simulate", "--dim", dim, "--box", "48", "--z", "8,9", "--zeta", "20", "--out", out, "--quiet"});
     if (r.code != 0)
         qFatal("simulate failed: %s", r.err.constData());
     return out;
@@ -84,8 +85,10 @@ private Q_SLOTS:
         const Result a = runCli({"stats", xh, "--json", "--rays", "1000"});
         const Result b = runCli({"stats", xh, "--json", "--rays", "1000", "--units", "h-mpc", "--hubble", "0.7"});
         QVERIFY2(a.code == 0 && b.code == 0, b.err.constData());
-        const QJsonObject pa = QJsonDocument::fromJson(a.out).object()["cubes"].toArray()[0].toObject()["power_spectrum"].toObject();
-        const QJsonObject pb = QJsonDocument::fromJson(b.out).object()["cubes"].toArray()[0].toObject()["power_spectrum"].toObject();
+        const QJsonObject pa
+            = QJsonDocument::fromJson(a.out).object()["cubes"].toArray()[0].toObject()["power_spectrum"].toObject();
+        const QJsonObject pb
+            = QJsonDocument::fromJson(b.out).object()["cubes"].toArray()[0].toObject()["power_spectrum"].toObject();
         QCOMPARE(pb["k_units"].toString(), QString("h/Mpc"));
         QVERIFY(std::abs(pb["k"].toArray()[2].toDouble() * 0.7 / pa["k"].toArray()[2].toDouble() - 1) < 1e-12);
         QCOMPARE(pb["delta2"].toArray()[2].toDouble(), pa["delta2"].toArray()[2].toDouble());
@@ -140,7 +143,8 @@ private Q_SLOTS:
     {
         const QString in = firstFile(m_run, "*z008.00*");
         const QString out = m_dir.filePath("observed.h5");
-        const Result r = runCli({"observe", in, "--telescope", "ska-low", "--hours", "100", "--wedge", "on", "--out", out, "--json"});
+        const Result r = runCli(
+            {"observe", in, "--telescope", "ska-low", "--hours", "100", "--wedge", "on", "--out", out, "--json"});
         QVERIFY2(r.code == 0, r.err.constData());
         const QJsonObject doc = QJsonDocument::fromJson(r.out).object();
         QVERIFY(doc["noise_rms_mk"].toDouble() > 0);

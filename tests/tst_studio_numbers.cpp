@@ -7,11 +7,11 @@
 #include "gui_fixtures.h"
 #include "ml_fixtures.h"
 
+#include "explorer/session.h"
 #include "ml/dataset.h"
 #include "ml/run_folder.h"
 #include "ml/run_status.h"
 #include "ml/trainer.h"
-#include "explorer/session.h"
 #include "studio/config_compare.h"
 #include "studio/curves_view.h"
 #include "studio/dataset_source_panel.h"
@@ -61,8 +61,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        m_ds = fixtures::buildSyntheticDataset(m_dir.path(), m_dir.filePath("ds.h5").toStdString(), {7, 9}, {10, 30},
-                                               4, 16, 4);
+        m_ds = fixtures::buildSyntheticDataset(
+            m_dir.path(), m_dir.filePath("ds.h5").toStdString(), {7, 9}, {10, 30}, 4, 16, 4);
         m_runs = m_dir.filePath(QStringLiteral("runs"));
         QDir().mkpath(m_runs);
         rs::ml::RunConfig cnn = fixtures::tinyRunConfig(m_ds);
@@ -71,11 +71,11 @@ private Q_SLOTS:
         cnn.historyEvery = 2;
         cnn.optimizer.lr = 3e-2; // wobbly: the best epoch is rarely the last
         QCOMPARE(int(rs::ml::train(QDir(m_runs).filePath("cnn").toStdString(), cnn).status),
-                 int(rs::ml::TrainStatus::Finished));
+            int(rs::ml::TrainStatus::Finished));
         rs::ml::RunConfig ae = fixtures::tinyRunConfig(m_ds, rs::ml::ModelKind::Autoencoder);
         ae.epochs = 2;
         QCOMPARE(int(rs::ml::train(QDir(m_runs).filePath("ae").toStdString(), ae).status),
-                 int(rs::ml::TrainStatus::Finished));
+            int(rs::ml::TrainStatus::Finished));
     }
 
     void bestAndLastEpochsNamed()
@@ -93,7 +93,8 @@ private Q_SLOTS:
         QVERIFY2(best.endsWith(QStringLiteral("epoch %1").arg(s.bestEpoch->epoch)), qPrintable(best));
         QVERIFY2(last.endsWith(QStringLiteral("epoch 4")), qPrintable(last));
         QCOMPARE(model.entry(row).bestEpoch, s.bestEpoch->epoch);
-        QCOMPARE(model.headerData(RunsModel::Best, Qt::Horizontal, Qt::DisplayRole).toString(), QStringLiteral("Best (val.)"));
+        QCOMPARE(model.headerData(RunsModel::Best, Qt::Horizontal, Qt::DisplayRole).toString(),
+            QStringLiteral("Best (val.)"));
         // The curves' epoch axis: the k-th validation point sits at epoch k (1, 2, 3, 4).
         const auto& val = model.entry(row).curves.points(RunCurves::ValLoss);
         QCOMPARE(val.size(), std::size_t(4));
@@ -116,13 +117,14 @@ private Q_SLOTS:
         QStringList titles;
         for (QAbstractAxis* a : view.metricChart()->axes(Qt::Vertical))
             titles << a->titleText();
-        QCOMPARE(titles, (QStringList{"accuracy", "relative MSE"}));
+        QCOMPARE(titles, (QStringList {"accuracy", "relative MSE"}));
         QCOMPARE(view.lossChart()->axes(Qt::Vertical).size(), 2);
         // Every curve hangs on the axis of its run's quantity.
         for (QAbstractSeries* a : view.metricChart()->series())
             if (auto* s = qobject_cast<QLineSeries*>(a))
-                QCOMPARE(axisTitleOf(s), s->name().startsWith(QLatin1String("cnn")) ? QStringLiteral("accuracy")
-                                                                                   : QStringLiteral("relative MSE"));
+                QCOMPARE(axisTitleOf(s),
+                    s->name().startsWith(QLatin1String("cnn")) ? QStringLiteral("accuracy")
+                                                               : QStringLiteral("relative MSE"));
         QVERIFY(view.metricChart()->title().contains(QLatin1String("relative MSE")));
         screenshot(&view, QStringLiteral("axes"));
         // One task: one axis.
@@ -137,10 +139,11 @@ private Q_SLOTS:
         b.datasetPath = QDir(m_dir.path()).filePath("runs/../ds.h5").toStdString();
         ConfigCompare compare;
         compare.setRuns({{QStringLiteral("a"), a}, {QStringLiteral("b"), b}});
-        QVERIFY2(!compare.differingKeys().contains(QStringLiteral("dataset.path")), qPrintable(compare.differingKeys().join(',')));
+        QVERIFY2(!compare.differingKeys().contains(QStringLiteral("dataset.path")),
+            qPrintable(compare.differingKeys().join(',')));
         b.optimizer.lr = 0.5;
         compare.setRuns({{QStringLiteral("a"), a}, {QStringLiteral("b"), b}});
-        QCOMPARE(compare.differingKeys(), QStringList{QStringLiteral("optimizer.lr")});
+        QCOMPARE(compare.differingKeys(), QStringList {QStringLiteral("optimizer.lr")});
     }
 
     void emptyStateDialogWarningsAndMemory()
@@ -159,7 +162,8 @@ private Q_SLOTS:
         std::unique_ptr<NewRunDialog> dlg(ws.createNewRunDialog());
         dlg->datasetPanel()->setDatasetPath(QString::fromStdString(m_ds));
         QTRY_VERIFY(dlg->isReady());
-        QVERIFY2(dlg->warningsText().contains(QLatin1String("validation split holds")), qPrintable(dlg->warningsText()));
+        QVERIFY2(
+            dlg->warningsText().contains(QLatin1String("validation split holds")), qPrintable(dlg->warningsText()));
         rs::ml::RunConfig c = dlg->config();
         c.optimizer.lr = 0.0123;
         c.schedule.kind = "cosine";
@@ -181,12 +185,13 @@ private Q_SLOTS:
 
         // Started, paused: the bar names the epoch from 1 and shows no rate while paused.
         QVERIFY(ws.startRun(dlg->request()));
-        QTRY_VERIFY_WITH_TIMEOUT(ws.progressBar()->detailText().contains(QRegularExpression("^epoch [1-9][0-9]*/1000")), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            ws.progressBar()->detailText().contains(QRegularExpression("^epoch [1-9][0-9]*/1000")), 20000);
         ws.controller()->pause();
         QTRY_VERIFY_WITH_TIMEOUT(ws.controller()->state() == TrainingController::State::Paused, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(!ws.progressBar()->detailText().contains(QLatin1String("samples/s")), 5000);
-        QTRY_COMPARE_WITH_TIMEOUT(int(rs::ml::listRuns(dlg->runDir().toStdString()).front().status),
-                                  int(rs::ml::RunStatus::Paused), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            int(rs::ml::listRuns(dlg->runDir().toStdString()).front().status), int(rs::ml::RunStatus::Paused), 20000);
         screenshot(&ws, QStringLiteral("paused"));
         ws.controller()->resume();
         QTRY_VERIFY_WITH_TIMEOUT(ws.progressBar()->detailText().contains(QLatin1String("samples/s")), 20000);

@@ -6,14 +6,14 @@
 #include "gui_fixtures.h"
 #include "ml_fixtures.h"
 
-#include "studio/config_compare.h"
-#include "studio/curves_view.h"
+#include "explorer/session.h"
 #include "ml/run_folder.h"
 #include "ml/trainer.h"
+#include "studio/config_compare.h"
+#include "studio/curves_view.h"
 #include "studio/runs_model.h"
 #include "studio/runs_panel.h"
 #include "studio/runs_watcher.h"
-#include "explorer/session.h"
 #include "studio/training_workspace.h"
 #include "vtk/vtk_host_widget.h"
 
@@ -60,13 +60,14 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        m_ds = fixtures::buildSyntheticDataset(m_dir.path(), m_dir.filePath("ds.h5").toStdString(), {7, 9}, {10, 30},
-                                               4, 16, 1);
+        m_ds = fixtures::buildSyntheticDataset(
+            m_dir.path(), m_dir.filePath("ds.h5").toStdString(), {7, 9}, {10, 30}, 4, 16, 1);
         m_runs = m_dir.filePath(QStringLiteral("runs"));
         QDir().mkpath(m_runs);
-        for (const auto& [name, lr] : {std::pair{"slow", 1e-4}, std::pair{"fast", 3e-3}})
-            QCOMPARE(int(rs::ml::train(QDir(m_runs).filePath(QString::fromLatin1(name)).toStdString(), config(m_ds, lr)).status),
-                     int(rs::ml::TrainStatus::Finished));
+        for (const auto& [name, lr] : {std::pair {"slow", 1e-4}, std::pair {"fast", 3e-3}})
+            QCOMPARE(int(rs::ml::train(QDir(m_runs).filePath(QString::fromLatin1(name)).toStdString(), config(m_ds, lr))
+                             .status),
+                int(rs::ml::TrainStatus::Finished));
     }
 
     void modelUnderTester()
@@ -139,15 +140,16 @@ private Q_SLOTS:
         const QString run = QDir(m_runs).filePath(QStringLiteral("from-cli"));
         QProcess cli;
         cli.start(QStringLiteral(REIONSCOPE_CLI),
-                  {"train", "--dataset", QString::fromStdString(m_ds), "--model", "cnn", "--target", "z", "--epochs", "200",
-                   "--batch", "2", "--threads", "1", "--history-every", "1", "--out", run});
+            {"train", "--dataset", QString::fromStdString(m_ds), "--model", "cnn", "--target", "z", "--epochs", "200",
+                "--batch", "2", "--threads", "1", "--history-every", "1", "--out", run});
         QVERIFY(cli.waitForStarted());
         QTRY_VERIFY_WITH_TIMEOUT(ws.runsModel()->rowOf(run) >= 0, 60000);
         auto points = [&] { return ws.runsModel()->find(run)->curves.points(RunCurves::TrainLoss).size(); };
         QTRY_VERIFY_WITH_TIMEOUT(points() > 0, 60000);
         const std::size_t first = points();
         QTRY_VERIFY_WITH_TIMEOUT(points() > first + 5, 60000); // it grows while the other process writes
-        QCOMPARE(ws.runsModel()->find(run)->statusText(ws.runsModel()->find(run)->lastGrowthMs), QStringLiteral("training elsewhere"));
+        QCOMPARE(ws.runsModel()->find(run)->statusText(ws.runsModel()->find(run)->lastGrowthMs),
+            QStringLiteral("training elsewhere"));
         ws.runsPanel()->selectRuns({run});
         QTRY_VERIFY_WITH_TIMEOUT(ws.curves()->drawnPoints(run, RunCurves::TrainLoss) > 0, 10000);
         const int drawn = ws.curves()->drawnPoints(run, RunCurves::TrainLoss);
@@ -172,7 +174,8 @@ private Q_SLOTS:
         ws.setRunsFolder(m_runs);
         ws.show();
         QVERIFY(QTest::qWaitForWindowExposed(&ws));
-        const QString slow = QDir(m_runs).filePath(QStringLiteral("slow")), fast = QDir(m_runs).filePath(QStringLiteral("fast"));
+        const QString slow = QDir(m_runs).filePath(QStringLiteral("slow")),
+                      fast = QDir(m_runs).filePath(QStringLiteral("fast"));
         QTRY_VERIFY_WITH_TIMEOUT(ws.runsModel()->rowOf(slow) >= 0 && ws.runsModel()->rowOf(fast) >= 0, 20000);
         ws.runsPanel()->selectRuns({slow, fast});
         QCOMPARE(ws.runsPanel()->selectedRuns().size(), 2);
@@ -190,7 +193,8 @@ private Q_SLOTS:
         QCOMPARE(cmp->table()->verticalHeaderItem(lrRow)->text(), QStringLiteral("optimizer.lr"));
         QCOMPARE(cmp->table()->item(lrRow, 0)->text(), QStringLiteral("0.003")); // table order: fast, slow
         QCOMPARE(cmp->table()->item(lrRow, 1)->text(), QStringLiteral("0.0001"));
-        QVERIFY(cmp->table()->item(lrRow, 0)->background() != cmp->table()->item(cmp->table()->rowCount() - 1, 0)->background());
+        QVERIFY(cmp->table()->item(lrRow, 0)->background()
+            != cmp->table()->item(cmp->table()->rowCount() - 1, 0)->background());
         cmp->setOnlyDifferences(true);
         QCOMPARE(cmp->table()->rowCount(), int(cmp->differingKeys().size()));
 
@@ -201,7 +205,8 @@ private Q_SLOTS:
         const auto& pts = ws.runsModel()->find(fast)->curves.points(RunCurves::TrainLoss);
         QLineSeries* series = nullptr;
         for (QAbstractSeries* s : view->chart()->series())
-            if (auto* l = qobject_cast<QLineSeries*>(s); l && l->name().startsWith(QStringLiteral("fast")) && l->count() == int(pts.size()))
+            if (auto* l = qobject_cast<QLineSeries*>(s);
+                l && l->name().startsWith(QStringLiteral("fast")) && l->count() == int(pts.size()))
                 series = l;
         QVERIFY(series);
         const QPointF at = view->chart()->mapToPosition(QPointF(pts[2].epoch, pts[2].value), series);
@@ -211,7 +216,8 @@ private Q_SLOTS:
         curves->refresh();
         QVERIFY(curves->drawnPoints(fast, RunCurves::TrainLoss) >= 6);
 
-        const QString png = m_dir.filePath(QStringLiteral("curves.png")), csv = m_dir.filePath(QStringLiteral("curves.csv"));
+        const QString png = m_dir.filePath(QStringLiteral("curves.png")),
+                      csv = m_dir.filePath(QStringLiteral("curves.csv"));
         curves->exportPng(png);
         QImage img(png);
         QVERIFY(img.width() > 400 && img.height() > 150);

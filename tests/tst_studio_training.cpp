@@ -6,17 +6,17 @@
 #include "gui_fixtures.h"
 #include "ml_fixtures.h"
 
-#include "studio/curves_view.h"
-#include "studio/dataset_source_panel.h"
-#include "shell/main_window.h"
+#include "explorer/session.h"
 #include "ml/predictor.h"
 #include "ml/run_folder.h"
+#include "shell/main_window.h"
+#include "studio/curves_view.h"
+#include "studio/dataset_source_panel.h"
 #include "studio/new_run_dialog.h"
 #include "studio/run_progress_bar.h"
 #include "studio/runs_model.h"
 #include "studio/runs_panel.h"
 #include "studio/runs_watcher.h"
-#include "explorer/session.h"
 #include "studio/training_controller.h"
 #include "studio/training_workspace.h"
 #include "vtk/vtk_host_widget.h"
@@ -87,17 +87,14 @@ private:
         return request.runDir;
     }
 
-    void waitIdle()
-    {
-        QTRY_VERIFY_WITH_TIMEOUT(!m_ws->controller()->isBusy(), 120000);
-    }
+    void waitIdle() { QTRY_VERIFY_WITH_TIMEOUT(!m_ws->controller()->isBusy(), 120000); }
 
 private Q_SLOTS:
     void initTestCase()
     {
         // 4 seeds × z ∈ {7, 9} × ζ ∈ {10, 30} of 16³: every slice along x, y, z.
-        m_ds = fixtures::buildSyntheticDataset(m_dir.path(), m_dir.filePath("ds.h5").toStdString(), {7, 9}, {10, 30},
-                                               4, 16, 1);
+        m_ds = fixtures::buildSyntheticDataset(
+            m_dir.path(), m_dir.filePath("ds.h5").toStdString(), {7, 9}, {10, 30}, 4, 16, 1);
         m_runs = m_dir.filePath(QStringLiteral("runs"));
         m_ws = std::make_unique<TrainingWorkspace>(&m_session);
         m_ws->setRunsFolder(m_runs);
@@ -166,7 +163,8 @@ private Q_SLOTS:
         for (const QList<QVariant>& args : reports)
             delivered += args.at(1).value<std::vector<rs::ml::TrainProgress>>().size();
         QVERIFY(delivered > 50);
-        QVERIFY2(std::size_t(reports.size()) < delivered, qPrintable(QStringLiteral("%1 signals for %2 reports").arg(reports.size()).arg(delivered)));
+        QVERIFY2(std::size_t(reports.size()) < delivered,
+            qPrintable(QStringLiteral("%1 signals for %2 reports").arg(reports.size()).arg(delivered)));
         QVERIFY(std::size_t(curves->refreshCount()) < delivered);
         QTRY_COMPARE(curves->drawnPoints(run, RunCurves::ValLoss), 3); // one validation point per epoch
         const int row = m_ws->runsModel()->rowOf(run);
@@ -180,16 +178,18 @@ private Q_SLOTS:
         QSignalSpy finished(m_ws->controller(), &TrainingController::finished);
         const QString run = launch(QStringLiteral("stopped"), tinyCnn(2, 150));
         QVERIFY(!run.isEmpty());
-        QTRY_VERIFY_WITH_TIMEOUT((m_ws->controller()->flush(), m_ws->controller()->lastProgress().has_value()
-                                  && m_ws->controller()->lastProgress()->step >= 5),
-                                 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (m_ws->controller()->flush(),
+                m_ws->controller()->lastProgress().has_value() && m_ws->controller()->lastProgress()->step >= 5),
+            30000);
         m_ws->controller()->stop();
         const std::int64_t atStop = m_ws->controller()->stepAtStopRequest();
         QVERIFY(atStop >= 5);
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
         const auto outcome = finished.front().at(1).value<TrainingOutcome>();
         QCOMPARE(int(outcome.status), int(TrainingOutcome::Status::Stopped));
-        QVERIFY2(outcome.lastStep <= atStop + 1, qPrintable(QStringLiteral("stop at %1, ended at %2").arg(atStop).arg(outcome.lastStep)));
+        QVERIFY2(outcome.lastStep <= atStop + 1,
+            qPrintable(QStringLiteral("stop at %1, ended at %2").arg(atStop).arg(outcome.lastStep)));
         const std::vector<rs::ml::HistoryRecord> h = rs::ml::readHistory(run.toStdString());
         QCOMPARE(h.back().type, std::string("stopped"));
         QCOMPARE(h.back().step, outcome.lastStep);

@@ -7,20 +7,20 @@
 #include "gui_fixtures.h"
 #include "ml_fixtures.h"
 
-#include "studio/cube_prediction_view.h"
-#include "studio/evaluation_view.h"
-#include "io/cube_loader.h"
-#include "shell/job_runner.h"
 #include "explorer/linked_slices_view.h"
+#include "explorer/slice_panel.h"
+#include "io/cube_loader.h"
 #include "ml/dataset.h"
 #include "ml/predictor.h"
 #include "ml/run_config.h"
 #include "ml/trainer.h"
+#include "shell/job_runner.h"
+#include "studio/cube_prediction_view.h"
+#include "studio/evaluation_view.h"
 #include "studio/predictor_pool.h"
 #include "studio/projection_view.h"
 #include "studio/reconstruction_view.h"
 #include "vtk/slice_canvas.h"
-#include "explorer/slice_panel.h"
 #include "vtk/vtk_host_widget.h"
 
 #include <QChart>
@@ -61,15 +61,17 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        m_ds = fixtures::buildSyntheticDataset(m_dir.path(), m_dir.filePath("ds.h5").toStdString(), {7, 9}, {10, 30},
-                                               4, 16, 4);
+        m_ds = fixtures::buildSyntheticDataset(
+            m_dir.path(), m_dir.filePath("ds.h5").toStdString(), {7, 9}, {10, 30}, 4, 16, 4);
         m_ae = m_dir.filePath("ae").toStdString();
         m_cnn = m_dir.filePath("cnn").toStdString();
         m_reg = m_dir.filePath("reg").toStdString();
-        QCOMPARE(int(rs::ml::train(m_ae, tiny(m_ds, rs::ml::ModelKind::Autoencoder)).status), int(rs::ml::TrainStatus::Finished));
-        QCOMPARE(int(rs::ml::train(m_cnn, tiny(m_ds, rs::ml::ModelKind::Cnn)).status), int(rs::ml::TrainStatus::Finished));
+        QCOMPARE(int(rs::ml::train(m_ae, tiny(m_ds, rs::ml::ModelKind::Autoencoder)).status),
+            int(rs::ml::TrainStatus::Finished));
+        QCOMPARE(
+            int(rs::ml::train(m_cnn, tiny(m_ds, rs::ml::ModelKind::Cnn)).status), int(rs::ml::TrainStatus::Finished));
         QCOMPARE(int(rs::ml::train(m_reg, tiny(m_ds, rs::ml::ModelKind::Cnn, rs::ml::Target::Nf)).status),
-                 int(rs::ml::TrainStatus::Finished));
+            int(rs::ml::TrainStatus::Finished));
         QDir().mkpath(m_dir.filePath("cube"));
         m_cube = fixtures::writeSyntheticSim(m_dir.filePath("cube"), 9, 30, 7, 16);
     }
@@ -167,7 +169,8 @@ private Q_SLOTS:
         QVERIFY(cubeView->cubeText().contains(QStringLiteral("z = ")));
 
         // An unfinished run without metrics.json is evaluated in the background.
-        std::filesystem::copy(m_cnn, m_dir.filePath("cnn-copy").toStdString(), std::filesystem::copy_options::recursive);
+        std::filesystem::copy(
+            m_cnn, m_dir.filePath("cnn-copy").toStdString(), std::filesystem::copy_options::recursive);
         std::filesystem::remove(rs::ml::metricsPath(m_dir.filePath("cnn-copy").toStdString()));
         view.setRun(m_dir.filePath("cnn-copy"), rs::ml::readRunConfig(m_cnn), std::nullopt);
         QTRY_VERIFY_WITH_TIMEOUT(view.metrics().has_value(), 30000);

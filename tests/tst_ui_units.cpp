@@ -5,12 +5,12 @@
 
 #include "charts/curve_display.h"
 #include "explorer/color_bar.h"
-#include "vtk/colormap.h"
-#include "shell/recent_files.h"
 #include "explorer/slice_export.h"
 #include "explorer/slice_panel.h"
+#include "shell/recent_files.h"
 #include "shell/text_format.h"
 #include "util/error.h"
+#include "vtk/colormap.h"
 
 #include <QMenu>
 #include <QSettings>
@@ -136,8 +136,8 @@ private Q_SLOTS:
 
     void ticksAreRound()
     {
-        QCOMPARE(niceTicks(0.0, 39.57, 6), (std::vector<double>{0, 10, 20, 30}));
-        QCOMPARE(niceTicks(-0.82, 0.74, 6), (std::vector<double>{-0.5, 0, 0.5}));
+        QCOMPARE(niceTicks(0.0, 39.57, 6), (std::vector<double> {0, 10, 20, 30}));
+        QCOMPARE(niceTicks(-0.82, 0.74, 6), (std::vector<double> {-0.5, 0, 0.5}));
         const auto t = niceTicks(-40, 40, 5);
         QCOMPARE(t.front(), -40.0);
         QCOMPARE(t.back(), 40.0);
@@ -159,12 +159,13 @@ private Q_SLOTS:
         p.value = 7.0;
         p.quantity = Quantity::BrightnessTemperature;
         QCOMPARE(probeText(p), QStringLiteral("voxel (1, 2, 3) · (2.3, 3.8, 5.3) Mpc · δT_b = 7 mK"));
-        QCOMPARE(probeText(VoxelProbe{}), QString());
+        QCOMPARE(probeText(VoxelProbe {}), QString());
     }
 
     void sliceExportNamesAndComments()
     {
-        const LoadedCube c = guifixtures::loaded(guifixtures::indexCube({4, 5, 6}, Quantity::BrightnessTemperature, 12.0, 8.0));
+        const LoadedCube c
+            = guifixtures::loaded(guifixtures::indexCube({4, 5, 6}, Quantity::BrightnessTemperature, 12.0, 8.0));
         QCOMPARE(sliceFileStem(c, 0, 3), QStringLiteral("brightness_temperature_z8.00_x003"));
         const QStringList comments = sliceComments(c, 1, 2);
         QVERIFY(comments.join('\n').contains(QStringLiteral("index 2 of 5")));
@@ -172,7 +173,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         // A folder that does not exist: the error names the file.
         RS_VERIFY_ERROR(IoError, writeSliceNpy(dir.filePath(QStringLiteral("missing/slice.npy")), c.cube.slice(0, 0)),
-                        QStringLiteral("slice.npy"));
+            QStringLiteral("slice.npy"));
         QVERIFY_THROWS_EXCEPTION(IoError, writePng(dir.filePath(QStringLiteral("empty.png")), QImage()));
     }
 
@@ -186,17 +187,17 @@ private Q_SLOTS:
                 r.add({dir.filePath(QStringLiteral("f%1").arg(i))});
             r.add({dir.filePath(QStringLiteral("f3"))}); // reopening moves it to the top
             QCOMPARE(r.entries().size(), RecentFiles::kMaxEntries);
-            QCOMPARE(r.entries().front(), QStringList{dir.filePath(QStringLiteral("f3"))});
+            QCOMPARE(r.entries().front(), QStringList {dir.filePath(QStringLiteral("f3"))});
         }
         RecentFiles again; // from QSettings
         QCOMPARE(again.entries().size(), RecentFiles::kMaxEntries);
-        QCOMPARE(again.entries().at(1), QStringList{dir.filePath(QStringLiteral("f11"))});
+        QCOMPARE(again.entries().at(1), QStringList {dir.filePath(QStringLiteral("f11"))});
         QMenu menu;
         again.fillMenu(&menu);
         QSignalSpy open(&again, &RecentFiles::openRequested);
         menu.actions().front()->trigger();
         QCOMPARE(open.count(), 1);
-        QCOMPARE(open.first().at(0).toStringList(), QStringList{dir.filePath(QStringLiteral("f3"))});
+        QCOMPARE(open.first().at(0).toStringList(), QStringList {dir.filePath(QStringLiteral("f3"))});
     }
 };
 

@@ -4,14 +4,14 @@
 #include "fixtures.h"
 #include "gui_fixtures.h"
 
-#include "io/cube_loader.h"
-#include "vtk/isosurface.h"
-#include "shell/job_runner.h"
 #include "explorer/opacity_ramp_editor.h"
-#include "vtk/transfer_function.h"
-#include "util/error.h"
-#include "vtk/volume_canvas.h"
 #include "explorer/volume_panel.h"
+#include "io/cube_loader.h"
+#include "shell/job_runner.h"
+#include "util/error.h"
+#include "vtk/isosurface.h"
+#include "vtk/transfer_function.h"
+#include "vtk/volume_canvas.h"
 #include "vtk/vtk_host_widget.h"
 
 #include <vtkPoints.h>
@@ -56,7 +56,8 @@ Cube bubbleCube(std::size_t n, double r)
 
 void drag(QWidget* w, QPoint from, QPoint to, int steps)
 {
-    QMouseEvent press(QEvent::MouseButtonPress, from, w->mapToGlobal(from), Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
+    QMouseEvent press(
+        QEvent::MouseButtonPress, from, w->mapToGlobal(from), Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
     QCoreApplication::sendEvent(w, &press);
     for (int s = 1; s <= steps; ++s) {
         const QPoint p = from + (to - from) * s / steps;
@@ -96,7 +97,8 @@ private Q_SLOTS:
             cube = fixtureTb();
         } else {
             REQUIRE_SAMPLE(dir);
-            cube = guifixtures::loaded(loadCube(QDir(dir).filePath(QStringLiteral("delta_T_v3_z008.00_nf0.548080_useTs0_64_96Mpc")).toStdString()));
+            cube = guifixtures::loaded(loadCube(
+                QDir(dir).filePath(QStringLiteral("delta_T_v3_z008.00_nf0.548080_useTs0_64_96Mpc")).toStdString()));
         }
         VolumeCanvas canvas;
         canvas.setFixedSize(160, 120);
@@ -111,9 +113,10 @@ private Q_SLOTS:
         QCOMPARE(img.size(), QSize(160, 120));
         QVERIFY2(guifixtures::blackFraction(img) < 0.97, "the volume rendered (almost) nothing");
         QString message;
-        QVERIFY2(guifixtures::matchesBaseline(img, QDir(guifixtures::baselineDir()).filePath(QStringLiteral("volume_%1.png").arg(data)),
-                                              3.0, &message),
-                 qPrintable(message));
+        QVERIFY2(
+            guifixtures::matchesBaseline(img,
+                QDir(guifixtures::baselineDir()).filePath(QStringLiteral("volume_%1.png").arg(data)), 3.0, &message),
+            qPrintable(message));
     }
 
     void draggingRendersFastThenFull()
@@ -139,7 +142,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(canvas.quality(), VolumeCanvas::Quality::Full, 3000);
         // Moving again drops back to interactive quality.
         QMouseEvent move(QEvent::MouseMove, QPoint(120, 70), canvas.mapToGlobal(QPoint(120, 70)), Qt::NoButton,
-                         Qt::LeftButton, Qt::NoModifier);
+            Qt::LeftButton, Qt::NoModifier);
         QCoreApplication::sendEvent(&canvas, &move);
         QCOMPARE(canvas.quality(), VolumeCanvas::Quality::Interactive);
         release(&canvas, QPoint(120, 70));
@@ -161,7 +164,8 @@ private Q_SLOTS:
         for (vtkIdType p = 0; p < s->GetNumberOfPoints(); ++p) {
             double x[3];
             s->GetPoint(p, x);
-            const double r = std::sqrt((x[0] - mid) * (x[0] - mid) + (x[1] - mid) * (x[1] - mid) + (x[2] - mid) * (x[2] - mid));
+            const double r
+                = std::sqrt((x[0] - mid) * (x[0] - mid) + (x[1] - mid) * (x[1] - mid) + (x[2] - mid) * (x[2] - mid));
             lo = std::min(lo, r);
             hi = std::max(hi, r);
         }
@@ -176,7 +180,8 @@ private Q_SLOTS:
         VolumePanel panel;
         Snapshot s;
         s.cubes.push_back(guifixtures::loaded(bubbleCube(16, 5.0)));
-        s.cubes.push_back(guifixtures::loaded(guifixtures::indexCube({16, 16, 16}, Quantity::BrightnessTemperature, 16.0)));
+        s.cubes.push_back(
+            guifixtures::loaded(guifixtures::indexCube({16, 16, 16}, Quantity::BrightnessTemperature, 16.0)));
         panel.setSnapshot(s);
         QCOMPARE(panel.canvas()->cube().quantity(), Quantity::BrightnessTemperature); // δT_b by default
         QVERIFY(panel.isosurfaceBox()->isEnabled());
@@ -206,7 +211,8 @@ private Q_SLOTS:
 
     void presetsSuitEachQuantity()
     {
-        for (Quantity q : {Quantity::Density, Quantity::NeutralFraction, Quantity::BrightnessTemperature, Quantity::Other}) {
+        for (Quantity q :
+            {Quantity::Density, Quantity::NeutralFraction, Quantity::BrightnessTemperature, Quantity::Other}) {
             const auto presets = transferPresets(q);
             QVERIFY(!presets.empty());
             for (const TransferPreset& p : presets) {

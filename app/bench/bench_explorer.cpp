@@ -41,13 +41,11 @@ int main(int argc, char** argv)
     const QString sample = QStringLiteral(REIONSCOPE_SAMPLE_DIR);
     const QString tbSample = QDir(sample).filePath(QStringLiteral("delta_T_v3_z008.00_nf0.548080_useTs0_64_96Mpc"));
 
-    QJsonObject doc{{"when", QDateTime::currentDateTime().toString(Qt::ISODate)},
-                    {"gl_renderer", bench::glRenderer()},
-                    {"cpu_cores", QThread::idealThreadCount()},
-                    {"load_average_at_start", bench::loadAverage()},
-                    {"platform", QGuiApplication::platformName()}};
+    QJsonObject doc {{"when", QDateTime::currentDateTime().toString(Qt::ISODate)}, {"gl_renderer", bench::glRenderer()},
+        {"cpu_cores", QThread::idealThreadCount()}, {"load_average_at_start", bench::loadAverage()},
+        {"platform", QGuiApplication::platformName()}};
     std::fprintf(stderr, "bench_explorer on %s, %d cores, load %.2f\n", qPrintable(doc["gl_renderer"].toString()),
-                 QThread::idealThreadCount(), bench::loadAverage());
+        QThread::idealThreadCount(), bench::loadAverage());
 
     QJsonArray slices;
     for (std::size_t n : {std::size_t(200), std::size_t(512)})

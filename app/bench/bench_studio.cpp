@@ -16,14 +16,14 @@
 #include "studio_bench.h"
 #include "studio_screenshots.h"
 
-#include "studio/curves_view.h"
 #include "explorer/explorer_workspace.h"
 #include "explorer/linked_slices_view.h"
-#include "shell/main_window.h"
 #include "ml/dataset.h"
 #include "ml/ml_setup.h"
 #include "ml/run_folder.h"
 #include "ml/sim_sources.h"
+#include "shell/main_window.h"
+#include "studio/curves_view.h"
 #include "studio/new_run_dialog.h"
 #include "studio/run_progress_bar.h"
 #include "studio/runs_model.h"
@@ -84,7 +84,8 @@ double runCli(const QStringList& args)
     t.start();
     p.start(QStringLiteral(REIONSCOPE_CLI), args);
     if (!p.waitForFinished(30 * 60 * 1000) || p.exitCode() != 0) {
-        std::fprintf(stderr, "bench: reionscope-cli %s failed: %s\n", qPrintable(args.join(' ')), p.readAllStandardOutput().constData());
+        std::fprintf(stderr, "bench: reionscope-cli %s failed: %s\n", qPrintable(args.join(' ')),
+            p.readAllStandardOutput().constData());
         return NAN;
     }
     return double(t.nsecsElapsed()) / 1e9;
@@ -109,7 +110,8 @@ public:
         --depth;
         const double ms = double(t.nsecsElapsed()) / 1e6;
         if (ms > 30 && ms < 2000) // longer: a nested event loop (the bench's own waits)
-            std::fprintf(stderr, "  stall: %.1f ms in event %d to %s %s (depth %d)\n", ms, type, cls.constData(), qPrintable(name), depth);
+            std::fprintf(stderr, "  stall: %.1f ms in event %d to %s %s (depth %d)\n", ms, type, cls.constData(),
+                qPrintable(name), depth);
         return r;
     }
     int depth = 0;
@@ -131,7 +133,8 @@ QString ensureBenchDataset(const QString& work)
         g.seeds = {1, 2, 3, 4, 5, 6};
         rs::ml::DatasetBuildOptions o;
         o.stride = 2;
-        rs::ml::buildDataset(rs::ml::sourcesFromSimulator(g, rs::Quantity::BrightnessTemperature), o, dataset.toStdString());
+        rs::ml::buildDataset(
+            rs::ml::sourcesFromSimulator(g, rs::Quantity::BrightnessTemperature), o, dataset.toStdString());
         std::fprintf(stderr, "  dataset: %.1f s\n", double(t.nsecsElapsed()) / 1e9);
     }
     return dataset;
@@ -144,8 +147,8 @@ std::uint64_t historyBytes(const QString& run)
 }
 
 /// GUI stalls and the trainer's samples/s while the Training tab shows live curves.
-double measureCurvesOnScreen(rs::ui::TrainingWorkspace* studio, const QString& guiRun, int stallMs, bool configsTab,
-                             QJsonObject& training)
+double measureCurvesOnScreen(
+    rs::ui::TrainingWorkspace* studio, const QString& guiRun, int stallMs, bool configsTab, QJsonObject& training)
 {
     bench::CpuShare curvesCpu;
     std::uint64_t a = historyBytes(guiRun);
@@ -162,17 +165,17 @@ double measureCurvesOnScreen(rs::ui::TrainingWorkspace* studio, const QString& g
     training.insert(QStringLiteral("process_cpu_training_tab"), curvesCpu.process);
     training.insert(QStringLiteral("curve_redraws_per_s"), redraws / (stallMs * 2 / 1000.0));
     std::fprintf(stderr,
-                 "  training, curves on screen: longest stall %.1f ms (p95 %.1f), %.1f redraws/s; trainer %.0f samples/s "
-                 "(%d windows); CPU: GUI thread %.0f %%, process %.0f %%\n",
-                 curvesStall.max, curvesStall.p95, redraws / (stallMs * 2 / 1000.0), guiRate, guiLines, 100 * curvesCpu.guiThread,
-                 100 * curvesCpu.process);
+        "  training, curves on screen: longest stall %.1f ms (p95 %.1f), %.1f redraws/s; trainer %.0f samples/s "
+        "(%d windows); CPU: GUI thread %.0f %%, process %.0f %%\n",
+        curvesStall.max, curvesStall.p95, redraws / (stallMs * 2 / 1000.0), guiRate, guiLines,
+        100 * curvesCpu.guiThread, 100 * curvesCpu.process);
 
     return guiRate;
 }
 
 /// GUI stalls, slice steps and the trainer's samples/s with the Explorer in front while a run trains.
-bench::Summary measureExplorerWhileTraining(rs::ui::LinkedSlicesView* slices, const QString& guiRun, int stallMs, int steps,
-                                            const bench::Summary& idleSteps, QJsonObject& training)
+bench::Summary measureExplorerWhileTraining(rs::ui::LinkedSlicesView* slices, const QString& guiRun, int stallMs,
+    int steps, const bench::Summary& idleSteps, QJsonObject& training)
 {
     bench::CpuShare explorerCpu;
     std::uint64_t a = historyBytes(guiRun);
@@ -187,24 +190,22 @@ bench::Summary measureExplorerWhileTraining(rs::ui::LinkedSlicesView* slices, co
     training.insert(QStringLiteral("slice_step_to_rendered"), busySteps.json());
     training.insert(QStringLiteral("samples_per_s_while_stepping"), stepRate);
     std::fprintf(stderr,
-                 "  training, Explorer: longest stall %.1f ms (p95 %.1f); slice step median %.1f ms (p95 %.1f) = %.2f× idle; "
-                 "trainer meanwhile %.0f samples/s; CPU while not stepping: GUI thread %.0f %%, process %.0f %%\n",
-                 explorerStall.max, explorerStall.p95, busySteps.median, busySteps.p95, busySteps.median / idleSteps.median,
-                 stepRate, 100 * explorerCpu.guiThread, 100 * explorerCpu.process);
+        "  training, Explorer: longest stall %.1f ms (p95 %.1f); slice step median %.1f ms (p95 %.1f) = %.2f× idle; "
+        "trainer meanwhile %.0f samples/s; CPU while not stepping: GUI thread %.0f %%, process %.0f %%\n",
+        explorerStall.max, explorerStall.p95, busySteps.median, busySteps.p95, busySteps.median / idleSteps.median,
+        stepRate, 100 * explorerCpu.guiThread, 100 * explorerCpu.process);
     return busySteps;
 }
 
 /// The report's header (machine, renderer, load), also printed on stderr.
 QJsonObject startReport()
 {
-    QJsonObject doc{{"when", QDateTime::currentDateTime().toString(Qt::ISODate)},
-                    {"gl_renderer", bench::glRenderer()},
-                    {"cpu_cores", QThread::idealThreadCount()},
-                    {"load_average_at_start", bench::loadAverage()},
-                    {"omp_wait_policy", env("OMP_WAIT_POLICY")},
-                    {"platform", QGuiApplication::platformName()}};
-    std::fprintf(stderr, "bench_studio on %s, %d cores, load %.2f, OMP_WAIT_POLICY=%s\n", qPrintable(doc["gl_renderer"].toString()),
-                 QThread::idealThreadCount(), bench::loadAverage(), qPrintable(env("OMP_WAIT_POLICY")));
+    QJsonObject doc {{"when", QDateTime::currentDateTime().toString(Qt::ISODate)}, {"gl_renderer", bench::glRenderer()},
+        {"cpu_cores", QThread::idealThreadCount()}, {"load_average_at_start", bench::loadAverage()},
+        {"omp_wait_policy", env("OMP_WAIT_POLICY")}, {"platform", QGuiApplication::platformName()}};
+    std::fprintf(stderr, "bench_studio on %s, %d cores, load %.2f, OMP_WAIT_POLICY=%s\n",
+        qPrintable(doc["gl_renderer"].toString()), QThread::idealThreadCount(), bench::loadAverage(),
+        qPrintable(env("OMP_WAIT_POLICY")));
     return doc;
 }
 
@@ -239,7 +240,8 @@ int main(int argc, char** argv)
     app.trace = args.contains(QStringLiteral("--trace-stalls"));
     const QString shots = arg(args, QStringLiteral("--screenshots"));
     QTemporaryDir tmp;
-    const QString work = arg(args, QStringLiteral("--keep")).isEmpty() ? tmp.path() : arg(args, QStringLiteral("--keep"));
+    const QString work
+        = arg(args, QStringLiteral("--keep")).isEmpty() ? tmp.path() : arg(args, QStringLiteral("--keep"));
     QDir().mkpath(work);
     const QString runs = QDir(work).filePath(QStringLiteral("runs"));
     QDir().mkpath(runs);
@@ -257,17 +259,19 @@ int main(int argc, char** argv)
     const QString cliRun = QDir(runs).filePath(QStringLiteral("cli-cnn"));
     auto cliTrain = [&](int* windows, double* wall) {
         std::filesystem::remove_all(cliRun.toStdString());
-        *wall = runCli({"train", "--dataset", dataset, "--model", "cnn", "--target", "z", "--epochs", QString::number(cliEpochs), "--batch", "32",
-                        "--threads", "2", "--history-every", "5", "--max-batches", QString::number(batches), "--out", cliRun});
+        *wall = runCli({"train", "--dataset", dataset, "--model", "cnn", "--target", "z", "--epochs",
+            QString::number(cliEpochs), "--batch", "32", "--threads", "2", "--history-every", "5", "--max-batches",
+            QString::number(batches), "--out", cliRun});
         return bench::historySamplesPerSecond(cliRun, 0, 0, windows);
     };
     int cliLines = 0;
     double cliWall = 0;
     const double cliRate1 = cliTrain(&cliLines, &cliWall);
-    std::fprintf(stderr, "  reionscope-cli train: %.0f samples/s (median of %d windows), %.1f s wall\n", cliRate1, cliLines, cliWall);
+    std::fprintf(stderr, "  reionscope-cli train: %.0f samples/s (median of %d windows), %.1f s wall\n", cliRate1,
+        cliLines, cliWall);
     if (!shots.isEmpty()) // an autoencoder run for the reconstruction screenshots
         runCli({"train", "--dataset", dataset, "--model", "ae", "--epochs", "2", "--batch", "32", "--threads", "2",
-                "--max-batches", "40", "--out", QDir(runs).filePath(QStringLiteral("ae-recon"))});
+            "--max-batches", "40", "--out", QDir(runs).filePath(QStringLiteral("ae-recon"))});
 
     // 3. The window: Explorer with three linked 200³ panels, runs folder with the CLI run.
     rs::ui::MainWindow w;
@@ -292,8 +296,8 @@ int main(int argc, char** argv)
     idle.insert(QStringLiteral("timer_lateness_explorer"), idleStall.json());
     idle.insert(QStringLiteral("gui_thread_cpu"), idleCpu.guiThread);
     idle.insert(QStringLiteral("slice_step_to_rendered"), idleSteps.json());
-    std::fprintf(stderr, "  idle: longest stall %.1f ms (p95 %.1f); slice step median %.1f ms (p95 %.1f)\n", idleStall.max,
-                 idleStall.p95, idleSteps.median, idleSteps.p95);
+    std::fprintf(stderr, "  idle: longest stall %.1f ms (p95 %.1f); slice step median %.1f ms (p95 %.1f)\n",
+        idleStall.max, idleStall.p95, idleSteps.median, idleSteps.p95);
 
     // 4. Training in the window: the same configuration, more epochs so it outlasts the phases.
     const QString guiRun = QDir(runs).filePath(QStringLiteral("gui-cnn"));
@@ -305,7 +309,8 @@ int main(int argc, char** argv)
     w.showWorkspace(studio);
     bench::waitUntil([&] { return studio->controller()->lastProgress().has_value(); }, 60000);
     bench::waitUntil([&] { return false; }, 2000); // warm-up
-    const double guiRate = measureCurvesOnScreen(studio, guiRun, stallMs, args.contains(QStringLiteral("--configs-tab")), training);
+    const double guiRate
+        = measureCurvesOnScreen(studio, guiRun, stallMs, args.contains(QStringLiteral("--configs-tab")), training);
     w.showWorkspace(w.explorer());
     const bench::Summary busySteps = measureExplorerWhileTraining(slices, guiRun, stallMs, steps, idleSteps, training);
 
@@ -322,18 +327,21 @@ int main(int argc, char** argv)
     double cliWall2 = 0;
     const double cliRate2 = cliTrain(&cliLines, &cliWall2);
     const double cliRate = 0.5 * (cliRate1 + cliRate2);
-    std::fprintf(stderr, "  reionscope-cli train again: %.0f samples/s; baseline %.0f samples/s; with the GUI open %.0f %%\n",
-                 cliRate2, cliRate, 100 * guiRate / cliRate);
-    doc.insert(QStringLiteral("cli"), QJsonObject{{"samples_per_s_before", cliRate1}, {"samples_per_s_after", cliRate2},
-                                                  {"samples_per_s", cliRate}, {"wall_s_before", cliWall}, {"wall_s_after", cliWall2}});
+    std::fprintf(stderr,
+        "  reionscope-cli train again: %.0f samples/s; baseline %.0f samples/s; with the GUI open %.0f %%\n", cliRate2,
+        cliRate, 100 * guiRate / cliRate);
+    doc.insert(QStringLiteral("cli"),
+        QJsonObject {{"samples_per_s_before", cliRate1}, {"samples_per_s_after", cliRate2}, {"samples_per_s", cliRate},
+            {"wall_s_before", cliWall}, {"wall_s_after", cliWall2}});
     training.insert(QStringLiteral("samples_per_s_curves_on_screen"), guiRate);
     training.insert(QStringLiteral("throughput_vs_cli"), guiRate / cliRate);
     training.insert(QStringLiteral("slice_step_ratio_to_idle"), busySteps.median / idleSteps.median);
     training.insert(QStringLiteral("stop_to_checkpoint_ms"), stopMs);
     doc.insert(QStringLiteral("idle"), idle);
     doc.insert(QStringLiteral("training"), training);
-    doc.insert(QStringLiteral("config"), QJsonObject{{"model", "cnn"}, {"input", "64x64"}, {"batch", 32}, {"threads", 2},
-                                                    {"batches_per_epoch", double(batches)}});
+    doc.insert(QStringLiteral("config"),
+        QJsonObject {{"model", "cnn"}, {"input", "64x64"}, {"batch", 32}, {"threads", 2},
+            {"batches_per_epoch", double(batches)}});
     doc.insert(QStringLiteral("load_average_at_end"), bench::loadAverage());
     writeReport(doc, arg(args, QStringLiteral("--json")));
     return 0;

@@ -18,7 +18,8 @@ namespace bench {
 
 QJsonObject Summary::json() const
 {
-    return {{"median_ms", median}, {"p95_ms", p95}, {"mean_ms", mean}, {"min_ms", min}, {"max_ms", max}, {"samples", double(n)}};
+    return {{"median_ms", median}, {"p95_ms", p95}, {"mean_ms", mean}, {"min_ms", min}, {"max_ms", max},
+        {"samples", double(n)}};
 }
 
 Summary summarize(std::vector<double> ms)

@@ -3,20 +3,20 @@
 #include "screenshots.h"
 
 #include "explorer/explorer_workspace.h"
-#include "shell/job_runner.h"
 #include "explorer/linked_slices_view.h"
-#include "shell/main_window.h"
 #include "explorer/session.h"
-#include "vtk/slice_canvas.h"
 #include "explorer/slice_panel.h"
 #include "explorer/stats_panel.h"
-#include "vtk/volume_canvas.h"
 #include "explorer/volume_panel.h"
+#include "shell/job_runner.h"
+#include "shell/main_window.h"
+#include "vtk/slice_canvas.h"
+#include "vtk/volume_canvas.h"
 
 #include <QApplication>
+#include <QChartView>
 #include <QCheckBox>
 #include <QComboBox>
-#include <QChartView>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QImage>

@@ -5,16 +5,16 @@
 #include "cube/cube_stats.h"
 #include "explorer/explorer_workspace.h"
 #include "explorer/linked_slices_view.h"
-#include "shell/main_window.h"
-#include "vtk/slice_canvas.h"
 #include "explorer/slice_controls.h"
 #include "explorer/slice_panel.h"
+#include "shell/main_window.h"
+#include "vtk/slice_canvas.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QSlider>
-#include <QToolButton>
 #include <QTest>
+#include <QToolButton>
 
 #include <cstdio>
 
@@ -52,8 +52,8 @@ namespace {
 
 struct Layout {
     QString name;
-    SlicePanel* driver = nullptr;          ///< the panel whose slider moves
-    std::vector<SliceCanvas*> canvases;    ///< every canvas a step changes
+    SlicePanel* driver = nullptr; ///< the panel whose slider moves
+    std::vector<SliceCanvas*> canvases; ///< every canvas a step changes
 };
 
 QJsonObject measure(const Layout& l, std::size_t n, int steps)
@@ -125,25 +125,20 @@ QJsonObject measure(const Layout& l, std::size_t n, int steps)
                              c = bench::summarize(cpu);
         const QSize size = l.canvases.front()->size();
         std::fprintf(stderr,
-                     "  slices %zu^3, %s (%zu × %dx%d), axis %c: step→rendered median %.2f ms p95 %.2f | frame-only %.2f"
-                     " (ratio %.2f) | CPU part %.2f | on screen median %.2f p95 %.2f (present-only %.2f)\n",
-                     n, qPrintable(l.name), l.canvases.size(), size.width(), size.height(), "xyz"[axis], r.median, r.p95,
-                     f.median, f.median > 0 ? r.median / f.median : 0.0, c.median, sc.median, sc.p95, p.median);
-        axes.append(QJsonObject{{"axis", QString(QLatin1Char("xyz"[axis]))},
-                                {"step_to_rendered", r.json()},
-                                {"step_to_screen", sc.json()},
-                                {"frame_only_baseline", f.json()},
-                                {"step_cpu_part", c.json()},
-                                {"present_only_baseline", p.json()},
-                                {"ratio_rendered_to_frame_only", f.median > 0 ? r.median / f.median : 0.0}});
+            "  slices %zu^3, %s (%zu × %dx%d), axis %c: step→rendered median %.2f ms p95 %.2f | frame-only %.2f"
+            " (ratio %.2f) | CPU part %.2f | on screen median %.2f p95 %.2f (present-only %.2f)\n",
+            n, qPrintable(l.name), l.canvases.size(), size.width(), size.height(), "xyz"[axis], r.median, r.p95,
+            f.median, f.median > 0 ? r.median / f.median : 0.0, c.median, sc.median, sc.p95, p.median);
+        axes.append(QJsonObject {{"axis", QString(QLatin1Char("xyz"[axis]))}, {"step_to_rendered", r.json()},
+            {"step_to_screen", sc.json()}, {"frame_only_baseline", f.json()}, {"step_cpu_part", c.json()},
+            {"present_only_baseline", p.json()},
+            {"ratio_rendered_to_frame_only", f.median > 0 ? r.median / f.median : 0.0}});
     }
     for (const auto& c : conns)
         QObject::disconnect(c);
     const QSize size = l.canvases.front()->size();
-    return {{"layout", l.name},
-            {"panels", double(l.canvases.size())},
-            {"canvas", QStringLiteral("%1x%2").arg(size.width()).arg(size.height())},
-            {"axes", axes}};
+    return {{"layout", l.name}, {"panels", double(l.canvases.size())},
+        {"canvas", QStringLiteral("%1x%2").arg(size.width()).arg(size.height())}, {"axes", axes}};
 }
 
 } // namespace
@@ -163,7 +158,7 @@ QJsonObject benchSlices(std::size_t n, int steps)
             std::fprintf(stderr, "bench: the window was never shown\n");
         LinkedSlicesView* v = w.explorer()->slices();
         v->setSnapshot(snapshot);
-        Layout l{QStringLiteral("explorer, three linked panels"), v->panel(0), {}};
+        Layout l {QStringLiteral("explorer, three linked panels"), v->panel(0), {}};
         for (int i = 0; i < v->panelCount(); ++i)
             l.canvases.push_back(v->panel(i)->canvas());
         bench::waitUntil([&] { return l.canvases.back()->isGlReady() && l.canvases.back()->renderCount() > 0; }, 10000);
@@ -176,7 +171,7 @@ QJsonObject benchSlices(std::size_t n, int steps)
         panel.show();
         if (!QTest::qWaitForWindowExposed(&panel))
             std::fprintf(stderr, "bench: the window was never shown\n");
-        Layout l{QStringLiteral("one panel"), &panel, {panel.canvas()}};
+        Layout l {QStringLiteral("one panel"), &panel, {panel.canvas()}};
         bench::waitUntil([&] { return panel.canvas()->isGlReady() && panel.canvas()->renderCount() > 0; }, 10000);
         layouts.append(measure(l, n, steps));
     }

@@ -19,7 +19,7 @@ double launch(const QString& exe, const QStringList& args, const QProcessEnviron
     p.setProcessChannelMode(QProcess::SeparateChannels);
     QElapsedTimer t;
     t.start();
-    p.start(exe, args + QStringList{QStringLiteral("--exit-after-first-slice")});
+    p.start(exe, args + QStringList {QStringLiteral("--exit-after-first-slice")});
     double ms = -1;
     QByteArray out;
     while (p.state() != QProcess::NotRunning || p.bytesAvailable()) {
@@ -35,7 +35,7 @@ double launch(const QString& exe, const QStringList& args, const QProcessEnviron
     p.waitForFinished(10000);
     if (ms < 0)
         std::fprintf(stderr, "  startup: %s did not report a first slice:\n%s\n", qPrintable(exe),
-                     p.readAllStandardError().constData());
+            p.readAllStandardError().constData());
     return ms;
 }
 
@@ -53,14 +53,15 @@ QJsonObject benchStartup(const QString& exe, int repeats, const QStringList& ext
         warm.push_back(launch(exe, {}, env));
     const bench::Summary w = bench::summarize(warm);
     std::fprintf(stderr, "  launch → first slice: first start (demo generated) %.0f ms | later starts median %.0f ms\n",
-                 first, w.median);
-    QJsonObject out{{"first_start_with_demo_generation_ms", first}, {"later_start", w.json()}};
+        first, w.median);
+    QJsonObject out {{"first_start_with_demo_generation_ms", first}, {"later_start", w.json()}};
     if (!extraPaths.isEmpty()) {
         std::vector<double> data;
         for (int i = 0; i < repeats; ++i)
             data.push_back(launch(exe, extraPaths, env));
         const bench::Summary d = bench::summarize(data);
-        std::fprintf(stderr, "  launch → first slice with %s: median %.0f ms\n", qPrintable(extraPaths.join(' ')), d.median);
+        std::fprintf(
+            stderr, "  launch → first slice with %s: median %.0f ms\n", qPrintable(extraPaths.join(' ')), d.median);
         out.insert(QStringLiteral("start_with_paths"), d.json());
         out.insert(QStringLiteral("paths"), QJsonArray::fromStringList(extraPaths));
     }

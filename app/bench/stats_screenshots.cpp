@@ -67,8 +67,11 @@ int takeStatsScreenshots(const QString& dir, double z, const QStringList& paths)
             if (!hasZ)
                 continue;
             session->loadSnapshot(run, z);
-            bench::waitUntil([&] { return session->snapshot().redshift && std::abs(*session->snapshot().redshift - z) < 1e-6 && idle(); },
-                      60000);
+            bench::waitUntil(
+                [&] {
+                    return session->snapshot().redshift && std::abs(*session->snapshot().redshift - z) < 1e-6 && idle();
+                },
+                60000);
             if (!stats->chooseCube(q))
                 continue;
             bench::waitUntil(idle, 60000);

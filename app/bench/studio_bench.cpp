@@ -1,10 +1,10 @@
 #include "studio_bench.h"
 
 #include "explorer/linked_slices_view.h"
-#include "ml/run_folder.h"
-#include "vtk/slice_canvas.h"
 #include "explorer/slice_controls.h"
 #include "explorer/slice_panel.h"
+#include "ml/run_folder.h"
+#include "vtk/slice_canvas.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -22,7 +22,7 @@ namespace bench {
 namespace {
 double cpuSeconds(clockid_t clock)
 {
-    timespec ts{};
+    timespec ts {};
     clock_gettime(clock, &ts);
     return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
 }

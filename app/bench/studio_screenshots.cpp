@@ -2,21 +2,21 @@
 
 #include "bench_util.h"
 
+#include "explorer/linked_slices_view.h"
+#include "explorer/slice_panel.h"
+#include "shell/job_runner.h"
+#include "shell/main_window.h"
+#include "studio/cube_prediction_view.h"
 #include "studio/curves_view.h"
 #include "studio/dataset_source_panel.h"
-#include "studio/cube_prediction_view.h"
 #include "studio/evaluation_view.h"
-#include "shell/job_runner.h"
-#include "explorer/linked_slices_view.h"
-#include "shell/main_window.h"
 #include "studio/new_run_dialog.h"
 #include "studio/projection_view.h"
 #include "studio/reconstruction_view.h"
 #include "studio/runs_model.h"
 #include "studio/runs_panel.h"
-#include "vtk/slice_canvas.h"
-#include "explorer/slice_panel.h"
 #include "studio/training_workspace.h"
+#include "vtk/slice_canvas.h"
 
 #include <QChart>
 #include <QChartView>
@@ -53,7 +53,7 @@ void hover(QWidget* w, QPointF at)
 } // namespace
 
 void takeStudioScreenshots(rs::ui::MainWindow& w, const QString& dir, const QString& cliRun, const QString& guiRun,
-                           const QString& aeRun, const QString& dataset)
+    const QString& aeRun, const QString& dataset)
 {
     using namespace rs::ui;
     QDir().mkpath(dir);

@@ -12,4 +12,4 @@ class MainWindow;
 /// `cliRun`: a finished classifier; `guiRun`: the run training in the window; `aeRun`: a finished
 /// autoencoder; `dataset`: their dataset. Writes PNGs into `dir`.
 void takeStudioScreenshots(rs::ui::MainWindow& w, const QString& dir, const QString& cliRun, const QString& guiRun,
-                           const QString& aeRun, const QString& dataset);
+    const QString& aeRun, const QString& dataset);

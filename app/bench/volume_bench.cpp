@@ -64,7 +64,8 @@ QJsonObject benchVolume(const rs::Cube& cubeIn, const QString& source, QSize siz
     // The real path: mouse events through the VTK trackball, coalesced paints, frames on screen.
     canvas.setQuality(VolumeCanvas::Quality::Full);
     QPoint p(size.width() / 2, size.height() / 2);
-    QMouseEvent press(QEvent::MouseButtonPress, p, canvas.mapToGlobal(p), Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
+    QMouseEvent press(
+        QEvent::MouseButtonPress, p, canvas.mapToGlobal(p), Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
     QCoreApplication::sendEvent(&canvas, &press);
     std::vector<double> eventMs;
     QElapsedTimer total;
@@ -86,19 +87,13 @@ QJsonObject benchVolume(const rs::Cube& cubeIn, const QString& source, QSize siz
     const bench::Summary events = bench::summarize(eventMs);
 
     std::fprintf(stderr,
-                 "  volume %zu^3 (%s) %dx%d: dragging %.1f fps (median %.1f ms, p95 %.1f) | drag via mouse events %.1f fps"
-                 " (%.1f frames/s overall) | still %.1f fps (median %.1f ms) | first frame %.0f ms\n",
-                 cube.cube.shape()[0], qPrintable(source), size.width(), size.height(), fps(drag), drag.median, drag.p95,
-                 fps(events), frames * 1000.0 / totalMs, fps(still), still.median, firstMs);
-    return {{"n", double(cube.cube.shape()[0])},
-            {"source", source},
-            {"size", QStringLiteral("%1x%2").arg(size.width()).arg(size.height())},
-            {"dragging", drag.json()},
-            {"dragging_fps", fps(drag)},
-            {"dragging_mouse_events", events.json()},
-            {"dragging_mouse_events_fps", frames * 1000.0 / totalMs},
-            {"dragging_was_reduced_quality", wasInteractive},
-            {"still", still.json()},
-            {"still_fps", fps(still)},
-            {"first_frame_ms", firstMs}};
+        "  volume %zu^3 (%s) %dx%d: dragging %.1f fps (median %.1f ms, p95 %.1f) | drag via mouse events %.1f fps"
+        " (%.1f frames/s overall) | still %.1f fps (median %.1f ms) | first frame %.0f ms\n",
+        cube.cube.shape()[0], qPrintable(source), size.width(), size.height(), fps(drag), drag.median, drag.p95,
+        fps(events), frames * 1000.0 / totalMs, fps(still), still.median, firstMs);
+    return {{"n", double(cube.cube.shape()[0])}, {"source", source},
+        {"size", QStringLiteral("%1x%2").arg(size.width()).arg(size.height())}, {"dragging", drag.json()},
+        {"dragging_fps", fps(drag)}, {"dragging_mouse_events", events.json()},
+        {"dragging_mouse_events_fps", frames * 1000.0 / totalMs}, {"dragging_was_reduced_quality", wasInteractive},
+        {"still", still.json()}, {"still_fps", fps(still)}, {"first_frame_ms", firstMs}};
 }

@@ -8,10 +8,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <thread>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 namespace rs::cli {
 
@@ -63,13 +63,15 @@ void printError(const std::string& message)
 
 nlohmann::json toJson(const ParamValue& v)
 {
-    return std::visit([](const auto& x) -> nlohmann::json {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, double>)
-            return number(x);
-        else
-            return x;
-    }, v);
+    return std::visit(
+        [](const auto& x) -> nlohmann::json {
+            using T = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<T, double>)
+                return number(x);
+            else
+                return x;
+        },
+        v);
 }
 
 nlohmann::json toJson(const Parameters& p)
@@ -89,8 +91,8 @@ nlohmann::json number(double v)
 
 nlohmann::json statsJson(const SummaryStats& s)
 {
-    return {{"min", number(s.min)}, {"max", number(s.max)}, {"mean", number(s.mean)},
-            {"std", number(s.std)}, {"nonfinite", s.nonfinite}};
+    return {{"min", number(s.min)}, {"max", number(s.max)}, {"mean", number(s.mean)}, {"std", number(s.std)},
+        {"nonfinite", s.nonfinite}};
 }
 
 void addLightconeJson(nlohmann::json& j, const LightconeAxis& a)
@@ -148,13 +150,13 @@ std::string cubeText(const Cube& cube, const SummaryStats& s)
         << (quantityUnits(m.quantity).empty() ? "" : ", " + std::string(quantityUnits(m.quantity))) << ")\n";
     const Shape& sh = cube.shape();
     const Extent& b = cube.boxLength();
-    std::snprintf(buf, sizeof buf, "  shape       %zu x %zu x %zu\n  box         %g x %g x %g Mpc (cell %.4g Mpc)\n", sh[0],
-                  sh[1], sh[2], b[0], b[1], b[2], cube.cellSize(0));
+    std::snprintf(buf, sizeof buf, "  shape       %zu x %zu x %zu\n  box         %g x %g x %g Mpc (cell %.4g Mpc)\n",
+        sh[0], sh[1], sh[2], b[0], b[1], b[2], cube.cellSize(0));
     out << buf;
     if (m.kind == FieldKind::Lightcone && m.lightcone && !m.lightcone->redshifts.empty()) {
         const auto& z = m.lightcone->redshifts;
         std::snprintf(buf, sizeof buf, "  lightcone   line of sight along axis 2: z %.4f .. %.4f, %.3f .. %.3f MHz\n",
-                      z.front(), z.back(), frequencyMhz(z.back()), frequencyMhz(z.front()));
+            z.front(), z.back(), frequencyMhz(z.back()), frequencyMhz(z.front()));
         out << buf;
     } else {
         out << "  redshift    " << (m.redshift ? formatValue(*m.redshift) : "unknown") << "\n";
@@ -165,8 +167,8 @@ std::string cubeText(const Cube& cube, const SummaryStats& s)
             out << " " << k << "=" << formatValue(v);
         out << "\n";
     }
-    std::snprintf(buf, sizeof buf, "  stats       min %.6g  max %.6g  mean %.6g  std %.6g  nonfinite %zu\n", s.min, s.max,
-                  s.mean, s.std, s.nonfinite);
+    std::snprintf(buf, sizeof buf, "  stats       min %.6g  max %.6g  mean %.6g  std %.6g  nonfinite %zu\n", s.min,
+        s.max, s.mean, s.std, s.nonfinite);
     out << buf;
     if (m.quantity == Quantity::NeutralFraction) {
         std::snprintf(buf, sizeof buf, "  nf          %.6f\n", s.mean);
@@ -191,7 +193,8 @@ std::vector<CubeEntry> collectCubeEntries(const std::vector<std::string>& paths,
                         for (const auto& [q, e] : byQ)
                             entries.push_back(e);
                 if (cat.runs.empty() && cat.errors.empty())
-                    throw FormatError(path, "no cube files found (" + std::to_string(cat.filesSeen) + " files looked at)");
+                    throw FormatError(
+                        path, "no cube files found (" + std::to_string(cat.filesSeen) + " files looked at)");
                 continue;
             }
             const std::size_t before = entries.size();

@@ -63,7 +63,7 @@ std::vector<CubeEntry> collectCubeEntries(const std::vector<std::string>& paths,
 /// (default: all its snapshots), and writes it to `out` as ReionScope HDF5 (cmd_lightcone.cpp).
 /// Unreadable inputs are printed and counted in `failures`. Throws Error.
 Cube lightconeFromInputs(const std::vector<std::string>& inputs, Quantity q, std::optional<double> zMin,
-                         std::optional<double> zMax, const std::string& out, int& failures, std::size_t& snapshotCount);
+    std::optional<double> zMax, const std::string& out, int& failures, std::size_t& snapshotCount);
 /// "wrote brightness_temperature lightcone N x N x M (z .. , MHz ..) from K snapshots to OUT".
 std::string lightconeSummary(const Cube& cube, std::size_t snapshots, const std::string& out);
 
@@ -80,20 +80,20 @@ CLI::App* subcommandOf(CLI::App& app, const std::string& name, const std::string
 // Each cmd_*.cpp defines one of these; main.cpp calls them all.
 void addInfoCommands(CLI::App& app);
 void addLightconeCommand(CLI::App& app); // cmd_lightcone.cpp: lightcone, bench lightcone
-void addDatasetCommands(CLI::App& app);   // cmd_dataset.cpp: dataset build, dataset info
-void addTrainCommands(CLI::App& app);     // cmd_train.cpp: train
-void addInspectCommands(CLI::App& app);   // cmd_inspect.cpp: evaluate, predict, runs, pca
+void addDatasetCommands(CLI::App& app); // cmd_dataset.cpp: dataset build, dataset info
+void addTrainCommands(CLI::App& app); // cmd_train.cpp: train
+void addInspectCommands(CLI::App& app); // cmd_inspect.cpp: evaluate, predict, runs, pca
 void addBenchTrainCommand(CLI::App& app); // cmd_bench_train.cpp: bench train
 void addSimulateCommands(CLI::App& app); // simulate, demo-data
-void addBenchCommands(CLI::App& app);    // bench sim
-void addIonizeCommand(CLI::App& app);    // ionize (cmd_ionize.cpp)
-void addBenchIoCommand(CLI::App& app);   // bench io
-void addStatsCommands(CLI::App& app);    // stats (cmd_stats.cpp)
-void addCompareCommand(CLI::App& app);   // compare (cmd_compare.cpp)
-void addObserveCommand(CLI::App& app);   // observe (cmd_observe.cpp)
+void addBenchCommands(CLI::App& app); // bench sim
+void addIonizeCommand(CLI::App& app); // ionize (cmd_ionize.cpp)
+void addBenchIoCommand(CLI::App& app); // bench io
+void addStatsCommands(CLI::App& app); // stats (cmd_stats.cpp)
+void addCompareCommand(CLI::App& app); // compare (cmd_compare.cpp)
+void addObserveCommand(CLI::App& app); // observe (cmd_observe.cpp)
 void addBenchStatsCommand(CLI::App& app); // bench stats (cmd_bench_stats.cpp)
 void addBenchDistCommand(CLI::App& app); // bench dist (cmd_bench_dist.cpp)
 void addTranslateCommands(CLI::App& app); // cmd_translate.cpp: translate, bench translate
-void addSweepCommand(CLI::App& app);     // cmd_sweep.cpp: sweep
+void addSweepCommand(CLI::App& app); // cmd_sweep.cpp: sweep
 
 } // namespace rs::cli

@@ -51,15 +51,16 @@ double medianSamplesPerSecond(const std::string& run)
 }
 
 double timeRun(const BenchDistOptions& o, const std::string& dataset, int ranks, int threads, std::size_t batch,
-               const std::string& out)
+    const std::string& out)
 {
-    const std::vector<std::string> args{"train", "--dataset", dataset, "--model", o.model, "--batch", std::to_string(batch),
-                                        "--threads", std::to_string(threads), "--max-batches", std::to_string(o.batches),
-                                        "--epochs", "1", "--history-every", "5", "--device", "cpu", "--out", out};
+    const std::vector<std::string> args {"train", "--dataset", dataset, "--model", o.model, "--batch",
+        std::to_string(batch), "--threads", std::to_string(threads), "--max-batches", std::to_string(o.batches),
+        "--epochs", "1", "--history-every", "5", "--device", "cpu", "--out", out};
     std::fprintf(stderr, "bench dist: %d rank%s x %d thread%s ...\n", ranks, ranks == 1 ? "" : "s", threads,
-                 threads == 1 ? "" : "s");
+        threads == 1 ? "" : "s");
     if (const int code = launchLocalRanks(ranks, args, (fs::path(out).parent_path() / "ranks.log").string()))
-        throw Error("bench dist: the " + std::to_string(ranks) + "-rank training run failed (exit " + std::to_string(code) + ")");
+        throw Error("bench dist: the " + std::to_string(ranks) + "-rank training run failed (exit "
+            + std::to_string(code) + ")");
     return medianSamplesPerSecond(out);
 }
 
@@ -69,10 +70,12 @@ int runBenchDist(const BenchDistOptions& o)
         if (o.nproc < 2)
             throw ParameterError("--nproc", "must be at least 2 (it is compared with one rank)");
         const bool scratch = o.workDir.empty();
-        const fs::path dir = scratch ? fs::temp_directory_path() / ("reionscope-bench-dist-" + std::to_string(::getpid()))
-                                     : fs::path(o.workDir);
+        const fs::path dir = scratch
+            ? fs::temp_directory_path() / ("reionscope-bench-dist-" + std::to_string(::getpid()))
+            : fs::path(o.workDir);
         fs::create_directories(dir);
-        const std::string ds = o.dataset.empty() ? makeBenchDataset(dir.string(), o.size, o.batch * o.batches) : o.dataset;
+        const std::string ds
+            = o.dataset.empty() ? makeBenchDataset(dir.string(), o.size, o.batch * o.batches) : o.dataset;
         const int t1 = std::max(1, o.threads / o.nproc);
         const std::size_t share = std::max<std::size_t>(1, o.batch / std::size_t(o.nproc));
         const double one = timeRun(o, ds, 1, o.threads, o.batch, (dir / "one").string());
@@ -82,23 +85,22 @@ int runBenchDist(const BenchDistOptions& o)
             fs::remove_all(dir);
         const double stepMany = double(o.batch) / many, stepAlone = double(share) / alone; // seconds per step
         if (o.json) {
-            std::cout << nlohmann::json{{"bench", "dist"}, {"model", o.model}, {"dataset", o.dataset.empty() ? "synthetic" : o.dataset},
-                                        {"size", o.size}, {"global_batch", o.batch}, {"batches", o.batches},
-                                        {"one_rank", {{"ranks", 1}, {"threads", o.threads}, {"samples_per_s", one}}},
-                                        {"ranks", {{"ranks", o.nproc}, {"threads", t1}, {"samples_per_s", many}}},
-                                        {"ratio", many / one},
-                                        {"one_rank_share", {{"threads", t1}, {"batch", share}, {"samples_per_s", alone}}},
-                                        {"step_ms", stepMany * 1e3}, {"compute_ms", stepAlone * 1e3},
-                                        {"collective_ms", (stepMany - stepAlone) * 1e3},
-                                        {"efficiency", stepAlone / stepMany}}
+            std::cout << nlohmann::json {{"bench", "dist"}, {"model", o.model},
+                {"dataset", o.dataset.empty() ? "synthetic" : o.dataset}, {"size", o.size}, {"global_batch", o.batch},
+                {"batches", o.batches}, {"one_rank", {{"ranks", 1}, {"threads", o.threads}, {"samples_per_s", one}}},
+                {"ranks", {{"ranks", o.nproc}, {"threads", t1}, {"samples_per_s", many}}}, {"ratio", many / one},
+                {"one_rank_share", {{"threads", t1}, {"batch", share}, {"samples_per_s", alone}}},
+                {"step_ms", stepMany * 1e3}, {"compute_ms", stepAlone * 1e3},
+                {"collective_ms", (stepMany - stepAlone) * 1e3}, {"efficiency", stepAlone / stepMany}}
                              .dump(2)
                       << std::endl;
         } else {
-            std::printf("%-6s global batch %zu: 1 rank x %d threads %.1f samples/s; %d ranks x %d thread%s %.1f samples/s; "
-                        "ratio %.2f\n  step %.2f ms = one rank's compute on %zu samples %.2f ms + collectives %.2f ms "
-                        "(efficiency %.2f)\n",
-                        o.model.c_str(), o.batch, o.threads, one, o.nproc, t1, t1 == 1 ? "" : "s", many, many / one,
-                        stepMany * 1e3, share, stepAlone * 1e3, (stepMany - stepAlone) * 1e3, stepAlone / stepMany);
+            std::printf(
+                "%-6s global batch %zu: 1 rank x %d threads %.1f samples/s; %d ranks x %d thread%s %.1f samples/s; "
+                "ratio %.2f\n  step %.2f ms = one rank's compute on %zu samples %.2f ms + collectives %.2f ms "
+                "(efficiency %.2f)\n",
+                o.model.c_str(), o.batch, o.threads, one, o.nproc, t1, t1 == 1 ? "" : "s", many, many / one,
+                stepMany * 1e3, share, stepAlone * 1e3, (stepMany - stepAlone) * 1e3, stepAlone / stepMany);
         }
         return 0;
     } catch (const Error& e) {
@@ -121,7 +123,8 @@ void addBenchDistCommand(CLI::App& app)
     b->add_option("--model", o->model, "ae, mlp, cnn (default) or another model without an encoder run");
     b->add_option("--size", o->size, "Sample side of the synthetic dataset (default 64)");
     b->add_option("--batch", o->batch, "Global batch (default 32)");
-    b->add_option("--batches", o->batches, "Training steps per run (default 40; history every 5, first window dropped)");
+    b->add_option(
+        "--batches", o->batches, "Training steps per run (default 40; history every 5, first window dropped)");
     b->add_option("--nproc", o->nproc, "Ranks (default 2)");
     b->add_option("--threads", o->threads, "Threads in all (default 2): 1 rank x T against N ranks x T/N");
     b->add_option("--work-dir", o->workDir, "Keep the runs here (default: a temporary folder, removed)");

@@ -29,7 +29,7 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 struct BenchIoOptions {
-    std::vector<int> sizes{200, 512};
+    std::vector<int> sizes {200, 512};
     int repeats = 5;
     std::string dir;
     bool json = false;
@@ -50,13 +50,12 @@ Cube testCube(std::size_t n)
         for (std::size_t j = 0; j < n; ++j)
             for (std::size_t k = 0; k < n; ++k)
                 d[(i * n + j) * n + k] = 0.5f * std::sin(0.07f * float(i)) * std::cos(0.05f * float(j))
-                                         + 0.3f * std::sin(0.11f * float(k + i)) + noise(rng);
+                    + 0.3f * std::sin(0.11f * float(k + i)) + noise(rng);
     return c;
 }
 
 /// Median seconds of `repeats` runs of f (after one warm-up run that fills the page cache).
-template <typename F>
-double medianSeconds(int repeats, F&& f)
+template<typename F> double medianSeconds(int repeats, F&& f)
 {
     f();
     std::vector<double> t;
@@ -154,13 +153,14 @@ void addIsolationCost(nlohmann::json& r, const std::string& path, int repeats, b
     r["helper_cost"] = first / bare - 1;
     if (!json)
         std::printf("        first open with the reionscope-probe helper %.1f ms, without %.1f ms: cost %+.1f %%\n",
-                    first * 1e3, bare * 1e3, 100 * (first / bare - 1));
+            first * 1e3, bare * 1e3, 100 * (first / bare - 1));
 }
 
 int runBenchIo(const BenchIoOptions& o)
 {
-    const fs::path dir = o.dir.empty() ? fs::temp_directory_path() / ("reionscope-bench-io-" + std::to_string(::getpid()))
-                                       : fs::path(o.dir);
+    const fs::path dir = o.dir.empty()
+        ? fs::temp_directory_path() / ("reionscope-bench-io-" + std::to_string(::getpid()))
+        : fs::path(o.dir);
     fs::create_directories(dir);
     nlohmann::json results = nlohmann::json::array();
     try {
@@ -173,7 +173,9 @@ int runBenchIo(const BenchIoOptions& o)
             };
             std::vector<Case> cases;
             const std::string nn = std::to_string(n);
-            const std::string raw = (dir / ("updated_smoothed_deltax_z008.00_" + nn + "_" + std::to_string(int(1.5 * n)) + "Mpc")).string();
+            const std::string raw
+                = (dir / ("updated_smoothed_deltax_z008.00_" + nn + "_" + std::to_string(int(1.5 * n)) + "Mpc"))
+                      .string();
             writeRawBox(raw, cube);
             cases.push_back({"classic raw box", raw});
             const std::string npy = (dir / ("density_z8_" + nn + ".npy")).string();
@@ -202,24 +204,20 @@ int runBenchIo(const BenchIoOptions& o)
                 const double t = medianSeconds(o.repeats, [&] { (void)loadCube(c.path); });
                 const double mem = peakMemoryRatio(c.path, bytes);
                 const double fileMiB = double(fs::file_size(c.path)) / double(1 << 20);
-                nlohmann::json r = {{"n", n},
-                                    {"format", c.name},
-                                    {"voxel_mib", double(bytes) / double(1 << 20)},
-                                    {"file_mib", fileMiB},
-                                    {"seconds", t},
-                                    {"gb_per_s", double(bytes) / t / 1e9},
-                                    {"bare_read_gb_per_s", double(bytes) / baseline / 1e9},
-                                    {"vs_bare_read", baseline / t},
-                                    {"peak_memory_vs_voxels", number(mem)}};
+                nlohmann::json r = {{"n", n}, {"format", c.name}, {"voxel_mib", double(bytes) / double(1 << 20)},
+                    {"file_mib", fileMiB}, {"seconds", t}, {"gb_per_s", double(bytes) / t / 1e9},
+                    {"bare_read_gb_per_s", double(bytes) / baseline / 1e9}, {"vs_bare_read", baseline / t},
+                    {"peak_memory_vs_voxels", number(mem)}};
                 if (c.path.size() > 3 && c.path.compare(c.path.size() - 3, 3, ".h5") == 0)
                     addIsolationCost(r, c.path, o.repeats, o.json);
                 results.push_back(r);
                 if (!o.json) {
                     char line[256];
                     std::snprintf(line, sizeof line,
-                                  "%4d^3  %-36s %7.1f MiB file  %6.2f GB/s  (bare read %5.2f GB/s, ratio %.2f)  peak mem %.2fx voxels\n",
-                                  n, c.name.c_str(), fileMiB, double(bytes) / t / 1e9, double(bytes) / baseline / 1e9,
-                                  baseline / t, mem);
+                        "%4d^3  %-36s %7.1f MiB file  %6.2f GB/s  (bare read %5.2f GB/s, ratio %.2f)  peak mem %.2fx "
+                        "voxels\n",
+                        n, c.name.c_str(), fileMiB, double(bytes) / t / 1e9, double(bytes) / baseline / 1e9,
+                        baseline / t, mem);
                     std::cout << line << std::flush;
                 }
             }
@@ -235,7 +233,7 @@ int runBenchIo(const BenchIoOptions& o)
     if (o.dir.empty())
         fs::remove_all(dir);
     if (o.json)
-        std::cout << nlohmann::json{{"bench", "io"}, {"results", results}}.dump(2) << std::endl;
+        std::cout << nlohmann::json {{"bench", "io"}, {"results", results}}.dump(2) << std::endl;
     return 0;
 }
 
@@ -245,7 +243,8 @@ void addBenchIoCommand(CLI::App& app)
 {
     CLI::App& bench = *subcommandOf(app, "bench", "Benchmarks (never part of the tests)");
     auto o = std::make_shared<BenchIoOptions>();
-    CLI::App* cmd = bench.add_subcommand("io", "Cube load throughput from the page cache, per format, vs a bare read()");
+    CLI::App* cmd
+        = bench.add_subcommand("io", "Cube load throughput from the page cache, per format, vs a bare read()");
     cmd->add_option("--sizes", o->sizes, "Cube sizes N (N^3 voxels)")->delimiter(',');
     cmd->add_option("--repeats", o->repeats, "Timed repetitions per case (median reported)")->check(CLI::Range(1, 100));
     cmd->add_option("--dir", o->dir, "Folder for the temporary files (default: the system temp folder)");

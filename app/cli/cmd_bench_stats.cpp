@@ -82,21 +82,16 @@ int runBenchStats(const BenchStatsOptions& o)
         const std::string loadBefore = loadAverage();
         nlohmann::json xhi = timeCube(r.front().neutralFraction, so);
         nlohmann::json tb = timeCube(r.front().brightnessTemperature, so);
-        const nlohmann::json doc = {{"dim", o.dim},
-                                    {"box_mpc", o.box},
-                                    {"redshift", o.z},
-                                    {"neutral_fraction", number(r.front().nf)},
-                                    {"rays", o.rays},
-                                    {"threads", o.threads},
-                                    {"load_average_before", loadBefore},
-                                    {"load_average_after", loadAverage()},
-                                    {"seconds", {{"neutral_fraction", xhi}, {"brightness_temperature", tb}}}};
+        const nlohmann::json doc = {{"dim", o.dim}, {"box_mpc", o.box}, {"redshift", o.z},
+            {"neutral_fraction", number(r.front().nf)}, {"rays", o.rays}, {"threads", o.threads},
+            {"load_average_before", loadBefore}, {"load_average_after", loadAverage()},
+            {"seconds", {{"neutral_fraction", xhi}, {"brightness_temperature", tb}}}};
         if (o.json) {
             std::cout << doc.dump(2) << std::endl;
             return 0;
         }
         std::printf("stats of %zu^3 / %g Mpc cubes (z %g, nf %.3f), %d threads, %zu rays; load %s -> %s\n", o.dim,
-                    o.box, o.z, r.front().nf, o.threads, o.rays, loadBefore.c_str(), loadAverage().c_str());
+            o.box, o.z, r.front().nf, o.threads, o.rays, loadBefore.c_str(), loadAverage().c_str());
         for (const auto& [name, t] : doc["seconds"].items()) {
             std::printf("  %-24s", name.c_str());
             for (const auto& [k, v] : t.items())
@@ -114,8 +109,9 @@ void addBenchStatsCommand(CLI::App& app)
 {
     auto o = std::make_shared<BenchStatsOptions>();
     CLI::App* bench = subcommandOf(app, "bench", "Benchmarks (never part of the tests)");
-    CLI::App* cmd = bench->add_subcommand("stats", "Time every statistic of `stats --json` on a simulated x_HI and dTb "
-                                                   "cube (default 200^3 / 300 Mpc, z 8, 1e6 mean-free-path rays)");
+    CLI::App* cmd = bench->add_subcommand("stats",
+        "Time every statistic of `stats --json` on a simulated x_HI and dTb "
+        "cube (default 200^3 / 300 Mpc, z 8, 1e6 mean-free-path rays)");
     cmd->add_option("--dim", o->dim, "Cells per axis (default 200)")->check(CLI::Range(16, 1024));
     cmd->add_option("--box", o->box, "Box length [Mpc] (default 300)");
     cmd->add_option("--z", o->z, "Redshift (default 8)");

@@ -17,7 +17,7 @@ using namespace rs::ml;
 struct BenchCliOptions {
     bool json = false;
     std::string sizes = "200,64";
-    std::vector<std::string> models{"ae", "mlp", "cnn", "codes-cnn"};
+    std::vector<std::string> models {"ae", "mlp", "cnn", "codes-cnn"};
     std::size_t batch = 32, batches = 8;
     int threads = 2;
 };
@@ -39,20 +39,20 @@ int runBench(const BenchCliOptions& o)
         std::fprintf(stderr, "\n");
         nlohmann::json list = nlohmann::json::array();
         if (!o.json)
-            std::printf("%-10s %5s %5s %3s | %12s %12s %6s | %12s %12s %6s   (samples/s)\n", "model", "size", "batch", "thr",
-                        "engine train", "bare train", "ratio", "engine infer", "bare infer", "ratio");
+            std::printf("%-10s %5s %5s %3s | %12s %12s %6s | %12s %12s %6s   (samples/s)\n", "model", "size", "batch",
+                "thr", "engine train", "bare train", "ratio", "engine infer", "bare infer", "ratio");
         for (const BenchRow& r : rows) {
             list.push_back({{"model", r.model}, {"size", r.size}, {"batch", r.batch}, {"threads", r.threads},
-                            {"engine_train_samples_per_s", r.engineTrain}, {"bare_train_samples_per_s", r.bareTrain},
-                            {"train_ratio", r.trainRatio()}, {"engine_infer_samples_per_s", r.engineInfer},
-                            {"bare_infer_samples_per_s", r.bareInfer}, {"infer_ratio", r.inferRatio()}});
+                {"engine_train_samples_per_s", r.engineTrain}, {"bare_train_samples_per_s", r.bareTrain},
+                {"train_ratio", r.trainRatio()}, {"engine_infer_samples_per_s", r.engineInfer},
+                {"bare_infer_samples_per_s", r.bareInfer}, {"infer_ratio", r.inferRatio()}});
             if (!o.json)
-                std::printf("%-10s %5zu %5zu %3d | %12.1f %12.1f %5.0f%% | %12.1f %12.1f %5.0f%%\n", r.model.c_str(), r.size,
-                            r.batch, r.threads, r.engineTrain, r.bareTrain, 100 * r.trainRatio(), r.engineInfer,
-                            r.bareInfer, 100 * r.inferRatio());
+                std::printf("%-10s %5zu %5zu %3d | %12.1f %12.1f %5.0f%% | %12.1f %12.1f %5.0f%%\n", r.model.c_str(),
+                    r.size, r.batch, r.threads, r.engineTrain, r.bareTrain, 100 * r.trainRatio(), r.engineInfer,
+                    r.bareInfer, 100 * r.inferRatio());
         }
         if (o.json)
-            std::cout << nlohmann::json{{"bench", "train"}, {"results", list}}.dump(2) << std::endl;
+            std::cout << nlohmann::json {{"bench", "train"}, {"results", list}}.dump(2) << std::endl;
         return 0;
     } catch (const Error& e) {
         printError(e.what());
@@ -67,7 +67,8 @@ void addBenchTrainCommand(CLI::App& app)
     CLI::App* bench = subcommandOf(app, "bench", "Benchmarks (never tests): reionscope-cli bench <what>");
     bench->require_subcommand(1);
     auto b = std::make_shared<BenchCliOptions>();
-    CLI::App* bt = bench->add_subcommand("train", "Training/inference samples/s of every model, engine vs bare LibTorch");
+    CLI::App* bt
+        = bench->add_subcommand("train", "Training/inference samples/s of every model, engine vs bare LibTorch");
     bt->add_flag("--json", b->json, "JSON output");
     bt->add_option("--sizes", b->sizes, "Input sides, comma-separated (default 200,64)");
     bt->add_option("--models", b->models, "Models, comma-separated (default ae,mlp,cnn,codes-cnn)")->delimiter(',');

@@ -68,10 +68,11 @@ std::string zText(const std::optional<double>& z)
 void printComparison(const CubeComparison& c, const SpectrumUnits& u, const CompareOptions& o)
 {
     char buf[512];
-    std::snprintf(buf, sizeof buf, "%s at z = %s: mean %.6g (A) vs %.6g (B); median Delta^2 ratio A/B over %g < k < %g: %.4f; "
-                                   "KS distance %.4f",
-                  std::string(quantitySymbol(c.quantity)).c_str(), zText(c.redshift).c_str(), c.meanA, c.meanB, o.kMin,
-                  o.kMax, c.medianRatio, c.ksDistance);
+    std::snprintf(buf, sizeof buf,
+        "%s at z = %s: mean %.6g (A) vs %.6g (B); median Delta^2 ratio A/B over %g < k < %g: %.4f; "
+        "KS distance %.4f",
+        std::string(quantitySymbol(c.quantity)).c_str(), zText(c.redshift).c_str(), c.meanA, c.meanB, o.kMin, o.kMax,
+        c.medianRatio, c.ksDistance);
     std::cout << buf;
     if (c.sameSideFraction) {
         std::snprintf(buf, sizeof buf, "; same side of x_HI = %g: %.4f", o.threshold, *c.sameSideFraction);
@@ -95,7 +96,7 @@ nlohmann::json entryNames(const std::vector<CubeEntry>& list)
     nlohmann::json a = nlohmann::json::array();
     for (const CubeEntry& e : list)
         a.push_back({{"path", e.path}, {"quantity", std::string(quantityName(e.quantity))},
-                     {"redshift", e.redshift ? number(*e.redshift) : nlohmann::json(nullptr)}});
+            {"redshift", e.redshift ? number(*e.redshift) : nlohmann::json(nullptr)}});
     return a;
 }
 
@@ -124,8 +125,8 @@ int runCompare(const CompareCliOptions& o)
             }
         }
         if (o.json) {
-            std::cout << nlohmann::json{{"a", o.a}, {"b", o.b}, {"pairs", pairs}, {"only_a", entryNames(pairing.onlyA)},
-                                        {"only_b", entryNames(pairing.onlyB)}}
+            std::cout << nlohmann::json {{"a", o.a}, {"b", o.b}, {"pairs", pairs},
+                {"only_a", entryNames(pairing.onlyA)}, {"only_b", entryNames(pairing.onlyB)}}
                              .dump(2)
                       << std::endl;
         } else {
@@ -143,14 +144,15 @@ int runCompare(const CompareCliOptions& o)
 void addCompareCommand(CLI::App& app)
 {
     auto o = std::make_shared<CompareCliOptions>();
-    CLI::App* cmd = app.add_subcommand(
-        "compare", "Compare two cubes, or two runs (folders) paired by quantity and redshift: means (nf, mean dTb), "
-                   "Delta^2(k) ratio A/B and its median over 0.1 < k < 1/Mpc, KS distance of the PDFs, and on one "
-                   "grid the fraction of cells on the same side of x_HI = 0.5 and r(k)");
+    CLI::App* cmd = app.add_subcommand("compare",
+        "Compare two cubes, or two runs (folders) paired by quantity and redshift: means (nf, mean dTb), "
+        "Delta^2(k) ratio A/B and its median over 0.1 < k < 1/Mpc, KS distance of the PDFs, and on one "
+        "grid the fraction of cells on the same side of x_HI = 0.5 and r(k)");
     cmd->add_option("a", o->a, "Cube file or run folder A")->required();
     cmd->add_option("b", o->b, "Cube file or run folder B (the reference)")->required();
     cmd->add_flag("--json", o->json, "Print one JSON document {\"pairs\": [...], \"only_a\", \"only_b\"}");
-    cmd->add_option("--bins", o->compare.bins, "Power-spectrum bins: 0 = classic 21cmFAST bins (default), N = N log bins")
+    cmd->add_option(
+           "--bins", o->compare.bins, "Power-spectrum bins: 0 = classic 21cmFAST bins (default), N = N log bins")
         ->check(CLI::Range(0, 10000));
     cmd->add_option("--kmin", o->compare.kMin, "Lower k of the median ratio [1/Mpc] (default 0.1)");
     cmd->add_option("--kmax", o->compare.kMax, "Upper k of the median ratio [1/Mpc] (default 1)");

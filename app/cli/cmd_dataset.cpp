@@ -29,7 +29,6 @@ std::array<double, 3> parseSplit(const std::string& text)
     return {v[0], v[1], v[2]};
 }
 
-
 struct DatasetOptions {
     std::vector<std::string> from;
     bool simulate = false;
@@ -69,27 +68,26 @@ std::vector<DatasetSource> simulatorSources(const DatasetOptions& o, std::option
     return sourcesFromSimulator(g, quantityFromName(o.quantity).value_or(Quantity::BrightnessTemperature), target);
 }
 
-
 std::string datasetText(const DatasetInfo& i)
 {
     std::string s = i.path + "\n";
     s += "  samples     " + std::to_string(i.samples) + " " + sampleModeName(i.mode) + " of " + std::to_string(i.rows)
-         + "x" + std::to_string(i.cols) + " (" + std::string(quantityName(i.quantity)) + ", cell "
-         + fmt(i.cellSizeMpc) + " Mpc)\n";
+        + "x" + std::to_string(i.cols) + " (" + std::string(quantityName(i.quantity)) + ", cell " + fmt(i.cellSizeMpc)
+        + " Mpc)\n";
     s += "  split       train " + std::to_string(i.splitCounts[0]) + ", val " + std::to_string(i.splitCounts[1])
-         + ", test " + std::to_string(i.splitCounts[2]) + " samples (by simulation)\n";
+        + ", test " + std::to_string(i.splitCounts[2]) + " samples (by simulation)\n";
     std::size_t per[3] = {0, 0, 0};
     for (const DatasetCube& c : i.cubes)
         ++per[int(c.split)];
     s += "  cubes       " + std::to_string(i.cubes.size()) + " (train " + std::to_string(per[0]) + ", val "
-         + std::to_string(per[1]) + ", test " + std::to_string(per[2]) + ")\n";
+        + std::to_string(per[1]) + ", test " + std::to_string(per[2]) + ")\n";
     s += "  normalise   mean " + fmt(i.normMean) + ", std " + fmt(i.normStd) + " (training split)\n";
     if (i.paired()) {
         std::string radii;
         for (double r : i.contextRadiiMpc)
             radii += (radii.empty() ? "" : ", ") + fmt(r);
         s += "  target      " + std::string(quantityName(i.targetQuantity)) + " (mean " + fmt(i.targetMean) + ", std "
-             + fmt(i.targetStd) + "); context radii " + (radii.empty() ? "none" : radii + " Mpc") + "\n";
+            + fmt(i.targetStd) + "); context radii " + (radii.empty() ? "none" : radii + " Mpc") + "\n";
     }
     s += "  hash        " + i.contentHash + "\n";
     return s;
@@ -108,13 +106,14 @@ nlohmann::json datasetJson(const DatasetInfo& i)
     nlohmann::json cubes = nlohmann::json::array();
     for (const DatasetCube& c : i.cubes)
         cubes.push_back({{"id", c.id}, {"group", c.group}, {"split", splitName(c.split)}, {"z", number(c.z)},
-                         {"zeta", number(c.zeta)}, {"f_esc", number(c.fesc)}, {"nf", number(c.nf)}});
+            {"zeta", number(c.zeta)}, {"f_esc", number(c.fesc)}, {"nf", number(c.nf)}});
     return {{"path", i.path}, {"mode", sampleModeName(i.mode)}, {"quantity", std::string(quantityName(i.quantity))},
-            {"rows", i.rows}, {"cols", i.cols}, {"cell_size_mpc", number(i.cellSizeMpc)}, {"samples", i.samples},
-            {"split_counts", {{"train", i.splitCounts[0]}, {"val", i.splitCounts[1]}, {"test", i.splitCounts[2]}}},
-            {"norm_mean", i.normMean}, {"norm_std", i.normStd}, {"content_hash", i.contentHash}, {"cubes", cubes},
-            {"target_quantity", i.paired() ? nlohmann::json(std::string(quantityName(i.targetQuantity))) : nlohmann::json()},
-            {"context_radii_mpc", i.contextRadiiMpc}};
+        {"rows", i.rows}, {"cols", i.cols}, {"cell_size_mpc", number(i.cellSizeMpc)}, {"samples", i.samples},
+        {"split_counts", {{"train", i.splitCounts[0]}, {"val", i.splitCounts[1]}, {"test", i.splitCounts[2]}}},
+        {"norm_mean", i.normMean}, {"norm_std", i.normStd}, {"content_hash", i.contentHash}, {"cubes", cubes},
+        {"target_quantity",
+            i.paired() ? nlohmann::json(std::string(quantityName(i.targetQuantity))) : nlohmann::json()},
+        {"context_radii_mpc", i.contextRadiiMpc}};
 }
 
 int runDatasetBuild(const DatasetOptions& o)
@@ -132,7 +131,8 @@ int runDatasetBuild(const DatasetOptions& o)
             if (!b.target)
                 throw ParameterError("--target-field", "'" + o.targetField + "' is not a known quantity");
             if (o.context != "none")
-                b.contextRadiiMpc = o.context == "default" ? defaultContextRadii() : parseNumberList(o.context, "--context");
+                b.contextRadiiMpc
+                    = o.context == "default" ? defaultContextRadii() : parseNumberList(o.context, "--context");
         }
         if (o.mode != "slices" && o.mode != "patches")
             throw ParameterError("--mode", "'" + o.mode + "' is not one of slices, patches");
@@ -145,8 +145,8 @@ int runDatasetBuild(const DatasetOptions& o)
         b.deflateLevel = o.deflate;
         if (!o.shard.empty())
             b.shard = parseShard(o.shard);
-        const std::vector<DatasetSource> sources =
-            o.simulate ? simulatorSources(o, b.target) : sourcesFromFiles(o.from, b.quantity, b.target);
+        const std::vector<DatasetSource> sources
+            = o.simulate ? simulatorSources(o, b.target) : sourcesFromFiles(o.from, b.quantity, b.target);
         buildDataset(sources, b, o.out, [](double f, const std::string& stage) {
             std::fprintf(stderr, "\r[%3d%%] %-70.70s", int(f * 100), stage.c_str());
         });
@@ -177,7 +177,8 @@ void addDatasetCommands(CLI::App& app)
     CLI::App* dataset = app.add_subcommand("dataset", "Machine-learning datasets: build, info, merge");
     dataset->require_subcommand(1);
     auto d = std::make_shared<DatasetOptions>();
-    CLI::App* build = dataset->add_subcommand("build", "Cut cubes into labelled slices or patches, split by simulation");
+    CLI::App* build
+        = dataset->add_subcommand("build", "Cut cubes into labelled slices or patches, split by simulation");
     build->add_option("--from", d->from, "Cube files or folders");
     build->add_flag("--simulate", d->simulate, "Simulate a parameter grid instead of reading files");
     build->add_option("--dim", d->dim, "Simulator grid size N (N^3 cells)")->check(CLI::Range(8, 4096));
@@ -185,19 +186,21 @@ void addDatasetCommands(CLI::App& app)
     build->add_option("--z", d->z, "Simulator redshifts, comma-separated");
     build->add_option("--zeta", d->zeta, "Simulator ionizing efficiencies, comma-separated");
     build->add_option("--seeds", d->seeds, "Simulator realizations per grid point")->check(CLI::Range(1, 100000));
-    build->add_option("--quantity,--input", d->quantity, "Cube sampled: brightness_temperature (default), density, neutral_fraction");
+    build->add_option(
+        "--quantity,--input", d->quantity, "Cube sampled: brightness_temperature (default), density, neutral_fraction");
     build->add_option("--target-field", d->targetField,
-                      "Paired dataset: also store the neutral_fraction or brightness_temperature slices (input density)");
+        "Paired dataset: also store the neutral_fraction or brightness_temperature slices (input density)");
     build->add_option("--context", d->context,
-                      "Paired dataset: radii [Mpc] of the 3D-smoothed density channels, comma-separated; "
-                      "'default' (1.5,2.25,3.4,5,7.5,11,17,25) or 'none'");
+        "Paired dataset: radii [Mpc] of the 3D-smoothed density channels, comma-separated; "
+        "'default' (1.5,2.25,3.4,5,7.5,11,17,25) or 'none'");
     build->add_option("--mode", d->mode, "slices (default) or patches");
     build->add_option("--axes", d->axes, "Slicing axes, any of xyz (default xyz)");
     build->add_option("--stride", d->stride, "Every S-th slice (default 1)")->check(CLI::Range(1, 1 << 20));
     // Given explicitly, a patch side must be a real one (0 used to mean the default silently).
     build->add_option("--patch", d->patch, "Patch side for --mode patches (default: a quarter of the slice)")
         ->check(CLI::Range(2, 1 << 16));
-    build->add_option("--split", d->split, "Train,validation,test fractions of the simulations (default 0.7,0.15,0.15)");
+    build->add_option(
+        "--split", d->split, "Train,validation,test fractions of the simulations (default 0.7,0.15,0.15)");
     build->add_option("--split-seed", d->splitSeed, "Seed of the simulation shuffle before splitting (default 0)");
     build->add_option("--deflate", d->deflate, "Compression level 0-9 (default 1)")->check(CLI::Range(0, 9));
     build->add_option("--threads", d->threads, "Threads for the simulator")->check(CLI::Range(1, maxThreads()));
@@ -210,7 +213,8 @@ void addDatasetCommands(CLI::App& app)
     });
 
     auto merge = std::make_shared<std::pair<std::vector<std::string>, std::string>>();
-    CLI::App* mg = dataset->add_subcommand("merge", "Join the shard files of a `dataset build --shard I/N` into one dataset");
+    CLI::App* mg
+        = dataset->add_subcommand("merge", "Join the shard files of a `dataset build --shard I/N` into one dataset");
     mg->add_option("shards", merge->first, "Shard files, in any order")->required();
     mg->add_option("--out", merge->second, "Output dataset .h5")->required();
     mg->callback([merge] {

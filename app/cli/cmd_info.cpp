@@ -36,47 +36,38 @@ nlohmann::json catalogJson(const Catalog& cat)
                 cubes[std::string(quantityName(q))] = e.dataset.empty() ? e.path : e.path + "#" + e.dataset;
             z.push_back({{"redshift", number(key)}, {"cubes", cubes}});
         }
-        runs.push_back({{"label", r.label},
-                        {"folder", r.folder},
-                        {"parameters", toJson(r.parameters)},
-                        {"shape", {r.shape[0], r.shape[1], r.shape[2]}},
-                        {"box_length_mpc", r.box[0]},
-                        {"redshifts", z}});
+        runs.push_back({{"label", r.label}, {"folder", r.folder}, {"parameters", toJson(r.parameters)},
+            {"shape", {r.shape[0], r.shape[1], r.shape[2]}}, {"box_length_mpc", r.box[0]}, {"redshifts", z}});
     }
     nlohmann::json errors = nlohmann::json::array();
     for (const auto& [path, msg] : cat.errors)
         errors.push_back({{"path", path}, {"error", msg}});
     return {{"root", cat.root}, {"runs", runs}, {"errors", errors}, {"files_seen", cat.filesSeen},
-            {"files_ignored", cat.filesIgnored}};
+        {"files_ignored", cat.filesIgnored}};
 }
 
 nlohmann::json haloJson(const CubeEntry& e, const HaloCatalogData& h)
 {
-    return {{"path", e.path},
-            {"format", formatName(e.format)},
-            {"dataset", e.dataset},
-            {"kind", fieldKindName(FieldKind::HaloCatalog)},
-            {"count", h.masses.size()},
-            {"mass_range", {number(h.minMass()), number(h.maxMass())}},
-            {"mass_units", "Msun"},
-            {"redshift", e.redshift ? number(*e.redshift) : nlohmann::json(nullptr)},
-            {"box_length_mpc", number(e.box[0])},
-            {"parameters", toJson(e.parameters)}};
+    return {{"path", e.path}, {"format", formatName(e.format)}, {"dataset", e.dataset},
+        {"kind", fieldKindName(FieldKind::HaloCatalog)}, {"count", h.masses.size()},
+        {"mass_range", {number(h.minMass()), number(h.maxMass())}}, {"mass_units", "Msun"},
+        {"redshift", e.redshift ? number(*e.redshift) : nlohmann::json(nullptr)}, {"box_length_mpc", number(e.box[0])},
+        {"parameters", toJson(e.parameters)}};
 }
 
 std::string haloText(const CubeEntry& e, const HaloCatalogData& h)
 {
     char buf[256];
     std::snprintf(buf, sizeof buf, "  halo list   %zu haloes, mass %.4g .. %.4g Msun\n", h.masses.size(), h.minMass(),
-                  h.maxMass());
+        h.maxMass());
     return e.path + " [" + e.dataset + "]\n  format      " + formatName(e.format) + "\n" + buf + "  redshift    "
-           + (e.redshift ? formatValue(*e.redshift) : "unknown") + "\n";
+        + (e.redshift ? formatValue(*e.redshift) : "unknown") + "\n";
 }
 
 std::string catalogText(const Catalog& cat)
 {
     std::string out = cat.root + " (catalog: " + std::to_string(cat.runs.size()) + " runs, "
-                      + std::to_string(cat.filesSeen) + " files, " + std::to_string(cat.filesIgnored) + " ignored)\n";
+        + std::to_string(cat.filesSeen) + " files, " + std::to_string(cat.filesIgnored) + " ignored)\n";
     for (const CatalogRun& r : cat.runs) {
         out += "  run " + r.label + "  [" + std::to_string(r.shape[0]) + "^3, " + formatValue(r.box[0]) + " Mpc]  z =";
         std::string quantities;
@@ -108,12 +99,10 @@ int runInfo(const InfoOptions& o)
             if (isClassicPowerSpectrumName(std::filesystem::path(path).filename().string())) {
                 const PowerSpectrumFile ps = readClassicPowerSpectrum(path);
                 if (o.json)
-                    spectra.push_back({{"path", ps.path},
-                                       {"redshift", ps.redshift ? number(*ps.redshift) : nlohmann::json(nullptr)},
-                                       {"parameters", toJson(ps.parameters)},
-                                       {"k", ps.k},
-                                       {"delta2", ps.delta2},
-                                       {"error", ps.error}});
+                    spectra.push_back(
+                        {{"path", ps.path}, {"redshift", ps.redshift ? number(*ps.redshift) : nlohmann::json(nullptr)},
+                            {"parameters", toJson(ps.parameters)}, {"k", ps.k}, {"delta2", ps.delta2},
+                            {"error", ps.error}});
                 else
                     std::cout << ps.path << "\n  power spectrum, " << ps.k.size() << " k bins from " << ps.k.front()
                               << " to " << ps.k.back() << " 1/Mpc\n";
@@ -124,8 +113,9 @@ int runInfo(const InfoOptions& o)
                 for (const auto& [p, msg] : cat.errors)
                     fail(p, msg);
                 if (cat.runs.empty() && cat.errors.empty())
-                    fail(path, path + ": no cube files found (" + std::to_string(cat.filesSeen) + " files looked at, "
-                                   + std::to_string(cat.filesIgnored) + " of no known format)");
+                    fail(path,
+                        path + ": no cube files found (" + std::to_string(cat.filesSeen) + " files looked at, "
+                            + std::to_string(cat.filesIgnored) + " of no known format)");
                 if (o.json)
                     catalogs.push_back(catalogJson(cat));
                 else
@@ -133,7 +123,8 @@ int runInfo(const InfoOptions& o)
                 continue;
             }
             const std::vector<CubeEntry> entries = probeFile(path);
-            const bool anyPrimary = std::any_of(entries.begin(), entries.end(), [](const CubeEntry& e) { return e.primary; });
+            const bool anyPrimary
+                = std::any_of(entries.begin(), entries.end(), [](const CubeEntry& e) { return e.primary; });
             for (const CubeEntry& e : entries) {
                 // Auxiliary fields show with --all, or when the file holds nothing else (never
                 // an empty answer); halo catalogues always show.
@@ -191,8 +182,8 @@ int runConvert(const ConvertOptions& o)
             throw FormatError(o.in, "holds no cube to convert");
         H5WriteOptions w;
         w.codec = o.codec == "none" ? H5WriteOptions::Codec::None
-                  : o.codec == "deflate" ? H5WriteOptions::Codec::Deflate
-                                         : H5WriteOptions::Codec::Lzf;
+            : o.codec == "deflate"  ? H5WriteOptions::Codec::Deflate
+                                    : H5WriteOptions::Codec::Lzf;
         w.deflateLevel = o.level;
         writeReionScopeH5(o.out, cubes, w);
         std::cout << "wrote " << cubes.size() << " cube" << (cubes.size() == 1 ? "" : "s") << " to " << o.out << "\n";
@@ -208,8 +199,9 @@ int runConvert(const ConvertOptions& o)
 void addInfoCommands(CLI::App& app)
 {
     auto info = std::make_shared<InfoOptions>();
-    CLI::App* cmd = app.add_subcommand("info", "Describe cubes: format, quantity, shape, box, redshift, parameters, "
-                                               "statistics; a folder lists its catalog of runs");
+    CLI::App* cmd = app.add_subcommand("info",
+        "Describe cubes: format, quantity, shape, box, redshift, parameters, "
+        "statistics; a folder lists its catalog of runs");
     cmd->add_option("paths", info->paths, "Files or folders")->required();
     cmd->add_flag("--json", info->json, "Print one JSON document {\"cubes\": [...]}");
     cmd->add_flag("--all", info->all, "Also auxiliary fields (velocities, ...) of HDF5 files");

@@ -13,8 +13,8 @@
 #include "util/error.h"
 
 #include <iostream>
-#include <new>
 #include <memory>
+#include <new>
 
 namespace rs::cli {
 
@@ -25,7 +25,7 @@ using namespace rs::ml;
 std::string metricsText(const EvalMetrics& m)
 {
     std::string s = std::string(taskName(m.task)) + " " + targetName(m.target) + " (" + m.model + "), " + m.split
-                    + " split, " + std::to_string(m.samples) + " samples, loss " + fmt(m.loss) + "\n";
+        + " split, " + std::to_string(m.samples) + " samples, loss " + fmt(m.loss) + "\n";
     if (m.task == Task::Classify) {
         s += "  accuracy " + fmt(m.accuracy) + "\n  confusion (rows = true):\n";
         for (std::size_t i = 0; i < m.confusion.size(); ++i) {
@@ -39,8 +39,8 @@ std::string metricsText(const EvalMetrics& m)
     } else if (m.task == Task::Translate) {
         const TranslationMetrics& t = m.translation;
         s += "  pixel accuracy " + fmt(t.pixelAccuracy) + ", IoU ionized " + fmt(t.iouIonized) + ", nf error "
-             + fmt(t.nfError) + ", power ratio (median, 0.1-1/Mpc) " + fmt(t.powerRatioMedian) + ", r(k = 0.1, 0.3, 1) "
-             + fmt(t.rK[0]) + " " + fmt(t.rK[1]) + " " + fmt(t.rK[2]) + "\n";
+            + fmt(t.nfError) + ", power ratio (median, 0.1-1/Mpc) " + fmt(t.powerRatioMedian) + ", r(k = 0.1, 0.3, 1) "
+            + fmt(t.rK[0]) + " " + fmt(t.rK[1]) + " " + fmt(t.rK[2]) + "\n";
     } else {
         s += "  MSE " + fmt(m.mse) + " (normalised units) = " + fmt(m.relativeMse) + " of the data variance\n";
     }
@@ -50,8 +50,10 @@ std::string metricsText(const EvalMetrics& m)
 int runEvaluate(const std::string& run, const std::string& dataset, const std::string& split, bool json, int threads)
 {
     try {
-        const Split s = split == "train" ? Split::Train : split == "val" ? Split::Validation : split == "test" ? Split::Test
-                        : throw ParameterError("--split", "'" + split + "' is not one of train, val, test");
+        const Split s = split == "train" ? Split::Train
+            : split == "val"             ? Split::Validation
+            : split == "test"            ? Split::Test
+                              : throw ParameterError("--split", "'" + split + "' is not one of train, val, test");
         const EvalMetrics m = evaluateRun(run, dataset, s, threads);
         if (json)
             std::cout << metricsToJson(m) << std::endl;
@@ -64,8 +66,8 @@ int runEvaluate(const std::string& run, const std::string& dataset, const std::s
     }
 }
 
-int runPredict(const std::string& run, const std::vector<std::string>& paths, const std::string& axes, std::size_t stride,
-               bool json, int threads)
+int runPredict(const std::string& run, const std::vector<std::string>& paths, const std::string& axes,
+    std::size_t stride, bool json, int threads)
 {
     nlohmann::json preds = nlohmann::json::array();
     nlohmann::json errors = nlohmann::json::array();
@@ -82,8 +84,7 @@ int runPredict(const std::string& run, const std::vector<std::string>& paths, co
             trainedOn = DatasetFile::open(c.datasetPath);
             if (trainedOn->info().contentHash != c.datasetHash)
                 trainedOn.reset();
-        } catch (const Error&) {
-        }
+        } catch (const Error&) { }
         std::vector<int> ax;
         for (char ch : axes)
             ax.push_back(ch == 'x' ? 0 : ch == 'y' ? 1 : ch == 'z' ? 2 : throw ParameterError("--axes", "use x, y, z"));
@@ -101,14 +102,14 @@ int runPredict(const std::string& run, const std::vector<std::string>& paths, co
                         e["probabilities"] = s.probabilities;
                     per.push_back(e);
                 }
-                nlohmann::json e = {{"path", path}, {"label", cp.value}, {"slices", cp.slices}, {"fit", cp.fit},
-                                    {"per_slice", per}};
+                nlohmann::json e
+                    = {{"path", path}, {"label", cp.value}, {"slices", cp.slices}, {"fit", cp.fit}, {"per_slice", per}};
                 if (c.task == Task::Classify) {
                     e["probabilities"] = probs;
                     e["majority"] = cp.majority;
                 }
-                const std::vector<std::string> warnings =
-                    trainedOn ? predictionWarnings(*trainedOn, path, cube) : std::vector<std::string>{};
+                const std::vector<std::string> warnings
+                    = trainedOn ? predictionWarnings(*trainedOn, path, cube) : std::vector<std::string> {};
                 e["warnings"] = warnings;
                 for (const std::string& w : warnings)
                     std::fprintf(stderr, "warning: %s\n", w.c_str());
@@ -116,10 +117,12 @@ int runPredict(const std::string& run, const std::vector<std::string>& paths, co
                 if (!json) {
                     std::cout << path << "\n  " << targetName(c.target) << " = " << formatValue(cp.value);
                     if (c.task == Task::Classify) {
-                        std::cout << " (mean probability " << fmt(cp.meanProbabilities[std::size_t(classIndex(c.classes, cp.value))])
+                        std::cout << " (mean probability "
+                                  << fmt(cp.meanProbabilities[std::size_t(classIndex(c.classes, cp.value))])
                                   << "; majority of slices: " << formatValue(cp.majority) << ")\n  probabilities";
                         for (std::size_t k = 0; k < cp.meanProbabilities.size(); ++k)
-                            std::cout << "  " << formatValue(c.classes[k]) << ": " << fmt(cp.meanProbabilities[k], "%.3f");
+                            std::cout << "  " << formatValue(c.classes[k]) << ": "
+                                      << fmt(cp.meanProbabilities[k], "%.3f");
                     }
                     std::cout << "\n  " << cp.slices << " slices; " << cp.fit << "\n";
                 }
@@ -133,7 +136,7 @@ int runPredict(const std::string& run, const std::vector<std::string>& paths, co
         fail(run, e.what());
     }
     if (json)
-        std::cout << dumpJson(nlohmann::json{{"predictions", preds}, {"errors", errors}}) << std::endl;
+        std::cout << dumpJson(nlohmann::json {{"predictions", preds}, {"errors", errors}}) << std::endl;
     return errors.empty() ? 0 : kExitFailed;
 }
 
@@ -153,7 +156,7 @@ int runRuns(const std::string& folder, bool json)
             errors.push_back({{"path", d.path}, {"error", d.message}});
         }
         if (json)
-            std::cout << dumpJson(nlohmann::json{{"runs", list}, {"errors", errors}}) << std::endl;
+            std::cout << dumpJson(nlohmann::json {{"runs", list}, {"errors", errors}}) << std::endl;
         return damaged.empty() ? 0 : kExitFailed;
     } catch (const Error& e) {
         printError(e.what());
@@ -161,19 +164,21 @@ int runRuns(const std::string& folder, bool json)
     }
 }
 
-int runPca(const std::string& dataset, const std::string& target, std::size_t components, std::size_t maxSamples, bool json)
+int runPca(
+    const std::string& dataset, const std::string& target, std::size_t components, std::size_t maxSamples, bool json)
 {
     try {
         auto ds = DatasetFile::open(dataset);
         const PcaBaseline b = pcaBaseline(*ds, targetFromName(target), components, maxSamples);
         if (json) {
             nlohmann::json j = {{"dataset", dataset}, {"components", b.model.components},
-                                {"train_samples", b.trainSamples}, {"explained_variance_ratio", b.model.explainedRatio},
-                                {"metrics", nlohmann::json::parse(metricsToJson(b.metrics))}};
+                {"train_samples", b.trainSamples}, {"explained_variance_ratio", b.model.explainedRatio},
+                {"metrics", nlohmann::json::parse(metricsToJson(b.metrics))}};
             std::cout << dumpJson(j) << std::endl;
         } else {
             double cum = 0;
-            std::cout << dataset << ": PCA of " << b.trainSamples << " training samples\n  cumulative explained variance:";
+            std::cout << dataset << ": PCA of " << b.trainSamples
+                      << " training samples\n  cumulative explained variance:";
             for (std::size_t k = 0; k < b.model.components; ++k) {
                 cum += b.model.explainedRatio[k];
                 if (k < 5 || (k + 1) % 10 == 0 || k + 1 == b.model.components)
@@ -199,7 +204,10 @@ void addInspectCommands(CLI::App& app)
     e->add_option("--split", std::get<2>(*ev), "train, val or test (default test)");
     e->add_flag("--json", std::get<3>(*ev), "JSON output");
     e->add_option("--threads", std::get<4>(*ev), "Compute threads (default 2)")->check(CLI::Range(1, maxThreads()));
-    e->callback([ev] { exitCode() = runEvaluate(std::get<0>(*ev), std::get<1>(*ev), std::get<2>(*ev), std::get<3>(*ev), std::get<4>(*ev)); });
+    e->callback([ev] {
+        exitCode()
+            = runEvaluate(std::get<0>(*ev), std::get<1>(*ev), std::get<2>(*ev), std::get<3>(*ev), std::get<4>(*ev));
+    });
 
     struct PredictOptions {
         std::string run, axes = "z";

@@ -48,11 +48,11 @@ int runIonize(const IonizeOptions& o)
 
         installInterruptHandler();
         SimulationTimings t;
-        const Parameters extra{{"density_file", o.density}};
+        const Parameters extra {{"density_file", o.density}};
         std::vector<SimulatedRedshift> results;
         try {
-            results = ionizeDensity(density, z, {p.effectiveZeta()}, p, stderrProgress(o.quiet || o.json),
-                                    interruptToken(), &t);
+            results = ionizeDensity(
+                density, z, {p.effectiveZeta()}, p, stderrProgress(o.quiet || o.json), interruptToken(), &t);
         } catch (const ParameterError& e) {
             throw FormatError(o.density, e.what());
         }
@@ -71,21 +71,17 @@ int runIonize(const IonizeOptions& o)
         }
         const SimulatedRedshift& r = results.front();
         if (o.json) {
-            std::cout << nlohmann::json{{"out", o.out},
-                                        {"density", o.density},
-                                        {"format", simOutputFormatName(format)},
-                                        {"parameters", toJson(r.neutralFraction.metadata().parameters)},
-                                        {"redshift", z},
-                                        {"neutral_fraction", number(r.nf)},
-                                        {"mean_brightness_temperature_mk", number(r.meanTb)},
-                                        {"files", files},
-                                        {"seconds", {{"ionization", t.ionization}, {"brightness", t.brightness}}}}
+            std::cout << nlohmann::json {{"out", o.out}, {"density", o.density},
+                {"format", simOutputFormatName(format)},
+                {"parameters", toJson(r.neutralFraction.metadata().parameters)}, {"redshift", z},
+                {"neutral_fraction", number(r.nf)}, {"mean_brightness_temperature_mk", number(r.meanTb)},
+                {"files", files}, {"seconds", {{"ionization", t.ionization}, {"brightness", t.brightness}}}}
                              .dump(2)
                       << std::endl;
         } else {
             std::printf("z = %6.2f   nf = %.6f   mean dTb = %8.4f mK\n", z, r.nf, r.meanTb);
             std::printf("wrote %zu file%s to %s (%.2f s: ionization %.2f, dTb %.2f)\n", files.size(),
-                        files.size() == 1 ? "" : "s", o.out.c_str(), t.total(), t.ionization, t.brightness);
+                files.size() == 1 ? "" : "s", o.out.c_str(), t.total(), t.ionization, t.brightness);
         }
         return 0;
     } catch (const CancelledError&) {
@@ -102,9 +98,9 @@ int runIonize(const IonizeOptions& o)
 void addIonizeCommand(CLI::App& app)
 {
     auto o = std::make_shared<IonizeOptions>();
-    CLI::App* cmd = app.add_subcommand(
-        "ionize", "Ionize a given density cube (e.g. 21cmFAST's updated_smoothed_deltax box) with the built-in "
-                  "simulator's excursion-set model and write x_HI and dTb as `simulate` does");
+    CLI::App* cmd = app.add_subcommand("ionize",
+        "Ionize a given density cube (e.g. 21cmFAST's updated_smoothed_deltax box) with the built-in "
+        "simulator's excursion-set model and write x_HI and dTb as `simulate` does");
     cmd->add_option("--density", o->density, "Density contrast cube (any readable format, N^3 cells)")->required();
     cmd->add_option("--z", o->z, "Redshift (default: the file's own, e.g. from a classic 21cmFAST name)");
     addAstroOptions(cmd, o->astro);

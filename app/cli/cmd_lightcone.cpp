@@ -48,8 +48,8 @@ const CatalogRun& pickRun(const std::vector<CatalogRun>& runs, Quantity q, const
     if (!pick)
         throw FormatError(where, "holds no coeval " + std::string(quantityName(q)) + " cube with a known redshift");
     if (n > 1)
-        throw FormatError(where, "holds " + std::to_string(n) + " runs (" + labels
-                                     + "); give the files or folder of one run");
+        throw FormatError(
+            where, "holds " + std::to_string(n) + " runs (" + labels + "); give the files or folder of one run");
     return *pick;
 }
 
@@ -64,15 +64,16 @@ std::string lightconeSummary(const Cube& cube, std::size_t snapshots, const std:
 {
     const auto& z = cube.metadata().lightcone->redshifts;
     char buf[256];
-    std::snprintf(buf, sizeof buf, "wrote %s lightcone %zu x %zu x %zu (z %.4f .. %.4f, %.3f .. %.3f MHz) from %zu "
-                                   "snapshots to ",
-                  std::string(quantityName(cube.quantity())).c_str(), cube.shape()[0], cube.shape()[1],
-                  cube.shape()[2], z.front(), z.back(), frequencyMhz(z.back()), frequencyMhz(z.front()), snapshots);
+    std::snprintf(buf, sizeof buf,
+        "wrote %s lightcone %zu x %zu x %zu (z %.4f .. %.4f, %.3f .. %.3f MHz) from %zu "
+        "snapshots to ",
+        std::string(quantityName(cube.quantity())).c_str(), cube.shape()[0], cube.shape()[1], cube.shape()[2],
+        z.front(), z.back(), frequencyMhz(z.back()), frequencyMhz(z.front()), snapshots);
     return buf + out;
 }
 
 Cube lightconeFromInputs(const std::vector<std::string>& inputs, Quantity q, std::optional<double> zMin,
-                         std::optional<double> zMax, const std::string& out, int& failures, std::size_t& snapshotCount)
+    std::optional<double> zMax, const std::string& out, int& failures, std::size_t& snapshotCount)
 {
     LightconeCliOptions o;
     o.inputs = inputs;
@@ -146,9 +147,9 @@ int runLightconeBench(const LightconeBenchOptions& o)
         const double cell = 1.5, box = cell * double(o.dim);
         const ComovingDistance dc;
         const double zMax = dc.redshift(dc.distance(o.zMin) + cell * double(o.slices - 1) + 1e-6);
-        const std::filesystem::path dir = o.folder.empty() ? std::filesystem::temp_directory_path() /
-                                                                 ("reionscope-bench-lightcone-" + std::to_string(::getpid()))
-                                                           : std::filesystem::path(o.folder);
+        const std::filesystem::path dir = o.folder.empty()
+            ? std::filesystem::temp_directory_path() / ("reionscope-bench-lightcone-" + std::to_string(::getpid()))
+            : std::filesystem::path(o.folder);
         std::filesystem::create_directories(dir);
         std::vector<float> voxels(o.dim * o.dim * o.dim);
         for (std::size_t s = 0; s < o.snapshots; ++s) {
@@ -173,13 +174,13 @@ int runLightconeBench(const LightconeBenchOptions& o)
         if (o.folder.empty())
             std::filesystem::remove_all(dir);
         if (o.json)
-            std::cout << nlohmann::json{{"seconds", seconds}, {"snapshots", count}, {"dim", o.dim},
-                                        {"shape", {cube.shape()[0], cube.shape()[1], cube.shape()[2]}}}
+            std::cout << nlohmann::json {{"seconds", seconds}, {"snapshots", count}, {"dim", o.dim},
+                {"shape", {cube.shape()[0], cube.shape()[1], cube.shape()[2]}}}
                              .dump(2)
                       << std::endl;
         else
             std::printf("lightcone %zu x %zu x %zu from %zu snapshots of %zu^3 (scan, load, build, write): %.2f s\n",
-                        cube.shape()[0], cube.shape()[1], cube.shape()[2], count, o.dim, seconds);
+                cube.shape()[0], cube.shape()[1], cube.shape()[2], count, o.dim, seconds);
         return failures ? 1 : 0;
     } catch (const Error& e) {
         printError(e.what());
@@ -192,8 +193,9 @@ int runLightconeBench(const LightconeBenchOptions& o)
 void addLightconeCommand(CLI::App& app)
 {
     auto o = std::make_shared<LightconeCliOptions>();
-    CLI::App* cmd = app.add_subcommand("lightcone", "Build a lightcone (line of sight along the last axis) from the "
-                                                    "coeval snapshots of one run, interpolated in comoving distance");
+    CLI::App* cmd = app.add_subcommand("lightcone",
+        "Build a lightcone (line of sight along the last axis) from the "
+        "coeval snapshots of one run, interpolated in comoving distance");
     cmd->add_option("inputs", o->inputs, "Coeval files or folders of one run")->required();
     cmd->add_option("--quantity", o->quantity, "Quantity (brightness_temperature, neutral_fraction, density, ...)");
     cmd->add_option("--zmin", o->zMin, "Lowest redshift (default: the lowest snapshot)");
@@ -202,8 +204,9 @@ void addLightconeCommand(CLI::App& app)
     cmd->callback([o] { exitCode() = runLightcone(*o); });
 
     auto b = std::make_shared<LightconeBenchOptions>();
-    CLI::App* bench = subcommandOf(app, "bench", "Benchmarks (never part of the tests)")
-                          ->add_subcommand("lightcone", "Time `lightcone` on synthetic classic snapshots written first");
+    CLI::App* bench
+        = subcommandOf(app, "bench", "Benchmarks (never part of the tests)")
+              ->add_subcommand("lightcone", "Time `lightcone` on synthetic classic snapshots written first");
     bench->add_option("--dim", b->dim, "Snapshot grid (cells per side)");
     bench->add_option("--snapshots", b->snapshots, "Number of coeval snapshots");
     bench->add_option("--slices", b->slices, "Slices along the line of sight");

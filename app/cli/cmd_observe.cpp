@@ -67,24 +67,18 @@ int runObserve(const ObserveCliOptions& o)
         const Observation obs = observe(in, opt);
         writeObservation(o.out, obs.cube);
         if (o.json) {
-            std::cout << nlohmann::json{{"in", o.in},
-                                        {"out", o.out},
-                                        {"telescope", o.telescope},
-                                        {"hours", o.hours},
-                                        {"wedge", opt.wedge},
-                                        {"seed", o.seed},
-                                        {"frequency_mhz", number(obs.frequencyMHz)},
-                                        {"system_temperature_k", number(obs.systemTemperatureK)},
-                                        {"beam_fwhm_mpc", number(obs.beamFwhmMpc)},
-                                        {"channel_mhz", number(obs.channelMHz)},
-                                        {"noise_rms_mk", number(obs.noiseRmsMk)},
-                                        {"uv_cells", obs.uvCells}}
+            std::cout << nlohmann::json {{"in", o.in}, {"out", o.out}, {"telescope", o.telescope}, {"hours", o.hours},
+                {"wedge", opt.wedge}, {"seed", o.seed}, {"frequency_mhz", number(obs.frequencyMHz)},
+                {"system_temperature_k", number(obs.systemTemperatureK)}, {"beam_fwhm_mpc", number(obs.beamFwhmMpc)},
+                {"channel_mhz", number(obs.channelMHz)}, {"noise_rms_mk", number(obs.noiseRmsMk)},
+                {"uv_cells", obs.uvCells}}
                              .dump(2)
                       << std::endl;
         } else {
-            std::printf("%s, %.0f h at %.2f MHz (T_sys %.0f K): beam %.2f Mpc, noise rms %.4g mK, %zu uv cells%s; wrote %s\n",
-                        o.telescope.c_str(), o.hours, obs.frequencyMHz, obs.systemTemperatureK, obs.beamFwhmMpc,
-                        obs.noiseRmsMk, obs.uvCells, opt.wedge ? ", wedge removed" : "", o.out.c_str());
+            std::printf(
+                "%s, %.0f h at %.2f MHz (T_sys %.0f K): beam %.2f Mpc, noise rms %.4g mK, %zu uv cells%s; wrote %s\n",
+                o.telescope.c_str(), o.hours, obs.frequencyMHz, obs.systemTemperatureK, obs.beamFwhmMpc, obs.noiseRmsMk,
+                obs.uvCells, opt.wedge ? ", wedge removed" : "", o.out.c_str());
         }
         return 0;
     });
@@ -95,13 +89,15 @@ int runObserve(const ObserveCliOptions& o)
 void addObserveCommand(CLI::App& app)
 {
     auto o = std::make_shared<ObserveCliOptions>();
-    CLI::App* cmd = app.add_subcommand(
-        "observe", "A dTb cube as a radio array sees it: beam (lambda / longest baseline) and bandwidth smoothing, "
-                   "thermal noise from the uv coverage and observing time, each channel's mean removed, optional "
-                   "foreground wedge removal (model: README, Telescope model)");
+    CLI::App* cmd = app.add_subcommand("observe",
+        "A dTb cube as a radio array sees it: beam (lambda / longest baseline) and bandwidth smoothing, "
+        "thermal noise from the uv coverage and observing time, each channel's mean removed, optional "
+        "foreground wedge removal (model: README, Telescope model)");
     cmd->add_option("in", o->in, "dTb cube file (line of sight = last axis)")->required();
-    cmd->add_option("--telescope", o->telescope, "ska-low (default) or hera")->check(CLI::IsMember({"ska-low", "hera"}));
-    cmd->add_option("--hours", o->hours, "Integration time on the field [h] (default 1000)")->check(CLI::PositiveNumber);
+    cmd->add_option("--telescope", o->telescope, "ska-low (default) or hera")
+        ->check(CLI::IsMember({"ska-low", "hera"}));
+    cmd->add_option("--hours", o->hours, "Integration time on the field [h] (default 1000)")
+        ->check(CLI::PositiveNumber);
     cmd->add_option("--wedge", o->wedge, "Remove the foreground (horizon) wedge: on or off (default)")
         ->check(CLI::IsMember({"on", "off"}));
     cmd->add_option("--seed", o->seed, "Noise realisation (default 1)");

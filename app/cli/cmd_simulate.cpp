@@ -57,9 +57,9 @@ SimulationSweep sweepOf(const SimulateOptions& o)
     SimulationSweep s;
     s.base = baseParams(o);
     auto list = [](const std::string& text, const char* option) {
-        return text.empty() ? std::vector<double>{} : parseNumberList(text, option);
+        return text.empty() ? std::vector<double> {} : parseNumberList(text, option);
     };
-    s.seeds = o.seeds.empty() ? std::vector<std::uint64_t>{o.astro.seed} : parseSeedList(o.seeds);
+    s.seeds = o.seeds.empty() ? std::vector<std::uint64_t> {o.astro.seed} : parseSeedList(o.seeds);
     if (s.base.sources == SourceModel::ParkV2) {
         s.zetas = {s.base.effectiveZeta()}; // one point: the v2 parameters stay as given
         return s;
@@ -75,20 +75,21 @@ SimulationSweep sweepOf(const SimulateOptions& o)
 nlohmann::json timingsJson(const SimulationTimings& t)
 {
     return {{"initial_conditions", t.initialConditions}, {"evolution", t.evolution}, {"ionization", t.ionization},
-            {"brightness", t.brightness}};
+        {"brightness", t.brightness}};
 }
 
 nlohmann::json redshiftsJson(const std::vector<SimulatedRedshift>& summaries)
 {
     nlohmann::json zs = nlohmann::json::array();
     for (const SimulatedRedshift& s : summaries)
-        zs.push_back({{"redshift", s.z}, {"neutral_fraction", number(s.nf)}, {"mean_brightness_temperature_mk", number(s.meanTb)}});
+        zs.push_back({{"redshift", s.z}, {"neutral_fraction", number(s.nf)},
+            {"mean_brightness_temperature_mk", number(s.meanTb)}});
     return zs;
 }
 
 /// A grid (or one shard of it): every point into its own folder OUT/<label>.
-int runSimulateGrid(const SimulateOptions& o, const std::vector<SweepPoint>& points, const Shard& shard,
-                    SimOutputFormat format)
+int runSimulateGrid(
+    const SimulateOptions& o, const std::vector<SweepPoint>& points, const Shard& shard, SimOutputFormat format)
 {
     const std::size_t begin = shard.begin(points.size()), end = shard.end(points.size());
     nlohmann::json done = nlohmann::json::array();
@@ -101,18 +102,20 @@ int runSimulateGrid(const SimulateOptions& o, const std::vector<SweepPoint>& poi
         const std::string dir = (std::filesystem::path(o.out) / pt.label).string();
         SimulationTimings t;
         std::vector<SimulatedRedshift> summaries;
-        const std::vector<std::string> files =
-            simulateToFolder(pt.params, dir, format, stderrProgress(o.quiet || o.json), interruptToken(), &t, &summaries);
-        done.push_back({{"index", pt.index}, {"label", pt.label}, {"out", dir}, {"parameters", toJson(pt.params.toParameters())},
-                        {"redshifts", redshiftsJson(summaries)}, {"files", files}, {"seconds", timingsJson(t)}});
+        const std::vector<std::string> files = simulateToFolder(
+            pt.params, dir, format, stderrProgress(o.quiet || o.json), interruptToken(), &t, &summaries);
+        done.push_back(
+            {{"index", pt.index}, {"label", pt.label}, {"out", dir}, {"parameters", toJson(pt.params.toParameters())},
+                {"redshifts", redshiftsJson(summaries)}, {"files", files}, {"seconds", timingsJson(t)}});
         if (!o.json)
-            std::printf("point %zu %-32s %zu files in %s (%.2f s)\n", pt.index, pt.label.c_str(), files.size(), dir.c_str(),
-                        t.total());
+            std::printf("point %zu %-32s %zu files in %s (%.2f s)\n", pt.index, pt.label.c_str(), files.size(),
+                dir.c_str(), t.total());
     }
     if (o.json)
-        std::cout << nlohmann::json{{"out", o.out}, {"format", simOutputFormatName(format)}, {"shard", shard.text()},
-                                    {"points_total", points.size()}, {"points", done}}
-                         .dump(2)
+        std::cout << nlohmann::json {{"out", o.out}, {"format", simOutputFormatName(format)}, {"shard", shard.text()},
+            {"points_total", points.size()},
+            {"points",
+                done}}.dump(2)
                   << std::endl;
     return 0;
 }
@@ -128,7 +131,7 @@ int runSimulate(const SimulateOptions& o)
                 pt.params = sweep.base;
                 pt.params.seed = seed;
             }
-        const Shard shard = o.shard.empty() ? Shard{} : parseShard(o.shard);
+        const Shard shard = o.shard.empty() ? Shard {} : parseShard(o.shard);
         const SimOutputFormat format = simOutputFormatFromName(o.format);
         installInterruptHandler();
         if (points.size() > 1 || !o.seeds.empty() || !o.shard.empty())
@@ -140,27 +143,25 @@ int runSimulate(const SimulateOptions& o)
             throw ParameterError("lightcone", "--lightcone needs at least two redshifts in --z");
         SimulationTimings t;
         std::vector<SimulatedRedshift> summaries;
-        const std::vector<std::string> files =
-            simulateToFolder(p, o.out, format, stderrProgress(o.quiet || o.json), interruptToken(), &t, &summaries);
+        const std::vector<std::string> files
+            = simulateToFolder(p, o.out, format, stderrProgress(o.quiet || o.json), interruptToken(), &t, &summaries);
         std::string lightcone;
         if (o.lightcone) { // δT_b along the line of sight through the snapshots just written
             lightcone = (std::filesystem::path(o.out) / "lightcone_brightness_temperature.h5").string();
             int failures = 0;
             std::size_t n = 0;
-            const Cube lc = lightconeFromInputs(files, Quantity::BrightnessTemperature, std::nullopt, std::nullopt,
-                                                lightcone, failures, n);
+            const Cube lc = lightconeFromInputs(
+                files, Quantity::BrightnessTemperature, std::nullopt, std::nullopt, lightcone, failures, n);
             if (!o.json)
                 std::cout << lightconeSummary(lc, n, lightcone) << "\n";
         }
         if (o.json) {
-            std::cout << nlohmann::json{{"out", o.out},
-                                        {"format", simOutputFormatName(format)},
-                                        {"parameters", toJson(p.toParameters())},
-                                        {"redshifts", redshiftsJson(summaries)},
-                                        {"files", files},
-                                        {"lightcone", lightcone.empty() ? nlohmann::json(nullptr) : nlohmann::json(lightcone)},
-                                        {"seconds", timingsJson(t)}}
-                             .dump(2)
+            std::cout << nlohmann::json {{"out", o.out}, {"format", simOutputFormatName(format)},
+                {"parameters", toJson(p.toParameters())}, {"redshifts", redshiftsJson(summaries)}, {"files", files},
+                {"lightcone", lightcone.empty() ? nlohmann::json(nullptr) : nlohmann::json(lightcone)},
+                {"seconds",
+                    timingsJson(
+                        t)}}.dump(2)
                       << std::endl;
         } else {
             for (const SimulatedRedshift& s : summaries) {
@@ -168,8 +169,8 @@ int runSimulate(const SimulateOptions& o)
             }
             std::printf("wrote %zu file%s to %s (%.2f s: initial conditions %.2f, evolution %.2f, ionization %.2f, "
                         "dTb %.2f)\n",
-                        files.size(), files.size() == 1 ? "" : "s", o.out.c_str(), t.total(), t.initialConditions,
-                        t.evolution, t.ionization, t.brightness);
+                files.size(), files.size() == 1 ? "" : "s", o.out.c_str(), t.total(), t.initialConditions, t.evolution,
+                t.ionization, t.brightness);
         }
         return 0;
     } catch (const CancelledError&) {
@@ -211,25 +212,26 @@ void addSimulateCommands(CLI::App& app)
         "simulate", "Run the built-in semi-numerical simulator: density, x_HI and dTb cubes for each redshift");
     sim->add_option("--dim", so->dim, "Cells per axis N (8-4096)")->required()->check(CLI::Range(8, 4096));
     sim->add_option("--box", so->box, "Box length L [comoving Mpc]")->required()->check(CLI::Range(1e-3, 1e6));
-    sim->add_option("--z", so->z, "Redshift(s), comma separated: the same initial conditions evolved to each")->required();
+    sim->add_option("--z", so->z, "Redshift(s), comma separated: the same initial conditions evolved to each")
+        ->required();
     addAstroOptions(sim, so->astro);
     auto* seedsOpt = sim->add_option("--seeds", so->seeds, "Grid of seeds: 1-3, 1,4,9 (each point into OUT/<label>)");
     seedsOpt->excludes(sim->get_option("--seed"));
     sim->add_option("--shard", so->shard, "Do only shard I of N of the grid (0-based I/N, e.g. a Slurm array task)");
     sim->add_option("--format", so->format, "Output: h5 (ReionScope HDF5, default) or classic (raw 21cmFAST boxes)");
     sim->add_option("--density", so->density,
-                    "Evolved density: classic (default; 21cmFAST's assignment: cell top-hat smoothed ICs, 3^3 "
-                    "sub-particles per cell, 0.2-cell Gaussian; about 1.3x the fast path's evolution time, one FFT "
-                    "pair more per z) or fast (cloud-in-cell of one particle per cell, ReionScope 1.0; less "
-                    "small-scale density power than 21cmFAST)")
+           "Evolved density: classic (default; 21cmFAST's assignment: cell top-hat smoothed ICs, 3^3 "
+           "sub-particles per cell, 0.2-cell Gaussian; about 1.3x the fast path's evolution time, one FFT "
+           "pair more per z) or fast (cloud-in-cell of one particle per cell, ReionScope 1.0; less "
+           "small-scale density power than 21cmFAST)")
         ->check(CLI::IsMember({"classic", "fast"}));
     sim->add_flag("--linear", so->linear,
-                  "Linear density evolution instead of Zel'dovich (fastest; no non-linear skewness, nf off by "
-                  "a few percent)");
+        "Linear density evolution instead of Zel'dovich (fastest; no non-linear skewness, nf off by "
+        "a few percent)");
     sim->add_option("--out", so->out, "Output folder (created when missing)")->required();
     sim->add_flag("--json", so->json, "Print a JSON summary");
     sim->add_flag("--lightcone", so->lightcone,
-                  "Also write OUT/lightcone_brightness_temperature.h5: dTb along the line of sight through the redshifts");
+        "Also write OUT/lightcone_brightness_temperature.h5: dTb along the line of sight through the redshifts");
     sim->add_flag("--quiet", so->quiet, "No progress on stderr");
     sim->callback([so] {
         if (std::filesystem::exists(so->out) && !std::filesystem::is_directory(so->out))
@@ -240,8 +242,9 @@ void addSimulateCommands(CLI::App& app)
     auto demoOut = std::make_shared<std::string>();
     auto demoThreads = std::make_shared<int>(0);
     auto demoQuiet = std::make_shared<bool>(false);
-    CLI::App* demo = app.add_subcommand("demo-data", "Write the default demo grid (64^3 / 96 Mpc, z 7-10, zeta 10-40, "
-                                                     "3 seeds) that the GUI opens on first start");
+    CLI::App* demo = app.add_subcommand("demo-data",
+        "Write the default demo grid (64^3 / 96 Mpc, z 7-10, zeta 10-40, "
+        "3 seeds) that the GUI opens on first start");
     demo->add_option("--out", *demoOut, "Output folder")->required();
     demo->add_option("--threads", *demoThreads, "Threads (default: all cores)")->check(CLI::Range(0, maxThreads()));
     demo->add_flag("--quiet", *demoQuiet, "No progress on stderr");

@@ -99,8 +99,8 @@ struct StatsOptions {
     StatisticsOptions stats;
 };
 
-void printCubeText(const Cube& cube, const SummaryStats& s, const FieldStatistics& st, const SpectrumUnits& u,
-                   double threshold)
+void printCubeText(
+    const Cube& cube, const SummaryStats& s, const FieldStatistics& st, const SpectrumUnits& u, double threshold)
 {
     std::cout << cubeText(cube, s);
     const PowerSpectrum& ps = st.spectrum;
@@ -114,14 +114,14 @@ void printCubeText(const Cube& cube, const SummaryStats& s, const FieldStatistic
     const Moments& m = st.pdf.moments;
     char buf[256];
     std::snprintf(buf, sizeof buf, "  pdf: mean %.6g  variance %.6g  skewness %.4g  kurtosis (excess) %.4g\n", m.mean,
-                  m.variance, m.skewness, m.kurtosis);
+        m.variance, m.skewness, m.kurtosis);
     std::cout << buf;
     if (st.meanFreePath && st.regions) {
         std::snprintf(buf, sizeof buf,
-                      "  bubbles (x_HI < %.2g): mean free path %.4g Mpc (%zu rays, %zu longer than the box); "
-                      "%zu connected regions, largest %.6g Mpc^3\n",
-                      threshold, st.meanFreePath->mean, st.meanFreePath->rays, st.meanFreePath->truncated,
-                      st.regions->volumes.size(), st.regions->largest);
+            "  bubbles (x_HI < %.2g): mean free path %.4g Mpc (%zu rays, %zu longer than the box); "
+            "%zu connected regions, largest %.6g Mpc^3\n",
+            threshold, st.meanFreePath->mean, st.meanFreePath->rays, st.meanFreePath->truncated,
+            st.regions->volumes.size(), st.regions->largest);
         std::cout << buf;
     }
 }
@@ -146,15 +146,15 @@ nlohmann::json seriesOf(const std::vector<CubeEntry>& loaded, const std::map<std
             tb.push_back(meanOf(Quantity::BrightnessTemperature));
         }
         series.push_back({{"run", r.label}, {"folder", r.folder}, {"parameters", toJson(r.parameters)}, {"redshift", z},
-                          {"neutral_fraction", nf}, {"mean_brightness_temperature_mk", tb}});
+            {"neutral_fraction", nf}, {"mean_brightness_temperature_mk", tb}});
         if (!text)
             continue;
         std::cout << "series " << r.label << " (" << r.folder << ")\n      z        nf     mean dTb [mK]\n";
         for (std::size_t i = 0; i < z.size(); ++i) {
             char buf[128];
             std::snprintf(buf, sizeof buf, "  %7.3f  %8s  %12s\n", z[i].get<double>(),
-                          nf[i].is_null() ? "-" : std::to_string(nf[i].get<double>()).substr(0, 8).c_str(),
-                          tb[i].is_null() ? "-" : std::to_string(tb[i].get<double>()).substr(0, 10).c_str());
+                nf[i].is_null() ? "-" : std::to_string(nf[i].get<double>()).substr(0, 8).c_str(),
+                tb[i].is_null() ? "-" : std::to_string(tb[i].get<double>()).substr(0, 10).c_str());
             std::cout << buf;
         }
     }
@@ -166,7 +166,7 @@ int runCross(const StatsOptions& o, const SpectrumUnits& u)
     const Cube a = loadCube(o.cross[0]), b = loadCube(o.cross[1]);
     const CrossCorrelation c = crossCorrelation(a, b, o.stats.bins);
     if (o.json) {
-        std::cout << nlohmann::json{{"a", o.cross[0]}, {"b", o.cross[1]}, {"cross_power", crossJson(c, u)}}.dump(2)
+        std::cout << nlohmann::json {{"a", o.cross[0]}, {"b", o.cross[1]}, {"cross_power", crossJson(c, u)}}.dump(2)
                   << std::endl;
         return 0;
     }
@@ -174,7 +174,8 @@ int runCross(const StatsOptions& o, const SpectrumUnits& u)
               << "]   Delta^2_AB        r(k)    modes\n";
     for (std::size_t i = 0; i < c.k.size(); ++i) {
         char buf[128];
-        std::snprintf(buf, sizeof buf, "    %10.5f  %12.6g  %8.4f  %8.0f\n", u.k(c.k[i]), c.delta2[i], c.r[i], c.modes[i]);
+        std::snprintf(
+            buf, sizeof buf, "    %10.5f  %12.6g  %8.4f  %8.0f\n", u.k(c.k[i]), c.delta2[i], c.r[i], c.modes[i]);
         std::cout << buf;
     }
     return 0;
@@ -215,8 +216,8 @@ int runStats(const StatsOptions& o)
                 nlohmann::json list = nlohmann::json::array();
                 for (const LightconeChunk& ch : lightconeChunks(cube, o.chunks, o.stats.bins, {units.h}))
                     list.push_back({{"first_cell", ch.firstCell}, {"cells", ch.cells},
-                                    {"redshift", ch.redshift ? number(*ch.redshift) : nlohmann::json(nullptr)},
-                                    {"power_spectrum", spectrumJson(ch.spectrum, units)}});
+                        {"redshift", ch.redshift ? number(*ch.redshift) : nlohmann::json(nullptr)},
+                        {"power_spectrum", spectrumJson(ch.spectrum, units)}});
                 j["lightcone_chunks"] = list;
             }
             if (o.histogramBins > 0) {
@@ -231,7 +232,7 @@ int runStats(const StatsOptions& o)
     }
     const nlohmann::json series = seriesOf(loaded, means, !o.json);
     if (o.json)
-        std::cout << nlohmann::json{{"cubes", cubes}, {"series", series}}.dump(2) << std::endl;
+        std::cout << nlohmann::json {{"cubes", cubes}, {"series", series}}.dump(2) << std::endl;
     return failures ? 1 : 0;
 }
 
@@ -240,25 +241,31 @@ int runStats(const StatsOptions& o)
 void addStatsCommands(CLI::App& app)
 {
     auto st = std::make_shared<StatsOptions>();
-    CLI::App* stats = app.add_subcommand(
-        "stats", "Everything `info` prints plus each cube's statistics (power spectrum, cylindrical P(k_perp, k_par), "
-                 "PDF and moments, bubble sizes of x_HI cubes) and, for runs with several redshifts, nf(z) and mean dTb(z)");
+    CLI::App* stats = app.add_subcommand("stats",
+        "Everything `info` prints plus each cube's statistics (power spectrum, cylindrical P(k_perp, k_par), "
+        "PDF and moments, bubble sizes of x_HI cubes) and, for runs with several redshifts, nf(z) and mean dTb(z)");
     stats->add_option("paths", st->paths, "Files or folders");
     stats->add_option("--cross", st->cross, "Two cubes of one grid: their cross power and r(k) instead")->expected(2);
     stats->add_flag("--json", st->json, "Print one JSON document {\"cubes\": [...], \"series\": [...]}");
-    stats->add_option("--bins", st->stats.bins, "Power-spectrum bins: 0 = classic 21cmFAST bins (default), N = N log bins")
+    stats
+        ->add_option(
+            "--bins", st->stats.bins, "Power-spectrum bins: 0 = classic 21cmFAST bins (default), N = N log bins")
         ->check(CLI::Range(0, 10000));
-    stats->add_option("--perp-bins", st->stats.perpBins, "Cylindrical k_perp bins: 0 = x1.5 edges (default), N = N log bins")
+    stats
+        ->add_option(
+            "--perp-bins", st->stats.perpBins, "Cylindrical k_perp bins: 0 = x1.5 edges (default), N = N log bins")
         ->check(CLI::Range(0, 10000));
-    stats->add_option("--par-bins", st->stats.parBins, "Cylindrical k_par bins: 0 = x1.5 edges (default), N = N log bins")
+    stats
+        ->add_option(
+            "--par-bins", st->stats.parBins, "Cylindrical k_par bins: 0 = x1.5 edges (default), N = N log bins")
         ->check(CLI::Range(0, 10000));
     stats->add_option("--pdf-bins", st->stats.pdfBins, "PDF bins over the cube's range (default 100)")
         ->check(CLI::Range(1, 1000000));
     stats->add_option("--histogram", st->histogramBins, "Also a histogram with this many bins (JSON only)")
         ->check(CLI::Range(0, 1000000));
     stats->add_option("--chunks", st->chunks,
-                      "Lightcones (line of sight = last axis, z of the first slice): also Delta^2(k) of chunks of "
-                      "this many cells along the line of sight, with each chunk's central z (JSON only)");
+        "Lightcones (line of sight = last axis, z of the first slice): also Delta^2(k) of chunks of "
+        "this many cells along the line of sight, with each chunk's central z (JSON only)");
     stats->add_option("--rays", st->stats.mfp.rays, "Mean-free-path rays per x_HI cube (default 1e6)")
         ->check(CLI::Range(std::size_t(1), std::size_t(1e9)));
     stats->add_option("--seed", st->stats.mfp.seed, "Seed of the mean-free-path rays (default 1)");

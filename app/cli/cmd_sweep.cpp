@@ -32,7 +32,10 @@ using namespace rs::ml;
 namespace fs = std::filesystem;
 
 volatile std::sig_atomic_t g_interrupted = 0;
-void onSweepInterrupt(int) { g_interrupted = 1; }
+void onSweepInterrupt(int)
+{
+    g_interrupted = 1;
+}
 
 struct SweepOptions {
     RunConfig base;
@@ -100,7 +103,7 @@ std::string outcomeText(const std::string& dir)
     if (s.bestEpoch) {
         char buf[160];
         std::snprintf(buf, sizeof buf, ", best epoch %d: val loss %.4g, val %s %.4g", s.bestEpoch->epoch,
-                      s.bestEpoch->valLoss, metricName(s.config.task), s.bestEpoch->valMetric);
+            s.bestEpoch->valLoss, metricName(s.config.task), s.bestEpoch->valMetric);
         t += buf;
     }
     return t;
@@ -134,8 +137,8 @@ SweepManifest prepareSweep(SweepOptions& o)
         throw IoError(o.out, "cannot create the sweep folder: " + ec.message());
     if (const auto old = readSweepManifest(o.out)) {
         if (!sameSweep(*old, m))
-            throw ParameterError("--out", o.out + ": holds another sweep (grid \"" + old->grid
-                                              + "\" or other settings); choose a new --out");
+            throw ParameterError("--out",
+                o.out + ": holds another sweep (grid \"" + old->grid + "\" or other settings); choose a new --out");
     } else {
         for (const fs::directory_entry& e : fs::directory_iterator(o.out))
             if (e.path().filename() != ".sweep")
@@ -170,9 +173,10 @@ int runSweep(SweepOptions& o)
             todo.push_back(i);
         }
         std::cout << m.name << ": " << m.points.size() << " points, " << kept << " kept, " << todo.size()
-                  << " to train, " << o.parallel << " at a time\n" << std::flush;
+                  << " to train, " << o.parallel << " at a time\n"
+                  << std::flush;
 
-        struct sigaction sa {};
+        struct sigaction sa { };
         sa.sa_handler = onSweepInterrupt; // no SA_RESTART: waitpid returns on a signal
         ::sigaction(SIGINT, &sa, nullptr);
         ::sigaction(SIGTERM, &sa, nullptr);
@@ -197,7 +201,8 @@ int runSweep(SweepOptions& o)
                     continue;
                 break;
             }
-            const auto it = std::find_if(running.begin(), running.end(), [pid](const auto& r) { return r.first == pid; });
+            const auto it
+                = std::find_if(running.begin(), running.end(), [pid](const auto& r) { return r.first == pid; });
             if (it == running.end())
                 continue;
             const std::size_t i = it->second;
@@ -207,9 +212,10 @@ int runSweep(SweepOptions& o)
             std::cout << "[" << i + 1 << "/" << m.points.size() << "] " << m.points[i].name << ": "
                       << outcomeText((fs::path(o.out) / m.points[i].name).string())
                       << (code != 0 && code != 130 ? " (trainer exit " + std::to_string(code) + "; see "
-                                                         + workPath(o.out, m.points[i].name, ".log") + ")"
+                                     + workPath(o.out, m.points[i].name, ".log") + ")"
                                                    : "")
-                      << "\n" << std::flush;
+                      << "\n"
+                      << std::flush;
         }
         std::signal(SIGINT, SIG_DFL);
         std::signal(SIGTERM, SIG_DFL);

@@ -33,7 +33,10 @@ StopToken& interruptToken()
     return token;
 }
 
-void onTrainInterrupt(int) { interruptToken().requestStop(); }
+void onTrainInterrupt(int)
+{
+    interruptToken().requestStop();
+}
 
 /// Epochs of `train --model unet` without --epochs: enough to reach the translation targets on
 /// 64³ simulated data (see the README's figures).
@@ -43,7 +46,7 @@ struct TrainOptions {
     RunConfig config; ///< the options write straight into its fields (run_config_options.h)
     std::shared_ptr<RunConfigOptions> bound;
     std::string out;
-    int nproc = 1;          ///< local data-parallel ranks to start (this process becomes their launcher)
+    int nproc = 1; ///< local data-parallel ranks to start (this process becomes their launcher)
     double distTimeout = 0; ///< collective timeout [s]; 0: REIONSCOPE_DIST_TIMEOUT or 120
     bool noCondition = false, epochsGiven = false;
 };
@@ -52,16 +55,16 @@ struct TrainOptions {
 /// config file, so every rank trains exactly the same configuration.
 int launchRanks(const TrainOptions& o, const RunConfig& c)
 {
-    const std::string file = (std::filesystem::temp_directory_path()
-                              / ("reionscope-ranks-" + std::to_string(::getpid()) + ".json"))
-                                 .string();
+    const std::string file
+        = (std::filesystem::temp_directory_path() / ("reionscope-ranks-" + std::to_string(::getpid()) + ".json"))
+              .string();
     {
         std::ofstream out(file);
         out << nlohmann::json(c).dump(2);
         if (!out)
             throw IoError(file, "cannot write the ranks' configuration (disk full?)");
     }
-    std::vector<std::string> args{"train", "--config", file, "--out", o.out};
+    std::vector<std::string> args {"train", "--config", file, "--out", o.out};
     if (o.distTimeout > 0)
         args.insert(args.end(), {"--dist-timeout", std::to_string(o.distTimeout)});
     const int code = launchLocalRanks(o.nproc, args);
@@ -102,15 +105,18 @@ int runTrain(TrainOptions& o)
         const bool quiet = dist && dist->rank != 0; // rank 0 speaks for the run
         std::signal(SIGINT, onTrainInterrupt);
         std::signal(SIGTERM, onTrainInterrupt);
-        const TrainResult r = trainDistributed(o.out, c, dist.value_or(DistributedSetup{}), [](const TrainProgress& p) {
-            if (p.kind != TrainProgress::Kind::Epoch)
-                return;
-            std::printf("epoch %d/%d  train loss %s %s %s  val loss %s %s %s  %s samples/s  %s s\n", p.epoch,
-                        p.epochs, fmt(p.trainLoss).c_str(), p.metric.c_str(), fmt(p.trainMetric).c_str(),
-                        fmt(p.valLoss).c_str(), p.metric.c_str(), fmt(p.valMetric).c_str(),
-                        fmt(p.samplesPerSecond, "%.1f").c_str(), fmt(p.wallSeconds, "%.1f").c_str());
-            std::fflush(stdout);
-        }, interruptToken());
+        const TrainResult r = trainDistributed(
+            o.out, c, dist.value_or(DistributedSetup {}),
+            [](const TrainProgress& p) {
+                if (p.kind != TrainProgress::Kind::Epoch)
+                    return;
+                std::printf("epoch %d/%d  train loss %s %s %s  val loss %s %s %s  %s samples/s  %s s\n", p.epoch,
+                    p.epochs, fmt(p.trainLoss).c_str(), p.metric.c_str(), fmt(p.trainMetric).c_str(),
+                    fmt(p.valLoss).c_str(), p.metric.c_str(), fmt(p.valMetric).c_str(),
+                    fmt(p.samplesPerSecond, "%.1f").c_str(), fmt(p.wallSeconds, "%.1f").c_str());
+                std::fflush(stdout);
+            },
+            interruptToken());
         std::signal(SIGINT, SIG_DFL);
         std::signal(SIGTERM, SIG_DFL);
         if (quiet)

@@ -38,13 +38,14 @@ nlohmann::json metricsJson(const TranslationMetrics& m)
     for (std::size_t i = 0; i < 3; ++i)
         r[formatValue(translationMetricKs()[i])] = number(m.rK[i]);
     return {{"pixel_accuracy", number(m.pixelAccuracy)}, {"iou_ionized", number(m.iouIonized)},
-            {"nf_error", number(m.nfError)}, {"mean_predicted", number(m.meanPredicted)},
-            {"mean_true", number(m.meanTrue)}, {"power_ratio_median", number(m.powerRatioMedian)}, {"r_k", r}};
+        {"nf_error", number(m.nfError)}, {"mean_predicted", number(m.meanPredicted)}, {"mean_true", number(m.meanTrue)},
+        {"power_ratio_median", number(m.powerRatioMedian)}, {"r_k", r}};
 }
 
 /// `<out>/<input file name without .h5/.hdf5/.npy>_<target quantity>.h5`, made unique among this
 /// call's outputs (classic 21cmFAST names hold dots that are not extensions).
-std::string outputPath(const std::string& dir, const std::string& input, Quantity target, std::vector<std::string>& used)
+std::string outputPath(
+    const std::string& dir, const std::string& input, Quantity target, std::vector<std::string>& used)
 {
     fs::path name = fs::path(input).filename();
     const std::string ext = name.extension().string();
@@ -59,7 +60,8 @@ std::string outputPath(const std::string& dir, const std::string& input, Quantit
 }
 
 /// One input: translate, write, compare with the truth when given. Returns its JSON entry.
-nlohmann::json translateOne(const Translator& t, const TranslateCliOptions& o, std::size_t i, std::vector<std::string>& used)
+nlohmann::json translateOne(
+    const Translator& t, const TranslateCliOptions& o, std::size_t i, std::vector<std::string>& used)
 {
     const std::string& path = o.inputs[i];
     const Cube density = loadCube(path, Quantity::Density);
@@ -77,11 +79,11 @@ nlohmann::json translateOne(const Translator& t, const TranslateCliOptions& o, s
     writeReionScopeH5(out, {r.predicted});
     const bool nf = t.config().targetQuantity == Quantity::NeutralFraction;
     nlohmann::json e = {{"input", path}, {"output", out}, {"z", number(r.z)}, {"zeta", number(r.zeta)},
-                        {nf ? "nf" : "mean_mK", r.mean}, {"seconds", seconds}, {"notes", r.notes}};
+        {nf ? "nf" : "mean_mK", r.mean}, {"seconds", seconds}, {"notes", r.notes}};
     if (!o.json)
         std::cout << path << "\n  " << (nf ? "nf " : "mean dTb ") << formatValue(r.mean) << " (z " << formatValue(r.z)
-                  << ", zeta " << formatValue(r.zeta) << ") -> " << out << "  [" << formatValue(std::round(seconds * 100) / 100)
-                  << " s]\n";
+                  << ", zeta " << formatValue(r.zeta) << ") -> " << out << "  ["
+                  << formatValue(std::round(seconds * 100) / 100) << " s]\n";
     for (const std::string& note : r.notes)
         if (!o.json)
             std::cout << "  note: " << note << "\n";
@@ -93,10 +95,10 @@ nlohmann::json translateOne(const Translator& t, const TranslateCliOptions& o, s
         e["truth"] = o.truths[i];
         e["metrics"] = metricsJson(m);
         if (!o.json)
-            std::cout << "  vs " << o.truths[i] << ": pixel accuracy " << formatValue(m.pixelAccuracy) << ", IoU ionized "
-                      << formatValue(m.iouIonized) << ", nf error " << formatValue(m.nfError) << ", power ratio "
-                      << formatValue(m.powerRatioMedian) << ", r(k=0.1, 0.3, 1) " << formatValue(m.rK[0]) << " "
-                      << formatValue(m.rK[1]) << " " << formatValue(m.rK[2]) << "\n";
+            std::cout << "  vs " << o.truths[i] << ": pixel accuracy " << formatValue(m.pixelAccuracy)
+                      << ", IoU ionized " << formatValue(m.iouIonized) << ", nf error " << formatValue(m.nfError)
+                      << ", power ratio " << formatValue(m.powerRatioMedian) << ", r(k=0.1, 0.3, 1) "
+                      << formatValue(m.rK[0]) << " " << formatValue(m.rK[1]) << " " << formatValue(m.rK[2]) << "\n";
     }
     return e;
 }
@@ -107,8 +109,8 @@ int runTranslate(const TranslateCliOptions& o)
     nlohmann::json list = nlohmann::json::array();
     try {
         if (!o.truths.empty() && o.truths.size() != o.inputs.size())
-            throw ParameterError("--truth", "give one truth file per density file (" + std::to_string(o.inputs.size())
-                                                + "), or none");
+            throw ParameterError(
+                "--truth", "give one truth file per density file (" + std::to_string(o.inputs.size()) + "), or none");
         std::error_code ec;
         fs::create_directories(o.out, ec);
         if (ec)
@@ -128,7 +130,7 @@ int runTranslate(const TranslateCliOptions& o)
         return 1;
     }
     if (o.json)
-        std::cout << nlohmann::json{{"run", o.run}, {"translations", list}}.dump(2) << std::endl;
+        std::cout << nlohmann::json {{"run", o.run}, {"translations", list}}.dump(2) << std::endl;
     return failures ? 1 : 0;
 }
 
@@ -175,9 +177,10 @@ int runBenchTranslate(const BenchTranslateOptions& o)
         std::sort(seconds.begin(), seconds.end());
         const double median = seconds[seconds.size() / 2];
         if (o.json)
-            std::cout << nlohmann::json{{"bench", "translate"}, {"run", o.run}, {"size", o.size}, {"threads", o.threads},
-                                        {"seconds", seconds}, {"median_s", median}}
-                             .dump(2)
+            std::cout << nlohmann::json {{"bench", "translate"}, {"run", o.run}, {"size", o.size},
+                {"threads", o.threads}, {"seconds", seconds},
+                {"median_s",
+                    median}}.dump(2)
                       << std::endl;
         else
             std::cout << "translate " << o.size << "^3 on " << o.threads << " threads: median " << formatValue(median)
@@ -194,7 +197,8 @@ int runBenchTranslate(const BenchTranslateOptions& o)
 void addTranslateCommands(CLI::App& app)
 {
     auto o = std::make_shared<TranslateCliOptions>();
-    CLI::App* tr = app.add_subcommand("translate", "Predict whole x_HI (or dTb) cubes from density cubes with a unet run");
+    CLI::App* tr
+        = app.add_subcommand("translate", "Predict whole x_HI (or dTb) cubes from density cubes with a unet run");
     tr->add_option("run", o->run, "Run folder of a unet run")->required();
     tr->add_option("density", o->inputs, "Density cube files (any readable format)")->required();
     tr->add_option("--z", o->z, "Redshift (default: each cube's own)");

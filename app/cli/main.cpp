@@ -17,7 +17,7 @@ int main(int argc, char** argv)
     // A file-size limit (ulimit -f) fails the write with EFBIG, reported like a full disk,
     // instead of killing the process.
     std::signal(SIGXFSZ, SIG_IGN);
-    CLI::App app{"ReionScope command line: inspect, convert, simulate and learn from 21cm cubes"};
+    CLI::App app {"ReionScope command line: inspect, convert, simulate and learn from 21cm cubes"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "reionscope-cli 0.1.0");
     rs::cli::addInfoCommands(app);

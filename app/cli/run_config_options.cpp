@@ -43,31 +43,39 @@ std::shared_ptr<RunConfigOptions> addRunConfigOptions(CLI::App& cmd, RunConfig& 
     auto o = std::make_shared<RunConfigOptions>();
     // First: option callbacks run in the order options were added, so the file's settings are in
     // place before the options given beside it overwrite theirs.
-    cmd.add_option_function<std::string>("--config", [o, &c](const std::string& path) {
-        o->configFile = path;
-        c = readChosenSettings(path);
-    }, "Start from the settings of a config.json (another run's, or a sweep point's)");
+    cmd.add_option_function<std::string>(
+        "--config",
+        [o, &c](const std::string& path) {
+            o->configFile = path;
+            c = readChosenSettings(path);
+        },
+        "Start from the settings of a config.json (another run's, or a sweep point's)");
     o->dataset = cmd.add_option("--dataset", c.datasetPath, "Dataset .h5 (dataset build)");
-    o->model = cmd.add_option_function<std::string>("--model", [&c](const std::string& s) { c.model = modelFromName(s); },
-                                                    "ae, mlp, cnn, codes-cnn or unet (translation; paired dataset)");
+    o->model = cmd.add_option_function<std::string>(
+        "--model", [&c](const std::string& s) { c.model = modelFromName(s); },
+        "ae, mlp, cnn, codes-cnn or unet (translation; paired dataset)");
     cmd.add_option("--encoder", c.encoderRun, "codes-cnn: the finished ae run whose encoder is frozen");
-    cmd.add_option_function<std::string>("--target", [&c](const std::string& s) { c.target = targetFromName(s); },
-                                         "z, zeta, fesc or nf (default z; ignored by ae)");
-    o->task = cmd.add_option_function<std::string>("--task", [&c](const std::string& s) { c.task = taskFromName(s); },
-                                                   "classify or regress (default: classify, regress for nf)");
+    cmd.add_option_function<std::string>(
+        "--target", [&c](const std::string& s) { c.target = targetFromName(s); },
+        "z, zeta, fesc or nf (default z; ignored by ae)");
+    o->task = cmd.add_option_function<std::string>(
+        "--task", [&c](const std::string& s) { c.task = taskFromName(s); },
+        "classify or regress (default: classify, regress for nf)");
     cmd.add_option("--optimizer", c.optimizer.name, "adam (default) or sgd")->check(CLI::IsMember({"adam", "sgd"}));
     cmd.add_option("--lr", c.optimizer.lr, "Learning rate (default 1e-3)")->check(CLI::Range(1e-12, 100.0));
     cmd.add_option("--momentum", c.optimizer.momentum, "SGD momentum (default 0.9)")->check(CLI::Range(0.0, 0.999999));
-    cmd.add_option("--weight-decay", c.optimizer.weightDecay, "L2 weight decay (default 0)")->check(CLI::Range(0.0, 100.0));
+    cmd.add_option("--weight-decay", c.optimizer.weightDecay, "L2 weight decay (default 0)")
+        ->check(CLI::Range(0.0, 100.0));
     cmd.add_option("--grad-clip", c.optimizer.gradClip, "Clip the gradients' global L2 norm to this (default 0: off)");
     cmd.add_option("--schedule", c.schedule.kind, "Learning-rate schedule: constant (default), step, cosine, plateau");
-    cmd.add_option("--step-epochs", c.schedule.stepEpochs, "step: multiply the rate by --gamma every N epochs (default 10)");
+    cmd.add_option(
+        "--step-epochs", c.schedule.stepEpochs, "step: multiply the rate by --gamma every N epochs (default 10)");
     cmd.add_option("--gamma", c.schedule.gamma, "step, plateau: the factor (default 0.1)");
     cmd.add_option("--min-lr", c.schedule.minLr, "cosine: the last epoch's rate; plateau: the floor (default 0)");
     cmd.add_option("--plateau-patience", c.schedule.patience,
-                   "plateau: epochs without a lower validation loss before the cut (default 3)");
+        "plateau: epochs without a lower validation loss before the cut (default 3)");
     cmd.add_option("--early-stop", c.earlyStop.patience,
-                   "Stop after N epochs without improvement of --early-stop-metric (default 0: never)");
+        "Stop after N epochs without improvement of --early-stop-metric (default 0: never)");
     cmd.add_option("--early-stop-metric", c.earlyStop.metric, "val_loss (default) or val_metric (accuracy, R2, ...)");
     cmd.add_option("--min-delta", c.earlyStop.minDelta, "Early stopping: an improvement must exceed this (default 0)");
     cmd.add_option("--epochs", c.epochs, "Epochs (default 10; unet 12)")->check(CLI::Range(1, 1000000));

@@ -23,8 +23,8 @@ struct RunConfigOptions {
 /// early-stopping and loop options to `cmd`, writing straight into `config` while parsing (names
 /// are checked there: ParameterError for an unknown model, target, task). The training seed's
 /// option is `seedOption` (sweep keeps --seed for its own sampling).
-std::shared_ptr<RunConfigOptions> addRunConfigOptions(CLI::App& cmd, ml::RunConfig& config,
-                                                      const std::string& seedOption = "--seed");
+std::shared_ptr<RunConfigOptions> addRunConfigOptions(
+    CLI::App& cmd, ml::RunConfig& config, const std::string& seedOption = "--seed");
 
 /// After parsing: the autoencoder learns no target, an unset task follows the model and target.
 /// Throws ParameterError when neither --config nor --dataset and --model were given.

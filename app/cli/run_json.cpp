@@ -33,8 +33,8 @@ nlohmann::json runSummaryJson(const RunSummary& s)
 {
     const RunConfig& c = s.config;
     nlohmann::json e = {{"path", s.path}, {"model", modelName(c.model)}, {"task", taskName(c.task)},
-                        {"target", targetName(c.target)}, {"epochs_done", s.epochsDone},
-                        {"epochs", c.epochs}, {"finished", s.finished}, {"status", runStatusName(s.status)}};
+        {"target", targetName(c.target)}, {"epochs_done", s.epochsDone}, {"epochs", c.epochs}, {"finished", s.finished},
+        {"status", runStatusName(s.status)}};
     if (s.metrics)
         e["metrics"] = nlohmann::json::parse(metricsToJson(*s.metrics));
     e["best_epoch"] = s.bestEpoch ? nlohmann::json(s.bestEpoch->epoch) : nlohmann::json(nullptr);
@@ -49,15 +49,14 @@ std::string runSummaryText(const RunSummary& s)
 {
     const RunConfig& c = s.config;
     std::string t = s.path + "  " + modelName(c.model) + " " + taskName(c.task) + " " + targetName(c.target) + "  "
-                    + runStatusName(s.status) + "  epoch " + std::to_string(s.epochsDone) + "/"
-                    + std::to_string(c.epochs);
+        + runStatusName(s.status) + "  epoch " + std::to_string(s.epochsDone) + "/" + std::to_string(c.epochs);
     const std::string metric = metricName(c.task);
     if (s.bestEpoch)
         t += "  best epoch " + std::to_string(s.bestEpoch->epoch) + " (val " + metric + " "
-             + fmt(s.bestEpoch->valMetric) + ")";
+            + fmt(s.bestEpoch->valMetric) + ")";
     if (s.lastEpoch && (!s.bestEpoch || s.lastEpoch->epoch != s.bestEpoch->epoch))
         t += "  last epoch " + std::to_string(s.lastEpoch->epoch) + " (val " + metric + " "
-             + fmt(s.lastEpoch->valMetric) + ")";
+            + fmt(s.lastEpoch->valMetric) + ")";
     if (s.metrics && s.metrics->task == Task::Classify)
         t += "  test accuracy " + fmt(s.metrics->accuracy);
     if (s.metrics && s.metrics->task == Task::Regress)

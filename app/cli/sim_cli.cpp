@@ -50,23 +50,25 @@ ProgressFn stderrProgress(bool quiet)
 void addAstroOptions(CLI::App* cmd, AstroOptions& o)
 {
     cmd->add_option("--sources", o.sources,
-                    "Source model: constant (zeta above a sharp M_min, default) or v2 (21cmFAST v2 default, "
-                    "Park+2019: f_*(M), f_esc(M), duty cycle, recombinations; evolved from --z-start in steps of 0.2, "
-                    "about 40 ionization passes for z 20 -> 7)");
-    auto* zetaOpt = cmd->add_option("--zeta", o.zeta, "Ionizing efficiency zeta (constant sources; for simulate a list "
-                                                      "makes a grid: 10,20,30)");
-    auto* fescOpt = cmd->add_option("--fesc", o.fesc,
-                                    "Escape fraction: zeta = 5000 x 0.05 x f_esc (constant); with --sources v2 it is F_ESC10");
+        "Source model: constant (zeta above a sharp M_min, default) or v2 (21cmFAST v2 default, "
+        "Park+2019: f_*(M), f_esc(M), duty cycle, recombinations; evolved from --z-start in steps of 0.2, "
+        "about 40 ionization passes for z 20 -> 7)");
+    auto* zetaOpt = cmd->add_option("--zeta", o.zeta,
+        "Ionizing efficiency zeta (constant sources; for simulate a list "
+        "makes a grid: 10,20,30)");
+    auto* fescOpt = cmd->add_option(
+        "--fesc", o.fesc, "Escape fraction: zeta = 5000 x 0.05 x f_esc (constant); with --sources v2 it is F_ESC10");
     zetaOpt->excludes(fescOpt);
     fescOpt->excludes(zetaOpt);
     cmd->add_option("--seed", o.seed, "Random seed (default 1; also keys the sub-grid Poisson draws)");
     auto* mminOpt = cmd->add_option("--mmin", o.mmin, "Minimum source halo mass [Msun] (default 5e8; a list: a grid)");
-    auto* tvirOpt = cmd->add_option("--tvir", o.tvir, "Minimum virial temperature [K] (instead of --mmin; a list: a grid)");
+    auto* tvirOpt
+        = cmd->add_option("--tvir", o.tvir, "Minimum virial temperature [K] (instead of --mmin; a list: a grid)");
     mminOpt->excludes(tvirOpt);
     cmd->add_option("--rmax", o.rmax, "Largest bubble radius / mean free path [Mpc] (default 50; a list: a grid)");
     cmd->add_option("--filter", o.filter, "Ionization filter: sharp-k (default), tophat or gauss");
-    cmd->add_flag("--velocities", o.velocities,
-                  "Include the line-of-sight velocity gradient in dTb (axis 2, like delta_T_v3)");
+    cmd->add_flag(
+        "--velocities", o.velocities, "Include the line-of-sight velocity gradient in dTb (axis 2, like delta_T_v3)");
     cmd->add_option("--threads", o.threads, "Threads (default: all cores)")->check(CLI::Range(0, maxThreads()));
     cmd->add_option("--fstar10", o.park.fStar10, "v2: stellar fraction of 1e10 Msun haloes (default 0.05)");
     cmd->add_option("--alpha-star", o.park.alphaStar, "v2: power-law index of f_*(M) (default 0.5)");
@@ -90,7 +92,8 @@ std::optional<double> singleNumber(const std::string& text, const std::string& o
         throw ParameterError(option.substr(2), e.what());
     }
     if (v.size() != 1)
-        throw ParameterError(option.substr(2), "takes one value here, got '" + text + "' (lists make grids in simulate)");
+        throw ParameterError(
+            option.substr(2), "takes one value here, got '" + text + "' (lists make grids in simulate)");
     return v.front();
 }
 

@@ -3,9 +3,9 @@
 // The Training tab trains models on a worker thread of its own.
 #include "explorer/explorer_workspace.h"
 #include "explorer/linked_slices_view.h"
-#include "shell/main_window.h"
-#include "ml/ml_setup.h"
 #include "explorer/slice_panel.h"
+#include "ml/ml_setup.h"
+#include "shell/main_window.h"
 #include "vtk/vtk_host_widget.h"
 
 #include <hdf5.h>
@@ -41,9 +41,9 @@ public:
     {
         std::fprintf(stderr, "reionscope: internal error: %s\n", qPrintable(what));
         QMessageBox::critical(nullptr, QStringLiteral("ReionScope"),
-                              QStringLiteral("Something went wrong inside ReionScope:\n%1\n\n"
-                                             "Your files were not changed. Please report this.")
-                                  .arg(what));
+            QStringLiteral("Something went wrong inside ReionScope:\n%1\n\n"
+                           "Your files were not changed. Please report this.")
+                .arg(what));
     }
 };
 
@@ -71,10 +71,9 @@ int main(int argc, char** argv)
     parser.setApplicationDescription(QStringLiteral("ReionScope: explore 21cm reionization cubes"));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Cube files or folders to open"),
-                                 QStringLiteral("[PATH...]"));
-    const QCommandLineOption firstSlice(
-        QStringLiteral("exit-after-first-slice"),
+    parser.addPositionalArgument(
+        QStringLiteral("paths"), QStringLiteral("Cube files or folders to open"), QStringLiteral("[PATH...]"));
+    const QCommandLineOption firstSlice(QStringLiteral("exit-after-first-slice"),
         QStringLiteral("For benchmarks: print 'first-slice' when the first slice is drawn, then quit"));
     parser.addOption(firstSlice);
     parser.process(app);

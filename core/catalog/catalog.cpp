@@ -42,17 +42,20 @@ double redshiftKey(std::optional<double> z)
 namespace {
 
 /// Parameters that define a reionization run (astrophysics), as opposed to per-box values.
-constexpr const char* kAstroKeys[] = {param::zeta, param::fesc, param::fstar, param::mMin, param::mTurn,
-                                      param::tvirMin, param::rMax, param::filter};
+constexpr const char* kAstroKeys[]
+    = {param::zeta, param::fesc, param::fstar, param::mMin, param::mTurn, param::tvirMin, param::rMax, param::filter};
 
 /// py21cmfast parameter groups that define a run (raw "group.NAME" keys of HDF5 entries).
 constexpr const char* kRunGroups[] = {"astro_params.", "flag_options.", "astro_options.", "cosmo_params.",
-                                      "cosmo_tables.", "user_params.", "simulation_options.", "matter_options."};
+    "cosmo_tables.", "user_params.", "simulation_options.", "matter_options."};
 /// Raw keys that change how a run was computed, not what it is.
-constexpr const char* kTechnicalKeys[] = {"N_THREADS", "USE_FFTW_WISDOM", "MINIMIZE_MEMORY", "USE_INTERPOLATION_TABLES",
-                                          "FAST_FCOLL_TABLES"};
+constexpr const char* kTechnicalKeys[]
+    = {"N_THREADS", "USE_FFTW_WISDOM", "MINIMIZE_MEMORY", "USE_INTERPOLATION_TABLES", "FAST_FCOLL_TABLES"};
 
-bool isSelfDescribing(const CubeEntry& e) { return e.format == FileFormat::H5v3 || e.format == FileFormat::H5v4; }
+bool isSelfDescribing(const CubeEntry& e)
+{
+    return e.format == FileFormat::H5v3 || e.format == FileFormat::H5v4;
+}
 
 bool isRunKey(const std::string& key)
 {
@@ -78,7 +81,7 @@ bool isMatterOnly(const CubeEntry& e)
 bool isAstroKey(const std::string& key)
 {
     return key.rfind("astro_params.", 0) == 0 || key.rfind("astro_options.", 0) == 0
-           || key.rfind("flag_options.", 0) == 0;
+        || key.rfind("flag_options.", 0) == 0;
 }
 
 Parameters runParameters(const CubeEntry& e)
@@ -106,7 +109,10 @@ Parameters runParameters(const CubeEntry& e)
     return p;
 }
 
-std::string folderOf(const CubeEntry& e) { return fs::path(e.path).parent_path().string(); }
+std::string folderOf(const CubeEntry& e)
+{
+    return fs::path(e.path).parent_path().string();
+}
 
 /// The deepest folder holding both paths.
 std::string commonFolder(const std::string& a, const std::string& b)
@@ -159,7 +165,10 @@ bool sameSeed(const Parameters& a, const Parameters& b)
 }
 
 /// How much an entry knows about its run: every identifying parameter but the seed.
-std::size_t astroCount(const Parameters& p) { return p.size() - p.count(param::seed); }
+std::size_t astroCount(const Parameters& p)
+{
+    return p.size() - p.count(param::seed);
+}
 
 bool sameValue(const ParamValue& a, const ParamValue& b)
 {
@@ -176,8 +185,8 @@ bool sameValue(const ParamValue& a, const ParamValue& b)
 /// structure and redshift in a folder of its own.)
 bool compatible(const CatalogRun& r, const CubeEntry& e, const Parameters& p)
 {
-    if ((!r.selfDescribing && r.folder != folderOf(e)) || r.selfDescribing != isSelfDescribing(e)
-        || r.shape != e.shape || r.box != e.box || !sameSeed(r.parameters, p))
+    if ((!r.selfDescribing && r.folder != folderOf(e)) || r.selfDescribing != isSelfDescribing(e) || r.shape != e.shape
+        || r.box != e.box || !sameSeed(r.parameters, p))
         return false;
     for (const auto& [k, v] : p) {
         if (k == param::seed)
@@ -191,10 +200,9 @@ bool compatible(const CatalogRun& r, const CubeEntry& e, const Parameters& p)
 
 std::string displayName(const std::string& key)
 {
-    static const std::pair<const char*, const char*> known[] = {
-        {param::zeta, "ζ="}, {param::fesc, "f_esc="}, {param::fstar, "f*="}, {param::mTurn, "M_turn="},
-        {param::tvirMin, "T_vir="}, {param::mMin, "M_min="}, {param::rMax, "R_max="}, {param::filter, "filter "},
-        {param::seed, "seed "}};
+    static const std::pair<const char*, const char*> known[] = {{param::zeta, "ζ="}, {param::fesc, "f_esc="},
+        {param::fstar, "f*="}, {param::mTurn, "M_turn="}, {param::tvirMin, "T_vir="}, {param::mMin, "M_min="},
+        {param::rMax, "R_max="}, {param::filter, "filter "}, {param::seed, "seed "}};
     for (const auto& [k, name] : known)
         if (key == k)
             return name;
@@ -341,8 +349,8 @@ std::vector<CatalogRun> groupIntoRuns(const std::vector<CubeEntry>& entries)
     return runs;
 }
 
-Catalog scanFolder(const std::string& folder, const ScanOptions& options, const ProgressFn& progress,
-                   const StopToken& stop)
+Catalog scanFolder(
+    const std::string& folder, const ScanOptions& options, const ProgressFn& progress, const StopToken& stop)
 {
     Catalog cat;
     cat.root = folder;

@@ -13,9 +13,9 @@ constexpr double kSpeedOfLightKms = 299792.458;
 // CGS constants for Ω_γ = (4 σ T⁴ / c³) / ρ_crit.
 constexpr double kStefanBoltzmann = 5.670374419e-5; // erg cm⁻² s⁻¹ K⁻⁴
 constexpr double kLightCms = 2.99792458e10;
-constexpr double kGravity = 6.67430e-8;              // cm³ g⁻¹ s⁻²
+constexpr double kGravity = 6.67430e-8; // cm³ g⁻¹ s⁻²
 constexpr double kMpcCm = 3.0856775814913673e24;
-constexpr double kBoltzmannEv = 8.617333262e-5;      // eV / K
+constexpr double kBoltzmannEv = 8.617333262e-5; // eV / K
 constexpr double kPi = 3.14159265358979323846;
 /// Neutrino/photon temperature ratio (4/11)^(1/3) as astropy uses it.
 constexpr double kTnuOverTcmb = 0.7137658555036082;
@@ -36,7 +36,8 @@ BackgroundCosmology backgroundFrom(const Parameters& p)
     return c;
 }
 
-ComovingDistance::ComovingDistance(const BackgroundCosmology& c, double zMax) : m_c(c)
+ComovingDistance::ComovingDistance(const BackgroundCosmology& c, double zMax)
+    : m_c(c)
 {
     if (!(c.hubble > 0 && c.hubble < 10) || !(c.omegaM > 0 && c.omegaM <= 1) || !(c.tcmb >= 0) || !(c.nEff >= 0)
         || !(c.massiveNuEv >= 0))
@@ -83,7 +84,10 @@ double ComovingDistance::hubbleRatio(double z) const
     return std::sqrt(m_c.omegaM * a1 * a1 * a1 + radiation(a1) + m_omegaLambda);
 }
 
-double ComovingDistance::dDistanceDz(double z) const { return m_hubbleDistance / hubbleRatio(z); }
+double ComovingDistance::dDistanceDz(double z) const
+{
+    return m_hubbleDistance / hubbleRatio(z);
+}
 
 double ComovingDistance::distance(double z) const
 {
@@ -102,8 +106,8 @@ double ComovingDistance::distance(double z) const
 double ComovingDistance::redshift(double d) const
 {
     if (!(d >= 0 && d <= m_d.back()))
-        throw ParameterError("distance", std::to_string(d) + " Mpc is outside the table [0, "
-                                             + std::to_string(m_d.back()) + "] Mpc");
+        throw ParameterError(
+            "distance", std::to_string(d) + " Mpc is outside the table [0, " + std::to_string(m_d.back()) + "] Mpc");
     const auto it = std::upper_bound(m_d.begin(), m_d.end(), d);
     const std::size_t i = std::size_t(std::max<std::ptrdiff_t>(1, it - m_d.begin())) - 1;
     double z = double(i) * m_dz + (d - m_d[i]) / (m_d[i + 1] - m_d[i]) * m_dz;

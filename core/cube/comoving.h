@@ -15,14 +15,17 @@ namespace rs {
 inline constexpr double kHydrogenLineMhz = 1420.405751768;
 
 /// Observed 21cm frequency [MHz] at redshift z.
-inline double frequencyMhz(double z) { return kHydrogenLineMhz / (1.0 + z); }
+inline double frequencyMhz(double z)
+{
+    return kHydrogenLineMhz / (1.0 + z);
+}
 
 struct BackgroundCosmology {
-    double hubble = 0.6766;           ///< h = H0 / (100 km/s/Mpc)
+    double hubble = 0.6766; ///< h = H0 / (100 km/s/Mpc)
     double omegaM = 0.30964144154550644; ///< non-relativistic matter today (CDM + baryons)
-    double tcmb = 2.7255;             ///< CMB temperature today [K]; 0 drops radiation
-    double nEff = 3.046;              ///< effective number of neutrino species
-    double massiveNuEv = 0.06;        ///< mass of the one massive neutrino [eV] (others massless)
+    double tcmb = 2.7255; ///< CMB temperature today [K]; 0 drops radiation
+    double nEff = 3.046; ///< effective number of neutrino species
+    double massiveNuEv = 0.06; ///< mass of the one massive neutrino [eV] (others massless)
 };
 
 /// The background of a run from its parameters (py21cmfast's cosmo_params.hlittle and

@@ -13,9 +13,12 @@ namespace rs {
 const char* fieldKindName(FieldKind k)
 {
     switch (k) {
-    case FieldKind::Coeval: return "coeval";
-    case FieldKind::Lightcone: return "lightcone";
-    case FieldKind::HaloCatalog: return "halo_catalog";
+    case FieldKind::Coeval:
+        return "coeval";
+    case FieldKind::Lightcone:
+        return "lightcone";
+    case FieldKind::HaloCatalog:
+        return "halo_catalog";
     }
     return "coeval";
 }
@@ -60,31 +63,36 @@ std::shared_ptr<float[]> allocateVoxels(std::size_t count)
 #ifdef MADV_HUGEPAGE
         ::madvise(reinterpret_cast<void*>(aligned), span, MADV_HUGEPAGE);
 #endif
-        return std::shared_ptr<float[]>(reinterpret_cast<float*>(aligned),
-                                        [span](float* q) { ::munmap(q, span); });
+        return std::shared_ptr<float[]>(reinterpret_cast<float*>(aligned), [span](float* q) { ::munmap(q, span); });
     }
-    constexpr std::align_val_t align{64};
+    constexpr std::align_val_t align {64};
     auto* p = static_cast<float*>(::operator new[](std::max<std::size_t>(count, 1) * sizeof(float), align));
-    return std::shared_ptr<float[]>(p, [](float* q) { ::operator delete[](q, std::align_val_t{64}); });
+    return std::shared_ptr<float[]>(p, [](float* q) { ::operator delete[](q, std::align_val_t {64}); });
 }
 
 std::array<std::size_t, 2> sliceShape(const Shape& shape, int axis)
 {
     switch (axis) {
-    case 0: return {shape[1], shape[2]};
-    case 1: return {shape[0], shape[2]};
-    default: return {shape[0], shape[1]};
+    case 0:
+        return {shape[1], shape[2]};
+    case 1:
+        return {shape[0], shape[2]};
+    default:
+        return {shape[0], shape[1]};
     }
 }
 
 // ---- SliceView ----------------------------------------------------------------------------
 
-SliceView::SliceView(std::shared_ptr<const float[]> keep, const float* base, std::size_t rows,
-                     std::size_t cols, std::ptrdiff_t rowStride, std::ptrdiff_t colStride)
-    : m_keep(std::move(keep)), m_base(base), m_rows(rows), m_cols(cols), m_rowStride(rowStride),
-      m_colStride(colStride)
-{
-}
+SliceView::SliceView(std::shared_ptr<const float[]> keep, const float* base, std::size_t rows, std::size_t cols,
+    std::ptrdiff_t rowStride, std::ptrdiff_t colStride)
+    : m_keep(std::move(keep))
+    , m_base(base)
+    , m_rows(rows)
+    , m_cols(cols)
+    , m_rowStride(rowStride)
+    , m_colStride(colStride)
+{ }
 
 void SliceView::copyTo(float* out) const
 {
@@ -109,20 +117,25 @@ std::vector<float> SliceView::toVector() const
 // ---- BlockView ----------------------------------------------------------------------------
 
 BlockView::BlockView(std::shared_ptr<const float[]> keep, const float* origin, Shape extent, Shape parentShape)
-    : m_keep(std::move(keep)), m_origin(origin), m_shape(extent), m_parent(parentShape)
-{
-}
+    : m_keep(std::move(keep))
+    , m_origin(origin)
+    , m_shape(extent)
+    , m_parent(parentShape)
+{ }
 
 SliceView BlockView::slice(int axis, std::size_t index) const
 {
     if (axis < 0 || axis > 2 || index >= m_shape[axis])
-        throw ParameterError("slice", "index " + std::to_string(index) + " on axis " + std::to_string(axis)
-                                          + " is outside the block");
+        throw ParameterError(
+            "slice", "index " + std::to_string(index) + " on axis " + std::to_string(axis) + " is outside the block");
     const std::ptrdiff_t s0 = std::ptrdiff_t(m_parent[1] * m_parent[2]), s1 = std::ptrdiff_t(m_parent[2]);
     switch (axis) {
-    case 0: return {m_keep, m_origin + index * s0, m_shape[1], m_shape[2], s1, 1};
-    case 1: return {m_keep, m_origin + index * s1, m_shape[0], m_shape[2], s0, 1};
-    default: return {m_keep, m_origin + index, m_shape[0], m_shape[1], s0, s1};
+    case 0:
+        return {m_keep, m_origin + index * s0, m_shape[1], m_shape[2], s1, 1};
+    case 1:
+        return {m_keep, m_origin + index * s1, m_shape[0], m_shape[2], s0, 1};
+    default:
+        return {m_keep, m_origin + index, m_shape[0], m_shape[1], s0, s1};
     }
 }
 
@@ -175,9 +188,9 @@ BlockView Cube::block(Shape origin, Shape extent) const
 {
     for (int a = 0; a < 3; ++a)
         if (extent[a] == 0 || origin[a] + extent[a] > m_shape[a])
-            throw ParameterError("block", "block along axis " + std::to_string(a) + " ("
-                                              + std::to_string(origin[a]) + " + " + std::to_string(extent[a])
-                                              + ") does not fit in " + std::to_string(m_shape[a]) + " voxels");
+            throw ParameterError("block",
+                "block along axis " + std::to_string(a) + " (" + std::to_string(origin[a]) + " + "
+                    + std::to_string(extent[a]) + ") does not fit in " + std::to_string(m_shape[a]) + " voxels");
     return BlockView(m_data, m_data.get() + index(origin[0], origin[1], origin[2]), extent, m_shape);
 }
 

@@ -22,8 +22,8 @@ using Extent = std::array<double, 3>; ///< physical lengths along the three axes
 
 /// What a file entry holds and what a cube's axes mean.
 enum class FieldKind {
-    Coeval,      ///< one snapshot: all three axes are comoving space at one redshift
-    Lightcone,   ///< axes 0 and 1 transverse, axis 2 the line of sight (each slice its own redshift)
+    Coeval, ///< one snapshot: all three axes are comoving space at one redshift
+    Lightcone, ///< axes 0 and 1 transverse, axis 2 the line of sight (each slice its own redshift)
     HaloCatalog, ///< a list of haloes (file entries only; never a Cube)
 };
 
@@ -33,8 +33,8 @@ const char* fieldKindName(FieldKind k);
 /// The line of sight of a lightcone (axis 2, nearest slice first) and the global history it was
 /// built from. Shared between the cubes of one file (immutable once made).
 struct LightconeAxis {
-    std::vector<double> redshifts;     ///< redshift of each slice along axis 2 (increasing)
-    std::vector<double> distances;     ///< comoving distance of each slice from the observer [Mpc]
+    std::vector<double> redshifts; ///< redshift of each slice along axis 2 (increasing)
+    std::vector<double> distances; ///< comoving distance of each slice from the observer [Mpc]
     std::vector<double> nodeRedshifts; ///< redshifts of the coeval snapshots it interpolates (any order)
     /// Global (box-mean) quantities, one value per node redshift, by their file names
     /// (py21cmfast: brightness_temp, xH_box or neutral_fraction, density, ...).
@@ -50,8 +50,8 @@ struct CubeMetadata {
     /// Set for lightcones (kind == Lightcone): per-slice redshifts and distances along axis 2.
     std::shared_ptr<const LightconeAxis> lightcone;
     Parameters parameters;
-    std::string sourcePath;    ///< file it was read from ("" when computed)
-    std::string sourceFormat;  ///< "classic", "21cmfast-v3", "21cmfast-v4", "npy", "reionscope", "simulator"
+    std::string sourcePath; ///< file it was read from ("" when computed)
+    std::string sourceFormat; ///< "classic", "21cmfast-v3", "21cmfast-v4", "npy", "reionscope", "simulator"
     std::string sourceDataset; ///< dataset inside an HDF5 file, "" otherwise
 };
 
@@ -59,12 +59,15 @@ struct CubeMetadata {
 class SliceView {
 public:
     SliceView() = default;
-    SliceView(std::shared_ptr<const float[]> keep, const float* base, std::size_t rows,
-              std::size_t cols, std::ptrdiff_t rowStride, std::ptrdiff_t colStride);
+    SliceView(std::shared_ptr<const float[]> keep, const float* base, std::size_t rows, std::size_t cols,
+        std::ptrdiff_t rowStride, std::ptrdiff_t colStride);
 
     std::size_t rows() const { return m_rows; }
     std::size_t cols() const { return m_cols; }
-    float at(std::size_t r, std::size_t c) const { return m_base[std::ptrdiff_t(r) * m_rowStride + std::ptrdiff_t(c) * m_colStride]; }
+    float at(std::size_t r, std::size_t c) const
+    {
+        return m_base[std::ptrdiff_t(r) * m_rowStride + std::ptrdiff_t(c) * m_colStride];
+    }
     /// Writes rows*cols values, row-major, into `out`.
     void copyTo(float* out) const;
     std::vector<float> toVector() const;
@@ -95,8 +98,8 @@ public:
 private:
     std::shared_ptr<const float[]> m_keep;
     const float* m_origin = nullptr;
-    Shape m_shape{0, 0, 0};
-    Shape m_parent{0, 0, 0};
+    Shape m_shape {0, 0, 0};
+    Shape m_parent {0, 0, 0};
 };
 
 class Cube {
@@ -144,8 +147,8 @@ public:
     Cube clone() const;
 
 private:
-    Shape m_shape{0, 0, 0};
-    Extent m_box{0, 0, 0};
+    Shape m_shape {0, 0, 0};
+    Extent m_box {0, 0, 0};
     std::shared_ptr<float[]> m_data;
     CubeMetadata m_meta;
 };

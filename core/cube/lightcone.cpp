@@ -21,11 +21,13 @@ void checkMatches(const Cube& c, const Cube& first, double z)
     if (c.empty())
         throw FormatError(describe(c), "snapshot at z = " + std::to_string(z) + " is empty");
     if (c.shape() != first.shape() || c.boxLength() != first.boxLength())
-        throw FormatError(describe(c), "snapshot grid or box differs from " + describe(first)
-                                           + "'s; a lightcone needs snapshots of one simulation");
+        throw FormatError(describe(c),
+            "snapshot grid or box differs from " + describe(first)
+                + "'s; a lightcone needs snapshots of one simulation");
     if (c.quantity() != first.quantity())
-        throw FormatError(describe(c), "holds " + std::string(quantityName(c.quantity())) + ", not "
-                                           + std::string(quantityName(first.quantity())));
+        throw FormatError(describe(c),
+            "holds " + std::string(quantityName(c.quantity())) + ", not "
+                + std::string(quantityName(first.quantity())));
     if (std::abs(c.cellSize(2) - c.cellSize(0)) > 1e-6 * c.cellSize(0))
         throw FormatError(describe(c), "cells are not cubic; a lightcone needs equal cells along every axis");
 }
@@ -43,23 +45,24 @@ void copyPlane(const Cube& c, std::size_t k, float* out)
 } // namespace
 
 Cube buildLightcone(std::vector<LightconeSnapshot> snapshots, const LightconeOptions& options,
-                    const ProgressFn& progress, const StopToken& stop)
+    const ProgressFn& progress, const StopToken& stop)
 {
     if (snapshots.size() < 2)
         throw ParameterError("snapshots", "a lightcone needs at least two coeval snapshots at different redshifts");
     std::sort(snapshots.begin(), snapshots.end(),
-              [](const LightconeSnapshot& a, const LightconeSnapshot& b) { return a.redshift < b.redshift; });
+        [](const LightconeSnapshot& a, const LightconeSnapshot& b) { return a.redshift < b.redshift; });
     for (std::size_t i = 1; i < snapshots.size(); ++i)
         if (!(snapshots[i].redshift > snapshots[i - 1].redshift))
             throw ParameterError("snapshots", "two snapshots share redshift " + std::to_string(snapshots[i].redshift));
     const double zLo = snapshots.front().redshift, zHi = snapshots.back().redshift;
     const double zMin = options.zMin.value_or(zLo), zMax = options.zMax.value_or(zHi);
     if (!(zMin < zMax))
-        throw ParameterError("zmin", "z_min (" + std::to_string(zMin) + ") must be below z_max (" + std::to_string(zMax) + ")");
+        throw ParameterError(
+            "zmin", "z_min (" + std::to_string(zMin) + ") must be below z_max (" + std::to_string(zMax) + ")");
     if (zMin < zLo - 1e-9 || zMax > zHi + 1e-9)
-        throw ParameterError("zmax", "the range [" + std::to_string(zMin) + ", " + std::to_string(zMax)
-                                         + "] leaves the snapshots' redshifts [" + std::to_string(zLo) + ", "
-                                         + std::to_string(zHi) + "]; ReionScope does not extrapolate");
+        throw ParameterError("zmax",
+            "the range [" + std::to_string(zMin) + ", " + std::to_string(zMax) + "] leaves the snapshots' redshifts ["
+                + std::to_string(zLo) + ", " + std::to_string(zHi) + "]; ReionScope does not extrapolate");
 
     const ComovingDistance dc(options.cosmology, zHi + 1.0);
     // The first snapshot fixes the grid.
@@ -83,8 +86,8 @@ Cube buildLightcone(std::vector<LightconeSnapshot> snapshots, const LightconeOpt
     meta.kind = FieldKind::Lightcone;
     meta.redshift = zMin;
     meta.sourceDataset.clear();
-    Cube out = Cube::uninitialized({grid[0], grid[1], nLos}, {lo.boxLength()[0], lo.boxLength()[1], cell * double(nLos)},
-                                   meta);
+    Cube out = Cube::uninitialized(
+        {grid[0], grid[1], nLos}, {lo.boxLength()[0], lo.boxLength()[1], cell * double(nLos)}, meta);
     float* dst = out.mutableData();
     const std::size_t plane = grid[0] * grid[1];
     // Slices are mixed into a block of kBlock planes, then written along the line of sight in

@@ -37,6 +37,6 @@ struct LightconeOptions {
 /// FormatError (a snapshot that does not match the others, naming its file), CancelledError, and
 /// whatever `load` throws.
 Cube buildLightcone(std::vector<LightconeSnapshot> snapshots, const LightconeOptions& options = {},
-                    const ProgressFn& progress = {}, const StopToken& stop = {});
+    const ProgressFn& progress = {}, const StopToken& stop = {});
 
 } // namespace rs

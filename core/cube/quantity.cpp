@@ -9,13 +9,20 @@ namespace rs {
 std::string_view quantityName(Quantity q)
 {
     switch (q) {
-    case Quantity::Density: return "density";
-    case Quantity::NeutralFraction: return "neutral_fraction";
-    case Quantity::BrightnessTemperature: return "brightness_temperature";
-    case Quantity::SpinTemperature: return "spin_temperature";
-    case Quantity::KineticTemperature: return "kinetic_temperature";
-    case Quantity::ElectronFraction: return "electron_fraction";
-    case Quantity::Other: break;
+    case Quantity::Density:
+        return "density";
+    case Quantity::NeutralFraction:
+        return "neutral_fraction";
+    case Quantity::BrightnessTemperature:
+        return "brightness_temperature";
+    case Quantity::SpinTemperature:
+        return "spin_temperature";
+    case Quantity::KineticTemperature:
+        return "kinetic_temperature";
+    case Quantity::ElectronFraction:
+        return "electron_fraction";
+    case Quantity::Other:
+        break;
     }
     return "other";
 }
@@ -28,8 +35,7 @@ std::optional<Quantity> quantityFromName(std::string_view name)
         return Quantity::Density;
     if (s == "neutral_fraction" || s == "xh" || s == "x_hi" || s == "xhi" || s == "xh_box" || s == "nf")
         return Quantity::NeutralFraction;
-    if (s == "brightness_temperature" || s == "brightness_temp" || s == "dtb" || s == "tb"
-        || s == "delta_t")
+    if (s == "brightness_temperature" || s == "brightness_temp" || s == "dtb" || s == "tb" || s == "delta_t")
         return Quantity::BrightnessTemperature;
     if (s == "spin_temperature" || s == "ts" || s == "t_s" || s == "ts_box")
         return Quantity::SpinTemperature;
@@ -45,23 +51,33 @@ std::optional<Quantity> quantityFromName(std::string_view name)
 std::string_view quantityUnits(Quantity q)
 {
     switch (q) {
-    case Quantity::BrightnessTemperature: return "mK";
+    case Quantity::BrightnessTemperature:
+        return "mK";
     case Quantity::SpinTemperature:
-    case Quantity::KineticTemperature: return "K";
-    default: return "";
+    case Quantity::KineticTemperature:
+        return "K";
+    default:
+        return "";
     }
 }
 
 std::string_view quantitySymbol(Quantity q)
 {
     switch (q) {
-    case Quantity::Density: return "δ";
-    case Quantity::NeutralFraction: return "x_HI";
-    case Quantity::BrightnessTemperature: return "δT_b";
-    case Quantity::SpinTemperature: return "T_s";
-    case Quantity::KineticTemperature: return "T_k";
-    case Quantity::ElectronFraction: return "x_e";
-    case Quantity::Other: break;
+    case Quantity::Density:
+        return "δ";
+    case Quantity::NeutralFraction:
+        return "x_HI";
+    case Quantity::BrightnessTemperature:
+        return "δT_b";
+    case Quantity::SpinTemperature:
+        return "T_s";
+    case Quantity::KineticTemperature:
+        return "T_k";
+    case Quantity::ElectronFraction:
+        return "x_e";
+    case Quantity::Other:
+        break;
     }
     return "value";
 }

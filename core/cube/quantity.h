@@ -13,13 +13,13 @@ namespace rs {
 
 /// The physical quantity stored in a cube.
 enum class Quantity {
-    Density,               ///< matter density contrast δ (dimensionless, ≥ -1)
-    NeutralFraction,       ///< neutral hydrogen fraction x_HI in [0, 1]
+    Density, ///< matter density contrast δ (dimensionless, ≥ -1)
+    NeutralFraction, ///< neutral hydrogen fraction x_HI in [0, 1]
     BrightnessTemperature, ///< 21cm differential brightness temperature δT_b [mK]
     Other,
-    SpinTemperature,       ///< 21cm spin temperature T_s [K] (py21cmfast TsBox)
-    KineticTemperature,    ///< gas kinetic temperature T_k [K] (of the neutral gas)
-    ElectronFraction,      ///< electron fraction x_e from X-ray ionisation in neutral gas, [0, 1]
+    SpinTemperature, ///< 21cm spin temperature T_s [K] (py21cmfast TsBox)
+    KineticTemperature, ///< gas kinetic temperature T_k [K] (of the neutral gas)
+    ElectronFraction, ///< electron fraction x_e from X-ray ionisation in neutral gas, [0, 1]
 };
 
 /// Stable machine name: "density", "neutral_fraction", "brightness_temperature", "other",
@@ -41,17 +41,17 @@ using ParamValue = std::variant<bool, std::int64_t, double, std::string>;
 using Parameters = std::map<std::string, ParamValue>;
 
 namespace param {
-inline constexpr const char* zeta = "zeta";         ///< ionizing efficiency ζ
-inline constexpr const char* fesc = "f_esc";        ///< escape fraction (f_esc, or F_ESC10 for v2+)
-inline constexpr const char* fstar = "f_star";      ///< star formation efficiency (f_*, or F_STAR10)
-inline constexpr const char* mMin = "m_min";        ///< minimum halo mass [Msun]
-inline constexpr const char* mTurn = "m_turn";      ///< turnover halo mass [Msun]
+inline constexpr const char* zeta = "zeta"; ///< ionizing efficiency ζ
+inline constexpr const char* fesc = "f_esc"; ///< escape fraction (f_esc, or F_ESC10 for v2+)
+inline constexpr const char* fstar = "f_star"; ///< star formation efficiency (f_*, or F_STAR10)
+inline constexpr const char* mMin = "m_min"; ///< minimum halo mass [Msun]
+inline constexpr const char* mTurn = "m_turn"; ///< turnover halo mass [Msun]
 inline constexpr const char* tvirMin = "t_vir_min"; ///< minimum virial temperature [K]
-inline constexpr const char* rMax = "r_max";        ///< maximum bubble radius / mfp [Mpc]
+inline constexpr const char* rMax = "r_max"; ///< maximum bubble radius / mfp [Mpc]
 inline constexpr const char* filter = "hii_filter"; ///< 0 top-hat, 1 sharp-k, 2 Gaussian
 inline constexpr const char* seed = "random_seed";
 inline constexpr const char* codeVersion = "code_version";
-inline constexpr const char* nf = "nf";             ///< box-mean neutral fraction
+inline constexpr const char* nf = "nf"; ///< box-mean neutral fraction
 inline constexpr const char* useTs = "use_ts";
 inline constexpr const char* velocityAxis = "velocity_axis";
 inline constexpr const char* dim = "hii_dim";

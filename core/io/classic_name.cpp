@@ -206,8 +206,8 @@ Parameters parseFolderLabels(const std::string& folderName)
         std::string_view name;
         const char* key;
     };
-    constexpr Label labels[] = {{"zeta", param::zeta}, {"fesc", param::fesc}, {"seed", param::seed},
-                                {"eff", param::zeta}};
+    constexpr Label labels[]
+        = {{"zeta", param::zeta}, {"fesc", param::fesc}, {"seed", param::seed}, {"eff", param::zeta}};
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         std::string t = tokens[i];
         if (t == "f" && i + 1 < tokens.size() && startsWith(tokens[i + 1], "esc")) // "f_esc0.1"
@@ -257,21 +257,21 @@ std::string classicFileName(Quantity q, double z, std::size_t n, double boxMpc, 
         break;
     case Quantity::NeutralFraction:
         std::snprintf(buf, sizeof buf,
-                      "xH_nohalos_z%06.2f_nf%f_eff%.1f_effPLindex0_HIIfilter%d_Mmin%.1e_RHIImax%.0f_%zu_%.0fMpc", z,
-                      need(param::nf), need(param::zeta), int(numberOr(param::filter, 1)), numberOr(param::mMin, 5e8),
-                      numberOr(param::rMax, 50), n, boxMpc);
+            "xH_nohalos_z%06.2f_nf%f_eff%.1f_effPLindex0_HIIfilter%d_Mmin%.1e_RHIImax%.0f_%zu_%.0fMpc", z,
+            need(param::nf), need(param::zeta), int(numberOr(param::filter, 1)), numberOr(param::mMin, 5e8),
+            numberOr(param::rMax, 50), n, boxMpc);
         break;
     case Quantity::BrightnessTemperature:
         if (auto v = numberOf(p, param::velocityAxis))
             std::snprintf(buf, sizeof buf, "delta_T_v%d_z%06.2f_nf%f_useTs%d_%zu_%.0fMpc", int(*v), z, need(param::nf),
-                          int(numberOr(param::useTs, 0)), n, boxMpc);
+                int(numberOr(param::useTs, 0)), n, boxMpc);
         else
             std::snprintf(buf, sizeof buf, "delta_T_z%06.2f_nf%f_useTs%d_%zu_%.0fMpc", z, need(param::nf),
-                          int(numberOr(param::useTs, 0)), n, boxMpc);
+                int(numberOr(param::useTs, 0)), n, boxMpc);
         break;
     default:
-        throw ParameterError("quantity", "classic 21cmFAST has no file name for '" + std::string(quantityName(q))
-                                             + "' cubes");
+        throw ParameterError(
+            "quantity", "classic 21cmFAST has no file name for '" + std::string(quantityName(q)) + "' cubes");
     }
     return buf;
 }

@@ -16,8 +16,8 @@ struct ClassicName {
     std::optional<double> redshift;
     std::optional<std::size_t> n; ///< HII_DIM from the `_N_` token
     std::optional<double> boxMpc; ///< box length from the `_LMpc` token
-    Parameters parameters;        ///< every other token, known ones under rs::param names
-    std::string kind;             ///< "updated_smoothed_deltax", "smoothed_deltax", "xH_nohalos", "xH", "sphere", "delta_T"
+    Parameters parameters; ///< every other token, known ones under rs::param names
+    std::string kind; ///< "updated_smoothed_deltax", "smoothed_deltax", "xH_nohalos", "xH", "sphere", "delta_T"
 };
 
 /// Parses a classic 21cmFAST box name (the file name alone, no folders). Returns nullopt when the

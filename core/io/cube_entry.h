@@ -15,16 +15,16 @@ enum class FileFormat { Classic, Npy, H5v3, H5v4, ReionScope, Unknown };
 const char* formatName(FileFormat f);
 
 struct CubeEntry {
-    std::string path;    ///< file
+    std::string path; ///< file
     FileFormat format = FileFormat::Unknown;
     std::string dataset; ///< path of the dataset inside an HDF5 file, "" for other formats
     Quantity quantity = Quantity::Other;
     std::optional<double> redshift; ///< lightcones: the lowest (slice 0)
     FieldKind kind = FieldKind::Coeval;
     std::shared_ptr<const LightconeAxis> lightcone; ///< lightcones: per-slice z and distance
-    std::size_t itemCount = 0;                      ///< halo catalogues: number of haloes
-    Shape shape{0, 0, 0};                           ///< halo catalogues: {count, 3, 1}
-    Extent box{0, 0, 0};
+    std::size_t itemCount = 0; ///< halo catalogues: number of haloes
+    Shape shape {0, 0, 0}; ///< halo catalogues: {count, 3, 1}
+    Extent box {0, 0, 0};
     Parameters parameters;
     /// The cube a scientist means by this file (δ, x_HI, δT_b, T_s, T_k, x_e); velocity and
     /// auxiliary fields, and halo catalogues, are listed but not primary.

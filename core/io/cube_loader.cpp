@@ -19,12 +19,18 @@ namespace rs {
 const char* formatName(FileFormat f)
 {
     switch (f) {
-    case FileFormat::Classic: return "classic";
-    case FileFormat::Npy: return "npy";
-    case FileFormat::H5v3: return "21cmfast-v3";
-    case FileFormat::H5v4: return "21cmfast-v4";
-    case FileFormat::ReionScope: return "reionscope";
-    case FileFormat::Unknown: break;
+    case FileFormat::Classic:
+        return "classic";
+    case FileFormat::Npy:
+        return "npy";
+    case FileFormat::H5v3:
+        return "21cmfast-v3";
+    case FileFormat::H5v4:
+        return "21cmfast-v4";
+    case FileFormat::ReionScope:
+        return "reionscope";
+    case FileFormat::Unknown:
+        break;
     }
     return "unknown";
 }
@@ -45,7 +51,10 @@ CubeMetadata CubeEntry::metadata() const
 
 namespace {
 
-std::string fileNameOf(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+std::string fileNameOf(const std::string& path)
+{
+    return std::filesystem::path(path).filename().string();
+}
 
 void addFolderLabels(CubeEntry& e)
 {
@@ -67,13 +76,14 @@ void validateEntry(const CubeEntry& e)
         if (e.shape[a] == 0)
             throw FormatError(e.path, what + " has an empty axis");
         if (!(e.box[a] > 0) || !(e.box[a] <= kMaxBoxMpc))
-            throw FormatError(e.path, what + ": box length " + formatValue(e.box[a]) + " Mpc along axis "
-                                          + std::to_string(a) + " is not a positive length up to 1e6 Mpc");
+            throw FormatError(e.path,
+                what + ": box length " + formatValue(e.box[a]) + " Mpc along axis " + std::to_string(a)
+                    + " is not a positive length up to 1e6 Mpc");
     }
     if (!checkedProduct({e.shape[0], e.shape[1], e.shape[2], sizeof(float)}))
-        throw FormatError(e.path, what + " declares an impossible size (" + std::to_string(e.shape[0]) + " x "
-                                      + std::to_string(e.shape[1]) + " x " + std::to_string(e.shape[2])
-                                      + " voxels overflow 64 bits)");
+        throw FormatError(e.path,
+            what + " declares an impossible size (" + std::to_string(e.shape[0]) + " x " + std::to_string(e.shape[1])
+                + " x " + std::to_string(e.shape[2]) + " voxels overflow 64 bits)");
 }
 
 std::vector<CubeEntry> validated(std::vector<CubeEntry> entries)
@@ -136,8 +146,9 @@ Cube loadEntry(const CubeEntry& entry)
     } catch (const Error& e) { // a ParameterError from the cube itself: name the file
         throw FormatError(entry.path, e.what());
     } catch (const std::bad_alloc&) {
-        throw IoError(entry.path, "not enough memory to load " + what + " of "
-                                      + formatBytes(std::uint64_t(entry.shape[0]) * entry.shape[1] * entry.shape[2] * 4));
+        throw IoError(entry.path,
+            "not enough memory to load " + what + " of "
+                + formatBytes(std::uint64_t(entry.shape[0]) * entry.shape[1] * entry.shape[2] * 4));
     }
 }
 
@@ -159,7 +170,8 @@ std::vector<CubeEntry> probeUnchecked(const std::string& path)
             return probeReionScope(path, file.get());
         const FileFormat v = detect21cmfastVersion(file.get());
         if (v == FileFormat::Unknown)
-            throw UnrecognisedFormatError(path, "HDF5 file is neither a ReionScope nor a 21cmFAST file (no known groups or attributes)");
+            throw UnrecognisedFormatError(
+                path, "HDF5 file is neither a ReionScope nor a 21cmFAST file (no known groups or attributes)");
         return probe21cmfast(path, file.get(), v);
     }
     if (parseClassicName(fileNameOf(path))) {
@@ -169,21 +181,26 @@ std::vector<CubeEntry> probeUnchecked(const std::string& path)
     }
     if (head.empty())
         throw UnrecognisedFormatError(path, "file is empty");
-    throw UnrecognisedFormatError(path, "unrecognised file format (not a classic 21cmFAST box name, .npy or HDF5 file)");
+    throw UnrecognisedFormatError(
+        path, "unrecognised file format (not a classic 21cmFAST box name, .npy or HDF5 file)");
 }
 
 Cube loadUnchecked(const CubeEntry& entry)
 {
     if (entry.kind == FieldKind::HaloCatalog)
-        throw FormatError(entry.path, "'" + entry.dataset + "' is a halo catalogue (" + std::to_string(entry.itemCount)
-                                          + " haloes), not a cube");
+        throw FormatError(entry.path,
+            "'" + entry.dataset + "' is a halo catalogue (" + std::to_string(entry.itemCount) + " haloes), not a cube");
     switch (entry.format) {
-    case FileFormat::Classic: return readClassicEntry(entry);
-    case FileFormat::Npy: return readNpyEntry(entry);
+    case FileFormat::Classic:
+        return readClassicEntry(entry);
+    case FileFormat::Npy:
+        return readNpyEntry(entry);
     case FileFormat::H5v3:
     case FileFormat::H5v4:
-    case FileFormat::ReionScope: return readH5Entry(entry);
-    case FileFormat::Unknown: break;
+    case FileFormat::ReionScope:
+        return readH5Entry(entry);
+    case FileFormat::Unknown:
+        break;
     }
     throw FormatError(entry.path, "unrecognised file format");
 }

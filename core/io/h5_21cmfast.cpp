@@ -13,7 +13,7 @@ namespace {
 
 struct KnownField {
     const char* structure; ///< group name (v3 and v4 alike)
-    const char* dataset;   ///< primary dataset of that structure
+    const char* dataset; ///< primary dataset of that structure
     Quantity quantity;
 };
 
@@ -63,9 +63,9 @@ void deriveParameters(Parameters& p)
         const char* raw;
         const char* key;
     };
-    for (const Log10Param& l : {Log10Param{"F_ESC10", param::fesc}, Log10Param{"F_STAR10", param::fstar},
-                                Log10Param{"M_TURN", param::mTurn}, Log10Param{"ION_Tvir_MIN", param::tvirMin},
-                                Log10Param{"L_X", "l_x"}}) {
+    for (const Log10Param& l : {Log10Param {"F_ESC10", param::fesc}, Log10Param {"F_STAR10", param::fstar},
+             Log10Param {"M_TURN", param::mTurn}, Log10Param {"ION_Tvir_MIN", param::tvirMin},
+             Log10Param {"L_X", "l_x"}}) {
         if (auto v = raw(l.raw))
             p[l.key] = std::pow(10.0, *v);
     }
@@ -84,14 +84,15 @@ std::optional<double> boxLength(const Parameters& p)
 
 /// Checks a dataset and adds an entry for it; throws for a wrong rank in a primary dataset.
 void addEntry(std::vector<CubeEntry>& out, const std::string& path, hid_t file, FileFormat fmt,
-              const std::string& dsPath, Quantity q, bool primary, std::optional<double> z, const Parameters& params)
+    const std::string& dsPath, Quantity q, bool primary, std::optional<double> z, const Parameters& params)
 {
     h5::Id ds = h5::openDataset(file, dsPath, path);
     const std::vector<hsize_t> d = h5::dims(ds.get());
     if (d.size() != 3) {
         if (!primary)
             return;
-        throw FormatError(path, "dataset '" + dsPath + "' has rank " + std::to_string(d.size()) + "; a cube needs rank 3");
+        throw FormatError(
+            path, "dataset '" + dsPath + "' has rank " + std::to_string(d.size()) + "; a cube needs rank 3");
     }
     if (d[0] == 0 || d[1] == 0 || d[2] == 0)
         throw FormatError(path, "dataset '" + dsPath + "' is empty");
@@ -116,8 +117,7 @@ void addEntry(std::vector<CubeEntry>& out, const std::string& path, hid_t file, 
 
 /// Lists the datasets of one structure group (v3: the group itself; v4: its OutputFields).
 void probeStructure(std::vector<CubeEntry>& out, const std::string& path, hid_t file, FileFormat fmt,
-                    const std::string& structure, const std::string& fieldsGroup, std::optional<double> z,
-                    const Parameters& params)
+    const std::string& structure, const std::string& fieldsGroup, std::optional<double> z, const Parameters& params)
 {
     bool hasPrimaryRule = false, foundPrimary = false;
     std::string expected;
@@ -159,8 +159,7 @@ void probeStructure(std::vector<CubeEntry>& out, const std::string& path, hid_t 
 bool isParameterGroup(const std::string& name)
 {
     static const char* names[] = {"user_params", "cosmo_params", "astro_params", "flag_options", "global_params",
-                                  "_globals", "InputParameters", "simulation_options", "matter_options",
-                                  "astro_options"};
+        "_globals", "InputParameters", "simulation_options", "matter_options", "astro_options"};
     for (const char* n : names)
         if (name == n)
             return true;
@@ -173,7 +172,8 @@ Parameters read21cmfastParameters(hid_t file, FileFormat version, const std::str
 {
     Parameters params;
     if (version == FileFormat::H5v3) {
-        for (const char* g : {"user_params", "cosmo_params", "astro_params", "flag_options", "global_params", "_globals"})
+        for (const char* g :
+            {"user_params", "cosmo_params", "astro_params", "flag_options", "global_params", "_globals"})
             collectGroup(file, g, params);
     } else if (h5::isGroup(file, inputGroup)) {
         h5::Id ipg(H5Gopen2(file, inputGroup.c_str(), H5P_DEFAULT));
@@ -259,14 +259,15 @@ std::vector<CubeEntry> probe21cmfast(const std::string& path, hid_t file, FileFo
     }
     // A coeval file's own-z fields are what it means; its linear z = 0 initial density is then
     // auxiliary (a lone InitialConditions file keeps it primary).
-    const bool hasEvolved = std::any_of(out.begin(), out.end(),
-                                        [](const CubeEntry& e) { return e.primary && !e.parameters.count("linear"); });
+    const bool hasEvolved = std::any_of(
+        out.begin(), out.end(), [](const CubeEntry& e) { return e.primary && !e.parameters.count("linear"); });
     for (CubeEntry& e : out)
         if (hasEvolved && e.parameters.count("linear"))
             e.primary = false;
     if (out.empty())
-        throw FormatError(path, "21cmFAST HDF5 file holds no 3D field and no halo catalogue (no PerturbedField, "
-                                "IonizedBox, BrightnessTemp, TsBox or halo data)");
+        throw FormatError(path,
+            "21cmFAST HDF5 file holds no 3D field and no halo catalogue (no PerturbedField, "
+            "IonizedBox, BrightnessTemp, TsBox or halo data)");
     return out;
 }
 

@@ -19,8 +19,8 @@ FileFormat detect21cmfastVersion(hid_t file);
 /// as "group.NAME" plus the derived rs::param values (ζ, f_esc, box_len, seed, code version).
 Parameters read21cmfastParameters(hid_t file, FileFormat version, const std::string& inputGroup);
 
-/// The cubes (coeval boxes, lightcones) and halo catalogues in a py21cmfast v3 or v4 file. Throws FormatError when the file has the 21cmFAST
-/// layout but no usable 3D dataset (names the group and what is missing or wrong).
+/// The cubes (coeval boxes, lightcones) and halo catalogues in a py21cmfast v3 or v4 file. Throws FormatError when the
+/// file has the 21cmFAST layout but no usable 3D dataset (names the group and what is missing or wrong).
 std::vector<CubeEntry> probe21cmfast(const std::string& path, hid_t file, FileFormat version);
 
 } // namespace rs

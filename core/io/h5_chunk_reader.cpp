@@ -50,7 +50,8 @@ std::optional<Layout> fastLayout(hid_t dataset)
         unsigned flags = 0, cdValues[8];
         std::size_t ncd = 8;
         char name[64];
-        const H5Z_filter_t f = H5Pget_filter2(dcpl.get(), unsigned(i), &flags, &ncd, cdValues, sizeof name, name, nullptr);
+        const H5Z_filter_t f
+            = H5Pget_filter2(dcpl.get(), unsigned(i), &flags, &ncd, cdValues, sizeof name, name, nullptr);
         if (f == H5Z_FILTER_SHUFFLE && i == 0)
             l.shuffle = true;
         else if (f == H5Z_FILTER_DEFLATE && !l.codec)
@@ -83,16 +84,16 @@ void unshuffle(const unsigned char* in, std::size_t planeStride, float* out, std
 }
 
 struct Job {
-    hsize_t first = 0;    ///< first slab of axis 0
+    hsize_t first = 0; ///< first slab of axis 0
     std::size_t slabs = 0; ///< valid slabs in this chunk (edge chunks are stored full-size)
-    unsigned mask = 0;     ///< HDF5 filter mask: bit i set = filter i was skipped
+    unsigned mask = 0; ///< HDF5 filter mask: bit i set = filter i was skipped
     std::vector<unsigned char> raw;
 };
 
 } // namespace
 
-bool readSlabChunkedFloats(hid_t dataset, float* out, const std::string& file, const std::string& datasetPath,
-                           unsigned threads)
+bool readSlabChunkedFloats(
+    hid_t dataset, float* out, const std::string& file, const std::string& datasetPath, unsigned threads)
 {
     const std::optional<Layout> layout = fastLayout(dataset);
     if (!layout)
@@ -108,7 +109,7 @@ bool readSlabChunkedFloats(hid_t dataset, float* out, const std::string& file, c
     std::deque<Job> queue;
     bool done = false;
     std::string error;
-    std::atomic<bool> failed{false};
+    std::atomic<bool> failed {false};
     const std::size_t maxInFlight = threads; // bounded: memory stays near the cube's own bytes
 
     auto worker = [&] {
@@ -136,9 +137,9 @@ bool readSlabChunkedFloats(hid_t dataset, float* out, const std::string& file, c
                 std::size_t got = 0;
                 bool ok = false;
                 if (*l.codec == Codec::Deflate) {
-                    ok = libdeflate_zlib_decompress(d, job.raw.data(), job.raw.size(), scratch.data(), scratch.size(),
-                                                    &got)
-                         == LIBDEFLATE_SUCCESS;
+                    ok = libdeflate_zlib_decompress(
+                             d, job.raw.data(), job.raw.size(), scratch.data(), scratch.size(), &got)
+                        == LIBDEFLATE_SUCCESS;
                 } else {
                     got = lzf::decompress(job.raw.data(), job.raw.size(), scratch.data(), scratch.size());
                     ok = got > 0;
@@ -146,7 +147,7 @@ bool readSlabChunkedFloats(hid_t dataset, float* out, const std::string& file, c
                 if (!ok || got != scratch.size()) {
                     std::lock_guard lock(m);
                     error = "chunk at slab " + std::to_string(job.first) + " of dataset '" + datasetPath
-                            + "' does not decompress (file damaged)";
+                        + "' does not decompress (file damaged)";
                     failed = true;
                     continue;
                 }
@@ -190,7 +191,7 @@ bool readSlabChunkedFloats(hid_t dataset, float* out, const std::string& file, c
         if (bytes > chunkFloats * sizeof(float) + chunkFloats * sizeof(float) / 8 + 4096) {
             std::lock_guard lock(m);
             error = "chunk at slab " + std::to_string(first) + " of dataset '" + datasetPath + "' claims "
-                    + std::to_string(bytes) + " stored bytes, more than it can hold (file damaged)";
+                + std::to_string(bytes) + " stored bytes, more than it can hold (file damaged)";
             failed = true;
             break;
         }
@@ -198,7 +199,7 @@ bool readSlabChunkedFloats(hid_t dataset, float* out, const std::string& file, c
         if (H5Dread_chunk(dataset, H5P_DEFAULT, offset, &job.mask, job.raw.data()) < 0) {
             std::lock_guard lock(m);
             error = "cannot read chunk at slab " + std::to_string(first) + " of dataset '" + datasetPath
-                    + "' (file damaged or truncated)";
+                + "' (file damaged or truncated)";
             failed = true;
             break;
         }

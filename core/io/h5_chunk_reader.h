@@ -15,7 +15,7 @@ namespace rs::h5 {
 /// chunks spanning whole slabs of axis 0 ({c0, n1, n2}), float32 little-endian, filters limited
 /// to shuffle and deflate. Returns false (having read nothing) when the layout does not qualify,
 /// so the caller can fall back to H5Dread. Throws FormatError for damaged chunks.
-bool readSlabChunkedFloats(hid_t dataset, float* out, const std::string& file, const std::string& datasetPath,
-                           unsigned threads = 0);
+bool readSlabChunkedFloats(
+    hid_t dataset, float* out, const std::string& file, const std::string& datasetPath, unsigned threads = 0);
 
 } // namespace rs::h5

@@ -49,19 +49,22 @@ std::string firstDataset(hid_t file, std::initializer_list<const char*> candidat
 }
 
 /// The line of sight: distances from the file, redshifts from the distances and the cosmology.
-std::shared_ptr<LightconeAxis> readAxis(const std::string& path, hid_t file, FileFormat version,
-                                        const Parameters& params, std::size_t nLos)
+std::shared_ptr<LightconeAxis> readAxis(
+    const std::string& path, hid_t file, FileFormat version, const Parameters& params, std::size_t nLos)
 {
     auto axis = std::make_shared<LightconeAxis>();
-    const std::string distances = version == FileFormat::H5v4 ? firstDataset(file, {"lightcone_distances", "distances"})
-                                                               : firstDataset(file, {"distances", "lightcone_distances"});
+    const std::string distances = version == FileFormat::H5v4
+        ? firstDataset(file, {"lightcone_distances", "distances"})
+        : firstDataset(file, {"distances", "lightcone_distances"});
     if (distances.empty())
-        throw FormatError(path, "LightCone file has no '/distances' or '/lightcone_distances' dataset, so the "
-                                "redshifts along the line of sight are unknown");
+        throw FormatError(path,
+            "LightCone file has no '/distances' or '/lightcone_distances' dataset, so the "
+            "redshifts along the line of sight are unknown");
     axis->distances = readNumberDataset(file, distances, path);
     if (axis->distances.size() != nLos)
-        throw FormatError(path, "'/" + distances + "' holds " + std::to_string(axis->distances.size())
-                                    + " distances but the lightcones have " + std::to_string(nLos) + " slices");
+        throw FormatError(path,
+            "'/" + distances + "' holds " + std::to_string(axis->distances.size())
+                + " distances but the lightcones have " + std::to_string(nLos) + " slices");
     for (std::size_t i = 0; i < nLos; ++i)
         if (!std::isfinite(axis->distances[i]) || axis->distances[i] < 0
             || (i > 0 && !(axis->distances[i] > axis->distances[i - 1])))
@@ -90,7 +93,10 @@ std::shared_ptr<LightconeAxis> readAxis(const std::string& path, hid_t file, Fil
 
 } // namespace
 
-bool is21cmfastLightcone(hid_t file) { return h5::isGroup(file, "lightcones"); }
+bool is21cmfastLightcone(hid_t file)
+{
+    return h5::isGroup(file, "lightcones");
+}
 
 FileFormat lightconeVersion(hid_t file)
 {
@@ -114,11 +120,11 @@ void writeLightconeAttributes(hid_t dataset, const LightconeAxis& axis, const st
 bool isLightconeAttribute(const std::string& name)
 {
     return name == "los_redshifts" || name == "los_distances_mpc" || name == "node_redshifts"
-           || name.rfind("global_", 0) == 0;
+        || name.rfind("global_", 0) == 0;
 }
 
-std::shared_ptr<LightconeAxis> readLightconeAttributes(hid_t dataset, std::size_t nLos, const std::string& file,
-                                                       const std::string& datasetPath)
+std::shared_ptr<LightconeAxis> readLightconeAttributes(
+    hid_t dataset, std::size_t nLos, const std::string& file, const std::string& datasetPath)
 {
     const auto kind = h5::readAttribute(dataset, "kind");
     if (!kind || *kind != ParamValue(std::string(fieldKindName(FieldKind::Lightcone))))
@@ -127,8 +133,11 @@ std::shared_ptr<LightconeAxis> readLightconeAttributes(hid_t dataset, std::size_
     axis->redshifts = h5::readNumberArrayAttribute(dataset, "los_redshifts");
     axis->distances = h5::readNumberArrayAttribute(dataset, "los_distances_mpc");
     if (axis->redshifts.size() != nLos || axis->distances.size() != nLos)
-        throw FormatError(file, "lightcone '" + datasetPath + "' needs los_redshifts and los_distances_mpc with one "
-                                    "value for each of its " + std::to_string(nLos) + " slices");
+        throw FormatError(file,
+            "lightcone '" + datasetPath
+                + "' needs los_redshifts and los_distances_mpc with one "
+                  "value for each of its "
+                + std::to_string(nLos) + " slices");
     axis->nodeRedshifts = h5::readNumberArrayAttribute(dataset, "node_redshifts");
     const int n = H5Aget_num_attrs(dataset);
     for (int i = 0; i < n; ++i) {
@@ -175,7 +184,7 @@ std::vector<CubeEntry> probe21cmfastLightcone(const std::string& path, hid_t fil
 
     h5::Id group = h5::openGroup(file, "lightcones", path);
     std::vector<std::string> names;
-    Shape shape{0, 0, 0};
+    Shape shape {0, 0, 0};
     for (const std::string& name : h5::children(group.get())) {
         const std::string ds = "lightcones/" + name;
         if (!h5::isDataset(file, ds))
@@ -183,12 +192,12 @@ std::vector<CubeEntry> probe21cmfastLightcone(const std::string& path, hid_t fil
         h5::Id d = h5::openDataset(file, ds, path);
         const std::vector<hsize_t> dims = h5::dims(d.get());
         if (dims.size() != 3 || dims[0] == 0 || dims[1] == 0 || dims[2] == 0)
-            throw FormatError(path, "lightcone '/" + ds + "' has shape of rank " + std::to_string(dims.size())
-                                        + "; a lightcone needs (N, N, N_los) with no empty axis");
-        const Shape s{std::size_t(dims[0]), std::size_t(dims[1]), std::size_t(dims[2])};
+            throw FormatError(path,
+                "lightcone '/" + ds + "' has shape of rank " + std::to_string(dims.size())
+                    + "; a lightcone needs (N, N, N_los) with no empty axis");
+        const Shape s {std::size_t(dims[0]), std::size_t(dims[1]), std::size_t(dims[2])};
         if (!names.empty() && s != shape)
-            throw FormatError(path, "lightcones '/" + ds + "' and '/lightcones/" + names.front()
-                                        + "' differ in shape");
+            throw FormatError(path, "lightcones '/" + ds + "' and '/lightcones/" + names.front() + "' differ in shape");
         shape = s;
         names.push_back(name);
     }

@@ -38,8 +38,8 @@ std::vector<CubeEntry> probe21cmfastLightcone(const std::string& path, hid_t fil
 void writeLightconeAttributes(hid_t dataset, const LightconeAxis& axis, const std::string& file);
 /// The axis written by writeLightconeAttributes, or null when the dataset is not a lightcone.
 /// Throws FormatError when the per-slice arrays do not match `nLos` slices.
-std::shared_ptr<LightconeAxis> readLightconeAttributes(hid_t dataset, std::size_t nLos, const std::string& file,
-                                                       const std::string& datasetPath);
+std::shared_ptr<LightconeAxis> readLightconeAttributes(
+    hid_t dataset, std::size_t nLos, const std::string& file, const std::string& datasetPath);
 /// Whether an attribute name is one of those lightcone attributes.
 bool isLightconeAttribute(const std::string& name);
 

@@ -36,14 +36,16 @@ std::size_t haloCount(const std::string& path, hid_t file, const std::string& st
     h5::Id coords = h5::openDataset(file, fields + "/halo_coords", path);
     const std::vector<hsize_t> cd = h5::dims(coords.get());
     if (!(cd.size() == 2 && cd[1] == 3 && std::size_t(cd[0]) == buffer) && !(buffer == 0 && cd.size() <= 2))
-        throw FormatError(path, "'" + fields + "/halo_coords' does not hold 3 coordinates for each of the "
-                                    + std::to_string(buffer) + " haloes");
+        throw FormatError(path,
+            "'" + fields + "/halo_coords' does not hold 3 coordinates for each of the " + std::to_string(buffer)
+                + " haloes");
     std::optional<std::size_t> n = declaredCount(file, structure);
     if (!n)
         n = declaredCount(file, fields);
     if (n && *n > buffer)
-        throw FormatError(path, "halo catalogue '" + fields + "' declares n_halos = " + std::to_string(*n)
-                                    + " but stores only " + std::to_string(buffer));
+        throw FormatError(path,
+            "halo catalogue '" + fields + "' declares n_halos = " + std::to_string(*n) + " but stores only "
+                + std::to_string(buffer));
     return n.value_or(buffer);
 }
 
@@ -65,7 +67,7 @@ bool isHaloCatalogGroup(hid_t file, const std::string& fieldsGroup)
 }
 
 CubeEntry probeHaloCatalog(const std::string& path, hid_t file, FileFormat version, const std::string& structure,
-                           const std::string& fieldsGroup, std::optional<double> z, const Parameters& params)
+    const std::string& fieldsGroup, std::optional<double> z, const Parameters& params)
 {
     CubeEntry e;
     e.path = path;

@@ -20,10 +20,10 @@ bool isHaloCatalogGroup(hid_t file, const std::string& fieldsGroup);
 /// HaloCatalog, dataset = fieldsGroup, itemCount = number of haloes, shape {n, 3, 1}, not primary.
 /// Throws FormatError when the masses or coordinates are missing or disagree in length.
 CubeEntry probeHaloCatalog(const std::string& path, hid_t file, FileFormat version, const std::string& structure,
-                           const std::string& fieldsGroup, std::optional<double> z, const Parameters& params);
+    const std::string& fieldsGroup, std::optional<double> z, const Parameters& params);
 
 struct HaloCatalogData {
-    std::vector<double> masses;                   ///< [Msun]
+    std::vector<double> masses; ///< [Msun]
     std::vector<std::array<double, 3>> positions; ///< as stored (cells in v3, the file's units in v4)
     double minMass() const;
     double maxMass() const;

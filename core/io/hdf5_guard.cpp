@@ -23,15 +23,15 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <tuple>
-#include <vector>
 #include <unistd.h>
+#include <vector>
 
 namespace rs::h5 {
 
 namespace {
 
-std::atomic<int> g_isolation{-1}; // -1: not decided yet (reads $REIONSCOPE_ISOLATION)
-std::atomic<double> g_timeout{20.0};
+std::atomic<int> g_isolation {-1}; // -1: not decided yet (reads $REIONSCOPE_ISOLATION)
+std::atomic<double> g_timeout {20.0};
 
 /// What identifies one version of a file: a rewrite changes the inode or the times.
 using FileKey = std::tuple<dev_t, ino_t, off_t, long long, long long>;
@@ -61,12 +61,11 @@ detail::ProbeServer& server()
 
 std::optional<FileKey> keyOf(const std::string& path)
 {
-    struct stat st {};
+    struct stat st { };
     if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
         return std::nullopt;
-    return FileKey{st.st_dev, st.st_ino, st.st_size,
-                   (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
-                   (long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec};
+    return FileKey {st.st_dev, st.st_ino, st.st_size, (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
+        (long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec};
 }
 
 std::string signalText(int sig)
@@ -98,13 +97,14 @@ HelperOutcome runHelper(const std::string& helper, const std::string& path, doub
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeoutS);
     char buf[4096];
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left
+            = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             out.timedOut = true;
             ::kill(pid, SIGKILL);
             break;
         }
-        pollfd p{fds[0], POLLIN, 0};
+        pollfd p {fds[0], POLLIN, 0};
         const int ready = ::poll(&p, 1, int(std::min<long long>(left.count(), 1000)));
         if (ready < 0 && errno == EINTR)
             continue;
@@ -140,7 +140,10 @@ HelperOutcome runHelper(const std::string& helper, const std::string& path, doub
 
 } // namespace
 
-void setIsolation(bool on) { g_isolation.store(on ? 1 : 0); }
+void setIsolation(bool on)
+{
+    g_isolation.store(on ? 1 : 0);
+}
 
 bool isolationEnabled()
 {
@@ -185,14 +188,17 @@ void vetWithOneHelper(const std::string& helper, const std::string& path, const 
 {
     const HelperOutcome r = runHelper(helper, absolute, g_timeout.load());
     if (r.timedOut)
-        throw FormatError(path, "the HDF5 library hung reading its metadata (no answer in "
-                                    + std::to_string(int(g_timeout.load())) + " s): the file is damaged");
+        throw FormatError(path,
+            "the HDF5 library hung reading its metadata (no answer in " + std::to_string(int(g_timeout.load()))
+                + " s): the file is damaged");
     if (WIFSIGNALED(r.status))
-        throw FormatError(path, "the HDF5 library crashed reading its metadata (" + signalText(WTERMSIG(r.status))
-                                    + "): the file is damaged");
+        throw FormatError(path,
+            "the HDF5 library crashed reading its metadata (" + signalText(WTERMSIG(r.status))
+                + "): the file is damaged");
     if (!WIFEXITED(r.status) || (WEXITSTATUS(r.status) != 0 && WEXITSTATUS(r.status) != 1))
-        throw FormatError(path, "the HDF5 checker failed (exit status " + std::to_string(WEXITSTATUS(r.status))
-                                    + "): the file could not be read safely");
+        throw FormatError(path,
+            "the HDF5 checker failed (exit status " + std::to_string(WEXITSTATUS(r.status))
+                + "): the file could not be read safely");
 }
 
 } // namespace
@@ -224,8 +230,9 @@ void vetFile(const std::string& path)
         v = server().check(helper, abs, g_timeout.load(), sig);
     }
     if (v == detail::ProbeServer::Verdict::Hung)
-        throw FormatError(path, "the HDF5 library hung reading its metadata (no answer in "
-                                    + std::to_string(int(g_timeout.load())) + " s): the file is damaged");
+        throw FormatError(path,
+            "the HDF5 library hung reading its metadata (no answer in " + std::to_string(int(g_timeout.load()))
+                + " s): the file is damaged");
     if (v != detail::ProbeServer::Verdict::Passed)
         vetWithOneHelper(helper, path, ec ? path : abs);
     // Read, or refused with a clean error (reproduced in-process): this process can open it safely.
@@ -262,16 +269,16 @@ void walkChunks(hid_t file, const std::string& dataset)
 /// No core dumps, 2 GiB of address space and (for one-file runs) 60 s of CPU.
 void limitSelf(bool cpuLimit)
 {
-    rlimit core{0, 0};
+    rlimit core {0, 0};
     ::setrlimit(RLIMIT_CORE, &core); // a crash here is expected now and then: no core dumps
-    rlimit as{};
+    rlimit as {};
     const rlim_t want = rlim_t(2) << 30; // 2 GiB: metadata never needs more
     if (::getrlimit(RLIMIT_AS, &as) == 0 && (as.rlim_cur == RLIM_INFINITY || as.rlim_cur > want)) {
         as.rlim_cur = want;
         ::setrlimit(RLIMIT_AS, &as);
     }
     if (cpuLimit) { // the server lives long: its caller's timeout catches a hang instead
-        rlimit cpu{60, 61};
+        rlimit cpu {60, 61};
         ::setrlimit(RLIMIT_CPU, &cpu);
     }
 }
@@ -319,9 +326,10 @@ int runProbeHelper(int argc, char** argv)
         return 0;
     }
     if (argc != 2) {
-        std::fprintf(stderr, "usage: reionscope-probe FILE | --serve\n"
-                             "Opens one HDF5 (or other cube) file with memory and time limits and lists its "
-                             "cubes; used by ReionScope to read untrusted files safely.\n");
+        std::fprintf(stderr,
+            "usage: reionscope-probe FILE | --serve\n"
+            "Opens one HDF5 (or other cube) file with memory and time limits and lists its "
+            "cubes; used by ReionScope to read untrusted files safely.\n");
         return 2;
     }
     limitSelf(true);

@@ -56,14 +56,30 @@ void Id::reset()
     if (m_id < 0)
         return;
     switch (H5Iget_type(m_id)) {
-    case H5I_FILE: H5Fclose(m_id); break;
-    case H5I_GROUP: H5Gclose(m_id); break;
-    case H5I_DATASET: H5Dclose(m_id); break;
-    case H5I_DATASPACE: H5Sclose(m_id); break;
-    case H5I_DATATYPE: H5Tclose(m_id); break;
-    case H5I_ATTR: H5Aclose(m_id); break;
-    case H5I_GENPROP_LST: H5Pclose(m_id); break;
-    default: H5Idec_ref(m_id); break;
+    case H5I_FILE:
+        H5Fclose(m_id);
+        break;
+    case H5I_GROUP:
+        H5Gclose(m_id);
+        break;
+    case H5I_DATASET:
+        H5Dclose(m_id);
+        break;
+    case H5I_DATASPACE:
+        H5Sclose(m_id);
+        break;
+    case H5I_DATATYPE:
+        H5Tclose(m_id);
+        break;
+    case H5I_ATTR:
+        H5Aclose(m_id);
+        break;
+    case H5I_GENPROP_LST:
+        H5Pclose(m_id);
+        break;
+    default:
+        H5Idec_ref(m_id);
+        break;
     }
     m_id = H5I_INVALID_HID;
 }
@@ -163,8 +179,14 @@ H5O_type_t objectType(hid_t loc, const std::string& path)
 }
 } // namespace
 
-bool isGroup(hid_t loc, const std::string& path) { return objectType(loc, path) == H5O_TYPE_GROUP; }
-bool isDataset(hid_t loc, const std::string& path) { return objectType(loc, path) == H5O_TYPE_DATASET; }
+bool isGroup(hid_t loc, const std::string& path)
+{
+    return objectType(loc, path) == H5O_TYPE_GROUP;
+}
+bool isDataset(hid_t loc, const std::string& path)
+{
+    return objectType(loc, path) == H5O_TYPE_DATASET;
+}
 
 std::vector<std::string> children(hid_t group)
 {
@@ -291,7 +313,8 @@ std::optional<ParamValue> readAttribute(hid_t obj, const std::string& name)
         out.resize(std::strlen(out.c_str()));
         return validUtf8(std::move(out));
     }
-    default: return std::nullopt;
+    default:
+        return std::nullopt;
     }
 }
 
@@ -341,7 +364,7 @@ void removeAttribute(hid_t obj, const std::string& name)
 }
 
 void writeRaw(hid_t obj, const std::string& name, hid_t fileType, hid_t memType, hid_t space, const void* data,
-              const std::string& file)
+    const std::string& file)
 {
     removeAttribute(obj, name);
     Id attr(H5Acreate2(obj, name.c_str(), fileType, space, H5P_DEFAULT, H5P_DEFAULT));

@@ -19,9 +19,15 @@ namespace rs::h5 {
 class Id {
 public:
     Id() = default;
-    explicit Id(hid_t id) : m_id(id) {}
+    explicit Id(hid_t id)
+        : m_id(id)
+    { }
     ~Id() { reset(); }
-    Id(Id&& o) noexcept : m_id(o.m_id) { o.m_id = H5I_INVALID_HID; }
+    Id(Id&& o) noexcept
+        : m_id(o.m_id)
+    {
+        o.m_id = H5I_INVALID_HID;
+    }
     Id& operator=(Id&& o) noexcept
     {
         if (this != &o) {
@@ -71,8 +77,8 @@ Id requireGroup(hid_t loc, const std::string& path, const std::string& file);
 std::vector<hsize_t> dims(hid_t dataset);
 
 /// A scalar (or one-element) attribute as a typed value: integers → int64, floats → double,
-/// strings (fixed or variable, up to 1 MiB, invalid UTF-8 replaced by U+FFFD) → string, h5py booleans (enum FALSE/TRUE) → bool. nullopt when
-/// absent or of another kind.
+/// strings (fixed or variable, up to 1 MiB, invalid UTF-8 replaced by U+FFFD) → string, h5py booleans (enum FALSE/TRUE)
+/// → bool. nullopt when absent or of another kind.
 std::optional<ParamValue> readAttribute(hid_t obj, const std::string& name);
 /// All scalar attributes of an object.
 Parameters readAttributes(hid_t obj);
@@ -92,9 +98,9 @@ void readFloats(hid_t dataset, float* out, const std::string& file, const std::s
 
 /// Writes the 1-D dataset `name` below `loc` (`fileType` on disk, `memType` in `v`). Throws
 /// IoError naming `file` when it cannot be created or written.
-template <typename T>
-void writeArray(hid_t loc, const std::string& name, hid_t fileType, hid_t memType, const std::vector<T>& v,
-                const std::string& file)
+template<typename T>
+void writeArray(
+    hid_t loc, const std::string& name, hid_t fileType, hid_t memType, const std::vector<T>& v, const std::string& file)
 {
     const hsize_t n = v.size();
     Id space(H5Screate_simple(1, &n, nullptr));
@@ -108,7 +114,7 @@ void writeStrings(hid_t loc, const std::string& name, const std::vector<std::str
 
 /// Reads the 1-D dataset `name` below `loc`, which must hold exactly `n` values. Throws
 /// FormatError naming `file` otherwise or when it cannot be read.
-template <typename T>
+template<typename T>
 std::vector<T> readArray(hid_t loc, const std::string& name, hid_t memType, std::size_t n, const std::string& file)
 {
     Id ds = openDataset(loc, name, file);

@@ -56,8 +56,8 @@ herr_t setLocal(hid_t dcpl, hid_t type, hid_t)
     return H5Pmodify_filter(dcpl, kHdf5FilterId, flags, std::max<std::size_t>(nelements, 3), values);
 }
 
-std::size_t filter(unsigned flags, std::size_t cdCount, const unsigned cd[], std::size_t nbytes, std::size_t* bufSize,
-                   void** buf)
+std::size_t filter(
+    unsigned flags, std::size_t cdCount, const unsigned cd[], std::size_t nbytes, std::size_t* bufSize, void** buf)
 {
     const auto* src = static_cast<const std::uint8_t*>(*buf);
     std::size_t outCap = 0;
@@ -100,7 +100,7 @@ void registerHdf5Filter()
     std::call_once(once, [] {
         if (H5Zfilter_avail(kHdf5FilterId) > 0)
             return; // someone (a plugin) registered it already
-        H5Z_class2_t cls{};
+        H5Z_class2_t cls {};
         cls.version = H5Z_CLASS_T_VERS;
         cls.id = kHdf5FilterId;
         cls.encoder_present = 1;

@@ -17,7 +17,7 @@ NameHints hintsFromFileName(const std::string& stem)
         || lower.find("brightness") != std::string::npos || lower.find("tb") == 0)
         h.quantity = Quantity::BrightnessTemperature;
     else if (lower.find("xh") != std::string::npos || lower.find("neutral") != std::string::npos
-             || lower.find("x_hi") != std::string::npos)
+        || lower.find("x_hi") != std::string::npos)
         h.quantity = Quantity::NeutralFraction;
     else if (lower.find("density") != std::string::npos || lower.find("deltax") != std::string::npos)
         h.quantity = Quantity::Density;

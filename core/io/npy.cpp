@@ -39,8 +39,7 @@ void skipSpace(const std::string& h, std::size_t& i)
         ++i;
 }
 
-template <typename T>
-void byteSwapInPlace(T* v, std::size_t n)
+template<typename T> void byteSwapInPlace(T* v, std::size_t n)
 {
     for (std::size_t i = 0; i < n; ++i) {
         unsigned char* b = reinterpret_cast<unsigned char*>(v + i);
@@ -70,8 +69,9 @@ NpyHeader readNpyHeader(const std::string& path)
             headerLen |= std::size_t(static_cast<unsigned char>(head[8 + i])) << (8 * i);
         prefix = 12;
     } else {
-        throw FormatError(path, "unsupported NumPy format version " + std::to_string(hdr.major) + "."
-                                    + std::to_string(hdr.minor) + " (1.0 to 3.0 are supported)");
+        throw FormatError(path,
+            "unsupported NumPy format version " + std::to_string(hdr.major) + "." + std::to_string(hdr.minor)
+                + " (1.0 to 3.0 are supported)");
     }
     if (prefix + headerLen > size || headerLen > (1u << 24))
         throw FormatError(path, "NumPy header length " + std::to_string(headerLen) + " runs past the end of the file");
@@ -156,26 +156,28 @@ CubeEntry probeNpy(const std::string& path, double boxMpcOverride)
         std::string s;
         for (std::size_t d : hdr.shape)
             s += (s.empty() ? "" : ", ") + std::to_string(d);
-        throw FormatError(path, "NumPy array has rank " + std::to_string(hdr.shape.size()) + " (shape (" + s
-                                    + ")); a cube needs rank 3");
+        throw FormatError(path,
+            "NumPy array has rank " + std::to_string(hdr.shape.size()) + " (shape (" + s + ")); a cube needs rank 3");
     }
     if (hdr.kind != 'f' || (hdr.itemSize != 4 && hdr.itemSize != 8))
         throw FormatError(path, "unsupported NumPy dtype '" + hdr.descr + "' (float32 and float64 are supported)");
-    const Shape shape{hdr.shape[0], hdr.shape[1], hdr.shape[2]};
-    const std::optional<std::uint64_t> dataBytes = checkedProduct({shape[0], shape[1], shape[2], std::uint64_t(hdr.itemSize)});
+    const Shape shape {hdr.shape[0], hdr.shape[1], hdr.shape[2]};
+    const std::optional<std::uint64_t> dataBytes
+        = checkedProduct({shape[0], shape[1], shape[2], std::uint64_t(hdr.itemSize)});
     if (!dataBytes || *dataBytes > std::numeric_limits<std::uint64_t>::max() - hdr.dataOffset)
-        throw FormatError(path, "NumPy header declares an impossible size: shape (" + std::to_string(shape[0]) + ", "
-                                    + std::to_string(shape[1]) + ", " + std::to_string(shape[2]) + ") " + hdr.descr
-                                    + " overflows 64 bits");
+        throw FormatError(path,
+            "NumPy header declares an impossible size: shape (" + std::to_string(shape[0]) + ", "
+                + std::to_string(shape[1]) + ", " + std::to_string(shape[2]) + ") " + hdr.descr + " overflows 64 bits");
     if (*dataBytes == 0)
         throw FormatError(path, "NumPy array is empty");
     const std::uint64_t expected = hdr.dataOffset + *dataBytes;
     const std::uint64_t found = regularFileSize(path);
     if (found != expected)
-        throw FormatError(path, std::string(found < expected ? "NumPy file is truncated" : "NumPy file has trailing bytes")
-                                    + ": expected " + std::to_string(expected) + " bytes for shape ("
-                                    + std::to_string(shape[0]) + ", " + std::to_string(shape[1]) + ", "
-                                    + std::to_string(shape[2]) + ") " + hdr.descr + " but found " + std::to_string(found));
+        throw FormatError(path,
+            std::string(found < expected ? "NumPy file is truncated" : "NumPy file has trailing bytes") + ": expected "
+                + std::to_string(expected) + " bytes for shape (" + std::to_string(shape[0]) + ", "
+                + std::to_string(shape[1]) + ", " + std::to_string(shape[2]) + ") " + hdr.descr + " but found "
+                + std::to_string(found));
 
     NameHints hints = hintsFromFileName(std::filesystem::path(path).stem().string());
     CubeEntry e;
@@ -200,7 +202,7 @@ Cube readNpyEntry(const CubeEntry& entry)
 {
     const NpyHeader hdr = readNpyHeader(entry.path);
     const Shape& shape = entry.shape;
-    if (hdr.shape.size() != 3 || Shape{hdr.shape[0], hdr.shape[1], hdr.shape[2]} != shape)
+    if (hdr.shape.size() != 3 || Shape {hdr.shape[0], hdr.shape[1], hdr.shape[2]} != shape)
         throw FormatError(entry.path, "NumPy array changed shape since it was listed");
     const std::size_t count = shape[0] * shape[1] * shape[2];
     // Read (and convert) straight into the cube, chunk by chunk for float64, so peak memory stays

@@ -13,7 +13,7 @@ namespace rs {
 
 struct NpyHeader {
     int major = 1, minor = 0;
-    char kind = 'f';           ///< numpy kind character of descr ('f', 'i', ...)
+    char kind = 'f'; ///< numpy kind character of descr ('f', 'i', ...)
     int itemSize = 4;
     bool bigEndian = false;
     bool fortranOrder = false;

@@ -73,15 +73,15 @@ void ProbeServer::stop(bool kill)
         if (kill)
             ::kill(m_pid, SIGKILL);
         int status = 0;
-        while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
-        }
+        while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) { }
     }
     m_fd = -1;
     m_pid = -1;
     m_buffer.clear();
 }
 
-ProbeServer::Verdict ProbeServer::check(const std::string& helper, const std::string& path, double timeoutS, int& signal)
+ProbeServer::Verdict ProbeServer::check(
+    const std::string& helper, const std::string& path, double timeoutS, int& signal)
 {
     if (m_owner != ::getpid()) { // inherited through fork(): not ours to talk to
         m_pid = -1;
@@ -106,12 +106,13 @@ ProbeServer::Verdict ProbeServer::check(const std::string& helper, const std::st
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeoutS);
     char buf[4096];
     while (m_buffer.find('\n') == std::string::npos) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left
+            = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             stop(true);
             return Verdict::Hung;
         }
-        pollfd p{m_fd, POLLIN, 0};
+        pollfd p {m_fd, POLLIN, 0};
         const int ready = ::poll(&p, 1, int(std::min<long long>(left.count(), 1000)));
         if (ready <= 0)
             continue;
@@ -122,8 +123,7 @@ ProbeServer::Verdict ProbeServer::check(const std::string& helper, const std::st
             ::close(m_fd);
             m_fd = -1;
             int status = 0;
-            while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
-            }
+            while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) { }
             m_pid = -1;
             signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
             return Verdict::Crashed;

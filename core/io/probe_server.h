@@ -19,9 +19,9 @@ int spawnHelper(const std::string& helper, const std::string& arg, int in, int o
 class ProbeServer {
 public:
     enum class Verdict {
-        Passed,     ///< the server read the file (or refused it cleanly): safe to open in-process
-        Crashed,    ///< the server died on it; `signal` says how
-        Hung,       ///< no answer before the timeout; the server was killed
+        Passed, ///< the server read the file (or refused it cleanly): safe to open in-process
+        Crashed, ///< the server died on it; `signal` says how
+        Hung, ///< no answer before the timeout; the server was killed
         Unavailable ///< no server could be started (fall back to one helper per file)
     };
 
@@ -35,7 +35,7 @@ private:
 
     pid_t m_pid = -1;
     pid_t m_owner = -1; ///< the process that started it (a forked child starts its own)
-    int m_fd = -1;      ///< our end of the socket pair (the server's stdin and stdout)
+    int m_fd = -1; ///< our end of the socket pair (the server's stdin and stdout)
     std::string m_helper, m_buffer;
 };
 

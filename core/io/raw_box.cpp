@@ -23,17 +23,20 @@ CubeEntry probeClassicBox(const std::string& path)
     const std::size_t n = *parsed->n;
     const std::optional<std::uint64_t> declared = checkedProduct({n, n, n, sizeof(float)});
     if (!declared)
-        throw FormatError(path, "classic 21cmFAST name declares N = " + std::to_string(n)
-                                    + ", an impossible box size (N^3 float32 overflows 64 bits)");
+        throw FormatError(path,
+            "classic 21cmFAST name declares N = " + std::to_string(n)
+                + ", an impossible box size (N^3 float32 overflows 64 bits)");
     const std::uint64_t expected = *declared;
     const std::uint64_t found = regularFileSize(path);
     if (found == 0)
-        throw FormatError(path, "file is empty, expected " + std::to_string(expected) + " bytes for a "
-                                    + std::to_string(n) + "^3 float32 box");
+        throw FormatError(path,
+            "file is empty, expected " + std::to_string(expected) + " bytes for a " + std::to_string(n)
+                + "^3 float32 box");
     if (found != expected) {
         const std::string what = found < expected ? "file is truncated" : "file is longer than its name says";
-        throw FormatError(path, what + ": expected " + std::to_string(expected) + " bytes (" + std::to_string(n)
-                                    + "^3 float32 from the name) but found " + std::to_string(found));
+        throw FormatError(path,
+            what + ": expected " + std::to_string(expected) + " bytes (" + std::to_string(n)
+                + "^3 float32 from the name) but found " + std::to_string(found));
     }
     CubeEntry e;
     e.path = path;

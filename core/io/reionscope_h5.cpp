@@ -1,8 +1,8 @@
 #include "io/reionscope_h5.h"
 
 #include "io/h5_chunk_reader.h"
-#include "io/hdf5_guard.h"
 #include "io/h5_lightcone.h"
+#include "io/hdf5_guard.h"
 #include "io/lzf.h"
 #include "util/error.h"
 #include "util/file_util.h"
@@ -16,8 +16,8 @@ namespace rs {
 
 namespace {
 
-constexpr const char* kReserved[] = {"quantity", "units", "redshift", "box_length_mpc", "source_path", "source_format",
-                                     "source_dataset", "kind"};
+constexpr const char* kReserved[]
+    = {"quantity", "units", "redshift", "box_length_mpc", "source_path", "source_format", "source_dataset", "kind"};
 
 bool isReserved(const std::string& name)
 {
@@ -64,8 +64,8 @@ void writeReionScopeH5(const std::string& path, const std::vector<Cube>& cubes, 
             // Whole slabs along axis 0, about 1 MiB each: one chunk decompresses independently
             // of the others (parallel reads) and slicing along axis 0 touches few chunks.
             const hsize_t slab = hsize_t(s[1]) * s[2] * sizeof(float);
-            const hsize_t chunk[3] = {std::max<hsize_t>(1, std::min<hsize_t>(s[0], (1u << 20) / std::max<hsize_t>(slab, 1))),
-                                      s[1], s[2]};
+            const hsize_t chunk[3]
+                = {std::max<hsize_t>(1, std::min<hsize_t>(s[0], (1u << 20) / std::max<hsize_t>(slab, 1))), s[1], s[2]};
             H5Pset_chunk(dcpl.get(), 3, chunk);
             if (options.codec != H5WriteOptions::Codec::None && options.shuffle)
                 H5Pset_shuffle(dcpl.get());
@@ -73,8 +73,8 @@ void writeReionScopeH5(const std::string& path, const std::vector<Cube>& cubes, 
                 H5Pset_deflate(dcpl.get(), unsigned(std::clamp(options.deflateLevel, 1, 9)));
             else if (options.codec == H5WriteOptions::Codec::Lzf)
                 H5Pset_filter(dcpl.get(), lzf::kHdf5FilterId, H5Z_FLAG_OPTIONAL, 0, nullptr);
-            h5::Id ds(H5Dcreate2(group.get(), name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, dcpl.get(),
-                                 H5P_DEFAULT));
+            h5::Id ds(H5Dcreate2(
+                group.get(), name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT));
             if (!ds.valid() || H5Dwrite(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, cube.data()) < 0)
                 throw IoError(path, "cannot write dataset 'cubes/" + name + "' (disk full?)");
             const CubeMetadata& m = cube.metadata();
@@ -83,7 +83,7 @@ void writeReionScopeH5(const std::string& path, const std::vector<Cube>& cubes, 
             if (m.redshift)
                 h5::writeAttribute(ds.get(), "redshift", *m.redshift, path);
             const Extent& b = cube.boxLength();
-            h5::writeAttribute(ds.get(), "box_length_mpc", std::vector<double>{b[0], b[1], b[2]}, path);
+            h5::writeAttribute(ds.get(), "box_length_mpc", std::vector<double> {b[0], b[1], b[2]}, path);
             h5::writeAttribute(ds.get(), "source_path", m.sourcePath, path);
             h5::writeAttribute(ds.get(), "source_format", m.sourceFormat, path);
             h5::writeAttribute(ds.get(), "source_dataset", m.sourceDataset, path);
@@ -116,11 +116,12 @@ std::vector<CubeEntry> probeReionScope(const std::string& path, hid_t file)
         h5::Id ds = h5::openDataset(file, dsPath, path);
         const std::vector<hsize_t> d = h5::dims(ds.get());
         if (d.size() != 3)
-            throw FormatError(path, "dataset '" + dsPath + "' has rank " + std::to_string(d.size())
-                                        + "; a cube needs rank 3");
+            throw FormatError(
+                path, "dataset '" + dsPath + "' has rank " + std::to_string(d.size()) + "; a cube needs rank 3");
         const std::vector<double> box = h5::readNumberArrayAttribute(ds.get(), "box_length_mpc");
         if (box.size() != 3 || !(box[0] > 0 && box[1] > 0 && box[2] > 0))
-            throw FormatError(path, "dataset '" + dsPath + "' lacks a valid 'box_length_mpc' attribute (3 positive lengths)");
+            throw FormatError(
+                path, "dataset '" + dsPath + "' lacks a valid 'box_length_mpc' attribute (3 positive lengths)");
         CubeEntry e;
         e.path = path;
         e.format = FileFormat::ReionScope;
@@ -154,7 +155,7 @@ Cube readH5Entry(const CubeEntry& entry)
     h5::Id file = h5::openFile(entry.path);
     h5::Id ds = h5::openDataset(file.get(), entry.dataset, entry.path);
     const std::vector<hsize_t> d = h5::dims(ds.get());
-    if (d.size() != 3 || Shape{std::size_t(d[0]), std::size_t(d[1]), std::size_t(d[2])} != entry.shape)
+    if (d.size() != 3 || Shape {std::size_t(d[0]), std::size_t(d[1]), std::size_t(d[2])} != entry.shape)
         throw FormatError(entry.path, "dataset '" + entry.dataset + "' changed shape since it was listed");
     Cube cube = Cube::uninitialized(entry.shape, entry.box, entry.metadata());
     if (!h5::readSlabChunkedFloats(ds.get(), cube.mutableData(), entry.path, entry.dataset))

@@ -27,8 +27,8 @@ namespace rs {
 struct H5WriteOptions {
     enum class Codec { None, Lzf, Deflate };
     Codec codec = Codec::Lzf; ///< LZF: fast; Deflate: smaller, readable without h5py
-    int deflateLevel = 1;     ///< for Codec::Deflate
-    bool shuffle = true;      ///< byte shuffle before compressing (floats compress much better)
+    int deflateLevel = 1; ///< for Codec::Deflate
+    bool shuffle = true; ///< byte shuffle before compressing (floats compress much better)
 };
 
 /// Writes the cubes into a new file at `path` (atomically: a failure leaves any old file intact).

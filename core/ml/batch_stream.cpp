@@ -20,9 +20,10 @@ std::vector<std::size_t> epochOrder(std::size_t n, std::uint64_t seed, int epoch
     return order;
 }
 
-BatchStream::BatchStream(std::shared_ptr<const DatasetFile> dataset, std::vector<std::int64_t> indices,
-                         const BatchStreamOptions& options)
-    : m_ds(std::move(dataset)), m_opt(options)
+BatchStream::BatchStream(
+    std::shared_ptr<const DatasetFile> dataset, std::vector<std::int64_t> indices, const BatchStreamOptions& options)
+    : m_ds(std::move(dataset))
+    , m_opt(options)
 {
     if (m_opt.batchSize == 0)
         throw ParameterError("batch", "must be at least 1");
@@ -70,7 +71,8 @@ void BatchStream::readerLoop()
             // Read in file order (fewer, merged reads), then place each sample where the batch wants it.
             std::vector<std::size_t> perm(batch.size());
             std::iota(perm.begin(), perm.end(), std::size_t(0));
-            std::sort(perm.begin(), perm.end(), [&](std::size_t a, std::size_t c) { return batch.indices[a] < batch.indices[c]; });
+            std::sort(perm.begin(), perm.end(),
+                [&](std::size_t a, std::size_t c) { return batch.indices[a] < batch.indices[c]; });
             std::vector<std::int64_t> sorted(batch.size());
             for (std::size_t i = 0; i < perm.size(); ++i)
                 sorted[i] = batch.indices[perm[i]];

@@ -20,10 +20,10 @@
 namespace rs::ml {
 
 struct Batch {
-    std::size_t number = 0;          ///< batch number within the epoch
+    std::size_t number = 0; ///< batch number within the epoch
     std::vector<std::int64_t> indices; ///< sample indices in the dataset
-    std::vector<float> x;            ///< indices.size() * rows * cols, normalised, row-major
-    std::size_t globalSize = 0;      ///< samples of the whole batch over all ranks (= size() for one rank)
+    std::vector<float> x; ///< indices.size() * rows * cols, normalised, row-major
+    std::size_t globalSize = 0; ///< samples of the whole batch over all ranks (= size() for one rank)
     std::size_t size() const { return indices.size(); }
 };
 
@@ -32,9 +32,9 @@ struct BatchStreamOptions {
     bool shuffle = true;
     std::uint64_t seed = 0;
     int epoch = 0;
-    std::size_t firstBatch = 0;  ///< skip the batches before this one (resume mid-epoch)
-    std::size_t maxBatches = 0;  ///< 0: the whole epoch; else at most this many batches per epoch
-    std::size_t prefetch = 3;    ///< batches read ahead
+    std::size_t firstBatch = 0; ///< skip the batches before this one (resume mid-epoch)
+    std::size_t maxBatches = 0; ///< 0: the whole epoch; else at most this many batches per epoch
+    std::size_t prefetch = 3; ///< batches read ahead
     int rank = 0, worldSize = 1; ///< data-parallel share: every worldSize-th sample of each batch from position rank
 };
 
@@ -45,7 +45,7 @@ class BatchStream {
 public:
     /// Starts the reader thread. Throws ParameterError for a zero batch size.
     BatchStream(std::shared_ptr<const DatasetFile> dataset, std::vector<std::int64_t> indices,
-                const BatchStreamOptions& options);
+        const BatchStreamOptions& options);
     /// Stops and joins the reader thread.
     ~BatchStream();
     BatchStream(const BatchStream&) = delete;

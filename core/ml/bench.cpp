@@ -19,7 +19,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+double seconds(Clock::time_point a, Clock::time_point b)
+{
+    return std::chrono::duration<double>(b - a).count();
+}
 
 /// 8 realizations × 2 redshifts of size × size × depth noise cubes: enough training slices for
 /// the timed batches, two classes in every split.
@@ -37,7 +40,8 @@ std::string makeDataset(const std::string& dir, std::size_t size, std::size_t sl
                 m.quantity = Quantity::BrightnessTemperature;
                 m.redshift = z;
                 m.parameters[param::zeta] = 20.0;
-                Cube c = Cube::uninitialized({size, size, depth}, {1.5 * double(size), 1.5 * double(size), 1.5 * double(depth)}, m);
+                Cube c = Cube::uninitialized(
+                    {size, size, depth}, {1.5 * double(size), 1.5 * double(size), 1.5 * double(depth)}, m);
                 std::mt19937 rng(unsigned(seed * 100 + int(z)));
                 std::normal_distribution<float> g(float(z), 1.0f);
                 float* v = c.mutableData();
@@ -126,7 +130,8 @@ std::vector<BenchRow> benchTrain(const BenchOptions& o, const ProgressFn& progre
         if (s % 8 || s < 16)
             throw ParameterError("size", std::to_string(s) + " is not a multiple of 8 of at least 16");
     const bool tempDir = o.workDir.empty();
-    const fs::path dir = tempDir ? fs::temp_directory_path() / ("reionscope-bench-" + std::to_string(::getpid())) : fs::path(o.workDir);
+    const fs::path dir = tempDir ? fs::temp_directory_path() / ("reionscope-bench-" + std::to_string(::getpid()))
+                                 : fs::path(o.workDir);
     fs::create_directories(dir);
     struct Cleanup {
         fs::path dir;
@@ -137,7 +142,7 @@ std::vector<BenchRow> benchTrain(const BenchOptions& o, const ProgressFn& progre
             if (on)
                 fs::remove_all(dir, ec);
         }
-    } cleanup{dir, tempDir};
+    } cleanup {dir, tempDir};
 
     std::vector<BenchRow> rows;
     const std::size_t total = o.sizes.size() * models.size();
@@ -183,15 +188,18 @@ std::vector<BenchRow> benchTrain(const BenchOptions& o, const ProgressFn& progre
             const double bareBefore = bareTrain(model, size, o.batch, o.warmupBatches, o.timedBatches);
             Clock::time_point tWarm, tLast;
             std::size_t seen = 0;
-            train(runDir, c, [&](const TrainProgress& p) {
-                if (p.kind != TrainProgress::Kind::Batch)
-                    return;
-                if (p.batch == o.warmupBatches)
-                    tWarm = Clock::now();
-                if (p.batch > o.warmupBatches)
-                    seen += o.batch;
-                tLast = Clock::now();
-            }, stop);
+            train(
+                runDir, c,
+                [&](const TrainProgress& p) {
+                    if (p.kind != TrainProgress::Kind::Batch)
+                        return;
+                    if (p.batch == o.warmupBatches)
+                        tWarm = Clock::now();
+                    if (p.batch > o.warmupBatches)
+                        seen += o.batch;
+                    tLast = Clock::now();
+                },
+                stop);
             row.engineTrain = seen ? double(seen) / seconds(tWarm, tLast) : 0;
             if (model == ModelKind::Autoencoder)
                 aeRun = runDir;

@@ -13,8 +13,8 @@
 namespace rs::ml {
 
 struct BenchOptions {
-    std::vector<std::string> models{"ae", "mlp", "cnn", "codes-cnn"};
-    std::vector<std::size_t> sizes{200, 64};
+    std::vector<std::string> models {"ae", "mlp", "cnn", "codes-cnn"};
+    std::vector<std::size_t> sizes {200, 64};
     std::size_t batch = 32;
     int threads = 2;
     std::size_t warmupBatches = 2;
@@ -24,10 +24,10 @@ struct BenchOptions {
 
 struct BenchRow {
     std::string model;
-    std::size_t size = 0;          ///< input side (size × size)
+    std::size_t size = 0; ///< input side (size × size)
     std::size_t batch = 0;
     int threads = 0;
-    double engineTrain = 0;        ///< samples/s
+    double engineTrain = 0; ///< samples/s
     double bareTrain = 0;
     double engineInfer = 0;
     double bareInfer = 0;
@@ -38,7 +38,8 @@ struct BenchRow {
 /// Runs the benchmark (calls setComputeThreads on the calling thread). Throws ParameterError for
 /// an unknown model or a size not divisible by 8, IoError when scratch files cannot be written,
 /// CancelledError when stopped.
-std::vector<BenchRow> benchTrain(const BenchOptions& options, const ProgressFn& progress = {}, const StopToken& stop = {});
+std::vector<BenchRow> benchTrain(
+    const BenchOptions& options, const ProgressFn& progress = {}, const StopToken& stop = {});
 
 /// The synthetic dataset benchTrain trains on (16 noise cubes of size × size slices, two redshift
 /// classes, at least `slicesNeeded` samples), written as DIR/bench_<size>.h5; returns its path.

@@ -32,12 +32,12 @@ const char* sampleModeName(SampleMode m);
 struct DatasetBuildOptions {
     Quantity quantity = Quantity::BrightnessTemperature; ///< which cube of each simulation is sampled
     SampleMode mode = SampleMode::Slices;
-    std::string axes = "xyz";        ///< slicing axes, any of x (0), y (1), z (2)
-    std::size_t stride = 1;          ///< every stride-th slice along each axis
-    std::size_t patch = 0;           ///< patch side for Patches; 0: a quarter of the slice side (the seed's 50 of 200)
-    std::array<double, 3> split{0.7, 0.15, 0.15}; ///< train, validation, test fractions of the simulations
-    std::uint64_t splitSeed = 0;     ///< shuffles simulations before assigning them to splits
-    int deflateLevel = 1;            ///< 0: uncompressed samples
+    std::string axes = "xyz"; ///< slicing axes, any of x (0), y (1), z (2)
+    std::size_t stride = 1; ///< every stride-th slice along each axis
+    std::size_t patch = 0; ///< patch side for Patches; 0: a quarter of the slice side (the seed's 50 of 200)
+    std::array<double, 3> split {0.7, 0.15, 0.15}; ///< train, validation, test fractions of the simulations
+    std::uint64_t splitSeed = 0; ///< shuffles simulations before assigning them to splits
+    int deflateLevel = 1; ///< 0: uncompressed samples
     /// Shard I of N: only the I-th contiguous block of the sources is cut, into a shard file that
     /// `mergeDatasetShards` (dataset_shards.h) joins with the others. Splits are still assigned
     /// over all sources. {0, 1}: the whole dataset.
@@ -52,7 +52,7 @@ struct DatasetBuildOptions {
 
 /// One source cube: how to get it and which simulation (realization) it belongs to.
 struct DatasetSource {
-    std::string id;    ///< shown to people and stored: "path" or "path#dataset" or "sim:..."
+    std::string id; ///< shown to people and stored: "path" or "path#dataset" or "sim:..."
     std::string group; ///< realization key: all cubes of one group land in the same split
     /// Produces the sampled cube and, where known, the matching x_HI cube (for slice nf).
     /// Called once, in order; may throw rs::Error.
@@ -69,14 +69,14 @@ struct DatasetSource {
 /// The realization key is the random seed when the metadata has one, else the catalog run
 /// (folder, grid, parameters). Throws IoError/FormatError for unreadable inputs and
 /// ParameterError when no cube of `quantity` is found.
-std::vector<DatasetSource> sourcesFromFiles(const std::vector<std::string>& inputs, Quantity quantity,
-                                            std::optional<Quantity> target = std::nullopt);
+std::vector<DatasetSource> sourcesFromFiles(
+    const std::vector<std::string>& inputs, Quantity quantity, std::optional<Quantity> target = std::nullopt);
 
 /// Builds a dataset file at `out` (atomically). Throws ParameterError for bad options or too few
 /// simulations for three non-empty splits, FormatError naming the source for NaNs in inputs or
 /// mismatched sample sizes, CancelledError when stopped (no file is left).
-void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildOptions& options,
-                  const std::string& out, const ProgressFn& progress = {}, const StopToken& stop = {});
+void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildOptions& options, const std::string& out,
+    const ProgressFn& progress = {}, const StopToken& stop = {});
 
 /// One source cube as stored in a dataset.
 struct DatasetCube {
@@ -93,17 +93,17 @@ struct DatasetInfo {
     SampleMode mode = SampleMode::Slices;
     Quantity quantity = Quantity::Other;
     std::size_t rows = 0, cols = 0; ///< sample size
-    double cellSizeMpc = 0;         ///< physical size of one pixel (NaN if unknown)
+    double cellSizeMpc = 0; ///< physical size of one pixel (NaN if unknown)
     std::size_t samples = 0;
-    std::array<std::size_t, 3> splitCounts{0, 0, 0};
+    std::array<std::size_t, 3> splitCounts {0, 0, 0};
     double normMean = 0, normStd = 1; ///< over the training samples' pixels
     std::vector<DatasetCube> cubes;
-    std::array<double, 3> splitFractions{0, 0, 0};
+    std::array<double, 3> splitFractions {0, 0, 0};
     // paired (translation) datasets
-    Quantity targetQuantity = Quantity::Other;     ///< Other: not a paired dataset
-    double targetMean = 0, targetStd = 1;          ///< of the targets over the training samples
-    std::vector<double> contextRadiiMpc;           ///< context channels (may be empty)
-    std::vector<double> contextMean, contextStd;   ///< per channel, training samples
+    Quantity targetQuantity = Quantity::Other; ///< Other: not a paired dataset
+    double targetMean = 0, targetStd = 1; ///< of the targets over the training samples
+    std::vector<double> contextRadiiMpc; ///< context channels (may be empty)
+    std::vector<double> contextMean, contextStd; ///< per channel, training samples
     bool paired() const { return targetQuantity != Quantity::Other; }
 };
 

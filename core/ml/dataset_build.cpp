@@ -29,7 +29,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 /// ζ = N_γ f_* f_esc with the classic defaults N_γ = 5000, f_* = 0.05.
 constexpr double kZetaPerFesc = 250.0;
 
-
 double meanOf(const float* v, std::size_t n)
 {
     double s = 0;
@@ -40,8 +39,8 @@ double meanOf(const float* v, std::size_t n)
 
 /// Realizations → splits, before any voxel is read: the groups are shuffled with `splitSeed`
 /// and the first ones become test, then validation, the rest training (each at least one).
-std::map<std::string, Split> assignSplits(const std::vector<DatasetSource>& sources, const DatasetBuildOptions& o,
-                                          double total)
+std::map<std::string, Split> assignSplits(
+    const std::vector<DatasetSource>& sources, const DatasetBuildOptions& o, double total)
 {
     std::vector<std::string> groups;
     for (const DatasetSource& s : sources)
@@ -50,9 +49,10 @@ std::map<std::string, Split> assignSplits(const std::vector<DatasetSource>& sour
     groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
     const std::size_t g = groups.size();
     if (g < 3)
-        throw ParameterError("split", "a train/validation/test split by simulation needs at least 3 independent "
-                                      "simulations (distinct seeds or runs); the inputs hold "
-                                      + std::to_string(g));
+        throw ParameterError("split",
+            "a train/validation/test split by simulation needs at least 3 independent "
+            "simulations (distinct seeds or runs); the inputs hold "
+                + std::to_string(g));
     std::mt19937_64 rng(o.splitSeed);
     for (std::size_t i = g - 1; i > 0; --i) // Fisher-Yates with a standard engine: same order everywhere
         std::swap(groups[i], groups[std::size_t(rng() % (i + 1))]);
@@ -68,8 +68,8 @@ std::map<std::string, Split> assignSplits(const std::vector<DatasetSource>& sour
 
 /// The cube-level labels of one source: z, ζ / f_esc (each derived from the other where only one
 /// is known) and the cube's neutral fraction.
-DatasetCube describeCube(const DatasetSource& src, Split split, const Cube& cube, const std::optional<Cube>& xh,
-                         const SummaryStats& st)
+DatasetCube describeCube(
+    const DatasetSource& src, Split split, const Cube& cube, const std::optional<Cube>& xh, const SummaryStats& st)
 {
     const CubeMetadata& m = cube.metadata();
     DatasetCube dc;
@@ -97,13 +97,14 @@ DatasetCube describeCube(const DatasetSource& src, Split split, const Cube& cube
 class SampleCutter {
 public:
     SampleCutter(hid_t samplesGroup, const DatasetBuildOptions& o, const std::string& out)
-        : m_group(samplesGroup), m_o(o), m_out(out)
-    {
-    }
+        : m_group(samplesGroup)
+        , m_o(o)
+        , m_out(out)
+    { }
 
     /// Adds every sample of `cube` (slices along each axis, tiled into patches).
     void addCube(const DatasetSource& src, const Cube& cube, const Cube* nfSource, const DatasetCube& dc,
-                 std::int32_t cubeIndex, const std::vector<int>& axes)
+        std::int32_t cubeIndex, const std::vector<int>& axes)
     {
         for (int axis : axes) {
             const auto [r, c] = sliceShape(cube.shape(), axis);
@@ -166,8 +167,9 @@ private:
             return 0;
         const std::size_t p = m_o.patch ? m_o.patch : std::max<std::size_t>(1, std::min(r, c) / 4);
         if (p > r || p > c)
-            throw ParameterError("patch", "patch side " + std::to_string(p) + " is larger than the " + std::to_string(r)
-                                              + "x" + std::to_string(c) + " slices of " + src.id);
+            throw ParameterError("patch",
+                "patch side " + std::to_string(p) + " is larger than the " + std::to_string(r) + "x" + std::to_string(c)
+                    + " slices of " + src.id);
         return p;
     }
 
@@ -183,16 +185,16 @@ private:
                 m_paired = std::make_unique<detail::PairedSampleWriter>(m_group, m_o, m_rows, m_cols, m_out);
             m_cellSize = cube.cellSize(axis == 0 ? 1 : 0);
         } else if (sr != m_rows || sc != m_cols) {
-            throw FormatError(src.id, "samples are " + std::to_string(sr) + "x" + std::to_string(sc)
-                                          + " but the dataset's are " + std::to_string(m_rows) + "x"
-                                          + std::to_string(m_cols) + " (from " + m_firstId
-                                          + "); all cubes must give one sample size");
+            throw FormatError(src.id,
+                "samples are " + std::to_string(sr) + "x" + std::to_string(sc) + " but the dataset's are "
+                    + std::to_string(m_rows) + "x" + std::to_string(m_cols) + " (from " + m_firstId
+                    + "); all cubes must give one sample size");
         }
     }
 
     /// Copies the m_rows × m_cols tile at (r0, c0) of a slice `c` columns wide into the buffer.
-    void addTile(const float* slice, const float* nfSlice, std::size_t c, std::size_t r0, std::size_t c0,
-                 SampleLabels l)
+    void addTile(
+        const float* slice, const float* nfSlice, std::size_t c, std::size_t r0, std::size_t c0, SampleLabels l)
     {
         const std::size_t base = m_buffer.size();
         m_buffer.resize(base + m_rows * m_cols);
@@ -247,7 +249,7 @@ private:
 /// The end of a build: label columns, cube table, root attributes, and for a whole dataset the
 /// splits, normalisation and content hash; for a shard its place and hash chunks instead.
 void writeTables(hid_t file, hid_t sg, SampleCutter& cut, const std::vector<DatasetCube>& cubes,
-                 const DatasetBuildOptions& o, double total, std::size_t sourcesTotal, const std::string& out)
+    const DatasetBuildOptions& o, double total, std::size_t sourcesTotal, const std::string& out)
 {
     detail::writeLabels(sg, cut.labels(), cut.hash(), out);
     detail::writeCubes(file, cubes, out);
@@ -294,17 +296,22 @@ std::vector<int> parseSliceAxes(const std::string& axes)
     return out;
 }
 
-const char* sampleModeName(SampleMode m) { return m == SampleMode::Slices ? "slices" : "patches"; }
+const char* sampleModeName(SampleMode m)
+{
+    return m == SampleMode::Slices ? "slices" : "patches";
+}
 
 void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildOptions& o, const std::string& out,
-                  const ProgressFn& progress, const StopToken& stop)
+    const ProgressFn& progress, const StopToken& stop)
 {
     if (sources.empty())
         throw ParameterError("inputs", "no source cubes to build a dataset from");
-    if (o.target && (o.quantity != Quantity::Density
-                     || (*o.target != Quantity::NeutralFraction && *o.target != Quantity::BrightnessTemperature)))
-        throw ParameterError("target-field", "paired datasets translate density into neutral_fraction or "
-                                             "brightness_temperature");
+    if (o.target
+        && (o.quantity != Quantity::Density
+            || (*o.target != Quantity::NeutralFraction && *o.target != Quantity::BrightnessTemperature)))
+        throw ParameterError("target-field",
+            "paired datasets translate density into neutral_fraction or "
+            "brightness_temperature");
     if (!o.target && !o.contextRadiiMpc.empty())
         throw ParameterError("context", "context channels belong to paired datasets (give a target field)");
     if (o.target && !o.shard.whole())
@@ -320,9 +327,9 @@ void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildO
     }
     const std::map<std::string, Split> splitOf = assignSplits(sources, o, total); // over all sources, also for a shard
     if (o.shard.count > sources.size())
-        throw ParameterError("shard", o.shard.text() + ": " + std::to_string(o.shard.count) + " shards of "
-                                          + std::to_string(sources.size()) + " source cubes would leave some empty; use at most "
-                                          + std::to_string(sources.size()));
+        throw ParameterError("shard",
+            o.shard.text() + ": " + std::to_string(o.shard.count) + " shards of " + std::to_string(sources.size())
+                + " source cubes would leave some empty; use at most " + std::to_string(sources.size()));
     const std::size_t first = o.shard.begin(sources.size()), last = o.shard.end(sources.size());
 
     writeAtomically(out, [&](const std::string& tmp) {
@@ -338,9 +345,9 @@ void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildO
             auto [cube, xh] = src.load();
             const SummaryStats st = summarize(cube);
             if (st.nonfinite)
-                throw FormatError(src.id, std::to_string(st.nonfinite) + " non-finite voxels (NaN/Inf) in the "
-                                              + std::string(quantityName(cube.quantity()))
-                                              + " cube; datasets refuse NaNs in inputs");
+                throw FormatError(src.id,
+                    std::to_string(st.nonfinite) + " non-finite voxels (NaN/Inf) in the "
+                        + std::string(quantityName(cube.quantity())) + " cube; datasets refuse NaNs in inputs");
             if (xh && xh->shape() != cube.shape())
                 xh.reset();
             cubes.push_back(describeCube(src, splitOf.at(src.group), cube, xh, st));

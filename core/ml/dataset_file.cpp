@@ -39,11 +39,13 @@ std::shared_ptr<const DatasetFile> DatasetFile::open(const std::string& path)
     const hid_t f = ds->m_h->file.get();
     const std::string format = stringAttr(f, "format");
     if (format == detail::kDatasetShardFormat)
-        throw FormatError(path, "is one shard of a `dataset build --shard I/N`; join the shards with `dataset merge "
-                                "SHARDS... --out DATASET` first");
+        throw FormatError(path,
+            "is one shard of a `dataset build --shard I/N`; join the shards with `dataset merge "
+            "SHARDS... --out DATASET` first");
     if (format != kDatasetFormat)
-        throw FormatError(path, format.empty() ? "not a ReionScope ML dataset (no 'format' attribute)"
-                                               : "not a ReionScope ML dataset (format '" + format + "')");
+        throw FormatError(path,
+            format.empty() ? "not a ReionScope ML dataset (no 'format' attribute)"
+                           : "not a ReionScope ML dataset (format '" + format + "')");
     DatasetInfo& info = ds->m_info;
     info.path = path;
     info.contentHash = stringAttr(f, "content_hash");
@@ -62,7 +64,8 @@ std::shared_ptr<const DatasetFile> DatasetFile::open(const std::string& path)
     ds->m_h->x = h5::openDataset(f, "samples/x", path);
     const std::vector<hsize_t> d = h5::dims(ds->m_h->x.get());
     if (d.size() != 3 || d[0] != info.samples || d[1] != info.rows || d[2] != info.cols)
-        throw FormatError(path, "dataset 'samples/x' does not have the shape (samples, rows, cols) its attributes state");
+        throw FormatError(
+            path, "dataset 'samples/x' does not have the shape (samples, rows, cols) its attributes state");
     std::tie(ds->m_h->y, ds->m_h->context) = detail::openPairedParts(f, info);
     info.cubes = detail::readCubes(f, path);
     ds->m_labels = detail::readLabels(f, info.samples, info.cubes.size(), path);
@@ -101,8 +104,8 @@ void DatasetFile::readContext(const std::int64_t* idx, std::size_t n, float* out
 {
     if (!m_h->context.valid())
         throw ParameterError("dataset", m_info.path + " has no context channels");
-    detail::readChunkedSamples(m_h->context.get(), idx, n, m_info.contextRadiiMpc.size() * m_info.rows * m_info.cols,
-                               m_info.path, out);
+    detail::readChunkedSamples(
+        m_h->context.get(), idx, n, m_info.contextRadiiMpc.size() * m_info.rows * m_info.cols, m_info.path, out);
 }
 
 std::vector<double> classValues(const DatasetFile& ds, Target target)
@@ -111,8 +114,8 @@ std::vector<double> classValues(const DatasetFile& ds, Target target)
     for (const SampleLabels& l : ds.labels()) {
         const double x = labelValue(l, target);
         if (!std::isfinite(x))
-            throw ParameterError("target", std::string("samples of ") + ds.info().path + " have no '"
-                                               + targetName(target) + "' label");
+            throw ParameterError(
+                "target", std::string("samples of ") + ds.info().path + " have no '" + targetName(target) + "' label");
         v.push_back(x);
     }
     std::sort(v.begin(), v.end());

@@ -45,18 +45,18 @@ void splitWarnings(const DatasetInfo& info, std::vector<std::string>& out)
             off |= std::abs(double(groups[s].size()) / total - info.splitFractions[s] / asked) > 0.1;
         if (off)
             out.push_back("the split by simulation is " + std::to_string(groups[0].size()) + "/"
-                          + std::to_string(groups[1].size()) + "/" + std::to_string(groups[2].size())
-                          + " simulations (" + pct(groups[0].size() / total) + "/" + pct(groups[1].size() / total) + "/"
-                          + pct(groups[2].size() / total) + "), not the requested " + num(info.splitFractions[0] / asked)
-                          + "/" + num(info.splitFractions[1] / asked) + "/" + num(info.splitFractions[2] / asked)
-                          + ": too few simulations to split finely");
+                + std::to_string(groups[1].size()) + "/" + std::to_string(groups[2].size()) + " simulations ("
+                + pct(groups[0].size() / total) + "/" + pct(groups[1].size() / total) + "/"
+                + pct(groups[2].size() / total) + "), not the requested " + num(info.splitFractions[0] / asked) + "/"
+                + num(info.splitFractions[1] / asked) + "/" + num(info.splitFractions[2] / asked)
+                + ": too few simulations to split finely");
     }
     for (int s = 0; s < 3; ++s)
         if (groups[s].size() < (s == 0 ? 3u : 2u))
             out.push_back(std::string("the ") + kSplitNames[s] + " split holds " + std::to_string(groups[s].size())
-                          + (groups[s].size() == 1 ? " simulation" : " simulations")
-                          + (s == 0 ? ": the model sees too few realizations to generalise; add seeds"
-                                    : ": its metrics describe that realization, not the model; add seeds"));
+                + (groups[s].size() == 1 ? " simulation" : " simulations")
+                + (s == 0 ? ": the model sees too few realizations to generalise; add seeds"
+                          : ": its metrics describe that realization, not the model; add seeds"));
 }
 
 /// Which samples are constant (every pixel equal): read in chunks, at most `maxSamples`.
@@ -84,7 +84,7 @@ std::vector<std::int64_t> constantSamples(const DatasetFile& ds, std::size_t max
 }
 
 void classWarnings(const DatasetFile& ds, const std::vector<std::int64_t>& constant, std::size_t checked,
-                   std::vector<std::string>& out)
+    std::vector<std::string>& out)
 {
     const std::vector<SampleLabels>& labels = ds.labels();
     std::set<std::int64_t> isConstant(constant.begin(), constant.end());
@@ -106,8 +106,9 @@ void classWarnings(const DatasetFile& ds, const std::vector<std::int64_t>& const
             const double frac = blank[v] / std::max(1.0, double(n) * sampledFraction);
             if (frac > 0.5)
                 out.push_back("class " + std::string(targetName(t)) + " = " + num(v) + ": " + pct(std::min(1.0, frac))
-                              + " of its samples are constant (blank, e.g. fully ionized slices with nf = 0); a "
-                                "classifier can recognise them without learning " + targetName(t));
+                    + " of its samples are constant (blank, e.g. fully ionized slices with nf = 0); a "
+                      "classifier can recognise them without learning "
+                    + targetName(t));
         }
         std::size_t lo = SIZE_MAX, hi = 0;
         for (const auto& [v, n] : trainCount) {
@@ -116,8 +117,8 @@ void classWarnings(const DatasetFile& ds, const std::vector<std::int64_t>& const
         }
         if (trainCount.size() >= 2 && hi > 3 * lo)
             out.push_back(std::string("classes of ") + targetName(t) + " are imbalanced in the training split ("
-                          + std::to_string(lo) + " to " + std::to_string(hi)
-                          + " samples per class); accuracy favours the largest class");
+                + std::to_string(lo) + " to " + std::to_string(hi)
+                + " samples per class); accuracy favours the largest class");
     }
 }
 
@@ -159,10 +160,10 @@ std::vector<std::string> predictionWarnings(const DatasetFile& ds, const std::st
         const fs::path theirs = fs::weakly_canonical(fs::absolute(file, ec), ec);
         if (!file.empty() && theirs == mine)
             out.push_back(cubePath + ": this cube is in the run's training split (" + c.id
-                          + "); its prediction is no test of the model");
+                + "); its prediction is no test of the model");
         else if (!seedGroup.empty() && c.group == seedGroup)
-            out.push_back(cubePath + ": its simulation (" + seedGroup + ") is in the run's training split ("
-                          + c.id + "); its prediction is no test of the model");
+            out.push_back(cubePath + ": its simulation (" + seedGroup + ") is in the run's training split (" + c.id
+                + "); its prediction is no test of the model");
         const double v[3] = {c.z, c.zeta, c.fesc};
         for (int k = 0; k < 3; ++k)
             if (std::isfinite(v[k])) {
@@ -173,20 +174,20 @@ std::vector<std::string> predictionWarnings(const DatasetFile& ds, const std::st
     if (out.size() > 1)
         out.resize(1); // one sentence is enough
     const double mineV[3] = {meta.redshift.value_or(NAN), numberOf(meta.parameters, param::zeta).value_or(NAN),
-                             numberOf(meta.parameters, param::fesc).value_or(NAN)};
+        numberOf(meta.parameters, param::fesc).value_or(NAN)};
     const char* names[3] = {"redshift", "zeta", "f_esc"};
     for (int k = 0; k < 3; ++k)
         if (outside(mineV[k], lo[k], hi[k]))
             out.push_back(cubePath + ": " + names[k] + " " + num(mineV[k]) + " lies outside the training range ["
-                          + num(lo[k]) + ", " + num(hi[k]) + "]");
+                + num(lo[k]) + ", " + num(hi[k]) + "]");
     const SummaryStats s = summarize(cube);
     if (info.normStd > 0 && std::isfinite(s.mean)) {
         const double m = (s.mean - info.normMean) / info.normStd;
         const double r = s.std / info.normStd;
         if (std::abs(m) > 3 || r > 3 || (r < 1.0 / 3 && r >= 0))
             out.push_back(cubePath + ": its values (mean " + num(s.mean) + ", spread " + num(s.std)
-                          + ") lie far from the training data's (mean " + num(info.normMean) + ", spread "
-                          + num(info.normStd) + "); the prediction is an extrapolation");
+                + ") lie far from the training data's (mean " + num(info.normMean) + ", spread " + num(info.normStd)
+                + "); the prediction is an extrapolation");
     }
     return out;
 }

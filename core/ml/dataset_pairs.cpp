@@ -22,9 +22,10 @@ double stdOf(double sum, double sumSq, std::size_t n)
 
 // ---- chunked per-sample arrays ----------------------------------------------------------------
 
-ChunkedArrayWriter::ChunkedArrayWriter(hid_t group, const std::string& name, std::vector<hsize_t> sampleDims,
-                                       int deflate, const std::string& file)
-    : m_name(name), m_file(file)
+ChunkedArrayWriter::ChunkedArrayWriter(
+    hid_t group, const std::string& name, std::vector<hsize_t> sampleDims, int deflate, const std::string& file)
+    : m_name(name)
+    , m_file(file)
 {
     m_dims.push_back(0);
     m_dims.insert(m_dims.end(), sampleDims.begin(), sampleDims.end());
@@ -62,8 +63,8 @@ void ChunkedArrayWriter::append(const float* data, std::size_t n)
     m_dims = grown;
 }
 
-void readChunkedSamples(hid_t dataset, const std::int64_t* idx, std::size_t n, std::size_t perSample,
-                        const std::string& path, float* out)
+void readChunkedSamples(
+    hid_t dataset, const std::int64_t* idx, std::size_t n, std::size_t perSample, const std::string& path, float* out)
 {
     h5::Id fileSpace(H5Dget_space(dataset));
     std::vector<hsize_t> dims = h5::dims(dataset), start(dims.size(), 0), count = dims;
@@ -86,14 +87,17 @@ void readChunkedSamples(hid_t dataset, const std::int64_t* idx, std::size_t n, s
 
 // ---- paired samples ---------------------------------------------------------------------------
 
-PairedSampleWriter::PairedSampleWriter(hid_t samplesGroup, const DatasetBuildOptions& o, std::size_t rows,
-                                       std::size_t cols, const std::string& out)
-    : m_opt(o), m_rows(rows), m_cols(cols), m_y(samplesGroup, "y", {rows, cols}, o.deflateLevel, out)
+PairedSampleWriter::PairedSampleWriter(
+    hid_t samplesGroup, const DatasetBuildOptions& o, std::size_t rows, std::size_t cols, const std::string& out)
+    : m_opt(o)
+    , m_rows(rows)
+    , m_cols(cols)
+    , m_y(samplesGroup, "y", {rows, cols}, o.deflateLevel, out)
 {
     const std::size_t c = o.contextRadiiMpc.size();
     if (c)
-        m_context = std::make_unique<ChunkedArrayWriter>(samplesGroup, "context", std::vector<hsize_t>{c, rows, cols},
-                                                         o.deflateLevel, out);
+        m_context = std::make_unique<ChunkedArrayWriter>(
+            samplesGroup, "context", std::vector<hsize_t> {c, rows, cols}, o.deflateLevel, out);
     m_contextSum.assign(c, 0.0);
     m_contextSumSq.assign(c, 0.0);
 }
@@ -179,7 +183,8 @@ std::pair<h5::Id, h5::Id> openPairedParts(hid_t f, DatasetInfo& info)
     const auto q = h5::readAttribute(f, "target_quantity");
     if (!q)
         return {};
-    const auto target = std::holds_alternative<std::string>(*q) ? quantityFromName(std::get<std::string>(*q)) : std::nullopt;
+    const auto target
+        = std::holds_alternative<std::string>(*q) ? quantityFromName(std::get<std::string>(*q)) : std::nullopt;
     if (!target || *target == Quantity::Other)
         throw FormatError(path, "unknown target_quantity of a paired dataset");
     info.targetQuantity = *target;
@@ -193,13 +198,14 @@ std::pair<h5::Id, h5::Id> openPairedParts(hid_t f, DatasetInfo& info)
         || info.contextStd.size() != c)
         throw FormatError(path, "damaged paired-dataset attributes (target or context statistics)");
     h5::Id y = h5::openDataset(f, "samples/y", path);
-    if (h5::dims(y.get()) != std::vector<hsize_t>{info.samples, info.rows, info.cols})
+    if (h5::dims(y.get()) != std::vector<hsize_t> {info.samples, info.rows, info.cols})
         throw FormatError(path, "dataset 'samples/y' does not have the shape of 'samples/x'");
     h5::Id context;
     if (c) {
         context = h5::openDataset(f, "samples/context", path);
-        if (h5::dims(context.get()) != std::vector<hsize_t>{info.samples, c, info.rows, info.cols})
-            throw FormatError(path, "dataset 'samples/context' does not have the shape (samples, channels, rows, cols)");
+        if (h5::dims(context.get()) != std::vector<hsize_t> {info.samples, c, info.rows, info.cols})
+            throw FormatError(
+                path, "dataset 'samples/context' does not have the shape (samples, channels, rows, cols)");
     }
     return {std::move(y), std::move(context)};
 }

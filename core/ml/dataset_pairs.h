@@ -24,8 +24,8 @@ namespace rs::ml::detail {
 class ChunkedArrayWriter {
 public:
     /// Throws IoError when the dataset cannot be created.
-    ChunkedArrayWriter(hid_t group, const std::string& name, std::vector<hsize_t> sampleDims, int deflate,
-                       const std::string& file);
+    ChunkedArrayWriter(
+        hid_t group, const std::string& name, std::vector<hsize_t> sampleDims, int deflate, const std::string& file);
     /// Appends `n` samples. Throws IoError (disk full).
     void append(const float* data, std::size_t n);
 
@@ -38,15 +38,15 @@ private:
 /// Reads samples `idx[0..n)` of an (N, ...) float dataset, `perSample` floats each, into `out`,
 /// merging runs of consecutive indices into one read. Throws ParameterError for an index out of
 /// range, FormatError when the file is damaged.
-void readChunkedSamples(hid_t dataset, const std::int64_t* idx, std::size_t n, std::size_t perSample,
-                        const std::string& path, float* out);
+void readChunkedSamples(
+    hid_t dataset, const std::int64_t* idx, std::size_t n, std::size_t perSample, const std::string& path, float* out);
 
 /// Cuts and writes the target and context planes of every sample of a paired dataset, in the
 /// order buildDataset cuts the density samples, and keeps their training statistics.
 class PairedSampleWriter {
 public:
     PairedSampleWriter(hid_t samplesGroup, const DatasetBuildOptions& options, std::size_t rows, std::size_t cols,
-                       const std::string& out);
+        const std::string& out);
     /// Loads the source's target cube and smooths `density` for the context channels. Throws
     /// FormatError naming the source when it has no target cube, another grid, or NaNs.
     void beginSource(const DatasetSource& source, const Cube& density);

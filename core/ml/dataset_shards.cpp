@@ -27,8 +27,9 @@ OpenShard openShard(const std::string& path)
     const hid_t f = s.file.get();
     const std::string format = stringAttr(f, "format");
     if (format != kDatasetShardFormat)
-        throw FormatError(path, format == kDatasetFormat ? "is a whole dataset, not a shard of a `dataset build --shard I/N`"
-                                                         : "is not a shard of a `dataset build --shard I/N`");
+        throw FormatError(path,
+            format == kDatasetFormat ? "is a whole dataset, not a shard of a `dataset build --shard I/N`"
+                                     : "is not a shard of a `dataset build --shard I/N`");
     s.info.path = path;
     s.info.shard.index = std::size_t(numberAttr(f, "shard_index", path));
     s.info.shard.count = std::size_t(numberAttr(f, "shard_count", path));
@@ -48,24 +49,24 @@ std::string layoutKey(const OpenShard& s)
     const DatasetLayout& l = s.layout;
     char buf[256];
     std::snprintf(buf, sizeof buf, "%s %d %s %zu %zux%zu seed %llu split %.17g,%.17g,%.17g deflate %d of %zu sources",
-                  sampleModeName(l.mode), int(l.quantity), l.axes.c_str(), l.stride, l.rows, l.cols,
-                  static_cast<unsigned long long>(l.splitSeed), l.fractions[0], l.fractions[1], l.fractions[2], s.deflate,
-                  s.info.sourcesTotal);
+        sampleModeName(l.mode), int(l.quantity), l.axes.c_str(), l.stride, l.rows, l.cols,
+        static_cast<unsigned long long>(l.splitSeed), l.fractions[0], l.fractions[1], l.fractions[2], s.deflate,
+        s.info.sourcesTotal);
     return buf;
 }
 
 /// Appends one shard's samples to the merged file, hashing them in the build's own chunks and
 /// summing the training pixels in the build's order.
 void copySamples(const OpenShard& s, const std::vector<SampleLabels>& labels, SampleWriter& writer, Hasher& hash,
-                 double& sum, double& sumSq, std::size_t& trainPixels, const StopToken& stop)
+    double& sum, double& sumSq, std::size_t& trainPixels, const StopToken& stop)
 {
     const hid_t f = s.file.get();
     const std::string& path = s.info.path;
     const std::size_t pixels = s.layout.rows * s.layout.cols;
     h5::Id x = h5::openDataset(f, "samples/x", path);
     h5::Id chunksDs = h5::openDataset(f, "shard/hash_chunks", path);
-    const std::vector<std::int64_t> chunks =
-        h5::readArray<std::int64_t>(f, "shard/hash_chunks", H5T_NATIVE_INT64, h5::dims(chunksDs.get()).at(0), path);
+    const std::vector<std::int64_t> chunks
+        = h5::readArray<std::int64_t>(f, "shard/hash_chunks", H5T_NATIVE_INT64, h5::dims(chunksDs.get()).at(0), path);
     h5::Id fileSpace(H5Dget_space(x.get()));
     std::vector<float> buf;
     std::size_t at = 0;
@@ -101,10 +102,13 @@ void copySamples(const OpenShard& s, const std::vector<SampleLabels>& labels, Sa
 
 } // namespace
 
-DatasetShardInfo readDatasetShardInfo(const std::string& path) { return openShard(path).info; }
+DatasetShardInfo readDatasetShardInfo(const std::string& path)
+{
+    return openShard(path).info;
+}
 
-void mergeDatasetShards(const std::vector<std::string>& paths, const std::string& out, const ProgressFn& progress,
-                        const StopToken& stop)
+void mergeDatasetShards(
+    const std::vector<std::string>& paths, const std::string& out, const ProgressFn& progress, const StopToken& stop)
 {
     if (paths.empty())
         throw ParameterError("shards", "no shard files to merge");
@@ -114,9 +118,10 @@ void mergeDatasetShards(const std::vector<std::string>& paths, const std::string
         shards.push_back(openShard(p));
         const OpenShard& s = shards.back();
         if (s.info.shard.count != shards.front().info.shard.count || layoutKey(s) != layoutKey(shards.front()))
-            throw FormatError(p, "is a shard of another build than " + shards.front().info.path + " (" + layoutKey(s)
-                                     + " vs " + layoutKey(shards.front()) + ", " + std::to_string(s.info.shard.count)
-                                     + " vs " + std::to_string(shards.front().info.shard.count) + " shards)");
+            throw FormatError(p,
+                "is a shard of another build than " + shards.front().info.path + " (" + layoutKey(s) + " vs "
+                    + layoutKey(shards.front()) + ", " + std::to_string(s.info.shard.count) + " vs "
+                    + std::to_string(shards.front().info.shard.count) + " shards)");
         if (auto [it, fresh] = byIndex.emplace(s.info.shard.index, p); !fresh)
             throw FormatError(p, "is shard " + s.info.shard.text() + " again (also " + it->second + ")");
     }
@@ -126,9 +131,11 @@ void mergeDatasetShards(const std::vector<std::string>& paths, const std::string
         if (!byIndex.count(i))
             missing += (missing.empty() ? "" : ", ") + std::to_string(i);
     if (!missing.empty())
-        throw ParameterError("shards", "shard" + std::string(missing.find(',') == std::string::npos ? " " : "s ") + missing
-                                           + " of " + std::to_string(count) + " missing");
-    std::sort(shards.begin(), shards.end(), [](const OpenShard& a, const OpenShard& b) { return a.info.shard.index < b.info.shard.index; });
+        throw ParameterError("shards",
+            "shard" + std::string(missing.find(',') == std::string::npos ? " " : "s ") + missing + " of "
+                + std::to_string(count) + " missing");
+    std::sort(shards.begin(), shards.end(),
+        [](const OpenShard& a, const OpenShard& b) { return a.info.shard.index < b.info.shard.index; });
 
     writeAtomically(out, [&](const std::string& tmp) {
         h5::Id file = h5::createFile(tmp);

@@ -18,7 +18,7 @@ namespace rs::ml {
 struct DatasetShardInfo {
     std::string path;
     Shard shard;
-    std::size_t sourcesTotal = 0;        ///< sources of the whole build
+    std::size_t sourcesTotal = 0; ///< sources of the whole build
     std::size_t sourceBegin = 0, sourceEnd = 0; ///< the block this shard cut
     std::size_t samples = 0;
 };
@@ -31,7 +31,7 @@ DatasetShardInfo readDatasetShardInfo(const std::string& path);
 /// build (different options or shard count) or a shard given twice, ParameterError naming the
 /// missing shard numbers or an empty split, IoError when `out` cannot be written,
 /// CancelledError when stopped (no file is left).
-void mergeDatasetShards(const std::vector<std::string>& shards, const std::string& out,
-                        const ProgressFn& progress = {}, const StopToken& stop = {});
+void mergeDatasetShards(const std::vector<std::string>& shards, const std::string& out, const ProgressFn& progress = {},
+    const StopToken& stop = {});
 
 } // namespace rs::ml

@@ -12,12 +12,15 @@ namespace rs::ml {
 
 namespace {
 
-std::string entryId(const CubeEntry& e) { return e.dataset.empty() ? e.path : e.path + "#" + e.dataset; }
+std::string entryId(const CubeEntry& e)
+{
+    return e.dataset.empty() ? e.path : e.path + "#" + e.dataset;
+}
 
 } // namespace
 
-std::vector<DatasetSource> sourcesFromFiles(const std::vector<std::string>& inputs, Quantity quantity,
-                                            std::optional<Quantity> target)
+std::vector<DatasetSource> sourcesFromFiles(
+    const std::vector<std::string>& inputs, Quantity quantity, std::optional<Quantity> target)
 {
     std::vector<CubeEntry> entries;
     for (const std::string& in : inputs) {
@@ -58,23 +61,27 @@ std::vector<DatasetSource> sourcesFromFiles(const std::vector<std::string>& inpu
                     continue; // nothing to pair with
                 loadTarget = [e = t->second]() { return loadEntry(e); };
             }
-            out.push_back({entryId(entry), group, [entry, xh]() -> std::pair<Cube, std::optional<Cube>> {
-                               Cube c = loadEntry(entry);
-                               std::optional<Cube> x;
-                               if (xh)
-                                   x = loadEntry(*xh);
-                               return {std::move(c), std::move(x)};
-                           }, loadTarget});
+            out.push_back({entryId(entry), group,
+                [entry, xh]() -> std::pair<Cube, std::optional<Cube>> {
+                    Cube c = loadEntry(entry);
+                    std::optional<Cube> x;
+                    if (xh)
+                        x = loadEntry(*xh);
+                    return {std::move(c), std::move(x)};
+                },
+                loadTarget});
         }
     }
     if (out.empty()) {
         std::string seen;
         for (const std::string& s : quantitiesSeen)
             seen += (seen.empty() ? "" : ", ") + s;
-        const std::string pairing = target ? " with a " + std::string(quantityName(*target))
-                                                 + " cube of the same run and redshift" : std::string();
-        throw ParameterError("quantity", "no " + std::string(quantityName(quantity)) + " cube" + pairing
-                                             + " among the inputs" + (seen.empty() ? std::string() : " (found: " + seen + ")"));
+        const std::string pairing = target
+            ? " with a " + std::string(quantityName(*target)) + " cube of the same run and redshift"
+            : std::string();
+        throw ParameterError("quantity",
+            "no " + std::string(quantityName(quantity)) + " cube" + pairing + " among the inputs"
+                + (seen.empty() ? std::string() : " (found: " + seen + ")"));
     }
     return out;
 }

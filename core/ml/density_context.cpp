@@ -9,7 +9,10 @@
 
 namespace rs::ml {
 
-std::vector<double> defaultContextRadii() { return {1.5, 2.25, 3.4, 5.0, 7.5, 11.0, 17.0, 25.0}; }
+std::vector<double> defaultContextRadii()
+{
+    return {1.5, 2.25, 3.4, 5.0, 7.5, 11.0, 17.0, 25.0};
+}
 
 std::vector<Cube> densityContext(const Cube& density, const std::vector<double>& radiiMpc, int threads)
 {
@@ -17,9 +20,9 @@ std::vector<Cube> densityContext(const Cube& density, const std::vector<double>&
         return {};
     const Shape& s = density.shape();
     if (!density.isCubic() || s[0] < 2)
-        throw ParameterError("density", "3D context needs a cubic grid of at least 2 cells per side; "
-                                            + density.metadata().sourcePath + " is " + std::to_string(s[0]) + "x"
-                                            + std::to_string(s[1]) + "x" + std::to_string(s[2]));
+        throw ParameterError("density",
+            "3D context needs a cubic grid of at least 2 cells per side; " + density.metadata().sourcePath + " is "
+                + std::to_string(s[0]) + "x" + std::to_string(s[1]) + "x" + std::to_string(s[2]));
     for (double r : radiiMpc)
         if (!(r > 0))
             throw ParameterError("context radii", "every radius must be positive");
@@ -27,15 +30,15 @@ std::vector<Cube> densityContext(const Cube& density, const std::vector<double>&
     for (std::size_t i = 0; i < density.voxelCount(); ++i)
         if (!std::isfinite(v[i]))
             throw FormatError(density.metadata().sourcePath.empty() ? "density" : density.metadata().sourcePath,
-                              "the density cube holds NaN or infinite values");
+                "the density cube holds NaN or infinite values");
     const std::size_t n = s[0], nz = n / 2 + 1;
     const fft::Plans plans(n, threads);
     fft::Grid deltaK(n);
     deltaK.loadReal(v);
     plans.forward(deltaK);
     const double n3 = double(n) * double(n) * double(n);
-    const double kf[3] = {2 * M_PI / density.boxLength()[0], 2 * M_PI / density.boxLength()[1],
-                          2 * M_PI / density.boxLength()[2]};
+    const double kf[3]
+        = {2 * M_PI / density.boxLength()[0], 2 * M_PI / density.boxLength()[1], 2 * M_PI / density.boxLength()[2]};
     std::vector<Cube> out;
     fft::Grid work(n);
     for (double radius : radiiMpc) {

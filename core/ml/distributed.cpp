@@ -12,8 +12,8 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -36,7 +36,8 @@ long envInt(const char* name, long lo, long hi)
     errno = 0;
     const long x = std::strtol(v.c_str(), &end, 10);
     if (errno || end == v.c_str() || *end || x < lo || x > hi)
-        throw ParameterError(name, "'" + v + "' is not an integer in " + std::to_string(lo) + ".." + std::to_string(hi));
+        throw ParameterError(
+            name, "'" + v + "' is not an integer in " + std::to_string(lo) + ".." + std::to_string(hi));
     return x;
 }
 
@@ -56,15 +57,17 @@ std::optional<DistributedSetup> distributedFromEnvironment()
     };
     if (env("RANK") || env("WORLD_SIZE")) {
         if (!env("RANK") || !env("WORLD_SIZE"))
-            throw ParameterError(env("RANK") ? "WORLD_SIZE" : "RANK", "is not set (torchrun sets RANK and WORLD_SIZE together)");
+            throw ParameterError(
+                env("RANK") ? "WORLD_SIZE" : "RANK", "is not set (torchrun sets RANK and WORLD_SIZE together)");
         ranks("RANK", "WORLD_SIZE", "LOCAL_RANK", "torchrun");
         if (!env("MASTER_ADDR") && s.worldSize > 1)
             throw ParameterError("MASTER_ADDR", "is not set (the host of rank 0)");
     } else if (env("SLURM_PROCID") && env("SLURM_NTASKS")) {
         ranks("SLURM_PROCID", "SLURM_NTASKS", "SLURM_LOCALID", "slurm");
         if (!env("MASTER_ADDR") && env("SLURM_NNODES") && envInt("SLURM_NNODES", 1, 1 << 20) > 1)
-            throw ParameterError("MASTER_ADDR", "is not set: a job over several nodes needs it, e.g. "
-                                                "export MASTER_ADDR=$(scontrol show hostnames $SLURM_JOB_NODELIST | head -n1)");
+            throw ParameterError("MASTER_ADDR",
+                "is not set: a job over several nodes needs it, e.g. "
+                "export MASTER_ADDR=$(scontrol show hostnames $SLURM_JOB_NODELIST | head -n1)");
     } else {
         return std::nullopt;
     }
@@ -80,7 +83,7 @@ int freeLocalPort()
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
         throw IoError("127.0.0.1", std::string("cannot open a socket: ") + std::strerror(errno));
-    sockaddr_in a{};
+    sockaddr_in a {};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     a.sin_port = 0;
@@ -96,8 +99,11 @@ int freeLocalPort()
 
 namespace {
 
-std::atomic<int> g_forwardSignal{0};
-extern "C" void rememberSignal(int sig) { g_forwardSignal.store(sig); }
+std::atomic<int> g_forwardSignal {0};
+extern "C" void rememberSignal(int sig)
+{
+    g_forwardSignal.store(sig);
+}
 
 } // namespace
 
@@ -112,7 +118,8 @@ int launchLocalRanks(int nproc, const std::vector<std::string>& args, const std:
         for (char** e = environ; *e; ++e) {
             const std::string kv = *e;
             const std::string key = kv.substr(0, kv.find('='));
-            if (key != "RANK" && key != "LOCAL_RANK" && key != "WORLD_SIZE" && key != "MASTER_ADDR" && key != "MASTER_PORT")
+            if (key != "RANK" && key != "LOCAL_RANK" && key != "WORLD_SIZE" && key != "MASTER_ADDR"
+                && key != "MASTER_PORT")
                 envs.push_back(kv);
         }
         envs.push_back("RANK=" + std::to_string(r));
@@ -120,7 +127,7 @@ int launchLocalRanks(int nproc, const std::vector<std::string>& args, const std:
         envs.push_back("WORLD_SIZE=" + std::to_string(nproc));
         envs.push_back("MASTER_ADDR=127.0.0.1");
         envs.push_back("MASTER_PORT=" + port);
-        std::vector<char*> argv{const_cast<char*>("reionscope-cli")}, envp;
+        std::vector<char*> argv {const_cast<char*>("reionscope-cli")}, envp;
         for (const std::string& a : args)
             argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
@@ -131,7 +138,8 @@ int launchLocalRanks(int nproc, const std::vector<std::string>& args, const std:
         if (pid < 0) {
             for (pid_t p : pids)
                 ::kill(p, SIGTERM);
-            throw IoError("/proc/self/exe", std::string("cannot start rank ") + std::to_string(r) + ": " + std::strerror(errno));
+            throw IoError(
+                "/proc/self/exe", std::string("cannot start rank ") + std::to_string(r) + ": " + std::strerror(errno));
         }
         if (pid == 0) {
             if (!stdoutPath.empty()) {
@@ -146,7 +154,8 @@ int launchLocalRanks(int nproc, const std::vector<std::string>& args, const std:
         pids.push_back(pid);
     }
     // Forward SIGINT/SIGTERM (a scheduler's cancel) to every rank; they agree to stop together.
-    struct sigaction sa{}, oldInt{}, oldTerm{};
+    struct sigaction sa {
+    }, oldInt {}, oldTerm {};
     sa.sa_handler = rememberSignal; // no SA_RESTART: waitpid returns EINTR and the signal is passed on
     sigemptyset(&sa.sa_mask);
     ::sigaction(SIGINT, &sa, &oldInt);
@@ -172,9 +181,9 @@ int launchLocalRanks(int nproc, const std::vector<std::string>& args, const std:
             result = code;
             if (code == 130)
                 continue; // a stop every rank agreed to (Ctrl-C, SIGTERM): the run said so itself
-            std::fprintf(stderr, "error: rank %d of %d exited with %s %d; the other ranks end within the collective timeout\n",
-                         rank, nproc, WIFSIGNALED(status) ? "signal" : "code",
-                         WIFSIGNALED(status) ? WTERMSIG(status) : code);
+            std::fprintf(stderr,
+                "error: rank %d of %d exited with %s %d; the other ranks end within the collective timeout\n", rank,
+                nproc, WIFSIGNALED(status) ? "signal" : "code", WIFSIGNALED(status) ? WTERMSIG(status) : code);
         }
     }
     ::sigaction(SIGINT, &oldInt, nullptr);

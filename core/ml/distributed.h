@@ -27,7 +27,7 @@ struct DistributedSetup {
     int localRank = 0;
     std::string masterAddr = "127.0.0.1";
     int masterPort = 29500;
-    double timeoutSeconds = 120;   ///< rendezvous and every collective
+    double timeoutSeconds = 120; ///< rendezvous and every collective
     std::size_t bucketBytes = 8u << 20; ///< gradient bucket size (the last bucket may be smaller)
     std::string source = "single"; ///< "single", "torchrun" (RANK/WORLD_SIZE), "slurm", "--nproc"
     bool active() const { return worldSize > 1; }
@@ -43,8 +43,7 @@ std::optional<DistributedSetup> distributedFromEnvironment();
 /// Trains like train() as one rank of `setup` (train() when setup is not active). Throws what
 /// train() throws, and DistributedError when the ranks cannot meet or one of them fails.
 TrainResult trainDistributed(const std::string& runDir, const RunConfig& config, const DistributedSetup& setup,
-                             const TrainCallback& onProgress = {}, const StopToken& stop = {},
-                             const PauseToken& pause = {});
+    const TrainCallback& onProgress = {}, const StopToken& stop = {}, const PauseToken& pause = {});
 
 /// The ranks could not rendezvous, or a collective failed or timed out (a rank died or hangs).
 /// The message names the run folder, this rank and what c10d reported.

@@ -19,9 +19,9 @@ void checkSize(const Predictor& p, const DatasetFile& ds)
 {
     const RunConfig& c = p.config();
     if (ds.info().rows != c.rows || ds.info().cols != c.cols)
-        throw ParameterError("dataset", ds.info().path + ": samples are " + std::to_string(ds.info().rows) + "x"
-                                            + std::to_string(ds.info().cols) + " but the run's model takes "
-                                            + std::to_string(c.rows) + "x" + std::to_string(c.cols));
+        throw ParameterError("dataset",
+            ds.info().path + ": samples are " + std::to_string(ds.info().rows) + "x" + std::to_string(ds.info().cols)
+                + " but the run's model takes " + std::to_string(c.rows) + "x" + std::to_string(c.cols));
 }
 
 } // namespace
@@ -38,8 +38,8 @@ SampleStack readSplitSamples(const DatasetFile& ds, Split split, std::size_t max
     return s;
 }
 
-SplitPredictions predictSplit(const Predictor& predictor, const DatasetFile& ds, Split split, std::size_t maxSamples,
-                              const StopToken& stop)
+SplitPredictions predictSplit(
+    const Predictor& predictor, const DatasetFile& ds, Split split, std::size_t maxSamples, const StopToken& stop)
 {
     const RunConfig& c = predictor.config();
     if (c.task == Task::Reconstruct)
@@ -64,7 +64,8 @@ SplitPredictions predictSplit(const Predictor& predictor, const DatasetFile& ds,
         for (std::size_t i = 0; i < n; ++i) {
             const double truth = labelValue(ds.labels()[std::size_t(stack.indices[begin + i])], c.target);
             if (!std::isfinite(truth))
-                throw ParameterError("dataset", ds.info().path + ": a sample has no '" + targetName(c.target) + "' label");
+                throw ParameterError(
+                    "dataset", ds.info().path + ": a sample has no '" + targetName(c.target) + "' label");
             out.truth.push_back(truth);
             if (c.task == Task::Classify) {
                 const float* p = y.data() + i * k;
@@ -73,8 +74,9 @@ SplitPredictions predictSplit(const Predictor& predictor, const DatasetFile& ds,
                 out.predicted.push_back(c.classes[best]);
                 const int t = classIndex(c.classes, truth);
                 if (t < 0)
-                    throw ParameterError("dataset", ds.info().path + ": label " + targetName(c.target) + " = "
-                                                        + formatValue(truth) + " is not one of the run's classes");
+                    throw ParameterError("dataset",
+                        ds.info().path + ": label " + targetName(c.target) + " = " + formatValue(truth)
+                            + " is not one of the run's classes");
                 truthK.push_back(t);
                 predK.push_back(int(best));
             } else {
@@ -90,15 +92,16 @@ SplitPredictions predictSplit(const Predictor& predictor, const DatasetFile& ds,
 }
 
 Reconstructions reconstruct(const Predictor& predictor, std::vector<float> input, std::size_t count, double cellMpc,
-                            const ProgressFn& progress, const StopToken& stop)
+    const ProgressFn& progress, const StopToken& stop)
 {
     const RunConfig& c = predictor.config();
     if (c.task != Task::Reconstruct)
         throw ParameterError("run", std::string("a '") + modelName(c.model) + "' run does not reconstruct its input");
     const std::size_t pixels = c.rows * c.cols;
     if (count == 0 || input.size() != count * pixels)
-        throw ParameterError("input", "needs " + std::to_string(count) + " samples of " + std::to_string(c.rows) + "x"
-                                          + std::to_string(c.cols) + " values");
+        throw ParameterError("input",
+            "needs " + std::to_string(count) + " samples of " + std::to_string(c.rows) + "x" + std::to_string(c.cols)
+                + " values");
     for (float v : input)
         if (!std::isfinite(v))
             throw FormatError("input", "holds NaN or infinite values; nothing to reconstruct");
@@ -153,7 +156,8 @@ std::vector<std::size_t> worstSamples(const std::vector<double>& errors, std::si
     std::iota(order.begin(), order.end(), std::size_t(0));
     n = std::min(n, order.size());
     std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(n), order.end(), [&](std::size_t a, std::size_t b) {
-        const double ea = std::isnan(errors[a]) ? -INFINITY : errors[a], eb = std::isnan(errors[b]) ? -INFINITY : errors[b];
+        const double ea = std::isnan(errors[a]) ? -INFINITY : errors[a],
+                     eb = std::isnan(errors[b]) ? -INFINITY : errors[b];
         return ea > eb || (ea == eb && a < b);
     });
     order.resize(n);
@@ -161,7 +165,7 @@ std::vector<std::size_t> worstSamples(const std::vector<double>& errors, std::si
 }
 
 Projection2d projectSplit(const Predictor* predictor, const DatasetFile& ds, Split split, Target colourBy,
-                          std::size_t maxSamples, const ProgressFn& progress, const StopToken& stop)
+    std::size_t maxSamples, const ProgressFn& progress, const StopToken& stop)
 {
     if (predictor)
         checkSize(*predictor, ds);
@@ -169,8 +173,9 @@ Projection2d projectSplit(const Predictor* predictor, const DatasetFile& ds, Spl
         progress(0.0, "reading samples");
     SampleStack stack = readSplitSamples(ds, split, maxSamples);
     if (stack.count() < 3)
-        throw ParameterError("samples", ds.info().path + ": the " + splitName(split) + " split has "
-                                            + std::to_string(stack.count()) + " samples; a projection needs at least 3");
+        throw ParameterError("samples",
+            ds.info().path + ": the " + splitName(split) + " split has " + std::to_string(stack.count())
+                + " samples; a projection needs at least 3");
     stop.throwIfStopped();
     Projection2d p;
     p.indices = stack.indices;

@@ -9,9 +9,12 @@ namespace rs::ml {
 const char* splitName(Split s)
 {
     switch (s) {
-    case Split::Train: return "train";
-    case Split::Validation: return "val";
-    case Split::Test: return "test";
+    case Split::Train:
+        return "train";
+    case Split::Validation:
+        return "val";
+    case Split::Test:
+        return "test";
     }
     return "?";
 }
@@ -19,12 +22,18 @@ const char* splitName(Split s)
 const char* targetName(Target t)
 {
     switch (t) {
-    case Target::None: return "none";
-    case Target::Z: return "z";
-    case Target::Zeta: return "zeta";
-    case Target::Fesc: return "fesc";
-    case Target::Nf: return "nf";
-    case Target::NfCube: return "nf_cube";
+    case Target::None:
+        return "none";
+    case Target::Z:
+        return "z";
+    case Target::Zeta:
+        return "zeta";
+    case Target::Fesc:
+        return "fesc";
+    case Target::Nf:
+        return "nf";
+    case Target::NfCube:
+        return "nf_cube";
     }
     return "none";
 }
@@ -42,12 +51,18 @@ Target targetFromName(std::string_view name)
 double labelValue(const SampleLabels& l, Target t)
 {
     switch (t) {
-    case Target::Z: return l.z;
-    case Target::Zeta: return l.zeta;
-    case Target::Fesc: return l.fesc;
-    case Target::Nf: return l.nfSlice;
-    case Target::NfCube: return l.nfCube;
-    case Target::None: break;
+    case Target::Z:
+        return l.z;
+    case Target::Zeta:
+        return l.zeta;
+    case Target::Fesc:
+        return l.fesc;
+    case Target::Nf:
+        return l.nfSlice;
+    case Target::NfCube:
+        return l.nfCube;
+    case Target::None:
+        break;
     }
     return std::numeric_limits<double>::quiet_NaN();
 }
@@ -55,10 +70,14 @@ double labelValue(const SampleLabels& l, Target t)
 const char* taskName(Task t)
 {
     switch (t) {
-    case Task::Reconstruct: return "reconstruct";
-    case Task::Classify: return "classify";
-    case Task::Regress: return "regress";
-    case Task::Translate: return "translate";
+    case Task::Reconstruct:
+        return "reconstruct";
+    case Task::Classify:
+        return "classify";
+    case Task::Regress:
+        return "regress";
+    case Task::Translate:
+        return "translate";
     }
     return "?";
 }

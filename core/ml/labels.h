@@ -12,16 +12,16 @@ namespace rs::ml {
 
 /// The labels of one sample (one slice or patch). NaN where unknown.
 struct SampleLabels {
-    double z = 0;         ///< redshift of the source cube
-    double zeta = 0;      ///< ionizing efficiency ζ
-    double fesc = 0;      ///< escape fraction f_esc
-    double nfSlice = 0;   ///< neutral fraction of this slice (NaN without an x_HI cube)
-    double nfCube = 0;    ///< neutral fraction of the whole source cube
-    std::int32_t cube = 0;  ///< index of the source cube in the dataset's cube table
-    std::int8_t split = 0;  ///< 0 train, 1 validation, 2 test
-    std::int8_t axis = 0;   ///< slicing axis (0, 1, 2)
+    double z = 0; ///< redshift of the source cube
+    double zeta = 0; ///< ionizing efficiency ζ
+    double fesc = 0; ///< escape fraction f_esc
+    double nfSlice = 0; ///< neutral fraction of this slice (NaN without an x_HI cube)
+    double nfCube = 0; ///< neutral fraction of the whole source cube
+    std::int32_t cube = 0; ///< index of the source cube in the dataset's cube table
+    std::int8_t split = 0; ///< 0 train, 1 validation, 2 test
+    std::int8_t axis = 0; ///< slicing axis (0, 1, 2)
     std::int32_t index = 0; ///< slice index along that axis
-    std::int32_t tile = 0;  ///< patch number inside the slice (0 for full slices)
+    std::int32_t tile = 0; ///< patch number inside the slice (0 for full slices)
 };
 
 enum class Split : std::int8_t { Train = 0, Validation = 1, Test = 2 };

@@ -10,16 +10,20 @@ namespace rs::ml {
 double headlineMetric(const EvalMetrics& m)
 {
     switch (m.task) {
-    case Task::Classify: return m.accuracy;
-    case Task::Regress: return m.r2;
-    case Task::Reconstruct: return m.relativeMse;
-    case Task::Translate: return m.translation.pixelAccuracy;
+    case Task::Classify:
+        return m.accuracy;
+    case Task::Regress:
+        return m.r2;
+    case Task::Reconstruct:
+        return m.relativeMse;
+    case Task::Translate:
+        return m.translation.pixelAccuracy;
     }
     return std::numeric_limits<double>::quiet_NaN();
 }
 
-void fillClassification(EvalMetrics& m, const std::vector<int>& truth, const std::vector<int>& predicted,
-                        std::size_t classCount)
+void fillClassification(
+    EvalMetrics& m, const std::vector<int>& truth, const std::vector<int>& predicted, std::size_t classCount)
 {
     if (truth.size() != predicted.size())
         throw ParameterError("metrics", "truth and prediction counts differ");

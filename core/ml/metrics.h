@@ -20,10 +20,10 @@ struct EvalMetrics {
     std::size_t samples = 0;
     double loss = 0;
     // classification
-    std::vector<double> classes;                         ///< label value of each class
+    std::vector<double> classes; ///< label value of each class
     double accuracy = 0;
-    std::vector<std::vector<std::int64_t>> confusion;    ///< [true][predicted]
-    std::vector<double> perClassAccuracy;                ///< recall of each true class (NaN if absent)
+    std::vector<std::vector<std::int64_t>> confusion; ///< [true][predicted]
+    std::vector<double> perClassAccuracy; ///< recall of each true class (NaN if absent)
     // regression (in label units)
     double r2 = 0, rmse = 0, mae = 0;
     // reconstruction (in normalised units)
@@ -38,8 +38,8 @@ double headlineMetric(const EvalMetrics& m);
 
 /// Accuracy, confusion matrix and per-class accuracy from true and predicted class indices.
 /// Throws ParameterError when the sizes differ or an index is out of range.
-void fillClassification(EvalMetrics& m, const std::vector<int>& truth, const std::vector<int>& predicted,
-                        std::size_t classCount);
+void fillClassification(
+    EvalMetrics& m, const std::vector<int>& truth, const std::vector<int>& predicted, std::size_t classCount);
 /// R², RMSE and MAE. Throws ParameterError when the sizes differ or there are no samples.
 void fillRegression(EvalMetrics& m, const std::vector<double>& truth, const std::vector<double>& predicted);
 

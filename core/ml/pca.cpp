@@ -93,7 +93,7 @@ std::vector<float> readNormalised(const DatasetFile& ds, const std::vector<std::
 } // namespace
 
 PcaBaseline pcaBaseline(const DatasetFile& ds, Target target, std::size_t components, std::size_t maxSamples,
-                        const ProgressFn& progress, const StopToken& stop)
+    const ProgressFn& progress, const StopToken& stop)
 {
     const std::vector<double> classes = classValues(ds, target);
     const std::size_t dim = ds.info().rows * ds.info().cols;
@@ -121,7 +121,8 @@ PcaBaseline pcaBaseline(const DatasetFile& ds, Target target, std::size_t compon
     }
     for (std::size_t c = 0; c < classes.size(); ++c)
         for (std::size_t j = 0; j < k; ++j)
-            centroid[c * k + j] = count[c] ? centroid[c * k + j] / double(count[c]) : std::numeric_limits<double>::infinity();
+            centroid[c * k + j]
+                = count[c] ? centroid[c * k + j] / double(count[c]) : std::numeric_limits<double>::infinity();
     if (progress)
         progress(0.8, "classifying the test split");
     const std::vector<float> xs = readNormalised(ds, test);

@@ -13,12 +13,12 @@
 namespace rs::ml {
 
 struct PcaModel {
-    std::size_t dim = 0;                  ///< input values per sample
+    std::size_t dim = 0; ///< input values per sample
     std::size_t components = 0;
-    std::vector<double> mean;             ///< dim
-    std::vector<double> basis;            ///< components × dim, orthonormal rows
+    std::vector<double> mean; ///< dim
+    std::vector<double> basis; ///< components × dim, orthonormal rows
     std::vector<double> explainedVariance; ///< per component, descending
-    std::vector<double> explainedRatio;   ///< explainedVariance / total variance
+    std::vector<double> explainedRatio; ///< explainedVariance / total variance
     double totalVariance = 0;
 };
 
@@ -34,14 +34,14 @@ struct PcaBaseline {
     PcaModel model;
     std::size_t trainSamples = 0;
     std::vector<double> projections2d; ///< test samples × 2 (first two components)
-    std::vector<double> testLabels;    ///< label value of each projected test sample
-    EvalMetrics metrics;               ///< nearest class centroid on the test split (classify)
+    std::vector<double> testLabels; ///< label value of each projected test sample
+    EvalMetrics metrics; ///< nearest class centroid on the test split (classify)
 };
 
 /// PCA fitted on (at most maxSamples of) the training split of `ds` (normalised), then a
 /// nearest-centroid classifier of `target` evaluated on the test split. Throws ParameterError for
 /// a target the dataset lacks, CancelledError when stopped.
 PcaBaseline pcaBaseline(const DatasetFile& ds, Target target, std::size_t components, std::size_t maxSamples,
-                        const ProgressFn& progress = {}, const StopToken& stop = {});
+    const ProgressFn& progress = {}, const StopToken& stop = {});
 
 } // namespace rs::ml

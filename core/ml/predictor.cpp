@@ -21,8 +21,8 @@ namespace fs = std::filesystem;
 
 namespace detail {
 
-torch::Tensor batchTargets(const RunConfig& c, const DatasetFile& ds, const std::vector<std::int64_t>& indices,
-                           const torch::Device& device)
+torch::Tensor batchTargets(
+    const RunConfig& c, const DatasetFile& ds, const std::vector<std::int64_t>& indices, const torch::Device& device)
 {
     if (c.task == Task::Reconstruct)
         return {};
@@ -35,8 +35,9 @@ torch::Tensor batchTargets(const RunConfig& c, const DatasetFile& ds, const std:
             const double v = labelValue(ds.labels()[std::size_t(indices[i])], c.target);
             const int k = classIndex(c.classes, v);
             if (k < 0)
-                throw ParameterError("dataset", ds.info().path + ": label " + targetName(c.target) + " = "
-                                                    + formatValue(v) + " is not one of the run's classes");
+                throw ParameterError("dataset",
+                    ds.info().path + ": label " + targetName(c.target) + " = " + formatValue(v)
+                        + " is not one of the run's classes");
             y[i] = k;
         }
         return torch::tensor(y, torch::kLong).to(device);
@@ -51,12 +52,16 @@ torch::Tensor batchTargets(const RunConfig& c, const DatasetFile& ds, const std:
     return torch::tensor(y, torch::kFloat).to(device);
 }
 
-torch::Tensor lossOf(const RunConfig& c, const torch::Tensor& output, const torch::Tensor& input, const torch::Tensor& target)
+torch::Tensor lossOf(
+    const RunConfig& c, const torch::Tensor& output, const torch::Tensor& input, const torch::Tensor& target)
 {
     switch (c.task) {
-    case Task::Classify: return torch::cross_entropy_loss(output, target);
-    case Task::Regress: return torch::mse_loss(output.squeeze(1), target);
-    case Task::Reconstruct: return torch::mse_loss(output, input);
+    case Task::Classify:
+        return torch::cross_entropy_loss(output, target);
+    case Task::Regress:
+        return torch::mse_loss(output.squeeze(1), target);
+    case Task::Reconstruct:
+        return torch::mse_loss(output, input);
     case Task::Translate:
         return c.targetQuantity == Quantity::NeutralFraction ? torch::binary_cross_entropy_with_logits(output, target)
                                                              : torch::mse_loss(output, target);
@@ -65,14 +70,14 @@ torch::Tensor lossOf(const RunConfig& c, const torch::Tensor& output, const torc
 }
 
 EvalMetrics evaluateNet(NetBase& net, const RunConfig& c, std::shared_ptr<const DatasetFile> ds, Split split,
-                        const torch::Device& device, std::size_t maxBatches, const StopToken& stop)
+    const torch::Device& device, std::size_t maxBatches, const StopToken& stop)
 {
     if (c.task == Task::Translate)
         return evaluateTranslation(net, c, ds, split, device, maxBatches, stop);
     if (ds->info().rows != c.rows || ds->info().cols != c.cols)
-        throw ParameterError("dataset", ds->info().path + ": samples are " + std::to_string(ds->info().rows) + "x"
-                                            + std::to_string(ds->info().cols) + " but the model takes "
-                                            + std::to_string(c.rows) + "x" + std::to_string(c.cols));
+        throw ParameterError("dataset",
+            ds->info().path + ": samples are " + std::to_string(ds->info().rows) + "x" + std::to_string(ds->info().cols)
+                + " but the model takes " + std::to_string(c.rows) + "x" + std::to_string(c.cols));
     EvalMetrics m;
     m.model = modelName(c.model);
     m.task = c.task;
@@ -164,8 +169,8 @@ LoadedRun loadRun(const std::string& runDir)
 using detail::LoadedRun;
 using detail::loadRun;
 
-EvalMetrics evaluateRun(const std::string& runDir, const std::string& datasetPath, Split split, int threads,
-                        const StopToken& stop)
+EvalMetrics evaluateRun(
+    const std::string& runDir, const std::string& datasetPath, Split split, int threads, const StopToken& stop)
 {
     setComputeThreads(threads);
     LoadedRun r = loadRun(runDir);
@@ -177,7 +182,8 @@ struct Predictor::Impl {
     LoadedRun run;
 };
 
-Predictor::Predictor(const std::string& runDir) : m_impl(std::make_unique<Impl>())
+Predictor::Predictor(const std::string& runDir)
+    : m_impl(std::make_unique<Impl>())
 {
     m_impl->run = loadRun(runDir);
 }
@@ -186,13 +192,21 @@ Predictor::~Predictor() = default;
 Predictor::Predictor(Predictor&&) noexcept = default;
 Predictor& Predictor::operator=(Predictor&&) noexcept = default;
 
-const RunConfig& Predictor::config() const { return m_impl->run.config; }
-const std::string& Predictor::weightsPath() const { return m_impl->run.weights; }
+const RunConfig& Predictor::config() const
+{
+    return m_impl->run.config;
+}
+const std::string& Predictor::weightsPath() const
+{
+    return m_impl->run.weights;
+}
 
 std::size_t Predictor::outputSize() const
 {
     const RunConfig& c = m_impl->run.config;
-    return c.task == Task::Classify ? c.classes.size() : c.task == Task::Regress ? 1 : c.rows * c.cols; // translate: a field
+    return c.task == Task::Classify ? c.classes.size()
+        : c.task == Task::Regress   ? 1
+                                    : c.rows * c.cols; // translate: a field
 }
 
 std::size_t Predictor::featureSize() const
@@ -200,17 +214,21 @@ std::size_t Predictor::featureSize() const
     const RunConfig& c = m_impl->run.config;
     switch (c.model) {
     case ModelKind::Autoencoder:
-    case ModelKind::CodesCnn: return (c.rows / 8) * (c.cols / 8) * 8;
-    case ModelKind::Mlp: return 350;
-    case ModelKind::Cnn: return 64;
-    case ModelKind::UNet: return 4 * detail::kUNetWidth;
+    case ModelKind::CodesCnn:
+        return (c.rows / 8) * (c.cols / 8) * 8;
+    case ModelKind::Mlp:
+        return 350;
+    case ModelKind::Cnn:
+        return 64;
+    case ModelKind::UNet:
+        return 4 * detail::kUNetWidth;
     }
     return 0;
 }
 
 namespace {
 
-template <typename Fn>
+template<typename Fn>
 std::vector<float> runChunks(const LoadedRun& r, const float* raw, std::size_t n, std::size_t perSample, Fn&& fn)
 {
     if (n == 0)
@@ -250,10 +268,13 @@ std::vector<float> Predictor::predict(const float* raw, std::size_t n) const
     return runChunks(r, raw, n, outputSize(), [&](const torch::Tensor& x) {
         const torch::Tensor y = r.net->forward(x);
         switch (c.task) {
-        case Task::Classify: return torch::softmax(y, 1);
-        case Task::Regress: return y.squeeze(1) * c.labelStd + c.labelMean;
+        case Task::Classify:
+            return torch::softmax(y, 1);
+        case Task::Regress:
+            return y.squeeze(1) * c.labelStd + c.labelMean;
         case Task::Reconstruct:
-        case Task::Translate: break;
+        case Task::Translate:
+            break;
         }
         return (y * c.normStd + c.normMean).contiguous();
     });

@@ -21,23 +21,23 @@ namespace rs::ml {
 /// Throws IoError/FormatError (missing or foreign run or model, damaged dataset), ParameterError
 /// (a dataset whose sample size or labels do not suit the run), CancelledError.
 EvalMetrics evaluateRun(const std::string& runDir, const std::string& datasetPath = "", Split split = Split::Test,
-                        int threads = 2, const StopToken& stop = {});
+    int threads = 2, const StopToken& stop = {});
 
 /// One slice's prediction.
 struct SlicePrediction {
     int axis = 0;
     std::size_t index = 0;
-    double value = 0;                 ///< class value (classification) or regressed value
+    double value = 0; ///< class value (classification) or regressed value
     std::vector<double> probabilities; ///< per class (classification only)
 };
 
 /// A whole cube's prediction: slices cut, fitted to the model's input, predicted, aggregated.
 struct CubePrediction {
     std::string path;
-    std::string fit;                   ///< what was done to fit the slices (resample / crop)
+    std::string fit; ///< what was done to fit the slices (resample / crop)
     std::size_t slices = 0;
-    double value = 0;                  ///< class with the highest mean probability, or mean regressed value
-    double majority = 0;               ///< classification: the most frequent per-slice class
+    double value = 0; ///< class with the highest mean probability, or mean regressed value
+    double majority = 0; ///< classification: the most frequent per-slice class
     std::vector<double> meanProbabilities; ///< per class (classification only)
     std::vector<SlicePrediction> perSlice;
 };

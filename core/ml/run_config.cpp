@@ -31,8 +31,10 @@ void resolveTranslation(RunConfig& c, const DatasetFile& ds)
 {
     const DatasetInfo& info = ds.info();
     if (!info.paired())
-        throw ParameterError("dataset", info.path + ": unet translates one field into another; build a paired dataset "
-                                                    "(dataset build ... --input density --target-field neutral_fraction)");
+        throw ParameterError("dataset",
+            info.path
+                + ": unet translates one field into another; build a paired dataset "
+                  "(dataset build ... --input density --target-field neutral_fraction)");
     c.task = Task::Translate;
     c.target = Target::None;
     c.targetQuantity = info.targetQuantity;
@@ -45,8 +47,10 @@ void resolveTranslation(RunConfig& c, const DatasetFile& ds)
         return;
     for (const SampleLabels& l : ds.labels())
         if (!std::isfinite(l.z) || !std::isfinite(l.zeta))
-            throw ParameterError("condition", info.path + ": some samples lack z or zeta, so the network cannot be "
-                                                          "conditioned on them (train with --no-condition)");
+            throw ParameterError("condition",
+                info.path
+                    + ": some samples lack z or zeta, so the network cannot be "
+                      "conditioned on them (train with --no-condition)");
     const auto z = trainingMoments(ds, [](const SampleLabels& l) { return l.z; });
     const auto zeta = trainingMoments(ds, [](const SampleLabels& l) { return l.zeta; });
     c.conditionMean = {z.first, zeta.first};
@@ -80,9 +84,11 @@ void resolveRunConfig(RunConfig& c, const DatasetFile& ds)
     } else if (c.model == ModelKind::UNet) {
         resolveTranslation(c, ds);
     } else if (c.task == Task::Translate) {
-        throw ParameterError("task", std::string("model '") + modelName(c.model) + "' does not translate fields; use unet");
+        throw ParameterError(
+            "task", std::string("model '") + modelName(c.model) + "' does not translate fields; use unet");
     } else if (c.task == Task::Reconstruct) {
-        throw ParameterError("task", std::string("model '") + modelName(c.model) + "' classifies or regresses; only ae reconstructs");
+        throw ParameterError(
+            "task", std::string("model '") + modelName(c.model) + "' classifies or regresses; only ae reconstructs");
     }
     if ((c.task == Task::Classify || c.task == Task::Regress) && c.target == Target::None)
         throw ParameterError("target", "choose what to learn: z, zeta, fesc or nf");
@@ -98,26 +104,27 @@ void resolveRunConfig(RunConfig& c, const DatasetFile& ds)
     if (c.task == Task::Classify) {
         c.classes = classValues(ds, c.target);
         if (c.classes.size() < 2)
-            throw ParameterError("target", info.path + ": '" + targetName(c.target) + "' has one class only ("
-                                               + formatValue(c.classes.front()) + "); classification needs at least two");
+            throw ParameterError("target",
+                info.path + ": '" + targetName(c.target) + "' has one class only (" + formatValue(c.classes.front())
+                    + "); classification needs at least two");
         std::vector<std::size_t> inTrain(c.classes.size(), 0);
         for (const SampleLabels& l : ds.labels())
             if (l.split == std::int8_t(Split::Train))
                 ++inTrain[std::size_t(classIndex(c.classes, labelValue(l, c.target)))];
         for (std::size_t k = 0; k < c.classes.size(); ++k)
             if (!inTrain[k])
-                throw ParameterError("target", info.path + ": class " + targetName(c.target) + " = "
-                                                   + formatValue(c.classes[k])
-                                                   + " has no training samples (its simulations all fell into "
-                                                     "validation/test); add simulations or change the split");
+                throw ParameterError("target",
+                    info.path + ": class " + targetName(c.target) + " = " + formatValue(c.classes[k])
+                        + " has no training samples (its simulations all fell into "
+                          "validation/test); add simulations or change the split");
     } else if (c.task == Task::Regress) {
         double s = 0, s2 = 0;
         std::size_t n = 0;
         for (const SampleLabels& l : ds.labels()) {
             const double v = labelValue(l, c.target);
             if (!std::isfinite(v))
-                throw ParameterError("target", std::string("samples of ") + info.path + " have no '"
-                                                   + targetName(c.target) + "' label");
+                throw ParameterError(
+                    "target", std::string("samples of ") + info.path + " have no '" + targetName(c.target) + "' label");
             if (l.split == std::int8_t(Split::Train)) {
                 s += v;
                 s2 += v * v;
@@ -127,19 +134,20 @@ void resolveRunConfig(RunConfig& c, const DatasetFile& ds)
         c.labelMean = s / double(n);
         c.labelStd = std::sqrt(std::max(0.0, s2 / double(n) - c.labelMean * c.labelMean));
         if (!(c.labelStd > 0))
-            throw ParameterError("target", info.path + ": every training sample has the same '" + targetName(c.target)
-                                               + "'; nothing to regress");
+            throw ParameterError("target",
+                info.path + ": every training sample has the same '" + targetName(c.target) + "'; nothing to regress");
     }
     if (c.model == ModelKind::CodesCnn) {
         if (c.encoderRun.empty())
             throw ParameterError("encoder", "codes-cnn needs --encoder RUN (a finished ae run)");
         const RunConfig enc = readRunConfig(c.encoderRun);
         if (enc.model != ModelKind::Autoencoder)
-            throw FormatError(c.encoderRun, std::string("is a '") + modelName(enc.model) + "' run, not an autoencoder (ae)");
+            throw FormatError(
+                c.encoderRun, std::string("is a '") + modelName(enc.model) + "' run, not an autoencoder (ae)");
         if (enc.rows != c.rows || enc.cols != c.cols)
-            throw ParameterError("encoder", c.encoderRun + " encodes " + std::to_string(enc.rows) + "x"
-                                                + std::to_string(enc.cols) + " inputs; the dataset's are "
-                                                + std::to_string(c.rows) + "x" + std::to_string(c.cols));
+            throw ParameterError("encoder",
+                c.encoderRun + " encodes " + std::to_string(enc.rows) + "x" + std::to_string(enc.cols)
+                    + " inputs; the dataset's are " + std::to_string(c.rows) + "x" + std::to_string(c.cols));
     }
 }
 

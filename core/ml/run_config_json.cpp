@@ -18,7 +18,10 @@ using nlohmann::json;
 
 namespace {
 
-json finiteOrNull(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+json finiteOrNull(double v)
+{
+    return std::isfinite(v) ? json(v) : json(nullptr);
+}
 
 double numberOr(const json& j, const char* key, double fallback)
 {
@@ -94,15 +97,15 @@ void to_json(json& j, const RunConfig& c)
     j["task"] = taskName(c.task);
     j["target"] = targetName(c.target);
     j["dataset"] = {{"path", c.datasetPath}, {"content_hash", c.datasetHash},
-                    {"quantity", std::string(quantityName(c.quantity))}, {"rows", c.rows}, {"cols", c.cols},
-                    {"norm_mean", c.normMean}, {"norm_std", c.normStd}, {"cell_size_mpc", finiteOrNull(c.cellSizeMpc)}};
+        {"quantity", std::string(quantityName(c.quantity))}, {"rows", c.rows}, {"cols", c.cols},
+        {"norm_mean", c.normMean}, {"norm_std", c.normStd}, {"cell_size_mpc", finiteOrNull(c.cellSizeMpc)}};
     j["encoder_run"] = c.encoderRun;
     j["optimizer"] = {{"name", c.optimizer.name}, {"lr", c.optimizer.lr}, {"momentum", c.optimizer.momentum},
-                      {"weight_decay", c.optimizer.weightDecay}, {"grad_clip", c.optimizer.gradClip}};
+        {"weight_decay", c.optimizer.weightDecay}, {"grad_clip", c.optimizer.gradClip}};
     j["schedule"] = {{"kind", c.schedule.kind}, {"step_epochs", c.schedule.stepEpochs}, {"gamma", c.schedule.gamma},
-                     {"min_lr", c.schedule.minLr}, {"patience", c.schedule.patience}};
-    j["early_stop"] = {{"patience", c.earlyStop.patience}, {"metric", c.earlyStop.metric},
-                       {"min_delta", c.earlyStop.minDelta}};
+        {"min_lr", c.schedule.minLr}, {"patience", c.schedule.patience}};
+    j["early_stop"]
+        = {{"patience", c.earlyStop.patience}, {"metric", c.earlyStop.metric}, {"min_delta", c.earlyStop.minDelta}};
     j["batch"] = c.batch;
     j["epochs"] = c.epochs;
     j["seed"] = c.seed;
@@ -117,10 +120,9 @@ void to_json(json& j, const RunConfig& c)
     j["created"] = c.created;
     if (c.model == ModelKind::UNet)
         j["translation"] = {{"target_quantity", std::string(quantityName(c.targetQuantity))},
-                            {"target_mean", c.targetMean}, {"target_std", c.targetStd},
-                            {"context_radii_mpc", c.contextRadiiMpc}, {"context_mean", c.contextMean},
-                            {"context_std", c.contextStd}, {"condition", c.condition},
-                            {"condition_mean", c.conditionMean}, {"condition_std", c.conditionStd}};
+            {"target_mean", c.targetMean}, {"target_std", c.targetStd}, {"context_radii_mpc", c.contextRadiiMpc},
+            {"context_mean", c.contextMean}, {"context_std", c.contextStd}, {"condition", c.condition},
+            {"condition_mean", c.conditionMean}, {"condition_std", c.conditionStd}};
     if (!c.sweep.name.empty()) {
         json settings = json::object();
         for (const auto& [k, v] : c.sweep.settings)
@@ -131,7 +133,7 @@ void to_json(json& j, const RunConfig& c)
 
 void from_json(const json& j, RunConfig& c)
 {
-    c = RunConfig{};
+    c = RunConfig {};
     c.model = modelFromName(j.at("model").get<std::string>());
     c.task = taskFromName(j.at("task").get<std::string>());
     c.target = targetFromName(j.at("target").get<std::string>());

@@ -26,7 +26,10 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+json num(double v)
+{
+    return std::isfinite(v) ? json(v) : json(nullptr);
+}
 
 double getNum(const json& j, const char* key, double fallback = kNaN)
 {
@@ -56,11 +59,16 @@ std::optional<HistoryRecord> parseHistoryObject(const json& j);
 const char* modelName(ModelKind m)
 {
     switch (m) {
-    case ModelKind::Autoencoder: return "ae";
-    case ModelKind::Mlp: return "mlp";
-    case ModelKind::Cnn: return "cnn";
-    case ModelKind::CodesCnn: return "codes-cnn";
-    case ModelKind::UNet: return "unet";
+    case ModelKind::Autoencoder:
+        return "ae";
+    case ModelKind::Mlp:
+        return "mlp";
+    case ModelKind::Cnn:
+        return "cnn";
+    case ModelKind::CodesCnn:
+        return "codes-cnn";
+    case ModelKind::UNet:
+        return "unet";
     }
     return "?";
 }
@@ -76,21 +84,46 @@ ModelKind modelFromName(std::string_view name)
 const char* metricName(Task t)
 {
     switch (t) {
-    case Task::Classify: return "accuracy";
-    case Task::Regress: return "r2";
-    case Task::Reconstruct: return "relative_mse";
-    case Task::Translate: return "pixel_accuracy";
+    case Task::Classify:
+        return "accuracy";
+    case Task::Regress:
+        return "r2";
+    case Task::Reconstruct:
+        return "relative_mse";
+    case Task::Translate:
+        return "pixel_accuracy";
     }
     return "metric";
 }
 
-std::string runConfigPath(const std::string& d) { return (fs::path(d) / "config.json").string(); }
-std::string historyPath(const std::string& d) { return (fs::path(d) / "history.jsonl").string(); }
-std::string metricsPath(const std::string& d) { return (fs::path(d) / "metrics.json").string(); }
-std::string checkpointPath(const std::string& d) { return (fs::path(d) / "checkpoints" / "last.pt").string(); }
-std::string bestCheckpointPath(const std::string& d) { return (fs::path(d) / "checkpoints" / "best.pt").string(); }
-std::string finalModelPath(const std::string& d) { return (fs::path(d) / "final.pt").string(); }
-std::string torchScriptPath(const std::string& d) { return (fs::path(d) / "model.ts").string(); }
+std::string runConfigPath(const std::string& d)
+{
+    return (fs::path(d) / "config.json").string();
+}
+std::string historyPath(const std::string& d)
+{
+    return (fs::path(d) / "history.jsonl").string();
+}
+std::string metricsPath(const std::string& d)
+{
+    return (fs::path(d) / "metrics.json").string();
+}
+std::string checkpointPath(const std::string& d)
+{
+    return (fs::path(d) / "checkpoints" / "last.pt").string();
+}
+std::string bestCheckpointPath(const std::string& d)
+{
+    return (fs::path(d) / "checkpoints" / "best.pt").string();
+}
+std::string finalModelPath(const std::string& d)
+{
+    return (fs::path(d) / "final.pt").string();
+}
+std::string torchScriptPath(const std::string& d)
+{
+    return (fs::path(d) / "model.ts").string();
+}
 
 bool isRunFolder(const std::string& runDir)
 {
@@ -117,8 +150,8 @@ RunConfig readRunConfig(const std::string& runDir)
         if (j.value("format", std::string()) != "reionscope-run")
             throw FormatError(path, "not a ReionScope run configuration (no \"format\": \"reionscope-run\")");
         if (j.value("format_version", 1) > 2)
-            throw FormatError(path, "written by a newer ReionScope (format_version "
-                                        + std::to_string(j.value("format_version", 1)) + ")");
+            throw FormatError(path,
+                "written by a newer ReionScope (format_version " + std::to_string(j.value("format_version", 1)) + ")");
         RunConfig c = j.get<RunConfig>();
         return c;
     } catch (const json::exception& e) {
@@ -280,7 +313,8 @@ void trimHistoryAfter(const std::string& runDir, int epoch, std::size_t batchInE
         const std::string_view line = std::string_view(text).substr(pos, nl + 1 - pos);
         pos = nl + 1;
         if (const auto r = parseHistoryLine(line.substr(0, line.size() - (line.back() == '\n' ? 1 : 0)))) {
-            const bool aheadBatch = r->type == "batch" && (r->epoch > epoch || (r->epoch == epoch && r->batch > batchInEpoch));
+            const bool aheadBatch
+                = r->type == "batch" && (r->epoch > epoch || (r->epoch == epoch && r->batch > batchInEpoch));
             const bool aheadEpoch = r->type == "epoch" && r->epoch >= epoch;
             if (aheadBatch || aheadEpoch)
                 continue;
@@ -419,8 +453,7 @@ std::vector<RunSummary> listRuns(const std::string& folder, std::vector<RunListE
             s.status = runStatus(d, history);
             try {
                 s.metrics = readMetrics(d);
-            } catch (const FormatError&) {
-            }
+            } catch (const FormatError&) { }
             out.push_back(std::move(s));
         } catch (const Error& e) { // listed apart: one damaged run must not hide the others
             if (errors)

@@ -39,30 +39,30 @@ ModelKind modelFromName(std::string_view name);
 struct OptimizerConfig {
     std::string name = "adam"; ///< "adam" or "sgd"
     double lr = 1e-3;
-    double momentum = 0.9;     ///< SGD only
-    double weightDecay = 0;    ///< L2 penalty added by the optimizer
-    double gradClip = 0;       ///< clip the gradients' global L2 norm to this (0: no clipping)
+    double momentum = 0.9; ///< SGD only
+    double weightDecay = 0; ///< L2 penalty added by the optimizer
+    double gradClip = 0; ///< clip the gradients' global L2 norm to this (0: no clipping)
 };
 
 /// The learning rate over epochs (epoch e = 1, 2, ...; the rate is set before each epoch).
 struct ScheduleConfig {
     std::string kind = "constant"; ///< "constant", "step", "cosine" or "plateau"
-    int stepEpochs = 10;           ///< step: multiply by gamma every this many epochs
-    double gamma = 0.1;            ///< step and plateau: the factor
-    double minLr = 0;              ///< cosine: the rate reached at the last epoch; plateau: the floor
-    int patience = 3;              ///< plateau: epochs without a lower validation loss before the cut
+    int stepEpochs = 10; ///< step: multiply by gamma every this many epochs
+    double gamma = 0.1; ///< step and plateau: the factor
+    double minLr = 0; ///< cosine: the rate reached at the last epoch; plateau: the floor
+    int patience = 3; ///< plateau: epochs without a lower validation loss before the cut
 };
 
 /// Stop before `epochs` when the validation value has not improved for `patience` epochs.
 struct EarlyStopConfig {
-    int patience = 0;                ///< 0: never stop early
+    int patience = 0; ///< 0: never stop early
     std::string metric = "val_loss"; ///< "val_loss" (lower is better) or "val_metric" (the task's metric)
-    double minDelta = 0;             ///< an improvement must exceed this
+    double minDelta = 0; ///< an improvement must exceed this
 };
 
 /// Membership of a run in a sweep (empty name: not a sweep member).
 struct SweepMembership {
-    std::string name;                                          ///< the sweep folder's name
+    std::string name; ///< the sweep folder's name
     std::vector<std::pair<std::string, std::string>> settings; ///< the point: key → value as given
 };
 
@@ -74,7 +74,7 @@ struct RunConfig {
     Task task = Task::Classify;
     Target target = Target::Z;
     std::string datasetPath;
-    std::string encoderRun;       ///< codes-cnn: the autoencoder run whose encoder is frozen
+    std::string encoderRun; ///< codes-cnn: the autoencoder run whose encoder is frozen
     OptimizerConfig optimizer;
     ScheduleConfig schedule;
     EarlyStopConfig earlyStop;
@@ -82,11 +82,11 @@ struct RunConfig {
     int epochs = 10;
     std::uint64_t seed = 0;
     int threads = 2;
-    int worldSize = 1;            ///< data-parallel ranks of the latest session (distributed.h)
-    std::string device = "auto";  ///< "auto", "cpu" or "cuda"
+    int worldSize = 1; ///< data-parallel ranks of the latest session (distributed.h)
+    std::string device = "auto"; ///< "auto", "cpu" or "cuda"
     std::size_t historyEvery = 20; ///< a history line every this many batches (0: epochs only)
     std::size_t maxBatchesPerEpoch = 0; ///< 0: whole epochs (tests and benchmarks use fewer)
-    bool condition = true;        ///< unet: z and ζ as two constant input planes
+    bool condition = true; ///< unet: z and ζ as two constant input planes
     SweepMembership sweep;
     // resolved
     std::string datasetHash;
@@ -94,15 +94,15 @@ struct RunConfig {
     std::size_t rows = 0, cols = 0;
     double normMean = 0, normStd = 1;
     double cellSizeMpc = 0;
-    std::vector<double> classes;  ///< classification: label value of each output
+    std::vector<double> classes; ///< classification: label value of each output
     double labelMean = 0, labelStd = 1; ///< regression: outputs are (label - mean) / std
-    std::string created;          ///< UTC time the run was created
+    std::string created; ///< UTC time the run was created
     // resolved for translation (unet) runs
-    Quantity targetQuantity = Quantity::Other;  ///< the field translated into (x_HI or δT_b)
-    double targetMean = 0, targetStd = 1;       ///< outputs are (target - mean) / std (δT_b; x_HI: logits)
-    std::vector<double> contextRadiiMpc;        ///< 3D-smoothed density channels (density_context.h)
+    Quantity targetQuantity = Quantity::Other; ///< the field translated into (x_HI or δT_b)
+    double targetMean = 0, targetStd = 1; ///< outputs are (target - mean) / std (δT_b; x_HI: logits)
+    std::vector<double> contextRadiiMpc; ///< 3D-smoothed density channels (density_context.h)
     std::vector<double> contextMean, contextStd; ///< their normalisation (training split)
-    std::array<double, 2> conditionMean{0, 0}, conditionStd{1, 1}; ///< of z and ζ (training split)
+    std::array<double, 2> conditionMean {0, 0}, conditionStd {1, 1}; ///< of z and ζ (training split)
 };
 
 /// The one schema of config.json: every field of RunConfig, in one place (nlohmann ADL, so
@@ -129,10 +129,10 @@ std::vector<std::pair<std::string, std::string>> flattenRunConfig(const RunConfi
 /// when read.
 struct HistoryRecord {
     std::string type = "epoch";
-    int epoch = 1;               ///< the epoch the line belongs to, from 1
-    std::size_t batch = 0;       ///< batches done in that epoch
-    std::size_t batches = 0;     ///< batches per epoch
-    std::int64_t step = 0;       ///< optimizer steps since the run began
+    int epoch = 1; ///< the epoch the line belongs to, from 1
+    std::size_t batch = 0; ///< batches done in that epoch
+    std::size_t batches = 0; ///< batches per epoch
+    std::int64_t step = 0; ///< optimizer steps since the run began
     static constexpr double none = std::numeric_limits<double>::quiet_NaN();
     double trainLoss = none, trainMetric = none, valLoss = none, valMetric = none; ///< NaN where not measured
     double lr = none, samplesPerSecond = none, wallSeconds = none;
@@ -146,10 +146,10 @@ const char* metricName(Task t);
 std::string runConfigPath(const std::string& runDir);
 std::string historyPath(const std::string& runDir);
 std::string metricsPath(const std::string& runDir);
-std::string checkpointPath(const std::string& runDir);     ///< checkpoints/last.pt
+std::string checkpointPath(const std::string& runDir); ///< checkpoints/last.pt
 std::string bestCheckpointPath(const std::string& runDir); ///< checkpoints/best.pt
-std::string finalModelPath(const std::string& runDir);     ///< final.pt
-std::string torchScriptPath(const std::string& runDir);    ///< model.ts
+std::string finalModelPath(const std::string& runDir); ///< final.pt
+std::string torchScriptPath(const std::string& runDir); ///< model.ts
 
 /// Whether the folder holds a config.json of a run.
 bool isRunFolder(const std::string& runDir);
@@ -183,8 +183,8 @@ std::optional<HistoryRecord> parseHistoryLine(std::string_view line);
 /// What readHistoryFrom found after an offset.
 struct HistoryChunk {
     std::vector<HistoryRecord> records; ///< the complete lines after the offset (unparsable ones skipped)
-    std::uint64_t nextOffset = 0;       ///< the byte after the last complete line: where to read next
-    bool restarted = false;             ///< the file was shorter than the offset (rewritten): records start at 0
+    std::uint64_t nextOffset = 0; ///< the byte after the last complete line: where to read next
+    bool restarted = false; ///< the file was shorter than the offset (rewritten): records start at 0
 };
 /// Reads only what was appended to history.jsonl since byte `offset` (a viewer following a run
 /// that another process writes). A partial last line is left for the next call. A missing file
@@ -209,7 +209,7 @@ struct RunSummary {
     std::string path;
     std::string name;
     RunConfig config;
-    int epochsDone = 0;  ///< complete epochs in the history
+    int epochsDone = 0; ///< complete epochs in the history
     bool finished = false; ///< final.pt exists
     RunStatus status = RunStatus::Stopped;
     std::optional<EvalMetrics> metrics;

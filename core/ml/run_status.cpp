@@ -12,7 +12,10 @@ namespace rs::ml {
 
 namespace fs = std::filesystem;
 
-std::string runLockPath(const std::string& runDir) { return (fs::path(runDir) / "train.lock").string(); }
+std::string runLockPath(const std::string& runDir)
+{
+    return (fs::path(runDir) / "train.lock").string();
+}
 
 RunLock::RunLock(const std::string& runDir)
 {
@@ -47,11 +50,16 @@ bool runIsTraining(const std::string& runDir)
 const char* runStatusName(RunStatus s)
 {
     switch (s) {
-    case RunStatus::Running: return "running";
-    case RunStatus::Paused: return "paused";
-    case RunStatus::Stopped: return "stopped";
-    case RunStatus::Finished: return "finished";
-    case RunStatus::Failed: return "failed";
+    case RunStatus::Running:
+        return "running";
+    case RunStatus::Paused:
+        return "paused";
+    case RunStatus::Stopped:
+        return "stopped";
+    case RunStatus::Finished:
+        return "finished";
+    case RunStatus::Failed:
+        return "failed";
     }
     return "?";
 }

@@ -8,7 +8,10 @@
 
 namespace rs::ml {
 
-bool metricHigherIsBetter(Task task) { return task != Task::Reconstruct; }
+bool metricHigherIsBetter(Task task)
+{
+    return task != Task::Reconstruct;
+}
 
 void checkScheduleConfig(const RunConfig& c)
 {

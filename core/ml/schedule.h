@@ -15,12 +15,12 @@ namespace rs::ml {
 /// Where a schedule and early stopping stand after some epochs.
 struct ScheduleState {
     static constexpr double none = std::numeric_limits<double>::quiet_NaN();
-    double lr = none;            ///< the rate of the current epoch (NaN before the first)
-    double plateauBest = none;   ///< plateau: the lowest validation loss so far
-    int plateauBad = 0;          ///< plateau: epochs since it last fell
-    double earlyBest = none;     ///< early stopping: the best monitored value so far
-    int earlyBad = 0;            ///< early stopping: epochs since it last improved
-    int earlyBestEpoch = 0;      ///< early stopping: the epoch (from 1) of earlyBest
+    double lr = none; ///< the rate of the current epoch (NaN before the first)
+    double plateauBest = none; ///< plateau: the lowest validation loss so far
+    int plateauBad = 0; ///< plateau: epochs since it last fell
+    double earlyBest = none; ///< early stopping: the best monitored value so far
+    int earlyBad = 0; ///< early stopping: epochs since it last improved
+    int earlyBestEpoch = 0; ///< early stopping: the epoch (from 1) of earlyBest
 };
 
 /// Whether a larger value of the task's metric (metricName) is better: accuracy and R² yes,
@@ -31,8 +31,8 @@ bool metricHigherIsBetter(Task task);
 void checkScheduleConfig(const RunConfig& config);
 
 /// The learning rate of `epoch` (from 1): constant is the base rate (config.optimizer.lr);
-/// plateau keeps the state's rate (the base rate until its first cut); step multiplies the base rate by gamma every stepEpochs epochs; cosine falls
-/// from the base rate at epoch 1 to minLr at the last epoch (config.epochs).
+/// plateau keeps the state's rate (the base rate until its first cut); step multiplies the base rate by gamma every
+/// stepEpochs epochs; cosine falls from the base rate at epoch 1 to minLr at the last epoch (config.epochs).
 double scheduledLr(const RunConfig& config, int epoch, const ScheduleState& state);
 
 /// Feeds one finished epoch's validation results: the plateau schedule cuts the rate after

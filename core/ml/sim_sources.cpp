@@ -46,12 +46,15 @@ namespace {
 
 const Cube& cubeOf(const SimulatedRedshift& r, Quantity q)
 {
-    return q == Quantity::Density ? r.density : q == Quantity::NeutralFraction ? r.neutralFraction : r.brightnessTemperature;
+    return q == Quantity::Density        ? r.density
+        : q == Quantity::NeutralFraction ? r.neutralFraction
+                                         : r.brightnessTemperature;
 }
 
 } // namespace
 
-std::vector<DatasetSource> sourcesFromSimulator(const SimulationGrid& grid, Quantity quantity, std::optional<Quantity> target)
+std::vector<DatasetSource> sourcesFromSimulator(
+    const SimulationGrid& grid, Quantity quantity, std::optional<Quantity> target)
 {
     if (grid.redshifts.empty() || grid.zetas.empty() || grid.seeds.empty())
         throw ParameterError("grid", "needs at least one redshift, one zeta and one seed");
@@ -70,7 +73,7 @@ std::vector<DatasetSource> sourcesFromSimulator(const SimulationGrid& grid, Quan
                 DatasetSource s;
                 char buf[128];
                 std::snprintf(buf, sizeof buf, "sim:N%zu_L%g_z%g_zeta%g_seed%llu", grid.base.dim, grid.base.boxMpc, z,
-                              grid.zetas[k], static_cast<unsigned long long>(seed));
+                    grid.zetas[k], static_cast<unsigned long long>(seed));
                 s.id = buf;
                 s.group = "seed=" + std::to_string(seed);
                 s.load = [cache, seed, z, k, quantity]() -> std::pair<Cube, std::optional<Cube>> {

@@ -12,7 +12,7 @@
 namespace rs::ml {
 
 struct SimulationGrid {
-    SimulationParams base;        ///< grid size, box, astrophysics; redshifts/zeta/seed are overridden
+    SimulationParams base; ///< grid size, box, astrophysics; redshifts/zeta/seed are overridden
     std::vector<double> redshifts;
     std::vector<double> zetas;
     std::vector<std::uint64_t> seeds;
@@ -23,7 +23,7 @@ struct SimulationGrid {
 /// by DatasetBuildOptions::quantity via `quantity`; `target` (paired datasets) sets each
 /// source's loadTarget to the cube of that quantity. Throws ParameterError for an empty grid or
 /// invalid simulation parameters (checked before any work).
-std::vector<DatasetSource> sourcesFromSimulator(const SimulationGrid& grid, Quantity quantity,
-                                                std::optional<Quantity> target = std::nullopt);
+std::vector<DatasetSource> sourcesFromSimulator(
+    const SimulationGrid& grid, Quantity quantity, std::optional<Quantity> target = std::nullopt);
 
 } // namespace rs::ml

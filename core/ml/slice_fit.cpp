@@ -14,8 +14,8 @@ namespace {
 constexpr double kMaxResampledSide = 16384;
 } // namespace
 
-std::vector<float> resampleBilinear(const float* in, std::size_t rows, std::size_t cols, std::size_t outRows,
-                                    std::size_t outCols)
+std::vector<float> resampleBilinear(
+    const float* in, std::size_t rows, std::size_t cols, std::size_t outRows, std::size_t outCols)
 {
     if (rows == 0 || cols == 0 || outRows == 0 || outCols == 0)
         throw ParameterError("resample", "an image side is zero");
@@ -40,7 +40,7 @@ std::vector<float> resampleBilinear(const float* in, std::size_t rows, std::size
 }
 
 FittedSlices fitSlices(const Cube& cube, const std::vector<int>& axes, std::size_t stride, std::size_t rows,
-                       std::size_t cols, double cellSizeMpc)
+    std::size_t cols, double cellSizeMpc)
 {
     if (stride < 1)
         throw ParameterError("stride", "must be at least 1");
@@ -68,10 +68,10 @@ FittedSlices fitSlices(const Cube& cube, const std::vector<int>& axes, std::size
             // In doubles first: a damaged box length (1e308) must not wrap a size around.
             const double rr = std::round(double(r) * cr / cellSizeMpc), rc = std::round(double(c) * cc / cellSizeMpc);
             if (!(rr <= kMaxResampledSide && rc <= kMaxResampledSide))
-                throw FormatError(name, "its cells (" + formatValue(cr) + " Mpc) are so much larger than the model's ("
-                                            + formatValue(cellSizeMpc) + " Mpc) that matching them needs a "
-                                            + formatValue(rr) + " x " + formatValue(rc)
-                                            + " pixel slice; is the box length right?");
+                throw FormatError(name,
+                    "its cells (" + formatValue(cr) + " Mpc) are so much larger than the model's ("
+                        + formatValue(cellSizeMpc) + " Mpc) that matching them needs a " + formatValue(rr) + " x "
+                        + formatValue(rc) + " pixel slice; is the box length right?");
             r1 = std::max<std::size_t>(1, std::size_t(rr));
             c1 = std::max<std::size_t>(1, std::size_t(rc));
             rescale = true;
@@ -80,13 +80,18 @@ FittedSlices fitSlices(const Cube& cube, const std::vector<int>& axes, std::size
         const bool crop = r1 >= rows && c1 >= cols;
         char buf[256];
         if (rescale && crop)
-            std::snprintf(buf, sizeof buf, "%zux%zu slices (%.4g Mpc cells) resampled to %zux%zu (the model's %.4g Mpc cells), centre-cropped to %zux%zu", r, c, cr, r1, c1, cellSizeMpc, rows, cols);
+            std::snprintf(buf, sizeof buf,
+                "%zux%zu slices (%.4g Mpc cells) resampled to %zux%zu (the model's %.4g Mpc cells), centre-cropped to "
+                "%zux%zu",
+                r, c, cr, r1, c1, cellSizeMpc, rows, cols);
         else if (crop && (r1 != rows || c1 != cols))
             std::snprintf(buf, sizeof buf, "%zux%zu slices centre-cropped to %zux%zu", r, c, rows, cols);
         else if (crop)
             std::snprintf(buf, sizeof buf, "%zux%zu slices used as they are", r, c);
         else
-            std::snprintf(buf, sizeof buf, "%zux%zu slices resampled to %zux%zu (smaller than the model's input; physical scale changes)", r, c, rows, cols);
+            std::snprintf(buf, sizeof buf,
+                "%zux%zu slices resampled to %zux%zu (smaller than the model's input; physical scale changes)", r, c,
+                rows, cols);
         if (note.find(buf) == std::string::npos)
             note += (note.empty() ? "" : "; ") + std::string(buf);
         std::vector<float> slice(r * c);
@@ -97,7 +102,7 @@ FittedSlices fitSlices(const Cube& cube, const std::vector<int>& axes, std::size
                 const std::size_t r0 = (r1 - rows) / 2, c0 = (c1 - cols) / 2;
                 for (std::size_t i = 0; i < rows; ++i)
                     out.data.insert(out.data.end(), img.begin() + std::ptrdiff_t((r0 + i) * c1 + c0),
-                                    img.begin() + std::ptrdiff_t((r0 + i) * c1 + c0 + cols));
+                        img.begin() + std::ptrdiff_t((r0 + i) * c1 + c0 + cols));
             } else {
                 const std::vector<float> fit = resampleBilinear(img.data(), r1, c1, rows, cols);
                 out.data.insert(out.data.end(), fit.begin(), fit.end());

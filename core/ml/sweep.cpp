@@ -22,13 +22,13 @@ namespace {
 /// Short names → JSON pointers into config.json.
 const std::map<std::string, std::string>& aliases()
 {
-    static const std::map<std::string, std::string> a = {
-        {"lr", "/optimizer/lr"}, {"momentum", "/optimizer/momentum"}, {"weight_decay", "/optimizer/weight_decay"},
-        {"grad_clip", "/optimizer/grad_clip"}, {"optimizer", "/optimizer/name"}, {"schedule", "/schedule/kind"},
-        {"gamma", "/schedule/gamma"}, {"step_epochs", "/schedule/step_epochs"}, {"min_lr", "/schedule/min_lr"},
-        {"plateau_patience", "/schedule/patience"}, {"early_stop", "/early_stop/patience"},
-        {"min_delta", "/early_stop/min_delta"}, {"batch", "/batch"}, {"epochs", "/epochs"}, {"seed", "/seed"},
-        {"model", "/model"}, {"target", "/target"}, {"task", "/task"}, {"max_batches", "/max_batches_per_epoch"}};
+    static const std::map<std::string, std::string> a
+        = {{"lr", "/optimizer/lr"}, {"momentum", "/optimizer/momentum"}, {"weight_decay", "/optimizer/weight_decay"},
+            {"grad_clip", "/optimizer/grad_clip"}, {"optimizer", "/optimizer/name"}, {"schedule", "/schedule/kind"},
+            {"gamma", "/schedule/gamma"}, {"step_epochs", "/schedule/step_epochs"}, {"min_lr", "/schedule/min_lr"},
+            {"plateau_patience", "/schedule/patience"}, {"early_stop", "/early_stop/patience"},
+            {"min_delta", "/early_stop/min_delta"}, {"batch", "/batch"}, {"epochs", "/epochs"}, {"seed", "/seed"},
+            {"model", "/model"}, {"target", "/target"}, {"task", "/task"}, {"max_batches", "/max_batches_per_epoch"}};
     return a;
 }
 
@@ -41,12 +41,12 @@ std::string pointerOf(const std::string& key)
         return it->second;
     std::string p = "/" + k;
     std::replace(p.begin(), p.end(), '.', '/');
-    static const char* resolved[] = {"/format", "/format_version", "/dataset", "/classes", "/label_mean", "/label_std",
-                                     "/created", "/sweep"};
+    static const char* resolved[]
+        = {"/format", "/format_version", "/dataset", "/classes", "/label_mean", "/label_std", "/created", "/sweep"};
     for (const char* r : resolved)
         if (p.rfind(r, 0) == 0 && p != "/dataset/path")
             return {};
-    const json j = RunConfig{};
+    const json j = RunConfig {};
     return j.contains(json::json_pointer(p)) && !j.at(json::json_pointer(p)).is_object() ? p : std::string();
 }
 
@@ -102,8 +102,9 @@ std::vector<SweepAxis> parseSweepGrid(const std::string& text)
             std::string known;
             for (const std::string& k : sweepSettingKeys())
                 known += (known.empty() ? "" : ", ") + k;
-            throw ParameterError("--grid", "'" + a.key + "' is not a run setting (" + known
-                                               + ", or a config.json key such as optimizer.momentum)");
+            throw ParameterError("--grid",
+                "'" + a.key + "' is not a run setting (" + known
+                    + ", or a config.json key such as optimizer.momentum)");
         }
         for (const SweepAxis& other : grid)
             if (pointerOf(other.key) == pointerOf(a.key))
@@ -185,7 +186,10 @@ RunConfig applySweepPoint(const RunConfig& base, const SweepPoint& point, const 
     return c;
 }
 
-std::string sweepManifestPath(const std::string& dir) { return (fs::path(dir) / "sweep.json").string(); }
+std::string sweepManifestPath(const std::string& dir)
+{
+    return (fs::path(dir) / "sweep.json").string();
+}
 
 void writeSweepManifest(const std::string& dir, const SweepManifest& m)
 {
@@ -193,7 +197,7 @@ void writeSweepManifest(const std::string& dir, const SweepManifest& m)
     for (const SweepPoint& p : m.points)
         points.push_back(pointJson(p));
     const json j = {{"format", "reionscope-sweep"}, {"format_version", 1}, {"name", m.name}, {"grid", m.grid},
-                    {"random", m.random}, {"seed", m.seed}, {"base", json(m.base)}, {"points", points}};
+        {"random", m.random}, {"seed", m.seed}, {"base", json(m.base)}, {"points", points}};
     const std::string text = j.dump(2) + "\n";
     writeFileAtomically(sweepManifestPath(dir), text.data(), text.size());
 }

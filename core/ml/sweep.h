@@ -15,7 +15,7 @@
 namespace rs::ml {
 
 struct SweepAxis {
-    std::string key;                 ///< as given: "lr", "batch", "optimizer.momentum", ...
+    std::string key; ///< as given: "lr", "batch", "optimizer.momentum", ...
     std::vector<std::string> values; ///< as given: "1e-3", "16", "sgd"
 };
 
@@ -43,10 +43,10 @@ RunConfig applySweepPoint(const RunConfig& base, const SweepPoint& point, const 
 /// What sweep.json records.
 struct SweepManifest {
     std::string name;
-    std::string grid;        ///< the grid text as given
+    std::string grid; ///< the grid text as given
     std::size_t random = 0;
     std::uint64_t seed = 0;
-    RunConfig base;          ///< the settings shared by all points
+    RunConfig base; ///< the settings shared by all points
     std::vector<SweepPoint> points;
 };
 

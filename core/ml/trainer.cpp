@@ -2,8 +2,8 @@
 
 #include "ml/batch_stream.h"
 #include "ml/dataset.h"
-#include "ml/detail/collective.h"
 #include "ml/detail/checkpoint.h"
+#include "ml/detail/collective.h"
 #include "ml/detail/evaluation.h"
 #include "ml/detail/nets.h"
 #include "ml/detail/torchscript_export.h"
@@ -35,7 +35,9 @@ struct PauseToken::State {
     bool paused = false;
 };
 
-PauseToken::PauseToken() : m_state(std::make_shared<State>()) {}
+PauseToken::PauseToken()
+    : m_state(std::make_shared<State>())
+{ }
 
 void PauseToken::pause() const
 {
@@ -92,7 +94,7 @@ void checkBeforeCreating(const RunConfig& c)
         throw ParameterError("lr", "must be a finite number");
     if (c.model == ModelKind::CodesCnn && !fs::exists(finalModelPath(c.encoderRun)))
         throw FormatError(c.encoderRun.empty() ? std::string("--encoder") : c.encoderRun,
-                          "is not a finished ae run (no final.pt); codes-cnn needs one as its encoder");
+            "is not a finished ae run (no final.pt); codes-cnn needs one as its encoder");
 }
 
 /// Missing, empty, or holding only what a run killed before its config.json leaves: dead
@@ -117,7 +119,7 @@ bool isFreshFolder(const std::string& dir)
 std::string nowUtc()
 {
     const std::time_t t = std::time(nullptr);
-    std::tm tm{};
+    std::tm tm {};
     gmtime_r(&t, &tm);
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -144,8 +146,10 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const RunConfig& c, NetBa
         if (p.requires_grad())
             params.push_back(p);
     if (c.optimizer.name == "sgd")
-        return std::make_unique<torch::optim::SGD>(
-            params, torch::optim::SGDOptions(c.optimizer.lr).momentum(c.optimizer.momentum).weight_decay(c.optimizer.weightDecay));
+        return std::make_unique<torch::optim::SGD>(params,
+            torch::optim::SGDOptions(c.optimizer.lr)
+                .momentum(c.optimizer.momentum)
+                .weight_decay(c.optimizer.weightDecay));
     return std::make_unique<torch::optim::Adam>(
         params, torch::optim::AdamOptions(c.optimizer.lr).weight_decay(c.optimizer.weightDecay));
 }
@@ -161,10 +165,14 @@ struct Running {
         if (!n)
             return kNaN;
         switch (t) {
-        case Task::Classify: return a / double(n);
-        case Task::Regress: return 1.0 - a / double(n); // targets are standardised on the training split
-        case Task::Reconstruct: return b > 0 ? a / b : kNaN;
-        case Task::Translate: return a / double(n); // sum of per-sample pixel accuracies
+        case Task::Classify:
+            return a / double(n);
+        case Task::Regress:
+            return 1.0 - a / double(n); // targets are standardised on the training split
+        case Task::Reconstruct:
+            return b > 0 ? a / b : kNaN;
+        case Task::Translate:
+            return a / double(n); // sum of per-sample pixel accuracies
         }
         return kNaN;
     }
@@ -172,26 +180,29 @@ struct Running {
 
 class RunTrainer {
 public:
-    RunTrainer(std::string runDir, const RunConfig& requested, TrainCallback onProgress, StopToken stop, PauseToken pause,
-               DistributedSetup dist = {})
-        : m_dir(std::move(runDir)), m_cfg(requested), m_on(std::move(onProgress)), m_stop(std::move(stop)),
-          m_pause(std::move(pause)), m_dist(std::move(dist))
-    {
-    }
+    RunTrainer(std::string runDir, const RunConfig& requested, TrainCallback onProgress, StopToken stop,
+        PauseToken pause, DistributedSetup dist = {})
+        : m_dir(std::move(runDir))
+        , m_cfg(requested)
+        , m_on(std::move(onProgress))
+        , m_stop(std::move(stop))
+        , m_pause(std::move(pause))
+        , m_dist(std::move(dist))
+    { }
 
     TrainResult run();
 
 private:
     void prepare();
-    bool trainEpoch(int epoch);           ///< false when stopped
+    bool trainEpoch(int epoch); ///< false when stopped
     void saveStopped(int epoch, const std::string& why);
     /// Distributed: every rank's stop and pause flags summed; waits while any rank is paused.
     /// Returns false when any rank asked to stop.
     bool agreeToGoOn(double stopFlag, double pauseFlag, double& windowPaused);
     bool writer() const { return !m_comm || m_comm->rank() == 0; } ///< rank 0 writes the run folder
     void finish();
-    void report(TrainProgress::Kind kind, int epoch, std::size_t batch, const Running& r, double sps,
-                const EvalMetrics* val);
+    void report(
+        TrainProgress::Kind kind, int epoch, std::size_t batch, const Running& r, double sps, const EvalMetrics* val);
     HistoryRecord record(const std::string& type, int epoch, std::size_t batch, const Running& r, double sps) const;
     double lr() const { return std::isfinite(m_meta.schedule.lr) ? m_meta.schedule.lr : m_cfg.optimizer.lr; }
     void startEpochSchedule(int epoch);
@@ -208,7 +219,7 @@ private:
     std::shared_ptr<const DatasetFile> m_ds;
     std::shared_ptr<NetBase> m_net;
     std::unique_ptr<torch::optim::Optimizer> m_opt;
-    torch::Device m_device{torch::kCPU};
+    torch::Device m_device {torch::kCPU};
     CheckpointMeta m_meta;
     std::size_t m_batchesPerEpoch = 0;
     std::chrono::steady_clock::time_point m_sessionStart;
@@ -217,7 +228,7 @@ private:
     double wall() const
     {
         return m_wallBefore - m_pausedSeconds
-               + std::chrono::duration<double>(std::chrono::steady_clock::now() - m_sessionStart).count();
+            + std::chrono::duration<double>(std::chrono::steady_clock::now() - m_sessionStart).count();
     }
 };
 
@@ -243,17 +254,20 @@ void RunTrainer::prepare()
             m_lock = std::make_unique<RunLock>(m_dir);
         RunConfig stored = readRunConfig(m_dir);
         if (stored.model != m_cfg.model)
-            throw FormatError(m_dir, std::string("is a run of model '") + modelName(stored.model)
-                                         + "'; it cannot be continued as '" + modelName(m_cfg.model) + "'");
-        if (m_cfg.model != ModelKind::Autoencoder && m_cfg.model != ModelKind::UNet && (stored.target != m_cfg.target || stored.task != m_cfg.task))
-            throw FormatError(m_dir, std::string("is a run that learns to ") + taskName(stored.task) + " '"
-                                         + targetName(stored.target) + "'; it cannot be continued for "
-                                         + taskName(m_cfg.task) + " '" + targetName(m_cfg.target) + "'");
+            throw FormatError(m_dir,
+                std::string("is a run of model '") + modelName(stored.model) + "'; it cannot be continued as '"
+                    + modelName(m_cfg.model) + "'");
+        if (m_cfg.model != ModelKind::Autoencoder && m_cfg.model != ModelKind::UNet
+            && (stored.target != m_cfg.target || stored.task != m_cfg.task))
+            throw FormatError(m_dir,
+                std::string("is a run that learns to ") + taskName(stored.task) + " '" + targetName(stored.target)
+                    + "'; it cannot be continued for " + taskName(m_cfg.task) + " '" + targetName(m_cfg.target) + "'");
         const std::string dsPath = absolutePath(m_cfg.datasetPath.empty() ? stored.datasetPath : m_cfg.datasetPath);
         m_ds = DatasetFile::open(dsPath);
         if (m_ds->info().contentHash != stored.datasetHash)
-            throw FormatError(dsPath, "is not the dataset this run was trained on (content hash "
-                                          + m_ds->info().contentHash + ", the run's is " + stored.datasetHash + ")");
+            throw FormatError(dsPath,
+                "is not the dataset this run was trained on (content hash " + m_ds->info().contentHash
+                    + ", the run's is " + stored.datasetHash + ")");
         stored.datasetPath = dsPath;
         stored.epochs = m_cfg.epochs;
         stored.threads = m_cfg.threads;
@@ -286,7 +300,8 @@ void RunTrainer::prepare()
     }
     m_cfg.worldSize = m_dist.worldSize;
 
-    m_net = detail::makeNet(m_cfg.model, m_cfg.rows, m_cfg.cols, detail::outputCount(m_cfg), detail::inputChannels(m_cfg));
+    m_net = detail::makeNet(
+        m_cfg.model, m_cfg.rows, m_cfg.cols, detail::outputCount(m_cfg), detail::inputChannels(m_cfg));
     if (m_cfg.model == ModelKind::CodesCnn) {
         auto* codes = dynamic_cast<detail::CodesCnnImpl*>(m_net.get());
         const RunConfig enc = readRunConfig(m_cfg.encoderRun);
@@ -322,7 +337,7 @@ void RunTrainer::prepare()
             if (!found)
                 appendHistoryLine(m_dir, m_meta.lastEpochLine);
         }
-        HistoryRecord r = record("resume", m_meta.epoch, m_meta.batchInEpoch, Running{}, kNaN);
+        HistoryRecord r = record("resume", m_meta.epoch, m_meta.batchInEpoch, Running {}, kNaN);
         r.message = m_result.resumed ? "resumed from checkpoints/last.pt" : "no checkpoint yet: started again";
         appendHistory(m_dir, r, m_cfg.task);
     }
@@ -338,7 +353,8 @@ void RunTrainer::prepare()
         m_batchesPerEpoch = std::min(m_batchesPerEpoch, m_cfg.maxBatchesPerEpoch);
 }
 
-HistoryRecord RunTrainer::record(const std::string& type, int epoch, std::size_t batch, const Running& r, double sps) const
+HistoryRecord RunTrainer::record(
+    const std::string& type, int epoch, std::size_t batch, const Running& r, double sps) const
 {
     HistoryRecord h;
     h.type = type;
@@ -356,8 +372,8 @@ HistoryRecord RunTrainer::record(const std::string& type, int epoch, std::size_t
     return h;
 }
 
-void RunTrainer::report(TrainProgress::Kind kind, int epoch, std::size_t batch, const Running& r, double sps,
-                        const EvalMetrics* val)
+void RunTrainer::report(
+    TrainProgress::Kind kind, int epoch, std::size_t batch, const Running& r, double sps, const EvalMetrics* val)
 {
     if (!m_on || !writer())
         return;
@@ -413,10 +429,10 @@ bool RunTrainer::trainEpoch(int epoch)
         if (!m_comm) { // distributed runs agree on pauses and stops after each forward pass
             const bool pausing = m_pause.paused() && !m_stop.stopRequested();
             if (pausing)
-                appendHistory(m_dir, record("paused", epoch, done, Running{}, kNaN), m_cfg.task);
+                appendHistory(m_dir, record("paused", epoch, done, Running {}, kNaN), m_cfg.task);
             const double waited = m_pause.waitWhilePaused(m_stop);
             if (pausing && !m_stop.stopRequested())
-                appendHistory(m_dir, record("continued", epoch, done, Running{}, kNaN), m_cfg.task);
+                appendHistory(m_dir, record("continued", epoch, done, Running {}, kNaN), m_cfg.task);
             m_pausedSeconds += waited;
             windowPaused += waited;
             if (m_stop.stopRequested())
@@ -452,7 +468,7 @@ bool RunTrainer::trainEpoch(int epoch)
             sums[3] = double(bs);
         }
         if (m_comm) {
-            const std::vector<double> flags{m_stop.stopRequested() ? 1.0 : 0.0, m_pause.paused() ? 1.0 : 0.0};
+            const std::vector<double> flags {m_stop.stopRequested() ? 1.0 : 0.0, m_pause.paused() ? 1.0 : 0.0};
             sums.insert(sums.end(), flags.begin(), flags.end());
             sums = m_comm->sum(sums);
             if (sums[4] > 0)
@@ -465,9 +481,9 @@ bool RunTrainer::trainEpoch(int epoch)
             if (writer())
                 appendHistory(m_dir, h, m_cfg.task);
             throw TrainingDivergedError(m_dir + ": the loss became " + (std::isnan(lossValue) ? "NaN" : "infinite")
-                                        + " in epoch " + std::to_string(epoch + 1) + " at batch "
-                                        + std::to_string(done + 1) + "; training stopped and the last good "
-                                        "checkpoint is kept (try a lower --lr)");
+                + " in epoch " + std::to_string(epoch + 1) + " at batch " + std::to_string(done + 1)
+                + "; training stopped and the last good "
+                  "checkpoint is kept (try a lower --lr)");
         }
         if (bs) // distributed: each rank's mean weighted by its share, so the summed gradient is the global mean's
             (m_comm ? loss * (double(bs) / double(batch->globalSize)) : loss).backward();
@@ -485,8 +501,8 @@ bool RunTrainer::trainEpoch(int epoch)
         windowSamples += std::size_t(sums[3]);
         if (m_comm && sums[5] > 0 && !agreeToGoOn(0, 1, windowPaused))
             return false;
-        const double windowSeconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - windowStart).count() - windowPaused;
+        const double windowSeconds
+            = std::chrono::duration<double>(std::chrono::steady_clock::now() - windowStart).count() - windowPaused;
         if (windowSeconds > 0)
             sps = double(windowSamples) / windowSeconds;
         m_meta.batchInEpoch = done;
@@ -511,8 +527,8 @@ bool RunTrainer::trainEpoch(int epoch)
     EvalMetrics val;
     try {
         // Every rank validates the same weights in full (a stop waits for the next step, where ranks agree).
-        val = detail::evaluateNet(*m_net, m_cfg, m_ds, Split::Validation, m_device, m_cfg.maxBatchesPerEpoch,
-                                  m_comm ? StopToken{} : m_stop);
+        val = detail::evaluateNet(
+            *m_net, m_cfg, m_ds, Split::Validation, m_device, m_cfg.maxBatchesPerEpoch, m_comm ? StopToken {} : m_stop);
     } catch (const CancelledError&) {
         return false; // stopped during validation: the checkpoint keeps the trained epoch, resume validates
     }
@@ -555,7 +571,7 @@ void RunTrainer::finish()
     EvalMetrics test = detail::evaluateNet(*m_net, m_cfg, m_ds, Split::Test, m_device, 0);
     writeMetrics(m_dir, test);
     m_result.metrics = test;
-    HistoryRecord h = record("finished", m_meta.epoch - 1, 0, Running{}, kNaN);
+    HistoryRecord h = record("finished", m_meta.epoch - 1, 0, Running {}, kNaN);
     h.message = "final.pt = weights of epoch " + std::to_string(m_meta.bestEpoch) + " (lowest validation loss)";
     appendHistory(m_dir, h, m_cfg.task);
 }
@@ -564,15 +580,13 @@ void RunTrainer::saveStopped(int epoch, const std::string& why)
 {
     m_meta.wallSeconds = wall();
     m_result.message = why == "stopped"
-                           ? "stopped in epoch " + std::to_string(epoch + 1) + " after batch "
-                                 + std::to_string(m_meta.batchInEpoch) + " (" + std::to_string(m_meta.epoch)
-                                 + " epochs done); checkpoint saved"
-                           : why + "; checkpoint at epoch " + std::to_string(epoch + 1) + ", batch "
-                                 + std::to_string(m_meta.batchInEpoch);
+        ? "stopped in epoch " + std::to_string(epoch + 1) + " after batch " + std::to_string(m_meta.batchInEpoch) + " ("
+            + std::to_string(m_meta.epoch) + " epochs done); checkpoint saved"
+        : why + "; checkpoint at epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(m_meta.batchInEpoch);
     if (!writer())
         return;
     detail::saveCheckpoint(checkpointPath(m_dir), m_meta, *m_net, m_opt.get());
-    HistoryRecord h = record(why == "stopped" ? "stopped" : "error", epoch, m_meta.batchInEpoch, Running{}, kNaN);
+    HistoryRecord h = record(why == "stopped" ? "stopped" : "error", epoch, m_meta.batchInEpoch, Running {}, kNaN);
     h.message = m_result.message;
     appendHistory(m_dir, h, m_cfg.task);
 }
@@ -581,7 +595,8 @@ bool RunTrainer::agreeToGoOn(double stopFlag, double pauseFlag, double& windowPa
 {
     const auto t0 = std::chrono::steady_clock::now();
     while (pauseFlag > 0 && stopFlag == 0) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50)); // one small collective per poll keeps the group alive
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(50)); // one small collective per poll keeps the group alive
         const std::vector<double> f = m_comm->sum({m_stop.stopRequested() ? 1.0 : 0.0, m_pause.paused() ? 1.0 : 0.0});
         stopFlag = f[0];
         pauseFlag = f[1];
@@ -616,10 +631,10 @@ TrainResult RunTrainer::run()
             return m_result;
         }
         if (stopEarly(m_cfg, m_meta.schedule)) {
-            HistoryRecord h = record("early_stop", epoch, 0, Running{}, kNaN);
+            HistoryRecord h = record("early_stop", epoch, 0, Running {}, kNaN);
             h.message = "early stop after epoch " + std::to_string(epoch + 1) + ": " + m_cfg.earlyStop.metric
-                        + " has not improved for " + std::to_string(m_meta.schedule.earlyBad) + " epochs (best in epoch "
-                        + std::to_string(m_meta.schedule.earlyBestEpoch) + ")";
+                + " has not improved for " + std::to_string(m_meta.schedule.earlyBad) + " epochs (best in epoch "
+                + std::to_string(m_meta.schedule.earlyBestEpoch) + ")";
             if (writer())
                 appendHistory(m_dir, h, m_cfg.task);
             m_result.message = "finished: " + h.message;
@@ -641,14 +656,14 @@ TrainResult RunTrainer::run()
 } // namespace
 
 TrainResult train(const std::string& runDir, const RunConfig& config, const TrainCallback& onProgress,
-                  const StopToken& stop, const PauseToken& pause)
+    const StopToken& stop, const PauseToken& pause)
 {
     RunTrainer t(runDir, config, onProgress, stop, pause);
     return t.run();
 }
 
 TrainResult trainDistributed(const std::string& runDir, const RunConfig& config, const DistributedSetup& setup,
-                             const TrainCallback& onProgress, const StopToken& stop, const PauseToken& pause)
+    const TrainCallback& onProgress, const StopToken& stop, const PauseToken& pause)
 {
     RunTrainer t(runDir, config, onProgress, stop, pause, setup);
     return t.run();

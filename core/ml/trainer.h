@@ -44,9 +44,9 @@ struct TrainProgress {
     std::size_t batch = 0, batches = 0; ///< batches done in this epoch, batches per epoch
     std::int64_t step = 0;
     double trainLoss = 0, trainMetric = 0;
-    double valLoss = 0, valMetric = 0;  ///< NaN in batch reports
+    double valLoss = 0, valMetric = 0; ///< NaN in batch reports
     double lr = 0, samplesPerSecond = 0, wallSeconds = 0;
-    std::string metric;                 ///< "accuracy", "r2" or "relative_mse"
+    std::string metric; ///< "accuracy", "r2" or "relative_mse"
 };
 using TrainCallback = std::function<void(const TrainProgress&)>;
 
@@ -56,9 +56,9 @@ struct TrainResult {
     TrainStatus status = TrainStatus::Finished;
     bool resumed = false;
     int epochsDone = 0;
-    std::string device;                 ///< "cpu" or "cuda"
+    std::string device; ///< "cpu" or "cuda"
     std::optional<EvalMetrics> metrics; ///< test-set metrics once finished
-    std::string message;                ///< e.g. "already finished" or "stopped in epoch 3 at batch 12"
+    std::string message; ///< e.g. "already finished" or "stopped in epoch 3 at batch 12"
 };
 
 /// Trains (or resumes) the run in `runDir`. A new folder gets `config` (its resolved fields are
@@ -73,7 +73,7 @@ struct TrainResult {
 /// TrainingDivergedError when the loss becomes NaN/Inf (the last good checkpoint is kept).
 /// A stop request returns TrainStatus::Stopped after saving a checkpoint at the current batch.
 TrainResult train(const std::string& runDir, const RunConfig& config, const TrainCallback& onProgress = {},
-                  const StopToken& stop = {}, const PauseToken& pause = {});
+    const StopToken& stop = {}, const PauseToken& pause = {});
 
 /// The loss became NaN or infinite; the run keeps its last good checkpoint.
 class TrainingDivergedError : public Error {

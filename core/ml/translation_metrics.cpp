@@ -14,11 +14,14 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 const std::array<double, 3>& translationMetricKs()
 {
-    static const std::array<double, 3> ks{0.1, 0.3, 1.0};
+    static const std::array<double, 3> ks {0.1, 0.3, 1.0};
     return ks;
 }
 
-double ionizedThreshold(Quantity target) { return target == Quantity::BrightnessTemperature ? 1.0 : 0.5; }
+double ionizedThreshold(Quantity target)
+{
+    return target == Quantity::BrightnessTemperature ? 1.0 : 0.5;
+}
 
 void TranslationTally::addCells(const float* predicted, const float* truth, std::size_t n)
 {
@@ -36,7 +39,8 @@ void TranslationTally::addCells(const float* predicted, const float* truth, std:
     m_cells += n;
 }
 
-void TranslationTally::addSpectra(const PowerSpectrum& predicted, const PowerSpectrum& truth, const PowerSpectrum& cross)
+void TranslationTally::addSpectra(
+    const PowerSpectrum& predicted, const PowerSpectrum& truth, const PowerSpectrum& cross)
 {
     const std::size_t bins = truth.k.size();
     if (predicted.k.size() != bins || cross.k.size() != bins || (m_spectra && m_k.size() != bins))
@@ -56,8 +60,8 @@ void TranslationTally::addSpectra(const PowerSpectrum& predicted, const PowerSpe
     ++m_spectra;
 }
 
-void TranslationTally::addSlice(const float* predicted, const float* truth, std::size_t rows, std::size_t cols,
-                                double cellMpc)
+void TranslationTally::addSlice(
+    const float* predicted, const float* truth, std::size_t rows, std::size_t cols, double cellMpc)
 {
     addCells(predicted, truth, rows * cols);
     // Cross spectrum from the spectrum of the sum: Δ²_{p+t} = Δ²_p + Δ²_t + 2 Δ²_pt.

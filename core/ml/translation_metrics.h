@@ -28,7 +28,7 @@ struct TranslationMetrics {
     double pixelAccuracy = 0, iouIonized = 0;
     double meanPredicted = 0, meanTrue = 0, nfError = 0;
     double powerRatioMedian = 0;
-    std::array<double, 3> rK{0, 0, 0};           ///< at translationMetricKs()
+    std::array<double, 3> rK {0, 0, 0}; ///< at translationMetricKs()
 };
 
 /// The wavenumbers of TranslationMetrics::rK: 0.1, 0.3, 1 /Mpc.
@@ -40,7 +40,9 @@ double ionizedThreshold(Quantity target);
 /// Sums over many fields (slices or cubes) of one binning; result() turns them into metrics.
 class TranslationTally {
 public:
-    explicit TranslationTally(Quantity target) : m_threshold(ionizedThreshold(target)) {}
+    explicit TranslationTally(Quantity target)
+        : m_threshold(ionizedThreshold(target))
+    { }
     /// Counts `n` cells. Throws ParameterError for NaN in either field.
     void addCells(const float* predicted, const float* truth, std::size_t n);
     /// Adds auto and cross spectra of one field pair (same binning for every call: same grid).

@@ -20,7 +20,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 /// Writes one sample's input channels (plane-major, `px` values each): the normalised density,
 /// the context channels normalised per channel, then the z and ζ planes when conditioned.
 void fillChannels(const RunConfig& c, const float* densityNorm, const float* contextRaw, double z, double zeta,
-                  std::size_t px, float* out)
+    std::size_t px, float* out)
 {
     std::copy(densityNorm, densityNorm + px, out);
     for (std::size_t ch = 0; ch < c.contextRadiiMpc.size(); ++ch) {
@@ -38,7 +38,7 @@ void fillChannels(const RunConfig& c, const float* densityNorm, const float* con
 }
 
 torch::Tensor channelsLast(std::vector<float>& buf, std::int64_t n, std::int64_t ch, std::int64_t rows,
-                           std::int64_t cols, const torch::Device& device)
+    std::int64_t cols, const torch::Device& device)
 {
     return torch::from_blob(buf.data(), {n, ch, rows, cols}, torch::kFloat)
         .to(device, torch::kFloat, false, true, torch::MemoryFormat::ChannelsLast);
@@ -60,13 +60,13 @@ torch::Tensor batchInput(const RunConfig& c, const DatasetFile& ds, const Batch&
     for (std::size_t s = 0; s < n; ++s) {
         const SampleLabels& l = ds.labels()[std::size_t(batch.indices[s])];
         fillChannels(c, batch.x.data() + s * px, context.data() + s * nc * px, l.z, l.zeta, px,
-                     buf.data() + s * std::size_t(channels) * px);
+            buf.data() + s * std::size_t(channels) * px);
     }
     return channelsLast(buf, std::int64_t(n), channels, std::int64_t(c.rows), std::int64_t(c.cols), device);
 }
 
-torch::Tensor translationTargets(const RunConfig& c, const DatasetFile& ds, const std::vector<std::int64_t>& indices,
-                                 const torch::Device& device)
+torch::Tensor translationTargets(
+    const RunConfig& c, const DatasetFile& ds, const std::vector<std::int64_t>& indices, const torch::Device& device)
 {
     const std::size_t n = indices.size(), px = c.rows * c.cols;
     std::vector<float> y(n * px);
@@ -97,13 +97,15 @@ double pixelAccuracySum(const RunConfig& c, const torch::Tensor& output, const t
 }
 
 EvalMetrics evaluateTranslation(NetBase& net, const RunConfig& c, std::shared_ptr<const DatasetFile> ds, Split split,
-                                const torch::Device& device, std::size_t maxBatches, const StopToken& stop)
+    const torch::Device& device, std::size_t maxBatches, const StopToken& stop)
 {
     const DatasetInfo& info = ds->info();
     if (info.rows != c.rows || info.cols != c.cols || info.targetQuantity != c.targetQuantity
         || info.contextRadiiMpc != c.contextRadiiMpc)
-        throw ParameterError("dataset", info.path + ": not a paired dataset of this run's kind (sample size, target "
-                                                    "field and context channels must match)");
+        throw ParameterError("dataset",
+            info.path
+                + ": not a paired dataset of this run's kind (sample size, target "
+                  "field and context channels must match)");
     EvalMetrics m;
     m.model = modelName(c.model);
     m.task = c.task;
@@ -153,7 +155,8 @@ struct TileSide {
     std::size_t len = 0, count = 0, core = 0, input = 0;
     static constexpr std::size_t margin = 16;
     static constexpr std::size_t maxCore = 256;
-    explicit TileSide(std::size_t n) : len(n)
+    explicit TileSide(std::size_t n)
+        : len(n)
     {
         count = (n + maxCore - 1) / maxCore;
         core = (n + count - 1) / count;
@@ -181,11 +184,11 @@ struct Translator::Impl {
 
     /// Adds the network's prediction along `axis` to `sum` (n³, target units).
     void predictAxis(const std::vector<const float*>& planes, std::size_t n, int axis, double z, double zeta,
-                     std::vector<float>& sum, const StopToken& stop) const;
+        std::vector<float>& sum, const StopToken& stop) const;
 };
 
 void Translator::Impl::predictAxis(const std::vector<const float*>& cubes, std::size_t n, int axis, double z,
-                                   double zeta, std::vector<float>& sum, const StopToken& stop) const
+    double zeta, std::vector<float>& sum, const StopToken& stop) const
 {
     const RunConfig& c = run.config;
     const int channels = detail::inputChannels(c);
@@ -199,15 +202,17 @@ void Translator::Impl::predictAxis(const std::vector<const float*>& cubes, std::
         if (tileSlice.empty())
             return;
         const std::int64_t b = std::int64_t(tileSlice.size()), in = std::int64_t(side.input);
-        const torch::Tensor y = detail::translatedField(c, run.net->forward(channelsLast(batch, b, channels, in, in, run.device)))
-                                    .to(torch::kCPU).contiguous();
+        const torch::Tensor y
+            = detail::translatedField(c, run.net->forward(channelsLast(batch, b, channels, in, in, run.device)))
+                  .to(torch::kCPU)
+                  .contiguous();
         const float* out = y.data_ptr<float>();
         for (std::size_t t = 0; t < tileSlice.size(); ++t) {
             const std::size_t tr = tileNumber[t] / side.count, tc = tileNumber[t] % side.count;
             for (std::size_t r = 0; r < side.core && tr * side.core + r < n; ++r)
                 for (std::size_t q = 0; q < side.core && tc * side.core + q < n; ++q)
-                    sum[cubeIndex(axis, n, tileSlice[t], tr * side.core + r, tc * side.core + q)] +=
-                        out[t * tilePx + (side.margin + r) * side.input + side.margin + q];
+                    sum[cubeIndex(axis, n, tileSlice[t], tr * side.core + r, tc * side.core + q)]
+                        += out[t * tilePx + (side.margin + r) * side.input + side.margin + q];
         }
         tileSlice.clear();
         tileNumber.clear();
@@ -243,7 +248,8 @@ void Translator::Impl::predictAxis(const std::vector<const float*>& cubes, std::
     flush();
 }
 
-Translator::Translator(const std::string& runDir) : m_impl(std::make_unique<Impl>())
+Translator::Translator(const std::string& runDir)
+    : m_impl(std::make_unique<Impl>())
 {
     const RunConfig c = readRunConfig(runDir);
     if (c.task != Task::Translate)
@@ -255,7 +261,10 @@ Translator::~Translator() = default;
 Translator::Translator(Translator&&) noexcept = default;
 Translator& Translator::operator=(Translator&&) noexcept = default;
 
-const RunConfig& Translator::config() const { return m_impl->run.config; }
+const RunConfig& Translator::config() const
+{
+    return m_impl->run.config;
+}
 
 TranslationResult Translator::translate(const Cube& density, const TranslateOptions& o, const StopToken& stop) const
 {
@@ -275,10 +284,10 @@ TranslationResult Translator::translate(const Cube& density, const TranslateOpti
         throw ParameterError("zeta", name + " carries no zeta; give --zeta");
     const double cell = density.cellSize(0);
     if (std::isfinite(c.cellSizeMpc) && std::abs(cell / c.cellSizeMpc - 1.0) > 0.02)
-        res.notes.push_back("cell " + formatValue(cell) + " Mpc, but the run was trained on " + formatValue(c.cellSizeMpc)
-                            + " Mpc cells: predictions are less reliable");
+        res.notes.push_back("cell " + formatValue(cell) + " Mpc, but the run was trained on "
+            + formatValue(c.cellSizeMpc) + " Mpc cells: predictions are less reliable");
     const std::vector<Cube> context = densityContext(density, c.contextRadiiMpc, o.threads);
-    std::vector<const float*> planes{density.data()};
+    std::vector<const float*> planes {density.data()};
     for (const Cube& k : context)
         planes.push_back(k.data());
     const std::size_t n = density.shape()[0];

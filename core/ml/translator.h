@@ -18,16 +18,16 @@
 namespace rs::ml {
 
 struct TranslateOptions {
-    std::optional<double> z;    ///< default: the cube's redshift
+    std::optional<double> z; ///< default: the cube's redshift
     std::optional<double> zeta; ///< default: the cube's ζ parameter
-    std::string axes = "z";     ///< slicing axes (any of x, y, z); predictions are averaged
-    int threads = 2;            ///< compute threads (setComputeThreads on the calling thread)
+    std::string axes = "z"; ///< slicing axes (any of x, y, z); predictions are averaged
+    int threads = 2; ///< compute threads (setComputeThreads on the calling thread)
 };
 
 struct TranslationResult {
-    Cube predicted;             ///< the run's target quantity on the input's grid
-    double z = 0, zeta = 0;     ///< what the network was conditioned on (NaN when unused and unknown)
-    double mean = 0;            ///< mean of the predicted cube: the neutral fraction for x_HI
+    Cube predicted; ///< the run's target quantity on the input's grid
+    double z = 0, zeta = 0; ///< what the network was conditioned on (NaN when unused and unknown)
+    double mean = 0; ///< mean of the predicted cube: the neutral fraction for x_HI
     std::vector<std::string> notes; ///< e.g. a cell size other than the training data's
 };
 
@@ -46,8 +46,8 @@ public:
     /// Translates one density cube. Throws FormatError naming the file for a cube that is not
     /// density or holds NaNs, ParameterError for a missing z or ζ (the run is conditioned on them
     /// and the cube does not carry them), bad axes or a non-cubic grid, CancelledError.
-    TranslationResult translate(const Cube& density, const TranslateOptions& options = {},
-                                const StopToken& stop = {}) const;
+    TranslationResult translate(
+        const Cube& density, const TranslateOptions& options = {}, const StopToken& stop = {}) const;
 
 private:
     struct Impl;

@@ -31,7 +31,10 @@ ComplexBuffer complexBuffer(std::size_t n)
     return b;
 }
 
-long wrapIndex(long i, std::size_t n) { return i < 0 ? i + long(n) : i; }
+long wrapIndex(long i, std::size_t n)
+{
+    return i < 0 ? i + long(n) : i;
+}
 
 /// Seconds of observation that fall in each transverse Fourier cell (FFT order, n0 × n1): every
 /// baseline up to the longest kept, at each step of the day's track, counted for u and −u.
@@ -94,7 +97,8 @@ void smoothLineOfSight(Cube& c, double width)
     const long reach = long(std::ceil(width / 2 + 0.5));
     std::vector<double> w;
     for (long d = -reach; d <= reach; ++d)
-        w.push_back(std::max(0.0, std::min(double(d) + 0.5, width / 2) - std::max(double(d) - 0.5, -width / 2)) / width);
+        w.push_back(
+            std::max(0.0, std::min(double(d) + 0.5, width / 2) - std::max(double(d) - 0.5, -width / 2)) / width);
     std::vector<float> line(s[2]);
     float* data = c.mutableData();
     for (std::size_t l = 0; l < s[0] * s[1]; ++l) {
@@ -103,7 +107,8 @@ void smoothLineOfSight(Cube& c, double width)
         for (std::size_t k = 0; k < s[2]; ++k) {
             double acc = 0;
             for (long d = -reach; d <= reach; ++d)
-                acc += w[std::size_t(d + reach)] * line[std::size_t((long(k) + d % long(s[2]) + long(s[2])) % long(s[2]))];
+                acc += w[std::size_t(d + reach)]
+                    * line[std::size_t((long(k) + d % long(s[2]) + long(s[2])) % long(s[2]))];
             row[k] = float(acc);
         }
     }
@@ -119,9 +124,9 @@ void removeWedge(Cube& c, double slope)
     {
         auto lock = fft::lockPlanner();
         fwd = fftwf_plan_dft_r2c_3d(int(s[0]), int(s[1]), int(s[2]), c.mutableData(),
-                                    reinterpret_cast<fftwf_complex*>(modes.get()), FFTW_ESTIMATE);
+            reinterpret_cast<fftwf_complex*>(modes.get()), FFTW_ESTIMATE);
         bwd = fftwf_plan_dft_c2r_3d(int(s[0]), int(s[1]), int(s[2]), reinterpret_cast<fftwf_complex*>(modes.get()),
-                                    c.mutableData(), FFTW_ESTIMATE);
+            c.mutableData(), FFTW_ESTIMATE);
     }
     fftwf_execute(fwd);
     const Extent& b = c.boxLength();
@@ -151,14 +156,14 @@ namespace {
 
 /// The instrument's response for one observation: beam, uv coverage, noise per uv cell.
 struct Instrument {
-    std::vector<double> seconds;   ///< per transverse Fourier cell
-    std::vector<float> beam;       ///< Gaussian beam transfer per cell
+    std::vector<double> seconds; ///< per transverse Fourier cell
+    std::vector<float> beam; ///< Gaussian beam transfer per cell
     std::vector<float> noiseSigma; ///< σ of the noise per cell and channel [mK] (0 where unsampled)
     std::size_t sampled = 0;
 };
 
-Instrument makeInstrument(const Cube& c, const TelescopeModel& m, const ObserveOptions& o, const Observation& obs,
-                          double dc, double lambda)
+Instrument makeInstrument(
+    const Cube& c, const TelescopeModel& m, const ObserveOptions& o, const Observation& obs, double dc, double lambda)
 {
     const Shape& s = c.shape();
     Instrument in;
@@ -167,8 +172,8 @@ Instrument makeInstrument(const Cube& c, const TelescopeModel& m, const ObserveO
     // Radiometer noise of the visibility in one uv cell, in the DFT units of a slice:
     // σ = λ² T_sys / (A_eff δθ0 δθ1 √(Δν t)) (Rayleigh–Jeans; δθ = pixel angle).
     const double dTheta0 = c.cellSize(0) / dc, dTheta1 = c.cellSize(1) / dc;
-    const double perSqrtSecond = lambda * lambda * obs.systemTemperatureK * 1000.0 /
-                                 (m.effectiveArea * dTheta0 * dTheta1 * std::sqrt(obs.channelMHz * 1e6));
+    const double perSqrtSecond = lambda * lambda * obs.systemTemperatureK * 1000.0
+        / (m.effectiveArea * dTheta0 * dTheta1 * std::sqrt(obs.channelMHz * 1e6));
     for (std::size_t i = 0; i < s[0]; ++i)
         for (std::size_t j = 0; j < s[1]; ++j) {
             const double kx = 2 * M_PI / c.boxLength()[0] * double(fft::frequency(i, s[0]));
@@ -185,7 +190,7 @@ Instrument makeInstrument(const Cube& c, const TelescopeModel& m, const ObserveO
 /// plus noise drawn per sampled cell (× beam). A complex noise field G with ⟨|G|²⟩ = 2σ² whose inverse
 /// transform's real part is kept equals a Hermitian field of variance σ² per cell.
 void observeChannels(const Cube& in, const Instrument& inst, std::uint64_t seed, Cube& signal, Cube& noise,
-                     const ProgressFn& progress, const StopToken& stop)
+    const ProgressFn& progress, const StopToken& stop)
 {
     const Shape& s = in.shape();
     const std::size_t plane = s[0] * s[1];
@@ -198,8 +203,8 @@ void observeChannels(const Cube& in, const Instrument& inst, std::uint64_t seed,
         stop.throwIfStopped();
         for (std::size_t l = 0; l < plane; ++l)
             buf[l] = in.data()[l * s[2] + k];
-        fftwf_execute_dft(plans.forward, reinterpret_cast<fftwf_complex*>(buf.get()),
-                          reinterpret_cast<fftwf_complex*>(buf.get()));
+        fftwf_execute_dft(
+            plans.forward, reinterpret_cast<fftwf_complex*>(buf.get()), reinterpret_cast<fftwf_complex*>(buf.get()));
         for (std::size_t l = 0; l < plane; ++l) {
             buf[l] *= inst.beam[l];
             const float sigma = inst.noiseSigma[l];
@@ -233,7 +238,7 @@ Observation observe(const Cube& dTb, const ObserveOptions& o, const ProgressFn& 
         if (!std::isfinite(dTb.data()[i]))
             throw FormatError(name, "holds NaN or infinite voxels; cannot observe it");
     const double z = *dTb.redshift();
-    const DistanceCosmology cosmo{o.hubble, o.omegaM};
+    const DistanceCosmology cosmo {o.hubble, o.omegaM};
     const TelescopeModel m = telescopeModel(o.telescope);
     Observation obs;
     obs.frequencyMHz = kNu21MHz / (1 + z);
@@ -248,8 +253,9 @@ Observation observe(const Cube& dTb, const ObserveOptions& o, const ProgressFn& 
     const Instrument inst = makeInstrument(dTb, m, o, obs, dc, lambda);
     obs.uvCells = inst.sampled;
     if (inst.sampled == 0)
-        throw ParameterError(name, "the array samples no transverse mode of this box (pixels of " +
-                                       std::to_string(dTb.cellSize(0) / dc * 180 / M_PI * 60) + " arcmin)");
+        throw ParameterError(name,
+            "the array samples no transverse mode of this box (pixels of "
+                + std::to_string(dTb.cellSize(0) / dc * 180 / M_PI * 60) + " arcmin)");
     Cube signal(dTb.shape(), dTb.boxLength(), dTb.metadata()), noise(dTb.shape(), dTb.boxLength());
     observeChannels(dTb, inst, o.seed, signal, noise, progress, stop);
     const double width = obs.beamFwhmMpc / dTb.cellSize(2);

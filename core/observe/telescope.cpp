@@ -15,7 +15,10 @@ std::optional<Telescope> telescopeFromName(std::string_view name)
     return std::nullopt;
 }
 
-std::string_view telescopeName(Telescope t) { return t == Telescope::SkaLow ? "ska-low" : "hera"; }
+std::string_view telescopeName(Telescope t)
+{
+    return t == Telescope::SkaLow ? "ska-low" : "hera";
+}
 
 namespace {
 
@@ -44,9 +47,8 @@ std::vector<std::array<double, 2>> heraLayout()
     for (int a = -12; a <= 12; ++a)
         for (int b = -12; b <= 12; ++b)
             p.push_back({s * (a + 0.5 * b), s * (std::sqrt(3.0) / 2.0) * b});
-    std::stable_sort(p.begin(), p.end(), [](const auto& x, const auto& y) {
-        return std::hypot(x[0], x[1]) < std::hypot(y[0], y[1]);
-    });
+    std::stable_sort(p.begin(), p.end(),
+        [](const auto& x, const auto& y) { return std::hypot(x[0], x[1]) < std::hypot(y[0], y[1]); });
     p.resize(320);
     return p;
 }
@@ -59,17 +61,17 @@ TelescopeModel telescopeModel(Telescope t)
     m.name = std::string(telescopeName(t));
     if (t == Telescope::SkaLow) {
         m.positions = skaLowLayout();
-        m.effectiveArea = 962.0;   // SKA1-Low station at 110 MHz (SKA baseline design)
+        m.effectiveArea = 962.0; // SKA1-Low station at 110 MHz (SKA baseline design)
         m.maxBaseline = 2000.0;
         m.receiverTemperature = 40.0;
-        m.trackHours = 6.0;        // ±3 h around transit each night
+        m.trackHours = 6.0; // ±3 h around transit each night
         m.trackStepHours = 1.0 / 6.0;
     } else {
         m.positions = heraLayout();
-        m.effectiveArea = 93.5;    // 14 m dish (DeBoer et al. 2017)
-        m.maxBaseline = 0;         // set from the layout below
+        m.effectiveArea = 93.5; // 14 m dish (DeBoer et al. 2017)
+        m.maxBaseline = 0; // set from the layout below
         m.receiverTemperature = 100.0;
-        m.trackHours = 0;          // drift scan: the field crosses a fixed snapshot uv coverage
+        m.trackHours = 0; // drift scan: the field crosses a fixed snapshot uv coverage
         m.trackStepHours = 0;
         for (const auto& a : m.positions)
             for (const auto& b : m.positions)

@@ -21,11 +21,11 @@ std::string_view telescopeName(Telescope t);
 struct TelescopeModel {
     std::string name;
     std::vector<std::array<double, 2>> positions; ///< east, north [m]
-    double effectiveArea = 0;    ///< per station / dish [m²]
-    double maxBaseline = 0;      ///< longest baseline kept [m]; sets the beam (λ / B)
+    double effectiveArea = 0; ///< per station / dish [m²]
+    double maxBaseline = 0; ///< longest baseline kept [m]; sets the beam (λ / B)
     double receiverTemperature = 0; ///< T_rcv [K]; T_sys = T_rcv + 60 K (ν / 300 MHz)^−2.55
-    double trackHours = 0;       ///< hours of one day's synthesis (uv tracks); 0: drift scan snapshot
-    double trackStepHours = 0;   ///< sampling of the tracks [h]
+    double trackHours = 0; ///< hours of one day's synthesis (uv tracks); 0: drift scan snapshot
+    double trackStepHours = 0; ///< sampling of the tracks [h]
 };
 
 /// The model of `t`. The layouts are deterministic (a fixed internal seed).

@@ -15,7 +15,7 @@ double brightnessPrefactor(double z, const Cosmology& c)
 }
 
 Cube brightnessTemperature(const Cube& density, const Cube& neutralFraction, double z, const Cosmology& cosmology,
-                           const Cube& velocityGradient, int threads)
+    const Cube& velocityGradient, int threads)
 {
     if (density.shape() != neutralFraction.shape())
         throw ParameterError("neutral_fraction", "shape differs from the density cube's");
@@ -46,7 +46,7 @@ Cube brightnessTemperature(const Cube& density, const Cube& neutralFraction, dou
 Cube linearVelocityGradient(const Cube& density, double z, const LinearCosmology& cosmology, const fft::Plans& plans)
 {
     const std::size_t n = density.shape()[0];
-    if (density.shape() != Shape{n, n, n})
+    if (density.shape() != Shape {n, n, n})
         throw ParameterError("density", "needs a cube with N^3 cells");
     fft::Grid g(n);
     g.loadReal(density.data());

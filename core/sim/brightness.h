@@ -21,7 +21,7 @@ double brightnessPrefactor(double z, const Cosmology& cosmology);
 /// δT_b from density and x_HI of the same grid; `velocityGradient` ((dv/dr)/H per cell) may be
 /// empty. The result carries quantity and redshift. Throws ParameterError when shapes differ.
 Cube brightnessTemperature(const Cube& density, const Cube& neutralFraction, double z, const Cosmology& cosmology,
-                           const Cube& velocityGradient = {}, int threads = 1);
+    const Cube& velocityGradient = {}, int threads = 1);
 
 /// Line-of-sight (axis 2) velocity gradient in units of H(z), (dv_z/dz)/H = −f(z) (k_z²/k²) δ(k), from an
 /// evolved density cube in linear theory (as classic 21cmFAST's perturb_field makes its velocities).

@@ -33,12 +33,13 @@ double interpolate(const std::vector<double>& xs, const std::vector<double>& ys,
 
 // Integration grid in ln k for σ(R): wide enough for R between 1e-3 and 1e3 Mpc.
 constexpr double kLnKMin = -13.8; // k = 1e-6 / Mpc
-constexpr double kLnKMax = 14.5;  // k = 2e6 / Mpc
+constexpr double kLnKMax = 14.5; // k = 2e6 / Mpc
 constexpr int kLnKSteps = 3000;
 
 } // namespace
 
-LinearCosmology::LinearCosmology(const Cosmology& c) : m_c(c)
+LinearCosmology::LinearCosmology(const Cosmology& c)
+    : m_c(c)
 {
     m_c.validate();
     // --- Eisenstein & Hu (1998), eqs. 2-24, in Mpc^-1 with ω = Ω h². -------------------------
@@ -51,11 +52,12 @@ LinearCosmology::LinearCosmology(const Cosmology& c) : m_c(c)
     m_kEq = 7.46e-2 * omh2 / (theta * theta);
     const double b1 = 0.313 * std::pow(omh2, -0.419) * (1.0 + 0.607 * std::pow(omh2, 0.674));
     const double b2 = 0.238 * std::pow(omh2, 0.223);
-    const double zD = 1291.0 * std::pow(omh2, 0.251) / (1.0 + 0.659 * std::pow(omh2, 0.828)) * (1.0 + b1 * std::pow(obh2, b2));
+    const double zD
+        = 1291.0 * std::pow(omh2, 0.251) / (1.0 + 0.659 * std::pow(omh2, 0.828)) * (1.0 + b1 * std::pow(obh2, b2));
     auto baryonRatio = [&](double z) { return 31.5 * obh2 / std::pow(theta, 4) * (1000.0 / z); };
     const double rD = baryonRatio(zD), rEq = baryonRatio(zEq);
     m_soundHorizon = 2.0 / (3.0 * m_kEq) * std::sqrt(6.0 / rEq)
-                     * std::log((std::sqrt(1.0 + rD) + std::sqrt(rD + rEq)) / (1.0 + std::sqrt(rEq)));
+        * std::log((std::sqrt(1.0 + rD) + std::sqrt(rD + rEq)) / (1.0 + std::sqrt(rEq)));
     m_kSilk = 1.6 * std::pow(obh2, 0.52) * std::pow(omh2, 0.73) * (1.0 + std::pow(10.4 * omh2, -0.95));
     const double a1 = std::pow(46.9 * omh2, 0.670) * (1.0 + std::pow(32.1 * omh2, -0.532));
     const double a2 = std::pow(12.0 * omh2, 0.424) * (1.0 + std::pow(45.0 * omh2, -0.582));
@@ -74,7 +76,7 @@ LinearCosmology::LinearCosmology(const Cosmology& c) : m_c(c)
         const double pc = -(5.0 - std::sqrt(1.0 + 24.0 * m_fc)) / 4.0; // p_cb = 0 without neutrinos
         const double yd = 2.5e4 * omh2 / std::pow(theta, 4) / (1.0 + zD);
         m_alphaGamma = m_fc * (2.0 * pc + 5.0) / 5.0 * (1.0 - 0.553 * m_fb + 0.126 * m_fb * m_fb * m_fb)
-                       * std::pow(1.0 + yd, pc) * (1.0 - pc / 2.0 * (1.0 + 1.0 / ((4.0 * pc + 3.0) * 7.0)) / (1.0 + yd));
+            * std::pow(1.0 + yd, pc) * (1.0 - pc / 2.0 * (1.0 + 1.0 / ((4.0 * pc + 3.0) * 7.0)) / (1.0 + yd));
         m_thetaOverOmh2 = theta * theta / omh2;
     }
 
@@ -152,8 +154,8 @@ double LinearCosmology::transferBao(double k) const
     const double x = k * sTilde;
     const double j0 = x < 1e-6 ? 1.0 : std::sin(x) / x;
     const double tb = (t0(1.0, 1.0) / (1.0 + (ks / 5.2) * (ks / 5.2))
-                       + m_alphaB / (1.0 + std::pow(m_betaB / ks, 3)) * std::exp(-std::pow(k / m_kSilk, 1.4)))
-                      * j0;
+                          + m_alphaB / (1.0 + std::pow(m_betaB / ks, 3)) * std::exp(-std::pow(k / m_kSilk, 1.4)))
+        * j0;
     return m_fb * tb + m_fc * tc;
 }
 
@@ -186,7 +188,10 @@ double LinearCosmology::sigmaR(double radius) const
     return std::exp(interpolate(m_lnR, m_lnSigma, lnR));
 }
 
-double LinearCosmology::meanMatterDensity() const { return m_c.omegaM * kRhoCritH2 * m_c.h * m_c.h; }
+double LinearCosmology::meanMatterDensity() const
+{
+    return m_c.omegaM * kRhoCritH2 * m_c.h * m_c.h;
+}
 
 double LinearCosmology::lagrangianRadius(double mass) const
 {

@@ -64,8 +64,8 @@ private:
     Cosmology m_c;
     double m_amplitude = 1.0; ///< A in P(k) = A k^ns T²
     // Eisenstein & Hu precomputed quantities.
-    double m_fb = 0, m_fc = 0, m_soundHorizon = 0, m_kSilk = 0, m_kEq = 0, m_alphaC = 0, m_betaC = 0,
-           m_alphaB = 0, m_betaB = 0, m_betaNode = 0;
+    double m_fb = 0, m_fc = 0, m_soundHorizon = 0, m_kSilk = 0, m_kEq = 0, m_alphaC = 0, m_betaC = 0, m_alphaB = 0,
+           m_betaB = 0, m_betaNode = 0;
     double m_alphaGamma = 1, m_thetaOverOmh2 = 0; ///< EH99 no-wiggle: α_ν (f_ν = 0) and Θ²/(Ω_m h²)
     std::vector<double> m_k3Pt; ///< k³ k^ns T(k)² on the σ integration grid (unnormalised)
     // σ(R) table: ln σ linear in ln R on a fine grid.

@@ -11,8 +11,8 @@ namespace rs {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> writeDemoData(const std::string& dir, const ProgressFn& progress, const StopToken& stop,
-                                       const DemoDataSpec& spec)
+std::vector<std::string> writeDemoData(
+    const std::string& dir, const ProgressFn& progress, const StopToken& stop, const DemoDataSpec& spec)
 {
     if (spec.seeds.empty() || spec.redshifts.empty() || spec.zetas.empty())
         throw ParameterError("demo data", "needs at least one seed, redshift and ζ");
@@ -44,15 +44,10 @@ std::vector<std::string> writeDemoData(const std::string& dir, const ProgressFn&
                 done += 1;
             }
         }
-        nlohmann::json marker = {{"what", "ReionScope demo data"},
-                                  {"code_version", kSimulatorVersion},
-                                  {"format", simOutputFormatName(spec.format)},
-                                  {"dim", spec.dim},
-                                  {"box_mpc", spec.boxMpc},
-                                  {"redshifts", spec.redshifts},
-                                  {"zetas", spec.zetas},
-                                  {"seeds", spec.seeds},
-                                  {"files", writer.written().size()}};
+        nlohmann::json marker = {{"what", "ReionScope demo data"}, {"code_version", kSimulatorVersion},
+            {"format", simOutputFormatName(spec.format)}, {"dim", spec.dim}, {"box_mpc", spec.boxMpc},
+            {"redshifts", spec.redshifts}, {"zetas", spec.zetas}, {"seeds", spec.seeds},
+            {"files", writer.written().size()}};
         const std::string text = marker.dump(2) + "\n";
         const std::string markerPath = (fs::path(dir) / kDemoMarker).string();
         stop.throwIfStopped();

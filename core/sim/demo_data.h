@@ -15,9 +15,9 @@ namespace rs {
 struct DemoDataSpec {
     std::size_t dim = 64;
     double boxMpc = 96.0;
-    std::vector<double> redshifts{7.0, 8.0, 9.0, 10.0};
-    std::vector<double> zetas{10.0, 20.0, 30.0, 40.0};
-    std::vector<std::uint64_t> seeds{1, 2, 3};
+    std::vector<double> redshifts {7.0, 8.0, 9.0, 10.0};
+    std::vector<double> zetas {10.0, 20.0, 30.0, 40.0};
+    std::vector<std::uint64_t> seeds {1, 2, 3};
     SimOutputFormat format = SimOutputFormat::H5;
     int threads = 0; ///< 0: all cores
 };
@@ -28,8 +28,8 @@ inline constexpr const char* kDemoMarker = ".reionscope-demo.json";
 /// Writes the demo grid into `dir` (created when missing) and, last, the marker file describing
 /// it. All or nothing: a failure or cancellation removes what this call wrote. Returns the cube
 /// files written. Throws ParameterError, IoError, CancelledError.
-std::vector<std::string> writeDemoData(const std::string& dir, const ProgressFn& progress = {},
-                                       const StopToken& stop = {}, const DemoDataSpec& spec = {});
+std::vector<std::string> writeDemoData(
+    const std::string& dir, const ProgressFn& progress = {}, const StopToken& stop = {}, const DemoDataSpec& spec = {});
 
 /// Whether `dir` holds a complete demo grid (its marker file exists).
 bool hasDemoData(const std::string& dir);

@@ -7,9 +7,9 @@
 
 #include <algorithm>
 #include <cstring>
-#include <sys/mman.h>
 #include <exception>
 #include <mutex>
+#include <sys/mman.h>
 #include <thread>
 #include <vector>
 
@@ -40,7 +40,8 @@ std::unique_lock<std::mutex> lockPlanner()
     return std::unique_lock<std::mutex>(plannerMutex());
 }
 
-Grid::Grid(std::size_t n) : m_n(n)
+Grid::Grid(std::size_t n)
+    : m_n(n)
 {
     // Big work grids come straight from mmap: freeing returns them to the system at once (no
     // heap fragmentation raising the peak), and pages never written cost no memory.
@@ -48,7 +49,7 @@ Grid::Grid(std::size_t n) : m_n(n)
     void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         throw Error("out of memory: cannot allocate a " + std::to_string(n) + "^3 grid (" + std::to_string(bytes >> 20)
-                    + " MiB)");
+            + " MiB)");
     m_data = std::shared_ptr<float[]>(static_cast<float*>(p), [bytes](float* q) { ::munmap(q, bytes); });
 }
 
@@ -88,11 +89,16 @@ struct Plans::PassPlans {
 
 namespace {
 
-fftwf_complex* asComplex(float* p) { return reinterpret_cast<fftwf_complex*>(p); }
+fftwf_complex* asComplex(float* p)
+{
+    return reinterpret_cast<fftwf_complex*>(p);
+}
 
 } // namespace
 
-Plans::Plans(std::size_t n, int threads) : m_n(n), m_threads(threads > 0 ? threads : 1)
+Plans::Plans(std::size_t n, int threads)
+    : m_n(n)
+    , m_threads(threads > 0 ? threads : 1)
 {
     initializeThreads();
     Grid probe(n); // FFTW_ESTIMATE plans do not touch it (so it costs address space, not memory)
@@ -101,16 +107,16 @@ Plans::Plans(std::size_t n, int threads) : m_n(n), m_threads(threads > 0 ? threa
     fftwf_plan_with_nthreads(m_threads);
     float* r = probe.real();
     // r2c / c2r along axis 2, all n² lines: real rows are 2·nz floats apart, complex rows nz.
-    fftwf_iodim zDim{ni, 1, 1};
-    fftwf_iodim zRows{ni * ni, 2 * nz, nz};
+    fftwf_iodim zDim {ni, 1, 1};
+    fftwf_iodim zRows {ni * ni, 2 * nz, nz};
     m_forwardZ = fftwf_plan_guru_dft_r2c(1, &zDim, 1, &zRows, r, asComplex(r), FFTW_ESTIMATE);
-    fftwf_iodim zRowsBack{ni * ni, nz, 2 * nz};
+    fftwf_iodim zRowsBack {ni * ni, nz, 2 * nz};
     m_backwardZ = fftwf_plan_guru_dft_c2r(1, &zDim, 1, &zRowsBack, asComplex(r), r, FFTW_ESTIMATE);
     // c2c along axis 1 (stride nz) for every (i, m), and along axis 0 (stride n·nz) for every (j, m).
-    fftwf_iodim yDim{ni, nz, nz};
+    fftwf_iodim yDim {ni, nz, nz};
     fftwf_iodim yMany[2] = {{ni, ni * nz, ni * nz}, {nz, 1, 1}};
     m_forwardY = fftwf_plan_guru_dft(1, &yDim, 2, yMany, asComplex(r), asComplex(r), FFTW_FORWARD, FFTW_ESTIMATE);
-    fftwf_iodim xDim{ni, ni * nz, ni * nz};
+    fftwf_iodim xDim {ni, ni * nz, ni * nz};
     fftwf_iodim xMany[2] = {{ni, nz, nz}, {nz, 1, 1}};
     m_forwardX = fftwf_plan_guru_dft(1, &xDim, 2, xMany, asComplex(r), asComplex(r), FFTW_FORWARD, FFTW_ESTIMATE);
     m_full = std::make_unique<PassPlans>();
@@ -142,14 +148,14 @@ const Plans::PassPlans& Plans::pruned(long limit, Grid& g) const
     std::lock_guard<std::mutex> lock(plannerMutex());
     fftwf_plan_with_nthreads(m_threads);
     // Axis 0 over a block of `band` rows of j and m ≤ limit; run on two blocks (unaligned starts).
-    fftwf_iodim xDim{ni, ni * nz, ni * nz};
+    fftwf_iodim xDim {ni, ni * nz, ni * nz};
     fftwf_iodim xMany[2] = {{band, nz, nz}, {band, 1, 1}};
-    plans->alongX = fftwf_plan_guru_dft(1, &xDim, 2, xMany, asComplex(g.real()), asComplex(g.real()), FFTW_BACKWARD,
-                                        FFTW_ESTIMATE | FFTW_UNALIGNED);
-    fftwf_iodim yDim{ni, nz, nz};
+    plans->alongX = fftwf_plan_guru_dft(
+        1, &xDim, 2, xMany, asComplex(g.real()), asComplex(g.real()), FFTW_BACKWARD, FFTW_ESTIMATE | FFTW_UNALIGNED);
+    fftwf_iodim yDim {ni, nz, nz};
     fftwf_iodim yMany[2] = {{ni, ni * nz, ni * nz}, {band, 1, 1}};
-    plans->alongY = fftwf_plan_guru_dft(1, &yDim, 2, yMany, asComplex(g.real()), asComplex(g.real()), FFTW_BACKWARD,
-                                        FFTW_ESTIMATE);
+    plans->alongY = fftwf_plan_guru_dft(
+        1, &yDim, 2, yMany, asComplex(g.real()), asComplex(g.real()), FFTW_BACKWARD, FFTW_ESTIMATE);
     if (!plans->alongX || !plans->alongY)
         throw Error("FFTW: cannot plan a band-limited " + std::to_string(m_n) + "^3 transform");
     return *(m_pruned[limit] = std::move(plans));
@@ -173,7 +179,8 @@ void Plans::backward(Grid& g, long bandLimit) const
         std::complex<float>* c = g.complex();
         fftwf_execute_dft(p.alongX, reinterpret_cast<fftwf_complex*>(c), reinterpret_cast<fftwf_complex*>(c));
         std::complex<float>* negative = c + (m_n - std::size_t(bandLimit) - 1) * nz;
-        fftwf_execute_dft(p.alongX, reinterpret_cast<fftwf_complex*>(negative), reinterpret_cast<fftwf_complex*>(negative));
+        fftwf_execute_dft(
+            p.alongX, reinterpret_cast<fftwf_complex*>(negative), reinterpret_cast<fftwf_complex*>(negative));
         fftwf_execute_dft(p.alongY, reinterpret_cast<fftwf_complex*>(c), reinterpret_cast<fftwf_complex*>(c));
     } else {
         fftwf_execute_dft(m_full->alongX, asComplex(r), asComplex(r));

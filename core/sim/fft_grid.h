@@ -40,7 +40,11 @@ public:
     void loadReal(const float* src);
     void storeReal(float* dst) const;
 
-    void release() { m_data.reset(); m_n = 0; }
+    void release()
+    {
+        m_data.reset();
+        m_n = 0;
+    }
 
 private:
     std::size_t m_n = 0;
@@ -71,9 +75,9 @@ private:
 
     std::size_t m_n;
     int m_threads;
-    void* m_forwardZ = nullptr;  ///< r2c along axis 2
-    void* m_forwardY = nullptr;  ///< c2c along axis 1, all (i, m)
-    void* m_forwardX = nullptr;  ///< c2c along axis 0, all (j, m)
+    void* m_forwardZ = nullptr; ///< r2c along axis 2
+    void* m_forwardY = nullptr; ///< c2c along axis 1, all (i, m)
+    void* m_forwardX = nullptr; ///< c2c along axis 0, all (j, m)
     void* m_backwardZ = nullptr; ///< c2r along axis 2
     std::unique_ptr<PassPlans> m_full;
     mutable std::map<long, std::unique_ptr<PassPlans>> m_pruned;
@@ -84,7 +88,10 @@ private:
 std::unique_lock<std::mutex> lockPlanner();
 
 /// The signed integer frequency of index `i` on an axis of n points: i for i ≤ n/2, else i − n.
-inline long frequency(std::size_t i, std::size_t n) { return i <= n / 2 ? long(i) : long(i) - long(n); }
+inline long frequency(std::size_t i, std::size_t n)
+{
+    return i <= n / 2 ? long(i) : long(i) - long(n);
+}
 
 /// Runs body(begin, end) over [0, count) split into contiguous pieces on up to `threads` threads
 /// (the calling thread takes one piece). Exceptions from pieces are rethrown.

@@ -23,7 +23,10 @@ std::uint64_t splitmix64(std::uint64_t x)
     return x ^ (x >> 31);
 }
 
-double unitInterval(std::uint64_t w) { return double((w >> 11) + 1) * (1.0 / 9007199254740992.0); } // (0, 1]
+double unitInterval(std::uint64_t w)
+{
+    return double((w >> 11) + 1) * (1.0 / 9007199254740992.0);
+} // (0, 1]
 
 /// The Box–Muller pair of pair index `pair`.
 void normalPair(std::uint64_t seed, std::uint64_t pair, double& a, double& b)
@@ -37,8 +40,7 @@ void normalPair(std::uint64_t seed, std::uint64_t pair, double& a, double& b)
 }
 
 /// Table of f(|m|²) for every integer |m|² on an N³ grid.
-template <class F>
-std::vector<float> tableOfModulus(std::size_t n, F f)
+template<class F> std::vector<float> tableOfModulus(std::size_t n, F f)
 {
     const std::size_t h = n / 2;
     std::vector<float> t(3 * h * h + 1);
@@ -104,9 +106,12 @@ double whiteNoise(std::uint64_t seed, std::uint64_t index)
 }
 
 InitialConditions::InitialConditions(const SimulationParams& params, const LinearCosmology& cosmology,
-                                     const fft::Plans& plans, const ProgressFn& progress, const StopToken& stop)
-    : m_n(params.dim), m_box(params.boxMpc), m_threads(params.threadCount()), m_subParticles(params.cellSmoothing),
-      m_cosmology(&cosmology)
+    const fft::Plans& plans, const ProgressFn& progress, const StopToken& stop)
+    : m_n(params.dim)
+    , m_box(params.boxMpc)
+    , m_threads(params.threadCount())
+    , m_subParticles(params.cellSmoothing)
+    , m_cosmology(&cosmology)
 {
     const std::size_t n = m_n;
     const std::size_t nz = n / 2 + 1;
@@ -271,15 +276,14 @@ Cube InitialConditions::evolvedDensity(double z, const StopToken& stop) const
     const std::size_t padded = m_psi[0].padded();
     // Slabs of particles along axis 0 are processed in two colours (even slabs, then odd), each
     // slab wide enough that particles of two slabs of one colour never touch the same cells.
-    std::atomic<double> maxShift{0};
+    std::atomic<double> maxShift {0};
     fft::parallelFor(n * n, m_threads, [&](std::size_t r0, std::size_t r1) {
         float local = 0;
         for (std::size_t row = r0; row < r1; ++row)
             for (std::size_t k = 0; k < n; ++k)
                 local = std::max(local, std::abs(m_psi[0].real()[row * padded + k]));
         double cur = maxShift.load();
-        while (double(local) * scale > cur && !maxShift.compare_exchange_weak(cur, double(local) * scale)) {
-        }
+        while (double(local) * scale > cur && !maxShift.compare_exchange_weak(cur, double(local) * scale)) { }
     }); // a maximum: the same whatever the split
     // The slab layout depends on the field only, never on the thread count, so every cell sums
     // its contributions in the same order and the result is identical for any number of threads.

@@ -30,7 +30,7 @@ public:
     /// Draws the field and keeps what evolution needs: the three displacement components (or
     /// δ_lin when zeldovich is off) and, with velocities, ∂ψ_z/∂z. Throws CancelledError.
     InitialConditions(const SimulationParams& params, const LinearCosmology& cosmology, const fft::Plans& plans,
-                      const ProgressFn& progress = {}, const StopToken& stop = {});
+        const ProgressFn& progress = {}, const StopToken& stop = {});
 
     std::size_t n() const { return m_n; }
 
@@ -60,9 +60,9 @@ private:
     int m_threads;
     bool m_subParticles; ///< classic 3³ sub-particle assignment instead of cloud-in-cell
     const LinearCosmology* m_cosmology;
-    fft::Grid m_psi[3];   ///< ψ_x, ψ_y, ψ_z at z = 0 [Mpc] (Zel'dovich)
-    fft::Grid m_linear;   ///< δ_lin at z = 0 (linear mode)
-    fft::Grid m_dPsiZ;    ///< ∂ψ_z/∂z (velocities)
+    fft::Grid m_psi[3]; ///< ψ_x, ψ_y, ψ_z at z = 0 [Mpc] (Zel'dovich)
+    fft::Grid m_linear; ///< δ_lin at z = 0 (linear mode)
+    fft::Grid m_dPsiZ; ///< ∂ψ_z/∂z (velocities)
 };
 
 /// Standard normal number of cell `index` for `seed` (see the file comment).

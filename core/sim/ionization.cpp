@@ -3,8 +3,8 @@
 #include "util/error.h"
 
 #include <algorithm>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <mutex>
 
@@ -125,7 +125,8 @@ double filterWindow(IonizationFilter filter, double k, double radius)
     return 1.0;
 }
 
-std::vector<double> ionizationRadii(const SimulationParams& params, double minimumMass, const LinearCosmology& cosmology)
+std::vector<double> ionizationRadii(
+    const SimulationParams& params, double minimumMass, const LinearCosmology& cosmology)
 {
     // Classic find_HII_bubbles: the radii are the cell radius (at least R_BUBBLE_MIN) times powers
     // of 1.1, the largest below min(R_max, L_FACTOR·L), walked downwards; the step whose next radius
@@ -159,7 +160,7 @@ std::vector<double> ionizationRadii(const SimulationParams& params, double minim
 }
 
 void filterInto(const fft::Grid& fieldK, fft::Grid& out, IonizationFilter filter, double radius, double box,
-                const fft::Plans& plans, int threads)
+    const fft::Plans& plans, int threads)
 {
     const std::size_t n = fieldK.n();
     const std::size_t nz = n / 2 + 1;
@@ -201,9 +202,9 @@ void filterInto(const fft::Grid& fieldK, fft::Grid& out, IonizationFilter filter
     plans.backward(out, band);
 }
 
-std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double>& zetas, const SimulationParams& params,
-                         const LinearCosmology& cosmology, const fft::Plans& plans, const ProgressFn& progress,
-                         const StopToken& stop)
+std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double>& zetas,
+    const SimulationParams& params, const LinearCosmology& cosmology, const fft::Plans& plans,
+    const ProgressFn& progress, const StopToken& stop)
 {
     if (zetas.empty())
         throw ParameterError("zeta", "at least one ionizing efficiency is needed");
@@ -249,7 +250,8 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
     const double rCell = kCellRadiusFactor * cell;
     const double cellMass = cosmology.massOfRadius(rCell); // mean matter mass of one cell [Msun]
     // Halo draws are keyed by seed, redshift and cell: identical for every ζ of this box.
-    const std::uint64_t drawKey = (std::uint64_t(params.seed) * 0x100000001b3ULL) ^ (std::uint64_t(std::llround(z * 1e4)) << 40);
+    const std::uint64_t drawKey
+        = (std::uint64_t(params.seed) * 0x100000001b3ULL) ^ (std::uint64_t(std::llround(z * 1e4)) << 40);
     const ErfcTable& erfcT = erfcTable();
     const double invN3 = 1.0 / double(n3);
     std::vector<double> planeSums(n);
@@ -259,7 +261,8 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
         const double radius = radii[step];
         const bool last = step + 1 == radii.size();
         if (progress)
-            progress(double(step) / double(radii.size()), "ionization: R = " + std::to_string(radius).substr(0, 6) + " Mpc");
+            progress(
+                double(step) / double(radii.size()), "ionization: R = " + std::to_string(radius).substr(0, 6) + " Mpc");
 
         // δ_R: filter in k-space (the last step at the cell scale takes δ itself).
         if (last && radius <= rCell * (1.0 + 1e-6)) {
@@ -305,8 +308,8 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
                 if (!last)
                     continue;
             }
-            const float threshold = y > 1.0 ? std::numeric_limits<float>::infinity()
-                                            : float(kDeltaCrit - denom * inverseErfc(y));
+            const float threshold
+                = y > 1.0 ? std::numeric_limits<float>::infinity() : float(kDeltaCrit - denom * inverseErfc(y));
             float* x = xhData[q];
             const float zeta = float(zetas[q]);
             const float norm = float(stOverPs);
@@ -330,8 +333,7 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
                             // characteristic mass), and drops it below M_min / 5.
                             const std::uint64_t cellIndex = std::uint64_t(row) * n + k;
                             const double f = subgridScatter(double(norm) * double(erfcT((deltaC - d[k]) * inv)),
-                                                            cellMass, double(d[k]), mMin,
-                                                            uniformFor(drawKey ^ cellIndex));
+                                cellMass, double(d[k]), mMin, uniformFor(drawKey ^ cellIndex));
                             out[k] = float(std::clamp(1.0 - double(zeta) * f, 0.0, 1.0));
                         }
                     }

@@ -24,7 +24,8 @@ namespace rs {
 
 /// The filter radii [Mpc] used at redshift z, largest first; the last one is the cell radius (or
 /// the Lagrangian radius of M_min when that is larger: smaller scales hold no sources).
-std::vector<double> ionizationRadii(const SimulationParams& params, double minimumMass, const LinearCosmology& cosmology);
+std::vector<double> ionizationRadii(
+    const SimulationParams& params, double minimumMass, const LinearCosmology& cosmology);
 
 /// Fourier window of `filter` at radius R for wavenumber k (1 at k = 0).
 double filterWindow(IonizationFilter filter, double k, double radius);
@@ -33,7 +34,7 @@ double filterWindow(IonizationFilter filter, double k, double radius);
 /// `radius` [Mpc] in a box of side `box`: the window (divided by N³) applied in k-space, then the
 /// backward transform (skipping the lines a band-limited filter leaves empty).
 void filterInto(const fft::Grid& fieldK, fft::Grid& out, IonizationFilter filter, double radius, double box,
-                const fft::Plans& plans, int threads);
+    const fft::Plans& plans, int threads);
 
 /// The classic sub-grid scatter of a cell's collapsed fraction `f` (N_POISSON = 5): where the
 /// collapsed mass f·cellMass·(1+δ) is below 5 M_min, f is scaled by a Poisson draw of mean 5 over 5
@@ -46,9 +47,9 @@ double uniformFor(std::uint64_t key);
 /// x_HI cubes (one per ζ, in order) for the evolved density `density` at redshift z. The
 /// cubes carry quantity and redshift only. Throws CancelledError (checked once per radius) and
 /// ParameterError for an empty ζ list or ζ ≤ 0.
-std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double>& zetas, const SimulationParams& params,
-                         const LinearCosmology& cosmology, const fft::Plans& plans, const ProgressFn& progress = {},
-                         const StopToken& stop = {});
+std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double>& zetas,
+    const SimulationParams& params, const LinearCosmology& cosmology, const fft::Plans& plans,
+    const ProgressFn& progress = {}, const StopToken& stop = {});
 
 /// The inverse of erfc on (0, 2).
 double inverseErfc(double y);

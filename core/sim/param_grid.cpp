@@ -12,15 +12,18 @@ namespace rs {
 
 namespace {
 
-std::string shortNumber(double v) { return formatValue(ParamValue(v)); }
+std::string shortNumber(double v)
+{
+    return formatValue(ParamValue(v));
+}
 
-template <typename T>
-void requireDistinct(const std::vector<T>& values, const std::string& name)
+template<typename T> void requireDistinct(const std::vector<T>& values, const std::string& name)
 {
     std::set<T> seen;
     for (const T& v : values)
         if (!seen.insert(v).second)
-            throw ParameterError(name, "the value " + shortNumber(double(v)) + " is listed twice (each grid point must be done once)");
+            throw ParameterError(
+                name, "the value " + shortNumber(double(v)) + " is listed twice (each grid point must be done once)");
 }
 
 std::uint64_t parseSeed(const std::string& s, const std::string& text)
@@ -75,8 +78,10 @@ std::vector<SweepPoint> expandSweep(const SimulationSweep& s)
     const bool byZeta = !s.zetas.empty();
     const std::vector<double>& sources = byZeta ? s.zetas : s.fescs;
     const bool byTvir = !s.tvirs.empty();
-    const std::vector<double> masses = byTvir ? s.tvirs : !s.mmins.empty() ? s.mmins : std::vector<double>{s.base.mMin};
-    const std::vector<double> rmaxs = s.rmaxs.empty() ? std::vector<double>{s.base.rMax} : s.rmaxs;
+    const std::vector<double> masses = byTvir ? s.tvirs
+        : !s.mmins.empty()                    ? s.mmins
+                                              : std::vector<double> {s.base.mMin};
+    const std::vector<double> rmaxs = s.rmaxs.empty() ? std::vector<double> {s.base.rMax} : s.rmaxs;
 
     std::vector<SweepPoint> points;
     for (std::uint64_t seed : s.seeds)

@@ -13,18 +13,18 @@
 namespace rs {
 
 struct SimulationSweep {
-    SimulationParams base;            ///< grid, box, redshifts, filter, cosmology, threads...
+    SimulationParams base; ///< grid, box, redshifts, filter, cosmology, threads...
     std::vector<std::uint64_t> seeds; ///< at least one
-    std::vector<double> zetas;        ///< ionizing efficiencies, or
-    std::vector<double> fescs;        ///< escape fractions (exactly one of the two lists is non-empty)
-    std::vector<double> tvirs;        ///< minimum virial temperatures [K], or
-    std::vector<double> mmins;        ///< minimum source masses [Msun] (both empty: base's M_min)
-    std::vector<double> rmaxs;        ///< mean free paths [Mpc] (empty: base's R_max)
+    std::vector<double> zetas; ///< ionizing efficiencies, or
+    std::vector<double> fescs; ///< escape fractions (exactly one of the two lists is non-empty)
+    std::vector<double> tvirs; ///< minimum virial temperatures [K], or
+    std::vector<double> mmins; ///< minimum source masses [Msun] (both empty: base's M_min)
+    std::vector<double> rmaxs; ///< mean free paths [Mpc] (empty: base's R_max)
 };
 
 struct SweepPoint {
-    std::size_t index = 0;   ///< position in the whole sweep
-    std::string label;       ///< folder name: "zeta20_seed1", "fesc0.1_tvir5e+04_seed3", ...
+    std::size_t index = 0; ///< position in the whole sweep
+    std::string label; ///< folder name: "zeta20_seed1", "fesc0.1_tvir5e+04_seed3", ...
     SimulationParams params;
 };
 

@@ -46,9 +46,12 @@ bool anyWithin(const float* x, const float* d, std::size_t n, std::size_t padded
 
 } // namespace
 
-ReionizationHistory::ReionizationHistory(const SimulationParams& params, const LinearCosmology& cosmology,
-                                         const fft::Plans& plans)
-    : m_params(params), m_cosmology(&cosmology), m_plans(&plans), m_n(params.dim)
+ReionizationHistory::ReionizationHistory(
+    const SimulationParams& params, const LinearCosmology& cosmology, const fft::Plans& plans)
+    : m_params(params)
+    , m_cosmology(&cosmology)
+    , m_plans(&plans)
+    , m_n(params.dim)
 {
     if (params.sources != SourceModel::ParkV2)
         throw ParameterError("sources", "a reionization history needs the v2 source model");
@@ -90,7 +93,7 @@ std::vector<double> ReionizationHistory::schedule(const ParkSources& park, std::
 Cube ReionizationHistory::step(const Cube& density, double z, const ProgressFn& progress, const StopToken& stop)
 {
     const std::size_t n = m_n, n3 = n * n * n;
-    if (density.shape() != Shape{n, n, n})
+    if (density.shape() != Shape {n, n, n})
         throw ParameterError("density", "needs the history's own " + std::to_string(n) + "^3 grid");
     if (m_previousZ && !(z < *m_previousZ))
         throw ParameterError("z", "a history steps from high to low redshift");
@@ -129,10 +132,10 @@ Cube ReionizationHistory::step(const Cube& density, double z, const ProgressFn& 
     const double hubble = m_params.cosmology.h * kHubbleUnit * m_cosmology->hubbleRatio(z); // [1/s]
     const double tStar = m_params.park.tStar / hubble;
     const double baryons = 3.0 * std::pow(m_params.cosmology.h * kHubbleUnit, 2) / (8.0 * M_PI * kGravity)
-                           * m_params.cosmology.omegaB / kProtonMass; // n_b today [cm^-3]
+        * m_params.cosmology.omegaB / kProtonMass; // n_b today [cm^-3]
     const double cellMass = m_cosmology->massOfRadius(rCell);
-    const std::uint64_t drawKey =
-        (std::uint64_t(m_params.seed) * 0x100000001b3ULL) ^ (std::uint64_t(std::llround(z * 1e4)) << 40);
+    const std::uint64_t drawKey
+        = (std::uint64_t(m_params.seed) * 0x100000001b3ULL) ^ (std::uint64_t(std::llround(z * 1e4)) << 40);
     const std::size_t padded = work.padded();
 
     for (std::size_t s = 0; s < radii.size(); ++s) {
@@ -150,7 +153,8 @@ Cube ReionizationHistory::step(const Cube& density, double z, const ProgressFn& 
             filterInto(deltaK, work, m_params.filter, radius, box, *m_plans, threads);
         }
         double tableStep = 0;
-        const std::vector<float> table = model.conditionalTable(m_cosmology->massOfRadius(radius), kTablePoints, tableStep);
+        const std::vector<float> table
+            = model.conditionalTable(m_cosmology->massOfRadius(radius), kTablePoints, tableStep);
         std::vector<double> planes(n);
         const float* d = work.real();
         fft::parallelFor(n, threads, [&](std::size_t i0, std::size_t i1) {
@@ -167,7 +171,7 @@ Cube ReionizationHistory::step(const Cube& density, double z, const ProgressFn& 
             total += v;
         const double norm = model.meanShethTormen() / std::max(total / double(n3), 1e-30);
         const double gammaPrefactor = std::pow(1.0 + z, 2) * radius * kMpcCm * kSigmaHI * kUvbIndex / (kUvbIndex + 2.75)
-                                      * baryons * zeta / 1e-12 / tStar;
+            * baryons * zeta / 1e-12 / tStar;
         // Photons per baryon grow with δ, and recombinations only raise the bar: below the δ where
         // ζ f reaches 1 no cell can be flagged (a conservative bound from the table's grid).
         float reach = float(kDeltaCrit);
@@ -197,8 +201,8 @@ Cube ReionizationHistory::step(const Cube& density, double z, const ProgressFn& 
                             m_gamma[c] = float(gammaPrefactor * f);
                         x[c] = 0.0f;
                     } else if (last && x[c] > 0.0f) {
-                        const double fs = subgridScatter(f, cellMass, double(delta), m_params.park.mTurn,
-                                                         uniformFor(drawKey ^ std::uint64_t(c)));
+                        const double fs = subgridScatter(
+                            f, cellMass, double(delta), m_params.park.mTurn, uniformFor(drawKey ^ std::uint64_t(c)));
                         x[c] = float(std::clamp(1.0 - fs * zeta, 0.0, 1.0));
                     }
                 }

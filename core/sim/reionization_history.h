@@ -43,7 +43,7 @@ private:
     const fft::Plans* m_plans;
     std::size_t m_n;
     std::optional<double> m_previousZ;
-    std::vector<float> m_nrec;  ///< recombinations per baryon, accumulated
+    std::vector<float> m_nrec; ///< recombinations per baryon, accumulated
     bool m_nrecNonzero = false; ///< whether any cell of m_nrec is non-zero yet
     std::vector<float> m_gamma; ///< Γ12 of each cell at this step
     std::unique_ptr<RecombinationTable> m_rates;

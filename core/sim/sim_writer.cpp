@@ -25,11 +25,17 @@ std::string compact(double v)
     return buf;
 }
 
-std::int64_t seedOf(const Parameters& p) { return std::int64_t(numberOf(p, param::seed).value_or(0)); }
+std::int64_t seedOf(const Parameters& p)
+{
+    return std::int64_t(numberOf(p, param::seed).value_or(0));
+}
 
 } // namespace
 
-std::string simOutputFormatName(SimOutputFormat f) { return f == SimOutputFormat::Classic ? "classic" : "h5"; }
+std::string simOutputFormatName(SimOutputFormat f)
+{
+    return f == SimOutputFormat::Classic ? "classic" : "h5";
+}
 
 SimOutputFormat simOutputFormatFromName(const std::string& name)
 {
@@ -49,11 +55,13 @@ std::string simulationFileName(const SimulatedRedshift& r)
     char z[32];
     std::snprintf(z, sizeof z, "%06.2f", r.z);
     return "sim_zeta" + compact(numberOf(p, param::zeta).value_or(0)) + "_seed" + std::to_string(seedOf(p)) + "_z" + z
-           + ".h5";
+        + ".h5";
 }
 
 SimulationWriter::SimulationWriter(std::string dir, SimOutputFormat format, int deflateLevel)
-    : m_dir(std::move(dir)), m_format(format), m_deflate(deflateLevel)
+    : m_dir(std::move(dir))
+    , m_format(format)
+    , m_deflate(deflateLevel)
 {
     if (m_dir.empty())
         throw IoError("(empty)", "no output folder given");
@@ -96,8 +104,8 @@ std::vector<std::string> SimulationWriter::write(const SimulatedRedshift& r)
         paths.push_back(path);
         return paths;
     }
-    const std::string folder =
-        ensureFolder((fs::path(m_dir) / ("seed" + std::to_string(seedOf(r.density.metadata().parameters)))).string());
+    const std::string folder
+        = ensureFolder((fs::path(m_dir) / ("seed" + std::to_string(seedOf(r.density.metadata().parameters)))).string());
     const std::size_t n = r.density.shape()[0];
     const double box = r.density.boxLength()[0];
     for (const Cube* c : {&r.density, &r.neutralFraction, &r.brightnessTemperature}) {
@@ -105,7 +113,8 @@ std::vector<std::string> SimulationWriter::write(const SimulatedRedshift& r)
         if (auto m = numberOf(p, "m_min_at_z"))
             p[param::mMin] = *m; // classic names carry M_min itself
         const std::string path = (fs::path(folder) / classicFileName(c->quantity(), r.z, n, box, p)).string();
-        if (c->quantity() == Quantity::Density && std::find(m_written.begin(), m_written.end(), path) != m_written.end())
+        if (c->quantity() == Quantity::Density
+            && std::find(m_written.begin(), m_written.end(), path) != m_written.end())
             continue; // one density box per seed and z serves every ζ
         writeRawBox(path, *c);
         m_written.push_back(path);
@@ -125,9 +134,9 @@ void SimulationWriter::discard() noexcept
     m_createdFolders.clear();
 }
 
-std::vector<std::string> simulateToFolder(const SimulationParams& params, const std::string& dir, SimOutputFormat format,
-                                          const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings,
-                                          std::vector<SimulatedRedshift>* summaries)
+std::vector<std::string> simulateToFolder(const SimulationParams& params, const std::string& dir,
+    SimOutputFormat format, const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings,
+    std::vector<SimulatedRedshift>* summaries)
 {
     params.validate();
     SimulationWriter writer(dir, format);

@@ -62,8 +62,7 @@ private:
 /// rethrown. Returns the paths written. Throws ParameterError (before any work), IoError,
 /// CancelledError.
 std::vector<std::string> simulateToFolder(const SimulationParams& params, const std::string& dir,
-                                          SimOutputFormat format = SimOutputFormat::H5, const ProgressFn& progress = {},
-                                          const StopToken& stop = {}, SimulationTimings* timings = nullptr,
-                                          std::vector<SimulatedRedshift>* summaries = nullptr);
+    SimOutputFormat format = SimOutputFormat::H5, const ProgressFn& progress = {}, const StopToken& stop = {},
+    SimulationTimings* timings = nullptr, std::vector<SimulatedRedshift>* summaries = nullptr);
 
 } // namespace rs

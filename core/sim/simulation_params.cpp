@@ -51,9 +51,12 @@ void Cosmology::validate() const
 int classicFilterNumber(IonizationFilter f)
 {
     switch (f) {
-    case IonizationFilter::TopHat: return 0;
-    case IonizationFilter::SharpK: return 1;
-    case IonizationFilter::Gaussian: return 2;
+    case IonizationFilter::TopHat:
+        return 0;
+    case IonizationFilter::SharpK:
+        return 1;
+    case IonizationFilter::Gaussian:
+        return 2;
     }
     return 1;
 }
@@ -61,9 +64,12 @@ int classicFilterNumber(IonizationFilter f)
 std::string filterName(IonizationFilter f)
 {
     switch (f) {
-    case IonizationFilter::TopHat: return "tophat";
-    case IonizationFilter::SharpK: return "sharp-k";
-    case IonizationFilter::Gaussian: return "gauss";
+    case IonizationFilter::TopHat:
+        return "tophat";
+    case IonizationFilter::SharpK:
+        return "sharp-k";
+    case IonizationFilter::Gaussian:
+        return "gauss";
     }
     return "sharp-k";
 }
@@ -83,7 +89,10 @@ IonizationFilter filterFromName(const std::string& name)
     throw ParameterError("filter", "'" + name + "' is not a filter; use sharp-k, tophat or gauss");
 }
 
-std::string sourceModelName(SourceModel m) { return m == SourceModel::ParkV2 ? "v2" : "constant"; }
+std::string sourceModelName(SourceModel m)
+{
+    return m == SourceModel::ParkV2 ? "v2" : "constant";
+}
 
 SourceModel sourceModelFromName(const std::string& name)
 {
@@ -114,7 +123,8 @@ double virialMass(double tVir, double z, const Cosmology& c)
     const double d = omz - 1.0;
     const double deltaC = 18.0 * M_PI * M_PI + 82.0 * d - 39.0 * d * d;
     const double mu = tVir < 9.99999e3 ? 1.22 : 0.6;
-    const double factor = 1.98e4 * (mu / 0.6) * std::cbrt(c.omegaM / omz * deltaC / (18.0 * M_PI * M_PI)) * ((1.0 + z) / 10.0);
+    const double factor
+        = 1.98e4 * (mu / 0.6) * std::cbrt(c.omegaM / omz * deltaC / (18.0 * M_PI * M_PI)) * ((1.0 + z) / 10.0);
     return 1e8 / c.h * std::pow(tVir / factor, 1.5);
 }
 
@@ -147,7 +157,8 @@ void SimulationParams::validate() const
         throw ParameterError("box", "box length must be a positive number of Mpc, got " + num(boxMpc));
     const double cell = boxMpc / double(dim);
     if (cell < 0.05 || cell > 50)
-        throw ParameterError("box", "cell size L/N = " + num(cell) + " Mpc is outside the model's range 0.05 to 50 Mpc");
+        throw ParameterError(
+            "box", "cell size L/N = " + num(cell) + " Mpc is outside the model's range 0.05 to 50 Mpc");
     if (redshifts.empty())
         throw ParameterError("z", "at least one redshift is needed");
     for (double z : redshifts)
@@ -194,17 +205,19 @@ void SimulationParams::validate() const
     // Classic R_min: the radius of a sphere with the cell's volume.
     const double rCell = 0.620350491 * cell;
     if (!(rMax >= rCell) || !std::isfinite(rMax))
-        throw ParameterError("r_max", "must be at least the cell's radius " + num(rCell) + " Mpc (L/N = " + num(cell)
-                                          + " Mpc), got " + num(rMax));
+        throw ParameterError("r_max",
+            "must be at least the cell's radius " + num(rCell) + " Mpc (L/N = " + num(cell) + " Mpc), got "
+                + num(rMax));
     cosmology.validate();
     if (threads < 0 || threads > 1024)
         throw ParameterError("threads", "must be between 0 (all cores) and 1024, got " + std::to_string(threads));
     const double need = estimatedPeakBytes();
     const double have = physicalMemoryBytes();
     if (have > 0 && need > 0.8 * have)
-        throw ParameterError("dim", "a " + std::to_string(dim) + "^3 grid needs about " + num(std::round(need / 1e9 * 10) / 10)
-                                        + " GB, more than this machine's memory allows ("
-                                        + num(std::round(have / 1e9 * 10) / 10) + " GB); use a smaller N");
+        throw ParameterError("dim",
+            "a " + std::to_string(dim) + "^3 grid needs about " + num(std::round(need / 1e9 * 10) / 10)
+                + " GB, more than this machine's memory allows (" + num(std::round(have / 1e9 * 10) / 10)
+                + " GB); use a smaller N");
 }
 
 Parameters SimulationParams::toParameters() const
@@ -246,8 +259,8 @@ Parameters SimulationParams::toParameters() const
     p["n_s"] = cosmology.ns;
     p["zeldovich"] = zeldovich;
     p["density_assignment"] = std::string(cellSmoothing ? "classic" : "fast");
-    p["transfer_function"] =
-        std::string(cosmology.transfer == TransferFunction::EisensteinHuBao ? "eisenstein-hu-1998" : "eisenstein-hu-1999");
+    p["transfer_function"] = std::string(
+        cosmology.transfer == TransferFunction::EisensteinHuBao ? "eisenstein-hu-1998" : "eisenstein-hu-1999");
     p[param::useTs] = std::int64_t(0);
     p[param::codeVersion] = std::string(kSimulatorVersion);
     return p;

@@ -24,12 +24,12 @@ enum class TransferFunction {
 
 /// Flat ΛCDM cosmology (classic 21cmFAST defaults).
 struct Cosmology {
-    double omegaM = 0.31;  ///< total matter density Ω_m
+    double omegaM = 0.31; ///< total matter density Ω_m
     double omegaB = 0.048; ///< baryon density Ω_b
-    double omegaL = 0.69;  ///< cosmological constant Ω_Λ
-    double h = 0.68;       ///< H0 / (100 km/s/Mpc)
-    double sigma8 = 0.81;  ///< rms linear fluctuation in spheres of 8 Mpc/h at z = 0
-    double ns = 0.97;      ///< primordial spectral index
+    double omegaL = 0.69; ///< cosmological constant Ω_Λ
+    double h = 0.68; ///< H0 / (100 km/s/Mpc)
+    double sigma8 = 0.81; ///< rms linear fluctuation in spheres of 8 Mpc/h at z = 0
+    double ns = 0.97; ///< primordial spectral index
     TransferFunction transfer = TransferFunction::EisensteinHuNoWiggle;
 
     /// Throws ParameterError naming the parameter (omega_m, omega_b, h, sigma8, ns) when outside
@@ -55,20 +55,20 @@ IonizationFilter filterFromName(const std::string& name);
 /// Where ionizing photons come from.
 enum class SourceModel {
     Constant, ///< constant ionizing efficiency ζ above a sharp M_min (classic SHARP_CUTOFF 1)
-    ParkV2,   ///< 21cmFAST v2 default (Park et al. 2019): mass-dependent f_*, f_esc, duty cycle
+    ParkV2, ///< 21cmFAST v2 default (Park et al. 2019): mass-dependent f_*, f_esc, duty cycle
 };
 
 /// The Park et al. (2019) source model of classic 21cmFAST v2 (defaults are its defaults).
 struct ParkSources {
-    double fStar10 = 0.05;  ///< f_* of a 1e10 Msun halo
+    double fStar10 = 0.05; ///< f_* of a 1e10 Msun halo
     double alphaStar = 0.5; ///< power-law index of f_*(M)
-    double fEsc10 = 0.1;    ///< f_esc of a 1e10 Msun halo
+    double fEsc10 = 0.1; ///< f_esc of a 1e10 Msun halo
     double alphaEsc = -0.5; ///< power-law index of f_esc(M)
-    double mTurn = 5e8;     ///< duty-cycle turnover mass [Msun]: fraction exp(−M_turn/M) of haloes hold stars
-    double tStar = 0.5;     ///< star-formation time scale in Hubble times (sets Γ in HII regions)
+    double mTurn = 5e8; ///< duty-cycle turnover mass [Msun]: fraction exp(−M_turn/M) of haloes hold stars
+    double tStar = 0.5; ///< star-formation time scale in Hubble times (sets Γ in HII regions)
     bool recombinations = true; ///< inhomogeneous sub-grid recombinations (Sobacchi & Mesinger 2014)
-    double zStart = 20.0;   ///< the history starts here (recombinations need it)
-    double zStep = 0.2;     ///< redshift step of the history (classic driver's ZSTEP)
+    double zStart = 20.0; ///< the history starts here (recombinations need it)
+    double zStep = 0.2; ///< redshift step of the history (classic driver's ZSTEP)
 };
 
 /// "constant" or "v2".
@@ -80,30 +80,30 @@ SourceModel sourceModelFromName(const std::string& name);
 inline constexpr const char* kSimulatorVersion = "ReionScope simulator 1.1";
 
 struct SimulationParams {
-    std::size_t dim = 64;             ///< N: cells per axis
-    double boxMpc = 96.0;             ///< L: comoving box length [Mpc]
-    std::vector<double> redshifts{8.0}; ///< each z evolves the same initial conditions
+    std::size_t dim = 64; ///< N: cells per axis
+    double boxMpc = 96.0; ///< L: comoving box length [Mpc]
+    std::vector<double> redshifts {8.0}; ///< each z evolves the same initial conditions
     /// Ionizing efficiency ζ. When unset, ζ = nGamma · fStar · fesc.
     std::optional<double> zeta = 20.0;
-    std::optional<double> fesc;       ///< escape fraction (used when zeta is unset)
-    double nGamma = 5000.0;           ///< ionizing photons per stellar baryon
-    double fStar = 0.05;              ///< star formation efficiency
-    double mMin = 5e8;                ///< minimum mass of ionizing sources [Msun]
+    std::optional<double> fesc; ///< escape fraction (used when zeta is unset)
+    double nGamma = 5000.0; ///< ionizing photons per stellar baryon
+    double fStar = 0.05; ///< star formation efficiency
+    double mMin = 5e8; ///< minimum mass of ionizing sources [Msun]
     /// Minimum virial temperature [K]; when set it replaces mMin (M_min then depends on z).
     std::optional<double> tVir;
-    double rMax = 50.0;               ///< largest bubble radius (ionizing mean free path) [Mpc]
+    double rMax = 50.0; ///< largest bubble radius (ionizing mean free path) [Mpc]
     IonizationFilter filter = IonizationFilter::SharpK;
     SourceModel sources = SourceModel::Constant;
     ParkSources park; ///< used with SourceModel::ParkV2 (ζ is then N_γ f_*10 f_esc10)
     Cosmology cosmology;
     std::uint64_t seed = 1;
-    bool zeldovich = true;  ///< Zel'dovich (1LPT) evolution; false: linear δ = D(z) δ_lin
+    bool zeldovich = true; ///< Zel'dovich (1LPT) evolution; false: linear δ = D(z) δ_lin
     /// Smooth the initial field with a top-hat of the cell's radius (as classic 21cmFAST's init.c does
     /// before sampling its fine grid onto the output grid) and the evolved density with a Gaussian of
     /// 0.2 cells (its SMOOTH_EVOLVED_DENSITY_FIELD); false: the unsmoothed ReionScope 1.0 field.
     bool cellSmoothing = true;
     bool velocities = false; ///< δT_b with the velocity-gradient term along axis 2 (classic delta_T_v3)
-    int threads = 0;         ///< worker threads (FFTW and loops); 0: all hardware threads
+    int threads = 0; ///< worker threads (FFTW and loops); 0: all hardware threads
 
     /// ζ used for ionization (zeta, or nGamma·fStar·fesc; with ParkV2 N_γ f_*10 f_esc10).
     double effectiveZeta() const;

@@ -19,7 +19,10 @@ namespace {
 
 class Stopwatch {
 public:
-    explicit Stopwatch(double* sink) : m_sink(sink), m_start(std::chrono::steady_clock::now()) {}
+    explicit Stopwatch(double* sink)
+        : m_sink(sink)
+        , m_start(std::chrono::steady_clock::now())
+    { }
     ~Stopwatch()
     {
         if (m_sink)
@@ -31,7 +34,10 @@ private:
     std::chrono::steady_clock::time_point m_start;
 };
 
-double* slot(SimulationTimings* t, double SimulationTimings::*member) { return t ? &(t->*member) : nullptr; }
+double* slot(SimulationTimings* t, double SimulationTimings::*member)
+{
+    return t ? &(t->*member) : nullptr;
+}
 
 double meanOf(const Cube& c)
 {
@@ -46,8 +52,7 @@ double meanOf(const Cube& c)
 /// The v2 history up to z on one density cube: earlier steps use it scaled by linear growth,
 /// D(z')/D(z) (δ ≥ −1), since a single cube carries no history of its own.
 Cube historyOnFixedDensity(const Cube& density, double z, const SimulationParams& params,
-                           const LinearCosmology& cosmology, const fft::Plans& plans, const ProgressFn& progress,
-                           const StopToken& stop)
+    const LinearCosmology& cosmology, const fft::Plans& plans, const ProgressFn& progress, const StopToken& stop)
 {
     ReionizationHistory history(params, cosmology, plans);
     const std::vector<double> zs = ReionizationHistory::schedule(params.park, {z});
@@ -59,7 +64,8 @@ Cube historyOnFixedDensity(const Cube& density, double z, const SimulationParams
         float* dst = scaled.mutableData();
         for (std::size_t c = 0; c < density.voxelCount(); ++c)
             dst[c] = std::max(-1.0f + 1e-6f, src[c] * ratio);
-        out = history.step(scaled, zs[i], subProgress(progress, double(i) / zs.size(), double(i + 1) / zs.size()), stop);
+        out = history.step(
+            scaled, zs[i], subProgress(progress, double(i) / zs.size(), double(i + 1) / zs.size()), stop);
     }
     return out;
 }
@@ -74,8 +80,8 @@ struct Simulator::State {
     Cube cachedDensity;
 };
 
-Simulator::Simulator(const SimulationParams& params, const ProgressFn& progress, const StopToken& stop,
-                     SimulationTimings* timings)
+Simulator::Simulator(
+    const SimulationParams& params, const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings)
     : m_params(params)
 {
     m_params.validate();
@@ -114,34 +120,39 @@ void Simulator::releaseDisplacements()
     m_state->ic->releaseDisplacements();
 }
 
-std::size_t Simulator::bytes() const { return m_state->ic->bytes(); }
+std::size_t Simulator::bytes() const
+{
+    return m_state->ic->bytes();
+}
 
 std::vector<SimulatedRedshift> Simulator::ionize(double z, const std::vector<double>& zetas, const ProgressFn& progress,
-                                                 const StopToken& stop, SimulationTimings* timings)
+    const StopToken& stop, SimulationTimings* timings)
 {
     const Cube d = density(z, stop, timings);
     return ionize(d, z, zetas, progress, stop, timings);
 }
 
-SimulatedRedshift Simulator::ionize(double z, const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings)
+SimulatedRedshift Simulator::ionize(
+    double z, const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings)
 {
-    return ionize(z, std::vector<double>{m_params.effectiveZeta()}, progress, stop, timings).front();
+    return ionize(z, std::vector<double> {m_params.effectiveZeta()}, progress, stop, timings).front();
 }
 
 std::vector<SimulatedRedshift> Simulator::ionize(const Cube& density, double z, const std::vector<double>& zetas,
-                                                 const ProgressFn& progress, const StopToken& stop,
-                                                 SimulationTimings* timings)
+    const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings)
 {
     if (!(z >= 0) || !std::isfinite(z))
         throw ParameterError("z", "redshift must be ≥ 0");
-    if (density.empty() || density.shape() != Shape{m_params.dim, m_params.dim, m_params.dim})
-        throw ParameterError("density", "needs the simulator's own " + std::to_string(m_params.dim) + "^3 density cube");
+    if (density.empty() || density.shape() != Shape {m_params.dim, m_params.dim, m_params.dim})
+        throw ParameterError(
+            "density", "needs the simulator's own " + std::to_string(m_params.dim) + "^3 density cube");
     if (m_params.sources == SourceModel::ParkV2)
         throw ParameterError("sources", "the v2 source model needs its history: use simulate()/simulateEach()");
     std::vector<Cube> xh;
     {
         Stopwatch watch(slot(timings, &SimulationTimings::ionization));
-        xh = rs::ionize(density, z, zetas, m_params, *m_cosmology, *m_state->plans, subProgress(progress, 0.0, 0.95), stop);
+        xh = rs::ionize(
+            density, z, zetas, m_params, *m_cosmology, *m_state->plans, subProgress(progress, 0.0, 0.95), stop);
     }
     stop.throwIfStopped();
     Stopwatch watch(slot(timings, &SimulationTimings::brightness));
@@ -153,16 +164,15 @@ std::vector<SimulatedRedshift> Simulator::ionize(const Cube& density, double z, 
 }
 
 std::vector<SimulatedRedshift> assembleResults(const Cube& density, const std::vector<Cube>& xh, double z,
-                                               const std::vector<double>& zetas, const SimulationParams& params,
-                                               const Cube& gradient, const Parameters& extra)
+    const std::vector<double>& zetas, const SimulationParams& params, const Cube& gradient, const Parameters& extra)
 {
     std::vector<SimulatedRedshift> out;
     for (std::size_t q = 0; q < zetas.size(); ++q) {
         SimulatedRedshift r;
         r.z = z;
         r.neutralFraction = xh[q];
-        r.brightnessTemperature = brightnessTemperature(density, xh[q], z, params.cosmology, gradient,
-                                                        params.threadCount());
+        r.brightnessTemperature
+            = brightnessTemperature(density, xh[q], z, params.cosmology, gradient, params.threadCount());
         r.density = density;
         r.nf = meanOf(r.neutralFraction);
         r.meanTb = meanOf(r.brightnessTemperature);
@@ -201,8 +211,7 @@ std::vector<SimulatedRedshift> assembleResults(const Cube& density, const std::v
 }
 
 std::vector<SimulatedRedshift> ionizeDensity(const Cube& density, double z, const std::vector<double>& zetas,
-                                             SimulationParams params, const ProgressFn& progress, const StopToken& stop,
-                                             SimulationTimings* timings)
+    SimulationParams params, const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings)
 {
     const Shape s = density.shape();
     if (density.empty() || s[0] != s[1] || s[1] != s[2])
@@ -234,7 +243,7 @@ std::vector<SimulatedRedshift> ionizeDensity(const Cube& density, double z, cons
 }
 
 void Simulator::simulateHistory(const SimulationParams& params, const std::function<void(SimulatedRedshift&&)>& sink,
-                                const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings)
+    const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings)
 {
     Simulator sim(params, subProgress(progress, 0.0, 0.1), stop, timings);
     ReionizationHistory history(sim.m_params, *sim.m_cosmology, *sim.m_state->plans);
@@ -245,8 +254,8 @@ void Simulator::simulateHistory(const SimulationParams& params, const std::funct
         Cube xh;
         {
             Stopwatch watch(slot(timings, &SimulationTimings::ionization));
-            xh = history.step(density, z, subProgress(progress, 0.1 + 0.9 * i / zs.size(), 0.1 + 0.9 * (i + 1) / zs.size()),
-                              stop);
+            xh = history.step(
+                density, z, subProgress(progress, 0.1 + 0.9 * i / zs.size(), 0.1 + 0.9 * (i + 1) / zs.size()), stop);
         }
         if (std::find(params.redshifts.begin(), params.redshifts.end(), z) == params.redshifts.end())
             continue;
@@ -260,7 +269,7 @@ void Simulator::simulateHistory(const SimulationParams& params, const std::funct
 }
 
 void simulateEach(const SimulationParams& params, const std::function<void(SimulatedRedshift&&)>& sink,
-                  const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings)
+    const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings)
 {
     params.validate();
     if (params.sources == SourceModel::ParkV2) {
@@ -286,7 +295,8 @@ void simulateEach(const SimulationParams& params, const std::function<void(Simul
         const double z = params.redshifts[i];
         Cube density = evolveFirst ? std::move(densities[i]) : sim.density(z, stop, timings);
         densities[i] = Cube();
-        auto results = sim.ionize(density, z, {params.effectiveZeta()}, subProgress(progress, begin, end), stop, timings);
+        auto results
+            = sim.ionize(density, z, {params.effectiveZeta()}, subProgress(progress, begin, end), stop, timings);
         density = Cube();
         sink(std::move(results.front()));
     }
@@ -294,11 +304,12 @@ void simulateEach(const SimulationParams& params, const std::function<void(Simul
         progress(1.0, "simulation done");
 }
 
-std::vector<SimulatedRedshift> simulate(const SimulationParams& params, const ProgressFn& progress, const StopToken& stop,
-                                        SimulationTimings* timings)
+std::vector<SimulatedRedshift> simulate(
+    const SimulationParams& params, const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings)
 {
     std::vector<SimulatedRedshift> out;
-    simulateEach(params, [&](SimulatedRedshift&& r) { out.push_back(std::move(r)); }, progress, stop, timings);
+    simulateEach(
+        params, [&](SimulatedRedshift&& r) { out.push_back(std::move(r)); }, progress, stop, timings);
     return out;
 }
 

@@ -28,7 +28,7 @@ class LinearCosmology;
 struct SimulatedRedshift {
     double z = 0;
     Cube density, neutralFraction, brightnessTemperature;
-    double nf = 0;     ///< box mean of x_HI
+    double nf = 0; ///< box mean of x_HI
     double meanTb = 0; ///< box mean of δT_b [mK]
 };
 
@@ -46,7 +46,7 @@ public:
     /// Validates the parameters (ParameterError before any work) and draws the initial
     /// conditions. Throws CancelledError when stopped.
     explicit Simulator(const SimulationParams& params, const ProgressFn& progress = {}, const StopToken& stop = {},
-                       SimulationTimings* timings = nullptr);
+        SimulationTimings* timings = nullptr);
     ~Simulator();
     Simulator(const Simulator&) = delete;
     Simulator& operator=(const Simulator&) = delete;
@@ -61,14 +61,13 @@ public:
     /// The three cubes at z for each ζ of `zetas` (in order), sharing one pass over the radii.
     /// Throws ParameterError (ζ ≤ 0, z < 0), CancelledError.
     std::vector<SimulatedRedshift> ionize(double z, const std::vector<double>& zetas, const ProgressFn& progress = {},
-                                          const StopToken& stop = {}, SimulationTimings* timings = nullptr);
+        const StopToken& stop = {}, SimulationTimings* timings = nullptr);
     /// Same for the parameters' own ζ.
-    SimulatedRedshift ionize(double z, const ProgressFn& progress = {}, const StopToken& stop = {},
-                             SimulationTimings* timings = nullptr);
+    SimulatedRedshift ionize(
+        double z, const ProgressFn& progress = {}, const StopToken& stop = {}, SimulationTimings* timings = nullptr);
     /// Same on a density cube made earlier by density(z) (after releaseDisplacements()).
     std::vector<SimulatedRedshift> ionize(const Cube& density, double z, const std::vector<double>& zetas,
-                                          const ProgressFn& progress = {}, const StopToken& stop = {},
-                                          SimulationTimings* timings = nullptr);
+        const ProgressFn& progress = {}, const StopToken& stop = {}, SimulationTimings* timings = nullptr);
 
     /// Frees the displacement fields (keeps what velocities need) to lower the memory peak once
     /// every density that will be used has been made.
@@ -80,7 +79,7 @@ public:
     /// The v2 source model's run: a history from params.park.zStart down (ReionizationHistory),
     /// each requested z handed to `sink` from high to low z. Throws as simulateEach().
     static void simulateHistory(const SimulationParams& params, const std::function<void(SimulatedRedshift&&)>& sink,
-                                const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings);
+        const ProgressFn& progress, const StopToken& stop, SimulationTimings* timings);
 
 private:
     struct State;
@@ -93,8 +92,8 @@ private:
 /// `params` and `extra`); `gradient` ((dv/dr)/H) may be empty. Throws ParameterError for mismatched
 /// shapes.
 std::vector<SimulatedRedshift> assembleResults(const Cube& density, const std::vector<Cube>& xh, double z,
-                                               const std::vector<double>& zetas, const SimulationParams& params,
-                                               const Cube& gradient = {}, const Parameters& extra = {});
+    const std::vector<double>& zetas, const SimulationParams& params, const Cube& gradient = {},
+    const Parameters& extra = {});
 
 /// Ionizes a given density contrast cube (any N³ cube of equal sides, e.g. 21cmFAST's
 /// updated_smoothed_deltax) at z with the simulator's ionization and δT_b; the grid (dim, box) is the
@@ -102,18 +101,19 @@ std::vector<SimulatedRedshift> assembleResults(const Cube& density, const std::v
 /// is the linear-theory one of this density. Throws ParameterError (a cube that is not N³, bad
 /// parameters), CancelledError.
 std::vector<SimulatedRedshift> ionizeDensity(const Cube& density, double z, const std::vector<double>& zetas,
-                                             SimulationParams params, const ProgressFn& progress = {},
-                                             const StopToken& stop = {}, SimulationTimings* timings = nullptr);
+    SimulationParams params, const ProgressFn& progress = {}, const StopToken& stop = {},
+    SimulationTimings* timings = nullptr);
 
 /// Runs the simulation and hands each redshift to `sink` as soon as it is done, in the order of
-/// params.redshifts (with the v2 source model: from high to low z, since it evolves a history), keeping memory bounded (at most a few cubes besides what the sink keeps).
-/// Throws ParameterError (before any work), CancelledError, and whatever `sink` throws.
+/// params.redshifts (with the v2 source model: from high to low z, since it evolves a history), keeping memory bounded
+/// (at most a few cubes besides what the sink keeps). Throws ParameterError (before any work), CancelledError, and
+/// whatever `sink` throws.
 void simulateEach(const SimulationParams& params, const std::function<void(SimulatedRedshift&&)>& sink,
-                  const ProgressFn& progress = {}, const StopToken& stop = {}, SimulationTimings* timings = nullptr);
+    const ProgressFn& progress = {}, const StopToken& stop = {}, SimulationTimings* timings = nullptr);
 
 /// Runs the whole simulation: the same initial conditions evolved to every redshift of `params`,
 /// in the order given. Throws ParameterError (before any work), CancelledError.
 std::vector<SimulatedRedshift> simulate(const SimulationParams& params, const ProgressFn& progress = {},
-                                        const StopToken& stop = {}, SimulationTimings* timings = nullptr);
+    const StopToken& stop = {}, SimulationTimings* timings = nullptr);
 
 } // namespace rs

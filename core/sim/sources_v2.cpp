@@ -72,8 +72,11 @@ double neutralFraction(double nH, double gamma12)
 } // namespace
 
 ParkSourceModel::ParkSourceModel(const SimulationParams& params, const LinearCosmology& cosmology, double z)
-    : m_params(params), m_cosmology(&cosmology), m_z(z), m_growth(cosmology.growth(z)),
-      m_lowMass(params.park.mTurn / 50.0)
+    : m_params(params)
+    , m_cosmology(&cosmology)
+    , m_z(z)
+    , m_growth(cosmology.growth(z))
+    , m_lowMass(params.park.mTurn / 50.0)
 {
     // Mean: ∫ w(M) dF_ST/dlnM dlnM from M_turn/50 to 1e18 Msun.
     const double lnLo = std::log(m_lowMass), lnHi = std::log(1e18);
@@ -83,7 +86,7 @@ ParkSourceModel::ParkSourceModel(const SimulationParams& params, const LinearCos
         const double m = std::exp(lnLo + d * i);
         const double nu = std::sqrt(kShethA) * kDeltaCrit / (cosmology.sigmaM(m) * m_growth);
         const double f = std::sqrt(2.0 / kPi) * kShethAmp * (1.0 + std::pow(nu, -2.0 * kShethP)) * nu
-                         * std::exp(-0.5 * nu * nu) * std::abs(dlnSigmaDlnM(cosmology, m));
+            * std::exp(-0.5 * nu * nu) * std::abs(dlnSigmaDlnM(cosmology, m));
         const double v = f * weight(m);
         sum += (i == 0 || i == kMassPoints) ? 0.5 * v : v;
     }
@@ -137,7 +140,10 @@ namespace {
 /// MHR00 volume-weighted density PDF at redshift z, normalised to 1 over 1e-4 < Δ < 1e5.
 class MhrPdf {
 public:
-    explicit MhrPdf(double z) : m_c0(mhrC0(z)), m_beta(mhrBeta(z)), m_width(2.0 * 7.61 / (3.0 * (1.0 + z)))
+    explicit MhrPdf(double z)
+        : m_c0(mhrC0(z))
+        , m_beta(mhrBeta(z))
+        , m_width(2.0 * 7.61 / (3.0 * (1.0 + z)))
     {
         constexpr int kPoints = 400;
         const double lo = std::log(1e-4), hi = std::log(1e5), d = (hi - lo) / kPoints;
@@ -163,7 +169,8 @@ double rateWithPdf(double zEff, double gamma12, const MhrPdf& pdf, const Cosmolo
 {
     if (!(gamma12 > 0))
         return 0.0;
-    const double nH = criticalDensityCgs(c.h) * c.omegaB * (1.0 - kHeliumFraction) / kProtonMass * std::pow(1.0 + zEff, 3);
+    const double nH
+        = criticalDensityCgs(c.h) * c.omegaB * (1.0 - kHeliumFraction) / kProtonMass * std::pow(1.0 + zEff, 3);
     const double dss = 26.7 * std::pow((1.0 + zEff) / 10.0, -3) * std::pow(gamma12, 2.0 / 3.0);
     constexpr int kPoints = 160;
     const double lo = std::log(0.01), hi = std::log(200.0), d = (hi - lo) / kPoints; // classic's range
@@ -171,8 +178,8 @@ double rateWithPdf(double zEff, double gamma12, const MhrPdf& pdf, const Cosmolo
     for (int i = 0; i <= kPoints; ++i) {
         const double delta = std::exp(lo + d * i);
         const double y = delta / dss;
-        const double gammaLocal =
-            gamma12 * (0.98 * std::pow(1.0 + std::pow(y, 1.64), -2.28) + 0.02 * std::pow(1.0 + y, -0.84));
+        const double gammaLocal
+            = gamma12 * (0.98 * std::pow(1.0 + std::pow(y, 1.64), -2.28) + 0.02 * std::pow(1.0 + y, -0.84));
         const double xe = 1.0 - neutralFraction(nH * delta, gammaLocal);
         const double v = nH * delta * pdf(delta) * kAlphaB10k * xe * xe * delta * delta;
         rate += v * ((i == 0 || i == kPoints) ? 0.5 : 1.0) * d;
@@ -194,8 +201,8 @@ RecombinationTable::RecombinationTable(const Cosmology& cosmology, double zMax)
     for (int iz = 0; iz < m_zPoints; ++iz) {
         const MhrPdf pdf(iz * kDz);
         for (int ig = 0; ig < kGammaPoints; ++ig)
-            m_table[std::size_t(iz) * kGammaPoints + ig] =
-                float(rateWithPdf(iz * kDz, std::exp(kLnGammaMin + kDLnGamma * ig), pdf, cosmology));
+            m_table[std::size_t(iz) * kGammaPoints + ig]
+                = float(rateWithPdf(iz * kDz, std::exp(kLnGammaMin + kDLnGamma * ig), pdf, cosmology));
     }
 }
 

@@ -74,8 +74,8 @@ struct RayTally {
 
 /// Casts one ray from a random point of ionized cell `start`; returns its length or −1 when it
 /// runs past maxLength without meeting a neutral cell.
-double castRay(const Cube& c, const std::vector<std::uint8_t>& neutral, std::size_t start, SplitMix& rng,
-               double maxLength)
+double castRay(
+    const Cube& c, const std::vector<std::uint8_t>& neutral, std::size_t start, SplitMix& rng, double maxLength)
 {
     const Shape& s = c.shape();
     long ci[3] = {long(start / (s[1] * s[2])), long(start / s[2] % s[1]), long(start % s[2])};
@@ -136,14 +136,14 @@ MeanFreePath meanFreePath(const Cube& xhi, const MfpOptions& o, const StopToken&
 
     constexpr std::size_t kChunk = 4096;
     const std::size_t chunks = (o.rays + kChunk - 1) / kChunk;
-    RayTally total{std::vector<double>(std::size_t(o.bins), 0.0)};
+    RayTally total {std::vector<double>(std::size_t(o.bins), 0.0)};
     std::mutex merge;
     const int threads = o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency()));
     fft::parallelFor(chunks, threads, [&](std::size_t c0, std::size_t c1) {
-        RayTally t{std::vector<double>(std::size_t(o.bins), 0.0)};
+        RayTally t {std::vector<double>(std::size_t(o.bins), 0.0)};
         for (std::size_t c = c0; c < c1; ++c) {
             stop.throwIfStopped();
-            SplitMix rng{o.seed * 0x2545f4914f6cdd1dULL + c * 0x9e3779b97f4a7c15ULL};
+            SplitMix rng {o.seed * 0x2545f4914f6cdd1dULL + c * 0x9e3779b97f4a7c15ULL};
             for (std::size_t r = c * kChunk, end = std::min(o.rays, (c + 1) * kChunk); r < end; ++r) {
                 const std::size_t start = ionized[std::size_t(rng.next() % ionized.size())];
                 const double len = castRay(xhi, neutral, start, rng, maxLength);
@@ -214,8 +214,8 @@ FofRegions friendsOfFriends(const Cube& xhi, double threshold)
                 const std::size_t c = xhi.index(i, j, k);
                 if (neutral[c])
                     continue;
-                const std::size_t nb[3] = {xhi.index((i + 1) % s[0], j, k), xhi.index(i, (j + 1) % s[1], k),
-                                           xhi.index(i, j, (k + 1) % s[2])};
+                const std::size_t nb[3] = {
+                    xhi.index((i + 1) % s[0], j, k), xhi.index(i, (j + 1) % s[1], k), xhi.index(i, j, (k + 1) % s[2])};
                 for (std::size_t n : nb)
                     if (!neutral[n])
                         unite(parent, std::uint32_t(c), std::uint32_t(n));

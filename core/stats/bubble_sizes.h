@@ -22,18 +22,18 @@ struct MfpOptions {
     std::size_t rays = 1000000;
     std::uint64_t seed = 1;
     double threshold = 0.5;
-    int bins = 40;          ///< log bins of R from a quarter of the smallest cell to maxLength
-    double maxLength = 0;   ///< longest ray [Mpc]; 0: the largest box side. Longer rays are dropped
-    int threads = 0;        ///< 0: hardware threads (the result does not depend on it)
+    int bins = 40; ///< log bins of R from a quarter of the smallest cell to maxLength
+    double maxLength = 0; ///< longest ray [Mpc]; 0: the largest box side. Longer rays are dropped
+    int threads = 0; ///< 0: hardware threads (the result does not depend on it)
 };
 
 struct MeanFreePath {
-    std::vector<double> r;      ///< bin centres (geometric) [Mpc]
-    std::vector<double> rdPdR;  ///< R dP/dR = dP/d ln R of each bin (fraction of rays per unit ln R)
-    double mean = 0;            ///< mean ray length [Mpc] (NaN when no ray ended)
-    std::size_t rays = 0;       ///< rays cast
-    std::size_t truncated = 0;  ///< rays that met no neutral cell within maxLength (not in r, mean)
-    std::size_t shortRays = 0;  ///< ended rays shorter than the first bin (in mean, not in r)
+    std::vector<double> r; ///< bin centres (geometric) [Mpc]
+    std::vector<double> rdPdR; ///< R dP/dR = dP/d ln R of each bin (fraction of rays per unit ln R)
+    double mean = 0; ///< mean ray length [Mpc] (NaN when no ray ended)
+    std::size_t rays = 0; ///< rays cast
+    std::size_t truncated = 0; ///< rays that met no neutral cell within maxLength (not in r, mean)
+    std::size_t shortRays = 0; ///< ended rays shorter than the first bin (in mean, not in r)
 };
 
 /// Mean free path distribution of `xhi` (any shape; cells may be non-cubic). No ionized cell:
@@ -42,11 +42,11 @@ struct MeanFreePath {
 MeanFreePath meanFreePath(const Cube& xhi, const MfpOptions& options = {}, const StopToken& stop = {});
 
 struct FofRegions {
-    std::vector<double> volumes;  ///< every connected ionized region's volume [Mpc³], largest first
-    double largest = 0;           ///< largest volume [Mpc³] (0 without ionized cells)
-    double ionizedVolume = 0;     ///< total ionized volume [Mpc³]
-    std::vector<double> v;        ///< log-bin centres of the volume distribution [Mpc³]
-    std::vector<double> vdPdV;    ///< V dP/dV: fraction of the ionized volume per unit ln V in regions of volume V
+    std::vector<double> volumes; ///< every connected ionized region's volume [Mpc³], largest first
+    double largest = 0; ///< largest volume [Mpc³] (0 without ionized cells)
+    double ionizedVolume = 0; ///< total ionized volume [Mpc³]
+    std::vector<double> v; ///< log-bin centres of the volume distribution [Mpc³]
+    std::vector<double> vdPdV; ///< V dP/dV: fraction of the ionized volume per unit ln V in regions of volume V
 };
 
 /// Friends-of-friends regions of `xhi` (6-connected, periodic). Throws ParameterError for an

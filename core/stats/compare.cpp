@@ -47,11 +47,13 @@ std::map<PairKey, CubeEntry> byKey(const std::vector<CubeEntry>& list)
 {
     std::map<PairKey, CubeEntry> m;
     for (const CubeEntry& e : list) {
-        const PairKey key{e.quantity, redshiftKey(e.redshift), numberOf(e.parameters, param::velocityAxis).value_or(-1)};
+        const PairKey key {
+            e.quantity, redshiftKey(e.redshift), numberOf(e.parameters, param::velocityAxis).value_or(-1)};
         const auto [it, fresh] = m.try_emplace(key, e);
         if (!fresh)
-            throw ParameterError(e.path, "holds the same quantity and redshift as " + it->second.path +
-                                             "; compare one run at a time (give its files or its own folder)");
+            throw ParameterError(e.path,
+                "holds the same quantity and redshift as " + it->second.path
+                    + "; compare one run at a time (give its files or its own folder)");
     }
     return m;
 }
@@ -64,8 +66,8 @@ CubeComparison compareCubes(const Cube& a, const Cube& b, const CompareOptions& 
         throw ParameterError("cube", "empty cube; nothing to compare");
     if (a.quantity() != b.quantity())
         throw ParameterError(nameOf(b, "second cube"),
-                             "holds " + std::string(quantityName(b.quantity())) + " but " + nameOf(a, "the first cube") +
-                                 " holds " + std::string(quantityName(a.quantity())) + "; compare like with like");
+            "holds " + std::string(quantityName(b.quantity())) + " but " + nameOf(a, "the first cube") + " holds "
+                + std::string(quantityName(a.quantity())) + "; compare like with like");
     CubeComparison c;
     c.quantity = a.quantity();
     c.redshift = a.redshift();
@@ -82,8 +84,8 @@ CubeComparison compareCubes(const Cube& a, const Cube& b, const CompareOptions& 
     c.k = c.spectrumA.k;
     std::vector<double> inRange;
     for (std::size_t i = 0; i < c.k.size(); ++i) {
-        const std::optional<double> pb = c.sameGrid ? std::optional<double>(c.spectrumB.delta2[i])
-                                                    : interpolateSpectrum(c.spectrumB, c.k[i]);
+        const std::optional<double> pb
+            = c.sameGrid ? std::optional<double>(c.spectrumB.delta2[i]) : interpolateSpectrum(c.spectrumB, c.k[i]);
         const double r = pb && *pb != 0 ? c.spectrumA.delta2[i] / *pb : kNaN;
         c.ratio.push_back(r);
         if (c.k[i] > o.kMin && c.k[i] < o.kMax && std::isfinite(r))

@@ -16,24 +16,24 @@
 namespace rs {
 
 struct CompareOptions {
-    int bins = 0;            ///< power-spectrum bins (0: classic 21cmFAST bins)
-    double kMin = 0.1;       ///< median ratio over kMin < k < kMax [1/Mpc]
+    int bins = 0; ///< power-spectrum bins (0: classic 21cmFAST bins)
+    double kMin = 0.1; ///< median ratio over kMin < k < kMax [1/Mpc]
     double kMax = 1.0;
-    double threshold = 0.5;  ///< x_HI threshold for the same-side fraction
+    double threshold = 0.5; ///< x_HI threshold for the same-side fraction
 };
 
 struct CubeComparison {
     Quantity quantity = Quantity::Other;
     std::optional<double> redshift; ///< A's redshift
-    double meanA = 0, meanB = 0;    ///< box means (nf for x_HI, mean δT_b for δT_b)
+    double meanA = 0, meanB = 0; ///< box means (nf for x_HI, mean δT_b for δT_b)
     PowerSpectrum spectrumA, spectrumB;
-    std::vector<double> k;          ///< A's bins [1/Mpc]
-    std::vector<double> ratio;      ///< Δ²_A / Δ²_B at A's k (B interpolated when the grids differ; NaN outside B's range)
-    double medianRatio = 0;         ///< median of `ratio` over kMin < k < kMax (NaN when no bin)
-    double ksDistance = 0;          ///< KS distance of the two voxel distributions
-    bool sameGrid = false;          ///< same shape and box
-    std::optional<double> sameSideFraction;   ///< x_HI on one grid: cells on the same side of the threshold
-    std::optional<CrossCorrelation> cross;    ///< one grid: Δ²_AB and r(k)
+    std::vector<double> k; ///< A's bins [1/Mpc]
+    std::vector<double> ratio; ///< Δ²_A / Δ²_B at A's k (B interpolated when the grids differ; NaN outside B's range)
+    double medianRatio = 0; ///< median of `ratio` over kMin < k < kMax (NaN when no bin)
+    double ksDistance = 0; ///< KS distance of the two voxel distributions
+    bool sameGrid = false; ///< same shape and box
+    std::optional<double> sameSideFraction; ///< x_HI on one grid: cells on the same side of the threshold
+    std::optional<CrossCorrelation> cross; ///< one grid: Δ²_AB and r(k)
 };
 
 /// Compares two cubes of one quantity. Throws ParameterError when the quantities differ or a cube

@@ -9,10 +9,10 @@
 namespace rs {
 
 struct CrossCorrelation {
-    std::vector<double> k;      ///< mean |k| of each bin [1/Mpc]
+    std::vector<double> k; ///< mean |k| of each bin [1/Mpc]
     std::vector<double> delta2; ///< Δ²_AB(k) = k³ Re⟨X_A X_B*⟩/(2π² V) [units_A · units_B]
-    std::vector<double> r;      ///< r(k) in [−1, 1]; NaN where either auto-power is 0
-    std::vector<double> modes;  ///< half-space modes per bin
+    std::vector<double> r; ///< r(k) in [−1, 1]; NaN where either auto-power is 0
+    std::vector<double> modes; ///< half-space modes per bin
 };
 
 /// Cross-power and r(k) of `a` and `b`. Throws ParameterError when the grids (shape, box)

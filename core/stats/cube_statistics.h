@@ -15,12 +15,12 @@
 namespace rs {
 
 struct StatisticsOptions {
-    int bins = 0;        ///< spherical bins (0: classic)
-    int perpBins = 0;    ///< cylindrical k⊥ bins (0: ×1.5 edges)
-    int parBins = 0;     ///< cylindrical k∥ bins
+    int bins = 0; ///< spherical bins (0: classic)
+    int perpBins = 0; ///< cylindrical k⊥ bins (0: ×1.5 edges)
+    int parBins = 0; ///< cylindrical k∥ bins
     int pdfBins = 100;
     bool bubbles = true; ///< bubble sizes for x_HI cubes
-    MfpOptions mfp;      ///< rays, seed, threshold (also FoF's), ...
+    MfpOptions mfp; ///< rays, seed, threshold (also FoF's), ...
 };
 
 struct FieldStatistics {
@@ -28,7 +28,7 @@ struct FieldStatistics {
     CylindricalPower cylindrical;
     Pdf pdf;
     std::optional<MeanFreePath> meanFreePath; ///< x_HI cubes only
-    std::optional<FofRegions> regions;        ///< x_HI cubes only
+    std::optional<FofRegions> regions; ///< x_HI cubes only
 };
 
 /// All statistics of `cube`. Throws what the single statistics throw (ParameterError,

@@ -17,7 +17,7 @@ std::vector<double> axisEdges(double kMin, double kMax, int bins)
     std::vector<double> edges;
     const double lo = kMin * (1.0 - 1e-9), hi = kMax * (1.0 + 1e-9);
     if (bins == 0) {
-        for (double e = lo; ; e *= 1.5) {
+        for (double e = lo;; e *= 1.5) {
             edges.push_back(e);
             if (e > hi)
                 break;
@@ -40,8 +40,8 @@ long binOf(const std::vector<double>& edges, double k)
 
 /// Keeps the rows (perp) and columns (par) that hold modes; means of k per kept bin.
 CylindricalPower compact(const std::vector<double>& sumKPerp, const std::vector<double>& nPerp,
-                         const std::vector<double>& sumKPar, const std::vector<double>& nPar,
-                         const std::vector<double>& sumP, const std::vector<double>& count)
+    const std::vector<double>& sumKPar, const std::vector<double>& nPar, const std::vector<double>& sumP,
+    const std::vector<double>& count)
 {
     const std::size_t np = nPar.size();
     std::vector<std::size_t> rows, cols;

@@ -16,7 +16,7 @@ struct FourierBox;
 
 struct CylindricalPower {
     std::vector<double> kPerp; ///< mean k⊥ of each k⊥ bin's modes [1/Mpc]
-    std::vector<double> kPar;  ///< mean k∥ of each k∥ bin's modes [1/Mpc]
+    std::vector<double> kPar; ///< mean k∥ of each k∥ bin's modes [1/Mpc]
     /// P(k⊥_i, k∥_j) at [i * kPar.size() + j] [units² Mpc³]; NaN where the cell holds no mode.
     std::vector<double> power;
     std::vector<double> modes; ///< half-space modes per cell, same layout

@@ -17,8 +17,8 @@ struct FftwFree {
 };
 
 struct FourierBox {
-    Shape shape{0, 0, 0};  ///< the cube's shape (real space)
-    Extent box{0, 0, 0};   ///< the cube's box [Mpc]
+    Shape shape {0, 0, 0}; ///< the cube's shape (real space)
+    Extent box {0, 0, 0}; ///< the cube's box [Mpc]
     std::unique_ptr<std::complex<float>[], FftwFree> modes;
 
     std::size_t complexZ() const { return shape[2] / 2 + 1; }
@@ -32,7 +32,10 @@ struct FourierBox {
 };
 
 /// Signed frequency index of position i on an axis of n points: i for i ≤ n/2, else i − n.
-inline long fourierIndex(std::size_t i, std::size_t n) { return i <= n / 2 ? long(i) : long(i) - long(n); }
+inline long fourierIndex(std::size_t i, std::size_t n)
+{
+    return i <= n / 2 ? long(i) : long(i) - long(n);
+}
 
 /// The transform of `cube` (mean removed, scaled by V/N³). Throws ParameterError for an empty
 /// cube, FormatError (naming the cube's path) for NaN or infinite voxels, Error when out of memory.

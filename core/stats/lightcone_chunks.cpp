@@ -36,25 +36,26 @@ double DistanceCosmology::redshiftAt(double d) const
     return 0.5 * (lo + hi);
 }
 
-std::vector<LightconeChunk> lightconeChunks(const Cube& lc, std::size_t chunkCells, int bins, const DistanceCosmology& c)
+std::vector<LightconeChunk> lightconeChunks(
+    const Cube& lc, std::size_t chunkCells, int bins, const DistanceCosmology& c)
 {
     if (lc.empty())
         throw ParameterError("cube", "empty lightcone has no chunks");
     const Shape& s = lc.shape();
     if (chunkCells == 0 || chunkCells > s[2])
-        throw ParameterError("--chunks", "chunk length must be between 1 and the line of sight's " +
-                                             std::to_string(s[2]) + " cells");
+        throw ParameterError(
+            "--chunks", "chunk length must be between 1 and the line of sight's " + std::to_string(s[2]) + " cells");
     const double cell = lc.cellSize(2);
     const bool knownZ = lc.redshift().has_value();
     const double d0 = knownZ ? c.comovingDistance(*lc.redshift()) : 0.0;
     std::vector<LightconeChunk> out;
     for (std::size_t first = 0; first + chunkCells <= s[2]; first += chunkCells) {
-        Cube chunk(Shape{s[0], s[1], chunkCells}, Extent{lc.boxLength()[0], lc.boxLength()[1], cell * double(chunkCells)},
-                   lc.metadata());
+        Cube chunk(Shape {s[0], s[1], chunkCells},
+            Extent {lc.boxLength()[0], lc.boxLength()[1], cell * double(chunkCells)}, lc.metadata());
         float* d = chunk.mutableData();
         for (std::size_t l = 0; l < s[0] * s[1]; ++l)
             std::copy(lc.data() + l * s[2] + first, lc.data() + l * s[2] + first + chunkCells, d + l * chunkCells);
-        LightconeChunk ch{first, chunkCells, std::nullopt, powerSpectrum(chunk, bins)};
+        LightconeChunk ch {first, chunkCells, std::nullopt, powerSpectrum(chunk, bins)};
         if (knownZ)
             ch.redshift = c.redshiftAt(d0 + cell * (double(first) + 0.5 * double(chunkCells)));
         out.push_back(std::move(ch));

@@ -25,8 +25,8 @@ struct DistanceCosmology {
 };
 
 struct LightconeChunk {
-    std::size_t firstCell = 0, cells = 0;  ///< along the line of sight
-    std::optional<double> redshift;        ///< of the chunk's centre (when the lightcone's first slice's z is known)
+    std::size_t firstCell = 0, cells = 0; ///< along the line of sight
+    std::optional<double> redshift; ///< of the chunk's centre (when the lightcone's first slice's z is known)
     PowerSpectrum spectrum;
 };
 
@@ -34,7 +34,7 @@ struct LightconeChunk {
 /// that is left out) and gives each chunk's Δ²(k) (bins: 0 classic, N log). The cube's redshift is
 /// taken as that of its first slice (py21cmfast's lightcones: the lowest z). Throws ParameterError
 /// when chunkCells is 0 or longer than the line of sight; FormatError for NaN/Inf voxels.
-std::vector<LightconeChunk> lightconeChunks(const Cube& lightcone, std::size_t chunkCells, int bins = 0,
-                                            const DistanceCosmology& cosmology = {});
+std::vector<LightconeChunk> lightconeChunks(
+    const Cube& lightcone, std::size_t chunkCells, int bins = 0, const DistanceCosmology& cosmology = {});
 
 } // namespace rs

@@ -64,7 +64,7 @@ std::vector<float> sortedFinite(const Cube& c, const char* which)
             v.push_back(c.data()[i]);
     if (v.empty())
         throw ParameterError(c.metadata().sourcePath.empty() ? which : c.metadata().sourcePath,
-                             "has no finite voxel; no distribution to compare");
+            "has no finite voxel; no distribution to compare");
     std::sort(v.begin(), v.end());
     return v;
 }

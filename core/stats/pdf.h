@@ -28,7 +28,10 @@ struct Pdf {
 
 /// Moments of `values` (n floats); NaN/Inf are skipped. Two passes in double precision.
 Moments moments(const float* values, std::size_t n);
-inline Moments moments(const Cube& c) { return moments(c.data(), c.voxelCount()); }
+inline Moments moments(const Cube& c)
+{
+    return moments(c.data(), c.voxelCount());
+}
 
 /// Histogram (`bins` equal bins over the finite min..max, see histogram.h) and moments. Throws
 /// ParameterError for an empty cube or bins < 1.

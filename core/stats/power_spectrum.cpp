@@ -38,8 +38,8 @@ std::vector<double> binEdges(double kFund, std::size_t maxN, double kCorner, int
     return edges;
 }
 
-PowerSpectrum fromBins(const std::vector<double>& sumK, const std::vector<double>& sumP, const std::vector<double>& count,
-                       const std::vector<double>& sumPower)
+PowerSpectrum fromBins(const std::vector<double>& sumK, const std::vector<double>& sumP,
+    const std::vector<double>& count, const std::vector<double>& sumPower)
 {
     PowerSpectrum ps;
     for (std::size_t i = 0; i < count.size(); ++i) {
@@ -53,10 +53,13 @@ PowerSpectrum fromBins(const std::vector<double>& sumK, const std::vector<double
     return ps;
 }
 
-long freq(std::size_t i, std::size_t n) { return fourierIndex(i, n); }
+long freq(std::size_t i, std::size_t n)
+{
+    return fourierIndex(i, n);
+}
 
-PowerSpectrum binned(const Shape& s, const Extent& box, int bins, const std::complex<float>* a,
-                     const std::complex<float>* b)
+PowerSpectrum binned(
+    const Shape& s, const Extent& box, int bins, const std::complex<float>* a, const std::complex<float>* b)
 {
     const double kf[3] = {kTwoPi / box[0], kTwoPi / box[1], kTwoPi / box[2]};
     const double volume = box[0] * box[1] * box[2];
@@ -143,8 +146,8 @@ PowerSpectrum powerSpectrum(const FourierBox& transform, int bins)
     return binned(transform.shape, transform.box, bins, transform.modes.get(), transform.modes.get());
 }
 
-PowerSpectrum powerSpectrum2d(const float* values, std::size_t rows, std::size_t cols, double cellRow, double cellCol,
-                              int bins)
+PowerSpectrum powerSpectrum2d(
+    const float* values, std::size_t rows, std::size_t cols, double cellRow, double cellCol, int bins)
 {
     if (!values || rows == 0 || cols == 0)
         throw ParameterError("slice", "empty field has no power spectrum");
@@ -172,8 +175,8 @@ PowerSpectrum powerSpectrum2d(const float* values, std::size_t rows, std::size_t
     fftwf_plan plan;
     {
         auto lock = fft::lockPlanner();
-        plan = fftwf_plan_dft_r2c_2d(int(rows), int(cols), in.get(), reinterpret_cast<fftwf_complex*>(out.get()),
-                                     FFTW_ESTIMATE);
+        plan = fftwf_plan_dft_r2c_2d(
+            int(rows), int(cols), in.get(), reinterpret_cast<fftwf_complex*>(out.get()), FFTW_ESTIMATE);
     }
     if (!plan)
         throw Error("power spectrum: FFTW cannot plan this shape");

@@ -15,10 +15,10 @@
 namespace rs {
 
 struct PowerSpectrum {
-    std::vector<double> k;      ///< mean |k| of the bin's modes [1/Mpc]
+    std::vector<double> k; ///< mean |k| of the bin's modes [1/Mpc]
     std::vector<double> delta2; ///< Δ²(k) = k³P(k)/2π² [cube units²]
-    std::vector<double> modes;  ///< number of (half-space) modes in the bin
-    std::vector<double> power;  ///< P(k) = mean |X(k)|²/V of the bin's modes [cube units² Mpc³ (Mpc² in 2D)]
+    std::vector<double> modes; ///< number of (half-space) modes in the bin
+    std::vector<double> power; ///< P(k) = mean |X(k)|²/V of the bin's modes [cube units² Mpc³ (Mpc² in 2D)]
     /// Classic error column Δ²/√modes.
     std::vector<double> error() const;
 };
@@ -47,8 +47,8 @@ PowerSpectrum crossPowerSpectrum(const Cube& a, const Cube& b, int bins = 0);
 /// Binning as powerSpectrum (0: classic edges ×1.5 from the fundamental). Throws ParameterError
 /// for an empty field, bins < 0 or a non-positive cell, FormatError("slice", ...) for
 /// non-finite values.
-PowerSpectrum powerSpectrum2d(const float* values, std::size_t rows, std::size_t cols, double cellRow, double cellCol,
-                              int bins = 0);
+PowerSpectrum powerSpectrum2d(
+    const float* values, std::size_t rows, std::size_t cols, double cellRow, double cellCol, int bins = 0);
 
 /// The cross-power of two transforms of one grid (Δ²_ab). Throws ParameterError when the grids
 /// differ or bins < 0.

@@ -9,8 +9,8 @@
 namespace rs {
 
 struct RedshiftSeries {
-    std::vector<double> z;      ///< increasing
-    std::vector<double> nf;     ///< box mean x_HI at z (NaN where the series has no x_HI cube)
+    std::vector<double> z; ///< increasing
+    std::vector<double> nf; ///< box mean x_HI at z (NaN where the series has no x_HI cube)
     std::vector<double> meanTb; ///< box mean δT_b [mK] at z (NaN where no δT_b cube)
 };
 

@@ -3,8 +3,8 @@
 namespace rs {
 
 ParameterError::ParameterError(const std::string& parameter, const std::string& problem)
-    : Error(parameter + ": " + problem), m_parameter(parameter)
-{
-}
+    : Error(parameter + ": " + problem)
+    , m_parameter(parameter)
+{ }
 
 } // namespace rs

@@ -11,13 +11,18 @@ namespace rs {
 /// Base of every exception thrown by core.
 class Error : public std::runtime_error {
 public:
-    explicit Error(const std::string& message) : std::runtime_error(message) {}
+    explicit Error(const std::string& message)
+        : std::runtime_error(message)
+    { }
 };
 
 /// A failure tied to one file or folder; the message reads "<path>: <problem>".
 class FileError : public Error {
 public:
-    FileError(const std::string& path, const std::string& problem) : Error(path + ": " + problem), m_path(path) {}
+    FileError(const std::string& path, const std::string& problem)
+        : Error(path + ": " + problem)
+        , m_path(path)
+    { }
     const std::string& path() const { return m_path; }
 
 private:
@@ -55,7 +60,9 @@ private:
 /// Work was stopped through a StopToken before it finished. Nothing partial was saved.
 class CancelledError : public Error {
 public:
-    CancelledError() : Error("cancelled") {}
+    CancelledError()
+        : Error("cancelled")
+    { }
 };
 
 } // namespace rs

@@ -17,7 +17,10 @@ namespace rs {
 
 namespace {
 
-std::string errnoText() { return std::strerror(errno); }
+std::string errnoText()
+{
+    return std::strerror(errno);
+}
 
 struct Fd {
     int fd = -1;
@@ -32,7 +35,7 @@ struct Fd {
 
 std::uint64_t regularFileSize(const std::string& path)
 {
-    struct stat st {};
+    struct stat st { };
     if (::stat(path.c_str(), &st) != 0)
         throw IoError(path, errno == ENOENT ? "no such file or folder" : errnoText());
     if (S_ISDIR(st.st_mode))
@@ -63,8 +66,9 @@ void readExactly(const std::string& path, std::uint64_t offset, void* out, std::
             throw IoError(path, "read failed: " + errnoText());
         }
         if (got == 0)
-            throw FormatError(path, "file ends after " + std::to_string(offset + done) + " bytes, expected "
-                                        + std::to_string(offset + bytes));
+            throw FormatError(path,
+                "file ends after " + std::to_string(offset + done) + " bytes, expected "
+                    + std::to_string(offset + bytes));
         done += std::size_t(got);
     }
 }
@@ -117,10 +121,10 @@ std::string temporaryPathFor(const std::string& path)
 {
     namespace fs = std::filesystem;
     const fs::path target(path);
-    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    static thread_local std::mt19937_64 rng {std::random_device {}()};
     return (target.parent_path()
-            / ("." + target.filename().string() + kTmpTag + std::to_string(::getpid()) + "-"
-               + std::to_string(rng() % 1000000000ULL)))
+        / ("." + target.filename().string() + kTmpTag + std::to_string(::getpid()) + "-"
+            + std::to_string(rng() % 1000000000ULL)))
         .string();
 }
 
@@ -179,7 +183,8 @@ void writeFileAtomically(const std::string& path, std::initializer_list<ByteSpan
             const auto* src = static_cast<const char*>(piece.data);
             std::size_t done = 0;
             while (done < piece.size) {
-                const ssize_t put = ::write(f.fd, src + done, std::min<std::size_t>(piece.size - done, std::size_t(1) << 30));
+                const ssize_t put
+                    = ::write(f.fd, src + done, std::min<std::size_t>(piece.size - done, std::size_t(1) << 30));
                 if (put < 0) {
                     if (errno == EINTR)
                         continue;

@@ -45,7 +45,7 @@ struct ByteSpan {
 void writeFileAtomically(const std::string& path, std::initializer_list<ByteSpan> pieces);
 inline void writeFileAtomically(const std::string& path, const void* data, std::size_t bytes)
 {
-    writeFileAtomically(path, {ByteSpan{data, bytes}});
+    writeFileAtomically(path, {ByteSpan {data, bytes}});
 }
 
 } // namespace rs

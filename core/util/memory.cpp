@@ -27,8 +27,14 @@ std::uint64_t statusField(const char* field)
 
 } // namespace
 
-std::uint64_t currentRssBytes() { return statusField("VmRSS"); }
-std::uint64_t peakRssBytes() { return statusField("VmHWM"); }
+std::uint64_t currentRssBytes()
+{
+    return statusField("VmRSS");
+}
+std::uint64_t peakRssBytes()
+{
+    return statusField("VmHWM");
+}
 
 bool resetPeakRss()
 {

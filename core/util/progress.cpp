@@ -14,9 +14,7 @@ ProgressFn subProgress(const ProgressFn& parent, double begin, double end)
 {
     if (!parent)
         return {};
-    return [parent, begin, end](double f, const std::string& stage) {
-        parent(begin + (end - begin) * f, stage);
-    };
+    return [parent, begin, end](double f, const std::string& stage) { parent(begin + (end - begin) * f, stage); };
 }
 
 } // namespace rs

@@ -13,7 +13,9 @@ namespace rs {
 /// Copies share the flag. A default-constructed token can be stopped like any other.
 class StopToken {
 public:
-    StopToken() : m_flag(std::make_shared<std::atomic<bool>>(false)) {}
+    StopToken()
+        : m_flag(std::make_shared<std::atomic<bool>>(false))
+    { }
     void requestStop() const { m_flag->store(true, std::memory_order_relaxed); }
     bool stopRequested() const { return m_flag->load(std::memory_order_relaxed); }
     /// Throws CancelledError if a stop was requested.

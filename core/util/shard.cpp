@@ -27,8 +27,8 @@ Shard parseShard(const std::string& text)
         || !parseCount(text.substr(slash + 1), s.count))
         throw ParameterError("shard", "'" + text + "' is not I/N (shard I of N, 0-based, e.g. 0/4)");
     if (s.count < 1 || s.index >= s.count)
-        throw ParameterError("shard", "'" + text + "': I must be in 0.." + (s.count ? std::to_string(s.count - 1) : "N-1")
-                                          + " and N at least 1");
+        throw ParameterError("shard",
+            "'" + text + "': I must be in 0.." + (s.count ? std::to_string(s.count - 1) : "N-1") + " and N at least 1");
     return s;
 }
 

@@ -12,7 +12,7 @@
 namespace rs {
 
 namespace {
-std::atomic<std::uint64_t> g_budgetOverride{0};
+std::atomic<std::uint64_t> g_budgetOverride {0};
 }
 
 std::optional<std::uint64_t> checkedMul(std::uint64_t a, std::uint64_t b)
@@ -67,15 +67,18 @@ std::uint64_t memoryBudgetBytes()
         if (auto v = parseByteSize(env))
             return *v;
     const long pages = ::sysconf(_SC_PHYS_PAGES), pageSize = ::sysconf(_SC_PAGESIZE);
-    std::uint64_t budget = pages > 0 && pageSize > 0 ? std::uint64_t(pages) * std::uint64_t(pageSize)
-                                                     : (std::uint64_t(1) << 34);
-    rlimit as{};
+    std::uint64_t budget
+        = pages > 0 && pageSize > 0 ? std::uint64_t(pages) * std::uint64_t(pageSize) : (std::uint64_t(1) << 34);
+    rlimit as {};
     if (::getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY && std::uint64_t(as.rlim_cur) < budget)
         budget = std::uint64_t(as.rlim_cur);
     return budget;
 }
 
-void setMemoryBudgetBytes(std::uint64_t bytes) { g_budgetOverride.store(bytes); }
+void setMemoryBudgetBytes(std::uint64_t bytes)
+{
+    g_budgetOverride.store(bytes);
+}
 
 std::string formatBytes(std::uint64_t bytes)
 {
@@ -95,12 +98,13 @@ void checkMemoryBudget(const std::string& path, const std::string& what, std::ui
 {
     const std::uint64_t budget = memoryBudgetBytes();
     if (bytes > budget)
-        throw FormatError(path, what + " needs " + formatBytes(bytes) + " of memory, more than the budget of "
-                                    + formatBytes(budget) + " (set REIONSCOPE_MEMORY_BUDGET to change it)");
+        throw FormatError(path,
+            what + " needs " + formatBytes(bytes) + " of memory, more than the budget of " + formatBytes(budget)
+                + " (set REIONSCOPE_MEMORY_BUDGET to change it)");
 }
 
 std::uint64_t checkedArrayBytes(const std::string& path, const std::string& what,
-                                std::initializer_list<std::uint64_t> dims, std::uint64_t elementBytes)
+    std::initializer_list<std::uint64_t> dims, std::uint64_t elementBytes)
 {
     std::string shape;
     for (std::uint64_t d : dims)
@@ -109,8 +113,9 @@ std::uint64_t checkedArrayBytes(const std::string& path, const std::string& what
     if (bytes)
         bytes = checkedMul(*bytes, elementBytes);
     if (!bytes)
-        throw FormatError(path, what + " declares an impossible size (" + shape + " elements of "
-                                    + std::to_string(elementBytes) + " bytes overflow 64 bits)");
+        throw FormatError(path,
+            what + " declares an impossible size (" + shape + " elements of " + std::to_string(elementBytes)
+                + " bytes overflow 64 bits)");
     checkMemoryBudget(path, what + " (" + shape + ")", *bytes);
     return *bytes;
 }

@@ -35,7 +35,7 @@ std::string formatBytes(std::uint64_t bytes);
 /// naming `path` when the product overflows ("declares an impossible size") or exceeds the
 /// memory budget (states both figures). `what` describes the array ("dataset 'cubes/x'").
 std::uint64_t checkedArrayBytes(const std::string& path, const std::string& what,
-                                std::initializer_list<std::uint64_t> dims, std::uint64_t elementBytes);
+    std::initializer_list<std::uint64_t> dims, std::uint64_t elementBytes);
 
 /// Throws FormatError naming `path` when `bytes` exceed the memory budget.
 void checkMemoryBudget(const std::string& path, const std::string& what, std::uint64_t bytes);

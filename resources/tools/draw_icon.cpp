@@ -17,10 +17,10 @@ struct Bubble {
     double x, y, r; // in a 256-unit square
 };
 
-const std::vector<Bubble> kBubbles = {{92, 86, 26}, {140, 74, 14}, {150, 122, 30}, {96, 142, 18},
-                                      {70, 118, 10}, {124, 168, 12}, {176, 96, 9}, {118, 108, 8}};
-const QColor kBackTop("#16306a"), kBackBottom("#0a1633"), kNeutral("#f0d59a"), kIonized("#0d2149"),
-    kRim("#e8eef9"), kHandle("#c9d3e6");
+const std::vector<Bubble> kBubbles = {{92, 86, 26}, {140, 74, 14}, {150, 122, 30}, {96, 142, 18}, {70, 118, 10},
+    {124, 168, 12}, {176, 96, 9}, {118, 108, 8}};
+const QColor kBackTop("#16306a"), kBackBottom("#0a1633"), kNeutral("#f0d59a"), kIonized("#0d2149"), kRim("#e8eef9"),
+    kHandle("#c9d3e6");
 constexpr double kLensX = 118, kLensY = 116, kLensR = 78;
 
 void paint(QPainter& p, double size)
@@ -78,8 +78,8 @@ QString svg()
       << "  <line x1=\"176\" y1=\"174\" x2=\"222\" y2=\"220\" stroke=\"" << kHandle.name()
       << "\" stroke-width=\"26\" stroke-linecap=\"round\"/>\n"
       << "  <g clip-path=\"url(#lens)\">\n"
-      << "    <circle cx=\"" << kLensX << "\" cy=\"" << kLensY << "\" r=\"" << kLensR << "\" fill=\""
-      << kNeutral.name() << "\"/>\n";
+      << "    <circle cx=\"" << kLensX << "\" cy=\"" << kLensY << "\" r=\"" << kLensR << "\" fill=\"" << kNeutral.name()
+      << "\"/>\n";
     for (const Bubble& b : kBubbles)
         o << "    <circle cx=\"" << b.x << "\" cy=\"" << b.y << "\" r=\"" << b.r << "\" fill=\"" << kIonized.name()
           << "\"/>\n";

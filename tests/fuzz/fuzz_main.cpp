@@ -41,7 +41,7 @@ using namespace rs;
 namespace {
 
 struct Options {
-    std::vector<std::string> families{"classic", "npy", "h5", "history", "config"};
+    std::vector<std::string> families {"classic", "npy", "h5", "history", "config"};
     std::uint64_t iterations = 0; ///< 0: until --seconds
     double seconds = 3;
     std::uint64_t seed = 1;
@@ -106,7 +106,7 @@ bool runInput(const std::string& family, const fuzz::Seed& in, const std::string
         struct Cleanup {
             std::string p;
             ~Cleanup() { std::remove(p.c_str()); }
-        } cleanup{path};
+        } cleanup {path};
         const std::vector<CubeEntry> entries = probeFile(path);
         if (entries.empty())
             throw std::logic_error("silent: probeFile returned no cube and no error");
@@ -122,11 +122,11 @@ bool runInput(const std::string& family, const fuzz::Seed& in, const std::string
     }
 }
 
-void saveFinding(const Options& o, const std::string& family, std::uint64_t i, const fuzz::Seed& in,
-                 const std::string& why)
+void saveFinding(
+    const Options& o, const std::string& family, std::uint64_t i, const fuzz::Seed& in, const std::string& why)
 {
     std::fprintf(stderr, "finding: %s input %llu (%s): %s\n", family.c_str(), (unsigned long long)i, in.name.c_str(),
-                 why.c_str());
+        why.c_str());
     if (o.out.empty())
         return;
     fs::create_directories(o.out);
@@ -137,10 +137,10 @@ void saveFinding(const Options& o, const std::string& family, std::uint64_t i, c
 /// Forked worker: runs inputs from `first` until `last` or the deadline, writing "i N" on `fd`
 /// before each and "o" (result), "r" (named error) or "f" (finding) after it.
 [[noreturn]] void worker(const Options& o, const std::string& family, const std::vector<fuzz::Seed>& seeds,
-                         std::uint64_t first, std::uint64_t last, double deadline, int fd)
+    std::uint64_t first, std::uint64_t last, double deadline, int fd)
 {
     h5::setIsolation(false); // this worker is the sacrificial process
-    rlimit as{rlim_t(2) << 30, rlim_t(2) << 30}; // as the helper: damaged sizes fail fast, not page in GiBs
+    rlimit as {rlim_t(2) << 30, rlim_t(2) << 30}; // as the helper: damaged sizes fail fast, not page in GiBs
     ::setrlimit(RLIMIT_AS, &as);
     const std::string dir = g_scratch + "/w" + std::to_string(::getpid());
     fs::create_directories(dir);
@@ -168,7 +168,7 @@ void saveFinding(const Options& o, const std::string& family, std::uint64_t i, c
 /// reionscope-probe helper first, in a child of its own. Contained when that child ends with a
 /// named error instead of dying.
 bool containedByHelper(const std::string& family, const std::vector<fuzz::Seed>& seeds, const Options& o,
-                       std::uint64_t i, bool hung, std::string& why)
+    std::uint64_t i, bool hung, std::string& why)
 {
     if (family != "h5") {
         why = "not an HDF5 input: our own code crashed";
@@ -178,7 +178,7 @@ bool containedByHelper(const std::string& family, const std::vector<fuzz::Seed>&
     if (pid == 0) {
         h5::setIsolation(true);
         h5::setVetTimeoutSeconds(3); // as the worker: tiny inputs never need longer
-        ::alarm(20);                  // a hang here (after the helper) ends as a signal
+        ::alarm(20); // a hang here (after the helper) ends as a signal
         h5::clearVetCache();
         const std::string dir = g_scratch + "/v" + std::to_string(::getpid());
         fs::create_directories(dir);
@@ -198,8 +198,9 @@ bool containedByHelper(const std::string& family, const std::vector<fuzz::Seed>&
         return true;
     if (hung && WIFEXITED(status) && WEXITSTATUS(status) == 1)
         return true; // slow (libhdf5 paging in a damaged huge size), not stuck: it ended with a result
-    why = WIFSIGNALED(status) ? "it also crashed behind the helper (signal " + std::to_string(WTERMSIG(status)) + ")"
-                              : "behind the helper it gave " + std::string(WEXITSTATUS(status) == 1 ? "a result" : "a finding");
+    why = WIFSIGNALED(status)
+        ? "it also crashed behind the helper (signal " + std::to_string(WTERMSIG(status)) + ")"
+        : "behind the helper it gave " + std::string(WEXITSTATUS(status) == 1 ? "a result" : "a finding");
     return false;
 }
 
@@ -226,7 +227,7 @@ Counts fuzzFamily(const Options& o, const std::string& family, double seconds)
         bool pending = false, hung = false;
         char chunk[4096];
         for (;;) {
-            pollfd p{fds[0], POLLIN, 0};
+            pollfd p {fds[0], POLLIN, 0};
             const int r = ::poll(&p, 1, 3000); // 3 s on one tiny input: a hang
             if (r == 0) {
                 hung = true;
@@ -268,7 +269,7 @@ Counts fuzzFamily(const Options& o, const std::string& family, double seconds)
         } else {
             ++c.failures;
             saveFinding(o, family, current, in,
-                        (hung ? std::string("hang") : "crash, signal " + std::to_string(WTERMSIG(status))) + "; " + why);
+                (hung ? std::string("hang") : "crash, signal " + std::to_string(WTERMSIG(status))) + "; " + why);
         }
         next = current + 1;
     }
@@ -301,8 +302,9 @@ Options parse(int argc, char** argv)
         } else if (a == "--out") {
             o.out = value();
         } else {
-            std::fprintf(stderr, "usage: reionscope-fuzz [--family all|classic|npy|h5|history|config] "
-                                 "[--iterations N | --seconds S] [--seed K] [--out DIR]\n");
+            std::fprintf(stderr,
+                "usage: reionscope-fuzz [--family all|classic|npy|h5|history|config] "
+                "[--iterations N | --seconds S] [--seed K] [--out DIR]\n");
             std::exit(2);
         }
     }
@@ -332,12 +334,12 @@ int main(int argc, char** argv)
         }
         clean = clean && c.failures == 0;
         results.push_back({{"family", family}, {"inputs", c.inputs}, {"seconds", c.seconds},
-                           {"inputs_per_s", c.seconds > 0 ? double(c.inputs) / c.seconds : 0.0}, {"results", c.ok},
-                           {"named_errors", c.refused}, {"findings", c.failures}, {"library_crashes", c.crashes},
-                           {"library_hangs", c.hangs}, {"contained_by_helper", c.contained}});
+            {"inputs_per_s", c.seconds > 0 ? double(c.inputs) / c.seconds : 0.0}, {"results", c.ok},
+            {"named_errors", c.refused}, {"findings", c.failures}, {"library_crashes", c.crashes},
+            {"library_hangs", c.hangs}, {"contained_by_helper", c.contained}});
     }
     std::error_code ec;
     fs::remove_all(g_scratch, ec);
-    std::cout << nlohmann::json{{"seed", o.seed}, {"families", results}}.dump(2) << std::endl;
+    std::cout << nlohmann::json {{"seed", o.seed}, {"families", results}}.dump(2) << std::endl;
     return clean ? 0 : 1;
 }

@@ -7,10 +7,10 @@ namespace rs::fuzz {
 
 namespace {
 
-constexpr std::uint64_t kInteresting[] = {0,          1,          0x7f,        0x80,       0xff,
-                                          0x7fff,     0xffff,     0x7fffffff,  0x80000000, 0xffffffff,
-                                          1ULL << 32, 1ULL << 40, 1ULL << 62,  1ULL << 63, ~0ULL};
-constexpr const char* kNumbers[] = {"0", "-1", "18014398509482000", "1e308", "nan", "4294967296", "99999999999999999999", "-5"};
+constexpr std::uint64_t kInteresting[] = {0, 1, 0x7f, 0x80, 0xff, 0x7fff, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff,
+    1ULL << 32, 1ULL << 40, 1ULL << 62, 1ULL << 63, ~0ULL};
+constexpr const char* kNumbers[]
+    = {"0", "-1", "18014398509482000", "1e308", "nan", "4294967296", "99999999999999999999", "-5"};
 
 void overwriteInt(std::string& d, Rng& rng)
 {
@@ -47,11 +47,21 @@ void mutate(std::string& d, Rng& rng)
             continue;
         }
         switch (rng.below(9)) {
-        case 0: d[rng.below(d.size())] ^= char(1u << rng.below(8)); break;
-        case 1: d[rng.below(d.size())] = char(kInteresting[rng.below(5)]); break;
-        case 2: overwriteInt(d, rng); break;
-        case 3: replaceDigits(d, rng); break;
-        case 4: d.resize(rng.below(d.size())); break;
+        case 0:
+            d[rng.below(d.size())] ^= char(1u << rng.below(8));
+            break;
+        case 1:
+            d[rng.below(d.size())] = char(kInteresting[rng.below(5)]);
+            break;
+        case 2:
+            overwriteInt(d, rng);
+            break;
+        case 3:
+            replaceDigits(d, rng);
+            break;
+        case 4:
+            d.resize(rng.below(d.size()));
+            break;
         case 5: {
             std::string junk(1 + rng.below(16), '\0');
             for (char& c : junk)
@@ -69,7 +79,9 @@ void mutate(std::string& d, Rng& rng)
             d.erase(at, n);
             break;
         }
-        default: d[rng.below(d.size())] = char(rng.next()); break;
+        default:
+            d[rng.below(d.size())] = char(rng.next());
+            break;
         }
     }
 }

@@ -9,7 +9,9 @@ namespace rs::fuzz {
 
 class Rng {
 public:
-    explicit Rng(std::uint64_t seed) : m_s(seed * 0x9E3779B97F4A7C15ULL + 1) {}
+    explicit Rng(std::uint64_t seed)
+        : m_s(seed * 0x9E3779B97F4A7C15ULL + 1)
+    { }
     std::uint64_t next()
     {
         m_s ^= m_s << 13;

@@ -57,7 +57,8 @@ std::string v3Like(const std::string& path)
     h5::Id g = h5::requireGroup(f.get(), "BrightnessTemp", path);
     const hsize_t dims[3] = {6, 6, 6};
     h5::Id space(H5Screate_simple(3, dims, nullptr));
-    h5::Id ds(H5Dcreate2(g.get(), "brightness_temp", H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    h5::Id ds(
+        H5Dcreate2(g.get(), "brightness_temp", H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     std::vector<float> v(216);
     for (std::size_t i = 0; i < v.size(); ++i)
         v[i] = float(i % 13);
@@ -99,8 +100,8 @@ std::vector<Seed> makeSeeds(const std::string& family, const std::string& scratc
         for (std::size_t i = 0; i < box.size(); i += 4)
             box[i + 2] = char(i % 200);
         return {{"delta_T_v3_z008.00_nf0.548080_useTs0_6_9Mpc", box},
-                {"xH_nohalos_z008.00_nf0.548080_eff20.0_effPLindex0_HIIfilter1_Mmin5.0e+08_RHIImax50_6_9Mpc", box},
-                {"updated_smoothed_deltax_z008.00_6_9Mpc", box}};
+            {"xH_nohalos_z008.00_nf0.548080_eff20.0_effPLindex0_HIIfilter1_Mmin5.0e+08_RHIImax50_6_9Mpc", box},
+            {"updated_smoothed_deltax_z008.00_6_9Mpc", box}};
     }
     if (family == "npy") {
         std::vector<float> v(5 * 6 * 7);

@@ -8,7 +8,7 @@
 namespace rs::fuzz {
 
 struct Seed {
-    std::string name;  ///< file name the input is written under (classic boxes carry metadata in it)
+    std::string name; ///< file name the input is written under (classic boxes carry metadata in it)
     std::string bytes; ///< file content
 };
 

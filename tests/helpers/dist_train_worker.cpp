@@ -17,7 +17,10 @@ rs::StopToken& stopToken()
     static rs::StopToken token;
     return token;
 }
-extern "C" void onTerm(int) { stopToken().requestStop(); }
+extern "C" void onTerm(int)
+{
+    stopToken().requestStop();
+}
 } // namespace
 
 int main(int argc, char** argv)
@@ -43,7 +46,8 @@ int main(int argc, char** argv)
         if (argc == 9)
             c.optimizer.name = argv[7];
         c.device = "cpu";
-        const rs::ml::DistributedSetup setup = rs::ml::distributedFromEnvironment().value_or(rs::ml::DistributedSetup{});
+        const rs::ml::DistributedSetup setup
+            = rs::ml::distributedFromEnvironment().value_or(rs::ml::DistributedSetup {});
         const rs::ml::TrainResult r = rs::ml::trainDistributed(argv[2], c, setup, {}, stopToken());
         std::printf("%s\n", r.message.c_str());
         return r.status == rs::ml::TrainStatus::Finished ? 0 : 130;

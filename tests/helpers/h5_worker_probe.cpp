@@ -18,8 +18,7 @@ int main(int argc, char** argv)
     std::thread worker([path = std::string(argv[1])] {
         try {
             rs::probeFile(path);
-        } catch (const rs::Error&) {
-        }
+        } catch (const rs::Error&) { }
     });
     worker.join();
     return 0;

@@ -32,15 +32,15 @@ std::string writeBytes(const QString& dir, const std::string& name, const void* 
 }
 
 std::string writeNpy(const QString& dir, const std::string& name, const std::string& descr, bool fortran,
-                     const std::vector<std::size_t>& shape, const void* payload, std::size_t payloadBytes, int major)
+    const std::vector<std::size_t>& shape, const void* payload, std::size_t payloadBytes, int major)
 {
     std::string tuple;
     for (std::size_t i = 0; i < shape.size(); ++i)
         tuple += (i ? ", " : "") + std::to_string(shape[i]);
     if (shape.size() == 1)
         tuple += ",";
-    std::string header = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False")
-                         + ", 'shape': (" + tuple + "), }";
+    std::string header = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': ("
+        + tuple + "), }";
     const std::size_t prefix = major == 1 ? 10 : 12;
     while ((prefix + header.size() + 1) % 64)
         header += ' ';
@@ -152,8 +152,8 @@ void writeV3Params(hid_t f, std::size_t n, double boxLen, double zeta, double lo
 } // namespace
 
 std::string writeV3(const QString& dir, const std::string& name, const std::string& structure,
-                    const std::string& datasetName, std::size_t n, double boxLen, double z,
-                    const std::vector<float>& data, double zeta, double log10Fesc, std::int64_t seed)
+    const std::string& datasetName, std::size_t n, double boxLen, double z, const std::vector<float>& data, double zeta,
+    double log10Fesc, std::int64_t seed)
 {
     const std::string path = QDir(dir).filePath(QString::fromStdString(name)).toStdString();
     hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
@@ -169,8 +169,7 @@ std::string writeV3(const QString& dir, const std::string& name, const std::stri
 }
 
 std::string writeV3Coeval(const QString& dir, const std::string& name, std::size_t n, double boxLen, double z,
-                          const std::vector<float>& density, const std::vector<float>& xh,
-                          const std::vector<float>& tb)
+    const std::vector<float>& density, const std::vector<float>& xh, const std::vector<float>& tb)
 {
     const std::string path = QDir(dir).filePath(QString::fromStdString(name)).toStdString();
     hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
@@ -195,9 +194,8 @@ std::string writeV3Coeval(const QString& dir, const std::string& name, std::size
     return path;
 }
 
-std::string writeV4(const QString& dir, const std::string& name, const std::string& structure,
-                    const std::string& field, std::size_t n, double boxLen, double z, const std::vector<float>& data,
-                    bool coeval)
+std::string writeV4(const QString& dir, const std::string& name, const std::string& structure, const std::string& field,
+    std::size_t n, double boxLen, double z, const std::vector<float>& data, bool coeval)
 {
     const std::string path = QDir(dir).filePath(QString::fromStdString(name)).toStdString();
     hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
@@ -233,7 +231,7 @@ std::string writeV4(const QString& dir, const std::string& name, const std::stri
 }
 
 std::string writeV3WithDims(const QString& dir, const std::string& name, const std::string& groupName,
-                            const std::string& datasetName, const std::vector<unsigned long long>& dims)
+    const std::string& datasetName, const std::vector<unsigned long long>& dims)
 {
     const std::string path = QDir(dir).filePath(QString::fromStdString(name)).toStdString();
     hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
@@ -260,7 +258,7 @@ CliResult runCli(const QStringList& args, int timeoutMs)
     if (!p.waitForFinished(timeoutMs))
         qFatal("reionscope-cli %s did not finish", qPrintable(args.join(' ')));
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
+        p.readAllStandardError()};
 }
 
 QString sampleDir()

@@ -25,34 +25,30 @@ inline std::string writeFloats(const QString& dir, const std::string& name, cons
 
 /// A .npy file with the given header fields and payload; `major` 1, 2 or 3.
 std::string writeNpy(const QString& dir, const std::string& name, const std::string& descr, bool fortran,
-                     const std::vector<std::size_t>& shape, const void* payload, std::size_t payloadBytes,
-                     int major = 1);
+    const std::vector<std::size_t>& shape, const void* payload, std::size_t payloadBytes, int major = 1);
 
 /// py21cmfast v3 single-structure file: root attrs redshift/random_seed/version, parameter groups
 /// (user_params HII_DIM/BOX_LEN/DIM="none", astro_params with HII_EFF_FACTOR and log10 F_ESC10),
 /// and `structure/dataset` holding `data` of shape n^3.
 std::string writeV3(const QString& dir, const std::string& name, const std::string& structure,
-                    const std::string& dataset, std::size_t n, double boxLen, double z,
-                    const std::vector<float>& data, double zeta = 30.0, double log10Fesc = -1.0,
-                    std::int64_t seed = 12345);
+    const std::string& dataset, std::size_t n, double boxLen, double z, const std::vector<float>& data,
+    double zeta = 30.0, double log10Fesc = -1.0, std::int64_t seed = 12345);
 
 /// py21cmfast v3 coeval file with PerturbedField/density, IonizedBox/xH_box and
 /// BrightnessTemp/brightness_temp (plus velocity_z) and `_globals`.
 std::string writeV3Coeval(const QString& dir, const std::string& name, std::size_t n, double boxLen, double z,
-                          const std::vector<float>& density, const std::vector<float>& xh,
-                          const std::vector<float>& tb);
+    const std::vector<float>& density, const std::vector<float>& xh, const std::vector<float>& tb);
 
 /// py21cmfast v4 file: root attr 21cmFAST-version, group `structure` (attr redshift) with
 /// InputParameters (random_seed, node_redshifts, simulation_options, astro_params ...) and
 /// OutputFields/<field>. `coeval` sets the root attribute coeval=True.
-std::string writeV4(const QString& dir, const std::string& name, const std::string& structure,
-                    const std::string& field, std::size_t n, double boxLen, double z,
-                    const std::vector<float>& data, bool coeval = false);
+std::string writeV4(const QString& dir, const std::string& name, const std::string& structure, const std::string& field,
+    std::size_t n, double boxLen, double z, const std::vector<float>& data, bool coeval = false);
 
 /// An HDF5 file with group `group` holding dataset `dataset` of the given dims (may be rank 2),
 /// laid out as v3 (root attrs redshift/version, user_params).
 std::string writeV3WithDims(const QString& dir, const std::string& name, const std::string& group,
-                            const std::string& dataset, const std::vector<unsigned long long>& dims);
+    const std::string& dataset, const std::vector<unsigned long long>& dims);
 
 /// What a reionscope-cli run printed and returned.
 struct CliResult {
@@ -70,8 +66,7 @@ QString sampleDir();
 /// The message of the exception of type E that `f` throws, or nullopt when it throws nothing.
 /// An exception of another type propagates (Qt Test reports it as a failure). Use through
 /// RS_VERIFY_ERROR, the one way tests assert an error.
-template <typename E, typename F>
-std::optional<QString> errorOf(F&& f)
+template<typename E, typename F> std::optional<QString> errorOf(F&& f)
 {
     try {
         f();
@@ -84,17 +79,17 @@ std::optional<QString> errorOf(F&& f)
 } // namespace fixtures
 
 /// Skips the current test function, saying why, when the real sample is not available.
-#define REQUIRE_SAMPLE(var)                                                                                   \
-    const QString var = fixtures::sampleDir();                                                                \
-    if (var.isEmpty())                                                                                        \
+#define REQUIRE_SAMPLE(var)                                                                                            \
+    const QString var = fixtures::sampleDir();                                                                         \
+    if (var.isEmpty())                                                                                                 \
         QSKIP("the real 21cmFAST sample is absent (configure with -DREIONSCOPE_SAMPLE_DIR=...); skipping");
 
 /// Verifies that `statement` throws `Type` and that its message contains every further argument
 /// (QStrings or string literals), e.g. RS_VERIFY_ERROR(rs::FormatError, open(p), path, "not a").
-#define RS_VERIFY_ERROR(Type, statement, ...)                                                            \
-    do {                                                                                                 \
-        const std::optional<QString> rsErrorMessage = fixtures::errorOf<Type>([&] { statement; });       \
-        QVERIFY2(rsErrorMessage.has_value(), "expected " #Type " from " #statement);                   \
-        for (const QString& rsErrorPart : QStringList{__VA_ARGS__})                                      \
-            QVERIFY2(rsErrorMessage->contains(rsErrorPart), qPrintable(*rsErrorMessage));               \
+#define RS_VERIFY_ERROR(Type, statement, ...)                                                                          \
+    do {                                                                                                               \
+        const std::optional<QString> rsErrorMessage = fixtures::errorOf<Type>([&] { statement; });                     \
+        QVERIFY2(rsErrorMessage.has_value(), "expected " #Type " from " #statement);                                   \
+        for (const QString& rsErrorPart : QStringList {__VA_ARGS__})                                                   \
+            QVERIFY2(rsErrorMessage->contains(rsErrorPart), qPrintable(*rsErrorMessage));                              \
     } while (false)

@@ -54,7 +54,9 @@ bool openGlAvailable(QString* why)
     const QSurfaceFormat f = ctx.format();
     ctx.doneCurrent();
     if (f.majorVersion() * 10 + f.minorVersion() < 32) {
-        *why = QStringLiteral("OpenGL %1.%2 is older than the 3.2 VTK needs").arg(f.majorVersion()).arg(f.minorVersion());
+        *why = QStringLiteral("OpenGL %1.%2 is older than the 3.2 VTK needs")
+                   .arg(f.majorVersion())
+                   .arg(f.minorVersion());
         return false;
     }
     return true;
@@ -87,7 +89,7 @@ ClassicTrio writeClassicTrio(const QString& dir, std::size_t n, double box, doub
             for (std::size_t k = 0; k < n; ++k) {
                 const std::size_t idx = (i * n + j) * n + k;
                 const float d = float(0.6 * std::sin(0.37 * double(i) + 0.11 * double(j)) * std::cos(0.23 * double(k))
-                                      + 0.001 * double(idx % 101) + 0.01 * (z - 8.0));
+                    + 0.001 * double(idx % 101) + 0.01 * (z - 8.0));
                 const float x = (i + 2 * j + k) % 3 == 0 ? 0.0f : (i % 5 == 0 ? 0.5f : 1.0f);
                 t.densityValues[idx] = d;
                 t.xhiValues[idx] = x;
@@ -98,8 +100,7 @@ ClassicTrio writeClassicTrio(const QString& dir, std::size_t n, double box, doub
     std::snprintf(name, sizeof name, "updated_smoothed_deltax_z%06.2f_%zu_%dMpc", z, n, L);
     t.density = fixtures::writeFloats(dir, name, t.densityValues);
     std::snprintf(name, sizeof name,
-                  "xH_nohalos_z%06.2f_nf%f_eff%.1f_effPLindex0_HIIfilter1_Mmin5.0e+08_RHIImax50_%zu_%dMpc", z, nf,
-                  zeta, n, L);
+        "xH_nohalos_z%06.2f_nf%f_eff%.1f_effPLindex0_HIIfilter1_Mmin5.0e+08_RHIImax50_%zu_%dMpc", z, nf, zeta, n, L);
     t.xhi = fixtures::writeFloats(dir, name, t.xhiValues);
     std::snprintf(name, sizeof name, "delta_T_v3_z%06.2f_nf%f_useTs0_%zu_%dMpc", z, nf, n, L);
     t.tb = fixtures::writeFloats(dir, name, t.tbValues);
@@ -127,7 +128,7 @@ double meanAbsDifference(const QImage& a, const QImage& b)
         const QRgb* q = reinterpret_cast<const QRgb*>(y.constScanLine(r));
         for (int c = 0; c < x.width(); ++c)
             sum += std::abs(qRed(p[c]) - qRed(q[c])) + std::abs(qGreen(p[c]) - qGreen(q[c]))
-                   + std::abs(qBlue(p[c]) - qBlue(q[c]));
+                + std::abs(qBlue(p[c]) - qBlue(q[c]));
     }
     return sum / (3.0 * x.width() * x.height());
 }
@@ -163,12 +164,12 @@ bool matchesBaseline(const QImage& actual, const QString& baselinePath, double t
     const QString out = QDir(outDir).filePath(QFileInfo(baselinePath).fileName());
     actual.save(out);
     *message = baseline.isNull()
-                   ? QStringLiteral("baseline %1 is missing; the actual image is %2").arg(baselinePath, out)
-                   : QStringLiteral("image differs from %1 by %2 (tolerance %3); the actual image is %4")
-                         .arg(baselinePath)
-                         .arg(diff, 0, 'f', 2)
-                         .arg(tolerance)
-                         .arg(out);
+        ? QStringLiteral("baseline %1 is missing; the actual image is %2").arg(baselinePath, out)
+        : QStringLiteral("image differs from %1 by %2 (tolerance %3); the actual image is %4")
+              .arg(baselinePath)
+              .arg(diff, 0, 'f', 2)
+              .arg(tolerance)
+              .arg(out);
     return false;
 }
 

@@ -30,7 +30,7 @@ rs::Cube indexCube(rs::Shape shape, rs::Quantity q, double box = 96.0, double z 
 
 /// The three classic 21cmFAST raw boxes of one run at one redshift, written into `dir`.
 struct ClassicTrio {
-    std::string density, xhi, tb;              ///< paths
+    std::string density, xhi, tb; ///< paths
     std::vector<float> densityValues, xhiValues, tbValues; ///< C order, n^3
     std::size_t n = 0;
 };
@@ -60,10 +60,10 @@ QString baselineDir();
 } // namespace guifixtures
 
 /// Skips the current test, saying why, when OpenGL cannot work on this machine.
-#define REQUIRE_OPENGL()                                                                                      \
-    do {                                                                                                      \
-        QString why_;                                                                                         \
-        if (!guifixtures::openGlAvailable(&why_))                                                             \
-            QSKIP(qPrintable(QStringLiteral("OpenGL is impossible here (%1); run under xvfb-run -a with Mesa")  \
-                                 .arg(why_)));                                                                \
+#define REQUIRE_OPENGL()                                                                                               \
+    do {                                                                                                               \
+        QString why_;                                                                                                  \
+        if (!guifixtures::openGlAvailable(&why_))                                                                      \
+            QSKIP(qPrintable(                                                                                          \
+                QStringLiteral("OpenGL is impossible here (%1); run under xvfb-run -a with Mesa").arg(why_)));         \
     } while (0)

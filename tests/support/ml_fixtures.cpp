@@ -56,8 +56,8 @@ std::string writeSyntheticSim(const QString& dir, double z, double zeta, int see
     return path;
 }
 
-std::vector<std::string> writeSyntheticGrid(const QString& dir, const std::vector<double>& zs,
-                                            const std::vector<double>& zetas, int seeds, std::size_t n)
+std::vector<std::string> writeSyntheticGrid(
+    const QString& dir, const std::vector<double>& zs, const std::vector<double>& zetas, int seeds, std::size_t n)
 {
     std::vector<std::string> out;
     for (int s = 1; s <= seeds; ++s)
@@ -68,7 +68,7 @@ std::vector<std::string> writeSyntheticGrid(const QString& dir, const std::vecto
 }
 
 std::string buildSyntheticDataset(const QString& dir, const std::string& out, const std::vector<double>& zs,
-                                  const std::vector<double>& zetas, int seeds, std::size_t n, std::size_t stride)
+    const std::vector<double>& zetas, int seeds, std::size_t n, std::size_t stride)
 {
     const auto files = writeSyntheticGrid(dir, zs, zetas, seeds, n);
     rs::ml::DatasetBuildOptions o;

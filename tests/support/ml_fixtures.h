@@ -15,22 +15,21 @@ namespace fixtures {
 /// pair with redshift z and parameters zeta and random_seed: ionized bubbles whose number grows
 /// with ζ and whose brightness grows with z, on seed-dependent noise, so z and ζ are learnable.
 /// `nanVoxels` NaNs are planted in δT_b.
-std::string writeSyntheticSim(const QString& dir, double z, double zeta, int seed, std::size_t n = 16,
-                              std::size_t nanVoxels = 0);
+std::string writeSyntheticSim(
+    const QString& dir, double z, double zeta, int seed, std::size_t n = 16, std::size_t nanVoxels = 0);
 
 /// writeSyntheticSim for every (z, ζ, seed) of the lists; returns the paths.
-std::vector<std::string> writeSyntheticGrid(const QString& dir, const std::vector<double>& zs,
-                                            const std::vector<double>& zetas, int seeds, std::size_t n = 16);
+std::vector<std::string> writeSyntheticGrid(
+    const QString& dir, const std::vector<double>& zs, const std::vector<double>& zetas, int seeds, std::size_t n = 16);
 
 /// Builds a slices dataset (axes xyz, given stride) from the grid at `out`; returns `out`.
 std::string buildSyntheticDataset(const QString& dir, const std::string& out, const std::vector<double>& zs,
-                                  const std::vector<double>& zetas, int seeds, std::size_t n = 16,
-                                  std::size_t stride = 2);
+    const std::vector<double>& zetas, int seeds, std::size_t n = 16, std::size_t stride = 2);
 
 /// A run configuration small enough for a test: `model` learning `target` (none for the
 /// autoencoder) with its default task, batch 8, one epoch, one thread, a history line every batch,
 /// learning rate 3e-3. Tests change what they need.
 rs::ml::RunConfig tinyRunConfig(const std::string& dataset, rs::ml::ModelKind model = rs::ml::ModelKind::Cnn,
-                                rs::ml::Target target = rs::ml::Target::Z);
+    rs::ml::Target target = rs::ml::Target::Z);
 
 } // namespace fixtures

@@ -147,16 +147,16 @@ void paintPowerMap(QPainter& p, const QRectF& rect, const PowerMapData& d, doubl
         const double y = Y(v);
         p.drawLine(QPointF(plot.left() - tick, y), QPointF(plot.left(), y));
         p.drawText(QRectF(rect.left(), y - lh / 2, plot.left() - tick - rect.left() - 0.2 * lh, lh),
-                   Qt::AlignRight | Qt::AlignVCenter, tickLabel(v));
+            Qt::AlignRight | Qt::AlignVCenter, tickLabel(v));
     }
     const QString kUnit = d.units.perH ? QStringLiteral("h Mpc⁻¹") : QStringLiteral("Mpc⁻¹");
     p.drawText(QRectF(plot.left(), plot.bottom() + tick + lh, plot.width(), 1.4 * lh), Qt::AlignCenter,
-               QStringLiteral("k⊥ [%1]").arg(kUnit));
+        QStringLiteral("k⊥ [%1]").arg(kUnit));
     p.save();
     p.translate(rect.left() + 0.7 * lh, plot.center().y());
     p.rotate(-90);
     p.drawText(QRectF(-plot.height() / 2, -0.7 * lh, plot.height(), 1.4 * lh), Qt::AlignCenter,
-               QStringLiteral("k∥ [%1]").arg(kUnit));
+        QStringLiteral("k∥ [%1]").arg(kUnit));
     p.restore();
 
     // Colour bar: log10 P with integer and half ticks.
@@ -164,8 +164,9 @@ void paintPowerMap(QPainter& p, const QRectF& rect, const PowerMapData& d, doubl
     const int steps = std::max(2, int(bar.height()));
     for (int i = 0; i < steps; ++i) {
         const double t = (i + 0.5) / steps;
-        p.fillRect(QRectF(bar.left(), bar.bottom() - (i + 1) * bar.height() / steps, bar.width(), bar.height() / steps + 0.5),
-                   colormapColor(map, t));
+        p.fillRect(
+            QRectF(bar.left(), bar.bottom() - (i + 1) * bar.height() / steps, bar.width(), bar.height() / steps + 0.5),
+            colormapColor(map, t));
     }
     p.drawRect(bar);
     const double span = cHi - cLo, step = span > 4 ? 1.0 : span > 1.5 ? 0.5 : span > 0.6 ? 0.2 : 0.1;
@@ -173,12 +174,11 @@ void paintPowerMap(QPainter& p, const QRectF& rect, const PowerMapData& d, doubl
         const double y = bar.bottom() - (v - cLo) / span * bar.height();
         p.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + tick, y));
         p.drawText(QRectF(bar.right() + tick + 0.2 * lh, y - lh / 2, barLabels, lh), Qt::AlignLeft | Qt::AlignVCenter,
-                   QString::number(v, 'g', 3));
+            QString::number(v, 'g', 3));
     }
     const QString pUnit = d.units.perH ? QStringLiteral("h⁻³ Mpc³") : QStringLiteral("Mpc³");
-    const QString pLabel = d.quantityUnits.isEmpty()
-                               ? QStringLiteral("log₁₀ P [%1]").arg(pUnit)
-                               : QStringLiteral("log₁₀ P [%1² %2]").arg(d.quantityUnits, pUnit);
+    const QString pLabel = d.quantityUnits.isEmpty() ? QStringLiteral("log₁₀ P [%1]").arg(pUnit)
+                                                     : QStringLiteral("log₁₀ P [%1² %2]").arg(d.quantityUnits, pUnit);
     p.save();
     p.translate(rect.right() - 0.7 * lh, plot.center().y());
     p.rotate(-90);

@@ -17,7 +17,7 @@ namespace rs::ui::charts {
 struct PowerMapData {
     CylindricalPower power;
     SpectrumUnits units;
-    QString title;         ///< plain text
+    QString title; ///< plain text
     QString quantityUnits; ///< "mK" for δT_b, empty for dimensionless fields
 };
 

@@ -48,8 +48,7 @@ bool sameKey(double a, double b)
 
 CatalogModel::CatalogModel(QObject* parent)
     : QAbstractItemModel(parent)
-{
-}
+{ }
 
 void CatalogModel::setRuns(std::vector<CatalogRun> runs)
 {
@@ -165,9 +164,12 @@ QModelIndex CatalogModel::parent(const QModelIndex& child) const
         return {};
     const quintptr id = child.internalId();
     switch (levelOf(id)) {
-    case 1: return createIndex(runOf(id), 0, makeId(0, 0, 0));
-    case 2: return createIndex(zRowOf(id), 0, makeId(1, quintptr(runOf(id)), 0));
-    default: return {};
+    case 1:
+        return createIndex(runOf(id), 0, makeId(0, 0, 0));
+    case 2:
+        return createIndex(zRowOf(id), 0, makeId(1, quintptr(runOf(id)), 0));
+    default:
+        return {};
     }
 }
 
@@ -179,9 +181,12 @@ int CatalogModel::rowCount(const QModelIndex& parent) const
         return 0;
     const quintptr id = parent.internalId();
     switch (levelOf(id)) {
-    case 0: return int(m_rows[std::size_t(parent.row())].z.size());
-    case 1: return int(m_rows[std::size_t(runOf(id))].cubes[std::size_t(parent.row())].size());
-    default: return 0;
+    case 0:
+        return int(m_rows[std::size_t(parent.row())].z.size());
+    case 1:
+        return int(m_rows[std::size_t(runOf(id))].cubes[std::size_t(parent.row())].size());
+    default:
+        return 0;
     }
 }
 
@@ -218,15 +223,20 @@ QVariant CatalogModel::data(const QModelIndex& index, int role) const
                 return QString::fromStdString(r.label);
             return shapeText(r.shape, r.box);
         case Qt::ToolTipRole: {
-            QString tip = QStringLiteral("<b>%1</b><br>%2<br>").arg(QString::fromStdString(r.label).toHtmlEscaped(),
-                                                                  QString::fromStdString(r.folder).toHtmlEscaped());
+            QString tip = QStringLiteral("<b>%1</b><br>%2<br>")
+                              .arg(QString::fromStdString(r.label).toHtmlEscaped(),
+                                  QString::fromStdString(r.folder).toHtmlEscaped());
             for (const auto& [k, v] : r.parameters)
-                tip += QStringLiteral("%1 = %2<br>").arg(QString::fromStdString(k), QString::fromStdString(rs::formatValue(v)));
+                tip += QStringLiteral("%1 = %2<br>")
+                           .arg(QString::fromStdString(k), QString::fromStdString(rs::formatValue(v)));
             return tip;
         }
-        case KindRole: return int(Kind::Run);
-        case RunRole: return index.row();
-        default: return {};
+        case KindRole:
+            return int(Kind::Run);
+        case RunRole:
+            return index.row();
+        default:
+            return {};
         }
     }
     const int run = runOf(id);
@@ -237,10 +247,14 @@ QVariant CatalogModel::data(const QModelIndex& index, int role) const
             if (index.column() == 0)
                 return redshiftText(isUnknownRedshift(z) ? std::nullopt : std::optional<double>(z));
             return tr("%n cube(s)", nullptr, int(m_rows[std::size_t(run)].cubes[std::size_t(index.row())].size()));
-        case KindRole: return int(Kind::Redshift);
-        case RunRole: return run;
-        case RedshiftRole: return z;
-        default: return {};
+        case KindRole:
+            return int(Kind::Redshift);
+        case RunRole:
+            return run;
+        case RedshiftRole:
+            return z;
+        default:
+            return {};
         }
     }
     const CubeEntry* e = entryAt(run, zRowOf(id), index.row());
@@ -252,14 +266,21 @@ QVariant CatalogModel::data(const QModelIndex& index, int role) const
             return quantityWithUnitsPlain(e->quantity);
         return QFileInfo(QString::fromStdString(e->path)).fileName();
     case Qt::ToolTipRole:
-        return QStringLiteral("%1\n%2 (%3)").arg(quantityWords(e->quantity), QString::fromStdString(e->path),
-                                                 QString::fromLatin1(formatName(e->format)));
-    case KindRole: return int(Kind::Cube);
-    case RunRole: return run;
-    case RedshiftRole: return m_rows[std::size_t(run)].z[std::size_t(zRowOf(id))];
-    case QuantityRole: return int(e->quantity);
-    case PathRole: return QString::fromStdString(e->path);
-    default: return {};
+        return QStringLiteral("%1\n%2 (%3)")
+            .arg(quantityWords(e->quantity), QString::fromStdString(e->path),
+                QString::fromLatin1(formatName(e->format)));
+    case KindRole:
+        return int(Kind::Cube);
+    case RunRole:
+        return run;
+    case RedshiftRole:
+        return m_rows[std::size_t(run)].z[std::size_t(zRowOf(id))];
+    case QuantityRole:
+        return int(e->quantity);
+    case PathRole:
+        return QString::fromStdString(e->path);
+    default:
+        return {};
     }
 }
 

@@ -18,10 +18,10 @@ public:
     enum class Kind { Run, Redshift, Cube };
     enum Role {
         KindRole = Qt::UserRole + 1, ///< int(Kind)
-        RunRole,                     ///< index of the run
-        RedshiftRole,                ///< redshift key (double; NaN when unknown)
-        QuantityRole,                ///< int(rs::Quantity) (cubes only)
-        PathRole,                    ///< file path (cubes only)
+        RunRole, ///< index of the run
+        RedshiftRole, ///< redshift key (double; NaN when unknown)
+        QuantityRole, ///< int(rs::Quantity) (cubes only)
+        PathRole, ///< file path (cubes only)
     };
 
     explicit CatalogModel(QObject* parent = nullptr);
@@ -50,7 +50,7 @@ public:
 
 private:
     struct RunRows {
-        std::vector<double> z;                   ///< redshift keys in order
+        std::vector<double> z; ///< redshift keys in order
         std::vector<std::vector<Quantity>> cubes; ///< per z: quantities of primary entries in order
     };
     const CubeEntry* entryAt(int run, int zRow, int qRow) const;

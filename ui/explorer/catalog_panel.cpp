@@ -32,11 +32,10 @@ CatalogPanel::CatalogPanel(CatalogModel* model, QWidget* parent)
     m_view->header()->setStretchLastSection(true);
     layout->addWidget(m_view, 1);
 
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
-            [this](const QModelIndex& current) {
-                if (!m_programmatic)
-                    onActivated(current);
-            });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex& current) {
+        if (!m_programmatic)
+            onActivated(current);
+    });
     connect(m_view, &QTreeView::activated, this, &CatalogPanel::onActivated);
     connect(m_view, &QTreeView::customContextMenuRequested, this, [this](const QPoint& pos) {
         const QModelIndex i = m_view->indexAt(pos);
@@ -45,8 +44,8 @@ CatalogPanel::CatalogPanel(CatalogModel* model, QWidget* parent)
         QMenu menu(this);
         QAction* compare = menu.addAction(tr("Show in another slice panel"));
         if (menu.exec(m_view->viewport()->mapToGlobal(pos)) == compare)
-            Q_EMIT compareRequested(i.data(CatalogModel::RunRole).toInt(), i.data(CatalogModel::RedshiftRole).toDouble(),
-                                    Quantity(i.data(CatalogModel::QuantityRole).toInt()));
+            Q_EMIT compareRequested(i.data(CatalogModel::RunRole).toInt(),
+                i.data(CatalogModel::RedshiftRole).toDouble(), Quantity(i.data(CatalogModel::QuantityRole).toInt()));
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, &CatalogPanel::updateSummary);
     updateSummary();

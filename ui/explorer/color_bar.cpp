@@ -79,7 +79,8 @@ void ColorBar::paintEvent(QPaintEvent*)
 
     QTextDocument title;
     title.setDefaultFont(font());
-    title.setHtml(QStringLiteral("<div style='color:%1'>%2</div>").arg(pal.color(QPalette::WindowText).name(), m_title));
+    title.setHtml(
+        QStringLiteral("<div style='color:%1'>%2</div>").arg(pal.color(QPalette::WindowText).name(), m_title));
     title.setTextWidth(width() - 2);
     const int titleH = int(std::ceil(title.size().height()));
     p.save();
@@ -104,8 +105,8 @@ void ColorBar::paintEvent(QPaintEvent*)
     p.setPen(pal.color(QPalette::WindowText));
     if (m_range.constant) { // a fully ionized x_HI ≡ 0 or δT_b ≡ 0 is not a signal: say so
         p.drawText(QRect(strip.right() + 4, strip.top(), width() - strip.right() - 5, strip.height()),
-                   Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap,
-                   tr("constant\n%1").arg(formatNumber(m_range.value, 4)));
+            Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap,
+            tr("constant\n%1").arg(formatNumber(m_range.value, 4)));
         return;
     }
     const double span = m_range.hi - m_range.lo;
@@ -114,7 +115,7 @@ void ColorBar::paintEvent(QPaintEvent*)
         const int y = strip.bottom() - int(std::lround(f * (strip.height() - 1)));
         p.drawLine(strip.right() + 1, y, strip.right() + 4, y);
         p.drawText(QRect(strip.right() + 7, y - fh / 2, width() - strip.right() - 8, fh),
-                   Qt::AlignLeft | Qt::AlignVCenter, formatNumber(t, 3));
+            Qt::AlignLeft | Qt::AlignVCenter, formatNumber(t, 3));
     }
 }
 

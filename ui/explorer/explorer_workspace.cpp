@@ -9,9 +9,9 @@
 #include "explorer/slice_export.h"
 #include "explorer/slice_panel.h"
 #include "explorer/stats_panel.h"
+#include "explorer/volume_panel.h"
 #include "util/error.h"
 #include "vtk/volume_canvas.h"
-#include "explorer/volume_panel.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -74,17 +74,16 @@ ExplorerWorkspace::ExplorerWorkspace(Session* session, QWidget* parent)
         m_volume->setSlicePlane(m_slices->linkedState().axis, m_slices->linkedState().index);
     });
     connect(session, &Session::refreshed, this,
-            [this] { m_catalog->showCurrent(m_session->currentRun(), m_session->currentRedshift()); });
+        [this] { m_catalog->showCurrent(m_session->currentRun(), m_session->currentRedshift()); });
     connect(session, &Session::comparisonLoaded, m_slices, &LinkedSlicesView::addComparisonCube);
     connect(m_slices, &LinkedSlicesView::linkedStateChanged, this,
-            [this](const SliceViewState& st) { m_volume->setSlicePlane(st.axis, st.index); });
+        [this](const SliceViewState& st) { m_volume->setSlicePlane(st.axis, st.index); });
     connect(m_slices, &LinkedSlicesView::probed, this, &Workspace::probed);
     connect(m_lightcone, &LightconeView::hovered, this, [this](const QString& t) { Q_EMIT statusMessage(t, 3000); });
     connect(m_lightcone, &LightconeView::redshiftChosen, this, [this](double z, std::size_t) {
-        Q_EMIT statusMessage(tr("Transverse slice at z = %1 (ν = %2 MHz)")
-                                 .arg(z, 0, 'f', 4)
-                                 .arg(1420.405751768 / (1.0 + z), 0, 'f', 3),
-                             5000);
+        Q_EMIT statusMessage(
+            tr("Transverse slice at z = %1 (ν = %2 MHz)").arg(z, 0, 'f', 4).arg(1420.405751768 / (1.0 + z), 0, 'f', 3),
+            5000);
     });
     connect(m_stats, &StatsPanel::statusMessage, this, &Workspace::statusMessage);
     connect(m_stats, &StatsPanel::problem, this, &Workspace::problem);
@@ -98,7 +97,9 @@ void ExplorerWorkspace::showLightcone(const Snapshot& s)
     const LoadedCube* pick = nullptr;
     for (const LoadedCube& c : s.cubes)
         if (c.cube.metadata().kind == FieldKind::Lightcone
-            && (!pick || (c.quantity() == Quantity::BrightnessTemperature && pick->quantity() != Quantity::BrightnessTemperature)))
+            && (!pick
+                || (c.quantity() == Quantity::BrightnessTemperature
+                    && pick->quantity() != Quantity::BrightnessTemperature)))
             pick = &c;
     m_lightcone->setLightcone(pick ? pick->cube : Cube());
     m_views->setCurrentWidget(pick ? static_cast<QWidget*>(m_lightcone) : m_slices);
@@ -112,14 +113,14 @@ QString ExplorerWorkspace::title() const
 void ExplorerWorkspace::buildActions()
 {
     auto add = [this](const QString& text, const QString& title, const QString& filter, const QString& suffix,
-                      void (ExplorerWorkspace::*write)(const QString&)) {
+                   void (ExplorerWorkspace::*write)(const QString&)) {
         auto* a = new QAction(text, this);
         connect(a, &QAction::triggered, this, [=, this] { exportWithDialog(title, filter, suffix, write); });
         m_exports.append(a);
         return a;
     };
-    add(tr("Slice View as &PNG…"), tr("Export the current slice panel"), tr("PNG images (*.png)"), QStringLiteral("png"),
-        &ExplorerWorkspace::exportSliceView)
+    add(tr("Slice View as &PNG…"), tr("Export the current slice panel"), tr("PNG images (*.png)"),
+        QStringLiteral("png"), &ExplorerWorkspace::exportSliceView)
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     add(tr("Slice as &NumPy (.npy)…"), tr("Export the current slice's values"), tr("NumPy arrays (*.npy)"),
         QStringLiteral("npy"), &ExplorerWorkspace::exportSliceNpy);
@@ -139,9 +140,8 @@ void ExplorerWorkspace::buildActions()
         group->addAction(a);
         connect(a, &QAction::triggered, this, [this, n] { m_slices->setPanelCount(n); });
     }
-    connect(m_slices, &LinkedSlicesView::panelCountChanged, this, [group](int n) {
-        group->actions().at(n - 1)->setChecked(true);
-    });
+    connect(m_slices, &LinkedSlicesView::panelCountChanged, this,
+        [group](int n) { group->actions().at(n - 1)->setChecked(true); });
     auto step = [this](int delta) {
         SliceViewState st = m_slices->linkedState();
         st.index += delta;
@@ -207,7 +207,7 @@ void ExplorerWorkspace::restoreState(QSettings& s)
 }
 
 void ExplorerWorkspace::exportWithDialog(const QString& title, const QString& filter, const QString& suffix,
-                                         void (ExplorerWorkspace::*write)(const QString&))
+    void (ExplorerWorkspace::*write)(const QString&))
 {
     SlicePanel* panel = m_slices->currentPanel();
     QString stem = QStringLiteral("reionscope");
@@ -216,7 +216,8 @@ void ExplorerWorkspace::exportWithDialog(const QString& title, const QString& fi
     if (write == &ExplorerWorkspace::exportVolumeView)
         stem = QStringLiteral("volume");
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    QString path = QFileDialog::getSaveFileName(this, title, dir + QLatin1Char('/') + stem + QLatin1Char('.') + suffix, filter);
+    QString path
+        = QFileDialog::getSaveFileName(this, title, dir + QLatin1Char('/') + stem + QLatin1Char('.') + suffix, filter);
     if (path.isEmpty())
         return;
     if (!path.endsWith(QLatin1Char('.') + suffix, Qt::CaseInsensitive))

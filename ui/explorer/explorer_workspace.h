@@ -52,7 +52,7 @@ public:
 private:
     void buildActions();
     void exportWithDialog(const QString& title, const QString& filter, const QString& suffix,
-                          void (ExplorerWorkspace::*write)(const QString&));
+        void (ExplorerWorkspace::*write)(const QString&));
 
     Session* m_session = nullptr;
     CatalogPanel* m_catalog = nullptr;

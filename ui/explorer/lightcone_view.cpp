@@ -33,7 +33,8 @@ QImage imageOf(const SliceView& s, ColormapId id, const DisplayRange& r)
 
 } // namespace
 
-LightconeView::LightconeView(QWidget* parent) : QWidget(parent)
+LightconeView::LightconeView(QWidget* parent)
+    : QWidget(parent)
 {
     setMouseTracking(true);
     setMinimumSize(480, 320);
@@ -42,7 +43,7 @@ LightconeView::LightconeView(QWidget* parent) : QWidget(parent)
 void LightconeView::setLightcone(const Cube& cube)
 {
     const bool ok = !cube.empty() && cube.metadata().kind == FieldKind::Lightcone && cube.metadata().lightcone
-                    && cube.metadata().lightcone->redshifts.size() == cube.shape()[2];
+        && cube.metadata().lightcone->redshifts.size() == cube.shape()[2];
     m_cube = ok ? cube : Cube();
     m_sliceMeans.clear();
     if (ok) {
@@ -146,13 +147,13 @@ QString LightconeView::readoutAt(QPoint pos) const
     const LightconeAxis& a = *m_cube.metadata().lightcone;
     QString text = QStringLiteral("z = %1 · ν = %2 MHz · d = %3 Mpc")
                        .arg(formatNumber(a.redshifts[k], 5), formatNumber(frequencyMhz(a.redshifts[k]), 5),
-                            formatNumber(a.distances[k], 6));
+                           formatNumber(a.distances[k], 6));
     const QRect pic = pictureRect();
     if (pic.contains(pos)) {
         const double f = 1.0 - double(pos.y() - pic.top()) / double(std::max(1, pic.height() - 1));
         const std::size_t j = std::min(m_cube.shape()[1] - 1, std::size_t(f * double(m_cube.shape()[1])));
-        text += QStringLiteral(" · %1 = %2").arg(quantityPlain(m_cube.quantity()),
-                                                   formatValue(m_cube.at(m_cut, j, k), m_cube.quantity()));
+        text += QStringLiteral(" · %1 = %2")
+                    .arg(quantityPlain(m_cube.quantity()), formatValue(m_cube.at(m_cut, j, k), m_cube.quantity()));
     }
     return text;
 }
@@ -180,19 +181,19 @@ void LightconeView::paintEvent(QPaintEvent*)
         p.drawText(QRect(x - 40, pic.bottom() + 4, 80, fh), Qt::AlignCenter, formatNumber(frequencyMhz(z), 4));
     }
     p.drawText(QRect(pic.left(), pic.top() - 2 * fh - 6, pic.width(), fh), Qt::AlignLeft,
-               tr("%1 along the line of sight — redshift z").arg(quantityWithUnitsPlain(m_cube.quantity())));
+        tr("%1 along the line of sight — redshift z").arg(quantityWithUnitsPlain(m_cube.quantity())));
     p.drawText(QRect(pic.left(), pic.bottom() + fh + 6, pic.width(), fh), Qt::AlignRight, tr("frequency ν [MHz]"));
     // Chosen slice marker and the transverse slice there.
     const int xc = int(pic.left() + (double(m_chosen) + 0.5) / double(zs.size()) * pic.width());
     p.setPen(QPen(Qt::cyan, 1, Qt::DashLine));
     p.drawLine(xc, pic.top(), xc, historyRect().bottom());
-    const QRect tr_(pic.right() + kMargin / 2, pic.top(), kTransverseWidth - kMargin / 2,
-                    kTransverseWidth - kMargin / 2);
+    const QRect tr_(
+        pic.right() + kMargin / 2, pic.top(), kTransverseWidth - kMargin / 2, kTransverseWidth - kMargin / 2);
     p.drawImage(tr_, m_transverse);
     p.setPen(palette().color(QPalette::WindowText));
     p.drawText(QRect(tr_.left(), tr_.bottom() + 4, tr_.width(), 2 * fh), Qt::AlignLeft,
-               QStringLiteral("z = %1\nν = %2 MHz").arg(formatNumber(zs[m_chosen], 4),
-                                                        formatNumber(frequencyMhz(zs[m_chosen]), 5)));
+        QStringLiteral("z = %1\nν = %2 MHz")
+            .arg(formatNumber(zs[m_chosen], 4), formatNumber(frequencyMhz(zs[m_chosen]), 5)));
     drawHistory(p, historyRect());
 }
 
@@ -205,7 +206,7 @@ void LightconeView::drawHistory(QPainter& p, const QRect& r) const
     QPainterPath path;
     for (std::size_t k = 0; k < m_sliceMeans.size(); ++k) {
         const QPointF pt(r.left() + (double(k) + 0.5) / double(m_sliceMeans.size()) * r.width(),
-                         r.bottom() - (m_sliceMeans[k] - *lo) / span * (r.height() - 1));
+            r.bottom() - (m_sliceMeans[k] - *lo) / span * (r.height() - 1));
         k == 0 ? path.moveTo(pt) : path.lineTo(pt);
     }
     p.setPen(QPen(colormapColor(m_colormap, 0.7), 2));
@@ -226,8 +227,8 @@ void LightconeView::drawHistory(QPainter& p, const QRect& r) const
     }
     p.setPen(palette().color(QPalette::WindowText));
     p.drawText(r.adjusted(6, 4, -6, -4), Qt::AlignLeft | Qt::AlignTop,
-               tr("mean %1 per slice (line) · global x_HI (dots) — click to choose z")
-                   .arg(quantityWithUnitsPlain(m_cube.quantity())));
+        tr("mean %1 per slice (line) · global x_HI (dots) — click to choose z")
+            .arg(quantityWithUnitsPlain(m_cube.quantity())));
 }
 
 void LightconeView::mousePressEvent(QMouseEvent* e)

@@ -19,8 +19,7 @@ LinkedSlicesView::LinkedSlicesView(QWidget* parent)
         p->setObjectName(QStringLiteral("slicePanel%1").arg(i));
         m_panels[std::size_t(i)] = p;
         connect(p, &SlicePanel::stateEdited, this, [this, i](const SliceViewState& st) { onStateEdited(i, st); });
-        connect(p, &SlicePanel::cursorEdited, this,
-                [this, i](std::optional<QPointF> f) { onCursorEdited(i, f); });
+        connect(p, &SlicePanel::cursorEdited, this, [this, i](std::optional<QPointF> f) { onCursorEdited(i, f); });
         connect(p, &SlicePanel::probed, this, &LinkedSlicesView::probed);
         connect(p, &SlicePanel::activated, this, [this, i] { m_current = i; });
         connect(p, &SlicePanel::linkToggled, this, [this, p](bool on) {
@@ -37,7 +36,7 @@ void LinkedSlicesView::setSnapshot(const Snapshot& snapshot)
     const int oldSnapshot = m_snapshotCubes;
     // What each panel showed: a snapshot cube (by quantity) or a comparison cube (by position).
     std::array<std::optional<Quantity>, kMaxPanels> quantity;
-    std::array<int, kMaxPanels> comparison{};
+    std::array<int, kMaxPanels> comparison {};
     comparison.fill(-1);
     for (int i = 0; i < kMaxPanels; ++i) {
         const int sel = m_panels[std::size_t(i)]->selectedCube();

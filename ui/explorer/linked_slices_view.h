@@ -4,8 +4,8 @@
 /// run and z, or δT_b of two runs. Linked panels share axis, index, zoom and cursor; a panel can
 /// be unlinked to look elsewhere.
 
-#include "vtk/slice_canvas.h"
 #include "explorer/snapshot.h"
+#include "vtk/slice_canvas.h"
 
 #include <QWidget>
 
@@ -62,7 +62,7 @@ private:
     void relayout();
 
     QGridLayout* m_grid = nullptr;
-    std::array<SlicePanel*, kMaxPanels> m_panels{};
+    std::array<SlicePanel*, kMaxPanels> m_panels {};
     std::vector<LoadedCube> m_cubes;
     int m_snapshotCubes = 0; ///< the first m_snapshotCubes of m_cubes are the snapshot's
     int m_count = 3;

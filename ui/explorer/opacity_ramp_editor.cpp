@@ -67,7 +67,7 @@ QPointF OpacityRampEditor::fromWidget(const QPointF& w) const
 {
     const QRectF r = plotRect();
     return {std::clamp((w.x() - r.left()) / r.width(), 0.0, 1.0),
-            std::clamp((r.bottom() - w.y()) / r.height(), 0.0, 1.0) * m_top};
+        std::clamp((r.bottom() - w.y()) / r.height(), 0.0, 1.0) * m_top};
 }
 
 int OpacityRampEditor::pointNear(const QPointF& w) const
@@ -117,9 +117,9 @@ void OpacityRampEditor::paintEvent(QPaintEvent*)
     p.setFont(f);
     p.drawText(r.adjusted(3, 1, -3, 0), Qt::AlignTop | Qt::AlignLeft, tr("opacity %1").arg(m_top));
     p.drawText(QRectF(r.left(), r.bottom() + 8, r.width(), 14), Qt::AlignLeft | Qt::AlignBottom,
-               formatNumber(m_tf.range.lo, 3));
+        formatNumber(m_tf.range.lo, 3));
     p.drawText(QRectF(r.left(), r.bottom() + 8, r.width(), 14), Qt::AlignRight | Qt::AlignBottom,
-               formatNumber(m_tf.range.hi, 3));
+        formatNumber(m_tf.range.hi, 3));
 }
 
 void OpacityRampEditor::mousePressEvent(QMouseEvent* e)

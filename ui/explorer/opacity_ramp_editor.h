@@ -43,7 +43,7 @@ private:
     int pointNear(const QPointF& w) const;
 
     TransferFunction m_tf;
-    std::vector<QPointF> m_points{{0, 0}, {1, 0.3}};
+    std::vector<QPointF> m_points {{0, 0}, {1, 0.3}};
     double m_top = 1.0;
     int m_drag = -1;
 };

@@ -31,7 +31,8 @@ OpenResult openPaths(const std::vector<std::string>& paths, const ProgressFn& pr
     for (std::size_t i = 0; i < paths.size(); ++i) {
         stop.throwIfStopped();
         const std::string& path = paths[i];
-        const ProgressFn sub = subProgress(progress, double(i) / double(paths.size()), double(i + 1) / double(paths.size()));
+        const ProgressFn sub
+            = subProgress(progress, double(i) / double(paths.size()), double(i + 1) / double(paths.size()));
         try {
             std::error_code ec;
             if (std::filesystem::is_directory(path, ec)) {
@@ -132,55 +133,56 @@ void Session::startOpen(const QStringList& paths, bool keepSelection)
         files.push_back(QFileInfo(p).absoluteFilePath().toStdString());
     if (!keepSelection)
         m_loadingRun = -1; // the open supersedes any load in flight
-    const QString what = paths.size() == 1 ? QFileInfo(paths.front()).fileName() : tr("%n item(s)", nullptr, int(paths.size()));
+    const QString what
+        = paths.size() == 1 ? QFileInfo(paths.front()).fileName() : tr("%n item(s)", nullptr, int(paths.size()));
     const QString verb = keepSelection ? tr("Refreshing %1") : tr("Opening %1");
     // A refresh runs beside loads (its own runner) so neither cancels the other.
     JobRunner* runner = keepSelection ? m_refresher : m_loader;
-    runner->start(verb.arg(what), [this, files, paths, keepSelection](const ProgressFn& progress, const StopToken& stop) {
-        OpenResult result = openPaths(files, progress, stop);
-        return std::function<void()>([this, result = std::move(result), paths, keepSelection]() mutable {
-            const bool any = !result.runs.empty();
-            // The problem is reported after `opened` (which clears old banners), so a mixed open
-            // keeps one banner listing every path that failed.
-            auto reportProblems = [this, errors = result.errors] {
-                if (errors.empty())
+    runner->start(
+        verb.arg(what), [this, files, paths, keepSelection](const ProgressFn& progress, const StopToken& stop) {
+            OpenResult result = openPaths(files, progress, stop);
+            return std::function<void()>([this, result = std::move(result), paths, keepSelection]() mutable {
+                const bool any = !result.runs.empty();
+                // The problem is reported after `opened` (which clears old banners), so a mixed open
+                // keeps one banner listing every path that failed.
+                auto reportProblems = [this, errors = result.errors] {
+                    if (errors.empty())
+                        return;
+                    const QString first = QString::fromStdString(errors.front().second);
+                    const QString message = errors.size() == 1
+                        ? tr("Could not open %1").arg(first)
+                        : tr("%n file(s) could not be opened; the first: %1", nullptr, int(errors.size())).arg(first);
+                    Q_EMIT problem(message, detailsText(errors));
+                };
+                if (!any) {
+                    reportProblems();
+                    return; // keep what was open
+                }
+                if (keepSelection) {
+                    // Same data, more files: the snapshot shown stays; only the catalog grows.
+                    const std::string id = m_snapshot.runId.toStdString();
+                    m_model->setRuns(std::move(result.runs));
+                    m_run = -1;
+                    for (int i = 0; i < int(m_model->runs().size()); ++i)
+                        if (m_model->runs()[std::size_t(i)].id == id)
+                            m_run = i;
+                    Q_EMIT opened(paths);
+                    reportProblems();
+                    Q_EMIT refreshed();
                     return;
-                const QString first = QString::fromStdString(errors.front().second);
-                const QString message = errors.size() == 1 ? tr("Could not open %1").arg(first)
-                                                           : tr("%n file(s) could not be opened; the first: %1",
-                                                                nullptr, int(errors.size()))
-                                                                 .arg(first);
-                Q_EMIT problem(message, detailsText(errors));
-            };
-            if (!any) {
-                reportProblems();
-                return; // keep what was open
-            }
-            if (keepSelection) {
-                // Same data, more files: the snapshot shown stays; only the catalog grows.
-                const std::string id = m_snapshot.runId.toStdString();
-                m_model->setRuns(std::move(result.runs));
+                }
+                m_paths = paths;
+                m_snapshot = {};
                 m_run = -1;
-                for (int i = 0; i < int(m_model->runs().size()); ++i)
-                    if (m_model->runs()[std::size_t(i)].id == id)
-                        m_run = i;
+                m_z = std::nan("");
+                m_model->setRuns(std::move(result.runs));
                 Q_EMIT opened(paths);
                 reportProblems();
-                Q_EMIT refreshed();
-                return;
-            }
-            m_paths = paths;
-            m_snapshot = {};
-            m_run = -1;
-            m_z = std::nan("");
-            m_model->setRuns(std::move(result.runs));
-            Q_EMIT opened(paths);
-            reportProblems();
-            const auto zs = m_model->redshifts(0);
-            if (!zs.empty())
-                loadSnapshot(0, fullestRedshift(m_model->runs().front()));
+                const auto zs = m_model->redshifts(0);
+                if (!zs.empty())
+                    loadSnapshot(0, fullestRedshift(m_model->runs().front()));
+            });
         });
-    });
 }
 
 void Session::loadSnapshot(int run, double zKey)
@@ -194,21 +196,22 @@ void Session::loadSnapshot(int run, double zKey)
     m_loadingZ = zKey;
     const CatalogRun runCopy = m_model->runs()[std::size_t(run)]; // a value for the worker
     const QString label = QString::fromStdString(runCopy.label);
-    m_loader->start(tr("Loading %1, %2").arg(label, isUnknownRedshift(zKey) ? tr("z unknown") : QStringLiteral("z = %1").arg(zKey)),
-                    [this, runCopy, run, zKey](const ProgressFn& progress, const StopToken& stop) {
-                        Snapshot s = rs::ui::loadSnapshot(runCopy, zKey, progress, stop);
-                        return std::function<void()>([this, s = std::move(s), run, zKey] {
-                            m_loadingRun = -1;
-                            m_snapshot = s;
-                            // The catalog may have been refreshed meanwhile: find the run by id.
-                            m_run = run;
-                            for (int i = 0; i < int(m_model->runs().size()); ++i)
-                                if (QString::fromStdString(m_model->runs()[std::size_t(i)].id) == s.runId)
-                                    m_run = i;
-                            m_z = zKey;
-                            Q_EMIT snapshotChanged(m_snapshot);
-                        });
-                    });
+    m_loader->start(
+        tr("Loading %1, %2").arg(label, isUnknownRedshift(zKey) ? tr("z unknown") : QStringLiteral("z = %1").arg(zKey)),
+        [this, runCopy, run, zKey](const ProgressFn& progress, const StopToken& stop) {
+            Snapshot s = rs::ui::loadSnapshot(runCopy, zKey, progress, stop);
+            return std::function<void()>([this, s = std::move(s), run, zKey] {
+                m_loadingRun = -1;
+                m_snapshot = s;
+                // The catalog may have been refreshed meanwhile: find the run by id.
+                m_run = run;
+                for (int i = 0; i < int(m_model->runs().size()); ++i)
+                    if (QString::fromStdString(m_model->runs()[std::size_t(i)].id) == s.runId)
+                        m_run = i;
+                m_z = zKey;
+                Q_EMIT snapshotChanged(m_snapshot);
+            });
+        });
 }
 
 void Session::loadComparison(int run, double zKey, Quantity quantity)
@@ -222,11 +225,11 @@ void Session::loadComparison(int run, double zKey, Quantity quantity)
     const CubeEntry entry = zIt->second.at(quantity);
     const QString label = QString::fromStdString(r.label);
     m_comparer->start(tr("Loading %1 for comparison").arg(QFileInfo(QString::fromStdString(entry.path)).fileName()),
-                      [this, entry, label](const ProgressFn&, const StopToken& stop) {
-                          stop.throwIfStopped();
-                          LoadedCube c = loadCube(entry, label);
-                          return std::function<void()>([this, c = std::move(c)] { Q_EMIT comparisonLoaded(c); });
-                      });
+        [this, entry, label](const ProgressFn&, const StopToken& stop) {
+            stop.throwIfStopped();
+            LoadedCube c = loadCube(entry, label);
+            return std::function<void()>([this, c = std::move(c)] { Q_EMIT comparisonLoaded(c); });
+        });
 }
 
 } // namespace rs::ui

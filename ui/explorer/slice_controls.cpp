@@ -150,9 +150,8 @@ void SliceControls::setPlayRate(int fps)
 void SliceControls::updateLabel()
 {
     const char names[3] = {'x', 'y', 'z'};
-    m_position->setText(QStringLiteral("%1 = %2 Mpc")
-                            .arg(QLatin1Char(names[m_axis]))
-                            .arg((index() + 0.5) * m_cellMpc, 0, 'f', 1));
+    m_position->setText(
+        QStringLiteral("%1 = %2 Mpc").arg(QLatin1Char(names[m_axis])).arg((index() + 0.5) * m_cellMpc, 0, 'f', 1));
 }
 
 } // namespace rs::ui

@@ -53,7 +53,8 @@ QStringList sliceComments(const LoadedCube& cube, int axis, int index)
     const auto& shape = cube.cube.shape();
     QStringList c;
     c << QStringLiteral("ReionScope slice of %1").arg(QString::fromStdString(cube.cube.metadata().sourcePath));
-    c << QStringLiteral("quantity: %1 (%2)").arg(quantityWithUnitsPlain(cube.quantity()), quantityWords(cube.quantity()));
+    c << QStringLiteral("quantity: %1 (%2)")
+             .arg(quantityWithUnitsPlain(cube.quantity()), quantityWords(cube.quantity()));
     c << redshiftText(cube.cube.redshift());
     if (!cube.runLabel.isEmpty())
         c << QStringLiteral("run: %1").arg(cube.runLabel);
@@ -74,7 +75,8 @@ QStringList sliceComments(const LoadedCube& cube, int axis, int index)
 QString sliceFileStem(const LoadedCube& cube, int axis, int index)
 {
     const char names[3] = {'x', 'y', 'z'};
-    QString stem = QString::fromLatin1(quantityName(cube.quantity()).data(), qsizetype(quantityName(cube.quantity()).size()));
+    QString stem
+        = QString::fromLatin1(quantityName(cube.quantity()).data(), qsizetype(quantityName(cube.quantity()).size()));
     if (cube.cube.redshift())
         stem += QStringLiteral("_z%1").arg(*cube.cube.redshift(), 0, 'f', 2);
     return stem + QStringLiteral("_%1%2").arg(QLatin1Char(names[axis])).arg(index, 3, 10, QLatin1Char('0'));

@@ -94,7 +94,7 @@ SlicePanel::SlicePanel(QWidget* parent)
     connectSignals();
 
     for (QWidget* w : {static_cast<QWidget*>(m_canvas), static_cast<QWidget*>(m_controls->slider()),
-                       static_cast<QWidget*>(m_controls->spinBox())})
+             static_cast<QWidget*>(m_controls->spinBox())})
         w->installEventFilter(this);
     syncControls();
 }
@@ -174,7 +174,7 @@ void SlicePanel::buildOptionsMenu()
         m_colormapGroup->addAction(a);
     }
     connect(m_colormapGroup, &QActionGroup::triggered, this,
-            [this](QAction* a) { setColormap(colormapFromKey(a->data().toString())); });
+        [this](QAction* a) { setColormap(colormapFromKey(a->data().toString())); });
     m_logAction = m_menu->addAction(tr("Logarithmic: log₁₀(1 + δ)"));
     m_logAction->setCheckable(true);
     m_logAction->setToolTip(tr("Density only"));
@@ -260,7 +260,7 @@ void SlicePanel::showCursor(std::optional<QPointF> fraction)
 {
     m_cursor = fraction;
     m_canvas->setCrosshair(fraction);
-    setReadout(fraction ? m_canvas->probeAtFraction(*fraction) : VoxelProbe{});
+    setReadout(fraction ? m_canvas->probeAtFraction(*fraction) : VoxelProbe {});
 }
 
 void SlicePanel::editState(const SliceViewState& st)
@@ -329,8 +329,9 @@ QImage SlicePanel::renderImage()
     title.setHtml(QStringLiteral("<div style='color:#202020'>%1</div>").arg(m_title->text()));
     const int titleH = int(title.size().height()) + 4;
     const qreal dpr = slice.devicePixelRatio();
-    QImage out(QSize(int(slice.width() / dpr) + bar.width(), std::max(int(slice.height() / dpr), bar.height()) + titleH),
-               QImage::Format_RGB32);
+    QImage out(
+        QSize(int(slice.width() / dpr) + bar.width(), std::max(int(slice.height() / dpr), bar.height()) + titleH),
+        QImage::Format_RGB32);
     out.fill(Qt::white);
     QPainter p(&out);
     p.translate(4, 2);

@@ -10,9 +10,7 @@
 
 namespace rs::ui {
 
-namespace {
-
-} // namespace
+namespace { } // namespace
 
 QString LoadedCube::titleHtml() const
 {
@@ -65,9 +63,8 @@ Snapshot loadSnapshot(const CatalogRun& run, double zKey, const ProgressFn& prog
     for (const auto& [q, entry] : zIt->second)
         if (entry.primary)
             entries.push_back(&entry);
-    std::stable_sort(entries.begin(), entries.end(), [](const CubeEntry* a, const CubeEntry* b) {
-        return quantityOrder(a->quantity) < quantityOrder(b->quantity);
-    });
+    std::stable_sort(entries.begin(), entries.end(),
+        [](const CubeEntry* a, const CubeEntry* b) { return quantityOrder(a->quantity) < quantityOrder(b->quantity); });
     for (std::size_t i = 0; i < entries.size(); ++i) {
         stop.throwIfStopped();
         if (progress)

@@ -20,8 +20,8 @@ namespace rs::ui {
 struct LoadedCube {
     Cube cube;
     SummaryStats stats; ///< over the whole cube (core summarize)
-    QString runLabel;   ///< "ζ=20" (the catalog run's label)
-    QString caption;    ///< rich text; when set, the title instead of quantity · z · run (derived cubes)
+    QString runLabel; ///< "ζ=20" (the catalog run's label)
+    QString caption; ///< rich text; when set, the title instead of quantity · z · run (derived cubes)
 
     Quantity quantity() const { return cube.quantity(); }
     bool empty() const { return cube.empty(); }

@@ -54,8 +54,9 @@ void fillHistogramChart(QChart* chart, const StatsSet& set)
             .arg(m.kurtosis, 0, 'g', 3);
     };
     const CubeStatistics& first = *set.items[0];
-    reset(chart, one ? QStringLiteral("PDF of %1: %2").arg(quantityHtml(first.quantity), momentsText(first.field.pdf.moments))
-                     : QStringLiteral("PDF of %1").arg(quantityHtml(first.quantity)));
+    reset(chart,
+        one ? QStringLiteral("PDF of %1: %2").arg(quantityHtml(first.quantity), momentsText(first.field.pdf.moments))
+            : QStringLiteral("PDF of %1").arg(quantityHtml(first.quantity)));
     // One cube: voxel counts. Several: probability density, comparable between grids.
     double lo = INFINITY, hi = -INFINITY, peak = 0;
     std::vector<QLineSeries*> lines;
@@ -63,7 +64,8 @@ void fillHistogramChart(QChart* chart, const StatsSet& set)
         const Pdf& pdf = set.items[c]->field.pdf;
         const Histogram& h = pdf.histogram;
         auto* line = new QLineSeries(chart);
-        line->setName(one ? quantityPlain(first.quantity) : QStringLiteral("%1 (%2)").arg(set.names[c], momentsText(pdf.moments)));
+        line->setName(one ? quantityPlain(first.quantity)
+                          : QStringLiteral("%1 (%2)").arg(set.names[c], momentsText(pdf.moments)));
         for (std::size_t i = 0; i < h.counts.size(); ++i) {
             const double y = one ? double(h.counts[i]) : pdf.density(i);
             line->append(h.edges[i], y);
@@ -125,7 +127,7 @@ std::vector<QLineSeries*> errorBars(QChart* chart, const SpectrumCurve& c, bool 
 } // namespace
 
 void fillSpectraChart(QChart* chart, const QString& title, const std::vector<SpectrumCurve>& curves,
-                      const QString& xTitle, const QString& yTitle, bool logY)
+    const QString& xTitle, const QString& yTitle, bool logY)
 {
     reset(chart, title);
     double kLo = INFINITY, kHi = 0, dLo = INFINITY, dHi = logY ? 0 : -INFINITY;
@@ -209,17 +211,17 @@ void fillSpectrumChart(QChart* chart, const StatsSet& set, const SpectrumUnits& 
     for (std::size_t c = 0; c < set.items.size(); ++c) {
         const CubeStatistics& s = *set.items[c];
         curves.push_back({one ? QStringLiteral("ReionScope") : set.names[c], inUnits(s.spectrum.k), s.spectrum.delta2,
-                          one ? QColor(0xba, 0x36, 0x55) : charts::seriesColor(c), false, true, s.spectrum.error()});
+            one ? QColor(0xba, 0x36, 0x55) : charts::seriesColor(c), false, true, s.spectrum.error()});
     }
     const CubeStatistics& first = *set.items[0];
     if (one && first.reference)
         curves.push_back({QStringLiteral("21cmFAST ps file"), inUnits(first.reference->k), first.reference->delta2,
-                          QColor(0x40, 0x40, 0x40), true, false, {}});
+            QColor(0x40, 0x40, 0x40), true, false, {}});
     const QString qUnits = unitsText(first.quantity);
     fillSpectraChart(chart, QStringLiteral("Power spectrum of %1").arg(quantityHtml(first.quantity)), curves,
-                     units.perH ? QStringLiteral("k [h Mpc<sup>−1</sup>]") : QStringLiteral("k [Mpc<sup>−1</sup>]"),
-                     qUnits.isEmpty() ? QStringLiteral("Δ<sup>2</sup>(k)")
-                                      : QStringLiteral("Δ<sup>2</sup>(k) [%1<sup>2</sup>]").arg(qUnits));
+        units.perH ? QStringLiteral("k [h Mpc<sup>−1</sup>]") : QStringLiteral("k [Mpc<sup>−1</sup>]"),
+        qUnits.isEmpty() ? QStringLiteral("Δ<sup>2</sup>(k)")
+                         : QStringLiteral("Δ<sup>2</sup>(k) [%1<sup>2</sup>]").arg(qUnits));
 }
 
 void fillBubbleCharts(QChart* mfp, QChart* fof, const StatsSet& set)
@@ -234,11 +236,11 @@ void fillBubbleCharts(QChart* mfp, QChart* fof, const StatsSet& set)
         const MeanFreePath& m = *f.meanFreePath;
         const FofRegions& r = *f.regions;
         if (!m.r.empty())
-            rays.push_back({QStringLiteral("%1: ⟨R⟩ %2 Mpc").arg(set.names[c]).arg(m.mean, 0, 'f', 2), m.r, m.rdPdR, colour,
-                            false, true, {}});
+            rays.push_back({QStringLiteral("%1: ⟨R⟩ %2 Mpc").arg(set.names[c]).arg(m.mean, 0, 'f', 2), m.r, m.rdPdR,
+                colour, false, true, {}});
         if (!r.v.empty())
             regions.push_back({QStringLiteral("%1: %2 regions").arg(set.names[c]).arg(r.volumes.size()), r.v, r.vdPdV,
-                               colour, false, true, {}});
+                colour, false, true, {}});
         if (mfpTitle.isEmpty()) {
             mfpTitle = QStringLiteral("Mean free path: ⟨R⟩ = %1 Mpc (%2 rays)").arg(m.mean, 0, 'f', 2).arg(m.rays);
             fofTitle = QStringLiteral("Friends of friends: %1 regions, largest %2 Mpc<sup>3</sup> (%3 % of ionized)")
@@ -249,7 +251,8 @@ void fillBubbleCharts(QChart* mfp, QChart* fof, const StatsSet& set)
     }
     if (rays.size() > 1)
         mfpTitle = QStringLiteral("Mean free path"), fofTitle = QStringLiteral("Friends of friends");
-    const QString none = QStringLiteral("Bubble sizes: choose an x<sub>HI</sub> cube with ionized cells (x<sub>HI</sub> &lt; 0.5)");
+    const QString none
+        = QStringLiteral("Bubble sizes: choose an x<sub>HI</sub> cube with ionized cells (x<sub>HI</sub> &lt; 0.5)");
     if (rays.empty())
         showChartNote(mfp, none);
     else
@@ -257,11 +260,12 @@ void fillBubbleCharts(QChart* mfp, QChart* fof, const StatsSet& set)
     if (regions.empty())
         showChartNote(fof, none);
     else
-        fillSpectraChart(fof, fofTitle, regions, QStringLiteral("V [Mpc<sup>3</sup>]"), QStringLiteral("V dP/dV"), true);
+        fillSpectraChart(
+            fof, fofTitle, regions, QStringLiteral("V [Mpc<sup>3</sup>]"), QStringLiteral("V dP/dV"), true);
 }
 
-void fillSeriesChart(QChart* chart, const std::vector<double>& z, const std::vector<double>& values, const QString& name,
-                     const QString& yTitle, std::optional<std::pair<double, double>> yRange)
+void fillSeriesChart(QChart* chart, const std::vector<double>& z, const std::vector<double>& values,
+    const QString& name, const QString& yTitle, std::optional<std::pair<double, double>> yRange)
 {
     reset(chart, name);
     auto* line = new QLineSeries(chart);

@@ -40,11 +40,11 @@ struct SpectrumCurve {
 /// when there are several. `yTitle` is rich text. Shows a note when nothing is positive.
 /// `logY` false: a linear y axis from 0 (distributions such as R dP/dR).
 void fillSpectraChart(QChart* chart, const QString& title, const std::vector<SpectrumCurve>& curves,
-                      const QString& xTitle, const QString& yTitle, bool logY = true);
+    const QString& xTitle, const QString& yTitle, bool logY = true);
 
 /// Clears `chart` and draws y(z) with points; NaN values are skipped. `yTitle` is rich text.
 void fillSeriesChart(QChart* chart, const std::vector<double>& z, const std::vector<double>& y, const QString& name,
-                     const QString& yTitle, std::optional<std::pair<double, double>> yRange);
+    const QString& yTitle, std::optional<std::pair<double, double>> yRange);
 /// Clears `chart` and shows a one-line note in its title (nothing to plot).
 void showChartNote(QChart* chart, const QString& note);
 

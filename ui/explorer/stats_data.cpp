@@ -1,8 +1,8 @@
 #include "explorer/stats_data.h"
 
 #include "io/cube_loader.h"
-#include "stats/series.h"
 #include "shell/text_format.h"
+#include "stats/series.h"
 #include "util/error.h"
 
 #include <QFileInfo>
@@ -53,7 +53,8 @@ CubeStatistics computeCubeStatistics(const LoadedCube& cube, int bins, const Sto
     s.label = cube.titlePlain();
     s.runLabel = cube.runLabel;
     if (!cube.cube.metadata().sourcePath.empty())
-        s.folder = QString::fromStdString(std::filesystem::path(cube.cube.metadata().sourcePath).parent_path().string());
+        s.folder
+            = QString::fromStdString(std::filesystem::path(cube.cube.metadata().sourcePath).parent_path().string());
     stop.throwIfStopped();
     StatisticsOptions options;
     options.pdfBins = bins;
@@ -65,7 +66,7 @@ CubeStatistics computeCubeStatistics(const LoadedCube& cube, int bins, const Sto
     const std::string& source = cube.cube.metadata().sourcePath;
     if (cube.quantity() == Quantity::BrightnessTemperature && s.redshift && !source.empty())
         s.reference = findReference(std::filesystem::path(source).parent_path().string(), *s.redshift,
-                                    numberOf(cube.cube.metadata().parameters, param::nf));
+            numberOf(cube.cube.metadata().parameters, param::nf));
     return s;
 }
 
@@ -113,7 +114,9 @@ std::vector<QString> overlayNames(const std::vector<const CubeStatistics*>& set)
     using Part = std::function<QString(const CubeStatistics&)>;
     const Part parts[] = {
         [](const CubeStatistics& s) { return quantityPlain(s.quantity); },
-        [](const CubeStatistics& s) { return s.redshift ? QStringLiteral("z = %1").arg(*s.redshift, 0, 'f', 2) : QStringLiteral("z ?"); },
+        [](const CubeStatistics& s) {
+            return s.redshift ? QStringLiteral("z = %1").arg(*s.redshift, 0, 'f', 2) : QStringLiteral("z ?");
+        },
         [](const CubeStatistics& s) { return s.runLabel; },
         [](const CubeStatistics& s) { return QFileInfo(s.folder).fileName(); },
     };
@@ -147,14 +150,18 @@ QString histogramCsv(const CubeStatistics& s)
                     .arg(s.histogram.nonfinite);
     t += QStringLiteral("bin_low,bin_high,count\n");
     for (std::size_t i = 0; i < s.histogram.counts.size(); ++i)
-        t += QStringLiteral("%1,%2,%3\n").arg(num(s.histogram.edges[i]), num(s.histogram.edges[i + 1])).arg(s.histogram.counts[i]);
+        t += QStringLiteral("%1,%2,%3\n")
+                 .arg(num(s.histogram.edges[i]), num(s.histogram.edges[i + 1]))
+                 .arg(s.histogram.counts[i]);
     return t;
 }
 
 QString spectrumCsv(const CubeStatistics& s)
 {
-    const QString units = unitsText(s.quantity).isEmpty() ? QString() : QStringLiteral(" [%1^2]").arg(unitsText(s.quantity));
-    QString t = QStringLiteral("# spherically averaged power spectrum of %1\n# Delta^2(k) = k^3 P(k) / (2 pi^2)%2, k in 1/Mpc\n")
+    const QString units
+        = unitsText(s.quantity).isEmpty() ? QString() : QStringLiteral(" [%1^2]").arg(unitsText(s.quantity));
+    QString t = QStringLiteral(
+        "# spherically averaged power spectrum of %1\n# Delta^2(k) = k^3 P(k) / (2 pi^2)%2, k in 1/Mpc\n")
                     .arg(s.label, units);
     t += QStringLiteral("k,delta2,error,modes\n");
     const std::vector<double> err = s.spectrum.error();
@@ -179,7 +186,8 @@ QString cylindricalCsv(const CubeStatistics& s)
     const CylindricalPower& c = s.field.cylindrical;
     QString t = QStringLiteral("# cylindrical power spectrum P(k_perp, k_par) of %1 (line of sight = axis 2)\n"
                                "# k in 1/Mpc, P in %2Mpc^3\nk_perp,k_par,power,modes\n")
-                    .arg(s.label, unitsText(s.quantity).isEmpty() ? QString() : unitsText(s.quantity) + QStringLiteral("^2 "));
+                    .arg(s.label,
+                        unitsText(s.quantity).isEmpty() ? QString() : unitsText(s.quantity) + QStringLiteral("^2 "));
     for (std::size_t i = 0; i < c.kPerp.size(); ++i)
         for (std::size_t j = 0; j < c.kPar.size(); ++j)
             if (std::isfinite(c.at(i, j)))

@@ -6,8 +6,8 @@
 /// plus their CSV forms.
 
 #include "catalog/catalog.h"
-#include "io/power_spectrum_file.h"
 #include "explorer/snapshot.h"
+#include "io/power_spectrum_file.h"
 #include "stats/cube_statistics.h"
 #include "util/progress.h"
 
@@ -22,21 +22,21 @@ namespace rs::ui {
 struct CubeStatistics {
     Quantity quantity = Quantity::Other;
     std::optional<double> redshift;
-    QString label;                               ///< the cube's title (plain)
-    QString runLabel;                            ///< the catalog run's label ("ζ=20")
-    QString folder;                              ///< the cube file's folder (tells runs of one label apart)
-    Histogram histogram;                         ///< = field.pdf.histogram
-    PowerSpectrum spectrum;                      ///< = field.spectrum (classic bins)
-    FieldStatistics field;                       ///< every statistic of core/stats, one FFT
-    std::optional<PowerSpectrumFile> reference;  ///< a classic 21cmFAST ps_ file of the same z and nf
+    QString label; ///< the cube's title (plain)
+    QString runLabel; ///< the catalog run's label ("ζ=20")
+    QString folder; ///< the cube file's folder (tells runs of one label apart)
+    Histogram histogram; ///< = field.pdf.histogram
+    PowerSpectrum spectrum; ///< = field.spectrum (classic bins)
+    FieldStatistics field; ///< every statistic of core/stats, one FFT
+    std::optional<PowerSpectrumFile> reference; ///< a classic 21cmFAST ps_ file of the same z and nf
 };
 
 struct RunSeries {
     QString runId;
     QString runLabel;
-    std::vector<double> z;       ///< increasing
-    std::vector<double> nf;      ///< box mean x_HI (NaN where the run has no x_HI cube at z)
-    std::vector<double> meanTb;  ///< box mean δT_b [mK] (NaN where none)
+    std::vector<double> z; ///< increasing
+    std::vector<double> nf; ///< box mean x_HI (NaN where the run has no x_HI cube at z)
+    std::vector<double> meanTb; ///< box mean δT_b [mK] (NaN where none)
 };
 
 /// Rays the panel casts for the mean free path: fewer than the CLI's 10⁶ so that a 200³ x_HI
@@ -46,8 +46,8 @@ constexpr std::size_t kPanelMfpRays = 200000;
 /// Every statistic of a loaded cube (PDF of `bins` bins over the cube's range, spectra, and for
 /// x_HI bubble sizes with `rays` rays), and for δT_b the matching classic ps_ file from the
 /// cube's folder when there is one. Throws what core throws (CancelledError when stopped).
-CubeStatistics computeCubeStatistics(const LoadedCube& cube, int bins, const StopToken& stop,
-                                     std::size_t rays = kPanelMfpRays);
+CubeStatistics computeCubeStatistics(
+    const LoadedCube& cube, int bins, const StopToken& stop, std::size_t rays = kPanelMfpRays);
 
 /// nf(z) and mean δT_b(z) over every redshift of a run, reading one cube at a time. Throws
 /// IoError/FormatError, CancelledError when stopped.

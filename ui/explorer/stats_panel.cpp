@@ -4,9 +4,9 @@
 #include "charts/chart_setup.h"
 #include "charts/power_map.h"
 
-#include "shell/job_runner.h"
 #include "explorer/slice_export.h"
 #include "explorer/stats_charts.h"
+#include "shell/job_runner.h"
 #include "shell/text_format.h"
 #include "util/error.h"
 #include "util/file_util.h"
@@ -142,8 +142,8 @@ void StatsPanel::setCurrentChart(Chart c)
 
 StatsPanel::Chart StatsPanel::currentChart() const
 {
-    for (Chart c : {Chart::Histogram, Chart::Spectrum, Chart::NeutralFraction, Chart::MeanTb, Chart::Cylindrical,
-                    Chart::Bubbles})
+    for (Chart c :
+        {Chart::Histogram, Chart::Spectrum, Chart::NeutralFraction, Chart::MeanTb, Chart::Cylindrical, Chart::Bubbles})
         if (tabOf(c) == m_tabs->currentWidget())
             return c;
     return Chart::Histogram;
@@ -187,10 +187,10 @@ void StatsPanel::setPerH(bool on)
 
 void StatsPanel::setSnapshot(const Snapshot& snapshot)
 {
-    const std::optional<Quantity> chosen =
-        m_cubeBox->currentIndex() >= 0 && m_cubeBox->currentIndex() < int(m_snapshot.cubes.size())
-            ? std::optional<Quantity>(m_snapshot.cubes[std::size_t(m_cubeBox->currentIndex())].quantity())
-            : std::nullopt;
+    const std::optional<Quantity> chosen
+        = m_cubeBox->currentIndex() >= 0 && m_cubeBox->currentIndex() < int(m_snapshot.cubes.size())
+        ? std::optional<Quantity>(m_snapshot.cubes[std::size_t(m_cubeBox->currentIndex())].quantity())
+        : std::nullopt;
     m_snapshot = snapshot;
     m_cubeBox->clear();
     int pick = 0;
@@ -213,13 +213,14 @@ void StatsPanel::computeCubeStatistics()
         return;
     }
     const LoadedCube cube = m_snapshot.cubes[std::size_t(i)];
-    m_cubeJob->start(tr("Statistics of %1").arg(cube.titlePlain()), [this, cube](const ProgressFn&, const StopToken& stop) {
-        CubeStatistics s = rs::ui::computeCubeStatistics(cube, kHistogramBins, stop);
-        return std::function<void()>([this, s = std::move(s)] {
-            m_cubeStats = s;
-            showCubeStatistics();
+    m_cubeJob->start(
+        tr("Statistics of %1").arg(cube.titlePlain()), [this, cube](const ProgressFn&, const StopToken& stop) {
+            CubeStatistics s = rs::ui::computeCubeStatistics(cube, kHistogramBins, stop);
+            return std::function<void()>([this, s = std::move(s)] {
+                m_cubeStats = s;
+                showCubeStatistics();
+            });
         });
-    });
 }
 
 void StatsPanel::showCubeStatistics()
@@ -242,7 +243,7 @@ void StatsPanel::showCubeStatistics()
         return;
     }
     m_powerMap->setData({m_cubeStats->field.cylindrical, units,
-                         tr("Cylindrical power spectrum of %1").arg(m_cubeStats->label), unitsText(m_cubeStats->quantity)});
+        tr("Cylindrical power spectrum of %1").arg(m_cubeStats->label), unitsText(m_cubeStats->quantity)});
 }
 
 void StatsPanel::setRun(const CatalogRun& run)
@@ -253,13 +254,13 @@ void StatsPanel::setRun(const CatalogRun& run)
     m_seriesRun = id;
     m_series.reset();
     m_seriesJob->start(tr("Redshift history of %1").arg(QString::fromStdString(run.label)),
-                       [this, run](const ProgressFn& progress, const StopToken& stop) {
-                           RunSeries s = computeRunSeries(run, progress, stop);
-                           return std::function<void()>([this, s = std::move(s)] {
-                               m_series = s;
-                               showSeries();
-                           });
-                       });
+        [this, run](const ProgressFn& progress, const StopToken& stop) {
+            RunSeries s = computeRunSeries(run, progress, stop);
+            return std::function<void()>([this, s = std::move(s)] {
+                m_series = s;
+                showSeries();
+            });
+        });
 }
 
 void StatsPanel::showSeries()
@@ -268,11 +269,11 @@ void StatsPanel::showSeries()
         return;
     const QString suffix = m_series->z.size() < 2 ? tr(" (one redshift in this run)") : QString();
     fillSeriesChart(m_views[2]->chart(), m_series->z, m_series->nf,
-                    tr("Neutral fraction, %1%2").arg(m_series->runLabel.toHtmlEscaped(), suffix),
-                    QStringLiteral("n<sub>f</sub> = ⟨x<sub>HI</sub>⟩"), std::make_pair(0.0, 1.0));
+        tr("Neutral fraction, %1%2").arg(m_series->runLabel.toHtmlEscaped(), suffix),
+        QStringLiteral("n<sub>f</sub> = ⟨x<sub>HI</sub>⟩"), std::make_pair(0.0, 1.0));
     fillSeriesChart(m_views[3]->chart(), m_series->z, m_series->meanTb,
-                    tr("Mean brightness temperature, %1%2").arg(m_series->runLabel.toHtmlEscaped(), suffix),
-                    QStringLiteral("⟨δT<sub>b</sub>⟩ [mK]"), std::nullopt);
+        tr("Mean brightness temperature, %1%2").arg(m_series->runLabel.toHtmlEscaped(), suffix),
+        QStringLiteral("⟨δT<sub>b</sub>⟩ [mK]"), std::nullopt);
 }
 
 void StatsPanel::exportPng(Chart c, const QString& path)
@@ -310,10 +311,10 @@ void StatsPanel::exportCsv(Chart c, const QString& path)
 void StatsPanel::exportWithDialog(bool png)
 {
     const Chart c = currentChart();
-    const char* stems[6] = {"histogram",       "power_spectrum",     "neutral_fraction_history",
-                            "mean_tb_history", "power_spectrum_2d", "bubble_sizes"};
-    const QString path = charts::askExportPath(this, png ? tr("Save chart as PNG") : tr("Save chart data as CSV"),
-                                               QLatin1String(stems[int(c)]), png);
+    const char* stems[6] = {"histogram", "power_spectrum", "neutral_fraction_history", "mean_tb_history",
+        "power_spectrum_2d", "bubble_sizes"};
+    const QString path = charts::askExportPath(
+        this, png ? tr("Save chart as PNG") : tr("Save chart data as CSV"), QLatin1String(stems[int(c)]), png);
     if (path.isEmpty())
         return;
     try {

@@ -1,9 +1,9 @@
 #include "explorer/volume_panel.h"
 
-#include "shell/job_runner.h"
-#include "vtk/isosurface.h"
 #include "explorer/opacity_ramp_editor.h"
+#include "shell/job_runner.h"
 #include "shell/text_format.h"
+#include "vtk/isosurface.h"
 #include "vtk/volume_canvas.h"
 
 #include <vtkPolyData.h>
@@ -90,8 +90,8 @@ VolumePanel::VolumePanel(QWidget* parent)
 
 void VolumePanel::setSnapshot(const Snapshot& snapshot)
 {
-    const std::optional<Quantity> previous =
-        m_canvas->hasCube() ? std::optional<Quantity>(m_canvas->cube().quantity()) : std::nullopt;
+    const std::optional<Quantity> previous
+        = m_canvas->hasCube() ? std::optional<Quantity>(m_canvas->cube().quantity()) : std::nullopt;
     m_snapshot = snapshot;
     m_cubeBox->clear();
     for (const LoadedCube& c : m_snapshot.cubes)

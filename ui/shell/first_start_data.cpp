@@ -31,8 +31,7 @@ void writeSeed(const QString& folder, std::uint64_t seed, const ProgressFn& prog
 DemoData::DemoData(QObject* parent)
     : QObject(parent)
     , m_job(new JobRunner(this))
-{
-}
+{ }
 
 QString DemoData::defaultFolder()
 {
@@ -41,7 +40,7 @@ QString DemoData::defaultFolder()
 
 std::vector<std::uint64_t> DemoData::seeds()
 {
-    return DemoDataSpec{}.seeds;
+    return DemoDataSpec {}.seeds;
 }
 
 bool DemoData::exists(const QString& folder)
@@ -60,13 +59,14 @@ void DemoData::ensure(const QString& folder)
         generateRest(folder);
         return;
     }
-    m_job->start(tr("Generating the demo data"), [this, folder, first](const ProgressFn& progress, const StopToken& stop) {
-        writeSeed(folder, first, progress, stop);
-        return std::function<void()>([this, folder] {
-            Q_EMIT ready(folder);
-            generateRest(folder);
+    m_job->start(
+        tr("Generating the demo data"), [this, folder, first](const ProgressFn& progress, const StopToken& stop) {
+            writeSeed(folder, first, progress, stop);
+            return std::function<void()>([this, folder] {
+                Q_EMIT ready(folder);
+                generateRest(folder);
+            });
         });
-    });
 }
 
 void DemoData::generateRest(const QString& folder)
@@ -76,8 +76,9 @@ void DemoData::generateRest(const QString& folder)
     m_job->start(tr("Generating more demo data"), [this, folder](const ProgressFn& progress, const StopToken& stop) {
         const std::vector<std::uint64_t> all = seeds();
         for (std::size_t i = 1; i < all.size(); ++i)
-            writeSeed(folder, all[i], subProgress(progress, double(i - 1) / double(all.size() - 1), double(i) / double(all.size() - 1)),
-                      stop);
+            writeSeed(folder, all[i],
+                subProgress(progress, double(i - 1) / double(all.size() - 1), double(i) / double(all.size() - 1)),
+                stop);
         return std::function<void()>([this, folder] { Q_EMIT completed(folder); });
     });
 }

@@ -47,7 +47,7 @@ private:
     QTimer* m_timer = nullptr;
     QElapsedTimer m_sinceLast;
     QElapsedTimer m_frameClock;
-    static constexpr double kBudget = 0.04;       ///< share of the time frames may take
+    static constexpr double kBudget = 0.04; ///< share of the time frames may take
     static constexpr int kMinMs = 40, kMaxMs = 2000; ///< shortest and longest interval
     int m_interval = kMinMs;
 };

@@ -16,8 +16,7 @@ namespace rs::ui {
 
 JobRunner::JobRunner(QObject* parent)
     : QObject(parent)
-{
-}
+{ }
 
 JobRunner::~JobRunner()
 {
@@ -39,8 +38,9 @@ void JobRunner::start(const QString& description, Work work)
     m_stop = StopToken();
     const quint64 generation = ++m_generation;
     m_description = description;
-    m_futures.erase(std::remove_if(m_futures.begin(), m_futures.end(), [](const QFuture<void>& f) { return f.isFinished(); }),
-                    m_futures.end());
+    m_futures.erase(
+        std::remove_if(m_futures.begin(), m_futures.end(), [](const QFuture<void>& f) { return f.isFinished(); }),
+        m_futures.end());
     // Announce before launching: a quick job's continuation may run inside then() below.
     setRunning(true);
     Q_EMIT started(description);
@@ -93,7 +93,12 @@ void JobRunner::start(const QString& description, Work work)
     // for it (waitForIdle, the destructor) never needs this thread's event loop.
     QFuture<void> posted = future.then(QtFuture::Launch::Sync, [self, generation](const Outcome& o) {
         QMetaObject::invokeMethod(
-            self.data(), [self, generation, o] { if (self) self->deliver(generation, o); }, Qt::QueuedConnection);
+            self.data(),
+            [self, generation, o] {
+                if (self)
+                    self->deliver(generation, o);
+            },
+            Qt::QueuedConnection);
     });
     m_futures.append(posted);
 }

@@ -1,15 +1,15 @@
 #include "shell/main_window.h"
 
-#include "shell/first_start_data.h"
 #include "explorer/explorer_workspace.h"
+#include "explorer/session.h"
+#include "shell/first_start_data.h"
 #include "shell/job_progress.h"
 #include "shell/job_runner.h"
 #include "shell/message_bar.h"
 #include "shell/recent_files.h"
-#include "explorer/session.h"
-#include "vtk/slice_canvas.h"
 #include "shell/status_info.h"
 #include "studio/training_workspace.h"
+#include "vtk/slice_canvas.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -71,12 +71,12 @@ MainWindow::MainWindow(QWidget* parent)
         updateTitle();
     });
     connect(m_session, &Session::snapshotChanged, this, [this] {
-        statusBar()->showMessage(tr("Showing %1, %2")
-                                     .arg(m_session->snapshot().runLabel,
-                                          m_session->snapshot().redshift
-                                              ? QStringLiteral("z = %1").arg(*m_session->snapshot().redshift)
-                                              : tr("z unknown")),
-                                 4000);
+        statusBar()->showMessage(
+            tr("Showing %1, %2")
+                .arg(m_session->snapshot().runLabel,
+                    m_session->snapshot().redshift ? QStringLiteral("z = %1").arg(*m_session->snapshot().redshift)
+                                                   : tr("z unknown")),
+            4000);
     });
     connect(m_recent, &RecentFiles::openRequested, this, &MainWindow::openPaths);
     connect(m_demo, &DemoData::ready, this, [this](const QString& folder) { openPaths({folder}); });
@@ -86,7 +86,7 @@ MainWindow::MainWindow(QWidget* parent)
             m_session->refresh();
     });
     connect(m_demo->job(), &JobRunner::failed, this,
-            [this](const QString& message) { showProblem(tr("Could not make the demo data: %1").arg(message), message); });
+        [this](const QString& message) { showProblem(tr("Could not make the demo data: %1").arg(message), message); });
 
     restoreSettings();
     updateTitle();
@@ -101,8 +101,7 @@ void MainWindow::buildMenus()
     openFiles->setShortcut(QKeySequence::Open);
     connect(openFiles, &QAction::triggered, this, [this] {
         const QStringList files = QFileDialog::getOpenFileNames(
-            this, tr("Open cube files"), QString(),
-            tr("Cube files (*.h5 *.hdf5 *.npy);;All files (*)"));
+            this, tr("Open cube files"), QString(), tr("Cube files (*.h5 *.hdf5 *.npy);;All files (*)"));
         if (!files.isEmpty())
             openPaths(files);
     });
@@ -147,10 +146,10 @@ void MainWindow::buildMenus()
     about->setMenuRole(QAction::AboutRole);
     connect(about, &QAction::triggered, this, [this] {
         QMessageBox::about(this, tr("About ReionScope"),
-                           tr("<h3>ReionScope %1</h3><p>A desktop lab for 21cm cosmic-dawn and reionization cubes: "
-                              "density, neutral fraction and brightness temperature.</p>"
-                              "<p>Reads classic 21cmFAST boxes, py21cmfast HDF5, NumPy and ReionScope HDF5 files.</p>")
-                               .arg(QApplication::applicationVersion()));
+            tr("<h3>ReionScope %1</h3><p>A desktop lab for 21cm cosmic-dawn and reionization cubes: "
+               "density, neutral fraction and brightness temperature.</p>"
+               "<p>Reads classic 21cmFAST boxes, py21cmfast HDF5, NumPy and ReionScope HDF5 files.</p>")
+                .arg(QApplication::applicationVersion()));
     });
     QAction* aboutQt = help->addAction(tr("About &Qt"));
     aboutQt->setMenuRole(QAction::AboutQtRole);
@@ -161,7 +160,7 @@ void MainWindow::addWorkspace(Workspace* workspace)
 {
     m_tabs->addTab(workspace, workspace->title());
     connect(workspace, &Workspace::statusMessage, this,
-            [this](const QString& text, int timeout) { statusBar()->showMessage(text, timeout); });
+        [this](const QString& text, int timeout) { statusBar()->showMessage(text, timeout); });
     connect(workspace, &Workspace::problem, this, &MainWindow::showProblem);
     connect(workspace, &Workspace::probed, m_statusInfo, &StatusInfo::showProbe);
     QSettings settings;

@@ -52,8 +52,8 @@ void MessageBar::showMessage(const QString& message, const QString& details, Lev
     pal.setColor(QPalette::Window, error ? QColor(0xf8, 0xd7, 0xda) : QColor(0xd9, 0xe8, 0xfb));
     pal.setColor(QPalette::WindowText, QColor(0x20, 0x20, 0x20));
     setPalette(pal);
-    m_icon->setPixmap(style()->standardIcon(error ? QStyle::SP_MessageBoxWarning : QStyle::SP_MessageBoxInformation)
-                          .pixmap(20, 20));
+    m_icon->setPixmap(
+        style()->standardIcon(error ? QStyle::SP_MessageBoxWarning : QStyle::SP_MessageBoxInformation).pixmap(20, 20));
     m_text->setText(message);
     m_details->setPlainText(details);
     const bool hasDetails = !details.isEmpty() && details != message;

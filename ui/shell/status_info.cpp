@@ -1,7 +1,7 @@
 #include "shell/status_info.h"
 
-#include "vtk/slice_canvas.h"
 #include "shell/text_format.h"
+#include "vtk/slice_canvas.h"
 
 #include <QFile>
 #include <QHBoxLayout>
@@ -81,8 +81,9 @@ quint64 StatusInfo::residentBytes()
 void StatusInfo::refreshMemory()
 {
     const quint64 bytes = residentBytes();
-    m_memory->setText(bytes ? tr("Memory %1").arg(QLocale().formattedDataSize(qint64(bytes), 0, QLocale::DataSizeTraditionalFormat))
-                            : QString());
+    m_memory->setText(bytes
+            ? tr("Memory %1").arg(QLocale().formattedDataSize(qint64(bytes), 0, QLocale::DataSizeTraditionalFormat))
+            : QString());
 }
 
 } // namespace rs::ui

@@ -7,13 +7,20 @@ namespace rs::ui {
 int quantityOrder(Quantity q)
 {
     switch (q) {
-    case Quantity::Density: return 0;
-    case Quantity::NeutralFraction: return 1;
-    case Quantity::BrightnessTemperature: return 2;
-    case Quantity::SpinTemperature: return 3;
-    case Quantity::KineticTemperature: return 4;
-    case Quantity::ElectronFraction: return 5;
-    case Quantity::Other: return 6;
+    case Quantity::Density:
+        return 0;
+    case Quantity::NeutralFraction:
+        return 1;
+    case Quantity::BrightnessTemperature:
+        return 2;
+    case Quantity::SpinTemperature:
+        return 3;
+    case Quantity::KineticTemperature:
+        return 4;
+    case Quantity::ElectronFraction:
+        return 5;
+    case Quantity::Other:
+        return 6;
     }
     return 6;
 }
@@ -21,13 +28,20 @@ int quantityOrder(Quantity q)
 QString quantityHtml(Quantity q)
 {
     switch (q) {
-    case Quantity::Density: return QStringLiteral("δ");
-    case Quantity::NeutralFraction: return QStringLiteral("x<sub>HI</sub>");
-    case Quantity::BrightnessTemperature: return QStringLiteral("δT<sub>b</sub>");
-    case Quantity::SpinTemperature: return QStringLiteral("T<sub>S</sub>");
-    case Quantity::KineticTemperature: return QStringLiteral("T<sub>K</sub>");
-    case Quantity::ElectronFraction: return QStringLiteral("x<sub>e</sub>");
-    case Quantity::Other: return QStringLiteral("value");
+    case Quantity::Density:
+        return QStringLiteral("δ");
+    case Quantity::NeutralFraction:
+        return QStringLiteral("x<sub>HI</sub>");
+    case Quantity::BrightnessTemperature:
+        return QStringLiteral("δT<sub>b</sub>");
+    case Quantity::SpinTemperature:
+        return QStringLiteral("T<sub>S</sub>");
+    case Quantity::KineticTemperature:
+        return QStringLiteral("T<sub>K</sub>");
+    case Quantity::ElectronFraction:
+        return QStringLiteral("x<sub>e</sub>");
+    case Quantity::Other:
+        return QStringLiteral("value");
     }
     return {};
 }
@@ -42,13 +56,20 @@ QString quantityPlain(Quantity q)
 QString quantityWords(Quantity q)
 {
     switch (q) {
-    case Quantity::Density: return QStringLiteral("density contrast");
-    case Quantity::NeutralFraction: return QStringLiteral("neutral fraction");
-    case Quantity::BrightnessTemperature: return QStringLiteral("brightness temperature");
-    case Quantity::SpinTemperature: return QStringLiteral("spin temperature");
-    case Quantity::KineticTemperature: return QStringLiteral("kinetic temperature");
-    case Quantity::ElectronFraction: return QStringLiteral("electron fraction");
-    case Quantity::Other: return QStringLiteral("other");
+    case Quantity::Density:
+        return QStringLiteral("density contrast");
+    case Quantity::NeutralFraction:
+        return QStringLiteral("neutral fraction");
+    case Quantity::BrightnessTemperature:
+        return QStringLiteral("brightness temperature");
+    case Quantity::SpinTemperature:
+        return QStringLiteral("spin temperature");
+    case Quantity::KineticTemperature:
+        return QStringLiteral("kinetic temperature");
+    case Quantity::ElectronFraction:
+        return QStringLiteral("electron fraction");
+    case Quantity::Other:
+        return QStringLiteral("other");
     }
     return {};
 }
@@ -98,12 +119,18 @@ QString redshiftText(std::optional<double> z)
 QString targetHtml(rs::ml::Target t)
 {
     switch (t) {
-    case rs::ml::Target::Z: return QStringLiteral("z");
-    case rs::ml::Target::Zeta: return QStringLiteral("ζ");
-    case rs::ml::Target::Fesc: return QStringLiteral("f<sub>esc</sub>");
-    case rs::ml::Target::Nf: return QStringLiteral("x<sub>HI</sub> of the slice");
-    case rs::ml::Target::NfCube: return QStringLiteral("x<sub>HI</sub> of the cube");
-    case rs::ml::Target::None: break;
+    case rs::ml::Target::Z:
+        return QStringLiteral("z");
+    case rs::ml::Target::Zeta:
+        return QStringLiteral("ζ");
+    case rs::ml::Target::Fesc:
+        return QStringLiteral("f<sub>esc</sub>");
+    case rs::ml::Target::Nf:
+        return QStringLiteral("x<sub>HI</sub> of the slice");
+    case rs::ml::Target::NfCube:
+        return QStringLiteral("x<sub>HI</sub> of the cube");
+    case rs::ml::Target::None:
+        break;
     }
     return QStringLiteral("label");
 }

@@ -28,8 +28,8 @@ public:
     /// Menus added to the menu bar (after File) while this workspace is active.
     virtual QList<QMenu*> menus() const { return {}; }
     /// Splitter sizes and view options, under the settings group the window opens for it.
-    virtual void saveState(QSettings&) const {}
-    virtual void restoreState(QSettings&) {}
+    virtual void saveState(QSettings&) const { }
+    virtual void restoreState(QSettings&) { }
     /// Whether the window may close now; a workspace may ask the user and finish its work first
     /// (a training run stops at a checkpoint).
     virtual bool confirmClose() { return true; }

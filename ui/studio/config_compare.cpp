@@ -23,15 +23,15 @@ ConfigCompare::ConfigCompare(QWidget* parent)
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     layout->addWidget(m_table, 1);
-    auto* note = new QLabel(tr("Highlighted rows differ between the selected runs. Select several runs (Ctrl-click) to compare."),
-                            this);
+    auto* note = new QLabel(
+        tr("Highlighted rows differ between the selected runs. Select several runs (Ctrl-click) to compare."), this);
     note->setWordWrap(true);
     layout->addWidget(note);
     connect(m_onlyDiff, &QCheckBox::toggled, this, [this] { rebuild(); });
 }
 
 void ConfigCompare::setRuns(const std::vector<std::pair<QString, rs::ml::RunConfig>>& runs,
-                            const std::vector<std::vector<std::pair<QString, QString>>>& results)
+    const std::vector<std::vector<std::pair<QString, QString>>>& results)
 {
     m_runs = runs;
     m_results = results;

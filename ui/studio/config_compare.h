@@ -24,7 +24,7 @@ public:
     /// Shows these runs' configurations (name, config) in this order, and with each run's results
     /// (`results[i]`: rows such as "result.best_epoch" → "3", listed before the settings).
     void setRuns(const std::vector<std::pair<QString, rs::ml::RunConfig>>& runs,
-                 const std::vector<std::vector<std::pair<QString, QString>>>& results = {});
+        const std::vector<std::vector<std::pair<QString, QString>>>& results = {});
     /// Settings whose values differ between the runs shown ("optimizer.lr", ...).
     QStringList differingKeys() const { return m_differing; }
     QTableWidget* table() const { return m_table; }

@@ -19,8 +19,8 @@
 #include <QLegend>
 #include <QLineSeries>
 #include <QPushButton>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 #include <cmath>
 
@@ -116,18 +116,20 @@ void CubePredictionView::showCubePrediction()
     if (!m_cube) {
         charts::clearChart(bars, {});
         charts::clearChart(lines, {});
-        m_cubeLabel->setText(m_run.isEmpty() ? QString() : tr("Predict the cube shown in the Explorer, slice by slice."));
+        m_cubeLabel->setText(
+            m_run.isEmpty() ? QString() : tr("Predict the cube shown in the Explorer, slice by slice."));
         return;
     }
     const rs::ml::CubePrediction& p = *m_cube;
     const QString target = targetHtml(m_config.target);
     if (m_config.task == rs::ml::Task::Classify) {
         const int best = rs::ml::classIndex(m_config.classes, p.value);
-        m_cubeLabel->setText(tr("%1: <b>%2 = %3</b> (mean probability %4; majority of %5 slices: %6). %7")
-                                 .arg(m_cubeTitle, target, formatNumber(p.value),
-                                      best >= 0 ? formatNumber(p.meanProbabilities[std::size_t(best)], 3) : QStringLiteral("–"))
-                                 .arg(p.slices)
-                                 .arg(formatNumber(p.majority), QString::fromStdString(p.fit).toHtmlEscaped()));
+        m_cubeLabel->setText(
+            tr("%1: <b>%2 = %3</b> (mean probability %4; majority of %5 slices: %6). %7")
+                .arg(m_cubeTitle, target, formatNumber(p.value),
+                    best >= 0 ? formatNumber(p.meanProbabilities[std::size_t(best)], 3) : QStringLiteral("–"))
+                .arg(p.slices)
+                .arg(formatNumber(p.majority), QString::fromStdString(p.fit).toHtmlEscaped()));
         charts::clearChart(bars, tr("Mean probability of each %1").arg(target));
         auto* set = new QBarSet(tr("mean probability"), bars);
         QStringList categories;
@@ -155,8 +157,9 @@ void CubePredictionView::showCubePrediction()
                                  .arg(QString::fromStdString(p.fit).toHtmlEscaped()));
         charts::clearChart(bars, {});
     }
-    charts::clearChart(lines, m_config.task == rs::ml::Task::Classify ? tr("Probability of each %1, slice by slice").arg(target)
-                                                               : tr("Predicted %1, slice by slice").arg(target));
+    charts::clearChart(lines,
+        m_config.task == rs::ml::Task::Classify ? tr("Probability of each %1, slice by slice").arg(target)
+                                                : tr("Predicted %1, slice by slice").arg(target));
     auto* x = new QValueAxis(lines);
     x->setTitleText(tr("slice index"));
     x->setLabelFormat(QStringLiteral("%.0f"));
@@ -167,7 +170,8 @@ void CubePredictionView::showCubePrediction()
     double lo = INFINITY, hi = -INFINITY, xHi = 0;
     for (std::size_t k = 0; k < curves; ++k) {
         auto* s = new QLineSeries(lines);
-        s->setName(m_config.task == rs::ml::Task::Classify ? QStringLiteral("%1").arg(formatNumber(m_config.classes[k])) : tr("predicted"));
+        s->setName(m_config.task == rs::ml::Task::Classify ? QStringLiteral("%1").arg(formatNumber(m_config.classes[k]))
+                                                           : tr("predicted"));
         s->setPen(charts::seriesPen(charts::seriesColor(k), 1.6));
         for (const rs::ml::SlicePrediction& sp : p.perSlice) {
             const double v = m_config.task == rs::ml::Task::Classify ? sp.probabilities[k] : sp.value;

@@ -1,14 +1,14 @@
 #include "studio/curves_view.h"
 
-#include "shell/frame_pacer.h"
-#include "studio/hover_chart_view.h"
-#include "studio/runs_model.h"
-#include "explorer/slice_export.h"
 #include "charts/chart_export.h"
 #include "charts/chart_setup.h"
 #include "charts/curve_display.h"
 #include "charts/palette.h"
+#include "explorer/slice_export.h"
+#include "shell/frame_pacer.h"
 #include "shell/text_format.h"
+#include "studio/hover_chart_view.h"
+#include "studio/runs_model.h"
 #include "util/error.h"
 #include "util/file_util.h"
 
@@ -31,8 +31,8 @@
 #include <QStandardPaths>
 #include <QTimer>
 #include <QToolButton>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 #include <algorithm>
 #include <cmath>
@@ -56,9 +56,12 @@ QString quantityOf(bool loss, rs::ml::Task task)
     if (!loss)
         return metricLabel(QString::fromLatin1(rs::ml::metricName(task)));
     switch (task) {
-    case rs::ml::Task::Classify: return QStringLiteral("cross-entropy loss");
-    case rs::ml::Task::Regress: return QStringLiteral("MSE loss (standardised label)");
-    case rs::ml::Task::Reconstruct: return QStringLiteral("MSE loss (normalised pixels)");
+    case rs::ml::Task::Classify:
+        return QStringLiteral("cross-entropy loss");
+    case rs::ml::Task::Regress:
+        return QStringLiteral("MSE loss (standardised label)");
+    case rs::ml::Task::Reconstruct:
+        return QStringLiteral("MSE loss (normalised pixels)");
     }
     return QStringLiteral("loss");
 }
@@ -129,7 +132,7 @@ CurvesView::CurvesView(RunsModel* model, QWidget* parent)
     outer->addWidget(m_charts, 1);
     auto* key = new QLabel(tr("Solid: train, the running mean over the epoch so far (faint: before smoothing). "
                               "Dashed with points: validation, once per epoch."),
-                           this);
+        this);
     key->setWordWrap(true);
     outer->addWidget(key);
     m_empty = new QLabel(tr("Select one or more runs to see their curves"), this);
@@ -154,7 +157,8 @@ CurvesView::CurvesView(RunsModel* model, QWidget* parent)
             m_pacer->request();
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] { setRuns({}); });
-    connect(m_xBox, &QComboBox::currentIndexChanged, this, [this](int i) { setXAxis(i == 0 ? XAxis::Epoch : XAxis::Step); });
+    connect(m_xBox, &QComboBox::currentIndexChanged, this,
+        [this](int i) { setXAxis(i == 0 ? XAxis::Epoch : XAxis::Step); });
     connect(m_smoothSlider, &QSlider::valueChanged, this, [this](int v) { setSmoothing(v / 100.0); });
     connect(m_logBox, &QCheckBox::toggled, this, &CurvesView::setLogLoss);
     connect(png, &QToolButton::clicked, this, [this] { exportWithDialog(true); });
@@ -364,7 +368,8 @@ void CurvesView::fill(RunSeries& run)
         }
         auto draw = [&](QLineSeries* series, const std::vector<double>& y) {
             // About one point per pixel column: more would not show, and each costs paint time.
-            const std::size_t maxDrawn = std::clamp<std::size_t>(std::size_t(series->chart()->plotArea().width()), 200, kMaxDrawn);
+            const std::size_t maxDrawn
+                = std::clamp<std::size_t>(std::size_t(series->chart()->plotArea().width()), 200, kMaxDrawn);
             QList<QPointF> pts;
             for (std::size_t i : decimateMinMax(y, maxDrawn))
                 pts.append(QPointF(xs[i], y[i]));
@@ -505,9 +510,9 @@ void CurvesView::hoverAt(QChartView* view, QPointF viewPos)
                     const QString metric = e ? QString::fromLatin1(rs::ml::metricName(e->config.task)) : QString();
                     text = QStringLiteral("%1 · %2%3: %4 %5, %6")
                                .arg(e ? e->name : run.path, seriesName(RunCurves::Series(s), metric),
-                                    run.smooth[s] ? tr(" (smoothed)") : QString(),
-                                    m_x == XAxis::Epoch ? tr("epoch") : tr("step"),
-                                    formatNumber(pts[i].x(), m_x == XAxis::Epoch ? 4 : 9), formatNumber(pts[i].y(), 5));
+                                   run.smooth[s] ? tr(" (smoothed)") : QString(),
+                                   m_x == XAxis::Epoch ? tr("epoch") : tr("step"),
+                                   formatNumber(pts[i].x(), m_x == XAxis::Epoch ? 4 : 9), formatNumber(pts[i].y(), 5));
                 }
             }
         }
@@ -520,9 +525,8 @@ void CurvesView::hoverAt(QChartView* view, QPointF viewPos)
                     m_marker[k]->detachAxis(a);
                 for (QAbstractAxis* a : atSeries->attachedAxes())
                     m_marker[k]->attachAxis(a);
-                m_marker[k]->replace(QList<QPointF>{at});
-            }
-            else
+                m_marker[k]->replace(QList<QPointF> {at});
+            } else
                 m_marker[k]->clear();
         }
     repaintCharts();
@@ -567,8 +571,8 @@ void CurvesView::exportCsv(const QString& path)
 
 void CurvesView::exportWithDialog(bool png)
 {
-    const QString path = charts::askExportPath(this, png ? tr("Save curves as PNG") : tr("Save curves as CSV"),
-                                               QStringLiteral("training_curves"), png);
+    const QString path = charts::askExportPath(
+        this, png ? tr("Save curves as PNG") : tr("Save curves as CSV"), QStringLiteral("training_curves"), png);
     if (path.isEmpty())
         return;
     try {

@@ -113,7 +113,7 @@ private:
     QCheckBox* m_logBox = nullptr;
     QLabel* m_readout = nullptr;
     QLabel* m_empty = nullptr;
-    QTimer* m_timer = nullptr;   ///< option changes
+    QTimer* m_timer = nullptr; ///< option changes
     FramePacer* m_pacer = nullptr; ///< new points
     FramePacer* m_ownPacer = nullptr;
     XAxis m_x = XAxis::Epoch;

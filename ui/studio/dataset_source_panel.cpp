@@ -1,7 +1,7 @@
 #include "studio/dataset_source_panel.h"
 
-#include "shell/job_runner.h"
 #include "ml/sim_sources.h"
+#include "shell/job_runner.h"
 #include "shell/text_format.h"
 #include "util/error.h"
 
@@ -53,7 +53,7 @@ DatasetSourcePanel::DatasetSourcePanel(const QStringList& catalogPaths, const QS
     outer->setContentsMargins(0, 0, 0, 0);
     m_source = new QComboBox(this);
     m_source->addItems({tr("An existing dataset file"), tr("Build one from the catalog open in the Explorer"),
-                        tr("Build one from a simulator grid")});
+        tr("Build one from a simulator grid")});
     outer->addWidget(m_source);
 
     m_pages = new QStackedWidget(this);
@@ -70,8 +70,8 @@ DatasetSourcePanel::DatasetSourcePanel(const QStringList& catalogPaths, const QS
     m_catalogLabel = new QLabel(m_pages);
     m_catalogLabel->setWordWrap(true);
     m_catalogLabel->setText(catalogPaths.isEmpty()
-                                ? tr("Nothing is open in the Explorer.")
-                                : tr("Cubes under: %1").arg(catalogPaths.join(QStringLiteral(", "))));
+            ? tr("Nothing is open in the Explorer.")
+            : tr("Cubes under: %1").arg(catalogPaths.join(QStringLiteral(", "))));
     m_pages->addWidget(m_catalogLabel);
 
     m_pages->addWidget(makeSimulatorPage());
@@ -93,8 +93,8 @@ DatasetSourcePanel::DatasetSourcePanel(const QStringList& catalogPaths, const QS
 
     connect(m_source, &QComboBox::currentIndexChanged, this, [this](int i) { setSource(Source(i)); });
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString f = QFileDialog::getOpenFileName(this, tr("Open a dataset"), QFileInfo(m_path->text()).path(),
-                                                       tr("Datasets (*.h5);;All files (*)"));
+        const QString f = QFileDialog::getOpenFileName(
+            this, tr("Open a dataset"), QFileInfo(m_path->text()).path(), tr("Datasets (*.h5);;All files (*)"));
         if (!f.isEmpty())
             setDatasetPath(f);
     });
@@ -188,8 +188,8 @@ QWidget* DatasetSourcePanel::makeBuildBox(const QString& datasetsFolder)
     buildRow->addWidget(m_cancel);
     build->addRow(buildRow);
     connect(outBrowse, &QPushButton::clicked, this, [this] {
-        const QString f = QFileDialog::getSaveFileName(this, tr("Write the dataset to"), m_output->text(),
-                                                       tr("Datasets (*.h5)"));
+        const QString f
+            = QFileDialog::getSaveFileName(this, tr("Write the dataset to"), m_output->text(), tr("Datasets (*.h5)"));
         if (!f.isEmpty())
             m_output->setText(f);
     });
@@ -205,7 +205,8 @@ void DatasetSourcePanel::setSource(Source s)
     m_pages->setCurrentIndex(int(s));
     // The stack is as tall as its current page, not its tallest (Ignored pages do not count).
     for (int i = 0; i < m_pages->count(); ++i)
-        m_pages->widget(i)->setSizePolicy(QSizePolicy::Preferred, i == int(s) ? QSizePolicy::Preferred : QSizePolicy::Ignored);
+        m_pages->widget(i)->setSizePolicy(
+            QSizePolicy::Preferred, i == int(s) ? QSizePolicy::Preferred : QSizePolicy::Ignored);
     m_pages->updateGeometry();
     m_buildBox->setVisible(s != Source::File);
 }
@@ -227,7 +228,8 @@ void DatasetSourcePanel::setDatasetPath(const QString& path)
     open(path);
 }
 
-void DatasetSourcePanel::setSimulatorGrid(int dim, double boxMpc, const QString& redshifts, const QString& zetas, int seeds)
+void DatasetSourcePanel::setSimulatorGrid(
+    int dim, double boxMpc, const QString& redshifts, const QString& zetas, int seeds)
 {
     m_dim->setValue(dim);
     m_box->setValue(boxMpc);
@@ -269,7 +271,8 @@ void DatasetSourcePanel::build()
         return;
     try {
         rs::ml::DatasetBuildOptions o;
-        o.quantity = quantityFromName(m_quantity->currentData().toString().toStdString()).value_or(Quantity::BrightnessTemperature);
+        o.quantity = quantityFromName(m_quantity->currentData().toString().toStdString())
+                         .value_or(Quantity::BrightnessTemperature);
         o.mode = m_mode->currentIndex() == 0 ? rs::ml::SampleMode::Slices : rs::ml::SampleMode::Patches;
         o.axes = m_axes->text().trimmed().toStdString();
         o.stride = std::size_t(m_stride->value());
@@ -298,24 +301,26 @@ void DatasetSourcePanel::build()
             throw ParameterError("output", "choose where to write the dataset");
         QDir().mkpath(QFileInfo(m_output->text()).absolutePath());
         m_summary->setText(tr("Building…"));
-        m_job->start(tr("Building a dataset"), [this, src, inputs, grid, o, out](const ProgressFn& progress, const StopToken& stop) {
-            // Listing the catalog's cubes reads every file's header: on this worker, not the GUI.
-            const auto sources = src == Source::Catalog ? rs::ml::sourcesFromFiles(inputs, o.quantity)
-                                                         : rs::ml::sourcesFromSimulator(grid, o.quantity);
-            rs::ml::buildDataset(sources, o, out, progress, stop);
-            auto ds = rs::ml::DatasetFile::open(out);
-            return std::function<void()>([this, ds, out] {
-                m_dataset = ds;
-                {
-                    const QSignalBlocker block(m_path);
-                    m_path->setText(QString::fromStdString(out));
-                }
-                showDataset();
-                Q_EMIT datasetChanged();
+        m_job->start(tr("Building a dataset"),
+            [this, src, inputs, grid, o, out](const ProgressFn& progress, const StopToken& stop) {
+                // Listing the catalog's cubes reads every file's header: on this worker, not the GUI.
+                const auto sources = src == Source::Catalog ? rs::ml::sourcesFromFiles(inputs, o.quantity)
+                                                            : rs::ml::sourcesFromSimulator(grid, o.quantity);
+                rs::ml::buildDataset(sources, o, out, progress, stop);
+                auto ds = rs::ml::DatasetFile::open(out);
+                return std::function<void()>([this, ds, out] {
+                    m_dataset = ds;
+                    {
+                        const QSignalBlocker block(m_path);
+                        m_path->setText(QString::fromStdString(out));
+                    }
+                    showDataset();
+                    Q_EMIT datasetChanged();
+                });
             });
-        });
     } catch (const rs::Error& e) {
-        m_summary->setText(QStringLiteral("<span style='color:#b02020'>%1</span>").arg(QString::fromStdString(e.what()).toHtmlEscaped()));
+        m_summary->setText(QStringLiteral("<span style='color:#b02020'>%1</span>")
+                               .arg(QString::fromStdString(e.what()).toHtmlEscaped()));
     }
 }
 
@@ -341,15 +346,16 @@ void DatasetSourcePanel::showDataset()
         m_split->item(r, 1)->setText(QString::number(cubes[r]));
         m_split->item(r, 2)->setText(QString::number(i.splitCounts[std::size_t(r)]));
     }
-    m_summary->setText(tr("<b>%1</b>: %2 %3 of %4×%5 %6 (cell %7 Mpc), normalised by mean %8, std %9 of the training split. "
-                          "The split is by simulation: every slice of one realization is on one side.")
-                           .arg(QFileInfo(QString::fromStdString(i.path)).fileName().toHtmlEscaped())
-                           .arg(i.samples)
-                           .arg(QString::fromLatin1(rs::ml::sampleModeName(i.mode)))
-                           .arg(i.rows)
-                           .arg(i.cols)
-                           .arg(quantityWords(i.quantity))
-                           .arg(formatNumber(i.cellSizeMpc, 3), formatNumber(i.normMean, 4), formatNumber(i.normStd, 4)));
+    m_summary->setText(
+        tr("<b>%1</b>: %2 %3 of %4×%5 %6 (cell %7 Mpc), normalised by mean %8, std %9 of the training split. "
+           "The split is by simulation: every slice of one realization is on one side.")
+            .arg(QFileInfo(QString::fromStdString(i.path)).fileName().toHtmlEscaped())
+            .arg(i.samples)
+            .arg(QString::fromLatin1(rs::ml::sampleModeName(i.mode)))
+            .arg(i.rows)
+            .arg(i.cols)
+            .arg(quantityWords(i.quantity))
+            .arg(formatNumber(i.cellSizeMpc, 3), formatNumber(i.normMean, 4), formatNumber(i.normStd, 4)));
 }
 
 } // namespace rs::ui

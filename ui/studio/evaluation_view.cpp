@@ -1,11 +1,11 @@
 #include "studio/evaluation_view.h"
 
 #include "charts/chart_setup.h"
+#include "explorer/stats_charts.h"
 #include "shell/job_runner.h"
+#include "shell/text_format.h"
 #include "studio/cube_prediction_view.h"
 #include "studio/predictor_pool.h"
-#include "explorer/stats_charts.h"
-#include "shell/text_format.h"
 
 #include <QChart>
 #include <QChartView>
@@ -17,8 +17,8 @@
 #include <QScatterSeries>
 #include <QStackedWidget>
 #include <QTableWidget>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 #include <cmath>
 
@@ -68,8 +68,8 @@ QString EvaluationView::summaryText() const
     return m_summary->text();
 }
 
-void EvaluationView::setRun(const QString& runDir, const rs::ml::RunConfig& config,
-                            const std::optional<rs::ml::EvalMetrics>& metrics)
+void EvaluationView::setRun(
+    const QString& runDir, const rs::ml::RunConfig& config, const std::optional<rs::ml::EvalMetrics>& metrics)
 {
     const bool same = runDir == m_run && metrics.has_value() == m_metrics.has_value();
     m_run = runDir;
@@ -167,7 +167,8 @@ void EvaluationView::showMetrics()
                 m_confusion->setItem(r, c, item);
             }
             const double acc = r < int(m.perClassAccuracy.size()) ? m.perClassAccuracy[std::size_t(r)] : NAN;
-            auto* item = new QTableWidgetItem(std::isfinite(acc) ? QStringLiteral("%1 %").arg(100 * acc, 0, 'f', 1) : QStringLiteral("–"));
+            auto* item = new QTableWidgetItem(
+                std::isfinite(acc) ? QStringLiteral("%1 %").arg(100 * acc, 0, 'f', 1) : QStringLiteral("–"));
             item->setTextAlignment(Qt::AlignCenter);
             m_confusion->setItem(r, k, item);
         }

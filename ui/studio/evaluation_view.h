@@ -31,7 +31,8 @@ public:
     explicit EvaluationView(PredictorPool* pool, QWidget* parent = nullptr);
 
     /// The run to evaluate (a classifier or regressor; an autoencoder shows a note).
-    void setRun(const QString& runDir, const rs::ml::RunConfig& config, const std::optional<rs::ml::EvalMetrics>& metrics);
+    void setRun(
+        const QString& runDir, const rs::ml::RunConfig& config, const std::optional<rs::ml::EvalMetrics>& metrics);
     /// The prediction for the Explorer's cube, beside the test-set figures.
     CubePredictionView* cubeView() const { return m_cubeView; }
 

@@ -16,7 +16,8 @@ namespace rs::ui {
 class HoverChartView : public QChartView {
 public:
     HoverChartView(QChart* chart, QWidget* parent, std::function<void(QChartView*, std::optional<QPointF>)> onHover)
-        : QChartView(chart, parent), m_onHover(std::move(onHover))
+        : QChartView(chart, parent)
+        , m_onHover(std::move(onHover))
     {
         setMouseTracking(true);
         setRenderHint(QPainter::Antialiasing);

@@ -1,8 +1,8 @@
 #include "studio/new_run_dialog.h"
 
-#include "studio/dataset_source_panel.h"
 #include "ml/dataset_health.h"
 #include "ml/run_config.h"
+#include "studio/dataset_source_panel.h"
 #include "util/error.h"
 
 #include <QComboBox>
@@ -28,7 +28,8 @@ namespace {
 
 QString defaultName(const QString& model, const QString& target)
 {
-    return QStringLiteral("%1-%2-%3").arg(model, target, QDateTime::currentDateTime().toString(QStringLiteral("yyMMdd-HHmmss")));
+    return QStringLiteral("%1-%2-%3")
+        .arg(model, target, QDateTime::currentDateTime().toString(QStringLiteral("yyMMdd-HHmmss")));
 }
 
 /// The dataset's health warnings, under the dataset.
@@ -42,8 +43,8 @@ QLabel* warningLabel(QWidget* parent)
 
 } // namespace
 
-NewRunDialog::NewRunDialog(const QString& runsFolder, const QStringList& catalogPaths, const QStringList& encoderRuns,
-                           QWidget* parent)
+NewRunDialog::NewRunDialog(
+    const QString& runsFolder, const QStringList& catalogPaths, const QStringList& encoderRuns, QWidget* parent)
     : QDialog(parent)
     , m_runsFolder(runsFolder)
 {
@@ -144,7 +145,10 @@ NewRunDialog::NewRunDialog(const QString& runsFolder, const QStringList& catalog
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_dataset, &DatasetSourcePanel::datasetChanged, this, &NewRunDialog::updatePreview);
-    auto changed = [this] { updateEnabled(); updatePreview(); };
+    auto changed = [this] {
+        updateEnabled();
+        updatePreview();
+    };
     for (QComboBox* c : {m_model, m_encoder, m_target, m_task, m_optimizer, m_schedule})
         connect(c, &QComboBox::currentIndexChanged, this, changed);
     for (QDoubleSpinBox* s : {m_lr, m_weightDecay, m_gradClip})
@@ -154,8 +158,8 @@ NewRunDialog::NewRunDialog(const QString& runsFolder, const QStringList& catalog
     connect(m_name, &QLineEdit::textChanged, this, changed);
     connect(m_model, &QComboBox::currentIndexChanged, this, [this] {
         m_name->setText(defaultName(m_model->currentData().toString(),
-                                    m_model->currentData().toString() == QLatin1String("ae") ? QStringLiteral("recon")
-                                                                                             : m_target->currentData().toString()));
+            m_model->currentData().toString() == QLatin1String("ae") ? QStringLiteral("recon")
+                                                                     : m_target->currentData().toString()));
     });
     m_name->setText(defaultName(QStringLiteral("cnn"), QStringLiteral("z")));
     updateEnabled();
@@ -194,13 +198,16 @@ void NewRunDialog::setConfig(const rs::ml::RunConfig& c)
     if (enc >= 0)
         m_encoder->setCurrentIndex(enc);
     else if (!c.encoderRun.empty()) {
-        m_encoder->addItem(QFileInfo(QString::fromStdString(c.encoderRun)).fileName(), QString::fromStdString(c.encoderRun));
+        m_encoder->addItem(
+            QFileInfo(QString::fromStdString(c.encoderRun)).fileName(), QString::fromStdString(c.encoderRun));
         m_encoder->setCurrentIndex(m_encoder->count() - 1);
     }
     const int t = m_target->findData(QString::fromLatin1(rs::ml::targetName(c.target)));
     if (t >= 0)
         m_target->setCurrentIndex(t);
-    m_task->setCurrentIndex(c.task == rs::ml::defaultTask(c.model, c.target) ? 0 : c.task == rs::ml::Task::Classify ? 1 : 2);
+    m_task->setCurrentIndex(c.task == rs::ml::defaultTask(c.model, c.target) ? 0
+            : c.task == rs::ml::Task::Classify                               ? 1
+                                                                             : 2);
     m_optimizer->setCurrentText(QString::fromStdString(c.optimizer.name));
     m_lr->setValue(c.optimizer.lr);
     m_schedule->setCurrentIndex(std::max(0, m_schedule->findData(QString::fromStdString(c.schedule.kind))));
@@ -219,11 +226,12 @@ rs::ml::RunConfig NewRunDialog::config() const
 {
     rs::ml::RunConfig c;
     c.model = rs::ml::modelFromName(m_model->currentData().toString().toStdString());
-    c.target = c.model == rs::ml::ModelKind::Autoencoder ? rs::ml::Target::None
-                                                         : rs::ml::targetFromName(m_target->currentData().toString().toStdString());
+    c.target = c.model == rs::ml::ModelKind::Autoencoder
+        ? rs::ml::Target::None
+        : rs::ml::targetFromName(m_target->currentData().toString().toStdString());
     const QString task = m_task->currentData().toString();
     c.task = task.isEmpty() || c.model == rs::ml::ModelKind::Autoencoder ? rs::ml::defaultTask(c.model, c.target)
-                                                                        : rs::ml::taskFromName(task.toStdString());
+                                                                         : rs::ml::taskFromName(task.toStdString());
     c.datasetPath = m_dataset->datasetPath().toStdString();
     if (c.model == rs::ml::ModelKind::CodesCnn)
         c.encoderRun = m_encoder->currentData().toString().toStdString();

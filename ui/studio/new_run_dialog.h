@@ -37,7 +37,7 @@ public:
     /// `runsFolder`: where the run folder is made; `catalogPaths`: what the Explorer has open;
     /// `encoderRuns`: finished autoencoder runs a codes-cnn can use.
     NewRunDialog(const QString& runsFolder, const QStringList& catalogPaths, const QStringList& encoderRuns,
-                 QWidget* parent = nullptr);
+        QWidget* parent = nullptr);
 
     DatasetSourcePanel* datasetPanel() const { return m_dataset; }
     /// Fills the choices from a configuration (model, target, task, optimizer, lr, schedule,

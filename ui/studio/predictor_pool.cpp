@@ -13,8 +13,8 @@ namespace {
 std::pair<std::string, long long> currentWeights(const std::string& runDir)
 {
     namespace fs = std::filesystem;
-    for (const std::string& p : {rs::ml::finalModelPath(runDir), rs::ml::bestCheckpointPath(runDir),
-                                 rs::ml::checkpointPath(runDir)}) {
+    for (const std::string& p :
+        {rs::ml::finalModelPath(runDir), rs::ml::bestCheckpointPath(runDir), rs::ml::checkpointPath(runDir)}) {
         std::error_code ec;
         const auto t = fs::last_write_time(p, ec);
         if (!ec)

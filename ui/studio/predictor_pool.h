@@ -18,10 +18,10 @@ namespace rs::ui {
 
 class PredictorPool {
     struct Entry {
-        std::mutex use;                 ///< held by a lease
+        std::mutex use; ///< held by a lease
         std::shared_ptr<const rs::ml::Predictor> predictor;
-        std::string weights;            ///< file the weights came from
-        long long stamp = 0;            ///< its modification time (ns) when loaded
+        std::string weights; ///< file the weights came from
+        long long stamp = 0; ///< its modification time (ns) when loaded
     };
 
 public:
@@ -51,7 +51,7 @@ public:
 
 private:
     std::mutex m_mutex; ///< guards m_entries
-    std::atomic<int> m_threads{1};
+    std::atomic<int> m_threads {1};
     std::map<std::string, std::shared_ptr<Entry>> m_entries;
 };
 

@@ -2,11 +2,11 @@
 
 #include "charts/chart_setup.h"
 
-#include "shell/job_runner.h"
-#include "studio/predictor_pool.h"
 #include "explorer/slice_controls.h"
 #include "explorer/slice_panel.h"
+#include "shell/job_runner.h"
 #include "shell/text_format.h"
+#include "studio/predictor_pool.h"
 
 #include <QChart>
 #include <QChartView>
@@ -16,8 +16,8 @@
 #include <QPushButton>
 #include <QScatterSeries>
 #include <QSplitter>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 #include <cmath>
 #include <map>
@@ -32,13 +32,13 @@ QColor rampColour(double t)
 {
     // viridis-like ramp through a few anchors: distinct for a handful of classes.
     static const QColor anchors[] = {QColor(0x44, 0x01, 0x54), QColor(0x3b, 0x52, 0x8b), QColor(0x21, 0x90, 0x8d),
-                                     QColor(0x5d, 0xc8, 0x63), QColor(0xfd, 0xe7, 0x25)};
+        QColor(0x5d, 0xc8, 0x63), QColor(0xfd, 0xe7, 0x25)};
     t = std::clamp(t, 0.0, 1.0) * 4.0;
     const int i = std::min(3, int(t));
     const double f = t - i;
     const QColor a = anchors[i], b = anchors[i + 1];
-    return QColor::fromRgbF(float(a.redF() + f * (b.redF() - a.redF())), float(a.greenF() + f * (b.greenF() - a.greenF())),
-                            float(a.blueF() + f * (b.blueF() - a.blueF())));
+    return QColor::fromRgbF(float(a.redF() + f * (b.redF() - a.redF())),
+        float(a.greenF() + f * (b.greenF() - a.greenF())), float(a.blueF() + f * (b.blueF() - a.blueF())));
 }
 
 } // namespace
@@ -95,10 +95,13 @@ ProjectionView::ProjectionView(PredictorPool* pool, QWidget* parent)
 
     connect(m_compute, &QPushButton::clicked, this, &ProjectionView::compute);
     connect(m_colour, &QComboBox::currentIndexChanged, this, [this] { showProjection(); });
-    connect(m_job, &JobRunner::failed, this, [this](const QString& m) { m_note->setText(tr("Could not project: %1").arg(m)); });
-    connect(m_sampleJob, &JobRunner::failed, this, [this](const QString& m) { m_sample->setText(tr("Could not read: %1").arg(m)); });
-    connect(m_job, &JobRunner::progressChanged, this,
-            [this](double f, const QString& stage) { m_note->setText(tr("Projecting… %1 (%2 %)").arg(stage).arg(int(f * 100))); });
+    connect(m_job, &JobRunner::failed, this,
+        [this](const QString& m) { m_note->setText(tr("Could not project: %1").arg(m)); });
+    connect(m_sampleJob, &JobRunner::failed, this,
+        [this](const QString& m) { m_sample->setText(tr("Could not read: %1").arg(m)); });
+    connect(m_job, &JobRunner::progressChanged, this, [this](double f, const QString& stage) {
+        m_note->setText(tr("Projecting… %1 (%2 %)").arg(stage).arg(int(f * 100)));
+    });
     setRun({}, {});
 }
 
@@ -137,7 +140,8 @@ void ProjectionView::compute()
         rs::ml::Projection2d p;
         if (useRun) {
             const PredictorPool::Lease lease = pool->acquire(run);
-            p = rs::ml::projectSplit(lease.get(), *ds, rs::ml::Split::Test, rs::ml::Target::Z, kMaxPoints, progress, stop);
+            p = rs::ml::projectSplit(
+                lease.get(), *ds, rs::ml::Split::Test, rs::ml::Target::Z, kMaxPoints, progress, stop);
         } else {
             p = rs::ml::projectSplit(nullptr, *ds, rs::ml::Split::Test, rs::ml::Target::Z, kMaxPoints, progress, stop);
         }
@@ -191,8 +195,9 @@ void ProjectionView::showProjection()
         s->setBorderColor(Qt::transparent);
         s->setColor(std::isfinite(key) ? rampColour(groups.size() > 1 ? double(g) / double(groups.size() - 1) : 0.5)
                                        : QColor(Qt::gray));
-        const QString name = !std::isfinite(key) ? tr("unknown") : binned ? QStringLiteral("≥ %1").arg(formatNumber(key, 3))
-                                                                          : formatNumber(key, 4);
+        const QString name = !std::isfinite(key) ? tr("unknown")
+            : binned                             ? QStringLiteral("≥ %1").arg(formatNumber(key, 3))
+                                                 : formatNumber(key, 4);
         s->setName(QStringLiteral("%1 %2").arg(m_colour->currentText(), name));
         for (int i : members) {
             s->append(p.x[std::size_t(i)], p.y[std::size_t(i)]);
@@ -236,7 +241,8 @@ void ProjectionView::showProjection()
     chart->legend()->setVisible(true);
     chart->legend()->setAlignment(Qt::AlignRight);
     chart->setTitle(tr("%1 test samples in the plane of the %2").arg(p.x.size()).arg(QString::fromStdString(p.space)));
-    m_note->setText(tr("Principal components of %1; click a point to open its slice.").arg(QString::fromStdString(p.space)));
+    m_note->setText(
+        tr("Principal components of %1; click a point to open its slice.").arg(QString::fromStdString(p.space)));
 }
 
 void ProjectionView::openPoint(int i)
@@ -260,11 +266,12 @@ void ProjectionView::openPoint(int i)
         lc.cube = c;
         lc.stats = summarize(c);
         lc.caption = QStringLiteral("%1 · test sample %2").arg(quantityWithUnitsHtml(q)).arg(index);
-        const QString text = QStringLiteral("dataset sample %1: z = %2, ζ = %3, x<sub>HI</sub> = %4, cut along %5 at %6")
-                                 .arg(index)
-                                 .arg(formatNumber(l.z), formatNumber(l.zeta), formatNumber(l.nfSlice, 3),
-                                      QString(QLatin1Char("xyz"[std::clamp<int>(l.axis, 0, 2)])))
-                                 .arg(l.index);
+        const QString text
+            = QStringLiteral("dataset sample %1: z = %2, ζ = %3, x<sub>HI</sub> = %4, cut along %5 at %6")
+                  .arg(index)
+                  .arg(formatNumber(l.z), formatNumber(l.zeta), formatNumber(l.nfSlice, 3),
+                      QString(QLatin1Char("xyz"[std::clamp<int>(l.axis, 0, 2)])))
+                  .arg(l.index);
         return std::function<void()>([this, lc, text, index] {
             m_opened = index;
             m_panel->setCubes({lc}, 0);

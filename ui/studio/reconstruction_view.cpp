@@ -2,15 +2,15 @@
 
 #include "charts/chart_setup.h"
 
-#include "vtk/colormap.h"
-#include "shell/job_runner.h"
 #include "explorer/linked_slices_view.h"
-#include "ml/slice_fit.h"
-#include "studio/predictor_pool.h"
 #include "explorer/slice_controls.h"
 #include "explorer/slice_panel.h"
 #include "explorer/stats_charts.h"
+#include "ml/slice_fit.h"
+#include "shell/job_runner.h"
 #include "shell/text_format.h"
+#include "studio/predictor_pool.h"
+#include "vtk/colormap.h"
 
 #include <QChart>
 #include <QChartView>
@@ -33,12 +33,13 @@ namespace {
 /// A stack of 2D samples as a cube (axis 0 = sample), so the Explorer's slice panels can show
 /// and step through it.
 LoadedCube stackCube(const std::vector<float>& values, std::size_t count, std::size_t rows, std::size_t cols,
-                     double cell, Quantity q, std::optional<double> z, const SummaryStats& range, const QString& caption)
+    double cell, Quantity q, std::optional<double> z, const SummaryStats& range, const QString& caption)
 {
     CubeMetadata m;
     m.quantity = q;
     m.redshift = z;
-    Cube c = Cube::uninitialized({count, rows, cols}, {double(count) * cell, double(rows) * cell, double(cols) * cell}, m);
+    Cube c
+        = Cube::uninitialized({count, rows, cols}, {double(count) * cell, double(rows) * cell, double(cols) * cell}, m);
     std::copy(values.begin(), values.end(), c.mutableData());
     LoadedCube lc;
     lc.cube = c;
@@ -134,15 +135,18 @@ ReconstructionView::ReconstructionView(PredictorPool* pool, QWidget* parent)
         if (m_data && !m_data->mse.empty())
             showSample(int(rs::ml::worstSamples(m_data->mse, 1).front()));
     });
-    connect(m_worst, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) { showSample(item->data(Qt::UserRole).toInt()); });
-    connect(m_worst, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) { showSample(item->data(Qt::UserRole).toInt()); });
+    connect(m_worst, &QListWidget::itemActivated, this,
+        [this](QListWidgetItem* item) { showSample(item->data(Qt::UserRole).toInt()); });
+    connect(m_worst, &QListWidget::itemClicked, this,
+        [this](QListWidgetItem* item) { showSample(item->data(Qt::UserRole).toInt()); });
     connect(m_slices, &LinkedSlicesView::linkedStateChanged, this, [this] { updateSample(); });
     connect(m_job, &JobRunner::failed, this, [this](const QString& message) {
         m_note->setText(tr("Could not reconstruct: %1").arg(message));
         Q_EMIT problem(tr("Could not reconstruct: %1").arg(message), message);
     });
-    connect(m_job, &JobRunner::progressChanged, this,
-            [this](double f, const QString& stage) { m_note->setText(tr("Reconstructing… %1 (%2 %)").arg(stage).arg(int(f * 100))); });
+    connect(m_job, &JobRunner::progressChanged, this, [this](double f, const QString& stage) {
+        m_note->setText(tr("Reconstructing… %1 (%2 %)").arg(stage).arg(int(f * 100)));
+    });
     m_axis->setEnabled(false);
     setRun({}, {});
 }
@@ -220,7 +224,8 @@ void ReconstructionView::compute()
         std::size_t count = 0;
         std::optional<double> z;
         if (cube) {
-            const rs::ml::FittedSlices f = rs::ml::fitSlices(cube->cube, {axis}, 1, config.rows, config.cols, config.cellSizeMpc);
+            const rs::ml::FittedSlices f
+                = rs::ml::fitSlices(cube->cube, {axis}, 1, config.rows, config.cols, config.cellSizeMpc);
             input = f.data;
             count = f.count;
             z = cube->cube.redshift();
@@ -244,11 +249,11 @@ void ReconstructionView::compute()
         const rs::ml::Reconstructions& r = out.data;
         const QString q = quantityWithUnitsHtml(config.quantity);
         out.cubes.push_back(stackCube(r.input, r.count, r.rows, r.cols, cell, config.quantity, z, r.valueRange,
-                                      QStringLiteral("input · %1").arg(q)));
+            QStringLiteral("input · %1").arg(q)));
         out.cubes.push_back(stackCube(r.output, r.count, r.rows, r.cols, cell, config.quantity, z, r.valueRange,
-                                      QStringLiteral("reconstruction · %1").arg(q)));
+            QStringLiteral("reconstruction · %1").arg(q)));
         out.cubes.push_back(stackCube(r.residual, r.count, r.rows, r.cols, cell, Quantity::Other, z, r.residualRange,
-                                      QStringLiteral("residual = input − reconstruction")));
+            QStringLiteral("residual = input − reconstruction")));
         for (std::vector<float>* v : {&out.data.input, &out.data.output, &out.data.residual})
             std::vector<float>().swap(*v); // the cubes hold the values now
         return std::function<void()>([this, out = std::move(out)]() mutable {
@@ -272,9 +277,8 @@ void ReconstructionView::showData()
         return;
     const QString units = unitsText(m_config.quantity);
     for (std::size_t i : rs::ml::worstSamples(m_data->mse, 10)) {
-        auto* item = new QListWidgetItem(tr("slice %1 · MSE %2%3").arg(i).arg(formatNumber(m_data->mse[i], 4),
-                                                                         squaredUnits(units)),
-                                         m_worst);
+        auto* item = new QListWidgetItem(
+            tr("slice %1 · MSE %2%3").arg(i).arg(formatNumber(m_data->mse[i], 4), squaredUnits(units)), m_worst);
         item->setData(Qt::UserRole, int(i));
     }
     double mean = 0;
@@ -283,7 +287,7 @@ void ReconstructionView::showData()
     m_note->setText(tr("%1 slices of %2 · mean MSE %3%4")
                         .arg(m_data->count)
                         .arg(m_what == QLatin1String("test set") ? tr("the test set") : m_what, formatNumber(mean, 4),
-                             squaredUnits(units)));
+                            squaredUnits(units)));
     m_shown = -1;
     SliceViewState st = m_slices->linkedState();
     st.axis = 0;
@@ -332,23 +336,25 @@ void ReconstructionView::updateSample()
                     .arg(i)
                     .arg(m_data->count)
                     .arg(m_indices[std::size_t(i)])
-                    .arg(formatNumber(l.z), formatNumber(l.zeta), QString(QLatin1Char("xyz"[std::clamp<int>(l.axis, 0, 2)])))
+                    .arg(formatNumber(l.z), formatNumber(l.zeta),
+                        QString(QLatin1Char("xyz"[std::clamp<int>(l.axis, 0, 2)])))
                     .arg(l.index);
     } else {
         where = tr("slice %1 of %2").arg(i).arg(m_data->count);
     }
-    m_sample->setText(tr("%1<br><b>MSE %2%3</b> (RMS %4%5)")
-                          .arg(where.toHtmlEscaped(), formatNumber(mse, 4), squaredUnits(units),
-                               formatNumber(std::sqrt(mse), 4), units.isEmpty() ? QString() : QStringLiteral(" %1").arg(units)));
+    m_sample->setText(
+        tr("%1<br><b>MSE %2%3</b> (RMS %4%5)")
+            .arg(where.toHtmlEscaped(), formatNumber(mse, 4), squaredUnits(units), formatNumber(std::sqrt(mse), 4),
+                units.isEmpty() ? QString() : QStringLiteral(" %1").arg(units)));
     const rs::PowerSpectrum& a = m_data->inputSpectra[std::size_t(i)];
     const rs::PowerSpectrum& b = m_data->outputSpectra[std::size_t(i)];
     const bool mpc = std::isfinite(m_config.cellSizeMpc) && m_config.cellSizeMpc > 0;
     fillSpectraChart(m_spectrum->chart(), tr("Δ²(k) of slice %1").arg(i),
-                     {{tr("input"), a.k, a.delta2, QColor(0x1f, 0x77, 0xb4), false, true, {}},
-                      {tr("reconstruction"), b.k, b.delta2, QColor(0xd6, 0x27, 0x28), true, true, {}}},
-                     mpc ? QStringLiteral("k [Mpc<sup>−1</sup>]") : QStringLiteral("k [pixel<sup>−1</sup>]"),
-                     units.isEmpty() ? QStringLiteral("Δ<sup>2</sup>(k) (2D)")
-                                     : QStringLiteral("Δ<sup>2</sup>(k) (2D) [%1<sup>2</sup>]").arg(units));
+        {{tr("input"), a.k, a.delta2, QColor(0x1f, 0x77, 0xb4), false, true, {}},
+            {tr("reconstruction"), b.k, b.delta2, QColor(0xd6, 0x27, 0x28), true, true, {}}},
+        mpc ? QStringLiteral("k [Mpc<sup>−1</sup>]") : QStringLiteral("k [pixel<sup>−1</sup>]"),
+        units.isEmpty() ? QStringLiteral("Δ<sup>2</sup>(k) (2D)")
+                        : QStringLiteral("Δ<sup>2</sup>(k) (2D) [%1<sup>2</sup>]").arg(units));
 }
 
 } // namespace rs::ui

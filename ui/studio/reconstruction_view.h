@@ -6,9 +6,9 @@
 /// the residual a diverging one), with the per-slice MSE, input and reconstruction Δ²(k)
 /// overlaid, and the worst slices one click away. Inference runs in the background.
 
+#include "explorer/snapshot.h"
 #include "ml/inspect.h"
 #include "ml/run_folder.h"
-#include "explorer/snapshot.h"
 
 #include <QWidget>
 
@@ -84,9 +84,9 @@ private:
     QLabel* m_sample = nullptr;
     JobRunner* m_job = nullptr;
     std::optional<rs::ml::Reconstructions> m_data;
-    std::vector<std::int64_t> m_indices;          ///< test set: dataset index per stack entry
-    std::vector<rs::ml::SampleLabels> m_labels;   ///< test set: labels per stack entry
-    QString m_what;                               ///< "test set" or the cube's title
+    std::vector<std::int64_t> m_indices; ///< test set: dataset index per stack entry
+    std::vector<rs::ml::SampleLabels> m_labels; ///< test set: labels per stack entry
+    QString m_what; ///< "test set" or the cube's title
     int m_shown = -1;
 };
 

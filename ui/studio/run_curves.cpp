@@ -80,11 +80,16 @@ QString metricLabel(const QString& metric)
 QString seriesName(RunCurves::Series s, const QString& metric)
 {
     switch (s) {
-    case RunCurves::TrainLoss: return QStringLiteral("train loss");
-    case RunCurves::TrainMetric: return QStringLiteral("train %1").arg(metricLabel(metric));
-    case RunCurves::ValLoss: return QStringLiteral("validation loss");
-    case RunCurves::ValMetric: return QStringLiteral("validation %1").arg(metricLabel(metric));
-    case RunCurves::SeriesCount: break;
+    case RunCurves::TrainLoss:
+        return QStringLiteral("train loss");
+    case RunCurves::TrainMetric:
+        return QStringLiteral("train %1").arg(metricLabel(metric));
+    case RunCurves::ValLoss:
+        return QStringLiteral("validation loss");
+    case RunCurves::ValMetric:
+        return QStringLiteral("validation %1").arg(metricLabel(metric));
+    case RunCurves::SeriesCount:
+        break;
     }
     return {};
 }

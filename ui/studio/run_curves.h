@@ -18,7 +18,7 @@
 namespace rs::ui {
 
 struct CurvePoint {
-    double step = 0;  ///< optimizer steps since the run began
+    double step = 0; ///< optimizer steps since the run began
     double epoch = 0; ///< epochs done: epoch + batch/batches (1.0 = the end of the first epoch)
     double value = 0;
 };

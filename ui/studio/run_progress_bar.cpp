@@ -104,7 +104,9 @@ void RunProgressBar::refresh()
         return;
     }
     const QString name = QFileInfo(m_controller->runDir()).fileName();
-    const QString what = state == State::Paused ? tr("paused") : state == State::Stopping ? tr("stopping") : tr("training");
+    const QString what = state == State::Paused ? tr("paused")
+        : state == State::Stopping              ? tr("stopping")
+                                                : tr("training");
     m_title->setText(QStringLiteral("%1 (%2)").arg(name, what));
     const auto& p = m_controller->lastProgress();
     if (!p) {
@@ -113,9 +115,12 @@ void RunProgressBar::refresh()
     }
     const bool epochEnd = p->kind == rs::ml::TrainProgress::Kind::Epoch;
     const double total = double(p->epochs) * double(std::max<std::size_t>(p->batches, 1));
-    const double doneSteps = double(p->epoch - 1) * double(p->batches) + (epochEnd ? double(p->batches) : double(p->batch));
+    const double doneSteps
+        = double(p->epoch - 1) * double(p->batches) + (epochEnd ? double(p->batches) : double(p->batch));
     m_bar->setValue(total > 0 ? int(1000.0 * doneSteps / total) : 0);
-    const double rate = m_controller->sessionSeconds() > 0 ? double(m_controller->sessionSteps()) / m_controller->sessionSeconds() : 0;
+    const double rate = m_controller->sessionSeconds() > 0
+        ? double(m_controller->sessionSteps()) / m_controller->sessionSeconds()
+        : 0;
     QStringList parts;
     parts << tr("epoch %1/%2").arg(p->epoch).arg(p->epochs);
     if (!epochEnd)

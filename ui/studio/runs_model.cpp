@@ -38,9 +38,12 @@ QString testText(const std::optional<rs::ml::EvalMetrics>& m)
     if (!m)
         return QStringLiteral("–");
     switch (m->task) {
-    case rs::ml::Task::Classify: return QStringLiteral("accuracy %1").arg(metricValue(m->accuracy, m->task));
-    case rs::ml::Task::Regress: return QStringLiteral("R² %1").arg(formatNumber(m->r2, 3));
-    case rs::ml::Task::Reconstruct: return QStringLiteral("rel. MSE %1").arg(formatNumber(m->relativeMse, 3));
+    case rs::ml::Task::Classify:
+        return QStringLiteral("accuracy %1").arg(metricValue(m->accuracy, m->task));
+    case rs::ml::Task::Regress:
+        return QStringLiteral("R² %1").arg(formatNumber(m->r2, 3));
+    case rs::ml::Task::Reconstruct:
+        return QStringLiteral("rel. MSE %1").arg(formatNumber(m->relativeMse, 3));
     case rs::ml::Task::Translate:
         return QStringLiteral("pixel accuracy %1").arg(formatNumber(m->translation.pixelAccuracy, 3));
     }
@@ -52,10 +55,14 @@ QString testText(const std::optional<rs::ml::EvalMetrics>& m)
 QString RunEntry::statusText(qint64 nowMs) const
 {
     switch (live) {
-    case Live::Training: return QStringLiteral("training");
-    case Live::Paused: return QStringLiteral("paused");
-    case Live::Stopping: return QStringLiteral("stopping");
-    case Live::No: break;
+    case Live::Training:
+        return QStringLiteral("training");
+    case Live::Paused:
+        return QStringLiteral("paused");
+    case Live::Stopping:
+        return QStringLiteral("stopping");
+    case Live::No:
+        break;
     }
     // The trainer writes final.pt, then metrics.json, then the "finished" line.
     if (lastType == QLatin1String("finished") || (finished && metrics && epochsDone >= config.epochs))
@@ -93,7 +100,8 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const
     if (role == PathRole)
         return e.path;
     if (role == Qt::ToolTipRole)
-        return QStringLiteral("%1\n%2").arg(e.path, e.lastMessage.isEmpty() ? e.statusText(m_clock.elapsed()) : e.lastMessage);
+        return QStringLiteral("%1\n%2").arg(
+            e.path, e.lastMessage.isEmpty() ? e.statusText(m_clock.elapsed()) : e.lastMessage);
     if (role == Qt::ForegroundRole && index.column() == Status) {
         const QString s = e.statusText(m_clock.elapsed());
         if (s == QLatin1String("failed"))
@@ -105,19 +113,27 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const
     if (role != Qt::DisplayRole)
         return {};
     switch (Column(index.column())) {
-    case Name: return e.name;
-    case Model: return QString::fromLatin1(rs::ml::modelName(e.config.model));
+    case Name:
+        return e.name;
+    case Model:
+        return QString::fromLatin1(rs::ml::modelName(e.config.model));
     case Target:
         return e.config.task == rs::ml::Task::Reconstruct
-                   ? QStringLiteral("reconstruct")
-                   : QStringLiteral("%1 %2").arg(QString::fromLatin1(rs::ml::taskName(e.config.task)),
-                                                 QString::fromLatin1(rs::ml::targetName(e.config.target)));
-    case Status: return e.statusText(m_clock.elapsed());
-    case Epochs: return QStringLiteral("%1/%2").arg(e.epochsDone).arg(e.config.epochs);
-    case Best: return epochValue(e.bestValMetric, e.bestEpoch, e.config.task);
-    case Validation: return epochValue(e.lastValMetric, e.lastEpoch, e.config.task);
-    case Test: return testText(e.metrics);
-    case ColumnCount: break;
+            ? QStringLiteral("reconstruct")
+            : QStringLiteral("%1 %2").arg(QString::fromLatin1(rs::ml::taskName(e.config.task)),
+                QString::fromLatin1(rs::ml::targetName(e.config.target)));
+    case Status:
+        return e.statusText(m_clock.elapsed());
+    case Epochs:
+        return QStringLiteral("%1/%2").arg(e.epochsDone).arg(e.config.epochs);
+    case Best:
+        return epochValue(e.bestValMetric, e.bestEpoch, e.config.task);
+    case Validation:
+        return epochValue(e.lastValMetric, e.lastEpoch, e.config.task);
+    case Test:
+        return testText(e.metrics);
+    case ColumnCount:
+        break;
     }
     return {};
 }
@@ -127,15 +143,24 @@ QVariant RunsModel::headerData(int section, Qt::Orientation orientation, int rol
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (Column(section)) {
-    case Name: return tr("Run");
-    case Model: return tr("Model");
-    case Target: return tr("Learns");
-    case Status: return tr("Status");
-    case Epochs: return tr("Epochs");
-    case Best: return tr("Best (val.)");
-    case Validation: return tr("Last (val.)");
-    case Test: return tr("Test");
-    case ColumnCount: break;
+    case Name:
+        return tr("Run");
+    case Model:
+        return tr("Model");
+    case Target:
+        return tr("Learns");
+    case Status:
+        return tr("Status");
+    case Epochs:
+        return tr("Epochs");
+    case Best:
+        return tr("Best (val.)");
+    case Validation:
+        return tr("Last (val.)");
+    case Test:
+        return tr("Test");
+    case ColumnCount:
+        break;
     }
     return {};
 }
@@ -174,8 +199,8 @@ int RunsModel::rowOf(const QString& path) const
 void RunsModel::insertRun(RunEntry entry)
 {
     entry.live = m_live.value(entry.path, entry.live); // a run this window started before it was listed
-    const auto at = std::lower_bound(m_runs.begin(), m_runs.end(), entry.name,
-                                     [](const RunEntry& a, const QString& name) { return a.name < name; });
+    const auto at = std::lower_bound(
+        m_runs.begin(), m_runs.end(), entry.name, [](const RunEntry& a, const QString& name) { return a.name < name; });
     const int row = int(at - m_runs.begin());
     beginInsertRows({}, row, row);
     m_runs.insert(at, std::move(entry));
@@ -232,10 +257,10 @@ std::vector<std::pair<QString, QString>> RunsModel::resultRows(const RunEntry& e
 {
     auto epoch = [](int n) { return n > 0 ? QString::number(n) : QStringLiteral("–"); };
     return {{QStringLiteral("result.best_epoch"), epoch(e.bestEpoch)},
-            {QStringLiteral("result.best_val"), metricValue(e.bestValMetric, e.config.task)},
-            {QStringLiteral("result.last_epoch"), epoch(e.lastEpoch)},
-            {QStringLiteral("result.last_val"), metricValue(e.lastValMetric, e.config.task)},
-            {QStringLiteral("result.test"), testText(e.metrics)}};
+        {QStringLiteral("result.best_val"), metricValue(e.bestValMetric, e.config.task)},
+        {QStringLiteral("result.last_epoch"), epoch(e.lastEpoch)},
+        {QStringLiteral("result.last_val"), metricValue(e.lastValMetric, e.config.task)},
+        {QStringLiteral("result.test"), testText(e.metrics)}};
 }
 
 void RunsModel::noteEpoch(RunEntry& e, int epoch, double valLoss, double valMetric)
@@ -299,8 +324,8 @@ void RunsModel::applyUpdates(const std::vector<RunUpdate>& updates)
     }
 }
 
-void RunsModel::appendProgress(const QString& path, const std::vector<rs::ml::TrainProgress>& reports,
-                               const rs::ml::RunConfig& config)
+void RunsModel::appendProgress(
+    const QString& path, const std::vector<rs::ml::TrainProgress>& reports, const rs::ml::RunConfig& config)
 {
     RunEntry* e = findMutable(path);
     if (!e) {

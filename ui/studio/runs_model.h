@@ -11,9 +11,9 @@
 #include "ml/run_folder.h"
 
 #include <QAbstractTableModel>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QSet>
-#include <QElapsedTimer>
 #include <QStringList>
 
 #include <optional>
@@ -24,11 +24,11 @@ namespace rs::ui {
 /// What the folder watcher learnt about one run in one look.
 struct RunUpdate {
     QString path;
-    bool removed = false;                        ///< the folder is gone
-    std::optional<rs::ml::RunSummary> summary;   ///< a run seen for the first time (rs::ml::listRuns)
-    rs::ml::HistoryChunk history;                ///< lines appended since the last look
-    bool finished = false;                       ///< final.pt exists
-    std::optional<rs::ml::EvalMetrics> metrics;  ///< metrics.json, read when the run finished
+    bool removed = false; ///< the folder is gone
+    std::optional<rs::ml::RunSummary> summary; ///< a run seen for the first time (rs::ml::listRuns)
+    rs::ml::HistoryChunk history; ///< lines appended since the last look
+    bool finished = false; ///< final.pt exists
+    std::optional<rs::ml::EvalMetrics> metrics; ///< metrics.json, read when the run finished
 };
 
 /// One run folder and what is known about it.
@@ -41,16 +41,16 @@ struct RunEntry {
     std::optional<rs::ml::EvalMetrics> metrics;
     RunCurves curves;
     int epochsDone = 0;
-    int lastEpoch = 0;          ///< the last validated epoch (from 1; 0: none yet)
-    double lastValMetric = 0;   ///< its validation metric (NaN until an epoch is validated)
-    int bestEpoch = 0;          ///< the epoch of the lowest validation loss (final.pt's weights)
+    int lastEpoch = 0; ///< the last validated epoch (from 1; 0: none yet)
+    double lastValMetric = 0; ///< its validation metric (NaN until an epoch is validated)
+    int bestEpoch = 0; ///< the epoch of the lowest validation loss (final.pt's weights)
     double bestValLoss = INFINITY, bestValMetric = NAN;
-    QString lastType;           ///< type of the last history line ("batch", "stopped", ...)
+    QString lastType; ///< type of the last history line ("batch", "stopped", ...)
     QString lastMessage;
     std::uint64_t historyOffset = 0;
-    qint64 lastGrowthMs = -1;   ///< monotonic ms when its history last grew (-1: never seen growing)
+    qint64 lastGrowthMs = -1; ///< monotonic ms when its history last grew (-1: never seen growing)
     Live live = Live::No;
-    QStringList shown;          ///< what its table row shows (changes that show nothing repaint nothing)
+    QStringList shown; ///< what its table row shows (changes that show nothing repaint nothing)
 
     /// "training", "paused", "finished", "stopped", "failed", "training elsewhere", "interrupted".
     QString statusText(qint64 nowMs) const;
@@ -77,8 +77,8 @@ public:
     /// Applies what the watcher found (new runs, appended history, finished, removed).
     void applyUpdates(const std::vector<RunUpdate>& updates);
     /// Live reports of a run this window trains. A run not listed yet is added with `config`.
-    void appendProgress(const QString& path, const std::vector<rs::ml::TrainProgress>& reports,
-                        const rs::ml::RunConfig& config);
+    void appendProgress(
+        const QString& path, const std::vector<rs::ml::TrainProgress>& reports, const rs::ml::RunConfig& config);
     /// Marks a run as trained by this window (or no longer).
     void setLive(const QString& path, RunEntry::Live live);
 

@@ -53,7 +53,7 @@ RunsPanel::RunsPanel(RunsModel* model, QWidget* parent)
                             "dataset: build one from the Explorer's cubes or from simulations in the dialog. "
                             "Runs that <tt>reionscope-cli train --out</tt> or <tt>sweep --out</tt> writes into "
                             "this folder appear here too, live.</p>"),
-                         this);
+        this);
     m_empty->setWordWrap(true);
     m_empty->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_empty->setMargin(8);

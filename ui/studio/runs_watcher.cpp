@@ -17,8 +17,8 @@ namespace {
 namespace fs = std::filesystem;
 
 /// One look at the folder (runs on a worker): which runs are new, what their histories gained.
-std::vector<RunUpdate> look(const std::string& folder, const std::vector<std::pair<std::string, std::uint64_t>>& known,
-                            const StopToken& stop)
+std::vector<RunUpdate> look(
+    const std::string& folder, const std::vector<std::pair<std::string, std::uint64_t>>& known, const StopToken& stop)
 {
     std::vector<RunUpdate> out;
     std::set<std::string> seen;

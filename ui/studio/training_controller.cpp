@@ -92,35 +92,43 @@ bool TrainingController::start(const QString& runDir, const rs::ml::RunConfig& c
     QPointer<TrainingController> self(this);
     // Runs on the training thread. The outcome comes back through the event loop; the controller
     // may be gone by then (QPointer), but its destructor waits for this function to return.
-    QMetaObject::invokeMethod(m_context, [=] {
-        // Lower this thread's priority before LibTorch starts its compute threads from it: they
-        // inherit the nice value, so the GUI thread wins a contended core.
-        if (nice > 0)
-            setpriority(PRIO_PROCESS, pid_t(gettid()), nice);
-        TrainingOutcome o;
-        try {
-            const rs::ml::TrainResult r = rs::ml::train(
-                dir, config, [buffer](const rs::ml::TrainProgress& p) { buffer->push(p); }, stop, pause);
-            o.status = r.status == rs::ml::TrainStatus::Finished ? TrainingOutcome::Status::Finished
-                                                                 : TrainingOutcome::Status::Stopped;
-            o.message = QString::fromStdString(r.message);
-            o.epochsDone = r.epochsDone;
-            o.resumed = r.resumed;
-            o.metrics = r.metrics;
-        } catch (const rs::Error& e) { // the thread boundary: nothing escapes
-            o.status = TrainingOutcome::Status::Failed;
-            o.message = QString::fromStdString(e.what());
-        } catch (const std::bad_alloc&) {
-            o.status = TrainingOutcome::Status::Failed;
-            o.message = QStringLiteral("not enough memory to train this run");
-        } catch (const std::exception& e) {
-            o.status = TrainingOutcome::Status::Failed;
-            o.message = QStringLiteral("internal error: %1").arg(QString::fromStdString(e.what()));
-        }
-        o.lastStep = buffer->step();
-        QMetaObject::invokeMethod(
-            self.data(), [self, o] { if (self) self->onWorkerDone(o); }, Qt::QueuedConnection);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_context,
+        [=] {
+            // Lower this thread's priority before LibTorch starts its compute threads from it: they
+            // inherit the nice value, so the GUI thread wins a contended core.
+            if (nice > 0)
+                setpriority(PRIO_PROCESS, pid_t(gettid()), nice);
+            TrainingOutcome o;
+            try {
+                const rs::ml::TrainResult r = rs::ml::train(
+                    dir, config, [buffer](const rs::ml::TrainProgress& p) { buffer->push(p); }, stop, pause);
+                o.status = r.status == rs::ml::TrainStatus::Finished ? TrainingOutcome::Status::Finished
+                                                                     : TrainingOutcome::Status::Stopped;
+                o.message = QString::fromStdString(r.message);
+                o.epochsDone = r.epochsDone;
+                o.resumed = r.resumed;
+                o.metrics = r.metrics;
+            } catch (const rs::Error& e) { // the thread boundary: nothing escapes
+                o.status = TrainingOutcome::Status::Failed;
+                o.message = QString::fromStdString(e.what());
+            } catch (const std::bad_alloc&) {
+                o.status = TrainingOutcome::Status::Failed;
+                o.message = QStringLiteral("not enough memory to train this run");
+            } catch (const std::exception& e) {
+                o.status = TrainingOutcome::Status::Failed;
+                o.message = QStringLiteral("internal error: %1").arg(QString::fromStdString(e.what()));
+            }
+            o.lastStep = buffer->step();
+            QMetaObject::invokeMethod(
+                self.data(),
+                [self, o] {
+                    if (self)
+                        self->onWorkerDone(o);
+                },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
     return true;
 }
 

@@ -28,11 +28,11 @@ namespace rs::ui {
 struct TrainingOutcome {
     enum class Status { Finished, Stopped, Failed };
     Status status = Status::Finished;
-    QString message;              ///< the trainer's summary, or the error in plain words
+    QString message; ///< the trainer's summary, or the error in plain words
     int epochsDone = 0;
     bool resumed = false;
     std::optional<rs::ml::EvalMetrics> metrics; ///< test-set metrics once finished
-    std::int64_t lastStep = -1;   ///< the last batch reported (optimizer step), -1 if none
+    std::int64_t lastStep = -1; ///< the last batch reported (optimizer step), -1 if none
 };
 
 class TrainingController : public QObject {

@@ -1,11 +1,12 @@
 #include "studio/training_workspace.h"
 
+#include "explorer/session.h"
+#include "shell/frame_pacer.h"
 #include "studio/config_compare.h"
+#include "studio/cube_prediction_view.h"
 #include "studio/curves_view.h"
 #include "studio/dataset_source_panel.h"
-#include "studio/cube_prediction_view.h"
 #include "studio/evaluation_view.h"
-#include "shell/frame_pacer.h"
 #include "studio/new_run_dialog.h"
 #include "studio/predictor_pool.h"
 #include "studio/projection_view.h"
@@ -14,7 +15,6 @@
 #include "studio/runs_model.h"
 #include "studio/runs_panel.h"
 #include "studio/runs_watcher.h"
-#include "explorer/session.h"
 #include "studio/training_controller.h"
 
 #include <QAction>
@@ -40,10 +40,14 @@ namespace {
 RunEntry::Live liveState(int state)
 {
     switch (TrainingController::State(state)) {
-    case TrainingController::State::Training: return RunEntry::Live::Training;
-    case TrainingController::State::Paused: return RunEntry::Live::Paused;
-    case TrainingController::State::Stopping: return RunEntry::Live::Stopping;
-    case TrainingController::State::Idle: break;
+    case TrainingController::State::Training:
+        return RunEntry::Live::Training;
+    case TrainingController::State::Paused:
+        return RunEntry::Live::Paused;
+    case TrainingController::State::Stopping:
+        return RunEntry::Live::Stopping;
+    case TrainingController::State::Idle:
+        break;
     }
     return RunEntry::Live::No;
 }
@@ -121,10 +125,10 @@ TrainingWorkspace::TrainingWorkspace(Session* session, QWidget* parent)
     });
 
     connect(m_controller, &TrainingController::progressed, this,
-            [this](const QString& dir, const std::vector<rs::ml::TrainProgress>& reports) {
-                if (sameFolder(QFileInfo(dir).path(), m_folder))
-                    m_model->appendProgress(dir, reports, m_requested.value(dir));
-            });
+        [this](const QString& dir, const std::vector<rs::ml::TrainProgress>& reports) {
+            if (sameFolder(QFileInfo(dir).path(), m_folder))
+                m_model->appendProgress(dir, reports, m_requested.value(dir));
+        });
     connect(m_controller, &TrainingController::stateChanged, this, [this](TrainingController::State s) {
         m_model->setLive(m_controller->runDir(), liveState(int(s)));
         const bool busy = s != TrainingController::State::Idle;
@@ -145,8 +149,7 @@ TrainingWorkspace::TrainingWorkspace(Session* session, QWidget* parent)
     connect(m_curves, &CurvesView::problem, this, &Workspace::problem);
 
     m_ask = [this](const QString& run) {
-        const auto answer = QMessageBox::question(
-            this, tr("A run is training"),
+        const auto answer = QMessageBox::question(this, tr("A run is training"),
             tr("%1 is still training. Stop it and quit?\n\nIt stops after its current batch and keeps a "
                "checkpoint: continue it later from the runs list.")
                 .arg(QFileInfo(run).fileName()),
@@ -223,8 +226,8 @@ void TrainingWorkspace::restoreState(QSettings& s)
 {
     m_split->restoreState(s.value(QStringLiteral("splitter")).toByteArray());
     if (s.contains(QStringLiteral("curvesAgainstStep")))
-        m_curves->setXAxis(s.value(QStringLiteral("curvesAgainstStep")).toBool() ? CurvesView::XAxis::Step
-                                                                                 : CurvesView::XAxis::Epoch);
+        m_curves->setXAxis(
+            s.value(QStringLiteral("curvesAgainstStep")).toBool() ? CurvesView::XAxis::Step : CurvesView::XAxis::Epoch);
     if (s.contains(QStringLiteral("smoothing")))
         m_curves->setSmoothing(s.value(QStringLiteral("smoothing")).toDouble());
     m_curves->setLogLoss(s.value(QStringLiteral("logLoss"), false).toBool());
@@ -266,8 +269,8 @@ NewRunDialog* TrainingWorkspace::createNewRunDialog()
         // settings of another version: start from the defaults
     }
     connect(dlg, &QDialog::accepted, this, [dlg] {
-        QSettings().setValue(QStringLiteral("training/lastNewRun"),
-                             QByteArray::fromStdString(rs::ml::runConfigJson(dlg->config())));
+        QSettings().setValue(
+            QStringLiteral("training/lastNewRun"), QByteArray::fromStdString(rs::ml::runConfigJson(dlg->config())));
     });
     return dlg;
 }
@@ -285,7 +288,7 @@ bool TrainingWorkspace::startRun(const RunRequest& request)
     if (m_controller->isBusy()) {
         Q_EMIT problem(tr("%1 is still training: stop it before starting another run")
                            .arg(QFileInfo(m_controller->runDir()).fileName()),
-                       {});
+            {});
         return false;
     }
     const QString dir = QFileInfo(request.runDir).absoluteFilePath();
@@ -324,8 +327,8 @@ void TrainingWorkspace::continueWithDialog()
     const bool done = e->epochsDone >= e->config.epochs;
     bool ok = false;
     const int epochs = QInputDialog::getInt(this, tr("Continue training"),
-                                            tr("Train %1 until epoch (%2 done so far):").arg(e->name).arg(e->epochsDone),
-                                            done ? e->config.epochs + 5 : e->config.epochs, e->epochsDone + 1, 1000000, 1, &ok);
+        tr("Train %1 until epoch (%2 done so far):").arg(e->name).arg(e->epochsDone),
+        done ? e->config.epochs + 5 : e->config.epochs, e->epochsDone + 1, 1000000, 1, &ok);
     if (ok)
         continueRun(run, epochs);
 }
@@ -373,7 +376,7 @@ void TrainingWorkspace::updateRunViews()
     // Only the visible view works on the current run: hidden tabs start no background job.
     const RunEntry* e = m_model->find(m_runs->currentRun());
     const QString path = e ? e->path : QString();
-    const rs::ml::RunConfig config = e ? e->config : rs::ml::RunConfig{};
+    const rs::ml::RunConfig config = e ? e->config : rs::ml::RunConfig {};
     const bool ready = e && config.rows > 0; // a run whose config is resolved (it has started)
     const QString stamp = e ? QStringLiteral("%1|%2|%3").arg(path).arg(e->epochsDone).arg(e->finished) : QString();
     if (e && stamp != m_viewStamp && m_viewStamp.startsWith(path + QLatin1Char('|'))) {
@@ -385,11 +388,18 @@ void TrainingWorkspace::updateRunViews()
     }
     m_viewStamp = stamp;
     switch (Tab(m_tabs->currentIndex())) {
-    case Tab::Reconstructions: m_recon->setRun(ready ? path : QString(), config); break;
-    case Tab::Evaluation: m_eval->setRun(ready ? path : QString(), config, e ? e->metrics : std::nullopt); break;
-    case Tab::Projection: m_projection->setRun(ready ? path : QString(), config); break;
+    case Tab::Reconstructions:
+        m_recon->setRun(ready ? path : QString(), config);
+        break;
+    case Tab::Evaluation:
+        m_eval->setRun(ready ? path : QString(), config, e ? e->metrics : std::nullopt);
+        break;
+    case Tab::Projection:
+        m_projection->setRun(ready ? path : QString(), config);
+        break;
     case Tab::Curves:
-    case Tab::Configs: break;
+    case Tab::Configs:
+        break;
     }
 }
 

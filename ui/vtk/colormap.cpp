@@ -27,10 +27,14 @@ const std::vector<Anchor>& anchors(ColormapId id)
     static const std::vector<Anchor> ionization = {{0.0, 0x0d2149}, {1.0, 0xf0d59a}};
     static const std::vector<Anchor> greys = {{0.0, 0x000000}, {1.0, 0xffffff}};
     switch (id) {
-    case ColormapId::CoolWarm: return coolWarm;
-    case ColormapId::Ionization: return ionization;
-    case ColormapId::Greys: return greys;
-    default: return greys; // viridis and inferno come from exact tables
+    case ColormapId::CoolWarm:
+        return coolWarm;
+    case ColormapId::Ionization:
+        return ionization;
+    case ColormapId::Greys:
+        return greys;
+    default:
+        return greys; // viridis and inferno come from exact tables
     }
 }
 
@@ -48,13 +52,15 @@ vtkSmartPointer<vtkColorTransferFunction> anchorFunction(ColormapId id)
 
 std::array<Rgb8, 256> buildTable(ColormapId id)
 {
-    std::array<Rgb8, 256> table{};
+    std::array<Rgb8, 256> table {};
     // Viridis and inferno are matplotlib's exact tables; the others interpolate their anchors.
-    const unsigned* exact = id == ColormapId::Viridis ? kViridisTable : id == ColormapId::Inferno ? kInfernoTable : nullptr;
+    const unsigned* exact = id == ColormapId::Viridis ? kViridisTable
+        : id == ColormapId::Inferno                   ? kInfernoTable
+                                                      : nullptr;
     if (exact) {
         for (std::size_t i = 0; i < 256; ++i)
             table[i] = {static_cast<unsigned char>(exact[i] >> 16), static_cast<unsigned char>(exact[i] >> 8),
-                        static_cast<unsigned char>(exact[i])};
+                static_cast<unsigned char>(exact[i])};
         return table;
     }
     auto f = anchorFunction(id);
@@ -62,7 +68,8 @@ std::array<Rgb8, 256> buildTable(ColormapId id)
         double rgb[3];
         f->GetColor(i / 255.0, rgb);
         for (int c = 0; c < 3; ++c)
-            table[std::size_t(i)][std::size_t(c)] = static_cast<unsigned char>(std::lround(std::clamp(rgb[c], 0.0, 1.0) * 255.0));
+            table[std::size_t(i)][std::size_t(c)]
+                = static_cast<unsigned char>(std::lround(std::clamp(rgb[c], 0.0, 1.0) * 255.0));
     }
     return table;
 }
@@ -77,11 +84,16 @@ std::vector<ColormapId> allColormaps()
 QString colormapName(ColormapId id)
 {
     switch (id) {
-    case ColormapId::Viridis: return QStringLiteral("Viridis");
-    case ColormapId::Inferno: return QStringLiteral("Inferno");
-    case ColormapId::CoolWarm: return QStringLiteral("Cool–warm (diverging)");
-    case ColormapId::Ionization: return QStringLiteral("Ionized / neutral (two-tone)");
-    case ColormapId::Greys: return QStringLiteral("Greys");
+    case ColormapId::Viridis:
+        return QStringLiteral("Viridis");
+    case ColormapId::Inferno:
+        return QStringLiteral("Inferno");
+    case ColormapId::CoolWarm:
+        return QStringLiteral("Cool–warm (diverging)");
+    case ColormapId::Ionization:
+        return QStringLiteral("Ionized / neutral (two-tone)");
+    case ColormapId::Greys:
+        return QStringLiteral("Greys");
     }
     return {};
 }
@@ -89,11 +101,16 @@ QString colormapName(ColormapId id)
 QString colormapKey(ColormapId id)
 {
     switch (id) {
-    case ColormapId::Viridis: return QStringLiteral("viridis");
-    case ColormapId::Inferno: return QStringLiteral("inferno");
-    case ColormapId::CoolWarm: return QStringLiteral("coolwarm");
-    case ColormapId::Ionization: return QStringLiteral("ionization");
-    case ColormapId::Greys: return QStringLiteral("greys");
+    case ColormapId::Viridis:
+        return QStringLiteral("viridis");
+    case ColormapId::Inferno:
+        return QStringLiteral("inferno");
+    case ColormapId::CoolWarm:
+        return QStringLiteral("coolwarm");
+    case ColormapId::Ionization:
+        return QStringLiteral("ionization");
+    case ColormapId::Greys:
+        return QStringLiteral("greys");
     }
     return {};
 }
@@ -114,13 +131,18 @@ bool isDiverging(ColormapId id)
 ColormapId defaultColormap(Quantity q, bool hasNegative)
 {
     switch (q) {
-    case Quantity::Density: return ColormapId::Viridis;
-    case Quantity::NeutralFraction: return ColormapId::Ionization;
-    case Quantity::BrightnessTemperature: return hasNegative ? ColormapId::CoolWarm : ColormapId::Inferno;
+    case Quantity::Density:
+        return ColormapId::Viridis;
+    case Quantity::NeutralFraction:
+        return ColormapId::Ionization;
+    case Quantity::BrightnessTemperature:
+        return hasNegative ? ColormapId::CoolWarm : ColormapId::Inferno;
     case Quantity::SpinTemperature:
-    case Quantity::KineticTemperature: return ColormapId::Inferno;
+    case Quantity::KineticTemperature:
+        return ColormapId::Inferno;
     case Quantity::ElectronFraction:
-    case Quantity::Other: return ColormapId::Viridis;
+    case Quantity::Other:
+        return ColormapId::Viridis;
     }
     return ColormapId::Viridis;
 }

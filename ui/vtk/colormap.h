@@ -24,11 +24,11 @@ class vtkColorTransferFunction;
 namespace rs::ui {
 
 enum class ColormapId {
-    Viridis,    ///< perceptually uniform, dark violet → yellow (density)
-    Inferno,    ///< perceptually uniform, black → pale yellow (δT_b ≥ 0)
-    CoolWarm,   ///< diverging blue → light grey → red, centred on 0 (δT_b of either sign)
+    Viridis, ///< perceptually uniform, dark violet → yellow (density)
+    Inferno, ///< perceptually uniform, black → pale yellow (δT_b ≥ 0)
+    CoolWarm, ///< diverging blue → light grey → red, centred on 0 (δT_b of either sign)
     Ionization, ///< two-tone: ionized (0) deep blue, neutral (1) sand (x_HI)
-    Greys,      ///< black → white
+    Greys, ///< black → white
 };
 
 /// Every map, in menu order.

@@ -32,9 +32,12 @@ namespace {
 std::array<int, 2> sliceAxes(int axis)
 {
     switch (axis) {
-    case 0: return {1, 2};
-    case 1: return {0, 2};
-    default: return {0, 1};
+    case 0:
+        return {1, 2};
+    case 1:
+        return {0, 2};
+    default:
+        return {0, 1};
     }
 }
 
@@ -227,9 +230,19 @@ void SliceCanvas::updateImage()
     const std::size_t index = std::size_t(m_state.index);
     std::size_t origin = 0, rowStride = 0, colStride = 1;
     switch (m_state.axis) {
-    case 0: origin = index * n[1] * n[2]; rowStride = n[2]; break;
-    case 1: origin = index * n[2]; rowStride = n[1] * n[2]; break;
-    default: origin = index; rowStride = n[1] * n[2]; colStride = n[2]; break;
+    case 0:
+        origin = index * n[1] * n[2];
+        rowStride = n[2];
+        break;
+    case 1:
+        origin = index * n[2];
+        rowStride = n[1] * n[2];
+        break;
+    default:
+        origin = index;
+        rowStride = n[1] * n[2];
+        colStride = n[2];
+        break;
     }
     const float* src = m_cube.cube.data() + origin;
     constexpr std::size_t kAhead = 16;
@@ -280,7 +293,8 @@ void SliceCanvas::updateColours()
     if (m_values.empty())
         return;
     // VTK maps the values (NaN → the table's NaN colour); the texture is re-uploaded once.
-    m_lut->MapScalarsThroughTable2(m_values.data(), m_rgba->GetPointer(0), VTK_FLOAT, int(m_values.size()), 1, VTK_RGBA);
+    m_lut->MapScalarsThroughTable2(
+        m_values.data(), m_rgba->GetPointer(0), VTK_FLOAT, int(m_values.size()), 1, VTK_RGBA);
     m_rgba->Modified();
     m_texImage->Modified();
     requestRender();
@@ -469,14 +483,28 @@ void SliceCanvas::keyPressEvent(QKeyEvent* e)
 {
     switch (e->key()) {
     case Qt::Key_Right:
-    case Qt::Key_Up: Q_EMIT stepRequested(1); break;
+    case Qt::Key_Up:
+        Q_EMIT stepRequested(1);
+        break;
     case Qt::Key_Left:
-    case Qt::Key_Down: Q_EMIT stepRequested(-1); break;
-    case Qt::Key_PageUp: Q_EMIT stepRequested(10); break;
-    case Qt::Key_PageDown: Q_EMIT stepRequested(-10); break;
-    case Qt::Key_Home: Q_EMIT jumpRequested(false); break;
-    case Qt::Key_End: Q_EMIT jumpRequested(true); break;
-    default: VtkHostWidget::keyPressEvent(e); return;
+    case Qt::Key_Down:
+        Q_EMIT stepRequested(-1);
+        break;
+    case Qt::Key_PageUp:
+        Q_EMIT stepRequested(10);
+        break;
+    case Qt::Key_PageDown:
+        Q_EMIT stepRequested(-10);
+        break;
+    case Qt::Key_Home:
+        Q_EMIT jumpRequested(false);
+        break;
+    case Qt::Key_End:
+        Q_EMIT jumpRequested(true);
+        break;
+    default:
+        VtkHostWidget::keyPressEvent(e);
+        return;
     }
     e->accept();
 }

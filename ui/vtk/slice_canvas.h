@@ -5,8 +5,8 @@
 /// the mouse. Row 0 of a slice is at
 /// the top and column 0 at the left (as numpy's imshow shows an array).
 
-#include "vtk/colormap.h"
 #include "explorer/snapshot.h"
+#include "vtk/colormap.h"
 #include "vtk/vtk_host_widget.h"
 
 #include <QPointF>
@@ -27,20 +27,20 @@ namespace rs::ui {
 
 /// Where one linked group of slice views looks: shared by linked views.
 struct SliceViewState {
-    int axis = 0;               ///< slice perpendicular to cube axis 0 (x), 1 (y) or 2 (z)
-    int index = 0;              ///< slice index along that axis
-    double zoom = 1.0;          ///< 1: the whole slice fits the view
-    QPointF center{0.5, 0.5};   ///< view centre as a fraction of the slice (x: columns →, y: rows ↓)
+    int axis = 0; ///< slice perpendicular to cube axis 0 (x), 1 (y) or 2 (z)
+    int index = 0; ///< slice index along that axis
+    double zoom = 1.0; ///< 1: the whole slice fits the view
+    QPointF center {0.5, 0.5}; ///< view centre as a fraction of the slice (x: columns →, y: rows ↓)
 };
 
 /// What is under the mouse.
 struct VoxelProbe {
     bool valid = false;
-    std::array<std::size_t, 3> voxel{0, 0, 0}; ///< cube index (i, j, k)
-    std::array<double, 3> mpc{0, 0, 0};        ///< voxel centre [comoving Mpc]
+    std::array<std::size_t, 3> voxel {0, 0, 0}; ///< cube index (i, j, k)
+    std::array<double, 3> mpc {0, 0, 0}; ///< voxel centre [comoving Mpc]
     double value = 0;
     Quantity quantity = Quantity::Other;
-    QPointF fraction;                          ///< position as a fraction of the slice
+    QPointF fraction; ///< position as a fraction of the slice
 };
 
 /// How the colour range is chosen.
@@ -115,8 +115,8 @@ private:
     void updateColours();
     void updateCamera();
     void updateCrosshair();
-    std::array<double, 2> worldSize() const;     ///< slice width, height [Mpc]
-    std::array<double, 2> cellSize() const;      ///< column, row cell size [Mpc]
+    std::array<double, 2> worldSize() const; ///< slice width, height [Mpc]
+    std::array<double, 2> cellSize() const; ///< column, row cell size [Mpc]
     double fitScale() const;
     double worldPerPixel() const;
     QPointF worldAt(QPointF widgetPos) const;
@@ -129,7 +129,7 @@ private:
     DisplayRange m_range;
     std::optional<QPointF> m_crosshair;
 
-    std::vector<float> m_values;                   ///< the slice in display units, texture row order
+    std::vector<float> m_values; ///< the slice in display units, texture row order
     std::size_t m_rows = 0, m_cols = 0;
     vtkSmartPointer<vtkLookupTable> m_lut;
     ColormapId m_lutColormap = ColormapId::Viridis;

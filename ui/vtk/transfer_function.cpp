@@ -37,15 +37,18 @@ std::vector<TransferPreset> transferPresets(Quantity q)
 {
     switch (q) {
     case Quantity::Density:
-        return {{QStringLiteral("Overdense filaments"), ColormapId::Viridis, {{0, 0}, {0.3, 0}, {0.55, 0.04}, {1, 0.6}}, 5.0},
-                {QStringLiteral("Whole field"), ColormapId::Viridis, {{0, 0.02}, {1, 0.3}}, 4.0},
-                {QStringLiteral("Voids"), ColormapId::Viridis, {{0, 0.5}, {0.15, 0.1}, {0.3, 0}, {1, 0}}, 4.0}};
+        return {{QStringLiteral("Overdense filaments"), ColormapId::Viridis, {{0, 0}, {0.3, 0}, {0.55, 0.04}, {1, 0.6}},
+                    5.0},
+            {QStringLiteral("Whole field"), ColormapId::Viridis, {{0, 0.02}, {1, 0.3}}, 4.0},
+            {QStringLiteral("Voids"), ColormapId::Viridis, {{0, 0.5}, {0.15, 0.1}, {0.3, 0}, {1, 0}}, 4.0}};
     case Quantity::NeutralFraction:
-        return {{QStringLiteral("Neutral gas (bubbles clear)"), ColormapId::Ionization, {{0, 0}, {0.4, 0}, {1, 0.08}}, 0},
-                {QStringLiteral("Ionized bubbles"), ColormapId::Ionization, {{0, 0.3}, {0.5, 0.02}, {1, 0}}, 0}};
+        return {
+            {QStringLiteral("Neutral gas (bubbles clear)"), ColormapId::Ionization, {{0, 0}, {0.4, 0}, {1, 0.08}}, 0},
+            {QStringLiteral("Ionized bubbles"), ColormapId::Ionization, {{0, 0.3}, {0.5, 0.02}, {1, 0}}, 0}};
     case Quantity::BrightnessTemperature:
         return {{QStringLiteral("Bright 21cm signal"), ColormapId::Inferno, {{0, 0}, {0.15, 0}, {1, 0.4}}, 0},
-                {QStringLiteral("Emission and absorption"), ColormapId::CoolWarm, {{0, 0.4}, {0.45, 0}, {0.55, 0}, {1, 0.4}}, 0}};
+            {QStringLiteral("Emission and absorption"), ColormapId::CoolWarm,
+                {{0, 0.4}, {0.45, 0}, {0.55, 0}, {1, 0.4}}, 0}};
     default: // other fields (temperatures, x_e, ...): a plain ramp
         break;
     }

@@ -3,9 +3,9 @@
 /// Volume transfer functions: a colour map over a value range and an opacity ramp (piecewise
 /// linear through control points), with presets suited to each quantity.
 
-#include "vtk/colormap.h"
 #include "cube/cube_stats.h"
 #include "cube/quantity.h"
+#include "vtk/colormap.h"
 
 #include <QPointF>
 #include <QString>

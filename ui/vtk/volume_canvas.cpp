@@ -61,7 +61,7 @@ VolumeCanvas::VolumeCanvas(QWidget* parent)
     renderWindow()->AddRenderer(m_overlay);
 
     auto outline = [this](vtkSmartPointer<vtkOutlineSource>& src, double r, double g, double b, double width,
-                          vtkRenderer* into) {
+                       vtkRenderer* into) {
         src = vtkSmartPointer<vtkOutlineSource>::New();
         auto mapper = vtkSmartPointer<vtkPolyDataMapper>::New();
         mapper->SetInputConnection(src->GetOutputPort());
@@ -93,8 +93,8 @@ VolumeCanvas::VolumeCanvas(QWidget* parent)
     m_axes->SetYAxisLabelText("y");
     m_axes->SetZAxisLabelText("x");
     m_axes->SetShaftTypeToCylinder();
-    for (vtkCaptionActor2D* c : {m_axes->GetXAxisCaptionActor2D(), m_axes->GetYAxisCaptionActor2D(),
-                                 m_axes->GetZAxisCaptionActor2D()}) {
+    for (vtkCaptionActor2D* c :
+        {m_axes->GetXAxisCaptionActor2D(), m_axes->GetYAxisCaptionActor2D(), m_axes->GetZAxisCaptionActor2D()}) {
         c->GetCaptionTextProperty()->ShadowOff();
         c->GetCaptionTextProperty()->ItalicOff();
         c->GetCaptionTextProperty()->BoldOn();
@@ -169,7 +169,7 @@ void VolumeCanvas::onStyleEvent(vtkObject*, unsigned long eventId, void*)
 void VolumeCanvas::setCube(const LoadedCube& cube)
 {
     const bool newGrid = m_cube.empty() || cube.cube.shape() != m_cube.cube.shape()
-                         || cube.cube.boxLength() != m_cube.cube.boxLength();
+        || cube.cube.boxLength() != m_cube.cube.boxLength();
     m_cube = cube;
     m_image = wrapCube(m_cube.cube);
     m_mapper->SetInputData(m_image);
@@ -234,7 +234,7 @@ void VolumeCanvas::setSlicePlane(int axis, int index, bool visible)
 
 std::array<double, 6> VolumeCanvas::slicePlaneBounds() const
 {
-    std::array<double, 6> b{};
+    std::array<double, 6> b {};
     m_planeSource->GetBounds(b.data());
     return b;
 }
@@ -314,8 +314,8 @@ void VolumeCanvas::adaptSampling()
 
 void VolumeCanvas::applySampling()
 {
-    const double cell = m_cube.empty() ? 1.0
-                                       : std::min({m_cube.cube.cellSize(0), m_cube.cube.cellSize(1), m_cube.cube.cellSize(2)});
+    const double cell
+        = m_cube.empty() ? 1.0 : std::min({m_cube.cube.cellSize(0), m_cube.cube.cellSize(1), m_cube.cube.cellSize(2)});
     if (m_quality == Quality::Interactive) {
         m_mapper->SetImageSampleDistance(float(m_interactiveImageSampling));
         m_mapper->SetSampleDistance(float(2.0 * cell)); // one sample every other cell
@@ -329,12 +329,24 @@ void VolumeCanvas::applySampling()
 void VolumeCanvas::keyPressEvent(QKeyEvent* e)
 {
     switch (e->key()) {
-    case Qt::Key_R: resetCamera(); break;
-    case Qt::Key_Left: rotateCamera(-5); break;
-    case Qt::Key_Right: rotateCamera(5); break;
-    case Qt::Key_Up: rotateCamera(0, 5); break;
-    case Qt::Key_Down: rotateCamera(0, -5); break;
-    default: VtkHostWidget::keyPressEvent(e); return;
+    case Qt::Key_R:
+        resetCamera();
+        break;
+    case Qt::Key_Left:
+        rotateCamera(-5);
+        break;
+    case Qt::Key_Right:
+        rotateCamera(5);
+        break;
+    case Qt::Key_Up:
+        rotateCamera(0, 5);
+        break;
+    case Qt::Key_Down:
+        rotateCamera(0, -5);
+        break;
+    default:
+        VtkHostWidget::keyPressEvent(e);
+        return;
     }
     e->accept();
 }

@@ -65,15 +65,14 @@ void VtkHostWidget::setUpRenderWindow()
 {
     m_window = vtkSmartPointer<vtkGenericOpenGLRenderWindow>::New();
     m_window->SetReadyForRendering(false); // no render before initializeGL
-    m_window->SetFrameBlitModeToNoBlit();  // we blit into Qt's framebuffer ourselves
-    m_window->SetMultiSamples(0);          // a multisampled FBO cannot be blitted with scaling
+    m_window->SetFrameBlitModeToNoBlit(); // we blit into Qt's framebuffer ourselves
+    m_window->SetMultiSamples(0); // a multisampled FBO cannot be blitted with scaling
     m_renderer = vtkSmartPointer<vtkRenderer>::New();
     m_renderer->SetBackground(0.11, 0.12, 0.14);
     m_window->AddRenderer(m_renderer);
 
     for (unsigned long event : {vtkCommand::WindowMakeCurrentEvent, vtkCommand::WindowIsCurrentEvent,
-                                vtkCommand::WindowFrameEvent, vtkCommand::WindowSupportsOpenGLEvent,
-                                vtkCommand::WindowIsDirectEvent})
+             vtkCommand::WindowFrameEvent, vtkCommand::WindowSupportsOpenGLEvent, vtkCommand::WindowIsDirectEvent})
         m_observerIds.push_back(m_window->AddObserver(event, this, &VtkHostWidget::onWindowEvent));
 }
 
@@ -143,8 +142,7 @@ void VtkHostWidget::initializeGL()
 {
     m_context = context();
     m_surface = m_context->surface();
-    connect(m_context, &QOpenGLContext::aboutToBeDestroyed, this, &VtkHostWidget::cleanUpContext,
-            Qt::UniqueConnection);
+    connect(m_context, &QOpenGLContext::aboutToBeDestroyed, this, &VtkHostWidget::cleanUpContext, Qt::UniqueConnection);
 
     vtkOpenGLState* state = m_window->GetState();
     state->Reset();
@@ -267,8 +265,8 @@ bool VtkHostWidget::forwardToInteractor(QEvent* e)
     vtkRenderWindowInteractor* iren = m_interactor;
     const qreal dpr = devicePixelRatioF();
     auto setPos = [&](QPointF p, Qt::KeyboardModifiers mods) {
-        iren->SetEventInformationFlipY(int(p.x() * dpr), int(p.y() * dpr), mods & Qt::ControlModifier ? 1 : 0,
-                                       mods & Qt::ShiftModifier ? 1 : 0);
+        iren->SetEventInformationFlipY(
+            int(p.x() * dpr), int(p.y() * dpr), mods & Qt::ControlModifier ? 1 : 0, mods & Qt::ShiftModifier ? 1 : 0);
         iren->SetAltKey(mods & Qt::AltModifier ? 1 : 0);
     };
     switch (e->type()) {
@@ -278,10 +276,17 @@ bool VtkHostWidget::forwardToInteractor(QEvent* e)
         setPos(me->position(), me->modifiers());
         iren->SetRepeatCount(e->type() == QEvent::MouseButtonDblClick ? 1 : 0);
         switch (me->button()) {
-        case Qt::LeftButton: iren->InvokeEvent(vtkCommand::LeftButtonPressEvent); break;
-        case Qt::MiddleButton: iren->InvokeEvent(vtkCommand::MiddleButtonPressEvent); break;
-        case Qt::RightButton: iren->InvokeEvent(vtkCommand::RightButtonPressEvent); break;
-        default: return false;
+        case Qt::LeftButton:
+            iren->InvokeEvent(vtkCommand::LeftButtonPressEvent);
+            break;
+        case Qt::MiddleButton:
+            iren->InvokeEvent(vtkCommand::MiddleButtonPressEvent);
+            break;
+        case Qt::RightButton:
+            iren->InvokeEvent(vtkCommand::RightButtonPressEvent);
+            break;
+        default:
+            return false;
         }
         return false; // let Qt see it too (focus, subclasses)
     }
@@ -289,10 +294,17 @@ bool VtkHostWidget::forwardToInteractor(QEvent* e)
         auto* me = static_cast<QMouseEvent*>(e);
         setPos(me->position(), me->modifiers());
         switch (me->button()) {
-        case Qt::LeftButton: iren->InvokeEvent(vtkCommand::LeftButtonReleaseEvent); break;
-        case Qt::MiddleButton: iren->InvokeEvent(vtkCommand::MiddleButtonReleaseEvent); break;
-        case Qt::RightButton: iren->InvokeEvent(vtkCommand::RightButtonReleaseEvent); break;
-        default: return false;
+        case Qt::LeftButton:
+            iren->InvokeEvent(vtkCommand::LeftButtonReleaseEvent);
+            break;
+        case Qt::MiddleButton:
+            iren->InvokeEvent(vtkCommand::MiddleButtonReleaseEvent);
+            break;
+        case Qt::RightButton:
+            iren->InvokeEvent(vtkCommand::RightButtonReleaseEvent);
+            break;
+        default:
+            return false;
         }
         return false;
     }

@@ -67,7 +67,7 @@ protected:
 
     /// Called once per initialised GL context before the first render; subclasses may set up
     /// GL-dependent state. Default does nothing.
-    virtual void glReady() {}
+    virtual void glReady() { }
 
 private:
     void setUpRenderWindow();

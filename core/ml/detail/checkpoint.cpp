@@ -41,8 +41,7 @@ std::string metaToJson(const CheckpointMeta& m)
     auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
     const ScheduleState& s = m.schedule;
     j["schedule"] = {{"lr", num(s.lr)}, {"plateau_best", num(s.plateauBest)}, {"plateau_bad", s.plateauBad},
-                     {"early_best", num(s.earlyBest)}, {"early_bad", s.earlyBad},
-                     {"early_best_epoch", s.earlyBestEpoch}};
+        {"early_best", num(s.earlyBest)}, {"early_bad", s.earlyBad}, {"early_best_epoch", s.earlyBestEpoch}};
     return j.dump();
 }
 
@@ -95,8 +94,8 @@ CheckpointMeta metaFromJson(const std::string& text, const std::string& path)
     }
 }
 
-void openArchive(torch::serialize::InputArchive& archive, const std::string& path,
-                 const torch::Device& device = torch::kCPU)
+void openArchive(
+    torch::serialize::InputArchive& archive, const std::string& path, const torch::Device& device = torch::kCPU)
 {
     regularFileSize(path); // IoError for a missing file
     try {
@@ -122,7 +121,8 @@ CheckpointMeta readMeta(torch::serialize::InputArchive& archive, const std::stri
 
 } // namespace
 
-void saveCheckpoint(const std::string& path, const CheckpointMeta& meta, NetBase& net, torch::optim::Optimizer* optimizer)
+void saveCheckpoint(
+    const std::string& path, const CheckpointMeta& meta, NetBase& net, torch::optim::Optimizer* optimizer)
 {
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
@@ -161,22 +161,22 @@ CheckpointMeta readCheckpointMeta(const std::string& path)
 }
 
 CheckpointMeta loadCheckpoint(const std::string& path, const CheckpointMeta& expected, NetBase& net,
-                              torch::optim::Optimizer* optimizer, const torch::Device& device)
+    torch::optim::Optimizer* optimizer, const torch::Device& device)
 {
     torch::serialize::InputArchive archive;
     openArchive(archive, path, device);
     const CheckpointMeta meta = readMeta(archive, path);
     if (meta.model != expected.model)
-        throw FormatError(path, std::string("holds a '") + modelName(meta.model) + "' model, not '"
-                                    + modelName(expected.model) + "'");
+        throw FormatError(path,
+            std::string("holds a '") + modelName(meta.model) + "' model, not '" + modelName(expected.model) + "'");
     if (meta.task != expected.task)
-        throw FormatError(path, std::string("was trained to ") + taskName(meta.task) + ", not to "
-                                    + taskName(expected.task));
+        throw FormatError(
+            path, std::string("was trained to ") + taskName(meta.task) + ", not to " + taskName(expected.task));
     if (meta.rows != expected.rows || meta.cols != expected.cols || meta.outputs != expected.outputs)
-        throw FormatError(path, "was written for " + std::to_string(meta.rows) + "x" + std::to_string(meta.cols)
-                                    + " inputs and " + std::to_string(meta.outputs) + " outputs, not "
-                                    + std::to_string(expected.rows) + "x" + std::to_string(expected.cols) + " and "
-                                    + std::to_string(expected.outputs));
+        throw FormatError(path,
+            "was written for " + std::to_string(meta.rows) + "x" + std::to_string(meta.cols) + " inputs and "
+                + std::to_string(meta.outputs) + " outputs, not " + std::to_string(expected.rows) + "x"
+                + std::to_string(expected.cols) + " and " + std::to_string(expected.outputs));
     try {
         torch::serialize::InputArchive model;
         archive.read("model", model);

@@ -20,22 +20,22 @@ struct CheckpointMeta {
     std::size_t rows = 0, cols = 0;
     int outputs = 0;
     std::string datasetHash;
-    int epoch = 0;                   ///< epochs done (the next epoch is epoch + 1)
-    std::size_t batchInEpoch = 0;    ///< batches of the next epoch already trained
+    int epoch = 0; ///< epochs done (the next epoch is epoch + 1)
+    std::size_t batchInEpoch = 0; ///< batches of the next epoch already trained
     std::int64_t step = 0;
-    double bestValLoss = 0;          ///< +inf before the first validation
-    int bestEpoch = 0;               ///< the epoch (from 1) of bestValLoss; 0 before the first
-    ScheduleState schedule;          ///< learning rate and patience counters
+    double bestValLoss = 0; ///< +inf before the first validation
+    int bestEpoch = 0; ///< the epoch (from 1) of bestValLoss; 0 before the first
+    ScheduleState schedule; ///< learning rate and patience counters
     double partialLoss = 0, partialMetricA = 0, partialMetricB = 0; ///< sums over the partial epoch
     std::size_t partialSamples = 0;
-    double wallSeconds = 0;          ///< training time so far, over all sessions
-    std::string lastEpochLine;       ///< history line of the last finished epoch (re-appended on
-                                     ///< resume if a kill came between checkpoint and history)
+    double wallSeconds = 0; ///< training time so far, over all sessions
+    std::string lastEpochLine; ///< history line of the last finished epoch (re-appended on
+                               ///< resume if a kill came between checkpoint and history)
 };
 
 /// Writes a checkpoint (model, and optimizer + RNG when given) atomically. Throws IoError.
-void saveCheckpoint(const std::string& path, const CheckpointMeta& meta, NetBase& net,
-                    torch::optim::Optimizer* optimizer);
+void saveCheckpoint(
+    const std::string& path, const CheckpointMeta& meta, NetBase& net, torch::optim::Optimizer* optimizer);
 
 /// Reads only the meta of a checkpoint. Throws IoError (missing), FormatError (not a LibTorch
 /// archive, or not a ReionScope checkpoint).
@@ -46,6 +46,6 @@ CheckpointMeta readCheckpointMeta(const std::string& path);
 /// Throws FormatError naming the file on any mismatch or damage.
 /// Tensors are mapped to `device` (the device the network and optimizer live on).
 CheckpointMeta loadCheckpoint(const std::string& path, const CheckpointMeta& expected, NetBase& net,
-                              torch::optim::Optimizer* optimizer, const torch::Device& device = torch::kCPU);
+    torch::optim::Optimizer* optimizer, const torch::Device& device = torch::kCPU);
 
 } // namespace rs::ml::detail

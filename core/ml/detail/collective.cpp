@@ -21,7 +21,9 @@ struct Collective::Bucket {
     torch::Tensor flat; ///< float32, the bucket's gradients back to back
 };
 
-Collective::Collective(const DistributedSetup& setup, std::string runDir) : m_setup(setup), m_dir(std::move(runDir))
+Collective::Collective(const DistributedSetup& setup, std::string runDir)
+    : m_setup(setup)
+    , m_dir(std::move(runDir))
 {
     const auto timeout = std::chrono::milliseconds(std::int64_t(setup.timeoutSeconds * 1000));
     m_group = std::make_unique<Group>();
@@ -43,8 +45,8 @@ Collective::Collective(const DistributedSetup& setup, std::string runDir) : m_se
         m_group->pg = c10::make_intrusive<c10d::ProcessGroupGloo>(m_group->store, setup.rank, setup.worldSize, opts);
     } catch (const std::exception& e) {
         fail("could not meet the other ranks at " + setup.masterAddr + ":" + std::to_string(setup.masterPort)
-                 + " within " + std::to_string(int(setup.timeoutSeconds)) + " s",
-             e);
+                + " within " + std::to_string(int(setup.timeoutSeconds)) + " s",
+            e);
     }
 }
 
@@ -56,7 +58,7 @@ void Collective::fail(const std::string& what, const std::exception& e) const
     if (const std::size_t nl = msg.find('\n'); nl != std::string::npos)
         msg.resize(nl); // c10 appends a C++ back trace
     throw DistributedError(m_dir + ": rank " + std::to_string(m_setup.rank) + " of " + std::to_string(m_setup.worldSize)
-                           + ": " + what + " (c10d: " + msg + ")");
+        + ": " + what + " (c10d: " + msg + ")");
 }
 
 void Collective::broadcastParameters(NetBase& net)
@@ -64,7 +66,7 @@ void Collective::broadcastParameters(NetBase& net)
     try {
         torch::NoGradGuard noGrad;
         for (torch::Tensor p : net.parameters()) {
-            std::vector<torch::Tensor> t{p.detach().contiguous()};
+            std::vector<torch::Tensor> t {p.detach().contiguous()};
             m_group->pg->broadcast(t)->wait();
             p.copy_(t[0]);
         }
@@ -118,7 +120,7 @@ void Collective::finishGradients()
                 else
                     slot.zero_(); // no gradient this step (no samples on this rank, an unused parameter)
             }
-            std::vector<torch::Tensor> t{b->flat};
+            std::vector<torch::Tensor> t {b->flat};
             work.push_back(m_group->pg->allreduce(t));
         }
         for (auto& w : work)
@@ -140,7 +142,7 @@ std::vector<double> Collective::sum(const std::vector<double>& values)
 {
     torch::Tensor t = torch::tensor(values, torch::kFloat64);
     try {
-        std::vector<torch::Tensor> v{t};
+        std::vector<torch::Tensor> v {t};
         m_group->pg->allreduce(v)->wait();
     } catch (const std::exception& e) {
         fail("a step total failed: another rank died or stopped answering", e);

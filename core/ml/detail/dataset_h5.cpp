@@ -32,7 +32,9 @@ std::string Hasher::hex() const
 }
 
 SampleWriter::SampleWriter(hid_t group, std::size_t rows, std::size_t cols, int deflate, const std::string& file)
-    : m_rows(rows), m_cols(cols), m_file(file)
+    : m_rows(rows)
+    , m_cols(cols)
+    , m_file(file)
 {
     const hsize_t dims[3] = {0, rows, cols}, maxDims[3] = {H5S_UNLIMITED, rows, cols}, chunk[3] = {1, rows, cols};
     h5::Id space(H5Screate_simple(3, dims, maxDims));
@@ -82,7 +84,7 @@ void writeLabels(hid_t sg, const std::vector<SampleLabels>& labels, Hasher& hash
 {
     const std::size_t n = labels.size();
     auto column = [&](auto get) {
-        using T = decltype(get(SampleLabels{}));
+        using T = decltype(get(SampleLabels {}));
         std::vector<T> v(n);
         for (std::size_t i = 0; i < n; ++i)
             v[i] = get(labels[i]);
@@ -95,11 +97,16 @@ void writeLabels(hid_t sg, const std::vector<SampleLabels>& labels, Hasher& hash
     h5::writeArray(sg, "f_esc", d, nd, column([](const SampleLabels& l) { return l.fesc; }), out);
     h5::writeArray(sg, "nf_slice", d, nd, column([](const SampleLabels& l) { return l.nfSlice; }), out);
     h5::writeArray(sg, "nf_cube", d, nd, column([](const SampleLabels& l) { return l.nfCube; }), out);
-    h5::writeArray(sg, "cube", H5T_STD_I32LE, H5T_NATIVE_INT32, column([](const SampleLabels& l) { return l.cube; }), out);
-    h5::writeArray(sg, "split", H5T_STD_I8LE, H5T_NATIVE_INT8, column([](const SampleLabels& l) { return l.split; }), out);
-    h5::writeArray(sg, "axis", H5T_STD_I8LE, H5T_NATIVE_INT8, column([](const SampleLabels& l) { return l.axis; }), out);
-    h5::writeArray(sg, "index", H5T_STD_I32LE, H5T_NATIVE_INT32, column([](const SampleLabels& l) { return l.index; }), out);
-    h5::writeArray(sg, "tile", H5T_STD_I32LE, H5T_NATIVE_INT32, column([](const SampleLabels& l) { return l.tile; }), out);
+    h5::writeArray(
+        sg, "cube", H5T_STD_I32LE, H5T_NATIVE_INT32, column([](const SampleLabels& l) { return l.cube; }), out);
+    h5::writeArray(
+        sg, "split", H5T_STD_I8LE, H5T_NATIVE_INT8, column([](const SampleLabels& l) { return l.split; }), out);
+    h5::writeArray(
+        sg, "axis", H5T_STD_I8LE, H5T_NATIVE_INT8, column([](const SampleLabels& l) { return l.axis; }), out);
+    h5::writeArray(
+        sg, "index", H5T_STD_I32LE, H5T_NATIVE_INT32, column([](const SampleLabels& l) { return l.index; }), out);
+    h5::writeArray(
+        sg, "tile", H5T_STD_I32LE, H5T_NATIVE_INT32, column([](const SampleLabels& l) { return l.tile; }), out);
 }
 
 std::vector<SampleLabels> readLabels(hid_t f, std::size_t n, std::size_t nc, const std::string& path)
@@ -178,7 +185,7 @@ void writeLayout(hid_t f, const char* format, const DatasetLayout& l, std::size_
     h5::writeAttribute(f, "cell_size_mpc", l.cellSize, out);
     h5::writeAttribute(f, "samples", std::int64_t(samples), out);
     h5::writeAttribute(f, "split_seed", std::int64_t(l.splitSeed), out);
-    h5::writeAttribute(f, "split_fractions", std::vector<double>{l.fractions[0], l.fractions[1], l.fractions[2]}, out);
+    h5::writeAttribute(f, "split_fractions", std::vector<double> {l.fractions[0], l.fractions[1], l.fractions[2]}, out);
 }
 
 DatasetLayout readLayout(hid_t f, const std::string& path)
@@ -198,8 +205,8 @@ DatasetLayout readLayout(hid_t f, const std::string& path)
     return l;
 }
 
-void finishDataset(hid_t file, const std::vector<SampleLabels>& labels, double sum, double sumSq, std::size_t trainPixels,
-                   Hasher& hash, const std::string& out)
+void finishDataset(hid_t file, const std::vector<SampleLabels>& labels, double sum, double sumSq,
+    std::size_t trainPixels, Hasher& hash, const std::string& out)
 {
     std::array<std::vector<std::int64_t>, 3> splitIdx;
     for (std::size_t i = 0; i < labels.size(); ++i)

@@ -57,7 +57,7 @@ struct DatasetLayout {
     std::size_t stride = 1, rows = 0, cols = 0;
     double cellSize = 0;
     std::uint64_t splitSeed = 0;
-    std::array<double, 3> fractions{0, 0, 0}; ///< normalised to sum 1
+    std::array<double, 3> fractions {0, 0, 0}; ///< normalised to sum 1
 };
 /// Writes the build attributes (format, mode, quantity, axes, stride, rows, cols, cell size,
 /// samples, split seed and fractions).
@@ -67,6 +67,6 @@ DatasetLayout readLayout(hid_t file, const std::string& path);
 /// Splits, normalisation and content hash of a complete dataset: the end of a build or a merge.
 /// Throws ParameterError when a split has no samples.
 void finishDataset(hid_t file, const std::vector<SampleLabels>& labels, double sum, double sumSq,
-                   std::size_t trainPixels, Hasher& hash, const std::string& out);
+    std::size_t trainPixels, Hasher& hash, const std::string& out);
 
 } // namespace rs::ml::detail

@@ -12,27 +12,28 @@ namespace rs::ml::detail {
 
 /// Mean loss and task metrics of `net` over `split` (at most maxBatches batches; 0: all).
 EvalMetrics evaluateNet(NetBase& net, const RunConfig& config, std::shared_ptr<const DatasetFile> ds, Split split,
-                        const torch::Device& device, std::size_t maxBatches, const StopToken& stop = {});
+    const torch::Device& device, std::size_t maxBatches, const StopToken& stop = {});
 
 /// The targets of a batch: class indices (int64) for classification, standardised values (float)
 /// for regression; undefined for reconstruction. Throws ParameterError for a label that is not a
 /// known class.
 torch::Tensor batchTargets(const RunConfig& config, const DatasetFile& ds, const std::vector<std::int64_t>& indices,
-                           const torch::Device& device);
+    const torch::Device& device);
 
 /// Translation: the target slices of a batch, (n, 1, rows, cols): x_HI as stored, δT_b
 /// standardised. Throws ParameterError for a dataset that is not paired.
-torch::Tensor translationTargets(const RunConfig& config, const DatasetFile& ds, const std::vector<std::int64_t>& indices,
-                                 const torch::Device& device);
+torch::Tensor translationTargets(const RunConfig& config, const DatasetFile& ds,
+    const std::vector<std::int64_t>& indices, const torch::Device& device);
 
 /// The training loss of a batch.
-torch::Tensor lossOf(const RunConfig& config, const torch::Tensor& output, const torch::Tensor& input,
-                     const torch::Tensor& target);
+torch::Tensor lossOf(
+    const RunConfig& config, const torch::Tensor& output, const torch::Tensor& input, const torch::Tensor& target);
 
 /// The network input of a batch: its normalised samples as (n, 1, rows, cols), or for
 /// translation runs (n, inputChannels, rows, cols) with the context channels and the z, ζ
 /// planes; channels-last on `device`. Throws FormatError for a damaged dataset.
-torch::Tensor batchInput(const RunConfig& config, const DatasetFile& ds, const Batch& batch, const torch::Device& device);
+torch::Tensor batchInput(
+    const RunConfig& config, const DatasetFile& ds, const Batch& batch, const torch::Device& device);
 
 /// Translation: the output in target units (x_HI in [0, 1] from logits, δT_b in mK).
 torch::Tensor translatedField(const RunConfig& config, const torch::Tensor& output);
@@ -43,15 +44,14 @@ double pixelAccuracySum(const RunConfig& config, const torch::Tensor& output, co
 
 /// Translation: metrics of `net` over `split` (see translation_metrics.h), loss included.
 EvalMetrics evaluateTranslation(NetBase& net, const RunConfig& config, std::shared_ptr<const DatasetFile> ds,
-                                Split split, const torch::Device& device, std::size_t maxBatches,
-                                const StopToken& stop);
+    Split split, const torch::Device& device, std::size_t maxBatches, const StopToken& stop);
 
 /// A run's network with its weights, ready for inference.
 struct LoadedRun {
     RunConfig config;
     std::shared_ptr<NetBase> net;
     std::string weights;
-    torch::Device device{torch::kCPU};
+    torch::Device device {torch::kCPU};
 };
 
 /// Loads final.pt (or, while training, checkpoints/best.pt, then last.pt). Throws IoError (not a

@@ -10,10 +10,19 @@ namespace {
 
 namespace nn = torch::nn;
 
-nn::Conv2d conv3x3(int in, int out) { return nn::Conv2d(nn::Conv2dOptions(in, out, 3).padding(1)); }
+nn::Conv2d conv3x3(int in, int out)
+{
+    return nn::Conv2d(nn::Conv2dOptions(in, out, 3).padding(1));
+}
 
-torch::Tensor pool2(const torch::Tensor& x) { return torch::max_pool2d(x, {2, 2}, {2, 2}); }
-torch::Tensor up2(const torch::Tensor& x) { return torch::upsample_nearest2d(x, {x.size(2) * 2, x.size(3) * 2}); }
+torch::Tensor pool2(const torch::Tensor& x)
+{
+    return torch::max_pool2d(x, {2, 2}, {2, 2});
+}
+torch::Tensor up2(const torch::Tensor& x)
+{
+    return torch::upsample_nearest2d(x, {x.size(2) * 2, x.size(3) * 2});
+}
 
 // TorchScript source pieces; parameter names are registration paths with '.' → '_'.
 std::string sConv(const std::string& x, const std::string& name)
@@ -26,18 +35,21 @@ std::string sLinear(const std::string& x, const std::string& name)
 }
 const char* sPool = "        x = torch.max_pool2d(x, [2, 2], [2, 2])\n";
 const char* sUp = "        x = torch.upsample_nearest2d(x, [x.size(2) * 2, x.size(3) * 2])\n";
-std::string sReluConv(const std::string& name) { return "        x = torch.relu(" + sConv("x", name) + ")\n"; }
+std::string sReluConv(const std::string& name)
+{
+    return "        x = torch.relu(" + sConv("x", name) + ")\n";
+}
 
 std::string encoderScript()
 {
     return "    def encode(self, x):\n" + sReluConv("encoder_conv1") + sPool + sReluConv("encoder_conv2") + sPool
-           + sReluConv("encoder_conv3") + sPool + "        return x\n";
+        + sReluConv("encoder_conv3") + sPool + "        return x\n";
 }
 
 std::string denseHeadScript()
 {
     return "    def head(self, x):\n        x = torch.relu(" + sLinear("x", "head_fc1") + ")\n        return "
-           + sLinear("x", "head_out") + "\n";
+        + sLinear("x", "head_out") + "\n";
 }
 
 } // namespace
@@ -77,20 +89,27 @@ torch::Tensor SeedDecoderImpl::forward(torch::Tensor x)
 AutoencoderImpl::AutoencoderImpl(std::size_t rows, std::size_t cols)
 {
     if (rows % 8 || cols % 8 || rows < 8 || cols < 8)
-        throw ParameterError("model", "the autoencoder needs an input size divisible by 8; the dataset's is "
-                                          + std::to_string(rows) + "x" + std::to_string(cols));
+        throw ParameterError("model",
+            "the autoencoder needs an input size divisible by 8; the dataset's is " + std::to_string(rows) + "x"
+                + std::to_string(cols));
     encoder = register_module("encoder", SeedEncoder());
     decoder = register_module("decoder", SeedDecoder());
 }
 
-torch::Tensor AutoencoderImpl::forward(torch::Tensor x) { return decoder->forward(encoder->forward(x)); }
-torch::Tensor AutoencoderImpl::features(torch::Tensor x) { return encoder->forward(x).flatten(1); }
+torch::Tensor AutoencoderImpl::forward(torch::Tensor x)
+{
+    return decoder->forward(encoder->forward(x));
+}
+torch::Tensor AutoencoderImpl::features(torch::Tensor x)
+{
+    return encoder->forward(x).flatten(1);
+}
 
 std::string AutoencoderImpl::scriptSource() const
 {
     std::string s = encoderScript();
     s += "    def decode(self, x):\n" + sReluConv("decoder_conv1") + sUp + sReluConv("decoder_conv2") + sUp
-         + sReluConv("decoder_conv3") + sUp + "        return " + sConv("x", "decoder_conv4") + "\n";
+        + sReluConv("decoder_conv3") + sUp + "        return " + sConv("x", "decoder_conv4") + "\n";
     s += "    def forward(self, x):\n        return self.decode(self.encode(x))\n";
     s += "    def features(self, x):\n        return self.encode(x).flatten(1)\n";
     return s;
@@ -106,13 +125,19 @@ MlpImpl::MlpImpl(std::size_t rows, std::size_t cols, int outputs)
     out = register_module("out", nn::Linear(350, outputs));
 }
 
-torch::Tensor MlpImpl::features(torch::Tensor x) { return torch::relu(hidden->forward(x.flatten(1))); }
-torch::Tensor MlpImpl::forward(torch::Tensor x) { return out->forward(features(x)); }
+torch::Tensor MlpImpl::features(torch::Tensor x)
+{
+    return torch::relu(hidden->forward(x.flatten(1)));
+}
+torch::Tensor MlpImpl::forward(torch::Tensor x)
+{
+    return out->forward(features(x));
+}
 
 std::string MlpImpl::scriptSource() const
 {
     return "    def features(self, x):\n        return torch.relu(" + sLinear("x.flatten(1)", "hidden")
-           + ")\n    def forward(self, x):\n        return " + sLinear("self.features(x)", "out") + "\n";
+        + ")\n    def forward(self, x):\n        return " + sLinear("self.features(x)", "out") + "\n";
 }
 
 // ---- CNN on slices ----------------------------------------------------------------------------
@@ -139,7 +164,10 @@ DenseHeadImpl::DenseHeadImpl(int inputs, int outputs)
     out = register_module("out", nn::Linear(64, outputs));
 }
 
-torch::Tensor DenseHeadImpl::forward(torch::Tensor x) { return out->forward(torch::relu(fc1->forward(x))); }
+torch::Tensor DenseHeadImpl::forward(torch::Tensor x)
+{
+    return out->forward(torch::relu(fc1->forward(x)));
+}
 
 CnnImpl::CnnImpl(std::size_t rows, std::size_t cols, int outputs)
 {
@@ -151,14 +179,19 @@ CnnImpl::CnnImpl(std::size_t rows, std::size_t cols, int outputs)
     head = register_module("head", DenseHead(64, outputs));
 }
 
-torch::Tensor CnnImpl::features(torch::Tensor x) { return trunk->forward(x); }
-torch::Tensor CnnImpl::forward(torch::Tensor x) { return head->forward(trunk->forward(x)); }
+torch::Tensor CnnImpl::features(torch::Tensor x)
+{
+    return trunk->forward(x);
+}
+torch::Tensor CnnImpl::forward(torch::Tensor x)
+{
+    return head->forward(trunk->forward(x));
+}
 
 std::string CnnImpl::scriptSource() const
 {
     std::string s = "    def features(self, x):\n" + sReluConv("features_conv1") + sPool + sReluConv("features_conv2")
-                    + sPool + sReluConv("features_conv3") + sPool + sReluConv("features_conv4")
-                    + "        return x.mean([2, 3])\n";
+        + sPool + sReluConv("features_conv3") + sPool + sReluConv("features_conv4") + "        return x.mean([2, 3])\n";
     s += denseHeadScript();
     s += "    def forward(self, x):\n        return self.head(self.features(x))\n";
     return s;
@@ -181,8 +214,10 @@ torch::Tensor CodesTrunkImpl::forward(torch::Tensor x)
 CodesCnnImpl::CodesCnnImpl(std::size_t rows, std::size_t cols, int outputs)
 {
     if (rows % 8 || cols % 8 || rows < 16 || cols < 16)
-        throw ParameterError("model", "codes-cnn needs an input size divisible by 8 and at least 16x16; the "
-                                      "dataset's is " + std::to_string(rows) + "x" + std::to_string(cols));
+        throw ParameterError("model",
+            "codes-cnn needs an input size divisible by 8 and at least 16x16; the "
+            "dataset's is "
+                + std::to_string(rows) + "x" + std::to_string(cols));
     if (outputs < 1)
         throw ParameterError("model", "codes-cnn needs at least one output");
     encoder = register_module("encoder", SeedEncoder());
@@ -203,7 +238,10 @@ void CodesCnnImpl::train(bool on)
     encoder->eval();
 }
 
-torch::Tensor CodesCnnImpl::features(torch::Tensor x) { return encoder->forward(x).flatten(1); }
+torch::Tensor CodesCnnImpl::features(torch::Tensor x)
+{
+    return encoder->forward(x).flatten(1);
+}
 
 torch::Tensor CodesCnnImpl::forward(torch::Tensor x)
 {
@@ -219,7 +257,7 @@ std::string CodesCnnImpl::scriptSource() const
 {
     std::string s = encoderScript();
     s += "    def codes(self, x):\n" + sReluConv("codes_conv1") + sPool + sReluConv("codes_conv2")
-         + "        return x.mean([2, 3])\n";
+        + "        return x.mean([2, 3])\n";
     s += denseHeadScript();
     s += "    def forward(self, x):\n        return self.head(self.codes(self.encode(x)))\n";
     s += "    def features(self, x):\n        return self.encode(x).flatten(1)\n";
@@ -231,10 +269,14 @@ std::string CodesCnnImpl::scriptSource() const
 std::shared_ptr<NetBase> makeNet(ModelKind model, std::size_t rows, std::size_t cols, int outputs, int inChannels)
 {
     switch (model) {
-    case ModelKind::UNet: return UNet(rows, cols, inChannels).ptr();
-    case ModelKind::Autoencoder: return Autoencoder(rows, cols).ptr();
-    case ModelKind::Mlp: return Mlp(rows, cols, outputs).ptr();
-    case ModelKind::Cnn: return Cnn(rows, cols, outputs).ptr();
+    case ModelKind::UNet:
+        return UNet(rows, cols, inChannels).ptr();
+    case ModelKind::Autoencoder:
+        return Autoencoder(rows, cols).ptr();
+    case ModelKind::Mlp:
+        return Mlp(rows, cols, outputs).ptr();
+    case ModelKind::Cnn:
+        return Cnn(rows, cols, outputs).ptr();
     case ModelKind::CodesCnn: {
         auto net = CodesCnn(rows, cols, outputs).ptr();
         net->freezeEncoder();
@@ -247,10 +289,13 @@ std::shared_ptr<NetBase> makeNet(ModelKind model, std::size_t rows, std::size_t 
 int outputCount(const RunConfig& c)
 {
     switch (c.task) {
-    case Task::Classify: return int(c.classes.size());
+    case Task::Classify:
+        return int(c.classes.size());
     case Task::Regress:
-    case Task::Translate: return 1;
-    case Task::Reconstruct: return 0;
+    case Task::Translate:
+        return 1;
+    case Task::Reconstruct:
+        return 0;
     }
     return 0;
 }
@@ -284,11 +329,11 @@ void toChannelsLast(torch::nn::Module& m, const torch::Device& device)
             b.set_data(b.to(device));
 }
 
-torch::Tensor inputTensor(const float* data, std::size_t n, std::size_t rows, std::size_t cols,
-                          const torch::Device& device)
+torch::Tensor inputTensor(
+    const float* data, std::size_t n, std::size_t rows, std::size_t cols, const torch::Device& device)
 {
-    torch::Tensor t = torch::from_blob(const_cast<float*>(data),
-                                       {std::int64_t(n), 1, std::int64_t(rows), std::int64_t(cols)}, torch::kFloat);
+    torch::Tensor t = torch::from_blob(
+        const_cast<float*>(data), {std::int64_t(n), 1, std::int64_t(rows), std::int64_t(cols)}, torch::kFloat);
     return t.to(device, torch::kFloat, false, true, torch::MemoryFormat::ChannelsLast);
 }
 

@@ -39,7 +39,7 @@ class SeedEncoderImpl : public torch::nn::Module {
 public:
     SeedEncoderImpl();
     torch::Tensor forward(torch::Tensor x);
-    torch::nn::Conv2d conv1{nullptr}, conv2{nullptr}, conv3{nullptr};
+    torch::nn::Conv2d conv1 {nullptr}, conv2 {nullptr}, conv3 {nullptr};
 };
 TORCH_MODULE(SeedEncoder);
 
@@ -47,7 +47,7 @@ class SeedDecoderImpl : public torch::nn::Module {
 public:
     SeedDecoderImpl();
     torch::Tensor forward(torch::Tensor code);
-    torch::nn::Conv2d conv1{nullptr}, conv2{nullptr}, conv3{nullptr}, conv4{nullptr};
+    torch::nn::Conv2d conv1 {nullptr}, conv2 {nullptr}, conv3 {nullptr}, conv4 {nullptr};
 };
 TORCH_MODULE(SeedDecoder);
 
@@ -57,8 +57,8 @@ public:
     torch::Tensor forward(torch::Tensor x) override;
     torch::Tensor features(torch::Tensor x) override;
     std::string scriptSource() const override;
-    SeedEncoder encoder{nullptr};
-    SeedDecoder decoder{nullptr};
+    SeedEncoder encoder {nullptr};
+    SeedDecoder decoder {nullptr};
 };
 TORCH_MODULE(Autoencoder);
 
@@ -68,7 +68,7 @@ public:
     torch::Tensor forward(torch::Tensor x) override;
     torch::Tensor features(torch::Tensor x) override;
     std::string scriptSource() const override;
-    torch::nn::Linear hidden{nullptr}, out{nullptr};
+    torch::nn::Linear hidden {nullptr}, out {nullptr};
 };
 TORCH_MODULE(Mlp);
 
@@ -76,7 +76,7 @@ class CnnTrunkImpl : public torch::nn::Module {
 public:
     CnnTrunkImpl();
     torch::Tensor forward(torch::Tensor x); ///< → (n, 64) global mean of the last feature map
-    torch::nn::Conv2d conv1{nullptr}, conv2{nullptr}, conv3{nullptr}, conv4{nullptr};
+    torch::nn::Conv2d conv1 {nullptr}, conv2 {nullptr}, conv3 {nullptr}, conv4 {nullptr};
 };
 TORCH_MODULE(CnnTrunk);
 
@@ -84,7 +84,7 @@ class DenseHeadImpl : public torch::nn::Module {
 public:
     DenseHeadImpl(int inputs, int outputs);
     torch::Tensor forward(torch::Tensor x);
-    torch::nn::Linear fc1{nullptr}, out{nullptr};
+    torch::nn::Linear fc1 {nullptr}, out {nullptr};
 };
 TORCH_MODULE(DenseHead);
 
@@ -94,8 +94,8 @@ public:
     torch::Tensor forward(torch::Tensor x) override;
     torch::Tensor features(torch::Tensor x) override;
     std::string scriptSource() const override;
-    CnnTrunk trunk{nullptr}; ///< registered as "features"
-    DenseHead head{nullptr};
+    CnnTrunk trunk {nullptr}; ///< registered as "features"
+    DenseHead head {nullptr};
 };
 TORCH_MODULE(Cnn);
 
@@ -103,7 +103,7 @@ class CodesTrunkImpl : public torch::nn::Module {
 public:
     CodesTrunkImpl();
     torch::Tensor forward(torch::Tensor code); ///< → (n, 64)
-    torch::nn::Conv2d conv1{nullptr}, conv2{nullptr};
+    torch::nn::Conv2d conv1 {nullptr}, conv2 {nullptr};
 };
 TORCH_MODULE(CodesTrunk);
 
@@ -116,9 +116,9 @@ public:
     /// Freezes the encoder (no gradients, always in eval mode).
     void freezeEncoder();
     void train(bool on = true) override;
-    SeedEncoder encoder{nullptr};
-    CodesTrunk trunk{nullptr}; ///< registered as "codes"
-    DenseHead head{nullptr};
+    SeedEncoder encoder {nullptr};
+    CodesTrunk trunk {nullptr}; ///< registered as "codes"
+    DenseHead head {nullptr};
 };
 TORCH_MODULE(CodesCnn);
 
@@ -143,7 +143,7 @@ std::int64_t parameterCount(const torch::nn::Module& m);
 void toChannelsLast(torch::nn::Module& m, const torch::Device& device);
 
 /// A batch of raw-normalised samples as an (n, 1, rows, cols) tensor on `device`, channels-last.
-torch::Tensor inputTensor(const float* data, std::size_t n, std::size_t rows, std::size_t cols,
-                          const torch::Device& device);
+torch::Tensor inputTensor(
+    const float* data, std::size_t n, std::size_t rows, std::size_t cols, const torch::Device& device);
 
 } // namespace rs::ml::detail

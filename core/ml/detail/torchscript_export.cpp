@@ -25,8 +25,8 @@ torch::jit::Module buildTorchScript(NetBase& net, const RunConfig& config)
     m.register_buffer("label_mean", scalar(config.labelMean));
     m.register_buffer("label_std", scalar(config.labelStd));
     std::vector<double> classes = config.classes;
-    m.register_buffer("classes", classes.empty() ? torch::zeros({0}, torch::kDouble)
-                                                 : torch::tensor(classes, torch::kDouble));
+    m.register_buffer(
+        "classes", classes.empty() ? torch::zeros({0}, torch::kDouble) : torch::tensor(classes, torch::kDouble));
     std::string src = net.scriptSource();
     m.register_buffer("target_mean", scalar(config.targetMean));
     m.register_buffer("target_std", scalar(config.targetStd));
@@ -36,12 +36,19 @@ torch::jit::Module buildTorchScript(NetBase& net, const RunConfig& config)
     else
         src += "    def predict(self, raw):\n        y = self.forward(self.normalise(raw))\n";
     switch (config.task) {
-    case Task::Classify: src += "        return torch.softmax(y, 1)\n"; break;
-    case Task::Regress: src += "        return y.squeeze(1) * self.label_std + self.label_mean\n"; break;
-    case Task::Reconstruct: src += "        return y * self.norm_std + self.norm_mean\n"; break;
+    case Task::Classify:
+        src += "        return torch.softmax(y, 1)\n";
+        break;
+    case Task::Regress:
+        src += "        return y.squeeze(1) * self.label_std + self.label_mean\n";
+        break;
+    case Task::Reconstruct:
+        src += "        return y * self.norm_std + self.norm_mean\n";
+        break;
     case Task::Translate:
-        src += config.targetQuantity == Quantity::NeutralFraction ? "        return torch.sigmoid(y)\n"
-                                                                  : "        return y * self.target_std + self.target_mean\n";
+        src += config.targetQuantity == Quantity::NeutralFraction
+            ? "        return torch.sigmoid(y)\n"
+            : "        return y * self.target_std + self.target_mean\n";
         break;
     }
     try {

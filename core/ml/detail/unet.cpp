@@ -8,9 +8,18 @@ namespace {
 
 namespace nn = torch::nn;
 
-nn::Conv2d conv3(int in, int out) { return nn::Conv2d(nn::Conv2dOptions(in, out, 3).padding(1)); }
-torch::Tensor pool2(const torch::Tensor& x) { return torch::max_pool2d(x, {2, 2}, {2, 2}); }
-torch::Tensor upsample2(const torch::Tensor& x) { return torch::upsample_nearest2d(x, {x.size(2) * 2, x.size(3) * 2}); }
+nn::Conv2d conv3(int in, int out)
+{
+    return nn::Conv2d(nn::Conv2dOptions(in, out, 3).padding(1));
+}
+torch::Tensor pool2(const torch::Tensor& x)
+{
+    return torch::max_pool2d(x, {2, 2}, {2, 2});
+}
+torch::Tensor upsample2(const torch::Tensor& x)
+{
+    return torch::upsample_nearest2d(x, {x.size(2) * 2, x.size(3) * 2});
+}
 
 /// TorchScript: `out = relu(conv2(relu(conv1(in))))` of the pair registered as `name`.
 std::string sPair(const std::string& out, const std::string& in, const std::string& name)
@@ -24,7 +33,7 @@ std::string sPair(const std::string& out, const std::string& in, const std::stri
 std::string sUpCat(const std::string& x, const std::string& skip)
 {
     return "        " + x + " = torch.cat([torch.upsample_nearest2d(" + x + ", [" + x + ".size(2) * 2, " + x
-           + ".size(3) * 2]), " + skip + "], 1)\n";
+        + ".size(3) * 2]), " + skip + "], 1)\n";
 }
 
 } // namespace
@@ -35,13 +44,18 @@ ConvPairImpl::ConvPairImpl(int in, int out)
     conv2 = register_module("conv2", conv3(out, out));
 }
 
-torch::Tensor ConvPairImpl::forward(torch::Tensor x) { return torch::relu(conv2->forward(torch::relu(conv1->forward(x)))); }
+torch::Tensor ConvPairImpl::forward(torch::Tensor x)
+{
+    return torch::relu(conv2->forward(torch::relu(conv1->forward(x))));
+}
 
-UNetImpl::UNetImpl(std::size_t rows, std::size_t cols, int inChannels) : m_in(inChannels)
+UNetImpl::UNetImpl(std::size_t rows, std::size_t cols, int inChannels)
+    : m_in(inChannels)
 {
     if (rows % 8 || cols % 8 || rows < 8 || cols < 8)
-        throw ParameterError("model", "the U-Net needs a sample size divisible by 8; the dataset's is "
-                                          + std::to_string(rows) + "x" + std::to_string(cols));
+        throw ParameterError("model",
+            "the U-Net needs a sample size divisible by 8; the dataset's is " + std::to_string(rows) + "x"
+                + std::to_string(cols));
     if (inChannels < 1)
         throw ParameterError("model", "the U-Net needs at least one input channel");
     const int w = kUNetWidth;
@@ -82,12 +96,12 @@ torch::Tensor UNetImpl::features(torch::Tensor x)
 std::string UNetImpl::scriptSource() const
 {
     std::string down = sPair("d1", "x", "down1") + sPair("d2", "torch.max_pool2d(d1, [2, 2], [2, 2])", "down2")
-                       + sPair("d3", "torch.max_pool2d(d2, [2, 2], [2, 2])", "down3")
-                       + sPair("b", "torch.max_pool2d(d3, [2, 2], [2, 2])", "bottom");
+        + sPair("d3", "torch.max_pool2d(d2, [2, 2], [2, 2])", "down3")
+        + sPair("b", "torch.max_pool2d(d3, [2, 2], [2, 2])", "bottom");
     std::string s = "    def features(self, x):\n" + down + "        return b.mean([2, 3])\n";
     s += "    def forward(self, x):\n" + down + "        x = b\n" + sUpCat("x", "d3") + sPair("x", "x", "up3")
-         + sUpCat("x", "d2") + sPair("x", "x", "up2") + sUpCat("x", "d1") + sPair("x", "x", "up1")
-         + "        return torch.conv2d(x, self.out_weight, self.out_bias)\n";
+        + sUpCat("x", "d2") + sPair("x", "x", "up2") + sUpCat("x", "d1") + sPair("x", "x", "up1")
+        + "        return torch.conv2d(x, self.out_weight, self.out_bias)\n";
     return s;
 }
 

@@ -22,7 +22,7 @@ class ConvPairImpl : public torch::nn::Module {
 public:
     ConvPairImpl(int in, int out);
     torch::Tensor forward(torch::Tensor x);
-    torch::nn::Conv2d conv1{nullptr}, conv2{nullptr};
+    torch::nn::Conv2d conv1 {nullptr}, conv2 {nullptr};
 };
 TORCH_MODULE(ConvPair);
 
@@ -35,9 +35,9 @@ public:
     torch::Tensor features(torch::Tensor x) override;
     std::string scriptSource() const override;
     int inChannels() const { return m_in; }
-    ConvPair down1{nullptr}, down2{nullptr}, down3{nullptr}, bottom{nullptr};
-    ConvPair up3{nullptr}, up2{nullptr}, up1{nullptr};
-    torch::nn::Conv2d out{nullptr};
+    ConvPair down1 {nullptr}, down2 {nullptr}, down3 {nullptr}, bottom {nullptr};
+    ConvPair up3 {nullptr}, up2 {nullptr}, up1 {nullptr};
+    torch::nn::Conv2d out {nullptr};
 
 private:
     torch::Tensor bottomOf(torch::Tensor x, torch::Tensor& d1, torch::Tensor& d2, torch::Tensor& d3);
