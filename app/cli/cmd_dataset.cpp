@@ -32,6 +32,7 @@ struct DatasetOptions {
     double box = 96;
     std::string z, zeta;
     int seeds = 3;
+    std::string velocities = "off";
     std::string quantity = "brightness_temperature";
     std::string mode = "slices";
     std::string axes = "xyz";
@@ -59,7 +60,18 @@ std::vector<DatasetSource> simulatorSources(const DatasetOptions& o)
         throw ParameterError("--seeds", "must be at least 1");
     for (int s = 1; s <= o.seeds; ++s)
         g.seeds.push_back(std::uint64_t(s));
-    return sourcesFromSimulator(g, quantityFromName(o.quantity).value_or(Quantity::BrightnessTemperature));
+    const Quantity q = quantityFromName(o.quantity).value_or(Quantity::BrightnessTemperature);
+    if (o.velocities != "off" && o.velocities != "on" && o.velocities != "both")
+        throw ParameterError("--velocities", "'" + o.velocities + "' is not one of off, on, both");
+    // both: every (seed, z, zeta) twice, δT_b without and with the line-of-sight velocity term.
+    g.base.velocities = o.velocities == "on";
+    std::vector<DatasetSource> out = sourcesFromSimulator(g, q);
+    if (o.velocities == "both") {
+        g.base.velocities = true;
+        for (DatasetSource& s : sourcesFromSimulator(g, q))
+            out.push_back(std::move(s));
+    }
+    return out;
 }
 
 
@@ -140,6 +152,8 @@ void addDatasetCommands(CLI::App& app)
     build->add_option("--z", d->z, "Simulator redshifts, comma-separated");
     build->add_option("--zeta", d->zeta, "Simulator ionizing efficiencies, comma-separated");
     build->add_option("--seeds", d->seeds, "Simulator realizations per grid point");
+    build->add_option("--velocities", d->velocities,
+                      "Simulator δT_b velocity term along z: off (default), on, or both (each cube twice)");
     build->add_option("--quantity", d->quantity, "Cube sampled: brightness_temperature (default), density, neutral_fraction");
     build->add_option("--mode", d->mode, "slices (default) or patches");
     build->add_option("--axes", d->axes, "Slicing axes, any of xyz (default xyz)");
