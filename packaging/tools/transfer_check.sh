@@ -4,7 +4,8 @@
 # Usage: packaging/tools/transfer_check.sh SHARED_DATA_DIR [WORK_DIR]
 #   SHARED_DATA_DIR  the folder holding 21cmfast-calibration/ and 21cmfast-sample/ (real classic
 #                    21cmFAST δT_b boxes, 64³ / 96 Mpc; see their READMEs)
-#   WORK_DIR         where datasets and runs go (default: a new folder under /tmp)
+#   WORK_DIR         where datasets and runs go (default: a new folder under /tmp); datasets and
+#                    finished runs already there are reused, so use one folder per variant
 # Environment (the variant to measure; defaults are the ones the README reports as transferring):
 #   REIONSCOPE_CLI   the CLI binary (default build/app/reionscope-cli)
 #   VELOCITIES       off | on | both: δT_b of the training sims without / with the line-of-sight
@@ -15,12 +16,12 @@
 #   TRAIN_SEED       seed of the network initialisation (default 0); THREADS (default 2)
 # It simulates two 64³ / 96 Mpc grids (z classes 7,8,9,10 over Z_ZETAS; ζ classes 20,40 over
 # ZETA_ZS), cuts them into slices along x, y and z, trains a cnn on each, then predicts every real
-# δT_b box (slices along x, y and z; the majority over slices is the label) and prints a table and
+# δT_b box (slices along x, y and z; the label is the class of highest mean probability, p) and prints a table and
 # the accuracy over the boxes with 0.05 < nf < 0.95 (nf from the 21cmFAST file name). Takes minutes
 # of CPU; not a test.
 set -euo pipefail
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} # 2x faster training on shared cores (README)
-[ $# -ge 1 ] || { sed -n 2,22p "$0"; exit 2; }
+[ $# -ge 1 ] || { awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 2; }
 DATA=$1
 WORK=${2:-$(mktemp -d /tmp/transfer_check.XXXXXX)}
 CLI=${REIONSCOPE_CLI:-build/app/reionscope-cli}
