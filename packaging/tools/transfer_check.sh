@@ -12,7 +12,7 @@
 #                    velocity term, or every cube both ways (default both)
 #   Z_ZETAS          ζ values simulated at every z for the z classifier (default 15,20,30,40)
 #   ZETA_ZS          redshifts simulated for the ζ classifier (default 7,8,9,10)
-#   SEEDS            realizations per grid point (default 3); EPOCHS (default 4); STRIDE (default 2)
+#   SEEDS            realizations per grid point (default 6); EPOCHS (default 12); STRIDE (default 4)
 #   TRAIN_SEED       seed of the network initialisation (default 0); THREADS (default 2)
 # It simulates two 64³ / 96 Mpc grids (z classes 7,8,9,10 over Z_ZETAS; ζ classes 20,40 over
 # ZETA_ZS), cuts them into slices along x, y and z, trains a cnn on each, then predicts every real
@@ -28,9 +28,9 @@ CLI=${REIONSCOPE_CLI:-build/app/reionscope-cli}
 VELOCITIES=${VELOCITIES:-both}
 Z_ZETAS=${Z_ZETAS:-15,20,30,40}
 ZETA_ZS=${ZETA_ZS:-7,8,9,10}
-SEEDS=${SEEDS:-3}
-EPOCHS=${EPOCHS:-4}
-STRIDE=${STRIDE:-2}
+SEEDS=${SEEDS:-6}
+EPOCHS=${EPOCHS:-12}
+STRIDE=${STRIDE:-4}
 TRAIN_SEED=${TRAIN_SEED:-0}
 THREADS=${THREADS:-2}
 [ -x "$CLI" ] || { echo "transfer_check: $CLI: not an executable (set REIONSCOPE_CLI)" >&2; exit 1; }
