@@ -243,6 +243,32 @@ private Q_SLOTS:
             ParameterError, sourcesFromSimulator(SimulationGrid {}, Quantity::BrightnessTemperature));
     }
 
+    void simulatorVelocitiesChangeOnlyBrightness()
+    {
+        // dataset build --velocities: the same seed with the line-of-sight term gets its own id and
+        // a different δT_b, while x_HI (the nf label) is the same cube.
+        SimulationGrid g;
+        g.base.dim = 16;
+        g.base.boxMpc = 24;
+        g.base.threads = 1;
+        g.redshifts = {8};
+        g.zetas = {20};
+        g.seeds = {1};
+        auto plain = sourcesFromSimulator(g, Quantity::BrightnessTemperature);
+        g.base.velocities = true;
+        auto withVel = sourcesFromSimulator(g, Quantity::BrightnessTemperature);
+        QCOMPARE(withVel.at(0).id, plain.at(0).id + "_vel");
+        QCOMPARE(withVel.at(0).group, plain.at(0).group); // same realization: same side of the split
+        auto [a, nfA] = plain.at(0).load();
+        auto [b, nfB] = withVel.at(0).load();
+        double diff = 0;
+        for (std::size_t i = 0; i < a.voxelCount(); ++i) {
+            diff = std::max(diff, double(std::abs(a.data()[i] - b.data()[i])));
+            QCOMPARE(nfA->data()[i], nfB->data()[i]);
+        }
+        QVERIFY2(diff > 0.1, qPrintable(QString("max |ΔδT_b| %1 mK").arg(diff)));
+    }
+
     void notADatasetIsRefused()
     {
         QTemporaryDir dir;

@@ -36,6 +36,7 @@ struct DatasetOptions {
     double box = 96;
     std::string z, zeta;
     int seeds = 3;
+    std::string velocities = "off";
     std::string quantity = "brightness_temperature";
     std::string targetField, context = "default";
     std::string mode = "slices";
@@ -65,7 +66,18 @@ std::vector<DatasetSource> simulatorSources(const DatasetOptions& o, std::option
         throw ParameterError("--seeds", "must be at least 1");
     for (int s = 1; s <= o.seeds; ++s)
         g.seeds.push_back(std::uint64_t(s));
-    return sourcesFromSimulator(g, quantityFromName(o.quantity).value_or(Quantity::BrightnessTemperature), target);
+    const Quantity q = quantityFromName(o.quantity).value_or(Quantity::BrightnessTemperature);
+    if (o.velocities != "off" && o.velocities != "on" && o.velocities != "both")
+        throw ParameterError("--velocities", "'" + o.velocities + "' is not one of off, on, both");
+    // both: every (seed, z, zeta) twice, δT_b without and with the line-of-sight velocity term.
+    g.base.velocities = o.velocities == "on";
+    std::vector<DatasetSource> out = sourcesFromSimulator(g, q, target);
+    if (o.velocities == "both") {
+        g.base.velocities = true;
+        for (DatasetSource& s : sourcesFromSimulator(g, q, target))
+            out.push_back(std::move(s));
+    }
+    return out;
 }
 
 std::string datasetText(const DatasetInfo& i)
@@ -193,6 +205,8 @@ void addDatasetCommands(CLI::App& app)
     build->add_option("--context", d->context,
         "Paired dataset: radii [Mpc] of the 3D-smoothed density channels, comma-separated; "
         "'default' (1.5,2.25,3.4,5,7.5,11,17,25) or 'none'");
+    build->add_option("--velocities", d->velocities,
+        "Simulator δT_b velocity term along z: off (default), on, or both (each cube twice)");
     build->add_option("--mode", d->mode, "slices (default) or patches");
     build->add_option("--axes", d->axes, "Slicing axes, any of xyz (default xyz)");
     build->add_option("--stride", d->stride, "Every S-th slice (default 1)")->check(CLI::Range(1, 1 << 20));

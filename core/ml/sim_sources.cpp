@@ -72,8 +72,8 @@ std::vector<DatasetSource> sourcesFromSimulator(
             for (std::size_t k = 0; k < grid.zetas.size(); ++k) {
                 DatasetSource s;
                 char buf[128];
-                std::snprintf(buf, sizeof buf, "sim:N%zu_L%g_z%g_zeta%g_seed%llu", grid.base.dim, grid.base.boxMpc, z,
-                    grid.zetas[k], static_cast<unsigned long long>(seed));
+                std::snprintf(buf, sizeof buf, "sim:N%zu_L%g_z%g_zeta%g_seed%llu%s", grid.base.dim, grid.base.boxMpc, z,
+                    grid.zetas[k], static_cast<unsigned long long>(seed), grid.base.velocities ? "_vel" : "");
                 s.id = buf;
                 s.group = "seed=" + std::to_string(seed);
                 s.load = [cache, seed, z, k, quantity]() -> std::pair<Cube, std::optional<Cube>> {
