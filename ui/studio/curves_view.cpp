@@ -62,6 +62,8 @@ QString quantityOf(bool loss, rs::ml::Task task)
         return QStringLiteral("MSE loss (standardised label)");
     case rs::ml::Task::Reconstruct:
         return QStringLiteral("MSE loss (normalised pixels)");
+    case rs::ml::Task::Translate:
+        return QStringLiteral("translation loss (BCE of x_HI or MSE of standardised δT_b)");
     }
     return QStringLiteral("loss");
 }
