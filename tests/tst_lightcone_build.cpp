@@ -182,7 +182,7 @@ private Q_SLOTS:
         QVERIFY(std::abs(c["redshift_range"].toArray()[0].toDouble() - 7.0) < 1e-9);
         r = fixtures::runCli({"simulate", "--dim", "16", "--box", "24", "--z", "7", "--zeta", "20", "--out",
             dir.filePath("one"), "--lightcone", "--quiet"});
-        QCOMPARE(r.code, 1);
+        QCOMPARE(r.code, 2); // bad usage: checked before any work
         QVERIFY(r.err.contains("two redshifts"));
     }
 

@@ -120,7 +120,7 @@ private Q_SLOTS:
         // What a kill -9 leaves: lines of batches trained after the last checkpoint (batch 2).
         HistoryRecord ghost;
         ghost.type = "batch";
-        ghost.epoch = 0;
+        ghost.epoch = 1; // the first epoch (history epochs count from 1)
         ghost.trainLoss = 9.0;
         for (std::size_t b : {3, 4}) {
             ghost.batch = b;
@@ -138,7 +138,7 @@ private Q_SLOTS:
             QVERIFY(h.trainLoss != 9.0);
         }
         QVERIFY(
-            batchLines.count(std::make_pair(0, std::size_t(3))) == 1); // trained again after the resume, recorded once
+            batchLines.count(std::make_pair(1, std::size_t(3))) == 1); // trained again after the resume, recorded once
     }
 
     void resumeRecordCarriesTheRunsWallTime()

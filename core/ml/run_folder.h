@@ -173,7 +173,8 @@ std::vector<HistoryRecord> readHistory(const std::string& runDir);
 /// Cuts an incomplete last line (a writer killed mid-line) so appends start on a fresh line.
 void repairHistory(const std::string& runDir);
 
-/// Removes the history lines a resume from the checkpoint at (`epoch`, `batchInEpoch`) trains
+/// Removes the history lines a resume from the checkpoint in epoch `epoch` (from 1, as history
+/// lines count) after `batchInEpoch` batches trains
 /// again: batch lines past that batch and epoch lines from that epoch on (a kill after they were
 /// written but before the next checkpoint). Rewrites the file atomically; throws IoError.
 void trimHistoryAfter(const std::string& runDir, int epoch, std::size_t batchInEpoch);

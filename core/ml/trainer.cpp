@@ -243,7 +243,7 @@ void RunTrainer::prepare()
         m_comm = std::make_unique<detail::Collective>(m_dist, m_dir);
     const bool exists = isRunFolder(m_dir);
     std::error_code ec;
-    if (!exists && fs::exists(m_dir, ec) && !fs::is_empty(m_dir, ec))
+    if (!exists && fs::exists(m_dir, ec) && !isFreshFolder(m_dir))
         throw FormatError(m_dir, "exists and is not a run folder (no config.json); choose a new --out");
     if (m_comm)
         m_comm->barrier(); // every rank has looked at the folder before rank 0 writes to it
@@ -275,8 +275,6 @@ void RunTrainer::prepare()
         stored.historyEvery = m_cfg.historyEvery;
         m_cfg = stored;
     } else {
-        if (!isFreshFolder(m_dir))
-            throw FormatError(m_dir, "exists and is not a run folder (no config.json); choose a new --out");
         // Stored resolved, so `evaluate RUN` works from any folder.
         m_cfg.datasetPath = absolutePath(m_cfg.datasetPath);
         if (!m_cfg.encoderRun.empty())
@@ -328,7 +326,7 @@ void RunTrainer::prepare()
     if (exists && !finished && writer()) {
         repairHistory(m_dir);
         // Lines written after the checkpoint (batches a kill lost) are trained again: drop them.
-        trimHistoryAfter(m_dir, m_meta.epoch, m_meta.batchInEpoch);
+        trimHistoryAfter(m_dir, m_meta.epoch + 1, m_meta.batchInEpoch); // history epochs count from 1
         // A kill between the checkpoint and its history line: put the line back.
         if (m_result.resumed && m_meta.epoch > 0 && !m_meta.lastEpochLine.empty()) {
             bool found = false;
