@@ -271,12 +271,14 @@ void limitSelf(bool cpuLimit)
 {
     rlimit core {0, 0};
     ::setrlimit(RLIMIT_CORE, &core); // a crash here is expected now and then: no core dumps
+#ifndef __SANITIZE_ADDRESS__ // AddressSanitizer reserves terabytes of address space for its shadow
     rlimit as {};
     const rlim_t want = rlim_t(2) << 30; // 2 GiB: metadata never needs more
     if (::getrlimit(RLIMIT_AS, &as) == 0 && (as.rlim_cur == RLIM_INFINITY || as.rlim_cur > want)) {
         as.rlim_cur = want;
         ::setrlimit(RLIMIT_AS, &as);
     }
+#endif
     if (cpuLimit) { // the server lives long: its caller's timeout catches a hang instead
         rlimit cpu {60, 61};
         ::setrlimit(RLIMIT_CPU, &cpu);

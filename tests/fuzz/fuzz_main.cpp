@@ -140,8 +140,10 @@ void saveFinding(
     std::uint64_t first, std::uint64_t last, double deadline, int fd)
 {
     h5::setIsolation(false); // this worker is the sacrificial process
+#ifndef __SANITIZE_ADDRESS__ // AddressSanitizer reserves terabytes of address space for its shadow
     rlimit as {rlim_t(2) << 30, rlim_t(2) << 30}; // as the helper: damaged sizes fail fast, not page in GiBs
     ::setrlimit(RLIMIT_AS, &as);
+#endif
     const std::string dir = g_scratch + "/w" + std::to_string(::getpid());
     fs::create_directories(dir);
     const auto t0 = std::chrono::steady_clock::now();
