@@ -20,32 +20,7 @@ namespace rs::cli {
 
 std::vector<CubeEntry> collectEntries(const std::vector<std::string>& paths, int& failures)
 {
-    std::vector<CubeEntry> entries;
-    for (const std::string& path : paths) {
-        try {
-            if (std::filesystem::is_directory(path)) {
-                const Catalog cat = scanFolder(path);
-                for (const auto& [p, msg] : cat.errors) {
-                    printError(msg);
-                    ++failures;
-                }
-                for (const CatalogRun& r : cat.runs)
-                    for (const auto& [z, byQ] : r.cubes)
-                        for (const auto& [q, e] : byQ)
-                            entries.push_back(e);
-            } else {
-                const std::size_t before = entries.size();
-                for (CubeEntry& e : probeFile(path))
-                    if (e.primary)
-                        entries.push_back(std::move(e));
-                if (entries.size() == before) // never an empty answer without a word
-                    throw FormatError(path, "holds no cube (density, x_HI, dTb) that can be read");
-            }
-        } catch (const Error& e) {
-            printError(e.what());
-            ++failures;
-        }
-    }
+    std::vector<CubeEntry> entries = collectCubeEntries(paths, failures);
     // De-duplicate (a density box shared by several runs is listed once).
     std::map<std::string, CubeEntry> unique;
     for (CubeEntry& e : entries)
