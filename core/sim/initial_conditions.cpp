@@ -39,6 +39,32 @@ void normalPair(std::uint64_t seed, std::uint64_t pair, double& a, double& b)
     b = r * std::sin(kTwoPi * u2);
 }
 
+/// Unit-variance white noise in C order (cell c holds whiteNoise(seed, c)) in the padded grid.
+void fillWhiteNoise(fft::Grid& delta, std::uint64_t seed, int threads)
+{
+    const std::size_t n = delta.n();
+    fft::parallelFor(n * n, threads, [&](std::size_t r0, std::size_t r1) {
+        for (std::size_t row = r0; row < r1; ++row) {
+            float* out = delta.real() + row * delta.padded();
+            const std::uint64_t first = std::uint64_t(row) * n;
+            for (std::size_t k = 0; k < n; ++k) {
+                const std::uint64_t c = first + k;
+                double a, b;
+                normalPair(seed, c / 2, a, b);
+                if (c % 2 == 0) {
+                    out[k] = float(a);
+                    if (k + 1 < n) { // the pair's second value belongs to the next cell of this row
+                        out[k + 1] = float(b);
+                        ++k;
+                    }
+                } else {
+                    out[k] = float(b);
+                }
+            }
+        }
+    });
+}
+
 /// Table of f(|m|²) for every integer |m|² on an N³ grid.
 template<class F> std::vector<float> tableOfModulus(std::size_t n, F f)
 {
@@ -123,26 +149,7 @@ InitialConditions::InitialConditions(const SimulationParams& params, const Linea
 
     // 1. White noise, C order, in the padded grid.
     fft::Grid delta(n);
-    fft::parallelFor(n * n, m_threads, [&](std::size_t r0, std::size_t r1) {
-        for (std::size_t row = r0; row < r1; ++row) {
-            float* out = delta.real() + row * delta.padded();
-            const std::uint64_t first = std::uint64_t(row) * n;
-            for (std::size_t k = 0; k < n; ++k) {
-                const std::uint64_t c = first + k;
-                double a, b;
-                normalPair(params.seed, c / 2, a, b);
-                if (c % 2 == 0) {
-                    out[k] = float(a);
-                    if (k + 1 < n) { // the pair's second value belongs to the next cell of this row
-                        out[k + 1] = float(b);
-                        ++k;
-                    }
-                } else {
-                    out[k] = float(b);
-                }
-            }
-        }
-    });
+    fillWhiteNoise(delta, params.seed, m_threads);
     stop.throwIfStopped();
 
     // 2. To k-space, scaled by √(P(k)/(V N³)).

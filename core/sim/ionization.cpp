@@ -66,6 +66,49 @@ const ErfcTable& erfcTable()
     return t;
 }
 
+/// Σ erfc((δc − δ_R)·inv) over the grid held in `work`, added per plane in a fixed order: the same
+/// result for any thread count. `planeSums` (N entries) is scratch.
+double erfcSum(const fft::Grid& work, float deltaC, float inv, std::vector<double>& planeSums, int threads)
+{
+    const std::size_t n = work.n();
+    const std::size_t padded = work.padded();
+    const ErfcTable& erfcT = erfcTable();
+    const float* field = work.real();
+    double* sums = planeSums.data();
+    fft::parallelFor(n, threads, [=, &erfcT](std::size_t i0, std::size_t i1) {
+        for (std::size_t i = i0; i < i1; ++i) {
+            double plane = 0;
+            for (std::size_t j = 0; j < n; ++j) {
+                const float* d = field + (i * n + j) * padded;
+                float rowSum = 0;
+                for (std::size_t k = 0; k < n; ++k)
+                    rowSum += erfcT((deltaC - d[k]) * inv);
+                plane += rowSum;
+            }
+            sums[i] = plane;
+        }
+    });
+    double total = 0;
+    for (double v : planeSums)
+        total += v;
+    return total;
+}
+
+/// `count` fully neutral cubes (x_HI = 1) on the grid of `density`, at redshift z.
+std::vector<Cube> neutralCubes(const Cube& density, double z, std::size_t count)
+{
+    CubeMetadata meta;
+    meta.quantity = Quantity::NeutralFraction;
+    meta.redshift = z;
+    std::vector<Cube> xh;
+    for (std::size_t q = 0; q < count; ++q) {
+        xh.push_back(Cube::uninitialized(density.shape(), density.boxLength(), meta));
+        float* x = xh.back().mutableData();
+        std::fill(x, x + density.voxelCount(), 1.0f);
+    }
+    return xh;
+}
+
 } // namespace
 
 double uniformFor(std::uint64_t key)
@@ -217,16 +260,10 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
     const double box = density.boxLength()[0];
     const double cell = box / double(n);
 
-    CubeMetadata meta;
-    meta.quantity = Quantity::NeutralFraction;
-    meta.redshift = z;
-    std::vector<Cube> xh;
+    std::vector<Cube> xh = neutralCubes(density, z, zetas.size());
     std::vector<float*> xhData;
-    for (std::size_t q = 0; q < zetas.size(); ++q) {
-        xh.push_back(Cube::uninitialized(density.shape(), density.boxLength(), meta));
-        xhData.push_back(xh.back().mutableData());
-        std::fill(xhData.back(), xhData.back() + n3, 1.0f);
-    }
+    for (Cube& c : xh)
+        xhData.push_back(c.mutableData());
 
     const double mMin = params.minimumMass(z);
     const double growth = cosmology.growth(z);
@@ -279,25 +316,7 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
         const double denom = growth * std::sqrt(2.0 * dSigma2);
         const float inv = float(1.0 / denom);
         const float deltaC = float(kDeltaCrit);
-        // Per-plane sums added in a fixed order: the same result for any thread count.
-        const float* field = work.real();
-        double* sums = planeSums.data();
-        fft::parallelFor(n, threads, [=, &erfcT](std::size_t i0, std::size_t i1) {
-            for (std::size_t i = i0; i < i1; ++i) {
-                double plane = 0;
-                for (std::size_t j = 0; j < n; ++j) {
-                    const float* d = field + (i * n + j) * padded;
-                    float rowSum = 0;
-                    for (std::size_t k = 0; k < n; ++k)
-                        rowSum += erfcT((deltaC - d[k]) * inv);
-                    plane += rowSum;
-                }
-                sums[i] = plane;
-            }
-        });
-        double total = 0;
-        for (double v : planeSums)
-            total += v;
+        const double total = erfcSum(work, deltaC, inv, planeSums, threads);
         const double meanFcoll = std::max(total * invN3, 1e-30);
         const double stOverPs = fcollST / meanFcoll;
 
