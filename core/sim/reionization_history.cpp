@@ -3,9 +3,11 @@
 #include "sim/ionization.h"
 #include "sim/sources_v2.h"
 #include "util/error.h"
+#include "util/parallel.h"
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 namespace rs {
 
@@ -32,7 +34,7 @@ inline float lookup(const std::vector<float>& table, double step, float delta)
 bool anyWithin(const float* x, const float* d, std::size_t n, std::size_t padded, float reach, int threads)
 {
     std::vector<char> hit(n, 0);
-    fft::parallelFor(n, threads, [&](std::size_t i0, std::size_t i1) {
+    parallelFor(n, threads, [&](std::size_t i0, std::size_t i1) {
         for (std::size_t i = i0; i < i1; ++i) {
             bool any = false; // branch-free over each row, so the compiler can vectorise it
             for (std::size_t row = i * n; row < (i + 1) * n && !any; ++row)
@@ -51,7 +53,7 @@ double tableSum(const fft::Grid& work, const std::vector<float>& table, double t
     const std::size_t n = work.n(), padded = work.padded();
     std::vector<double> planes(n);
     const float* d = work.real();
-    fft::parallelFor(n, threads, [&](std::size_t i0, std::size_t i1) {
+    parallelFor(n, threads, [&](std::size_t i0, std::size_t i1) {
         for (std::size_t i = i0; i < i1; ++i) {
             double sum = 0;
             for (std::size_t j = 0; j < n; ++j)
@@ -71,7 +73,7 @@ double tableSum(const fft::Grid& work, const std::vector<float>& table, double t
 void addRecombinations(std::vector<float>& nrec, const std::vector<float>& gamma, const float* x, const float* d,
     const RecombinationTable& rates, double z, double dtdz, double dz, int threads)
 {
-    fft::parallelFor(nrec.size(), threads, [&](std::size_t c0, std::size_t c1) {
+    parallelFor(nrec.size(), threads, [&](std::size_t c0, std::size_t c1) {
         for (std::size_t c = c0; c < c1; ++c) {
             if (x[c] >= 1.0f || gamma[c] <= 0.0f)
                 continue;
@@ -168,7 +170,7 @@ Cube ReionizationHistory::step(const Cube& density, double z, const ProgressFn& 
     const std::vector<double> radii = ionizationRadii(m_params, m_params.park.mTurn, *m_cosmology);
     const double hubble = m_params.cosmology.h * kHubbleUnit * m_cosmology->hubbleRatio(z); // [1/s]
     const double tStar = m_params.park.tStar / hubble;
-    const double baryons = 3.0 * std::pow(m_params.cosmology.h * kHubbleUnit, 2) / (8.0 * M_PI * kGravity)
+    const double baryons = 3.0 * std::pow(m_params.cosmology.h * kHubbleUnit, 2) / (8.0 * std::numbers::pi * kGravity)
         * m_params.cosmology.omegaB / kProtonMass; // n_b today [cm^-3]
     const double cellMass = m_cosmology->massOfRadius(rCell);
     const std::uint64_t drawKey
@@ -212,7 +214,7 @@ Cube ReionizationHistory::step(const Cube& density, double z, const ProgressFn& 
         if (withRec && !unfiltered)
             filterInto(nrecK, nrecWork, m_params.filter, radius, box, *m_plans, threads);
         const float* r = withRec ? nrecWork.real() : nullptr;
-        fft::parallelFor(n * n, threads, [&](std::size_t r0, std::size_t r1) {
+        parallelFor(n * n, threads, [&](std::size_t r0, std::size_t r1) {
             for (std::size_t row = r0; row < r1; ++row)
                 for (std::size_t k = 0; k < n; ++k) {
                     const std::size_t c = row * n + k;

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <numbers>
 #include <thread>
 #include <unistd.h>
 
@@ -121,10 +122,10 @@ double virialMass(double tVir, double z, const Cosmology& c)
     const double a3 = std::pow(1.0 + z, 3);
     const double omz = c.omegaM * a3 / (c.omegaM * a3 + c.omegaL + (1.0 - c.omegaM - c.omegaL) * (1.0 + z) * (1.0 + z));
     const double d = omz - 1.0;
-    const double deltaC = 18.0 * M_PI * M_PI + 82.0 * d - 39.0 * d * d;
+    const double deltaC = 18.0 * std::numbers::pi * std::numbers::pi + 82.0 * d - 39.0 * d * d;
     const double mu = tVir < 9.99999e3 ? 1.22 : 0.6;
-    const double factor
-        = 1.98e4 * (mu / 0.6) * std::cbrt(c.omegaM / omz * deltaC / (18.0 * M_PI * M_PI)) * ((1.0 + z) / 10.0);
+    const double factor = 1.98e4 * (mu / 0.6)
+        * std::cbrt(c.omegaM / omz * deltaC / (18.0 * std::numbers::pi * std::numbers::pi)) * ((1.0 + z) / 10.0);
     return 1e8 / c.h * std::pow(tVir / factor, 1.5);
 }
 
