@@ -148,7 +148,19 @@ with h5py.File(f"{out}/PerturbHaloField_fedcba9876543210_r4.h5", "w") as f:
     up.attrs["BOX_LEN"] = 48.0
     g = f.create_group("PerturbHaloField")
     g["halo_masses"] = np.array([1e9, 4e9, 2.5e10], np.float32)
-    g["halo_coords"] = np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]], np.int32)
+    g["halo_coords"] = np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]], np.int32)  # HII_DIM cells
+# v3 HaloField: positions are cells of the high-resolution DIM grid (FindHaloes.c).
+with h5py.File(f"{out}/HaloField_0123456789abcdef_r4.h5", "w") as f:
+    f.attrs["redshift"] = 9.0
+    f.attrs["random_seed"] = np.int64(4)
+    f.attrs["version"] = "3.4.0"
+    up = f.create_group("user_params")
+    up.attrs["HII_DIM"] = np.int64(16)
+    up.attrs["DIM"] = np.int64(48)
+    up.attrs["BOX_LEN"] = 48.0
+    g = f.create_group("HaloField")
+    g["halo_masses"] = np.array([3e9, 8e10], np.float32)
+    g["halo_coords"] = np.array([[3, 6, 9], [47, 0, 12]], np.int32)
 
 # A v4 cache tree {cosmo}/{seed}/{zgrid}/{z}/{astro}/<Struct>.h5 made from the real v4 Coeval file:
 # two astrophysics (L_X 40.5 and 41) sharing one PerturbedField.
