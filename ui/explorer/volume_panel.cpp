@@ -17,6 +17,13 @@
 
 namespace rs::ui {
 
+namespace {
+
+/// Lightcones larger than this (a 256^3 box's worth) are not ray-cast.
+constexpr double kMaxLightconeVoxels = 16.8e6;
+
+} // namespace
+
 VolumePanel::VolumePanel(QWidget* parent)
     : QWidget(parent)
 {
@@ -147,8 +154,19 @@ void VolumePanel::showCube(int index)
     if (index < 0 || index >= int(m_snapshot.cubes.size()))
         return;
     const LoadedCube& c = m_snapshot.cubes[std::size_t(index)];
-    const bool sameQuantity = m_canvas->hasCube() && m_canvas->cube().quantity() == c.quantity();
     m_cubeBox->setCurrentIndex(index);
+    if (c.cube.metadata().kind == FieldKind::Lightcone && c.cube.voxelCount() > kMaxLightconeVoxels) {
+        // Ray casting 200 x 200 x 1500 voxels on the CPU took seconds a frame and held up the
+        // Lightcone tab's first picture (bench_explorer --lightcone): long lightcones stay 2D.
+        m_canvas->clearCube();
+        m_note->setText(tr("This lightcone (%1 voxels) is shown in the Lightcone tab; the volume view "
+                           "ray-casts lightcones of up to %2 voxels")
+                            .arg(formatNumber(double(c.cube.voxelCount()), 3), formatNumber(kMaxLightconeVoxels, 3)));
+        m_note->setVisible(true);
+        return;
+    }
+    m_note->setVisible(false);
+    const bool sameQuantity = m_canvas->hasCube() && m_canvas->cube().quantity() == c.quantity();
     m_canvas->setCube(c);
     if (!sameQuantity || m_presets.empty()) {
         m_presets = transferPresets(c.quantity());
