@@ -1,6 +1,7 @@
 // Comparing cubes in the slice panels: a difference map A − B linked to both, a colour range set by
 // hand and shared across panels, the telescope (observe) toggle on δT_b, and the panel's figure
 // (the painter `reionscope-cli figure slice` uses).
+#include "fixtures.h"
 #include "gui_fixtures.h"
 
 #include "explorer/color_bar.h"
