@@ -181,7 +181,7 @@ MapFigure lightconeFigure(const Cube& cube, int axis, std::size_t index, const M
                 QString::number((double(index) + 0.5) * cube.cellSize(axis), 'f', 1)));
     // 10 inches wide; as tall as the plot at one Mpc across as up needs, plus titles and axes.
     const double aspect = (f.x.hi - f.x.lo) / cube.boxLength()[std::size_t(other)];
-    f.inches = QSizeF(10.0, std::clamp(8.0 / std::max(aspect, 1e-3) + 1.9, 2.6, 6.0));
+    f.inches = QSizeF(10.0, std::clamp(8.4 / std::max(aspect, 1e-3) + 1.4, 1.8, 6.0));
     return f;
 }
 
