@@ -2,8 +2,10 @@
 // The numerics live in core/ml (dataset_*.h); this file parses options and prints results.
 #include "cli_common.h"
 #include "ml/dataset_health.h"
+#include "stats_common.h"
 
 #include "ml/dataset.h"
+#include "ml/dataset_observe.h"
 #include "ml/dataset_shards.h"
 #include "ml/density_context.h"
 #include "ml/sim_sources.h"
@@ -48,7 +50,19 @@ struct DatasetOptions {
     std::string out;
     int threads = 2;
     std::string shard; ///< "I/N": cut only this shard of the sources (merge the shards with `dataset merge`)
+    std::string observe; ///< telescope (ska-low, hera): observe each δT_b cube before cutting
+    double hours = 1000;
+    std::string wedge = "off";
+    std::uint64_t observeSeed = 1;
 };
+
+/// --observe TELESCOPE [--hours] [--wedge] [--observe-seed] as observe options (none without --observe).
+std::optional<ObserveOptions> observeOptions(const DatasetOptions& o)
+{
+    if (o.observe.empty())
+        return std::nullopt;
+    return observeOptionsOf("--observe", o.observe, o.hours, o.wedge, o.observeSeed);
+}
 
 std::vector<DatasetSource> simulatorSources(const DatasetOptions& o, std::optional<Quantity> target);
 
@@ -157,11 +171,16 @@ int runDatasetBuild(const DatasetOptions& o)
         b.deflateLevel = o.deflate;
         if (!o.shard.empty())
             b.shard = parseShard(o.shard);
+        const std::optional<ObserveOptions> observe = observeOptions(o);
         const std::vector<DatasetSource> sources
             = o.simulate ? simulatorSources(o, b.target) : sourcesFromFiles(o.from, b.quantity, b.target);
-        buildDataset(sources, b, o.out, [](double f, const std::string& stage) {
+        const ProgressFn progress = [](double f, const std::string& stage) {
             std::fprintf(stderr, "\r[%3d%%] %-70.70s", int(f * 100), stage.c_str());
-        });
+        };
+        if (observe)
+            buildObservedDataset(sources, b, *observe, o.out, progress);
+        else
+            buildDataset(sources, b, o.out, progress);
         std::fprintf(stderr, "\n");
         if (!b.shard.whole()) {
             const DatasetShardInfo si = readDatasetShardInfo(o.out);
@@ -219,6 +238,15 @@ void addDatasetCommands(CLI::App& app)
     build->add_option("--deflate", d->deflate, "Compression level 0-9 (default 1)")->check(CLI::Range(0, 9));
     build->add_option("--threads", d->threads, "Threads for the simulator")->check(CLI::Range(1, maxThreads()));
     build->add_option("--out", d->out, "Output dataset .h5")->required();
+    build
+        ->add_option(
+            "--observe", d->observe, "Observe each dTb cube with ska-low or hera before cutting (see `observe`)")
+        ->check(CLI::IsMember({"ska-low", "hera"}));
+    build->add_option("--hours", d->hours, "--observe: integration time [h] (default 1000; noise rms ~ 1/sqrt(hours))")
+        ->check(CLI::Range(1e-6, 1e9));
+    build->add_option("--wedge", d->wedge, "--observe: remove the foreground wedge (on/off, default off)")
+        ->check(CLI::IsMember({"on", "off"}));
+    build->add_option("--observe-seed", d->observeSeed, "--observe: noise seed of the first cube (cube i: seed + i)");
     build->add_option("--shard", d->shard, "Cut only shard I of N of the sources (0-based I/N, a job-array task)");
     build->callback([d] {
         requireOutputFile("--out", d->out, d->from);
