@@ -217,6 +217,7 @@ private:
     TrainResult m_result;
     std::unique_ptr<RunLock> m_lock;
     std::shared_ptr<const DatasetFile> m_ds;
+    std::shared_ptr<const ResidentSamples> m_resident; ///< training samples held in memory; null: streamed
     std::shared_ptr<NetBase> m_net;
     std::unique_ptr<torch::optim::Optimizer> m_opt;
     torch::Device m_device {torch::kCPU};
@@ -273,6 +274,8 @@ void RunTrainer::prepare()
         stored.threads = m_cfg.threads;
         stored.device = m_cfg.device;
         stored.historyEvery = m_cfg.historyEvery;
+        stored.dataInMemory = m_cfg.dataInMemory; // how samples are held never changes what is learnt
+        stored.dataMemoryMb = m_cfg.dataMemoryMb;
         m_cfg = stored;
     } else {
         // Stored resolved, so `evaluate RUN` works from any folder.
@@ -297,6 +300,8 @@ void RunTrainer::prepare()
             m_lock = std::make_unique<RunLock>(m_dir);
     }
     m_cfg.worldSize = m_dist.worldSize;
+    m_resident = holdSamples(
+        *m_ds, m_ds->indices(Split::Train), dataResidencyFromName(m_cfg.dataInMemory), m_cfg.dataMemoryMb << 20);
 
     m_net = detail::makeNet(
         m_cfg.model, m_cfg.rows, m_cfg.cols, detail::outputCount(m_cfg), detail::inputChannels(m_cfg));
@@ -411,6 +416,8 @@ bool RunTrainer::trainEpoch(int epoch)
     so.maxBatches = m_cfg.maxBatchesPerEpoch;
     so.rank = m_comm ? m_comm->rank() : 0;
     so.worldSize = m_comm ? m_comm->worldSize() : 1;
+    so.resident = m_resident;
+    so.cacheBytes = m_cfg.dataMemoryMb << 20;
     BatchStream stream(m_ds, m_ds->indices(Split::Train), so);
     Running run;
     run.loss = m_meta.partialLoss;
@@ -447,7 +454,7 @@ bool RunTrainer::trainEpoch(int epoch)
         m_opt->zero_grad();
         if (bs) { // a rank's share of a short last batch can be empty
             const torch::Tensor x = detail::batchInput(m_cfg, *m_ds, *batch, m_device);
-            const torch::Tensor y = detail::batchTargets(m_cfg, *m_ds, batch->indices, m_device);
+            const torch::Tensor y = detail::batchTargets(m_cfg, *m_ds, *batch, m_device);
             const torch::Tensor out = m_net->forward(x);
             loss = detail::lossOf(m_cfg, out, x, y);
             lossValue = loss.item<double>();
