@@ -41,6 +41,22 @@ struct BenchRow {
 std::vector<BenchRow> benchTrain(
     const BenchOptions& options, const ProgressFn& progress = {}, const StopToken& stop = {});
 
+/// A benchmark's scratch folder: `workDir` (created, kept), or when empty a new temporary one
+/// named with `tag` and the process id, removed with everything in it when this goes.
+class BenchScratch {
+public:
+    /// Throws std::filesystem::filesystem_error when the folder cannot be created.
+    BenchScratch(const std::string& workDir, const std::string& tag);
+    ~BenchScratch();
+    BenchScratch(const BenchScratch&) = delete;
+    BenchScratch& operator=(const BenchScratch&) = delete;
+    const std::string& path() const { return m_path; }
+
+private:
+    std::string m_path;
+    bool m_remove = false;
+};
+
 struct DataBenchOptions {
     std::string dataset; ///< "" = a synthetic one of about datasetMb in workDir
     std::string model = "cnn";

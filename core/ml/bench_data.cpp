@@ -106,24 +106,27 @@ DataBenchRun timeRun(
 
 } // namespace
 
+BenchScratch::BenchScratch(const std::string& workDir, const std::string& tag)
+    : m_path(
+        workDir.empty() ? (fs::temp_directory_path() / (tag + "-" + std::to_string(::getpid()))).string() : workDir)
+    , m_remove(workDir.empty())
+{
+    fs::create_directories(m_path);
+}
+
+BenchScratch::~BenchScratch()
+{
+    std::error_code ec;
+    if (m_remove)
+        fs::remove_all(m_path, ec);
+}
+
 DataBenchResult benchData(const DataBenchOptions& o, const ProgressFn& progress, const StopToken& stop)
 {
     if (o.rounds < 1 || o.timedBatches < 1 || o.batch < 1 || o.cacheMb < 1)
         throw ParameterError("bench data", "rounds, batches, batch and cache must be at least 1");
-    const bool scratch = o.workDir.empty();
-    const fs::path dir = scratch ? fs::temp_directory_path() / ("reionscope-bench-data-" + std::to_string(::getpid()))
-                                 : fs::path(o.workDir);
-    fs::create_directories(dir);
-    struct Cleanup {
-        fs::path dir;
-        bool on;
-        ~Cleanup()
-        {
-            std::error_code ec;
-            if (on)
-                fs::remove_all(dir, ec);
-        }
-    } cleanup {dir, scratch};
+    const BenchScratch scratch(o.workDir, "reionscope-bench-data");
+    const fs::path dir = scratch.path();
     DataBenchResult r;
     if (o.dataset.empty()) {
         if (o.size % 8 || o.size < 16)
