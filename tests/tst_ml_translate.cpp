@@ -4,6 +4,7 @@
 #include "fixtures.h"
 #include "ml_fixtures.h"
 
+#include "ml/batch_stream.h"
 #include "ml/dataset.h"
 #include "ml/density_context.h"
 #include "ml/predictor.h"
@@ -209,6 +210,35 @@ private Q_SLOTS:
         std::vector<float> buf(kN * kN);
         QVERIFY_THROWS_EXCEPTION(ParameterError, DatasetFile::open(plain)->readTargets(&i0, 1, buf.data()));
         QVERIFY_THROWS_EXCEPTION(ParameterError, train(m_dir.filePath("unet-plain").toStdString(), unetConfig(plain)));
+    }
+
+    void batchesCarryTargetsAndContext()
+    {
+        auto ds = DatasetFile::open(m_ds);
+        const auto train = ds->indices(Split::Train);
+        QCOMPARE(sampleBytes(ds->info(), 1), 4 * kN * kN * sizeof(float)); // x, y and two context planes
+        BatchStreamOptions o;
+        o.batchSize = 5;
+        o.seed = 2;
+        o.cacheBytes = 12 * sampleBytes(ds->info(), 1);
+        for (bool held : {false, true}) { // streamed through a cache of 12 samples, then held in memory
+            o.resident = held ? std::make_shared<const ResidentSamples>(*ds, train) : nullptr;
+            BatchStream s(ds, train, o);
+            std::size_t n = 0;
+            while (auto b = s.next()) {
+                const std::size_t px = kN * kN;
+                std::vector<float> y(b->size() * px), ctx(b->size() * 2 * px);
+                for (std::size_t i = 0; i < b->size(); ++i) {
+                    ds->readTargets(&b->indices[i], 1, y.data() + i * px);
+                    ds->readContext(&b->indices[i], 1, ctx.data() + i * 2 * px);
+                }
+                QCOMPARE(b->y, y);
+                QCOMPARE(b->context, ctx);
+                n += b->size();
+            }
+            QCOMPARE(n, train.size());
+            QVERIFY(s.peakCacheBytes() <= (held ? 0 : o.cacheBytes));
+        }
     }
 
     void unetTrainsAndTranslatesWholeCubes()

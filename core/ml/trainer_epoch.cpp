@@ -23,6 +23,8 @@ bool RunTrainer::trainEpoch(int epoch)
     so.maxBatches = m_cfg.maxBatchesPerEpoch;
     so.rank = m_comm ? m_comm->rank() : 0;
     so.worldSize = m_comm ? m_comm->worldSize() : 1;
+    so.resident = m_resident;
+    so.cacheBytes = m_cfg.dataMemoryMb << 20;
     BatchStream stream(m_ds, m_ds->indices(Split::Train), so);
     Running run;
     run.loss = m_meta.partialLoss;
@@ -115,7 +117,7 @@ RunTrainer::Step RunTrainer::forwardBatch(const Batch& batch)
     m_opt->zero_grad();
     if (bs) { // a rank's share of a short last batch can be empty
         const torch::Tensor x = detail::batchInput(m_cfg, *m_ds, batch, m_device);
-        const torch::Tensor y = detail::batchTargets(m_cfg, *m_ds, batch.indices, m_device);
+        const torch::Tensor y = detail::batchTargets(m_cfg, *m_ds, batch, m_device);
         const torch::Tensor out = m_net->forward(x);
         s.loss = detail::lossOf(m_cfg, out, x, y);
         s.lossValue = s.loss.item<double>();

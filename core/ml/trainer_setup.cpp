@@ -94,6 +94,8 @@ void RunTrainer::prepare()
 
     const bool exists = openFolder();
     m_cfg.worldSize = m_dist.worldSize;
+    m_resident = holdSamples(
+        *m_ds, m_ds->indices(Split::Train), dataResidencyFromName(m_cfg.dataInMemory), m_cfg.dataMemoryMb << 20);
     buildNet(exists);
     m_wallBefore = m_meta.wallSeconds;
     m_sessionStart = std::chrono::steady_clock::now();
@@ -156,6 +158,8 @@ void RunTrainer::continueRun()
     stored.threads = m_cfg.threads;
     stored.device = m_cfg.device;
     stored.historyEvery = m_cfg.historyEvery;
+    stored.dataInMemory = m_cfg.dataInMemory; // how samples are held never changes what is learnt
+    stored.dataMemoryMb = m_cfg.dataMemoryMb;
     m_cfg = stored;
 }
 

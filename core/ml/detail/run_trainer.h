@@ -112,6 +112,7 @@ private:
     TrainResult m_result;
     std::unique_ptr<RunLock> m_lock;
     std::shared_ptr<const DatasetFile> m_ds;
+    std::shared_ptr<const ResidentSamples> m_resident; ///< training samples held in memory; null: streamed
     std::shared_ptr<NetBase> m_net;
     std::unique_ptr<torch::optim::Optimizer> m_opt;
     torch::Device m_device {torch::kCPU};
