@@ -235,6 +235,7 @@ Parameters SimulationParams::toParameters() const
         p["f_star10"] = park.fStar10;
         p["alpha_star"] = park.alphaStar;
         p["f_esc10"] = park.fEsc10;
+        p[param::fesc] = park.fEsc10; // f_esc means F_ESC10 for v2 (as read from 21cmFAST v2+ files): the label
         p["alpha_esc"] = park.alphaEsc;
         p["m_turn"] = park.mTurn;
         p["t_star"] = park.tStar;
