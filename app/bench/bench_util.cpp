@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <numeric>
 
 namespace bench {
@@ -60,7 +61,7 @@ rs::Cube syntheticTb(std::size_t n, double box)
     meta.redshift = 8.0;
     rs::Cube c = rs::Cube::uninitialized({n, n, n}, {box, box, box}, meta);
     float* d = c.mutableData();
-    const double w = 2.0 * M_PI / double(n);
+    const double w = 2.0 * std::numbers::pi / double(n);
     std::vector<double> sx(n), cx(n), sy(n), cz(n);
     for (std::size_t i = 0; i < n; ++i) {
         sx[i] = std::sin(3.0 * w * double(i));
