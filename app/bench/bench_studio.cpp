@@ -223,18 +223,6 @@ QJsonObject startReport()
     return doc;
 }
 
-/// Prints the report on stdout and writes it to `out` when given.
-void writeReport(const QJsonObject& doc, const QString& out)
-{
-    const QByteArray json = QJsonDocument(doc).toJson();
-    std::fwrite(json.constData(), 1, std::size_t(json.size()), stdout);
-    if (!out.isEmpty()) {
-        QFile f(out);
-        if (f.open(QIODevice::WriteOnly))
-            f.write(json);
-    }
-}
-
 } // namespace
 
 int main(int argc, char** argv)
@@ -350,6 +338,6 @@ int main(int argc, char** argv)
         QJsonObject {{"model", "cnn"}, {"input", "64x64"}, {"batch", 32}, {"threads", 2},
             {"batches_per_epoch", double(batches)}});
     doc.insert(QStringLiteral("load_average_at_end"), bench::loadAverage());
-    writeReport(doc, arg(args, QStringLiteral("--json")));
+    bench::writeReport(doc, arg(args, QStringLiteral("--json")));
     return 0;
 }

@@ -4,6 +4,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QJsonDocument>
 #include <QOffscreenSurface>
 #include <QOpenGLContext>
 #include <QOpenGLFunctions>
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numbers>
 #include <numeric>
 
@@ -131,6 +133,17 @@ double loadAverage()
     if (!f.open(QIODevice::ReadOnly))
         return -1;
     return f.readAll().split(' ').value(0).toDouble();
+}
+
+void writeReport(const QJsonObject& doc, const QString& out)
+{
+    const QByteArray json = QJsonDocument(doc).toJson();
+    std::fwrite(json.constData(), 1, std::size_t(json.size()), stdout);
+    if (!out.isEmpty()) {
+        QFile f(out);
+        if (f.open(QIODevice::WriteOnly))
+            f.write(json);
+    }
 }
 
 } // namespace bench
