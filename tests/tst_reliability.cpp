@@ -405,6 +405,14 @@ private Q_SLOTS:
         QTest::newRow("dataset --dim -5")
             << QStringList {"dataset", "build", "--simulate", "--dim", "-5", "--z", "8", "--zeta", "20", "--out", "OUT"}
             << "--dim";
+        QTest::newRow("dataset v2 --zeta") << QStringList {"dataset", "build", "--simulate", "--sources", "v2", "--z",
+            "8", "--zeta", "20", "--out", "OUT"}
+                                           << "not --zeta";
+        QTest::newRow("dataset v2 --fesc 2") << QStringList {"dataset", "build", "--simulate", "--sources", "v2", "--z",
+            "8", "--fesc", "2", "--out", "OUT"}
+                                             << "fesc10";
+        QTest::newRow("dataset --seeds 0") << QStringList {"dataset", "build", "--simulate", "--z", "8", "--zeta", "20",
+            "--seeds", "0", "--out", "OUT"} << "--seeds";
         QTest::newRow("convert to a folder") << QStringList {"convert", "IN", "DIR"} << "is a folder";
     }
 

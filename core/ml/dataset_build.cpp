@@ -251,10 +251,12 @@ private:
 /// The end of a build: label columns, cube table, root attributes, and for a whole dataset the
 /// splits, normalisation and content hash; for a shard its place and hash chunks instead.
 void writeTables(hid_t file, hid_t sg, SampleCutter& cut, const std::vector<DatasetCube>& cubes,
-    const DatasetBuildOptions& o, double total, std::size_t sourcesTotal, const std::string& out)
+    const Parameters& shared, const DatasetBuildOptions& o, double total, std::size_t sourcesTotal,
+    const std::string& out)
 {
     detail::writeLabels(sg, cut.labels(), cut.hash(), out);
     detail::writeCubes(file, cubes, out);
+    detail::writeSharedParameters(file, shared, out);
     detail::DatasetLayout l;
     l.mode = o.mode;
     l.quantity = o.quantity;
@@ -375,6 +377,7 @@ void build(const std::vector<DatasetSource>& sources, const DatasetBuildOptions&
         h5::Id samples = h5::requireGroup(file.get(), "samples", out);
         SampleCutter cut(samples.get(), o, out);
         std::vector<DatasetCube> cubes;
+        std::optional<Parameters> shared;
         for (std::size_t si = first; si < last; ++si) {
             stop.throwIfStopped();
             const DatasetSource& src = sources[si];
@@ -391,13 +394,15 @@ void build(const std::vector<DatasetSource>& sources, const DatasetBuildOptions&
             if (xh && xh->shape() != cube.shape())
                 xh.reset();
             cubes.push_back(describeCube(src, splitOf.at(src.group), cube, xh, st));
+            detail::keepCommon(shared, cube.metadata().parameters);
             const Cube* nfSource = xh ? &*xh : cube.quantity() == Quantity::NeutralFraction ? &cube : nullptr;
             cut.addCube(src, cube, nfSource, cubes.back(), std::int32_t(cubes.size() - 1), axes);
         }
         cut.writePairedAttributes(file.get(), out);
         if (observe)
             writeObserveAttributes(file.get(), *observe, out);
-        writeTables(file.get(), samples.get(), cut, cubes, o, total, sources.size(), out);
+        writeTables(
+            file.get(), samples.get(), cut, cubes, shared.value_or(Parameters {}), o, total, sources.size(), out);
     });
     if (progress)
         progress(1.0, "done");

@@ -145,6 +145,7 @@ void mergeDatasetShards(
         Hasher hash;
         std::vector<SampleLabels> labels;
         std::vector<DatasetCube> cubes;
+        std::optional<Parameters> shared;
         double sum = 0, sumSq = 0;
         std::size_t trainPixels = 0;
         for (std::size_t k = 0; k < shards.size(); ++k) {
@@ -157,10 +158,12 @@ void mergeDatasetShards(
             for (SampleLabels& x : l)
                 x.cube += std::int32_t(cubes.size());
             cubes.insert(cubes.end(), c.begin(), c.end());
+            keepCommon(shared, readSharedParameters(s.file.get(), s.info.path));
             labels.insert(labels.end(), l.begin(), l.end());
         }
         writeLabels(samples.get(), labels, hash, out);
         writeCubes(file.get(), cubes, out);
+        writeSharedParameters(file.get(), shared.value_or(Parameters {}), out);
         writeLayout(file.get(), kDatasetFormat, layout, labels.size(), out);
         finishDataset(file.get(), labels, sum, sumSq, trainPixels, hash, out);
     });

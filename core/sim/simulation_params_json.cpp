@@ -204,6 +204,8 @@ Parameters SimulationParams::toParameters() const
         if (!value.is_null() && recorded(key, *this))
             out[key] = paramValueOf(value);
     out[param::zeta] = effectiveZeta();
+    if (sources == SourceModel::ParkV2) // f_esc means F_ESC10 for v2 (as read from 21cmFAST v2+ files): the label
+        out[param::fesc] = park.fEsc10;
     out[param::useTs] = std::int64_t(0);
     out[param::codeVersion] = std::string(kSimulatorVersion);
     return out;

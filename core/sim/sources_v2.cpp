@@ -1,6 +1,7 @@
 #include "sim/sources_v2.h"
 
 #include "util/error.h"
+#include "util/parallel.h"
 
 #include <algorithm>
 #include <cmath>
@@ -166,45 +167,67 @@ private:
     double m_c0, m_beta, m_width, m_norm = 1;
 };
 
-double rateWithPdf(double zEff, double gamma12, const MhrPdf& pdf, const Cosmology& c)
-{
-    if (!(gamma12 > 0))
-        return 0.0;
-    const double nH
-        = criticalDensityCgs(c.h) * c.omegaB * (1.0 - kHeliumFraction) / kProtonMass * std::pow(1.0 + zEff, 3);
-    const double dss = 26.7 * std::pow((1.0 + zEff) / 10.0, -3) * std::pow(gamma12, 2.0 / 3.0);
-    constexpr int kPoints = 160;
-    const double lo = std::log(0.01), hi = std::log(200.0), d = (hi - lo) / kPoints; // classic's range
-    double rate = 0;
-    for (int i = 0; i <= kPoints; ++i) {
-        const double delta = std::exp(lo + d * i);
-        const double y = delta / dss;
-        const double gammaLocal
-            = gamma12 * (0.98 * std::pow(1.0 + std::pow(y, 1.64), -2.28) + 0.02 * std::pow(1.0 + y, -0.84));
-        const double xe = 1.0 - neutralFraction(nH * delta, gammaLocal);
-        const double v = nH * delta * pdf(delta) * kAlphaB10k * xe * xe * delta * delta;
-        rate += v * ((i == 0 || i == kPoints) ? 0.5 : 1.0) * d;
+/// The Γ-independent part of the recombination integrand at one effective redshift: the MHR00 PDF
+/// on classic's range 0.01 < Δ < 200 (161 points, log-spaced) times n_H Δ α_B.
+class RateIntegrand {
+public:
+    RateIntegrand(double zEff, const MhrPdf& pdf, const Cosmology& c)
+        : m_zEff(zEff)
+    {
+        const double nH
+            = criticalDensityCgs(c.h) * c.omegaB * (1.0 - kHeliumFraction) / kProtonMass * std::pow(1.0 + zEff, 3);
+        m_nH = nH;
+        for (int i = 0; i <= kPoints; ++i) {
+            const double delta = std::exp(kLo + kStep * i);
+            m_delta[i] = delta;
+            m_prefix[i] = nH * delta * pdf(delta) * kAlphaB10k;
+        }
     }
-    return rate;
-}
+
+    /// Recombinations per baryon and second [1/s] for Γ12 > 0.
+    double rate(double gamma12) const
+    {
+        const double dss = 26.7 * std::pow((1.0 + m_zEff) / 10.0, -3) * std::pow(gamma12, 2.0 / 3.0);
+        double rate = 0;
+        for (int i = 0; i <= kPoints; ++i) {
+            const double delta = m_delta[i];
+            const double y = delta / dss;
+            const double gammaLocal
+                = gamma12 * (0.98 * std::pow(1.0 + std::pow(y, 1.64), -2.28) + 0.02 * std::pow(1.0 + y, -0.84));
+            const double xe = 1.0 - neutralFraction(m_nH * delta, gammaLocal);
+            const double v = m_prefix[i] * xe * xe * delta * delta;
+            rate += v * ((i == 0 || i == kPoints) ? 0.5 : 1.0) * kStep;
+        }
+        return rate;
+    }
+
+private:
+    static constexpr int kPoints = 160;
+    static inline const double kLo = std::log(0.01), kStep = (std::log(200.0) - std::log(0.01)) / kPoints;
+    double m_zEff, m_nH = 0;
+    double m_delta[kPoints + 1], m_prefix[kPoints + 1];
+};
 
 } // namespace
 
 double recombinationRate(double zEff, double gamma12, const Cosmology& c)
 {
-    return rateWithPdf(zEff, gamma12, MhrPdf(zEff), c);
+    if (!(gamma12 > 0))
+        return 0.0;
+    return RateIntegrand(zEff, MhrPdf(zEff), c).rate(gamma12);
 }
 
-RecombinationTable::RecombinationTable(const Cosmology& cosmology, double zMax)
+RecombinationTable::RecombinationTable(const Cosmology& cosmology, double zMax, int threads)
     : m_zPoints(int(std::ceil(zMax / kDz)) + 1)
 {
     m_table.resize(std::size_t(m_zPoints) * kGammaPoints);
-    for (int iz = 0; iz < m_zPoints; ++iz) {
-        const MhrPdf pdf(iz * kDz);
-        for (int ig = 0; ig < kGammaPoints; ++ig)
-            m_table[std::size_t(iz) * kGammaPoints + ig]
-                = float(rateWithPdf(iz * kDz, std::exp(kLnGammaMin + kDLnGamma * ig), pdf, cosmology));
-    }
+    parallelFor(std::size_t(m_zPoints), threads, [&](std::size_t z0, std::size_t z1) {
+        for (std::size_t iz = z0; iz < z1; ++iz) {
+            const RateIntegrand row(double(iz) * kDz, MhrPdf(double(iz) * kDz), cosmology);
+            for (int ig = 0; ig < kGammaPoints; ++ig)
+                m_table[iz * kGammaPoints + std::size_t(ig)] = float(row.rate(std::exp(kLnGammaMin + kDLnGamma * ig)));
+        }
+    });
 }
 
 double RecombinationTable::operator()(double zEff, double gamma12) const

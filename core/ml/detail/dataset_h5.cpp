@@ -202,6 +202,34 @@ std::vector<DatasetCube> readCubes(hid_t f, const std::string& path)
     return cubes;
 }
 
+void keepCommon(std::optional<Parameters>& common, const Parameters& p)
+{
+    if (!common) {
+        common = p;
+        return;
+    }
+    for (auto it = common->begin(); it != common->end();) {
+        const auto other = p.find(it->first);
+        it = other != p.end() && other->second == it->second ? std::next(it) : common->erase(it);
+    }
+}
+
+void writeSharedParameters(hid_t file, const Parameters& p, const std::string& out)
+{
+    if (p.empty())
+        return;
+    h5::Id g = h5::requireGroup(file, "parameters", out);
+    for (const auto& [name, value] : p)
+        h5::writeAttribute(g.get(), name, value, out);
+}
+
+Parameters readSharedParameters(hid_t file, const std::string& path)
+{
+    if (!h5::isGroup(file, "parameters"))
+        return {};
+    return h5::readAttributes(h5::openGroup(file, "parameters", path).get());
+}
+
 void writeLayout(hid_t f, const char* format, const DatasetLayout& l, std::size_t samples, const std::string& out)
 {
     h5::writeAttribute(f, "format", std::string(format), out);

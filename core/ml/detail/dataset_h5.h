@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,15 @@ void writeLabels(hid_t samples, const std::vector<SampleLabels>& labels, Hasher&
 std::vector<SampleLabels> readLabels(hid_t file, std::size_t n, std::size_t cubes, const std::string& path);
 void writeCubes(hid_t file, const std::vector<DatasetCube>& cubes, const std::string& out);
 std::vector<DatasetCube> readCubes(hid_t file, const std::string& path);
+
+/// The source parameters every cube of a dataset shares (e.g. a simulated grid's source model and
+/// its fixed parameters; what varies per cube is in the cube table): `common` keeps the entries
+/// of `p` with the same value in both (unset: takes all of `p`).
+void keepCommon(std::optional<Parameters>& common, const Parameters& p);
+/// Group "parameters" with one attribute per shared parameter (none when empty; read: empty when
+/// the group is missing, as in datasets written before it existed).
+void writeSharedParameters(hid_t file, const Parameters& p, const std::string& out);
+Parameters readSharedParameters(hid_t file, const std::string& path);
 
 /// What the root attributes of a dataset (or shard) say about how it was built.
 struct DatasetLayout {
