@@ -310,6 +310,18 @@ private Q_SLOTS:
         QCOMPARE(int(detectFormat(path)), int(FileFormat::Unknown)); // damaged: no format, no crash
     }
 
+    void chunksBeyondTheExtentAreRefused()
+    {
+        // Found by reionscope-fuzz (h5, seed 105, input 707): chunk dims (5, 4194309, 5) on a 5^3
+        // dataset pass the helper (metadata only), then libhdf5's H5Dread copied past its buffers.
+        const std::string path = REIONSCOPE_TEST_DATA "/fuzz_chunk_beyond_extent.h5";
+        const std::vector<CubeEntry> entries = probeFile(path);
+        QVERIFY(!entries.empty());
+        const QString msg = errorOf([&] { loadEntry(entries.front()); });
+        QVERIFY2(msg.startsWith(QString::fromStdString(path) + ": ") && msg.contains("beyond its extent of 5"),
+            qPrintable(msg));
+    }
+
     void helperHangBecomesANamedError()
     {
         QTemporaryDir dir;

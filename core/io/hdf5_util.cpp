@@ -404,12 +404,38 @@ void writeAttribute(hid_t obj, const std::string& name, const std::vector<double
     writeRaw(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, space.get(), values.data(), file);
 }
 
+namespace {
+
+/// A chunk larger than the dataset may ever grow is a damaged layout message (HDF5 refuses to
+/// create one); libhdf5 1.10 reading it copies past its buffers (found by reionscope-fuzz).
+void checkChunkDims(hid_t dataset, const std::string& file, const std::string& datasetPath)
+{
+    Id dcpl(H5Dget_create_plist(dataset));
+    if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED)
+        return;
+    Id space(H5Dget_space(dataset));
+    hsize_t dims[H5S_MAX_RANK], maxDims[H5S_MAX_RANK], chunk[H5S_MAX_RANK];
+    const int rank = H5Sget_simple_extent_dims(space.get(), dims, maxDims);
+    if (rank <= 0 || H5Pget_chunk(dcpl.get(), rank, chunk) != rank)
+        throw FormatError(
+            file, "HDF5 dataset '" + datasetPath + "' has an unreadable chunk layout: the file is damaged");
+    for (int a = 0; a < rank; ++a)
+        if (chunk[a] == 0 || (maxDims[a] != H5S_UNLIMITED && chunk[a] > maxDims[a]))
+            throw FormatError(file,
+                "HDF5 dataset '" + datasetPath + "' declares chunks of " + std::to_string(chunk[a]) + " along axis "
+                    + std::to_string(a) + ", beyond its extent of " + std::to_string(maxDims[a])
+                    + ": the file is damaged");
+}
+
+} // namespace
+
 void readFloats(hid_t dataset, float* out, const std::string& file, const std::string& datasetPath)
 {
     Id type(H5Dget_type(dataset));
     const H5T_class_t cls = H5Tget_class(type.get());
     if (cls != H5T_FLOAT && cls != H5T_INTEGER)
         throw FormatError(file, "HDF5 dataset '" + datasetPath + "' is not numeric");
+    checkChunkDims(dataset, file, datasetPath);
     if (H5Dread(dataset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0)
         throw FormatError(file, "cannot read HDF5 dataset '" + datasetPath + "' (file damaged or truncated)");
 }
