@@ -20,13 +20,13 @@ using namespace rs;
 
 namespace {
 
+/// An n^3 density cube whose voxels differ from their neighbours (so a misplaced chunk shows).
 Cube patternCube(std::size_t n)
 {
-    Cube c({n, n, n}, {1.5 * double(n), 1.5 * double(n), 1.5 * double(n)});
-    CubeMetadata m;
-    m.quantity = Quantity::Density;
-    m.redshift = 8.0;
-    c.metadata() = m;
+    const double box = 1.5 * double(n);
+    Cube c = Cube::uninitialized({n, n, n}, {box, box, box}, CubeMetadata {});
+    c.metadata().quantity = Quantity::Density;
+    c.metadata().redshift = 8.0;
     float* d = c.mutableData();
     for (std::size_t i = 0; i < c.voxelCount(); ++i)
         d[i] = float((i * 7919) % 1009) * 0.01f;
