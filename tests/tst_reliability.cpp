@@ -322,6 +322,19 @@ private Q_SLOTS:
             qPrintable(msg));
     }
 
+    void storageOfTheWrongSizeIsRefused()
+    {
+        // Found by reionscope-fuzz (h5, seed 105, input 61405): a compact dataset of 4^3 floats that
+        // stores 0 bytes; libhdf5's H5Dread copied 256 bytes out of nothing.
+        const std::string path = REIONSCOPE_TEST_DATA "/fuzz_compact_without_data.h5";
+        const std::vector<CubeEntry> entries = probeFile(path);
+        QCOMPARE(entries.size(), std::size_t(2));
+        const QString msg = errorOf([&] { loadEntry(entries.back()); });
+        QVERIFY2(msg.startsWith(QString::fromStdString(path) + ": ")
+                && msg.contains("stores 0 bytes where its shape needs 256"),
+            qPrintable(msg));
+    }
+
     void helperHangBecomesANamedError()
     {
         QTemporaryDir dir;
