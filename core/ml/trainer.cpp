@@ -170,6 +170,7 @@ struct Running {
         case Task::Regress:
             return 1.0 - a / double(n); // targets are standardised on the training split
         case Task::Reconstruct:
+        case Task::Generate:
             return b > 0 ? a / b : kNaN;
         case Task::Translate:
             return a / double(n); // sum of per-sample pixel accuracies
@@ -258,7 +259,7 @@ void RunTrainer::prepare()
                 std::string("is a run of model '") + modelName(stored.model) + "'; it cannot be continued as '"
                     + modelName(m_cfg.model) + "'");
         if (m_cfg.model != ModelKind::Autoencoder && m_cfg.model != ModelKind::UNet
-            && (stored.target != m_cfg.target || stored.task != m_cfg.task))
+            && m_cfg.model != ModelKind::Generator && (stored.target != m_cfg.target || stored.task != m_cfg.task))
             throw FormatError(m_dir,
                 std::string("is a run that learns to ") + taskName(stored.task) + " '" + targetName(stored.target)
                     + "'; it cannot be continued for " + taskName(m_cfg.task) + " '" + targetName(m_cfg.target) + "'");
@@ -449,7 +450,7 @@ bool RunTrainer::trainEpoch(int epoch)
             const torch::Tensor x = detail::batchInput(m_cfg, *m_ds, *batch, m_device);
             const torch::Tensor y = detail::batchTargets(m_cfg, *m_ds, batch->indices, m_device);
             const torch::Tensor out = m_net->forward(x);
-            loss = detail::lossOf(m_cfg, out, x, y);
+            loss = detail::lossOf(m_cfg, out, x, y, m_net.get());
             lossValue = loss.item<double>();
             torch::NoGradGuard noGrad;
             sums[0] = lossValue * double(bs);
@@ -459,6 +460,8 @@ bool RunTrainer::trainEpoch(int epoch)
                 sums[1] = (out.squeeze(1) - y).pow(2).sum().item<double>();
             else if (m_cfg.task == Task::Translate)
                 sums[1] = detail::pixelAccuracySum(m_cfg, out, y);
+            else if (m_cfg.task == Task::Generate)
+                std::tie(sums[1], sums[2]) = detail::generatorSums(m_cfg, out, x);
             else {
                 sums[1] = lossValue * double(x.numel());
                 sums[2] = x.pow(2).sum().item<double>();
