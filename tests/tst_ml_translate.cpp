@@ -17,6 +17,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <numbers>
 #include <random>
 
 using namespace rs;
@@ -37,13 +38,13 @@ Cube densityCube(int seed, double z, double zeta, std::size_t n = kN, double box
     m.parameters[param::seed] = std::int64_t(seed);
     Cube c({n, n, n}, {box, box, box}, m);
     std::mt19937 rng {unsigned(seed)};
-    std::uniform_real_distribution<double> phase(0, 2 * M_PI);
+    std::uniform_real_distribution<double> phase(0, 2 * std::numbers::pi);
     std::normal_distribution<float> noise(0.0f, 0.1f);
     double ph[6];
     for (double& p : ph)
         p = phase(rng);
     float* d = c.mutableData();
-    const double w = 2 * M_PI / double(n);
+    const double w = 2 * std::numbers::pi / double(n);
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = 0; j < n; ++j)
             for (std::size_t k = 0; k < n; ++k)

@@ -21,8 +21,8 @@ namespace rs::ml {
 
 namespace {
 
+using detail::ChunkedArrayWriter;
 using detail::Hasher;
-using detail::SampleWriter;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -180,7 +180,8 @@ private:
             m_rows = sr;
             m_cols = sc;
             m_firstId = src.id;
-            m_writer = std::make_unique<SampleWriter>(m_group, m_rows, m_cols, m_o.deflateLevel, m_out);
+            m_writer = std::make_unique<ChunkedArrayWriter>(
+                m_group, "x", std::vector<hsize_t> {m_rows, m_cols}, m_o.deflateLevel, m_out);
             if (m_o.target)
                 m_paired = std::make_unique<detail::PairedSampleWriter>(m_group, m_o, m_rows, m_cols, m_out);
             m_cellSize = cube.cellSize(axis == 0 ? 1 : 0);
@@ -233,7 +234,7 @@ private:
     hid_t m_group;
     const DatasetBuildOptions& m_o;
     std::string m_out;
-    std::unique_ptr<SampleWriter> m_writer;
+    std::unique_ptr<ChunkedArrayWriter> m_writer;
     std::unique_ptr<detail::PairedSampleWriter> m_paired;
     std::size_t m_rows = 0, m_cols = 0;
     std::string m_firstId;

@@ -1,18 +1,19 @@
 #include "sim/initial_conditions.h"
 
+#include "numerics/kspace.h"
 #include "sim/ionization.h"
 #include "util/error.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <numbers>
 #include <vector>
 
 namespace rs {
 
 namespace {
 
-constexpr double kTwoPi = 6.28318530717958647692;
 constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
 
 std::uint64_t splitmix64(std::uint64_t x)
@@ -35,8 +36,34 @@ void normalPair(std::uint64_t seed, std::uint64_t pair, double& a, double& b)
     const double u1 = unitInterval(splitmix64(base));
     const double u2 = unitInterval(splitmix64(base + 1));
     const double r = std::sqrt(-2.0 * std::log(u1));
-    a = r * std::cos(kTwoPi * u2);
-    b = r * std::sin(kTwoPi * u2);
+    a = r * std::cos(2 * std::numbers::pi * u2);
+    b = r * std::sin(2 * std::numbers::pi * u2);
+}
+
+/// Unit-variance white noise in C order (cell c holds whiteNoise(seed, c)) in the padded grid.
+void fillWhiteNoise(fft::Grid& delta, std::uint64_t seed, int threads)
+{
+    const std::size_t n = delta.n();
+    parallelFor(n * n, threads, [&](std::size_t r0, std::size_t r1) {
+        for (std::size_t row = r0; row < r1; ++row) {
+            float* out = delta.real() + row * delta.padded();
+            const std::uint64_t first = std::uint64_t(row) * n;
+            for (std::size_t k = 0; k < n; ++k) {
+                const std::uint64_t c = first + k;
+                double a, b;
+                normalPair(seed, c / 2, a, b);
+                if (c % 2 == 0) {
+                    out[k] = float(a);
+                    if (k + 1 < n) { // the pair's second value belongs to the next cell of this row
+                        out[k + 1] = float(b);
+                        ++k;
+                    }
+                } else {
+                    out[k] = float(b);
+                }
+            }
+        }
+    });
 }
 
 /// Table of f(|m|²) for every integer |m|² on an N³ grid.
@@ -117,32 +144,13 @@ InitialConditions::InitialConditions(const SimulationParams& params, const Linea
     const std::size_t nz = n / 2 + 1;
     const double volume = m_box * m_box * m_box;
     const double n3 = double(n) * double(n) * double(n);
-    const double kf = kTwoPi / m_box;
+    const double kf = 2 * std::numbers::pi / m_box;
     if (progress)
         progress(0.0, "initial conditions: white noise");
 
     // 1. White noise, C order, in the padded grid.
     fft::Grid delta(n);
-    fft::parallelFor(n * n, m_threads, [&](std::size_t r0, std::size_t r1) {
-        for (std::size_t row = r0; row < r1; ++row) {
-            float* out = delta.real() + row * delta.padded();
-            const std::uint64_t first = std::uint64_t(row) * n;
-            for (std::size_t k = 0; k < n; ++k) {
-                const std::uint64_t c = first + k;
-                double a, b;
-                normalPair(params.seed, c / 2, a, b);
-                if (c % 2 == 0) {
-                    out[k] = float(a);
-                    if (k + 1 < n) { // the pair's second value belongs to the next cell of this row
-                        out[k + 1] = float(b);
-                        ++k;
-                    }
-                } else {
-                    out[k] = float(b);
-                }
-            }
-        }
-    });
+    fillWhiteNoise(delta, params.seed, m_threads);
     stop.throwIfStopped();
 
     // 2. To k-space, scaled by √(P(k)/(V N³)).
@@ -163,16 +171,10 @@ InitialConditions::InitialConditions(const SimulationParams& params, const Linea
         return std::sqrt(cosmology.power(k) / (volume * n3)) * w;
     });
     std::complex<float>* d = delta.complex();
-    fft::parallelFor(n, m_threads, [&](std::size_t i0, std::size_t i1) {
-        for (std::size_t i = i0; i < i1; ++i) {
-            const long fi = fft::frequency(i, n);
-            for (std::size_t j = 0; j < n; ++j) {
-                const long fj = fft::frequency(j, n);
-                std::complex<float>* row = d + (i * n + j) * nz;
-                for (std::size_t m = 0; m < nz; ++m)
-                    row[m] *= amplitude[std::size_t(fi * fi + fj * fj + long(m * m))];
-            }
-        }
+    fft::forEachKRow(n, m_threads, [&](long fi, long fj, std::size_t base) {
+        std::complex<float>* row = d + base;
+        for (std::size_t m = 0; m < nz; ++m)
+            row[m] *= amplitude[std::size_t(fi * fi + fj * fj + long(m * m))];
     });
     if (progress)
         progress(0.3, "initial conditions: displacements");
@@ -181,16 +183,9 @@ InitialConditions::InitialConditions(const SimulationParams& params, const Linea
     // 3. Derived fields. Odd derivatives drop the Nyquist plane of their axis (keeps them real).
     auto derive = [&](fft::Grid& out, auto&& factor) {
         std::complex<float>* o = out.complex();
-        fft::parallelFor(n, m_threads, [&](std::size_t i0, std::size_t i1) {
-            for (std::size_t i = i0; i < i1; ++i) {
-                const long fi = fft::frequency(i, n);
-                for (std::size_t j = 0; j < n; ++j) {
-                    const long fj = fft::frequency(j, n);
-                    const std::size_t base = (i * n + j) * nz;
-                    for (std::size_t m = 0; m < nz; ++m)
-                        o[base + m] = d[base + m] * factor(fi, fj, long(m));
-                }
-            }
+        fft::forEachKRow(n, m_threads, [&](long fi, long fj, std::size_t base) {
+            for (std::size_t m = 0; m < nz; ++m)
+                o[base + m] = d[base + m] * factor(fi, fj, long(m));
         });
         plans.backward(out);
     };
@@ -223,16 +218,9 @@ InitialConditions::InitialConditions(const SimulationParams& params, const Linea
                 derive(m_psi[a], factor);
             } else { // the last component reuses δ's grid in place
                 std::complex<float>* o = delta.complex();
-                fft::parallelFor(n, m_threads, [&](std::size_t i0, std::size_t i1) {
-                    for (std::size_t i = i0; i < i1; ++i) {
-                        const long fi = fft::frequency(i, n);
-                        for (std::size_t j = 0; j < n; ++j) {
-                            const long fj = fft::frequency(j, n);
-                            const std::size_t base = (i * n + j) * nz;
-                            for (std::size_t m = 0; m < nz; ++m)
-                                o[base + m] *= factor(fi, fj, long(m));
-                        }
-                    }
+                fft::forEachKRow(n, m_threads, [&](long fi, long fj, std::size_t base) {
+                    for (std::size_t m = 0; m < nz; ++m)
+                        o[base + m] *= factor(fi, fj, long(m));
                 });
                 plans.backward(delta);
                 m_psi[2] = std::move(delta);
@@ -259,7 +247,7 @@ Cube InitialConditions::evolvedDensity(double z, const StopToken& stop) const
     if (m_linear.empty() && m_psi[0].empty())
         throw Error("initial conditions: displacement fields were released");
     if (!m_linear.empty()) {
-        fft::parallelFor(n * n, m_threads, [&](std::size_t r0, std::size_t r1) {
+        parallelFor(n * n, m_threads, [&](std::size_t r0, std::size_t r1) {
             for (std::size_t row = r0; row < r1; ++row) {
                 const float* src = m_linear.real() + row * m_linear.padded();
                 for (std::size_t k = 0; k < n; ++k)
@@ -277,7 +265,7 @@ Cube InitialConditions::evolvedDensity(double z, const StopToken& stop) const
     // Slabs of particles along axis 0 are processed in two colours (even slabs, then odd), each
     // slab wide enough that particles of two slabs of one colour never touch the same cells.
     std::atomic<double> maxShift {0};
-    fft::parallelFor(n * n, m_threads, [&](std::size_t r0, std::size_t r1) {
+    parallelFor(n * n, m_threads, [&](std::size_t r0, std::size_t r1) {
         float local = 0;
         for (std::size_t row = r0; row < r1; ++row)
             for (std::size_t k = 0; k < n; ++k)
@@ -318,7 +306,7 @@ Cube InitialConditions::evolvedDensity(double z, const StopToken& stop) const
     } else {
         for (int colour = 0; colour < 2; ++colour) {
             stop.throwIfStopped();
-            fft::parallelFor(slabs / 2, m_threads, [&](std::size_t s0, std::size_t s1) {
+            parallelFor(slabs / 2, m_threads, [&](std::size_t s0, std::size_t s1) {
                 for (std::size_t s = s0; s < s1; ++s) {
                     const std::size_t slab = 2 * s + std::size_t(colour);
                     deposit(n * slab / slabs, n * (slab + 1) / slabs);
@@ -326,7 +314,7 @@ Cube InitialConditions::evolvedDensity(double z, const StopToken& stop) const
             });
         }
     }
-    fft::parallelFor(n * n * n, m_threads, [&](std::size_t c0, std::size_t c1) {
+    parallelFor(n * n * n, m_threads, [&](std::size_t c0, std::size_t c1) {
         for (std::size_t c = c0; c < c1; ++c)
             rho[c] -= 1.0f;
     });
@@ -367,7 +355,7 @@ Cube InitialConditions::linearDensity() const
     fft::Plans plans(n, m_threads);
     fft::Grid sum(n), work(n);
     const std::size_t nz = n / 2 + 1;
-    const double kf = kTwoPi / m_box;
+    const double kf = 2 * std::numbers::pi / m_box;
     std::fill(sum.complex(), sum.complex() + sum.complexCount(), std::complex<float>(0));
     for (int a = 0; a < 3; ++a) {
         std::copy(m_psi[a].real(), m_psi[a].real() + n * n * m_psi[a].padded(), work.real());
@@ -398,7 +386,7 @@ Cube InitialConditions::velocityGradient(double z) const
     Cube out = Cube::uninitialized({n, n, n}, {m_box, m_box, m_box});
     m_dPsiZ.storeReal(out.mutableData());
     float* o = out.mutableData();
-    fft::parallelFor(n * n * n, m_threads, [&](std::size_t c0, std::size_t c1) {
+    parallelFor(n * n * n, m_threads, [&](std::size_t c0, std::size_t c1) {
         for (std::size_t c = c0; c < c1; ++c)
             o[c] *= factor;
     });

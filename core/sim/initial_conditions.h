@@ -18,8 +18,8 @@
 /// weights, giving δ ≥ −1 with mean 0; or linear δ = D(z) δ_lin.
 
 #include "cube/cube.h"
+#include "numerics/fft_grid.h"
 #include "sim/cosmology.h"
-#include "sim/fft_grid.h"
 #include "sim/simulation_params.h"
 #include "util/progress.h"
 

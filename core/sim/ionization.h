@@ -12,8 +12,8 @@
 /// Several ζ share one pass over the radii: only the flagging thresholds differ.
 
 #include "cube/cube.h"
+#include "numerics/fft_grid.h"
 #include "sim/cosmology.h"
-#include "sim/fft_grid.h"
 #include "sim/simulation_params.h"
 #include "util/progress.h"
 

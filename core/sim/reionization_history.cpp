@@ -3,9 +3,11 @@
 #include "sim/ionization.h"
 #include "sim/sources_v2.h"
 #include "util/error.h"
+#include "util/parallel.h"
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 namespace rs {
 
@@ -32,7 +34,7 @@ inline float lookup(const std::vector<float>& table, double step, float delta)
 bool anyWithin(const float* x, const float* d, std::size_t n, std::size_t padded, float reach, int threads)
 {
     std::vector<char> hit(n, 0);
-    fft::parallelFor(n, threads, [&](std::size_t i0, std::size_t i1) {
+    parallelFor(n, threads, [&](std::size_t i0, std::size_t i1) {
         for (std::size_t i = i0; i < i1; ++i) {
             bool any = false; // branch-free over each row, so the compiler can vectorise it
             for (std::size_t row = i * n; row < (i + 1) * n && !any; ++row)
@@ -42,6 +44,43 @@ bool anyWithin(const float* x, const float* d, std::size_t n, std::size_t padded
         }
     });
     return std::any_of(hit.begin(), hit.end(), [](char h) { return h != 0; });
+}
+
+/// Σ over the filtered grid in `work` of the table's photons per baryon, added per plane in a fixed
+/// order (the same result for any thread count).
+double tableSum(const fft::Grid& work, const std::vector<float>& table, double tableStep, int threads)
+{
+    const std::size_t n = work.n(), padded = work.padded();
+    std::vector<double> planes(n);
+    const float* d = work.real();
+    parallelFor(n, threads, [&](std::size_t i0, std::size_t i1) {
+        for (std::size_t i = i0; i < i1; ++i) {
+            double sum = 0;
+            for (std::size_t j = 0; j < n; ++j)
+                for (std::size_t k = 0; k < n; ++k)
+                    sum += lookup(table, tableStep, std::max(d[(i * n + j) * padded + k], -1.0f + 1e-7f));
+            planes[i] = sum;
+        }
+    });
+    double total = 0;
+    for (double v : planes)
+        total += v;
+    return total;
+}
+
+/// Adds one step's recombinations (per baryon) to `nrec` in the cells that are ionized and have a
+/// photoionization rate over a step of Δz = `dz`; `d` is the unfiltered density.
+void addRecombinations(std::vector<float>& nrec, const std::vector<float>& gamma, const float* x, const float* d,
+    const RecombinationTable& rates, double z, double dtdz, double dz, int threads)
+{
+    parallelFor(nrec.size(), threads, [&](std::size_t c0, std::size_t c1) {
+        for (std::size_t c = c0; c < c1; ++c) {
+            if (x[c] >= 1.0f || gamma[c] <= 0.0f)
+                continue;
+            const double zEff = (1.0 + z) * std::cbrt(std::max(1e-7, 1.0 + double(d[c]))) - 1.0;
+            nrec[c] += float(rates(zEff, gamma[c]) * dtdz * dz * (1.0 - x[c]));
+        }
+    });
 }
 
 } // namespace
@@ -131,7 +170,7 @@ Cube ReionizationHistory::step(const Cube& density, double z, const ProgressFn& 
     const std::vector<double> radii = ionizationRadii(m_params, m_params.park.mTurn, *m_cosmology);
     const double hubble = m_params.cosmology.h * kHubbleUnit * m_cosmology->hubbleRatio(z); // [1/s]
     const double tStar = m_params.park.tStar / hubble;
-    const double baryons = 3.0 * std::pow(m_params.cosmology.h * kHubbleUnit, 2) / (8.0 * M_PI * kGravity)
+    const double baryons = 3.0 * std::pow(m_params.cosmology.h * kHubbleUnit, 2) / (8.0 * std::numbers::pi * kGravity)
         * m_params.cosmology.omegaB / kProtonMass; // n_b today [cm^-3]
     const double cellMass = m_cosmology->massOfRadius(rCell);
     const std::uint64_t drawKey
@@ -155,20 +194,8 @@ Cube ReionizationHistory::step(const Cube& density, double z, const ProgressFn& 
         double tableStep = 0;
         const std::vector<float> table
             = model.conditionalTable(m_cosmology->massOfRadius(radius), kTablePoints, tableStep);
-        std::vector<double> planes(n);
         const float* d = work.real();
-        fft::parallelFor(n, threads, [&](std::size_t i0, std::size_t i1) {
-            for (std::size_t i = i0; i < i1; ++i) {
-                double sum = 0;
-                for (std::size_t j = 0; j < n; ++j)
-                    for (std::size_t k = 0; k < n; ++k)
-                        sum += lookup(table, tableStep, std::max(d[(i * n + j) * padded + k], -1.0f + 1e-7f));
-                planes[i] = sum;
-            }
-        });
-        double total = 0;
-        for (double v : planes)
-            total += v;
+        const double total = tableSum(work, table, tableStep, threads);
         const double norm = model.meanShethTormen() / std::max(total / double(n3), 1e-30);
         const double gammaPrefactor = std::pow(1.0 + z, 2) * radius * kMpcCm * kSigmaHI * kUvbIndex / (kUvbIndex + 2.75)
             * baryons * zeta / 1e-12 / tStar;
@@ -187,7 +214,7 @@ Cube ReionizationHistory::step(const Cube& density, double z, const ProgressFn& 
         if (withRec && !unfiltered)
             filterInto(nrecK, nrecWork, m_params.filter, radius, box, *m_plans, threads);
         const float* r = withRec ? nrecWork.real() : nullptr;
-        fft::parallelFor(n * n, threads, [&](std::size_t r0, std::size_t r1) {
+        parallelFor(n * n, threads, [&](std::size_t r0, std::size_t r1) {
             for (std::size_t row = r0; row < r1; ++row)
                 for (std::size_t k = 0; k < n; ++k) {
                     const std::size_t c = row * n + k;
@@ -209,17 +236,7 @@ Cube ReionizationHistory::step(const Cube& density, double z, const ProgressFn& 
         });
     }
     if (recombinations) {
-        const double dtdz = 1.0 / (hubble * (1.0 + z));
-        const float* d = density.data();
-        const RecombinationTable& rates = *m_rates;
-        fft::parallelFor(n3, threads, [&](std::size_t c0, std::size_t c1) {
-            for (std::size_t c = c0; c < c1; ++c) {
-                if (x[c] >= 1.0f || m_gamma[c] <= 0.0f)
-                    continue;
-                const double zEff = (1.0 + z) * std::cbrt(std::max(1e-7, 1.0 + double(d[c]))) - 1.0;
-                m_nrec[c] += float(rates(zEff, m_gamma[c]) * dtdz * dz * (1.0 - x[c]));
-            }
-        });
+        addRecombinations(m_nrec, m_gamma, x, density.data(), *m_rates, z, 1.0 / (hubble * (1.0 + z)), dz, threads);
         m_nrecNonzero = m_nrecNonzero || std::any_of(m_nrec.begin(), m_nrec.end(), [](float v) { return v != 0.0f; });
     }
     if (progress)

@@ -9,8 +9,8 @@
 /// rate(z_eff, Γ12) |dt/dz| Δz (1 − x_HI) to n_rec.
 
 #include "cube/cube.h"
+#include "numerics/fft_grid.h"
 #include "sim/cosmology.h"
-#include "sim/fft_grid.h"
 #include "sim/simulation_params.h"
 #include "util/progress.h"
 

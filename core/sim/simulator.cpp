@@ -1,8 +1,8 @@
 #include "sim/simulator.h"
 
+#include "numerics/fft_grid.h"
 #include "sim/brightness.h"
 #include "sim/cosmology.h"
-#include "sim/fft_grid.h"
 #include "sim/initial_conditions.h"
 #include "sim/ionization.h"
 #include "sim/reionization_history.h"

@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 namespace rs {
 
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
 // Sheth–Tormen parameters as classic 21cmFAST takes them (Jenkins et al. 2001).
 constexpr double kShethA = 0.73, kShethP = 0.175, kShethAmp = 0.353;
 constexpr int kMassPoints = 240;
@@ -54,7 +54,7 @@ double mhrBeta(double z)
 double criticalDensityCgs(double h)
 {
     const double h0 = h * kHubbleUnit;
-    return 3.0 * h0 * h0 / (8.0 * kPi * kGravity);
+    return 3.0 * h0 * h0 / (8.0 * std::numbers::pi * kGravity);
 }
 
 /// Hydrogen neutral fraction in photoionization equilibrium (n_H [cm^-3], Γ12 [1e-12/s], T = 1e4 K).
@@ -85,7 +85,7 @@ ParkSourceModel::ParkSourceModel(const SimulationParams& params, const LinearCos
     for (int i = 0; i <= kMassPoints; ++i) {
         const double m = std::exp(lnLo + d * i);
         const double nu = std::sqrt(kShethA) * kDeltaCrit / (cosmology.sigmaM(m) * m_growth);
-        const double f = std::sqrt(2.0 / kPi) * kShethAmp * (1.0 + std::pow(nu, -2.0 * kShethP)) * nu
+        const double f = std::sqrt(2.0 / std::numbers::pi) * kShethAmp * (1.0 + std::pow(nu, -2.0 * kShethP)) * nu
             * std::exp(-0.5 * nu * nu) * std::abs(dlnSigmaDlnM(cosmology, m));
         const double v = f * weight(m);
         sum += (i == 0 || i == kMassPoints) ? 0.5 * v : v;
@@ -122,7 +122,8 @@ std::vector<float> ParkSourceModel::conditionalTable(double massR, int points, d
             continue;
         halfInvS.push_back(0.5 / s);
         const double dS = 2.0 * sigma * sigma * std::abs(dlnSigmaDlnM(*m_cosmology, m));
-        factor.push_back(weight(m) * dS * d * (i == 0 ? 0.5 : 1.0) * std::pow(s, -1.5) / std::sqrt(2.0 * kPi));
+        factor.push_back(
+            weight(m) * dS * d * (i == 0 ? 0.5 : 1.0) * std::pow(s, -1.5) / std::sqrt(2.0 * std::numbers::pi));
     }
     for (int j = 0; j + 1 < points; ++j) {
         const double delta = -1.0 + step * j;

@@ -75,7 +75,15 @@ ExplorerWorkspace::ExplorerWorkspace(Session* session, QWidget* parent)
     });
     connect(session, &Session::refreshed, this,
         [this] { m_catalog->showCurrent(m_session->currentRun(), m_session->currentRedshift()); });
-    connect(session, &Session::comparisonLoaded, m_slices, &LinkedSlicesView::addComparisonCube);
+    connect(session, &Session::comparisonLoaded, this, [this](const LoadedCube& c) {
+        // A second lightcone is compared in the Lightcone tab (stacked or A − B); boxes go to a panel.
+        if (c.cube.metadata().kind == FieldKind::Lightcone && !m_lightcone->lightcone().empty()) {
+            m_lightcone->setComparison(c.cube, c.runLabel);
+            m_views->setCurrentWidget(m_lightcone);
+        } else {
+            m_slices->addComparisonCube(c);
+        }
+    });
     connect(m_slices, &LinkedSlicesView::linkedStateChanged, this,
         [this](const SliceViewState& st) { m_volume->setSlicePlane(st.axis, st.index); });
     connect(m_slices, &LinkedSlicesView::probed, this, &Workspace::probed);
@@ -101,7 +109,7 @@ void ExplorerWorkspace::showLightcone(const Snapshot& s)
                 || (c.quantity() == Quantity::BrightnessTemperature
                     && pick->quantity() != Quantity::BrightnessTemperature)))
             pick = &c;
-    m_lightcone->setLightcone(pick ? pick->cube : Cube());
+    m_lightcone->setLightcone(pick ? pick->cube : Cube(), pick ? std::optional(pick->stats) : std::nullopt);
     m_views->setCurrentWidget(pick ? static_cast<QWidget*>(m_lightcone) : m_slices);
 }
 

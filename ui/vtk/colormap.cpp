@@ -26,6 +26,10 @@ const std::vector<Anchor>& anchors(ColormapId id)
     static const std::vector<Anchor> coolWarm = {{0.0, 0x3b4cc0}, {1.0, 0xb40426}};
     static const std::vector<Anchor> ionization = {{0.0, 0x0d2149}, {1.0, 0xf0d59a}};
     static const std::vector<Anchor> greys = {{0.0, 0x000000}, {1.0, 0xffffff}};
+    // py21cmfast's EoR map: matplotlib's named colours white, yellow, orange (#ffa500), red, black,
+    // blue and cyan at these positions, interpolated linearly in RGB (LinearSegmentedColormap).
+    static const std::vector<Anchor> eor = {{0.0, 0xffffff}, {0.21, 0xffff00}, {0.42, 0xffa500}, {0.63, 0xff0000},
+        {0.86, 0x000000}, {0.9, 0x0000ff}, {1.0, 0x00ffff}};
     switch (id) {
     case ColormapId::CoolWarm:
         return coolWarm;
@@ -33,6 +37,8 @@ const std::vector<Anchor>& anchors(ColormapId id)
         return ionization;
     case ColormapId::Greys:
         return greys;
+    case ColormapId::EoR:
+        return eor;
     default:
         return greys; // viridis and inferno come from exact tables
     }
@@ -78,7 +84,8 @@ std::array<Rgb8, 256> buildTable(ColormapId id)
 
 std::vector<ColormapId> allColormaps()
 {
-    return {ColormapId::Viridis, ColormapId::Inferno, ColormapId::CoolWarm, ColormapId::Ionization, ColormapId::Greys};
+    return {ColormapId::Viridis, ColormapId::Inferno, ColormapId::CoolWarm, ColormapId::Ionization, ColormapId::Greys,
+        ColormapId::EoR};
 }
 
 QString colormapName(ColormapId id)
@@ -94,6 +101,8 @@ QString colormapName(ColormapId id)
         return QStringLiteral("Ionized / neutral (two-tone)");
     case ColormapId::Greys:
         return QStringLiteral("Greys");
+    case ColormapId::EoR:
+        return QStringLiteral("EoR (py21cmfast, −150…30 mK)");
     }
     return {};
 }
@@ -111,6 +120,8 @@ QString colormapKey(ColormapId id)
         return QStringLiteral("ionization");
     case ColormapId::Greys:
         return QStringLiteral("greys");
+    case ColormapId::EoR:
+        return QStringLiteral("eor");
     }
     return {};
 }
@@ -214,6 +225,8 @@ DisplayRange displayRange(const SummaryStats& stats, ColormapId id)
     double lo = stats.min, hi = stats.max;
     if (!std::isfinite(lo) || !std::isfinite(hi) || stats.count == 0)
         return {0.0, 1.0};
+    if (id == ColormapId::EoR && hi > lo)
+        return {kEoRLowMk, kEoRHighMk};
     if (isDiverging(id)) {
         const double m = std::max(std::abs(lo), std::abs(hi));
         lo = -m;

@@ -29,7 +29,13 @@ enum class ColormapId {
     CoolWarm, ///< diverging blue → light grey → red, centred on 0 (δT_b of either sign)
     Ionization, ///< two-tone: ionized (0) deep blue, neutral (1) sand (x_HI)
     Greys, ///< black → white
+    /// py21cmfast's "EoR" map for δT_b (plotting.py: white, yellow, orange, red, black at 0.86, blue,
+    /// cyan), always over py21cmfast's fixed −150…30 mK so that black marks δT_b ≈ 0.
+    EoR,
 };
+
+/// The δT_b range [mK] py21cmfast draws its EoR map over.
+inline constexpr double kEoRLowMk = -150.0, kEoRHighMk = 30.0;
 
 /// Every map, in menu order.
 std::vector<ColormapId> allColormaps();
@@ -68,8 +74,8 @@ struct DisplayRange {
 };
 
 /// The range for values summarised by `stats`: [min, max], widened to symmetric [-m, m] for a
-/// diverging map, and never empty (a constant field gets ±0.5 around its value, or ±1 when 0,
-/// and is marked constant).
+/// diverging map, py21cmfast's fixed [−150, 30] mK for the EoR map, and never empty (a constant field gets ±0.5 around
+/// its value, or ±1 when 0, and is marked constant).
 DisplayRange displayRange(const SummaryStats& stats, ColormapId id);
 
 } // namespace rs::ui
