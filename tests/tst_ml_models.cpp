@@ -103,7 +103,7 @@ private Q_SLOTS:
         auto net = makeNet(c.model, c.rows, c.cols, 0, 3);
         toChannelsLast(*net, torch::Device(torch::kCPU));
         net->eval();
-        const torch::jit::Module ts = buildTorchScript(*net, c);
+        torch::jit::Module ts = buildTorchScript(*net, c);
         torch::NoGradGuard g;
         const torch::Tensor x = torch::randn({2, 3, 32, 32});
         const torch::Tensor expected = net->forward(x.contiguous(torch::MemoryFormat::ChannelsLast));
