@@ -79,6 +79,40 @@ private Q_SLOTS:
         auto cc = makeNet(ModelKind::CodesCnn, 16, 16, 4);
         for (const auto& p : cc->named_parameters())
             QCOMPARE(p.value().requires_grad(), !QString::fromStdString(p.key()).startsWith("encoder."));
+        // unet and generator: the modules' names (each with .weight and .bias).
+        auto modules = [&](const std::shared_ptr<NetBase>& n) {
+            QStringList m;
+            for (const QString& k : keys(n))
+                if (k.endsWith(".weight"))
+                    m << k.chopped(7);
+            return m;
+        };
+        QCOMPARE(modules(makeNet(ModelKind::UNet, 16, 16, 1, 5)),
+            QStringList({"down1.conv1", "down1.conv2", "down2.conv1", "down2.conv2", "down3.conv1", "down3.conv2",
+                "bottom.conv1", "bottom.conv2", "up3.conv1", "up3.conv2", "up2.conv1", "up2.conv2", "up1.conv1",
+                "up1.conv2", "out"}));
+        QCOMPARE(modules(makeNet(ModelKind::Generator, 16, 16, 0, 3)),
+            QStringList({"encoder.conv1", "encoder.conv2", "encoder.conv3", "encoder.mu", "encoder.logvar",
+                "decoder.conv1", "decoder.conv2", "decoder.conv3", "decoder.conv4", "decoder.out"}));
+    }
+
+    void generatorTorchScriptMatchesCpp()
+    {
+        RunConfig c = configFor(ModelKind::Generator, 32, 0);
+        c.task = Task::Generate;
+        auto net = makeNet(c.model, c.rows, c.cols, 0, 3);
+        toChannelsLast(*net, torch::Device(torch::kCPU));
+        net->eval();
+        torch::jit::Module ts = buildTorchScript(*net, c);
+        torch::NoGradGuard g;
+        const torch::Tensor x = torch::randn({2, 3, 32, 32});
+        const torch::Tensor expected = net->forward(x.contiguous(torch::MemoryFormat::ChannelsLast));
+        QCOMPARE(expected.sizes(), (std::vector<std::int64_t> {2, 2, 32, 32}));
+        QVERIFY(torch::allclose(ts.forward({x}).toTensor(), expected, 1e-4, 1e-5));
+        // predict(): physical maps, ionized cells (logit > 0) exactly 0.
+        const torch::Tensor pred = ts.get_method("predict")({x}).toTensor();
+        const torch::Tensor v = expected.narrow(1, 1, 1) * c.normStd + c.normMean;
+        QVERIFY(torch::allclose(pred, torch::where(expected.narrow(1, 0, 1) > 0, torch::zeros_like(v), v), 1e-3, 1e-4));
     }
 
     void torchScriptMatchesCpp_data()

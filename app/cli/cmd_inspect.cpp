@@ -41,6 +41,16 @@ std::string metricsText(const EvalMetrics& m)
         s += "  pixel accuracy " + fmt(t.pixelAccuracy) + ", IoU ionized " + fmt(t.iouIonized) + ", nf error "
             + fmt(t.nfError) + ", power ratio (median, 0.1-1/Mpc) " + fmt(t.powerRatioMedian) + ", r(k = 0.1, 0.3, 1) "
             + fmt(t.rK[0]) + " " + fmt(t.rK[1]) + " " + fmt(t.rK[2]) + "\n";
+    } else if (m.task == Task::Generate) {
+        const GenerationMetrics& g = m.generation;
+        s += "  generated vs simulated over " + std::to_string(g.groups.size()) + " (z, zeta) points: power ratio "
+            + "(median, 0.1-1/Mpc) " + fmt(g.powerRatioMedian) + " [" + fmt(g.powerRatioMin) + ", "
+            + fmt(g.powerRatioMax) + "], PDF KS " + fmt(g.pdfKs) + " (worst " + fmt(g.pdfKsMax) + "), nf error "
+            + fmt(g.nfError) + " (worst |" + fmt(g.nfErrorMaxAbs) + "|), diversity " + fmt(g.diversity) + "\n";
+        for (const GenerationGroupMetrics& e : g.groups)
+            s += "    z " + fmt(e.z) + " zeta " + fmt(e.zeta) + ": power ratio " + fmt(e.powerRatioMedian) + ", KS "
+                + fmt(e.pdfKs) + ", nf " + fmt(e.nfGenerated) + " vs " + fmt(e.nfSimulated) + ", diversity "
+                + fmt(e.diversity) + "\n";
     } else {
         s += "  MSE " + fmt(m.mse) + " (normalised units) = " + fmt(m.relativeMse) + " of the data variance\n";
     }

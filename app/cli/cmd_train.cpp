@@ -41,6 +41,8 @@ void onTrainInterrupt(int)
 /// Epochs of `train --model unet` without --epochs: enough to reach the translation targets on
 /// 64³ simulated data (see the README's figures).
 constexpr int kUNetDefaultEpochs = 12;
+/// Epochs of `train --model generator` without --epochs (64² δT_b maps; see the README's figures).
+constexpr int kGeneratorDefaultEpochs = 30;
 
 struct TrainOptions {
     RunConfig config; ///< the options write straight into its fields (run_config_options.h)
@@ -83,6 +85,11 @@ void printTestMetrics(const EvalMetrics& m)
         std::cout << "test pixel accuracy " << fmt(m.translation.pixelAccuracy) << ", nf error "
                   << fmt(m.translation.nfError) << ", power ratio " << fmt(m.translation.powerRatioMedian) << " on "
                   << m.samples << " samples\n";
+    else if (m.task == Task::Generate)
+        std::cout << "test generation: power ratio " << fmt(m.generation.powerRatioMedian) << ", PDF KS "
+                  << fmt(m.generation.pdfKs) << ", nf error " << fmt(m.generation.nfError) << " (worst "
+                  << fmt(m.generation.nfErrorMaxAbs) << "), diversity " << fmt(m.generation.diversity) << " over "
+                  << m.generation.groups.size() << " (z, zeta) points\n";
     else
         std::cout << "test reconstruction MSE " << fmt(m.mse) << " = " << fmt(m.relativeMse)
                   << " of the data variance, on " << m.samples << " samples\n";
@@ -95,6 +102,8 @@ int runTrain(TrainOptions& o)
         RunConfig& c = o.config;
         if (c.model == ModelKind::UNet && !o.epochsGiven && o.bound->configFile.empty())
             c.epochs = kUNetDefaultEpochs;
+        if (c.model == ModelKind::Generator && !o.epochsGiven && o.bound->configFile.empty())
+            c.epochs = kGeneratorDefaultEpochs;
         if (o.noCondition)
             c.condition = false;
         std::optional<DistributedSetup> dist = distributedFromEnvironment();
@@ -145,6 +154,8 @@ void addTrainCommands(CLI::App& app)
     CLI::App* tr = app.add_subcommand("train", "Train a model into a run folder (resumes when the folder exists)");
     t->bound = addRunConfigOptions(*tr, t->config);
     tr->add_flag("--no-condition", t->noCondition, "unet: do not feed z and zeta to the network");
+    tr->add_option("--power-loss", t->config.powerLossWeight,
+        "generator: weight of the log power-spectrum term of the loss (default 0.1; 0: a plain cVAE)");
     tr->add_option("--nproc", t->nproc, "Start N local data-parallel ranks (c10d/Gloo on loopback; default 1)")
         ->check(CLI::Range(1, 1024));
     tr->add_option("--dist-timeout", t->distTimeout, "Seconds before a silent rank fails the run (default 120)")

@@ -36,6 +36,7 @@ int main(int argc, char** argv)
     rs::cli::addBenchTrainCommand(app);
     rs::cli::addBenchDistCommand(app);
     rs::cli::addTranslateCommands(app);
+    rs::cli::addGenerateCommands(app);
     rs::cli::addSweepCommand(app);
 #ifdef REIONSCOPE_WITH_FIGURE
     rs::cli::addFigureCommand(app);

@@ -53,7 +53,7 @@ std::shared_ptr<RunConfigOptions> addRunConfigOptions(CLI::App& cmd, RunConfig& 
     o->dataset = cmd.add_option("--dataset", c.datasetPath, "Dataset .h5 (dataset build)");
     o->model = cmd.add_option_function<std::string>(
         "--model", [&c](const std::string& s) { c.model = modelFromName(s); },
-        "ae, mlp, cnn, codes-cnn or unet (translation; paired dataset)");
+        "ae, mlp, cnn, codes-cnn, unet (translation; paired dataset) or generator (maps from z, zeta)");
     cmd.add_option("--encoder", c.encoderRun, "codes-cnn: the finished ae run whose encoder is frozen");
     cmd.add_option_function<std::string>(
         "--target", [&c](const std::string& s) { c.target = targetFromName(s); },
@@ -101,11 +101,13 @@ void finishRunConfig(const RunConfigOptions& o, RunConfig& c)
 {
     if (o.configFile.empty() && (!o.dataset->count() || !o.model->count()))
         throw ParameterError("--dataset/--model", "both are needed (or --config FILE)");
-    if (c.model == ModelKind::Autoencoder || c.model == ModelKind::UNet) // they learn fields, not labels
+    const bool fields = c.model == ModelKind::Autoencoder || c.model == ModelKind::UNet
+        || c.model == ModelKind::Generator; // they learn fields, not labels
+    if (fields)
         c.target = Target::None;
     else if (c.target == Target::None)
         c.target = Target::Z;
-    if (c.model == ModelKind::Autoencoder || c.model == ModelKind::UNet || (!o.task->count() && o.configFile.empty()))
+    if (fields || (!o.task->count() && o.configFile.empty()))
         c.task = defaultTask(c.model, c.target);
 }
 

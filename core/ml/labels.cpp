@@ -78,13 +78,15 @@ const char* taskName(Task t)
         return "regress";
     case Task::Translate:
         return "translate";
+    case Task::Generate:
+        return "generate";
     }
     return "?";
 }
 
 Task taskFromName(std::string_view name)
 {
-    for (Task t : {Task::Reconstruct, Task::Classify, Task::Regress, Task::Translate})
+    for (Task t : {Task::Reconstruct, Task::Classify, Task::Regress, Task::Translate, Task::Generate})
         if (name == taskName(t))
             return t;
     throw ParameterError("task", "'" + std::string(name) + "' is not one of classify, regress, reconstruct");

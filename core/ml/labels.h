@@ -37,8 +37,9 @@ Target targetFromName(std::string_view name);
 /// The label value of `t` in `l` (NaN for Target::None).
 double labelValue(const SampleLabels& l, Target t);
 
-enum class Task { Reconstruct, Classify, Regress, Translate };
-/// "reconstruct", "classify", "regress", "translate" (a field from a field: unet).
+enum class Task { Reconstruct, Classify, Regress, Translate, Generate };
+/// "reconstruct", "classify", "regress", "translate" (a field from a field: unet), "generate"
+/// (maps from z and ζ: generator).
 const char* taskName(Task t);
 /// Inverse of taskName. Throws ParameterError("task", ...).
 Task taskFromName(std::string_view name);

@@ -18,6 +18,8 @@ double headlineMetric(const EvalMetrics& m)
         return m.relativeMse;
     case Task::Translate:
         return m.translation.pixelAccuracy;
+    case Task::Generate:
+        return m.relativeMse;
     }
     return std::numeric_limits<double>::quiet_NaN();
 }

@@ -3,6 +3,7 @@
 /// Test-set metrics of a run (what `metrics.json` and `reionscope-cli evaluate` report) and the
 /// plain computations behind them. No LibTorch here.
 
+#include "ml/generation_metrics.h"
 #include "ml/labels.h"
 #include "ml/translation_metrics.h"
 
@@ -31,6 +32,8 @@ struct EvalMetrics {
     double relativeMse = 0; ///< mse / variance of the inputs: 0 perfect, 1 no better than the mean
     // translation (unet)
     TranslationMetrics translation;
+    // generation (generator); loss, mse and relativeMse as for reconstruction
+    GenerationMetrics generation;
 };
 
 /// The metric of metricName(m.task): accuracy, R², relative MSE or pixel accuracy.

@@ -4,6 +4,7 @@
 #include "ml/dataset.h"
 #include "ml/detail/checkpoint.h"
 #include "ml/detail/evaluation.h"
+#include "ml/detail/generator_net.h"
 #include "ml/detail/nets.h"
 #include "ml/detail/unet.h"
 #include "ml/ml_setup.h"
@@ -23,7 +24,7 @@ namespace detail {
 
 torch::Tensor batchTargets(const RunConfig& c, const DatasetFile& ds, const Batch& batch, const torch::Device& device)
 {
-    if (c.task == Task::Reconstruct)
+    if (c.task == Task::Reconstruct || c.task == Task::Generate)
         return {};
     if (c.task == Task::Translate)
         return translationTargets(c, ds, batch, device);
@@ -52,8 +53,8 @@ torch::Tensor batchTargets(const RunConfig& c, const DatasetFile& ds, const Batc
     return torch::tensor(y, torch::kFloat).to(device);
 }
 
-torch::Tensor lossOf(
-    const RunConfig& c, const torch::Tensor& output, const torch::Tensor& input, const torch::Tensor& target)
+torch::Tensor lossOf(const RunConfig& c, const torch::Tensor& output, const torch::Tensor& input,
+    const torch::Tensor& target, const NetBase* net)
 {
     switch (c.task) {
     case Task::Classify:
@@ -65,6 +66,8 @@ torch::Tensor lossOf(
     case Task::Translate:
         return c.targetQuantity == Quantity::NeutralFraction ? torch::binary_cross_entropy_with_logits(output, target)
                                                              : torch::mse_loss(output, target);
+    case Task::Generate:
+        return generatorLoss(c, output, input, net);
     }
     return {};
 }
@@ -74,6 +77,8 @@ EvalMetrics evaluateNet(NetBase& net, const RunConfig& c, std::shared_ptr<const 
 {
     if (c.task == Task::Translate)
         return evaluateTranslation(net, c, ds, split, device, maxBatches, stop);
+    if (c.task == Task::Generate)
+        return evaluateGeneration(net, c, ds, split, device, maxBatches, stop);
     if (ds->info().rows != c.rows || ds->info().cols != c.cols)
         throw ParameterError("dataset",
             ds->info().path + ": samples are " + std::to_string(ds->info().rows) + "x" + std::to_string(ds->info().cols)
@@ -222,6 +227,8 @@ std::size_t Predictor::featureSize() const
         return 64;
     case ModelKind::UNet:
         return 4 * detail::kUNetWidth;
+    case ModelKind::Generator:
+        return (c.rows / 8) * (c.cols / 8) * detail::kGeneratorLatent;
     }
     return 0;
 }
@@ -251,11 +258,14 @@ std::vector<float> runChunks(const LoadedRun& r, const float* raw, std::size_t n
     return out;
 }
 
-/// Translation runs take several input channels per sample: Translator assembles them.
+/// Translation runs take several input channels per sample: Translator assembles them; generator
+/// runs draw maps (MapGenerator).
 void refuseTranslation(const RunConfig& c)
 {
     if (c.task == Task::Translate)
         throw ParameterError("run", "a unet run translates whole density cubes (use translate), not single slices");
+    if (c.task == Task::Generate)
+        throw ParameterError("run", "a generator run draws maps at chosen z and zeta (use generate), not predictions");
 }
 
 } // namespace
@@ -274,6 +284,7 @@ std::vector<float> Predictor::predict(const float* raw, std::size_t n) const
             return y.squeeze(1) * c.labelStd + c.labelMean;
         case Task::Reconstruct:
         case Task::Translate:
+        case Task::Generate:
             break;
         }
         return (y * c.normStd + c.normMean).contiguous();

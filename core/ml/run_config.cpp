@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace rs::ml {
 
@@ -57,6 +58,37 @@ void resolveTranslation(RunConfig& c, const DatasetFile& ds)
     c.conditionStd = {z.second, zeta.second};
 }
 
+/// generator: the z and ζ conditioning from a plain dataset of the quantity to generate.
+void resolveGeneration(RunConfig& c, const DatasetFile& ds)
+{
+    const DatasetInfo& info = ds.info();
+    if (info.paired())
+        throw ParameterError("dataset",
+            info.path
+                + ": the generator learns the maps of one quantity; build a plain dataset (dataset build ... "
+                  "--quantity brightness_temperature), not a paired one");
+    if (!(c.powerLossWeight >= 0 && std::isfinite(c.powerLossWeight)))
+        throw ParameterError("power-loss", "must be zero or positive");
+    c.task = Task::Generate;
+    c.target = Target::None;
+    c.condition = true;
+    c.conditionMin = {std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
+    c.conditionMax = {-c.conditionMin[0], -c.conditionMin[1]};
+    for (const SampleLabels& l : ds.labels()) {
+        if (!std::isfinite(l.z) || !std::isfinite(l.zeta))
+            throw ParameterError(
+                "dataset", info.path + ": some samples lack z or zeta; the generator is conditioned on both");
+        if (l.split != std::int8_t(Split::Train))
+            continue;
+        c.conditionMin = {std::min(c.conditionMin[0], l.z), std::min(c.conditionMin[1], l.zeta)};
+        c.conditionMax = {std::max(c.conditionMax[0], l.z), std::max(c.conditionMax[1], l.zeta)};
+    }
+    const auto z = trainingMoments(ds, [](const SampleLabels& l) { return l.z; });
+    const auto zeta = trainingMoments(ds, [](const SampleLabels& l) { return l.zeta; });
+    c.conditionMean = {z.first, zeta.first};
+    c.conditionStd = {z.second, zeta.second};
+}
+
 } // namespace
 
 Task defaultTask(ModelKind model, Target target)
@@ -65,6 +97,8 @@ Task defaultTask(ModelKind model, Target target)
         return Task::Reconstruct;
     if (model == ModelKind::UNet)
         return Task::Translate;
+    if (model == ModelKind::Generator)
+        return Task::Generate;
     return target == Target::Nf || target == Target::NfCube ? Task::Regress : Task::Classify;
 }
 
@@ -83,6 +117,11 @@ void resolveRunConfig(RunConfig& c, const DatasetFile& ds)
         c.target = Target::None;
     } else if (c.model == ModelKind::UNet) {
         resolveTranslation(c, ds);
+    } else if (c.model == ModelKind::Generator) {
+        resolveGeneration(c, ds);
+    } else if (c.task == Task::Generate) {
+        throw ParameterError(
+            "task", std::string("model '") + modelName(c.model) + "' does not generate maps; use generator");
     } else if (c.task == Task::Translate) {
         throw ParameterError(
             "task", std::string("model '") + modelName(c.model) + "' does not translate fields; use unet");

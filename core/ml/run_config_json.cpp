@@ -125,6 +125,9 @@ void to_json(json& j, const RunConfig& c)
             {"target_mean", c.targetMean}, {"target_std", c.targetStd}, {"context_radii_mpc", c.contextRadiiMpc},
             {"context_mean", c.contextMean}, {"context_std", c.contextStd}, {"condition", c.condition},
             {"condition_mean", c.conditionMean}, {"condition_std", c.conditionStd}};
+    if (c.model == ModelKind::Generator)
+        j["generator"] = {{"condition_mean", c.conditionMean}, {"condition_std", c.conditionStd},
+            {"condition_min", c.conditionMin}, {"condition_max", c.conditionMax}, {"power_loss", c.powerLossWeight}};
     if (!c.sweep.name.empty()) {
         json settings = json::object();
         for (const auto& [k, v] : c.sweep.settings)
@@ -191,6 +194,13 @@ void from_json(const json& j, RunConfig& c)
         c.conditionStd = t->at("condition_std").get<std::array<double, 2>>();
         if (c.contextMean.size() != c.contextRadiiMpc.size() || c.contextStd.size() != c.contextRadiiMpc.size())
             throw ParameterError("translation", "context channels disagree in config.json");
+    }
+    if (auto g = j.find("generator"); g != j.end()) {
+        c.conditionMean = g->at("condition_mean").get<std::array<double, 2>>();
+        c.conditionStd = g->at("condition_std").get<std::array<double, 2>>();
+        c.conditionMin = g->at("condition_min").get<std::array<double, 2>>();
+        c.conditionMax = g->at("condition_max").get<std::array<double, 2>>();
+        c.powerLossWeight = g->value("power_loss", c.powerLossWeight);
     }
     if (auto it = j.find("sweep"); it != j.end() && it->is_object()) {
         c.sweep.name = it->value("name", std::string());

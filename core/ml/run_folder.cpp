@@ -37,6 +37,55 @@ double getNum(const json& j, const char* key, double fallback = kNaN)
     return it != j.end() && it->is_number() ? it->get<double>() : fallback;
 }
 
+/// Generator metrics (generation_metrics.h) into an evaluate/metrics.json object.
+void generationToJson(json& j, const GenerationMetrics& g)
+{
+    j["power_ratio_median"] = num(g.powerRatioMedian);
+    j["power_ratio_min"] = num(g.powerRatioMin);
+    j["power_ratio_max"] = num(g.powerRatioMax);
+    j["pdf_ks"] = num(g.pdfKs);
+    j["pdf_ks_max"] = num(g.pdfKsMax);
+    j["nf_error"] = num(g.nfError);
+    j["nf_error_max_abs"] = num(g.nfErrorMaxAbs);
+    j["diversity"] = num(g.diversity);
+    json groups = json::array();
+    for (const GenerationGroupMetrics& e : g.groups)
+        groups.push_back({{"z", e.z}, {"zeta", e.zeta}, {"simulated", e.simulated}, {"generated", e.generated},
+            {"power_ratio_median", num(e.powerRatioMedian)}, {"pdf_ks", num(e.pdfKs)},
+            {"nf_simulated", num(e.nfSimulated)}, {"nf_generated", num(e.nfGenerated)}, {"nf_error", num(e.nfError)},
+            {"diversity", num(e.diversity)}});
+    j["groups"] = groups;
+}
+
+GenerationMetrics generationFromJson(const json& j)
+{
+    GenerationMetrics g;
+    g.powerRatioMedian = getNum(j, "power_ratio_median");
+    g.powerRatioMin = getNum(j, "power_ratio_min");
+    g.powerRatioMax = getNum(j, "power_ratio_max");
+    g.pdfKs = getNum(j, "pdf_ks");
+    g.pdfKsMax = getNum(j, "pdf_ks_max");
+    g.nfError = getNum(j, "nf_error");
+    g.nfErrorMaxAbs = getNum(j, "nf_error_max_abs");
+    g.diversity = getNum(j, "diversity");
+    if (auto it = j.find("groups"); it != j.end() && it->is_array())
+        for (const json& e : *it) {
+            GenerationGroupMetrics m;
+            m.z = getNum(e, "z");
+            m.zeta = getNum(e, "zeta");
+            m.simulated = e.value("simulated", std::size_t(0));
+            m.generated = e.value("generated", std::size_t(0));
+            m.powerRatioMedian = getNum(e, "power_ratio_median");
+            m.pdfKs = getNum(e, "pdf_ks");
+            m.nfSimulated = getNum(e, "nf_simulated");
+            m.nfGenerated = getNum(e, "nf_generated");
+            m.nfError = getNum(e, "nf_error");
+            m.diversity = getNum(e, "diversity");
+            g.groups.push_back(m);
+        }
+    return g;
+}
+
 std::string readText(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
@@ -69,16 +118,19 @@ const char* modelName(ModelKind m)
         return "codes-cnn";
     case ModelKind::UNet:
         return "unet";
+    case ModelKind::Generator:
+        return "generator";
     }
     return "?";
 }
 
 ModelKind modelFromName(std::string_view name)
 {
-    for (ModelKind m : {ModelKind::Autoencoder, ModelKind::Mlp, ModelKind::Cnn, ModelKind::CodesCnn, ModelKind::UNet})
+    for (ModelKind m : {ModelKind::Autoencoder, ModelKind::Mlp, ModelKind::Cnn, ModelKind::CodesCnn, ModelKind::UNet,
+             ModelKind::Generator})
         if (name == modelName(m))
             return m;
-    throw ParameterError("model", "'" + std::string(name) + "' is not one of ae, mlp, cnn, codes-cnn, unet");
+    throw ParameterError("model", "'" + std::string(name) + "' is not one of ae, mlp, cnn, codes-cnn, unet, generator");
 }
 
 const char* metricName(Task t)
@@ -92,6 +144,8 @@ const char* metricName(Task t)
         return "relative_mse";
     case Task::Translate:
         return "pixel_accuracy";
+    case Task::Generate:
+        return "relative_mse";
     }
     return "metric";
 }
@@ -358,6 +412,10 @@ std::string metricsToJson(const EvalMetrics& m)
         for (std::size_t i = 0; i < 3; ++i)
             r[formatValue(translationMetricKs()[i])] = num(t.rK[i]);
         j["r_k"] = r;
+    } else if (m.task == Task::Generate) {
+        j["mse"] = num(m.mse);
+        j["relative_mse"] = num(m.relativeMse);
+        generationToJson(j, m.generation);
     } else {
         j["mse"] = num(m.mse);
         j["relative_mse"] = num(m.relativeMse);
@@ -397,6 +455,8 @@ EvalMetrics metricsFromJson(const std::string& text, const std::string& path)
         if (auto r = j.find("r_k"); r != j.end() && r->is_object())
             for (std::size_t i = 0; i < 3; ++i)
                 t.rK[i] = getNum(*r, formatValue(translationMetricKs()[i]).c_str());
+        if (m.task == Task::Generate)
+            m.generation = generationFromJson(j);
         return m;
     } catch (const json::exception& e) {
         throw FormatError(path, std::string("damaged metrics: ") + e.what());

@@ -30,8 +30,8 @@
 
 namespace rs::ml {
 
-enum class ModelKind { Autoencoder, Mlp, Cnn, CodesCnn, UNet };
-/// "ae", "mlp", "cnn", "codes-cnn", "unet" (the CLI's --model names and the checkpoints' model key).
+enum class ModelKind { Autoencoder, Mlp, Cnn, CodesCnn, UNet, Generator };
+/// "ae", "mlp", "cnn", "codes-cnn", "unet", "generator" (the CLI's --model names and the checkpoints' model key).
 const char* modelName(ModelKind m);
 /// Inverse of modelName. Throws ParameterError("model", ...).
 ModelKind modelFromName(std::string_view name);
@@ -105,6 +105,9 @@ struct RunConfig {
     std::vector<double> contextRadiiMpc; ///< 3D-smoothed density channels (density_context.h)
     std::vector<double> contextMean, contextStd; ///< their normalisation (training split)
     std::array<double, 2> conditionMean {0, 0}, conditionStd {1, 1}; ///< of z and ζ (training split)
+    // generator runs (config.json key `generator`)
+    std::array<double, 2> conditionMin {0, 0}, conditionMax {0, 0}; ///< z and ζ range of the training split
+    double powerLossWeight = 0.1; ///< chosen: weight of the log-power-spectrum term of the loss
 };
 
 /// The one schema of config.json: every field of RunConfig, in one place (nlohmann ADL, so

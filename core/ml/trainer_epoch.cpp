@@ -119,7 +119,7 @@ RunTrainer::Step RunTrainer::forwardBatch(const Batch& batch)
         const torch::Tensor x = detail::batchInput(m_cfg, *m_ds, batch, m_device);
         const torch::Tensor y = detail::batchTargets(m_cfg, *m_ds, batch, m_device);
         const torch::Tensor out = m_net->forward(x);
-        s.loss = detail::lossOf(m_cfg, out, x, y);
+        s.loss = detail::lossOf(m_cfg, out, x, y, m_net.get());
         s.lossValue = s.loss.item<double>();
         torch::NoGradGuard noGrad;
         sums[0] = s.lossValue * double(bs);
@@ -129,6 +129,8 @@ RunTrainer::Step RunTrainer::forwardBatch(const Batch& batch)
             sums[1] = (out.squeeze(1) - y).pow(2).sum().item<double>();
         else if (m_cfg.task == Task::Translate)
             sums[1] = detail::pixelAccuracySum(m_cfg, out, y);
+        else if (m_cfg.task == Task::Generate)
+            std::tie(sums[1], sums[2]) = detail::generatorSums(m_cfg, out, x);
         else {
             sums[1] = s.lossValue * double(x.numel());
             sums[2] = x.pow(2).sum().item<double>();

@@ -142,7 +142,7 @@ void RunTrainer::continueRun()
         throw FormatError(m_dir,
             std::string("is a run of model '") + modelName(stored.model) + "'; it cannot be continued as '"
                 + modelName(m_cfg.model) + "'");
-    if (m_cfg.model != ModelKind::Autoencoder && m_cfg.model != ModelKind::UNet
+    if (m_cfg.model != ModelKind::Autoencoder && m_cfg.model != ModelKind::UNet && m_cfg.model != ModelKind::Generator
         && (stored.target != m_cfg.target || stored.task != m_cfg.task))
         throw FormatError(m_dir,
             std::string("is a run that learns to ") + taskName(stored.task) + " '" + targetName(stored.target)

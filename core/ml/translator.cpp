@@ -50,7 +50,7 @@ namespace detail {
 
 torch::Tensor batchInput(const RunConfig& c, const DatasetFile& ds, const Batch& batch, const torch::Device& device)
 {
-    if (c.task != Task::Translate)
+    if (c.task != Task::Translate && c.task != Task::Generate)
         return inputTensor(batch.x.data(), batch.size(), c.rows, c.cols, device);
     const std::size_t n = batch.size(), px = c.rows * c.cols, nc = c.contextRadiiMpc.size();
     const int channels = inputChannels(c);

@@ -64,6 +64,8 @@ QString quantityOf(bool loss, rs::ml::Task task)
         return QStringLiteral("MSE loss (normalised pixels)");
     case rs::ml::Task::Translate:
         return QStringLiteral("translation loss (BCE of x_HI or MSE of standardised δT_b)");
+    case rs::ml::Task::Generate:
+        return QStringLiteral("generator loss (mask BCE + neutral MSE + KL + power term)");
     }
     return QStringLiteral("loss");
 }

@@ -46,6 +46,8 @@ QString testText(const std::optional<rs::ml::EvalMetrics>& m)
         return QStringLiteral("rel. MSE %1").arg(formatNumber(m->relativeMse, 3));
     case rs::ml::Task::Translate:
         return QStringLiteral("pixel accuracy %1").arg(formatNumber(m->translation.pixelAccuracy, 3));
+    case rs::ml::Task::Generate:
+        return QStringLiteral("power ratio %1").arg(formatNumber(m->generation.powerRatioMedian, 3));
     }
     return {};
 }

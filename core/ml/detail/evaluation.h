@@ -26,13 +26,13 @@ torch::Tensor batchTargets(
 torch::Tensor translationTargets(
     const RunConfig& config, const DatasetFile& ds, const Batch& batch, const torch::Device& device);
 
-/// The training loss of a batch.
-torch::Tensor lossOf(
-    const RunConfig& config, const torch::Tensor& output, const torch::Tensor& input, const torch::Tensor& target);
+/// The training loss of a batch; `net` adds its regularizer() (the generator's KL term).
+torch::Tensor lossOf(const RunConfig& config, const torch::Tensor& output, const torch::Tensor& input,
+    const torch::Tensor& target, const NetBase* net = nullptr);
 
 /// The network input of a batch: its normalised samples as (n, 1, rows, cols), or for
-/// translation runs (n, inputChannels, rows, cols) with the context channels and the z, ζ
-/// planes; channels-last on `device`. Throws FormatError for a damaged dataset.
+/// translation and generator runs (n, inputChannels, rows, cols) with the context channels and
+/// the z, ζ planes; channels-last on `device`. Throws FormatError for a damaged dataset.
 torch::Tensor batchInput(
     const RunConfig& config, const DatasetFile& ds, const Batch& batch, const torch::Device& device);
 
@@ -45,6 +45,25 @@ double pixelAccuracySum(const RunConfig& config, const torch::Tensor& output, co
 
 /// Translation: metrics of `net` over `split` (see translation_metrics.h), loss included.
 EvalMetrics evaluateTranslation(NetBase& net, const RunConfig& config, std::shared_ptr<const DatasetFile> ds,
+    Split split, const torch::Device& device, std::size_t maxBatches, const StopToken& stop);
+
+/// Generator: the loss of a batch (generator.cpp): BCE of the ionized mask, MSE of the neutral
+/// cells, the KL term per pixel and the log-power-spectrum term weighted by powerLossWeight.
+torch::Tensor generatorLoss(
+    const RunConfig& config, const torch::Tensor& output, const torch::Tensor& input, const NetBase* net);
+
+/// Generator: the squared error of the reconstructed maps and the sum of the squared inputs
+/// (normalised units), for the relative-MSE metric.
+std::pair<double, double> generatorSums(
+    const RunConfig& config, const torch::Tensor& output, const torch::Tensor& input);
+
+/// Generator: `n` maps at (z, ζ) in physical units, (n, rows, cols) on the CPU. Throws
+/// ParameterError when `net` is not a generator.
+torch::Tensor generateMaps(NetBase& net, const RunConfig& config, double z, double zeta, std::size_t n,
+    std::uint64_t seed, const torch::Device& device);
+
+/// Generator: loss, relative MSE and the generation metrics (generation_metrics.h) over `split`.
+EvalMetrics evaluateGeneration(NetBase& net, const RunConfig& config, std::shared_ptr<const DatasetFile> ds,
     Split split, const torch::Device& device, std::size_t maxBatches, const StopToken& stop);
 
 /// A run's network with its weights, ready for inference.

@@ -1,5 +1,6 @@
 #include "ml/detail/nets.h"
 
+#include "ml/detail/generator_net.h"
 #include "ml/detail/unet.h"
 
 #include "util/error.h"
@@ -271,6 +272,8 @@ std::shared_ptr<NetBase> makeNet(ModelKind model, std::size_t rows, std::size_t 
     switch (model) {
     case ModelKind::UNet:
         return UNet(rows, cols, inChannels).ptr();
+    case ModelKind::Generator:
+        return GeneratorNet(rows, cols).ptr();
     case ModelKind::Autoencoder:
         return Autoencoder(rows, cols).ptr();
     case ModelKind::Mlp:
@@ -295,6 +298,7 @@ int outputCount(const RunConfig& c)
     case Task::Translate:
         return 1;
     case Task::Reconstruct:
+    case Task::Generate:
         return 0;
     }
     return 0;
@@ -302,6 +306,8 @@ int outputCount(const RunConfig& c)
 
 int inputChannels(const RunConfig& c)
 {
+    if (c.model == ModelKind::Generator)
+        return 3; // the map and the z, ζ planes
     if (c.model != ModelKind::UNet)
         return 1;
     return 1 + int(c.contextRadiiMpc.size()) + (c.condition ? 2 : 0);

@@ -13,6 +13,7 @@
 ///   codes-cnn  encoder.* (frozen, from an ae run), codes.conv1 (8→32) + ReLU + max-pool,
 ///              codes.conv2 (32→64) + ReLU, global mean, head.fc1 (64→64, ReLU), head.out.
 ///   unet       see unet.h.
+///   generator  see generator_net.h.
 
 #include "ml/labels.h"
 #include "ml/run_folder.h"
@@ -33,6 +34,9 @@ public:
     /// TorchScript methods `forward(self, x)` and `features(self, x)` over parameters named as
     /// their registration names with '.' replaced by '_'.
     virtual std::string scriptSource() const = 0;
+    /// A term the last forward pass adds to the loss (the generator's KL divergence); undefined
+    /// for the others.
+    virtual torch::Tensor regularizer() const { return {}; }
 };
 
 class SeedEncoderImpl : public torch::nn::Module {

@@ -45,6 +45,7 @@ struct Running {
         case Task::Regress:
             return 1.0 - a / double(n); // targets are standardised on the training split
         case Task::Reconstruct:
+        case Task::Generate:
             return b > 0 ? a / b : kNaN;
         case Task::Translate:
             return a / double(n); // sum of per-sample pixel accuracies

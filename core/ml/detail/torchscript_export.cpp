@@ -31,7 +31,7 @@ torch::jit::Module buildTorchScript(NetBase& net, const RunConfig& config)
     m.register_buffer("target_mean", scalar(config.targetMean));
     m.register_buffer("target_std", scalar(config.targetStd));
     src += "    def normalise(self, raw):\n        return (raw - self.norm_mean) / self.norm_std\n";
-    if (config.task == Task::Translate) // inputs: the assembled, normalised channels (translator.h)
+    if (config.task == Task::Translate || config.task == Task::Generate) // inputs: the assembled channels
         src += "    def predict(self, x):\n        y = self.forward(x)\n";
     else
         src += "    def predict(self, raw):\n        y = self.forward(self.normalise(raw))\n";
@@ -44,6 +44,10 @@ torch::jit::Module buildTorchScript(NetBase& net, const RunConfig& config)
         break;
     case Task::Reconstruct:
         src += "        return y * self.norm_std + self.norm_mean\n";
+        break;
+    case Task::Generate: // ionized cells (logit > 0) are 0 in physical units
+        src += "        v = y[:, 1:2] * self.norm_std + self.norm_mean\n"
+               "        return torch.where(y[:, 0:1] > 0, torch.zeros_like(v), v)\n";
         break;
     case Task::Translate:
         src += config.targetQuantity == Quantity::NeutralFraction

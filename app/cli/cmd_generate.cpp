@@ -1,0 +1,143 @@
+// Maps from a trained generator run: `generate` (an HDF5 file of N maps at chosen z and zeta) and
+// `bench generate` (seconds to draw a batch of maps).
+#include "cli_common.h"
+
+#include "ml/generator.h"
+#include "ml/ml_setup.h"
+#include "util/error.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+namespace rs::cli {
+
+namespace {
+
+using namespace rs::ml;
+using Clock = std::chrono::steady_clock;
+
+struct GenerateOptions {
+    std::string run, out;
+    double z = std::nan(""), zeta = std::nan("");
+    std::size_t count = 16;
+    std::uint64_t seed = 0;
+    int threads = 2;
+    bool json = false;
+};
+
+int runGenerate(const GenerateOptions& o)
+{
+    try {
+        if (o.count < 1)
+            throw ParameterError("--count", "must be at least 1");
+        setComputeThreads(o.threads);
+        const MapGenerator g(o.run);
+        const std::vector<std::string> warnings = g.rangeWarnings(o.z, o.zeta);
+        for (const std::string& w : warnings)
+            std::cerr << "warning: " << o.run << ": " << w << "\n";
+        const auto t0 = Clock::now();
+        const GeneratedMaps maps = g.generate(o.z, o.zeta, o.count, o.seed);
+        const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+        writeGeneratedMaps(o.out, maps, o.run);
+        double sum = 0;
+        for (float v : maps.values)
+            sum += v;
+        const double mean = sum / double(maps.values.size());
+        const char* units = maps.quantity == Quantity::BrightnessTemperature ? " mK" : "";
+        if (o.json)
+            std::cout << nlohmann::json {{"run", o.run}, {"output", o.out}, {"dataset", "maps"},
+                {"shape", {maps.count, maps.rows, maps.cols}}, {"quantity", std::string(quantityName(maps.quantity))},
+                {"z", o.z}, {"zeta", o.zeta}, {"seed", o.seed}, {"mean", number(mean)}, {"seconds", seconds},
+                {"warnings", warnings}}
+                             .dump(2)
+                      << std::endl;
+        else
+            std::cout << o.out << ": " << maps.count << " maps of " << maps.rows << "x" << maps.cols << " "
+                      << quantityName(maps.quantity) << " at z " << formatValue(o.z) << ", zeta " << formatValue(o.zeta)
+                      << " (mean " << formatValue(mean) << units << ", "
+                      << formatValue(std::round(seconds * 1000) / 1000) << " s)\n";
+        return 0;
+    } catch (const ParameterError& e) {
+        printError(e.what());
+        return kExitUsage;
+    } catch (const Error& e) {
+        printError(e.what());
+        return 1;
+    }
+}
+
+struct BenchGenerateOptions {
+    std::string run;
+    std::size_t count = 64;
+    int repeats = 5, threads = 2;
+    bool json = false;
+};
+
+int runBenchGenerate(const BenchGenerateOptions& o)
+{
+    try {
+        if (o.repeats < 1 || o.count < 1)
+            throw ParameterError("bench generate", "needs --repeats >= 1 and --count >= 1");
+        setComputeThreads(o.threads);
+        const MapGenerator g(o.run);
+        const RunConfig& c = g.config();
+        const double z = 0.5 * (c.conditionMin[0] + c.conditionMax[0]);
+        const double zeta = 0.5 * (c.conditionMin[1] + c.conditionMax[1]);
+        std::vector<double> seconds;
+        for (int r = 0; r <= o.repeats; ++r) { // the first run warms up (oneDNN primitives, pages)
+            const auto t0 = Clock::now();
+            g.generate(z, zeta, o.count, std::uint64_t(r));
+            if (r)
+                seconds.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+        }
+        std::sort(seconds.begin(), seconds.end());
+        const double median = seconds[seconds.size() / 2];
+        if (o.json)
+            std::cout << nlohmann::json {{"bench", "generate"}, {"run", o.run}, {"count", o.count}, {"rows", c.rows},
+                {"cols", c.cols}, {"threads", o.threads}, {"seconds", seconds},
+                {"median_s",
+                    median}}.dump(2)
+                      << std::endl;
+        else
+            std::cout << "generate " << o.count << " maps of " << c.rows << "x" << c.cols << " on " << o.threads
+                      << " threads: median " << formatValue(median) << " s over " << o.repeats << " runs (min "
+                      << formatValue(seconds.front()) << " s)\n";
+        return 0;
+    } catch (const Error& e) {
+        printError(e.what());
+        return 1;
+    }
+}
+
+} // namespace
+
+void addGenerateCommands(CLI::App& app)
+{
+    auto o = std::make_shared<GenerateOptions>();
+    CLI::App* g = app.add_subcommand("generate", "Draw dTb (or x_HI) maps at chosen z and zeta with a generator run");
+    g->add_option("run", o->run, "Run folder of a generator run")->required();
+    g->add_option("--z", o->z, "Redshift")->required();
+    g->add_option("--zeta", o->zeta, "Ionizing efficiency")->required();
+    g->add_option("--count", o->count, "Number of maps (default 16)");
+    g->add_option("--seed", o->seed, "Seed of the latent noise (default 0; same seed, same maps)");
+    g->add_option("--threads", o->threads, "Compute threads (default 2)");
+    g->add_flag("--json", o->json, "JSON output");
+    g->add_option("--out", o->out, "Output HDF5 file: dataset 'maps' (count, rows, cols), float32")->required();
+    g->callback([o] { exitCode() = runGenerate(*o); });
+
+    CLI::App* bench = subcommandOf(app, "bench", "Benchmarks (never tests): reionscope-cli bench <what>");
+    auto b = std::make_shared<BenchGenerateOptions>();
+    CLI::App* bg = bench->add_subcommand("generate", "Seconds to draw a batch of maps with a generator run");
+    bg->add_option("run", b->run, "Run folder of a generator run")->required();
+    bg->add_option("--count", b->count, "Maps per batch (default 64)");
+    bg->add_option("--repeats", b->repeats, "Timed runs after one warm-up (default 5)");
+    bg->add_option("--threads", b->threads, "Compute threads (default 2)");
+    bg->add_flag("--json", b->json, "JSON output");
+    bg->callback([b] { exitCode() = runBenchGenerate(*b); });
+}
+
+} // namespace rs::cli

@@ -1,0 +1,148 @@
+#include "ml/detail/generator_net.h"
+
+#include "util/error.h"
+
+#include <random>
+
+namespace rs::ml::detail {
+
+namespace {
+
+namespace nn = torch::nn;
+
+nn::Conv2d down4(int in, int out)
+{
+    return nn::Conv2d(nn::Conv2dOptions(in, out, 4).stride(2).padding(1));
+}
+nn::Conv2d conv3x3(int in, int out)
+{
+    return nn::Conv2d(nn::Conv2dOptions(in, out, 3).padding(1));
+}
+nn::Conv2d conv1x1(int in, int out)
+{
+    return nn::Conv2d(nn::Conv2dOptions(in, out, 1));
+}
+
+/// `h` with the condition (n, 2) appended as two constant planes.
+torch::Tensor withCondition(const torch::Tensor& h, const torch::Tensor& c)
+{
+    const std::int64_t n = h.size(0);
+    return torch::cat({h, c.reshape({n, 2, 1, 1}).expand({n, 2, h.size(2), h.size(3)}).to(h.dtype())}, 1);
+}
+
+torch::Tensor upsample2(const torch::Tensor& x)
+{
+    return torch::upsample_nearest2d(x, {x.size(2) * 2, x.size(3) * 2});
+}
+
+/// TorchScript: `h = relu(conv(in))` of the conv registered as `p` (stride 2 + padding 1 for the
+/// encoder's 4×4, padding 1 for the decoder's 3×3).
+std::string sConv(const std::string& in, const std::string& p, bool stride2)
+{
+    return "        h = torch.relu(torch.conv2d(" + in + ", self." + p + "_weight, self." + p + "_bias, "
+        + (stride2 ? "[2, 2]" : "[1, 1]") + ", [1, 1]))\n";
+}
+
+const char* sCond = "torch.cat([h, c.reshape([h.size(0), 2, 1, 1]).expand([h.size(0), 2, h.size(2), h.size(3)])], 1)";
+const char* sUp = "        h = torch.upsample_nearest2d(h, [h.size(2) * 2, h.size(3) * 2])\n";
+
+} // namespace
+
+GenEncoderImpl::GenEncoderImpl()
+{
+    conv1 = register_module("conv1", down4(3, 16));
+    conv2 = register_module("conv2", down4(16, 32));
+    conv3 = register_module("conv3", down4(32, 64));
+    mu = register_module("mu", conv1x1(64, kGeneratorLatent));
+    logvar = register_module("logvar", conv1x1(64, kGeneratorLatent));
+}
+
+std::pair<torch::Tensor, torch::Tensor> GenEncoderImpl::forward(torch::Tensor x)
+{
+    x = torch::relu(conv1->forward(x));
+    x = torch::relu(conv2->forward(x));
+    x = torch::relu(conv3->forward(x));
+    return {mu->forward(x), logvar->forward(x).clamp(-10, 10)};
+}
+
+GenDecoderImpl::GenDecoderImpl()
+{
+    conv1 = register_module("conv1", conv3x3(kGeneratorLatent + 2, 64));
+    conv2 = register_module("conv2", conv3x3(64 + 2, 32));
+    conv3 = register_module("conv3", conv3x3(32 + 2, 16));
+    conv4 = register_module("conv4", conv3x3(16 + 2, 16));
+    out = register_module("out", conv1x1(16, 2));
+}
+
+torch::Tensor GenDecoderImpl::forward(torch::Tensor latent, torch::Tensor c)
+{
+    torch::Tensor h = torch::relu(conv1->forward(withCondition(latent, c)));
+    h = torch::relu(conv2->forward(withCondition(upsample2(h), c)));
+    h = torch::relu(conv3->forward(withCondition(upsample2(h), c)));
+    h = torch::relu(conv4->forward(withCondition(upsample2(h), c)));
+    return out->forward(h);
+}
+
+GeneratorNetImpl::GeneratorNetImpl(std::size_t rows, std::size_t cols)
+    : m_rows(rows)
+    , m_cols(cols)
+{
+    if (rows % 8 || cols % 8 || rows < 8 || cols < 8)
+        throw ParameterError("model",
+            "the generator needs a map size divisible by 8; the dataset's is " + std::to_string(rows) + "x"
+                + std::to_string(cols));
+    encoder = register_module("encoder", GenEncoder());
+    decoder = register_module("decoder", GenDecoder());
+}
+
+torch::Tensor GeneratorNetImpl::forward(torch::Tensor x)
+{
+    const torch::Tensor c = x.index({torch::indexing::Slice(), torch::indexing::Slice(1, 3), 0, 0});
+    auto [mu, logvar] = encoder->forward(x);
+    m_kl = 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).sum({1, 2, 3}).mean();
+    torch::Tensor latent = mu;
+    if (is_training())
+        latent = mu + torch::randn_like(mu) * (0.5 * logvar).exp();
+    return decoder->forward(latent, c);
+}
+
+torch::Tensor GeneratorNetImpl::features(torch::Tensor x)
+{
+    return encoder->forward(x).first.flatten(1);
+}
+
+torch::Tensor GeneratorNetImpl::sample(
+    std::size_t n, double zNorm, double zetaNorm, std::uint64_t seed, const torch::Device& device)
+{
+    const std::int64_t h = std::int64_t(m_rows / 8), w = std::int64_t(m_cols / 8);
+    std::vector<float> eps(n * std::size_t(kGeneratorLatent * h * w));
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<float> g(0.0f, 1.0f);
+    for (float& v : eps)
+        v = g(rng);
+    const torch::Tensor latent
+        = torch::from_blob(eps.data(), {std::int64_t(n), kGeneratorLatent, h, w}, torch::kFloat).to(device);
+    std::vector<float> cond(2 * n);
+    for (std::size_t i = 0; i < n; ++i) {
+        cond[2 * i] = float(zNorm);
+        cond[2 * i + 1] = float(zetaNorm);
+    }
+    const torch::Tensor c = torch::from_blob(cond.data(), {std::int64_t(n), 2}, torch::kFloat).to(device);
+    return decoder->forward(latent, c);
+}
+
+std::string GeneratorNetImpl::scriptSource() const
+{
+    std::string s = "    def encode(self, x):\n" + sConv("x", "encoder_conv1", true) + sConv("h", "encoder_conv2", true)
+        + sConv("h", "encoder_conv3", true)
+        + "        return torch.conv2d(h, self.encoder_mu_weight, self.encoder_mu_bias)\n";
+    s += "    def decode(self, h, c):\n" + sConv(sCond, "decoder_conv1", false) + sUp
+        + sConv(sCond, "decoder_conv2", false) + sUp + sConv(sCond, "decoder_conv3", false) + sUp
+        + sConv(sCond, "decoder_conv4", false)
+        + "        return torch.conv2d(h, self.decoder_out_weight, self.decoder_out_bias)\n";
+    s += "    def features(self, x):\n        return self.encode(x).flatten(1)\n";
+    s += "    def forward(self, x):\n        return self.decode(self.encode(x), x[:, 1:3, 0, 0])\n";
+    return s;
+}
+
+} // namespace rs::ml::detail

@@ -1,0 +1,67 @@
+#pragma once
+/// \file generator_net.h
+/// PRIVATE to core/ml (includes LibTorch): the conditional variational autoencoder behind
+/// `train --model generator` and `generate`. Registration names are checkpoint keys and
+/// TorchScript parameter names: never rename them.
+///
+///   generator  encoder.conv1 (3→16), encoder.conv2 (16→32), encoder.conv3 (32→64): 4×4, stride 2,
+///              ReLU, so a 64² map becomes 8²; encoder.mu and encoder.logvar (1×1, 64→L): the
+///              latent, L = kGeneratorLatent channels on the 8² grid.
+///              decoder.conv1 (L+2→64), decoder.conv2 (64+2→32), decoder.conv3 (32+2→16),
+///              decoder.conv4 (16+2→16): 3×3 + ReLU, 2× nearest up-sampling after conv1..3, the two
+///              condition planes (normalised z, ζ) concatenated before every conv; decoder.out
+///              (1×1, 16→2): channel 0 the logit of "ionized" (δT_b below 1 mK, or x_HI below 0.5),
+///              channel 1 the normalised value of neutral cells.
+/// Inputs: (n, 3, rows, cols): the normalised map and the z, ζ planes; rows, cols divisible by 8.
+
+#include "ml/detail/nets.h"
+
+#include <cstdint>
+
+namespace rs::ml::detail {
+
+/// Latent channels per cell of the (rows/8 × cols/8) latent grid.
+constexpr int kGeneratorLatent = 8;
+
+class GenEncoderImpl : public torch::nn::Module {
+public:
+    GenEncoderImpl();
+    /// → (mu, logvar), each (n, L, rows/8, cols/8).
+    std::pair<torch::Tensor, torch::Tensor> forward(torch::Tensor x);
+    torch::nn::Conv2d conv1 {nullptr}, conv2 {nullptr}, conv3 {nullptr}, mu {nullptr}, logvar {nullptr};
+};
+TORCH_MODULE(GenEncoder);
+
+class GenDecoderImpl : public torch::nn::Module {
+public:
+    GenDecoderImpl();
+    /// latent (n, L, h, w), condition (n, 2) → (n, 2, 8h, 8w).
+    torch::Tensor forward(torch::Tensor latent, torch::Tensor condition);
+    torch::nn::Conv2d conv1 {nullptr}, conv2 {nullptr}, conv3 {nullptr}, conv4 {nullptr}, out {nullptr};
+};
+TORCH_MODULE(GenDecoder);
+
+class GeneratorNetImpl : public NetBase {
+public:
+    /// Throws ParameterError for sizes not divisible by 8.
+    GeneratorNetImpl(std::size_t rows, std::size_t cols);
+    /// Encodes and decodes (training: a sampled latent; eval: the mean) and keeps the batch's mean
+    /// KL divergence for regularizer().
+    torch::Tensor forward(torch::Tensor x) override;
+    /// The latent means, flattened.
+    torch::Tensor features(torch::Tensor x) override;
+    std::string scriptSource() const override;
+    torch::Tensor regularizer() const override { return m_kl; }
+    /// Decodes `n` latents drawn from N(0, 1) (std::mt19937_64 seeded with `seed`, so the maps
+    /// are reproducible everywhere) at the normalised condition (z, ζ): (n, 2, rows, cols).
+    torch::Tensor sample(std::size_t n, double zNorm, double zetaNorm, std::uint64_t seed, const torch::Device& device);
+    GenEncoder encoder {nullptr};
+    GenDecoder decoder {nullptr};
+
+private:
+    std::size_t m_rows, m_cols;
+    torch::Tensor m_kl;
+};
+TORCH_MODULE(GeneratorNet);
+
+} // namespace rs::ml::detail

@@ -1,0 +1,277 @@
+#include "ml/generator.h"
+
+#include "io/hdf5_util.h"
+#include "ml/dataset.h"
+#include "ml/detail/evaluation.h"
+#include "ml/detail/generator_net.h"
+#include "ml/generation_metrics.h"
+#include "ml/translation_metrics.h"
+#include "util/error.h"
+#include "util/file_util.h"
+
+#include <torch/fft.h>
+
+#include <cmath>
+#include <limits>
+#include <map>
+
+namespace rs::ml {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr std::size_t kGenerateChunk = 256; ///< maps decoded at once
+
+/// The normalised value of an ionized cell (0 in physical units).
+double ionizedNorm(const RunConfig& c)
+{
+    return (0.0 - c.normMean) / c.normStd;
+}
+
+/// (rows·(cols/2+1)) × bins averaging matrix of rfft2 modes into shells of integer |k| (in units of
+/// the fundamental of the shorter side), 1 ≤ |k| < min(rows, cols)/2.
+torch::Tensor shellMatrix(std::int64_t rows, std::int64_t cols, const torch::Device& device)
+{
+    const std::int64_t half = cols / 2 + 1, side = std::min(rows, cols), bins = side / 2 - 1;
+    std::vector<float> m(std::size_t(rows * half * bins), 0.0f);
+    std::vector<float> count(std::size_t(bins), 0.0f);
+    std::vector<std::int64_t> binOf(std::size_t(rows * half), -1);
+    for (std::int64_t iy = 0; iy < rows; ++iy)
+        for (std::int64_t ix = 0; ix < half; ++ix) {
+            const double ky = double(iy <= rows / 2 ? iy : iy - rows) * double(side) / double(rows);
+            const double kx = double(ix) * double(side) / double(cols);
+            const auto b = std::int64_t(std::floor(std::sqrt(ky * ky + kx * kx))) - 1;
+            if (b >= 0 && b < bins) {
+                binOf[std::size_t(iy * half + ix)] = b;
+                ++count[std::size_t(b)];
+            }
+        }
+    for (std::size_t i = 0; i < binOf.size(); ++i)
+        if (binOf[i] >= 0)
+            m[i * std::size_t(bins) + std::size_t(binOf[i])] = 1.0f / count[std::size_t(binOf[i])];
+    return torch::from_blob(m.data(), {rows * half, bins}, torch::kFloat).clone().to(device);
+}
+
+/// log of the shell-averaged power of (n, 1, rows, cols) maps: (n, bins).
+torch::Tensor logShellPower(const torch::Tensor& maps, const torch::Tensor& shells)
+{
+    const torch::Tensor f = torch::fft::rfft2(maps - maps.mean({2, 3}, true));
+    const torch::Tensor p = f.abs().pow(2) / double(maps.size(2) * maps.size(3));
+    return torch::log(p.flatten(1).matmul(shells) + 1e-4);
+}
+
+/// The map in normalised units with the ionized probability blended in (differentiable).
+torch::Tensor softMap(const RunConfig& c, const torch::Tensor& out)
+{
+    using torch::indexing::Slice;
+    const torch::Tensor p = torch::sigmoid(out.index({Slice(), Slice(0, 1)}));
+    return (1 - p) * out.index({Slice(), Slice(1, 2)}) + p * ionizedNorm(c);
+}
+
+torch::Tensor normalisedMaps(const torch::Tensor& x)
+{
+    return x.index({torch::indexing::Slice(), torch::indexing::Slice(0, 1)}).contiguous();
+}
+
+} // namespace
+
+namespace detail {
+
+torch::Tensor generatorLoss(const RunConfig& c, const torch::Tensor& out, const torch::Tensor& x, const NetBase* net)
+{
+    using torch::indexing::Slice;
+    const torch::Tensor x0 = normalisedMaps(x);
+    const torch::Tensor ionized = (x0 * c.normStd + c.normMean).lt(ionizedThreshold(c.quantity)).to(torch::kFloat);
+    const torch::Tensor neutral = 1 - ionized;
+    torch::Tensor loss = torch::binary_cross_entropy_with_logits(out.index({Slice(), Slice(0, 1)}), ionized)
+        + ((out.index({Slice(), Slice(1, 2)}) - x0).pow(2) * neutral).sum() / neutral.sum().clamp_min(1.0);
+    if (net && net->regularizer().defined())
+        loss = loss + net->regularizer() / double(x.size(2) * x.size(3));
+    if (c.powerLossWeight > 0) {
+        const torch::Tensor shells = shellMatrix(x.size(2), x.size(3), x.device());
+        loss = loss
+            + c.powerLossWeight * (logShellPower(softMap(c, out), shells) - logShellPower(x0, shells)).pow(2).mean();
+    }
+    return loss;
+}
+
+std::pair<double, double> generatorSums(const RunConfig& c, const torch::Tensor& out, const torch::Tensor& x)
+{
+    torch::NoGradGuard noGrad;
+    const torch::Tensor x0 = normalisedMaps(x);
+    return {(softMap(c, out) - x0).pow(2).sum().item<double>(), x0.pow(2).sum().item<double>()};
+}
+
+torch::Tensor physicalMaps(const RunConfig& c, const torch::Tensor& out)
+{
+    using torch::indexing::Slice;
+    const torch::Tensor v = out.index({Slice(), 1}) * c.normStd + c.normMean;
+    return torch::where(out.index({Slice(), 0}).gt(0), torch::zeros_like(v), v);
+}
+
+torch::Tensor generateMaps(
+    NetBase& net, const RunConfig& c, double z, double zeta, std::size_t n, std::uint64_t seed, const torch::Device& d)
+{
+    auto* g = dynamic_cast<GeneratorNetImpl*>(&net);
+    if (!g)
+        throw ParameterError("model", "not a generator network");
+    torch::NoGradGuard noGrad;
+    const double zn = (z - c.conditionMean[0]) / c.conditionStd[0];
+    const double qn = (zeta - c.conditionMean[1]) / c.conditionStd[1];
+    std::vector<torch::Tensor> parts;
+    for (std::size_t done = 0, part = 0; done < n; done += kGenerateChunk, ++part)
+        parts.push_back(physicalMaps(
+            c, g->sample(std::min(kGenerateChunk, n - done), zn, qn, seed + 0x9E3779B97F4A7C15ull * part, d))
+                            .to(torch::kCPU));
+    return torch::cat(parts, 0).contiguous();
+}
+
+EvalMetrics evaluateGeneration(NetBase& net, const RunConfig& c, std::shared_ptr<const DatasetFile> ds, Split split,
+    const torch::Device& device, std::size_t maxBatches, const StopToken& stop)
+{
+    const DatasetInfo& info = ds->info();
+    if (info.rows != c.rows || info.cols != c.cols || info.quantity != c.quantity || info.paired())
+        throw ParameterError("dataset",
+            info.path + ": not a dataset of this generator's kind (" + std::string(quantityName(c.quantity))
+                + " maps of " + std::to_string(c.rows) + "x" + std::to_string(c.cols) + ")");
+    EvalMetrics m;
+    m.model = modelName(c.model);
+    m.task = c.task;
+    m.target = c.target;
+    m.split = splitName(split);
+    BatchStreamOptions so;
+    so.batchSize = std::max<std::size_t>(c.batch, 32);
+    so.shuffle = false;
+    so.maxBatches = maxBatches;
+    BatchStream stream(ds, ds->indices(split), so);
+    net.eval();
+    torch::NoGradGuard noGrad;
+    double lossSum = 0, sse = 0, sx2 = 0;
+    std::size_t n = 0;
+    while (auto batch = stream.next()) {
+        stop.throwIfStopped();
+        const torch::Tensor x = batchInput(c, *ds, *batch, device);
+        const torch::Tensor out = net.forward(x);
+        lossSum += lossOf(c, out, x, {}, &net).item<double>() * double(batch->size());
+        const auto [e, s] = generatorSums(c, out, x);
+        sse += e;
+        sx2 += s;
+        n += batch->size();
+    }
+    m.samples = n;
+    m.loss = n ? lossSum / double(n) : kNaN;
+    m.mse = n ? sse / double(n * c.rows * c.cols) : kNaN;
+    m.relativeMse = sx2 > 0 ? sse / sx2 : kNaN;
+    // The physics: generated against simulated maps, one (z, ζ) group at a time.
+    std::map<std::pair<double, double>, std::vector<std::int64_t>> groups;
+    for (std::int64_t i : ds->indices(split)) {
+        const SampleLabels& l = ds->labels()[std::size_t(i)];
+        groups[{l.z, l.zeta}].push_back(i);
+    }
+    std::vector<GenerationGroupMetrics> results;
+    const std::size_t px = c.rows * c.cols;
+    const double cell = std::isfinite(c.cellSizeMpc) && c.cellSizeMpc > 0 ? c.cellSizeMpc : 1.0;
+    std::uint64_t seed = c.seed + 1;
+    for (const auto& [zq, idx] : groups) {
+        stop.throwIfStopped();
+        std::vector<float> sim(idx.size() * px);
+        ds->readSamples(idx.data(), idx.size(), sim.data());
+        const torch::Tensor gen = generateMaps(net, c, zq.first, zq.second, idx.size(), seed++, device);
+        const std::vector<float> genv(gen.data_ptr<float>(), gen.data_ptr<float>() + gen.numel());
+        results.push_back(compareGeneratedGroup(zq.first, zq.second, sim, genv, c.rows, c.cols, cell, c.quantity));
+    }
+    net.train(true);
+    m.generation = summariseGeneration(std::move(results));
+    return m;
+}
+
+} // namespace detail
+
+struct MapGenerator::Impl {
+    detail::LoadedRun run;
+};
+
+MapGenerator::MapGenerator(const std::string& runDir)
+    : m_impl(std::make_unique<Impl>())
+{
+    if (isRunFolder(runDir)) {
+        const RunConfig c = readRunConfig(runDir);
+        if (c.model != ModelKind::Generator)
+            throw FormatError(runDir,
+                std::string("is a '") + modelName(c.model)
+                    + "' run, not a generator run (train one with --model generator)");
+    }
+    m_impl->run = detail::loadRun(runDir);
+}
+
+MapGenerator::~MapGenerator() = default;
+MapGenerator::MapGenerator(MapGenerator&&) noexcept = default;
+MapGenerator& MapGenerator::operator=(MapGenerator&&) noexcept = default;
+
+const RunConfig& MapGenerator::config() const
+{
+    return m_impl->run.config;
+}
+
+std::vector<std::string> MapGenerator::rangeWarnings(double z, double zeta) const
+{
+    const RunConfig& c = config();
+    std::vector<std::string> w;
+    auto check = [&](const char* name, double v, double lo, double hi) {
+        if (v < lo - 1e-9 * std::abs(lo) || v > hi + 1e-9 * std::abs(hi))
+            w.push_back(std::string(name) + " " + formatValue(v) + " is outside the training range " + formatValue(lo)
+                + ".." + formatValue(hi) + ": the generator extrapolates");
+    };
+    check("z", z, c.conditionMin[0], c.conditionMax[0]);
+    check("zeta", zeta, c.conditionMin[1], c.conditionMax[1]);
+    return w;
+}
+
+GeneratedMaps MapGenerator::generate(double z, double zeta, std::size_t count, std::uint64_t seed) const
+{
+    if (!count)
+        throw ParameterError("count", "must be at least 1");
+    if (!std::isfinite(z) || !std::isfinite(zeta))
+        throw ParameterError("z/zeta", "must be finite numbers");
+    const RunConfig& c = config();
+    const torch::Tensor t = detail::generateMaps(*m_impl->run.net, c, z, zeta, count, seed, m_impl->run.device);
+    GeneratedMaps g;
+    g.count = count;
+    g.rows = c.rows;
+    g.cols = c.cols;
+    g.values.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+    g.quantity = c.quantity;
+    g.z = z;
+    g.zeta = zeta;
+    g.cellSizeMpc = c.cellSizeMpc;
+    g.seed = seed;
+    return g;
+}
+
+void writeGeneratedMaps(const std::string& path, const GeneratedMaps& maps, const std::string& runDir)
+{
+    if (maps.values.size() != maps.count * maps.rows * maps.cols || !maps.count)
+        throw ParameterError("maps", "no maps, or values that do not fill count x rows x cols, for " + path);
+    writeAtomically(path, [&](const std::string& tmp) {
+        h5::Id file = h5::createFile(tmp);
+        const hsize_t dims[3] = {maps.count, maps.rows, maps.cols};
+        h5::Id space(H5Screate_simple(3, dims, nullptr));
+        h5::Id ds(H5Dcreate2(file.get(), "maps", H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        if (!ds.valid() || H5Dwrite(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, maps.values.data()) < 0)
+            throw IoError(path, "cannot write dataset 'maps' (disk full?)");
+        for (hid_t obj : {file.get(), ds.get()}) {
+            h5::writeAttribute(obj, "z", maps.z, path);
+            h5::writeAttribute(obj, "zeta", maps.zeta, path);
+            h5::writeAttribute(obj, "quantity", std::string(quantityName(maps.quantity)), path);
+            h5::writeAttribute(
+                obj, "units", std::string(maps.quantity == Quantity::BrightnessTemperature ? "mK" : ""), path);
+        }
+        h5::writeAttribute(file.get(), "created_by", std::string("ReionScope"), path);
+        h5::writeAttribute(file.get(), "cell_size_mpc", maps.cellSizeMpc, path);
+        h5::writeAttribute(file.get(), "seed", std::int64_t(maps.seed), path);
+        h5::writeAttribute(file.get(), "count", std::int64_t(maps.count), path);
+        h5::writeAttribute(file.get(), "run", runDir, path);
+    });
+}
+
+} // namespace rs::ml

@@ -1,0 +1,55 @@
+#pragma once
+/// \file generator.h
+/// Generating 2D maps (δT_b in mK, or x_HI) at chosen z and ζ with a trained generator run
+/// (`train --model generator`, a conditional VAE, see detail/generator_net.h), and writing them.
+/// No LibTorch in this header.
+
+#include "cube/quantity.h"
+#include "ml/run_folder.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace rs::ml {
+
+/// `count` maps of rows × cols (row-major, one after the other) in physical units.
+struct GeneratedMaps {
+    std::size_t count = 0, rows = 0, cols = 0;
+    std::vector<float> values;
+    Quantity quantity = Quantity::BrightnessTemperature;
+    double z = 0, zeta = 0, cellSizeMpc = 0;
+    std::uint64_t seed = 0;
+};
+
+/// A generator run loaded once for many calls (the CLI, benchmarks, the studio). generate() may
+/// be called from one thread at a time.
+class MapGenerator {
+public:
+    /// Throws IoError (not a run / no weights yet), FormatError (damaged files, or a run of another
+    /// model: "is a 'cnn' run, not a generator run").
+    explicit MapGenerator(const std::string& runDir);
+    ~MapGenerator();
+    MapGenerator(MapGenerator&&) noexcept;
+    MapGenerator& operator=(MapGenerator&&) noexcept;
+
+    const RunConfig& config() const;
+    /// Warnings for parameters outside the training range (the network extrapolates there);
+    /// empty inside it.
+    std::vector<std::string> rangeWarnings(double z, double zeta) const;
+    /// Draws `count` maps at (z, ζ) from latent noise seeded by `seed` (same seed, same maps).
+    /// Throws ParameterError for count 0 or non-finite parameters.
+    GeneratedMaps generate(double z, double zeta, std::size_t count, std::uint64_t seed = 0) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+/// Writes the maps as HDF5: one float32 dataset `maps` of shape (count, rows, cols) with the
+/// attributes z, zeta, quantity, units ("mK" for δT_b), cell_size_mpc, seed and run; written
+/// atomically. Throws IoError when the file cannot be written.
+void writeGeneratedMaps(const std::string& path, const GeneratedMaps& maps, const std::string& runDir);
+
+} // namespace rs::ml

@@ -1,0 +1,198 @@
+// The conditional generator: its physics metrics on analytic cases, a few training epochs (the
+// loss falls, the run folder is complete and resumable), generating maps (shape, units,
+// reproducibility, range warnings, the HDF5 file) and the refusals. Tiny data: 16² slices of
+// synthetic 16³ simulations.
+#include "fixtures.h"
+#include "ml_fixtures.h"
+
+#include "io/hdf5_util.h"
+#include "ml/generation_metrics.h"
+#include "ml/generator.h"
+#include "ml/predictor.h"
+#include "ml/run_config.h"
+#include "ml/trainer.h"
+#include "util/error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+#include <random>
+
+using namespace rs;
+using namespace rs::ml;
+
+namespace {
+
+/// `count` maps of n² with a disc of zeros (radius r) at random places on a noisy 20 mK background.
+std::vector<float> discMaps(std::size_t count, std::size_t n, double r, unsigned seed)
+{
+    std::vector<float> v(count * n * n);
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> u(0, double(n));
+    std::normal_distribution<float> g(20.0f, 2.0f);
+    for (std::size_t m = 0; m < count; ++m) {
+        const double ci = u(rng), cj = u(rng);
+        for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t j = 0; j < n; ++j) {
+                const double di = std::min(std::abs(double(i) - ci), double(n) - std::abs(double(i) - ci));
+                const double dj = std::min(std::abs(double(j) - cj), double(n) - std::abs(double(j) - cj));
+                v[(m * n + i) * n + j] = di * di + dj * dj < r * r ? 0.0f : g(rng);
+            }
+    }
+    return v;
+}
+
+RunConfig generatorConfig(const std::string& ds, int epochs)
+{
+    RunConfig c = fixtures::tinyRunConfig(ds, ModelKind::Generator, Target::None);
+    c.epochs = epochs;
+    c.historyEvery = 0;
+    return c;
+}
+
+} // namespace
+
+class TestMlGenerate : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::string m_ds, m_run;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_ds = fixtures::buildSyntheticDataset(
+            m_dir.path(), m_dir.filePath("dtb.h5").toStdString(), {8.0, 9.0}, {10.0, 30.0}, 4, 16, 2);
+        m_run = m_dir.filePath("gen").toStdString();
+    }
+
+    void metricsOnAnalyticCases()
+    {
+        const std::size_t n = 32;
+        const std::vector<float> a = discMaps(24, n, 6, 1), b = discMaps(24, n, 6, 2);
+        const GenerationGroupMetrics same
+            = compareGeneratedGroup(8, 20, a, b, n, n, 1.5, Quantity::BrightnessTemperature);
+        QVERIFY2(std::abs(same.powerRatioMedian - 1) < 0.3, qPrintable(QString::number(same.powerRatioMedian)));
+        QVERIFY(same.pdfKs < 0.05);
+        QVERIFY(std::abs(same.nfError) < 0.02);
+        QVERIFY(std::abs(same.diversity - 1) < 0.2);
+        // Twice the bubble radius: less neutral, a different PDF; one map repeated: no diversity.
+        const std::vector<float> big = discMaps(24, n, 12, 3);
+        const GenerationGroupMetrics bigger
+            = compareGeneratedGroup(8, 20, a, big, n, n, 1.5, Quantity::BrightnessTemperature);
+        QVERIFY(bigger.nfError < -0.2);
+        QVERIFY(bigger.pdfKs > 0.2);
+        std::vector<float> repeated(a.size());
+        for (std::size_t m = 0; m < 24; ++m)
+            std::copy(a.begin(), a.begin() + long(n * n), repeated.begin() + long(m * n * n));
+        QCOMPARE(compareGeneratedGroup(8, 20, a, repeated, n, n, 1.5, Quantity::BrightnessTemperature).diversity, 0.0);
+        // Fully ionized simulations have no power: no ratio, and the summary skips the group.
+        const std::vector<float> zeros(a.size(), 0.0f);
+        const GenerationGroupMetrics ionized
+            = compareGeneratedGroup(7, 40, zeros, zeros, n, n, 1.5, Quantity::BrightnessTemperature);
+        QVERIFY(std::isnan(ionized.powerRatioMedian));
+        QCOMPARE(ionized.nfSimulated, 0.0);
+        const GenerationMetrics s = summariseGeneration({same, bigger, ionized});
+        QCOMPARE(s.groups.size(), std::size_t(3));
+        QCOMPARE(s.nfErrorMaxAbs, std::abs(bigger.nfError));
+        QCOMPARE(s.pdfKsMax, bigger.pdfKs);
+        QVERIFY(std::isfinite(s.powerRatioMedian));
+        QVERIFY_THROWS_EXCEPTION(ParameterError, summariseGeneration({}));
+        QVERIFY_THROWS_EXCEPTION(
+            ParameterError, compareGeneratedGroup(8, 20, a, {1.0f}, n, n, 1.5, Quantity::BrightnessTemperature));
+    }
+
+    void trainsAndLossFalls()
+    {
+        RunConfig c = generatorConfig(m_ds, 4);
+        const TrainResult r = train(m_run, c);
+        QCOMPARE(int(r.status), int(TrainStatus::Finished));
+        const RunConfig stored = readRunConfig(m_run);
+        QCOMPARE(int(stored.task), int(Task::Generate));
+        QCOMPARE(stored.conditionMin[0], 8.0);
+        QCOMPARE(stored.conditionMax[1], 30.0);
+        std::vector<double> losses;
+        for (const HistoryRecord& h : readHistory(m_run))
+            if (h.type == "epoch")
+                losses.push_back(h.trainLoss);
+        QCOMPARE(losses.size(), std::size_t(4));
+        QVERIFY2(losses.back() < 0.8 * losses.front(),
+            qPrintable(QString("loss %1 -> %2").arg(losses.front()).arg(losses.back())));
+        // evaluate: the generation keys, one group per (z, ζ) of the test split.
+        const EvalMetrics m = evaluateRun(m_run, "", Split::Test, 1);
+        const nlohmann::json j = nlohmann::json::parse(metricsToJson(m));
+        for (const char* key : {"power_ratio_median", "pdf_ks", "pdf_ks_max", "nf_error", "nf_error_max_abs",
+                 "diversity", "groups", "relative_mse"})
+            QVERIFY2(j.contains(key), key);
+        QCOMPARE(j.at("task").get<std::string>(), std::string("generate"));
+        QCOMPARE(j.at("groups").size(), std::size_t(4));
+        QVERIFY(m.generation.pdfKs >= 0 && m.generation.pdfKs <= 1);
+        QCOMPARE(readMetrics(m_run)->generation.groups.size(), std::size_t(4));
+        // Resumable like any run: two more epochs continue from the checkpoint.
+        c.epochs = 6;
+        const TrainResult more = train(m_run, c);
+        QVERIFY(more.resumed);
+        QCOMPARE(more.epochsDone, 6);
+    }
+
+    void generatesMapsInPhysicalUnits()
+    {
+        const MapGenerator g(m_run);
+        const GeneratedMaps a = g.generate(8.5, 20, 5, 7);
+        QCOMPARE(a.count, std::size_t(5));
+        QCOMPARE(a.values.size(), std::size_t(5 * 16 * 16));
+        for (float v : a.values)
+            QVERIFY(std::isfinite(v));
+        const GeneratedMaps b = g.generate(8.5, 20, 5, 7), other = g.generate(8.5, 20, 5, 8);
+        QVERIFY(a.values == b.values);
+        QVERIFY(a.values != other.values);
+        QVERIFY(g.rangeWarnings(8.5, 20).empty());
+        QCOMPARE(g.rangeWarnings(12, 20).size(), std::size_t(1));
+        QVERIFY(QString::fromStdString(g.rangeWarnings(8, 55).at(0)).contains("zeta 55"));
+
+        const std::string out = m_dir.filePath("maps.h5").toStdString();
+        writeGeneratedMaps(out, a, m_run);
+        h5::Id f = h5::openFile(out);
+        h5::Id ds = h5::openDataset(f.get(), "maps", out);
+        QCOMPARE(h5::dims(ds.get()), (std::vector<hsize_t> {5, 16, 16}));
+        h5::Id type(H5Dget_type(ds.get()));
+        QVERIFY(H5Tequal(type.get(), H5T_IEEE_F32LE) > 0);
+        std::vector<float> back(a.values.size());
+        h5::readFloats(ds.get(), back.data(), out, "maps");
+        QVERIFY(back == a.values);
+        QCOMPARE(std::get<double>(*h5::readAttribute(ds.get(), "z")), 8.5);
+        QCOMPARE(std::get<double>(*h5::readAttribute(ds.get(), "zeta")), 20.0);
+        QCOMPARE(std::get<std::string>(*h5::readAttribute(ds.get(), "units")), std::string("mK"));
+        QCOMPARE(std::get<std::string>(*h5::readAttribute(f.get(), "quantity")), std::string("brightness_temperature"));
+    }
+
+    void refusals()
+    {
+        QVERIFY_THROWS_EXCEPTION(IoError, MapGenerator(m_dir.filePath("nothing").toStdString()));
+        const MapGenerator g(m_run);
+        QVERIFY_THROWS_EXCEPTION(ParameterError, g.generate(8, 20, 0));
+        QVERIFY_THROWS_EXCEPTION(ParameterError, g.generate(std::nan(""), 20, 2));
+        QVERIFY_THROWS_EXCEPTION(ParameterError, Predictor(m_run).predict(nullptr, 1));
+        // Another model's run is named as such.
+        RunConfig ae = fixtures::tinyRunConfig(m_ds, ModelKind::Autoencoder, Target::None);
+        ae.maxBatchesPerEpoch = 1;
+        const std::string aeRun = m_dir.filePath("ae").toStdString();
+        train(aeRun, ae);
+        try {
+            MapGenerator bad(aeRun);
+            QFAIL("an ae run was accepted as a generator");
+        } catch (const FormatError& e) {
+            QVERIFY2(QString(e.what()).contains("not a generator run"), e.what());
+        }
+        // A generator is not any other task's model, and needs z and zeta.
+        RunConfig wrong = fixtures::tinyRunConfig(m_ds, ModelKind::Cnn, Target::Z);
+        wrong.task = Task::Generate;
+        QVERIFY_THROWS_EXCEPTION(ParameterError, train(m_dir.filePath("wrong").toStdString(), wrong));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMlGenerate)
+#include "tst_ml_generate.moc"
