@@ -4,6 +4,7 @@
 #include "ml/dataset.h"
 #include "ml/detail/checkpoint.h"
 #include "ml/detail/collective.h"
+#include "ml/detail/epoch_samples_writer.h"
 #include "ml/detail/evaluation.h"
 #include "ml/detail/nets.h"
 #include "ml/detail/torchscript_export.h"
@@ -551,6 +552,7 @@ bool RunTrainer::trainEpoch(int epoch)
     if (writer()) {
         detail::saveCheckpoint(checkpointPath(m_dir), m_meta, *m_net, m_opt.get());
         appendHistoryLine(m_dir, m_meta.lastEpochLine);
+        detail::saveEpochSamples(*m_net, m_cfg, m_ds, m_device, m_dir, epoch + 1); // epoch_samples.h
     }
     report(TrainProgress::Kind::Epoch, epoch, done, run, sps, &val);
     return true;
