@@ -3,7 +3,7 @@
 # Idempotent and quiet: does nothing when every package is already installed.
 set -eu
 
-PACKAGES="g++ cmake ninja-build qt6-base-dev libqt6opengl6-dev qt6-charts-dev libvtk9-dev libtorch-dev
+PACKAGES="g++ cmake ninja-build qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-svg-dev libvtk9-dev libtorch-dev
 libhdf5-dev libfftw3-dev xvfb xauth libgl1-mesa-dri nlohmann-json3-dev libcli11-dev libeigen3-dev
 zlib1g-dev libdeflate-dev liblzf-dev dpkg-dev file
 python3-numpy python3-h5py clang-format libgloo-dev"

@@ -1,6 +1,7 @@
 // The Lightcone view: a line-of-sight slice against redshift with a frequency readout
 // ν = 1420.4/(1+z), the global history below it, and a click choosing the transverse slice.
-// Runs on the real py21cmfast v3 lightcone; saves a screenshot (lightcone_view.png) beside the tests.
+// Runs on the real py21cmfast v3 lightcone; saves screenshots (lightcone_view.png, and with
+// py21cmfast's EoR colours lightcone_view_eor.png) beside the tests.
 #include "fixtures.h"
 #include "gui_fixtures.h"
 
@@ -67,6 +68,12 @@ private Q_SLOTS:
         const QImage shot = view.grab().toImage();
         QVERIFY(shot.save(QStringLiteral(REIONSCOPE_TEST_OUTPUT_DIR "/lightcone_view.png")));
         QVERIFY(guifixtures::blackFraction(shot) < 0.5);
+        // py21cmfast's EoR colours over its fixed −150…30 mK.
+        view.setEoRColours(true);
+        QCOMPARE(view.displayedRange().lo, -150.0);
+        const QImage eor = view.grab().toImage();
+        QVERIFY(eor.save(QStringLiteral(REIONSCOPE_TEST_OUTPUT_DIR "/lightcone_view_eor.png")));
+        QVERIFY(guifixtures::meanAbsDifference(eor, shot) > 5.0);
     }
 
     void aCoevalCubeIsNotALightcone()

@@ -12,6 +12,7 @@
 #include "ml/run_folder.h"
 #include "ml/sim_sources.h"
 #include "ml/slice_fit.h"
+#include "sim/simulator.h"
 #include "util/error.h"
 
 #include <QFile>
@@ -267,6 +268,73 @@ private Q_SLOTS:
             QCOMPARE(nfA->data()[i], nfB->data()[i]);
         }
         QVERIFY2(diff > 0.1, qPrintable(QString("max |ΔδT_b| %1 mK").arg(diff)));
+    }
+
+    void simulatorV2DatasetOneHistoryPerSeedAndFesc()
+    {
+        // dataset build --simulate --sources v2: one history per (seed, F_ESC10) from z_start down, every
+        // z of it a cube; labels f_esc = F_ESC10, ζ = N_γ f_*10 F_ESC10; the shared v2 parameters are
+        // the dataset's; split by seed.
+        SimulationGrid g;
+        g.base.dim = 32;
+        g.base.boxMpc = 48;
+        g.base.threads = 1;
+        g.base.sources = SourceModel::ParkV2;
+        g.base.park.zStart = 11;
+        g.base.park.mTurn = 3e8;
+        g.redshifts = {8, 9}; // any order: the history runs from high to low z
+        g.fescs = {0.05, 0.1};
+        g.seeds = {1, 2, 3};
+        const auto sources = sourcesFromSimulator(g, Quantity::BrightnessTemperature);
+        QCOMPARE(sources.size(), std::size_t(12));
+        QCOMPARE(sources.front().id, std::string("sim:N32_L48_z8_v2_fesc10_0.05_seed1"));
+        QTemporaryDir dir;
+        const std::string out = dir.filePath("v2.h5").toStdString();
+        DatasetBuildOptions o;
+        o.stride = 8;
+        buildDataset(sources, o, out);
+        const auto f = DatasetFile::open(out);
+        const DatasetInfo& i = f->info();
+        QCOMPARE(i.cubes.size(), std::size_t(12));
+        std::map<std::tuple<std::string, double, double>, double> nf; // (group, F_ESC10, z) → nf
+        std::map<std::string, int> splitOfGroup;
+        for (const DatasetCube& c : i.cubes) {
+            QVERIFY2(c.fesc == 0.05 || c.fesc == 0.1, qPrintable(QString::number(c.fesc)));
+            QCOMPARE(c.zeta, 5000 * 0.05 * c.fesc);
+            QVERIFY(c.z == 8 || c.z == 9);
+            QVERIFY2(c.nf > 0 && c.nf < 1, qPrintable(QString::fromStdString(c.id) + " nf " + QString::number(c.nf)));
+            nf[{c.group, c.fesc, c.z}] = c.nf;
+            auto [it, fresh] = splitOfGroup.emplace(c.group, int(c.split));
+            QCOMPARE(it->second, int(c.split));
+        }
+        QCOMPARE(splitOfGroup.size(), std::size_t(3)); // three seeds, one per split
+        for (const auto& [group, split] : splitOfGroup) {
+            QVERIFY(nf.at({group, 0.1, 8}) < nf.at({group, 0.05, 8})); // more escaping photons: less neutral
+            QVERIFY(nf.at({group, 0.05, 8}) < nf.at({group, 0.05, 9})); // the history ionizes as z falls
+        }
+        for (const SampleLabels& l : f->labels()) {
+            QCOMPARE(l.fesc, i.cubes[std::size_t(l.cube)].fesc);
+            QCOMPARE(l.z, i.cubes[std::size_t(l.cube)].z);
+        }
+        // The grid's fixed v2 parameters are the dataset's; what varies per cube is not.
+        QCOMPARE(std::get<std::string>(i.parameters.at("sources")), std::string("v2"));
+        QCOMPARE(numberOf(i.parameters, "z_start"), std::optional<double>(11));
+        QCOMPARE(numberOf(i.parameters, "m_turn"), std::optional<double>(3e8));
+        QCOMPARE(numberOf(i.parameters, param::dim), std::optional<double>(32));
+        for (const char* varying : {"f_esc10", param::fesc, param::seed, param::zeta, param::nf})
+            QVERIFY2(!i.parameters.count(varying), varying);
+        // The same cube as a plain v2 run of that point.
+        SimulationParams p = g.base;
+        p.zeta.reset();
+        p.park.fEsc10 = 0.1;
+        p.seed = 2;
+        p.redshifts = {8};
+        const std::vector<SimulatedRedshift> direct = simulate(p);
+        QCOMPARE(nf.at({"seed=2", 0.1, 8}), direct.front().nf);
+
+        g.fescs = {1.5};
+        RS_VERIFY_ERROR(
+            ParameterError, sourcesFromSimulator(g, Quantity::BrightnessTemperature), "must be in (0, 1]", "fesc10");
     }
 
     void notADatasetIsRefused()

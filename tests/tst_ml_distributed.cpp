@@ -3,6 +3,7 @@
 // error and a checkpoint the run resumes from (with another world size), never a hang.
 #include "fixtures.h"
 #include "ml_fixtures.h"
+#include "ml_weights.h"
 
 #include "ml/detail/checkpoint.h"
 #include "ml/distributed.h"
@@ -47,27 +48,6 @@ Ranks startRanks(int world, const QStringList& args, int timeoutSeconds = 60)
         r.procs.push_back(std::move(p));
     }
     return r;
-}
-
-/// The trainable weights stored in a checkpoint, flattened in registration order.
-std::vector<float> checkpointWeights(const std::string& run)
-{
-    const RunConfig c = readRunConfig(run);
-    auto net = rs::ml::detail::makeNet(c.model, c.rows, c.cols, rs::ml::detail::outputCount(c));
-    rs::ml::detail::CheckpointMeta want;
-    want.model = c.model;
-    want.task = c.task;
-    want.rows = c.rows;
-    want.cols = c.cols;
-    want.outputs = rs::ml::detail::outputCount(c);
-    want.datasetHash = c.datasetHash;
-    rs::ml::detail::loadCheckpoint(checkpointPath(run), want, *net, nullptr);
-    std::vector<float> w;
-    for (const torch::Tensor& p : net->parameters()) {
-        const torch::Tensor t = p.detach().contiguous().reshape({-1});
-        w.insert(w.end(), t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
-    }
-    return w;
 }
 
 } // namespace
@@ -137,7 +117,8 @@ private Q_SLOTS:
         QVERIFY(!h.empty());
         QCOMPARE(h.front().step, std::int64_t(1)); // one history, written by rank 0 only
 
-        const std::vector<float> a = checkpointWeights(one), b = checkpointWeights(two.toStdString());
+        const std::vector<float> a = fixtures::checkpointWeights(one),
+                                 b = fixtures::checkpointWeights(two.toStdString());
         QCOMPARE(a.size(), b.size());
         double maxDiff = 0, maxMoved = 0;
         for (std::size_t i = 0; i < a.size(); ++i)
@@ -148,7 +129,7 @@ private Q_SLOTS:
         const std::string init = m_dir.filePath("init").toStdString();
         fresh.maxBatchesPerEpoch = 1;
         train(init, fresh);
-        const std::vector<float> i0 = checkpointWeights(init);
+        const std::vector<float> i0 = fixtures::checkpointWeights(init);
         for (std::size_t i = 0; i < a.size(); ++i)
             maxMoved = std::max(maxMoved, double(std::abs(a[i] - i0[i])));
         qInfo("max |w1 - w2| after 20 steps = %.3g (weights moved up to %.3g since step 1)", maxDiff, maxMoved);

@@ -21,6 +21,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <numbers>
 #include <random>
 
 using namespace rs;
@@ -121,18 +122,18 @@ private Q_SLOTS:
         QVERIFY(ps.k.size() >= 5);
         for (std::size_t i = 0; i < ps.k.size(); ++i)
             if (ps.modes[i] > 400) {
-                const double p = ps.delta2[i] * 2 * M_PI / (ps.k[i] * ps.k[i]);
+                const double p = ps.delta2[i] * 2 * std::numbers::pi / (ps.k[i] * ps.k[i]);
                 QVERIFY2(std::abs(p / (cell * cell * sigma * sigma) - 1.0) < 0.15, qPrintable(QString::number(p)));
             }
         // A plane wave lands in the bin holding its k, nothing elsewhere.
         const int m = 5;
         for (std::size_t r = 0; r < n; ++r)
             for (std::size_t c = 0; c < n; ++c)
-                v[r * n + c] = float(std::sin(2 * M_PI * m * double(c) / double(n)));
+                v[r * n + c] = float(std::sin(2 * std::numbers::pi * m * double(c) / double(n)));
         const PowerSpectrum wave = powerSpectrum2d(v.data(), n, n, cell, cell);
         const std::size_t peak
             = std::size_t(std::max_element(wave.delta2.begin(), wave.delta2.end()) - wave.delta2.begin());
-        const double k0 = 2 * M_PI * m / (double(n) * cell);
+        const double k0 = 2 * std::numbers::pi * m / (double(n) * cell);
         QVERIFY(wave.k[peak] / k0 < 1.5 && k0 / wave.k[peak] < 1.5);
         for (std::size_t i = 0; i < wave.k.size(); ++i)
             if (i != peak)

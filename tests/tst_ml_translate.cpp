@@ -4,6 +4,7 @@
 #include "fixtures.h"
 #include "ml_fixtures.h"
 
+#include "ml/batch_stream.h"
 #include "ml/dataset.h"
 #include "ml/density_context.h"
 #include "ml/predictor.h"
@@ -17,6 +18,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <numbers>
 #include <random>
 
 using namespace rs;
@@ -37,13 +39,13 @@ Cube densityCube(int seed, double z, double zeta, std::size_t n = kN, double box
     m.parameters[param::seed] = std::int64_t(seed);
     Cube c({n, n, n}, {box, box, box}, m);
     std::mt19937 rng {unsigned(seed)};
-    std::uniform_real_distribution<double> phase(0, 2 * M_PI);
+    std::uniform_real_distribution<double> phase(0, 2 * std::numbers::pi);
     std::normal_distribution<float> noise(0.0f, 0.1f);
     double ph[6];
     for (double& p : ph)
         p = phase(rng);
     float* d = c.mutableData();
-    const double w = 2 * M_PI / double(n);
+    const double w = 2 * std::numbers::pi / double(n);
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = 0; j < n; ++j)
             for (std::size_t k = 0; k < n; ++k)
@@ -208,6 +210,35 @@ private Q_SLOTS:
         std::vector<float> buf(kN * kN);
         QVERIFY_THROWS_EXCEPTION(ParameterError, DatasetFile::open(plain)->readTargets(&i0, 1, buf.data()));
         QVERIFY_THROWS_EXCEPTION(ParameterError, train(m_dir.filePath("unet-plain").toStdString(), unetConfig(plain)));
+    }
+
+    void batchesCarryTargetsAndContext()
+    {
+        auto ds = DatasetFile::open(m_ds);
+        const auto train = ds->indices(Split::Train);
+        QCOMPARE(sampleBytes(ds->info(), 1), 4 * kN * kN * sizeof(float)); // x, y and two context planes
+        BatchStreamOptions o;
+        o.batchSize = 5;
+        o.seed = 2;
+        o.cacheBytes = 12 * sampleBytes(ds->info(), 1);
+        for (bool held : {false, true}) { // streamed through a cache of 12 samples, then held in memory
+            o.resident = held ? std::make_shared<const ResidentSamples>(*ds, train) : nullptr;
+            BatchStream s(ds, train, o);
+            std::size_t n = 0;
+            while (auto b = s.next()) {
+                const std::size_t px = kN * kN;
+                std::vector<float> y(b->size() * px), ctx(b->size() * 2 * px);
+                for (std::size_t i = 0; i < b->size(); ++i) {
+                    ds->readTargets(&b->indices[i], 1, y.data() + i * px);
+                    ds->readContext(&b->indices[i], 1, ctx.data() + i * 2 * px);
+                }
+                QCOMPARE(b->y, y);
+                QCOMPARE(b->context, ctx);
+                n += b->size();
+            }
+            QCOMPARE(n, train.size());
+            QVERIFY(s.peakCacheBytes() <= (held ? 0 : o.cacheBytes));
+        }
     }
 
     void unetTrainsAndTranslatesWholeCubes()

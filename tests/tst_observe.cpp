@@ -9,6 +9,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <numbers>
 
 using namespace rs;
 
@@ -24,7 +25,7 @@ Cube brightness(std::size_t n, double box, bool withSignal)
         for (std::size_t j = 0; j < n; ++j)
             for (std::size_t k = 0; k < n; ++k)
                 c.mutableData()[c.index(i, j, k)] = withSignal
-                    ? float(20 + 10 * std::cos(2 * M_PI * (double(i) + 2.0 * double(k)) / double(n)))
+                    ? float(20 + 10 * std::cos(2 * std::numbers::pi * (double(i) + 2.0 * double(k)) / double(n)))
                     : 0.0f;
     return c;
 }

@@ -284,8 +284,14 @@ private Q_SLOTS:
         QTest::addColumn<int>("count");
         QTest::addColumn<double>("minMass");
         QTest::addColumn<double>("maxMass");
-        QTest::newRow("v4 HaloCatalog") << "HaloCatalog.h5" << 5 << 2e8 << 7e11;
-        QTest::newRow("v3 PerturbHaloField") << "PerturbHaloField_fedcba9876543210_r4.h5" << 3 << 1e9 << 2.5e10;
+        QTest::addColumn<double>("firstX"); // Mpc; NaN: as stored (v4 floats in Mpc)
+        QTest::addColumn<double>("lastZ");
+        const double asStored = std::nan("");
+        QTest::newRow("v4 HaloCatalog") << "HaloCatalog.h5" << 5 << 2e8 << 7e11 << asStored << asStored;
+        // v3 cells: PerturbHaloField on HII_DIM (16 cells of 3 Mpc), HaloField on DIM (48 of 1 Mpc).
+        QTest::newRow("v3 PerturbHaloField")
+            << "PerturbHaloField_fedcba9876543210_r4.h5" << 3 << 1e9 << 2.5e10 << 3.0 << 27.0;
+        QTest::newRow("v3 HaloField") << "HaloField_0123456789abcdef_r4.h5" << 2 << 3e9 << 8e10 << 3.0 << 12.0;
     }
 
     void haloCatalogues()
@@ -304,6 +310,15 @@ private Q_SLOTS:
         QCOMPARE(h.positions.size(), std::size_t(count));
         QVERIFY(std::abs(h.minMass() / minMass - 1) < 1e-6);
         QVERIFY(std::abs(h.maxMass() / maxMass - 1) < 1e-6);
+        QFETCH(double, firstX);
+        QFETCH(double, lastZ);
+        if (!std::isnan(firstX)) {
+            QCOMPARE(h.positions.front()[0], firstX);
+            QCOMPARE(h.positions.back()[2], lastZ);
+        }
+        for (const auto& p : h.positions) // comoving Mpc inside the 48 Mpc box
+            for (double x : p)
+                QVERIFY2(x >= 0 && x < 48.0, qPrintable(QString::number(x)));
         QVERIFY(QString::fromStdString([&] {
             try {
                 loadEntry(entries[0]);

@@ -101,6 +101,15 @@ QString writeScript(const QString& dir, const QString& name, const QString& body
     return path;
 }
 
+/// A reionscope-probe that adds a line to `counter` for every file it vets (one process each:
+/// its server mode refuses to start).
+QString countingProbe(const QString& dir, const QString& counter)
+{
+    return writeScript(dir, "count-probe",
+        "case \"$1\" in --serve) exit 0 ;; esac\necho x >> \"" + counter
+            + "\"\nexec \"" REIONSCOPE_PROBE_EXE "\" \"$1\"");
+}
+
 QJsonObject parseJson(const QByteArray& text)
 {
     QJsonParseError err {};
@@ -135,12 +144,19 @@ struct EnvGuard {
 class TestReliability : public QObject {
     Q_OBJECT
 
+    QTemporaryDir m_cacheDir;
+
 private Q_SLOTS:
     void initTestCase()
     {
         // The in-process tests below vet HDF5 files with the real helper when it is built.
         if (qEnvironmentVariableIsEmpty("REIONSCOPE_PROBE"))
             qputenv("REIONSCOPE_PROBE", QByteArrayLiteral(REIONSCOPE_PROBE_EXE));
+        // Verdicts of this test process and its CLI children stay out of the user's cache.
+        QVERIFY(m_cacheDir.isValid());
+        const QByteArray cache = m_cacheDir.filePath(QStringLiteral("vetted.txt")).toUtf8();
+        qputenv("REIONSCOPE_VET_CACHE", cache);
+        h5::setVetCacheFile(cache.toStdString());
     }
 
     // ---- sizes checked before allocating --------------------------------------------------------
@@ -282,16 +298,7 @@ private Q_SLOTS:
         // a heap object whose size field is damaged crashes libhdf5 1.10 in H5HG_read (SIGSEGV).
         QTemporaryDir dir;
         const std::string path = writeGoodCube(dir.path(), "damaged_heap.h5");
-        QFile f(QString::fromStdString(path));
-        QVERIFY(f.open(QIODevice::ReadWrite));
-        QByteArray bytes = f.readAll();
-        const qsizetype heap = bytes.indexOf("GCOL");
-        QVERIFY(heap > 0);
-        const quint64 size = 0x7fffffff;
-        bytes.replace(heap + 24, 8, QByteArray(reinterpret_cast<const char*>(&size), 8));
-        f.seek(0);
-        f.write(bytes);
-        f.close();
+        QVERIFY(fixtures::damageGlobalHeap(path));
         h5::clearVetCache();
         QProcess p;
         p.start(QStringLiteral(REIONSCOPE_PROBE_EXE), {QString::fromStdString(path)});
@@ -301,6 +308,31 @@ private Q_SLOTS:
         QVERIFY2(msg.startsWith(QString::fromStdString(path) + ": the HDF5 library crashed reading its metadata"),
             qPrintable(msg));
         QCOMPARE(int(detectFormat(path)), int(FileFormat::Unknown)); // damaged: no format, no crash
+    }
+
+    void chunksBeyondTheExtentAreRefused()
+    {
+        // Found by reionscope-fuzz (h5, seed 105, input 707): chunk dims (5, 4194309, 5) on a 5^3
+        // dataset pass the helper (metadata only), then libhdf5's H5Dread copied past its buffers.
+        const std::string path = REIONSCOPE_TEST_DATA "/fuzz_chunk_beyond_extent.h5";
+        const std::vector<CubeEntry> entries = probeFile(path);
+        QVERIFY(!entries.empty());
+        const QString msg = errorOf([&] { loadEntry(entries.front()); });
+        QVERIFY2(msg.startsWith(QString::fromStdString(path) + ": ") && msg.contains("beyond its extent of 5"),
+            qPrintable(msg));
+    }
+
+    void storageOfTheWrongSizeIsRefused()
+    {
+        // Found by reionscope-fuzz (h5, seed 105, input 61405): a compact dataset of 4^3 floats that
+        // stores 0 bytes; libhdf5's H5Dread copied 256 bytes out of nothing.
+        const std::string path = REIONSCOPE_TEST_DATA "/fuzz_compact_without_data.h5";
+        const std::vector<CubeEntry> entries = probeFile(path);
+        QCOMPARE(entries.size(), std::size_t(2));
+        const QString msg = errorOf([&] { loadEntry(entries.back()); });
+        QVERIFY2(msg.startsWith(QString::fromStdString(path) + ": ")
+                && msg.contains("stores 0 bytes where its shape needs 256"),
+            qPrintable(msg));
     }
 
     void helperHangBecomesANamedError()
@@ -323,9 +355,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const std::string path = writeGoodCube(dir.path(), "once.h5");
         const QString counter = QDir(dir.path()).filePath("runs.txt");
-        const QString fake = writeScript(dir.path(), "count-probe",
-            "case \"$1\" in --serve) exit 0 ;; esac\necho x >> \"" + counter
-                + "\"\nexec \"" REIONSCOPE_PROBE_EXE "\" \"$1\"");
+        const QString fake = countingProbe(dir.path(), counter);
         EnvGuard env("REIONSCOPE_PROBE", fake.toUtf8());
         h5::clearVetCache();
         loadCube(path);
@@ -338,6 +368,54 @@ private Q_SLOTS:
         loadCube(path);
         f.seek(0);
         QCOMPARE(f.readAll().count('x'), 2);
+    }
+
+    void passedFilesAreRememberedAcrossProcesses()
+    {
+        QTemporaryDir dir;
+        const std::string path = writeGoodCube(dir.path(), "kept.h5");
+        const QString counter = QDir(dir.path()).filePath("runs.txt");
+        const QString fake = countingProbe(dir.path(), counter);
+        EnvGuard probe("REIONSCOPE_PROBE", fake.toUtf8());
+        const QString cache = QDir(dir.path()).filePath("cache/vetted.txt");
+        EnvGuard env("REIONSCOPE_VET_CACHE", cache.toUtf8());
+        auto helperRuns = [&] {
+            QFile f(counter);
+            return f.open(QIODevice::ReadOnly) ? f.readAll().count('x') : 0;
+        };
+        auto info = [&] { return runCli({"info", QString::fromStdString(path)}).code; };
+        // Two CLI processes: the helper runs for the first only.
+        QCOMPARE(info(), 0);
+        QCOMPARE(info(), 0);
+        QCOMPARE(helperRuns(), 1);
+        QFile c(cache);
+        QVERIFY(c.open(QIODevice::ReadOnly));
+        QVERIFY(c.readAll().contains(QByteArray::fromStdString(path)));
+        c.close();
+        // Same size and modification time, other bytes (touched back): vetted again.
+        const std::filesystem::file_time_type mtime = std::filesystem::last_write_time(path);
+        QFile f(QString::fromStdString(path));
+        QVERIFY(f.open(QIODevice::ReadWrite) && f.seek(100));
+        const char b = f.read(1).at(0);
+        QVERIFY(f.seek(100) && f.putChar(char(b ^ 0x01)));
+        f.close();
+        std::filesystem::last_write_time(path, mtime);
+        (void)info(); // whatever the flipped byte did to the file, the helper looked at it again
+        QCOMPARE(helperRuns(), 2);
+        writeGoodCube(dir.path(), "kept.h5");
+        // A damaged cache file only costs helper runs.
+        QVERIFY(c.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        c.write(QByteArray("v1 \xff garbage\n\n") + QByteArray(300, '\0') + "\n");
+        c.close();
+        QCOMPARE(info(), 0);
+        QCOMPARE(helperRuns(), 3);
+        QCOMPARE(info(), 0);
+        QCOMPARE(helperRuns(), 3);
+        // Switched off: every process asks the helper.
+        EnvGuard off("REIONSCOPE_VET_CACHE", "");
+        QCOMPARE(info(), 0);
+        QCOMPARE(info(), 0);
+        QCOMPARE(helperRuns(), 5);
     }
 
     void realHelperPassesGoodAndRefusesDamagedFiles()
@@ -405,6 +483,14 @@ private Q_SLOTS:
         QTest::newRow("dataset --dim -5")
             << QStringList {"dataset", "build", "--simulate", "--dim", "-5", "--z", "8", "--zeta", "20", "--out", "OUT"}
             << "--dim";
+        QTest::newRow("dataset v2 --zeta") << QStringList {"dataset", "build", "--simulate", "--sources", "v2", "--z",
+            "8", "--zeta", "20", "--out", "OUT"}
+                                           << "not --zeta";
+        QTest::newRow("dataset v2 --fesc 2") << QStringList {"dataset", "build", "--simulate", "--sources", "v2", "--z",
+            "8", "--fesc", "2", "--out", "OUT"}
+                                             << "fesc10";
+        QTest::newRow("dataset --seeds 0") << QStringList {"dataset", "build", "--simulate", "--z", "8", "--zeta", "20",
+            "--seeds", "0", "--out", "OUT"} << "--seeds";
         QTest::newRow("convert to a folder") << QStringList {"convert", "IN", "DIR"} << "is a folder";
     }
 

@@ -9,6 +9,8 @@
 #include "sim/sim_writer.h"
 #include "util/error.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QDirIterator>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -146,6 +148,60 @@ private Q_SLOTS:
         QCOMPARE(*numberOf(meta.parameters, param::nf), r[0].nf);
         QCOMPARE(filterFromName("gauss"), IonizationFilter::Gaussian);
         QVERIFY_THROWS_EXCEPTION(ParameterError, filterFromName("box"));
+    }
+
+    void parametersRoundTripThroughJson()
+    {
+        // Every field away from its default, so a field that to_json or from_json forgets fails.
+        SimulationParams p;
+        p.dim = 40;
+        p.boxMpc = 61.5;
+        p.redshifts = {7.5, 9.25};
+        p.zeta.reset();
+        p.fesc = 0.12;
+        p.nGamma = 4000;
+        p.fStar = 0.07;
+        p.mMin = 2e9;
+        p.tVir = 2e4;
+        p.rMax = 31;
+        p.filter = IonizationFilter::Gaussian;
+        p.sources = SourceModel::ParkV2;
+        p.park = {0.06, 0.4, 0.2, -0.3, 7e8, 0.6, false, 18.0, 0.25};
+        p.cosmology = {0.3, 0.05, 0.7, 0.7, 0.8, 0.96, TransferFunction::EisensteinHuBao};
+        p.seed = 12345678901ull;
+        p.zeldovich = false;
+        p.cellSmoothing = false;
+        p.velocities = true;
+        p.threads = 3;
+        const nlohmann::json j = p;
+        const SimulationParams q = nlohmann::json::parse(j.dump()).get<SimulationParams>();
+        QCOMPARE(nlohmann::json(q), j);
+        QCOMPARE(q.dim, p.dim);
+        QCOMPARE(q.redshifts, p.redshifts);
+        QVERIFY(!q.zeta && q.fesc == 0.12 && q.tVir == 2e4);
+        QCOMPARE(q.filter, IonizationFilter::Gaussian);
+        QCOMPARE(q.sources, SourceModel::ParkV2);
+        QCOMPARE(q.park.mTurn, 7e8);
+        QCOMPARE(q.park.recombinations, false);
+        QCOMPARE(q.cosmology.transfer, TransferFunction::EisensteinHuBao);
+        QCOMPARE(q.cosmology.sigma8, 0.8);
+        QCOMPARE(q.seed, p.seed);
+        QVERIFY(!q.zeldovich && !q.cellSmoothing && q.velocities);
+        QCOMPARE(q.threads, 3);
+        // Absent keys keep the defaults; unknown keys and wrong types are named.
+        QCOMPARE(nlohmann::json::parse(R"({"hii_dim": 32})").get<SimulationParams>().boxMpc, SimulationParams().boxMpc);
+        RS_VERIFY_ERROR(ParameterError, (void)nlohmann::json::parse(R"({"hii_dims": 32})").get<SimulationParams>(),
+            "hii_dims", "not a simulation parameter");
+        RS_VERIFY_ERROR(ParameterError, (void)nlohmann::json::parse(R"({"box_len": "big"})").get<SimulationParams>(),
+            "box_len", "wrong type");
+        RS_VERIFY_ERROR(
+            ParameterError, (void)nlohmann::json::parse(R"({"hii_filter": 7})").get<SimulationParams>(), "hii_filter");
+        // The cubes' metadata is that JSON, for the fields of the run's source model.
+        const Parameters m = p.toParameters();
+        QCOMPARE(*numberOf(m, "m_turn"), 7e8);
+        QCOMPARE(*numberOf(m, param::boxLen), 61.5);
+        QCOMPARE(std::get<std::string>(m.at("transfer_function")), std::string("eisenstein-hu-1998"));
+        QVERIFY(!m.count(param::mMin) && !m.count(param::tvirMin) && !m.count("threads") && !m.count("redshifts"));
     }
 
     void hdf5RunsInTheCatalog()

@@ -4,9 +4,9 @@
 #include "fixtures.h"
 
 #include "cube/cube_stats.h"
+#include "numerics/fft_grid.h"
 #include "sim/brightness.h"
 #include "sim/cosmology.h"
-#include "sim/fft_grid.h"
 #include "sim/initial_conditions.h"
 #include "sim/ionization.h"
 #include "sim/simulator.h"
@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <numbers>
 #include <vector>
 
 using namespace rs;
@@ -49,7 +50,7 @@ double smoothedVariance(const Cube& c, double radius)
     fft::Grid g(n);
     g.loadReal(c.data());
     plans.forward(g);
-    const double kf = 2 * M_PI / c.boxLength()[0];
+    const double kf = 2 * std::numbers::pi / c.boxLength()[0];
     const std::size_t nz = n / 2 + 1;
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = 0; j < n; ++j)

@@ -10,6 +10,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <numbers>
 
 using namespace rs;
 
@@ -23,7 +24,8 @@ Cube planeWave(std::size_t n, double box, int mode, int axis, double amplitude, 
         for (std::size_t j = 0; j < n; ++j)
             for (std::size_t k = 0; k < n; ++k) {
                 const std::size_t idx = axis == 0 ? i : axis == 1 ? j : k;
-                d[c.index(i, j, k)] = float(offset + amplitude * std::cos(2 * M_PI * mode * double(idx) / double(n)));
+                d[c.index(i, j, k)]
+                    = float(offset + amplitude * std::cos(2 * std::numbers::pi * mode * double(idx) / double(n)));
             }
     return c;
 }
@@ -59,10 +61,10 @@ private Q_SLOTS:
         const double box = 64.0, amp = 3.0;
         const int mode = 5;
         const PowerSpectrum ps = powerSpectrum(planeWave(n, box, mode, axis, amp, 7.0)); // the mean is removed
-        const double k0 = 2 * M_PI * mode / box;
+        const double k0 = 2 * std::numbers::pi * mode / box;
         // Continuum FT X = A V / 2 at ±k0, P = |X|² / V = A² V / 4 per mode, Δ² = k³ P / (2π²).
         const double volume = box * box * box;
-        const double expected = k0 * k0 * k0 * amp * amp * volume / (8 * M_PI * M_PI);
+        const double expected = k0 * k0 * k0 * amp * amp * volume / (8 * std::numbers::pi * std::numbers::pi);
         double total = 0;
         bool found = false;
         for (std::size_t i = 0; i < ps.k.size(); ++i) {
@@ -83,7 +85,7 @@ private Q_SLOTS:
         // Edges Δk·1.5^i (Δk = 2π/96), ceilings below N·Δk: ten bins, the first mean k is that of
         // |m| = 1 and √2 modes.
         QCOMPARE(ps.k.size(), std::size_t(10));
-        const double dk = 2 * M_PI / 96.0;
+        const double dk = 2 * std::numbers::pi / 96.0;
         QVERIFY(ps.k.front() > dk && ps.k.front() < 1.5 * dk);
         QVERIFY(ps.k.back() < dk * 64);
         double modes = 0;

@@ -16,6 +16,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <numbers>
 #include <random>
 
 using namespace rs;
@@ -106,8 +107,8 @@ private Q_SLOTS:
         for (std::size_t i = 0; i < n; ++i)
             for (std::size_t j = 0; j < n; ++j)
                 for (std::size_t k = 0; k < n; ++k)
-                    c.mutableData()[c.index(i, j, k)]
-                        = float(amp * std::cos(2 * M_PI * (mPerp * double(i) + mPar * double(k)) / double(n)));
+                    c.mutableData()[c.index(i, j, k)] = float(
+                        amp * std::cos(2 * std::numbers::pi * (mPerp * double(i) + mPar * double(k)) / double(n)));
         const CylindricalPower cyl = cylindricalPowerSpectrum(c);
         // One half-space mode holds P = A² V / 4; its cell's mean is that over the cell's modes.
         const double perMode = amp * amp * box * box * box / 4;
@@ -118,7 +119,7 @@ private Q_SLOTS:
                 if (!(p > 1e-6 * perMode))
                     continue;
                 ++found;
-                const double kp = 2 * M_PI * mPerp / box, kq = 2 * M_PI * mPar / box;
+                const double kp = 2 * std::numbers::pi * mPerp / box, kq = 2 * std::numbers::pi * mPar / box;
                 QVERIFY(std::abs(cyl.kPar[j] / kq - 1) < 0.3);
                 QVERIFY(std::abs(cyl.kPerp[i] / kp - 1) < 0.3);
                 QVERIFY(std::abs(p * cyl.modes[i * cyl.kPar.size() + j] / perMode - 1) < 1e-4);
@@ -203,7 +204,7 @@ private Q_SLOTS:
         const Cube c = sphereCube(64, radius, {2.0, 63.0, 30.5});
         const FofRegions f = friendsOfFriends(c);
         QCOMPARE(f.volumes.size(), std::size_t(1));
-        const double v = 4.0 / 3.0 * M_PI * radius * radius * radius;
+        const double v = 4.0 / 3.0 * std::numbers::pi * radius * radius * radius;
         QVERIFY2(std::abs(f.largest / v - 1) < 0.02, qPrintable(QString("%1 vs %2").arg(f.largest).arg(v)));
         QCOMPARE(f.ionizedVolume, f.largest);
         double total = 0;

@@ -129,6 +129,31 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 0);
     }
 
+    void modelColumnShowsWorldSize()
+    {
+        // A copy of a finished run whose config.json says two data-parallel ranks trained it.
+        const QString folder = m_dir.filePath(QStringLiteral("dist-runs"));
+        const std::filesystem::path two = std::filesystem::path(folder.toStdString()) / "two-ranks";
+        std::filesystem::create_directories(two.parent_path());
+        std::filesystem::copy(
+            QDir(m_runs).filePath(QStringLiteral("slow")).toStdString(), two, std::filesystem::copy_options::recursive);
+        rs::ml::RunConfig c = rs::ml::readRunConfig(two.string());
+        QCOMPARE(c.worldSize, 1);
+        c.worldSize = 2;
+        rs::ml::writeRunConfig(two.string(), c);
+        RunsModel model;
+        RunsWatcher watcher(&model);
+        watcher.setFolder(folder);
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 1, 20000);
+        QCOMPARE(model.index(0, RunsModel::Model).data().toString(), QStringLiteral("cnn × 2 ranks"));
+        c.worldSize = 1;
+        model.appendProgress(QDir(folder).filePath(QStringLiteral("one-rank")), {rs::ml::TrainProgress {}}, c);
+        QCOMPARE(model.index(model.rowOf(QDir(folder).filePath(QStringLiteral("one-rank"))), RunsModel::Model)
+                     .data()
+                     .toString(),
+            QStringLiteral("cnn"));
+    }
+
     void cliRunAppearsAndGrows()
     {
         Session session;

@@ -6,6 +6,7 @@
 //   build/app/bench/bench_explorer --stats-screenshots DIR Z PATH...
 #include "bench_util.h"
 #include "io/cube_loader.h"
+#include "lightcone_bench.h"
 #include "screenshots.h"
 #include "slice_bench.h"
 #include "startup_bench.h"
@@ -47,6 +48,15 @@ int main(int argc, char** argv)
     std::fprintf(stderr, "bench_explorer on %s, %d cores, load %.2f\n", qPrintable(doc["gl_renderer"].toString()),
         QThread::idealThreadCount(), bench::loadAverage());
 
+    if (args.contains(QStringLiteral("--lightcone"))) {
+        // The Lightcone view (issue 11): open 200 x 200 x 1500 and scroll, against the slice bench.
+        const QJsonObject reference = benchSlices(200, quick ? 20 : 60);
+        doc.insert(QStringLiteral("slices"), QJsonArray {reference});
+        doc.insert(QStringLiteral("lightcone"), benchLightcone(200, 1500, quick ? 20 : 60, reference));
+        bench::writeReport(doc, jsonAt >= 0 && jsonAt + 1 < args.size() ? args[jsonAt + 1] : QString());
+        return 0;
+    }
+
     QJsonArray slices;
     for (std::size_t n : {std::size_t(200), std::size_t(512)})
         slices.append(benchSlices(n, quick ? 30 : 120));
@@ -70,13 +80,6 @@ int main(int argc, char** argv)
         paths << sample;
     doc.insert(QStringLiteral("startup"), benchStartup(QStringLiteral(REIONSCOPE_GUI_EXE), quick ? 2 : 4, paths));
     doc.insert(QStringLiteral("load_average_at_end"), bench::loadAverage());
-
-    const QByteArray json = QJsonDocument(doc).toJson();
-    std::fwrite(json.constData(), 1, std::size_t(json.size()), stdout);
-    if (jsonAt >= 0 && jsonAt + 1 < args.size()) {
-        QFile f(args[jsonAt + 1]);
-        if (f.open(QIODevice::WriteOnly))
-            f.write(json);
-    }
+    bench::writeReport(doc, jsonAt >= 0 && jsonAt + 1 < args.size() ? args[jsonAt + 1] : QString());
     return 0;
 }

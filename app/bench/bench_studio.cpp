@@ -174,6 +174,20 @@ double measureCurvesOnScreen(
 }
 
 /// GUI stalls, slice steps and the trainer's samples/s with the Explorer in front while a run trains.
+/// Phase 3: the Explorer with nothing training: timer lateness and slice steps. Returns the steps.
+bench::Summary measureExplorerIdle(rs::ui::LinkedSlicesView* slices, int stallMs, int steps, QJsonObject& idle)
+{
+    bench::CpuShare idleCpu;
+    const bench::Summary idleStall = bench::timerLateness(stallMs, &idleCpu);
+    const bench::Summary idleSteps = bench::sliceSteps(slices, steps);
+    idle.insert(QStringLiteral("timer_lateness_explorer"), idleStall.json());
+    idle.insert(QStringLiteral("gui_thread_cpu"), idleCpu.guiThread);
+    idle.insert(QStringLiteral("slice_step_to_rendered"), idleSteps.json());
+    std::fprintf(stderr, "  idle: longest stall %.1f ms (p95 %.1f); slice step median %.1f ms (p95 %.1f)\n",
+        idleStall.max, idleStall.p95, idleSteps.median, idleSteps.p95);
+    return idleSteps;
+}
+
 bench::Summary measureExplorerWhileTraining(rs::ui::LinkedSlicesView* slices, const QString& guiRun, int stallMs,
     int steps, const bench::Summary& idleSteps, QJsonObject& training)
 {
@@ -207,18 +221,6 @@ QJsonObject startReport()
         qPrintable(doc["gl_renderer"].toString()), QThread::idealThreadCount(), bench::loadAverage(),
         qPrintable(env("OMP_WAIT_POLICY")));
     return doc;
-}
-
-/// Prints the report on stdout and writes it to `out` when given.
-void writeReport(const QJsonObject& doc, const QString& out)
-{
-    const QByteArray json = QJsonDocument(doc).toJson();
-    std::fwrite(json.constData(), 1, std::size_t(json.size()), stdout);
-    if (!out.isEmpty()) {
-        QFile f(out);
-        if (f.open(QIODevice::WriteOnly))
-            f.write(json);
-    }
 }
 
 } // namespace
@@ -290,14 +292,7 @@ int main(int argc, char** argv)
     const int steps = quick ? 30 : 80;
     QJsonObject idle, training;
     w.showWorkspace(w.explorer());
-    bench::CpuShare idleCpu;
-    const bench::Summary idleStall = bench::timerLateness(stallMs, &idleCpu);
-    const bench::Summary idleSteps = bench::sliceSteps(slices, steps);
-    idle.insert(QStringLiteral("timer_lateness_explorer"), idleStall.json());
-    idle.insert(QStringLiteral("gui_thread_cpu"), idleCpu.guiThread);
-    idle.insert(QStringLiteral("slice_step_to_rendered"), idleSteps.json());
-    std::fprintf(stderr, "  idle: longest stall %.1f ms (p95 %.1f); slice step median %.1f ms (p95 %.1f)\n",
-        idleStall.max, idleStall.p95, idleSteps.median, idleSteps.p95);
+    const bench::Summary idleSteps = measureExplorerIdle(slices, stallMs, steps, idle);
 
     // 4. Training in the window: the same configuration, more epochs so it outlasts the phases.
     const QString guiRun = QDir(runs).filePath(QStringLiteral("gui-cnn"));
@@ -343,6 +338,6 @@ int main(int argc, char** argv)
         QJsonObject {{"model", "cnn"}, {"input", "64x64"}, {"batch", 32}, {"threads", 2},
             {"batches_per_epoch", double(batches)}});
     doc.insert(QStringLiteral("load_average_at_end"), bench::loadAverage());
-    writeReport(doc, arg(args, QStringLiteral("--json")));
+    bench::writeReport(doc, arg(args, QStringLiteral("--json")));
     return 0;
 }

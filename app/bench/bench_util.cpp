@@ -4,6 +4,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QJsonDocument>
 #include <QOffscreenSurface>
 #include <QOpenGLContext>
 #include <QOpenGLFunctions>
@@ -12,6 +13,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <numbers>
 #include <numeric>
 
 namespace bench {
@@ -60,7 +63,7 @@ rs::Cube syntheticTb(std::size_t n, double box)
     meta.redshift = 8.0;
     rs::Cube c = rs::Cube::uninitialized({n, n, n}, {box, box, box}, meta);
     float* d = c.mutableData();
-    const double w = 2.0 * M_PI / double(n);
+    const double w = 2.0 * std::numbers::pi / double(n);
     std::vector<double> sx(n), cx(n), sy(n), cz(n);
     for (std::size_t i = 0; i < n; ++i) {
         sx[i] = std::sin(3.0 * w * double(i));
@@ -130,6 +133,17 @@ double loadAverage()
     if (!f.open(QIODevice::ReadOnly))
         return -1;
     return f.readAll().split(' ').value(0).toDouble();
+}
+
+void writeReport(const QJsonObject& doc, const QString& out)
+{
+    const QByteArray json = QJsonDocument(doc).toJson();
+    std::fwrite(json.constData(), 1, std::size_t(json.size()), stdout);
+    if (!out.isEmpty()) {
+        QFile f(out);
+        if (f.open(QIODevice::WriteOnly))
+            f.write(json);
+    }
 }
 
 } // namespace bench

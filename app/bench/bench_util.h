@@ -35,4 +35,7 @@ QString glRenderer();
 /// The 1-minute load average (the machine is shared; figures vary with it).
 double loadAverage();
 
+/// Prints the report (JSON) on stdout and writes it to `out` when given.
+void writeReport(const QJsonObject& doc, const QString& out);
+
 } // namespace bench

@@ -95,5 +95,6 @@ void addBenchStatsCommand(CLI::App& app); // bench stats (cmd_bench_stats.cpp)
 void addBenchDistCommand(CLI::App& app); // bench dist (cmd_bench_dist.cpp)
 void addTranslateCommands(CLI::App& app); // cmd_translate.cpp: translate, bench translate
 void addSweepCommand(CLI::App& app); // cmd_sweep.cpp: sweep
+void addFigureCommand(CLI::App& app); // cmd_figure.cpp: figure (built where Qt Gui is found)
 
 } // namespace rs::cli

@@ -1,4 +1,5 @@
 // `bench train`: training/inference samples/s of every model, engine vs a bare LibTorch loop.
+// `bench data`: training samples/s and peak RSS streamed out of core vs held in memory.
 #include "cli_common.h"
 
 #include "ml/bench.h"
@@ -60,6 +61,51 @@ int runBench(const BenchCliOptions& o)
     }
 }
 
+int runBenchData(const DataBenchOptions& o, bool json)
+{
+    try {
+        const DataBenchResult r = benchData(o, [](double f, const std::string& stage) {
+            std::fprintf(stderr, "\r[%3d%%] %-60s", int(f * 100), stage.c_str());
+        });
+        std::fprintf(stderr, "\n");
+        nlohmann::json runs = nlohmann::json::array();
+        for (const DataBenchRun& run : r.runs)
+            runs.push_back({{"mode", run.streamed ? "streamed" : "in_memory"}, {"samples_per_s", run.samplesPerSecond},
+                {"rss_before_mb", run.rssBeforeMb}, {"peak_rss_mb", run.peakRssMb}});
+        if (json) {
+            std::cout << nlohmann::json {{"bench", "data"}, {"model", o.model}, {"dataset", r.dataset},
+                {"dataset_mb", r.datasetMb}, {"train_samples", r.trainSamples}, {"sample_bytes", r.sampleBytes},
+                {"split_mb", r.splitMb}, {"cache_mb", r.cacheMb}, {"batch", o.batch}, {"threads", o.threads},
+                {"timed_batches", o.timedBatches}, {"cold", o.cold},
+                {"warmup",
+                    {{"samples_per_s", r.warmup.samplesPerSecond}, {"rss_before_mb", r.warmup.rssBeforeMb},
+                        {"peak_rss_mb", r.warmup.peakRssMb}}},
+                {"runs", runs}, {"streamed_samples_per_s", r.streamed}, {"in_memory_samples_per_s", r.inMemory},
+                {"ratio", r.ratio()}, {"streamed_peak_rss_mb", r.streamedPeakRssMb},
+                {"in_memory_peak_rss_mb", r.inMemoryPeakRssMb}, {"training_overhead_mb", r.trainingOverheadMb},
+                {"bound_mb", r.boundMb}, {"within_bound", r.streamedPeakRssMb <= r.boundMb}}
+                             .dump(2)
+                      << std::endl;
+        } else {
+            std::printf("%s: %.0f MiB (training split %.0f MiB, %zu samples of %zu bytes); cache %.0f MiB\n",
+                r.dataset.c_str(), r.datasetMb, r.splitMb, r.trainSamples, r.sampleBytes, r.cacheMb);
+            std::printf("  warm-up (streamed, not counted): peak RSS %.1f MiB (%.1f before)\n", r.warmup.peakRssMb,
+                r.warmup.rssBeforeMb);
+            for (const DataBenchRun& run : r.runs)
+                std::printf("  %-9s %8.1f samples/s  peak RSS %7.1f MiB (%.1f before)\n",
+                    run.streamed ? "streamed" : "in memory", run.samplesPerSecond, run.peakRssMb, run.rssBeforeMb);
+            std::printf("streamed %.1f / in memory %.1f samples/s = %.0f%%; peak RSS streamed %.1f MiB (bound %.1f = "
+                        "before + cache + training's own %.1f + 8), in memory %.1f MiB\n",
+                r.streamed, r.inMemory, 100 * r.ratio(), r.streamedPeakRssMb, r.boundMb, r.trainingOverheadMb,
+                r.inMemoryPeakRssMb);
+        }
+        return 0;
+    } catch (const Error& e) {
+        printError(e.what());
+        return 1;
+    }
+}
+
 } // namespace
 
 void addBenchTrainCommand(CLI::App& app)
@@ -76,6 +122,24 @@ void addBenchTrainCommand(CLI::App& app)
     bt->add_option("--batches", b->batches, "Timed batches per measurement (default 8)");
     bt->add_option("--threads", b->threads, "Compute threads (default 2)");
     bt->callback([b] { exitCode() = runBench(*b); });
+
+    auto d = std::make_shared<DataBenchOptions>();
+    auto dJson = std::make_shared<bool>(false);
+    CLI::App* bd = bench->add_subcommand(
+        "data", "Training samples/s and peak RSS: dataset streamed out of core vs held in memory");
+    bd->add_option("--dataset", d->dataset, "Dataset .h5 (default: a synthetic one of --dataset-mb)");
+    bd->add_option("--model", d->model, "ae, mlp or cnn (default cnn)");
+    bd->add_option("--size", d->size, "Synthetic samples' side (default 128)");
+    bd->add_option("--dataset-mb", d->datasetMb, "Synthetic dataset size in MiB (default 512)");
+    bd->add_option("--cache-mb", d->cacheMb, "Streamed runs' cache (--data-memory-mb, default 32)");
+    bd->add_option("--batch", d->batch, "Batch size (default 32)");
+    bd->add_option("--batches", d->timedBatches, "Timed batches per run (default 40, after 5 warm-up batches)");
+    bd->add_option("--threads", d->threads, "Compute threads (default 2)");
+    bd->add_option("--rounds", d->rounds, "Rounds of one streamed and one in-memory run (default 2)");
+    bd->add_flag("--cold", d->cold, "Drop the dataset from the page cache before each run (reads from disk)");
+    bd->add_option("--work-dir", d->workDir, "Scratch folder (default: a temporary one, removed)");
+    bd->add_flag("--json", *dJson, "JSON output");
+    bd->callback([d, dJson] { exitCode() = runBenchData(*d, *dJson); });
 }
 
 } // namespace rs::cli

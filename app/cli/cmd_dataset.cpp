@@ -2,11 +2,15 @@
 // The numerics live in core/ml (dataset_*.h); this file parses options and prints results.
 #include "cli_common.h"
 #include "ml/dataset_health.h"
+#include "stats_common.h"
 
 #include "ml/dataset.h"
+#include "ml/dataset_observe.h"
 #include "ml/dataset_shards.h"
 #include "ml/density_context.h"
 #include "ml/sim_sources.h"
+#include "sim/param_grid.h"
+#include "sim_cli.h"
 #include "util/error.h"
 #include "util/file_util.h"
 
@@ -34,8 +38,11 @@ struct DatasetOptions {
     bool simulate = false;
     std::size_t dim = 64;
     double box = 96;
-    std::string z, zeta;
-    int seeds = 3;
+    std::string z, zeta, fesc;
+    std::string seeds = "3"; ///< a count N (seeds 1..N) or a list/range (1-6, 2,5)
+    std::string sources = "constant";
+    ParkSources park; ///< v2: everything but F_ESC10 (--fesc)
+    std::string recombinations = "on";
     std::string velocities = "off";
     std::string quantity = "brightness_temperature";
     std::string targetField, context = "default";
@@ -48,7 +55,19 @@ struct DatasetOptions {
     std::string out;
     int threads = 2;
     std::string shard; ///< "I/N": cut only this shard of the sources (merge the shards with `dataset merge`)
+    std::string observe; ///< telescope (ska-low, hera): observe each δT_b cube before cutting
+    double hours = 1000;
+    std::string wedge = "off";
+    std::uint64_t observeSeed = 1;
 };
+
+/// --observe TELESCOPE [--hours] [--wedge] [--observe-seed] as observe options (none without --observe).
+std::optional<ObserveOptions> observeOptions(const DatasetOptions& o)
+{
+    if (o.observe.empty())
+        return std::nullopt;
+    return observeOptionsOf("--observe", o.observe, o.hours, o.wedge, o.observeSeed);
+}
 
 std::vector<DatasetSource> simulatorSources(const DatasetOptions& o, std::optional<Quantity> target);
 
@@ -58,14 +77,31 @@ std::vector<DatasetSource> simulatorSources(const DatasetOptions& o, std::option
     g.base.dim = o.dim;
     g.base.boxMpc = o.box;
     g.base.threads = o.threads;
-    if (o.z.empty() || o.zeta.empty())
-        throw ParameterError("--simulate", "needs --z LIST and --zeta LIST");
+    g.base.sources = sourceModelFromName(o.sources);
+    if (g.base.sources == SourceModel::ParkV2) { // one history per (seed, F_ESC10), every z from it
+        if (o.z.empty() || o.fesc.empty() || !o.zeta.empty())
+            throw ParameterError(
+                "--simulate", "with --sources v2 needs --z LIST and --fesc LIST (F_ESC10), not --zeta");
+        g.base.park = o.park;
+        g.base.park.recombinations = o.recombinations != "off";
+        g.fescs = parseNumberList(o.fesc, "--fesc");
+    } else {
+        if (o.z.empty() || o.zeta.empty() == o.fesc.empty())
+            throw ParameterError("--simulate", "needs --z LIST and either --zeta LIST or --fesc LIST");
+        g.zetas = o.zeta.empty() ? parseNumberList(o.fesc, "--fesc") : parseNumberList(o.zeta, "--zeta");
+        if (o.zeta.empty()) // ζ = N_γ f_* f_esc with the classic N_γ = 5000, f_* = 0.05 (as simulate --fesc)
+            for (double& zeta : g.zetas)
+                zeta *= g.base.nGamma * g.base.fStar;
+    }
     g.redshifts = parseNumberList(o.z, "--z");
-    g.zetas = parseNumberList(o.zeta, "--zeta");
-    if (o.seeds < 1)
+    const bool count = !o.seeds.empty() && o.seeds.find_first_not_of("0123456789") == std::string::npos;
+    if (count && std::stoull(o.seeds.substr(0, 7)) < 1)
         throw ParameterError("--seeds", "must be at least 1");
-    for (int s = 1; s <= o.seeds; ++s)
-        g.seeds.push_back(std::uint64_t(s));
+    if (count) // a plain number N: seeds 1..N
+        for (std::uint64_t s = 1; s <= std::stoull(o.seeds.substr(0, 7)); ++s)
+            g.seeds.push_back(s);
+    else
+        g.seeds = parseSeedList(o.seeds);
     const Quantity q = quantityFromName(o.quantity).value_or(Quantity::BrightnessTemperature);
     if (o.velocities != "off" && o.velocities != "on" && o.velocities != "both")
         throw ParameterError("--velocities", "'" + o.velocities + "' is not one of off, on, both");
@@ -93,6 +129,12 @@ std::string datasetText(const DatasetInfo& i)
         ++per[int(c.split)];
     s += "  cubes       " + std::to_string(i.cubes.size()) + " (train " + std::to_string(per[0]) + ", val "
         + std::to_string(per[1]) + ", test " + std::to_string(per[2]) + ")\n";
+    if (!i.parameters.empty()) { // what every source cube shares, e.g. a simulated grid's source model
+        std::string shared;
+        for (const auto& [name, value] : i.parameters)
+            shared += (shared.empty() ? "" : ", ") + name + " " + formatValue(value);
+        s += "  parameters  " + shared + "\n";
+    }
     s += "  normalise   mean " + fmt(i.normMean) + ", std " + fmt(i.normStd) + " (training split)\n";
     if (i.paired()) {
         std::string radii;
@@ -125,7 +167,7 @@ nlohmann::json datasetJson(const DatasetInfo& i)
         {"norm_mean", i.normMean}, {"norm_std", i.normStd}, {"content_hash", i.contentHash}, {"cubes", cubes},
         {"target_quantity",
             i.paired() ? nlohmann::json(std::string(quantityName(i.targetQuantity))) : nlohmann::json()},
-        {"context_radii_mpc", i.contextRadiiMpc}};
+        {"context_radii_mpc", i.contextRadiiMpc}, {"parameters", toJson(i.parameters)}};
 }
 
 int runDatasetBuild(const DatasetOptions& o)
@@ -157,11 +199,16 @@ int runDatasetBuild(const DatasetOptions& o)
         b.deflateLevel = o.deflate;
         if (!o.shard.empty())
             b.shard = parseShard(o.shard);
+        const std::optional<ObserveOptions> observe = observeOptions(o);
         const std::vector<DatasetSource> sources
             = o.simulate ? simulatorSources(o, b.target) : sourcesFromFiles(o.from, b.quantity, b.target);
-        buildDataset(sources, b, o.out, [](double f, const std::string& stage) {
+        const ProgressFn progress = [](double f, const std::string& stage) {
             std::fprintf(stderr, "\r[%3d%%] %-70.70s", int(f * 100), stage.c_str());
-        });
+        };
+        if (observe)
+            buildObservedDataset(sources, b, *observe, o.out, progress);
+        else
+            buildDataset(sources, b, o.out, progress);
         std::fprintf(stderr, "\n");
         if (!b.shard.whole()) {
             const DatasetShardInfo si = readDatasetShardInfo(o.out);
@@ -197,7 +244,15 @@ void addDatasetCommands(CLI::App& app)
     build->add_option("--box", d->box, "Simulator box length [Mpc]")->check(CLI::Range(1e-3, 1e6));
     build->add_option("--z", d->z, "Simulator redshifts, comma-separated");
     build->add_option("--zeta", d->zeta, "Simulator ionizing efficiencies, comma-separated");
-    build->add_option("--seeds", d->seeds, "Simulator realizations per grid point")->check(CLI::Range(1, 100000));
+    build->add_option("--fesc", d->fesc,
+        "Simulator escape fractions, comma-separated: zeta = 5000 x 0.05 x f_esc (constant); with --sources v2 "
+        "the F_ESC10 values (one history per seed and value, from --z-start down)");
+    build->add_option("--sources", d->sources,
+        "Simulator source model: constant (zeta, default) or v2 (21cmFAST v2 default, Park+2019; takes --fesc "
+        "and the v2 options below)");
+    addParkOptions(build, d->park, d->recombinations);
+    build->add_option("--seeds", d->seeds,
+        "Simulator realizations per grid point: a count N (seeds 1..N, default 3) or a list/range (1-6, 2,5)");
     build->add_option(
         "--quantity,--input", d->quantity, "Cube sampled: brightness_temperature (default), density, neutral_fraction");
     build->add_option("--target-field", d->targetField,
@@ -219,6 +274,15 @@ void addDatasetCommands(CLI::App& app)
     build->add_option("--deflate", d->deflate, "Compression level 0-9 (default 1)")->check(CLI::Range(0, 9));
     build->add_option("--threads", d->threads, "Threads for the simulator")->check(CLI::Range(1, maxThreads()));
     build->add_option("--out", d->out, "Output dataset .h5")->required();
+    build
+        ->add_option(
+            "--observe", d->observe, "Observe each dTb cube with ska-low or hera before cutting (see `observe`)")
+        ->check(CLI::IsMember({"ska-low", "hera"}));
+    build->add_option("--hours", d->hours, "--observe: integration time [h] (default 1000; noise rms ~ 1/sqrt(hours))")
+        ->check(CLI::Range(1e-6, 1e9));
+    build->add_option("--wedge", d->wedge, "--observe: remove the foreground wedge (on/off, default off)")
+        ->check(CLI::IsMember({"on", "off"}));
+    build->add_option("--observe-seed", d->observeSeed, "--observe: noise seed of the first cube (cube i: seed + i)");
     build->add_option("--shard", d->shard, "Cut only shard I of N of the sources (0-based I/N, a job-array task)");
     build->callback([d] {
         requireOutputFile("--out", d->out, d->from);

@@ -50,17 +50,28 @@ void writeObservation(const std::string& out, const Cube& c)
     writeReionScopeH5(out, {c});
 }
 
+} // namespace
+
+ObserveOptions observeOptionsOf(
+    const std::string& option, const std::string& telescope, double hours, const std::string& wedge, std::uint64_t seed)
+{
+    ObserveOptions opt;
+    const auto t = telescopeFromName(telescope);
+    if (!t)
+        throw ParameterError(option, "must be ska-low or hera, got '" + telescope + "'");
+    opt.telescope = *t;
+    opt.hours = hours;
+    opt.wedge = wedge == "on";
+    opt.seed = seed;
+    return opt;
+}
+
+namespace {
+
 int runObserve(const ObserveCliOptions& o)
 {
     return exitCodeOf([&] {
-        ObserveOptions opt;
-        const auto t = telescopeFromName(o.telescope);
-        if (!t)
-            throw ParameterError("--telescope", "must be ska-low or hera, got '" + o.telescope + "'");
-        opt.telescope = *t;
-        opt.hours = o.hours;
-        opt.wedge = o.wedge == "on";
-        opt.seed = o.seed;
+        const ObserveOptions opt = observeOptionsOf("--telescope", o.telescope, o.hours, o.wedge, o.seed);
         Cube in = loadBrightness(o.in);
         if (o.z)
             in.metadata().redshift = *o.z;

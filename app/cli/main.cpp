@@ -37,6 +37,9 @@ int main(int argc, char** argv)
     rs::cli::addBenchDistCommand(app);
     rs::cli::addTranslateCommands(app);
     rs::cli::addSweepCommand(app);
+#ifdef REIONSCOPE_WITH_FIGURE
+    rs::cli::addFigureCommand(app);
+#endif
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

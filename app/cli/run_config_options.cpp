@@ -87,6 +87,13 @@ std::shared_ptr<RunConfigOptions> addRunConfigOptions(CLI::App& cmd, RunConfig& 
         ->check(CLI::Range(0, 1 << 30));
     cmd.add_option("--max-batches", c.maxBatchesPerEpoch, "At most N batches per epoch (default: all)")
         ->check(CLI::Range(0, 1 << 30));
+    cmd.add_option("--data-in-memory", c.dataInMemory,
+           "Training samples: on (read into memory once), off (streamed from the file through a read-ahead "
+           "cache of --data-memory-mb), auto (default: on when they fit in --data-memory-mb)")
+        ->check(CLI::IsMember({"auto", "on", "off"}));
+    cmd.add_option("--data-memory-mb", c.dataMemoryMb,
+           "Memory for training samples in MiB (default 1024): auto's threshold, the streamed cache's bound")
+        ->check(CLI::Range(1, 1 << 24));
     return o;
 }
 

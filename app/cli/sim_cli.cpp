@@ -70,15 +70,20 @@ void addAstroOptions(CLI::App* cmd, AstroOptions& o)
     cmd->add_flag(
         "--velocities", o.velocities, "Include the line-of-sight velocity gradient in dTb (axis 2, like delta_T_v3)");
     cmd->add_option("--threads", o.threads, "Threads (default: all cores)")->check(CLI::Range(0, maxThreads()));
-    cmd->add_option("--fstar10", o.park.fStar10, "v2: stellar fraction of 1e10 Msun haloes (default 0.05)");
-    cmd->add_option("--alpha-star", o.park.alphaStar, "v2: power-law index of f_*(M) (default 0.5)");
     cmd->add_option("--fesc10", o.fesc10, "v2: escape fraction of 1e10 Msun haloes (default 0.1)");
-    cmd->add_option("--alpha-esc", o.park.alphaEsc, "v2: power-law index of f_esc(M) (default -0.5)");
-    cmd->add_option("--mturn", o.park.mTurn, "v2: duty-cycle turnover mass [Msun] (default 5e8)");
-    cmd->add_option("--tstar", o.park.tStar, "v2: star-formation time scale in Hubble times (default 0.5)");
-    cmd->add_option("--recombinations", o.recombinations, "v2: inhomogeneous recombinations, on (default) or off")
+    addParkOptions(cmd, o.park, o.recombinations);
+}
+
+void addParkOptions(CLI::App* cmd, ParkSources& park, std::string& recombinations)
+{
+    cmd->add_option("--fstar10", park.fStar10, "v2: stellar fraction of 1e10 Msun haloes (default 0.05)");
+    cmd->add_option("--alpha-star", park.alphaStar, "v2: power-law index of f_*(M) (default 0.5)");
+    cmd->add_option("--alpha-esc", park.alphaEsc, "v2: power-law index of f_esc(M) (default -0.5)");
+    cmd->add_option("--mturn", park.mTurn, "v2: duty-cycle turnover mass [Msun] (default 5e8)");
+    cmd->add_option("--tstar", park.tStar, "v2: star-formation time scale in Hubble times (default 0.5)");
+    cmd->add_option("--recombinations", recombinations, "v2: inhomogeneous recombinations, on (default) or off")
         ->check(CLI::IsMember({"on", "off"}));
-    cmd->add_option("--z-start", o.park.zStart, "v2: redshift where the history starts (default 20)");
+    cmd->add_option("--z-start", park.zStart, "v2: redshift where the history starts (default 20)");
 }
 
 std::optional<double> singleNumber(const std::string& text, const std::string& option)

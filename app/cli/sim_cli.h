@@ -39,6 +39,10 @@ struct AstroOptions {
 /// --recombinations, --z-start.
 void addAstroOptions(CLI::App* cmd, AstroOptions& o);
 
+/// The v2 source model's options other than F_ESC10: --fstar10, --alpha-star, --alpha-esc, --mturn,
+/// --tstar, --recombinations (on|off), --z-start.
+void addParkOptions(CLI::App* cmd, ParkSources& park, std::string& recombinations);
+
 /// Copies the options into `p`; every list must hold one value. Throws ParameterError (no ζ
 /// given, a list where one value is needed, unknown filter).
 void applyAstroOptions(const AstroOptions& o, SimulationParams& p);

@@ -3,6 +3,7 @@
 // spectrum units chosen on the command line.
 #include "cli_common.h"
 
+#include "observe/observe.h"
 #include "stats/cube_statistics.h"
 
 #include <functional>
@@ -22,6 +23,11 @@ SpectrumUnits spectrumUnits(const std::string& name, double hubble);
 /// Runs `body` and returns its exit code; an rs::Error it throws is printed as one line and gives
 /// exit code 1.
 int exitCodeOf(const std::function<int()>& body);
+
+/// Observation options from the command line (`observe`, `dataset build --observe`): telescope
+/// ska-low or hera (else ParameterError naming `option`), hours, wedge "on"/"off", noise seed.
+ObserveOptions observeOptionsOf(const std::string& option, const std::string& telescope, double hours,
+    const std::string& wedge, std::uint64_t seed);
 
 /// Adds --units and --hubble to a subcommand.
 void addUnitsOptions(CLI::App* cmd, std::string& units, double& hubble);

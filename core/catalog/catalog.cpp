@@ -268,6 +268,26 @@ bool hasNeutralFractionPartner(const CatalogRun& r, const CubeEntry& e, double n
     return xnf && std::abs(*xnf - nf) < 5e-7;
 }
 
+/// Halo catalogues join every run of their box whose matter configuration (seed, cosmology,
+/// grid: what the haloes depend on) they share; the astrophysics does not move haloes.
+void attachHaloes(std::vector<CatalogRun>& runs, const std::vector<CubeEntry>& entries)
+{
+    for (const CubeEntry& e : entries) {
+        if (e.kind != FieldKind::HaloCatalog)
+            continue;
+        Parameters p;
+        for (const auto& [k, v] : e.parameters)
+            if ((isRunKey(k) && !isAstroKey(k)) || k == param::seed)
+                p[k] = v;
+        for (CatalogRun& r : runs) {
+            CubeEntry probe = e;
+            probe.shape = r.shape; // a list of haloes has no grid of its own
+            if (compatible(r, probe, p))
+                r.haloes.push_back(e);
+        }
+    }
+}
+
 } // namespace
 
 std::vector<CatalogRun> groupIntoRuns(const std::vector<CubeEntry>& entries)
@@ -340,6 +360,7 @@ std::vector<CatalogRun> groupIntoRuns(const std::vector<CubeEntry>& entries)
         if (!placed)
             place(addRun(*e, p), *e);
     }
+    attachHaloes(runs, entries);
     labelRuns(runs);
     std::sort(runs.begin(), runs.end(), [](const CatalogRun& a, const CatalogRun& b) {
         if (a.folder != b.folder)

@@ -24,6 +24,8 @@ struct CatalogRun {
     Extent box {0, 0, 0};
     /// redshift → quantity → cube. Entries without a redshift sit under kUnknownRedshift.
     std::map<double, std::map<Quantity, CubeEntry>> cubes;
+    /// Halo catalogues of the run's box and configuration (seed, cosmology, grid), any redshift.
+    std::vector<CubeEntry> haloes;
 
     std::vector<double> redshifts() const;
     std::size_t cubeCount() const;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 namespace rs {
 
@@ -16,7 +17,6 @@ constexpr double kLightCms = 2.99792458e10;
 constexpr double kGravity = 6.67430e-8; // cm³ g⁻¹ s⁻²
 constexpr double kMpcCm = 3.0856775814913673e24;
 constexpr double kBoltzmannEv = 8.617333262e-5; // eV / K
-constexpr double kPi = 3.14159265358979323846;
 /// Neutrino/photon temperature ratio (4/11)^(1/3) as astropy uses it.
 constexpr double kTnuOverTcmb = 0.7137658555036082;
 /// 7/8 (4/11)^(4/3): the energy density of one massless neutrino species per photon energy.
@@ -46,7 +46,7 @@ ComovingDistance::ComovingDistance(const BackgroundCosmology& c, double zMax)
         throw ParameterError("zMax", "must be positive");
     m_hubbleDistance = kSpeedOfLightKms / (100.0 * c.hubble);
     const double h0PerSecond = 100.0 * c.hubble * 1e5 / kMpcCm;
-    const double rhoCrit = 3.0 * h0PerSecond * h0PerSecond / (8.0 * kPi * kGravity);
+    const double rhoCrit = 3.0 * h0PerSecond * h0PerSecond / (8.0 * std::numbers::pi * kGravity);
     m_omegaGamma = 4.0 * kStefanBoltzmann / std::pow(kLightCms, 3) * std::pow(c.tcmb, 4) / rhoCrit;
     m_nuY = c.tcmb > 0 ? c.massiveNuEv / (kBoltzmannEv * kTnuOverTcmb * c.tcmb) : 0.0;
     m_omegaLambda = 1.0 - c.omegaM - radiation(1.0); // flat

@@ -90,6 +90,42 @@ struct Job {
     std::vector<unsigned char> raw;
 };
 
+/// Decodes one raw chunk into `dst` (its first `valid` floats; `scratch` holds a full chunk).
+/// Returns "" or why the chunk is unusable.
+std::string decodeChunk(const Layout& l, const Job& job, libdeflate_decompressor* d,
+    std::vector<unsigned char>& scratch, float* dst, std::size_t valid)
+{
+    // Filters run in reverse on read: inflate (unless skipped), then un-shuffle.
+    const bool inflated = !(job.mask & (l.shuffle ? 2u : 1u));
+    const bool shuffled = l.shuffle && !(job.mask & 1u);
+    const unsigned char* bytes = job.raw.data();
+    std::size_t size = job.raw.size();
+    if (inflated) {
+        std::size_t got = 0;
+        bool ok = false;
+        if (*l.codec == Codec::Deflate) {
+            ok = libdeflate_zlib_decompress(d, job.raw.data(), job.raw.size(), scratch.data(), scratch.size(), &got)
+                == LIBDEFLATE_SUCCESS;
+        } else {
+            got = lzf::decompress(job.raw.data(), job.raw.size(), scratch.data(), scratch.size());
+            ok = got > 0;
+        }
+        if (!ok || got != scratch.size())
+            return "does not decompress (file damaged)";
+        bytes = scratch.data();
+        size = got;
+    }
+    const std::size_t chunkFloats = scratch.size() / sizeof(float);
+    if (size < chunkFloats * sizeof(float))
+        return "is short";
+    if (shuffled) {
+        unshuffle(bytes, chunkFloats, dst, valid);
+    } else {
+        std::memcpy(dst, bytes, valid * sizeof(float));
+    }
+    return {};
+}
+
 } // namespace
 
 bool readSlabChunkedFloats(
@@ -128,44 +164,11 @@ bool readSlabChunkedFloats(
             haveRoom.notify_one();
             if (failed)
                 continue;
-            // Filters run in reverse on read: inflate (unless skipped), then un-shuffle.
-            const bool inflated = !(job.mask & (l.shuffle ? 2u : 1u));
-            const bool shuffled = l.shuffle && !(job.mask & 1u);
-            const unsigned char* bytes = job.raw.data();
-            std::size_t size = job.raw.size();
-            if (inflated) {
-                std::size_t got = 0;
-                bool ok = false;
-                if (*l.codec == Codec::Deflate) {
-                    ok = libdeflate_zlib_decompress(
-                             d, job.raw.data(), job.raw.size(), scratch.data(), scratch.size(), &got)
-                        == LIBDEFLATE_SUCCESS;
-                } else {
-                    got = lzf::decompress(job.raw.data(), job.raw.size(), scratch.data(), scratch.size());
-                    ok = got > 0;
-                }
-                if (!ok || got != scratch.size()) {
-                    std::lock_guard lock(m);
-                    error = "chunk at slab " + std::to_string(job.first) + " of dataset '" + datasetPath
-                        + "' does not decompress (file damaged)";
-                    failed = true;
-                    continue;
-                }
-                bytes = scratch.data();
-                size = got;
-            }
-            if (size < chunkFloats * sizeof(float)) {
+            std::string why = decodeChunk(l, job, d, scratch, out + std::size_t(job.first) * slab, job.slabs * slab);
+            if (!why.empty()) {
                 std::lock_guard lock(m);
-                error = "chunk at slab " + std::to_string(job.first) + " of dataset '" + datasetPath + "' is short";
+                error = "chunk at slab " + std::to_string(job.first) + " of dataset '" + datasetPath + "' " + why;
                 failed = true;
-                continue;
-            }
-            float* dst = out + std::size_t(job.first) * slab;
-            const std::size_t valid = job.slabs * slab;
-            if (shuffled) {
-                unshuffle(bytes, chunkFloats, dst, valid);
-            } else {
-                std::memcpy(dst, bytes, valid * sizeof(float));
             }
         }
         libdeflate_free_decompressor(d);

@@ -49,6 +49,25 @@ std::size_t haloCount(const std::string& path, hid_t file, const std::string& st
     return n.value_or(buffer);
 }
 
+/// Mpc per stored position unit (see HaloCatalogData::positions).
+double positionScale(const CubeEntry& entry, const std::string& structure)
+{
+    if (entry.format != FileFormat::H5v3)
+        return 1.0;
+    const bool perturbed = structure.rfind("Perturb", 0) == 0;
+    const char* grid = perturbed ? "HII_DIM" : "DIM";
+    std::optional<double> n;
+    for (const char* group : {"user_params.", "simulation_options."})
+        if (!n)
+            n = numberOf(entry.parameters, std::string(group) + grid);
+    const std::optional<double> box = numberOf(entry.parameters, param::boxLen);
+    if (!n || !box || !(*n > 0) || !(*box > 0))
+        throw FormatError(entry.path,
+            "halo catalogue '" + entry.dataset + "' stores cell positions but the file has no user_params "
+                + (box ? std::string(grid) : "BOX_LEN") + " to turn them into Mpc");
+    return *box / *n;
+}
+
 } // namespace
 
 double HaloCatalogData::minMass() const
@@ -97,11 +116,12 @@ HaloCatalogData readHaloCatalog(const CubeEntry& entry)
     HaloCatalogData out;
     std::vector<double> masses = readNumberDataset(file.get(), entry.dataset + "/halo_masses", entry.path);
     std::vector<double> coords = readNumberDataset(file.get(), entry.dataset + "/halo_coords", entry.path);
+    const double scale = positionScale(entry, structure);
     masses.resize(n);
     out.masses = std::move(masses);
     out.positions.resize(n);
     for (std::size_t i = 0; i < n; ++i)
-        out.positions[i] = {coords[3 * i], coords[3 * i + 1], coords[3 * i + 2]};
+        out.positions[i] = {scale * coords[3 * i], scale * coords[3 * i + 1], scale * coords[3 * i + 2]};
     return out;
 }
 

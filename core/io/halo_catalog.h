@@ -24,12 +24,17 @@ CubeEntry probeHaloCatalog(const std::string& path, hid_t file, FileFormat versi
 
 struct HaloCatalogData {
     std::vector<double> masses; ///< [Msun]
-    std::vector<std::array<double, 3>> positions; ///< as stored (cells in v3, the file's units in v4)
+    /// Comoving position [Mpc] in [0, box): 21cmFAST v4 (HaloCatalog, PerturbedHaloCatalog) stores
+    /// float Mpc (its C code writes x · BOX_LEN/DIM and wraps perturbed positions into the box);
+    /// v3 stores integer cells, of the DIM grid for HaloField and of the HII_DIM grid for
+    /// PerturbHaloField, converted here with BOX_LEN.
+    std::vector<std::array<double, 3>> positions;
     double minMass() const;
     double maxMass() const;
 };
 
-/// Reads a listed halo catalogue. Throws IoError/FormatError naming the file.
+/// Reads a listed halo catalogue. Throws IoError/FormatError naming the file (also when a v3
+/// file lacks the BOX_LEN or grid size its cell positions need).
 HaloCatalogData readHaloCatalog(const CubeEntry& entry);
 
 } // namespace rs

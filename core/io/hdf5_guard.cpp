@@ -3,6 +3,7 @@
 #include "io/cube_loader.h"
 #include "io/hdf5_util.h"
 #include "io/probe_server.h"
+#include "io/vet_cache.h"
 #include "util/error.h"
 
 #include <atomic>
@@ -164,8 +165,21 @@ void setVetTimeoutSeconds(double seconds)
 
 void clearVetCache()
 {
-    std::lock_guard lock(cache().mutex);
-    cache().passed.clear();
+    {
+        std::lock_guard lock(cache().mutex);
+        cache().passed.clear();
+    }
+    detail::PersistentVetCache().forget();
+}
+
+void setVetCacheFile(const std::string& file)
+{
+    detail::PersistentVetCache().setFile(file);
+}
+
+std::string vetCacheFile()
+{
+    return detail::PersistentVetCache().file();
 }
 
 std::string probeHelperPath()
@@ -223,6 +237,15 @@ void vetFile(const std::string& path)
     // Absolute: the helpers' working folder is not ours once we change it (and "--serve" stays a path).
     std::error_code ec;
     const std::string abs = std::filesystem::absolute(path, ec).string();
+    // Passed in an earlier process (and unchanged since): no helper either.
+    const std::optional<detail::FileFingerprint> print
+        = ec ? std::nullopt : detail::fingerprintOf(std::filesystem::path(abs).lexically_normal().string());
+    detail::PersistentVetCache persistent;
+    if (print && persistent.contains(*print)) {
+        std::lock_guard lock(cache().mutex);
+        cache().passed.insert(*key);
+        return;
+    }
     detail::ProbeServer::Verdict v = detail::ProbeServer::Verdict::Unavailable;
     int sig = 0;
     if (!ec && abs.find('\n') == std::string::npos) {
@@ -236,8 +259,12 @@ void vetFile(const std::string& path)
     if (v != detail::ProbeServer::Verdict::Passed)
         vetWithOneHelper(helper, path, ec ? path : abs);
     // Read, or refused with a clean error (reproduced in-process): this process can open it safely.
-    std::lock_guard lock(cache().mutex);
-    cache().passed.insert(*key);
+    {
+        std::lock_guard lock(cache().mutex);
+        cache().passed.insert(*key);
+    }
+    if (print)
+        persistent.add(*print);
 }
 
 namespace {
@@ -254,15 +281,32 @@ void walkChunks(hid_t file, const std::string& dataset)
         return;
     Id space(H5Dget_space(ds.get()));
     hsize_t n = 0;
-    if (H5Dget_num_chunks(ds.get(), space.get(), &n) < 0)
+    if (H5Dget_num_chunks(ds.get(), space.get(), &n) < 0) // one pass over the whole index
         return;
-    for (hsize_t i = 0; i < n && i < (hsize_t(1) << 24); ++i) {
-        hsize_t offset[32];
+    // Then each chunk the way the readers reach it, by its coordinates: a lookup from the root.
+    // (By index, HDF5 1.10 walks the index from its start for every chunk: quadratic.)
+    hsize_t dims[H5S_MAX_RANK], chunk[H5S_MAX_RANK], offset[H5S_MAX_RANK] = {};
+    const int rank = H5Sget_simple_extent_dims(space.get(), dims, nullptr);
+    if (rank <= 0 || H5Pget_chunk(dcpl.get(), rank, chunk) != rank)
+        return;
+    for (int a = 0; a < rank; ++a)
+        if (chunk[a] == 0 || dims[a] == 0)
+            return;
+    for (hsize_t visited = 0; visited < (hsize_t(1) << 24); ++visited) {
         unsigned mask = 0;
         haddr_t addr = 0;
         hsize_t size = 0;
-        if (H5Dget_chunk_info(ds.get(), space.get(), i, offset, &mask, &addr, &size) < 0)
-            break;
+        if (H5Dget_chunk_info_by_coord(ds.get(), offset, &mask, &addr, &size) < 0)
+            return;
+        int a = rank - 1; // the next chunk, last axis fastest
+        for (; a >= 0; --a) {
+            offset[a] += chunk[a];
+            if (offset[a] < dims[a])
+                break;
+            offset[a] = 0;
+        }
+        if (a < 0)
+            return;
     }
 }
 
@@ -271,7 +315,7 @@ void limitSelf(bool cpuLimit)
 {
     rlimit core {0, 0};
     ::setrlimit(RLIMIT_CORE, &core); // a crash here is expected now and then: no core dumps
-#ifndef __SANITIZE_ADDRESS__ // AddressSanitizer reserves terabytes of address space for its shadow
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__) // sanitizers reserve terabytes for their shadow
     rlimit as {};
     const rlim_t want = rlim_t(2) << 30; // 2 GiB: metadata never needs more
     if (::getrlimit(RLIMIT_AS, &as) == 0 && (as.rlim_cur == RLIM_INFINITY || as.rlim_cur > want)) {

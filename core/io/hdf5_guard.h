@@ -6,7 +6,8 @@
 /// helper process of ours (`reionscope-probe`, installed beside the CLI and the GUI) opens it
 /// under an address-space and time limit and lists what it holds. A crash or hang there becomes a
 /// FormatError naming the file; a file that passed is remembered (by device, inode, size and
-/// modification time), so opening it again costs nothing. One helper process (`--serve`) answers
+/// modification time in this process; by path, size, time and content hash across processes, see
+/// setVetCacheFile), so opening it again costs nothing. One helper process (`--serve`) answers
 /// file after file; when it dies on a file, a fresh single-file helper confirms before the file
 /// is reported, and the next request starts a new server.
 
@@ -34,8 +35,18 @@ bool isolationEnabled();
 /// reported as hanging the library.
 void setVetTimeoutSeconds(double seconds);
 
-/// Forgets which files passed (benchmarks measure the first, uncached, open).
+/// Forgets which files passed in this process (benchmarks measure the first, uncached, open);
+/// the persistent cache is read again from its file at the next open, as a new process would.
 void clearVetCache();
+
+/// Files that passed are also remembered across processes, in a small file under the user's
+/// cache folder (io/vet_cache.h: path, size, modification time and a hash of the first and last
+/// 64 KiB), so opening them again in a later CLI call or GUI session skips the helper. Default:
+/// $REIONSCOPE_VET_CACHE when set ("" switches it off), else
+/// $XDG_CACHE_HOME/reionscope/hdf5-vetted.txt, else ~/.cache/reionscope/hdf5-vetted.txt.
+/// "" switches the persistent cache off for this process. Never throws.
+void setVetCacheFile(const std::string& file);
+std::string vetCacheFile();
 
 /// What the helper does in its own process: sets its limits, opens the file, lists its cubes and
 /// walks every dataset's chunk index; prints "ok <cubes>" or "error <message>". Returns the exit

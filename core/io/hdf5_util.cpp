@@ -3,6 +3,7 @@
 #include "io/lzf.h"
 #include "util/error.h"
 #include "util/file_util.h"
+#include "util/size_limits.h"
 
 #include <cstring>
 #include <mutex>
@@ -404,12 +405,52 @@ void writeAttribute(hid_t obj, const std::string& name, const std::vector<double
     writeRaw(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, space.get(), values.data(), file);
 }
 
+namespace {
+
+/// Layout messages libhdf5 1.10 trusts when reading (found by reionscope-fuzz: both passed the
+/// helper, which reads metadata only, then H5Dread copied past its buffers): a chunk larger than
+/// the dataset may ever grow (HDF5 refuses to create one), and compact or contiguous storage
+/// whose size is not the dataset's (contiguous storage may be unallocated: fill values).
+void checkLayout(hid_t dataset, const std::string& file, const std::string& datasetPath)
+{
+    const std::string what = "HDF5 dataset '" + datasetPath + "' ";
+    Id dcpl(H5Dget_create_plist(dataset));
+    Id space(H5Dget_space(dataset));
+    const H5D_layout_t layout = H5Pget_layout(dcpl.get());
+    if (layout == H5D_COMPACT || layout == H5D_CONTIGUOUS) {
+        Id type(H5Dget_type(dataset));
+        const hssize_t points = H5Sget_simple_extent_npoints(space.get());
+        const hsize_t stored = H5Dget_storage_size(dataset);
+        const std::optional<std::uint64_t> needed
+            = points < 0 ? std::nullopt : checkedMul(std::uint64_t(points), H5Tget_size(type.get()));
+        if (!needed || (stored != *needed && !(layout == H5D_CONTIGUOUS && stored == 0)))
+            throw FormatError(file,
+                what + "stores " + std::to_string(stored) + " bytes where its shape needs "
+                    + (needed ? std::to_string(*needed) : std::string("more")) + ": the file is damaged");
+        return;
+    }
+    if (layout != H5D_CHUNKED)
+        return;
+    hsize_t dims[H5S_MAX_RANK], maxDims[H5S_MAX_RANK], chunk[H5S_MAX_RANK];
+    const int rank = H5Sget_simple_extent_dims(space.get(), dims, maxDims);
+    if (rank <= 0 || H5Pget_chunk(dcpl.get(), rank, chunk) != rank)
+        throw FormatError(file, what + "has an unreadable chunk layout: the file is damaged");
+    for (int a = 0; a < rank; ++a)
+        if (chunk[a] == 0 || (maxDims[a] != H5S_UNLIMITED && chunk[a] > maxDims[a]))
+            throw FormatError(file,
+                what + "declares chunks of " + std::to_string(chunk[a]) + " along axis " + std::to_string(a)
+                    + ", beyond its extent of " + std::to_string(maxDims[a]) + ": the file is damaged");
+}
+
+} // namespace
+
 void readFloats(hid_t dataset, float* out, const std::string& file, const std::string& datasetPath)
 {
     Id type(H5Dget_type(dataset));
     const H5T_class_t cls = H5Tget_class(type.get());
     if (cls != H5T_FLOAT && cls != H5T_INTEGER)
         throw FormatError(file, "HDF5 dataset '" + datasetPath + "' is not numeric");
+    checkLayout(dataset, file, datasetPath);
     if (H5Dread(dataset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0)
         throw FormatError(file, "cannot read HDF5 dataset '" + datasetPath + "' (file damaged or truncated)");
 }

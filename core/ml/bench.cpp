@@ -129,20 +129,8 @@ std::vector<BenchRow> benchTrain(const BenchOptions& o, const ProgressFn& progre
     for (std::size_t s : o.sizes)
         if (s % 8 || s < 16)
             throw ParameterError("size", std::to_string(s) + " is not a multiple of 8 of at least 16");
-    const bool tempDir = o.workDir.empty();
-    const fs::path dir = tempDir ? fs::temp_directory_path() / ("reionscope-bench-" + std::to_string(::getpid()))
-                                 : fs::path(o.workDir);
-    fs::create_directories(dir);
-    struct Cleanup {
-        fs::path dir;
-        bool on;
-        ~Cleanup()
-        {
-            std::error_code ec;
-            if (on)
-                fs::remove_all(dir, ec);
-        }
-    } cleanup {dir, tempDir};
+    const BenchScratch scratch(o.workDir, "reionscope-bench");
+    const fs::path dir = scratch.path();
 
     std::vector<BenchRow> rows;
     const std::size_t total = o.sizes.size() * models.size();

@@ -98,6 +98,9 @@ struct DatasetInfo {
     std::array<std::size_t, 3> splitCounts {0, 0, 0};
     double normMean = 0, normStd = 1; ///< over the training samples' pixels
     std::vector<DatasetCube> cubes;
+    /// The source cubes' parameters that every cube shares (e.g. sources v2, f_star10, m_turn of a
+    /// simulated grid); what varies per cube is in `cubes`. Empty for datasets made before 1.2.
+    Parameters parameters;
     std::array<double, 3> splitFractions {0, 0, 0};
     // paired (translation) datasets
     Quantity targetQuantity = Quantity::Other; ///< Other: not a paired dataset

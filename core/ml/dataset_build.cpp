@@ -1,5 +1,6 @@
 // Cutting cubes into labelled slices or patches, split by simulation, into a dataset file.
 #include "ml/dataset.h"
+#include "ml/dataset_observe.h"
 
 #include "cube/cube_stats.h"
 #include "io/hdf5_util.h"
@@ -21,8 +22,8 @@ namespace rs::ml {
 
 namespace {
 
+using detail::ChunkedArrayWriter;
 using detail::Hasher;
-using detail::SampleWriter;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -180,7 +181,8 @@ private:
             m_rows = sr;
             m_cols = sc;
             m_firstId = src.id;
-            m_writer = std::make_unique<SampleWriter>(m_group, m_rows, m_cols, m_o.deflateLevel, m_out);
+            m_writer = std::make_unique<ChunkedArrayWriter>(
+                m_group, "x", std::vector<hsize_t> {m_rows, m_cols}, m_o.deflateLevel, m_out);
             if (m_o.target)
                 m_paired = std::make_unique<detail::PairedSampleWriter>(m_group, m_o, m_rows, m_cols, m_out);
             m_cellSize = cube.cellSize(axis == 0 ? 1 : 0);
@@ -233,7 +235,7 @@ private:
     hid_t m_group;
     const DatasetBuildOptions& m_o;
     std::string m_out;
-    std::unique_ptr<SampleWriter> m_writer;
+    std::unique_ptr<ChunkedArrayWriter> m_writer;
     std::unique_ptr<detail::PairedSampleWriter> m_paired;
     std::size_t m_rows = 0, m_cols = 0;
     std::string m_firstId;
@@ -249,10 +251,12 @@ private:
 /// The end of a build: label columns, cube table, root attributes, and for a whole dataset the
 /// splits, normalisation and content hash; for a shard its place and hash chunks instead.
 void writeTables(hid_t file, hid_t sg, SampleCutter& cut, const std::vector<DatasetCube>& cubes,
-    const DatasetBuildOptions& o, double total, std::size_t sourcesTotal, const std::string& out)
+    const Parameters& shared, const DatasetBuildOptions& o, double total, std::size_t sourcesTotal,
+    const std::string& out)
 {
     detail::writeLabels(sg, cut.labels(), cut.hash(), out);
     detail::writeCubes(file, cubes, out);
+    detail::writeSharedParameters(file, shared, out);
     detail::DatasetLayout l;
     l.mode = o.mode;
     l.quantity = o.quantity;
@@ -279,6 +283,38 @@ void writeTables(hid_t file, hid_t sg, SampleCutter& cut, const std::vector<Data
         throw IoError(out, "cannot flush HDF5 file (disk full?)");
 }
 
+/// --observe is for δT_b slice datasets built whole (a shard merge would not carry its attributes).
+void checkObserve(const DatasetBuildOptions& o, const ObserveOptions* observe)
+{
+    if (!observe)
+        return;
+    if (o.quantity != Quantity::BrightnessTemperature || o.target)
+        throw ParameterError("observe", "telescope observation applies to brightness_temperature slice datasets");
+    if (!o.shard.whole())
+        throw ParameterError("observe", "observed datasets are built whole (no --shard)");
+    if (!(observe->hours > 0) || !std::isfinite(observe->hours))
+        throw ParameterError("observe", "hours must be a positive number");
+}
+
+/// Source `index`'s cube as the telescope sees it (its own noise realisation).
+Cube observedCube(const DatasetSource& src, Cube cube, const ObserveOptions& base, std::size_t index)
+{
+    if (cube.quantity() != Quantity::BrightnessTemperature)
+        throw ParameterError(src.id, "is not a brightness_temperature cube; only δT_b can be observed");
+    ObserveOptions oo = base;
+    oo.seed = base.seed + index;
+    return observe(cube, oo).cube;
+}
+
+void writeObserveAttributes(hid_t file, const ObserveOptions& o, const std::string& out)
+{
+    h5::writeAttribute(file, "observe_telescope", std::string(telescopeName(o.telescope)), out);
+    h5::writeAttribute(file, "observe_hours", o.hours, out);
+    h5::writeAttribute(file, "observe_wedge", o.wedge, out);
+    h5::writeAttribute(file, "observe_noise", o.noise, out);
+    h5::writeAttribute(file, "observe_seed", std::int64_t(o.seed), out);
+}
+
 } // namespace
 
 std::vector<int> parseSliceAxes(const std::string& axes)
@@ -301,8 +337,11 @@ const char* sampleModeName(SampleMode m)
     return m == SampleMode::Slices ? "slices" : "patches";
 }
 
-void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildOptions& o, const std::string& out,
-    const ProgressFn& progress, const StopToken& stop)
+namespace {
+
+/// buildDataset, with each source cube observed first when `observe` is given.
+void build(const std::vector<DatasetSource>& sources, const DatasetBuildOptions& o, const ObserveOptions* observe,
+    const std::string& out, const ProgressFn& progress, const StopToken& stop)
 {
     if (sources.empty())
         throw ParameterError("inputs", "no source cubes to build a dataset from");
@@ -316,6 +355,7 @@ void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildO
         throw ParameterError("context", "context channels belong to paired datasets (give a target field)");
     if (o.target && !o.shard.whole())
         throw ParameterError("shard", "paired (translation) datasets are built whole; --shard is for slice datasets");
+    checkObserve(o, observe);
     const std::vector<int> axes = parseSliceAxes(o.axes);
     if (o.stride < 1)
         throw ParameterError("stride", "must be at least 1");
@@ -337,12 +377,15 @@ void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildO
         h5::Id samples = h5::requireGroup(file.get(), "samples", out);
         SampleCutter cut(samples.get(), o, out);
         std::vector<DatasetCube> cubes;
+        std::optional<Parameters> shared;
         for (std::size_t si = first; si < last; ++si) {
             stop.throwIfStopped();
             const DatasetSource& src = sources[si];
             if (progress)
                 progress(double(si - first) / double(last - first), "reading " + src.id);
             auto [cube, xh] = src.load();
+            if (observe)
+                cube = observedCube(src, std::move(cube), *observe, si);
             const SummaryStats st = summarize(cube);
             if (st.nonfinite)
                 throw FormatError(src.id,
@@ -351,14 +394,32 @@ void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildO
             if (xh && xh->shape() != cube.shape())
                 xh.reset();
             cubes.push_back(describeCube(src, splitOf.at(src.group), cube, xh, st));
+            detail::keepCommon(shared, cube.metadata().parameters);
             const Cube* nfSource = xh ? &*xh : cube.quantity() == Quantity::NeutralFraction ? &cube : nullptr;
             cut.addCube(src, cube, nfSource, cubes.back(), std::int32_t(cubes.size() - 1), axes);
         }
         cut.writePairedAttributes(file.get(), out);
-        writeTables(file.get(), samples.get(), cut, cubes, o, total, sources.size(), out);
+        if (observe)
+            writeObserveAttributes(file.get(), *observe, out);
+        writeTables(
+            file.get(), samples.get(), cut, cubes, shared.value_or(Parameters {}), o, total, sources.size(), out);
     });
     if (progress)
         progress(1.0, "done");
+}
+
+} // namespace
+
+void buildDataset(const std::vector<DatasetSource>& sources, const DatasetBuildOptions& o, const std::string& out,
+    const ProgressFn& progress, const StopToken& stop)
+{
+    build(sources, o, nullptr, out, progress, stop);
+}
+
+void buildObservedDataset(const std::vector<DatasetSource>& sources, const DatasetBuildOptions& o,
+    const ObserveOptions& observe, const std::string& out, const ProgressFn& progress, const StopToken& stop)
+{
+    build(sources, o, &observe, out, progress, stop);
 }
 
 } // namespace rs::ml

@@ -68,6 +68,7 @@ std::shared_ptr<const DatasetFile> DatasetFile::open(const std::string& path)
             path, "dataset 'samples/x' does not have the shape (samples, rows, cols) its attributes state");
     std::tie(ds->m_h->y, ds->m_h->context) = detail::openPairedParts(f, info);
     info.cubes = detail::readCubes(f, path);
+    info.parameters = detail::readSharedParameters(f, path);
     ds->m_labels = detail::readLabels(f, info.samples, info.cubes.size(), path);
     for (const SampleLabels& l : ds->m_labels)
         ++info.splitCounts[std::size_t(l.split)];

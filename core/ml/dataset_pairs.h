@@ -8,38 +8,18 @@
 ///     root attrs        target_quantity, target_mean, target_std, context_radii_mpc (C doubles),
 ///                       context_mean, context_std (C doubles each; over the training samples)
 ///
-/// plus the chunked per-sample array writing and reading they share with `samples/x`.
+/// written with the chunked per-sample writer that `samples/x` uses (detail/dataset_h5.h).
 
 #include "cube/cube.h"
 #include "io/hdf5_util.h"
 #include "ml/dataset.h"
+#include "ml/detail/dataset_h5.h"
 
 #include <functional>
 #include <string>
 #include <vector>
 
 namespace rs::ml::detail {
-
-/// An extendable float32 dataset (0, dims...) with one chunk per sample, appended to in blocks.
-class ChunkedArrayWriter {
-public:
-    /// Throws IoError when the dataset cannot be created.
-    ChunkedArrayWriter(
-        hid_t group, const std::string& name, std::vector<hsize_t> sampleDims, int deflate, const std::string& file);
-    /// Appends `n` samples. Throws IoError (disk full).
-    void append(const float* data, std::size_t n);
-
-private:
-    std::string m_name, m_file;
-    std::vector<hsize_t> m_dims; ///< (count, sample dims...)
-    h5::Id m_ds;
-};
-
-/// Reads samples `idx[0..n)` of an (N, ...) float dataset, `perSample` floats each, into `out`,
-/// merging runs of consecutive indices into one read. Throws ParameterError for an index out of
-/// range, FormatError when the file is damaged.
-void readChunkedSamples(
-    hid_t dataset, const std::int64_t* idx, std::size_t n, std::size_t perSample, const std::string& path, float* out);
 
 /// Cuts and writes the target and context planes of every sample of a paired dataset, in the
 /// order buildDataset cuts the density samples, and keeps their training statistics.

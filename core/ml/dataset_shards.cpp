@@ -57,7 +57,7 @@ std::string layoutKey(const OpenShard& s)
 
 /// Appends one shard's samples to the merged file, hashing them in the build's own chunks and
 /// summing the training pixels in the build's order.
-void copySamples(const OpenShard& s, const std::vector<SampleLabels>& labels, SampleWriter& writer, Hasher& hash,
+void copySamples(const OpenShard& s, const std::vector<SampleLabels>& labels, ChunkedArrayWriter& writer, Hasher& hash,
     double& sum, double& sumSq, std::size_t& trainPixels, const StopToken& stop)
 {
     const hid_t f = s.file.get();
@@ -141,10 +141,11 @@ void mergeDatasetShards(
         h5::Id file = h5::createFile(tmp);
         h5::Id samples = h5::requireGroup(file.get(), "samples", out);
         DatasetLayout layout = shards.front().layout; // the whole build's cell size is its first source's
-        SampleWriter writer(samples.get(), layout.rows, layout.cols, shards.front().deflate, out);
+        ChunkedArrayWriter writer(samples.get(), "x", {layout.rows, layout.cols}, shards.front().deflate, out);
         Hasher hash;
         std::vector<SampleLabels> labels;
         std::vector<DatasetCube> cubes;
+        std::optional<Parameters> shared;
         double sum = 0, sumSq = 0;
         std::size_t trainPixels = 0;
         for (std::size_t k = 0; k < shards.size(); ++k) {
@@ -157,10 +158,12 @@ void mergeDatasetShards(
             for (SampleLabels& x : l)
                 x.cube += std::int32_t(cubes.size());
             cubes.insert(cubes.end(), c.begin(), c.end());
+            keepCommon(shared, readSharedParameters(s.file.get(), s.info.path));
             labels.insert(labels.end(), l.begin(), l.end());
         }
         writeLabels(samples.get(), labels, hash, out);
         writeCubes(file.get(), cubes, out);
+        writeSharedParameters(file.get(), shared.value_or(Parameters {}), out);
         writeLayout(file.get(), kDatasetFormat, layout, labels.size(), out);
         finishDataset(file.get(), labels, sum, sumSq, trainPixels, hash, out);
     });

@@ -1,6 +1,6 @@
 #include "ml/density_context.h"
 
-#include "sim/fft_grid.h"
+#include "numerics/kspace.h"
 #include "sim/ionization.h"
 #include "util/error.h"
 
@@ -37,25 +37,19 @@ std::vector<Cube> densityContext(const Cube& density, const std::vector<double>&
     deltaK.loadReal(v);
     plans.forward(deltaK);
     const double n3 = double(n) * double(n) * double(n);
-    const double kf[3]
-        = {2 * M_PI / density.boxLength()[0], 2 * M_PI / density.boxLength()[1], 2 * M_PI / density.boxLength()[2]};
+    const double kf[3] = {2 * std::numbers::pi / density.boxLength()[0], 2 * std::numbers::pi / density.boxLength()[1],
+        2 * std::numbers::pi / density.boxLength()[2]};
     std::vector<Cube> out;
     fft::Grid work(n);
     for (double radius : radiiMpc) {
         const std::complex<float>* src = deltaK.complex();
         std::complex<float>* dst = work.complex();
-        fft::parallelFor(n, threads, [&](std::size_t i0, std::size_t i1) {
-            for (std::size_t i = i0; i < i1; ++i) {
-                const double ki = kf[0] * double(fft::frequency(i, n));
-                for (std::size_t j = 0; j < n; ++j) {
-                    const double kj = kf[1] * double(fft::frequency(j, n));
-                    for (std::size_t m = 0; m < nz; ++m) {
-                        const double km = kf[2] * double(m);
-                        const double k = std::sqrt(ki * ki + kj * kj + km * km);
-                        const std::size_t idx = (i * n + j) * nz + m;
-                        dst[idx] = src[idx] * float(filterWindow(IonizationFilter::SharpK, k, radius) / n3);
-                    }
-                }
+        fft::forEachKRow(n, threads, [&](long fi, long fj, std::size_t base) {
+            const double ki = kf[0] * double(fi), kj = kf[1] * double(fj);
+            for (std::size_t m = 0; m < nz; ++m) {
+                const double km = kf[2] * double(m);
+                const double k = std::sqrt(ki * ki + kj * kj + km * km);
+                dst[base + m] = src[base + m] * float(filterWindow(IonizationFilter::SharpK, k, radius) / n3);
             }
         });
         plans.backward(work);

@@ -21,13 +21,13 @@ namespace fs = std::filesystem;
 
 namespace detail {
 
-torch::Tensor batchTargets(
-    const RunConfig& c, const DatasetFile& ds, const std::vector<std::int64_t>& indices, const torch::Device& device)
+torch::Tensor batchTargets(const RunConfig& c, const DatasetFile& ds, const Batch& batch, const torch::Device& device)
 {
     if (c.task == Task::Reconstruct)
         return {};
     if (c.task == Task::Translate)
-        return translationTargets(c, ds, indices, device);
+        return translationTargets(c, ds, batch, device);
+    const std::vector<std::int64_t>& indices = batch.indices;
     const std::size_t n = indices.size();
     if (c.task == Task::Classify) {
         std::vector<std::int64_t> y(n);
@@ -98,7 +98,7 @@ EvalMetrics evaluateNet(NetBase& net, const RunConfig& c, std::shared_ptr<const 
     while (auto batch = stream.next()) {
         stop.throwIfStopped();
         const torch::Tensor x = inputTensor(batch->x.data(), batch->size(), c.rows, c.cols, device);
-        const torch::Tensor y = batchTargets(c, *ds, batch->indices, device);
+        const torch::Tensor y = batchTargets(c, *ds, *batch, device);
         const torch::Tensor out = net.forward(x);
         const double loss = lossOf(c, out, x, y).item<double>();
         lossSum += loss * double(batch->size());

@@ -114,6 +114,8 @@ void to_json(json& j, const RunConfig& c)
     j["device"] = c.device;
     j["history_every"] = c.historyEvery;
     j["max_batches_per_epoch"] = c.maxBatchesPerEpoch;
+    j["data_in_memory"] = c.dataInMemory;
+    j["data_memory_mb"] = c.dataMemoryMb;
     j["classes"] = c.classes;
     j["label_mean"] = c.labelMean;
     j["label_std"] = c.labelStd;
@@ -171,6 +173,8 @@ void from_json(const json& j, RunConfig& c)
     c.device = j.value("device", std::string("auto"));
     c.historyEvery = j.value("history_every", std::size_t(20));
     c.maxBatchesPerEpoch = j.value("max_batches_per_epoch", std::size_t(0));
+    c.dataInMemory = j.value("data_in_memory", c.dataInMemory);
+    c.dataMemoryMb = j.value("data_memory_mb", c.dataMemoryMb);
     c.classes = j.value("classes", std::vector<double>());
     c.labelMean = j.value("label_mean", 0.0);
     c.labelStd = j.value("label_std", 1.0);

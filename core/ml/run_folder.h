@@ -88,6 +88,8 @@ struct RunConfig {
     std::string device = "auto"; ///< "auto", "cpu" or "cuda"
     std::size_t historyEvery = 20; ///< a history line every this many batches (0: epochs only)
     std::size_t maxBatchesPerEpoch = 0; ///< 0: whole epochs (tests and benchmarks use fewer)
+    std::string dataInMemory = "auto"; ///< training samples held in memory: "auto", "on", "off" (batch_stream.h)
+    std::size_t dataMemoryMb = 1024; ///< auto: in memory when the training split fits; streamed: the read-ahead cache
     bool condition = true; ///< unet: z and ζ as two constant input planes
     SweepMembership sweep;
     // resolved

@@ -1,8 +1,9 @@
 #pragma once
 /// \file sim_sources.h
 /// Dataset sources straight from the built-in simulator over a parameter grid (redshifts × ζ ×
-/// seeds). One set of initial conditions per seed serves every z and ζ of that seed; the seed is
-/// the realization key, so a split by simulation keeps each seed's cubes together. No LibTorch.
+/// seeds, or with the v2 source model redshifts × F_ESC10 × seeds). One set of initial conditions
+/// per seed serves every z and ζ of that seed; the seed is the realization key, so a split by
+/// simulation keeps each seed's cubes together. No LibTorch.
 
 #include "ml/dataset.h"
 #include "sim/simulation_params.h"
@@ -14,12 +15,17 @@ namespace rs::ml {
 struct SimulationGrid {
     SimulationParams base; ///< grid size, box, astrophysics; redshifts/zeta/seed are overridden
     std::vector<double> redshifts;
-    std::vector<double> zetas;
+    std::vector<double> zetas; ///< constant sources (base.sources Constant)
+    /// v2 source model (base.sources ParkV2): the F_ESC10 values; base.park holds the others.
+    std::vector<double> fescs;
     std::vector<std::uint64_t> seeds;
 };
 
 /// One source per (seed, z, ζ), in that order; each load() simulates lazily (the cubes of all ζ
-/// at one (seed, z) are made in one pass and handed out one by one). The sampled quantity is set
+/// at one (seed, z) are made in one pass and handed out one by one). With the v2 source model one
+/// source per (seed, F_ESC10, z): each (seed, F_ESC10) runs one history from base.park.zStart down
+/// to the lowest z and keeps the cubes of every z of the grid until the next one starts; the cubes
+/// carry f_esc = F_ESC10 and ζ = N_γ f_*10 F_ESC10 (the labels). The sampled quantity is set
 /// by DatasetBuildOptions::quantity via `quantity`; `target` (paired datasets) sets each
 /// source's loadTarget to the cube of that quantity. Throws ParameterError for an empty grid or
 /// invalid simulation parameters (checked before any work).

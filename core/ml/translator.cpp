@@ -54,23 +54,24 @@ torch::Tensor batchInput(const RunConfig& c, const DatasetFile& ds, const Batch&
         return inputTensor(batch.x.data(), batch.size(), c.rows, c.cols, device);
     const std::size_t n = batch.size(), px = c.rows * c.cols, nc = c.contextRadiiMpc.size();
     const int channels = inputChannels(c);
-    std::vector<float> context(n * nc * px), buf(n * std::size_t(channels) * px);
-    if (nc)
-        ds.readContext(batch.indices.data(), n, context.data());
+    if (batch.context.size() != n * nc * px)
+        throw ParameterError("dataset", ds.info().path + ": the batch lacks the context channels the run takes");
+    std::vector<float> buf(n * std::size_t(channels) * px);
     for (std::size_t s = 0; s < n; ++s) {
         const SampleLabels& l = ds.labels()[std::size_t(batch.indices[s])];
-        fillChannels(c, batch.x.data() + s * px, context.data() + s * nc * px, l.z, l.zeta, px,
+        fillChannels(c, batch.x.data() + s * px, batch.context.data() + s * nc * px, l.z, l.zeta, px,
             buf.data() + s * std::size_t(channels) * px);
     }
     return channelsLast(buf, std::int64_t(n), channels, std::int64_t(c.rows), std::int64_t(c.cols), device);
 }
 
 torch::Tensor translationTargets(
-    const RunConfig& c, const DatasetFile& ds, const std::vector<std::int64_t>& indices, const torch::Device& device)
+    const RunConfig& c, const DatasetFile& ds, const Batch& batch, const torch::Device& device)
 {
-    const std::size_t n = indices.size(), px = c.rows * c.cols;
-    std::vector<float> y(n * px);
-    ds.readTargets(indices.data(), n, y.data());
+    const std::size_t n = batch.size(), px = c.rows * c.cols;
+    if (batch.y.size() != n * px)
+        throw ParameterError("dataset", ds.info().path + " is not a paired dataset (no target fields)");
+    std::vector<float> y = batch.y;
     if (c.targetQuantity != Quantity::NeutralFraction)
         for (float& v : y)
             v = float((v - c.targetMean) / c.targetStd);
@@ -126,7 +127,7 @@ EvalMetrics evaluateTranslation(NetBase& net, const RunConfig& c, std::shared_pt
     while (auto batch = stream.next()) {
         stop.throwIfStopped();
         const torch::Tensor x = batchInput(c, *ds, *batch, device);
-        const torch::Tensor y = translationTargets(c, *ds, batch->indices, device);
+        const torch::Tensor y = translationTargets(c, *ds, *batch, device);
         const torch::Tensor out = net.forward(x);
         lossSum += lossOf(c, out, x, y).item<double>() * double(batch->size());
         n += batch->size();

@@ -1,6 +1,6 @@
 #include "observe/observe.h"
 
-#include "sim/fft_grid.h"
+#include "numerics/kspace.h"
 #include "stats/lightcone_chunks.h"
 #include "util/error.h"
 
@@ -9,6 +9,7 @@
 #include <cmath>
 #include <complex>
 #include <memory>
+#include <numbers>
 #include <random>
 
 namespace rs {
@@ -55,7 +56,8 @@ std::vector<double> uvSeconds(const TelescopeModel& m, double lambda, double dc,
             for (int t = 0; t < steps; ++t) {
                 // The uv plane turns with the sky by 15°/h (tracks drawn as arcs: the field's
                 // foreshortening is left out).
-                const double ang = steps > 1 ? (-m.trackHours / 2 + t * m.trackStepHours) * M_PI / 12.0 : 0.0;
+                const double ang
+                    = steps > 1 ? (-m.trackHours / 2 + t * m.trackStepHours) * std::numbers::pi / 12.0 : 0.0;
                 const double u = (bx * std::cos(ang) - by * std::sin(ang)) / lambda;
                 const double v = (bx * std::sin(ang) + by * std::cos(ang)) / lambda;
                 const long iu = std::lround(u / du0), iv = std::lround(v / du1);
@@ -130,15 +132,14 @@ void removeWedge(Cube& c, double slope)
     }
     fftwf_execute(fwd);
     const Extent& b = c.boxLength();
-    for (std::size_t i = 0; i < s[0]; ++i)
-        for (std::size_t j = 0; j < s[1]; ++j) {
-            const double kx = 2 * M_PI / b[0] * double(fft::frequency(i, s[0]));
-            const double ky = 2 * M_PI / b[1] * double(fft::frequency(j, s[1]));
-            const double kperp = std::hypot(kx, ky);
-            for (std::size_t m = 0; m < nzc; ++m)
-                if (2 * M_PI / b[2] * double(m) < slope * kperp)
-                    modes[(i * s[1] + j) * nzc + m] = 0;
-        }
+    fft::forEachKRow(s, [&](long fi, long fj, std::size_t base) {
+        const double kx = 2 * std::numbers::pi / b[0] * double(fi);
+        const double ky = 2 * std::numbers::pi / b[1] * double(fj);
+        const double kperp = std::hypot(kx, ky);
+        for (std::size_t m = 0; m < nzc; ++m)
+            if (2 * std::numbers::pi / b[2] * double(m) < slope * kperp)
+                modes[base + m] = 0;
+    });
     fftwf_execute(bwd);
     {
         auto lock = fft::lockPlanner();
@@ -176,8 +177,8 @@ Instrument makeInstrument(
         / (m.effectiveArea * dTheta0 * dTheta1 * std::sqrt(obs.channelMHz * 1e6));
     for (std::size_t i = 0; i < s[0]; ++i)
         for (std::size_t j = 0; j < s[1]; ++j) {
-            const double kx = 2 * M_PI / c.boxLength()[0] * double(fft::frequency(i, s[0]));
-            const double ky = 2 * M_PI / c.boxLength()[1] * double(fft::frequency(j, s[1]));
+            const double kx = 2 * std::numbers::pi / c.boxLength()[0] * double(fft::frequency(i, s[0]));
+            const double ky = 2 * std::numbers::pi / c.boxLength()[1] * double(fft::frequency(j, s[1]));
             const double t = in.seconds[i * s[1] + j];
             in.beam.push_back(t > 0 ? float(std::exp(-0.5 * (kx * kx + ky * ky) * sigmaBeam * sigmaBeam)) : 0.0f);
             in.noiseSigma.push_back(t > 0 && o.noise ? float(perSqrtSecond / std::sqrt(t)) : 0.0f);
@@ -255,7 +256,7 @@ Observation observe(const Cube& dTb, const ObserveOptions& o, const ProgressFn& 
     if (inst.sampled == 0)
         throw ParameterError(name,
             "the array samples no transverse mode of this box (pixels of "
-                + std::to_string(dTb.cellSize(0) / dc * 180 / M_PI * 60) + " arcmin)");
+                + std::to_string(dTb.cellSize(0) / dc * 180 / std::numbers::pi * 60) + " arcmin)");
     Cube signal(dTb.shape(), dTb.boxLength(), dTb.metadata()), noise(dTb.shape(), dTb.boxLength());
     observeChannels(dTb, inst, o.seed, signal, noise, progress, stop);
     const double width = obs.beamFwhmMpc / dTb.cellSize(2);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <random>
 
 namespace rs {
@@ -32,7 +33,7 @@ std::vector<std::array<double, 2>> skaLowLayout()
     std::vector<std::array<double, 2>> p;
     for (int i = 0; i < 512; ++i) {
         const double r = i < 256 ? 500.0 * std::sqrt(u(rng)) : 500.0 * std::pow(4.0, u(rng));
-        const double phi = 2 * M_PI * u(rng);
+        const double phi = 2 * std::numbers::pi * u(rng);
         p.push_back({r * std::cos(phi), r * std::sin(phi)});
     }
     return p;

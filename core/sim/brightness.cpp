@@ -1,6 +1,6 @@
 #include "sim/brightness.h"
 
-#include "sim/fft_grid.h"
+#include "numerics/kspace.h"
 #include "util/error.h"
 
 #include <algorithm>
@@ -32,7 +32,7 @@ Cube brightnessTemperature(const Cube& density, const Cube& neutralFraction, dou
     const float* g = withVelocity ? velocityGradient.data() : nullptr;
     float* t = out.mutableData();
     const float clip = float(kMaxVelocityGradient);
-    fft::parallelFor(density.voxelCount(), threads, [&](std::size_t c0, std::size_t c1) {
+    parallelFor(density.voxelCount(), threads, [&](std::size_t c0, std::size_t c1) {
         for (std::size_t c = c0; c < c1; ++c) {
             float v = t0 * x[c] * (1.0f + d[c]);
             if (g)
@@ -54,16 +54,12 @@ Cube linearVelocityGradient(const Cube& density, double z, const LinearCosmology
     const std::size_t nz = n / 2 + 1;
     const double scale = -cosmology.growthRate(z) / (double(n) * double(n) * double(n));
     std::complex<float>* c = g.complex();
-    for (std::size_t i = 0; i < n; ++i) {
-        const long fi = fft::frequency(i, n);
-        for (std::size_t j = 0; j < n; ++j) {
-            const long fj = fft::frequency(j, n);
-            for (std::size_t m = 0; m < nz; ++m) {
-                const long m2 = fi * fi + fj * fj + long(m * m);
-                c[(i * n + j) * nz + m] *= m2 == 0 ? 0.0f : float(scale * double(m * m) / double(m2));
-            }
+    fft::forEachKRow({n, n, n}, [&](long fi, long fj, std::size_t base) {
+        for (std::size_t m = 0; m < nz; ++m) {
+            const long m2 = fi * fi + fj * fj + long(m * m);
+            c[base + m] *= m2 == 0 ? 0.0f : float(scale * double(m * m) / double(m2));
         }
-    }
+    });
     plans.backward(g);
     Cube out = Cube::uninitialized(density.shape(), density.boxLength());
     g.storeReal(out.mutableData());

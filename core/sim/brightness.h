@@ -6,8 +6,8 @@
 /// 21cmFAST's MAX_DVDR), the velocity component along axis 2 (classic delta_T_v3).
 
 #include "cube/cube.h"
+#include "numerics/fft_grid.h"
 #include "sim/cosmology.h"
-#include "sim/fft_grid.h"
 #include "sim/simulation_params.h"
 
 namespace rs {

@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 namespace rs {
 
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
 constexpr double kTcmb = 2.728; // K, as classic 21cmFAST
 
 /// Spherical top-hat window in Fourier space, 3 (sin x − x cos x) / x³ (series near 0).
@@ -177,7 +177,7 @@ double LinearCosmology::sigmaRUnnormalised(double radius) const
         const double v = m_k3Pt[i] * w * w;
         sum += (i == 0 || i == kLnKSteps) ? 0.5 * v : v;
     }
-    return std::sqrt(sum * d / (2.0 * kPi * kPi));
+    return std::sqrt(sum * d / (2.0 * std::numbers::pi * std::numbers::pi));
 }
 
 double LinearCosmology::sigmaR(double radius) const
@@ -195,12 +195,12 @@ double LinearCosmology::meanMatterDensity() const
 
 double LinearCosmology::lagrangianRadius(double mass) const
 {
-    return std::cbrt(3.0 * mass / (4.0 * kPi * meanMatterDensity()));
+    return std::cbrt(3.0 * mass / (4.0 * std::numbers::pi * meanMatterDensity()));
 }
 
 double LinearCosmology::massOfRadius(double radius) const
 {
-    return 4.0 / 3.0 * kPi * radius * radius * radius * meanMatterDensity();
+    return 4.0 / 3.0 * std::numbers::pi * radius * radius * radius * meanMatterDensity();
 }
 
 double LinearCosmology::hubbleRatio(double z) const
@@ -255,7 +255,7 @@ double LinearCosmology::collapsedFractionST(double mass, double z) const
     double sum = f(nu0) + f(upper);
     for (int i = 1; i < n; ++i)
         sum += f(nu0 + hstep * i) * (i % 2 ? 4.0 : 2.0);
-    return std::sqrt(2.0 / kPi) * amp * sum * hstep / 3.0;
+    return std::sqrt(2.0 / std::numbers::pi) * amp * sum * hstep / 3.0;
 }
 
 } // namespace rs

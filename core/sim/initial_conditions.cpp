@@ -1,18 +1,18 @@
 #include "sim/initial_conditions.h"
 
+#include "numerics/kspace.h"
 #include "sim/ionization.h"
 #include "util/error.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
+#include <numbers>
 #include <vector>
 
 namespace rs {
 
 namespace {
 
-constexpr double kTwoPi = 6.28318530717958647692;
 constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
 
 std::uint64_t splitmix64(std::uint64_t x)
@@ -35,8 +35,34 @@ void normalPair(std::uint64_t seed, std::uint64_t pair, double& a, double& b)
     const double u1 = unitInterval(splitmix64(base));
     const double u2 = unitInterval(splitmix64(base + 1));
     const double r = std::sqrt(-2.0 * std::log(u1));
-    a = r * std::cos(kTwoPi * u2);
-    b = r * std::sin(kTwoPi * u2);
+    a = r * std::cos(2 * std::numbers::pi * u2);
+    b = r * std::sin(2 * std::numbers::pi * u2);
+}
+
+/// Unit-variance white noise in C order (cell c holds whiteNoise(seed, c)) in the padded grid.
+void fillWhiteNoise(fft::Grid& delta, std::uint64_t seed, int threads)
+{
+    const std::size_t n = delta.n();
+    parallelFor(n * n, threads, [&](std::size_t r0, std::size_t r1) {
+        for (std::size_t row = r0; row < r1; ++row) {
+            float* out = delta.real() + row * delta.padded();
+            const std::uint64_t first = std::uint64_t(row) * n;
+            for (std::size_t k = 0; k < n; ++k) {
+                const std::uint64_t c = first + k;
+                double a, b;
+                normalPair(seed, c / 2, a, b);
+                if (c % 2 == 0) {
+                    out[k] = float(a);
+                    if (k + 1 < n) { // the pair's second value belongs to the next cell of this row
+                        out[k + 1] = float(b);
+                        ++k;
+                    }
+                } else {
+                    out[k] = float(b);
+                }
+            }
+        }
+    });
 }
 
 /// Table of f(|m|²) for every integer |m|² on an N³ grid.
@@ -74,29 +100,64 @@ inline void depositCloudInCell(float* rho, std::size_t n, double x, double y, do
         }
 }
 
+/// The cells that three sub-particles at x − 1/3, x, x + 1/3 (cell units) fall in by nearest-cell
+/// assignment: they span 2/3 of a cell, so at most two, the lower with weight w[0] (thirds of the
+/// three), the upper with w[1].
+inline void subParticleCells(double x, long nn, long c[2], float w[2])
+{
+    const double lower = std::floor(x - 1.0 / 3.0 + 0.5);
+    int inLower = 1; // the −1/3 particle itself
+    inLower += std::floor(x + 0.5) == lower;
+    inLower += std::floor(x + 1.0 / 3.0 + 0.5) == lower;
+    c[0] = wrap(long(lower), nn);
+    c[1] = c[0] + 1 == nn ? 0 : c[0] + 1;
+    w[0] = float(inLower) / 3.0f;
+    w[1] = float(3 - inLower) / 3.0f;
+}
+
 /// Classic 21cmFAST's assignment: the cell's mass as 3³ particles of a 3× finer lattice (offsets
-/// −1/3, 0, +1/3 cell) moved together by the cell's displacement, each to its nearest cell.
+/// −1/3, 0, +1/3 cell) moved together by the cell's displacement, each to its nearest cell; added
+/// as at most 2³ weighted deposits (the same cells and masses as 27 separate ones).
 inline void depositSubParticles(float* rho, std::size_t n, double x, double y, double zz)
 {
     const long nn = long(n);
-    constexpr float kMass = 1.0f / 27.0f;
-    long cx[3], cy[3], cz[3];
-    for (int a = 0; a < 3; ++a) {
-        const double o = (a - 1) / 3.0;
-        cx[a] = wrap(long(std::floor(x + o + 0.5)), nn);
-        cy[a] = wrap(long(std::floor(y + o + 0.5)), nn);
-        cz[a] = wrap(long(std::floor(zz + o + 0.5)), nn);
-    }
-    for (int a = 0; a < 3; ++a)
-        for (int b = 0; b < 3; ++b) {
+    long cx[2], cy[2], cz[2];
+    float wx[2], wy[2], wz[2];
+    subParticleCells(x, nn, cx, wx);
+    subParticleCells(y, nn, cy, wy);
+    subParticleCells(zz, nn, cz, wz);
+    for (int a = 0; a < 2; ++a)
+        for (int b = 0; b < 2; ++b) {
             float* line = rho + (std::size_t(cx[a]) * n + std::size_t(cy[b])) * n;
-            line[cz[0]] += kMass;
-            line[cz[1]] += kMass;
-            line[cz[2]] += kMass;
+            const float w = wx[a] * wy[b];
+            line[cz[0]] += w * wz[0];
+            line[cz[1]] += w * wz[1];
         }
 }
 
 } // namespace
+
+InitialConditions::Shift InitialConditions::compactShift(const fft::Grid& g, int threads)
+{
+    const std::size_t n = g.n(), padded = g.padded();
+    std::vector<float> rowMax(n * n, 0.0f);
+    parallelFor(n * n, threads, [&](std::size_t r0, std::size_t r1) {
+        for (std::size_t row = r0; row < r1; ++row)
+            for (std::size_t k = 0; k < n; ++k)
+                rowMax[row] = std::max(rowMax[row], std::abs(g.real()[row * padded + k]));
+    });
+    Shift s;
+    const float top = *std::max_element(rowMax.begin(), rowMax.end());
+    s.unit = top > 0 ? top / 32767.0f : 1.0f;
+    s.steps.resize(n * n * n);
+    parallelFor(n * n, threads, [&](std::size_t r0, std::size_t r1) {
+        for (std::size_t row = r0; row < r1; ++row)
+            for (std::size_t k = 0; k < n; ++k)
+                s.steps[row * n + k]
+                    = std::int16_t(std::clamp(std::lround(g.real()[row * padded + k] / s.unit), -32767L, 32767L));
+    });
+    return s;
+}
 
 double whiteNoise(std::uint64_t seed, std::uint64_t index)
 {
@@ -112,37 +173,19 @@ InitialConditions::InitialConditions(const SimulationParams& params, const Linea
     , m_threads(params.threadCount())
     , m_subParticles(params.cellSmoothing)
     , m_cosmology(&cosmology)
+    , m_plans(&plans)
 {
     const std::size_t n = m_n;
     const std::size_t nz = n / 2 + 1;
     const double volume = m_box * m_box * m_box;
     const double n3 = double(n) * double(n) * double(n);
-    const double kf = kTwoPi / m_box;
+    const double kf = 2 * std::numbers::pi / m_box;
     if (progress)
         progress(0.0, "initial conditions: white noise");
 
     // 1. White noise, C order, in the padded grid.
     fft::Grid delta(n);
-    fft::parallelFor(n * n, m_threads, [&](std::size_t r0, std::size_t r1) {
-        for (std::size_t row = r0; row < r1; ++row) {
-            float* out = delta.real() + row * delta.padded();
-            const std::uint64_t first = std::uint64_t(row) * n;
-            for (std::size_t k = 0; k < n; ++k) {
-                const std::uint64_t c = first + k;
-                double a, b;
-                normalPair(params.seed, c / 2, a, b);
-                if (c % 2 == 0) {
-                    out[k] = float(a);
-                    if (k + 1 < n) { // the pair's second value belongs to the next cell of this row
-                        out[k + 1] = float(b);
-                        ++k;
-                    }
-                } else {
-                    out[k] = float(b);
-                }
-            }
-        }
-    });
+    fillWhiteNoise(delta, params.seed, m_threads);
     stop.throwIfStopped();
 
     // 2. To k-space, scaled by √(P(k)/(V N³)).
@@ -163,16 +206,10 @@ InitialConditions::InitialConditions(const SimulationParams& params, const Linea
         return std::sqrt(cosmology.power(k) / (volume * n3)) * w;
     });
     std::complex<float>* d = delta.complex();
-    fft::parallelFor(n, m_threads, [&](std::size_t i0, std::size_t i1) {
-        for (std::size_t i = i0; i < i1; ++i) {
-            const long fi = fft::frequency(i, n);
-            for (std::size_t j = 0; j < n; ++j) {
-                const long fj = fft::frequency(j, n);
-                std::complex<float>* row = d + (i * n + j) * nz;
-                for (std::size_t m = 0; m < nz; ++m)
-                    row[m] *= amplitude[std::size_t(fi * fi + fj * fj + long(m * m))];
-            }
-        }
+    fft::forEachKRow(n, m_threads, [&](long fi, long fj, std::size_t base) {
+        std::complex<float>* row = d + base;
+        for (std::size_t m = 0; m < nz; ++m)
+            row[m] *= amplitude[std::size_t(fi * fi + fj * fj + long(m * m))];
     });
     if (progress)
         progress(0.3, "initial conditions: displacements");
@@ -181,16 +218,9 @@ InitialConditions::InitialConditions(const SimulationParams& params, const Linea
     // 3. Derived fields. Odd derivatives drop the Nyquist plane of their axis (keeps them real).
     auto derive = [&](fft::Grid& out, auto&& factor) {
         std::complex<float>* o = out.complex();
-        fft::parallelFor(n, m_threads, [&](std::size_t i0, std::size_t i1) {
-            for (std::size_t i = i0; i < i1; ++i) {
-                const long fi = fft::frequency(i, n);
-                for (std::size_t j = 0; j < n; ++j) {
-                    const long fj = fft::frequency(j, n);
-                    const std::size_t base = (i * n + j) * nz;
-                    for (std::size_t m = 0; m < nz; ++m)
-                        o[base + m] = d[base + m] * factor(fi, fj, long(m));
-                }
-            }
+        fft::forEachKRow(n, m_threads, [&](long fi, long fj, std::size_t base) {
+            for (std::size_t m = 0; m < nz; ++m)
+                o[base + m] = d[base + m] * factor(fi, fj, long(m));
         });
         plans.backward(out);
     };
@@ -219,23 +249,13 @@ InitialConditions::InitialConditions(const SimulationParams& params, const Linea
                 return {0.0f, float(double(fa) / (double(m2) * kf))};
             };
             if (a < 2) {
-                m_psi[a] = fft::Grid(n);
-                derive(m_psi[a], factor);
-            } else { // the last component reuses δ's grid in place
-                std::complex<float>* o = delta.complex();
-                fft::parallelFor(n, m_threads, [&](std::size_t i0, std::size_t i1) {
-                    for (std::size_t i = i0; i < i1; ++i) {
-                        const long fi = fft::frequency(i, n);
-                        for (std::size_t j = 0; j < n; ++j) {
-                            const long fj = fft::frequency(j, n);
-                            const std::size_t base = (i * n + j) * nz;
-                            for (std::size_t m = 0; m < nz; ++m)
-                                o[base + m] *= factor(fi, fj, long(m));
-                        }
-                    }
-                });
-                plans.backward(delta);
-                m_psi[2] = std::move(delta);
+                fft::Grid component(n);
+                derive(component, factor);
+                m_psi[a] = compactShift(component, m_threads);
+            } else { // the last component in δ's own grid (derive reads each mode before writing it)
+                derive(delta, factor);
+                m_psi[2] = compactShift(delta, m_threads);
+                delta.release();
             }
             stop.throwIfStopped();
             if (progress)
@@ -256,10 +276,10 @@ Cube InitialConditions::evolvedDensity(double z, const StopToken& stop) const
     Cube out = Cube::uninitialized({n, n, n}, {m_box, m_box, m_box}, meta);
     float* rho = out.mutableData();
 
-    if (m_linear.empty() && m_psi[0].empty())
+    if (m_linear.empty() && m_psi[0].steps.empty())
         throw Error("initial conditions: displacement fields were released");
     if (!m_linear.empty()) {
-        fft::parallelFor(n * n, m_threads, [&](std::size_t r0, std::size_t r1) {
+        parallelFor(n * n, m_threads, [&](std::size_t r0, std::size_t r1) {
             for (std::size_t row = r0; row < r1; ++row) {
                 const float* src = m_linear.real() + row * m_linear.padded();
                 for (std::size_t k = 0; k < n; ++k)
@@ -273,38 +293,30 @@ Cube InitialConditions::evolvedDensity(double z, const StopToken& stop) const
     // at cell-centre coordinates (i, j, k) + D ψ / Δ, in units of cells.
     std::fill(rho, rho + n * n * n, 0.0f);
     const double scale = growth / (m_box / double(n));
-    const std::size_t padded = m_psi[0].padded();
     // Slabs of particles along axis 0 are processed in two colours (even slabs, then odd), each
     // slab wide enough that particles of two slabs of one colour never touch the same cells.
-    std::atomic<double> maxShift {0};
-    fft::parallelFor(n * n, m_threads, [&](std::size_t r0, std::size_t r1) {
-        float local = 0;
-        for (std::size_t row = r0; row < r1; ++row)
-            for (std::size_t k = 0; k < n; ++k)
-                local = std::max(local, std::abs(m_psi[0].real()[row * padded + k]));
-        double cur = maxShift.load();
-        while (double(local) * scale > cur && !maxShift.compare_exchange_weak(cur, double(local) * scale)) { }
-    }); // a maximum: the same whatever the split
+    const double maxShift = m_psi[0].maxAbs() * scale;
     // The slab layout depends on the field only, never on the thread count, so every cell sums
     // its contributions in the same order and the result is identical for any number of threads.
-    const std::size_t reach = std::size_t(std::ceil(maxShift.load())) + 2; // slabs touched beyond their own
+    const std::size_t reach = std::size_t(std::ceil(maxShift)) + 2; // slabs touched beyond their own
     std::size_t slabs = std::min<std::size_t>(16, n / std::max<std::size_t>(1, 2 * reach));
     if (slabs % 2)
         --slabs;
     if (slabs < 2)
         slabs = 1;
 
+    const double sx = scale * m_psi[0].unit, sy = scale * m_psi[1].unit, sz = scale * m_psi[2].unit;
     auto deposit = [&](std::size_t i0, std::size_t i1) {
         for (std::size_t i = i0; i < i1; ++i) {
             for (std::size_t j = 0; j < n; ++j) {
-                const std::size_t base = (i * n + j) * padded;
-                const float* px = m_psi[0].real() + base;
-                const float* py = m_psi[1].real() + base;
-                const float* pz = m_psi[2].real() + base;
+                const std::size_t base = (i * n + j) * n;
+                const std::int16_t* px = m_psi[0].steps.data() + base;
+                const std::int16_t* py = m_psi[1].steps.data() + base;
+                const std::int16_t* pz = m_psi[2].steps.data() + base;
                 for (std::size_t k = 0; k < n; ++k) {
-                    const double x = double(i) + scale * px[k];
-                    const double y = double(j) + scale * py[k];
-                    const double zz = double(k) + scale * pz[k];
+                    const double x = double(i) + sx * px[k];
+                    const double y = double(j) + sy * py[k];
+                    const double zz = double(k) + sz * pz[k];
                     if (m_subParticles)
                         depositSubParticles(rho, n, x, y, zz);
                     else
@@ -318,7 +330,7 @@ Cube InitialConditions::evolvedDensity(double z, const StopToken& stop) const
     } else {
         for (int colour = 0; colour < 2; ++colour) {
             stop.throwIfStopped();
-            fft::parallelFor(slabs / 2, m_threads, [&](std::size_t s0, std::size_t s1) {
+            parallelFor(slabs / 2, m_threads, [&](std::size_t s0, std::size_t s1) {
                 for (std::size_t s = s0; s < s1; ++s) {
                     const std::size_t slab = 2 * s + std::size_t(colour);
                     deposit(n * slab / slabs, n * (slab + 1) / slabs);
@@ -326,7 +338,7 @@ Cube InitialConditions::evolvedDensity(double z, const StopToken& stop) const
             });
         }
     }
-    fft::parallelFor(n * n * n, m_threads, [&](std::size_t c0, std::size_t c1) {
+    parallelFor(n * n * n, m_threads, [&](std::size_t c0, std::size_t c1) {
         for (std::size_t c = c0; c < c1; ++c)
             rho[c] -= 1.0f;
     });
@@ -339,14 +351,13 @@ void InitialConditions::smoothEvolvedDensity(Cube& density) const
 {
     // Classic SMOOTH_EVOLVED_DENSITY_FIELD: a Gaussian of R_smooth_density = 0.2 cells (its
     // HII_FILTER 2 convention), which also softens the sub-particle assignment's shot noise.
+    // One grid, filtered in place (filterInto reads each mode before writing it), with the run's plans.
     const std::size_t n = m_n;
-    const fft::Plans plans(n, m_threads);
-    fft::Grid k(n), smooth(n);
+    fft::Grid k(n);
     k.loadReal(density.data());
-    plans.forward(k);
-    filterInto(k, smooth, IonizationFilter::Gaussian, 0.2 * m_box / double(n), m_box, plans, m_threads);
-    k.release();
-    smooth.storeReal(density.mutableData());
+    m_plans->forward(k);
+    filterInto(k, k, IonizationFilter::Gaussian, 0.2 * m_box / double(n), m_box, *m_plans, m_threads);
+    k.storeReal(density.mutableData());
     float* d = density.mutableData();
     for (std::size_t c = 0; c < density.voxelCount(); ++c)
         d[c] = std::max(d[c], -1.0f + 1e-7f);
@@ -367,10 +378,12 @@ Cube InitialConditions::linearDensity() const
     fft::Plans plans(n, m_threads);
     fft::Grid sum(n), work(n);
     const std::size_t nz = n / 2 + 1;
-    const double kf = kTwoPi / m_box;
+    const double kf = 2 * std::numbers::pi / m_box;
     std::fill(sum.complex(), sum.complex() + sum.complexCount(), std::complex<float>(0));
     for (int a = 0; a < 3; ++a) {
-        std::copy(m_psi[a].real(), m_psi[a].real() + n * n * m_psi[a].padded(), work.real());
+        for (std::size_t row = 0; row < n * n; ++row)
+            for (std::size_t k = 0; k < n; ++k)
+                work.real()[row * work.padded() + k] = m_psi[a].unit * float(m_psi[a].steps[row * n + k]);
         plans.forward(work);
         for (std::size_t i = 0; i < n; ++i)
             for (std::size_t j = 0; j < n; ++j)
@@ -398,7 +411,7 @@ Cube InitialConditions::velocityGradient(double z) const
     Cube out = Cube::uninitialized({n, n, n}, {m_box, m_box, m_box});
     m_dPsiZ.storeReal(out.mutableData());
     float* o = out.mutableData();
-    fft::parallelFor(n * n * n, m_threads, [&](std::size_t c0, std::size_t c1) {
+    parallelFor(n * n * n, m_threads, [&](std::size_t c0, std::size_t c1) {
         for (std::size_t c = c0; c < c1; ++c)
             o[c] *= factor;
     });
@@ -408,7 +421,7 @@ Cube InitialConditions::velocityGradient(double z) const
 void InitialConditions::releaseDisplacements()
 {
     for (auto& g : m_psi)
-        g.release();
+        g = {};
     m_linear.release();
 }
 
@@ -420,7 +433,7 @@ std::size_t InitialConditions::bytes() const
             b += g.n() * g.n() * g.padded() * sizeof(float);
     };
     for (const auto& g : m_psi)
-        add(g);
+        b += g.steps.size() * sizeof(std::int16_t);
     add(m_linear);
     add(m_dPsiZ);
     return b;

@@ -18,17 +18,21 @@
 /// weights, giving δ ≥ −1 with mean 0; or linear δ = D(z) δ_lin.
 
 #include "cube/cube.h"
+#include "numerics/fft_grid.h"
 #include "sim/cosmology.h"
-#include "sim/fft_grid.h"
 #include "sim/simulation_params.h"
 #include "util/progress.h"
+
+#include <cstdint>
+#include <vector>
 
 namespace rs {
 
 class InitialConditions {
 public:
     /// Draws the field and keeps what evolution needs: the three displacement components (or
-    /// δ_lin when zeldovich is off) and, with velocities, ∂ψ_z/∂z. Throws CancelledError.
+    /// δ_lin when zeldovich is off) and, with velocities, ∂ψ_z/∂z. `plans` must outlive this
+    /// object (evolvedDensity() uses them). Throws CancelledError.
     InitialConditions(const SimulationParams& params, const LinearCosmology& cosmology, const fft::Plans& plans,
         const ProgressFn& progress = {}, const StopToken& stop = {});
 
@@ -60,7 +64,18 @@ private:
     int m_threads;
     bool m_subParticles; ///< classic 3³ sub-particle assignment instead of cloud-in-cell
     const LinearCosmology* m_cosmology;
-    fft::Grid m_psi[3]; ///< ψ_x, ψ_y, ψ_z at z = 0 [Mpc] (Zel'dovich)
+    const fft::Plans* m_plans; ///< the owner's, outliving this object
+    /// One displacement component as 16-bit integer steps of `unit` [Mpc] = max|ψ_a| / 32767: an
+    /// error of at most 1/65534 of the largest displacement (~1e-4 cell at z ≈ 8), at half the
+    /// memory of floats (the v2 history keeps ψ through every step).
+    struct Shift {
+        std::vector<std::int16_t> steps; ///< N³, C order
+        float unit = 0;
+        float maxAbs() const { return unit * 32767.0f; }
+    };
+    static Shift compactShift(const fft::Grid& g, int threads);
+
+    Shift m_psi[3]; ///< ψ_x, ψ_y, ψ_z at z = 0 (Zel'dovich)
     fft::Grid m_linear; ///< δ_lin at z = 0 (linear mode)
     fft::Grid m_dPsiZ; ///< ∂ψ_z/∂z (velocities)
 };

@@ -1,5 +1,6 @@
 #include "sim/ionization.h"
 
+#include "numerics/kspace.h"
 #include "util/error.h"
 
 #include <algorithm>
@@ -7,12 +8,12 @@
 #include <cstdint>
 #include <limits>
 #include <mutex>
+#include <numbers>
 
 namespace rs {
 
 namespace {
 
-constexpr double kTwoPi = 6.28318530717958647692;
 constexpr double kCellRadiusFactor = 0.620350491; // radius of the sphere with a cell's volume
 constexpr double kRadiusStep = 1.1;
 /// Classic R_BUBBLE_MIN: no filter radius below L_FACTOR × 1 Mpc.
@@ -66,6 +67,49 @@ const ErfcTable& erfcTable()
     return t;
 }
 
+/// Σ erfc((δc − δ_R)·inv) over the grid held in `work`, added per plane in a fixed order: the same
+/// result for any thread count. `planeSums` (N entries) is scratch.
+double erfcSum(const fft::Grid& work, float deltaC, float inv, std::vector<double>& planeSums, int threads)
+{
+    const std::size_t n = work.n();
+    const std::size_t padded = work.padded();
+    const ErfcTable& erfcT = erfcTable();
+    const float* field = work.real();
+    double* sums = planeSums.data();
+    parallelFor(n, threads, [=, &erfcT](std::size_t i0, std::size_t i1) {
+        for (std::size_t i = i0; i < i1; ++i) {
+            double plane = 0;
+            for (std::size_t j = 0; j < n; ++j) {
+                const float* d = field + (i * n + j) * padded;
+                float rowSum = 0;
+                for (std::size_t k = 0; k < n; ++k)
+                    rowSum += erfcT((deltaC - d[k]) * inv);
+                plane += rowSum;
+            }
+            sums[i] = plane;
+        }
+    });
+    double total = 0;
+    for (double v : planeSums)
+        total += v;
+    return total;
+}
+
+/// `count` fully neutral cubes (x_HI = 1) on the grid of `density`, at redshift z.
+std::vector<Cube> neutralCubes(const Cube& density, double z, std::size_t count)
+{
+    CubeMetadata meta;
+    meta.quantity = Quantity::NeutralFraction;
+    meta.redshift = z;
+    std::vector<Cube> xh;
+    for (std::size_t q = 0; q < count; ++q) {
+        xh.push_back(Cube::uninitialized(density.shape(), density.boxLength(), meta));
+        float* x = xh.back().mutableData();
+        std::fill(x, x + density.voxelCount(), 1.0f);
+    }
+    return xh;
+}
+
 } // namespace
 
 double uniformFor(std::uint64_t key)
@@ -99,7 +143,7 @@ double inverseErfc(double y)
         x = -std::sqrt(-std::log((2.0 - y) / 2.0)) * 0.9;
     for (int it = 0; it < 100; ++it) {
         const double f = std::erfc(x) - y;
-        const double df = -2.0 / std::sqrt(M_PI) * std::exp(-x * x);
+        const double df = -2.0 / std::sqrt(std::numbers::pi) * std::exp(-x * x);
         const double step = f / df;
         x -= step;
         if (std::abs(step) < 1e-14 * std::max(1.0, std::abs(x)))
@@ -165,7 +209,7 @@ void filterInto(const fft::Grid& fieldK, fft::Grid& out, IonizationFilter filter
     const std::size_t n = fieldK.n();
     const std::size_t nz = n / 2 + 1;
     const std::size_t h = n / 2;
-    const double kf = kTwoPi / box;
+    const double kf = 2 * std::numbers::pi / box;
     const double invN3 = 1.0 / (double(n) * double(n) * double(n));
     std::vector<float> window(3 * h * h + 1);
     for (std::size_t m2 = 0; m2 < window.size(); ++m2)
@@ -181,23 +225,16 @@ void filterInto(const fft::Grid& fieldK, fft::Grid& out, IonizationFilter filter
         band = -1;
     const std::complex<float>* src = fieldK.complex();
     std::complex<float>* dst = out.complex();
-    fft::parallelFor(n, threads, [&](std::size_t i0, std::size_t i1) {
-        for (std::size_t i = i0; i < i1; ++i) {
-            const long fi = fft::frequency(i, n);
-            for (std::size_t j = 0; j < n; ++j) {
-                const long fj = fft::frequency(j, n);
-                const std::size_t base = (i * n + j) * nz;
-                if (band >= 0 && (std::labs(fi) > band || std::labs(fj) > band)) {
-                    std::fill(dst + base, dst + base + nz, std::complex<float>(0.0f));
-                    continue;
-                }
-                const long fij = fi * fi + fj * fj;
-                const std::size_t top = band >= 0 ? std::size_t(band) + 1 : nz;
-                for (std::size_t m = 0; m < top; ++m)
-                    dst[base + m] = src[base + m] * window[std::size_t(fij + long(m * m))];
-                std::fill(dst + base + top, dst + base + nz, std::complex<float>(0.0f));
-            }
+    fft::forEachKRow(n, threads, [&](long fi, long fj, std::size_t base) {
+        if (band >= 0 && (std::labs(fi) > band || std::labs(fj) > band)) {
+            std::fill(dst + base, dst + base + nz, std::complex<float>(0.0f));
+            return;
         }
+        const long fij = fi * fi + fj * fj;
+        const std::size_t top = band >= 0 ? std::size_t(band) + 1 : nz;
+        for (std::size_t m = 0; m < top; ++m)
+            dst[base + m] = src[base + m] * window[std::size_t(fij + long(m * m))];
+        std::fill(dst + base + top, dst + base + nz, std::complex<float>(0.0f));
     });
     plans.backward(out, band);
 }
@@ -217,16 +254,10 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
     const double box = density.boxLength()[0];
     const double cell = box / double(n);
 
-    CubeMetadata meta;
-    meta.quantity = Quantity::NeutralFraction;
-    meta.redshift = z;
-    std::vector<Cube> xh;
+    std::vector<Cube> xh = neutralCubes(density, z, zetas.size());
     std::vector<float*> xhData;
-    for (std::size_t q = 0; q < zetas.size(); ++q) {
-        xh.push_back(Cube::uninitialized(density.shape(), density.boxLength(), meta));
-        xhData.push_back(xh.back().mutableData());
-        std::fill(xhData.back(), xhData.back() + n3, 1.0f);
-    }
+    for (Cube& c : xh)
+        xhData.push_back(c.mutableData());
 
     const double mMin = params.minimumMass(z);
     const double growth = cosmology.growth(z);
@@ -279,25 +310,7 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
         const double denom = growth * std::sqrt(2.0 * dSigma2);
         const float inv = float(1.0 / denom);
         const float deltaC = float(kDeltaCrit);
-        // Per-plane sums added in a fixed order: the same result for any thread count.
-        const float* field = work.real();
-        double* sums = planeSums.data();
-        fft::parallelFor(n, threads, [=, &erfcT](std::size_t i0, std::size_t i1) {
-            for (std::size_t i = i0; i < i1; ++i) {
-                double plane = 0;
-                for (std::size_t j = 0; j < n; ++j) {
-                    const float* d = field + (i * n + j) * padded;
-                    float rowSum = 0;
-                    for (std::size_t k = 0; k < n; ++k)
-                        rowSum += erfcT((deltaC - d[k]) * inv);
-                    plane += rowSum;
-                }
-                sums[i] = plane;
-            }
-        });
-        double total = 0;
-        for (double v : planeSums)
-            total += v;
+        const double total = erfcSum(work, deltaC, inv, planeSums, threads);
         const double meanFcoll = std::max(total * invN3, 1e-30);
         const double stOverPs = fcollST / meanFcoll;
 
@@ -314,7 +327,7 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
             const float zeta = float(zetas[q]);
             const float norm = float(stOverPs);
             const float* field = work.real();
-            fft::parallelFor(n * n, threads, [=, &erfcT](std::size_t r0, std::size_t r1) {
+            parallelFor(n * n, threads, [=, &erfcT](std::size_t r0, std::size_t r1) {
                 for (std::size_t row = r0; row < r1; ++row) {
                     const float* d = field + row * padded; // row = i * n + j
                     float* out = x + row * n;

@@ -12,8 +12,8 @@
 /// Several ζ share one pass over the radii: only the flagging thresholds differ.
 
 #include "cube/cube.h"
+#include "numerics/fft_grid.h"
 #include "sim/cosmology.h"
-#include "sim/fft_grid.h"
 #include "sim/simulation_params.h"
 #include "util/progress.h"
 
@@ -32,7 +32,8 @@ double filterWindow(IonizationFilter filter, double k, double radius);
 
 /// `out` = the real field of `fieldK` (an r2c transform, unnormalised) smoothed with `filter` at
 /// `radius` [Mpc] in a box of side `box`: the window (divided by N³) applied in k-space, then the
-/// backward transform (skipping the lines a band-limited filter leaves empty).
+/// backward transform (skipping the lines a band-limited filter leaves empty). `out` may be
+/// `fieldK` itself (filtered in place).
 void filterInto(const fft::Grid& fieldK, fft::Grid& out, IonizationFilter filter, double radius, double box,
     const fft::Plans& plans, int threads);
 

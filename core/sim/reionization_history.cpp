@@ -3,9 +3,11 @@
 #include "sim/ionization.h"
 #include "sim/sources_v2.h"
 #include "util/error.h"
+#include "util/parallel.h"
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 namespace rs {
 
@@ -17,31 +19,75 @@ constexpr int kTablePoints = 256;
 constexpr double kSigmaHI = 6.3e-18, kUvbIndex = 5.0, kMpcCm = 3.086e24, kProtonMass = 1.6726231e-24;
 constexpr double kGravity = 6.67259e-8, kHubbleUnit = 3.2407e-18;
 
-/// Photons per baryon over ζ of a cell at evolved overdensity δ from a table on [−1, δc].
-inline float lookup(const std::vector<float>& table, double step, float delta)
-{
-    if (delta >= float(kDeltaCrit))
-        return 1.0f;
-    const double t = std::max(0.0, (double(delta) + 1.0) / step);
-    const std::size_t i = std::min(std::size_t(t), table.size() - 2);
-    const float f = float(t - double(i));
-    return table[i] + f * (table[i + 1] - table[i]);
-}
+/// Photons per baryon over ζ of a cell at evolved overdensity δ: linear between the points of a
+/// table on [−1, δc] (entry i at −1 + i·step), 1 from δc up. Single precision, multiplications only
+/// (it runs twice per cell and radius).
+class PhotonLookup {
+public:
+    PhotonLookup(const std::vector<float>& table, double step)
+        : m_slopes(table.size(), 0.0f)
+        , m_value(table.data())
+        , m_slope(m_slopes.data())
+        , m_inverseStep(float(1.0 / step))
+        , m_top(float(table.size() - 1))
+        , m_last(table.size() - 2)
+    {
+        for (std::size_t i = 0; i + 1 < table.size(); ++i)
+            m_slopes[i] = table[i + 1] - table[i];
+    }
+    float operator()(float delta) const
+    {
+        if (delta >= float(kDeltaCrit))
+            return 1.0f;
+        const float t = std::clamp((delta + 1.0f) * m_inverseStep, 0.0f, m_top);
+        const std::size_t i = std::min(std::size_t(t), m_last);
+        return m_value[i] + (t - float(i)) * m_slope[i];
+    }
 
-/// Whether any cell not yet flagged (x ≠ 0) has a filtered δ of at least `reach`.
-bool anyWithin(const float* x, const float* d, std::size_t n, std::size_t padded, float reach, int threads)
+private:
+    std::vector<float> m_slopes;
+    const float *m_value, *m_slope;
+    float m_inverseStep, m_top;
+    std::size_t m_last;
+};
+
+/// Σ over the filtered grid `d` (padded rows) of the table's photons per baryon, added per row in
+/// single and per plane in double precision in a fixed order (the same result for any thread
+/// count), and the largest filtered δ among the cells not yet flagged (x ≠ 0; −2 when none).
+std::pair<double, float> tableSum(
+    const float* d, const float* x, std::size_t n, std::size_t padded, const PhotonLookup& photons, int threads)
 {
-    std::vector<char> hit(n, 0);
-    fft::parallelFor(n, threads, [&](std::size_t i0, std::size_t i1) {
+    std::vector<double> planes(n);
+    std::vector<float> open(n);
+    parallelFor(n, threads, [&](std::size_t i0, std::size_t i1) {
         for (std::size_t i = i0; i < i1; ++i) {
-            bool any = false; // branch-free over each row, so the compiler can vectorise it
-            for (std::size_t row = i * n; row < (i + 1) * n && !any; ++row)
-                for (std::size_t k = 0; k < n; ++k)
-                    any |= (x[row * n + k] != 0.0f) & (d[row * padded + k] >= reach);
-            hit[i] = any;
+            double sum = 0;
+            float top = -2.0f;
+            for (std::size_t j = 0; j < n; ++j) {
+                const float* row = d + (i * n + j) * padded;
+                const float* xr = x + (i * n + j) * n;
+                float part[4] = {0, 0, 0, 0}, high[4] = {-2, -2, -2, -2}; // four independent chains
+                std::size_t k = 0;
+                for (; k + 4 <= n; k += 4)
+                    for (std::size_t l = 0; l < 4; ++l) {
+                        part[l] += photons(row[k + l]);
+                        high[l] = std::max(high[l], xr[k + l] != 0.0f ? row[k + l] : -2.0f);
+                    }
+                for (; k < n; ++k) {
+                    part[0] += photons(row[k]);
+                    high[0] = std::max(high[0], xr[k] != 0.0f ? row[k] : -2.0f);
+                }
+                sum += double((part[0] + part[1]) + (part[2] + part[3]));
+                top = std::max({top, high[0], high[1], high[2], high[3]});
+            }
+            planes[i] = sum;
+            open[i] = top;
         }
     });
-    return std::any_of(hit.begin(), hit.end(), [](char h) { return h != 0; });
+    double total = 0;
+    for (double v : planes)
+        total += v;
+    return {total, *std::max_element(open.begin(), open.end())};
 }
 
 } // namespace
@@ -56,11 +102,11 @@ ReionizationHistory::ReionizationHistory(
     if (params.sources != SourceModel::ParkV2)
         throw ParameterError("sources", "a reionization history needs the v2 source model");
     const std::size_t n3 = m_n * m_n * m_n;
-    m_gamma.assign(n3, 0.0f);
     if (params.park.recombinations) {
         m_nrec.assign(n3, 0.0f);
         // Effective redshifts reach (1+z)(1+δ)^(1/3) − 1; δ < 26 covers every cell of interest.
-        m_rates = std::make_unique<RecombinationTable>(params.cosmology, 3.0 * (1.0 + params.park.zStart));
+        m_rates = std::make_unique<RecombinationTable>(
+            params.cosmology, 3.0 * (1.0 + params.park.zStart), params.threadCount());
     }
 }
 
@@ -115,28 +161,33 @@ Cube ReionizationHistory::step(const Cube& density, double z, const ProgressFn& 
     const double rCell = kCellRadiusFactor * box / double(n);
     const bool recombinations = m_params.park.recombinations;
 
-    fft::Grid deltaK(n), work(n), nrecK, nrecWork;
-    deltaK.loadReal(density.data());
-    m_plans->forward(deltaK);
+    // The step's grids live as long as the history (no page faults per step); releaseBuffers() frees them.
+    for (fft::Grid* g : {&m_deltaK, &m_work})
+        if (g->empty())
+            *g = fft::Grid(n);
+    m_deltaK.loadReal(density.data());
+    m_plans->forward(m_deltaK);
     // Until a cell has recombined, n_rec is zero everywhere, and so is every filtered copy of it:
     // the transforms are skipped then (the criterion reads rec = 0 either way).
     const bool withRec = recombinations && m_nrecNonzero;
     if (withRec) {
-        nrecK = fft::Grid(n);
-        nrecWork = fft::Grid(n);
-        nrecK.loadReal(m_nrec.data());
-        m_plans->forward(nrecK);
+        for (fft::Grid* g : {&m_nrecK, &m_nrecWork})
+            if (g->empty())
+                *g = fft::Grid(n);
+        m_nrecK.loadReal(m_nrec.data());
+        m_plans->forward(m_nrecK);
     }
-    std::fill(m_gamma.begin(), m_gamma.end(), 0.0f);
     const std::vector<double> radii = ionizationRadii(m_params, m_params.park.mTurn, *m_cosmology);
     const double hubble = m_params.cosmology.h * kHubbleUnit * m_cosmology->hubbleRatio(z); // [1/s]
     const double tStar = m_params.park.tStar / hubble;
-    const double baryons = 3.0 * std::pow(m_params.cosmology.h * kHubbleUnit, 2) / (8.0 * M_PI * kGravity)
+    const double dtdz = 1.0 / (hubble * (1.0 + z));
+    const double baryons = 3.0 * std::pow(m_params.cosmology.h * kHubbleUnit, 2) / (8.0 * std::numbers::pi * kGravity)
         * m_params.cosmology.omegaB / kProtonMass; // n_b today [cm^-3]
     const double cellMass = m_cosmology->massOfRadius(rCell);
     const std::uint64_t drawKey
         = (std::uint64_t(m_params.seed) * 0x100000001b3ULL) ^ (std::uint64_t(std::llround(z * 1e4)) << 40);
-    const std::size_t padded = work.padded();
+    const std::size_t padded = m_work.padded();
+    const float* raw = density.data();
 
     for (std::size_t s = 0; s < radii.size(); ++s) {
         stop.throwIfStopped();
@@ -146,29 +197,18 @@ Cube ReionizationHistory::step(const Cube& density, double z, const ProgressFn& 
             progress(double(s) / double(radii.size()), "ionization (v2): R = " + std::to_string(radius).substr(0, 6));
         const bool unfiltered = last && radius <= rCell * (1.0 + 1e-6);
         if (unfiltered) {
-            work.loadReal(density.data());
+            m_work.loadReal(raw);
             if (withRec)
-                nrecWork.loadReal(m_nrec.data());
+                m_nrecWork.loadReal(m_nrec.data()); // the cells flagged above are not read again
         } else {
-            filterInto(deltaK, work, m_params.filter, radius, box, *m_plans, threads);
+            filterInto(m_deltaK, m_work, m_params.filter, radius, box, *m_plans, threads);
         }
         double tableStep = 0;
         const std::vector<float> table
             = model.conditionalTable(m_cosmology->massOfRadius(radius), kTablePoints, tableStep);
-        std::vector<double> planes(n);
-        const float* d = work.real();
-        fft::parallelFor(n, threads, [&](std::size_t i0, std::size_t i1) {
-            for (std::size_t i = i0; i < i1; ++i) {
-                double sum = 0;
-                for (std::size_t j = 0; j < n; ++j)
-                    for (std::size_t k = 0; k < n; ++k)
-                        sum += lookup(table, tableStep, std::max(d[(i * n + j) * padded + k], -1.0f + 1e-7f));
-                planes[i] = sum;
-            }
-        });
-        double total = 0;
-        for (double v : planes)
-            total += v;
+        const PhotonLookup photons(table, tableStep);
+        const float* d = m_work.real();
+        const auto [total, openMax] = tableSum(d, x, n, padded, photons, threads);
         const double norm = model.meanShethTormen() / std::max(total / double(n3), 1e-30);
         const double gammaPrefactor = std::pow(1.0 + z, 2) * radius * kMpcCm * kSigmaHI * kUvbIndex / (kUvbIndex + 2.75)
             * baryons * zeta / 1e-12 / tStar;
@@ -182,23 +222,25 @@ Cube ReionizationHistory::step(const Cube& density, double z, const ProgressFn& 
             }
         // At a radius where no unflagged cell reaches that bound nothing changes (only the last
         // radius adds partial ionization): the filtered n_rec would go unread, so skip its transform.
-        if (withRec && !last && !anyWithin(x, d, n, padded, reach, threads))
+        if (!last && openMax < reach)
             continue;
         if (withRec && !unfiltered)
-            filterInto(nrecK, nrecWork, m_params.filter, radius, box, *m_plans, threads);
-        const float* r = withRec ? nrecWork.real() : nullptr;
-        fft::parallelFor(n * n, threads, [&](std::size_t r0, std::size_t r1) {
+            filterInto(m_nrecK, m_nrecWork, m_params.filter, radius, box, *m_plans, threads);
+        const float* r = withRec ? m_nrecWork.real() : nullptr;
+        parallelFor(n * n, threads, [&](std::size_t r0, std::size_t r1) {
             for (std::size_t row = r0; row < r1; ++row)
                 for (std::size_t k = 0; k < n; ++k) {
                     const std::size_t c = row * n + k;
                     if (x[c] == 0.0f || (!last && d[row * padded + k] < reach))
                         continue; // flagged at a larger radius, or out of reach at this one
                     const float delta = std::max(d[row * padded + k], -1.0f + 1e-7f);
-                    const double f = norm * double(lookup(table, tableStep, delta));
+                    const double f = norm * double(photons(delta));
                     const double rec = r ? std::max(0.0f, r[row * padded + k]) / (1.0 + double(delta)) : 0.0;
                     if (f * zeta > 1.0 + rec) {
-                        if (x[c] > 1e-7f)
-                            m_gamma[c] = float(gammaPrefactor * f);
+                        // Flagged at its largest ionizing radius: that radius's Γ12 sets the cell's
+                        // recombinations over this step (added now: n_rec of this cell is not read again).
+                        if (recombinations && x[c] > 1e-7f)
+                            m_nrec[c] += recombinationsOver(raw[c], float(gammaPrefactor * f), z, dtdz, dz);
                         x[c] = 0.0f;
                     } else if (last && x[c] > 0.0f) {
                         const double fs = subgridScatter(
@@ -208,23 +250,24 @@ Cube ReionizationHistory::step(const Cube& density, double z, const ProgressFn& 
                 }
         });
     }
-    if (recombinations) {
-        const double dtdz = 1.0 / (hubble * (1.0 + z));
-        const float* d = density.data();
-        const RecombinationTable& rates = *m_rates;
-        fft::parallelFor(n3, threads, [&](std::size_t c0, std::size_t c1) {
-            for (std::size_t c = c0; c < c1; ++c) {
-                if (x[c] >= 1.0f || m_gamma[c] <= 0.0f)
-                    continue;
-                const double zEff = (1.0 + z) * std::cbrt(std::max(1e-7, 1.0 + double(d[c]))) - 1.0;
-                m_nrec[c] += float(rates(zEff, m_gamma[c]) * dtdz * dz * (1.0 - x[c]));
-            }
-        });
+    if (recombinations)
         m_nrecNonzero = m_nrecNonzero || std::any_of(m_nrec.begin(), m_nrec.end(), [](float v) { return v != 0.0f; });
-    }
     if (progress)
         progress(1.0, "ionization (v2)");
     return xh;
+}
+
+float ReionizationHistory::recombinationsOver(float delta, float gamma12, double z, double dtdz, double dz) const
+{
+    // A fully ionized cell (x_HI = 0) at its effective redshift (1+z)(1+δ)^(1/3) − 1.
+    const double zEff = (1.0 + z) * std::cbrt(std::max(1e-7, 1.0 + double(delta))) - 1.0;
+    return float((*m_rates)(zEff, gamma12) * dtdz * dz);
+}
+
+void ReionizationHistory::releaseBuffers()
+{
+    for (fft::Grid* g : {&m_deltaK, &m_work, &m_nrecK, &m_nrecWork})
+        g->release();
 }
 
 } // namespace rs

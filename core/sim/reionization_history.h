@@ -5,12 +5,12 @@
 /// conditional photon budget of ParkSourceModel (normalised to its Sheth–Tormen mean) and, with
 /// recombinations, the criterion ζ f ≥ 1 + n_rec (n_rec: recombinations per baryon accumulated in
 /// each cell, filtered like the density); a newly ionized cell records the photoionization rate Γ12
-/// of the largest radius that ionizes it, and after the step every cell adds
-/// rate(z_eff, Γ12) |dt/dz| Δz (1 − x_HI) to n_rec.
+/// of the largest radius that ionizes it and adds rate(z_eff, Γ12) |dt/dz| Δz to n_rec (only such
+/// fully ionized cells recombine: partially ionized ones have no Γ12).
 
 #include "cube/cube.h"
+#include "numerics/fft_grid.h"
 #include "sim/cosmology.h"
-#include "sim/fft_grid.h"
 #include "sim/simulation_params.h"
 #include "util/progress.h"
 
@@ -33,6 +33,10 @@ public:
     /// CancelledError.
     Cube step(const Cube& density, double z, const ProgressFn& progress = {}, const StopToken& stop = {});
 
+    /// Frees the grids that steps keep between calls (4 padded N³ grids); the next step makes them
+    /// again. For the moments between steps where memory is needed elsewhere (writing outputs).
+    void releaseBuffers();
+
     /// The redshifts a history visits to reach every z of `targets`: zStart, zStart − zStep, ...,
     /// with each target inserted, from high to low, ending at the lowest target.
     static std::vector<double> schedule(const ParkSources& park, std::vector<double> targets);
@@ -45,8 +49,12 @@ private:
     std::optional<double> m_previousZ;
     std::vector<float> m_nrec; ///< recombinations per baryon, accumulated
     bool m_nrecNonzero = false; ///< whether any cell of m_nrec is non-zero yet
-    std::vector<float> m_gamma; ///< Γ12 of each cell at this step
     std::unique_ptr<RecombinationTable> m_rates;
+    fft::Grid m_deltaK, m_work, m_nrecK, m_nrecWork; ///< the step's working grids, kept between steps
+
+    /// Recombinations per baryon over a step Δz (|dt/dz| `dtdz` [s]) of a fully ionized cell at
+    /// overdensity δ with Γ12 `gamma12`.
+    float recombinationsOver(float delta, float gamma12, double z, double dtdz, double dz) const;
 };
 
 } // namespace rs

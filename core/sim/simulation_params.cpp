@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <numbers>
 #include <thread>
 #include <unistd.h>
 
@@ -121,10 +122,10 @@ double virialMass(double tVir, double z, const Cosmology& c)
     const double a3 = std::pow(1.0 + z, 3);
     const double omz = c.omegaM * a3 / (c.omegaM * a3 + c.omegaL + (1.0 - c.omegaM - c.omegaL) * (1.0 + z) * (1.0 + z));
     const double d = omz - 1.0;
-    const double deltaC = 18.0 * M_PI * M_PI + 82.0 * d - 39.0 * d * d;
+    const double deltaC = 18.0 * std::numbers::pi * std::numbers::pi + 82.0 * d - 39.0 * d * d;
     const double mu = tVir < 9.99999e3 ? 1.22 : 0.6;
-    const double factor
-        = 1.98e4 * (mu / 0.6) * std::cbrt(c.omegaM / omz * deltaC / (18.0 * M_PI * M_PI)) * ((1.0 + z) / 10.0);
+    const double factor = 1.98e4 * (mu / 0.6)
+        * std::cbrt(c.omegaM / omz * deltaC / (18.0 * std::numbers::pi * std::numbers::pi)) * ((1.0 + z) / 10.0);
     return 1e8 / c.h * std::pow(tVir / factor, 1.5);
 }
 
@@ -218,52 +219,6 @@ void SimulationParams::validate() const
             "a " + std::to_string(dim) + "^3 grid needs about " + num(std::round(need / 1e9 * 10) / 10)
                 + " GB, more than this machine's memory allows (" + num(std::round(have / 1e9 * 10) / 10)
                 + " GB); use a smaller N");
-}
-
-Parameters SimulationParams::toParameters() const
-{
-    Parameters p;
-    p[param::zeta] = effectiveZeta();
-    if (fesc && !zeta) {
-        p[param::fesc] = *fesc;
-        p[param::fstar] = fStar;
-        p["n_gamma"] = nGamma;
-    }
-    p["sources"] = sourceModelName(sources);
-    if (sources == SourceModel::ParkV2) {
-        p["n_gamma"] = nGamma;
-        p["f_star10"] = park.fStar10;
-        p["alpha_star"] = park.alphaStar;
-        p["f_esc10"] = park.fEsc10;
-        p["alpha_esc"] = park.alphaEsc;
-        p["m_turn"] = park.mTurn;
-        p["t_star"] = park.tStar;
-        p["recombinations"] = park.recombinations;
-        p["z_start"] = park.zStart;
-        p["z_step"] = park.zStep;
-    } else if (tVir) {
-        p[param::tvirMin] = *tVir;
-    } else {
-        p[param::mMin] = mMin;
-    }
-    p[param::rMax] = rMax;
-    p[param::filter] = std::int64_t(classicFilterNumber(filter));
-    p[param::seed] = std::int64_t(seed);
-    p[param::dim] = std::int64_t(dim);
-    p[param::boxLen] = boxMpc;
-    p["omega_m"] = cosmology.omegaM;
-    p["omega_b"] = cosmology.omegaB;
-    p["omega_l"] = cosmology.omegaL;
-    p["hubble_h"] = cosmology.h;
-    p["sigma_8"] = cosmology.sigma8;
-    p["n_s"] = cosmology.ns;
-    p["zeldovich"] = zeldovich;
-    p["density_assignment"] = std::string(cellSmoothing ? "classic" : "fast");
-    p["transfer_function"] = std::string(
-        cosmology.transfer == TransferFunction::EisensteinHuBao ? "eisenstein-hu-1998" : "eisenstein-hu-1999");
-    p[param::useTs] = std::int64_t(0);
-    p[param::codeVersion] = std::string(kSimulatorVersion);
-    return p;
 }
 
 } // namespace rs

@@ -6,6 +6,8 @@
 
 #include "cube/quantity.h"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -120,11 +122,22 @@ struct SimulationParams {
     /// cosmology, threads (≥ 0).
     void validate() const;
 
-    /// The metadata every output cube carries, under the rs::param names: zeta, f_esc, f_star,
-    /// n_gamma, m_min or t_vir_min, r_max, hii_filter, random_seed, hii_dim, box_len, cosmology
-    /// (omega_m, omega_b, omega_l, hubble_h, sigma_8, n_s), zeldovich, code_version.
+    /// The metadata every output cube carries: the JSON of to_json (the rs::param names) without
+    /// what does not describe the run's model (redshifts, threads, velocities, the other source
+    /// model's fields), with zeta = effectiveZeta(), use_ts = 0 and code_version.
     Parameters toParameters() const;
 };
+
+/// The one JSON form of SimulationParams (nlohmann ADL, simulation_params_json.cpp): every field,
+/// flat, under the names its cubes' metadata use (hii_dim, box_len, redshifts, zeta, f_esc,
+/// n_gamma, f_star, m_min, t_vir_min, r_max, hii_filter (0/1/2), sources, the v2 fields f_star10 …
+/// z_step, the cosmology omega_m … n_s and transfer_function, random_seed, zeldovich,
+/// density_assignment (classic/fast), velocities, threads); unset optionals are null.
+void to_json(nlohmann::json& j, const SimulationParams& p);
+/// Reads the keys present (absent ones keep their value; null clears an optional). Does not
+/// validate() the values. Throws ParameterError naming an unknown key, a value of the wrong type,
+/// or an unknown filter, source model, transfer function or density assignment.
+void from_json(const nlohmann::json& j, SimulationParams& p);
 
 /// Virial mass [Msun] of a halo with virial temperature tVir [K] at redshift z (Barkana & Loeb
 /// 2001, mean molecular weight 1.22 below 1e4 K and 0.6 above, as classic 21cmFAST).

@@ -1,8 +1,8 @@
 #include "sim/simulator.h"
 
+#include "numerics/fft_grid.h"
 #include "sim/brightness.h"
 #include "sim/cosmology.h"
-#include "sim/fft_grid.h"
 #include "sim/initial_conditions.h"
 #include "sim/ionization.h"
 #include "sim/reionization_history.h"
@@ -103,8 +103,9 @@ Cube Simulator::density(double z, const StopToken& stop, SimulationTimings* timi
     if (m_state->released)
         throw Error("simulator: the displacement fields were released; density(z) for a new z is no longer possible");
     Stopwatch watch(slot(timings, &SimulationTimings::evolution));
+    m_state->cachedDensity = Cube(); // free the previous one first (a caller's copy still holds it)
+    m_state->cachedZ.reset();
     Cube d = m_state->ic->evolvedDensity(z, stop);
-    m_state->cachedDensity = Cube(); // free the previous one first
     m_state->cachedZ = z;
     m_state->cachedDensity = d;
     return d;
@@ -259,6 +260,7 @@ void Simulator::simulateHistory(const SimulationParams& params, const std::funct
         }
         if (std::find(params.redshifts.begin(), params.redshifts.end(), z) == params.redshifts.end())
             continue;
+        history.releaseBuffers(); // the outputs' room (the next step makes them again)
         Stopwatch watch(slot(timings, &SimulationTimings::brightness));
         const Cube gradient = params.velocities ? sim.m_state->ic->velocityGradient(z) : Cube();
         auto results = assembleResults(density, {xh}, z, {params.effectiveZeta()}, params, gradient);

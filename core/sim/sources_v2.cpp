@@ -1,15 +1,16 @@
 #include "sim/sources_v2.h"
 
 #include "util/error.h"
+#include "util/parallel.h"
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 namespace rs {
 
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
 // Sheth–Tormen parameters as classic 21cmFAST takes them (Jenkins et al. 2001).
 constexpr double kShethA = 0.73, kShethP = 0.175, kShethAmp = 0.353;
 constexpr int kMassPoints = 240;
@@ -54,7 +55,7 @@ double mhrBeta(double z)
 double criticalDensityCgs(double h)
 {
     const double h0 = h * kHubbleUnit;
-    return 3.0 * h0 * h0 / (8.0 * kPi * kGravity);
+    return 3.0 * h0 * h0 / (8.0 * std::numbers::pi * kGravity);
 }
 
 /// Hydrogen neutral fraction in photoionization equilibrium (n_H [cm^-3], Γ12 [1e-12/s], T = 1e4 K).
@@ -85,7 +86,7 @@ ParkSourceModel::ParkSourceModel(const SimulationParams& params, const LinearCos
     for (int i = 0; i <= kMassPoints; ++i) {
         const double m = std::exp(lnLo + d * i);
         const double nu = std::sqrt(kShethA) * kDeltaCrit / (cosmology.sigmaM(m) * m_growth);
-        const double f = std::sqrt(2.0 / kPi) * kShethAmp * (1.0 + std::pow(nu, -2.0 * kShethP)) * nu
+        const double f = std::sqrt(2.0 / std::numbers::pi) * kShethAmp * (1.0 + std::pow(nu, -2.0 * kShethP)) * nu
             * std::exp(-0.5 * nu * nu) * std::abs(dlnSigmaDlnM(cosmology, m));
         const double v = f * weight(m);
         sum += (i == 0 || i == kMassPoints) ? 0.5 * v : v;
@@ -122,7 +123,8 @@ std::vector<float> ParkSourceModel::conditionalTable(double massR, int points, d
             continue;
         halfInvS.push_back(0.5 / s);
         const double dS = 2.0 * sigma * sigma * std::abs(dlnSigmaDlnM(*m_cosmology, m));
-        factor.push_back(weight(m) * dS * d * (i == 0 ? 0.5 : 1.0) * std::pow(s, -1.5) / std::sqrt(2.0 * kPi));
+        factor.push_back(
+            weight(m) * dS * d * (i == 0 ? 0.5 : 1.0) * std::pow(s, -1.5) / std::sqrt(2.0 * std::numbers::pi));
     }
     for (int j = 0; j + 1 < points; ++j) {
         const double delta = -1.0 + step * j;
@@ -165,45 +167,67 @@ private:
     double m_c0, m_beta, m_width, m_norm = 1;
 };
 
-double rateWithPdf(double zEff, double gamma12, const MhrPdf& pdf, const Cosmology& c)
-{
-    if (!(gamma12 > 0))
-        return 0.0;
-    const double nH
-        = criticalDensityCgs(c.h) * c.omegaB * (1.0 - kHeliumFraction) / kProtonMass * std::pow(1.0 + zEff, 3);
-    const double dss = 26.7 * std::pow((1.0 + zEff) / 10.0, -3) * std::pow(gamma12, 2.0 / 3.0);
-    constexpr int kPoints = 160;
-    const double lo = std::log(0.01), hi = std::log(200.0), d = (hi - lo) / kPoints; // classic's range
-    double rate = 0;
-    for (int i = 0; i <= kPoints; ++i) {
-        const double delta = std::exp(lo + d * i);
-        const double y = delta / dss;
-        const double gammaLocal
-            = gamma12 * (0.98 * std::pow(1.0 + std::pow(y, 1.64), -2.28) + 0.02 * std::pow(1.0 + y, -0.84));
-        const double xe = 1.0 - neutralFraction(nH * delta, gammaLocal);
-        const double v = nH * delta * pdf(delta) * kAlphaB10k * xe * xe * delta * delta;
-        rate += v * ((i == 0 || i == kPoints) ? 0.5 : 1.0) * d;
+/// The Γ-independent part of the recombination integrand at one effective redshift: the MHR00 PDF
+/// on classic's range 0.01 < Δ < 200 (161 points, log-spaced) times n_H Δ α_B.
+class RateIntegrand {
+public:
+    RateIntegrand(double zEff, const MhrPdf& pdf, const Cosmology& c)
+        : m_zEff(zEff)
+    {
+        const double nH
+            = criticalDensityCgs(c.h) * c.omegaB * (1.0 - kHeliumFraction) / kProtonMass * std::pow(1.0 + zEff, 3);
+        m_nH = nH;
+        for (int i = 0; i <= kPoints; ++i) {
+            const double delta = std::exp(kLo + kStep * i);
+            m_delta[i] = delta;
+            m_prefix[i] = nH * delta * pdf(delta) * kAlphaB10k;
+        }
     }
-    return rate;
-}
+
+    /// Recombinations per baryon and second [1/s] for Γ12 > 0.
+    double rate(double gamma12) const
+    {
+        const double dss = 26.7 * std::pow((1.0 + m_zEff) / 10.0, -3) * std::pow(gamma12, 2.0 / 3.0);
+        double rate = 0;
+        for (int i = 0; i <= kPoints; ++i) {
+            const double delta = m_delta[i];
+            const double y = delta / dss;
+            const double gammaLocal
+                = gamma12 * (0.98 * std::pow(1.0 + std::pow(y, 1.64), -2.28) + 0.02 * std::pow(1.0 + y, -0.84));
+            const double xe = 1.0 - neutralFraction(m_nH * delta, gammaLocal);
+            const double v = m_prefix[i] * xe * xe * delta * delta;
+            rate += v * ((i == 0 || i == kPoints) ? 0.5 : 1.0) * kStep;
+        }
+        return rate;
+    }
+
+private:
+    static constexpr int kPoints = 160;
+    static inline const double kLo = std::log(0.01), kStep = (std::log(200.0) - std::log(0.01)) / kPoints;
+    double m_zEff, m_nH = 0;
+    double m_delta[kPoints + 1], m_prefix[kPoints + 1];
+};
 
 } // namespace
 
 double recombinationRate(double zEff, double gamma12, const Cosmology& c)
 {
-    return rateWithPdf(zEff, gamma12, MhrPdf(zEff), c);
+    if (!(gamma12 > 0))
+        return 0.0;
+    return RateIntegrand(zEff, MhrPdf(zEff), c).rate(gamma12);
 }
 
-RecombinationTable::RecombinationTable(const Cosmology& cosmology, double zMax)
+RecombinationTable::RecombinationTable(const Cosmology& cosmology, double zMax, int threads)
     : m_zPoints(int(std::ceil(zMax / kDz)) + 1)
 {
     m_table.resize(std::size_t(m_zPoints) * kGammaPoints);
-    for (int iz = 0; iz < m_zPoints; ++iz) {
-        const MhrPdf pdf(iz * kDz);
-        for (int ig = 0; ig < kGammaPoints; ++ig)
-            m_table[std::size_t(iz) * kGammaPoints + ig]
-                = float(rateWithPdf(iz * kDz, std::exp(kLnGammaMin + kDLnGamma * ig), pdf, cosmology));
-    }
+    parallelFor(std::size_t(m_zPoints), threads, [&](std::size_t z0, std::size_t z1) {
+        for (std::size_t iz = z0; iz < z1; ++iz) {
+            const RateIntegrand row(double(iz) * kDz, MhrPdf(double(iz) * kDz), cosmology);
+            for (int ig = 0; ig < kGammaPoints; ++ig)
+                m_table[iz * kGammaPoints + std::size_t(ig)] = float(row.rate(std::exp(kLnGammaMin + kDLnGamma * ig)));
+        }
+    });
 }
 
 double RecombinationTable::operator()(double zEff, double gamma12) const

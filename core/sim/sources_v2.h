@@ -52,7 +52,8 @@ double recombinationRate(double zEff, double gamma12, const Cosmology& cosmology
 /// Tabulated recombinationRate on a (z, ln Γ12) grid for fast per-cell use.
 class RecombinationTable {
 public:
-    explicit RecombinationTable(const Cosmology& cosmology, double zMax = 60.0);
+    /// Rows of z from 0 to zMax, made on `threads` threads (the same values for any count).
+    explicit RecombinationTable(const Cosmology& cosmology, double zMax = 60.0, int threads = 1);
     double operator()(double zEff, double gamma12) const;
 
 private:

@@ -1,12 +1,14 @@
 #include "stats/bubble_sizes.h"
 
-#include "sim/fft_grid.h"
+#include "numerics/fft_grid.h"
 #include "util/error.h"
+#include "util/parallel.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <numbers>
 #include <numeric>
 #include <thread>
 
@@ -79,7 +81,7 @@ double castRay(
 {
     const Shape& s = c.shape();
     long ci[3] = {long(start / (s[1] * s[2])), long(start / s[2] % s[1]), long(start % s[2])};
-    const double cz = 2.0 * rng.uniform() - 1.0, phi = 2.0 * M_PI * rng.uniform();
+    const double cz = 2.0 * rng.uniform() - 1.0, phi = 2.0 * std::numbers::pi * rng.uniform();
     const double sz = std::sqrt(std::max(0.0, 1.0 - cz * cz));
     const double dir[3] = {sz * std::cos(phi), sz * std::sin(phi), cz};
     double tMax[3], tDelta[3];
@@ -139,7 +141,7 @@ MeanFreePath meanFreePath(const Cube& xhi, const MfpOptions& o, const StopToken&
     RayTally total {std::vector<double>(std::size_t(o.bins), 0.0)};
     std::mutex merge;
     const int threads = o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency()));
-    fft::parallelFor(chunks, threads, [&](std::size_t c0, std::size_t c1) {
+    parallelFor(chunks, threads, [&](std::size_t c0, std::size_t c1) {
         RayTally t {std::vector<double>(std::size_t(o.bins), 0.0)};
         for (std::size_t c = c0; c < c1; ++c) {
             stop.throwIfStopped();

@@ -113,4 +113,25 @@ EntryPairing pairEntries(const std::vector<CubeEntry>& a, const std::vector<Cube
     return p;
 }
 
+Cube differenceCube(const Cube& a, const Cube& b)
+{
+    if (a.shape() != b.shape()) {
+        auto text = [](const Shape& s) {
+            return std::to_string(s[0]) + "x" + std::to_string(s[1]) + "x" + std::to_string(s[2]);
+        };
+        const std::string name = a.metadata().sourcePath.empty() ? "difference" : a.metadata().sourcePath;
+        throw ParameterError(
+            name, "cannot subtract cubes of different grids (" + text(a.shape()) + " and " + text(b.shape()) + ")");
+    }
+    CubeMetadata meta = a.metadata();
+    meta.sourcePath.clear();
+    meta.sourceDataset.clear();
+    meta.sourceFormat = "difference";
+    Cube d = Cube::uninitialized(a.shape(), a.boxLength(), meta);
+    float* out = d.mutableData();
+    for (std::size_t i = 0; i < d.voxelCount(); ++i)
+        out[i] = a.data()[i] - b.data()[i];
+    return d;
+}
+
 } // namespace rs

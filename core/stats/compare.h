@@ -50,4 +50,9 @@ struct EntryPairing {
 };
 EntryPairing pairEntries(const std::vector<CubeEntry>& a, const std::vector<CubeEntry>& b);
 
+/// A − B voxel by voxel (the difference map of two cubes of one grid): A's metadata and box, the
+/// source emptied (a computed cube). Throws ParameterError naming both cubes when the shapes
+/// differ.
+Cube differenceCube(const Cube& a, const Cube& b);
+
 } // namespace rs

@@ -1,5 +1,6 @@
 #include "stats/cylindrical_power.h"
 
+#include "numerics/kspace.h"
 #include "stats/fourier_box.h"
 #include "util/error.h"
 
@@ -93,30 +94,27 @@ CylindricalPower cylindricalPowerSpectrum(const FourierBox& t, int perpBins, int
     std::vector<double> sumKPerp(npe, 0), nPerp(npe, 0), sumKPar(nqe, 0), nPar(nqe, 0);
     std::vector<double> sumP(npe * nqe, 0), count(npe * nqe, 0);
     const double volume = t.volume();
-    for (std::size_t i = 0; i < s[0]; ++i) {
-        const double kx = k0 * double(fourierIndex(i, s[0]));
-        for (std::size_t j = 0; j < s[1]; ++j) {
-            const double ky = k1 * double(fourierIndex(j, s[1]));
-            const double kp = std::sqrt(kx * kx + ky * ky);
-            const long pb = kp > 0 ? binOf(pe, kp) : -1;
-            if (pb < 0)
+    fft::forEachKRow(s, [&](long fi, long fj, std::size_t base) {
+        const double kx = k0 * double(fi), ky = k1 * double(fj);
+        const double kp = std::sqrt(kx * kx + ky * ky);
+        const long pb = kp > 0 ? binOf(pe, kp) : -1;
+        if (pb < 0)
+            return;
+        const std::complex<float>* row = t.modes.get() + base;
+        for (std::size_t m = 1; m < nzc; ++m) {
+            const long qb = parBin[m];
+            if (qb < 0)
                 continue;
-            const std::complex<float>* row = &t.at(i, j, 0);
-            for (std::size_t m = 1; m < nzc; ++m) {
-                const long qb = parBin[m];
-                if (qb < 0)
-                    continue;
-                const std::size_t cell = std::size_t(pb) * nqe + std::size_t(qb);
-                const double re = row[m].real(), im = row[m].imag();
-                sumP[cell] += (re * re + im * im) / volume;
-                count[cell] += 1;
-                sumKPerp[std::size_t(pb)] += kp;
-                nPerp[std::size_t(pb)] += 1;
-                sumKPar[std::size_t(qb)] += k2 * double(m);
-                nPar[std::size_t(qb)] += 1;
-            }
+            const std::size_t cell = std::size_t(pb) * nqe + std::size_t(qb);
+            const double re = row[m].real(), im = row[m].imag();
+            sumP[cell] += (re * re + im * im) / volume;
+            count[cell] += 1;
+            sumKPerp[std::size_t(pb)] += kp;
+            nPerp[std::size_t(pb)] += 1;
+            sumKPar[std::size_t(qb)] += k2 * double(m);
+            nPar[std::size_t(qb)] += 1;
         }
-    }
+    });
     return compact(sumKPerp, nPerp, sumKPar, nPar, sumP, count);
 }
 

@@ -1,6 +1,6 @@
 #include "stats/fourier_box.h"
 
-#include "sim/fft_grid.h"
+#include "numerics/fft_grid.h"
 #include "util/error.h"
 
 #include <fftw3.h>
@@ -16,7 +16,7 @@ void FftwFree::operator()(void* p) const
 
 double FourierBox::fundamental(int axis) const
 {
-    return 2.0 * M_PI / box[std::size_t(axis)];
+    return 2.0 * std::numbers::pi / box[std::size_t(axis)];
 }
 
 FourierBox fourierTransform(const Cube& c)

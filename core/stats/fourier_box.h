@@ -3,7 +3,8 @@
 /// The Fourier transform of a cube in the continuum normalisation that every spectrum in
 /// core/stats shares (classic 21cmFAST's ps_ convention): X(k) = FFT of (f(x) − mean f) · V/N³,
 /// so that P(k) = |X(k)|² / V. Half of k-space (the last axis holds m ≥ 0), laid out
-/// n0 × n1 × (n2/2 + 1), with wavenumbers k_a = 2π m_a / L_a, m_a wrapped to (−n_a/2, n_a/2].
+/// n0 × n1 × (n2/2 + 1), with wavenumbers k_a = 2π m_a / L_a, m_a wrapped to (−n_a/2, n_a/2]
+/// (fft::frequency; fft::forEachKRow in numerics/kspace.h walks the rows).
 
 #include "cube/cube.h"
 
@@ -30,12 +31,6 @@ struct FourierBox {
         return modes[(i * shape[1] + j) * complexZ() + m];
     }
 };
-
-/// Signed frequency index of position i on an axis of n points: i for i ≤ n/2, else i − n.
-inline long fourierIndex(std::size_t i, std::size_t n)
-{
-    return i <= n / 2 ? long(i) : long(i) - long(n);
-}
 
 /// The transform of `cube` (mean removed, scaled by V/N³). Throws ParameterError for an empty
 /// cube, FormatError (naming the cube's path) for NaN or infinite voxels, Error when out of memory.

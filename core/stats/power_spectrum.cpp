@@ -1,6 +1,6 @@
 #include "stats/power_spectrum.h"
 
-#include "sim/fft_grid.h"
+#include "numerics/kspace.h"
 #include "stats/fourier_box.h"
 #include "util/error.h"
 
@@ -14,8 +14,6 @@
 namespace rs {
 
 namespace {
-
-constexpr double kTwoPi = 6.28318530717958647692;
 
 /// Bin edges: classic ([0, Δk), then ×1.5 while the ceiling is below N·Δk) for bins = 0, else
 /// `bins` log-spaced bins from the fundamental to the grid's largest |k| (`kCorner`).
@@ -53,15 +51,10 @@ PowerSpectrum fromBins(const std::vector<double>& sumK, const std::vector<double
     return ps;
 }
 
-long freq(std::size_t i, std::size_t n)
-{
-    return fourierIndex(i, n);
-}
-
 PowerSpectrum binned(
     const Shape& s, const Extent& box, int bins, const std::complex<float>* a, const std::complex<float>* b)
 {
-    const double kf[3] = {kTwoPi / box[0], kTwoPi / box[1], kTwoPi / box[2]};
+    const double kf[3] = {2 * std::numbers::pi / box[0], 2 * std::numbers::pi / box[1], 2 * std::numbers::pi / box[2]};
     const double volume = box[0] * box[1] * box[2];
     const std::size_t nzc = s[2] / 2 + 1;
     const double kFund = std::min({kf[0], kf[1], kf[2]});
@@ -72,28 +65,25 @@ PowerSpectrum binned(
     const std::vector<double> edges = binEdges(kFund, std::max({s[0], s[1], s[2]}), std::sqrt(kCorner), bins);
     const std::size_t nb = edges.size() - 1;
     std::vector<double> sumK(nb, 0), sumP(nb, 0), count(nb, 0), sumPower(nb, 0);
-    for (std::size_t i = 0; i < s[0]; ++i) {
-        const double kx = kf[0] * double(freq(i, s[0]));
-        for (std::size_t j = 0; j < s[1]; ++j) {
-            const double ky = kf[1] * double(freq(j, s[1]));
-            for (std::size_t m = 0; m < nzc; ++m) {
-                if (i == 0 && j == 0 && m == 0)
-                    continue;
-                const double kz = kf[2] * double(m);
-                const double k = std::sqrt(kx * kx + ky * ky + kz * kz);
-                const auto it = std::upper_bound(edges.begin(), edges.end(), k);
-                if (it == edges.begin() || it == edges.end())
-                    continue;
-                const std::size_t bin = std::size_t(it - edges.begin()) - 1;
-                const std::size_t c = (i * s[1] + j) * nzc + m;
-                const double p = double(a[c].real()) * double(b[c].real()) + double(a[c].imag()) * double(b[c].imag());
-                sumK[bin] += k;
-                sumP[bin] += k * k * k * p / (2.0 * M_PI * M_PI * volume);
-                sumPower[bin] += p / volume;
-                count[bin] += 1;
-            }
+    fft::forEachKRow(s, [&](long fi, long fj, std::size_t base) {
+        const double kx = kf[0] * double(fi), ky = kf[1] * double(fj);
+        for (std::size_t m = 0; m < nzc; ++m) {
+            if (fi == 0 && fj == 0 && m == 0)
+                continue;
+            const double kz = kf[2] * double(m);
+            const double k = std::sqrt(kx * kx + ky * ky + kz * kz);
+            const auto it = std::upper_bound(edges.begin(), edges.end(), k);
+            if (it == edges.begin() || it == edges.end())
+                continue;
+            const std::size_t bin = std::size_t(it - edges.begin()) - 1;
+            const std::size_t c = base + m;
+            const double p = double(a[c].real()) * double(b[c].real()) + double(a[c].imag()) * double(b[c].imag());
+            sumK[bin] += k;
+            sumP[bin] += k * k * k * p / (2.0 * std::numbers::pi * std::numbers::pi * volume);
+            sumPower[bin] += p / volume;
+            count[bin] += 1;
         }
-    }
+    });
     return fromBins(sumK, sumP, count, sumPower);
 }
 
@@ -185,13 +175,13 @@ PowerSpectrum powerSpectrum2d(
         auto lock = fft::lockPlanner();
         fftwf_destroy_plan(plan);
     }
-    const double kr = kTwoPi / lr, kc = kTwoPi / lc, kFund = std::min(kr, kc);
+    const double kr = 2 * std::numbers::pi / lr, kc = 2 * std::numbers::pi / lc, kFund = std::min(kr, kc);
     const double kCorner = std::hypot(kr * double(rows / 2), kc * double(cols / 2));
     const std::vector<double> edges = binEdges(kFund, std::max(rows, cols), kCorner, bins);
     const std::size_t nb = edges.size() - 1;
     std::vector<double> sumK(nb, 0), sumP(nb, 0), count(nb, 0), sumPower(nb, 0);
     for (std::size_t i = 0; i < rows; ++i) {
-        const double ky = kr * double(freq(i, rows));
+        const double ky = kr * double(fft::frequency(i, rows));
         for (std::size_t m = 0; m < ncc; ++m) {
             if (i == 0 && m == 0)
                 continue;
@@ -202,7 +192,7 @@ PowerSpectrum powerSpectrum2d(
             const std::size_t bin = std::size_t(it - edges.begin()) - 1;
             const double p = std::norm(out.get()[i * ncc + m]) / area;
             sumK[bin] += k;
-            sumP[bin] += k * k * p / kTwoPi;
+            sumP[bin] += k * k * p / (2 * std::numbers::pi);
             sumPower[bin] += p;
             count[bin] += 1;
         }

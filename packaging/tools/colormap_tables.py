@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes ui/vtk/colormap_tables.inc: matplotlib's exact 256-entry viridis and inferno tables
+"""Writes figure/colormap_tables.inc: matplotlib's exact 256-entry viridis and inferno tables
 (CC0 data). Run from the repository root with Debian's python3-matplotlib installed; the output is
 committed, so neither matplotlib nor Python is needed to build ReionScope."""
 import matplotlib
@@ -14,4 +14,4 @@ for name in ('viridis', 'inferno'):
     lines.append('inline constexpr unsigned k%sTable[256] = {' % name.capitalize())
     lines += ['    ' + ', '.join(vals[i:i + 8]) + ',' for i in range(0, 256, 8)]
     lines += ['};', '']
-open('ui/vtk/colormap_tables.inc', 'w').write('\n'.join(lines))
+open('figure/colormap_tables.inc', 'w').write('\n'.join(lines))

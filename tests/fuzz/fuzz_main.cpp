@@ -9,7 +9,10 @@
 // crash into a named error ("contained"). Findings are saved under --out for reproduction.
 //
 //   reionscope-fuzz --family all --seconds 3          (the CI smoke test)
-//   reionscope-fuzz --family h5 --iterations 1000000 --out /tmp/fuzz   (the `fuzz` target)
+//   reionscope-fuzz --family h5 --iterations 1000000 --out /tmp/fuzz   (until done)
+//   reionscope-fuzz --family all --seconds 1800 --out build/fuzz-findings   (the `fuzz` target)
+//   reionscope-fuzz --family history --iterations 1000000 --seconds 600 --scratch /dev/shm
+//       (whichever comes first; history inputs fsync, cheap on a tmpfs)
 #include "fuzz_mutate.h"
 #include "fuzz_seeds.h"
 
@@ -23,6 +26,7 @@
 #include <hdf5.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -44,8 +48,11 @@ struct Options {
     std::vector<std::string> families {"classic", "npy", "h5", "history", "config"};
     std::uint64_t iterations = 0; ///< 0: until --seconds
     double seconds = 3;
+    bool secondsGiven = false; ///< with --iterations, --seconds caps the time too
     std::uint64_t seed = 1;
     std::string out;
+    std::string scratch = "/tmp"; ///< where inputs are written (a tmpfs makes history's fsyncs cheap)
+    double hangSeconds = 3; ///< one tiny input running longer: a hang (then checked behind the helper)
 };
 
 struct Counts {
@@ -140,7 +147,7 @@ void saveFinding(
     std::uint64_t first, std::uint64_t last, double deadline, int fd)
 {
     h5::setIsolation(false); // this worker is the sacrificial process
-#ifndef __SANITIZE_ADDRESS__ // AddressSanitizer reserves terabytes of address space for its shadow
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__) // sanitizers reserve terabytes for their shadow
     rlimit as {rlim_t(2) << 30, rlim_t(2) << 30}; // as the helper: damaged sizes fail fast, not page in GiBs
     ::setrlimit(RLIMIT_AS, &as);
 #endif
@@ -179,7 +186,7 @@ bool containedByHelper(const std::string& family, const std::vector<fuzz::Seed>&
     const pid_t pid = ::fork();
     if (pid == 0) {
         h5::setIsolation(true);
-        h5::setVetTimeoutSeconds(3); // as the worker: tiny inputs never need longer
+        h5::setVetTimeoutSeconds(o.hangSeconds); // as the worker: tiny inputs never need longer
         ::alarm(20); // a hang here (after the helper) ends as a signal
         h5::clearVetCache();
         const std::string dir = g_scratch + "/v" + std::to_string(::getpid());
@@ -214,14 +221,25 @@ Counts fuzzFamily(const Options& o, const std::string& family, double seconds)
     const std::uint64_t last = o.iterations ? o.iterations : ~0ULL;
     std::uint64_t next = 0;
     auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
-    while (next < last && (o.iterations || elapsed() < seconds)) {
+    double reported = 0;
+    auto progress = [&] { // a line a minute on stderr, so a long run stopped early still tells its counts
+        if (elapsed() - reported < 60)
+            return;
+        reported = elapsed();
+        std::fprintf(stderr, "progress: %s %llu inputs in %.0f s, %llu findings, %llu crashes, %llu hangs\n",
+            family.c_str(), (unsigned long long)c.inputs, reported, (unsigned long long)c.failures,
+            (unsigned long long)c.crashes, (unsigned long long)c.hangs);
+    };
+    if (o.iterations && !o.secondsGiven)
+        seconds = 1e18;
+    while (next < last && elapsed() < seconds) {
         int fds[2];
         if (::pipe(fds) != 0)
             throw IoError("pipe", "cannot create");
         const pid_t pid = ::fork();
         if (pid == 0) {
             ::close(fds[0]);
-            worker(o, family, seeds, next, last, o.iterations ? 1e18 : seconds - elapsed(), fds[1]);
+            worker(o, family, seeds, next, last, seconds - elapsed(), fds[1]);
         }
         ::close(fds[1]);
         std::string buf;
@@ -230,7 +248,7 @@ Counts fuzzFamily(const Options& o, const std::string& family, double seconds)
         char chunk[4096];
         for (;;) {
             pollfd p {fds[0], POLLIN, 0};
-            const int r = ::poll(&p, 1, 3000); // 3 s on one tiny input: a hang
+            const int r = ::poll(&p, 1, int(o.hangSeconds * 1000)); // this long on one tiny input: a hang
             if (r == 0) {
                 hung = true;
                 ::kill(pid, SIGKILL);
@@ -255,6 +273,7 @@ Counts fuzzFamily(const Options& o, const std::string& family, double seconds)
                     next = current + 1;
                 }
             }
+            progress();
         }
         ::close(fds[0]);
         int status = 0;
@@ -299,14 +318,19 @@ Options parse(int argc, char** argv)
             o.iterations = std::strtoull(value().c_str(), nullptr, 10);
         } else if (a == "--seconds") {
             o.seconds = std::strtod(value().c_str(), nullptr);
+            o.secondsGiven = true;
         } else if (a == "--seed") {
             o.seed = std::strtoull(value().c_str(), nullptr, 10);
         } else if (a == "--out") {
             o.out = value();
+        } else if (a == "--scratch") {
+            o.scratch = value();
+        } else if (a == "--hang-seconds") {
+            o.hangSeconds = std::max(0.05, std::strtod(value().c_str(), nullptr));
         } else {
             std::fprintf(stderr,
                 "usage: reionscope-fuzz [--family all|classic|npy|h5|history|config] "
-                "[--iterations N | --seconds S] [--seed K] [--out DIR]\n");
+                "[--iterations N | --seconds S] [--seed K] [--out DIR] [--scratch DIR] [--hang-seconds S]\n");
             std::exit(2);
         }
     }
@@ -319,10 +343,13 @@ int main(int argc, char** argv)
 {
     H5dont_atexit();
     const Options o = parse(argc, argv);
+    h5::setVetCacheFile(""); // inputs are throwaway files: keep them out of the user's cache
     setMemoryBudgetBytes(std::uint64_t(16) << 20); // large declared cubes are refused, not read (keeps inputs fast)
-    char tmpl[] = "/tmp/reionscope-fuzz-XXXXXX";
-    if (!::mkdtemp(tmpl))
+    std::string tmpl = o.scratch + "/reionscope-fuzz-XXXXXX";
+    if (!::mkdtemp(tmpl.data())) {
+        std::fprintf(stderr, "error: %s: cannot create a scratch folder there\n", o.scratch.c_str());
         return 2;
+    }
     g_scratch = tmpl;
     nlohmann::json results = nlohmann::json::array();
     bool clean = true;

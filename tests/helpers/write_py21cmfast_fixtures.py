@@ -139,16 +139,27 @@ with h5py.File(f"{out}/HaloCatalog.h5", "w") as f:
     of["halo_coords"] = rng.uniform(0, 48, (7, 3)).astype(np.float32)
     for name in ("star_rng", "sfr_rng", "xray_rng"):
         of[name] = np.zeros(7, np.float32)
-with h5py.File(f"{out}/PerturbHaloField_fedcba9876543210_r4.h5", "w") as f:
-    f.attrs["redshift"] = 9.0
-    f.attrs["random_seed"] = np.int64(4)
-    f.attrs["version"] = "3.4.0"
-    up = f.create_group("user_params")
-    up.attrs["HII_DIM"] = np.int64(16)
-    up.attrs["BOX_LEN"] = 48.0
-    g = f.create_group("PerturbHaloField")
-    g["halo_masses"] = np.array([1e9, 4e9, 2.5e10], np.float32)
-    g["halo_coords"] = np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]], np.int32)
+
+
+def v3_haloes(name, structure, masses, coords, **user_params):
+    """A v3 halo file (seed 4, z 9): positions are cells of DIM (HaloField, FindHaloes.c) or of
+    HII_DIM (PerturbHaloField, PerturbHaloField.c)."""
+    with h5py.File(f"{out}/{name}", "w") as f:
+        f.attrs["redshift"] = 9.0
+        f.attrs["random_seed"] = np.int64(4)
+        f.attrs["version"] = "3.4.0"
+        up = f.create_group("user_params")
+        for k, v in user_params.items():
+            up.attrs[k] = v
+        g = f.create_group(structure)
+        g["halo_masses"] = np.array(masses, np.float32)
+        g["halo_coords"] = np.array(coords, np.int32)
+
+
+v3_haloes("PerturbHaloField_fedcba9876543210_r4.h5", "PerturbHaloField", [1e9, 4e9, 2.5e10],
+          [[1, 2, 3], [4, 5, 6], [7, 8, 9]], HII_DIM=np.int64(16), BOX_LEN=48.0)
+v3_haloes("HaloField_0123456789abcdef_r4.h5", "HaloField", [3e9, 8e10], [[3, 6, 9], [47, 0, 12]],
+          HII_DIM=np.int64(16), DIM=np.int64(48), BOX_LEN=48.0)
 
 # A v4 cache tree {cosmo}/{seed}/{zgrid}/{z}/{astro}/<Struct>.h5 made from the real v4 Coeval file:
 # two astrophysics (L_X 40.5 and 41) sharing one PerturbedField.

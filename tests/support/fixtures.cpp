@@ -31,6 +31,22 @@ std::string writeBytes(const QString& dir, const std::string& name, const void* 
     return path.toStdString();
 }
 
+bool damageGlobalHeap(const std::string& path)
+{
+    QFile f(QString::fromStdString(path));
+    if (!f.open(QIODevice::ReadWrite))
+        return false;
+    QByteArray bytes = f.readAll();
+    // "GCOL", version, 3 reserved bytes, the collection size (8); then the first object: index (2),
+    // reference count (2), 4 reserved bytes and its size (8) at +24.
+    const qsizetype heap = bytes.indexOf("GCOL");
+    if (heap < 0 || heap + 32 > bytes.size())
+        return false;
+    const quint64 size = 0x7fffffff;
+    std::memcpy(bytes.data() + heap + 24, &size, sizeof size);
+    return f.seek(0) && f.write(bytes) == bytes.size();
+}
+
 std::string writeNpy(const QString& dir, const std::string& name, const std::string& descr, bool fortran,
     const std::vector<std::size_t>& shape, const void* payload, std::size_t payloadBytes, int major)
 {

@@ -50,6 +50,12 @@ std::string writeV4(const QString& dir, const std::string& name, const std::stri
 std::string writeV3WithDims(const QString& dir, const std::string& name, const std::string& group,
     const std::string& dataset, const std::vector<unsigned long long>& dims);
 
+/// Damages an HDF5 file the way that crashes Debian's libhdf5 1.10 (SIGSEGV in H5HG_read, reached
+/// from the first attribute read): the size of the first object of its first global heap (where
+/// variable-length strings live, as in our files, py21cmfast's and writeV3's) becomes 2^31 - 1.
+/// Returns false when the file cannot be rewritten or holds no global heap.
+bool damageGlobalHeap(const std::string& path);
+
 /// What a reionscope-cli run printed and returned.
 struct CliResult {
     int code = -1; ///< exit code, -1 when it crashed

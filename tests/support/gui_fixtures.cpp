@@ -22,6 +22,7 @@ void useTemporaryUserDirs()
     static QTemporaryDir home;
     qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
     qputenv("XDG_DATA_HOME", home.filePath(QStringLiteral("data")).toUtf8());
+    qputenv("XDG_CACHE_HOME", home.filePath(QStringLiteral("cache")).toUtf8()); // HDF5 verdicts (hdf5_guard.h)
 }
 
 void initGuiTestMain()

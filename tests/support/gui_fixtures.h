@@ -11,9 +11,9 @@
 
 namespace guifixtures {
 
-/// Settings and data of this test process only: XDG_CONFIG_HOME and XDG_DATA_HOME in a temporary
-/// folder that lives until the process exits (recent files, runs folder, demo data). Call from
-/// initMain(), before the application object exists.
+/// Settings, data and cache of this test process only: XDG_CONFIG_HOME, XDG_DATA_HOME and
+/// XDG_CACHE_HOME in a temporary folder that lives until the process exits (recent files, runs
+/// folder, demo data, HDF5 verdicts). Call from initMain(), before the application object exists.
 void useTemporaryUserDirs();
 
 /// The one set-up of every GUI test's initMain(): temporary user folders (useTemporaryUserDirs),

@@ -1,19 +1,13 @@
 #pragma once
 /// \file palette.h
-/// The colours every chart draws its series with (matplotlib's "tab10" order, so overlays look
-/// as scientists expect from their notebooks), and the pen a series is drawn with.
+/// The series colours and pens of every chart: figure/palette.h (reionscope_figure, shared with
+/// exported figures), named in rs::ui::charts.
 
-#include <QColor>
-#include <QPen>
-
-#include <cstddef>
+#include "figure/palette.h"
 
 namespace rs::ui::charts {
 
-/// The i-th series colour (cycles through ten).
-QColor seriesColor(std::size_t i);
-
-/// The pen a series of `color` is drawn with.
-QPen seriesPen(const QColor& color, double width = 1.8);
+using figure::seriesColor;
+using figure::seriesPen;
 
 } // namespace rs::ui::charts

@@ -42,7 +42,7 @@ CatalogPanel::CatalogPanel(CatalogModel* model, QWidget* parent)
         if (!i.isValid() || i.data(CatalogModel::KindRole).toInt() != int(CatalogModel::Kind::Cube))
             return;
         QMenu menu(this);
-        QAction* compare = menu.addAction(tr("Show in another slice panel"));
+        QAction* compare = menu.addAction(tr("Show in another slice panel (lightcones: compare in the Lightcone tab)"));
         if (menu.exec(m_view->viewport()->mapToGlobal(pos)) == compare)
             Q_EMIT compareRequested(i.data(CatalogModel::RunRole).toInt(),
                 i.data(CatalogModel::RedshiftRole).toDouble(), Quantity(i.data(CatalogModel::QuantityRole).toInt()));

@@ -14,24 +14,6 @@ constexpr int kStripWidth = 14;
 constexpr int kMargin = 6;
 } // namespace
 
-std::vector<double> niceTicks(double lo, double hi, int maxTicks)
-{
-    std::vector<double> ticks;
-    if (!std::isfinite(lo) || !std::isfinite(hi) || !(hi > lo) || maxTicks < 2)
-        return ticks;
-    const double rough = (hi - lo) / double(maxTicks - 1);
-    const double mag = std::pow(10.0, std::floor(std::log10(rough)));
-    double step = mag;
-    for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
-        if (m * mag >= rough) {
-            step = m * mag;
-            break;
-        }
-    for (double t = std::ceil(lo / step) * step; t <= hi + 1e-9 * step; t += step)
-        ticks.push_back(std::abs(t) < 1e-12 * step ? 0.0 : t);
-    return ticks;
-}
-
 ColorBar::ColorBar(QWidget* parent)
     : QWidget(parent)
 {

@@ -3,11 +3,15 @@
 /// A vertical colour bar: the map from low (bottom) to high (top), tick labels, and a title with
 /// units above it. Plain Qt painting, so it stays crisp and costs the VTK view nothing.
 
+#include "figure/axes.h"
 #include "vtk/colormap.h"
 
 #include <QWidget>
 
 namespace rs::ui {
+
+/// Round tick values (figure/axes.h).
+using figure::niceTicks;
 
 class ColorBar : public QWidget {
     Q_OBJECT
@@ -37,8 +41,5 @@ private:
     DisplayRange m_range;
     QString m_title;
 };
-
-/// Between 3 and `maxTicks` round values (1, 2 or 5 × 10^n steps) inside [lo, hi].
-std::vector<double> niceTicks(double lo, double hi, int maxTicks = 6);
 
 } // namespace rs::ui

@@ -10,6 +10,7 @@
 #include "explorer/slice_panel.h"
 #include "explorer/stats_panel.h"
 #include "explorer/volume_panel.h"
+#include "figure/figure_file.h"
 #include "util/error.h"
 #include "vtk/volume_canvas.h"
 
@@ -23,7 +24,13 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 
+#include <memory>
+
 namespace rs::ui {
+
+namespace {
+constexpr int kFigureDpi = 300; // slice figures exported from the GUI (PNG pixels, SVG/PDF resolution)
+} // namespace
 
 ExplorerWorkspace::ExplorerWorkspace(Session* session, QWidget* parent)
     : Workspace(parent)
@@ -75,10 +82,19 @@ ExplorerWorkspace::ExplorerWorkspace(Session* session, QWidget* parent)
     });
     connect(session, &Session::refreshed, this,
         [this] { m_catalog->showCurrent(m_session->currentRun(), m_session->currentRedshift()); });
-    connect(session, &Session::comparisonLoaded, m_slices, &LinkedSlicesView::addComparisonCube);
+    connect(session, &Session::comparisonLoaded, this, [this](const LoadedCube& c) {
+        // A second lightcone is compared in the Lightcone tab (stacked or A − B); boxes go to a panel.
+        if (c.cube.metadata().kind == FieldKind::Lightcone && !m_lightcone->lightcone().empty()) {
+            m_lightcone->setComparison(c.cube, c.runLabel);
+            m_views->setCurrentWidget(m_lightcone);
+        } else {
+            m_slices->addComparisonCube(c);
+        }
+    });
     connect(m_slices, &LinkedSlicesView::linkedStateChanged, this,
         [this](const SliceViewState& st) { m_volume->setSlicePlane(st.axis, st.index); });
     connect(m_slices, &LinkedSlicesView::probed, this, &Workspace::probed);
+    connect(m_slices, &LinkedSlicesView::problem, this, [this](const QString& m) { Q_EMIT problem(m, {}); });
     connect(m_lightcone, &LightconeView::hovered, this, [this](const QString& t) { Q_EMIT statusMessage(t, 3000); });
     connect(m_lightcone, &LightconeView::redshiftChosen, this, [this](double z, std::size_t) {
         Q_EMIT statusMessage(
@@ -101,7 +117,7 @@ void ExplorerWorkspace::showLightcone(const Snapshot& s)
                 || (c.quantity() == Quantity::BrightnessTemperature
                     && pick->quantity() != Quantity::BrightnessTemperature)))
             pick = &c;
-    m_lightcone->setLightcone(pick ? pick->cube : Cube());
+    m_lightcone->setLightcone(pick ? pick->cube : Cube(), pick ? std::optional(pick->stats) : std::nullopt);
     m_views->setCurrentWidget(pick ? static_cast<QWidget*>(m_lightcone) : m_slices);
 }
 
@@ -119,8 +135,9 @@ void ExplorerWorkspace::buildActions()
         m_exports.append(a);
         return a;
     };
-    add(tr("Slice View as &PNG…"), tr("Export the current slice panel"), tr("PNG images (*.png)"),
-        QStringLiteral("png"), &ExplorerWorkspace::exportSliceView)
+    add(tr("Slice View as &Figure (PNG, SVG, PDF)…"), tr("Export the current slice panel as a figure"),
+        tr("PNG images (*.png);;SVG drawings (*.svg);;PDF documents (*.pdf)"), QStringLiteral("png"),
+        &ExplorerWorkspace::exportSliceView)
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     add(tr("Slice as &NumPy (.npy)…"), tr("Export the current slice's values"), tr("NumPy arrays (*.npy)"),
         QStringLiteral("npy"), &ExplorerWorkspace::exportSliceNpy);
@@ -173,6 +190,22 @@ void ExplorerWorkspace::buildActions()
         });
     }
     m_viewMenu->addSeparator();
+    QAction* diff = m_viewMenu->addAction(tr("&Difference Map (Panel 1 − Panel 2)"));
+    diff->setToolTip(tr("A − B of the cubes in the first two panels (same grid), in the next panel, linked"));
+    connect(diff, &QAction::triggered, this, [this] {
+        try {
+            m_slices->showDifference(0, 1);
+        } catch (const rs::Error& e) {
+            Q_EMIT problem(tr("No difference map: %1").arg(QString::fromStdString(e.what())), {});
+        }
+    });
+    QAction* share = m_viewMenu->addAction(tr("&Share Colour Range of the Current Panel"));
+    connect(share, &QAction::triggered, this, [this] {
+        for (int i = 0; i < LinkedSlicesView::kMaxPanels; ++i)
+            if (m_slices->panel(i) == m_slices->currentPanel())
+                m_slices->shareRange(i);
+    });
+    m_viewMenu->addSeparator();
     QAction* reset = m_viewMenu->addAction(tr("Reset &Volume Camera"));
     reset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     connect(reset, &QAction::triggered, m_volume->canvas(), &VolumeCanvas::resetCamera);
@@ -220,7 +253,10 @@ void ExplorerWorkspace::exportWithDialog(const QString& title, const QString& fi
         = QFileDialog::getSaveFileName(this, title, dir + QLatin1Char('/') + stem + QLatin1Char('.') + suffix, filter);
     if (path.isEmpty())
         return;
-    if (!path.endsWith(QLatin1Char('.') + suffix, Qt::CaseInsensitive))
+    const bool figure = write == &ExplorerWorkspace::exportSliceView
+        && (path.endsWith(QStringLiteral(".svg"), Qt::CaseInsensitive)
+            || path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive));
+    if (!figure && !path.endsWith(QLatin1Char('.') + suffix, Qt::CaseInsensitive))
         path += QLatin1Char('.') + suffix;
     try {
         (this->*write)(path);
@@ -232,7 +268,14 @@ void ExplorerWorkspace::exportWithDialog(const QString& title, const QString& fi
 
 void ExplorerWorkspace::exportSliceView(const QString& path)
 {
-    writePng(path, m_slices->currentPanel()->renderImage());
+    // The figure `reionscope-cli figure slice` makes, of what the panel shows.
+    SlicePanel* p = m_slices->currentPanel();
+    if (!p->canvas()->hasCube())
+        throw IoError(path.toStdString(), "no slice is shown");
+    const auto f = std::make_shared<figure::MapFigure>(p->figure());
+    figure::writeFigure(
+        path.toStdString(), f->inches, kFigureDpi,
+        [f](QPainter& painter, const QRectF& r) { figure::paintMap(painter, r, *f); }, f->title);
 }
 
 void ExplorerWorkspace::exportSliceNpy(const QString& path)

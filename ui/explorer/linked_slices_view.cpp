@@ -2,6 +2,10 @@
 
 #include "explorer/slice_panel.h"
 
+#include "cube/cube_stats.h"
+#include "stats/compare.h"
+#include "util/error.h"
+
 #include <QGridLayout>
 
 #include <algorithm>
@@ -22,6 +26,8 @@ LinkedSlicesView::LinkedSlicesView(QWidget* parent)
         connect(p, &SlicePanel::cursorEdited, this, [this, i](std::optional<QPointF> f) { onCursorEdited(i, f); });
         connect(p, &SlicePanel::probed, this, &LinkedSlicesView::probed);
         connect(p, &SlicePanel::activated, this, [this, i] { m_current = i; });
+        connect(p, &SlicePanel::rangeShareRequested, this, [this, i] { shareRange(i); });
+        connect(p, &SlicePanel::problem, this, &LinkedSlicesView::problem);
         connect(p, &SlicePanel::linkToggled, this, [this, p](bool on) {
             if (on) // rejoining: take the group's view
                 p->applyState(m_state);
@@ -85,6 +91,40 @@ void LinkedSlicesView::addComparisonCube(const LoadedCube& cube)
         p->applyState(m_state);
     }
     applyPanelCount(std::max(m_count, std::min(target + 1, kMaxPanels)));
+}
+
+void LinkedSlicesView::shareRange(int from)
+{
+    const SliceCanvas* source = m_panels[std::size_t(from)]->canvas();
+    if (!source->hasCube())
+        return;
+    const DisplayRange r = source->displayRange();
+    for (int i = 0; i < m_count; ++i)
+        m_panels[std::size_t(i)]->setManualRange(r.lo, r.hi);
+}
+
+void LinkedSlicesView::showDifference(int a, int b)
+{
+    const SlicePanel* pa = m_panels[std::size_t(a)];
+    const SlicePanel* pb = m_panels[std::size_t(b)];
+    if (!pa->canvas()->hasCube() || !pb->canvas()->hasCube())
+        throw ParameterError("difference",
+            "panels " + std::to_string(a + 1) + " and " + std::to_string(b + 1) + " must both show a cube");
+    const LoadedCube& ca = pa->canvas()->cube();
+    const LoadedCube& cb = pb->canvas()->cube();
+    LoadedCube d;
+    d.cube = differenceCube(ca.cube, cb.cube);
+    d.stats = summarize(d.cube);
+    d.runLabel = ca.runLabel;
+    d.caption = QStringLiteral("(%1) − (%2)").arg(ca.titleHtml(), cb.titleHtml());
+    addComparisonCube(d);
+    const int shown = std::min(m_count, kMaxPanels) - 1; // addComparisonCube showed it in the last panel
+    for (int i = 0; i <= shown; ++i)
+        if (m_panels[std::size_t(i)]->selectedCube() == int(m_cubes.size()) - 1) {
+            m_panels[std::size_t(i)]->setColormap(ColormapId::CoolWarm);
+            m_panels[std::size_t(i)]->setLinked(true);
+        }
+    setLinkedState(m_state);
 }
 
 void LinkedSlicesView::setPanelCount(int n)

@@ -44,6 +44,13 @@ public:
     /// The panel the user last worked in (for exports).
     SlicePanel* currentPanel() const;
 
+    /// Gives panel `from`'s colour range to every other visible panel (RangeMode::Manual there).
+    void shareRange(int from);
+    /// Shows A − B of the cubes in panels `a` and `b` (same grid) in the next panel, linked to
+    /// both (same axis and slice), with a diverging map centred on 0. Throws ParameterError
+    /// (core differenceCube) when the grids differ, or when a panel shows no cube.
+    void showDifference(int a, int b);
+
     /// The shared state of the linked panels.
     const SliceViewState& linkedState() const { return m_state; }
     void setLinkedState(const SliceViewState& state);
@@ -54,6 +61,8 @@ Q_SIGNALS:
     /// The cube under the mouse changed (status bar).
     void probed(const rs::ui::VoxelProbe& probe);
     void panelCountChanged(int n);
+    /// A panel's background work failed (observe), or a colour range was refused.
+    void problem(const QString& message);
 
 private:
     void applyPanelCount(int n);

@@ -10,10 +10,8 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
-#include <QPainter>
 #include <QSlider>
 #include <QSpinBox>
-#include <QTextDocument>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -53,6 +51,8 @@ SlicePanel::SlicePanel(QWidget* parent)
     m_options->setPopupMode(QToolButton::InstantPopup);
     m_options->setAutoRaise(true);
     header->addWidget(m_options);
+    buildObserveButton();
+    header->addWidget(m_observe);
     m_link = new QToolButton(this);
     m_link->setText(tr("Linked"));
     m_link->setCheckable(true);
@@ -104,9 +104,7 @@ void SlicePanel::connectSignals()
     connect(m_source, &QComboBox::activated, this, [this](int i) {
         if (i < 0 || i >= int(m_cubes.size()))
             return;
-        m_canvas->setCube(m_cubes[std::size_t(i)]);
-        syncControls();
-        updateColorBar();
+        showCube(i);
         Q_EMIT cubeChosen(i);
         Q_EMIT activated();
     });
@@ -186,20 +184,29 @@ void SlicePanel::buildOptionsMenu()
     auto* ranges = new QActionGroup(this);
     m_perCubeAction = m_menu->addAction(tr("Range fixed for the whole cube"));
     m_perSliceAction = m_menu->addAction(tr("Range of this slice"));
-    for (QAction* a : {m_perCubeAction, m_perSliceAction}) {
+    m_manualAction = m_menu->addAction(tr("Range set by hand…"));
+    for (QAction* a : {m_perCubeAction, m_perSliceAction, m_manualAction}) {
         a->setCheckable(true);
         ranges->addAction(a);
     }
     m_perCubeAction->setChecked(true);
     connect(ranges, &QActionGroup::triggered, this, [this](QAction* a) {
+        if (a == m_manualAction) {
+            askManualRange();
+            return;
+        }
         m_canvas->setRangeMode(a == m_perSliceAction ? RangeMode::PerSlice : RangeMode::PerCube);
         updateColorBar();
     });
+    QAction* share = m_menu->addAction(tr("Share This Range with the Other Panels"));
+    share->setToolTip(tr("Every visible panel uses this panel's colour range"));
+    connect(share, &QAction::triggered, this, &SlicePanel::rangeShareRequested);
     m_options->setMenu(m_menu);
 }
 
 void SlicePanel::setCubes(const std::vector<LoadedCube>& cubes, int selected)
 {
+    const bool observed = isObserved(); // a new snapshot's δT_b is observed too
     m_cubes = cubes;
     m_source->clear();
     for (const LoadedCube& c : m_cubes)
@@ -212,9 +219,9 @@ void SlicePanel::setCubes(const std::vector<LoadedCube>& cubes, int selected)
     }
     selected = std::clamp(selected, 0, int(m_cubes.size()) - 1);
     m_source->setCurrentIndex(selected);
-    m_canvas->setCube(m_cubes[std::size_t(selected)]);
-    syncControls();
-    updateColorBar();
+    showCube(selected);
+    if (observed)
+        setObserved(true);
 }
 
 void SlicePanel::setColormap(ColormapId id)
@@ -296,6 +303,9 @@ void SlicePanel::updateColorBar()
     }
     for (QAction* a : m_colormapGroup->actions())
         a->setChecked(a->data().toString() == colormapKey(m_canvas->colormap()));
+    m_perCubeAction->setChecked(m_canvas->rangeMode() == RangeMode::PerCube);
+    m_perSliceAction->setChecked(m_canvas->rangeMode() == RangeMode::PerSlice);
+    m_manualAction->setChecked(m_canvas->rangeMode() == RangeMode::Manual);
     m_colorBar->setColormap(m_canvas->colormap());
     m_colorBar->setRange(m_canvas->displayRange());
     if (!m_canvas->hasCube())
@@ -316,31 +326,6 @@ bool SlicePanel::eventFilter(QObject* watched, QEvent* event)
     if (event->type() == QEvent::FocusIn || event->type() == QEvent::MouseButtonPress)
         Q_EMIT activated();
     return QWidget::eventFilter(watched, event);
-}
-
-QImage SlicePanel::renderImage()
-{
-    const QImage slice = m_canvas->grabImage();
-    const QPixmap bar = m_colorBar->grab();
-    if (slice.isNull())
-        return {};
-    QTextDocument title;
-    title.setDefaultFont(m_title->font());
-    title.setHtml(QStringLiteral("<div style='color:#202020'>%1</div>").arg(m_title->text()));
-    const int titleH = int(title.size().height()) + 4;
-    const qreal dpr = slice.devicePixelRatio();
-    QImage out(
-        QSize(int(slice.width() / dpr) + bar.width(), std::max(int(slice.height() / dpr), bar.height()) + titleH),
-        QImage::Format_RGB32);
-    out.fill(Qt::white);
-    QPainter p(&out);
-    p.translate(4, 2);
-    title.drawContents(&p);
-    p.resetTransform();
-    p.drawImage(QRect(0, titleH, int(slice.width() / dpr), int(slice.height() / dpr)), slice);
-    p.fillRect(QRect(int(slice.width() / dpr), titleH, bar.width(), bar.height()), palette().window());
-    p.drawPixmap(int(slice.width() / dpr), titleH, bar);
-    return out;
 }
 
 } // namespace rs::ui

@@ -3,6 +3,8 @@
 /// One panel of the slice view: which cube it shows, its colour options, the VTK slice canvas with
 /// its colour bar, the slice controls, a link toggle and the value readout under the cursor.
 
+#include "figure/figures.h"
+#include "observe/observe.h"
 #include "vtk/slice_canvas.h"
 
 #include <QWidget>
@@ -19,6 +21,7 @@ class QActionGroup;
 namespace rs::ui {
 
 class ColorBar;
+class JobRunner;
 class SliceControls;
 
 class SlicePanel : public QWidget {
@@ -46,8 +49,24 @@ public:
     /// The readout text (plain) shown under the canvas.
     QString readoutText() const;
 
-    /// The panel as an image: title, slice and colour bar (what "Export view" writes).
-    QImage renderImage();
+    /// The panel as a figure (figure/figures.h): its slice with axes in Mpc, colour map, range
+    /// and colour bar, titled as the panel. What "Export view" writes and renderImage draws.
+    figure::MapFigure figure() const;
+    /// The figure as an image at `dpi` (empty without a cube).
+    QImage renderImage(int dpi = 100);
+
+    /// A colour range chosen by hand or shared from another panel, in display units; kept for
+    /// every slice and cube until another range mode is chosen.
+    void setManualRange(double lo, double hi);
+
+    /// δT_b panels: shows the cube as the telescope of `options` sees it (core observe(), in the
+    /// background: observeJob()), or the cube itself again. Other quantities ignore it.
+    void setObserved(bool on);
+    bool isObserved() const;
+    void setObserveOptions(const ObserveOptions& options);
+    const ObserveOptions& observeOptions() const { return m_observeOptions; }
+    JobRunner* observeJob() const { return m_observeJob; }
+    QToolButton* observeButton() const { return m_observe; }
 
 public Q_SLOTS:
     /// Shows a state decided elsewhere (a linked panel, the window); does not emit stateEdited.
@@ -67,6 +86,10 @@ Q_SIGNALS:
     void cubeChosen(int index);
     /// The user interacted with this panel (it becomes the current one for exports).
     void activated();
+    /// "Share this range" was chosen: the linked view gives this panel's range to the others.
+    void rangeShareRequested();
+    /// Something failed in the background (observe): the message names the cube and the problem.
+    void problem(const QString& message);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -79,6 +102,10 @@ private:
     void updateColorBar();
     void setReadout(const VoxelProbe& p);
     void editState(const SliceViewState& st);
+    void buildObserveButton();
+    void askManualRange();
+    /// Shows cube `i` of m_cubes (not observed).
+    void showCube(int i);
 
     QComboBox* m_source = nullptr;
     QToolButton* m_options = nullptr;
@@ -93,6 +120,11 @@ private:
     QAction* m_logAction = nullptr;
     QAction* m_perSliceAction = nullptr;
     QAction* m_perCubeAction = nullptr;
+    QAction* m_manualAction = nullptr;
+    QToolButton* m_observe = nullptr;
+    JobRunner* m_observeJob = nullptr;
+    ObserveOptions m_observeOptions;
+    bool m_observedShown = false; ///< the canvas shows the observed cube, not m_cubes[selected]
     std::vector<LoadedCube> m_cubes;
     std::optional<QPointF> m_cursor;
 };

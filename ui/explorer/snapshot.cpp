@@ -2,6 +2,7 @@
 
 #include "io/cube_loader.h"
 #include "shell/text_format.h"
+#include "util/error.h"
 
 #include <QTextDocumentFragment>
 
@@ -49,6 +50,34 @@ LoadedCube loadCube(const CubeEntry& entry, const QString& runLabel)
     return lc;
 }
 
+namespace {
+
+/// The halo catalogue of the run nearest in redshift to zKey, perturbed (Eulerian) positions
+/// first, as the evolved fields are; kept in s.haloes, or its problem in s.haloProblem.
+void loadHaloes(const CatalogRun& run, double zKey, Snapshot& s)
+{
+    const CubeEntry* best = nullptr;
+    auto score = [zKey](const CubeEntry& e) {
+        const double dz = e.redshift && !isUnknownRedshift(zKey) ? std::abs(*e.redshift - zKey) : 0.0;
+        const bool perturbed = e.dataset.rfind("Perturb", 0) == 0;
+        return dz + (perturbed ? 0.0 : 1e-3);
+    };
+    for (const CubeEntry& e : run.haloes)
+        if (!best || score(e) < score(*best))
+            best = &e;
+    if (!best)
+        return;
+    const QString name = QString::fromStdString(best->dataset.substr(0, best->dataset.find('/')));
+    try {
+        s.haloes = std::make_shared<const HaloCatalogData>(readHaloCatalog(*best));
+        s.haloSource = best->redshift ? QStringLiteral("%1 z = %2").arg(name).arg(*best->redshift, 0, 'f', 2) : name;
+    } catch (const Error& e) {
+        s.haloProblem = QString::fromStdString(e.what());
+    }
+}
+
+} // namespace
+
 Snapshot loadSnapshot(const CatalogRun& run, double zKey, const ProgressFn& progress, const StopToken& stop)
 {
     Snapshot s;
@@ -71,6 +100,7 @@ Snapshot loadSnapshot(const CatalogRun& run, double zKey, const ProgressFn& prog
             progress(double(i) / double(entries.size()), "reading " + entries[i]->path);
         s.cubes.push_back(loadCube(*entries[i], s.runLabel));
     }
+    loadHaloes(run, zKey, s);
     if (progress)
         progress(1.0, "done");
     return s;

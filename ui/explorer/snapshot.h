@@ -7,11 +7,13 @@
 #include "catalog/catalog.h"
 #include "cube/cube.h"
 #include "cube/cube_stats.h"
+#include "io/halo_catalog.h"
 #include "util/progress.h"
 
 #include <QMetaType>
 #include <QString>
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -36,13 +38,18 @@ struct Snapshot {
     QString runLabel;
     std::optional<double> redshift;
     std::vector<LoadedCube> cubes; ///< δ, x_HI, δT_b first (those present), then others
+    /// The run's halo catalogue nearest this redshift (perturbed positions preferred), if any.
+    std::shared_ptr<const HaloCatalogData> haloes;
+    QString haloSource; ///< "PerturbHaloField z = 8.00 (file name)"
+    QString haloProblem; ///< why the run's halo catalogue could not be read ("" when fine)
 
     bool empty() const { return cubes.empty(); }
     /// The cube of a quantity, or nullptr.
     const LoadedCube* find(Quantity q) const;
 };
 
-/// Reads the cubes of `run` at redshift key `zKey` (primary entries only) and summarises each.
+/// Reads the cubes of `run` at redshift key `zKey` (primary entries only) and summarises each,
+/// and the run's halo catalogue nearest zKey (a failure there is kept in haloProblem).
 /// Throws IoError/FormatError from the readers, CancelledError when stopped between cubes.
 Snapshot loadSnapshot(const CatalogRun& run, double zKey, const ProgressFn& progress, const StopToken& stop);
 

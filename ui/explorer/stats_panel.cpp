@@ -6,6 +6,8 @@
 
 #include "explorer/slice_export.h"
 #include "explorer/stats_charts.h"
+#include "figure/figure_file.h"
+#include "figure/figures.h"
 #include "shell/job_runner.h"
 #include "shell/text_format.h"
 #include "util/error.h"
@@ -25,6 +27,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <memory>
 
 namespace rs::ui {
 
@@ -278,7 +281,44 @@ void StatsPanel::showSeries()
 
 void StatsPanel::exportPng(Chart c, const QString& path)
 {
-    writePng(path, tabOf(c)->grab().toImage());
+    // Δ²(k), P(k⊥,k∥) and the histories are written as the figures `reionscope-cli figure` makes
+    // (figure/, 200 dpi); the PDF and bubble charts as they look on screen.
+    constexpr int dpi = 200;
+    figure::PaintFn paint;
+    QSizeF inches;
+    QString title;
+    if (c == Chart::Spectrum && m_cubeStats) {
+        std::vector<const CubeStatistics*> set;
+        for (const CubeStatistics& s : m_pinned)
+            set.push_back(&s);
+        set.push_back(&*m_cubeStats);
+        const std::vector<QString> names = overlayNames(set);
+        std::vector<figure::NamedSpectrum> spectra;
+        for (std::size_t i = 0; i < set.size(); ++i)
+            spectra.push_back({names[i], set[i]->spectrum, set[i]->quantity});
+        const auto f = std::make_shared<figure::PlotFigure>(figure::powerFigure(spectra,
+            set.size() > 1 ? tr("Power spectrum Δ²(k)") : tr("Power spectrum Δ²(k) · %1").arg(m_cubeStats->label),
+            m_perH->isChecked()));
+        paint = [f](QPainter& p, const QRectF& r) { figure::paintPlot(p, r, *f); };
+        inches = f->inches;
+        title = f->title;
+    } else if ((c == Chart::NeutralFraction || c == Chart::MeanTb) && m_series) {
+        const RedshiftSeries series {m_series->z, m_series->nf, m_series->meanTb};
+        const auto f = std::make_shared<figure::PlotFigure>(figure::historyFigure(
+            {{m_series->runLabel, series}}, tr("Reionization history · %1").arg(m_series->runLabel)));
+        paint = [f](QPainter& p, const QRectF& r) { figure::paintPlot(p, r, *f); };
+        inches = f->inches;
+        title = f->title;
+    } else if (c == Chart::Cylindrical && m_powerMap->hasData()) {
+        const charts::PowerMapData d = m_powerMap->data();
+        paint = [d](QPainter& p, const QRectF& r) { figure::paintPowerMap(p, r.adjusted(8, 8, -8, -8), d); };
+        inches = QSizeF(6.0, 4.8);
+        title = d.title;
+    } else {
+        writePng(path, tabOf(c)->grab().toImage());
+        return;
+    }
+    figure::writeFigure(path.toStdString(), inches, dpi, paint, title);
 }
 
 void StatsPanel::exportCsv(Chart c, const QString& path)

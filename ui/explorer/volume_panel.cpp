@@ -17,6 +17,13 @@
 
 namespace rs::ui {
 
+namespace {
+
+/// Lightcones larger than this (a 256^3 box's worth) are not ray-cast.
+constexpr double kMaxLightconeVoxels = 16.8e6;
+
+} // namespace
+
 VolumePanel::VolumePanel(QWidget* parent)
     : QWidget(parent)
 {
@@ -43,6 +50,10 @@ VolumePanel::VolumePanel(QWidget* parent)
     m_planeBox->setChecked(true);
     m_planeBox->setToolTip(tr("Show the slice of the slice views as a frame in the box"));
     row->addWidget(m_planeBox);
+    m_haloBox = new QCheckBox(tr("Haloes"), this);
+    m_haloBox->setEnabled(false);
+    m_haloBox->setToolTip(tr("Open a halo catalogue of this run (HaloField, HaloCatalog) to show its haloes"));
+    row->addWidget(m_haloBox);
     m_reset = new QToolButton(this);
     m_reset->setText(tr("Reset"));
     m_reset->setToolTip(tr("Reset the camera (R)"));
@@ -69,6 +80,7 @@ VolumePanel::VolumePanel(QWidget* parent)
     connect(m_reset, &QToolButton::clicked, m_canvas, &VolumeCanvas::resetCamera);
     connect(m_planeBox, &QCheckBox::toggled, this, [this] { setSlicePlane(m_planeAxis, m_planeIndex); });
     connect(m_isoBox, &QCheckBox::toggled, this, &VolumePanel::updateIsosurface);
+    connect(m_haloBox, &QCheckBox::toggled, this, &VolumePanel::updateHaloes);
     connect(m_ramp, &OpacityRampEditor::rampEdited, this, [this](const std::vector<QPointF>& ramp) {
         TransferFunction tf = m_canvas->transferFunction();
         tf.opacity = ramp;
@@ -99,6 +111,7 @@ void VolumePanel::setSnapshot(const Snapshot& snapshot)
     setEnabled(!m_snapshot.empty());
     if (m_snapshot.empty()) {
         m_canvas->clearCube();
+        updateHaloes();
         return;
     }
     int pick = -1;
@@ -113,6 +126,27 @@ void VolumePanel::setSnapshot(const Snapshot& snapshot)
                                 : tr("This run has no neutral-fraction cube at this redshift"));
     showCube(pick < 0 ? 0 : pick);
     updateIsosurface();
+    updateHaloes();
+}
+
+void VolumePanel::updateHaloes()
+{
+    const auto& h = m_snapshot.haloes;
+    const bool have
+        = h && !h->masses.empty() && m_canvas->hasCube() && m_canvas->cube().cube.metadata().kind == FieldKind::Coeval;
+    m_haloBox->setEnabled(have);
+    if (have)
+        m_haloBox->setToolTip(
+            tr("%n haloes from %1, %2 – %3 Msun: points sized and coloured by mass", nullptr, int(h->masses.size()))
+                .arg(m_snapshot.haloSource, formatNumber(h->minMass(), 3), formatNumber(h->maxMass(), 3)));
+    else if (!m_snapshot.haloProblem.isEmpty())
+        m_haloBox->setToolTip(tr("The halo catalogue could not be read: %1").arg(m_snapshot.haloProblem));
+    if (!m_snapshot.haloProblem.isEmpty())
+        Q_EMIT statusMessage(tr("Haloes not shown: %1").arg(m_snapshot.haloProblem));
+    if (have && m_haloBox->isChecked())
+        m_canvas->setHaloes(h->positions, h->masses);
+    else
+        m_canvas->setHaloes({}, {});
 }
 
 void VolumePanel::showCube(int index)
@@ -120,8 +154,19 @@ void VolumePanel::showCube(int index)
     if (index < 0 || index >= int(m_snapshot.cubes.size()))
         return;
     const LoadedCube& c = m_snapshot.cubes[std::size_t(index)];
-    const bool sameQuantity = m_canvas->hasCube() && m_canvas->cube().quantity() == c.quantity();
     m_cubeBox->setCurrentIndex(index);
+    if (c.cube.metadata().kind == FieldKind::Lightcone && c.cube.voxelCount() > kMaxLightconeVoxels) {
+        // Ray casting 200 x 200 x 1500 voxels on the CPU took seconds a frame and held up the
+        // Lightcone tab's first picture (bench_explorer --lightcone): long lightcones stay 2D.
+        m_canvas->clearCube();
+        m_note->setText(tr("This lightcone (%1 voxels) is shown in the Lightcone tab; the volume view "
+                           "ray-casts lightcones of up to %2 voxels")
+                            .arg(formatNumber(double(c.cube.voxelCount()), 3), formatNumber(kMaxLightconeVoxels, 3)));
+        m_note->setVisible(true);
+        return;
+    }
+    m_note->setVisible(false);
+    const bool sameQuantity = m_canvas->hasCube() && m_canvas->cube().quantity() == c.quantity();
     m_canvas->setCube(c);
     if (!sameQuantity || m_presets.empty()) {
         m_presets = transferPresets(c.quantity());

@@ -40,6 +40,8 @@ public:
     QComboBox* presetBox() const { return m_presetBox; }
     QCheckBox* isosurfaceBox() const { return m_isoBox; }
     QCheckBox* planeBox() const { return m_planeBox; }
+    /// Shows the run's haloes as points (enabled when the snapshot has a halo catalogue).
+    QCheckBox* haloBox() const { return m_haloBox; }
     /// The background job that extracts isosurfaces (tests wait on it).
     JobRunner* isosurfaceJob() const { return m_isoJob; }
 
@@ -52,11 +54,13 @@ Q_SIGNALS:
 
 private:
     void updateIsosurface();
+    void updateHaloes();
 
     QComboBox* m_cubeBox = nullptr;
     QComboBox* m_presetBox = nullptr;
     QCheckBox* m_isoBox = nullptr;
     QCheckBox* m_planeBox = nullptr;
+    QCheckBox* m_haloBox = nullptr;
     QToolButton* m_reset = nullptr;
     QLabel* m_note = nullptr;
     VolumeCanvas* m_canvas = nullptr;

@@ -160,8 +160,10 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const
     switch (Column(index.column())) {
     case Name:
         return e.name;
-    case Model:
-        return QString::fromLatin1(rs::ml::modelName(e.config.model));
+    case Model: // a data-parallel run names its world size (config.json's world_size)
+        return e.config.worldSize > 1
+            ? tr("%1 × %2 ranks").arg(QString::fromLatin1(rs::ml::modelName(e.config.model))).arg(e.config.worldSize)
+            : QString::fromLatin1(rs::ml::modelName(e.config.model));
     case Target:
         return e.config.task == rs::ml::Task::Reconstruct
             ? QStringLiteral("reconstruct")

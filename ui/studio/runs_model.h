@@ -1,7 +1,8 @@
 #pragma once
 /// \file runs_model.h
-/// The training runs of one runs folder as a table: name, model, target, status, epochs, last
-/// validation metric and test metric, each with its curves. Runs arrive from the folder watcher
+/// The training runs of one runs folder as a table: name, model (with the world size of a
+/// data-parallel run), target, status, epochs, last validation metric and test metric, each with
+/// its curves. Runs arrive from the folder watcher
 /// (any process may write them) and from the in-process trainer (live reports); the model only
 /// holds values and never touches files.
 

@@ -1,75 +1,38 @@
 #pragma once
 /// \file colormap.h
-/// Colour maps for cube slices, colour bars and volume transfer functions: a perceptually uniform
-/// map for density, a diverging map centred on 0 for δT_b where it goes negative, a two-tone map
-/// for x_HI. Viridis and inferno are matplotlib's exact 256-entry tables; the others are built once
-/// with VTK's colour transfer functions (diverging or RGB interpolation between anchor colours).
-/// Every view shares them.
+/// The shared colour maps (figure/colormap.h, reionscope_figure) as VTK lookup tables and colour
+/// transfer functions for slices and volumes. The maps' names are brought into rs::ui so views
+/// write ColormapId, colormapColor, displayRange, ... as before.
 
-#include "cube/cube_stats.h"
-#include "cube/quantity.h"
-
-#include <QColor>
-#include <QImage>
-#include <QString>
+#include "figure/colormap.h"
 
 #include <vtkSmartPointer.h>
-
-#include <array>
-#include <vector>
 
 class vtkLookupTable;
 class vtkColorTransferFunction;
 
 namespace rs::ui {
 
-enum class ColormapId {
-    Viridis, ///< perceptually uniform, dark violet → yellow (density)
-    Inferno, ///< perceptually uniform, black → pale yellow (δT_b ≥ 0)
-    CoolWarm, ///< diverging blue → light grey → red, centred on 0 (δT_b of either sign)
-    Ionization, ///< two-tone: ionized (0) deep blue, neutral (1) sand (x_HI)
-    Greys, ///< black → white
-};
-
-/// Every map, in menu order.
-std::vector<ColormapId> allColormaps();
-/// Name for menus: "Viridis", "Cool–warm (diverging)", ...
-QString colormapName(ColormapId id);
-/// Stable key for settings ("viridis", "coolwarm", ...), and back (Viridis when unknown).
-QString colormapKey(ColormapId id);
-ColormapId colormapFromKey(const QString& key);
-bool isDiverging(ColormapId id);
-
-/// The map suited to a quantity: density → Viridis, x_HI → Ionization, δT_b → CoolWarm when
-/// `hasNegative` else Inferno, anything else → Viridis.
-ColormapId defaultColormap(Quantity q, bool hasNegative);
-
-using Rgb8 = std::array<unsigned char, 3>;
-/// 256 colours at equal steps from the low end (0) to the high end (255).
-const std::array<Rgb8, 256>& colormapTable(ColormapId id);
-/// Colour at t in [0, 1] (clamped).
-QColor colormapColor(ColormapId id, double t);
-/// A horizontal strip `width` × `height` running low → high (for colour bars and combo icons).
-QImage colormapStrip(ColormapId id, int width, int height);
+using figure::allColormaps;
+using figure::colormapColor;
+using figure::colormapFromKey;
+using figure::ColormapId;
+using figure::colormapKey;
+using figure::colormapName;
+using figure::colormapStrip;
+using figure::colormapTable;
+using figure::defaultColormap;
+using figure::displayRange;
+using figure::DisplayRange;
+using figure::isDiverging;
+using figure::kEoRHighMk;
+using figure::kEoRLowMk;
+using figure::Rgb8;
 
 /// A 256-entry lookup table over [lo, hi]; values outside clamp to the end colours, NaN is
 /// drawn magenta so missing data stands out.
 vtkSmartPointer<vtkLookupTable> makeLookupTable(ColormapId id, double lo, double hi);
 /// A colour transfer function over [lo, hi] with `points` samples of the map (for volumes).
 vtkSmartPointer<vtkColorTransferFunction> makeColorFunction(ColormapId id, double lo, double hi, int points = 32);
-
-/// The value interval a colour map spans.
-struct DisplayRange {
-    double lo = 0, hi = 1;
-    /// Every value is the same (`value`); lo/hi are padded around it. Shown as "constant".
-    bool constant = false;
-    double value = 0;
-    bool operator==(const DisplayRange&) const = default;
-};
-
-/// The range for values summarised by `stats`: [min, max], widened to symmetric [-m, m] for a
-/// diverging map, and never empty (a constant field gets ±0.5 around its value, or ±1 when 0,
-/// and is marked constant).
-DisplayRange displayRange(const SummaryStats& stats, ColormapId id);
 
 } // namespace rs::ui

@@ -175,6 +175,15 @@ void SliceCanvas::setRangeMode(RangeMode mode)
     updateLookupTable();
 }
 
+void SliceCanvas::setManualRange(double lo, double hi)
+{
+    if (!(std::isfinite(lo) && std::isfinite(hi) && hi > lo))
+        return;
+    m_manual = {lo, hi};
+    m_rangeMode = RangeMode::Manual;
+    updateLookupTable();
+}
+
 void SliceCanvas::setCrosshair(std::optional<QPointF> fraction)
 {
     m_crosshair = fraction;
@@ -276,6 +285,8 @@ void SliceCanvas::updateLookupTable()
     DisplayRange range = rs::ui::displayRange(stats, m_colormap);
     if (m_cube.quantity() == Quantity::NeutralFraction && !range.constant)
         range = {0.0, 1.0}; // x_HI is a fraction: one scale for every box, so boxes compare
+    if (m_rangeMode == RangeMode::Manual)
+        range = m_manual;
     const bool changed = !(range == m_range);
     if (!m_lut || changed || m_lutColormap != m_colormap) {
         m_lut = makeLookupTable(m_colormap, range.lo, range.hi);

@@ -44,7 +44,7 @@ struct VoxelProbe {
 };
 
 /// How the colour range is chosen.
-enum class RangeMode { PerCube, PerSlice };
+enum class RangeMode { PerCube, PerSlice, Manual };
 
 class SliceCanvas : public VtkHostWidget {
     Q_OBJECT
@@ -73,6 +73,10 @@ public:
     bool logScale() const { return m_log && m_cube.quantity() == Quantity::Density; }
     void setRangeMode(RangeMode mode);
     RangeMode rangeMode() const { return m_rangeMode; }
+    /// A range chosen by hand (or shared by another panel), in display units: switches to
+    /// RangeMode::Manual and keeps it for every slice and cube until the mode changes. Ignored
+    /// unless lo < hi, both finite.
+    void setManualRange(double lo, double hi);
     /// The range the colour map spans, in display units (log10(1+δ) when logScale()).
     DisplayRange displayRange() const { return m_range; }
 
@@ -126,6 +130,7 @@ private:
     ColormapId m_colormap = ColormapId::Viridis;
     bool m_log = true;
     RangeMode m_rangeMode = RangeMode::PerCube;
+    DisplayRange m_manual;
     DisplayRange m_range;
     std::optional<QPointF> m_crosshair;
 

@@ -23,6 +23,7 @@
 
 #include "vtk/volume_canvas.h"
 
+#include "vtk/halo_points.h"
 #include "vtk/isosurface.h"
 
 #include <QKeyEvent>
@@ -252,6 +253,21 @@ void VolumeCanvas::setIsosurface(vtkSmartPointer<vtkPolyData> surface)
     } else {
         m_isoMapper->RemoveAllInputs();
         m_iso->VisibilityOff();
+    }
+    requestRender();
+}
+
+void VolumeCanvas::setHaloes(const std::vector<std::array<double, 3>>& positions, const std::vector<double>& masses)
+{
+    if (m_haloes)
+        m_overlay->RemoveActor(m_haloes);
+    m_haloes = nullptr;
+    m_haloCount = std::min(positions.size(), masses.size());
+    if (m_haloCount > 0) {
+        // The lightest halo a third of a cell across (of the cube shown, else 1 Mpc).
+        const double cell = m_cube.empty() ? 1.0 : m_cube.cube.cellSize(0);
+        m_haloes = makeHaloActor(positions, masses, 0.35 * cell);
+        m_overlay->AddActor(m_haloes);
     }
     requestRender();
 }

@@ -10,6 +10,7 @@
 #include "vtk/vtk_host_widget.h"
 
 #include <array>
+#include <vector>
 
 class QTimer;
 class vtkActor;
@@ -52,6 +53,12 @@ public:
     /// An isosurface in world coordinates (from extractIsosurface), or nullptr to remove it.
     void setIsosurface(vtkSmartPointer<vtkPolyData> surface);
     bool hasIsosurface() const;
+
+    /// Haloes as points over the volume (positions in comoving Mpc along cube axes 0, 1, 2; masses
+    /// in Msun), sized and coloured by mass (halo_points.h) and drawn over the volume; empty lists
+    /// remove them.
+    void setHaloes(const std::vector<std::array<double, 3>>& positions, const std::vector<double>& masses);
+    std::size_t haloCount() const { return m_haloCount; }
 
     /// Looks at the whole box from a standard oblique direction.
     void resetCamera();
@@ -98,6 +105,8 @@ private:
     vtkSmartPointer<vtkActor> m_plane;
     vtkSmartPointer<vtkPolyDataMapper> m_isoMapper;
     vtkSmartPointer<vtkActor> m_iso;
+    vtkSmartPointer<vtkActor> m_haloes;
+    std::size_t m_haloCount = 0;
     vtkSmartPointer<vtkAxesActor> m_axes;
     vtkSmartPointer<vtkOrientationMarkerWidget> m_marker;
 };

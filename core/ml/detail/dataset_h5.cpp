@@ -31,38 +31,69 @@ std::string Hasher::hex() const
     return buf;
 }
 
-SampleWriter::SampleWriter(hid_t group, std::size_t rows, std::size_t cols, int deflate, const std::string& file)
-    : m_rows(rows)
-    , m_cols(cols)
+// ---- chunked per-sample arrays ----------------------------------------------------------------
+
+ChunkedArrayWriter::ChunkedArrayWriter(
+    hid_t group, const std::string& name, std::vector<hsize_t> sampleDims, int deflate, const std::string& file)
+    : m_name(name)
     , m_file(file)
 {
-    const hsize_t dims[3] = {0, rows, cols}, maxDims[3] = {H5S_UNLIMITED, rows, cols}, chunk[3] = {1, rows, cols};
-    h5::Id space(H5Screate_simple(3, dims, maxDims));
+    m_dims.push_back(0);
+    m_dims.insert(m_dims.end(), sampleDims.begin(), sampleDims.end());
+    std::vector<hsize_t> maxDims = m_dims, chunk = m_dims;
+    maxDims[0] = H5S_UNLIMITED;
+    chunk[0] = 1;
+    const int rank = int(m_dims.size());
+    h5::Id space(H5Screate_simple(rank, m_dims.data(), maxDims.data()));
     h5::Id dcpl(H5Pcreate(H5P_DATASET_CREATE));
-    H5Pset_chunk(dcpl.get(), 3, chunk);
+    H5Pset_chunk(dcpl.get(), rank, chunk.data());
     if (deflate > 0) {
         H5Pset_shuffle(dcpl.get());
         H5Pset_deflate(dcpl.get(), unsigned(deflate));
     }
-    m_ds = h5::Id(H5Dcreate2(group, "x", H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT));
+    m_ds = h5::Id(H5Dcreate2(group, name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT));
     if (!m_ds.valid())
-        throw IoError(file, "cannot create dataset 'samples/x'");
+        throw IoError(file, "cannot create dataset 'samples/" + name + "'");
 }
 
-void SampleWriter::append(const float* data, std::size_t n)
+void ChunkedArrayWriter::append(const float* data, std::size_t n)
 {
     if (!n)
         return;
-    const hsize_t newDims[3] = {m_count + n, m_rows, m_cols};
-    if (H5Dset_extent(m_ds.get(), newDims) < 0)
-        throw IoError(m_file, "cannot extend dataset 'samples/x'");
+    std::vector<hsize_t> grown = m_dims, start(m_dims.size(), 0), count = m_dims;
+    grown[0] += n;
+    if (H5Dset_extent(m_ds.get(), grown.data()) < 0)
+        throw IoError(m_file, "cannot extend dataset 'samples/" + m_name + "'");
     h5::Id fileSpace(H5Dget_space(m_ds.get()));
-    const hsize_t start[3] = {m_count, 0, 0}, count[3] = {n, m_rows, m_cols};
-    H5Sselect_hyperslab(fileSpace.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
-    h5::Id memSpace(H5Screate_simple(3, count, nullptr));
+    start[0] = m_dims[0];
+    count[0] = n;
+    H5Sselect_hyperslab(fileSpace.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
+    h5::Id memSpace(H5Screate_simple(int(count.size()), count.data(), nullptr));
     if (H5Dwrite(m_ds.get(), H5T_NATIVE_FLOAT, memSpace.get(), fileSpace.get(), H5P_DEFAULT, data) < 0)
         throw IoError(m_file, "cannot write samples (disk full?)");
-    m_count += n;
+    m_dims = grown;
+}
+
+void readChunkedSamples(
+    hid_t dataset, const std::int64_t* idx, std::size_t n, std::size_t perSample, const std::string& path, float* out)
+{
+    h5::Id fileSpace(H5Dget_space(dataset));
+    std::vector<hsize_t> dims = h5::dims(dataset), start(dims.size(), 0), count = dims;
+    std::size_t i = 0;
+    while (i < n) {
+        std::size_t j = i + 1; // merge runs of consecutive indices into one read
+        while (j < n && idx[j] == idx[j - 1] + 1)
+            ++j;
+        if (idx[i] < 0 || hsize_t(idx[j - 1]) >= dims[0])
+            throw ParameterError("sample", "index out of range in " + path);
+        start[0] = hsize_t(idx[i]);
+        count[0] = hsize_t(j - i);
+        H5Sselect_hyperslab(fileSpace.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
+        h5::Id memSpace(H5Screate_simple(int(count.size()), count.data(), nullptr));
+        if (H5Dread(dataset, H5T_NATIVE_FLOAT, memSpace.get(), fileSpace.get(), H5P_DEFAULT, out + i * perSample) < 0)
+            throw FormatError(path, "cannot read samples (file damaged or truncated)");
+        i = j;
+    }
 }
 
 double numberAttr(hid_t obj, const char* name, const std::string& path)
@@ -169,6 +200,34 @@ std::vector<DatasetCube> readCubes(hid_t f, const std::string& path)
     for (std::size_t i = 0; i < nc; ++i)
         cubes.push_back({cid[i], cgroup[i], Split(csplit[i]), cz[i], czeta[i], cfesc[i], cnf[i]});
     return cubes;
+}
+
+void keepCommon(std::optional<Parameters>& common, const Parameters& p)
+{
+    if (!common) {
+        common = p;
+        return;
+    }
+    for (auto it = common->begin(); it != common->end();) {
+        const auto other = p.find(it->first);
+        it = other != p.end() && other->second == it->second ? std::next(it) : common->erase(it);
+    }
+}
+
+void writeSharedParameters(hid_t file, const Parameters& p, const std::string& out)
+{
+    if (p.empty())
+        return;
+    h5::Id g = h5::requireGroup(file, "parameters", out);
+    for (const auto& [name, value] : p)
+        h5::writeAttribute(g.get(), name, value, out);
+}
+
+Parameters readSharedParameters(hid_t file, const std::string& path)
+{
+    if (!h5::isGroup(file, "parameters"))
+        return {};
+    return h5::readAttributes(h5::openGroup(file, "parameters", path).get());
 }
 
 void writeLayout(hid_t f, const char* format, const DatasetLayout& l, std::size_t samples, const std::string& out)

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,18 +26,27 @@ struct Hasher {
     std::string hex() const;
 };
 
-/// The extendable (N, rows, cols) sample dataset `x` of `group`, written a block of samples at a time.
-class SampleWriter {
+/// An extendable float32 dataset (0, dims...) of `group` with one chunk per sample, appended to in
+/// blocks: the samples `x` of every dataset and the paired `y` and `context` (dataset_pairs.h).
+class ChunkedArrayWriter {
 public:
-    SampleWriter(hid_t group, std::size_t rows, std::size_t cols, int deflate, const std::string& file);
+    /// Throws IoError when the dataset cannot be created.
+    ChunkedArrayWriter(
+        hid_t group, const std::string& name, std::vector<hsize_t> sampleDims, int deflate, const std::string& file);
+    /// Appends `n` samples. Throws IoError (disk full).
     void append(const float* data, std::size_t n);
 
 private:
-    std::size_t m_rows, m_cols;
-    std::string m_file;
+    std::string m_name, m_file;
+    std::vector<hsize_t> m_dims; ///< (count, sample dims...)
     h5::Id m_ds;
-    hsize_t m_count = 0;
 };
+
+/// Reads samples `idx[0..n)` of an (N, ...) float dataset, `perSample` floats each, into `out`,
+/// merging runs of consecutive indices into one read. Throws ParameterError for an index out of
+/// range, FormatError when the file is damaged.
+void readChunkedSamples(
+    hid_t dataset, const std::int64_t* idx, std::size_t n, std::size_t perSample, const std::string& path, float* out);
 
 /// A numeric root attribute. Throws FormatError when it is missing.
 double numberAttr(hid_t obj, const char* name, const std::string& path);
@@ -48,6 +58,15 @@ void writeLabels(hid_t samples, const std::vector<SampleLabels>& labels, Hasher&
 std::vector<SampleLabels> readLabels(hid_t file, std::size_t n, std::size_t cubes, const std::string& path);
 void writeCubes(hid_t file, const std::vector<DatasetCube>& cubes, const std::string& out);
 std::vector<DatasetCube> readCubes(hid_t file, const std::string& path);
+
+/// The source parameters every cube of a dataset shares (e.g. a simulated grid's source model and
+/// its fixed parameters; what varies per cube is in the cube table): `common` keeps the entries
+/// of `p` with the same value in both (unset: takes all of `p`).
+void keepCommon(std::optional<Parameters>& common, const Parameters& p);
+/// Group "parameters" with one attribute per shared parameter (none when empty; read: empty when
+/// the group is missing, as in datasets written before it existed).
+void writeSharedParameters(hid_t file, const Parameters& p, const std::string& out);
+Parameters readSharedParameters(hid_t file, const std::string& path);
 
 /// What the root attributes of a dataset (or shard) say about how it was built.
 struct DatasetLayout {

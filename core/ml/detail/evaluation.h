@@ -17,13 +17,14 @@ EvalMetrics evaluateNet(NetBase& net, const RunConfig& config, std::shared_ptr<c
 /// The targets of a batch: class indices (int64) for classification, standardised values (float)
 /// for regression; undefined for reconstruction. Throws ParameterError for a label that is not a
 /// known class.
-torch::Tensor batchTargets(const RunConfig& config, const DatasetFile& ds, const std::vector<std::int64_t>& indices,
-    const torch::Device& device);
+torch::Tensor batchTargets(
+    const RunConfig& config, const DatasetFile& ds, const Batch& batch, const torch::Device& device);
 
 /// Translation: the target slices of a batch, (n, 1, rows, cols): x_HI as stored, δT_b
-/// standardised. Throws ParameterError for a dataset that is not paired.
-torch::Tensor translationTargets(const RunConfig& config, const DatasetFile& ds,
-    const std::vector<std::int64_t>& indices, const torch::Device& device);
+/// standardised, from the batch's raw targets (BatchStream reads them with the samples). Throws
+/// ParameterError for a dataset that is not paired.
+torch::Tensor translationTargets(
+    const RunConfig& config, const DatasetFile& ds, const Batch& batch, const torch::Device& device);
 
 /// The training loss of a batch.
 torch::Tensor lossOf(

@@ -1,14 +1,13 @@
 #pragma once
 /// \file fft_grid.h
 /// Single-precision FFTW helpers for N³ periodic grids: padded in-place real↔complex buffers,
-/// plans made once per (N, threads) and reused on any buffer of the same layout, and a small
-/// parallel-for. FFT convention (used throughout the simulator): forward r2c X_m = Σ_x x e^(−i k·x),
-/// backward c2r unnormalised x = Σ_m X_m e^(+i k·x), so a round trip multiplies by N³; k = 2π m / L
-/// with m wrapped to (−N/2, N/2].
+/// plans made once per (N, threads) and reused on any buffer of the same layout. FFT convention
+/// (used throughout the simulator): forward r2c X_m = Σ_x x e^(−i k·x), backward c2r unnormalised
+/// x = Σ_m X_m e^(+i k·x), so a round trip multiplies by N³; k = 2π m / L with m wrapped to
+/// (−N/2, N/2]. Loops over the modes: numerics/kspace.h.
 
 #include <complex>
 #include <cstddef>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -92,9 +91,5 @@ inline long frequency(std::size_t i, std::size_t n)
 {
     return i <= n / 2 ? long(i) : long(i) - long(n);
 }
-
-/// Runs body(begin, end) over [0, count) split into contiguous pieces on up to `threads` threads
-/// (the calling thread takes one piece). Exceptions from pieces are rethrown.
-void parallelFor(std::size_t count, int threads, const std::function<void(std::size_t begin, std::size_t end)>& body);
 
 } // namespace rs::fft

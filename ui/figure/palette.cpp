@@ -1,6 +1,6 @@
-#include "charts/palette.h"
+#include "figure/palette.h"
 
-namespace rs::ui::charts {
+namespace rs::figure {
 
 QColor seriesColor(std::size_t i)
 {
@@ -17,4 +17,4 @@ QPen seriesPen(const QColor& color, double width)
     return pen;
 }
 
-} // namespace rs::ui::charts
+} // namespace rs::figure
