@@ -39,7 +39,7 @@ EpochSamplesIndex describe(const RunConfig& c, const DatasetFile& ds, const Batc
     case Task::Regress: {
         x.kind = c.task == Task::Classify ? "probabilities" : "values";
         x.classes = c.classes;
-        const torch::Tensor t = batchTargets(c, ds, batch.indices, device).to(torch::kCPU);
+        const torch::Tensor t = batchTargets(c, ds, batch, device).to(torch::kCPU);
         for (std::int64_t i = 0; i < t.size(0); ++i)
             x.truth.push_back(c.task == Task::Classify ? c.classes[std::size_t(t[i].item<std::int64_t>())]
                                                        : t[i].item<double>() * c.labelStd + c.labelMean);
@@ -60,7 +60,6 @@ void saveEpochSamples(NetBase& net, const RunConfig& c, std::shared_ptr<const Da
     BatchStreamOptions so; // the validation stream's normalisation, in this order, no shuffling
     so.batchSize = picked.size();
     so.shuffle = false;
-    so.prefetch = 1;
     BatchStream stream(ds, picked, so);
     const std::optional<Batch> batch = stream.next();
     if (!batch)
