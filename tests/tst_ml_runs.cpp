@@ -260,8 +260,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(lastType(run), std::string("paused"), 20000);
         seenPaused = listRuns(run).front().status;
         QVERIFY_THROWS_EXCEPTION(RunBusyError, train(run, c)); // one trainer per run folder
+        stop.requestStop(); // before resuming: a trainer that saw the resume first would write "continued"
         pause.resume();
-        stop.requestStop();
         trainer.join();
         QCOMPARE(int(seenRunning), int(RunStatus::Running));
         QCOMPARE(int(seenPaused), int(RunStatus::Paused));

@@ -237,10 +237,18 @@ void addInspectCommands(CLI::App& app)
     pr->callback([p] { exitCode() = runPredict(p->run, p->paths, p->axes, p->stride, p->json, p->threads); });
 
     auto rl = std::make_shared<std::pair<std::string, bool>>();
-    CLI::App* runs = app.add_subcommand("runs", "List the training runs in a folder");
-    runs->add_option("folder", rl->first, "Folder of run folders")->required();
+    CLI::App* runs = app.add_subcommand("runs", "List the training runs in a folder, or manage one (rename, ...)");
+    // Not required: a required positional would take "rename" as the folder (CLI11 fills it first).
+    runs->add_option("folder", rl->first, "Folder of run folders");
     runs->add_flag("--json", rl->second, "JSON output");
-    runs->callback([rl] { exitCode() = runRuns(rl->first, rl->second); });
+    addRunsManageCommands(*runs);
+    runs->callback([rl, runs] {
+        if (!runs->get_subcommands().empty())
+            return;
+        if (rl->first.empty())
+            throw CLI::RequiredError("folder");
+        exitCode() = runRuns(rl->first, rl->second);
+    });
 
     struct PcaOptions {
         std::string dataset, target = "z";

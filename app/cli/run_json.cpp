@@ -34,7 +34,7 @@ nlohmann::json runSummaryJson(const RunSummary& s)
     const RunConfig& c = s.config;
     nlohmann::json e = {{"path", s.path}, {"model", modelName(c.model)}, {"task", taskName(c.task)},
         {"target", targetName(c.target)}, {"epochs_done", s.epochsDone}, {"epochs", c.epochs}, {"finished", s.finished},
-        {"status", runStatusName(s.status)}};
+        {"status", runStatusName(s.status)}, {"name", s.name}, {"notes", s.meta.notes}, {"tags", s.meta.tags}};
     if (s.metrics)
         e["metrics"] = nlohmann::json::parse(metricsToJson(*s.metrics));
     e["best_epoch"] = s.bestEpoch ? nlohmann::json(s.bestEpoch->epoch) : nlohmann::json(nullptr);
@@ -63,6 +63,10 @@ std::string runSummaryText(const RunSummary& s)
         t += "  test R2 " + fmt(s.metrics->r2);
     if (!c.sweep.name.empty())
         t += "  [sweep " + c.sweep.name + "]";
+    if (!s.meta.name.empty())
+        t += "  \"" + s.meta.name + "\"";
+    for (const std::string& tag : s.meta.tags)
+        t += "  #" + tag;
     return t;
 }
 

@@ -499,8 +499,11 @@ std::vector<RunSummary> listRuns(const std::string& folder, std::vector<RunListE
         try {
             RunSummary s;
             s.path = d;
-            s.name = fs::path(d).filename().string();
             s.config = readRunConfig(d);
+            try {
+                s.meta = readRunMeta(d);
+            } catch (const Error&) { } // a damaged note must not hide the run
+            s.name = runDisplayName(d, s.meta);
             const std::vector<HistoryRecord> history = readHistory(d);
             for (const HistoryRecord& r : history)
                 if (r.type == "epoch") {

@@ -10,6 +10,7 @@
 ///     model.ts             TorchScript export (Python: torch.jit.load)
 ///     metrics.json         test-set metrics (EvalMetrics)
 ///     train.lock           locked (flock) while a trainer works on the run (run_status.h)
+///     meta.json            display name, notes, tags (run_meta.h)
 ///
 /// These helpers read and write the text parts without LibTorch, so a GUI can list runs and tail
 /// a history written by another process.
@@ -17,6 +18,7 @@
 #include "cube/quantity.h"
 #include "ml/labels.h"
 #include "ml/metrics.h"
+#include "ml/run_meta.h"
 
 #include <array>
 #include <nlohmann/json_fwd.hpp>
@@ -213,8 +215,9 @@ enum class RunStatus { Running, Paused, Stopped, Finished, Failed };
 /// What a run folder holds, for listing.
 struct RunSummary {
     std::string path;
-    std::string name;
+    std::string name; ///< the display name (meta.json), else the folder's name
     RunConfig config;
+    RunMeta meta; ///< name, notes, tags (empty when meta.json is absent or damaged)
     int epochsDone = 0; ///< complete epochs in the history
     bool finished = false; ///< final.pt exists
     RunStatus status = RunStatus::Stopped;

@@ -2,6 +2,7 @@
 // then validation, the best-so-far weights, the checkpoint and the epoch's history line.
 
 #include "ml/batch_stream.h"
+#include "ml/detail/epoch_samples_writer.h"
 #include "ml/detail/evaluation.h"
 #include "ml/detail/run_trainer.h"
 #include "ml/schedule.h"
@@ -185,6 +186,7 @@ bool RunTrainer::finishEpoch(int epoch, std::size_t done, const Running& run, do
     if (writer()) {
         detail::saveCheckpoint(checkpointPath(m_dir), m_meta, *m_net, m_opt.get());
         appendHistoryLine(m_dir, m_meta.lastEpochLine);
+        detail::saveEpochSamples(*m_net, m_cfg, m_ds, m_device, m_dir, epoch + 1); // epoch_samples.h
     }
     report(TrainProgress::Kind::Epoch, epoch, done, run, sps, &val);
     return true;

@@ -1,6 +1,7 @@
 #include "studio/runs_model.h"
 
 #include "shell/text_format.h"
+#include "studio/run_columns.h"
 
 #include <QBrush>
 #include <QColor>
@@ -52,6 +53,26 @@ QString testText(const std::optional<rs::ml::EvalMetrics>& m)
     return {};
 }
 
+void setConfig(RunEntry& e, const rs::ml::RunConfig& config)
+{
+    e.config = config;
+    e.flatConfig.clear();
+    for (const auto& [k, v] : rs::ml::flattenRunConfig(config))
+        e.flatConfig.emplace_back(QString::fromStdString(k), QString::fromStdString(v));
+}
+
+QString metaTooltip(const RunEntry& e)
+{
+    QString t;
+    if (e.name != e.folderName)
+        t += QObject::tr("\nfolder %1").arg(e.folderName);
+    if (!e.meta.tags.empty())
+        t += QObject::tr("\ntags: %1").arg(runValueText(runValue(e, 0, QStringLiteral("tags"))));
+    if (!e.meta.notes.empty())
+        t += QStringLiteral("\n\n") + QString::fromStdString(e.meta.notes);
+    return t;
+}
+
 } // namespace
 
 QString RunEntry::statusText(qint64 nowMs) const
@@ -91,19 +112,41 @@ int RunsModel::rowCount(const QModelIndex& parent) const
 
 int RunsModel::columnCount(const QModelIndex& parent) const
 {
-    return parent.isValid() ? 0 : ColumnCount;
+    return parent.isValid() ? 0 : ColumnCount + int(m_extra.size());
 }
 
 QVariant RunsModel::data(const QModelIndex& index, int role) const
 {
-    if (!index.isValid() || index.row() >= int(m_runs.size()) || index.column() >= ColumnCount)
+    if (!index.isValid() || index.row() >= int(m_runs.size()) || index.column() >= columnCount())
         return {};
     const RunEntry& e = m_runs[std::size_t(index.row())];
     if (role == PathRole)
         return e.path;
     if (role == Qt::ToolTipRole)
         return QStringLiteral("%1\n%2").arg(
-            e.path, e.lastMessage.isEmpty() ? e.statusText(m_clock.elapsed()) : e.lastMessage);
+                   e.path, e.lastMessage.isEmpty() ? e.statusText(m_clock.elapsed()) : e.lastMessage)
+            + metaTooltip(e);
+    if (role == SortRole) {
+        switch (index.column()) {
+        case Name:
+        case Model:
+        case Target:
+        case Tags:
+            return data(index, Qt::DisplayRole);
+        case Status:
+            return e.statusText(m_clock.elapsed());
+        case Epochs:
+            return double(e.epochsDone);
+        case Best:
+            return value(index.row(), QStringLiteral("result.best_val"));
+        case Validation:
+            return value(index.row(), QStringLiteral("result.last_val"));
+        case Test:
+            return value(index.row(), QStringLiteral("result.test"));
+        default:
+            return value(index.row(), columnKey(index.column()));
+        }
+    }
     if (role == Qt::ForegroundRole && index.column() == Status) {
         const QString s = e.statusText(m_clock.elapsed());
         if (s == QLatin1String("failed"))
@@ -114,6 +157,8 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const
     }
     if (role != Qt::DisplayRole)
         return {};
+    if (index.column() >= ColumnCount)
+        return runValueText(value(index.row(), columnKey(index.column())));
     switch (Column(index.column())) {
     case Name:
         return e.name;
@@ -136,6 +181,8 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const
         return epochValue(e.lastValMetric, e.lastEpoch, e.config.task);
     case Test:
         return testText(e.metrics);
+    case Tags:
+        return runValue(e, 0, QStringLiteral("tags")).toString();
     case ColumnCount:
         break;
     }
@@ -146,6 +193,8 @@ QVariant RunsModel::headerData(int section, Qt::Orientation orientation, int rol
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
+    if (section >= ColumnCount)
+        return runKeyTitle(columnKey(section));
     switch (Column(section)) {
     case Name:
         return tr("Run");
@@ -163,6 +212,8 @@ QVariant RunsModel::headerData(int section, Qt::Orientation orientation, int rol
         return tr("Last (val.)");
     case Test:
         return tr("Test");
+    case Tags:
+        return tr("Tags");
     case ColumnCount:
         break;
     }
@@ -203,8 +254,8 @@ int RunsModel::rowOf(const QString& path) const
 void RunsModel::insertRun(RunEntry entry)
 {
     entry.live = m_live.value(entry.path, entry.live); // a run this window started before it was listed
-    const auto at = std::lower_bound(
-        m_runs.begin(), m_runs.end(), entry.name, [](const RunEntry& a, const QString& name) { return a.name < name; });
+    const auto at = std::lower_bound(m_runs.begin(), m_runs.end(), entry.folderName,
+        [](const RunEntry& a, const QString& name) { return a.folderName < name; });
     const int row = int(at - m_runs.begin());
     beginInsertRows({}, row, row);
     m_runs.insert(at, std::move(entry));
@@ -216,7 +267,7 @@ void RunsModel::rowChanged(int row, bool force)
     // Each repaint of the table costs a window frame: tell the view only what it would show
     // differently (a run's history grows every second, its row mostly does not).
     QStringList now;
-    for (int c = 0; c < ColumnCount; ++c)
+    for (int c = 0; c < columnCount(); ++c)
         now << data(index(row, c), Qt::DisplayRole).toString();
     RunEntry& e = m_runs[std::size_t(row)];
     if (now == e.shown && !force)
@@ -228,7 +279,7 @@ void RunsModel::rowChanged(int row, bool force)
         m_pendingRows.insert(e.path);
         return;
     }
-    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    Q_EMIT dataChanged(index(row, 0), index(row, columnCount() - 1));
 }
 
 void RunsModel::setDeferRowUpdates(bool on)
@@ -243,7 +294,7 @@ void RunsModel::flushRowUpdates()
     const QSet<QString> pending = std::exchange(m_pendingRows, {});
     for (const QString& path : pending)
         if (const int row = rowOf(path); row >= 0)
-            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+            Q_EMIT dataChanged(index(row, 0), index(row, columnCount() - 1));
 }
 
 void RunsModel::noteRecord(RunEntry& e, const rs::ml::HistoryRecord& r)
@@ -297,15 +348,23 @@ void RunsModel::applyUpdates(const std::vector<RunUpdate>& updates)
         if (!e) {
             RunEntry n;
             n.path = u.path;
-            n.name = QString::fromStdString(u.summary->name);
-            n.config = u.summary->config;
+            n.folderName = QFileInfo(u.path).fileName();
+            n.name = n.folderName;
             n.lastValMetric = NAN;
+            setConfig(n, u.summary->config);
+            if (u.meta)
+                n.name = QString::fromStdString(rs::ml::runDisplayName(u.path.toStdString(), *u.meta));
             insertRun(std::move(n));
             e = findMutable(u.path);
         }
         const bool configChanged = u.summary && !e->shown.isEmpty(); // a live placeholder learns its resolved config
         if (u.summary)
-            e->config = u.summary->config;
+            setConfig(*e, u.summary->config);
+        if (u.meta) {
+            e->meta = *u.meta;
+            e->metaStamp = u.metaStamp;
+            e->name = QString::fromStdString(rs::ml::runDisplayName(e->path.toStdString(), e->meta));
+        }
         const std::size_t before = e->curves.pointCount();
         if (u.history.restarted) {
             e->curves.clear();
@@ -335,8 +394,8 @@ void RunsModel::appendProgress(
     if (!e) {
         RunEntry n;
         n.path = path;
-        n.name = QFileInfo(path).fileName();
-        n.config = config;
+        n.folderName = n.name = QFileInfo(path).fileName();
+        setConfig(n, config);
         n.lastValMetric = NAN;
         n.live = RunEntry::Live::Training;
         insertRun(std::move(n));
@@ -364,12 +423,81 @@ void RunsModel::setLive(const QString& path, RunEntry::Live live)
     rowChanged(rowOf(path));
 }
 
-std::vector<std::pair<QString, std::uint64_t>> RunsModel::offsets() const
+std::vector<KnownRun> RunsModel::known() const
 {
-    std::vector<std::pair<QString, std::uint64_t>> out;
+    std::vector<KnownRun> out;
     for (const RunEntry& e : m_runs)
-        out.emplace_back(e.path, e.historyOffset);
+        out.push_back({e.path, e.historyOffset, e.metaStamp});
     return out;
+}
+
+void RunsModel::setExtraColumns(const QStringList& keys)
+{
+    if (keys == m_extra)
+        return;
+    // A reset, not column moves: QSortFilterProxyModel (Qt 6.4) corrupted its mapping when
+    // columns it sorted by were removed and inserted under it.
+    beginResetModel();
+    m_extra = keys;
+    for (RunEntry& e : m_runs)
+        e.shown.clear();
+    endResetModel();
+}
+
+QString RunsModel::columnKey(int column) const
+{
+    static const char* fixed[]
+        = {"name", "model", "learns", "status", "epochs", "result.best_val", "result.last_val", "result.test", "tags"};
+    if (column >= 0 && column < ColumnCount)
+        return QString::fromLatin1(fixed[column]);
+    return column - ColumnCount < int(m_extra.size()) ? m_extra[column - ColumnCount] : QString();
+}
+
+QVariant RunsModel::value(int row, const QString& key) const
+{
+    if (row < 0 || row >= int(m_runs.size()))
+        return {};
+    const RunEntry& e = m_runs[std::size_t(row)];
+    if (key == QLatin1String("name"))
+        return e.name;
+    if (key == QLatin1String("model") || key == QLatin1String("learns"))
+        return data(index(row, key == QLatin1String("model") ? Model : Target), Qt::DisplayRole);
+    if (key == QLatin1String("epochs"))
+        return double(e.epochsDone);
+    return runValue(e, m_clock.elapsed(), key);
+}
+
+QStringList RunsModel::availableKeys() const
+{
+    QStringList keys = runResultKeys();
+    for (const RunEntry& e : m_runs)
+        for (const auto& [k, v] : e.flatConfig)
+            if (!keys.contains(k))
+                keys << k;
+    return keys;
+}
+
+void RunsModel::setMeta(const QString& path, const rs::ml::RunMeta& meta)
+{
+    RunEntry* e = findMutable(path);
+    if (!e)
+        return;
+    e->meta = meta;
+    e->name = QString::fromStdString(rs::ml::runDisplayName(path.toStdString(), meta));
+    const int row = rowOf(path);
+    e->shown.clear();
+    Q_EMIT dataChanged(index(row, 0), index(row, columnCount() - 1)); // an edit shows at once
+}
+
+void RunsModel::removeRun(const QString& path)
+{
+    const int row = rowOf(path);
+    if (row < 0)
+        return;
+    beginRemoveRows({}, row, row);
+    m_runs.erase(m_runs.begin() + row);
+    endRemoveRows();
+    m_pendingRows.remove(path);
 }
 
 void RunsModel::refreshStatus()

@@ -10,6 +10,7 @@
 
 #include "ml/metrics.h"
 #include "ml/run_folder.h"
+#include "ml/run_meta.h"
 
 #include <QAbstractTableModel>
 #include <QElapsedTimer>
@@ -30,14 +31,27 @@ struct RunUpdate {
     rs::ml::HistoryChunk history; ///< lines appended since the last look
     bool finished = false; ///< final.pt exists
     std::optional<rs::ml::EvalMetrics> metrics; ///< metrics.json, read when the run finished
+    std::optional<rs::ml::RunMeta> meta; ///< meta.json when it changed (or the run is new)
+    qint64 metaStamp = 0; ///< meta.json's modification time in ns (0: none)
+};
+
+/// What the watcher needs to know about a listed run to read only what changed.
+struct KnownRun {
+    QString path;
+    std::uint64_t historyOffset = 0;
+    qint64 metaStamp = 0;
 };
 
 /// One run folder and what is known about it.
 struct RunEntry {
     enum class Live { No, Training, Paused, Stopping }; ///< trained by this window
 
-    QString path, name;
+    QString path, name; ///< name: the display name (meta.json), else the folder's
+    QString folderName;
     rs::ml::RunConfig config;
+    std::vector<std::pair<QString, QString>> flatConfig; ///< rs::ml::flattenRunConfig(config)
+    rs::ml::RunMeta meta;
+    qint64 metaStamp = 0;
     bool finished = false;
     std::optional<rs::ml::EvalMetrics> metrics;
     RunCurves curves;
@@ -63,8 +77,11 @@ class RunsModel : public QAbstractTableModel {
 public:
     /// Best: the validation metric of the best epoch (lowest validation loss, the weights final.pt
     /// keeps); Validation: that of the last epoch. Both name their epoch.
-    enum Column { Name, Model, Target, Status, Epochs, Best, Validation, Test, ColumnCount };
+    /// Columns from ColumnCount on are the extra columns (setExtraColumns), one per key.
+    enum Column { Name, Model, Target, Status, Epochs, Best, Validation, Test, Tags, ColumnCount };
     static constexpr int PathRole = Qt::UserRole + 1;
+    /// The value a column sorts by (numbers as double: run_columns.h).
+    static constexpr int SortRole = Qt::UserRole + 2;
 
     explicit RunsModel(QObject* parent = nullptr);
 
@@ -84,13 +101,27 @@ public:
     void setLive(const QString& path, RunEntry::Live live);
 
     int rowOf(const QString& path) const;
+    /// Extra columns after the fixed ones, one per key of run_columns.h ("optimizer.lr", "result.test").
+    /// Resets the model (views keep their selection only if they restore it).
+    void setExtraColumns(const QStringList& keys);
+    QStringList extraColumns() const { return m_extra; }
+    /// The key of a column (fixed columns: "name", "model", ..., extra ones: their key).
+    QString columnKey(int column) const;
+    /// A run's value for a key (run_columns.h), e.g. to sort or group by it.
+    QVariant value(int row, const QString& key) const;
+    /// Every key a column can show: the result keys, then each config key of any run.
+    QStringList availableKeys() const;
+    /// A run's new name, notes, tags (written to meta.json by the caller).
+    void setMeta(const QString& path, const rs::ml::RunMeta& meta);
+    /// Forgets a run at once (moved to the trash); the watcher would notice on its next look.
+    void removeRun(const QString& path);
     /// A run's results for comparing runs: "result.best_epoch", "result.best_val", "result.last_epoch",
     /// "result.last_val", "result.test" → their text.
     static std::vector<std::pair<QString, QString>> resultRows(const RunEntry& e);
     const RunEntry& entry(int row) const { return m_runs[std::size_t(row)]; }
     const RunEntry* find(const QString& path) const;
-    /// Each run's history offset (for the watcher's next look).
-    std::vector<std::pair<QString, std::uint64_t>> offsets() const;
+    /// Each run's history offset and meta.json stamp (for the watcher's next look).
+    std::vector<KnownRun> known() const;
     /// Refreshes the status column ("training elsewhere" turns "interrupted" when a run goes quiet).
     void refreshStatus();
     /// Holds row changes (dataChanged) back until flushRowUpdates(), so that a window can repaint
@@ -111,7 +142,8 @@ private:
     void noteRecord(RunEntry& e, const rs::ml::HistoryRecord& r);
     static void noteEpoch(RunEntry& e, int epoch, double valLoss, double valMetric);
 
-    std::vector<RunEntry> m_runs; ///< sorted by name
+    std::vector<RunEntry> m_runs; ///< sorted by folder name
+    QStringList m_extra;
     QHash<QString, RunEntry::Live> m_live; ///< runs this window trains, listed or not yet
     bool m_deferRows = false;
     QSet<QString> m_pendingRows; ///< paths of rows changed since the last flushRowUpdates()

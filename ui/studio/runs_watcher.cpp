@@ -16,14 +16,41 @@ namespace {
 
 namespace fs = std::filesystem;
 
+struct Known {
+    std::string path;
+    std::uint64_t offset = 0;
+    qint64 metaStamp = 0;
+};
+
+/// meta.json's modification time in ns (0: no such file).
+qint64 metaStamp(const std::string& dir)
+{
+    std::error_code ec;
+    const auto t = fs::last_write_time(rs::ml::runMetaPath(dir), ec);
+    return ec ? 0 : qint64(t.time_since_epoch().count());
+}
+
+/// Reads meta.json into the update when its stamp changed (a damaged one reads as no note).
+void lookAtMeta(RunUpdate& u, const std::string& dir, qint64 knownStamp)
+{
+    const qint64 stamp = metaStamp(dir);
+    if (stamp == knownStamp && !u.summary)
+        return;
+    try {
+        u.meta = rs::ml::readRunMeta(dir);
+    } catch (const rs::Error&) {
+        u.meta = rs::ml::RunMeta {};
+    }
+    u.metaStamp = stamp;
+}
+
 /// One look at the folder (runs on a worker): which runs are new, what their histories gained.
-std::vector<RunUpdate> look(
-    const std::string& folder, const std::vector<std::pair<std::string, std::uint64_t>>& known, const StopToken& stop)
+std::vector<RunUpdate> look(const std::string& folder, const std::vector<Known>& known, const StopToken& stop)
 {
     std::vector<RunUpdate> out;
     std::set<std::string> seen;
-    for (const auto& [path, offset] : known)
-        seen.insert(path);
+    for (const Known& k : known)
+        seen.insert(k.path);
     // New run folders: the folder itself when it is a run, else its sub-folders with a config.json.
     std::vector<std::string> fresh;
     if (rs::ml::isRunFolder(folder)) {
@@ -50,10 +77,13 @@ std::vector<RunUpdate> look(
         u.summary = s.front();
         u.history = rs::ml::readHistoryFrom(dir, 0);
         u.finished = s.front().finished;
+        lookAtMeta(u, dir, 0);
         out.push_back(std::move(u));
     }
-    for (const auto& [dir, offset] : known) {
+    for (const Known& k : known) {
         stop.throwIfStopped();
+        const std::string& dir = k.path;
+        const std::uint64_t offset = k.offset;
         RunUpdate u;
         u.path = QString::fromStdString(dir);
         std::error_code ec;
@@ -62,9 +92,15 @@ std::vector<RunUpdate> look(
             out.push_back(std::move(u));
             continue;
         }
+        lookAtMeta(u, dir, k.metaStamp);
         const auto size = fs::file_size(rs::ml::historyPath(dir), ec);
-        if (ec || size == offset)
-            continue; // unchanged: no read at all
+        if (ec || size == offset) { // unchanged: no read at all
+            if (u.meta) {
+                u.history.nextOffset = offset;
+                out.push_back(std::move(u));
+            }
+            continue;
+        }
         try {
             if (offset == 0) { // a run this window started before the watcher saw it: its stored config
                 const std::vector<rs::ml::RunSummary> s = rs::ml::listRuns(dir);
@@ -141,9 +177,9 @@ void RunsWatcher::startLook(bool supersede)
 {
     if (!supersede && m_job->isRunning())
         return;
-    std::vector<std::pair<std::string, std::uint64_t>> known;
-    for (const auto& [path, offset] : m_model->offsets())
-        known.emplace_back(path.toStdString(), offset);
+    std::vector<Known> known;
+    for (const KnownRun& k : m_model->known())
+        known.push_back({k.path.toStdString(), k.historyOffset, k.metaStamp});
     const std::string folder = m_folder.toStdString();
     if (m_fsWatcher->directories().isEmpty())
         m_fsWatcher->addPath(m_folder); // the folder may have been created since

@@ -6,15 +6,18 @@
 #include "studio/cube_prediction_view.h"
 #include "studio/curves_view.h"
 #include "studio/dataset_source_panel.h"
+#include "studio/epoch_samples_view.h"
 #include "studio/evaluation_view.h"
 #include "studio/new_run_dialog.h"
 #include "studio/predictor_pool.h"
 #include "studio/projection_view.h"
 #include "studio/reconstruction_view.h"
+#include "studio/run_manager.h"
 #include "studio/run_progress_bar.h"
 #include "studio/runs_model.h"
 #include "studio/runs_panel.h"
 #include "studio/runs_watcher.h"
+#include "studio/sweep_view.h"
 #include "studio/training_controller.h"
 
 #include <QAction>
@@ -67,6 +70,7 @@ TrainingWorkspace::TrainingWorkspace(Session* session, QWidget* parent)
     m_controller = new TrainingController(this);
     m_model = new RunsModel(this);
     m_watcher = new RunsWatcher(m_model, this);
+    m_manager = new RunManager(m_model, m_watcher, this);
 
     m_runs = new RunsPanel(m_model, this);
     m_progress = new RunProgressBar(m_controller, this);
@@ -82,6 +86,10 @@ TrainingWorkspace::TrainingWorkspace(Session* session, QWidget* parent)
     m_tabs->addTab(m_recon, tr("Reconstructions"));
     m_tabs->addTab(m_eval, tr("Evaluation"));
     m_tabs->addTab(m_projection, tr("Projection"));
+    m_sweep = new SweepView(m_tabs);
+    m_tabs->addTab(m_sweep, tr("Sweep"));
+    m_samples = new EpochSamplesView(m_tabs);
+    m_tabs->addTab(m_samples, tr("Samples"));
 
     auto* right = new QWidget(this);
     // One pace for everything that moves while a run trains: a frame carries the progress and the
@@ -157,6 +165,7 @@ TrainingWorkspace::TrainingWorkspace(Session* session, QWidget* parent)
         return answer == QMessageBox::Yes;
     };
     buildActions();
+    buildRunActions();
     setRunsFolder(defaultRunsFolder());
 }
 
@@ -396,6 +405,12 @@ void TrainingWorkspace::updateRunViews()
         break;
     case Tab::Projection:
         m_projection->setRun(ready ? path : QString(), config);
+        break;
+    case Tab::Sweep:
+        updateSweepView();
+        break;
+    case Tab::Samples:
+        m_samples->setRun(path);
         break;
     case Tab::Curves:
     case Tab::Configs:

@@ -21,17 +21,20 @@ namespace rs::ui {
 
 class ConfigCompare;
 class CurvesView;
+class EpochSamplesView;
 class EvaluationView;
 class FramePacer;
 class NewRunDialog;
 class PredictorPool;
 class ProjectionView;
 class ReconstructionView;
+class RunManager;
 class RunProgressBar;
 class RunsModel;
 class RunsPanel;
 class RunsWatcher;
 class Session;
+class SweepView;
 class TrainingController;
 struct RunRequest;
 struct TrainingOutcome;
@@ -40,7 +43,7 @@ class TrainingWorkspace : public Workspace {
     Q_OBJECT
 
 public:
-    enum class Tab { Curves, Configs, Reconstructions, Evaluation, Projection };
+    enum class Tab { Curves, Configs, Reconstructions, Evaluation, Projection, Sweep, Samples };
 
     explicit TrainingWorkspace(Session* session, QWidget* parent = nullptr);
     ~TrainingWorkspace() override;
@@ -77,11 +80,14 @@ public:
     RunsModel* runsModel() const { return m_model; }
     RunsWatcher* watcher() const { return m_watcher; }
     RunsPanel* runsPanel() const { return m_runs; }
+    RunManager* runManager() const { return m_manager; }
     CurvesView* curves() const { return m_curves; }
     ConfigCompare* configs() const { return m_configs; }
     ReconstructionView* reconstructions() const { return m_recon; }
     EvaluationView* evaluation() const { return m_eval; }
     ProjectionView* projection() const { return m_projection; }
+    SweepView* sweepView() const { return m_sweep; }
+    EpochSamplesView* samplesView() const { return m_samples; }
     RunProgressBar* progressBar() const { return m_progress; }
     FramePacer* pacer() const { return m_pacer; }
 
@@ -92,6 +98,9 @@ private:
     void onFinished(const QString& runDir, const TrainingOutcome& outcome);
     void continueWithDialog();
     void newRunWithDialog();
+    void buildRunActions();
+    /// The Sweep tab: the current run's sweep (or the runs outside sweeps) when it shows.
+    void updateSweepView();
 
     Session* m_session = nullptr;
     std::unique_ptr<PredictorPool> m_pool;
@@ -99,6 +108,7 @@ private:
     RunsModel* m_model = nullptr;
     RunsWatcher* m_watcher = nullptr;
     RunsPanel* m_runs = nullptr;
+    RunManager* m_manager = nullptr;
     RunProgressBar* m_progress = nullptr;
     QTabWidget* m_tabs = nullptr;
     CurvesView* m_curves = nullptr;
@@ -106,6 +116,9 @@ private:
     ReconstructionView* m_recon = nullptr;
     EvaluationView* m_eval = nullptr;
     ProjectionView* m_projection = nullptr;
+    SweepView* m_sweep = nullptr;
+    EpochSamplesView* m_samples = nullptr;
+    QString m_sweepGroup; ///< the sweep the Sweep tab shows ("" : runs outside sweeps)
     QSplitter* m_split = nullptr;
     FramePacer* m_pacer = nullptr;
     QString m_folder;
