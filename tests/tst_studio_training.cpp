@@ -28,6 +28,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <memory>
 
 using namespace rs;
 using namespace rs::ui;
@@ -138,13 +139,21 @@ private Q_SLOTS:
     void curvesGrowWhileTraining()
     {
         QSignalSpy reports(m_ws->controller(), &TrainingController::progressed);
+        // Pause at the first report, early in the run: nothing moves while paused; then the
+        // curve keeps growing. (Pausing once a point is drawn raced the end of this tiny run on
+        // a loaded machine.)
+        auto pauseOnce = std::make_shared<QMetaObject::Connection>();
+        *pauseOnce = connect(m_ws->controller(), &TrainingController::progressed, this, [this, pauseOnce] {
+            m_ws->controller()->pause();
+            disconnect(*pauseOnce);
+        });
         const QString run = launch(QStringLiteral("live"), tinyCnn(3, 0));
         QVERIFY(!run.isEmpty());
         CurvesView* curves = m_ws->curves();
         QTRY_VERIFY_WITH_TIMEOUT(curves->runs().contains(run), 20000); // selected once listed
-        QTRY_VERIFY_WITH_TIMEOUT(curves->drawnPoints(run, RunCurves::TrainLoss) > 0, 30000);
-        // Pause early in the run: nothing moves while paused; then the curve keeps growing.
-        m_ws->controller()->pause();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (m_ws->controller()->flush(), curves->refresh(), curves->drawnPoints(run, RunCurves::TrainLoss) > 0),
+            30000);
         QCOMPARE(m_ws->controller()->state(), TrainingController::State::Paused);
         QTest::qWait(300);
         m_ws->controller()->flush();

@@ -36,7 +36,7 @@ void batchStreamStoppedMidEpoch()
     const auto train = f->indices(Split::Train);
     BatchStreamOptions o;
     o.batchSize = 3;
-    o.prefetch = 2;
+    o.cacheBytes = 2 * 3 * 256 * sizeof(float); // about two batches: the reader blocks on a full cache
     for (int taken = 0; taken < 6; ++taken) {
         o.epoch = taken;
         BatchStream s(f, train, o); // destroyed while its reader is filling the queue

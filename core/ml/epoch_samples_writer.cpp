@@ -35,6 +35,10 @@ EpochSamplesIndex describe(const RunConfig& c, const DatasetFile& ds, const Batc
         x.kind = "images";
         x.channels = {"prediction", "truth"};
         break;
+    case Task::Generate:
+        x.kind = "images";
+        x.channels = {"generated", "simulated"};
+        break;
     case Task::Classify:
     case Task::Regress: {
         x.kind = c.task == Task::Classify ? "probabilities" : "values";
@@ -89,6 +93,22 @@ void saveEpochSamples(NetBase& net, const RunConfig& c, std::shared_ptr<const Da
             values.insert(
                 values.end(), truth.begin() + std::ptrdiff_t(s * px), truth.begin() + std::ptrdiff_t((s + 1) * px));
         }
+        shape = {n, 2, c.rows, c.cols};
+    } else if (c.task == Task::Generate) {
+        // One map drawn at each sample's own (z, ζ) with a fixed seed (the same latent every
+        // epoch, so the slider shows the generator learning), beside the simulated sample.
+        const std::size_t px = c.rows * c.cols;
+        const torch::Tensor x0 = input.narrow(1, 0, 1).to(torch::kCPU) * c.normStd + c.normMean;
+        const std::vector<float> simulated = toFloats(x0);
+        net.eval();
+        for (std::size_t s = 0; s < n; ++s) {
+            const SampleLabels& l = ds->labels()[std::size_t(batch->indices[s])];
+            const std::vector<float> drawn = toFloats(generateMaps(net, c, l.z, l.zeta, 1, 1000 + s, device));
+            values.insert(values.end(), drawn.begin(), drawn.end());
+            values.insert(values.end(), simulated.begin() + std::ptrdiff_t(s * px),
+                simulated.begin() + std::ptrdiff_t((s + 1) * px));
+        }
+        net.train(true);
         shape = {n, 2, c.rows, c.cols};
     } else if (c.task == Task::Classify) {
         values = toFloats(torch::softmax(out, 1));

@@ -134,16 +134,8 @@ EvalMetrics evaluateGeneration(NetBase& net, const RunConfig& c, std::shared_ptr
         throw ParameterError("dataset",
             info.path + ": not a dataset of this generator's kind (" + std::string(quantityName(c.quantity))
                 + " maps of " + std::to_string(c.rows) + "x" + std::to_string(c.cols) + ")");
-    EvalMetrics m;
-    m.model = modelName(c.model);
-    m.task = c.task;
-    m.target = c.target;
-    m.split = splitName(split);
-    BatchStreamOptions so;
-    so.batchSize = std::max<std::size_t>(c.batch, 32);
-    so.shuffle = false;
-    so.maxBatches = maxBatches;
-    BatchStream stream(ds, ds->indices(split), so);
+    EvalMetrics m = evaluationHeader(c, split);
+    BatchStream stream(ds, ds->indices(split), evaluationStreamOptions(c, 32, maxBatches));
     net.eval();
     torch::NoGradGuard noGrad;
     double lossSum = 0, sse = 0, sx2 = 0;

@@ -72,6 +72,26 @@ torch::Tensor lossOf(const RunConfig& c, const torch::Tensor& output, const torc
     return {};
 }
 
+EvalMetrics evaluationHeader(const RunConfig& c, Split split)
+{
+    EvalMetrics m;
+    m.model = modelName(c.model);
+    m.task = c.task;
+    m.target = c.target;
+    m.split = splitName(split);
+    m.classes = c.classes;
+    return m;
+}
+
+BatchStreamOptions evaluationStreamOptions(const RunConfig& c, std::size_t minBatch, std::size_t maxBatches)
+{
+    BatchStreamOptions so;
+    so.batchSize = std::max<std::size_t>(c.batch, minBatch);
+    so.shuffle = false;
+    so.maxBatches = maxBatches;
+    return so;
+}
+
 EvalMetrics evaluateNet(NetBase& net, const RunConfig& c, std::shared_ptr<const DatasetFile> ds, Split split,
     const torch::Device& device, std::size_t maxBatches, const StopToken& stop)
 {
@@ -83,17 +103,8 @@ EvalMetrics evaluateNet(NetBase& net, const RunConfig& c, std::shared_ptr<const 
         throw ParameterError("dataset",
             ds->info().path + ": samples are " + std::to_string(ds->info().rows) + "x" + std::to_string(ds->info().cols)
                 + " but the model takes " + std::to_string(c.rows) + "x" + std::to_string(c.cols));
-    EvalMetrics m;
-    m.model = modelName(c.model);
-    m.task = c.task;
-    m.target = c.target;
-    m.split = splitName(split);
-    m.classes = c.classes;
-    BatchStreamOptions so;
-    so.batchSize = std::max<std::size_t>(c.batch, 32);
-    so.shuffle = false;
-    so.maxBatches = maxBatches;
-    BatchStream stream(ds, ds->indices(split), so);
+    EvalMetrics m = evaluationHeader(c, split);
+    BatchStream stream(ds, ds->indices(split), evaluationStreamOptions(c, 32, maxBatches));
     net.eval();
     torch::NoGradGuard noGrad;
     std::vector<int> truthK, predK;

@@ -107,16 +107,8 @@ EvalMetrics evaluateTranslation(NetBase& net, const RunConfig& c, std::shared_pt
             info.path
                 + ": not a paired dataset of this run's kind (sample size, target "
                   "field and context channels must match)");
-    EvalMetrics m;
-    m.model = modelName(c.model);
-    m.task = c.task;
-    m.target = c.target;
-    m.split = splitName(split);
-    BatchStreamOptions so;
-    so.batchSize = std::max<std::size_t>(c.batch, 16);
-    so.shuffle = false;
-    so.maxBatches = maxBatches;
-    BatchStream stream(ds, ds->indices(split), so);
+    EvalMetrics m = evaluationHeader(c, split);
+    BatchStream stream(ds, ds->indices(split), evaluationStreamOptions(c, 16, maxBatches));
     net.eval();
     torch::NoGradGuard noGrad;
     TranslationTally tally(c.targetQuantity);

@@ -26,6 +26,8 @@ double testMetric(const rs::ml::EvalMetrics& m)
         return m.relativeMse;
     case rs::ml::Task::Translate:
         return m.translation.pixelAccuracy;
+    case rs::ml::Task::Generate:
+        return m.generation.powerRatioMedian;
     }
     return NAN;
 }

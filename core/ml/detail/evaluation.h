@@ -10,6 +10,13 @@
 
 namespace rs::ml::detail {
 
+/// The header of an evaluation's metrics (model, task, target, split, classes) of `config`.
+EvalMetrics evaluationHeader(const RunConfig& config, Split split);
+
+/// The unshuffled stream over `split` that every evaluation reads: batches of the run's size, at
+/// least `minBatch`, at most `maxBatches` of them (0: all).
+BatchStreamOptions evaluationStreamOptions(const RunConfig& config, std::size_t minBatch, std::size_t maxBatches);
+
 /// Mean loss and task metrics of `net` over `split` (at most maxBatches batches; 0: all).
 EvalMetrics evaluateNet(NetBase& net, const RunConfig& config, std::shared_ptr<const DatasetFile> ds, Split split,
     const torch::Device& device, std::size_t maxBatches, const StopToken& stop = {});
