@@ -63,16 +63,6 @@ void tidyTags(std::vector<std::string>& tags)
     tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
 }
 
-std::string nowUtc()
-{
-    const std::time_t t = std::time(nullptr);
-    std::tm tm {};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
 /// rename(2) of a folder; the error names both places.
 void moveFolder(const fs::path& from, const fs::path& to)
 {
@@ -164,7 +154,7 @@ std::string trashRun(const std::string& runDir)
     fs::path to = trash / run.filename();
     for (int n = 2; fs::exists(to, ec); ++n)
         to = trash / (run.filename().string() + "-" + std::to_string(n));
-    writeJson(trashedInfoPath(run.string()), json {{"from", run.string()}, {"deleted", nowUtc()}});
+    writeJson(trashedInfoPath(run.string()), json {{"from", run.string()}, {"deleted", utcTimestamp()}});
     try {
         moveFolder(run, to);
     } catch (const Error&) {
@@ -196,6 +186,16 @@ std::string restoreRun(const std::string& trashedDir)
     moveFolder(run, from);
     fs::remove(trashedInfoPath(from.string()), ec);
     return from.string();
+}
+
+std::string utcTimestamp()
+{
+    const std::time_t t = std::time(nullptr);
+    std::tm tm {};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
 }
 
 } // namespace rs::ml

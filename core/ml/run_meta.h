@@ -20,6 +20,10 @@ struct RunMeta {
 };
 
 std::string runMetaPath(const std::string& runDir); ///< meta.json
+
+/// The current time as run folders record it (config.json's `created`, the trash's `deleted`):
+/// ISO 8601 in UTC, "2026-11-30T07:50:00Z".
+std::string utcTimestamp();
 /// meta.json; an empty RunMeta when the file does not exist. Throws FormatError when it is
 /// damaged and IoError when it cannot be read.
 RunMeta readRunMeta(const std::string& runDir);

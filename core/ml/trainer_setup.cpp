@@ -3,6 +3,7 @@
 
 #include "ml/detail/run_trainer.h"
 #include "ml/ml_setup.h"
+#include "ml/run_meta.h"
 #include "ml/run_status.h"
 #include "util/error.h"
 #include "util/file_util.h"
@@ -56,16 +57,6 @@ bool isFreshFolder(const std::string& dir)
         return false;
     }
     return !ec;
-}
-
-std::string nowUtc()
-{
-    const std::time_t t = std::time(nullptr);
-    std::tm tm {};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
 }
 
 std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const RunConfig& c, NetBase& net)
@@ -172,7 +163,7 @@ void RunTrainer::createRun(std::error_code ec)
     m_ds = DatasetFile::open(m_cfg.datasetPath);
     resolveRunConfig(m_cfg, *m_ds);
     checkBeforeCreating(m_cfg);
-    m_cfg.created = nowUtc();
+    m_cfg.created = utcTimestamp();
     if (writer()) {
         fs::create_directories(m_dir, ec);
         if (ec)
