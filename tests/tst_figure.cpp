@@ -157,6 +157,13 @@ private Q_SLOTS:
         svg = svgText(readAll(m_dir.filePath("history.svg")));
         QVERIFY(svg.contains("neutral fraction"));
         QVERIFY(svg.contains(QStringLiteral("⟨δT_b⟩ [mK]")));
+        // The 2D power ratio of δT_b at z 8 over z 9 (one grid): the map labelled as a ratio.
+        const QString tb9 = firstFile(m_run + "/seed1", "delta_T*z009.00*");
+        r = runCli({"figure", "power2d-ratio", m_tb, tb9, "--out", m_dir.filePath("ratio.svg")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        svg = svgText(readAll(m_dir.filePath("ratio.svg")));
+        for (const char* text : {"P_A / P_B", "k⊥ [Mpc⁻¹]", "k∥ [Mpc⁻¹]", "A = z = 8.00", "B = z = 9.00"})
+            QVERIFY2(svg.contains(QString::fromUtf8(text)), text);
     }
 
     void badInputsAreNamed_data()
@@ -172,6 +179,8 @@ private Q_SLOTS:
                                << "slice index 24 is outside the cube (0 to 23 along z)";
         QTest::newRow("not a lightcone") << QStringList {"figure", "lightcone", tb, "--out", out} << 1
                                          << "holds no lightcone";
+        QTest::newRow("ratio of one") << QStringList {"figure", "power2d-ratio", tb, "--out", out} << 1
+                                      << "power2d-ratio needs exactly two cubes (A B), found 1";
         QTest::newRow("cmap") << QStringList {"figure", "slice", tb, "--out", out, "--cmap", "jet"} << 1
                               << "--cmap: unknown colour map 'jet'";
         QTest::newRow("range") << QStringList {"figure", "slice", tb, "--out", out, "--range", "3,1"} << 1

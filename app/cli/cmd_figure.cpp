@@ -1,4 +1,4 @@
-// `figure slice|lightcone|power|history INPUTS... --out FILE.(png|svg|pdf)`: publication figures
+// `figure slice|lightcone|power|history|power2d-ratio INPUTS... --out FILE.(png|svg|pdf)`: figures
 // made headless with reionscope_figure (the painters the GUI's exports use). Qt Gui is started
 // for this command only, on the offscreen platform (no display needed).
 #include "stats_common.h"
@@ -6,7 +6,9 @@
 #include "catalog/catalog.h"
 #include "figure/figure_file.h"
 #include "figure/figures.h"
+#include "figure/power_map.h"
 #include "io/cube_loader.h"
+#include "stats/cylindrical_power.h"
 #include "stats/series.h"
 #include "util/error.h"
 
@@ -211,6 +213,26 @@ figure::PlotFigure historyOf(FigureOptions& o)
     return figure::historyFigure(histories, title);
 }
 
+/// P_A(k⊥, k∥) / P_B(k⊥, k∥) of exactly two cubes of one grid (A the first input), painted as the
+/// Statistics panel's ratio map.
+figure::PowerMapData powerRatioOf(FigureOptions& o)
+{
+    const std::vector<CubeEntry> entries = entriesOf(o);
+    if (entries.size() != 2)
+        throw ParameterError(o.inputs.front(),
+            "power2d-ratio needs exactly two cubes (A B), found " + std::to_string(entries.size())
+                + ": name two files, or choose with --quantity");
+    const std::vector<QString> names = legendNames(entries);
+    figure::PowerMapData d {cylindricalPowerRatio(cylindricalPowerSpectrum(loadEntry(entries[0]), o.bins, o.bins),
+                                cylindricalPowerSpectrum(loadEntry(entries[1]), o.bins, o.bins)),
+        spectrumUnits(o.units, o.hubble),
+        o.title ? QString::fromStdString(*o.title)
+                : QStringLiteral("P(k⊥,k∥) ratio: A = %1, B = %2").arg(names[0], names[1]),
+        {}};
+    d.ratio = true;
+    return d;
+}
+
 int drawFigure(FigureOptions& o);
 
 int runFigure(FigureOptions& o)
@@ -250,6 +272,11 @@ int drawFigure(FigureOptions& o)
             inches = f->inches;
             title = f->title;
             paint = [f](QPainter& p, const QRectF& r) { figure::paintMap(p, r, *f); };
+        } else if (o.kind == "power2d-ratio") {
+            const auto d = std::make_shared<figure::PowerMapData>(powerRatioOf(o));
+            inches = QSizeF(6.0, 4.8); // as the Statistics panel writes P(k⊥, k∥)
+            title = d->title;
+            paint = [d](QPainter& p, const QRectF& r) { figure::paintPowerMap(p, r.adjusted(8, 8, -8, -8), *d); };
         } else {
             auto f = std::make_shared<figure::PlotFigure>(o.kind == "power" ? powerOf(o) : historyOf(o));
             inches = f->inches;
@@ -271,10 +298,11 @@ void addFigureCommand(CLI::App& app)
     auto o = std::make_shared<FigureOptions>();
     CLI::App* cmd = app.add_subcommand("figure",
         "Publication figure as PNG, SVG or PDF: a slice or lightcone (axes in Mpc, z and frequency, colour bar), "
-        "the power spectrum Delta^2(k) of cubes overlaid with error bars, or nf(z) and mean dTb(z) of runs");
-    cmd->add_option("kind", o->kind, "slice, lightcone, power or history")
+        "the power spectrum Delta^2(k) of cubes overlaid with error bars, nf(z) and mean dTb(z) of runs, or the "
+        "ratio P_A/P_B(k_perp, k_par) of two cubes of one grid");
+    cmd->add_option("kind", o->kind, "slice, lightcone, power, history or power2d-ratio")
         ->required()
-        ->check(CLI::IsMember({"slice", "lightcone", "power", "history"}));
+        ->check(CLI::IsMember({"slice", "lightcone", "power", "history", "power2d-ratio"}));
     cmd->add_option("inputs", o->inputs, "Files or folders")->required();
     cmd->add_option("--out", o->out, "FILE.png, FILE.svg or FILE.pdf")->required();
     cmd->add_option("--dpi", o->dpi, "Dots per inch (PNG pixels; SVG/PDF resolution), default 150")
@@ -286,7 +314,8 @@ void addFigureCommand(CLI::App& app)
     cmd->add_option("--range", o->range, "Colour range LO,HI (default: the cube's, symmetric for coolwarm)");
     cmd->add_option("--cmap", o->cmap, "viridis, inferno, coolwarm, ionization or greys (default: the quantity's)");
     cmd->add_option("--title", o->title, "Title (default: what is shown; \"\" for none)");
-    cmd->add_option("--bins", o->bins, "Power spectrum bins: 0 = classic 21cmFAST bins (default), N = N log bins")
+    cmd->add_option("--bins", o->bins,
+           "Power spectrum bins: 0 = classic 21cmFAST bins (default), N = N log bins (power2d-ratio: per direction)")
         ->check(CLI::Range(0, 10000));
     addUnitsOptions(cmd, o->units, o->hubble);
     cmd->callback([o] {

@@ -118,4 +118,28 @@ CylindricalPower cylindricalPowerSpectrum(const FourierBox& t, int perpBins, int
     return compact(sumKPerp, nPerp, sumKPar, nPar, sumP, count);
 }
 
+CylindricalPower cylindricalPowerRatio(const CylindricalPower& a, const CylindricalPower& b)
+{
+    auto sameBins = [](const std::vector<double>& x, const std::vector<double>& y) {
+        if (x.size() != y.size())
+            return false;
+        for (std::size_t i = 0; i < x.size(); ++i)
+            if (std::abs(x[i] - y[i]) > 1e-6 * std::max(std::abs(x[i]), std::abs(y[i])))
+                return false;
+        return true;
+    };
+    if (!sameBins(a.kPerp, b.kPerp) || !sameBins(a.kPar, b.kPar))
+        throw ParameterError("power ratio",
+            "the two cubes have different k bins (" + std::to_string(a.kPerp.size()) + "x"
+                + std::to_string(a.kPar.size()) + " and " + std::to_string(b.kPerp.size()) + "x"
+                + std::to_string(b.kPar.size())
+                + " cells of k_perp x k_par, or other wavenumbers): the ratio needs cubes of one grid and box");
+    CylindricalPower r = a;
+    for (std::size_t c = 0; c < r.power.size(); ++c) {
+        const double pa = a.power[c], pb = b.power[c];
+        r.power[c] = std::isfinite(pa) && std::isfinite(pb) && pb > 0 ? pa / pb : std::nan("");
+    }
+    return r;
+}
+
 } // namespace rs

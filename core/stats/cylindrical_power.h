@@ -31,4 +31,9 @@ CylindricalPower cylindricalPowerSpectrum(const Cube& cube, int perpBins = 0, in
 /// The same from an already transformed cube.
 CylindricalPower cylindricalPowerSpectrum(const FourierBox& transform, int perpBins = 0, int parBins = 0);
 
+/// P_A / P_B cell by cell (the 2D power ratio map of two cubes): A's bins and modes, NaN where
+/// either cell holds no mode or B's power is not positive. The bins must agree (the same grid,
+/// box and bin choice): else throws ParameterError naming both bin layouts.
+CylindricalPower cylindricalPowerRatio(const CylindricalPower& a, const CylindricalPower& b);
+
 } // namespace rs

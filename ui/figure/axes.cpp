@@ -102,6 +102,16 @@ std::vector<Tick> Axis::tickList(int maxTicks) const
     std::vector<Tick> out;
     for (double v : log ? logTicks(lo, hi) : niceTicks(lo, hi, maxTicks))
         out.push_back({v, tickLabel(v)});
+    // Close round values (16.95 and 17 at 3 digits) get more digits until every label differs.
+    for (int digits = 4; digits <= 8; ++digits) {
+        bool distinct = true;
+        for (std::size_t i = 1; i < out.size(); ++i)
+            distinct = distinct && out[i].label != out[i - 1].label;
+        if (distinct)
+            break;
+        for (Tick& t : out)
+            t.label = QString::number(t.at, 'g', digits).replace(QLatin1Char('-'), QChar(0x2212));
+    }
     return out;
 }
 

@@ -31,9 +31,8 @@ std::vector<double> logEdges(const std::vector<double>& c)
     return e;
 }
 
-} // namespace
-
-std::pair<double, double> powerMapRange(const CylindricalPower& power)
+/// log10 of the smallest and largest finite positive cell, or {NaN, NaN} when none.
+std::pair<double, double> logExtent(const CylindricalPower& power)
 {
     double lo = INFINITY, hi = -INFINITY;
     for (double v : power.power)
@@ -43,9 +42,28 @@ std::pair<double, double> powerMapRange(const CylindricalPower& power)
         }
     if (!(hi >= lo))
         return {std::nan(""), std::nan("")};
-    if (hi - lo < 1e-6)
+    return {lo, hi};
+}
+
+} // namespace
+
+std::pair<double, double> powerMapRange(const CylindricalPower& power)
+{
+    const auto [lo, hi] = logExtent(power);
+    if (std::isfinite(lo) && hi - lo < 1e-6)
         return {lo - 0.5, hi + 0.5};
     return {lo, hi};
+}
+
+std::pair<double, double> powerMapRange(const PowerMapData& d)
+{
+    if (!d.ratio)
+        return powerMapRange(d.power);
+    const auto [lo, hi] = logExtent(d.power);
+    if (!std::isfinite(lo))
+        return {lo, hi};
+    const double m = std::max({std::abs(lo), std::abs(hi), 0.01});
+    return {-m, m};
 }
 
 void paintPowerMap(QPainter& p, const QRectF& rect, const PowerMapData& d, double s)
@@ -67,7 +85,7 @@ void paintPowerMap(QPainter& p, const QRectF& rect, const PowerMapData& d, doubl
     p.drawText(titleRect, Qt::AlignCenter, d.title);
     p.setFont(font);
 
-    const auto [cLo, cHi] = powerMapRange(d.power);
+    const auto [cLo, cHi] = powerMapRange(d);
     const std::vector<double> kx = [&] {
         std::vector<double> v;
         for (double k : d.power.kPerp)
@@ -103,7 +121,7 @@ void paintPowerMap(QPainter& p, const QRectF& rect, const PowerMapData& d, doubl
     auto X = [&](double k) { return plot.left() + (std::log10(k) - xLo) / (xHi - xLo) * plot.width(); };
     auto Y = [&](double k) { return plot.bottom() - (std::log10(k) - yLo) / (yHi - yLo) * plot.height(); };
 
-    const ColormapId map = ColormapId::Viridis;
+    const ColormapId map = d.ratio ? ColormapId::CoolWarm : ColormapId::Viridis;
     for (std::size_t i = 0; i < kx.size(); ++i)
         for (std::size_t j = 0; j < ky.size(); ++j) {
             const double v = d.power.at(i, j);
@@ -149,15 +167,17 @@ void paintPowerMap(QPainter& p, const QRectF& rect, const PowerMapData& d, doubl
     }
     p.drawRect(bar);
     const double span = cHi - cLo, step = span > 4 ? 1.0 : span > 1.5 ? 0.5 : span > 0.6 ? 0.2 : 0.1;
-    for (double v = std::ceil(cLo / step) * step; v <= cHi + 1e-9; v += step) {
+    for (double n = std::ceil(cLo / step - 1e-9); n * step <= cHi + 1e-9; n += 1) {
+        const double v = n * step; // whole multiples: 0 stays 0 (no −5.55e-17 from summing steps)
         const double y = bar.bottom() - (v - cLo) / span * bar.height();
         p.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + tick, y));
         p.drawText(QRectF(bar.right() + tick + 0.2 * lh, y - lh / 2, barLabels, lh), Qt::AlignLeft | Qt::AlignVCenter,
-            QString::number(v, 'g', 3));
+            tickLabel(v));
     }
     const QString pUnit = d.units.perH ? QStringLiteral("h⁻³ Mpc³") : QStringLiteral("Mpc³");
-    const QString pLabel = d.quantityUnits.isEmpty() ? QStringLiteral("log₁₀ P [%1]").arg(pUnit)
-                                                     : QStringLiteral("log₁₀ P [%1² %2]").arg(d.quantityUnits, pUnit);
+    const QString pLabel = d.ratio  ? QStringLiteral("log₁₀ (%1)").arg(d.ratioLabel)
+        : d.quantityUnits.isEmpty() ? QStringLiteral("log₁₀ P [%1]").arg(pUnit)
+                                    : QStringLiteral("log₁₀ P [%1² %2]").arg(d.quantityUnits, pUnit);
     p.save();
     p.translate(rect.right() - 0.7 * lh, plot.center().y());
     p.rotate(-90);
