@@ -14,4 +14,9 @@ namespace rs::ui::charts {
 /// string when the dialog was cancelled.
 QString askExportPath(QWidget* parent, const QString& title, const QString& stem, bool png);
 
+/// Asks where to save a figure: PNG, SVG or PDF by the suffix typed or the filter chosen (PNG
+/// when neither says), and for PNG its resolution: `*dpi` is proposed and replaced by the choice
+/// (50–1200). Returns the path with its suffix, or an empty string when either was cancelled.
+QString askFigurePath(QWidget* parent, const QString& title, const QString& stem, int* dpi);
+
 } // namespace rs::ui::charts

@@ -22,6 +22,8 @@ public:
     void setNote(const QString& note);
     const PowerMapData& data() const { return m_data; }
     bool hasData() const { return m_hasData; }
+    /// The note shown instead of a map ("" while a map is shown).
+    const QString& note() const { return m_note; }
 
 protected:
     void paintEvent(QPaintEvent* e) override;

@@ -96,6 +96,9 @@ ExplorerWorkspace::ExplorerWorkspace(Session* session, QWidget* parent)
     connect(m_slices, &LinkedSlicesView::probed, this, &Workspace::probed);
     connect(m_slices, &LinkedSlicesView::problem, this, [this](const QString& m) { Q_EMIT problem(m, {}); });
     connect(m_lightcone, &LightconeView::hovered, this, [this](const QString& t) { Q_EMIT statusMessage(t, 3000); });
+    connect(
+        m_lightcone, &LightconeView::statusMessage, this, [this](const QString& t) { Q_EMIT statusMessage(t, 5000); });
+    connect(m_lightcone, &LightconeView::problem, this, [this](const QString& m) { Q_EMIT problem(m, {}); });
     connect(m_lightcone, &LightconeView::redshiftChosen, this, [this](double z, std::size_t) {
         Q_EMIT statusMessage(
             tr("Transverse slice at z = %1 (ν = %2 MHz)").arg(z, 0, 'f', 4).arg(1420.405751768 / (1.0 + z), 0, 'f', 3),
@@ -139,6 +142,9 @@ void ExplorerWorkspace::buildActions()
         tr("PNG images (*.png);;SVG drawings (*.svg);;PDF documents (*.pdf)"), QStringLiteral("png"),
         &ExplorerWorkspace::exportSliceView)
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    auto* cone = new QAction(tr("&Lightcone View as Figure (PNG, SVG, PDF)…"), this);
+    connect(cone, &QAction::triggered, m_lightcone, &LightconeView::exportWithDialog);
+    m_exports.append(cone);
     add(tr("Slice as &NumPy (.npy)…"), tr("Export the current slice's values"), tr("NumPy arrays (*.npy)"),
         QStringLiteral("npy"), &ExplorerWorkspace::exportSliceNpy);
     add(tr("Slice as &CSV…"), tr("Export the current slice's values"), tr("CSV files (*.csv)"), QStringLiteral("csv"),

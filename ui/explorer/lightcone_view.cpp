@@ -1,17 +1,23 @@
 #include "explorer/lightcone_view.h"
 
+#include "charts/chart_export.h"
 #include "cube/lightcone_compare.h"
+#include "figure/figure_file.h"
 #include "shell/text_format.h"
+#include "util/error.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QMouseEvent>
+#include <QToolButton>
 #include <QWheelEvent>
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 namespace rs::ui {
 
@@ -103,10 +109,16 @@ LightconeView::LightconeView(QWidget* parent)
     layout->addSpacing(16);
     layout->addWidget(m_modeBox);
     layout->addStretch(1);
+    m_export = new QToolButton(row);
+    m_export->setText(tr("Export…"));
+    m_export->setToolTip(tr("Save the lightcone picture as a figure: PNG at a chosen resolution, SVG or PDF"));
+    m_export->setEnabled(false);
+    layout->addWidget(m_export);
     row->setGeometry(0, 0, 900, kControls);
     connect(m_eorBox, &QCheckBox::toggled, this, &LightconeView::setEoRColours);
     connect(m_modeBox, &QComboBox::currentIndexChanged, this,
         [this](int i) { setCompareMode(LightconeCompareMode(m_modeBox->itemData(i).toInt())); });
+    connect(m_export, &QToolButton::clicked, this, &LightconeView::exportWithDialog);
     m_eorBox->setEnabled(false);
     m_modeBox->setEnabled(false);
 }
@@ -132,6 +144,7 @@ void LightconeView::setLightcone(const Cube& cube, std::optional<SummaryStats> s
         m_other = Cube();
     }
     m_eorBox->setEnabled(ok && cube.quantity() == Quantity::BrightnessTemperature);
+    m_export->setEnabled(ok);
     updateComparison();
 }
 
@@ -421,6 +434,41 @@ void LightconeView::resizeEvent(QResizeEvent*)
     m_modeBox->parentWidget()->setGeometry(0, 0, width(), kControls);
     m_scaled = m_scaledB = QPixmap();
     update();
+}
+
+figure::MapFigure LightconeView::figure() const
+{
+    if (m_cube.empty())
+        throw ParameterError("lightcone view", "no lightcone is shown");
+    figure::MapOptions o;
+    o.map = colormap();
+    o.range = std::make_pair(m_range.lo, m_range.hi);
+    if (!m_difference.empty())
+        o.title = tr("%1 lightcone A − B (B: %2)")
+                      .arg(QString::fromUtf8(quantitySymbol(m_cube.quantity()).data()), m_otherLabel);
+    return figure::lightconeFigure(pictured(), 0, std::min(m_cut, pictured().shape()[0] - 1), o);
+}
+
+void LightconeView::exportFigure(const QString& path, int dpi) const
+{
+    const auto f = std::make_shared<figure::MapFigure>(figure());
+    figure::writeFigure(
+        path.toStdString(), f->inches, dpi, [f](QPainter& p, const QRectF& r) { figure::paintMap(p, r, *f); },
+        f->title);
+}
+
+void LightconeView::exportWithDialog()
+{
+    const QString path = charts::askFigurePath(
+        this, tr("Export the lightcone as a figure"), QStringLiteral("lightcone"), &m_figureDpi);
+    if (path.isEmpty())
+        return;
+    try {
+        exportFigure(path, m_figureDpi);
+        Q_EMIT statusMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
+    } catch (const Error& e) {
+        Q_EMIT problem(tr("Could not export: %1").arg(QString::fromStdString(e.what())));
+    }
 }
 
 } // namespace rs::ui

@@ -13,6 +13,7 @@
 
 #include "cube/comoving.h"
 #include "cube/cube.h"
+#include "figure/figures.h"
 #include "vtk/colormap.h"
 
 #include <QImage>
@@ -24,6 +25,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QToolButton;
 
 namespace rs::ui {
 
@@ -85,11 +87,26 @@ public:
     /// Times the view has been painted (for benchmarks and tests).
     int paintCount() const { return m_paints; }
 
+    /// The picture as a publication figure, by the painter `reionscope-cli figure lightcone`
+    /// uses (transverse axis up in Mpc, redshift below, ν above, colour bar with units): the
+    /// lightcone drawn (A − B in a difference, A when stacked), cut where the view cuts it, in
+    /// the view's colour map and range. Throws ParameterError when no lightcone is shown.
+    figure::MapFigure figure() const;
+    /// Writes figure() to `path`: PNG at `dpi`, SVG or PDF by the suffix. Throws ParameterError
+    /// (no lightcone, unknown suffix, dpi), IoError.
+    void exportFigure(const QString& path, int dpi = 300) const;
+    /// The view's Export… button (asks for the file and, for PNG, the resolution).
+    QToolButton* exportButton() const { return m_export; }
+    /// Asks for a file (and PNG resolution) and writes the figure there; problems are reported.
+    void exportWithDialog();
+
     QSize sizeHint() const override { return {900, 560}; }
 
 Q_SIGNALS:
     void redshiftChosen(double z, std::size_t slice);
     void hovered(const QString& readout);
+    void statusMessage(const QString& text);
+    void problem(const QString& message);
 
 protected:
     void paintEvent(QPaintEvent*) override;
@@ -132,6 +149,8 @@ private:
     int m_paints = 0;
     QCheckBox* m_eorBox = nullptr;
     QComboBox* m_modeBox = nullptr;
+    QToolButton* m_export = nullptr;
+    int m_figureDpi = 300; ///< the last resolution chosen for PNG figures
 };
 
 } // namespace rs::ui

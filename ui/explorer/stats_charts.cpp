@@ -264,29 +264,40 @@ void fillBubbleCharts(QChart* mfp, QChart* fof, const StatsSet& set)
             fof, fofTitle, regions, QStringLiteral("V [Mpc<sup>3</sup>]"), QStringLiteral("V dP/dV"), true);
 }
 
-void fillSeriesChart(QChart* chart, const std::vector<double>& z, const std::vector<double>& values,
-    const QString& name, const QString& yTitle, std::optional<std::pair<double, double>> yRange)
+void fillSeriesChart(QChart* chart, const QString& title, const std::vector<HistoryCurve>& curves,
+    const QString& yTitle, std::optional<std::pair<double, double>> yRange)
 {
-    reset(chart, name);
-    auto* line = new QLineSeries(chart);
-    line->setPointsVisible(true);
-    line->setPen(charts::seriesPen(QColor(0x21, 0x90, 0x8d)));
+    reset(chart, title);
     double zLo = INFINITY, zHi = -INFINITY, vLo = INFINITY, vHi = -INFINITY;
-    for (std::size_t i = 0; i < z.size() && i < values.size(); ++i) {
-        if (!std::isfinite(values[i]))
+    std::vector<QLineSeries*> lines;
+    for (std::size_t c = 0; c < curves.size(); ++c) {
+        const HistoryCurve& curve = curves[c];
+        auto* line = new QLineSeries(chart);
+        line->setName(curve.name);
+        line->setPointsVisible(true);
+        line->setPen(charts::seriesPen(curves.size() == 1 ? QColor(0x21, 0x90, 0x8d) : charts::seriesColor(c)));
+        for (std::size_t i = 0; i < curve.z.size() && i < curve.y.size(); ++i) {
+            if (!std::isfinite(curve.y[i]))
+                continue;
+            line->append(curve.z[i], curve.y[i]);
+            zLo = std::min(zLo, curve.z[i]);
+            zHi = std::max(zHi, curve.z[i]);
+            vLo = std::min(vLo, curve.y[i]);
+            vHi = std::max(vHi, curve.y[i]);
+        }
+        if (line->count() == 0) { // a run without this quantity: no empty legend entry
+            delete line;
             continue;
-        line->append(z[i], values[i]);
-        zLo = std::min(zLo, z[i]);
-        zHi = std::max(zHi, z[i]);
-        vLo = std::min(vLo, values[i]);
-        vHi = std::max(vHi, values[i]);
+        }
+        chart->addSeries(line);
+        lines.push_back(line);
     }
-    if (line->count() == 0) {
-        delete line;
-        showChartNote(chart, QStringLiteral("%1: no data in this run").arg(name));
+    if (lines.empty()) {
+        showChartNote(chart, QStringLiteral("%1: no data").arg(title));
         return;
     }
-    chart->addSeries(line);
+    chart->legend()->setVisible(curves.size() > 1);
+    chart->legend()->setAlignment(Qt::AlignBottom);
     auto* x = new QValueAxis(chart);
     x->setTitleText(QStringLiteral("redshift z"));
     const double zPad = zHi > zLo ? 0.05 * (zHi - zLo) : 0.5;
@@ -305,8 +316,8 @@ void fillSeriesChart(QChart* chart, const std::vector<double>& z, const std::vec
     y->setLabelFormat(QStringLiteral("%.3g"));
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
-    line->attachAxis(x);
-    line->attachAxis(y);
+    for (QLineSeries* line : lines)
+        line->attachAxis(x), line->attachAxis(y);
 }
 
 } // namespace rs::ui

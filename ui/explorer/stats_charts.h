@@ -42,8 +42,14 @@ struct SpectrumCurve {
 void fillSpectraChart(QChart* chart, const QString& title, const std::vector<SpectrumCurve>& curves,
     const QString& xTitle, const QString& yTitle, bool logY = true);
 
-/// Clears `chart` and draws y(z) with points; NaN values are skipped. `yTitle` is rich text.
-void fillSeriesChart(QChart* chart, const std::vector<double>& z, const std::vector<double>& y, const QString& name,
+/// One run's history y(z) in a chart.
+struct HistoryCurve {
+    QString name;
+    std::vector<double> z, y;
+};
+/// Clears `chart` and draws each y(z) with points (one colour per curve, a legend when several);
+/// NaN values are skipped, a note shown when no curve has a value. `title`, `yTitle`: rich text.
+void fillSeriesChart(QChart* chart, const QString& title, const std::vector<HistoryCurve>& curves,
     const QString& yTitle, std::optional<std::pair<double, double>> yRange);
 /// Clears `chart` and shows a one-line note in its title (nothing to plot).
 void showChartNote(QChart* chart, const QString& note);

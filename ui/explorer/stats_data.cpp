@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <functional>
 
 namespace rs::ui {
 
@@ -75,6 +74,7 @@ RunSeries computeRunSeries(const CatalogRun& run, const ProgressFn& progress, co
     RunSeries s;
     s.runId = QString::fromStdString(run.id);
     s.runLabel = QString::fromStdString(run.label);
+    s.folder = QString::fromStdString(run.folder);
     std::size_t total = 0, done = 0;
     for (const auto& [z, byQ] : run.cubes)
         total += byQ.count(Quantity::NeutralFraction) + byQ.count(Quantity::BrightnessTemperature);
@@ -104,41 +104,52 @@ RunSeries computeRunSeries(const CatalogRun& run, const ProgressFn& progress, co
     return s;
 }
 
-std::vector<QString> overlayNames(const std::vector<const CubeStatistics*>& set)
+std::vector<QString> overlayNamesOf(const std::vector<OverlayKey>& keys)
 {
-    std::vector<QString> names(set.size());
-    if (set.size() == 1) {
-        names[0] = set[0]->label;
+    std::vector<QString> names(keys.size());
+    if (keys.size() == 1) {
+        names[0] = keys[0].single;
         return names;
     }
-    using Part = std::function<QString(const CubeStatistics&)>;
-    const Part parts[] = {
-        [](const CubeStatistics& s) { return quantityPlain(s.quantity); },
-        [](const CubeStatistics& s) {
-            return s.redshift ? QStringLiteral("z = %1").arg(*s.redshift, 0, 'f', 2) : QStringLiteral("z ?");
-        },
-        [](const CubeStatistics& s) { return s.runLabel; },
-        [](const CubeStatistics& s) { return QFileInfo(s.folder).fileName(); },
-    };
-    for (const Part& part : parts) {
-        const bool folderPart = &part == &parts[3];
+    const QString OverlayKey::*parts[]
+        = {&OverlayKey::quantity, &OverlayKey::redshift, &OverlayKey::runLabel, &OverlayKey::folder};
+    for (const QString OverlayKey::*part : parts) {
+        const bool folderPart = part == &OverlayKey::folder;
         bool differs = false;
-        for (const CubeStatistics* s : set)
-            for (const CubeStatistics* t : set)
-                differs = differs || (part(*s) != part(*t) && (!folderPart || s->runLabel == t->runLabel));
+        for (const OverlayKey& s : keys)
+            for (const OverlayKey& t : keys)
+                differs = differs || (s.*part != t.*part && (!folderPart || s.runLabel == t.runLabel));
         if (!differs)
             continue;
-        for (std::size_t i = 0; i < set.size(); ++i)
-            names[i] += (names[i].isEmpty() ? QString() : QStringLiteral(" · ")) + part(*set[i]);
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            names[i] += (names[i].isEmpty() ? QString() : QStringLiteral(" · ")) + keys[i].*part;
     }
-    std::vector<bool> clash(set.size());
-    for (std::size_t i = 0; i < set.size(); ++i)
+    std::vector<bool> clash(keys.size());
+    for (std::size_t i = 0; i < keys.size(); ++i)
         clash[i] = names[i].isEmpty() || std::count(names.begin(), names.end(), names[i]) > 1;
-    for (std::size_t i = 0; i < set.size(); ++i) {
+    for (std::size_t i = 0; i < keys.size(); ++i) {
         if (clash[i])
             names[i] += QStringLiteral("%1#%2").arg(names[i].isEmpty() ? QString() : QStringLiteral(" ")).arg(i + 1);
     }
     return names;
+}
+
+std::vector<QString> overlayNames(const std::vector<const CubeStatistics*>& set)
+{
+    std::vector<OverlayKey> keys;
+    for (const CubeStatistics* s : set)
+        keys.push_back({quantityPlain(s->quantity),
+            s->redshift ? QStringLiteral("z = %1").arg(*s->redshift, 0, 'f', 2) : QStringLiteral("z ?"), s->runLabel,
+            QFileInfo(s->folder).fileName(), s->label});
+    return overlayNamesOf(keys);
+}
+
+std::vector<QString> historyNames(const std::vector<const RunSeries*>& set)
+{
+    std::vector<OverlayKey> keys;
+    for (const RunSeries* s : set)
+        keys.push_back({{}, {}, s->runLabel, QFileInfo(s->folder).fileName(), s->runLabel});
+    return overlayNamesOf(keys);
 }
 
 QString histogramCsv(const CubeStatistics& s)

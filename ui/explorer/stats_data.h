@@ -34,6 +34,7 @@ struct CubeStatistics {
 struct RunSeries {
     QString runId;
     QString runLabel;
+    QString folder; ///< the run's folder (tells runs of one label apart)
     std::vector<double> z; ///< increasing
     std::vector<double> nf; ///< box mean x_HI (NaN where the run has no x_HI cube at z)
     std::vector<double> meanTb; ///< box mean δT_b [mK] (NaN where none)
@@ -57,6 +58,17 @@ RunSeries computeRunSeries(const CatalogRun& run, const ProgressFn& progress, co
 /// them: quantity, redshift, run label, and the folder when runs share a label. Names that would
 /// still coincide get "#i" appended. One name per entry (the plain label for a single entry).
 std::vector<QString> overlayNames(const std::vector<const CubeStatistics*>& set);
+/// overlayNames for an overlay of runs' histories nf(z), ⟨δT_b⟩(z): run label, and the folder when runs
+/// share a label ("#i" when still equal); the run label alone for a single run.
+std::vector<QString> historyNames(const std::vector<const RunSeries*>& set);
+
+/// What tells overlaid entries apart, part by part: the overlay names join the parts that differ
+/// within the set (parts equal across it are left out); the folder counts only between entries
+/// of one run label. `single` is the name of an entry shown alone.
+struct OverlayKey {
+    QString quantity, redshift, runLabel, folder, single;
+};
+std::vector<QString> overlayNamesOf(const std::vector<OverlayKey>& keys);
 
 /// CSV text ('#' comment lines, a header line, one line per row) of each statistic.
 QString histogramCsv(const CubeStatistics& s);

@@ -8,6 +8,7 @@
 #include "explorer/stats_charts.h"
 #include "figure/figure_file.h"
 #include "figure/figures.h"
+#include "figure/stats_figures.h"
 #include "shell/job_runner.h"
 #include "shell/text_format.h"
 #include "util/error.h"
@@ -50,7 +51,8 @@ StatsPanel::StatsPanel(QWidget* parent)
     row->addWidget(m_perH);
     m_pin = new QToolButton(this);
     m_pin->setText(tr("Overlay +"));
-    m_pin->setToolTip(tr("Keep this cube's statistics in the charts, to compare with other runs, redshifts or cubes"));
+    m_pin->setToolTip(tr("Keep this cube's statistics and this run's history in the charts, to compare with other "
+                         "runs, redshifts or cubes"));
     m_unpin = new QToolButton(this);
     m_unpin->setText(tr("Clear"));
     m_unpin->setToolTip(tr("Remove every kept cube from the charts"));
@@ -58,8 +60,8 @@ StatsPanel::StatsPanel(QWidget* parent)
     row->addWidget(m_pin);
     row->addWidget(m_unpin);
     m_png = new QToolButton(this);
-    m_png->setText(tr("PNG…"));
-    m_png->setToolTip(tr("Save the chart shown as a PNG image"));
+    m_png->setText(tr("Figure…"));
+    m_png->setToolTip(tr("Save the chart shown as a figure: PNG at a chosen resolution, SVG or PDF"));
     m_csv = new QToolButton(this);
     m_csv->setText(tr("CSV…"));
     m_csv->setToolTip(tr("Save the numbers of the chart shown as CSV"));
@@ -73,8 +75,16 @@ StatsPanel::StatsPanel(QWidget* parent)
         m_views[i] = charts::makeChartView(this, 200, 160);
         showChartNote(m_views[i]->chart(), tr("No data yet"));
     }
-    m_powerMap = new charts::PowerMapView(this);
+    m_cylindrical = new QWidget(this);
+    auto* cylLayout = new QVBoxLayout(m_cylindrical);
+    cylLayout->setContentsMargins(0, 0, 0, 0);
+    cylLayout->setSpacing(2);
+    m_ratioBox = new QComboBox(m_cylindrical);
+    m_ratioBox->setToolTip(tr("Show P(k⊥,k∥) of this cube, or its ratio to a kept cube's (Overlay +)"));
+    cylLayout->addWidget(m_ratioBox);
+    m_powerMap = new charts::PowerMapView(m_cylindrical);
     m_powerMap->setNote(tr("No data yet"));
+    cylLayout->addWidget(m_powerMap, 1);
     m_bubbles = new QWidget(this);
     auto* bubbleRow = new QHBoxLayout(m_bubbles);
     bubbleRow->setContentsMargins(0, 0, 0, 0);
@@ -86,7 +96,7 @@ StatsPanel::StatsPanel(QWidget* parent)
     bubbleRow->addWidget(m_fofView);
     m_tabs->addTab(m_views[0], tr("PDF"));
     m_tabs->addTab(m_views[1], tr("Δ²(k)"));
-    m_tabs->addTab(m_powerMap, tr("P(k⊥,k∥)"));
+    m_tabs->addTab(m_cylindrical, tr("P(k⊥,k∥)"));
     m_tabs->addTab(m_bubbles, tr("Bubbles"));
     m_tabs->addTab(m_views[2], tr("nf(z)"));
     m_tabs->addTab(m_views[3], tr("⟨δT_b⟩(z)"));
@@ -111,6 +121,7 @@ StatsPanel::StatsPanel(QWidget* parent)
     }
     connect(m_cubeBox, &QComboBox::activated, this, [this] { computeCubeStatistics(); });
     connect(m_perH, &QCheckBox::toggled, this, [this] { showCubeStatistics(); });
+    connect(m_ratioBox, &QComboBox::activated, this, [this](int i) { setRatioReference(i - 1); });
     connect(m_pin, &QToolButton::clicked, this, [this] { pinCurrent(); });
     connect(m_unpin, &QToolButton::clicked, this, [this] { clearPinned(); });
     connect(m_png, &QToolButton::clicked, this, [this] { exportWithDialog(true); });
@@ -132,7 +143,7 @@ QChartView* StatsPanel::chartView(Chart c) const
 QWidget* StatsPanel::tabOf(Chart c) const
 {
     if (c == Chart::Cylindrical)
-        return m_powerMap;
+        return m_cylindrical;
     if (c == Chart::Bubbles)
         return m_bubbles;
     return m_views[int(c)];
@@ -154,22 +165,30 @@ StatsPanel::Chart StatsPanel::currentChart() const
 
 bool StatsPanel::pinCurrent()
 {
-    if (!m_cubeStats)
+    if (!m_cubeStats && !m_series)
         return false;
-    for (const CubeStatistics& p : m_pinned)
-        if (p.label == m_cubeStats->label && p.folder == m_cubeStats->folder)
-            return true;
-    m_pinned.push_back(*m_cubeStats);
+    if (m_cubeStats && std::none_of(m_pinned.begin(), m_pinned.end(), [this](const CubeStatistics& p) {
+            return p.label == m_cubeStats->label && p.folder == m_cubeStats->folder;
+        }))
+        m_pinned.push_back(*m_cubeStats);
+    if (m_series && std::none_of(m_pinnedSeries.begin(), m_pinnedSeries.end(), [this](const RunSeries& r) {
+            return r.runId == m_series->runId;
+        }))
+        m_pinnedSeries.push_back(*m_series);
     m_unpin->setEnabled(true);
     showCubeStatistics();
+    showSeries();
     return true;
 }
 
 void StatsPanel::clearPinned()
 {
     m_pinned.clear();
+    m_ratioRef = -1;
+    m_pinnedSeries.clear();
     m_unpin->setEnabled(false);
     showCubeStatistics();
+    showSeries();
 }
 
 bool StatsPanel::chooseCube(Quantity q)
@@ -226,10 +245,8 @@ void StatsPanel::computeCubeStatistics()
         });
 }
 
-void StatsPanel::showCubeStatistics()
+StatsSet StatsPanel::overlaySet() const
 {
-    SpectrumUnits units;
-    units.perH = m_perH->isChecked();
     StatsSet set;
     for (const CubeStatistics& p : m_pinned)
         set.items.push_back(&p);
@@ -238,15 +255,57 @@ void StatsPanel::showCubeStatistics()
         }))
         set.items.push_back(&*m_cubeStats);
     set.names = overlayNames(set.items);
+    return set;
+}
+
+void StatsPanel::showCubeStatistics()
+{
+    SpectrumUnits units;
+    units.perH = m_perH->isChecked();
+    const StatsSet set = overlaySet();
     fillHistogramChart(charts::renewChart(m_views[0]), set);
     fillSpectrumChart(charts::renewChart(m_views[1]), set, units);
     fillBubbleCharts(charts::renewChart(m_mfpView), charts::renewChart(m_fofView), set);
+    showPowerMap(set.names, units);
+}
+
+bool StatsPanel::setRatioReference(int pinnedIndex)
+{
+    if (pinnedIndex < -1 || pinnedIndex >= int(m_pinned.size()))
+        return false;
+    m_ratioRef = pinnedIndex;
+    showCubeStatistics();
+    return true;
+}
+
+void StatsPanel::showPowerMap(const std::vector<QString>& names, const SpectrumUnits& units)
+{
+    m_ratioBox->clear();
+    m_ratioBox->addItem(tr("P(k⊥,k∥) of this cube"));
+    for (std::size_t i = 0; i < m_pinned.size(); ++i)
+        m_ratioBox->addItem(tr("Ratio to kept %1").arg(names[i]));
+    m_ratioBox->setCurrentIndex(m_ratioRef + 1);
+    m_ratioBox->setEnabled(!m_pinned.empty());
     if (!m_cubeStats) {
         m_powerMap->setNote(tr("No data yet"));
         return;
     }
-    m_powerMap->setData({m_cubeStats->field.cylindrical, units,
-        tr("Cylindrical power spectrum of %1").arg(m_cubeStats->label), unitsText(m_cubeStats->quantity)});
+    const QString quantityUnits = unitsText(m_cubeStats->quantity);
+    if (m_ratioRef < 0) {
+        m_powerMap->setData({m_cubeStats->field.cylindrical, units,
+            tr("Cylindrical power spectrum of %1").arg(m_cubeStats->label), quantityUnits});
+        return;
+    }
+    const CubeStatistics& b = m_pinned[std::size_t(m_ratioRef)];
+    const std::vector<QString> ab = overlayNames({&*m_cubeStats, &b});
+    try {
+        charts::PowerMapData d {cylindricalPowerRatio(m_cubeStats->field.cylindrical, b.field.cylindrical), units,
+            tr("P(k⊥,k∥) ratio: A = %1, B = %2").arg(ab[0], ab[1]), quantityUnits};
+        d.ratio = true;
+        m_powerMap->setData(d);
+    } catch (const Error& e) {
+        m_powerMap->setNote(tr("No ratio map: %1").arg(QString::fromStdString(e.what())));
+    }
 }
 
 void StatsPanel::setRun(const CatalogRun& run)
@@ -266,57 +325,96 @@ void StatsPanel::setRun(const CatalogRun& run)
         });
 }
 
+std::vector<const RunSeries*> StatsPanel::seriesSet() const
+{
+    std::vector<const RunSeries*> set;
+    for (const RunSeries& r : m_pinnedSeries)
+        set.push_back(&r);
+    if (m_series && std::none_of(m_pinnedSeries.begin(), m_pinnedSeries.end(), [this](const RunSeries& r) {
+            return r.runId == m_series->runId;
+        }))
+        set.push_back(&*m_series);
+    return set;
+}
+
 void StatsPanel::showSeries()
 {
-    if (!m_series)
+    const std::vector<const RunSeries*> set = seriesSet();
+    if (set.empty())
         return;
-    const QString suffix = m_series->z.size() < 2 ? tr(" (one redshift in this run)") : QString();
-    fillSeriesChart(m_views[2]->chart(), m_series->z, m_series->nf,
-        tr("Neutral fraction, %1%2").arg(m_series->runLabel.toHtmlEscaped(), suffix),
+    const std::vector<QString> names = historyNames(set);
+    std::vector<HistoryCurve> nf, tb;
+    for (std::size_t i = 0; i < set.size(); ++i) {
+        nf.push_back({names[i], set[i]->z, set[i]->nf});
+        tb.push_back({names[i], set[i]->z, set[i]->meanTb});
+    }
+    // One run: its label in the title; several: the legend names them.
+    const QString suffix = set.size() > 1 ? QString()
+        : set[0]->z.size() < 2            ? tr(", %1 (one redshift in this run)").arg(set[0]->runLabel.toHtmlEscaped())
+                                          : QStringLiteral(", %1").arg(set[0]->runLabel.toHtmlEscaped());
+    fillSeriesChart(m_views[2]->chart(), tr("Neutral fraction%1").arg(suffix), nf,
         QStringLiteral("n<sub>f</sub> = ⟨x<sub>HI</sub>⟩"), std::make_pair(0.0, 1.0));
-    fillSeriesChart(m_views[3]->chart(), m_series->z, m_series->meanTb,
-        tr("Mean brightness temperature, %1%2").arg(m_series->runLabel.toHtmlEscaped(), suffix),
+    fillSeriesChart(m_views[3]->chart(), tr("Mean brightness temperature%1").arg(suffix), tb,
         QStringLiteral("⟨δT<sub>b</sub>⟩ [mK]"), std::nullopt);
 }
 
-void StatsPanel::exportPng(Chart c, const QString& path)
+void StatsPanel::exportPng(Chart c, const QString& path, int dpi)
 {
-    // Δ²(k), P(k⊥,k∥) and the histories are written as the figures `reionscope-cli figure` makes
-    // (figure/, 200 dpi); the PDF and bubble charts as they look on screen.
-    constexpr int dpi = 200;
+    // Every chart is written as a figure (figure/, 200 dpi): Δ²(k), P(k⊥,k∥) and the histories as
+    // `reionscope-cli figure` makes them, the PDF and bubble sizes by the same painters.
     figure::PaintFn paint;
     QSizeF inches;
     QString title;
+    std::shared_ptr<figure::PlotFigure> plot;
     if (c == Chart::Spectrum && m_cubeStats) {
-        std::vector<const CubeStatistics*> set;
-        for (const CubeStatistics& s : m_pinned)
-            set.push_back(&s);
-        set.push_back(&*m_cubeStats);
-        const std::vector<QString> names = overlayNames(set);
+        const StatsSet set = overlaySet();
         std::vector<figure::NamedSpectrum> spectra;
-        for (std::size_t i = 0; i < set.size(); ++i)
-            spectra.push_back({names[i], set[i]->spectrum, set[i]->quantity});
-        const auto f = std::make_shared<figure::PlotFigure>(figure::powerFigure(spectra,
-            set.size() > 1 ? tr("Power spectrum Δ²(k)") : tr("Power spectrum Δ²(k) · %1").arg(m_cubeStats->label),
+        for (std::size_t i = 0; i < set.items.size(); ++i)
+            spectra.push_back({set.names[i], set.items[i]->spectrum, set.items[i]->quantity});
+        plot = std::make_shared<figure::PlotFigure>(figure::powerFigure(spectra,
+            set.items.size() > 1 ? tr("Power spectrum Δ²(k)") : tr("Power spectrum Δ²(k) · %1").arg(m_cubeStats->label),
             m_perH->isChecked()));
-        paint = [f](QPainter& p, const QRectF& r) { figure::paintPlot(p, r, *f); };
+    } else if ((c == Chart::NeutralFraction || c == Chart::MeanTb) && !seriesSet().empty()) {
+        const std::vector<const RunSeries*> set = seriesSet();
+        const std::vector<QString> names = historyNames(set);
+        std::vector<figure::NamedSeries> histories;
+        for (std::size_t i = 0; i < set.size(); ++i)
+            histories.push_back({names[i], RedshiftSeries {set[i]->z, set[i]->nf, set[i]->meanTb}});
+        plot = std::make_shared<figure::PlotFigure>(figure::historyFigure(histories,
+            set.size() > 1 ? tr("Reionization history") : tr("Reionization history · %1").arg(set[0]->runLabel)));
+    } else if (c == Chart::Histogram && m_cubeStats) {
+        const StatsSet set = overlaySet();
+        std::vector<figure::NamedPdf> pdfs;
+        for (std::size_t i = 0; i < set.items.size(); ++i)
+            pdfs.push_back({set.names[i], set.items[i]->field.pdf});
+        plot
+            = std::make_shared<figure::PlotFigure>(figure::pdfFigure(pdfs, figure::quantityLabel(m_cubeStats->quantity),
+                set.items.size() > 1 ? tr("Voxel PDF") : tr("Voxel PDF · %1").arg(m_cubeStats->label)));
+    } else if (c == Chart::Bubbles && m_cubeStats) {
+        const StatsSet set = overlaySet();
+        std::vector<figure::NamedBubbles> bubbles;
+        for (std::size_t i = 0; i < set.items.size(); ++i)
+            if (set.items[i]->field.meanFreePath && set.items[i]->field.regions)
+                bubbles.push_back({set.names[i], *set.items[i]->field.meanFreePath, *set.items[i]->field.regions});
+        if (bubbles.empty())
+            throw ParameterError(path.toStdString(), "bubble sizes are computed for x_HI cubes only");
+        const auto f = std::make_shared<figure::BubbleFigures>(figure::bubbleFigures(bubbles));
+        paint = [f](QPainter& p, const QRectF& r) { figure::paintBubbles(p, r, *f); };
         inches = f->inches;
-        title = f->title;
-    } else if ((c == Chart::NeutralFraction || c == Chart::MeanTb) && m_series) {
-        const RedshiftSeries series {m_series->z, m_series->nf, m_series->meanTb};
-        const auto f = std::make_shared<figure::PlotFigure>(figure::historyFigure(
-            {{m_series->runLabel, series}}, tr("Reionization history · %1").arg(m_series->runLabel)));
-        paint = [f](QPainter& p, const QRectF& r) { figure::paintPlot(p, r, *f); };
-        inches = f->inches;
-        title = f->title;
+        title = tr("Bubble sizes");
     } else if (c == Chart::Cylindrical && m_powerMap->hasData()) {
         const charts::PowerMapData d = m_powerMap->data();
         paint = [d](QPainter& p, const QRectF& r) { figure::paintPowerMap(p, r.adjusted(8, 8, -8, -8), d); };
         inches = QSizeF(6.0, 4.8);
         title = d.title;
     } else {
-        writePng(path, tabOf(c)->grab().toImage());
+        writePng(path, tabOf(c)->grab().toImage()); // nothing computed yet: the chart's note
         return;
+    }
+    if (plot) {
+        paint = [plot](QPainter& p, const QRectF& r) { figure::paintPlot(p, r, *plot); };
+        inches = plot->inches;
+        title = plot->title;
     }
     figure::writeFigure(path.toStdString(), inches, dpi, paint, title);
 }
@@ -339,26 +437,28 @@ void StatsPanel::exportCsv(Chart c, const QString& path)
         break;
     case Chart::NeutralFraction:
     case Chart::MeanTb:
-        if (!m_series)
+        if (seriesSet().empty())
             throw IoError(path.toStdString(), "no redshift history computed yet");
-        text = seriesCsv(*m_series);
+        for (const RunSeries* r : seriesSet()) // one block per overlaid run
+            text += seriesCsv(*r);
         break;
     }
     const QByteArray bytes = text.toUtf8();
     writeFileAtomically(path.toStdString(), bytes.constData(), std::size_t(bytes.size()));
 }
 
-void StatsPanel::exportWithDialog(bool png)
+void StatsPanel::exportWithDialog(bool figure)
 {
     const Chart c = currentChart();
     const char* stems[6] = {"histogram", "power_spectrum", "neutral_fraction_history", "mean_tb_history",
         "power_spectrum_2d", "bubble_sizes"};
-    const QString path = charts::askExportPath(
-        this, png ? tr("Save chart as PNG") : tr("Save chart data as CSV"), QLatin1String(stems[int(c)]), png);
+    const QString stem = QLatin1String(stems[int(c)]);
+    const QString path = figure ? charts::askFigurePath(this, tr("Save chart as a figure"), stem, &m_figureDpi)
+                                : charts::askExportPath(this, tr("Save chart data as CSV"), stem, false);
     if (path.isEmpty())
         return;
     try {
-        png ? exportPng(c, path) : exportCsv(c, path);
+        figure ? exportPng(c, path, m_figureDpi) : exportCsv(c, path);
         Q_EMIT statusMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
     } catch (const Error& e) {
         Q_EMIT problem(tr("Could not export: %1").arg(QString::fromStdString(e.what())), {});

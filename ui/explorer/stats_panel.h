@@ -22,6 +22,7 @@ class QToolButton;
 
 namespace rs::ui {
 
+struct StatsSet;
 namespace charts {
 class PowerMapView;
 }
@@ -44,12 +45,20 @@ public:
     QChartView* chartView(Chart c) const;
     QChartView* fofView() const { return m_fofView; }
     charts::PowerMapView* powerMap() const { return m_powerMap; }
-    /// Keeps the current cube's statistics in the overlay: Δ²(k), PDF and bubble charts then draw
-    /// every kept cube and the current one, the legend naming what differs (run, z, quantity).
-    /// False when nothing is computed yet.
+    /// Keeps the current cube's statistics and the current run's history in the overlay: Δ²(k),
+    /// PDF and bubble charts then draw every kept cube and the current one, nf(z) and ⟨δT_b⟩(z)
+    /// every kept run and the current one, the legends naming what differs (run, z, quantity;
+    /// the folder between runs of one label). False when nothing is computed yet.
     bool pinCurrent();
     void clearPinned();
     const std::vector<CubeStatistics>& pinned() const { return m_pinned; }
+    const std::vector<RunSeries>& pinnedSeries() const { return m_pinnedSeries; }
+    /// The P(k⊥, k∥) tab shows P_A / P_B of the current cube (A) and kept cube `pinnedIndex` (B)
+    /// as a diverging log-colour map (ratio 1 in the middle); -1 shows P of the current cube. A
+    /// note in the map says why when the two cubes' k bins differ. False for an index outside.
+    bool setRatioReference(int pinnedIndex);
+    int ratioReference() const { return m_ratioRef; }
+    QComboBox* ratioBox() const { return m_ratioBox; }
     /// Chooses the snapshot's cube of quantity `q` (as the combo box does) and computes its
     /// statistics; false when the snapshot has none.
     bool chooseCube(Quantity q);
@@ -62,8 +71,10 @@ public:
     JobRunner* cubeJob() const { return m_cubeJob; }
     JobRunner* seriesJob() const { return m_seriesJob; }
 
-    /// Writes a chart as PNG / its numbers as CSV. Throw rs::IoError.
-    void exportPng(Chart c, const QString& path);
+    /// Writes a chart as a figure (axes, ticks, labels with units, legend; the format by the
+    /// suffix: PNG at `dpi`, SVG or PDF) / its numbers as CSV. Throw rs::IoError, ParameterError
+    /// (unknown suffix, nothing to draw).
+    void exportPng(Chart c, const QString& path, int dpi = 200);
     void exportCsv(Chart c, const QString& path);
 
 Q_SIGNALS:
@@ -73,9 +84,16 @@ Q_SIGNALS:
 private:
     void computeCubeStatistics();
     void showCubeStatistics();
+    /// `names`: the overlay's legend names, the kept cubes' first.
+    void showPowerMap(const std::vector<QString>& names, const SpectrumUnits& units);
     void showSeries();
+    int m_figureDpi = 200; ///< the last resolution chosen for PNG figures
+    /// The kept runs' histories and the current run's (when not kept), in that order.
+    std::vector<const RunSeries*> seriesSet() const;
+    /// The kept cubes and the current one (when not kept), with their legend names.
+    StatsSet overlaySet() const;
     QWidget* tabOf(Chart c) const;
-    void exportWithDialog(bool png);
+    void exportWithDialog(bool figure);
 
     QComboBox* m_cubeBox = nullptr;
     QToolButton* m_png = nullptr;
@@ -90,6 +108,9 @@ private:
     QChartView* m_fofView = nullptr;
     QWidget* m_bubbles = nullptr;
     charts::PowerMapView* m_powerMap = nullptr;
+    QWidget* m_cylindrical = nullptr; ///< the P(k⊥, k∥) tab: ratio choice above the map
+    QComboBox* m_ratioBox = nullptr;
+    int m_ratioRef = -1;
     JobRunner* m_cubeJob = nullptr;
     JobRunner* m_seriesJob = nullptr;
 
@@ -97,6 +118,7 @@ private:
     std::optional<CubeStatistics> m_cubeStats;
     std::vector<CubeStatistics> m_pinned;
     std::optional<RunSeries> m_series;
+    std::vector<RunSeries> m_pinnedSeries;
     QString m_seriesRun;
 };
 
