@@ -157,12 +157,13 @@ private Q_SLOTS:
         svg = svgText(readAll(m_dir.filePath("history.svg")));
         QVERIFY(svg.contains("neutral fraction"));
         QVERIFY(svg.contains(QStringLiteral("⟨δT_b⟩ [mK]")));
-        // The 2D power ratio of δT_b at z 8 over z 9 (one grid): the map labelled as a ratio.
+        // The 2D power ratio of δT_b at z 9 over z 8 (one grid; A is the first input, whatever the
+        // file names' order): the map labelled as a ratio.
         const QString tb9 = firstFile(m_run + "/seed1", "delta_T*z009.00*");
-        r = runCli({"figure", "power2d-ratio", m_tb, tb9, "--out", m_dir.filePath("ratio.svg")});
+        r = runCli({"figure", "power2d-ratio", tb9, m_tb, "--out", m_dir.filePath("ratio.svg")});
         QVERIFY2(r.code == 0, r.err.constData());
         svg = svgText(readAll(m_dir.filePath("ratio.svg")));
-        for (const char* text : {"P_A / P_B", "k⊥ [Mpc⁻¹]", "k∥ [Mpc⁻¹]", "A = z = 8.00", "B = z = 9.00"})
+        for (const char* text : {"P_A / P_B", "k⊥ [Mpc⁻¹]", "k∥ [Mpc⁻¹]", "A = z = 9.00", "B = z = 8.00"})
             QVERIFY2(svg.contains(QString::fromUtf8(text)), text);
     }
 

@@ -217,7 +217,19 @@ figure::PlotFigure historyOf(FigureOptions& o)
 /// Statistics panel's ratio map.
 figure::PowerMapData powerRatioOf(FigureOptions& o)
 {
-    const std::vector<CubeEntry> entries = entriesOf(o);
+    std::vector<CubeEntry> entries; // in the order given: A first (entriesOf sorts the cubes it finds)
+    for (const std::string& input : o.inputs) {
+        FigureOptions one = o;
+        one.inputs = {input};
+        try {
+            for (CubeEntry& e : entriesOf(one))
+                entries.push_back(std::move(e));
+        } catch (const NothingReadable&) { // printed already
+        }
+        o.failures += one.failures;
+    }
+    if (entries.empty() && o.failures > 0)
+        throw NothingReadable {};
     if (entries.size() != 2)
         throw ParameterError(o.inputs.front(),
             "power2d-ratio needs exactly two cubes (A B), found " + std::to_string(entries.size())

@@ -82,7 +82,8 @@ void paintPowerMap(QPainter& p, const QRectF& rect, const PowerMapData& d, doubl
     titleFont.setBold(true);
     p.setFont(titleFont);
     const QRectF titleRect(rect.left(), rect.top(), rect.width(), 1.6 * lh);
-    p.drawText(titleRect, Qt::AlignCenter, d.title);
+    p.drawText(titleRect, Qt::AlignCenter,
+        QFontMetricsF(titleFont, p.device()).elidedText(d.title, Qt::ElideMiddle, titleRect.width()));
     p.setFont(font);
 
     const auto [cLo, cHi] = powerMapRange(d);
