@@ -1,10 +1,12 @@
 // `dataset build --observe`: δT_b cubes pass through the telescope model (core/observe) before
 // samples are cut. An observed dataset differs from the clean one, its noise part has the rms that
-// observe() reports and scales as 1/√hours, and the options are recorded as root attributes.
+// observe() reports and scales as 1/√hours, and the options are recorded as root attributes
+// (read back by readObserveAttributes); shards of an observed build merge into the whole build.
 #include "fixtures.h"
 
 #include "io/hdf5_util.h"
 #include "ml/dataset_observe.h"
+#include "ml/dataset_shards.h"
 #include "util/error.h"
 
 #include <QTemporaryDir>
@@ -136,10 +138,46 @@ private Q_SLOTS:
         ob.hours = 0;
         RS_VERIFY_ERROR(ParameterError, buildObservedDataset(sources(), o, ob, out), "observe: hours must be");
         ob.hours = 10;
-        o.shard = {0, 2};
-        RS_VERIFY_ERROR(
-            ParameterError, buildObservedDataset(sources(), o, ob, out), "observed datasets are built whole");
+        o.quantity = Quantity::Density;
+        o.target = Quantity::BrightnessTemperature; // paired: the input is density, never observed
+        RS_VERIFY_ERROR(ParameterError, buildObservedDataset(sources(), o, ob, out), "observe: paired datasets");
         QVERIFY(!QFile::exists(m_dir.filePath("bad.h5")));
+    }
+
+    void shardsOfAnObservedBuildMergeIntoTheWholeBuild()
+    {
+        ObserveOptions ob;
+        ob.telescope = Telescope::Hera;
+        ob.hours = 300;
+        ob.seed = 11;
+        const std::string whole = build("whole.h5", ob);
+        // Two shards (sources 0 and 1–2): source i keeps seed 11 + i, the merge carries the options.
+        std::vector<std::string> parts;
+        for (std::size_t i = 0; i < 2; ++i) {
+            DatasetBuildOptions o;
+            o.shard = {i, 2};
+            parts.push_back(m_dir.filePath(QStringLiteral("part%1.h5").arg(i)).toStdString());
+            buildObservedDataset(sources(), o, ob, parts.back());
+            QCOMPARE(formatValue(readObserveAttributes(parts.back()).at("hours")), std::string("300"));
+        }
+        const std::string merged = m_dir.filePath("merged.h5").toStdString();
+        mergeDatasetShards(parts, merged);
+        QCOMPARE(allSamples(merged), allSamples(whole));
+        QCOMPARE(DatasetFile::open(merged)->info().contentHash, DatasetFile::open(whole)->info().contentHash);
+        const Parameters a = readObserveAttributes(merged);
+        QCOMPARE(a.size(), std::size_t(5));
+        QCOMPARE(std::get<std::string>(a.at("telescope")), std::string("hera"));
+        QCOMPARE(numberOf(a.at("seed")).value_or(0), 11.0);
+        QVERIFY(readObserveAttributes(m_dir.filePath("clean.h5").toStdString()).empty());
+        // Shards observed differently are not one build: refused by name, no file written.
+        ob.hours = 30;
+        DatasetBuildOptions o;
+        o.shard = {1, 2};
+        const std::string other = m_dir.filePath("other1.h5").toStdString();
+        buildObservedDataset(sources(), o, ob, other);
+        const std::string bad = m_dir.filePath("bad-merge.h5").toStdString();
+        RS_VERIFY_ERROR(FormatError, mergeDatasetShards({parts[0], other}, bad), "is a shard of another build");
+        QVERIFY(!QFile::exists(QString::fromStdString(bad)));
     }
 
 private:

@@ -157,6 +157,27 @@ private Q_SLOTS:
         wa.remove("path");
         wb.remove("path");
         QCOMPARE(wb, wa); // splits, cubes, normalisation: everything but the file name
+        QVERIFY(wa["observe"].isNull());
+
+        // Observed shards (--observe): each carries the telescope options, the merge keeps them and
+        // `dataset info` prints them (text and JSON).
+        const QStringList observed {"dataset", "build", "--from", sims, "--observe", "ska-low", "--hours", "500"};
+        QStringList parts;
+        for (int i = 0; i < 2; ++i) {
+            parts << dir.filePath(QString("obs%1.h5").arg(i));
+            r = runCli(observed + QStringList {"--shard", QString("%1/2").arg(i), "--out", parts.back()});
+            QVERIFY2(r.code == 0, r.err.constData());
+        }
+        r = runCli(QStringList {"dataset", "merge"} + parts + QStringList {"--out", dir.filePath("observed.h5")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY2(r.out.contains("observed    ska-low, 500 h, noise on, wedge off"), r.out.constData());
+        r = runCli({"dataset", "info", dir.filePath("observed.h5"), "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object()["observe"].toObject();
+        QCOMPARE(o["telescope"].toString(), QString("ska-low"));
+        QCOMPARE(o["hours"].toDouble(), 500.0);
+        QCOMPARE(o["wedge"].toBool(), false);
+        QCOMPARE(o["seed"].toInt(), 1);
     }
 };
 

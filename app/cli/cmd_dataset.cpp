@@ -147,6 +147,21 @@ std::string datasetText(const DatasetInfo& i)
     return s;
 }
 
+/// "  observed    ska-low, 1000 h, ..." for a dataset built with --observe ("" otherwise).
+std::string observedText(const std::string& path)
+{
+    const Parameters a = readObserveAttributes(path);
+    if (a.empty())
+        return {};
+    auto text = [&](const char* key) { return a.count(key) ? formatValue(a.at(key)) : std::string("?"); };
+    auto onOff = [&](const char* key) {
+        const auto v = a.count(key) ? numberOf(a.at(key)) : std::nullopt;
+        return v ? (*v != 0 ? "on" : "off") : "?";
+    };
+    return "  observed    " + text("telescope") + ", " + text("hours") + " h, noise " + onOff("noise") + ", wedge "
+        + onOff("wedge") + ", noise seed " + text("seed") + " (source i: seed + i)\n";
+}
+
 std::string warningsText(const std::vector<std::string>& warnings)
 {
     std::string s;
@@ -218,7 +233,7 @@ int runDatasetBuild(const DatasetOptions& o)
             return 0;
         }
         const auto built = DatasetFile::open(o.out);
-        std::cout << datasetText(built->info()) << warningsText(datasetWarnings(*built));
+        std::cout << datasetText(built->info()) << observedText(o.out) << warningsText(datasetWarnings(*built));
         return 0;
     } catch (const ParameterError& e) { // an option's value, found before any work: bad usage
         printError(e.what());
@@ -301,7 +316,7 @@ void addDatasetCommands(CLI::App& app)
                 std::fprintf(stderr, "\r[%3d%%] %-70.70s", int(f * 100), stage.c_str());
             });
             std::fprintf(stderr, "\n");
-            std::cout << datasetText(DatasetFile::open(merge->second)->info());
+            std::cout << datasetText(DatasetFile::open(merge->second)->info()) << observedText(merge->second);
             exitCode() = 0;
         } catch (const Error& e) {
             printError(e.what());
@@ -319,8 +334,11 @@ void addDatasetCommands(CLI::App& app)
             const auto ds = DatasetFile::open(*infoPath);
             const std::vector<std::string> warnings = datasetWarnings(*ds);
             nlohmann::json j = datasetJson(ds->info());
+            const Parameters observed = readObserveAttributes(*infoPath);
+            j["observe"] = observed.empty() ? nlohmann::json() : toJson(observed); // null: not observed
             j["warnings"] = warnings;
-            std::cout << (*infoJson ? dumpJson(j) + "\n" : datasetText(ds->info()) + warningsText(warnings));
+            std::cout << (*infoJson ? dumpJson(j) + "\n"
+                                    : datasetText(ds->info()) + observedText(*infoPath) + warningsText(warnings));
             exitCode() = 0;
         } catch (const Error& e) {
             printError(e.what());

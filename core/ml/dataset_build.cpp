@@ -283,15 +283,17 @@ void writeTables(hid_t file, hid_t sg, SampleCutter& cut, const std::vector<Data
         throw IoError(out, "cannot flush HDF5 file (disk full?)");
 }
 
-/// --observe is for δT_b slice datasets built whole (a shard merge would not carry its attributes).
+/// --observe is for δT_b slice datasets (whole or a shard: the merge carries the attributes).
 void checkObserve(const DatasetBuildOptions& o, const ObserveOptions* observe)
 {
     if (!observe)
         return;
-    if (o.quantity != Quantity::BrightnessTemperature || o.target)
+    if (o.target)
+        throw ParameterError("observe",
+            "paired datasets are not observed: their input is the density field, which no telescope sees "
+            "(--observe is for brightness_temperature slice datasets)");
+    if (o.quantity != Quantity::BrightnessTemperature)
         throw ParameterError("observe", "telescope observation applies to brightness_temperature slice datasets");
-    if (!o.shard.whole())
-        throw ParameterError("observe", "observed datasets are built whole (no --shard)");
     if (!(observe->hours > 0) || !std::isfinite(observe->hours))
         throw ParameterError("observe", "hours must be a positive number");
 }
@@ -420,6 +422,15 @@ void buildObservedDataset(const std::vector<DatasetSource>& sources, const Datas
     const ObserveOptions& observe, const std::string& out, const ProgressFn& progress, const StopToken& stop)
 {
     build(sources, o, &observe, out, progress, stop);
+}
+
+Parameters readObserveAttributes(const std::string& path)
+{
+    const h5::Id file = h5::openFile(path);
+    Parameters out;
+    for (auto& [name, value] : detail::observeAttributes(file.get()))
+        out[name.substr(std::string_view("observe_").size())] = value;
+    return out;
 }
 
 } // namespace rs::ml

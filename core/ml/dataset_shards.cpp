@@ -17,6 +17,7 @@ struct OpenShard {
     DatasetShardInfo info;
     DatasetLayout layout;
     int deflate = 1;
+    Parameters observe; ///< observe_* attributes (`--observe` builds), carried into the merge
     h5::Id file;
 };
 
@@ -39,6 +40,7 @@ OpenShard openShard(const std::string& path)
     s.info.samples = std::size_t(numberAttr(f, "samples", path));
     s.deflate = int(numberAttr(f, "deflate", path));
     s.layout = readLayout(f, path);
+    s.observe = observeAttributes(f);
     if (s.info.shard.count < 1 || s.info.shard.index >= s.info.shard.count)
         throw FormatError(path, "has an invalid shard number " + s.info.shard.text());
     return s;
@@ -52,7 +54,10 @@ std::string layoutKey(const OpenShard& s)
         sampleModeName(l.mode), int(l.quantity), l.axes.c_str(), l.stride, l.rows, l.cols,
         static_cast<unsigned long long>(l.splitSeed), l.fractions[0], l.fractions[1], l.fractions[2], s.deflate,
         s.info.sourcesTotal);
-    return buf;
+    std::string key = buf;
+    for (const auto& [name, value] : s.observe) // shards of one observed build share the telescope options
+        key += ", " + name + " " + formatValue(value);
+    return key;
 }
 
 /// Appends one shard's samples to the merged file, hashing them in the build's own chunks and
@@ -164,6 +169,8 @@ void mergeDatasetShards(
         writeLabels(samples.get(), labels, hash, out);
         writeCubes(file.get(), cubes, out);
         writeSharedParameters(file.get(), shared.value_or(Parameters {}), out);
+        for (const auto& [name, value] : shards.front().observe)
+            h5::writeAttribute(file.get(), name, value, out);
         writeLayout(file.get(), kDatasetFormat, layout, labels.size(), out);
         finishDataset(file.get(), labels, sum, sumSq, trainPixels, hash, out);
     });

@@ -230,6 +230,15 @@ Parameters readSharedParameters(hid_t file, const std::string& path)
     return h5::readAttributes(h5::openGroup(file, "parameters", path).get());
 }
 
+Parameters observeAttributes(hid_t file)
+{
+    Parameters out;
+    for (auto& [name, value] : h5::readAttributes(file))
+        if (name.rfind("observe_", 0) == 0)
+            out[name] = value;
+    return out;
+}
+
 void writeLayout(hid_t f, const char* format, const DatasetLayout& l, std::size_t samples, const std::string& out)
 {
     h5::writeAttribute(f, "format", std::string(format), out);

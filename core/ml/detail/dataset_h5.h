@@ -67,6 +67,8 @@ void keepCommon(std::optional<Parameters>& common, const Parameters& p);
 /// the group is missing, as in datasets written before it existed).
 void writeSharedParameters(hid_t file, const Parameters& p, const std::string& out);
 Parameters readSharedParameters(hid_t file, const std::string& path);
+/// The root attributes named observe_* (a `dataset build --observe`), by their full names.
+Parameters observeAttributes(hid_t file);
 
 /// What the root attributes of a dataset (or shard) say about how it was built.
 struct DatasetLayout {
