@@ -321,6 +321,13 @@ private Q_SLOTS:
         saveShot(&panel, "power_ratio_map");
         panel.exportPng(StatsPanel::Chart::Cylindrical, file("ratio.svg"));
         QVERIFY(svgText(file("ratio.svg")).contains(QStringLiteral("P_A / P_B")));
+        panel.exportCsv(StatsPanel::Chart::Cylindrical, file("ratio.csv")); // the numbers shown: the ratio
+        QFile csv(file("ratio.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QStringList rows = QString::fromUtf8(csv.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QVERIFY(rows.contains(QStringLiteral("k_perp,k_par,ratio,modes")));
+        QCOMPARE(rows.size(), int(cells) + 3);
+        QVERIFY(std::abs(rows.last().split(QLatin1Char(',')).at(2).toDouble() - 4.0) < 1e-6);
         panel.exportPng(StatsPanel::Chart::Cylindrical, file("power_ratio.png"), 100);
         keepFigure(file("power_ratio.png"));
 

@@ -192,19 +192,37 @@ QString seriesCsv(const RunSeries& s)
     return t;
 }
 
-QString cylindricalCsv(const CubeStatistics& s)
+namespace {
+
+/// One row per cell with a finite value: k_perp,k_par,value,modes.
+QString cylindricalRows(const CylindricalPower& c)
 {
-    const CylindricalPower& c = s.field.cylindrical;
-    QString t = QStringLiteral("# cylindrical power spectrum P(k_perp, k_par) of %1 (line of sight = axis 2)\n"
-                               "# k in 1/Mpc, P in %2Mpc^3\nk_perp,k_par,power,modes\n")
-                    .arg(s.label,
-                        unitsText(s.quantity).isEmpty() ? QString() : unitsText(s.quantity) + QStringLiteral("^2 "));
+    QString t;
     for (std::size_t i = 0; i < c.kPerp.size(); ++i)
         for (std::size_t j = 0; j < c.kPar.size(); ++j)
             if (std::isfinite(c.at(i, j)))
                 t += QStringLiteral("%1,%2,%3,%4\n")
                          .arg(num(c.kPerp[i]), num(c.kPar[j]), num(c.at(i, j)), num(c.modes[i * c.kPar.size() + j]));
     return t;
+}
+
+} // namespace
+
+QString cylindricalCsv(const CubeStatistics& s)
+{
+    return QStringLiteral("# cylindrical power spectrum P(k_perp, k_par) of %1 (line of sight = axis 2)\n"
+                          "# k in 1/Mpc, P in %2Mpc^3\nk_perp,k_par,power,modes\n")
+               .arg(
+                   s.label, unitsText(s.quantity).isEmpty() ? QString() : unitsText(s.quantity) + QStringLiteral("^2 "))
+        + cylindricalRows(s.field.cylindrical);
+}
+
+QString cylindricalRatioCsv(const QString& title, const CylindricalPower& ratio)
+{
+    return QStringLiteral("# %1 (line of sight = axis 2)\n# k in 1/Mpc, ratio = P_A / P_B, modes of A\n"
+                          "k_perp,k_par,ratio,modes\n")
+               .arg(title)
+        + cylindricalRows(ratio);
 }
 
 QString bubblesCsv(const CubeStatistics& s)

@@ -76,6 +76,8 @@ QString spectrumCsv(const CubeStatistics& s);
 QString seriesCsv(const RunSeries& s);
 /// P(k⊥, k∥) as rows k_perp,k_par,power,modes (1/Mpc, cells without modes left out).
 QString cylindricalCsv(const CubeStatistics& s);
+/// A ratio map P_A/P_B(k⊥, k∥) (cylindricalPowerRatio) as rows k_perp,k_par,ratio,modes.
+QString cylindricalRatioCsv(const QString& title, const CylindricalPower& ratio);
 /// Mean free path rows (r_mpc,r_dp_dr) then FoF rows (v_mpc3,v_dp_dv), each under its header;
 /// comment lines only when the cube has no bubble sizes (not x_HI).
 QString bubblesCsv(const CubeStatistics& s);

@@ -433,7 +433,10 @@ void StatsPanel::exportCsv(Chart c, const QString& path)
     case Chart::Bubbles:
         if (!m_cubeStats)
             throw IoError(path.toStdString(), "no statistics computed yet");
-        text = c == Chart::Cylindrical ? cylindricalCsv(*m_cubeStats) : bubblesCsv(*m_cubeStats);
+        if (c == Chart::Cylindrical && m_powerMap->hasData() && m_powerMap->data().ratio) // the ratio shown
+            text = cylindricalRatioCsv(m_powerMap->data().title, m_powerMap->data().power);
+        else
+            text = c == Chart::Cylindrical ? cylindricalCsv(*m_cubeStats) : bubblesCsv(*m_cubeStats);
         break;
     case Chart::NeutralFraction:
     case Chart::MeanTb:
