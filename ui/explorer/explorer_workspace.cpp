@@ -1,5 +1,6 @@
 #include "explorer/explorer_workspace.h"
 
+#include "charts/chart_export.h"
 #include "explorer/catalog_model.h"
 #include "explorer/catalog_panel.h"
 #include "explorer/lightcone_view.h"
@@ -27,10 +28,6 @@
 #include <memory>
 
 namespace rs::ui {
-
-namespace {
-constexpr int kFigureDpi = 300; // slice figures exported from the GUI (PNG pixels, SVG/PDF resolution)
-} // namespace
 
 ExplorerWorkspace::ExplorerWorkspace(Session* session, QWidget* parent)
     : Workspace(parent)
@@ -254,16 +251,18 @@ void ExplorerWorkspace::exportWithDialog(const QString& title, const QString& fi
         stem = sliceFileStem(panel->cube(), panel->canvas()->state().axis, panel->canvas()->state().index);
     if (write == &ExplorerWorkspace::exportVolumeView)
         stem = QStringLiteral("volume");
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    QString path
-        = QFileDialog::getSaveFileName(this, title, dir + QLatin1Char('/') + stem + QLatin1Char('.') + suffix, filter);
+    QString path;
+    if (write == &ExplorerWorkspace::exportSliceView) { // PNG (at a chosen dpi), SVG or PDF
+        path = charts::askFigurePath(this, title, stem, &m_figureDpi);
+    } else {
+        const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+        path = QFileDialog::getSaveFileName(
+            this, title, dir + QLatin1Char('/') + stem + QLatin1Char('.') + suffix, filter);
+        if (!path.isEmpty() && !path.endsWith(QLatin1Char('.') + suffix, Qt::CaseInsensitive))
+            path += QLatin1Char('.') + suffix;
+    }
     if (path.isEmpty())
         return;
-    const bool figure = write == &ExplorerWorkspace::exportSliceView
-        && (path.endsWith(QStringLiteral(".svg"), Qt::CaseInsensitive)
-            || path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive));
-    if (!figure && !path.endsWith(QLatin1Char('.') + suffix, Qt::CaseInsensitive))
-        path += QLatin1Char('.') + suffix;
     try {
         (this->*write)(path);
         Q_EMIT statusMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
@@ -280,7 +279,7 @@ void ExplorerWorkspace::exportSliceView(const QString& path)
         throw IoError(path.toStdString(), "no slice is shown");
     const auto f = std::make_shared<figure::MapFigure>(p->figure());
     figure::writeFigure(
-        path.toStdString(), f->inches, kFigureDpi,
+        path.toStdString(), f->inches, m_figureDpi,
         [f](QPainter& painter, const QRectF& r) { figure::paintMap(painter, r, *f); }, f->title);
 }
 

@@ -43,11 +43,13 @@ public:
     StatsPanel* stats() const { return m_stats; }
 
     /// Exports of the current slice panel and of the volume view (the menu actions ask for a
-    /// path, then call these). Throw rs::IoError.
+    /// path, then call these). The slice view's figure: PNG at figureDpi() (the menu asks; 300
+    /// at first), SVG or PDF by the suffix. Throw rs::IoError (ParameterError: unknown suffix).
     void exportSliceView(const QString& path);
     void exportSliceNpy(const QString& path);
     void exportSliceCsv(const QString& path);
     void exportVolumeView(const QString& path);
+    int figureDpi() const { return m_figureDpi; }
 
 private:
     void buildActions();
@@ -55,6 +57,7 @@ private:
         void (ExplorerWorkspace::*write)(const QString&));
 
     Session* m_session = nullptr;
+    int m_figureDpi = 300; ///< the slice figure's PNG resolution, the last chosen
     CatalogPanel* m_catalog = nullptr;
     LinkedSlicesView* m_slices = nullptr;
     LightconeView* m_lightcone = nullptr;
