@@ -4,6 +4,8 @@
 
 #include <QMetaObject>
 #include <QPointer>
+#include <QThread>
+#include <QThreadPool>
 #include <QtConcurrent>
 
 #include <algorithm>
@@ -13,6 +15,24 @@
 #include <new>
 
 namespace rs::ui {
+
+namespace {
+
+/// The jobs' own threads. Not Qt's global pool: Qt 6.4 splits raster fills and image conversions
+/// over that pool and the GUI thread waits for them, so long jobs (a 240 MB lightcone's series,
+/// an FFT) queued there held every repaint until one ended (seconds on 2 cores). At least four:
+/// a load must not queue behind two statistics jobs.
+QThreadPool* jobPool()
+{
+    static QThreadPool* pool = [] {
+        auto* p = new QThreadPool; // never deleted: JobRunners wait for their own jobs
+        p->setMaxThreadCount(std::max(4, QThread::idealThreadCount()));
+        return p;
+    }();
+    return pool;
+}
+
+} // namespace
 
 JobRunner::JobRunner(QObject* parent)
     : QObject(parent)
@@ -70,7 +90,7 @@ void JobRunner::start(const QString& description, Work work)
     };
 
     const StopToken stop = m_stop;
-    QFuture<Outcome> future = QtConcurrent::run([work = std::move(work), progress, stop]() -> Outcome {
+    QFuture<Outcome> future = QtConcurrent::run(jobPool(), [work = std::move(work), progress, stop]() -> Outcome {
         // The thread boundary: nothing escapes as an exception.
         Outcome o;
         try {

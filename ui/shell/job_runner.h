@@ -2,9 +2,10 @@
 /// \file job_runner.h
 /// Runs one kind of background job at a time (load a run, compute statistics, extract an
 /// isosurface). A newer start() supersedes the older job: its StopToken is raised and whatever it
-/// still returns is dropped. Work runs on Qt's thread pool, calls core with a ProgressFn and a
-/// StopToken, and returns a closure that applies its result on the GUI thread, so results cross
-/// threads as values captured in that closure.
+/// still returns is dropped. Work runs on the jobs' own thread pool (not Qt's global one, which
+/// Qt's painting uses), calls core with a ProgressFn and a StopToken, and returns a closure that
+/// applies its result on the GUI thread, so results cross threads as values captured in that
+/// closure.
 
 #include "util/progress.h"
 
