@@ -26,6 +26,11 @@
 using namespace rs;
 using namespace rs::ui;
 
+namespace {
+const QString kLightcone = QStringLiteral(
+    REIONSCOPE_DATA_DIR "/py21cmfast/v3/lightcone/LightCone_z7.0_247e5848fc1c76f1eb7217966aae343d_r2.h5");
+} // namespace
+
 class TestLightconeOpen : public QObject {
     Q_OBJECT
 
@@ -105,9 +110,7 @@ private Q_SLOTS:
 
     void lightconeFileOpensTheLightconeTab()
     {
-        const QString path
-            = QStringLiteral(REIONSCOPE_DATA_DIR "/py21cmfast/v3/lightcone/"
-                                                 "LightCone_z7.0_247e5848fc1c76f1eb7217966aae343d_r2.h5");
+        const QString path = kLightcone;
         if (!QFileInfo::exists(path))
             QSKIP("the py21cmfast data folder is absent; skipping");
         QVERIFY(openAndWait({path}));
@@ -127,9 +130,7 @@ private Q_SLOTS:
 
     void lightconeStatisticsWaitForThePanelAndTheHistoryComesFromTheFile()
     {
-        const QString path
-            = QStringLiteral(REIONSCOPE_DATA_DIR "/py21cmfast/v3/lightcone/"
-                                                 "LightCone_z7.0_247e5848fc1c76f1eb7217966aae343d_r2.h5");
+        const QString path = kLightcone;
         if (!QFileInfo::exists(path))
             QSKIP("the py21cmfast data folder is absent; skipping");
         StatsPanel* stats = m_window->explorer()->stats();
