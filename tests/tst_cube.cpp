@@ -142,6 +142,35 @@ private Q_SLOTS:
         QVERIFY(std::abs(s.mean - 1.0e4) < 1e-6);
     }
 
+    void largeArraysSplitOverThreadsGiveTheSameSummary()
+    {
+        // Past 4 M values the blocks run on every core; NaN/Inf, min and max in different blocks.
+        const std::size_t n = (std::size_t(1) << 22) + 12345;
+        std::vector<float> v(n);
+        for (std::size_t i = 0; i < n; ++i)
+            v[i] = float(std::sin(0.001 * double(i)) * 40.0 + 0.25 * double(i % 7));
+        v[17] = std::numeric_limits<float>::quiet_NaN();
+        v[n / 2] = std::numeric_limits<float>::infinity();
+        v[n - 3] = -1000.0f;
+        v[3 * n / 4] = 2000.0f;
+        long double sum = 0, sq = 0;
+        std::size_t count = 0;
+        for (float x : v)
+            if (std::isfinite(x)) {
+                sum += x;
+                sq += (long double)x * x;
+                ++count;
+            }
+        const double mean = double(sum / count), sd = double(std::sqrt(sq / count - (sum / count) * (sum / count)));
+        const SummaryStats s = summarize(v.data(), v.size());
+        QCOMPARE(s.nonfinite, std::size_t(2));
+        QCOMPARE(s.count, count);
+        QCOMPARE(s.min, -1000.0);
+        QCOMPARE(s.max, 2000.0);
+        QVERIFY2(std::abs(s.mean - mean) < 1e-9 * std::abs(mean), qPrintable(QString::number(s.mean - mean)));
+        QVERIFY2(std::abs(s.std - sd) < 1e-9 * sd, qPrintable(QString::number(s.std - sd)));
+    }
+
     void allNaN()
     {
         std::vector<float> v(10, std::numeric_limits<float>::quiet_NaN());

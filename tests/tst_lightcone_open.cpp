@@ -10,6 +10,8 @@
 #include "explorer/linked_slices_view.h"
 #include "explorer/session.h"
 #include "explorer/slice_panel.h"
+#include "explorer/stats_panel.h"
+#include "shell/job_runner.h"
 #include "shell/main_window.h"
 #include "shell/message_bar.h"
 
@@ -17,11 +19,17 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
 using namespace rs;
 using namespace rs::ui;
+
+namespace {
+const QString kLightcone = QStringLiteral(
+    REIONSCOPE_DATA_DIR "/py21cmfast/v3/lightcone/LightCone_z7.0_247e5848fc1c76f1eb7217966aae343d_r2.h5");
+} // namespace
 
 class TestLightconeOpen : public QObject {
     Q_OBJECT
@@ -102,9 +110,7 @@ private Q_SLOTS:
 
     void lightconeFileOpensTheLightconeTab()
     {
-        const QString path
-            = QStringLiteral(REIONSCOPE_DATA_DIR "/py21cmfast/v3/lightcone/"
-                                                 "LightCone_z7.0_247e5848fc1c76f1eb7217966aae343d_r2.h5");
+        const QString path = kLightcone;
         if (!QFileInfo::exists(path))
             QSKIP("the py21cmfast data folder is absent; skipping");
         QVERIFY(openAndWait({path}));
@@ -120,6 +126,41 @@ private Q_SLOTS:
         QVERIFY(openAndWait({dir.path()}));
         QCOMPARE(ex->views()->currentWidget(), static_cast<QWidget*>(ex->slices()));
         QVERIFY(ex->lightconeView()->lightcone().empty());
+    }
+
+    void lightconeStatisticsWaitForThePanelAndTheHistoryComesFromTheFile()
+    {
+        const QString path = kLightcone;
+        if (!QFileInfo::exists(path))
+            QSKIP("the py21cmfast data folder is absent; skipping");
+        StatsPanel* stats = m_window->explorer()->stats();
+        stats->hide();
+        QVERIFY(openAndWait({path}));
+        // Hidden: the lightcone's statistics (FFTs of the whole cone) wait.
+        QVERIFY(stats->cubeStatisticsDeferred());
+        QVERIFY(!stats->cubeJob()->isRunning());
+        QVERIFY(!stats->cubeStatistics());
+        // The history is the file's global quantities at its node redshifts (the lightcone is not
+        // read again); the layout dump gives xH_box 0.26275 … 0.759988, mean 0.549505.
+        QTRY_VERIFY_WITH_TIMEOUT(stats->series() && !stats->seriesJob()->isRunning(), 30000);
+        const RunSeries& series = *stats->series();
+        QCOMPARE(series.z.size(), std::size_t(10));
+        QVERIFY(std::is_sorted(series.z.begin(), series.z.end()));
+        double sum = 0;
+        for (double nf : series.nf)
+            sum += nf;
+        QVERIFY2(std::abs(sum / 10 - 0.549505) < 1e-5, qPrintable(QString::number(sum / 10)));
+        QVERIFY(std::abs(*std::min_element(series.nf.begin(), series.nf.end()) - 0.26275) < 1e-5);
+        QVERIFY(std::abs(*std::max_element(series.nf.begin(), series.nf.end()) - 0.759988) < 1e-5);
+        QVERIFY(series.nf.front() < series.nf.back()); // neutral fraction rises with z
+        for (double tb : series.meanTb)
+            QVERIFY(tb >= 4.75 && tb <= 17.72); // brightness_temp 4.7509 … 17.7108
+        // Shown: they are computed, for the lightcone shown.
+        stats->show();
+        QTRY_VERIFY_WITH_TIMEOUT(stats->cubeStatistics().has_value(), 30000);
+        QVERIFY(!stats->cubeStatisticsDeferred());
+        QCOMPARE(stats->cubeStatistics()->quantity, Quantity::BrightnessTemperature);
+        QVERIFY(!stats->cubeStatistics()->spectrum.k.empty());
     }
 
     void mixedOpenKeepsOneBannerListingEveryFailure()

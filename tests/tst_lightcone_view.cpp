@@ -10,6 +10,7 @@
 #include "io/cube_loader.h"
 
 #include <QRegularExpression>
+#include <QScreen>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -74,6 +75,44 @@ private Q_SLOTS:
         const QImage eor = view.grab().toImage();
         QVERIFY(eor.save(QStringLiteral(REIONSCOPE_TEST_OUTPUT_DIR "/lightcone_view_eor.png")));
         QVERIFY(guifixtures::meanAbsDifference(eor, shot) > 5.0);
+    }
+
+    void scrollingRepaintsWhatAFreshViewPaints()
+    {
+        // A scroll step repaints only the cursor columns and the transverse column over a cached
+        // background: after steps both ways the window must look as a view drawn from scratch.
+        if (!QFileInfo::exists(kLightcone))
+            QSKIP("the py21cmfast data folder is absent; skipping");
+        const Cube lc = loadCube(kLightcone.toStdString(), Quantity::BrightnessTemperature);
+        LightconeView view;
+        view.resize(1000, 560);
+        view.setLightcone(lc);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setFocus();
+        const QImage start = view.grab().toImage();
+        for (int i = 0; i < 25; ++i) {
+            const int before = view.paintCount();
+            QTest::keyClick(&view, i < 20 ? Qt::Key_Right : Qt::Key_Left);
+            QTRY_VERIFY(view.paintCount() > before);
+        }
+        QCOMPARE(view.chosenSlice(), std::size_t(15));
+        QTest::keyClick(&view, Qt::Key_PageDown);
+        QCOMPARE(view.chosenSlice(), std::size_t(25));
+        QTRY_VERIFY(view.isVisible());
+        QCoreApplication::processEvents();
+        // What is on screen (the widget's backing store), not a fresh render of the widget.
+        const QImage scrolled = view.screen()->grabWindow(view.winId()).toImage().convertToFormat(QImage::Format_RGB32);
+        LightconeView fresh;
+        fresh.resize(1000, 560);
+        fresh.setLightcone(lc);
+        fresh.chooseSlice(25);
+        fresh.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&fresh));
+        const QImage expected = fresh.grab().toImage().convertToFormat(QImage::Format_RGB32);
+        QCOMPARE(scrolled.size(), expected.size());
+        QCOMPARE(guifixtures::meanAbsDifference(scrolled, expected), 0.0);
+        QVERIFY(guifixtures::meanAbsDifference(scrolled, start.convertToFormat(QImage::Format_RGB32)) > 0.0);
     }
 
     void aCoevalCubeIsNotALightcone()

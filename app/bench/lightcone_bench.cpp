@@ -17,6 +17,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 
 using namespace rs::ui;
 
@@ -66,11 +67,13 @@ double medianOf(const QJsonObject& reference, const QString& figure)
     return 0.0;
 }
 
-/// Arrow-key steps along the line of sight until the view has painted each one.
-bench::Summary scroll(LightconeView* view, int steps)
+/// Arrow-key steps along the line of sight until the view has painted each one; `guiCpuMs`: the
+/// GUI thread's CPU time per step (what the load of other processes does not inflate).
+bench::Summary scroll(LightconeView* view, int steps, double& guiCpuMs)
 {
     view->setFocus();
     std::vector<double> ms;
+    timespec cpu0 {}, cpu1 {};
     for (int s = 0; s < steps + 3; ++s) {
         QCoreApplication::processEvents();
         const int before = view->paintCount();
@@ -80,7 +83,11 @@ bench::Summary scroll(LightconeView* view, int steps)
         bench::waitUntil([&] { return view->paintCount() > before; }, 5000);
         if (s >= 3) // the first steps warm caches
             ms.push_back(double(t.nsecsElapsed()) / 1e6);
+        if (s == 2)
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu0);
     }
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu1);
+    guiCpuMs = (double(cpu1.tv_sec - cpu0.tv_sec) * 1e3 + double(cpu1.tv_nsec - cpu0.tv_nsec) / 1e6) / double(steps);
     return bench::summarize(ms);
 }
 
@@ -114,7 +121,8 @@ QJsonObject benchLightcone(std::size_t n, std::size_t nLos, int steps, const QJs
         [&] { return !view->lightcone().empty() && view->paintCount() > before && view->isVisible(); }, 60000);
     const double openMs = double(t.nsecsElapsed()) / 1e6;
     QTest::qWait(300);
-    const bench::Summary inWindow = scroll(view, steps);
+    double cpuInWindow = 0, cpuAlone = 0;
+    const bench::Summary inWindow = scroll(view, steps, cpuInWindow);
 
     LightconeView lone;
     lone.resize(1200, 640);
@@ -124,7 +132,7 @@ QJsonObject benchLightcone(std::size_t n, std::size_t nLos, int steps, const QJs
     lone.show();
     if (!QTest::qWaitForWindowExposed(&lone))
         std::fprintf(stderr, "bench: the window was never shown\n");
-    const bench::Summary alone = scroll(&lone, steps);
+    const bench::Summary alone = scroll(&lone, steps, cpuAlone);
 
     const double refRendered = medianOf(reference, QStringLiteral("step_to_rendered"));
     const double refScreen = medianOf(reference, QStringLiteral("step_to_screen"));
@@ -132,16 +140,17 @@ QJsonObject benchLightcone(std::size_t n, std::size_t nLos, int steps, const QJs
     std::fprintf(stderr,
         "  lightcone %zu x %zu x %zu (%.0f MB): write %.0f ms, bare load %.0f ms | open to first slice %.0f ms%s "
         "(snapshot loaded at %.0f ms; view set-up alone %.0f ms) (target 1000; %.1f x slice step→screen %.1f ms) | "
-        "scroll step in Explorer median %.1f p95 %.1f ms, "
-        "lone view %.1f p95 %.1f ms (target 16; %.2f x slice step→rendered %.1f ms)\n",
+        "scroll step in Explorer median %.1f p95 %.1f ms (GUI thread CPU %.1f ms a step), "
+        "lone view %.1f p95 %.1f ms (CPU %.1f ms) (target 16; %.2f x slice step→rendered %.1f ms)\n",
         n, n, nLos, double(n * n * nLos * 4) / 1e6, writeMs, loadMs, openMs, opened ? "" : " (TIMED OUT)", snapshotMs,
-        setMs, ratio(openMs, refScreen), refScreen, inWindow.median, inWindow.p95, alone.median, alone.p95,
-        ratio(alone.median, refRendered), refRendered);
+        setMs, ratio(openMs, refScreen), refScreen, inWindow.median, inWindow.p95, cpuInWindow, alone.median, alone.p95,
+        cpuAlone, ratio(alone.median, refRendered), refRendered);
     return {{"shape", QJsonArray {double(n), double(n), double(nLos)}}, {"write_ms", writeMs}, {"bare_load_ms", loadMs},
         {"open_to_snapshot_loaded_ms", snapshotMs}, {"view_set_up_ms", setMs}, {"open_to_first_slice_ms", openMs},
         {"opened", opened}, {"scroll_step_in_explorer", inWindow.json()}, {"scroll_step_lone_view", alone.json()},
-        {"slice_reference_step_to_rendered_ms", refRendered}, {"slice_reference_step_to_screen_ms", refScreen},
-        {"open_over_slice_step_to_screen", ratio(openMs, refScreen)},
+        {"scroll_gui_thread_cpu_ms_per_step_in_explorer", cpuInWindow},
+        {"scroll_gui_thread_cpu_ms_per_step_lone", cpuAlone}, {"slice_reference_step_to_rendered_ms", refRendered},
+        {"slice_reference_step_to_screen_ms", refScreen}, {"open_over_slice_step_to_screen", ratio(openMs, refScreen)},
         {"scroll_explorer_over_slice_step_to_screen", ratio(inWindow.median, refScreen)},
         {"scroll_lone_over_slice_step_to_rendered", ratio(alone.median, refRendered)}};
 }

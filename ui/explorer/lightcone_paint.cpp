@@ -41,16 +41,27 @@ void LightconeView::paintEvent(QPaintEvent*)
 {
     ++m_paints;
     QPainter p(this);
-    p.fillRect(rect(), palette().window());
     if (m_cube.empty()) {
+        p.fillRect(rect(), palette().window());
         p.drawText(rect(), Qt::AlignCenter, tr("No lightcone open"));
         return;
     }
-    const QRect pic = pictureRect();
-    drawPictures(p);
-    drawAxes(p, pic);
+    // What does not move when the chosen slice does is drawn once into a cached picture; a scroll
+    // step repaints only the two cursor columns and the transverse column from it.
+    const qreal dpr = devicePixelRatioF();
+    if (m_background.isNull() || m_background.size() != size() * dpr) {
+        m_background = QPixmap(size() * dpr);
+        m_background.setDevicePixelRatio(dpr);
+        QPainter b(&m_background);
+        b.setFont(font());
+        b.fillRect(rect(), palette().window());
+        drawPictures(b);
+        drawAxes(b, pictureRect());
+        drawHistory(b, historyRect());
+    }
+    p.drawPixmap(0, 0, m_background);
+    drawCursor(p);
     drawTransverse(p);
-    drawHistory(p, historyRect());
 }
 
 void LightconeView::drawPictures(QPainter& p)
@@ -90,10 +101,15 @@ void LightconeView::drawPictures(QPainter& p)
             p.drawText(box, Qt::AlignCenter, label);
         }
     }
-    // The chosen slice.
+}
+
+void LightconeView::drawCursor(QPainter& p) const
+{
+    if (!m_mismatch.isEmpty())
+        return;
     p.setPen(QPen(Qt::cyan, 1, Qt::DashLine));
-    const int xc = int(std::lround(xOfDistance(m_dA[m_chosen])));
-    p.drawLine(xc, pic.top(), xc, historyRect().bottom());
+    const int xc = cursorX();
+    p.drawLine(xc, pictureRect().top(), xc, historyRect().bottom());
 }
 
 void LightconeView::drawAxes(QPainter& p, const QRect& pic)

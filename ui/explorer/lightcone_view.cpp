@@ -248,9 +248,10 @@ void LightconeView::chooseSlice(std::size_t k)
 {
     if (m_cube.empty() || k >= m_cube.shape()[2])
         return;
+    QRegion dirty = stepRegion();
     m_chosen = k;
     rebuildTransverse();
-    update();
+    update(dirty + stepRegion()); // the rest is unchanged (m_background)
     Q_EMIT redshiftChosen(chosenRedshift(), k);
 }
 
@@ -259,9 +260,24 @@ const Cube& LightconeView::pictured() const
     return m_difference.empty() ? m_cube : m_difference;
 }
 
+int LightconeView::cursorX() const
+{
+    return m_dA.empty() ? 0 : int(std::lround(xOfDistance(m_dA[m_chosen])));
+}
+
+QRegion LightconeView::stepRegion() const
+{
+    if (m_cube.empty())
+        return {};
+    const QRect pic = pictureRect();
+    const int x = cursorX();
+    QRegion r(QRect(x - 2, pic.top(), 5, historyRect().bottom() - pic.top() + 2));
+    return r + QRect(pic.right() + 1, pic.top(), width() - pic.right() - 1, height() - pic.top());
+}
+
 void LightconeView::rebuildImages()
 {
-    m_scaled = m_scaledB = QPixmap();
+    m_scaled = m_scaledB = m_background = QPixmap();
     if (m_cube.empty()) {
         m_picture = m_pictureB = m_transverse = m_transverseB = QImage();
         return;
@@ -432,7 +448,7 @@ void LightconeView::keyPressEvent(QKeyEvent* e)
 void LightconeView::resizeEvent(QResizeEvent*)
 {
     m_modeBox->parentWidget()->setGeometry(0, 0, width(), kControls);
-    m_scaled = m_scaledB = QPixmap();
+    m_scaled = m_scaledB = m_background = QPixmap();
     update();
 }
 
@@ -469,6 +485,13 @@ void LightconeView::exportWithDialog()
     } catch (const Error& e) {
         Q_EMIT problem(tr("Could not export: %1").arg(QString::fromStdString(e.what())));
     }
+}
+
+void LightconeView::changeEvent(QEvent* e)
+{
+    if (e->type() == QEvent::PaletteChange || e->type() == QEvent::FontChange)
+        m_background = QPixmap();
+    QWidget::changeEvent(e);
 }
 
 } // namespace rs::ui

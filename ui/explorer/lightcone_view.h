@@ -113,6 +113,7 @@ protected:
     void mousePressEvent(QMouseEvent*) override;
     void mouseMoveEvent(QMouseEvent*) override;
     void resizeEvent(QResizeEvent*) override;
+    void changeEvent(QEvent*) override; ///< palette and font changes redraw the cached background
     /// The wheel and the arrow keys scroll the chosen slice along the line of sight (one slice a
     /// step; Page Up/Down ten).
     void wheelEvent(QWheelEvent*) override;
@@ -128,6 +129,10 @@ private:
     double xOfRedshift(double z) const;
     // Painting (lightcone_paint.cpp).
     void drawPictures(QPainter& p);
+    void drawCursor(QPainter& p) const; ///< the chosen slice's dashed line
+    int cursorX() const;
+    /// What a scroll step changes: the cursor's column at the slice chosen, the transverse column.
+    QRegion stepRegion() const;
     void drawAxes(QPainter& p, const QRect& pic);
     void drawTransverse(QPainter& p);
     void drawHistory(QPainter& p, const QRect& r) const;
@@ -146,6 +151,7 @@ private:
     std::size_t m_cut = 0, m_chosen = 0;
     QImage m_picture, m_pictureB, m_transverse, m_transverseB;
     mutable QPixmap m_scaled, m_scaledB; ///< the pictures scaled to their rectangles (cache)
+    QPixmap m_background; ///< pictures, axes and history: all but the cursor and transverse column
     int m_paints = 0;
     QCheckBox* m_eorBox = nullptr;
     QComboBox* m_modeBox = nullptr;

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
+#include <map>
 
 namespace rs::ui {
 
@@ -69,6 +71,33 @@ CubeStatistics computeCubeStatistics(const LoadedCube& cube, int bins, const Sto
     return s;
 }
 
+namespace {
+
+/// A lightcone's own history: py21cmfast's global quantities at its node redshifts (x_HI as
+/// xH_box in v3, neutral_fraction in v4; brightness_temp), by z. Empty when the file has none.
+std::map<double, std::pair<double, double>> lightconeHistory(const CubeEntry& e)
+{
+    std::map<double, std::pair<double, double>> points;
+    if (!e.lightcone)
+        return points;
+    const LightconeAxis& a = *e.lightcone;
+    auto global = [&a](std::initializer_list<const char*> names) -> const std::vector<double>* {
+        for (const char* n : names)
+            if (auto it = a.globals.find(n); it != a.globals.end() && it->second.size() == a.nodeRedshifts.size())
+                return &it->second;
+        return nullptr;
+    };
+    const std::vector<double>* nf = global({"xH_box", "neutral_fraction"});
+    const std::vector<double>* tb = global({"brightness_temp"});
+    const double nan = std::nan("");
+    if (nf || tb)
+        for (std::size_t i = 0; i < a.nodeRedshifts.size(); ++i)
+            points[a.nodeRedshifts[i]] = {nf ? (*nf)[i] : nan, tb ? (*tb)[i] : nan};
+    return points;
+}
+
+} // namespace
+
 RunSeries computeRunSeries(const CatalogRun& run, const ProgressFn& progress, const StopToken& stop)
 {
     RunSeries s;
@@ -79,13 +108,23 @@ RunSeries computeRunSeries(const CatalogRun& run, const ProgressFn& progress, co
     for (const auto& [z, byQ] : run.cubes)
         total += byQ.count(Quantity::NeutralFraction) + byQ.count(Quantity::BrightnessTemperature);
     const double nan = std::nan("");
+    // A lightcone's box mean mixes every redshift along its line of sight, so it is no point of the
+    // history (and reading one again costs as much as opening it): its file's history is used.
+    std::map<double, std::pair<double, double>> history;
+    for (const auto& [z, byQ] : run.cubes)
+        for (const auto& [q, e] : byQ)
+            if (e.kind == FieldKind::Lightcone && history.empty())
+                history = lightconeHistory(e);
     for (const auto& [z, byQ] : run.cubes) {
         if (isUnknownRedshift(z))
             continue;
         double nf = nan, tb = nan;
+        bool any = false, coeval = false;
+        for (const auto& [q, e] : byQ)
+            coeval = coeval || e.kind != FieldKind::Lightcone;
         for (Quantity q : {Quantity::NeutralFraction, Quantity::BrightnessTemperature}) {
             auto it = byQ.find(q);
-            if (it == byQ.end())
+            if (it == byQ.end() || it->second.kind == FieldKind::Lightcone)
                 continue;
             stop.throwIfStopped();
             if (progress)
@@ -93,11 +132,18 @@ RunSeries computeRunSeries(const CatalogRun& run, const ProgressFn& progress, co
             // One cube at a time: a long series of large boxes never sits in memory at once.
             const double mean = boxMean(loadEntry(it->second));
             (q == Quantity::NeutralFraction ? nf : tb) = mean;
+            any = true;
             ++done;
         }
+        if (any)
+            history[z] = {nf, tb}; // a coeval box's own mean wins over a global value at its z
+        else if (coeval)
+            history.try_emplace(z, nan, nan);
+    }
+    for (const auto& [z, v] : history) {
         s.z.push_back(z);
-        s.nf.push_back(nf);
-        s.meanTb.push_back(tb);
+        s.nf.push_back(v.first);
+        s.meanTb.push_back(v.second);
     }
     if (progress)
         progress(1.0, "done");

@@ -50,7 +50,8 @@ constexpr std::size_t kPanelMfpRays = 200000;
 CubeStatistics computeCubeStatistics(
     const LoadedCube& cube, int bins, const StopToken& stop, std::size_t rays = kPanelMfpRays);
 
-/// nf(z) and mean δT_b(z) over every redshift of a run, reading one cube at a time. Throws
+/// nf(z) and mean δT_b(z) over every redshift of a run, reading one coeval cube at a time; a
+/// lightcone adds its file's global quantities at its node redshifts (it is not read again). Throws
 /// IoError/FormatError, CancelledError when stopped.
 RunSeries computeRunSeries(const CatalogRun& run, const ProgressFn& progress, const StopToken& stop);
 

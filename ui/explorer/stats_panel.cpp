@@ -108,6 +108,8 @@ StatsPanel::StatsPanel(QWidget* parent)
 
     m_cubeJob = new JobRunner(this);
     m_seriesJob = new JobRunner(this);
+    m_cubeJob->setBackground(true); // nothing waits for statistics: painting and loads come first
+    m_seriesJob->setBackground(true);
     auto busy = [this] {
         const bool on = m_cubeJob->isRunning() || m_seriesJob->isRunning();
         m_note->setText(on ? tr("Computing statistics…") : QString());
@@ -235,6 +237,13 @@ void StatsPanel::computeCubeStatistics()
         return;
     }
     const LoadedCube cube = m_snapshot.cubes[std::size_t(i)];
+    m_cubeDeferred = cube.cube.metadata().kind == FieldKind::Lightcone && !isVisible();
+    if (m_cubeDeferred) {
+        m_cubeJob->cancel(); // an older cube's result must not arrive for this one
+        m_cubeStats.reset();
+        showCubeStatistics();
+        return;
+    }
     m_cubeJob->start(
         tr("Statistics of %1").arg(cube.titlePlain()), [this, cube](const ProgressFn&, const StopToken& stop) {
             CubeStatistics s = rs::ui::computeCubeStatistics(cube, kHistogramBins, stop);
@@ -243,6 +252,13 @@ void StatsPanel::computeCubeStatistics()
                 showCubeStatistics();
             });
         });
+}
+
+void StatsPanel::showEvent(QShowEvent* e)
+{
+    QWidget::showEvent(e);
+    if (m_cubeDeferred)
+        computeCubeStatistics();
 }
 
 StatsSet StatsPanel::overlaySet() const

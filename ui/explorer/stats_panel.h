@@ -36,8 +36,12 @@ public:
 
     explicit StatsPanel(QWidget* parent = nullptr);
 
-    /// Shows statistics of the snapshot's cubes (the quantity chosen stays chosen).
+    /// Shows statistics of the snapshot's cubes (the quantity chosen stays chosen). A lightcone's
+    /// (seconds of FFTs over tens of millions of voxels) waits while the panel is hidden and is
+    /// computed when it is shown. The computations run as background jobs (lower priority).
     void setSnapshot(const Snapshot& snapshot);
+    /// True while the chosen cube's statistics wait for the panel to be shown.
+    bool cubeStatisticsDeferred() const { return m_cubeDeferred; }
     /// The run whose redshift series nf(z), mean δT_b(z) is drawn (recomputed only for a new run).
     void setRun(const CatalogRun& run);
 
@@ -81,6 +85,9 @@ Q_SIGNALS:
     void statusMessage(const QString& text, int timeoutMs);
     void problem(const QString& message, const QString& details);
 
+protected:
+    void showEvent(QShowEvent* e) override;
+
 private:
     void computeCubeStatistics();
     void showCubeStatistics();
@@ -120,6 +127,7 @@ private:
     std::optional<RunSeries> m_series;
     std::vector<RunSeries> m_pinnedSeries;
     QString m_seriesRun;
+    bool m_cubeDeferred = false;
 };
 
 } // namespace rs::ui

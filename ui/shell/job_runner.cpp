@@ -4,6 +4,8 @@
 
 #include <QMetaObject>
 #include <QPointer>
+#include <QThread>
+#include <QThreadPool>
 #include <QtConcurrent>
 
 #include <algorithm>
@@ -12,7 +14,48 @@
 #include <memory>
 #include <new>
 
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace rs::ui {
+
+namespace {
+
+constexpr int kBackgroundNice = 10; ///< background jobs: CPU time is still theirs when nothing else runs
+
+/// The jobs' own threads. Not Qt's global pool: Qt 6.4 splits raster fills and image conversions
+/// over that pool and the GUI thread waits for them, so long jobs (a 240 MB lightcone's series,
+/// an FFT) queued there held every repaint until one ended (seconds on 2 cores). At least four:
+/// a load must not queue behind two statistics jobs.
+QThreadPool* newPool()
+{
+    auto* p = new QThreadPool; // never deleted: JobRunners wait for their own jobs
+    p->setMaxThreadCount(std::max(4, QThread::idealThreadCount()));
+    return p;
+}
+
+QThreadPool* jobPool(bool background)
+{
+    static QThreadPool* pool = newPool();
+    static QThreadPool* backgroundPool = newPool(); // its threads are lowered once, never raised
+    return background ? backgroundPool : pool;
+}
+
+/// Lowers the calling thread's priority for background work (threads it starts inherit it). Linux
+/// gives each thread its own nice value; elsewhere Qt's priority is used.
+void lowerThreadPriority()
+{
+#ifdef Q_OS_LINUX
+    setpriority(PRIO_PROCESS, pid_t(syscall(SYS_gettid)), kBackgroundNice);
+#else
+    QThread::currentThread()->setPriority(QThread::LowPriority);
+#endif
+}
+
+} // namespace
 
 JobRunner::JobRunner(QObject* parent)
     : QObject(parent)
@@ -70,7 +113,13 @@ void JobRunner::start(const QString& description, Work work)
     };
 
     const StopToken stop = m_stop;
-    QFuture<Outcome> future = QtConcurrent::run([work = std::move(work), progress, stop]() -> Outcome {
+    if (m_background)
+        work = [w = std::move(work)](const ProgressFn& report, const StopToken& token) {
+            lowerThreadPriority();
+            return w(report, token);
+        };
+    QThreadPool* pool = jobPool(m_background);
+    QFuture<Outcome> future = QtConcurrent::run(pool, [work = std::move(work), progress, stop]() -> Outcome {
         // The thread boundary: nothing escapes as an exception.
         Outcome o;
         try {

@@ -2,9 +2,10 @@
 /// \file job_runner.h
 /// Runs one kind of background job at a time (load a run, compute statistics, extract an
 /// isosurface). A newer start() supersedes the older job: its StopToken is raised and whatever it
-/// still returns is dropped. Work runs on Qt's thread pool, calls core with a ProgressFn and a
-/// StopToken, and returns a closure that applies its result on the GUI thread, so results cross
-/// threads as values captured in that closure.
+/// still returns is dropped. Work runs on the jobs' own thread pool (not Qt's global one, which
+/// Qt's painting uses), calls core with a ProgressFn and a StopToken, and returns a closure that
+/// applies its result on the GUI thread, so results cross threads as values captured in that
+/// closure.
 
 #include "util/progress.h"
 
@@ -32,6 +33,11 @@ public:
     void start(const QString& description, Work work);
     /// Asks the current job to stop; emits cancelled() when it has.
     void cancel();
+    /// Background jobs (statistics: nothing waits for them) run at a lower priority (nice 10 on
+    /// Linux), so painting and loads come first on a busy machine; they still use idle cores fully.
+    /// Applies to jobs started afterwards.
+    void setBackground(bool on) { m_background = on; }
+    bool isBackground() const { return m_background; }
     bool isRunning() const { return m_running; }
     QString description() const { return m_description; }
     /// Blocks until every job started so far has ended (tests, shutdown). Does not apply results.
@@ -60,6 +66,7 @@ private:
     quint64 m_generation = 0;
     StopToken m_stop;
     bool m_running = false;
+    bool m_background = false;
     QString m_description;
     QList<QFuture<void>> m_futures;
 };
