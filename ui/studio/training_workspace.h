@@ -51,6 +51,7 @@ public:
     QString title() const override;
     QList<QAction*> exportActions() const override;
     QList<QMenu*> menus() const override;
+    QList<QAction*> editActions() const override; ///< Undo Delete
     void saveState(QSettings& settings) const override;
     void restoreState(QSettings& settings) override;
     /// While a run trains, asks whether to stop it (it can be continued later from its
@@ -130,6 +131,7 @@ private:
     QAction* m_pauseAction = nullptr;
     QAction* m_stopAction = nullptr;
     QAction* m_continueAction = nullptr;
+    QAction* m_undoAction = nullptr; ///< restores the last deletion (Edit menu, Training menu, Ctrl+Z)
     std::function<bool(const QString&)> m_ask;
 };
 

@@ -95,7 +95,8 @@ void TrainingWorkspace::buildRunActions()
         if (!runs.isEmpty())
             m_manager->trash(runs);
     });
-    QAction* undo = add(tr("&Undo Delete"), QKeySequence(QKeySequence::Undo), [this] { m_manager->undoTrash(); });
+    QAction* undo = m_undoAction
+        = add(tr("&Undo Delete"), QKeySequence(QKeySequence::Undo), [this] { m_manager->undoTrash(); });
     undo->setEnabled(false);
     connect(m_runs, &RunsPanel::undoRequested, m_manager, &RunManager::undoTrash);
     connect(m_manager, &RunManager::trashChanged, this, [this, undo](const QString& text, bool canUndo) {
