@@ -185,6 +185,34 @@ private Q_SLOTS:
         }
     }
 
+    void statusFollowsTheTrainLock()
+    {
+        // "training elsewhere" while another process holds the run's train.lock, and no longer
+        // the moment it lets go (a trainer killed with kill -9 included), whatever the history did.
+        const QString runs = m_dir.filePath(QStringLiteral("lock"));
+        const QString a = writeRun(runs, QStringLiteral("a"), 1e-3, 16, 0.6, {}, 2);
+        rs::ml::RunConfig more = rs::ml::readRunConfig(a.toStdString());
+        more.epochs = 5; // 2 of 5 epochs done: interrupted when nobody trains it
+        rs::ml::writeRunConfig(a.toStdString(), more);
+        RunsModel model;
+        RunsWatcher watcher(&model);
+        watcher.setPollInterval(50);
+        auto status = [&] {
+            return model.rowOf(a) < 0 ? QString() : model.index(model.rowOf(a), RunsModel::Status).data().toString();
+        };
+        {
+            const rs::ml::RunLock lock(a.toStdString());
+            watcher.setFolder(runs);
+            QTRY_COMPARE(status(), QStringLiteral("training elsewhere"));
+            rs::ml::HistoryRecord paused;
+            paused.type = "paused";
+            paused.epoch = 2;
+            rs::ml::appendHistory(a.toStdString(), paused, more.task);
+            QTRY_COMPARE(status(), QStringLiteral("paused elsewhere"));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(status(), QStringLiteral("interrupted"), 2000); // not after a quiet period
+    }
+
     void undoFromTheEditMenu()
     {
         const QString runs = m_dir.filePath(QStringLiteral("edit"));

@@ -120,6 +120,7 @@ private:
     SweepView* m_sweep = nullptr;
     EpochSamplesView* m_samples = nullptr;
     QString m_sweepGroup; ///< the sweep the Sweep tab shows ("" : runs outside sweeps)
+    bool m_sweepUpdateQueued = false; ///< a rebuild of the Sweep tab waits for the event loop
     QSplitter* m_split = nullptr;
     FramePacer* m_pacer = nullptr;
     QString m_folder;

@@ -116,9 +116,20 @@ void TrainingWorkspace::buildRunActions()
         QMetaObject::invokeMethod(
             filter, [filter, runs] { filter->setRunSubset(runs); }, Qt::QueuedConnection);
     });
+    // One rebuild per turn of the event loop: a look at the runs folder changes many rows at once
+    // (each a dataChanged), and every rebuild repaints the view and its chart.
     auto refresh = [this] {
-        if (m_tabs->currentWidget() == m_sweep)
-            updateSweepView();
+        if (m_tabs->currentWidget() != m_sweep || m_sweepUpdateQueued)
+            return;
+        m_sweepUpdateQueued = true;
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_sweepUpdateQueued = false;
+                if (m_tabs->currentWidget() == m_sweep)
+                    updateSweepView();
+            },
+            Qt::QueuedConnection);
     };
     connect(m_model, &QAbstractItemModel::dataChanged, this, refresh);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, refresh);
