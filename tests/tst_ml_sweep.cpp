@@ -82,6 +82,13 @@ class TestMlSweep : public QObject {
     QString m_ds;
     QStringList m_files;
 
+    /// A 4-point sweep of 2-epoch cnn z classifiers, two trainers at a time, into `out`.
+    QStringList sweepArgs(const QString& out) const
+    {
+        return {"sweep", "--dataset", m_ds, "--model", "cnn", "--target", "z", "--grid", "lr=1e-3,3e-3;batch=4,8",
+            "--epochs", "2", "--threads", "1", "--history-every", "1", "--parallel", "2", "--out", out};
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -120,9 +127,7 @@ private Q_SLOTS:
     void sweepSurvivesKillAndContinues()
     {
         const QString out = m_dir.filePath("sweep");
-        const QStringList args {"sweep", "--dataset", m_ds, "--model", "cnn", "--target", "z", "--grid",
-            "lr=1e-3,3e-3;batch=4,8", "--epochs", "2", "--threads", "1", "--history-every", "1", "--parallel", "2",
-            "--out", out};
+        const QStringList args = sweepArgs(out);
         QProcess p;
         p.start(QStringLiteral(REIONSCOPE_CLI), args);
         QVERIFY(p.waitForStarted());
@@ -191,9 +196,7 @@ private Q_SLOTS:
         // kill -9 of the sweep's whole process group: the trainers die with it, mid-epoch, with
         // no chance to checkpoint; the same command then skips what finished and resumes the rest.
         const QString out = m_dir.filePath("sweep-group");
-        const QStringList args {"sweep", "--dataset", m_ds, "--model", "cnn", "--target", "z", "--grid",
-            "lr=1e-3,3e-3;batch=4,8", "--epochs", "2", "--threads", "1", "--history-every", "1", "--parallel", "2",
-            "--out", out};
+        const QStringList args = sweepArgs(out);
         QProcess p;
         p.setChildProcessModifier([] { ::setsid(); }); // its own process group, as a shell job
         p.start(QStringLiteral(REIONSCOPE_CLI), args);

@@ -5,7 +5,7 @@
 //   xvfb-run -a -s "-screen 0 1600x1000x24" build/app/bench/bench_studio [--quick] [--json FILE]
 //       [--screenshots DIR] [--keep DIR] [--nice N] [--trace-stalls]
 //   bench_studio --sweep DATASET.h5 --out NEW_RUNS [--grid G] [--parallel K] [--epochs E]
-//       [--max-batches N] [--json FILE] [--screenshot FILE.png] [--trace-stalls]
+//       [--max-batches N] [--nice N] [--json FILE] [--screenshot FILE.png] [--trace-stalls]
 //
 // Phases: a dataset of 64×64 δT_b slices from the simulator (z = 8–11, 6 seeds); the CLI trains a
 // cnn z-classifier (batch 32, 2 threads) alone; then the main window (Explorer on three linked

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <unistd.h>
 
 namespace bench {
 
@@ -116,7 +117,7 @@ int runSweepBench(const QStringList& args)
     if (dataset.isEmpty() || out.isEmpty() || (QDir(out).exists() && !QDir(out).isEmpty())) {
         std::fprintf(stderr,
             "usage: bench_studio --sweep DATASET.h5 --out NEW_RUNS_FOLDER [--grid G] [--parallel K] [--epochs E] "
-            "[--max-batches N] [--json FILE] [--screenshot FILE.png] [--trace-stalls]\n");
+            "[--max-batches N] [--nice N] [--json FILE] [--screenshot FILE.png] [--trace-stalls]\n");
         return 2;
     }
     QDir().mkpath(out);
@@ -138,6 +139,10 @@ int runSweepBench(const QStringList& args)
         idle.measure(studio, clock.elapsed() / 1000.0);
 
     QProcess sweep;
+    // The sweep and its trainers at a lower priority than the window (default nice 10, as the
+    // studio's own trainer runs): the machine's CPU goes to training, the GUI thread stays quick.
+    const int niceness = option(args, QStringLiteral("--nice"), QStringLiteral("10")).toInt();
+    sweep.setChildProcessModifier([niceness] { (void)::nice(niceness); });
     sweep.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     const QString log = QDir::cleanPath(out) + QStringLiteral(".log"); // beside: the sweep wants an empty folder
     sweep.setStandardOutputFile(log);
@@ -168,11 +173,12 @@ int runSweepBench(const QStringList& args)
         waitUntil([] { return false; }, 800);
         w.grab().save(shot);
     }
-    writeReport(QJsonObject {{"sweep_arguments", sweepArgs.join(QLatin1Char(' '))}, {"sweep_log", log},
-                    {"sweep_exit_code", sweep.exitCode()}, {"sweep_wall_s", sweepS}, {"runs_listed", n.listed},
-                    {"runs_finished", n.finished}, {"first_listed_s", firstListedMs / 1000.0},
-                    {"grouped_by", studio->runsPanel()->filterModel()->groupKey()}, {"idle", idleReport},
-                    {"following_sweep", busyReport}, {"load_average_at_end", loadAverage()}},
+    writeReport(
+        QJsonObject {{"sweep_arguments", sweepArgs.join(QLatin1Char(' '))}, {"sweep_log", log},
+            {"sweep_nice", niceness}, {"sweep_exit_code", sweep.exitCode()}, {"sweep_wall_s", sweepS},
+            {"runs_listed", n.listed}, {"runs_finished", n.finished}, {"first_listed_s", firstListedMs / 1000.0},
+            {"grouped_by", studio->runsPanel()->filterModel()->groupKey()}, {"idle", idleReport},
+            {"following_sweep", busyReport}, {"load_average_at_end", loadAverage()}},
         option(args, QStringLiteral("--json")));
     return sweep.exitCode() == 0 && sweep.exitStatus() == QProcess::NormalExit ? 0 : 1;
 }
