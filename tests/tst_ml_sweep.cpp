@@ -1,7 +1,8 @@
 // `reionscope-cli sweep` as a person uses it: a grid trained with --parallel 2, each point an
 // ordinary run folder (`runs --json` shows status, best and last epochs, and sweep membership);
-// kill -9 of the sweep mid-way, then the same command continues without repeating finished
-// points; a different grid in the same folder is refused. Also the dataset warnings of
+// kill -9 of the sweep mid-way (alone, or with its trainers in one blow), then the same command
+// continues without repeating finished points (their files unchanged, the log says they were
+// skipped) and resumes the killed ones; a different grid in the same folder is refused. Also the dataset warnings of
 // `dataset info --json` and `predict` on a cube from the training split.
 #include "fixtures.h"
 #include "ml_fixtures.h"
@@ -9,6 +10,7 @@
 #include "ml/sweep.h"
 #include "util/error.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -18,6 +20,9 @@
 #include <QTemporaryDir>
 #include <QThread>
 #include <QtTest>
+
+#include <csignal>
+#include <unistd.h>
 
 using fixtures::runCli;
 
@@ -29,12 +34,43 @@ QByteArray readFile(const QString& path)
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
+/// Whether a point finished: its history has the "finished" line (final.pt alone is not enough:
+/// a trainer killed between final.pt and its test evaluation leaves a run that resumes).
+bool pointFinished(const QString& sweep, const QString& point)
+{
+    return readFile(sweep + "/" + point + "/history.jsonl").contains("\"type\":\"finished\"");
+}
+
 int finishedPoints(const QString& sweep)
 {
     int n = 0;
     for (const QString& d : QDir(sweep).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
-        n += QFile::exists(sweep + "/" + d + "/final.pt");
+        n += pointFinished(sweep, d);
     return n;
+}
+
+/// SHA-256 of each finished point's history.jsonl, metrics.json and final.pt.
+QMap<QString, QByteArray> finishedHashes(const QString& sweep)
+{
+    QMap<QString, QByteArray> out;
+    for (const QString& d : QDir(sweep).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+        if (pointFinished(sweep, d))
+            for (const char* f : {"history.jsonl", "metrics.json", "final.pt"})
+                out[d + "/" + f]
+                    = QCryptographicHash::hash(readFile(sweep + "/" + d + "/" + f), QCryptographicHash::Sha256);
+    return out;
+}
+
+/// Points whose trainer is inside an epoch: the last line of their history is a batch line.
+QStringList pointsInTraining(const QString& sweep)
+{
+    QStringList out;
+    for (const QString& d : QDir(sweep).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        const QByteArray history = readFile(sweep + "/" + d + "/history.jsonl").trimmed();
+        if (history.mid(history.lastIndexOf('\n') + 1).contains("\"type\":\"batch\""))
+            out << d;
+    }
+    return out;
 }
 
 } // namespace
@@ -45,6 +81,13 @@ class TestMlSweep : public QObject {
     QTemporaryDir m_dir;
     QString m_ds;
     QStringList m_files;
+
+    /// A 4-point sweep of 2-epoch cnn z classifiers, two trainers at a time, into `out`.
+    QStringList sweepArgs(const QString& out) const
+    {
+        return {"sweep", "--dataset", m_ds, "--model", "cnn", "--target", "z", "--grid", "lr=1e-3,3e-3;batch=4,8",
+            "--epochs", "2", "--threads", "1", "--history-every", "1", "--parallel", "2", "--out", out};
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -84,9 +127,7 @@ private Q_SLOTS:
     void sweepSurvivesKillAndContinues()
     {
         const QString out = m_dir.filePath("sweep");
-        const QStringList args {"sweep", "--dataset", m_ds, "--model", "cnn", "--target", "z", "--grid",
-            "lr=1e-3,3e-3;batch=4,8", "--epochs", "2", "--threads", "1", "--history-every", "1", "--parallel", "2",
-            "--out", out};
+        const QStringList args = sweepArgs(out);
         QProcess p;
         p.start(QStringLiteral(REIONSCOPE_CLI), args);
         QVERIFY(p.waitForStarted());
@@ -111,7 +152,7 @@ private Q_SLOTS:
 
         QMap<QString, QByteArray> doneBefore;
         for (const QString& d : QDir(out).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
-            if (QFile::exists(out + "/" + d + "/final.pt"))
+            if (pointFinished(out, d))
                 doneBefore[d] = readFile(out + "/" + d + "/history.jsonl");
         QVERIFY(doneBefore.size() < 4);
         const auto r = runCli(args);
@@ -148,6 +189,96 @@ private Q_SLOTS:
         const auto refused = runCli(other);
         QVERIFY(refused.code != 0);
         QVERIFY2(refused.err.contains("holds another sweep"), refused.err.constData());
+    }
+
+    void sweepSurvivesKillOfItsTrainers()
+    {
+        // kill -9 of the sweep's whole process group: the trainers die with it, mid-epoch, with
+        // no chance to checkpoint; the same command then skips what finished and resumes the rest.
+        const QString out = m_dir.filePath("sweep-group");
+        const QStringList args = sweepArgs(out);
+        QProcess p;
+        p.setChildProcessModifier([] { ::setsid(); }); // its own process group, as a shell job
+        p.start(QStringLiteral(REIONSCOPE_CLI), args);
+        QVERIFY(p.waitForStarted());
+        const pid_t group = pid_t(p.processId());
+        for (int i = 0; i < 12000 && p.state() == QProcess::Running; ++i) {
+            if (finishedPoints(out) >= 1 && !pointsInTraining(out).isEmpty())
+                break;
+            QThread::msleep(10);
+        }
+        const QStringList killed = pointsInTraining(out);
+        QVERIFY2(finishedPoints(out) >= 1 && !killed.isEmpty() && p.state() == QProcess::Running,
+            "the sweep finished before it could be killed mid-way; make it longer");
+        QCOMPARE(::kill(-group, SIGKILL), 0);
+        p.waitForFinished();
+        for (int i = 0; i < 500 && ::kill(-group, 0) == 0; ++i) // the trainers are gone too
+            QThread::msleep(10);
+        QVERIFY(::kill(-group, 0) != 0);
+
+        const QMap<QString, QByteArray> before = finishedHashes(out);
+        const auto r = runCli(args);
+        QVERIFY2(r.code == 0, (r.out + r.err).constData());
+        QCOMPARE(finishedPoints(out), 4);
+        for (auto it = before.begin(); it != before.end(); ++it) {
+            QCOMPARE(finishedHashes(out).value(it.key()), it.value()); // not trained again
+            const QByteArray point = it.key().section('/', 0, 0).toUtf8();
+            QVERIFY2(r.out.contains("] " + point + ": finished"), r.out.constData());
+            QVERIFY2(!r.out.contains("] " + point + ": starting") && !r.out.contains("] " + point + ": resuming"),
+                r.out.constData());
+        }
+        QVERIFY2(r.out.count("(kept; skipped: already finished)") == before.size() / 3, r.out.constData());
+        for (const QString& point : killed) {
+            QVERIFY2(r.out.contains("] " + point.toUtf8() + ": resuming after"), r.out.constData());
+            QList<int> epochs;
+            bool resumed = false;
+            for (const rs::ml::HistoryRecord& h : rs::ml::readHistory((out + "/" + point).toStdString())) {
+                resumed |= h.type == "resume";
+                if (h.type == "epoch")
+                    epochs << h.epoch;
+            }
+            QVERIFY(resumed);
+            QCOMPARE(epochs, (QList<int> {1, 2})); // each epoch once, whatever the kill cut off
+        }
+    }
+
+    void killedWhileFinishingIsFinishedOnResume()
+    {
+        // A trainer killed after final.pt and model.ts but before its test evaluation (found by
+        // packaging/tools/sweep_kill_check.sh): no metrics.json, no "finished" line. Training it
+        // again finishes it without training an epoch more, instead of calling it done.
+        const QString run = m_dir.filePath("cut-short");
+        const QStringList args {"train", "--dataset", m_ds, "--model", "cnn", "--epochs", "1", "--batch", "8",
+            "--threads", "1", "--out", run};
+        auto r = runCli(args);
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY(QFile::remove(run + "/metrics.json"));
+        QByteArray history = readFile(run + "/history.jsonl");
+        QVERIFY(history.endsWith("\n") && history.contains("\"type\":\"finished\""));
+        history.chop(1);
+        history.truncate(history.lastIndexOf('\n') + 1); // the "finished" line
+        QVERIFY(!history.contains("\"type\":\"finished\""));
+        QFile f(run + "/history.jsonl");
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(history) == history.size());
+        f.close();
+        QCOMPARE(QJsonDocument::fromJson(runCli({"runs", run, "--json"}).out)["runs"][0]["status"].toString(),
+            QString("stopped"));
+
+        r = runCli(args);
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY2(!r.out.contains("already finished"), r.out.constData());
+        QVERIFY(QFile::exists(run + "/metrics.json"));
+        int epochLines = 0, finishedLines = 0;
+        for (const rs::ml::HistoryRecord& h : rs::ml::readHistory(run.toStdString())) {
+            epochLines += h.type == "epoch";
+            finishedLines += h.type == "finished";
+        }
+        QCOMPARE(epochLines, 1); // not trained again
+        QCOMPARE(finishedLines, 1);
+        QCOMPARE(QJsonDocument::fromJson(runCli({"runs", run, "--json"}).out)["runs"][0]["status"].toString(),
+            QString("finished"));
+        r = runCli(args); // now it is done
+        QVERIFY2(r.code == 0 && (r.out + r.err).contains("already finished"), (r.out + r.err).constData());
     }
 
     void datasetWarningsAndLeakyPredictions()

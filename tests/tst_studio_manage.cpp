@@ -1,5 +1,6 @@
 // Managing runs in the Training studio: names, notes and tags that persist in meta.json (and
-// arrive from other processes), delete to the trash with Ctrl+Z / the Undo button, a run being
+// arrive from other processes), delete to the trash with Ctrl+Z / the Undo button / Edit ▸ Undo
+// Delete in the main window, a run being
 // trained refused, the filter box, sorting and grouping by any column, a sweep shown as a group
 // with parallel coordinates whose brushing filters the table and a settings-vs-metric scatter,
 // and the per-epoch validation samples with their epoch slider. Screenshots go to the build folder.
@@ -7,12 +8,14 @@
 #include "gui_fixtures.h"
 #include "ml_fixtures.h"
 
+#include "explorer/explorer_workspace.h"
 #include "explorer/session.h"
 #include "ml/epoch_samples.h"
 #include "ml/run_folder.h"
 #include "ml/run_meta.h"
 #include "ml/run_status.h"
 #include "ml/trainer.h"
+#include "shell/main_window.h"
 #include "studio/epoch_samples_view.h"
 #include "studio/parallel_coords_view.h"
 #include "studio/run_manager.h"
@@ -27,6 +30,7 @@
 #include <QComboBox>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QMenuBar>
 #include <QSlider>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -179,6 +183,76 @@ private Q_SLOTS:
             QVERIFY(QFileInfo::exists(b + QStringLiteral("/config.json")));
             QCOMPARE(ws.runsModel()->rowCount(), 2);
         }
+    }
+
+    void statusFollowsTheTrainLock()
+    {
+        // "training elsewhere" while another process holds the run's train.lock, and no longer
+        // the moment it lets go (a trainer killed with kill -9 included), whatever the history did.
+        const QString runs = m_dir.filePath(QStringLiteral("lock"));
+        const QString a = writeRun(runs, QStringLiteral("a"), 1e-3, 16, 0.6, {}, 2);
+        rs::ml::RunConfig more = rs::ml::readRunConfig(a.toStdString());
+        more.epochs = 5; // 2 of 5 epochs done: interrupted when nobody trains it
+        rs::ml::writeRunConfig(a.toStdString(), more);
+        RunsModel model;
+        RunsWatcher watcher(&model);
+        watcher.setPollInterval(50);
+        auto status = [&] {
+            return model.rowOf(a) < 0 ? QString() : model.index(model.rowOf(a), RunsModel::Status).data().toString();
+        };
+        {
+            const rs::ml::RunLock lock(a.toStdString());
+            watcher.setFolder(runs);
+            QTRY_COMPARE(status(), QStringLiteral("training elsewhere"));
+            rs::ml::HistoryRecord paused;
+            paused.type = "paused";
+            paused.epoch = 2;
+            rs::ml::appendHistory(a.toStdString(), paused, more.task);
+            QTRY_COMPARE(status(), QStringLiteral("paused elsewhere"));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(status(), QStringLiteral("interrupted"), 2000); // not after a quiet period
+    }
+
+    void undoFromTheEditMenu()
+    {
+        const QString runs = m_dir.filePath(QStringLiteral("edit"));
+        const QString a = writeRun(runs, QStringLiteral("a"), 1e-3, 16, 0.6);
+        MainWindow w;
+        TrainingWorkspace* ws = w.training();
+        ws->setRunsFolder(runs);
+        w.showWorkspace(ws);
+        QTRY_COMPARE(ws->runsModel()->rowCount(), 1);
+        QStringList bar;
+        QMenu* edit = nullptr;
+        for (QAction* m : w.menuBar()->actions())
+            if (m->isVisible()) {
+                bar << m->text();
+                if (m->text() == QLatin1String("&Edit"))
+                    edit = m->menu();
+            }
+        QCOMPARE(bar,
+            (QStringList {QStringLiteral("&File"), QStringLiteral("&Edit"), QStringLiteral("&Training"),
+                QStringLiteral("&Window"), QStringLiteral("&Help")}));
+        QVERIFY(edit);
+        QAction* undo = nullptr;
+        for (QAction* act : edit->actions())
+            if (act->text() == QLatin1String("&Undo Delete"))
+                undo = act;
+        QVERIFY(undo);
+        QCOMPARE(undo->shortcut(), QKeySequence(QKeySequence::Undo));
+        QVERIFY(!undo->isEnabled()); // nothing deleted yet
+        QVERIFY(ws->runManager()->trash({a}));
+        QTRY_COMPARE(ws->runsModel()->rowCount(), 0);
+        QVERIFY(undo->isEnabled());
+        undo->trigger(); // Edit ▸ Undo Delete
+        QTRY_COMPARE(ws->runsModel()->rowCount(), 1);
+        QVERIFY(QFileInfo::exists(a + QStringLiteral("/config.json")));
+        QVERIFY(!undo->isEnabled());
+        // The Explorer has nothing to undo: no Edit menu while it is in front.
+        w.showWorkspace(w.explorer());
+        QVERIFY(!edit->menuAction()->isVisible());
+        w.showWorkspace(ws);
+        QVERIFY(edit->menuAction()->isVisible());
     }
 
     void filterSortGroupAndSweep()

@@ -4,6 +4,8 @@
 //
 //   xvfb-run -a -s "-screen 0 1600x1000x24" build/app/bench/bench_studio [--quick] [--json FILE]
 //       [--screenshots DIR] [--keep DIR] [--nice N] [--trace-stalls]
+//   bench_studio --sweep DATASET.h5 --out NEW_RUNS [--grid G] [--parallel K] [--epochs E]
+//       [--max-batches N] [--nice N] [--json FILE] [--screenshot FILE.png] [--trace-stalls]
 //
 // Phases: a dataset of 64×64 δT_b slices from the simulator (z = 8–11, 6 seeds); the CLI trains a
 // cnn z-classifier (batch 32, 2 threads) alone; then the main window (Explorer on three linked
@@ -11,10 +13,13 @@
 // GUI thread's stalls (late firings of a 5 ms timer) with the live curves on screen, slice
 // stepping in the Explorer, and the trainer's samples/s in both phases. --trace-stalls names
 // every event that kept the GUI thread busy for more than 30 ms (how the frame pacing was tuned).
+// --sweep: instead, the main window follows a `reionscope-cli sweep` run in other processes
+// (sweep_bench.h): the GUI thread's stalls and the runs listed over time.
 #include "bench_util.h"
 #include "slice_bench.h"
 #include "studio_bench.h"
 #include "studio_screenshots.h"
+#include "sweep_bench.h"
 
 #include "explorer/explorer_workspace.h"
 #include "explorer/linked_slices_view.h"
@@ -240,6 +245,8 @@ int main(int argc, char** argv)
     const QStringList args = app.arguments().mid(1);
     const bool quick = args.contains(QStringLiteral("--quick"));
     app.trace = args.contains(QStringLiteral("--trace-stalls"));
+    if (args.contains(QStringLiteral("--sweep")))
+        return bench::runSweepBench(args);
     const QString shots = arg(args, QStringLiteral("--screenshots"));
     QTemporaryDir tmp;
     const QString work

@@ -21,8 +21,8 @@ namespace bench {
 
 QJsonObject Summary::json() const
 {
-    return {{"median_ms", median}, {"p95_ms", p95}, {"mean_ms", mean}, {"min_ms", min}, {"max_ms", max},
-        {"samples", double(n)}};
+    return {{"median_ms", median}, {"p95_ms", p95}, {"p99_ms", p99}, {"mean_ms", mean}, {"min_ms", min},
+        {"max_ms", max}, {"samples", double(n)}};
 }
 
 Summary summarize(std::vector<double> ms)
@@ -36,7 +36,10 @@ Summary summarize(std::vector<double> ms)
     s.max = ms.back();
     s.mean = std::accumulate(ms.begin(), ms.end(), 0.0) / double(ms.size());
     s.median = ms.size() % 2 ? ms[ms.size() / 2] : 0.5 * (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]);
-    s.p95 = ms[std::min(ms.size() - 1, std::size_t(std::ceil(0.95 * double(ms.size()))) - 1)];
+    auto rank
+        = [&ms](double q) { return ms[std::min(ms.size() - 1, std::size_t(std::ceil(q * double(ms.size()))) - 1)]; };
+    s.p95 = rank(0.95);
+    s.p99 = rank(0.99);
     return s;
 }
 

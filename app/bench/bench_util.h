@@ -12,12 +12,12 @@
 namespace bench {
 
 struct Summary {
-    double median = 0, p95 = 0, mean = 0, min = 0, max = 0;
+    double median = 0, p95 = 0, p99 = 0, mean = 0, min = 0, max = 0;
     std::size_t n = 0;
     QJsonObject json() const;
 };
 
-/// Median, 95th percentile (nearest rank), mean, min, max of samples in milliseconds.
+/// Median, 95th and 99th percentiles (nearest rank), mean, min, max of samples in milliseconds.
 Summary summarize(std::vector<double> ms);
 
 /// Processes events until `done()` or the timeout; returns whether done.

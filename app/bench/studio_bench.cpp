@@ -28,7 +28,7 @@ double cpuSeconds(clockid_t clock)
 }
 } // namespace
 
-Summary timerLateness(int ms, CpuShare* cpu)
+Summary timerLateness(int ms, CpuShare* cpu, std::vector<double>* samples)
 {
     const double thread0 = cpuSeconds(CLOCK_THREAD_CPUTIME_ID), process0 = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID);
     constexpr double kIntervalMs = 5.0;
@@ -54,6 +54,8 @@ Summary timerLateness(int ms, CpuShare* cpu)
         cpu->guiThread = (cpuSeconds(CLOCK_THREAD_CPUTIME_ID) - thread0) / wall;
         cpu->process = (cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - process0) / wall;
     }
+    if (samples)
+        samples->insert(samples->end(), late.begin(), late.end());
     return summarize(late);
 }
 

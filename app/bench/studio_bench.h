@@ -22,8 +22,8 @@ struct CpuShare {
 
 /// Late firings of a 5 ms timer on the GUI thread over `ms` milliseconds: each sample is how
 /// much later than 5 ms after the previous one a firing came (the GUI thread's stalls). With
-/// `cpu`, also the CPU shares meanwhile.
-Summary timerLateness(int ms, CpuShare* cpu = nullptr);
+/// `cpu`, also the CPU shares meanwhile; with `samples`, every lateness is appended there too.
+Summary timerLateness(int ms, CpuShare* cpu = nullptr, std::vector<double>* samples = nullptr);
 
 /// Slider step → all visible linked panels re-rendered (synchronously), `steps` times.
 Summary sliceSteps(rs::ui::LinkedSlicesView* view, int steps);

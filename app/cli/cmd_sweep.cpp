@@ -148,31 +148,54 @@ SweepManifest prepareSweep(SweepOptions& o)
     return m;
 }
 
+/// What a sweep started again does with each point: finished, failed or busy points are skipped
+/// (said so, with their outcome), the rest are trained (stopped or killed ones resume).
+struct SweepPlan {
+    std::vector<std::size_t> todo;
+    std::vector<std::string> startNote; ///< per point: "starting" or "resuming after E complete epoch(s)"
+    int kept = 0, failed = 0;
+};
+
+SweepPlan planSweep(const SweepOptions& o, const SweepManifest& m)
+{
+    SweepPlan plan;
+    plan.startNote.resize(m.points.size(), "starting");
+    for (std::size_t i = 0; i < m.points.size(); ++i) {
+        const std::string dir = (fs::path(o.out) / m.points[i].name).string();
+        clearEmptyLeftover(dir);
+        if (isRunFolder(dir)) {
+            const RunSummary s = listRuns(dir).front();
+            std::string why;
+            if (s.status == RunStatus::Finished)
+                why = "skipped: already finished";
+            else if (s.status == RunStatus::Failed)
+                why = "skipped: it failed before; see " + workPath(o.out, m.points[i].name, ".log");
+            else if (s.status == RunStatus::Running || s.status == RunStatus::Paused)
+                why = "skipped: another process is training it";
+            if (!why.empty()) {
+                std::cout << "[" << i + 1 << "/" << m.points.size() << "] " << m.points[i].name << ": "
+                          << outcomeText(dir) << " (kept; " << why << ")\n";
+                ++plan.kept;
+                plan.failed += s.status == RunStatus::Failed;
+                continue;
+            }
+            plan.startNote[i] = "resuming after " + std::to_string(s.epochsDone) + " complete epoch(s)";
+        }
+        const std::string text = runConfigJson(applySweepPoint(o.base, m.points[i], m.name));
+        writeFileAtomically(workPath(o.out, m.points[i].name, ".json"), text.data(), text.size());
+        plan.todo.push_back(i);
+    }
+    return plan;
+}
+
 int runSweep(SweepOptions& o)
 {
     try {
         const SweepManifest m = prepareSweep(o);
-        std::vector<std::size_t> todo;
-        int kept = 0, failed = 0;
-        for (std::size_t i = 0; i < m.points.size(); ++i) {
-            const std::string dir = (fs::path(o.out) / m.points[i].name).string();
-            clearEmptyLeftover(dir);
-            if (isRunFolder(dir)) {
-                const RunStatus st = listRuns(dir).front().status;
-                if (st == RunStatus::Finished || st == RunStatus::Failed || st == RunStatus::Running
-                    || st == RunStatus::Paused) {
-                    std::cout << "[" << i + 1 << "/" << m.points.size() << "] " << m.points[i].name << ": "
-                              << outcomeText(dir) << " (kept)\n";
-                    ++kept;
-                    failed += st == RunStatus::Failed;
-                    continue;
-                }
-            }
-            const std::string text = runConfigJson(applySweepPoint(o.base, m.points[i], m.name));
-            writeFileAtomically(workPath(o.out, m.points[i].name, ".json"), text.data(), text.size());
-            todo.push_back(i);
-        }
-        std::cout << m.name << ": " << m.points.size() << " points, " << kept << " kept, " << todo.size()
+        const SweepPlan plan = planSweep(o, m);
+        const std::vector<std::size_t>& todo = plan.todo;
+        int failed = plan.failed;
+        std::cout << m.name << ": " << m.points.size() << " points, " << plan.kept << " kept, " << todo.size()
                   << " to train, " << o.parallel << " at a time\n"
                   << std::flush;
 
@@ -187,6 +210,9 @@ int runSweep(SweepOptions& o)
             while (!g_interrupted && running.size() < o.parallel && next < todo.size()) {
                 const std::size_t i = todo[next++];
                 running.emplace_back(startPoint(o.out, m.points[i].name), i);
+                std::cout << "[" << i + 1 << "/" << m.points.size() << "] " << m.points[i].name << ": "
+                          << plan.startNote[i] << "\n"
+                          << std::flush;
             }
             if (g_interrupted && !forwarded) {
                 for (const auto& r : running)

@@ -8,6 +8,7 @@
 #include "ml/schedule.h"
 #include "util/error.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -177,16 +178,33 @@ bool RunTrainer::agreeToGoOn(double stopFlag, double pauseFlag, double& windowPa
     return stopFlag == 0;
 }
 
+namespace {
+
+/// Whether every finishing step (final.pt, model.ts, the test metrics, the "finished" line) was
+/// done for `epochsDone` epochs: a trainer killed among them left final.pt without the rest, and
+/// its run is finished on resume instead of being called done.
+bool finishedOnDisk(const std::string& dir, int epochsDone)
+{
+    if (!fs::exists(finalModelPath(dir)) || !fs::exists(metricsPath(dir)))
+        return false;
+    const std::vector<HistoryRecord> history = readHistory(dir);
+    return std::any_of(history.begin(), history.end(),
+        [epochsDone](const HistoryRecord& r) { return r.type == "finished" && r.epoch == epochsDone; });
+}
+
+} // namespace
+
 TrainResult RunTrainer::run()
 {
     prepare();
-    if ((m_meta.epoch >= m_cfg.epochs || stopEarly(m_cfg, m_meta.schedule)) && fs::exists(finalModelPath(m_dir))) {
+    const bool trained = m_meta.epoch >= m_cfg.epochs || stopEarly(m_cfg, m_meta.schedule);
+    if (trained && finishedOnDisk(m_dir, m_meta.epoch)) {
         m_result.epochsDone = m_meta.epoch;
         m_result.metrics = readMetrics(m_dir);
         m_result.message = "already finished (" + std::to_string(m_meta.epoch) + " epochs); raise --epochs to train on";
         return m_result;
     }
-    for (int epoch = m_meta.epoch; epoch < m_cfg.epochs; ++epoch) {
+    for (int epoch = m_meta.epoch; !trained && epoch < m_cfg.epochs; ++epoch) { // trained: only the finish is left
         bool goOn = true;
         try {
             goOn = trainEpoch(epoch);

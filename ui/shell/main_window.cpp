@@ -131,7 +131,8 @@ void MainWindow::buildMenus()
     quit->setMenuRole(QAction::QuitRole);
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
-    QMenu* window = menuBar()->addMenu(tr("&Window"));
+    m_editMenu = menuBar()->addMenu(tr("&Edit")); // the active workspace's edit actions
+    QMenu* window = m_windowMenu = menuBar()->addMenu(tr("&Window"));
     QAction* full = window->addAction(tr("&Full Screen"));
     full->setShortcut(QKeySequence::FullScreen);
     full->setCheckable(true);
@@ -177,19 +178,22 @@ void MainWindow::showWorkspace(Workspace* workspace)
 
 void MainWindow::onWorkspaceChanged()
 {
-    // The active workspace's menus sit between File and Window; its exports under File ▸ Export.
+    // The active workspace's menus sit between Edit and Window; its exports under File ▸ Export,
+    // its undo and the like under Edit.
     for (QAction* a : m_workspaceMenus)
         menuBar()->removeAction(a);
     m_workspaceMenus.clear();
     m_exportMenu->clear();
+    m_editMenu->clear();
     auto* ws = qobject_cast<Workspace*>(m_tabs->currentWidget());
+    m_editMenu->menuAction()->setVisible(ws && !ws->editActions().isEmpty());
     if (!ws)
         return;
     m_exportMenu->addActions(ws->exportActions());
     m_exportMenu->setEnabled(!ws->exportActions().isEmpty());
-    QAction* before = menuBar()->actions().size() > 1 ? menuBar()->actions().at(1) : nullptr;
+    m_editMenu->addActions(ws->editActions());
     for (QMenu* m : ws->menus()) {
-        menuBar()->insertMenu(before, m);
+        menuBar()->insertMenu(m_windowMenu->menuAction(), m);
         m_workspaceMenus.append(m->menuAction());
     }
 }

@@ -74,6 +74,8 @@ private:
     JobProgress* m_progress = nullptr;
     QMenu* m_fileMenu = nullptr;
     QMenu* m_exportMenu = nullptr;
+    QMenu* m_editMenu = nullptr;
+    QMenu* m_windowMenu = nullptr;
     QMenu* m_recentMenu = nullptr;
     QList<QAction*> m_workspaceMenus;
 };

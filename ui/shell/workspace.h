@@ -25,7 +25,9 @@ public:
     virtual QString title() const = 0;
     /// Actions listed under File ▸ Export while this workspace is active.
     virtual QList<QAction*> exportActions() const { return {}; }
-    /// Menus added to the menu bar (after File) while this workspace is active.
+    /// Actions listed under Edit (Undo, ...) while this workspace is active; none hides Edit.
+    virtual QList<QAction*> editActions() const { return {}; }
+    /// Menus added to the menu bar (after File and Edit) while this workspace is active.
     virtual QList<QMenu*> menus() const { return {}; }
     /// Splitter sizes and view options, under the settings group the window opens for it.
     virtual void saveState(QSettings&) const { }

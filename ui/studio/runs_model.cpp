@@ -15,8 +15,6 @@ namespace rs::ui {
 
 namespace {
 
-constexpr qint64 kQuietMs = 15000; // a run written elsewhere counts as training while its history grew this recently
-
 QString metricValue(double v, rs::ml::Task task)
 {
     if (!std::isfinite(v))
@@ -94,8 +92,9 @@ QString RunEntry::statusText(qint64 nowMs) const
         return QStringLiteral("stopped");
     if (lastType == QLatin1String("error"))
         return QStringLiteral("failed");
-    if (lastGrowthMs >= 0 && nowMs - lastGrowthMs < kQuietMs)
-        return QStringLiteral("training elsewhere");
+    if (locked) // the trainer's lock, which vanishes with it even after kill -9
+        return lastType == QLatin1String("paused") ? QStringLiteral("paused elsewhere")
+                                                   : QStringLiteral("training elsewhere");
     return epochsDone >= config.epochs ? QStringLiteral("done") : QStringLiteral("interrupted");
 }
 
@@ -360,6 +359,8 @@ void RunsModel::applyUpdates(const std::vector<RunUpdate>& updates)
         const bool configChanged = u.summary && !e->shown.isEmpty(); // a live placeholder learns its resolved config
         if (u.summary)
             setConfig(*e, u.summary->config);
+        if (u.locked)
+            e->locked = *u.locked;
         if (u.meta) {
             e->meta = *u.meta;
             e->metaStamp = u.metaStamp;
@@ -427,7 +428,7 @@ std::vector<KnownRun> RunsModel::known() const
 {
     std::vector<KnownRun> out;
     for (const RunEntry& e : m_runs)
-        out.push_back({e.path, e.historyOffset, e.metaStamp});
+        out.push_back({e.path, e.historyOffset, e.metaStamp, e.locked});
     return out;
 }
 

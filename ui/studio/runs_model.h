@@ -33,6 +33,7 @@ struct RunUpdate {
     std::optional<rs::ml::EvalMetrics> metrics; ///< metrics.json, read when the run finished
     std::optional<rs::ml::RunMeta> meta; ///< meta.json when it changed (or the run is new)
     qint64 metaStamp = 0; ///< meta.json's modification time in ns (0: none)
+    std::optional<bool> locked; ///< whether a trainer holds train.lock, when that changed (or the run is new)
 };
 
 /// What the watcher needs to know about a listed run to read only what changed.
@@ -40,6 +41,7 @@ struct KnownRun {
     QString path;
     std::uint64_t historyOffset = 0;
     qint64 metaStamp = 0;
+    bool locked = false;
 };
 
 /// One run folder and what is known about it.
@@ -64,10 +66,12 @@ struct RunEntry {
     QString lastMessage;
     std::uint64_t historyOffset = 0;
     qint64 lastGrowthMs = -1; ///< monotonic ms when its history last grew (-1: never seen growing)
+    bool locked = false; ///< a trainer elsewhere (another process) holds its train.lock
     Live live = Live::No;
     QStringList shown; ///< what its table row shows (changes that show nothing repaint nothing)
 
-    /// "training", "paused", "finished", "stopped", "failed", "training elsewhere", "interrupted".
+    /// "training", "paused", "finished", "stopped", "failed", "training elsewhere", "paused elsewhere"
+    /// (another process holds the run's train.lock), "done", "interrupted" (a trainer killed mid-way).
     QString statusText(qint64 nowMs) const;
 };
 

@@ -1,5 +1,6 @@
 #include "studio/runs_watcher.h"
 
+#include "ml/run_status.h"
 #include "shell/job_runner.h"
 #include "studio/runs_model.h"
 #include "util/error.h"
@@ -20,6 +21,7 @@ struct Known {
     std::string path;
     std::uint64_t offset = 0;
     qint64 metaStamp = 0;
+    bool locked = false;
 };
 
 /// meta.json's modification time in ns (0: no such file).
@@ -77,6 +79,7 @@ std::vector<RunUpdate> look(const std::string& folder, const std::vector<Known>&
         u.summary = s.front();
         u.history = rs::ml::readHistoryFrom(dir, 0);
         u.finished = s.front().finished;
+        u.locked = rs::ml::runIsTraining(dir);
         lookAtMeta(u, dir, 0);
         out.push_back(std::move(u));
     }
@@ -93,9 +96,11 @@ std::vector<RunUpdate> look(const std::string& folder, const std::vector<Known>&
             continue;
         }
         lookAtMeta(u, dir, k.metaStamp);
+        if (const bool locked = rs::ml::runIsTraining(dir); locked != k.locked)
+            u.locked = locked; // a trainer started or went away (stopped, finished or killed)
         const auto size = fs::file_size(rs::ml::historyPath(dir), ec);
         if (ec || size == offset) { // unchanged: no read at all
-            if (u.meta) {
+            if (u.meta || u.locked) {
                 u.history.nextOffset = offset;
                 out.push_back(std::move(u));
             }
@@ -179,7 +184,7 @@ void RunsWatcher::startLook(bool supersede)
         return;
     std::vector<Known> known;
     for (const KnownRun& k : m_model->known())
-        known.push_back({k.path.toStdString(), k.historyOffset, k.metaStamp});
+        known.push_back({k.path.toStdString(), k.historyOffset, k.metaStamp, k.locked});
     const std::string folder = m_folder.toStdString();
     if (m_fsWatcher->directories().isEmpty())
         m_fsWatcher->addPath(m_folder); // the folder may have been created since

@@ -92,8 +92,14 @@ SweepView::SweepView(QWidget* parent)
 void SweepView::setRuns(
     const QString& title, const QStringList& settings, const QStringList& results, const std::vector<ParallelRun>& runs)
 {
-    m_title->setText(title);
     const bool sameAxes = settings == m_settings && results == m_results;
+    const auto same = [](const ParallelRun& a, const ParallelRun& b) {
+        return a.path == b.path && a.name == b.name && a.values == b.values;
+    };
+    if (sameAxes && title == m_title->text()
+        && std::equal(runs.begin(), runs.end(), m_runs.begin(), m_runs.end(), same))
+        return; // a status or a batch line changed, nothing this view shows: no repaint
+    m_title->setText(title);
     m_settings = settings;
     m_results = results;
     m_runs = runs;

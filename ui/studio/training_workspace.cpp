@@ -217,6 +217,11 @@ QList<QAction*> TrainingWorkspace::exportActions() const
     return m_exports;
 }
 
+QList<QAction*> TrainingWorkspace::editActions() const
+{
+    return {m_undoAction};
+}
+
 QList<QMenu*> TrainingWorkspace::menus() const
 {
     return {m_menu};

@@ -51,6 +51,7 @@ public:
     QString title() const override;
     QList<QAction*> exportActions() const override;
     QList<QMenu*> menus() const override;
+    QList<QAction*> editActions() const override; ///< Undo Delete
     void saveState(QSettings& settings) const override;
     void restoreState(QSettings& settings) override;
     /// While a run trains, asks whether to stop it (it can be continued later from its
@@ -119,6 +120,7 @@ private:
     SweepView* m_sweep = nullptr;
     EpochSamplesView* m_samples = nullptr;
     QString m_sweepGroup; ///< the sweep the Sweep tab shows ("" : runs outside sweeps)
+    bool m_sweepUpdateQueued = false; ///< a rebuild of the Sweep tab waits for the event loop
     QSplitter* m_split = nullptr;
     FramePacer* m_pacer = nullptr;
     QString m_folder;
@@ -130,6 +132,7 @@ private:
     QAction* m_pauseAction = nullptr;
     QAction* m_stopAction = nullptr;
     QAction* m_continueAction = nullptr;
+    QAction* m_undoAction = nullptr; ///< restores the last deletion (Edit menu, Training menu, Ctrl+Z)
     std::function<bool(const QString&)> m_ask;
 };
 

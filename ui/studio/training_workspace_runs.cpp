@@ -95,7 +95,8 @@ void TrainingWorkspace::buildRunActions()
         if (!runs.isEmpty())
             m_manager->trash(runs);
     });
-    QAction* undo = add(tr("&Undo Delete"), QKeySequence(QKeySequence::Undo), [this] { m_manager->undoTrash(); });
+    QAction* undo = m_undoAction
+        = add(tr("&Undo Delete"), QKeySequence(QKeySequence::Undo), [this] { m_manager->undoTrash(); });
     undo->setEnabled(false);
     connect(m_runs, &RunsPanel::undoRequested, m_manager, &RunManager::undoTrash);
     connect(m_manager, &RunManager::trashChanged, this, [this, undo](const QString& text, bool canUndo) {
@@ -115,9 +116,20 @@ void TrainingWorkspace::buildRunActions()
         QMetaObject::invokeMethod(
             filter, [filter, runs] { filter->setRunSubset(runs); }, Qt::QueuedConnection);
     });
+    // One rebuild per turn of the event loop: a look at the runs folder changes many rows at once
+    // (each a dataChanged), and every rebuild repaints the view and its chart.
     auto refresh = [this] {
-        if (m_tabs->currentWidget() == m_sweep)
-            updateSweepView();
+        if (m_tabs->currentWidget() != m_sweep || m_sweepUpdateQueued)
+            return;
+        m_sweepUpdateQueued = true;
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_sweepUpdateQueued = false;
+                if (m_tabs->currentWidget() == m_sweep)
+                    updateSweepView();
+            },
+            Qt::QueuedConnection);
     };
     connect(m_model, &QAbstractItemModel::dataChanged, this, refresh);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, refresh);
