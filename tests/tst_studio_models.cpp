@@ -65,6 +65,7 @@ bool trainTiny(const std::string& run, rs::ml::RunConfig c)
 
 void screenshot(QWidget& w, const QString& name)
 {
+    QTest::qWait(300); // the charts lay out their axes and legends in the event loop
     w.grab().save(QStringLiteral(REIONSCOPE_TEST_OUTPUT_DIR "/studio-%1.png").arg(name));
 }
 
@@ -268,7 +269,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(maxAbsDifference(view.grid()->values(), expected()) < 1e-4f, 30000);
         QVERIFY(view.drawsDone() - draws < 5);
         // Beside the grid: metrics against the nearest held-out maps, Δ²(k) and PDF both overlaid.
-        QVERIFY(view.metrics().has_value());
+        QTRY_VERIFY_WITH_TIMEOUT(!view.compareJob()->isRunning() && view.metrics().has_value(), 30000);
+        QCOMPARE(view.metrics()->zeta, view.zeta() > 27.5 ? 40.0 : 15.0); // of the newest position
         const rs::ml::GenerationGroupMetrics& g = *view.metrics();
         QVERIFY(g.simulated > 0 && g.generated == 9);
         QVERIFY(g.z == 8 || g.z == 9);

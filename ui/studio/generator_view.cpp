@@ -73,7 +73,6 @@ struct GeneratorDraw {
     std::optional<rs::ml::GenerationGroupMetrics> metrics;
     std::vector<double> k, generatedPower, simulatedPower;
     std::pair<std::vector<double>, std::vector<double>> generatedPdf, simulatedPdf;
-    QStringList warnings;
 };
 
 namespace {
@@ -205,6 +204,7 @@ GeneratorView::GeneratorView(QWidget* parent)
     : QWidget(parent)
     , m_caches(std::make_shared<GeneratorCaches>())
     , m_latest(new LatestJob(this))
+    , m_compare(new LatestJob(this))
 {
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(2, 2, 2, 2);
@@ -274,10 +274,11 @@ GeneratorView::GeneratorView(QWidget* parent)
         m_lastRedrawMs = double(m_since.nsecsElapsed()) / 1e6;
         Q_EMIT redrawn(m_lastRedrawMs);
     });
-    connect(m_latest->runner(), &JobRunner::failed, this, [this](const QString& message) {
-        m_note->setText(tr("Could not generate: %1").arg(message));
-        Q_EMIT problem(tr("Could not generate: %1").arg(message), message);
-    });
+    for (LatestJob* j : {m_latest, m_compare})
+        connect(j->runner(), &JobRunner::failed, this, [this](const QString& message) {
+            m_note->setText(tr("Could not generate: %1").arg(message));
+            Q_EMIT problem(tr("Could not generate: %1").arg(message), message);
+        });
     setRun({}, {});
 }
 
@@ -293,6 +294,7 @@ void GeneratorView::setRun(const QString& runDir, const rs::ml::RunConfig& confi
         w->setEnabled(generator);
     if (!generator) {
         m_latest->cancel();
+        m_compare->cancel();
         m_grid->clear();
         m_simGrid->clear();
         m_metrics.reset();
@@ -342,6 +344,11 @@ JobRunner* GeneratorView::job() const
     return m_latest->runner();
 }
 
+JobRunner* GeneratorView::compareJob() const
+{
+    return m_compare->runner();
+}
+
 QString GeneratorView::metricsText() const
 {
     return m_metricsLabel->text();
@@ -377,20 +384,46 @@ void GeneratorView::request()
     const int threads = m_threads;
     const auto [lo, hi] = mapDisplayRange(config.quantity, config.normMean, config.normStd);
     std::shared_ptr<GeneratorCaches> caches = m_caches;
-    m_latest->submit(tr("Generating maps"), [=, this](const ProgressFn&, const StopToken& stop) {
-        GeneratorDraw d;
+    m_latest->submit(tr("Generating maps"), [=, this](const ProgressFn&, const StopToken&) {
+        rs::ml::GeneratedMaps maps;
+        QStringList warnings;
         {
             const auto lease = caches->model.acquire(run, threads);
-            d.maps = lease->generate(z, zeta, count, seed);
+            maps = lease->generate(z, zeta, count, seed);
             for (const std::string& w : lease->rangeWarnings(z, zeta))
-                d.warnings << QString::fromStdString(w);
+                warnings << QString::fromStdString(w);
         }
-        stop.throwIfStopped();
-        const rs::ml::GeneratedMaps& m = d.maps;
+        return std::function<void()>(
+            [this, maps = std::move(maps), warnings, lo, hi]() { showMaps(maps, warnings, lo, hi); });
+    });
+}
+
+void GeneratorView::showMaps(const rs::ml::GeneratedMaps& m, const QStringList& warnings, double lo, double hi)
+{
+    QStringList captions;
+    for (std::size_t i = 0; i < m.count; ++i)
+        captions << tr("#%1").arg(i + 1);
+    m_grid->setMaps(m.values, m.count, m.rows, m.cols, lo, hi, captions);
+    m_awaitingPaint = !m_latest->hasWaiting(); // else its maps are stale already
+    ++m_draws;
+    m_grid->repaint(); // now: the comparison with the simulations follows in the background
+    m_note->setText(warnings.isEmpty() ? tr("%1 maps at z = %2, ζ = %3 (noise seed %4)")
+                                             .arg(m.count)
+                                             .arg(formatNumber(m.z, 3), formatNumber(m.zeta, 3))
+                                             .arg(m.seed)
+                                       : warnings.join(QLatin1Char('\n')));
+    if (m_latest->hasWaiting())
+        return; // newer maps are coming: those are compared
+    const rs::ml::RunConfig config = m_config;
+    std::shared_ptr<GeneratorCaches> caches = m_caches;
+    m_compare->submit(tr("Comparing with simulated maps"), [=, this](const ProgressFn&, const StopToken& stop) {
+        GeneratorDraw d;
+        d.maps = m;
         const double cell = std::isfinite(m.cellSizeMpc) && m.cellSizeMpc > 0 ? m.cellSizeMpc : 1.0;
         d.generatedPower = rs::ml::meanPower2d(m.values.data(), m.count, m.rows, m.cols, cell, d.k);
         d.generatedPdf = valuePdf(m.values, lo, hi);
-        d.simulated = caches->nearest(config, z, zeta, m.rows, m.cols, d.simulatedNote);
+        d.simulated = caches->nearest(config, m.z, m.zeta, m.rows, m.cols, d.simulatedNote);
+        stop.throwIfStopped();
         if (const auto& s = d.simulated) {
             std::vector<double> k;
             d.simulatedPower = rs::ml::meanPower2d(s->maps.data(), s->count, m.rows, m.cols, cell, k);
@@ -405,18 +438,6 @@ void GeneratorView::request()
 void GeneratorView::showDraw(const GeneratorDraw& d, double lo, double hi)
 {
     const rs::ml::GeneratedMaps& m = d.maps;
-    QStringList captions;
-    for (std::size_t i = 0; i < m.count; ++i)
-        captions << tr("#%1").arg(i + 1);
-    m_grid->setMaps(m.values, m.count, m.rows, m.cols, lo, hi, captions);
-    m_awaitingPaint = !m_latest->hasWaiting(); // else its maps are stale already
-    ++m_draws;
-    m_grid->repaint(); // the grid first: the charts below take longer
-    m_note->setText(d.warnings.isEmpty() ? tr("%1 maps at z = %2, ζ = %3 (noise seed %4)")
-                                               .arg(m.count)
-                                               .arg(formatNumber(m.z, 3), formatNumber(m.zeta, 3))
-                                               .arg(m.seed)
-                                         : d.warnings.join(QLatin1Char('\n')));
     const QString units = unitsText(m_config.quantity);
     if (d.simulated) {
         const std::size_t shown = std::min<std::size_t>(3, d.simulated->count);

@@ -7,8 +7,11 @@
 /// simulated maps nearest in (z, ζ), with the evaluate metrics of that comparison (power ratio,
 /// PDF KS, nf, diversity). Generation runs in the background: a slider move while maps are being
 /// drawn is remembered and drawn next (the newest position wins; moves in between are skipped).
+/// The grid is repainted as soon as its maps exist; the comparison with the simulations follows
+/// as a second background job, so it never delays the grid.
 
 #include "ml/generation_metrics.h"
+#include "ml/generator.h"
 #include "ml/run_folder.h"
 
 #include <QElapsedTimer>
@@ -47,7 +50,8 @@ public:
     double zeta() const;
     /// Maps per draw (1-64).
     void setCount(int n);
-    /// LibTorch threads of the generating job (default 2).
+    /// LibTorch threads of the generating job (default 1: a small decoder runs 4× faster on one
+    /// thread than on two on a busy 2-core machine; see bench_views).
     void setComputeThreads(int n) { m_threads = n; }
 
     QSlider* zSlider() const { return m_z; }
@@ -56,7 +60,9 @@ public:
     MapGrid* simulatedGrid() const { return m_simGrid; }
     QChartView* spectrumView() const { return m_spectrum; }
     QChartView* pdfView() const { return m_pdf; }
+    /// The job that draws maps, and the one that then compares them with the simulations.
     JobRunner* job() const;
+    JobRunner* compareJob() const;
     /// The comparison with the nearest held-out maps of the last draw (none without a dataset).
     const std::optional<rs::ml::GenerationGroupMetrics>& metrics() const { return m_metrics; }
     QString metricsText() const;
@@ -74,13 +80,14 @@ Q_SIGNALS:
 
 private:
     void request();
+    void showMaps(const rs::ml::GeneratedMaps& maps, const QStringList& warnings, double lo, double hi);
     void showDraw(const GeneratorDraw& d, double lo, double hi);
     void updateLabels();
 
     QString m_run;
     rs::ml::RunConfig m_config;
     std::shared_ptr<GeneratorCaches> m_caches;
-    int m_threads = 2;
+    int m_threads = 1;
     bool m_awaitingPaint = false;
     QElapsedTimer m_since;
     double m_lastRedrawMs = -1;
@@ -100,6 +107,7 @@ private:
     QChartView* m_spectrum = nullptr;
     QChartView* m_pdf = nullptr;
     LatestJob* m_latest = nullptr;
+    LatestJob* m_compare = nullptr;
 };
 
 } // namespace rs::ui
