@@ -60,6 +60,7 @@ LatentView::LatentView(PredictorPool* pool, QWidget* parent)
     auto* row = new QHBoxLayout;
     row->addWidget(new QLabel(tr("Move along"), this));
     m_component = new QComboBox(this);
+    m_component->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     row->addWidget(m_component);
     row->addWidget(new QLabel(tr("from"), this));
     m_start = new QSpinBox(this);
