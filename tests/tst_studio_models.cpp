@@ -214,6 +214,7 @@ private Q_SLOTS:
         TranslationView view;
         view.resize(1500, 700);
         view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
         view.setComputeThreads(1);
         view.setExplorerCubes({guifixtures::loaded(sim[0].density), guifixtures::loaded(sim[0].neutralFraction)});
         view.setRun(QString::fromStdString(m_unet), rs::ml::readRunConfig(m_unet));
@@ -230,11 +231,25 @@ private Q_SLOTS:
         QVERIFY(std::abs(view.metrics()->nfError - want.nfError) < 1e-9);
         QCOMPARE(view.slices()->panelCount(), 4);
         QVERIFY(view.note().contains(QStringLiteral("translated whole")));
+        // Panel i shows cube i (density, prediction, truth, difference), also after a second
+        // translation: the prediction is not swapped for the truth of the same quantity.
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(view.slices()->panel(i)->selectedCube(), i);
+        SliceCanvas* predicted = view.slices()->panel(1)->canvas();
+        QTRY_VERIFY_WITH_TIMEOUT(predicted->isGlReady() && predicted->renderCount() > 0, 10000);
+        const VoxelProbe p = predicted->probeAtFraction(QPointF(0.3, 0.6));
+        QVERIFY(p.valid);
+        QVERIFY(std::abs(p.value - r.predicted.data()[r.predicted.index(p.voxel[0], p.voxel[1], p.voxel[2])]) <= 1e-5);
         // Without a true cube: two panels and no metrics.
         view.setExplorerCubes({guifixtures::loaded(sim[0].density)});
         view.compute();
         QTRY_VERIFY_WITH_TIMEOUT(!view.metrics().has_value() && view.slices()->panelCount() == 2, 30000);
         QVERIFY(view.note().contains(QStringLiteral("no metrics")));
+        // z and ζ given in the view replace the cube's (21cmFAST density boxes carry no ζ).
+        view.setCubeParameters(0, 40);
+        view.compute();
+        QTRY_VERIFY_WITH_TIMEOUT(view.note().contains(QStringLiteral("ζ = 40")), 30000);
+        QVERIFY(view.note().contains(QStringLiteral("z = 8.5")));
     }
 
     void generatorFollowsTheSliders()

@@ -4,7 +4,8 @@
 // nothing.
 //
 //   xvfb-run -a -s "-screen 0 1600x1000x24" build/app/bench/bench_views --generator RUN
-//       [--moves 40] [--count 9] [--threads 1] [--unet RUN] [--ae RUN] [--screenshots DIR] [--json FILE]
+//       [--moves 40] [--count 9] [--threads 1] [--unet RUN [--density BOX --truth XHI_BOX --zeta Q]] [--ae RUN]
+//       [--screenshots DIR] [--json FILE]
 //
 // Phases: (1) generate() alone for the same count, to split the latency; (2) single moves: the z
 // or ζ slider jumps to a random position once the previous draw is on screen, latency = move →
@@ -14,6 +15,8 @@
 // CPU seconds of the process (user + system) are reported beside each phase's wall time.
 #include "bench_util.h"
 
+#include "cube/cube_stats.h"
+#include "io/cube_loader.h"
 #include "ml/generator.h"
 #include "ml/ml_setup.h"
 #include "ml/run_folder.h"
@@ -27,6 +30,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QSlider>
 #include <QTimer>
@@ -165,6 +169,21 @@ void otherViews(const QStringList& args, const QString& shots)
         bench::waitUntil([] { return false; }, 1500);
         shoot(view, shots, QStringLiteral("views-translation"));
         std::fprintf(stderr, "translation: %s\n", qPrintable(view.metricsText().left(300)));
+        const QString density = arg(args, QStringLiteral("--density")), truth = arg(args, QStringLiteral("--truth"));
+        if (!density.isEmpty() && !truth.isEmpty()) { // the Explorer-cube mode on any density box
+            auto loaded = [](const QString& path) {
+                const rs::Cube c = rs::loadCube(path.toStdString());
+                return rs::ui::LoadedCube {c, rs::summarize(c), QFileInfo(path).fileName(), {}};
+            };
+            view.setExplorerCubes({loaded(density), loaded(truth)});
+            view.setCubeParameters(0, arg(args, QStringLiteral("--zeta"), QStringLiteral("0")).toDouble());
+            view.setSource(rs::ui::TranslationView::Source::ExplorerCube);
+            bench::waitUntil([&] { return view.metrics() && view.metrics()->cells > 64 * 64 * 64 - 1; }, 120000);
+            bench::waitUntil([] { return false; }, 1500);
+            shoot(view, shots, QStringLiteral("views-translation-cube"));
+            std::fprintf(
+                stderr, "translation of %s: %s\n", qPrintable(density), qPrintable(view.metricsText().left(400)));
+        }
     }
     if (const QString ae = arg(args, QStringLiteral("--ae")); !ae.isEmpty()) {
         rs::ui::LatentView view(&pool);

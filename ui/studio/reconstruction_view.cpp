@@ -244,9 +244,7 @@ void ReconstructionView::compute()
             m_indices = std::move(out.indices);
             m_labels = std::move(out.labels);
             m_what = out.what;
-            Snapshot s;
-            s.cubes = std::move(out.cubes);
-            m_slices->setSnapshot(s);
+            showCubesInOrder(m_slices, std::move(out.cubes));
             m_slices->panel(2)->setColormap(ColormapId::CoolWarm);
             showData();
         });

@@ -1,5 +1,8 @@
 #include "studio/stack_cube.h"
 
+#include "explorer/linked_slices_view.h"
+#include "explorer/slice_panel.h"
+
 #include <algorithm>
 
 namespace rs::ui {
@@ -18,6 +21,17 @@ LoadedCube stackCube(const std::vector<float>& values, std::size_t count, std::s
     lc.stats = range;
     lc.caption = caption;
     return lc;
+}
+
+void showCubesInOrder(LinkedSlicesView* view, std::vector<LoadedCube> cubes)
+{
+    const int n = int(cubes.size());
+    Snapshot s;
+    s.cubes = std::move(cubes);
+    view->setSnapshot(s);
+    for (int i = 0; i < std::min(n, LinkedSlicesView::kMaxPanels); ++i)
+        if (view->panel(i)->selectedCube() != i)
+            view->panel(i)->setCubes(view->cubes(), i);
 }
 
 } // namespace rs::ui

@@ -13,6 +13,7 @@
 #include "studio/stack_cube.h"
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -130,14 +131,13 @@ Translated translateTestSet(RunModelCache<rs::ml::Translator>& cache, const std:
 
 /// The Explorer's density cube translated whole, compared with its cube of the target quantity.
 Translated translateCube(RunModelCache<rs::ml::Translator>& cache, const std::string& run, const rs::ml::RunConfig& c,
-    const LoadedCube& density, const std::optional<LoadedCube>& truth, int threads, const StopToken& stop)
+    const LoadedCube& density, const std::optional<LoadedCube>& truth, rs::ml::TranslateOptions o,
+    const StopToken& stop)
 {
     Translated out;
     rs::ml::TranslationResult r;
     {
-        const auto lease = cache.acquire(run, threads);
-        rs::ml::TranslateOptions o;
-        o.threads = threads;
+        const auto lease = cache.acquire(run, o.threads);
         r = lease->translate(density.cube, o, stop);
     }
     for (const std::string& n : r.notes)
@@ -206,6 +206,21 @@ TranslationView::TranslationView(QWidget* parent)
     m_max->setValue(48);
     m_max->setSuffix(tr(" samples"));
     row->addWidget(m_max);
+    auto parameter = [this, row](const QString& label, double max, const QString& tip) {
+        auto* box = new QDoubleSpinBox(this);
+        box->setRange(0, max);
+        box->setDecimals(2);
+        box->setSpecialValueText(tr("the cube's"));
+        box->setPrefix(label + QStringLiteral(" = "));
+        box->setToolTip(tip);
+        row->addWidget(box);
+        return box;
+    };
+    m_z = parameter(
+        QStringLiteral("z"), 50, tr("Redshift the Explorer's cube is translated at (the cube's own when 0)"));
+    m_zeta = parameter(QStringLiteral("ζ"), 1000,
+        tr("Ionizing efficiency the Explorer's cube is translated at (the cube's own when 0; 21cmFAST "
+           "density boxes do not carry it)"));
     m_compute = new QPushButton(tr("Translate"), this);
     row->addWidget(m_compute);
     row->addStretch(1);
@@ -231,6 +246,8 @@ TranslationView::TranslationView(QWidget* parent)
     connect(m_compute, &QPushButton::clicked, this, &TranslationView::compute);
     connect(m_source, &QComboBox::currentIndexChanged, this, [this] {
         m_max->setEnabled(source() == Source::TestSet);
+        m_z->setEnabled(source() == Source::ExplorerCube);
+        m_zeta->setEnabled(source() == Source::ExplorerCube);
         compute();
     });
     connect(m_slices, &LinkedSlicesView::linkedStateChanged, this, [this] { updateSlice(); });
@@ -241,6 +258,8 @@ TranslationView::TranslationView(QWidget* parent)
     connect(m_job, &JobRunner::progressChanged, this, [this](double f, const QString& stage) {
         m_note->setText(tr("Translating… %1 (%2 %)").arg(stage).arg(int(f * 100)));
     });
+    m_z->setEnabled(false);
+    m_zeta->setEnabled(false);
     setRun({}, {});
 }
 
@@ -285,6 +304,12 @@ void TranslationView::setMaxSamples(int n)
     m_max->setValue(n);
 }
 
+void TranslationView::setCubeParameters(double z, double zeta)
+{
+    m_z->setValue(z);
+    m_zeta->setValue(zeta);
+}
+
 QString TranslationView::metricsText() const
 {
     return m_metricsLabel->text();
@@ -316,20 +341,24 @@ void TranslationView::compute()
     }
     const std::size_t maxSamples = std::size_t(m_max->value());
     const int threads = m_threads;
+    rs::ml::TranslateOptions o;
+    o.threads = threads;
+    if (m_z->value() > 0)
+        o.z = m_z->value();
+    if (m_zeta->value() > 0)
+        o.zeta = m_zeta->value();
     std::shared_ptr<TranslatorCache> cache = m_cache;
     m_note->setText(tr("Translating…"));
     m_job->start(tr("Translating density"), [=, this](const ProgressFn&, const StopToken& stop) {
-        Translated out = density ? translateCube(cache->model, run, config, *density, truth, threads, stop)
+        Translated out = density ? translateCube(cache->model, run, config, *density, truth, o, stop)
                                  : translateTestSet(cache->model, run, config, maxSamples, threads, stop);
         return std::function<void()>([this, out = std::move(out)]() mutable {
             m_metrics = out.metrics;
             m_perSample = std::move(out.perSample);
             m_sampleText = std::move(out.sampleText);
             const bool withTruth = out.cubes.size() == 4;
-            Snapshot s;
-            s.cubes = std::move(out.cubes);
             m_slices->setPanelCount(withTruth ? 4 : 2);
-            m_slices->setSnapshot(s);
+            showCubesInOrder(m_slices, std::move(out.cubes));
             if (withTruth)
                 m_slices->panel(3)->setColormap(ColormapId::CoolWarm);
             m_shown = true;

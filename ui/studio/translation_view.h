@@ -18,6 +18,7 @@
 #include <optional>
 
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 class QPushButton;
 class QSpinBox;
@@ -46,6 +47,9 @@ public:
     Source source() const;
     /// At most this many test samples (evenly spaced over the test split).
     void setMaxSamples(int n);
+    /// The z and ζ the Explorer's cube is translated at; 0: the cube's own (21cmFAST density
+    /// boxes carry z but not ζ).
+    void setCubeParameters(double z, double zeta);
     /// LibTorch threads of the translating job (default 2).
     void setComputeThreads(int n) { m_threads = n; }
     /// Translates now (in the background).
@@ -78,6 +82,8 @@ private:
     QString m_overall;
     QComboBox* m_source = nullptr;
     QSpinBox* m_max = nullptr;
+    QDoubleSpinBox* m_z = nullptr;
+    QDoubleSpinBox* m_zeta = nullptr;
     QPushButton* m_compute = nullptr;
     QLabel* m_note = nullptr;
     QLabel* m_metricsLabel = nullptr;
