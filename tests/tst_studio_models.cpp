@@ -284,7 +284,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(maxAbsDifference(view.grid()->values(), expected()) < 1e-4f, 30000);
         QVERIFY(view.drawsDone() - draws < 5);
         // Beside the grid: metrics against the nearest held-out maps, Δ²(k) and PDF both overlaid.
-        QTRY_VERIFY_WITH_TIMEOUT(!view.compareJob()->isRunning() && view.metrics().has_value(), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isComparing() && view.metrics().has_value(), 30000);
         QCOMPARE(view.metrics()->zeta, view.zeta() > 27.5 ? 40.0 : 15.0); // of the newest position
         const rs::ml::GenerationGroupMetrics& g = *view.metrics();
         QVERIFY(g.simulated > 0 && g.generated == 9);

@@ -105,7 +105,7 @@ QJsonObject singleMoves(rs::ui::GeneratorView& view, int moves)
         if (!bench::waitUntil([&] { return view.drawsDone() > before && !view.job()->isRunning(); }, 20000))
             break;
         // The comparison with the simulations (charts) ends before the next move: it starts idle.
-        bench::waitUntil([&] { return !view.compareJob()->isRunning(); }, 20000);
+        bench::waitUntil([&] { return !view.isComparing(); }, 20000);
         bench::waitUntil([] { return false; }, 30);
         ms.push_back(view.lastRedrawMs());
     }

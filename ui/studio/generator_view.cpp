@@ -21,6 +21,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
@@ -35,6 +36,7 @@ namespace {
 constexpr int kSteps = 200; ///< slider positions over a parameter's range
 constexpr std::size_t kSimulatedMaps = 32; ///< held-out maps compared with at most
 constexpr int kPdfBins = 40;
+constexpr int kCompareDelayMs = 150; ///< slider rest before the comparison with the simulations
 
 /// Held-out simulated maps of one (z, ζ) point of the run's dataset.
 struct SimulatedGroup {
@@ -274,6 +276,10 @@ GeneratorView::GeneratorView(QWidget* parent)
         m_lastRedrawMs = double(m_since.nsecsElapsed()) / 1e6;
         Q_EMIT redrawn(m_lastRedrawMs);
     });
+    m_compareDelay = new QTimer(this);
+    m_compareDelay->setSingleShot(true);
+    m_compareDelay->setInterval(kCompareDelayMs);
+    connect(m_compareDelay, &QTimer::timeout, this, &GeneratorView::compare);
     for (LatestJob* j : {m_latest, m_compare})
         connect(j->runner(), &JobRunner::failed, this, [this](const QString& message) {
             m_note->setText(tr("Could not generate: %1").arg(message));
@@ -295,6 +301,7 @@ void GeneratorView::setRun(const QString& runDir, const rs::ml::RunConfig& confi
     if (!generator) {
         m_latest->cancel();
         m_compare->cancel();
+        m_toCompare.reset();
         m_grid->clear();
         m_simGrid->clear();
         m_metrics.reset();
@@ -347,6 +354,11 @@ JobRunner* GeneratorView::job() const
 JobRunner* GeneratorView::compareJob() const
 {
     return m_compare->runner();
+}
+
+bool GeneratorView::isComparing() const
+{
+    return m_toCompare.has_value() || m_compare->isBusy();
 }
 
 QString GeneratorView::metricsText() const
@@ -414,6 +426,18 @@ void GeneratorView::showMaps(const rs::ml::GeneratedMaps& m, const QStringList& 
                                        : warnings.join(QLatin1Char('\n')));
     if (m_latest->hasWaiting())
         return; // newer maps are coming: those are compared
+    // The comparison waits until the slider has rested a moment, so that during a drag it never
+    // competes with drawing the next maps for the CPU.
+    m_toCompare = {m, lo, hi};
+    m_compareDelay->start();
+}
+
+void GeneratorView::compare()
+{
+    if (!m_toCompare || m_run.isEmpty())
+        return;
+    const auto [m, lo, hi] = std::move(*m_toCompare);
+    m_toCompare.reset();
     const rs::ml::RunConfig config = m_config;
     std::shared_ptr<GeneratorCaches> caches = m_caches;
     m_compare->submit(tr("Comparing with simulated maps"), [=, this](const ProgressFn&, const StopToken& stop) {

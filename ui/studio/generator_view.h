@@ -8,7 +8,7 @@
 /// PDF KS, nf, diversity). Generation runs in the background: a slider move while maps are being
 /// drawn is remembered and drawn next (the newest position wins; moves in between are skipped).
 /// The grid is repainted as soon as its maps exist; the comparison with the simulations follows
-/// as a second background job, so it never delays the grid.
+/// as a second background job once the sliders have rested for 150 ms, so it never delays the grid.
 
 #include "ml/generation_metrics.h"
 #include "ml/generator.h"
@@ -19,12 +19,14 @@
 
 #include <memory>
 #include <optional>
+#include <tuple>
 
 class QChartView;
 class QLabel;
 class QPushButton;
 class QSlider;
 class QSpinBox;
+class QTimer;
 
 namespace rs::ui {
 
@@ -63,6 +65,8 @@ public:
     /// The job that draws maps, and the one that then compares them with the simulations.
     JobRunner* job() const;
     JobRunner* compareJob() const;
+    /// A comparison with the simulations is waiting for the sliders to rest, or running.
+    bool isComparing() const;
     /// The comparison with the nearest held-out maps of the last draw (none without a dataset).
     const std::optional<rs::ml::GenerationGroupMetrics>& metrics() const { return m_metrics; }
     QString metricsText() const;
@@ -81,6 +85,7 @@ Q_SIGNALS:
 private:
     void request();
     void showMaps(const rs::ml::GeneratedMaps& maps, const QStringList& warnings, double lo, double hi);
+    void compare();
     void showDraw(const GeneratorDraw& d, double lo, double hi);
     void updateLabels();
 
@@ -108,6 +113,8 @@ private:
     QChartView* m_pdf = nullptr;
     LatestJob* m_latest = nullptr;
     LatestJob* m_compare = nullptr;
+    QTimer* m_compareDelay = nullptr;
+    std::optional<std::tuple<rs::ml::GeneratedMaps, double, double>> m_toCompare; ///< maps, display range
 };
 
 } // namespace rs::ui
