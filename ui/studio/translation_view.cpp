@@ -370,9 +370,10 @@ void TranslationView::compute()
             if (!out.notes.isEmpty())
                 note += QStringLiteral(" · ") + out.notes.join(QStringLiteral("; "));
             m_note->setText(note);
-            m_overall = m_metrics
-                ? tr("<b>All shown</b> (%1)<br>%2").arg(out.what.toHtmlEscaped(), metricsHtml(*m_metrics))
-                : QString();
+            m_overall = m_metrics ? tr("<b>All shown</b> (%1)<br>%2")
+                                        .arg(m_perSample.empty() ? tr("the whole cube") : out.what.toHtmlEscaped(),
+                                            metricsHtml(*m_metrics))
+                                  : QString();
             SliceViewState st = m_slices->linkedState();
             const bool stack = !m_perSample.empty(); // a stack of samples is stepped through along axis 0 only
             for (int i = 0; i < 4; ++i)
