@@ -309,6 +309,25 @@ std::vector<float> Predictor::features(const float* raw, std::size_t n) const
     return runChunks(r, raw, n, featureSize(), [&](const torch::Tensor& x) { return r.net->features(x).contiguous(); });
 }
 
+std::vector<float> Predictor::decode(const float* codes, std::size_t n) const
+{
+    const LoadedRun& r = m_impl->run;
+    const RunConfig& c = r.config;
+    auto* ae = dynamic_cast<detail::AutoencoderImpl*>(r.net.get());
+    if (!ae)
+        throw ParameterError(
+            "run", std::string("only autoencoder (ae) runs decode codes; this is a ") + modelName(c.model) + " run");
+    if (n == 0)
+        throw ParameterError("codes", "no codes to decode");
+    torch::NoGradGuard noGrad;
+    std::vector<float> buf(codes, codes + n * featureSize());
+    const torch::Tensor code
+        = torch::from_blob(buf.data(), {std::int64_t(n), 8, std::int64_t(c.rows / 8), std::int64_t(c.cols / 8)})
+              .to(r.device);
+    const torch::Tensor y = (ae->decoder->forward(code) * c.normStd + c.normMean).to(torch::kCPU).contiguous();
+    return {y.data_ptr<float>(), y.data_ptr<float>() + y.numel()};
+}
+
 CubePrediction Predictor::predictCube(const Cube& cube, const std::vector<int>& axes, std::size_t stride) const
 {
     const RunConfig& c = m_impl->run.config;

@@ -62,6 +62,10 @@ public:
     /// Encoder codes (ae, codes-cnn) or last hidden features (mlp, cnn): n × featureSize().
     std::vector<float> features(const float* raw, std::size_t n) const;
     std::size_t featureSize() const;
+    /// Autoencoder runs: decodes `n` codes (n × featureSize(), as features() returns them) into
+    /// n × rows × cols maps in input units (walking through the latent space). Throws
+    /// ParameterError for another model or n = 0.
+    std::vector<float> decode(const float* codes, std::size_t n) const;
     /// Output values per sample (classes, 1, or rows × cols).
     std::size_t outputSize() const;
 

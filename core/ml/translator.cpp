@@ -259,6 +259,36 @@ const RunConfig& Translator::config() const
     return m_impl->run.config;
 }
 
+std::vector<float> Translator::translateSlices(
+    const float* density, const float* context, const double* z, const double* zeta, std::size_t n) const
+{
+    if (n == 0)
+        throw ParameterError("samples", "no slices to translate");
+    const detail::LoadedRun& r = m_impl->run;
+    const RunConfig& c = r.config;
+    const std::size_t px = c.rows * c.cols, nc = c.contextRadiiMpc.size(),
+                      channels = std::size_t(detail::inputChannels(c));
+    std::vector<float> out(n * px), norm(px), buf;
+    torch::NoGradGuard noGrad;
+    for (std::size_t begin = 0; begin < n; begin += 16) {
+        const std::size_t m = std::min<std::size_t>(16, n - begin);
+        buf.assign(m * channels * px, 0.0f);
+        for (std::size_t s = 0; s < m; ++s) {
+            const std::size_t i = begin + s;
+            for (std::size_t q = 0; q < px; ++q)
+                norm[q] = float((density[i * px + q] - c.normMean) / c.normStd);
+            fillChannels(c, norm.data(), context + i * nc * px, z[i], zeta[i], px, buf.data() + s * channels * px);
+        }
+        const torch::Tensor y = detail::translatedField(c,
+            r.net->forward(channelsLast(
+                buf, std::int64_t(m), std::int64_t(channels), std::int64_t(c.rows), std::int64_t(c.cols), r.device)))
+                                    .to(torch::kCPU)
+                                    .contiguous();
+        std::copy(y.data_ptr<float>(), y.data_ptr<float>() + m * px, out.begin() + std::ptrdiff_t(begin * px));
+    }
+    return out;
+}
+
 TranslationResult Translator::translate(const Cube& density, const TranslateOptions& o, const StopToken& stop) const
 {
     setComputeThreads(o.threads);

@@ -49,6 +49,13 @@ public:
     TranslationResult translate(
         const Cube& density, const TranslateOptions& options = {}, const StopToken& stop = {}) const;
 
+    /// Translates `n` slices of the run's sample size (rows × cols, as a paired dataset stores
+    /// them): raw density (n × rows × cols), raw context channels (n × channels × rows × cols,
+    /// as DatasetFile::readContext returns them) and each slice's z and ζ. Returns n × rows × cols
+    /// values of the target quantity. Throws ParameterError for n = 0.
+    std::vector<float> translateSlices(
+        const float* density, const float* context, const double* z, const double* zeta, std::size_t n) const;
+
 private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;

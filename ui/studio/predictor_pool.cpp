@@ -7,10 +7,7 @@
 
 namespace rs::ui {
 
-namespace {
-
-/// The weights file Predictor would load now (final, best, last) and its modification time.
-std::pair<std::string, long long> currentWeights(const std::string& runDir)
+std::pair<std::string, long long> runWeightsStamp(const std::string& runDir)
 {
     namespace fs = std::filesystem;
     for (const std::string& p :
@@ -22,8 +19,6 @@ std::pair<std::string, long long> currentWeights(const std::string& runDir)
     }
     return {{}, 0};
 }
-
-} // namespace
 
 PredictorPool::Lease PredictorPool::acquire(const std::string& runDir)
 {
@@ -39,7 +34,7 @@ PredictorPool::Lease PredictorPool::acquire(const std::string& runDir)
     Lease lease;
     lease.m_entry = entry;
     lease.m_lock = std::unique_lock<std::mutex>(entry->use);
-    const auto [weights, stamp] = currentWeights(runDir);
+    const auto [weights, stamp] = runWeightsStamp(runDir);
     if (!entry->predictor || weights != entry->weights || stamp != entry->stamp) {
         entry->predictor = std::make_shared<const rs::ml::Predictor>(runDir);
         entry->weights = weights;

@@ -13,8 +13,14 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 
 namespace rs::ui {
+
+/// The weights file a run's model would be loaded from now (final, best, last checkpoint) and its
+/// modification time in ns; {"", 0} when it has none yet. Models loaded from a run are loaded
+/// again when this changes.
+std::pair<std::string, long long> runWeightsStamp(const std::string& runDir);
 
 class PredictorPool {
     struct Entry {

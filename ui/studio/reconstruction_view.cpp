@@ -10,6 +10,7 @@
 #include "shell/job_runner.h"
 #include "shell/text_format.h"
 #include "studio/predictor_pool.h"
+#include "studio/stack_cube.h"
 #include "vtk/colormap.h"
 
 #include <QChart>
@@ -29,24 +30,6 @@
 namespace rs::ui {
 
 namespace {
-
-/// A stack of 2D samples as a cube (axis 0 = sample), so the Explorer's slice panels can show
-/// and step through it.
-LoadedCube stackCube(const std::vector<float>& values, std::size_t count, std::size_t rows, std::size_t cols,
-    double cell, Quantity q, std::optional<double> z, const SummaryStats& range, const QString& caption)
-{
-    CubeMetadata m;
-    m.quantity = q;
-    m.redshift = z;
-    Cube c
-        = Cube::uninitialized({count, rows, cols}, {double(count) * cell, double(rows) * cell, double(cols) * cell}, m);
-    std::copy(values.begin(), values.end(), c.mutableData());
-    LoadedCube lc;
-    lc.cube = c;
-    lc.stats = range;
-    lc.caption = caption;
-    return lc;
-}
 
 /// " mK²" (or "" for a dimensionless quantity). Not "%1²": QString::arg reads ² as a digit.
 QString squaredUnits(const QString& units)
@@ -261,9 +244,7 @@ void ReconstructionView::compute()
             m_indices = std::move(out.indices);
             m_labels = std::move(out.labels);
             m_what = out.what;
-            Snapshot s;
-            s.cubes = std::move(out.cubes);
-            m_slices->setSnapshot(s);
+            showCubesInOrder(m_slices, std::move(out.cubes));
             m_slices->panel(2)->setColormap(ColormapId::CoolWarm);
             showData();
         });

@@ -8,6 +8,8 @@
 #include "studio/dataset_source_panel.h"
 #include "studio/epoch_samples_view.h"
 #include "studio/evaluation_view.h"
+#include "studio/generator_view.h"
+#include "studio/latent_view.h"
 #include "studio/new_run_dialog.h"
 #include "studio/predictor_pool.h"
 #include "studio/projection_view.h"
@@ -19,6 +21,7 @@
 #include "studio/runs_watcher.h"
 #include "studio/sweep_view.h"
 #include "studio/training_controller.h"
+#include "studio/translation_view.h"
 
 #include <QAction>
 #include <QApplication>
@@ -90,6 +93,7 @@ TrainingWorkspace::TrainingWorkspace(Session* session, QWidget* parent)
     m_tabs->addTab(m_sweep, tr("Sweep"));
     m_samples = new EpochSamplesView(m_tabs);
     m_tabs->addTab(m_samples, tr("Samples"));
+    buildModelViews();
 
     auto* right = new QWidget(this);
     // One pace for everything that moves while a run trains: a frame carries the progress and the
@@ -149,6 +153,7 @@ TrainingWorkspace::TrainingWorkspace(Session* session, QWidget* parent)
     connect(session, &Session::snapshotChanged, this, [this](const Snapshot& s) {
         m_recon->setExplorerCubes(s.cubes);
         m_eval->cubeView()->setExplorerCubes(s.cubes);
+        m_translation->setExplorerCubes(s.cubes);
     });
     connect(m_recon, &ReconstructionView::problem, this, &Workspace::problem);
     connect(m_recon, &ReconstructionView::statusMessage, this, &Workspace::statusMessage);
@@ -399,8 +404,10 @@ void TrainingWorkspace::updateRunViews()
         m_recon->setRun(QString(), config);
         m_eval->setRun(QString(), config, std::nullopt);
         m_projection->setRun(QString(), config);
+        resetModelViews();
     }
     m_viewStamp = stamp;
+    updateModelTabs(ready ? &config : nullptr);
     switch (Tab(m_tabs->currentIndex())) {
     case Tab::Reconstructions:
         m_recon->setRun(ready ? path : QString(), config);
@@ -416,6 +423,15 @@ void TrainingWorkspace::updateRunViews()
         break;
     case Tab::Samples:
         m_samples->setRun(path);
+        break;
+    case Tab::Translation:
+        m_translation->setRun(ready ? path : QString(), config);
+        break;
+    case Tab::Generator:
+        m_generator->setRun(ready ? path : QString(), config);
+        break;
+    case Tab::Latent:
+        m_latent->setRun(ready ? path : QString(), config);
         break;
     case Tab::Curves:
     case Tab::Configs:

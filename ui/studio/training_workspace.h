@@ -23,6 +23,8 @@ class ConfigCompare;
 class CurvesView;
 class EpochSamplesView;
 class EvaluationView;
+class GeneratorView;
+class LatentView;
 class FramePacer;
 class NewRunDialog;
 class PredictorPool;
@@ -35,6 +37,7 @@ class RunsPanel;
 class RunsWatcher;
 class Session;
 class SweepView;
+class TranslationView;
 class TrainingController;
 struct RunRequest;
 struct TrainingOutcome;
@@ -43,7 +46,18 @@ class TrainingWorkspace : public Workspace {
     Q_OBJECT
 
 public:
-    enum class Tab { Curves, Configs, Reconstructions, Evaluation, Projection, Sweep, Samples };
+    enum class Tab {
+        Curves,
+        Configs,
+        Reconstructions,
+        Evaluation,
+        Projection,
+        Sweep,
+        Samples,
+        Translation,
+        Generator,
+        Latent
+    };
 
     explicit TrainingWorkspace(Session* session, QWidget* parent = nullptr);
     ~TrainingWorkspace() override;
@@ -89,6 +103,11 @@ public:
     ProjectionView* projection() const { return m_projection; }
     SweepView* sweepView() const { return m_sweep; }
     EpochSamplesView* samplesView() const { return m_samples; }
+    TranslationView* translationView() const { return m_translation; }
+    GeneratorView* generatorView() const { return m_generator; }
+    LatentView* latentView() const { return m_latent; }
+    /// Whether tab `t` is offered for the current run (the model views only for their run kind).
+    bool isTabShown(Tab t) const;
     RunProgressBar* progressBar() const { return m_progress; }
     FramePacer* pacer() const { return m_pacer; }
 
@@ -102,6 +121,12 @@ private:
     void buildRunActions();
     /// The Sweep tab: the current run's sweep (or the runs outside sweeps) when it shows.
     void updateSweepView();
+    /// The Translation (unet), Generator (generator) and Latent traversal (ae) tabs.
+    void buildModelViews();
+    /// Shows the model tabs that suit the current run (hides the others).
+    void updateModelTabs(const rs::ml::RunConfig* config);
+    /// The model views forget their run (its weights changed): they compute again when shown.
+    void resetModelViews();
 
     Session* m_session = nullptr;
     std::unique_ptr<PredictorPool> m_pool;
@@ -119,6 +144,9 @@ private:
     ProjectionView* m_projection = nullptr;
     SweepView* m_sweep = nullptr;
     EpochSamplesView* m_samples = nullptr;
+    TranslationView* m_translation = nullptr;
+    GeneratorView* m_generator = nullptr;
+    LatentView* m_latent = nullptr;
     QString m_sweepGroup; ///< the sweep the Sweep tab shows ("" : runs outside sweeps)
     bool m_sweepUpdateQueued = false; ///< a rebuild of the Sweep tab waits for the event loop
     QSplitter* m_split = nullptr;

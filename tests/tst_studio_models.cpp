@@ -1,0 +1,356 @@
+// The Training studio's views of what a model does, one per run kind: Translation (unet: density
+// | predicted x_HI | true x_HI | difference, linked, with the physics metrics), Generator (maps
+// that follow the z and ζ sliders, with their Δ²(k) and PDF beside held-out simulated maps) and
+// Latent traversal (an autoencoder's decoder walked along a principal direction of its codes).
+// Each drawn value is checked against core's API called independently. Tiny 16² runs.
+#include "fixtures.h"
+#include "gui_fixtures.h"
+#include "ml_fixtures.h"
+
+#include "explorer/linked_slices_view.h"
+#include "explorer/session.h"
+#include "explorer/slice_panel.h"
+#include "ml/dataset.h"
+#include "ml/generator.h"
+#include "ml/predictor.h"
+#include "ml/run_config.h"
+#include "ml/sim_sources.h"
+#include "ml/trainer.h"
+#include "ml/translation_metrics.h"
+#include "ml/translator.h"
+#include "shell/job_runner.h"
+#include "sim/simulator.h"
+#include "studio/generator_view.h"
+#include "studio/latent_view.h"
+#include "studio/map_grid.h"
+#include "studio/predictor_pool.h"
+#include "studio/runs_model.h"
+#include "studio/runs_panel.h"
+#include "studio/training_workspace.h"
+#include "studio/translation_view.h"
+#include "vtk/slice_canvas.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace rs;
+using namespace rs::ui;
+
+namespace {
+
+rs::ml::SimulationGrid tinyGrid()
+{
+    rs::ml::SimulationGrid g;
+    g.base.dim = 16;
+    g.base.boxMpc = 24;
+    g.base.threads = 1;
+    g.redshifts = {8, 9};
+    g.zetas = {15, 40};
+    g.seeds = {1, 2, 3, 4};
+    return g;
+}
+
+bool trainTiny(const std::string& run, rs::ml::RunConfig c)
+{
+    c.historyEvery = 0;
+    return rs::ml::train(run, c).status == rs::ml::TrainStatus::Finished;
+}
+
+void screenshot(QWidget& w, const QString& name)
+{
+    QTest::qWait(300); // the charts lay out their axes and legends in the event loop
+    w.grab().save(QStringLiteral(REIONSCOPE_TEST_OUTPUT_DIR "/studio-%1.png").arg(name));
+}
+
+float maxAbsDifference(const std::vector<float>& a, const std::vector<float>& b)
+{
+    if (a.size() != b.size())
+        return INFINITY;
+    float d = 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        d = std::max(d, std::abs(a[i] - b[i]));
+    return d;
+}
+
+} // namespace
+
+class TestStudioModels : public QObject {
+    Q_OBJECT
+
+public:
+    static void initMain() { guifixtures::initGuiTestMain(); }
+
+private:
+    QTemporaryDir m_dir;
+    QString m_runs;
+    std::string m_pairs, m_maps, m_unet, m_gen, m_ae;
+    PredictorPool m_pool;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        rs::ml::DatasetBuildOptions o;
+        o.axes = "z";
+        o.stride = 2;
+        m_maps = m_dir.filePath("maps.h5").toStdString();
+        rs::ml::buildDataset(rs::ml::sourcesFromSimulator(tinyGrid(), Quantity::BrightnessTemperature), o, m_maps);
+        o.quantity = Quantity::Density;
+        o.target = Quantity::NeutralFraction;
+        o.contextRadiiMpc = {3.0, 6.0};
+        m_pairs = m_dir.filePath("pairs.h5").toStdString();
+        rs::ml::buildDataset(
+            rs::ml::sourcesFromSimulator(tinyGrid(), Quantity::Density, Quantity::NeutralFraction), o, m_pairs);
+
+        m_runs = m_dir.filePath(QStringLiteral("runs"));
+        QDir().mkpath(m_runs);
+        m_unet = QDir(m_runs).filePath(QStringLiteral("unet")).toStdString();
+        m_gen = QDir(m_runs).filePath(QStringLiteral("gen")).toStdString();
+        m_ae = QDir(m_runs).filePath(QStringLiteral("ae")).toStdString();
+        rs::ml::RunConfig unet = fixtures::tinyRunConfig(m_pairs, rs::ml::ModelKind::UNet, rs::ml::Target::None);
+        unet.task = rs::ml::Task::Translate;
+        unet.epochs = 2;
+        QVERIFY(trainTiny(m_unet, unet));
+        rs::ml::RunConfig gen = fixtures::tinyRunConfig(m_maps, rs::ml::ModelKind::Generator, rs::ml::Target::None);
+        gen.epochs = 2;
+        QVERIFY(trainTiny(m_gen, gen));
+        QVERIFY(trainTiny(m_ae, fixtures::tinyRunConfig(m_maps, rs::ml::ModelKind::Autoencoder, rs::ml::Target::None)));
+    }
+
+    void modelTabsFollowTheRunKind()
+    {
+        Session session;
+        TrainingWorkspace ws(&session);
+        ws.resize(1400, 900);
+        ws.setRunsFolder(m_runs);
+        ws.show();
+        QTRY_COMPARE_WITH_TIMEOUT(ws.runsModel()->rowCount(), 3, 20000);
+        using Tab = TrainingWorkspace::Tab;
+        const std::vector<std::pair<std::string, Tab>> kinds {
+            {m_unet, Tab::Translation}, {m_gen, Tab::Generator}, {m_ae, Tab::Latent}};
+        for (const auto& [run, tab] : kinds) {
+            ws.runsPanel()->selectRuns({QString::fromStdString(run)});
+            QTRY_VERIFY_WITH_TIMEOUT(ws.isTabShown(tab), 10000);
+            for (Tab other : {Tab::Translation, Tab::Generator, Tab::Latent})
+                QCOMPARE(ws.isTabShown(other), other == tab);
+        }
+        // The generator run's tab draws when it shows.
+        ws.runsPanel()->selectRuns({QString::fromStdString(m_gen)});
+        ws.showTab(Tab::Generator);
+        QTRY_VERIFY_WITH_TIMEOUT(ws.generatorView()->grid()->count() > 0, 30000);
+        screenshot(ws, QStringLiteral("generator-tab"));
+    }
+
+    void translationShowsFourLinkedPanelsAndMetrics()
+    {
+        REQUIRE_OPENGL();
+        TranslationView view;
+        view.resize(1500, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setComputeThreads(1);
+        view.setMaxSamples(6);
+        view.setRun(QString::fromStdString(m_unet), rs::ml::readRunConfig(m_unet));
+        QTRY_VERIFY_WITH_TIMEOUT(view.metrics().has_value(), 30000);
+        LinkedSlicesView* slices = view.slices();
+        QCOMPARE(slices->panelCount(), 4);
+        view.showSlice(2);
+        for (int i = 0; i < 4; ++i) {
+            SliceCanvas* c = slices->panel(i)->canvas();
+            QVERIFY(c->hasCube());
+            QCOMPARE(c->state().index, 2); // linked
+            QTRY_VERIFY_WITH_TIMEOUT(c->isGlReady() && c->renderCount() > 0, 10000);
+        }
+        // The prediction is core's translateSlices of that test sample; the difference is predicted − true.
+        const QPointF at(0.41, 0.57);
+        const VoxelProbe d = slices->panel(0)->canvas()->probeAtFraction(at);
+        const VoxelProbe p = slices->panel(1)->canvas()->probeAtFraction(at);
+        const VoxelProbe t = slices->panel(2)->canvas()->probeAtFraction(at);
+        const VoxelProbe diff = slices->panel(3)->canvas()->probeAtFraction(at);
+        QVERIFY(d.valid && p.valid && t.valid && diff.valid);
+        QCOMPARE(p.voxel, diff.voxel);
+        QVERIFY(std::abs(diff.value - (p.value - t.value)) <= 1e-5);
+        const auto ds = rs::ml::DatasetFile::open(m_pairs);
+        const std::int64_t sample = rs::ml::evenlySpacedSubset(ds->indices(rs::ml::Split::Test), 6)[2];
+        std::vector<float> x(256), y(256), ctx(2 * 256);
+        ds->readSamples(&sample, 1, x.data());
+        ds->readTargets(&sample, 1, y.data());
+        ds->readContext(&sample, 1, ctx.data());
+        const double z = ds->labels()[std::size_t(sample)].z, zeta = ds->labels()[std::size_t(sample)].zeta;
+        const std::vector<float> pred = rs::ml::Translator(m_unet).translateSlices(x.data(), ctx.data(), &z, &zeta, 1);
+        const std::size_t pixel = p.voxel[1] * 16 + p.voxel[2];
+        QCOMPARE(float(d.value), x[pixel]);
+        QCOMPARE(float(t.value), y[pixel]);
+        QVERIFY(std::abs(p.value - pred[pixel]) <= 1e-5);
+        // The metrics: in range, consistent with each other, shown for all samples and this slice.
+        const rs::ml::TranslationMetrics& m = *view.metrics();
+        QVERIFY(m.pixelAccuracy >= 0 && m.pixelAccuracy <= 1);
+        QVERIFY(m.iouIonized >= 0 && m.iouIonized <= 1);
+        QVERIFY(std::abs(m.nfError - (m.meanPredicted - m.meanTrue)) < 1e-9);
+        QCOMPARE(m.cells, std::size_t(6 * 256));
+        QVERIFY(view.metricsText().contains(QStringLiteral("pixel accuracy")));
+        QVERIFY(view.metricsText().contains(QStringLiteral("r(k)")));
+        QVERIFY(view.metricsText().contains(QStringLiteral("test sample 2 of 6")));
+        screenshot(view, QStringLiteral("translation-test"));
+    }
+
+    void translationOfTheExplorerCube()
+    {
+        REQUIRE_OPENGL();
+        SimulationParams sp;
+        sp.dim = 16;
+        sp.boxMpc = 24;
+        sp.threads = 1;
+        sp.redshifts = {8.5};
+        sp.zeta = 25;
+        sp.seed = 11;
+        const std::vector<SimulatedRedshift> sim = simulate(sp);
+        TranslationView view;
+        view.resize(1500, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setComputeThreads(1);
+        view.setExplorerCubes({guifixtures::loaded(sim[0].density), guifixtures::loaded(sim[0].neutralFraction)});
+        view.setRun(QString::fromStdString(m_unet), rs::ml::readRunConfig(m_unet));
+        QTRY_VERIFY_WITH_TIMEOUT(view.metrics().has_value(), 30000);
+        view.setSource(TranslationView::Source::ExplorerCube);
+        QTRY_VERIFY_WITH_TIMEOUT(view.metrics() && view.metrics()->cells == 16 * 16 * 16, 30000);
+        // The whole cube through core's Translator, compared with the simulation's own x_HI.
+        rs::ml::TranslateOptions o;
+        o.threads = 1;
+        const rs::ml::TranslationResult r = rs::ml::Translator(m_unet).translate(sim[0].density, o);
+        const rs::ml::TranslationMetrics want
+            = rs::ml::compareCubes(r.predicted, sim[0].neutralFraction, Quantity::NeutralFraction);
+        QCOMPARE(view.metrics()->pixelAccuracy, want.pixelAccuracy);
+        QVERIFY(std::abs(view.metrics()->nfError - want.nfError) < 1e-9);
+        QCOMPARE(view.slices()->panelCount(), 4);
+        QVERIFY(view.note().contains(QStringLiteral("translated whole")));
+        // Panel i shows cube i (density, prediction, truth, difference), also after a second
+        // translation: the prediction is not swapped for the truth of the same quantity.
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(view.slices()->panel(i)->selectedCube(), i);
+        SliceCanvas* predicted = view.slices()->panel(1)->canvas();
+        QTRY_VERIFY_WITH_TIMEOUT(predicted->isGlReady() && predicted->renderCount() > 0, 10000);
+        const VoxelProbe p = predicted->probeAtFraction(QPointF(0.3, 0.6));
+        QVERIFY(p.valid);
+        QVERIFY(std::abs(p.value - r.predicted.data()[r.predicted.index(p.voxel[0], p.voxel[1], p.voxel[2])]) <= 1e-5);
+        // Without a true cube: two panels and no metrics.
+        view.setExplorerCubes({guifixtures::loaded(sim[0].density)});
+        view.compute();
+        QTRY_VERIFY_WITH_TIMEOUT(!view.metrics().has_value() && view.slices()->panelCount() == 2, 30000);
+        QVERIFY(view.note().contains(QStringLiteral("no metrics")));
+        // z and ζ given in the view replace the cube's (21cmFAST density boxes carry no ζ).
+        view.setCubeParameters(0, 40);
+        view.compute();
+        QTRY_VERIFY_WITH_TIMEOUT(view.note().contains(QStringLiteral("ζ = 40")), 30000);
+        QVERIFY(view.note().contains(QStringLiteral("z = 8.5")));
+    }
+
+    void generatorFollowsTheSliders()
+    {
+        GeneratorView view;
+        view.resize(1300, 800);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setComputeThreads(1);
+        QSignalSpy redrawn(&view, &GeneratorView::redrawn);
+        const rs::ml::RunConfig config = rs::ml::readRunConfig(m_gen);
+        view.setRun(QString::fromStdString(m_gen), config);
+        QTRY_VERIFY_WITH_TIMEOUT(redrawn.count() >= 1, 30000);
+        QCOMPARE(view.grid()->count(), std::size_t(9));
+        const rs::ml::MapGenerator generator(m_gen);
+        auto expected = [&] { return generator.generate(view.z(), view.zeta(), 9, 0).values; };
+        QVERIFY(maxAbsDifference(view.grid()->values(), expected()) < 1e-4f);
+        const std::vector<float> before = view.grid()->values();
+        // Moving the z slider draws new maps at the new z (the same noise).
+        view.zSlider()->setValue(view.zSlider()->maximum());
+        QTRY_VERIFY_WITH_TIMEOUT(redrawn.count() >= 2, 30000);
+        QVERIFY(view.z() > config.conditionMax[0]); // past the training range ...
+        QVERIFY(view.note().contains(QStringLiteral("extrapolates"))); // ... and the view says so
+        QVERIFY(maxAbsDifference(view.grid()->values(), before) > 1e-3f);
+        QVERIFY(maxAbsDifference(view.grid()->values(), expected()) < 1e-4f);
+        QVERIFY(view.lastRedrawMs() >= 0);
+        // Many moves at once: the newest position is what ends up drawn.
+        const int draws = view.drawsDone();
+        for (int v : {10, 40, 70, 120, 150})
+            view.zetaSlider()->setValue(v);
+        QTRY_VERIFY_WITH_TIMEOUT(!view.job()->isRunning() && view.zetaSlider()->value() == 150, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(maxAbsDifference(view.grid()->values(), expected()) < 1e-4f, 30000);
+        QVERIFY(view.drawsDone() - draws < 5);
+        // Beside the grid: metrics against the nearest held-out maps, Δ²(k) and PDF both overlaid.
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isComparing() && view.metrics().has_value(), 30000);
+        QCOMPARE(view.metrics()->zeta, view.zeta() > 27.5 ? 40.0 : 15.0); // of the newest position
+        const rs::ml::GenerationGroupMetrics& g = *view.metrics();
+        QVERIFY(g.simulated > 0 && g.generated == 9);
+        QVERIFY(g.z == 8 || g.z == 9);
+        QVERIFY(g.pdfKs >= 0 && g.pdfKs <= 1);
+        QVERIFY(view.metricsText().contains(QStringLiteral("PDF KS")));
+        QCOMPARE(view.spectrumView()->chart()->series().size(), 2);
+        QCOMPARE(view.pdfView()->chart()->series().size(), 2);
+        QVERIFY(view.simulatedGrid()->count() > 0);
+        screenshot(view, QStringLiteral("generator"));
+    }
+
+    void latentTraversalDecodesAlongAPrincipalDirection()
+    {
+        LatentView view(&m_pool);
+        view.resize(1000, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setRun(QString::fromStdString(m_ae), rs::ml::readRunConfig(m_ae));
+        QTRY_VERIFY_WITH_TIMEOUT(view.pca() && view.decoded()->count() == 1, 30000);
+        const rs::ml::PcaModel pca = *view.pca();
+        QVERIFY(pca.components >= 2);
+        QCOMPARE(view.componentBox()->count(), int(pca.components));
+        QCOMPARE(view.strip()->count(), std::size_t(7));
+        const rs::ml::Predictor predictor(m_ae);
+        QCOMPARE(pca.dim, predictor.featureSize());
+        // decode(features(x)) is the autoencoder's own reconstruction.
+        const auto ds = rs::ml::DatasetFile::open(m_maps);
+        const std::int64_t first = ds->indices(rs::ml::Split::Validation).front();
+        std::vector<float> x(256);
+        ds->readSamples(&first, 1, x.data());
+        const std::vector<float> code = predictor.features(x.data(), 1);
+        QVERIFY(maxAbsDifference(predictor.decode(code.data(), 1), predictor.predict(x.data(), 1)) < 1e-4f);
+        // The view's map at +2σ along direction 2 is the decoded code mean + 2σ₂ e₂.
+        auto codeAt = [&](std::size_t k, double s) {
+            std::vector<float> c(pca.dim);
+            for (std::size_t i = 0; i < pca.dim; ++i)
+                c[i] = float(pca.mean[i] + s * std::sqrt(pca.explainedVariance[k]) * pca.basis[k * pca.dim + i]);
+            return c;
+        };
+        const std::vector<float> atMean = view.decoded()->values();
+        QVERIFY(maxAbsDifference(atMean, predictor.decode(codeAt(0, 0).data(), 1)) < 1e-4f);
+        view.setComponent(1);
+        view.setPosition(2.0);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            maxAbsDifference(view.decoded()->values(), predictor.decode(codeAt(1, 2.0).data(), 1)) < 1e-4f, 30000);
+        QVERIFY(maxAbsDifference(view.decoded()->values(), atMean) > 1e-4f); // the map changed
+        QTRY_VERIFY_WITH_TIMEOUT(view.lastRedrawMs() >= 0, 10000);
+        screenshot(view, QStringLiteral("latent"));
+    }
+
+    void otherRunKindsGetANote()
+    {
+        GeneratorView gen;
+        gen.setRun(QString::fromStdString(m_ae), rs::ml::readRunConfig(m_ae));
+        QVERIFY(gen.note().contains(QStringLiteral("generator runs")));
+        QVERIFY(!gen.zSlider()->isEnabled());
+        TranslationView tr;
+        tr.setRun(QString::fromStdString(m_gen), rs::ml::readRunConfig(m_gen));
+        QVERIFY(tr.note().contains(QStringLiteral("unet runs")));
+        LatentView lat(&m_pool);
+        lat.setRun(QString::fromStdString(m_unet), rs::ml::readRunConfig(m_unet));
+        QVERIFY(lat.note().contains(QStringLiteral("autoencoder")));
+        QVERIFY_THROWS_EXCEPTION(ParameterError, rs::ml::Predictor(m_gen).decode(nullptr, 1));
+    }
+};
+
+QTEST_MAIN(TestStudioModels)
+#include "tst_studio_models.moc"
