@@ -1,9 +1,9 @@
 #pragma once
 /// \file h5_chunk_reader.h
-/// Fast path for reading chunked, deflate- or LZF-compressed (optionally shuffled) float32 datasets: the raw chunks
-/// are fetched one by one (HDF5 is serialised internally) while worker threads inflate and
-/// un-shuffle them straight into the destination buffer. Memory stays at the destination plus a
-/// few chunks in flight.
+/// Fast paths for whole float32 cubes. Contiguous little-endian data: plain reads of its bytes.
+/// Chunked data: fast path for reading chunked, deflate- or LZF-compressed (optionally shuffled) float32 datasets: the
+/// raw chunks are fetched one by one (HDF5 is serialised internally) while worker threads inflate and un-shuffle them
+/// straight into the destination buffer. Memory stays at the destination plus a few chunks in flight.
 
 #include "io/hdf5_util.h"
 
@@ -17,5 +17,13 @@ namespace rs::h5 {
 /// so the caller can fall back to H5Dread. Throws FormatError for damaged chunks.
 bool readSlabChunkedFloats(
     hid_t dataset, float* out, const std::string& file, const std::string& datasetPath, unsigned threads = 0);
+
+/// Reads the whole dataset into `out` with plain reads of the file's bytes, without H5Dread, if
+/// it is stored contiguously (no external files), allocated in full, as float32 little-endian on
+/// a little-endian machine, and its bytes lie inside the file. Returns false (having read
+/// nothing) otherwise: big-endian, integer or double data, chunked or compact storage and
+/// unallocated (fill-value) datasets take the normal path. Throws IoError when the file cannot
+/// be read and FormatError when it is shorter than it was a moment before.
+bool readContiguousFloats(hid_t dataset, float* out, const std::string& file);
 
 } // namespace rs::h5

@@ -158,8 +158,10 @@ Cube readH5Entry(const CubeEntry& entry)
     if (d.size() != 3 || Shape {std::size_t(d[0]), std::size_t(d[1]), std::size_t(d[2])} != entry.shape)
         throw FormatError(entry.path, "dataset '" + entry.dataset + "' changed shape since it was listed");
     Cube cube = Cube::uninitialized(entry.shape, entry.box, entry.metadata());
-    if (!h5::readSlabChunkedFloats(ds.get(), cube.mutableData(), entry.path, entry.dataset))
-        h5::readFloats(ds.get(), cube.mutableData(), entry.path, entry.dataset);
+    float* out = cube.mutableData();
+    if (!h5::readContiguousFloats(ds.get(), out, entry.path)
+        && !h5::readSlabChunkedFloats(ds.get(), out, entry.path, entry.dataset))
+        h5::readFloats(ds.get(), out, entry.path, entry.dataset);
     return cube;
 }
 
