@@ -8,6 +8,7 @@
 #include "io/h5_chunk_reader.h"
 #include "io/hdf5_guard.h"
 #include "io/hdf5_util.h"
+#include "io/reionscope_h5.h"
 #include "util/error.h"
 
 #include <QTemporaryDir>
@@ -251,9 +252,14 @@ private Q_SLOTS:
         e.parameters = {{"b", true}, {"i", std::numeric_limits<std::int64_t>::min()},
             {"nan", std::numeric_limits<double>::quiet_NaN()}, {std::string("s\0", 2), std::string("\xff\xfe")}};
         e.primary = false;
-        const std::string bytes = h5::detail::encodeEntries({e, CubeEntry {}});
+        h5::detail::Listing listing;
+        listing.entries = {e, CubeEntry {}};
+        listing.plain[e.dataset] = {std::numeric_limits<std::uint64_t>::max(), 480};
+        const std::string bytes = h5::detail::encodeListing(listing);
         e.path = "/x.h5";
-        const std::vector<CubeEntry> back = h5::detail::decodeEntries(bytes, "/x.h5");
+        const h5::detail::Listing decoded = h5::detail::decodeListing(bytes, "/x.h5");
+        QVERIFY(decoded.plain == listing.plain);
+        const std::vector<CubeEntry>& back = decoded.entries;
         QCOMPARE(back.size(), std::size_t(2));
         QCOMPARE(differenceOf(back[0], e), QString());
         CubeEntry plain;
@@ -261,10 +267,10 @@ private Q_SLOTS:
         QCOMPARE(differenceOf(back[1], plain), QString());
         // Every truncation, and a few damaged bytes, end in a FormatError naming the file.
         for (std::size_t n = 0; n < bytes.size(); ++n)
-            RS_VERIFY_ERROR(FormatError, h5::detail::decodeEntries(bytes.substr(0, n), "/x.h5"), "/x.h5: ");
+            RS_VERIFY_ERROR(FormatError, h5::detail::decodeListing(bytes.substr(0, n), "/x.h5"), "/x.h5: ");
         for (const std::string& bad : {bytes + "1;", std::string("99999999999999999999999;"), std::string("1;9;"),
-                 std::string("1;0;") + std::string(20, '7')})
-            RS_VERIFY_ERROR(FormatError, h5::detail::decodeEntries(bad, "/x.h5"), "checker's answer is unreadable");
+                 std::string("1;0;") + std::string(20, '7'), std::string("0;1;1;x")})
+            RS_VERIFY_ERROR(FormatError, h5::detail::decodeListing(bad, "/x.h5"), "checker's answer is unreadable");
     }
 
     void plainReadGivesTheCubeH5DreadGives()
@@ -299,11 +305,28 @@ private Q_SLOTS:
             else
                 QVERIFY2(plain == std::vector<float>(120, -7.0f), c.name); // nothing read
         }
-        // A real-format file loads through it, voxel for voxel what was written.
+        // A real-format file loads through it, voxel for voxel what was written: with the helper
+        // (which says where the voxels lie: no HDF5 here) and without it.
         const std::vector<float> v = fixtures::pattern(5 * 5 * 5, 2.0f, 0.5f);
         const std::string path = fixtures::writeV3(dir.path(), "v3.h5", "PerturbedField", "density", 5, 10, 9, v);
+        h5::clearVetCache();
         const Cube cube = loadCube(path);
+        QVERIFY(h5::plainDataOffset(path, "PerturbedField/density", v.size() * sizeof(float)).has_value());
+        QVERIFY(!h5::plainDataOffset(path, "PerturbedField/density", 4).has_value()); // another size: no
         QVERIFY(std::memcmp(cube.data(), v.data(), v.size() * sizeof(float)) == 0);
+        h5::setIsolation(false);
+        QVERIFY(!h5::plainDataOffset(path, "PerturbedField/density", v.size() * sizeof(float)).has_value());
+        const Cube own = loadCube(path);
+        h5::setIsolation(true);
+        QVERIFY(std::memcmp(own.data(), v.data(), v.size() * sizeof(float)) == 0);
+        // Chunked (ReionScope's LZF default): the helper says nothing, HDF5's path reads it.
+        Cube c({4, 4, 4}, {8, 8, 8});
+        std::copy_n(v.begin(), 64, c.mutableData());
+        const std::string chunked = QDir(dir.path()).filePath("chunked_cube.h5").toStdString();
+        writeReionScopeH5(chunked, {c});
+        const std::vector<CubeEntry> listed = probeFile(chunked);
+        QVERIFY(!h5::plainDataOffset(chunked, listed.front().dataset, 256).has_value());
+        QVERIFY(std::memcmp(loadEntry(listed.front()).data(), v.data(), 256) == 0);
         // Cut short after listing: the bytes are not in the file, H5Dread's error names it.
         const std::vector<CubeEntry> entries = probeFile(path);
         std::filesystem::resize_file(path, std::filesystem::file_size(path) - 64);

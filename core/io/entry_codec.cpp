@@ -182,27 +182,41 @@ CubeEntry getEntry(Reader& r)
 
 } // namespace
 
-std::string encodeEntries(const std::vector<CubeEntry>& entries)
+std::string encodeListing(const Listing& listing)
 {
     Writer w;
-    w.u64(entries.size());
-    for (const CubeEntry& e : entries)
+    w.u64(listing.entries.size());
+    for (const CubeEntry& e : listing.entries)
         putEntry(w, e);
+    w.u64(listing.plain.size());
+    for (const auto& [dataset, at] : listing.plain) {
+        w.str(dataset);
+        w.u64(at.offset);
+        w.u64(at.bytes);
+    }
     return w.take();
 }
 
-std::vector<CubeEntry> decodeEntries(const std::string& bytes, const std::string& path)
+Listing decodeListing(const std::string& bytes, const std::string& path)
 {
     try {
         Reader r(bytes);
-        std::vector<CubeEntry> entries(r.count());
-        for (CubeEntry& e : entries) {
+        Listing listing;
+        listing.entries.resize(r.count());
+        for (CubeEntry& e : listing.entries) {
             e = getEntry(r);
             e.path = path;
         }
+        for (std::size_t n = r.count(); n > 0; --n) {
+            std::string dataset = r.str();
+            PlainData at;
+            at.offset = r.u64();
+            at.bytes = r.u64();
+            listing.plain[std::move(dataset)] = at;
+        }
         if (!r.done())
             throw std::runtime_error("trailing bytes");
-        return entries;
+        return listing;
     } catch (const std::runtime_error& e) {
         throw FormatError(path, std::string("the HDF5 checker's answer is unreadable (") + e.what() + ")");
     }

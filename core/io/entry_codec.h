@@ -6,16 +6,30 @@
 
 #include "io/cube_entry.h"
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 namespace rs::h5::detail {
 
-/// The entries as bytes (their `path` is left out: the reader knows it).
-std::string encodeEntries(const std::vector<CubeEntry>& entries);
+/// Where a dataset's voxels lie as plain float32 little-endian bytes (h5::plainFloatsAt).
+struct PlainData {
+    std::uint64_t offset = 0, bytes = 0;
+    bool operator==(const PlainData&) const = default;
+};
 
-/// The entries back, each with `path`. Throws FormatError naming `path` when `bytes` is not what
-/// encodeEntries wrote (a truncated or mixed-up answer).
-std::vector<CubeEntry> decodeEntries(const std::string& bytes, const std::string& path);
+/// What the helper found in a file.
+struct Listing {
+    std::vector<CubeEntry> entries;
+    std::map<std::string, PlainData> plain; ///< by dataset: those stored as plain float32
+};
+
+/// The listing as bytes (the entries' `path` is left out: the reader knows it).
+std::string encodeListing(const Listing& listing);
+
+/// The listing back, each entry with `path`. Throws FormatError naming `path` when `bytes` is not
+/// what encodeListing wrote (a truncated or mixed-up answer).
+Listing decodeListing(const std::string& bytes, const std::string& path);
 
 } // namespace rs::h5::detail

@@ -226,28 +226,37 @@ bool readSlabChunkedFloats(
     return true;
 }
 
-bool readContiguousFloats(hid_t dataset, float* out, const std::string& file)
+std::optional<std::uint64_t> plainFloatsAt(hid_t dataset, const std::string& file)
 {
     if constexpr (std::endian::native != std::endian::little)
-        return false;
+        return std::nullopt;
     Id dcpl(H5Dget_create_plist(dataset));
     if (H5Pget_layout(dcpl.get()) != H5D_CONTIGUOUS || H5Pget_external_count(dcpl.get()) != 0)
-        return false;
+        return std::nullopt;
     Id type(H5Dget_type(dataset));
     if (H5Tequal(type.get(), H5T_IEEE_F32LE) <= 0)
-        return false;
+        return std::nullopt;
     Id space(H5Dget_space(dataset));
     const hssize_t points = H5Sget_simple_extent_npoints(space.get());
     if (points <= 0 || std::uint64_t(points) > UINT64_MAX / sizeof(float))
-        return false;
+        return std::nullopt;
     const std::uint64_t bytes = std::uint64_t(points) * sizeof(float);
     const haddr_t offset = H5Dget_offset(dataset); // includes a user block's size
     if (H5Dget_storage_size(dataset) != bytes || offset == HADDR_UNDEF)
-        return false;
+        return std::nullopt;
     const std::uint64_t fileBytes = regularFileSize(file);
     if (std::uint64_t(offset) > fileBytes || bytes > fileBytes - offset)
-        return false; // H5Dread says what is wrong
-    readExactly(file, offset, out, std::size_t(bytes));
+        return std::nullopt; // H5Dread says what is wrong
+    return std::uint64_t(offset);
+}
+
+bool readContiguousFloats(hid_t dataset, float* out, const std::string& file)
+{
+    const std::optional<std::uint64_t> offset = plainFloatsAt(dataset, file);
+    if (!offset)
+        return false;
+    Id space(H5Dget_space(dataset));
+    readExactly(file, *offset, out, std::size_t(H5Sget_simple_extent_npoints(space.get())) * sizeof(float));
     return true;
 }
 

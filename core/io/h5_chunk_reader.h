@@ -7,6 +7,8 @@
 
 #include "io/hdf5_util.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace rs::h5 {
@@ -18,12 +20,16 @@ namespace rs::h5 {
 bool readSlabChunkedFloats(
     hid_t dataset, float* out, const std::string& file, const std::string& datasetPath, unsigned threads = 0);
 
-/// Reads the whole dataset into `out` with plain reads of the file's bytes, without H5Dread, if
-/// it is stored contiguously (no external files), allocated in full, as float32 little-endian on
-/// a little-endian machine, and its bytes lie inside the file. Returns false (having read
-/// nothing) otherwise: big-endian, integer or double data, chunked or compact storage and
-/// unallocated (fill-value) datasets take the normal path. Throws IoError when the file cannot
-/// be read and FormatError when it is shorter than it was a moment before.
+/// Where the dataset's voxels start in `file` if they can be read as plain bytes: stored
+/// contiguously (no external files), allocated in full, as float32 little-endian on a
+/// little-endian machine, and lying inside the file. nullopt otherwise (big-endian, integer or
+/// double data, chunked or compact storage, unallocated datasets). Throws IoError when `file`
+/// cannot be examined.
+std::optional<std::uint64_t> plainFloatsAt(hid_t dataset, const std::string& file);
+
+/// Reads the whole dataset into `out` with plain reads of the file's bytes, without H5Dread, where
+/// plainFloatsAt finds them. Returns false (having read nothing) otherwise. Throws IoError when
+/// the file cannot be read and FormatError when it is shorter than it was a moment before.
 bool readContiguousFloats(hid_t dataset, float* out, const std::string& file);
 
 } // namespace rs::h5

@@ -2,6 +2,7 @@
 
 #include "io/cube_loader.h"
 #include "io/entry_codec.h"
+#include "io/h5_chunk_reader.h"
 #include "io/hdf5_util.h"
 #include "io/probe_server.h"
 #include "io/vet_cache.h"
@@ -209,7 +210,7 @@ namespace {
 struct Verdict {
     bool refused = false;
     std::string kind, problem; ///< refused: the error's kind ("io", "format", "unrecognised") and text
-    std::optional<std::vector<CubeEntry>> entries; ///< listed (absent: vetted by an earlier process)
+    std::optional<detail::Listing> listing; ///< what it found (absent: vetted by an earlier process)
 };
 
 /// Reads a helper's answer: "ok <cubes> <bytes>" and the encoded entries, or "error <kind> <problem>".
@@ -219,7 +220,7 @@ Verdict parseAnswer(const std::string& answer, const std::string& path)
     const std::string line = answer.substr(0, nl);
     Verdict v;
     if (line.rfind("ok ", 0) == 0 && nl != std::string::npos) {
-        v.entries = detail::decodeEntries(answer.substr(nl + 1), path);
+        v.listing = detail::decodeListing(answer.substr(nl + 1), path);
         return v;
     }
     if (line.rfind("error ", 0) != 0)
@@ -289,9 +290,10 @@ std::shared_ptr<const Verdict> verdictOf(const std::string& path)
     std::error_code ec;
     const std::string abs = std::filesystem::absolute(path, ec).string();
     // Passed in an earlier process (and unchanged since): no helper either.
-    const std::optional<detail::FileFingerprint> print
-        = ec ? std::nullopt : detail::fingerprintOf(std::filesystem::path(abs).lexically_normal().string());
     detail::PersistentVetCache persistent;
+    const std::optional<detail::FileFingerprint> print = ec || persistent.file().empty()
+        ? std::nullopt
+        : detail::fingerprintOf(std::filesystem::path(abs).lexically_normal().string());
     if (print && persistent.contains(*print))
         return remember(Verdict {});
     // The long-lived server answers first (no process start per file); when it dies on a file,
@@ -323,9 +325,9 @@ std::optional<std::vector<CubeEntry>> probeIsolated(const std::string& path)
         return std::nullopt;
     if (v->refused)
         throwRefusal(*v, path);
-    if (!v->entries)
+    if (!v->listing)
         return std::nullopt;
-    std::vector<CubeEntry> entries = *v->entries;
+    std::vector<CubeEntry> entries = v->listing->entries;
     for (CubeEntry& e : entries)
         e.path = path;
     return entries;
@@ -336,14 +338,36 @@ void vetFile(const std::string& path)
     (void)probeIsolated(path);
 }
 
+std::optional<std::uint64_t> plainDataOffset(const std::string& path, const std::string& dataset, std::uint64_t bytes)
+{
+    const std::optional<FileKey> key = keyOf(path);
+    if (!key || !isolationEnabled())
+        return std::nullopt;
+    std::lock_guard lock(cache().mutex);
+    const auto it = cache().verdicts.find(*key);
+    if (it == cache().verdicts.end() || !it->second->listing)
+        return std::nullopt;
+    const auto& plain = it->second->listing->plain;
+    const auto at = plain.find(dataset);
+    if (at == plain.end() || at->second.bytes != bytes)
+        return std::nullopt;
+    return at->second.offset;
+}
+
 namespace {
 
-/// Walks a dataset's chunk index (the B-tree a damaged file may corrupt) without reading data.
-void walkChunks(hid_t file, const std::string& dataset)
+/// Walks a dataset's chunk index (the B-tree a damaged file may corrupt) without reading data,
+/// and notes where plain float32 voxels lie (the asking process then reads them without HDF5).
+void walkData(hid_t file, const std::string& dataset, const std::string& path, detail::Listing& listing)
 {
     Id ds(H5Dopen2(file, dataset.c_str(), H5P_DEFAULT));
     if (!ds.valid())
         return;
+    if (const std::optional<std::uint64_t> at = plainFloatsAt(ds.get(), path)) {
+        Id space(H5Dget_space(ds.get()));
+        listing.plain[dataset] = {*at, std::uint64_t(H5Sget_simple_extent_npoints(space.get())) * sizeof(float)};
+        return;
+    }
     (void)H5Dget_storage_size(ds.get());
     Id dcpl(H5Dget_create_plist(ds.get()));
     if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED)
@@ -417,15 +441,16 @@ const char* errorKind(const std::exception& e)
 int probeOne(const std::string& path, std::string& answer)
 {
     try {
-        const std::vector<CubeEntry> entries = probeFile(path);
+        detail::Listing listing;
+        listing.entries = probeFile(path);
         if (hasHdf5Signature(path)) {
             Id file = openFile(path);
-            for (const CubeEntry& e : entries)
-                if (!e.dataset.empty())
-                    walkChunks(file.get(), e.dataset);
+            for (const CubeEntry& e : listing.entries)
+                if (!e.dataset.empty() && e.kind != FieldKind::HaloCatalog)
+                    walkData(file.get(), e.dataset, path, listing);
         }
-        const std::string bytes = detail::encodeEntries(entries);
-        answer = "ok " + std::to_string(entries.size()) + " " + std::to_string(bytes.size()) + "\n" + bytes;
+        const std::string bytes = detail::encodeListing(listing);
+        answer = "ok " + std::to_string(listing.entries.size()) + " " + std::to_string(bytes.size()) + "\n" + bytes;
         return 0;
     } catch (const std::exception& e) {
         // The problem without the path (the asking process names the file its own way).

@@ -13,6 +13,7 @@
 
 #include "io/cube_entry.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,12 @@ std::optional<std::vector<CubeEntry>> probeIsolated(const std::string& path);
 /// probeIsolated without its entries: throws as it does, returns once the file may be opened in
 /// this process.
 void vetFile(const std::string& path);
+
+/// Where the helper found `dataset`'s voxels in `path` as plain float32 little-endian bytes
+/// (io/h5_chunk_reader.h, plainFloatsAt), `bytes` long, when it listed this version of the file
+/// for this process: the voxels can then be read without HDF5 here. nullopt otherwise. Never
+/// throws.
+std::optional<std::uint64_t> plainDataOffset(const std::string& path, const std::string& dataset, std::uint64_t bytes);
 
 /// The helper's path: $REIONSCOPE_PROBE, else `reionscope-probe` beside the running executable;
 /// "" when neither exists.
