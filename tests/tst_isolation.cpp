@@ -215,6 +215,20 @@ private Q_SLOTS:
         RS_VERIFY_ERROR(UnrecognisedFormatError, loadCube(path), QString::fromStdString(path) + ": HDF5 file is");
     }
 
+    void numberTypeOfAnImpossibleSizeIsRefused()
+    {
+        // reionscope-fuzz h5, seed 105, input 123618 (and 19 more in the first 800,000): an LZF
+        // float32 dataset whose type says 131076 bytes per value. The helper lists it (metadata is
+        // fine), then H5Dread's conversion copied past its buffers here (SIGSEGV in H5VM_memcpyvv).
+        const std::string path = REIONSCOPE_TEST_DATA "/fuzz_float_type_size.h5";
+        h5::clearVetCache();
+        const std::vector<CubeEntry> entries = probeFile(path);
+        QCOMPARE(entries.size(), std::size_t(2));
+        QVERIFY(loadEntry(entries.front()).voxelCount() == 125); // the undamaged one still loads
+        RS_VERIFY_ERROR(FormatError, loadEntry(entries.back()), QString::fromStdString(path) + ": ",
+            "declares a 131076-byte number type with 32 bits at bit 0");
+    }
+
     void helperListingIsExact()
     {
         // Fixtures of every HDF5 layout we read, then the real files where present: the entries
