@@ -16,6 +16,7 @@
 
 #include <hdf5.h>
 
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -111,9 +112,10 @@ QString differenceOf(const CubeEntry& a, const CubeEntry& b)
 }
 
 /// One 3D dataset `d` of 6 x 5 x 4 values of `type` in a fresh file (a `userBlock` of bytes before
-/// the superblock when > 0), stored `layout`; `write` false leaves it unallocated.
+/// the superblock when > 0), stored `layout` (chunks of `chunk`, deflated or not); `write` false
+/// leaves it unallocated.
 std::string writeDataset(const QString& dir, const std::string& name, hid_t type, H5D_layout_t layout,
-    hsize_t userBlock = 0, bool write = true)
+    hsize_t userBlock = 0, bool write = true, std::array<hsize_t, 3> chunk = {2, 5, 4}, bool deflate = false)
 {
     const std::string path = QDir(dir).filePath(QString::fromStdString(name)).toStdString();
     h5::silenceErrorPrinting();
@@ -121,13 +123,15 @@ std::string writeDataset(const QString& dir, const std::string& name, hid_t type
     if (userBlock)
         H5Pset_userblock(fcpl, userBlock);
     const hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
-    const hsize_t dims[3] = {6, 5, 4}, chunk[3] = {2, 5, 4};
+    const hsize_t dims[3] = {6, 5, 4};
     const hid_t space = H5Screate_simple(3, dims, nullptr);
     const hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     if (layout == H5D_CHUNKED)
-        H5Pset_chunk(dcpl, 3, chunk);
+        H5Pset_chunk(dcpl, 3, chunk.data());
     else
         H5Pset_layout(dcpl, layout);
+    if (deflate)
+        H5Pset_deflate(dcpl, 1);
     if (!write)
         H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_LATE);
     const hid_t ds = H5Dcreate2(f, "d", type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
@@ -268,7 +272,7 @@ private Q_SLOTS:
         e.primary = false;
         h5::detail::Listing listing;
         listing.entries = {e, CubeEntry {}};
-        listing.plain[e.dataset] = {std::numeric_limits<std::uint64_t>::max(), 480};
+        listing.plain[e.dataset] = {{std::numeric_limits<std::uint64_t>::max(), 0, 480}, {1, 480, 4}};
         const std::string bytes = h5::detail::encodeListing(listing);
         e.path = "/x.h5";
         const h5::detail::Listing decoded = h5::detail::decodeListing(bytes, "/x.h5");
@@ -296,6 +300,8 @@ private Q_SLOTS:
             H5D_layout_t layout;
             hsize_t userBlock;
             bool write, plain; ///< allocated; expected to take the plain read
+            std::array<hsize_t, 3> chunk {2, 5, 4};
+            bool deflate = false;
         };
         const Case cases[] = {
             {"contiguous_f32le.h5", H5T_IEEE_F32LE, H5D_CONTIGUOUS, 0, true, true},
@@ -303,16 +309,21 @@ private Q_SLOTS:
             {"big_endian.h5", H5T_IEEE_F32BE, H5D_CONTIGUOUS, 0, true, false},
             {"int16.h5", H5T_STD_I16LE, H5D_CONTIGUOUS, 0, true, false},
             {"double.h5", H5T_IEEE_F64LE, H5D_CONTIGUOUS, 0, true, false},
-            {"chunked.h5", H5T_IEEE_F32LE, H5D_CHUNKED, 0, true, false},
+            {"slab_chunks.h5", H5T_IEEE_F32LE, H5D_CHUNKED, 0, true, true},
+            {"edge_chunk.h5", H5T_IEEE_F32LE, H5D_CHUNKED, 0, true, true, {4, 5, 4}},
+            {"partial_slab_chunks.h5", H5T_IEEE_F32LE, H5D_CHUNKED, 0, true, false, {2, 5, 2}},
+            {"deflated_chunks.h5", H5T_IEEE_F32LE, H5D_CHUNKED, 0, true, false, {2, 5, 4}, true},
+            {"unwritten_chunks.h5", H5T_IEEE_F32LE, H5D_CHUNKED, 0, false, false},
             {"compact.h5", H5T_IEEE_F32LE, H5D_COMPACT, 0, true, false},
             {"unallocated.h5", H5T_IEEE_F32LE, H5D_CONTIGUOUS, 0, false, false},
         };
         for (const Case& c : cases) {
-            const std::string path = writeDataset(dir.path(), c.name, c.type, c.layout, c.userBlock, c.write);
+            const std::string path
+                = writeDataset(dir.path(), c.name, c.type, c.layout, c.userBlock, c.write, c.chunk, c.deflate);
             h5::Id file = h5::openFile(path);
             h5::Id ds = h5::openDataset(file.get(), "d", path);
             std::vector<float> plain(120, -7.0f), viaHdf5(120, 7.0f);
-            QVERIFY2(h5::readContiguousFloats(ds.get(), plain.data(), path) == c.plain, c.name);
+            QVERIFY2(h5::readPlainFloats(ds.get(), plain.data(), path) == c.plain, c.name);
             h5::readFloats(ds.get(), viaHdf5.data(), path, "d");
             if (c.plain)
                 QVERIFY2(std::memcmp(plain.data(), viaHdf5.data(), 120 * sizeof(float)) == 0, c.name);
@@ -325,21 +336,21 @@ private Q_SLOTS:
         const std::string path = fixtures::writeV3(dir.path(), "v3.h5", "PerturbedField", "density", 5, 10, 9, v);
         h5::clearVetCache();
         const Cube cube = loadCube(path);
-        QVERIFY(h5::plainDataOffset(path, "PerturbedField/density", v.size() * sizeof(float)).has_value());
-        QVERIFY(!h5::plainDataOffset(path, "PerturbedField/density", 4).has_value()); // another size: no
+        QVERIFY(h5::plainDataOf(path, "PerturbedField/density", v.size() * sizeof(float)).has_value());
+        QVERIFY(!h5::plainDataOf(path, "PerturbedField/density", 4).has_value()); // another size: no
         QVERIFY(std::memcmp(cube.data(), v.data(), v.size() * sizeof(float)) == 0);
         h5::setIsolation(false);
-        QVERIFY(!h5::plainDataOffset(path, "PerturbedField/density", v.size() * sizeof(float)).has_value());
+        QVERIFY(!h5::plainDataOf(path, "PerturbedField/density", v.size() * sizeof(float)).has_value());
         const Cube own = loadCube(path);
         h5::setIsolation(true);
         QVERIFY(std::memcmp(own.data(), v.data(), v.size() * sizeof(float)) == 0);
-        // Chunked (ReionScope's LZF default): the helper says nothing, HDF5's path reads it.
+        // Compressed (ReionScope's LZF default): the helper says nothing, HDF5's path reads it.
         Cube c({4, 4, 4}, {8, 8, 8});
         std::copy_n(v.begin(), 64, c.mutableData());
         const std::string chunked = QDir(dir.path()).filePath("chunked_cube.h5").toStdString();
         writeReionScopeH5(chunked, {c});
         const std::vector<CubeEntry> listed = probeFile(chunked);
-        QVERIFY(!h5::plainDataOffset(chunked, listed.front().dataset, 256).has_value());
+        QVERIFY(!h5::plainDataOf(chunked, listed.front().dataset, 256).has_value());
         QVERIFY(std::memcmp(loadEntry(listed.front()).data(), v.data(), 256) == 0);
         // Cut short after listing: the bytes are not in the file, H5Dread's error names it.
         const std::vector<CubeEntry> entries = probeFile(path);

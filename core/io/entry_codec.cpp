@@ -189,10 +189,14 @@ std::string encodeListing(const Listing& listing)
     for (const CubeEntry& e : listing.entries)
         putEntry(w, e);
     w.u64(listing.plain.size());
-    for (const auto& [dataset, at] : listing.plain) {
+    for (const auto& [dataset, pieces] : listing.plain) {
         w.str(dataset);
-        w.u64(at.offset);
-        w.u64(at.bytes);
+        w.u64(pieces.size());
+        for (const PlainPiece& p : pieces) {
+            w.u64(p.fileOffset);
+            w.u64(p.cubeOffset);
+            w.u64(p.bytes);
+        }
     }
     return w.take();
 }
@@ -209,10 +213,13 @@ Listing decodeListing(const std::string& bytes, const std::string& path)
         }
         for (std::size_t n = r.count(); n > 0; --n) {
             std::string dataset = r.str();
-            PlainData at;
-            at.offset = r.u64();
-            at.bytes = r.u64();
-            listing.plain[std::move(dataset)] = at;
+            std::vector<PlainPiece> pieces(r.count());
+            for (PlainPiece& p : pieces) {
+                p.fileOffset = r.u64();
+                p.cubeOffset = r.u64();
+                p.bytes = r.u64();
+            }
+            listing.plain[std::move(dataset)] = std::move(pieces);
         }
         if (!r.done())
             throw std::runtime_error("trailing bytes");

@@ -5,6 +5,7 @@
 /// byte and NaN survive), so the process that asked never parses the file's metadata itself.
 
 #include "io/cube_entry.h"
+#include "io/h5_chunk_reader.h"
 
 #include <cstdint>
 #include <map>
@@ -13,16 +14,10 @@
 
 namespace rs::h5::detail {
 
-/// Where a dataset's voxels lie as plain float32 little-endian bytes (h5::plainFloatsAt).
-struct PlainData {
-    std::uint64_t offset = 0, bytes = 0;
-    bool operator==(const PlainData&) const = default;
-};
-
 /// What the helper found in a file.
 struct Listing {
     std::vector<CubeEntry> entries;
-    std::map<std::string, PlainData> plain; ///< by dataset: those stored as plain float32
+    std::map<std::string, std::vector<PlainPiece>> plain; ///< by dataset: those stored as plain float32
 };
 
 /// The listing as bytes (the entries' `path` is left out: the reader knows it).

@@ -338,7 +338,8 @@ void vetFile(const std::string& path)
     (void)probeIsolated(path);
 }
 
-std::optional<std::uint64_t> plainDataOffset(const std::string& path, const std::string& dataset, std::uint64_t bytes)
+std::optional<std::vector<PlainPiece>> plainDataOf(
+    const std::string& path, const std::string& dataset, std::uint64_t bytes)
 {
     const std::optional<FileKey> key = keyOf(path);
     if (!key || !isolationEnabled())
@@ -349,9 +350,18 @@ std::optional<std::uint64_t> plainDataOffset(const std::string& path, const std:
         return std::nullopt;
     const auto& plain = it->second->listing->plain;
     const auto at = plain.find(dataset);
-    if (at == plain.end() || at->second.bytes != bytes)
+    if (at == plain.end())
         return std::nullopt;
-    return at->second.offset;
+    // The pieces must fill exactly `bytes`, in order, each inside it.
+    std::uint64_t filled = 0;
+    for (const PlainPiece& p : at->second) {
+        if (p.cubeOffset != filled || p.bytes > bytes - filled)
+            return std::nullopt;
+        filled += p.bytes;
+    }
+    if (filled != bytes)
+        return std::nullopt;
+    return at->second;
 }
 
 namespace {
@@ -363,9 +373,8 @@ void walkData(hid_t file, const std::string& dataset, const std::string& path, d
     Id ds(H5Dopen2(file, dataset.c_str(), H5P_DEFAULT));
     if (!ds.valid())
         return;
-    if (const std::optional<std::uint64_t> at = plainFloatsAt(ds.get(), path)) {
-        Id space(H5Dget_space(ds.get()));
-        listing.plain[dataset] = {*at, std::uint64_t(H5Sget_simple_extent_npoints(space.get())) * sizeof(float)};
+    if (std::optional<std::vector<PlainPiece>> pieces = plainPieces(ds.get(), path)) {
+        listing.plain[dataset] = std::move(*pieces); // (its chunks, if any, were each looked up)
         return;
     }
     (void)H5Dget_storage_size(ds.get());

@@ -12,6 +12,7 @@
 /// is reported, and the next request starts a new server.
 
 #include "io/cube_entry.h"
+#include "io/h5_chunk_reader.h"
 
 #include <cstdint>
 #include <optional>
@@ -36,11 +37,12 @@ std::optional<std::vector<CubeEntry>> probeIsolated(const std::string& path);
 /// this process.
 void vetFile(const std::string& path);
 
-/// Where the helper found `dataset`'s voxels in `path` as plain float32 little-endian bytes
-/// (io/h5_chunk_reader.h, plainFloatsAt), `bytes` long, when it listed this version of the file
-/// for this process: the voxels can then be read without HDF5 here. nullopt otherwise. Never
-/// throws.
-std::optional<std::uint64_t> plainDataOffset(const std::string& path, const std::string& dataset, std::uint64_t bytes);
+/// Where the helper found `dataset`'s voxels in `path` stored as plain float32 little-endian
+/// bytes (io/h5_chunk_reader.h, plainPieces), pieces filling exactly `bytes`, when it listed this
+/// version of the file for this process: the voxels can then be read without HDF5 here. nullopt
+/// otherwise. Never throws.
+std::optional<std::vector<PlainPiece>> plainDataOf(
+    const std::string& path, const std::string& dataset, std::uint64_t bytes);
 
 /// The helper's path: $REIONSCOPE_PROBE, else `reionscope-probe` beside the running executable;
 /// "" when neither exists.

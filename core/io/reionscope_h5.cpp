@@ -153,10 +153,10 @@ Cube readH5Entry(const CubeEntry& entry)
 {
     h5::vetFile(entry.path); // no cost when the file passed when it was listed
     const std::uint64_t bytes = std::uint64_t(entry.shape[0]) * entry.shape[1] * entry.shape[2] * sizeof(float);
-    if (const std::optional<std::uint64_t> offset = h5::plainDataOffset(entry.path, entry.dataset, bytes)) {
+    if (const auto pieces = h5::plainDataOf(entry.path, entry.dataset, bytes)) {
         // The helper found the voxels stored as plain float32: read without HDF5 in this process.
         Cube cube = Cube::uninitialized(entry.shape, entry.box, entry.metadata());
-        readExactly(entry.path, *offset, cube.mutableData(), std::size_t(bytes));
+        h5::readPlainPieces(entry.path, *pieces, cube.mutableData());
         return cube;
     }
     h5::Id file = h5::openFile(entry.path);
@@ -166,7 +166,7 @@ Cube readH5Entry(const CubeEntry& entry)
         throw FormatError(entry.path, "dataset '" + entry.dataset + "' changed shape since it was listed");
     Cube cube = Cube::uninitialized(entry.shape, entry.box, entry.metadata());
     float* out = cube.mutableData();
-    if (!h5::readContiguousFloats(ds.get(), out, entry.path)
+    if (!h5::readPlainFloats(ds.get(), out, entry.path)
         && !h5::readSlabChunkedFloats(ds.get(), out, entry.path, entry.dataset))
         h5::readFloats(ds.get(), out, entry.path, entry.dataset);
     return cube;
