@@ -25,39 +25,10 @@
 
 using namespace rs;
 
+using fixtures::EnvGuard;
+using fixtures::writeScript;
+
 namespace {
-
-/// A shell script standing in for reionscope-probe.
-QString writeScript(const QString& dir, const QString& name, const QString& body)
-{
-    const QString path = QDir(dir).filePath(name);
-    QFile f(path);
-    f.open(QIODevice::WriteOnly);
-    f.write(("#!/bin/sh\n" + body + "\n").toUtf8());
-    f.close();
-    f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-    return path;
-}
-
-/// Sets an environment variable for a scope, then puts back what was there.
-struct EnvGuard {
-    QByteArray name, old;
-    bool had;
-    EnvGuard(const char* n, const QByteArray& value)
-        : name(n)
-        , old(qgetenv(n))
-        , had(qEnvironmentVariableIsSet(n))
-    {
-        qputenv(n, value);
-    }
-    ~EnvGuard()
-    {
-        if (had)
-            qputenv(name.constData(), old);
-        else
-            qunsetenv(name.constData());
-    }
-};
 
 bool sameBits(double a, double b)
 {
