@@ -27,6 +27,9 @@
 using namespace rs;
 using fixtures::runCli;
 
+using fixtures::EnvGuard;
+using fixtures::writeScript;
+
 namespace {
 
 /// The message of the rs::Error a callable throws ("" if none).
@@ -89,18 +92,6 @@ std::string writeGoodCube(const QString& dir, const std::string& name)
     return path;
 }
 
-/// A shell script standing in for reionscope-probe.
-QString writeScript(const QString& dir, const QString& name, const QString& body)
-{
-    const QString path = QDir(dir).filePath(name);
-    QFile f(path);
-    f.open(QIODevice::WriteOnly);
-    f.write(("#!/bin/sh\n" + body + "\n").toUtf8());
-    f.close();
-    f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-    return path;
-}
-
 /// A reionscope-probe that adds a line to `counter` for every file it vets (one process each:
 /// its server mode refuses to start).
 QString countingProbe(const QString& dir, const QString& counter)
@@ -118,26 +109,6 @@ QJsonObject parseJson(const QByteArray& text)
         qWarning("not JSON (%s): %s", qPrintable(err.errorString()), text.left(400).constData());
     return doc.object();
 }
-
-/// Sets an environment variable for a scope, then puts back what was there.
-struct EnvGuard {
-    QByteArray name, old;
-    bool had;
-    EnvGuard(const char* n, const QByteArray& value)
-        : name(n)
-        , old(qgetenv(n))
-        , had(qEnvironmentVariableIsSet(n))
-    {
-        qputenv(n, value);
-    }
-    ~EnvGuard()
-    {
-        if (had)
-            qputenv(name.constData(), old);
-        else
-            qunsetenv(name.constData());
-    }
-};
 
 } // namespace
 

@@ -107,7 +107,10 @@ FileFormat detectFormat(const std::string& path)
     if (h5::hasHdf5Signature(path)) {
         h5::Id file;
         try {
-            h5::vetFile(path); // a helper process opens it first: libhdf5 may crash on damaged files
+            // A helper process lists it first (libhdf5 may crash on damaged files); what it
+            // refused is not opened here.
+            if (auto listed = h5::probeIsolated(path); listed && !listed->empty())
+                return listed->front().format;
             file = h5::openFile(path);
         } catch (const FormatError&) {
             return FileFormat::Unknown;
@@ -164,7 +167,10 @@ std::vector<CubeEntry> probeUnchecked(const std::string& path)
         return {e};
     }
     if (h5::hasHdf5Signature(path)) {
-        h5::vetFile(path); // a helper process opens it first: libhdf5 may crash on damaged files
+        // A helper process lists it (libhdf5 may crash on damaged files): its metadata is then
+        // never parsed here. In-process only without the helper or for a file vetted earlier.
+        if (auto listed = h5::probeIsolated(path))
+            return *listed;
         h5::Id file = h5::openFile(path); // FormatError "corrupt HDF5" when damaged
         if (isReionScopeFile(file.get()))
             return probeReionScope(path, file.get());

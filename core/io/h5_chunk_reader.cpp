@@ -2,11 +2,13 @@
 
 #include "io/lzf.h"
 #include "util/error.h"
+#include "util/file_util.h"
 
 #include <libdeflate.h>
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -221,6 +223,73 @@ bool readSlabChunkedFloats(
         t.join();
     if (failed)
         throw FormatError(file, error);
+    return true;
+}
+
+namespace {
+
+/// The pieces of unfiltered float32 chunks of whole slabs ({c0, n1, n2}), all written in full.
+std::optional<std::vector<PlainPiece>> plainChunks(hid_t dataset, hid_t dcpl, hid_t space, std::uint64_t fileBytes)
+{
+    hsize_t d[3], chunk[3];
+    if (H5Sget_simple_extent_ndims(space) != 3 || H5Pget_nfilters(dcpl) != 0 || H5Pget_chunk(dcpl, 3, chunk) != 3)
+        return std::nullopt;
+    H5Sget_simple_extent_dims(space, d, nullptr);
+    if (chunk[0] == 0 || chunk[0] > d[0] || chunk[1] != d[1] || chunk[2] != d[2] || d[0] / chunk[0] > (1u << 20))
+        return std::nullopt;
+    const std::uint64_t slab = std::uint64_t(d[1]) * d[2] * sizeof(float), chunkBytes = slab * chunk[0];
+    std::vector<PlainPiece> pieces;
+    for (hsize_t first = 0; first < d[0]; first += chunk[0]) {
+        const hsize_t offset[3] = {first, 0, 0};
+        unsigned mask = 0;
+        haddr_t addr = HADDR_UNDEF;
+        hsize_t size = 0;
+        if (H5Dget_chunk_info_by_coord(dataset, offset, &mask, &addr, &size) < 0 || addr == HADDR_UNDEF
+            || size != chunkBytes || addr > fileBytes || chunkBytes > fileBytes - addr)
+            return std::nullopt; // unwritten (fill value) or damaged: HDF5's path says which
+        pieces.push_back({std::uint64_t(addr), first * slab, std::min<hsize_t>(chunk[0], d[0] - first) * slab});
+    }
+    return pieces;
+}
+
+} // namespace
+
+std::optional<std::vector<PlainPiece>> plainPieces(hid_t dataset, const std::string& file)
+{
+    if constexpr (std::endian::native != std::endian::little)
+        return std::nullopt;
+    Id type(H5Dget_type(dataset));
+    if (H5Tequal(type.get(), H5T_IEEE_F32LE) <= 0)
+        return std::nullopt;
+    Id dcpl(H5Dget_create_plist(dataset));
+    Id space(H5Dget_space(dataset));
+    const hssize_t points = H5Sget_simple_extent_npoints(space.get());
+    if (points <= 0 || std::uint64_t(points) > UINT64_MAX / sizeof(float))
+        return std::nullopt;
+    const std::uint64_t bytes = std::uint64_t(points) * sizeof(float);
+    const std::uint64_t fileBytes = regularFileSize(file);
+    const H5D_layout_t layout = H5Pget_layout(dcpl.get());
+    if (layout == H5D_CHUNKED)
+        return plainChunks(dataset, dcpl.get(), space.get(), fileBytes);
+    const haddr_t offset = H5Dget_offset(dataset); // includes a user block's size
+    if (layout != H5D_CONTIGUOUS || H5Pget_external_count(dcpl.get()) != 0 || H5Dget_storage_size(dataset) != bytes
+        || offset == HADDR_UNDEF || std::uint64_t(offset) > fileBytes || bytes > fileBytes - offset)
+        return std::nullopt; // H5Dread says what is wrong
+    return std::vector<PlainPiece> {{std::uint64_t(offset), 0, bytes}};
+}
+
+void readPlainPieces(const std::string& file, const std::vector<PlainPiece>& pieces, void* out)
+{
+    for (const PlainPiece& p : pieces)
+        readExactly(file, p.fileOffset, static_cast<char*>(out) + p.cubeOffset, std::size_t(p.bytes));
+}
+
+bool readPlainFloats(hid_t dataset, float* out, const std::string& file)
+{
+    const std::optional<std::vector<PlainPiece>> pieces = plainPieces(dataset, file);
+    if (!pieces)
+        return false;
+    readPlainPieces(file, *pieces, out);
     return true;
 }
 

@@ -1,13 +1,16 @@
 #pragma once
 /// \file h5_chunk_reader.h
-/// Fast path for reading chunked, deflate- or LZF-compressed (optionally shuffled) float32 datasets: the raw chunks
-/// are fetched one by one (HDF5 is serialised internally) while worker threads inflate and
-/// un-shuffle them straight into the destination buffer. Memory stays at the destination plus a
-/// few chunks in flight.
+/// Fast paths for whole float32 cubes. Uncompressed little-endian data: plain reads of its bytes.
+/// Chunked data: fast path for reading chunked, deflate- or LZF-compressed (optionally shuffled) float32 datasets: the
+/// raw chunks are fetched one by one (HDF5 is serialised internally) while worker threads inflate and un-shuffle them
+/// straight into the destination buffer. Memory stays at the destination plus a few chunks in flight.
 
 #include "io/hdf5_util.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace rs::h5 {
 
@@ -17,5 +20,29 @@ namespace rs::h5 {
 /// so the caller can fall back to H5Dread. Throws FormatError for damaged chunks.
 bool readSlabChunkedFloats(
     hid_t dataset, float* out, const std::string& file, const std::string& datasetPath, unsigned threads = 0);
+
+/// A run of a dataset's voxel bytes stored as they are in the file: the `bytes` at `fileOffset`
+/// are the cube's bytes from `cubeOffset` (C order).
+struct PlainPiece {
+    std::uint64_t fileOffset = 0, cubeOffset = 0, bytes = 0;
+    bool operator==(const PlainPiece&) const = default;
+};
+
+/// Where the dataset's voxels lie in `file` if they can be read as plain bytes: float32
+/// little-endian on a little-endian machine, allocated in full inside the file, and stored
+/// contiguously (no external files; one piece) or in unfiltered chunks of whole slabs of axis 0
+/// (one piece per chunk, edge chunks included). nullopt otherwise (big-endian, integer or double
+/// data, compression, compact storage, other chunk shapes, unwritten chunks or datasets). Throws
+/// IoError when `file` cannot be examined.
+std::optional<std::vector<PlainPiece>> plainPieces(hid_t dataset, const std::string& file);
+
+/// Reads `pieces` of `file` into `out`. Throws IoError when the file cannot be read and
+/// FormatError when it ends before a piece does.
+void readPlainPieces(const std::string& file, const std::vector<PlainPiece>& pieces, void* out);
+
+/// Reads the whole dataset into `out` with plain reads of the file's bytes, without H5Dread, where
+/// plainPieces finds them. Returns false (having read nothing) otherwise. Throws as
+/// readPlainPieces.
+bool readPlainFloats(hid_t dataset, float* out, const std::string& file);
 
 } // namespace rs::h5

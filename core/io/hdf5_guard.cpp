@@ -1,6 +1,8 @@
 #include "io/hdf5_guard.h"
 
 #include "io/cube_loader.h"
+#include "io/entry_codec.h"
+#include "io/h5_chunk_reader.h"
 #include "io/hdf5_util.h"
 #include "io/probe_server.h"
 #include "io/vet_cache.h"
@@ -16,10 +18,11 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <poll.h>
-#include <set>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -37,10 +40,16 @@ std::atomic<double> g_timeout {20.0};
 /// What identifies one version of a file: a rewrite changes the inode or the times.
 using FileKey = std::tuple<dev_t, ino_t, off_t, long long, long long>;
 
+struct Verdict;
+
+/// Verdicts of this process, by file version (a rewritten file is vetted again).
 struct VetCache {
     std::mutex mutex;
-    std::set<FileKey> passed;
+    std::map<FileKey, std::shared_ptr<const Verdict>> verdicts;
 };
+
+/// Verdicts remembered at most (then forgotten together: the helper answers again).
+constexpr std::size_t kMaxRemembered = 4096;
 
 VetCache& cache()
 {
@@ -116,7 +125,7 @@ HelperOutcome runHelper(const std::string& helper, const std::string& path, doub
             continue;
         if (got <= 0)
             break; // end of output: the helper exited (or closed stdout)
-        if (out.output.size() < 65536)
+        if (out.output.size() < detail::kMaxAnswerBytes + 4096)
             out.output.append(buf, std::size_t(got));
     }
     ::close(fds[0]);
@@ -167,7 +176,7 @@ void clearVetCache()
 {
     {
         std::lock_guard lock(cache().mutex);
-        cache().passed.clear();
+        cache().verdicts.clear();
     }
     detail::PersistentVetCache().forget();
 }
@@ -197,8 +206,44 @@ std::string probeHelperPath()
 
 namespace {
 
+/// What the helper said about one version of a file.
+struct Verdict {
+    bool refused = false;
+    std::string kind, problem; ///< refused: the error's kind ("io", "format", "unrecognised") and text
+    std::optional<detail::Listing> listing; ///< what it found (absent: vetted by an earlier process)
+};
+
+/// Reads a helper's answer: "ok <cubes> <bytes>" and the encoded entries, or "error <kind> <problem>".
+Verdict parseAnswer(const std::string& answer, const std::string& path)
+{
+    const std::size_t nl = answer.find('\n');
+    const std::string line = answer.substr(0, nl);
+    Verdict v;
+    if (line.rfind("ok ", 0) == 0 && nl != std::string::npos) {
+        v.listing = detail::decodeListing(answer.substr(nl + 1), path);
+        return v;
+    }
+    if (line.rfind("error ", 0) != 0)
+        throw FormatError(path, "the HDF5 checker gave no answer: the file could not be read safely");
+    const std::size_t space = line.find(' ', 6);
+    v.refused = true;
+    v.kind = line.substr(6, space == std::string::npos ? std::string::npos : space - 6);
+    v.problem = space == std::string::npos ? std::string() : line.substr(space + 1);
+    return v;
+}
+
+/// The helper's refusal, as the error the same reader would have thrown here, naming `path`.
+[[noreturn]] void throwRefusal(const Verdict& v, const std::string& path)
+{
+    if (v.kind == "io")
+        throw IoError(path, v.problem);
+    if (v.kind == "unrecognised")
+        throw UnrecognisedFormatError(path, v.problem);
+    throw FormatError(path, v.problem);
+}
+
 /// One helper per file: the fallback, and the confirmation of a server crash.
-void vetWithOneHelper(const std::string& helper, const std::string& path, const std::string& absolute)
+Verdict vetWithOneHelper(const std::string& helper, const std::string& path, const std::string& absolute)
 {
     const HelperOutcome r = runHelper(helper, absolute, g_timeout.load());
     if (r.timedOut)
@@ -213,68 +258,125 @@ void vetWithOneHelper(const std::string& helper, const std::string& path, const 
         throw FormatError(path,
             "the HDF5 checker failed (exit status " + std::to_string(WEXITSTATUS(r.status))
                 + "): the file could not be read safely");
+    return parseAnswer(r.output, path);
 }
 
-} // namespace
-
-void vetFile(const std::string& path)
+/// The verdict on `path` from this process's memory, an earlier process's cache or the helper;
+/// null when isolation is off, the helper is not installed or the path is not a regular file.
+std::shared_ptr<const Verdict> verdictOf(const std::string& path)
 {
     if (!isolationEnabled())
-        return;
+        return nullptr;
     const std::optional<FileKey> key = keyOf(path);
     if (!key)
-        return; // missing or not a file: the in-process open says so
+        return nullptr; // missing or not a file: the in-process open says so
     {
         std::lock_guard lock(cache().mutex);
-        if (cache().passed.count(*key))
-            return;
+        if (auto it = cache().verdicts.find(*key); it != cache().verdicts.end())
+            return it->second;
     }
     const std::string helper = probeHelperPath();
     if (helper.empty())
-        return;
-    // The long-lived server answers first (no process start per file); when it dies on a file,
-    // a fresh helper confirms, so damage a previous file left in the server is not blamed on this one.
+        return nullptr;
+    auto remember = [&](Verdict v) {
+        auto shared = std::make_shared<const Verdict>(std::move(v));
+        std::lock_guard lock(cache().mutex);
+        if (cache().verdicts.size() >= kMaxRemembered)
+            cache().verdicts.clear();
+        cache().verdicts[*key] = shared;
+        return shared;
+    };
     // Absolute: the helpers' working folder is not ours once we change it (and "--serve" stays a path).
     std::error_code ec;
     const std::string abs = std::filesystem::absolute(path, ec).string();
     // Passed in an earlier process (and unchanged since): no helper either.
-    const std::optional<detail::FileFingerprint> print
-        = ec ? std::nullopt : detail::fingerprintOf(std::filesystem::path(abs).lexically_normal().string());
     detail::PersistentVetCache persistent;
-    if (print && persistent.contains(*print)) {
-        std::lock_guard lock(cache().mutex);
-        cache().passed.insert(*key);
-        return;
-    }
+    const std::optional<detail::FileFingerprint> print = ec || persistent.file().empty()
+        ? std::nullopt
+        : detail::fingerprintOf(std::filesystem::path(abs).lexically_normal().string());
+    if (print && persistent.contains(*print))
+        return remember(Verdict {});
+    // The long-lived server answers first (no process start per file); when it dies on a file,
+    // a fresh helper confirms, so damage a previous file left in the server is not blamed on this one.
     detail::ProbeServer::Verdict v = detail::ProbeServer::Verdict::Unavailable;
     int sig = 0;
+    std::string answer;
     if (!ec && abs.find('\n') == std::string::npos) {
         std::lock_guard lock(serverMutex());
-        v = server().check(helper, abs, g_timeout.load(), sig);
+        v = server().check(helper, abs, g_timeout.load(), sig, answer);
     }
     if (v == detail::ProbeServer::Verdict::Hung)
         throw FormatError(path,
             "the HDF5 library hung reading its metadata (no answer in " + std::to_string(int(g_timeout.load()))
                 + " s): the file is damaged");
-    if (v != detail::ProbeServer::Verdict::Passed)
-        vetWithOneHelper(helper, path, ec ? path : abs);
-    // Read, or refused with a clean error (reproduced in-process): this process can open it safely.
-    {
-        std::lock_guard lock(cache().mutex);
-        cache().passed.insert(*key);
-    }
-    if (print)
+    Verdict verdict = v == detail::ProbeServer::Verdict::Passed ? parseAnswer(answer, path)
+                                                                : vetWithOneHelper(helper, path, ec ? path : abs);
+    if (print && !verdict.refused)
         persistent.add(*print);
+    return remember(std::move(verdict));
+}
+
+} // namespace
+
+std::optional<std::vector<CubeEntry>> probeIsolated(const std::string& path)
+{
+    const std::shared_ptr<const Verdict> v = verdictOf(path);
+    if (!v)
+        return std::nullopt;
+    if (v->refused)
+        throwRefusal(*v, path);
+    if (!v->listing)
+        return std::nullopt;
+    std::vector<CubeEntry> entries = v->listing->entries;
+    for (CubeEntry& e : entries)
+        e.path = path;
+    return entries;
+}
+
+void vetFile(const std::string& path)
+{
+    (void)probeIsolated(path);
+}
+
+std::optional<std::vector<PlainPiece>> plainDataOf(
+    const std::string& path, const std::string& dataset, std::uint64_t bytes)
+{
+    const std::optional<FileKey> key = keyOf(path);
+    if (!key || !isolationEnabled())
+        return std::nullopt;
+    std::lock_guard lock(cache().mutex);
+    const auto it = cache().verdicts.find(*key);
+    if (it == cache().verdicts.end() || !it->second->listing)
+        return std::nullopt;
+    const auto& plain = it->second->listing->plain;
+    const auto at = plain.find(dataset);
+    if (at == plain.end())
+        return std::nullopt;
+    // The pieces must fill exactly `bytes`, in order, each inside it.
+    std::uint64_t filled = 0;
+    for (const PlainPiece& p : at->second) {
+        if (p.cubeOffset != filled || p.bytes > bytes - filled)
+            return std::nullopt;
+        filled += p.bytes;
+    }
+    if (filled != bytes)
+        return std::nullopt;
+    return at->second;
 }
 
 namespace {
 
-/// Walks a dataset's chunk index (the B-tree a damaged file may corrupt) without reading data.
-void walkChunks(hid_t file, const std::string& dataset)
+/// Walks a dataset's chunk index (the B-tree a damaged file may corrupt) without reading data,
+/// and notes where plain float32 voxels lie (the asking process then reads them without HDF5).
+void walkData(hid_t file, const std::string& dataset, const std::string& path, detail::Listing& listing)
 {
     Id ds(H5Dopen2(file, dataset.c_str(), H5P_DEFAULT));
     if (!ds.valid())
         return;
+    if (std::optional<std::vector<PlainPiece>> pieces = plainPieces(ds.get(), path)) {
+        listing.plain[dataset] = std::move(*pieces); // (its chunks, if any, were each looked up)
+        return;
+    }
     (void)H5Dget_storage_size(ds.get());
     Id dcpl(H5Dget_create_plist(ds.get()));
     if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED)
@@ -333,24 +435,41 @@ void limitSelf(bool cpuLimit)
 
 namespace {
 
-/// Probes one file; returns the answer line ("ok N" or "error <message>") and the exit status.
+/// The kind of error a reader threw, for the answer line: the asking process throws the same.
+const char* errorKind(const std::exception& e)
+{
+    if (dynamic_cast<const IoError*>(&e))
+        return "io";
+    if (dynamic_cast<const UnrecognisedFormatError*>(&e))
+        return "unrecognised";
+    return "format";
+}
+
+/// Probes one file; returns the answer ("ok <cubes> <bytes>" and the encoded entries, or
+/// "error <kind> <problem>", each line ended by a newline) and the exit status.
 int probeOne(const std::string& path, std::string& answer)
 {
     try {
-        const std::vector<CubeEntry> entries = probeFile(path);
+        detail::Listing listing;
+        listing.entries = probeFile(path);
         if (hasHdf5Signature(path)) {
             Id file = openFile(path);
-            for (const CubeEntry& e : entries)
-                if (!e.dataset.empty())
-                    walkChunks(file.get(), e.dataset);
+            for (const CubeEntry& e : listing.entries)
+                if (!e.dataset.empty() && e.kind != FieldKind::HaloCatalog)
+                    walkData(file.get(), e.dataset, path, listing);
         }
-        answer = "ok " + std::to_string(entries.size());
+        const std::string bytes = detail::encodeListing(listing);
+        answer = "ok " + std::to_string(listing.entries.size()) + " " + std::to_string(bytes.size()) + "\n" + bytes;
         return 0;
     } catch (const std::exception& e) {
-        answer = std::string("error ") + e.what();
-        for (char& c : answer)
+        // The problem without the path (the asking process names the file its own way).
+        std::string problem = e.what();
+        if (const auto* fe = dynamic_cast<const FileError*>(&e); fe && problem.rfind(fe->path() + ": ", 0) == 0)
+            problem.erase(0, fe->path().size() + 2);
+        for (char& c : problem)
             if (c == '\n')
                 c = ' ';
+        answer = std::string("error ") + errorKind(e) + " " + problem + "\n";
         return 1;
     }
 }
@@ -366,7 +485,7 @@ int runProbeHelper(int argc, char** argv)
         std::string path, answer;
         while (std::getline(std::cin, path)) {
             probeOne(path, answer);
-            std::printf("%s\n", answer.c_str());
+            std::fwrite(answer.data(), 1, answer.size(), stdout);
             std::fflush(stdout);
         }
         return 0;
@@ -382,7 +501,7 @@ int runProbeHelper(int argc, char** argv)
     setIsolation(false); // this process is the isolation
     std::string answer;
     const int status = probeOne(argv[1], answer);
-    std::printf("%s\n", answer.c_str());
+    std::fwrite(answer.data(), 1, answer.size(), stdout);
     return status;
 }
 

@@ -11,16 +11,38 @@
 /// file after file; when it dies on a file, a fresh single-file helper confirms before the file
 /// is reported, and the next request starts a new server.
 
+#include "io/cube_entry.h"
+#include "io/h5_chunk_reader.h"
+
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace rs::h5 {
 
-/// Vets `path` in the helper unless it passed before (unchanged since). Throws FormatError
-/// ("<path>: the HDF5 library crashed reading its metadata ...: the file is damaged") when the
-/// helper died from a signal or ran past the time limit; returns normally when the helper
-/// finished, whatever it found (its verdict is reproduced safely in-process), and when
-/// isolation is off or the helper is not installed.
+/// The cubes `path` holds, listed by the helper (its process read the metadata; this one never
+/// parses it), each entry naming `path`. The helper runs unless this version of the file had its
+/// verdict before. Throws FormatError ("<path>: the HDF5 library crashed reading its metadata
+/// ...: the file is damaged") when the helper died from a signal or ran past the time limit, and
+/// the helper's own refusal (IoError, FormatError or UnrecognisedFormatError naming `path`) when
+/// it could not list the file: a file the helper refused is never opened in this process (a
+/// damaged global heap read out of bounds there without crashing, then crashed here). Returns
+/// nullopt when isolation is off, the helper is not installed, the path is not a regular file,
+/// or the file passed in an earlier process (the persistent cache keeps verdicts, not entries):
+/// the caller then lists it in-process.
+std::optional<std::vector<CubeEntry>> probeIsolated(const std::string& path);
+
+/// probeIsolated without its entries: throws as it does, returns once the file may be opened in
+/// this process.
 void vetFile(const std::string& path);
+
+/// Where the helper found `dataset`'s voxels in `path` stored as plain float32 little-endian
+/// bytes (io/h5_chunk_reader.h, plainPieces), pieces filling exactly `bytes`, when it listed this
+/// version of the file for this process: the voxels can then be read without HDF5 here. nullopt
+/// otherwise. Never throws.
+std::optional<std::vector<PlainPiece>> plainDataOf(
+    const std::string& path, const std::string& dataset, std::uint64_t bytes);
 
 /// The helper's path: $REIONSCOPE_PROBE, else `reionscope-probe` beside the running executable;
 /// "" when neither exists.
@@ -49,7 +71,8 @@ void setVetCacheFile(const std::string& file);
 std::string vetCacheFile();
 
 /// What the helper does in its own process: sets its limits, opens the file, lists its cubes and
-/// walks every dataset's chunk index; prints "ok <cubes>" or "error <message>". Returns the exit
+/// walks every dataset's chunk index; prints "ok <cubes> <bytes>" and that many bytes of encoded
+/// entries (io/entry_codec.h), or "error <io|format|unrecognised> <problem>". Returns the exit
 /// status: 0 when the file was read, 1 when it is damaged or not a cube file, 2 for bad usage.
 /// With `--serve` it reads one path per line from stdin and answers each on stdout.
 int runProbeHelper(int argc, char** argv);

@@ -1,8 +1,10 @@
 #include "io/probe_server.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
@@ -80,8 +82,16 @@ void ProbeServer::stop(bool kill)
     m_buffer.clear();
 }
 
+std::size_t answerBytes(const std::string& line)
+{
+    unsigned long long cubes = 0, bytes = 0;
+    if (line.rfind("ok ", 0) != 0 || std::sscanf(line.c_str(), "ok %llu %llu", &cubes, &bytes) != 2)
+        return 0;
+    return std::size_t(std::min<unsigned long long>(bytes, kMaxAnswerBytes));
+}
+
 ProbeServer::Verdict ProbeServer::check(
-    const std::string& helper, const std::string& path, double timeoutS, int& signal)
+    const std::string& helper, const std::string& path, double timeoutS, int& signal, std::string& answer)
 {
     if (m_owner != ::getpid()) { // inherited through fork(): not ours to talk to
         m_pid = -1;
@@ -104,8 +114,13 @@ ProbeServer::Verdict ProbeServer::check(
         sent += std::size_t(n);
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeoutS);
-    char buf[4096];
-    while (m_buffer.find('\n') == std::string::npos) {
+    std::vector<char> buf(1 << 16);
+    // The answer line, then as many bytes as it announces.
+    auto complete = [&] {
+        const std::size_t nl = m_buffer.find('\n');
+        return nl != std::string::npos && m_buffer.size() >= nl + 1 + answerBytes(m_buffer.substr(0, nl));
+    };
+    while (!complete()) {
         const auto left
             = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
@@ -116,7 +131,7 @@ ProbeServer::Verdict ProbeServer::check(
         const int ready = ::poll(&p, 1, int(std::min<long long>(left.count(), 1000)));
         if (ready <= 0)
             continue;
-        const ssize_t got = ::read(m_fd, buf, sizeof buf);
+        const ssize_t got = ::read(m_fd, buf.data(), buf.size());
         if (got < 0 && errno == EINTR)
             continue;
         if (got <= 0) { // died before answering
@@ -128,13 +143,15 @@ ProbeServer::Verdict ProbeServer::check(
             signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
             return Verdict::Crashed;
         }
-        m_buffer.append(buf, std::size_t(got));
+        m_buffer.append(buf.data(), std::size_t(got));
     }
-    const std::string line = m_buffer.substr(0, m_buffer.find('\n'));
-    m_buffer.erase(0, line.size() + 1);
+    const std::size_t nl = m_buffer.find('\n');
+    const std::size_t size = nl + 1 + answerBytes(m_buffer.substr(0, nl));
+    answer = m_buffer.substr(0, size);
+    m_buffer.erase(0, size);
     // A file refused with an error may have left the server's HDF5 state damaged: a fresh one
     // answers the next request.
-    if (line.rfind("ok", 0) != 0)
+    if (answer.rfind("ok", 0) != 0)
         stop(false);
     return Verdict::Passed;
 }

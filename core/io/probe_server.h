@@ -16,18 +16,27 @@ namespace rs::h5::detail {
 /// posix_spawn error (0 on success) and sets `pid`.
 int spawnHelper(const std::string& helper, const std::string& arg, int in, int out, pid_t& pid);
 
+/// The most bytes an answer may announce (a lightcone's axes and globals take a few hundred KiB).
+constexpr std::size_t kMaxAnswerBytes = std::size_t(64) << 20;
+
+/// How many bytes follow an answer line: "ok <cubes> <bytes>" announces the encoded entries
+/// (io/entry_codec.h); "error <kind> <problem>" nothing.
+std::size_t answerBytes(const std::string& line);
+
 class ProbeServer {
 public:
     enum class Verdict {
-        Passed, ///< the server read the file (or refused it cleanly): safe to open in-process
+        Passed, ///< the server answered: listed the file's cubes, or refused it with an error
         Crashed, ///< the server died on it; `signal` says how
         Hung, ///< no answer before the timeout; the server was killed
         Unavailable ///< no server could be started (fall back to one helper per file)
     };
 
     ~ProbeServer();
-    /// Not thread-safe: the caller serialises requests.
-    Verdict check(const std::string& helper, const std::string& path, double timeoutS, int& signal);
+    /// Not thread-safe: the caller serialises requests. On Passed, `answer` holds the server's
+    /// whole answer (its line, then the bytes that line announces: see answerBytes).
+    Verdict check(
+        const std::string& helper, const std::string& path, double timeoutS, int& signal, std::string& answer);
 
 private:
     bool start(const std::string& helper);

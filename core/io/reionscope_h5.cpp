@@ -152,14 +152,23 @@ std::vector<CubeEntry> probeReionScope(const std::string& path, hid_t file)
 Cube readH5Entry(const CubeEntry& entry)
 {
     h5::vetFile(entry.path); // no cost when the file passed when it was listed
+    const std::uint64_t bytes = std::uint64_t(entry.shape[0]) * entry.shape[1] * entry.shape[2] * sizeof(float);
+    if (const auto pieces = h5::plainDataOf(entry.path, entry.dataset, bytes)) {
+        // The helper found the voxels stored as plain float32: read without HDF5 in this process.
+        Cube cube = Cube::uninitialized(entry.shape, entry.box, entry.metadata());
+        h5::readPlainPieces(entry.path, *pieces, cube.mutableData());
+        return cube;
+    }
     h5::Id file = h5::openFile(entry.path);
     h5::Id ds = h5::openDataset(file.get(), entry.dataset, entry.path);
     const std::vector<hsize_t> d = h5::dims(ds.get());
     if (d.size() != 3 || Shape {std::size_t(d[0]), std::size_t(d[1]), std::size_t(d[2])} != entry.shape)
         throw FormatError(entry.path, "dataset '" + entry.dataset + "' changed shape since it was listed");
     Cube cube = Cube::uninitialized(entry.shape, entry.box, entry.metadata());
-    if (!h5::readSlabChunkedFloats(ds.get(), cube.mutableData(), entry.path, entry.dataset))
-        h5::readFloats(ds.get(), cube.mutableData(), entry.path, entry.dataset);
+    float* out = cube.mutableData();
+    if (!h5::readPlainFloats(ds.get(), out, entry.path)
+        && !h5::readSlabChunkedFloats(ds.get(), out, entry.path, entry.dataset))
+        h5::readFloats(ds.get(), out, entry.path, entry.dataset);
     return cube;
 }
 

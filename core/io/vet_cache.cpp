@@ -24,21 +24,31 @@ namespace {
 constexpr std::size_t kBlock = 64 * 1024;
 constexpr std::size_t kMaxFileBytes = 2 << 20; ///< a cache file larger than this is not read
 
+/// FNV-1a over 8-byte words (then the last bytes one by one): a byte-wise pass over 128 KiB cost
+/// about 0.2 ms of each first open, as much as a third of the helper's own check.
 void fnv1a(std::uint64_t& h, const unsigned char* p, std::size_t n)
 {
-    for (std::size_t i = 0; i < n; ++i) {
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        h ^= w;
+        h *= 1099511628211ULL;
+    }
+    for (; i < n; ++i) {
         h ^= p[i];
         h *= 1099511628211ULL;
     }
 }
 
-/// "v1 1.10.8 ": verdicts of another libhdf5 (or another format of this file) are not ours.
+/// "v2 1.10.8 ": verdicts of another libhdf5 (or another format of this file: v1 hashed byte by
+/// byte) are not ours.
 const std::string& linePrefix()
 {
     static const std::string prefix = [] {
         unsigned maj = 0, min = 0, rel = 0;
         H5get_libversion(&maj, &min, &rel);
-        return "v1 " + std::to_string(maj) + "." + std::to_string(min) + "." + std::to_string(rel) + " ";
+        return "v2 " + std::to_string(maj) + "." + std::to_string(min) + "." + std::to_string(rel) + " ";
     }();
     return prefix;
 }

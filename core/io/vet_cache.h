@@ -4,7 +4,7 @@
 /// across processes, so a CLI call or a GUI started again opens a file vetted before without the
 /// helper. One line per file in a small text file under the user's cache folder:
 ///
-///     v1 <libhdf5 version> <hash> <size> <mtime ns> <absolute path>
+///     v2 <libhdf5 version> <hash> <size> <mtime ns> <absolute path>
 ///
 /// A file matches when its path, size, modification time and a hash of its first and last
 /// 64 KiB (where HDF5 keeps its superblock and most metadata) are those recorded; any edit that
@@ -25,7 +25,7 @@ struct FileFingerprint {
     std::string path; ///< absolute
     std::uint64_t size = 0;
     std::int64_t mtimeNs = 0;
-    std::uint64_t hash = 0; ///< FNV-1a of the first and last 64 KiB
+    std::uint64_t hash = 0; ///< FNV-1a (over 8-byte words) of the first and last 64 KiB
 };
 
 /// The fingerprint of `absolutePath`; nullopt when it is not a readable regular file or its path

@@ -47,6 +47,7 @@ namespace {
 struct Options {
     std::vector<std::string> families {"classic", "npy", "h5", "history", "config"};
     std::uint64_t iterations = 0; ///< 0: until --seconds
+    std::uint64_t first = 0; ///< index of the first input (--first: reproduce one input)
     double seconds = 3;
     bool secondsGiven = false; ///< with --iterations, --seconds caps the time too
     std::uint64_t seed = 1;
@@ -58,6 +59,8 @@ struct Options {
 struct Counts {
     std::uint64_t inputs = 0, ok = 0, refused = 0, failures = 0, crashes = 0, hangs = 0, contained = 0;
     double seconds = 0;
+    double secondsOnDeaths = 0; ///< waiting out hangs, restarting workers, checking behind the helper
+    double slowest = 0; ///< the longest an input that ended took (what --hang-seconds must exceed)
 };
 
 std::string g_scratch;
@@ -218,8 +221,8 @@ Counts fuzzFamily(const Options& o, const std::string& family, double seconds)
     const std::vector<fuzz::Seed> seeds = fuzz::makeSeeds(family, g_scratch);
     Counts c;
     const auto t0 = std::chrono::steady_clock::now();
-    const std::uint64_t last = o.iterations ? o.iterations : ~0ULL;
-    std::uint64_t next = 0;
+    const std::uint64_t last = o.iterations ? o.first + o.iterations : ~0ULL;
+    std::uint64_t next = o.first;
     auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
     double reported = 0;
     auto progress = [&] { // a line a minute on stderr, so a long run stopped early still tells its counts
@@ -245,6 +248,7 @@ Counts fuzzFamily(const Options& o, const std::string& family, double seconds)
         std::string buf;
         std::uint64_t current = next;
         bool pending = false, hung = false;
+        double inputStarted = elapsed();
         char chunk[4096];
         for (;;) {
             pollfd p {fds[0], POLLIN, 0};
@@ -266,7 +270,9 @@ Counts fuzzFamily(const Options& o, const std::string& family, double seconds)
                 if (std::sscanf(line.c_str(), "i %llu", &a) == 1) {
                     current = a;
                     pending = true;
+                    inputStarted = elapsed();
                 } else if (!line.empty()) {
+                    c.slowest = std::max(c.slowest, elapsed() - inputStarted);
                     ++c.inputs;
                     (line[0] == 'o' ? c.ok : line[0] == 'r' ? c.refused : c.failures)++;
                     pending = false;
@@ -287,11 +293,14 @@ Counts fuzzFamily(const Options& o, const std::string& family, double seconds)
         std::string why;
         if (containedByHelper(family, seeds, o, current, hung, why)) {
             ++c.contained;
+            std::fprintf(stderr, "contained: %s input %llu (%s)\n", family.c_str(), (unsigned long long)current,
+                hung ? "hang" : ("crash, signal " + std::to_string(WTERMSIG(status))).c_str());
         } else {
             ++c.failures;
             saveFinding(o, family, current, in,
                 (hung ? std::string("hang") : "crash, signal " + std::to_string(WTERMSIG(status))) + "; " + why);
         }
+        c.secondsOnDeaths += elapsed() - inputStarted;
         next = current + 1;
     }
     c.seconds = elapsed();
@@ -319,6 +328,8 @@ Options parse(int argc, char** argv)
         } else if (a == "--seconds") {
             o.seconds = std::strtod(value().c_str(), nullptr);
             o.secondsGiven = true;
+        } else if (a == "--first") {
+            o.first = std::strtoull(value().c_str(), nullptr, 10);
         } else if (a == "--seed") {
             o.seed = std::strtoull(value().c_str(), nullptr, 10);
         } else if (a == "--out") {
@@ -330,7 +341,8 @@ Options parse(int argc, char** argv)
         } else {
             std::fprintf(stderr,
                 "usage: reionscope-fuzz [--family all|classic|npy|h5|history|config] "
-                "[--iterations N | --seconds S] [--seed K] [--out DIR] [--scratch DIR] [--hang-seconds S]\n");
+                "[--iterations N | --seconds S] [--first I] [--seed K] [--out DIR] [--scratch DIR] [--hang-seconds "
+                "S]\n");
             std::exit(2);
         }
     }
@@ -365,7 +377,8 @@ int main(int argc, char** argv)
         results.push_back({{"family", family}, {"inputs", c.inputs}, {"seconds", c.seconds},
             {"inputs_per_s", c.seconds > 0 ? double(c.inputs) / c.seconds : 0.0}, {"results", c.ok},
             {"named_errors", c.refused}, {"findings", c.failures}, {"library_crashes", c.crashes},
-            {"library_hangs", c.hangs}, {"contained_by_helper", c.contained}});
+            {"library_hangs", c.hangs}, {"contained_by_helper", c.contained},
+            {"seconds_on_crashes_and_hangs", c.secondsOnDeaths}, {"slowest_input_seconds", c.slowest}});
     }
     std::error_code ec;
     fs::remove_all(g_scratch, ec);

@@ -286,4 +286,15 @@ QString sampleDir()
     return QDir(dir).absolutePath();
 }
 
+QString writeScript(const QString& dir, const QString& name, const QString& body)
+{
+    const QString path = QDir(dir).filePath(name);
+    QFile f(path);
+    f.open(QIODevice::WriteOnly);
+    f.write(("#!/bin/sh\n" + body + "\n").toUtf8());
+    f.close();
+    f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    return path;
+}
+
 } // namespace fixtures

@@ -56,6 +56,30 @@ std::string writeV3WithDims(const QString& dir, const std::string& name, const s
 /// Returns false when the file cannot be rewritten or holds no global heap.
 bool damageGlobalHeap(const std::string& path);
 
+/// A shell script `name` in `dir`, made executable, running `body` (e.g. standing in for
+/// reionscope-probe); returns its path.
+QString writeScript(const QString& dir, const QString& name, const QString& body);
+
+/// Sets an environment variable for a scope, then puts back what was there.
+struct EnvGuard {
+    QByteArray name, old;
+    bool had;
+    EnvGuard(const char* n, const QByteArray& value)
+        : name(n)
+        , old(qgetenv(n))
+        , had(qEnvironmentVariableIsSet(n))
+    {
+        qputenv(n, value);
+    }
+    ~EnvGuard()
+    {
+        if (had)
+            qputenv(name.constData(), old);
+        else
+            qunsetenv(name.constData());
+    }
+};
+
 /// What a reionscope-cli run printed and returned.
 struct CliResult {
     int code = -1; ///< exit code, -1 when it crashed
