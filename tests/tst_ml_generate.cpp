@@ -114,6 +114,16 @@ private Q_SLOTS:
         QCOMPARE(int(stored.task), int(Task::Generate));
         QCOMPARE(stored.conditionMin[0], 8.0);
         QCOMPARE(stored.conditionMax[1], 30.0);
+        QVERIFY(stored.generatorNoise);
+        QCOMPARE(stored.priorLossWeight, c.priorLossWeight);
+        // config.json of a run from before the heteroscedastic decoder: the mean-only decoder, no
+        // prior statistics term.
+        nlohmann::json old = stored;
+        old["generator"].erase("noise");
+        old["generator"].erase("prior_loss");
+        const RunConfig legacy = old.get<RunConfig>();
+        QVERIFY(!legacy.generatorNoise);
+        QCOMPARE(legacy.priorLossWeight, 0.0);
         std::vector<double> losses;
         for (const HistoryRecord& h : readHistory(m_run))
             if (h.type == "epoch")
@@ -152,6 +162,9 @@ private Q_SLOTS:
         QVERIFY(g.rangeWarnings(8.5, 20).empty());
         QCOMPARE(g.rangeWarnings(12, 20).size(), std::size_t(1));
         QVERIFY(QString::fromStdString(g.rangeWarnings(8, 55).at(0)).contains("zeta 55"));
+        // The source parameter as f_esc (ζ = 250 f_esc, the datasets' convention).
+        const QString fesc = QString::fromStdString(g.rangeWarnings(8, 55, true).at(0));
+        QVERIFY2(fesc.contains("f_esc 0.22") && fesc.contains("0.04..0.12"), qPrintable(fesc));
 
         const std::string out = m_dir.filePath("maps.h5").toStdString();
         writeGeneratedMaps(out, a, m_run);
@@ -165,6 +178,7 @@ private Q_SLOTS:
         QVERIFY(back == a.values);
         QCOMPARE(std::get<double>(*h5::readAttribute(ds.get(), "z")), 8.5);
         QCOMPARE(std::get<double>(*h5::readAttribute(ds.get(), "zeta")), 20.0);
+        QCOMPARE(std::get<double>(*h5::readAttribute(ds.get(), "f_esc")), 20.0 / kZetaPerFesc);
         QCOMPARE(std::get<std::string>(*h5::readAttribute(ds.get(), "units")), std::string("mK"));
         QCOMPARE(std::get<std::string>(*h5::readAttribute(f.get(), "quantity")), std::string("brightness_temperature"));
     }

@@ -4,11 +4,14 @@
 #include "fixtures.h"
 
 #include "ml/detail/checkpoint.h"
+#include "ml/detail/generator_net.h"
 #include "ml/detail/nets.h"
 #include "ml/detail/torchscript_export.h"
 #include "util/error.h"
 
 #include <torch/script.h>
+
+#include <cmath>
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -93,21 +96,55 @@ private Q_SLOTS:
                 "up1.conv2", "out"}));
         QCOMPARE(modules(makeNet(ModelKind::Generator, 16, 16, 0, 3)),
             QStringList({"encoder.conv1", "encoder.conv2", "encoder.conv3", "encoder.mu", "encoder.logvar",
-                "decoder.conv1", "decoder.conv2", "decoder.conv3", "decoder.conv4", "decoder.out"}));
+                "decoder.conv1", "decoder.conv2", "decoder.conv3", "decoder.conv4", "decoder.out", "decoder.scale"}));
+        // A run from before the heteroscedastic decoder (config.json without generator.noise)
+        // builds the network its checkpoint holds.
+        RunConfig legacy = configFor(ModelKind::Generator, 16, 0);
+        legacy.task = Task::Generate;
+        legacy.generatorNoise = false;
+        QVERIFY(!modules(makeNet(legacy)).contains("decoder.scale"));
+        legacy.generatorNoise = true;
+        QVERIFY(modules(makeNet(legacy)).contains("decoder.scale"));
+    }
+
+    void generatorDrawsTheDecodedVariance()
+    {
+        // Same weights with and without the noise option: the drawn maps differ from the mean
+        // maps by the decoded standard deviation times unit normal noise; the mask is unchanged.
+        GeneratorNet noisy(32, 32, true), mean(32, 32, false);
+        {
+            torch::NoGradGuard g;
+            auto src = noisy->named_parameters();
+            for (auto& p : mean->named_parameters())
+                p.value().copy_(src[p.key()]);
+            noisy->decoder->scale->weight.zero_();
+            noisy->decoder->scale->bias.fill_(std::log(0.25)); // σ = 0.5
+        }
+        noisy->eval();
+        mean->eval();
+        const torch::Tensor a = noisy->sample(8, 0.3, -0.2, 5, torch::kCPU);
+        const torch::Tensor b = mean->sample(8, 0.3, -0.2, 5, torch::kCPU);
+        QCOMPARE(a.sizes(), (std::vector<std::int64_t> {8, 2, 32, 32}));
+        QVERIFY(torch::equal(a.narrow(1, 0, 1), b.narrow(1, 0, 1)));
+        const torch::Tensor d = (a.narrow(1, 1, 1) - b.narrow(1, 1, 1)) / 0.5;
+        QVERIFY2(std::abs(d.mean().item<double>()) < 0.05, qPrintable(QString::number(d.mean().item<double>())));
+        QVERIFY2(std::abs(d.std().item<double>() - 1.0) < 0.05, qPrintable(QString::number(d.std().item<double>())));
+        QVERIFY(torch::equal(a, noisy->sample(8, 0.3, -0.2, 5, torch::kCPU)));
+        QVERIFY(!torch::equal(a, noisy->sample(8, 0.3, -0.2, 6, torch::kCPU)));
     }
 
     void generatorTorchScriptMatchesCpp()
     {
         RunConfig c = configFor(ModelKind::Generator, 32, 0);
         c.task = Task::Generate;
-        auto net = makeNet(c.model, c.rows, c.cols, 0, 3);
+        auto net = makeNet(c);
         toChannelsLast(*net, torch::Device(torch::kCPU));
         net->eval();
         torch::jit::Module ts = buildTorchScript(*net, c);
         torch::NoGradGuard g;
         const torch::Tensor x = torch::randn({2, 3, 32, 32});
         const torch::Tensor expected = net->forward(x.contiguous(torch::MemoryFormat::ChannelsLast));
-        QCOMPARE(expected.sizes(), (std::vector<std::int64_t> {2, 2, 32, 32}));
+        QCOMPARE(expected.sizes(), (std::vector<std::int64_t> {2, 3, 32, 32}));
         QVERIFY(torch::allclose(ts.forward({x}).toTensor(), expected, 1e-4, 1e-5));
         // predict(): physical maps, ionized cells (logit > 0) exactly 0.
         const torch::Tensor pred = ts.get_method("predict")({x}).toTensor();

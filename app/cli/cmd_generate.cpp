@@ -22,21 +22,26 @@ using Clock = std::chrono::steady_clock;
 
 struct GenerateOptions {
     std::string run, out;
-    double z = std::nan(""), zeta = std::nan("");
+    double z = std::nan(""), zeta = std::nan(""), fesc = std::nan("");
     std::size_t count = 16;
     std::uint64_t seed = 0;
     int threads = 2;
     bool json = false;
 };
 
-int runGenerate(const GenerateOptions& o)
+int runGenerate(GenerateOptions o)
 {
     try {
         if (o.count < 1)
             throw ParameterError("--count", "must be at least 1");
+        const bool byFesc = !std::isnan(o.fesc);
+        if (byFesc == !std::isnan(o.zeta))
+            throw ParameterError("--zeta/--fesc", "give the source parameter once: --zeta Q or --fesc F");
+        if (byFesc)
+            o.zeta = o.fesc * kZetaPerFesc;
         setComputeThreads(o.threads);
         const MapGenerator g(o.run);
-        const std::vector<std::string> warnings = g.rangeWarnings(o.z, o.zeta);
+        const std::vector<std::string> warnings = g.rangeWarnings(o.z, o.zeta, byFesc);
         for (const std::string& w : warnings)
             std::cerr << "warning: " << o.run << ": " << w << "\n";
         const auto t0 = Clock::now();
@@ -51,15 +56,16 @@ int runGenerate(const GenerateOptions& o)
         if (o.json)
             std::cout << nlohmann::json {{"run", o.run}, {"output", o.out}, {"dataset", "maps"},
                 {"shape", {maps.count, maps.rows, maps.cols}}, {"quantity", std::string(quantityName(maps.quantity))},
-                {"z", o.z}, {"zeta", o.zeta}, {"seed", o.seed}, {"mean", number(mean)}, {"seconds", seconds},
-                {"warnings", warnings}}
+                {"z", o.z}, {"zeta", o.zeta}, {"fesc", o.zeta / kZetaPerFesc}, {"seed", o.seed}, {"mean", number(mean)},
+                {"seconds", seconds}, {"warnings", warnings}}
                              .dump(2)
                       << std::endl;
         else
             std::cout << o.out << ": " << maps.count << " maps of " << maps.rows << "x" << maps.cols << " "
-                      << quantityName(maps.quantity) << " at z " << formatValue(o.z) << ", zeta " << formatValue(o.zeta)
-                      << " (mean " << formatValue(mean) << units << ", "
-                      << formatValue(std::round(seconds * 1000) / 1000) << " s)\n";
+                      << quantityName(maps.quantity) << " at z " << formatValue(o.z)
+                      << (byFesc ? ", f_esc " + formatValue(o.fesc) : ", zeta " + formatValue(o.zeta)) << " (mean "
+                      << formatValue(mean) << units << ", " << formatValue(std::round(seconds * 1000) / 1000)
+                      << " s)\n";
         return 0;
     } catch (const ParameterError& e) {
         printError(e.what());
@@ -118,10 +124,13 @@ int runBenchGenerate(const BenchGenerateOptions& o)
 void addGenerateCommands(CLI::App& app)
 {
     auto o = std::make_shared<GenerateOptions>();
-    CLI::App* g = app.add_subcommand("generate", "Draw dTb (or x_HI) maps at chosen z and zeta with a generator run");
+    CLI::App* g = app.add_subcommand(
+        "generate", "Draw dTb (or x_HI) maps at chosen z and zeta (or f_esc) with a generator run");
     g->add_option("run", o->run, "Run folder of a generator run")->required();
     g->add_option("--z", o->z, "Redshift")->required();
-    g->add_option("--zeta", o->zeta, "Ionizing efficiency")->required();
+    g->add_option("--zeta", o->zeta, "Ionizing efficiency (or --fesc)");
+    g->add_option("--fesc", o->fesc,
+        "Escape fraction instead of --zeta (runs on --fesc or --sources v2 datasets: F_ESC10; zeta = 250 x f_esc)");
     g->add_option("--count", o->count, "Number of maps (default 16)");
     g->add_option("--seed", o->seed, "Seed of the latent noise (default 0; same seed, same maps)");
     g->add_option("--threads", o->threads, "Compute threads (default 2)");

@@ -156,6 +156,9 @@ void addTrainCommands(CLI::App& app)
     tr->add_flag("--no-condition", t->noCondition, "unet: do not feed z and zeta to the network");
     tr->add_option("--power-loss", t->config.powerLossWeight,
         "generator: weight of the log power-spectrum term of the loss (default 0.1; 0: a plain cVAE)");
+    tr->add_option("--prior-loss", t->config.priorLossWeight,
+        "generator: weight of the statistics (sorted values, log power) of maps drawn from the prior against the "
+        "batch's maps (default 1; 0: none)");
     tr->add_option("--nproc", t->nproc, "Start N local data-parallel ranks (c10d/Gloo on loopback; default 1)")
         ->check(CLI::Range(1, 1024));
     tr->add_option("--dist-timeout", t->distTimeout, "Seconds before a silent rank fails the run (default 120)")

@@ -60,17 +60,53 @@ torch::Tensor logShellPower(const torch::Tensor& maps, const torch::Tensor& shel
     return torch::log(p.flatten(1).matmul(shells) + 1e-4);
 }
 
-/// The map in normalised units with the ionized probability blended in (differentiable).
-torch::Tensor softMap(const RunConfig& c, const torch::Tensor& out)
+/// The log variance of the neutral value (channel 2 of a heteroscedastic output), kept where
+/// the likelihood stays well conditioned.
+torch::Tensor logVariance(const torch::Tensor& out)
+{
+    return out.index({torch::indexing::Slice(), torch::indexing::Slice(2, 3)}).clamp(-8.0, 3.0);
+}
+
+/// The map in normalised units with the ionized probability blended in (differentiable); with
+/// `draw` and a heteroscedastic output the neutral value is drawn (reparameterised), not its mean.
+torch::Tensor softMap(const RunConfig& c, const torch::Tensor& out, bool draw = false)
 {
     using torch::indexing::Slice;
     const torch::Tensor p = torch::sigmoid(out.index({Slice(), Slice(0, 1)}));
-    return (1 - p) * out.index({Slice(), Slice(1, 2)}) + p * ionizedNorm(c);
+    torch::Tensor value = out.index({Slice(), Slice(1, 2)});
+    if (draw && out.size(1) > 2)
+        value = value + torch::randn_like(value) * (0.5 * logVariance(out)).exp();
+    return (1 - p) * value + p * ionizedNorm(c);
 }
 
 torch::Tensor normalisedMaps(const torch::Tensor& x)
 {
     return x.index({torch::indexing::Slice(), torch::indexing::Slice(0, 1)}).contiguous();
+}
+
+/// Per-cell loss of the neutral value: squared error, or with a heteroscedastic output the
+/// Gaussian negative log-likelihood (without its constant).
+torch::Tensor valueLoss(const torch::Tensor& out, const torch::Tensor& x0)
+{
+    using torch::indexing::Slice;
+    const torch::Tensor e2 = (out.index({Slice(), Slice(1, 2)}) - x0).pow(2);
+    if (out.size(1) < 3)
+        return e2;
+    const torch::Tensor lv = logVariance(out);
+    return 0.5 * (lv + e2 * (-lv).exp());
+}
+
+/// Mean squared difference of the sorted values of each map (the 1D Wasserstein-2 distance of the
+/// two maps' value distributions) plus `powerWeight` × that of their log shell power.
+torch::Tensor statisticsLoss(const torch::Tensor& a, const torch::Tensor& b, double powerWeight)
+{
+    const auto sorted = [](const torch::Tensor& m) { return std::get<0>(m.flatten(1).sort(1)); };
+    torch::Tensor loss = (sorted(a) - sorted(b)).pow(2).mean();
+    if (powerWeight > 0) {
+        const torch::Tensor shells = shellMatrix(a.size(2), a.size(3), a.device());
+        loss = loss + powerWeight * (logShellPower(a, shells) - logShellPower(b, shells)).pow(2).mean();
+    }
+    return loss;
 }
 
 } // namespace
@@ -84,14 +120,20 @@ torch::Tensor generatorLoss(const RunConfig& c, const torch::Tensor& out, const 
     const torch::Tensor ionized = (x0 * c.normStd + c.normMean).lt(ionizedThreshold(c.quantity)).to(torch::kFloat);
     const torch::Tensor neutral = 1 - ionized;
     torch::Tensor loss = torch::binary_cross_entropy_with_logits(out.index({Slice(), Slice(0, 1)}), ionized)
-        + ((out.index({Slice(), Slice(1, 2)}) - x0).pow(2) * neutral).sum() / neutral.sum().clamp_min(1.0);
+        + (valueLoss(out, x0) * neutral).sum() / neutral.sum().clamp_min(1.0);
     if (net && net->regularizer().defined())
         loss = loss + net->regularizer() / double(x.size(2) * x.size(3));
     if (c.powerLossWeight > 0) {
         const torch::Tensor shells = shellMatrix(x.size(2), x.size(3), x.device());
         loss = loss
-            + c.powerLossWeight * (logShellPower(softMap(c, out), shells) - logShellPower(x0, shells)).pow(2).mean();
+            + c.powerLossWeight
+                * (logShellPower(softMap(c, out, true), shells) - logShellPower(x0, shells)).pow(2).mean();
     }
+    // Maps decoded from the prior (what `generate` draws) against the batch's maps at the same
+    // parameters: the statistics the evaluation judges, not the cells.
+    const auto* g = dynamic_cast<const GeneratorNetImpl*>(net);
+    if (c.priorLossWeight > 0 && g && g->priorOutput().defined())
+        loss = loss + c.priorLossWeight * statisticsLoss(softMap(c, g->priorOutput(), true), x0, c.powerLossWeight);
     return loss;
 }
 
@@ -205,11 +247,17 @@ const RunConfig& MapGenerator::config() const
     return m_impl->run.config;
 }
 
-std::vector<std::string> MapGenerator::rangeWarnings(double z, double zeta) const
+std::vector<std::string> MapGenerator::rangeWarnings(double z, double zeta, bool asFesc) const
 {
     const RunConfig& c = config();
     std::vector<std::string> w;
     auto check = [&](const char* name, double v, double lo, double hi) {
+        if (asFesc && name != std::string("z")) {
+            name = "f_esc";
+            v /= kZetaPerFesc;
+            lo /= kZetaPerFesc;
+            hi /= kZetaPerFesc;
+        }
         if (v < lo - 1e-9 * std::abs(lo) || v > hi + 1e-9 * std::abs(hi))
             w.push_back(std::string(name) + " " + formatValue(v) + " is outside the training range " + formatValue(lo)
                 + ".." + formatValue(hi) + ": the generator extrapolates");
@@ -254,6 +302,7 @@ void writeGeneratedMaps(const std::string& path, const GeneratedMaps& maps, cons
         for (hid_t obj : {file.get(), ds.get()}) {
             h5::writeAttribute(obj, "z", maps.z, path);
             h5::writeAttribute(obj, "zeta", maps.zeta, path);
+            h5::writeAttribute(obj, "f_esc", maps.zeta / kZetaPerFesc, path);
             h5::writeAttribute(obj, "quantity", std::string(quantityName(maps.quantity)), path);
             h5::writeAttribute(
                 obj, "units", std::string(maps.quantity == Quantity::BrightnessTemperature ? "mK" : ""), path);

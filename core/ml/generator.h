@@ -14,6 +14,11 @@
 
 namespace rs::ml {
 
+/// The datasets' source-parameter convention: the ζ label of a sample is kZetaPerFesc × f_esc
+/// (constant sources, ζ = 5000 × 0.05 × f_esc; v2 sources, 250 × F_ESC10), so a generator
+/// conditioned on the ζ labels is conditioned on f_esc as well: generate at ζ = 250 × f_esc.
+constexpr double kZetaPerFesc = 250.0;
+
 /// `count` maps of rows × cols (row-major, one after the other) in physical units.
 struct GeneratedMaps {
     std::size_t count = 0, rows = 0, cols = 0;
@@ -36,8 +41,8 @@ public:
 
     const RunConfig& config() const;
     /// Warnings for parameters outside the training range (the network extrapolates there);
-    /// empty inside it.
-    std::vector<std::string> rangeWarnings(double z, double zeta) const;
+    /// empty inside it. `asFesc`: name the source parameter f_esc (= ζ / kZetaPerFesc).
+    std::vector<std::string> rangeWarnings(double z, double zeta, bool asFesc = false) const;
     /// Draws `count` maps at (z, ζ) from latent noise seeded by `seed` (same seed, same maps).
     /// Throws ParameterError for count 0 or non-finite parameters.
     GeneratedMaps generate(double z, double zeta, std::size_t count, std::uint64_t seed = 0) const;
@@ -48,7 +53,7 @@ private:
 };
 
 /// Writes the maps as HDF5: one float32 dataset `maps` of shape (count, rows, cols) with the
-/// attributes z, zeta, quantity, units ("mK" for δT_b), cell_size_mpc, seed and run; written
+/// attributes z, zeta, f_esc (ζ / kZetaPerFesc), quantity, units ("mK" for δT_b), cell_size_mpc, seed and run; written
 /// atomically. Throws IoError when the file cannot be written.
 void writeGeneratedMaps(const std::string& path, const GeneratedMaps& maps, const std::string& runDir);
 

@@ -167,7 +167,7 @@ LoadedRun loadRun(const std::string& runDir)
     if (r.weights.empty())
         throw IoError(runDir, "has no trained weights yet (no final.pt or checkpoint)");
     r.device = torch::Device(resolveDevice("auto") == "cuda" ? torch::kCUDA : torch::kCPU);
-    r.net = makeNet(r.config.model, r.config.rows, r.config.cols, outputCount(r.config), inputChannels(r.config));
+    r.net = makeNet(r.config);
     CheckpointMeta want;
     want.model = r.config.model;
     want.task = r.config.task;

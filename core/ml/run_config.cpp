@@ -69,6 +69,8 @@ void resolveGeneration(RunConfig& c, const DatasetFile& ds)
                   "--quantity brightness_temperature), not a paired one");
     if (!(c.powerLossWeight >= 0 && std::isfinite(c.powerLossWeight)))
         throw ParameterError("power-loss", "must be zero or positive");
+    if (!(c.priorLossWeight >= 0 && std::isfinite(c.priorLossWeight)))
+        throw ParameterError("prior-loss", "must be zero or positive");
     c.task = Task::Generate;
     c.target = Target::None;
     c.condition = true;

@@ -127,7 +127,8 @@ void to_json(json& j, const RunConfig& c)
             {"condition_mean", c.conditionMean}, {"condition_std", c.conditionStd}};
     if (c.model == ModelKind::Generator)
         j["generator"] = {{"condition_mean", c.conditionMean}, {"condition_std", c.conditionStd},
-            {"condition_min", c.conditionMin}, {"condition_max", c.conditionMax}, {"power_loss", c.powerLossWeight}};
+            {"condition_min", c.conditionMin}, {"condition_max", c.conditionMax}, {"power_loss", c.powerLossWeight},
+            {"noise", c.generatorNoise}, {"prior_loss", c.priorLossWeight}};
     if (!c.sweep.name.empty()) {
         json settings = json::object();
         for (const auto& [k, v] : c.sweep.settings)
@@ -201,6 +202,8 @@ void from_json(const json& j, RunConfig& c)
         c.conditionMin = g->at("condition_min").get<std::array<double, 2>>();
         c.conditionMax = g->at("condition_max").get<std::array<double, 2>>();
         c.powerLossWeight = g->value("power_loss", c.powerLossWeight);
+        c.generatorNoise = g->value("noise", false); // runs before the heteroscedastic decoder
+        c.priorLossWeight = g->value("prior_loss", 0.0);
     }
     if (auto it = j.find("sweep"); it != j.end() && it->is_object()) {
         c.sweep.name = it->value("name", std::string());

@@ -110,6 +110,12 @@ struct RunConfig {
     // generator runs (config.json key `generator`)
     std::array<double, 2> conditionMin {0, 0}, conditionMax {0, 0}; ///< z and ζ range of the training split
     double powerLossWeight = 0.1; ///< chosen: weight of the log-power-spectrum term of the loss
+    /// Heteroscedastic decoder: a per-cell standard deviation of the neutral value, sampled when
+    /// generating (runs before it: false, the mean value only).
+    bool generatorNoise = true;
+    /// Weight of the statistics of maps decoded from the prior (their sorted values and log power
+    /// against the batch's maps at the same parameters); 0 in runs before it.
+    double priorLossWeight = 1.0;
 };
 
 /// The one schema of config.json: every field of RunConfig, in one place (nlohmann ADL, so

@@ -180,8 +180,7 @@ void RunTrainer::createRun(std::error_code ec)
 
 void RunTrainer::buildNet(bool exists)
 {
-    m_net = detail::makeNet(
-        m_cfg.model, m_cfg.rows, m_cfg.cols, detail::outputCount(m_cfg), detail::inputChannels(m_cfg));
+    m_net = detail::makeNet(m_cfg);
     if (m_cfg.model == ModelKind::CodesCnn) {
         auto* codes = dynamic_cast<detail::CodesCnnImpl*>(m_net.get());
         const RunConfig enc = readRunConfig(m_cfg.encoderRun);

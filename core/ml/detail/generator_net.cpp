@@ -65,13 +65,15 @@ std::pair<torch::Tensor, torch::Tensor> GenEncoderImpl::forward(torch::Tensor x)
     return {mu->forward(x), logvar->forward(x).clamp(-10, 10)};
 }
 
-GenDecoderImpl::GenDecoderImpl()
+GenDecoderImpl::GenDecoderImpl(bool noise)
 {
     conv1 = register_module("conv1", conv3x3(kGeneratorLatent + 2, 64));
     conv2 = register_module("conv2", conv3x3(64 + 2, 32));
     conv3 = register_module("conv3", conv3x3(32 + 2, 16));
     conv4 = register_module("conv4", conv3x3(16 + 2, 16));
     out = register_module("out", conv1x1(16, 2));
+    if (noise)
+        scale = register_module("scale", conv1x1(16, 1));
 }
 
 torch::Tensor GenDecoderImpl::forward(torch::Tensor latent, torch::Tensor c)
@@ -80,19 +82,23 @@ torch::Tensor GenDecoderImpl::forward(torch::Tensor latent, torch::Tensor c)
     h = torch::relu(conv2->forward(withCondition(upsample2(h), c)));
     h = torch::relu(conv3->forward(withCondition(upsample2(h), c)));
     h = torch::relu(conv4->forward(withCondition(upsample2(h), c)));
+    if (scale)
+        return torch::cat({out->forward(h), scale->forward(h)}, 1);
     return out->forward(h);
 }
 
-GeneratorNetImpl::GeneratorNetImpl(std::size_t rows, std::size_t cols)
+GeneratorNetImpl::GeneratorNetImpl(std::size_t rows, std::size_t cols, bool noise, bool priorSamples)
     : m_rows(rows)
     , m_cols(cols)
+    , m_noise(noise)
+    , m_priorSamples(priorSamples)
 {
     if (rows % 8 || cols % 8 || rows < 8 || cols < 8)
         throw ParameterError("model",
             "the generator needs a map size divisible by 8; the dataset's is " + std::to_string(rows) + "x"
                 + std::to_string(cols));
     encoder = register_module("encoder", GenEncoder());
-    decoder = register_module("decoder", GenDecoder());
+    decoder = register_module("decoder", GenDecoder(noise));
 }
 
 torch::Tensor GeneratorNetImpl::forward(torch::Tensor x)
@@ -101,8 +107,12 @@ torch::Tensor GeneratorNetImpl::forward(torch::Tensor x)
     auto [mu, logvar] = encoder->forward(x);
     m_kl = 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).sum({1, 2, 3}).mean();
     torch::Tensor latent = mu;
-    if (is_training())
+    m_prior = torch::Tensor();
+    if (is_training()) {
         latent = mu + torch::randn_like(mu) * (0.5 * logvar).exp();
+        if (m_priorSamples)
+            m_prior = decoder->forward(torch::randn_like(mu), c);
+    }
     return decoder->forward(latent, c);
 }
 
@@ -115,20 +125,32 @@ torch::Tensor GeneratorNetImpl::sample(
     std::size_t n, double zNorm, double zetaNorm, std::uint64_t seed, const torch::Device& device)
 {
     const std::int64_t h = std::int64_t(m_rows / 8), w = std::int64_t(m_cols / 8);
-    std::vector<float> eps(n * std::size_t(kGeneratorLatent * h * w));
     std::mt19937_64 rng(seed);
     std::normal_distribution<float> g(0.0f, 1.0f);
-    for (float& v : eps)
-        v = g(rng);
-    const torch::Tensor latent
-        = torch::from_blob(eps.data(), {std::int64_t(n), kGeneratorLatent, h, w}, torch::kFloat).to(device);
+    auto normals = [&](std::vector<std::int64_t> shape) {
+        std::int64_t count = 1;
+        for (std::int64_t d : shape)
+            count *= d;
+        std::vector<float> v(static_cast<std::size_t>(count));
+        for (float& e : v)
+            e = g(rng);
+        return torch::from_blob(v.data(), shape, torch::kFloat).clone().to(device);
+    };
+    const torch::Tensor latent = normals({std::int64_t(n), kGeneratorLatent, h, w});
     std::vector<float> cond(2 * n);
     for (std::size_t i = 0; i < n; ++i) {
         cond[2 * i] = float(zNorm);
         cond[2 * i + 1] = float(zetaNorm);
     }
     const torch::Tensor c = torch::from_blob(cond.data(), {std::int64_t(n), 2}, torch::kFloat).to(device);
-    return decoder->forward(latent, c);
+    const torch::Tensor out = decoder->forward(latent, c);
+    if (!m_noise)
+        return out;
+    using torch::indexing::Slice;
+    const torch::Tensor eps = normals({std::int64_t(n), 1, std::int64_t(m_rows), std::int64_t(m_cols)});
+    const torch::Tensor value
+        = out.index({Slice(), Slice(1, 2)}) + eps * (0.5 * out.index({Slice(), Slice(2, 3)}).clamp(-8.0, 3.0)).exp();
+    return torch::cat({out.index({Slice(), Slice(0, 1)}), value}, 1);
 }
 
 std::string GeneratorNetImpl::scriptSource() const
@@ -138,8 +160,10 @@ std::string GeneratorNetImpl::scriptSource() const
         + "        return torch.conv2d(h, self.encoder_mu_weight, self.encoder_mu_bias)\n";
     s += "    def decode(self, h, c):\n" + sConv(sCond, "decoder_conv1", false) + sUp
         + sConv(sCond, "decoder_conv2", false) + sUp + sConv(sCond, "decoder_conv3", false) + sUp
-        + sConv(sCond, "decoder_conv4", false)
-        + "        return torch.conv2d(h, self.decoder_out_weight, self.decoder_out_bias)\n";
+        + sConv(sCond, "decoder_conv4", false);
+    s += m_noise ? "        return torch.cat([torch.conv2d(h, self.decoder_out_weight, self.decoder_out_bias), "
+                   "torch.conv2d(h, self.decoder_scale_weight, self.decoder_scale_bias)], 1)\n"
+                 : "        return torch.conv2d(h, self.decoder_out_weight, self.decoder_out_bias)\n";
     s += "    def features(self, x):\n        return self.encode(x).flatten(1)\n";
     s += "    def forward(self, x):\n        return self.decode(self.encode(x), x[:, 1:3, 0, 0])\n";
     return s;

@@ -11,7 +11,9 @@
 ///              decoder.conv4 (16+2→16): 3×3 + ReLU, 2× nearest up-sampling after conv1..3, the two
 ///              condition planes (normalised z, ζ) concatenated before every conv; decoder.out
 ///              (1×1, 16→2): channel 0 the logit of "ionized" (δT_b below 1 mK, or x_HI below 0.5),
-///              channel 1 the normalised value of neutral cells.
+///              channel 1 the normalised value of neutral cells; with the noise option
+///              decoder.scale (1×1, 16→1): channel 2, the log variance of that value (a
+///              heteroscedastic decoder: generated maps draw the value, not only its mean).
 /// Inputs: (n, 3, rows, cols): the normalised map and the z, ζ planes; rows, cols divisible by 8.
 
 #include "ml/detail/nets.h"
@@ -34,33 +36,43 @@ TORCH_MODULE(GenEncoder);
 
 class GenDecoderImpl : public torch::nn::Module {
 public:
-    GenDecoderImpl();
-    /// latent (n, L, h, w), condition (n, 2) → (n, 2, 8h, 8w).
+    explicit GenDecoderImpl(bool noise);
+    /// latent (n, L, h, w), condition (n, 2) → (n, 2, 8h, 8w), or (n, 3, 8h, 8w) with the noise
+    /// option (channel 2: the log variance of channel 1).
     torch::Tensor forward(torch::Tensor latent, torch::Tensor condition);
-    torch::nn::Conv2d conv1 {nullptr}, conv2 {nullptr}, conv3 {nullptr}, conv4 {nullptr}, out {nullptr};
+    torch::nn::Conv2d conv1 {nullptr}, conv2 {nullptr}, conv3 {nullptr}, conv4 {nullptr}, out {nullptr},
+        scale {nullptr};
 };
 TORCH_MODULE(GenDecoder);
 
 class GeneratorNetImpl : public NetBase {
 public:
+    /// `noise`: the heteroscedastic decoder (RunConfig::generatorNoise); `priorSamples`: forward()
+    /// in training also decodes latents drawn from the prior (for the prior statistics loss).
     /// Throws ParameterError for sizes not divisible by 8.
-    GeneratorNetImpl(std::size_t rows, std::size_t cols);
+    GeneratorNetImpl(std::size_t rows, std::size_t cols, bool noise = true, bool priorSamples = false);
     /// Encodes and decodes (training: a sampled latent; eval: the mean) and keeps the batch's mean
     /// KL divergence for regularizer().
     torch::Tensor forward(torch::Tensor x) override;
+    /// The decoder's output for prior latents at the last training batch's parameters; undefined
+    /// in eval mode or without `priorSamples`.
+    const torch::Tensor& priorOutput() const { return m_prior; }
+    bool noise() const { return m_noise; }
     /// The latent means, flattened.
     torch::Tensor features(torch::Tensor x) override;
     std::string scriptSource() const override;
     torch::Tensor regularizer() const override { return m_kl; }
     /// Decodes `n` latents drawn from N(0, 1) (std::mt19937_64 seeded with `seed`, so the maps
-    /// are reproducible everywhere) at the normalised condition (z, ζ): (n, 2, rows, cols).
+    /// are reproducible everywhere) at the normalised condition (z, ζ): (n, 2, rows, cols); with
+    /// the noise option channel 1 is the value drawn with the decoded variance (same generator).
     torch::Tensor sample(std::size_t n, double zNorm, double zetaNorm, std::uint64_t seed, const torch::Device& device);
     GenEncoder encoder {nullptr};
     GenDecoder decoder {nullptr};
 
 private:
     std::size_t m_rows, m_cols;
-    torch::Tensor m_kl;
+    bool m_noise, m_priorSamples;
+    torch::Tensor m_kl, m_prior;
 };
 TORCH_MODULE(GeneratorNet);
 

@@ -289,6 +289,13 @@ std::shared_ptr<NetBase> makeNet(ModelKind model, std::size_t rows, std::size_t 
     throw ParameterError("model", "unknown model");
 }
 
+std::shared_ptr<NetBase> makeNet(const RunConfig& c)
+{
+    if (c.model == ModelKind::Generator)
+        return GeneratorNet(c.rows, c.cols, c.generatorNoise, c.priorLossWeight > 0).ptr();
+    return makeNet(c.model, c.rows, c.cols, outputCount(c), inputChannels(c));
+}
+
 int outputCount(const RunConfig& c)
 {
     switch (c.task) {

@@ -131,6 +131,10 @@ TORCH_MODULE(CodesCnn);
 /// others take one). Throws ParameterError for an input size the model cannot take.
 std::shared_ptr<NetBase> makeNet(ModelKind model, std::size_t rows, std::size_t cols, int outputs, int inChannels = 1);
 
+/// The network of a run: makeNet with the run's sizes, outputs and input channels, and for
+/// generator runs its decoder options (RunConfig::generatorNoise, priorLossWeight). Throws as makeNet.
+std::shared_ptr<NetBase> makeNet(const RunConfig& c);
+
 /// Number of outputs of a run's network (classes, 1 for regression and translation, 0 for
 /// reconstruction).
 int outputCount(const RunConfig& c);
