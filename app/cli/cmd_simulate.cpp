@@ -27,6 +27,7 @@ struct SimulateOptions {
     std::string format = "h5";
     bool linear = false;
     std::string density = "classic";
+    int lpt = 2;
     std::string out;
     bool json = false;
     bool quiet = false;
@@ -47,6 +48,7 @@ SimulationParams baseParams(const SimulateOptions& o)
     applyAstroOptions(first, p);
     p.zeldovich = !o.linear;
     p.cellSmoothing = o.density == "classic";
+    p.lpt = o.lpt;
     return p;
 }
 
@@ -225,6 +227,10 @@ void addSimulateCommands(CLI::App& app)
            "pair more per z) or fast (cloud-in-cell of one particle per cell, ReionScope 1.0; less "
            "small-scale density power than 21cmFAST)")
         ->check(CLI::IsMember({"classic", "fast"}));
+    sim->add_option("--lpt", so->lpt,
+           "Lagrangian displacement order: 2 (default; Zel'dovich plus the second-order 2LPT term, as "
+           "21cmFAST; its initial conditions take ~2x longer and hold 1.5 cubes more) or 1 (Zel'dovich only)")
+        ->check(CLI::IsMember({1, 2}));
     sim->add_flag("--linear", so->linear,
         "Linear density evolution instead of Zel'dovich (fastest; no non-linear skewness, nf off by "
         "a few percent)");

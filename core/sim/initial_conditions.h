@@ -14,8 +14,9 @@
 /// the m = 0 mode is zeroed (mean exactly 0).
 ///
 /// Evolution: Zel'dovich (1LPT) displacement ψ(k) = i k/k² δ(k) (δ = −∇·ψ), particles starting at
-/// the cell centres move to q + D(z) ψ(q) and are assigned back to the grid with cloud-in-cell
-/// weights, giving δ ≥ −1 with mean 0; or linear δ = D(z) δ_lin.
+/// the cell centres move to q + D(z) ψ(q) (with lpt = 2 also + (3/7) D(z)² ψ⁽²⁾(q), second_order_lpt.h)
+/// and are assigned back to the grid (classic sub-particles or cloud-in-cell), giving δ ≥ −1 with
+/// mean 0; or linear δ = D(z) δ_lin.
 
 #include "cube/cube.h"
 #include "numerics/fft_grid.h"
@@ -35,6 +36,13 @@ public:
     /// object (evolvedDensity() uses them). Throws CancelledError.
     InitialConditions(const SimulationParams& params, const LinearCosmology& cosmology, const fft::Plans& plans,
         const ProgressFn& progress = {}, const StopToken& stop = {});
+
+    /// Evolves a given z = 0 linear density (e.g. 21cmFAST's smoothed_deltax_z0.00 box) instead of
+    /// drawing one: with params.cellSmoothing it is taken to carry the cell top-hat already, as
+    /// 21cmFAST's smoothed box does; its mean is removed. Throws ParameterError for a cube not on
+    /// the params' N³ grid.
+    InitialConditions(
+        const Cube& linear, const SimulationParams& params, const LinearCosmology& cosmology, const fft::Plans& plans);
 
     std::size_t n() const { return m_n; }
 
@@ -57,6 +65,9 @@ public:
     std::size_t bytes() const;
 
 private:
+    /// Keeps what evolution needs from the z = 0 modes in `delta` (consumed).
+    void deriveFields(
+        const SimulationParams& params, fft::Grid& delta, const ProgressFn& progress, const StopToken& stop);
     void smoothEvolvedDensity(Cube& density) const;
 
     std::size_t m_n;
@@ -76,6 +87,7 @@ private:
     static Shift compactShift(const fft::Grid& g, int threads);
 
     Shift m_psi[3]; ///< ψ_x, ψ_y, ψ_z at z = 0 (Zel'dovich)
+    Shift m_psi2[3]; ///< the second-order ψ⁽²⁾ (2LPT, second_order_lpt.h); empty with lpt = 1
     fft::Grid m_linear; ///< δ_lin at z = 0 (linear mode)
     fft::Grid m_dPsiZ; ///< ∂ψ_z/∂z (velocities)
 };
