@@ -7,6 +7,7 @@
 #include "sim/param_grid.h"
 #include "sim/sim_writer.h"
 #include "util/error.h"
+#include "util/memory.h"
 #include "util/shard.h"
 
 #include <cstdio>
@@ -124,6 +125,7 @@ int runSimulateGrid(
 
 int runSimulate(const SimulateOptions& o)
 {
+    returnLargeBlocksToSystem(); // cube-sized arrays back to the system when freed (memory.h)
     try {
         const SimulationSweep sweep = sweepOf(o);
         std::vector<SweepPoint> points = expandSweep(sweep); // validates every point first
@@ -229,7 +231,8 @@ void addSimulateCommands(CLI::App& app)
         ->check(CLI::IsMember({"classic", "fast"}));
     sim->add_option("--lpt", so->lpt,
            "Lagrangian displacement order: 2 (default; Zel'dovich plus the second-order 2LPT term, as "
-           "21cmFAST; its initial conditions take ~2x longer and hold 1.5 cubes more) or 1 (Zel'dovich only)")
+           "21cmFAST: its density skewness; costs ~15 % more CPU for one z at 200^3 and 0.75 cube of "
+           "memory) or 1 (Zel'dovich only)")
         ->check(CLI::IsMember({1, 2}));
     sim->add_flag("--linear", so->linear,
         "Linear density evolution instead of Zel'dovich (fastest; no non-linear skewness, nf off by "

@@ -151,7 +151,7 @@ inline void depositSubParticles(float* rho, std::size_t n, double x, double y, d
 
 } // namespace
 
-InitialConditions::Shift InitialConditions::compactShift(const fft::Grid& g, int threads)
+template<class Step> InitialConditions::Shift<Step> InitialConditions::compactShift(const fft::Grid& g, int threads)
 {
     const std::size_t n = g.n(), padded = g.padded();
     std::vector<float> rowMax(n * n, 0.0f);
@@ -160,15 +160,15 @@ InitialConditions::Shift InitialConditions::compactShift(const fft::Grid& g, int
             for (std::size_t k = 0; k < n; ++k)
                 rowMax[row] = std::max(rowMax[row], std::abs(g.real()[row * padded + k]));
     });
-    Shift s;
+    Shift<Step> s;
     const float top = *std::max_element(rowMax.begin(), rowMax.end());
-    s.unit = top > 0 ? top / 32767.0f : 1.0f;
+    s.unit = top > 0 ? top / Shift<Step>::top : 1.0f;
     s.steps.resize(n * n * n);
     parallelFor(n * n, threads, [&](std::size_t r0, std::size_t r1) {
         for (std::size_t row = r0; row < r1; ++row)
             for (std::size_t k = 0; k < n; ++k)
-                s.steps[row * n + k]
-                    = std::int16_t(std::clamp(std::lround(g.real()[row * padded + k] / s.unit), -32767L, 32767L));
+                s.steps[row * n + k] = Step(std::clamp(
+                    std::lround(g.real()[row * padded + k] / s.unit), -long(Shift<Step>::top), long(Shift<Step>::top)));
     });
     return s;
 }
@@ -282,7 +282,7 @@ void InitialConditions::deriveFields(
             ? tableOfModulus(n, [this](double m2) { return cellTopHat(m2, m_box, m_n, true); })
             : std::vector<float> {};
         secondOrderDisplacement(delta, m_box, window, plans, m_threads,
-            [&](int a, fft::Grid& g) { m_psi2[a] = compactShift(g, m_threads); });
+            [&](int a, fft::Grid& g) { m_psi2[a] = compactShift<std::int8_t>(g, m_threads); });
         if (progress)
             progress(0.4, "initial conditions: second-order displacements");
         stop.throwIfStopped();
@@ -303,10 +303,10 @@ void InitialConditions::deriveFields(
             if (a < 2) {
                 fft::Grid component(n);
                 derive(component, factor);
-                m_psi[a] = compactShift(component, m_threads);
+                m_psi[a] = compactShift<std::int16_t>(component, m_threads);
             } else { // the last component in δ's own grid (derive reads each mode before writing it)
                 derive(delta, factor);
-                m_psi[2] = compactShift(delta, m_threads);
+                m_psi[2] = compactShift<std::int16_t>(delta, m_threads);
                 delta.release();
             }
             stop.throwIfStopped();
@@ -369,7 +369,7 @@ Cube InitialConditions::evolvedDensity(double z, const StopToken& stop) const
                 const std::int16_t* px = m_psi[0].steps.data() + base;
                 const std::int16_t* py = m_psi[1].steps.data() + base;
                 const std::int16_t* pz = m_psi[2].steps.data() + base;
-                const std::int16_t *qx = nullptr, *qy = nullptr, *qz = nullptr;
+                const std::int8_t *qx = nullptr, *qy = nullptr, *qz = nullptr;
                 if (second) {
                     qx = m_psi2[0].steps.data() + base;
                     qy = m_psi2[1].steps.data() + base;
@@ -504,7 +504,7 @@ std::size_t InitialConditions::bytes() const
     for (const auto& g : m_psi)
         b += g.steps.size() * sizeof(std::int16_t);
     for (const auto& g : m_psi2)
-        b += g.steps.size() * sizeof(std::int16_t);
+        b += g.steps.size() * sizeof(std::int8_t);
     add(m_linear);
     add(m_dPsiZ);
     return b;

@@ -25,6 +25,7 @@
 #include "util/progress.h"
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace rs {
@@ -76,18 +77,21 @@ private:
     bool m_subParticles; ///< classic 3³ sub-particle assignment instead of cloud-in-cell
     const LinearCosmology* m_cosmology;
     const fft::Plans* m_plans; ///< the owner's, outliving this object
-    /// One displacement component as 16-bit integer steps of `unit` [Mpc] = max|ψ_a| / 32767: an
-    /// error of at most 1/65534 of the largest displacement (~1e-4 cell at z ≈ 8), at half the
-    /// memory of floats (the v2 history keeps ψ through every step).
-    struct Shift {
-        std::vector<std::int16_t> steps; ///< N³, C order
+    /// One displacement component as integer steps of `unit` [Mpc] = max|ψ_a| / top (top = the
+    /// type's largest value): for ψ⁽¹⁾ 16 bits, an error of at most 1/65534 of the largest
+    /// displacement (~1e-4 cell at z ≈ 8), half the memory of floats (the v2 history keeps ψ
+    /// through every step); for the smaller second-order ψ⁽²⁾ 8 bits, at most 1/254 of its largest
+    /// value (~1e-3 cell at z = 7).
+    template<class Step> struct Shift {
+        std::vector<Step> steps; ///< N³, C order
         float unit = 0;
-        float maxAbs() const { return unit * 32767.0f; }
+        static constexpr float top = float(std::numeric_limits<Step>::max());
+        float maxAbs() const { return unit * top; }
     };
-    static Shift compactShift(const fft::Grid& g, int threads);
+    template<class Step> static Shift<Step> compactShift(const fft::Grid& g, int threads);
 
-    Shift m_psi[3]; ///< ψ_x, ψ_y, ψ_z at z = 0 (Zel'dovich)
-    Shift m_psi2[3]; ///< the second-order ψ⁽²⁾ (2LPT, second_order_lpt.h); empty with lpt = 1
+    Shift<std::int16_t> m_psi[3]; ///< ψ_x, ψ_y, ψ_z at z = 0 (Zel'dovich)
+    Shift<std::int8_t> m_psi2[3]; ///< the second-order ψ⁽²⁾ (2LPT, second_order_lpt.h); empty with lpt = 1
     fft::Grid m_linear; ///< δ_lin at z = 0 (linear mode)
     fft::Grid m_dPsiZ; ///< ∂ψ_z/∂z (velocities)
 };
