@@ -180,14 +180,19 @@ double whiteNoise(std::uint64_t seed, std::uint64_t index)
     return index % 2 ? b : a;
 }
 
-InitialConditions::InitialConditions(const SimulationParams& params, const LinearCosmology& cosmology,
-    const fft::Plans& plans, const ProgressFn& progress, const StopToken& stop)
+InitialConditions::InitialConditions(
+    Setup, const SimulationParams& params, const LinearCosmology& cosmology, const fft::Plans& plans)
     : m_n(params.dim)
     , m_box(params.boxMpc)
     , m_threads(params.threadCount())
     , m_subParticles(params.cellSmoothing)
     , m_cosmology(&cosmology)
     , m_plans(&plans)
+{ }
+
+InitialConditions::InitialConditions(const SimulationParams& params, const LinearCosmology& cosmology,
+    const fft::Plans& plans, const ProgressFn& progress, const StopToken& stop)
+    : InitialConditions(Setup {}, params, cosmology, plans)
 {
     const std::size_t n = m_n;
     const std::size_t nz = n / 2 + 1;
@@ -227,12 +232,7 @@ InitialConditions::InitialConditions(const SimulationParams& params, const Linea
 
 InitialConditions::InitialConditions(
     const Cube& linear, const SimulationParams& params, const LinearCosmology& cosmology, const fft::Plans& plans)
-    : m_n(params.dim)
-    , m_box(params.boxMpc)
-    , m_threads(params.threadCount())
-    , m_subParticles(params.cellSmoothing)
-    , m_cosmology(&cosmology)
-    , m_plans(&plans)
+    : InitialConditions(Setup {}, params, cosmology, plans)
 {
     const std::size_t n = m_n;
     if (linear.shape() != Shape {n, n, n})

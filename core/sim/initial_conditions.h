@@ -66,6 +66,8 @@ public:
     std::size_t bytes() const;
 
 private:
+    struct Setup { }; ///< tag of the constructor that only sets the members both public ones share
+    InitialConditions(Setup, const SimulationParams& params, const LinearCosmology& cosmology, const fft::Plans& plans);
     /// Keeps what evolution needs from the z = 0 modes in `delta` (consumed).
     void deriveFields(
         const SimulationParams& params, fft::Grid& delta, const ProgressFn& progress, const StopToken& stop);

@@ -52,6 +52,8 @@ bool resetPeakRss()
 void returnLargeBlocksToSystem()
 {
 #if defined(__GLIBC__)
+    mallopt(M_MMAP_MAX, 65536); // glibc's default: undoes configureAllocatorForTraining() (no mmap)
+    mallopt(M_TRIM_THRESHOLD, 128 * 1024); // glibc's default: freed heap tops go back too
     mallopt(M_MMAP_THRESHOLD, 1 << 20);
 #endif
 }

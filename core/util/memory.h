@@ -17,8 +17,9 @@ bool resetPeakRss();
 /// Makes blocks of 1 MiB and more come from the system and go back to it when freed (glibc: a
 /// fixed M_MMAP_THRESHOLD). By default glibc raises that threshold to the size of the first such
 /// block freed, after which every cube-sized array lives in the heap and freed ones stay resident
-/// between allocations: about three 128³ cubes of a v2 simulator run. For simulate / ionize;
-/// training wants the opposite (ml_setup.h). Process-wide; no effect off glibc.
+/// between allocations: about three 128³ cubes of a v2 simulator run. Also undoes the training
+/// setting (ml_setup.h: no mmap, no trimming), which the CLI applies when it registers `train`,
+/// i.e. for every command. For simulate / ionize; process-wide; no effect off glibc.
 void returnLargeBlocksToSystem();
 
 } // namespace rs
