@@ -28,7 +28,7 @@ struct SimulateOptions {
     std::string format = "h5";
     bool linear = false;
     std::string density = "classic";
-    int lpt = 2;
+    int lpt = 1;
     std::string out;
     bool json = false;
     bool quiet = false;
@@ -230,9 +230,9 @@ void addSimulateCommands(CLI::App& app)
            "small-scale density power than 21cmFAST)")
         ->check(CLI::IsMember({"classic", "fast"}));
     sim->add_option("--lpt", so->lpt,
-           "Lagrangian displacement order: 2 (default; Zel'dovich plus the second-order 2LPT term, as "
-           "21cmFAST: its density skewness; costs ~15 % more CPU for one z at 200^3 and 0.75 cube of "
-           "memory) or 1 (Zel'dovich only)")
+           "Lagrangian displacement order: 1 (default; Zel'dovich) or 2 (adds the second-order 2LPT "
+           "term as 21cmFAST does: its density skewness; ~20 % more CPU for one z at 200^3, 0.75 cube "
+           "more memory)")
         ->check(CLI::IsMember({1, 2}));
     sim->add_flag("--linear", so->linear,
         "Linear density evolution instead of Zel'dovich (fastest; no non-linear skewness, nf off by "

