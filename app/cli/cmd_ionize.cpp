@@ -7,6 +7,7 @@
 #include "sim/sim_writer.h"
 #include "sim/simulator.h"
 #include "util/error.h"
+#include "util/memory.h"
 
 #include <cmath>
 #include <cstdio>
@@ -29,6 +30,7 @@ struct IonizeOptions {
 
 int runIonize(const IonizeOptions& o)
 {
+    returnLargeBlocksToSystem(); // cube-sized arrays back to the system when freed (memory.h)
     try {
         SimulationParams p;
         applyAstroOptions(o.astro, p);

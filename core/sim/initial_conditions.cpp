@@ -2,6 +2,7 @@
 
 #include "numerics/kspace.h"
 #include "sim/ionization.h"
+#include "sim/second_order_lpt.h"
 #include "util/error.h"
 
 #include <algorithm>
@@ -75,6 +76,19 @@ template<class F> std::vector<float> tableOfModulus(std::size_t n, F f)
     return t;
 }
 
+/// Classic 21cmFAST smooths its fine initial field with a real-space top-hat of the output cell's
+/// radius (L_FACTOR = 0.620350491 cells) before sampling displacements onto the output grid
+/// (init.c): that window at the mode of integer |m|² of a box of `box` Mpc on an N³ grid (1 when
+/// `on` is false).
+double cellTopHat(double m2, double box, std::size_t n, bool on)
+{
+    if (!on)
+        return 1.0;
+    const double kf = 2 * std::numbers::pi / box, cellRadius = 0.620350491 * box / double(n);
+    const double x = kf * std::sqrt(m2) * cellRadius;
+    return x < 1e-3 ? 1.0 - x * x / 10.0 : 3.0 * (std::sin(x) - x * std::cos(x)) / (x * x * x);
+}
+
 inline long wrap(long i, long n)
 {
     i %= n;
@@ -137,7 +151,7 @@ inline void depositSubParticles(float* rho, std::size_t n, double x, double y, d
 
 } // namespace
 
-InitialConditions::Shift InitialConditions::compactShift(const fft::Grid& g, int threads)
+template<class Step> InitialConditions::Shift<Step> InitialConditions::compactShift(const fft::Grid& g, int threads)
 {
     const std::size_t n = g.n(), padded = g.padded();
     std::vector<float> rowMax(n * n, 0.0f);
@@ -146,15 +160,15 @@ InitialConditions::Shift InitialConditions::compactShift(const fft::Grid& g, int
             for (std::size_t k = 0; k < n; ++k)
                 rowMax[row] = std::max(rowMax[row], std::abs(g.real()[row * padded + k]));
     });
-    Shift s;
+    Shift<Step> s;
     const float top = *std::max_element(rowMax.begin(), rowMax.end());
-    s.unit = top > 0 ? top / 32767.0f : 1.0f;
+    s.unit = top > 0 ? top / Shift<Step>::top : 1.0f;
     s.steps.resize(n * n * n);
     parallelFor(n * n, threads, [&](std::size_t r0, std::size_t r1) {
         for (std::size_t row = r0; row < r1; ++row)
             for (std::size_t k = 0; k < n; ++k)
-                s.steps[row * n + k]
-                    = std::int16_t(std::clamp(std::lround(g.real()[row * padded + k] / s.unit), -32767L, 32767L));
+                s.steps[row * n + k] = Step(std::clamp(
+                    std::lround(g.real()[row * padded + k] / s.unit), -long(Shift<Step>::top), long(Shift<Step>::top)));
     });
     return s;
 }
@@ -166,14 +180,19 @@ double whiteNoise(std::uint64_t seed, std::uint64_t index)
     return index % 2 ? b : a;
 }
 
-InitialConditions::InitialConditions(const SimulationParams& params, const LinearCosmology& cosmology,
-    const fft::Plans& plans, const ProgressFn& progress, const StopToken& stop)
+InitialConditions::InitialConditions(
+    Setup, const SimulationParams& params, const LinearCosmology& cosmology, const fft::Plans& plans)
     : m_n(params.dim)
     , m_box(params.boxMpc)
     , m_threads(params.threadCount())
     , m_subParticles(params.cellSmoothing)
     , m_cosmology(&cosmology)
     , m_plans(&plans)
+{ }
+
+InitialConditions::InitialConditions(const SimulationParams& params, const LinearCosmology& cosmology,
+    const fft::Plans& plans, const ProgressFn& progress, const StopToken& stop)
+    : InitialConditions(Setup {}, params, cosmology, plans)
 {
     const std::size_t n = m_n;
     const std::size_t nz = n / 2 + 1;
@@ -193,17 +212,11 @@ InitialConditions::InitialConditions(const SimulationParams& params, const Linea
     // Classic 21cmFAST smooths its fine initial field with a real-space top-hat of the output
     // cell's radius before sampling displacements onto the output grid (init.c); the same window
     // here (SimulationParams::cellSmoothing).
-    const double cellRadius = 0.620350491 * m_box / double(n);
     const std::vector<float> amplitude = tableOfModulus(n, [&](double m2) {
         if (m2 == 0)
             return 0.0;
         const double k = kf * std::sqrt(m2);
-        double w = 1.0;
-        if (params.cellSmoothing) {
-            const double x = k * cellRadius;
-            w = x < 1e-3 ? 1.0 - x * x / 10.0 : 3.0 * (std::sin(x) - x * std::cos(x)) / (x * x * x);
-        }
-        return std::sqrt(cosmology.power(k) / (volume * n3)) * w;
+        return std::sqrt(cosmology.power(k) / (volume * n3)) * cellTopHat(m2, m_box, n, params.cellSmoothing);
     });
     std::complex<float>* d = delta.complex();
     fft::forEachKRow(n, m_threads, [&](long fi, long fj, std::size_t base) {
@@ -214,7 +227,35 @@ InitialConditions::InitialConditions(const SimulationParams& params, const Linea
     if (progress)
         progress(0.3, "initial conditions: displacements");
     stop.throwIfStopped();
+    deriveFields(params, delta, progress, stop);
+}
 
+InitialConditions::InitialConditions(
+    const Cube& linear, const SimulationParams& params, const LinearCosmology& cosmology, const fft::Plans& plans)
+    : InitialConditions(Setup {}, params, cosmology, plans)
+{
+    const std::size_t n = m_n;
+    if (linear.shape() != Shape {n, n, n})
+        throw ParameterError("density", "the linear density must be on the run's " + std::to_string(n) + "^3 grid");
+    fft::Grid delta(n);
+    delta.loadReal(linear.data());
+    plans.forward(delta);
+    const float norm = float(1.0 / (double(n) * double(n) * double(n)));
+    std::complex<float>* d = delta.complex();
+    for (std::size_t c = 0; c < delta.complexCount(); ++c)
+        d[c] *= norm;
+    d[0] = 0.0f; // mean exactly 0, as drawn fields
+    deriveFields(params, delta, {}, {});
+}
+
+void InitialConditions::deriveFields(
+    const SimulationParams& params, fft::Grid& delta, const ProgressFn& progress, const StopToken& stop)
+{
+    const std::size_t n = m_n;
+    const std::size_t nz = n / 2 + 1;
+    const double kf = 2 * std::numbers::pi / m_box;
+    const fft::Plans& plans = *m_plans;
+    const std::complex<float>* d = delta.complex();
     // 3. Derived fields. Odd derivatives drop the Nyquist plane of their axis (keeps them real).
     auto derive = [&](fft::Grid& out, auto&& factor) {
         std::complex<float>* o = out.complex();
@@ -235,6 +276,17 @@ InitialConditions::InitialConditions(const SimulationParams& params, const Linea
         });
         stop.throwIfStopped();
     }
+    if (params.zeldovich && params.lpt == 2) {
+        // 2LPT from the unwindowed field, its displacement windowed like ψ (second_order_lpt.h).
+        const std::vector<float> window = params.cellSmoothing
+            ? tableOfModulus(n, [this](double m2) { return cellTopHat(m2, m_box, m_n, true); })
+            : std::vector<float> {};
+        secondOrderDisplacement(delta, m_box, window, plans, m_threads,
+            [&](int a, fft::Grid& g) { m_psi2[a] = compactShift<std::int8_t>(g, m_threads); });
+        if (progress)
+            progress(0.4, "initial conditions: second-order displacements");
+        stop.throwIfStopped();
+    }
     if (!params.zeldovich) {
         m_linear = std::move(delta);
         plans.backward(m_linear);
@@ -251,10 +303,10 @@ InitialConditions::InitialConditions(const SimulationParams& params, const Linea
             if (a < 2) {
                 fft::Grid component(n);
                 derive(component, factor);
-                m_psi[a] = compactShift(component, m_threads);
+                m_psi[a] = compactShift<std::int16_t>(component, m_threads);
             } else { // the last component in δ's own grid (derive reads each mode before writing it)
                 derive(delta, factor);
-                m_psi[2] = compactShift(delta, m_threads);
+                m_psi[2] = compactShift<std::int16_t>(delta, m_threads);
                 delta.release();
             }
             stop.throwIfStopped();
@@ -295,7 +347,10 @@ Cube InitialConditions::evolvedDensity(double z, const StopToken& stop) const
     const double scale = growth / (m_box / double(n));
     // Slabs of particles along axis 0 are processed in two colours (even slabs, then odd), each
     // slab wide enough that particles of two slabs of one colour never touch the same cells.
-    const double maxShift = m_psi[0].maxAbs() * scale;
+    // 2LPT: x = q + D ψ⁽¹⁾ + (3/7) D² ψ⁽²⁾ (second_order_lpt.h).
+    const bool second = !m_psi2[0].steps.empty();
+    const double scale2 = 3.0 / 7.0 * growth * growth / (m_box / double(n));
+    const double maxShift = m_psi[0].maxAbs() * scale + (second ? m_psi2[0].maxAbs() * scale2 : 0.0);
     // The slab layout depends on the field only, never on the thread count, so every cell sums
     // its contributions in the same order and the result is identical for any number of threads.
     const std::size_t reach = std::size_t(std::ceil(maxShift)) + 2; // slabs touched beyond their own
@@ -306,6 +361,7 @@ Cube InitialConditions::evolvedDensity(double z, const StopToken& stop) const
         slabs = 1;
 
     const double sx = scale * m_psi[0].unit, sy = scale * m_psi[1].unit, sz = scale * m_psi[2].unit;
+    const double tx = scale2 * m_psi2[0].unit, ty = scale2 * m_psi2[1].unit, tz = scale2 * m_psi2[2].unit;
     auto deposit = [&](std::size_t i0, std::size_t i1) {
         for (std::size_t i = i0; i < i1; ++i) {
             for (std::size_t j = 0; j < n; ++j) {
@@ -313,10 +369,21 @@ Cube InitialConditions::evolvedDensity(double z, const StopToken& stop) const
                 const std::int16_t* px = m_psi[0].steps.data() + base;
                 const std::int16_t* py = m_psi[1].steps.data() + base;
                 const std::int16_t* pz = m_psi[2].steps.data() + base;
+                const std::int8_t *qx = nullptr, *qy = nullptr, *qz = nullptr;
+                if (second) {
+                    qx = m_psi2[0].steps.data() + base;
+                    qy = m_psi2[1].steps.data() + base;
+                    qz = m_psi2[2].steps.data() + base;
+                }
                 for (std::size_t k = 0; k < n; ++k) {
-                    const double x = double(i) + sx * px[k];
-                    const double y = double(j) + sy * py[k];
-                    const double zz = double(k) + sz * pz[k];
+                    double x = double(i) + sx * px[k];
+                    double y = double(j) + sy * py[k];
+                    double zz = double(k) + sz * pz[k];
+                    if (second) {
+                        x += tx * qx[k];
+                        y += ty * qy[k];
+                        zz += tz * qz[k];
+                    }
                     if (m_subParticles)
                         depositSubParticles(rho, n, x, y, zz);
                     else
@@ -422,6 +489,8 @@ void InitialConditions::releaseDisplacements()
 {
     for (auto& g : m_psi)
         g = {};
+    for (auto& g : m_psi2)
+        g = {};
     m_linear.release();
 }
 
@@ -434,6 +503,8 @@ std::size_t InitialConditions::bytes() const
     };
     for (const auto& g : m_psi)
         b += g.steps.size() * sizeof(std::int16_t);
+    for (const auto& g : m_psi2)
+        b += g.steps.size() * sizeof(std::int8_t);
     add(m_linear);
     add(m_dPsiZ);
     return b;

@@ -14,8 +14,9 @@
 /// the m = 0 mode is zeroed (mean exactly 0).
 ///
 /// Evolution: Zel'dovich (1LPT) displacement ψ(k) = i k/k² δ(k) (δ = −∇·ψ), particles starting at
-/// the cell centres move to q + D(z) ψ(q) and are assigned back to the grid with cloud-in-cell
-/// weights, giving δ ≥ −1 with mean 0; or linear δ = D(z) δ_lin.
+/// the cell centres move to q + D(z) ψ(q) (with lpt = 2 also + (3/7) D(z)² ψ⁽²⁾(q), second_order_lpt.h)
+/// and are assigned back to the grid (classic sub-particles or cloud-in-cell), giving δ ≥ −1 with
+/// mean 0; or linear δ = D(z) δ_lin.
 
 #include "cube/cube.h"
 #include "numerics/fft_grid.h"
@@ -24,6 +25,7 @@
 #include "util/progress.h"
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace rs {
@@ -35,6 +37,13 @@ public:
     /// object (evolvedDensity() uses them). Throws CancelledError.
     InitialConditions(const SimulationParams& params, const LinearCosmology& cosmology, const fft::Plans& plans,
         const ProgressFn& progress = {}, const StopToken& stop = {});
+
+    /// Evolves a given z = 0 linear density (e.g. 21cmFAST's smoothed_deltax_z0.00 box) instead of
+    /// drawing one: with params.cellSmoothing it is taken to carry the cell top-hat already, as
+    /// 21cmFAST's smoothed box does; its mean is removed. Throws ParameterError for a cube not on
+    /// the params' N³ grid.
+    InitialConditions(
+        const Cube& linear, const SimulationParams& params, const LinearCosmology& cosmology, const fft::Plans& plans);
 
     std::size_t n() const { return m_n; }
 
@@ -57,6 +66,11 @@ public:
     std::size_t bytes() const;
 
 private:
+    struct Setup { }; ///< tag of the constructor that only sets the members both public ones share
+    InitialConditions(Setup, const SimulationParams& params, const LinearCosmology& cosmology, const fft::Plans& plans);
+    /// Keeps what evolution needs from the z = 0 modes in `delta` (consumed).
+    void deriveFields(
+        const SimulationParams& params, fft::Grid& delta, const ProgressFn& progress, const StopToken& stop);
     void smoothEvolvedDensity(Cube& density) const;
 
     std::size_t m_n;
@@ -65,17 +79,21 @@ private:
     bool m_subParticles; ///< classic 3³ sub-particle assignment instead of cloud-in-cell
     const LinearCosmology* m_cosmology;
     const fft::Plans* m_plans; ///< the owner's, outliving this object
-    /// One displacement component as 16-bit integer steps of `unit` [Mpc] = max|ψ_a| / 32767: an
-    /// error of at most 1/65534 of the largest displacement (~1e-4 cell at z ≈ 8), at half the
-    /// memory of floats (the v2 history keeps ψ through every step).
-    struct Shift {
-        std::vector<std::int16_t> steps; ///< N³, C order
+    /// One displacement component as integer steps of `unit` [Mpc] = max|ψ_a| / top (top = the
+    /// type's largest value): for ψ⁽¹⁾ 16 bits, an error of at most 1/65534 of the largest
+    /// displacement (~1e-4 cell at z ≈ 8), half the memory of floats (the v2 history keeps ψ
+    /// through every step); for the smaller second-order ψ⁽²⁾ 8 bits, at most 1/254 of its largest
+    /// value (~1e-3 cell at z = 7).
+    template<class Step> struct Shift {
+        std::vector<Step> steps; ///< N³, C order
         float unit = 0;
-        float maxAbs() const { return unit * 32767.0f; }
+        static constexpr float top = float(std::numeric_limits<Step>::max());
+        float maxAbs() const { return unit * top; }
     };
-    static Shift compactShift(const fft::Grid& g, int threads);
+    template<class Step> static Shift<Step> compactShift(const fft::Grid& g, int threads);
 
-    Shift m_psi[3]; ///< ψ_x, ψ_y, ψ_z at z = 0 (Zel'dovich)
+    Shift<std::int16_t> m_psi[3]; ///< ψ_x, ψ_y, ψ_z at z = 0 (Zel'dovich)
+    Shift<std::int8_t> m_psi2[3]; ///< the second-order ψ⁽²⁾ (2LPT, second_order_lpt.h); empty with lpt = 1
     fft::Grid m_linear; ///< δ_lin at z = 0 (linear mode)
     fft::Grid m_dPsiZ; ///< ∂ψ_z/∂z (velocities)
 };

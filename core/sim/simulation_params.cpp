@@ -210,6 +210,8 @@ void SimulationParams::validate() const
             "must be at least the cell's radius " + num(rCell) + " Mpc (L/N = " + num(cell) + " Mpc), got "
                 + num(rMax));
     cosmology.validate();
+    if (lpt != 1 && lpt != 2)
+        throw ParameterError("lpt", "Lagrangian perturbation order must be 1 or 2, got " + std::to_string(lpt));
     if (threads < 0 || threads > 1024)
         throw ParameterError("threads", "must be between 0 (all cores) and 1024, got " + std::to_string(threads));
     const double need = estimatedPeakBytes();

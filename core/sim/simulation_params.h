@@ -100,6 +100,11 @@ struct SimulationParams {
     Cosmology cosmology;
     std::uint64_t seed = 1;
     bool zeldovich = true; ///< Zel'dovich (1LPT) evolution; false: linear δ = D(z) δ_lin
+    /// Order of the Lagrangian displacement with zeldovich: 1 (Zel'dovich only) or 2 (adds the
+    /// second-order 2LPT term, as 21cmFAST's default SECOND_ORDER_LPT_CORRECTIONS / USE_2LPT; closer
+    /// to 21cmFAST on a shared linear field, but see README: the v2 seed-mean δT_b power at z 7
+    /// then exceeds the 15 % target).
+    int lpt = 1;
     /// Smooth the initial field with a top-hat of the cell's radius (as classic 21cmFAST's init.c does
     /// before sampling its fine grid onto the output grid) and the evolved density with a Gaussian of
     /// 0.2 cells (its SMOOTH_EVOLVED_DENSITY_FIELD); false: the unsmoothed ReionScope 1.0 field.
@@ -119,7 +124,7 @@ struct SimulationParams {
     /// Checks every parameter before any work. Throws ParameterError naming the parameter and the
     /// allowed range: dim (8..2048, and a grid that fits in memory), box (> 0), redshifts (≥ 0,
     /// at least one, ≤ 1100), zeta / f_esc (> 0), m_min / t_vir (> 0), r_max (≥ one cell, > 0),
-    /// cosmology, threads (≥ 0).
+    /// cosmology, lpt (1 or 2), threads (≥ 0).
     void validate() const;
 
     /// The metadata every output cube carries: the JSON of to_json (the rs::param names) without
@@ -131,7 +136,7 @@ struct SimulationParams {
 /// The one JSON form of SimulationParams (nlohmann ADL, simulation_params_json.cpp): every field,
 /// flat, under the names its cubes' metadata use (hii_dim, box_len, redshifts, zeta, f_esc,
 /// n_gamma, f_star, m_min, t_vir_min, r_max, hii_filter (0/1/2), sources, the v2 fields f_star10 …
-/// z_step, the cosmology omega_m … n_s and transfer_function, random_seed, zeldovich,
+/// z_step, the cosmology omega_m … n_s and transfer_function, random_seed, zeldovich, lpt,
 /// density_assignment (classic/fast), velocities, threads); unset optionals are null.
 void to_json(nlohmann::json& j, const SimulationParams& p);
 /// Reads the keys present (absent ones keep their value; null clears an optional). Does not

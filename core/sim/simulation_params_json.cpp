@@ -120,6 +120,7 @@ const std::vector<Field>& fields()
             [](const json& j, SimulationParams& p) { p.cosmology.transfer = transferFromName(j.get<std::string>()); }},
         plain(param::seed, RS_MEMBER(seed)),
         plain("zeldovich", RS_MEMBER(zeldovich)),
+        plain("lpt", RS_MEMBER(lpt)),
         {"density_assignment", [](const SimulationParams& p) { return json(p.cellSmoothing ? "classic" : "fast"); },
             [](const json& j, SimulationParams& p) {
                 const std::string v = j.get<std::string>();
@@ -156,6 +157,8 @@ bool recorded(const std::string& key, const SimulationParams& p)
         return !v2 && p.tVir;
     if (key == param::mMin)
         return !v2 && !p.tVir;
+    if (key == "lpt")
+        return p.zeldovich; // no displacements with linear evolution
     return true;
 }
 

@@ -3,6 +3,10 @@
 #include <cstdio>
 #include <cstring>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace rs {
 
 namespace {
@@ -43,6 +47,15 @@ bool resetPeakRss()
         return false;
     const bool ok = std::fputs("5", f) >= 0;
     return std::fclose(f) == 0 && ok;
+}
+
+void returnLargeBlocksToSystem()
+{
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_MAX, 65536); // glibc's default: undoes configureAllocatorForTraining() (no mmap)
+    mallopt(M_TRIM_THRESHOLD, 128 * 1024); // glibc's default: freed heap tops go back too
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
 }
 
 } // namespace rs
