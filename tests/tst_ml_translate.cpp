@@ -1,12 +1,14 @@
 // Density → ionization translation: the 3D context channels, the physics metrics on analytic
 // cases, paired datasets (targets and context cut where the density was), a few U-Net training
-// steps, and translating whole cubes of other sizes. Tiny data: 16³ cubes, a few batches.
+// steps (with their per-epoch physics metrics), and translating whole cubes of other sizes. Tiny data: 16³ cubes, a few
+// batches.
 #include "fixtures.h"
 #include "ml_fixtures.h"
 
 #include "ml/batch_stream.h"
 #include "ml/dataset.h"
 #include "ml/density_context.h"
+#include "ml/physics_history.h"
 #include "ml/predictor.h"
 #include "ml/run_config.h"
 #include "ml/trainer.h"
@@ -17,7 +19,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <numbers>
 #include <random>
 
@@ -139,6 +143,65 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(ParameterError, densityContext(Cube({8, 8, 4}, {12, 12, 6}), {2.0}));
     }
 
+    void bandMaximaAreTheExcursionSetCrossing()
+    {
+        // Channel k is the largest δ_R over the simulator's ladder (cell radius × 1.1^j) within
+        // band k: the same as sampling every ladder radius and taking the maximum by hand.
+        const Cube d = densityCube(5, 8, 20);
+        const std::vector<double> edges {1.5, 4.0, 12.0};
+        const std::vector<double> ladder = contextLadder(kN, kBox, edges.back());
+        QVERIFY(std::abs(ladder.front() - 0.620350491 * 1.5) < 1e-6); // the cell radius
+        QVERIFY(std::abs(ladder[1] / ladder[0] - 1.1) < 1e-6 && ladder.back() <= 12.0 && ladder.back() * 1.1 > 12.0);
+        const std::vector<Cube> bands = densityContext(d, {-1.5, -4.0, -12.0});
+        QCOMPARE(bands.size(), edges.size());
+        std::vector<std::vector<float>> expect(edges.size());
+        for (double r : ladder) {
+            const std::size_t b = std::size_t(std::lower_bound(edges.begin(), edges.end(), r) - edges.begin());
+            const Cube smoothed = r <= ladder.front() ? d.clone() : densityContext(d, {r}).at(0);
+            const std::vector<float> v(smoothed.data(), smoothed.data() + smoothed.voxelCount());
+            if (expect[b].empty())
+                expect[b] = v;
+            for (std::size_t i = 0; i < v.size(); ++i)
+                expect[b][i] = std::max(expect[b][i], v[i]);
+        }
+        for (std::size_t b = 0; b < edges.size(); ++b) {
+            QVERIFY(!expect[b].empty());
+            const std::vector<float> got(bands[b].data(), bands[b].data() + bands[b].voxelCount());
+            for (std::size_t i = 0; i < got.size(); ++i)
+                QVERIFY(std::abs(got[i] - expect[b][i]) < 1e-5f);
+        }
+        // The first band holds δ itself, so it is nowhere below the density.
+        for (std::size_t i = 0; i < d.voxelCount(); ++i)
+            QVERIFY(bands[0].data()[i] >= d.data()[i]);
+        QVERIFY(isBandMax({-1.5, -4.0}) && !isBandMax({1.5}) && !isBandMax({}));
+        QVERIFY_THROWS_EXCEPTION(ParameterError, densityContext(d, {-4.0, -2.0})); // not ascending
+        QVERIFY_THROWS_EXCEPTION(ParameterError, densityContext(d, {-4.0, 2.0})); // mixed kinds
+    }
+
+    void historyCarriesPhysicsMetrics()
+    {
+        HistoryRecord h;
+        h.valMetric = 0.93;
+        EvalMetrics m;
+        m.task = Task::Translate;
+        m.translation.cells = 10;
+        m.translation.nfError = -0.02;
+        m.translation.powerRatioMedian = 0.9;
+        m.translation.rK = {0.95, 0.8, std::nan("")};
+        const NamedValues physics = physicsMetrics(m);
+        QCOMPARE(physics.size(), std::size_t(5)); // the NaN r(k = 1) is left out
+        const std::string line = withPhysics(historyLine(h, Task::Translate), physics);
+        QVERIFY(line.find("\"val_r_k_0.3\":0.8") != std::string::npos && line.back() == '\n');
+        const std::optional<HistoryRecord> back = parseHistoryLine(line);
+        QVERIFY(back);
+        QCOMPARE(back->valMetric, 0.93); // the headline metric is not a physics metric
+        NamedValues sorted = physics;
+        std::sort(sorted.begin(), sorted.end());
+        QVERIFY(physicsOfLine(line) == sorted);
+        QVERIFY(physicsMetrics(EvalMetrics {}).empty());
+        QVERIFY_THROWS_EXCEPTION(FormatError, withPhysics("[1]\n", physics));
+    }
+
     void metricsOnAnalyticCases()
     {
         const Cube d = densityCube(5, 8, 20, kN, 48.0); // 3 Mpc cells: k = 0.13-1.8 /Mpc
@@ -256,6 +319,18 @@ private Q_SLOTS:
         QCOMPARE(c.contextRadiiMpc.size(), std::size_t(2));
         QCOMPARE(readMetrics(run)->translation.pixelAccuracy, m.pixelAccuracy);
         QCOMPARE(evaluateRun(run, "", Split::Test, 1).translation.pixelAccuracy, m.pixelAccuracy);
+        // Physics loss curves: every epoch line carries the validation split's physics metrics.
+        const std::vector<PhysicsEpoch> curves = readPhysicsHistory(run);
+        QCOMPARE(curves.size(), std::size_t(2));
+        for (const PhysicsEpoch& e : curves) {
+            std::map<std::string, double> got(e.values.begin(), e.values.end());
+            for (const char* k : {"nf_error", "iou_ionized"})
+                QVERIFY2(got.count(k), k);
+            QVERIFY(std::abs(got["nf_error"]) <= 1 && e.step > 0);
+        }
+        QCOMPARE(curves.back().epoch, 2);
+        for (const HistoryRecord& h : readHistory(run))
+            QVERIFY(h.type != "epoch" || (h.valMetric >= 0 && h.valMetric <= 1)); // val_pixel_accuracy read back
 
         // A 20³ cube (not the training size, not a multiple of 8) comes back whole on its grid.
         const Translator t(run);

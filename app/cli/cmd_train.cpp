@@ -39,8 +39,12 @@ void onTrainInterrupt(int)
 }
 
 /// Epochs of `train --model unet` without --epochs: enough to reach the translation targets on
-/// 64³ simulated data (see the README's figures).
+/// 64³ simulated data (see the README's figures). Without --batch, --lr and --schedule unet also
+/// takes batch 16 and a cosine decay from 3e-3 to 1e-4: with band-maximum context that run led
+/// a constant 2e-3 one at every epoch (validation pixel accuracy 0.970 against 0.967 at epoch 7).
 constexpr int kUNetDefaultEpochs = 12;
+constexpr std::size_t kUNetDefaultBatch = 16;
+constexpr double kUNetDefaultLr = 3e-3, kUNetDefaultMinLr = 1e-4;
 /// Epochs of `train --model generator` without --epochs (64² δT_b maps; see the README's figures).
 constexpr int kGeneratorDefaultEpochs = 30;
 
@@ -50,7 +54,7 @@ struct TrainOptions {
     std::string out;
     int nproc = 1; ///< local data-parallel ranks to start (this process becomes their launcher)
     double distTimeout = 0; ///< collective timeout [s]; 0: REIONSCOPE_DIST_TIMEOUT or 120
-    bool noCondition = false, epochsGiven = false;
+    bool noCondition = false, epochsGiven = false, batchGiven = false, lrGiven = false, scheduleGiven = false;
 };
 
 /// Starts `nproc` local ranks of this run: each reads the settings the launcher resolved from a
@@ -100,8 +104,15 @@ int runTrain(TrainOptions& o)
     try {
         finishRunConfig(*o.bound, o.config);
         RunConfig& c = o.config;
-        if (c.model == ModelKind::UNet && !o.epochsGiven && o.bound->configFile.empty())
-            c.epochs = kUNetDefaultEpochs;
+        if (c.model == ModelKind::UNet && o.bound->configFile.empty()) {
+            c.epochs = o.epochsGiven ? c.epochs : kUNetDefaultEpochs;
+            c.batch = o.batchGiven ? c.batch : kUNetDefaultBatch;
+            c.optimizer.lr = o.lrGiven ? c.optimizer.lr : kUNetDefaultLr;
+            if (!o.scheduleGiven) {
+                c.schedule.kind = "cosine";
+                c.schedule.minLr = kUNetDefaultMinLr;
+            }
+        }
         if (c.model == ModelKind::Generator && !o.epochsGiven && o.bound->configFile.empty())
             c.epochs = kGeneratorDefaultEpochs;
         if (o.noCondition)
@@ -166,6 +177,9 @@ void addTrainCommands(CLI::App& app)
     tr->add_option("--out", t->out, "Run folder")->required();
     tr->callback([t, tr] {
         t->epochsGiven = tr->count("--epochs") > 0;
+        t->batchGiven = tr->count("--batch") > 0;
+        t->lrGiven = tr->count("--lr") > 0;
+        t->scheduleGiven = tr->count("--schedule") > 0;
         std::error_code ec;
         if (std::filesystem::exists(t->out, ec) && !std::filesystem::is_directory(t->out, ec))
             throw CLI::ValidationError("--out", t->out + " is a file; a run folder is needed");

@@ -15,6 +15,7 @@
 #include <iostream>
 #include <memory>
 #include <random>
+#include <time.h>
 
 namespace rs::cli {
 
@@ -27,7 +28,7 @@ using Clock = std::chrono::steady_clock;
 struct TranslateCliOptions {
     std::string run, out, axes = "z";
     std::vector<std::string> inputs, truths;
-    double z = std::nan(""), zeta = std::nan("");
+    double z = std::nan(""), zeta = std::nan(""), sharpen = 3;
     bool json = false;
     int threads = 2;
 };
@@ -72,6 +73,7 @@ nlohmann::json translateOne(
         to.zeta = o.zeta;
     to.axes = o.axes;
     to.threads = o.threads;
+    to.sharpen = o.sharpen;
     const auto t0 = Clock::now();
     const TranslationResult r = t.translate(density, to);
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -142,6 +144,14 @@ struct BenchTranslateOptions {
     bool json = false;
 };
 
+/// CPU seconds of the whole process (all threads) so far.
+double processCpuSeconds()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
 /// A Gaussian random density cube (timing does not depend on its values) with z 8 and ζ 20.
 Cube benchDensity(std::size_t n, double box)
 {
@@ -167,24 +177,32 @@ int runBenchTranslate(const BenchTranslateOptions& o)
         const Cube density = benchDensity(o.size, o.box);
         TranslateOptions to;
         to.threads = o.threads;
-        std::vector<double> seconds;
+        std::vector<double> seconds, cpu, context, network;
         for (int r = 0; r <= o.repeats; ++r) { // the first run warms up (oneDNN primitives, pages)
             const auto t0 = Clock::now();
-            t.translate(density, to);
-            if (r)
+            const double c0 = processCpuSeconds();
+            const TranslationResult res = t.translate(density, to);
+            if (r) {
                 seconds.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+                cpu.push_back(processCpuSeconds() - c0);
+                context.push_back(res.contextSeconds);
+                network.push_back(res.networkSeconds);
+            }
         }
         std::sort(seconds.begin(), seconds.end());
         const double median = seconds[seconds.size() / 2];
         if (o.json)
             std::cout << nlohmann::json {{"bench", "translate"}, {"run", o.run}, {"size", o.size},
-                {"threads", o.threads}, {"seconds", seconds},
+                {"threads", o.threads}, {"seconds", seconds}, {"cpu_seconds", cpu}, {"context_seconds", context},
+                {"network_seconds", network},
                 {"median_s",
                     median}}.dump(2)
                       << std::endl;
         else
             std::cout << "translate " << o.size << "^3 on " << o.threads << " threads: median " << formatValue(median)
-                      << " s over " << o.repeats << " runs (min " << formatValue(seconds.front()) << " s)\n";
+                      << " s over " << o.repeats << " runs (min " << formatValue(seconds.front()) << " s; CPU "
+                      << formatValue(cpu.front()) << " s, 3D context " << formatValue(context.front()) << " s, network "
+                      << formatValue(network.front()) << " s in the first)\n";
         return 0;
     } catch (const Error& e) {
         printError(e.what());
@@ -207,6 +225,9 @@ void addTranslateCommands(CLI::App& app)
         ->expected(1, -1);
     tr->add_option("--axes", o->axes, "Slicing axes, predictions averaged (default z)");
     tr->add_option("--threads", o->threads, "Compute threads (default 2)");
+    tr->add_option("--sharpen", o->sharpen,
+          "x_HI: sharpen the probabilities p to sigmoid(T logit p) at the same mean (default 3; 1: off)")
+        ->check(CLI::PositiveNumber);
     tr->add_flag("--json", o->json, "JSON output");
     tr->add_option("--out", o->out, "Output folder (ReionScope HDF5, one file per input)")->required();
     tr->callback([o] { exitCode() = runTranslate(*o); });

@@ -110,6 +110,8 @@ void PairedSampleWriter::writeAttributes(hid_t f, const std::string& out) const
     h5::writeAttribute(f, "context_radii_mpc", m_opt.contextRadiiMpc, out);
     h5::writeAttribute(f, "context_mean", mean, out);
     h5::writeAttribute(f, "context_std", sd, out);
+    // For people reading the file: negative radii are band edges (density_context.h).
+    h5::writeAttribute(f, "context_kind", std::string(isBandMax(m_opt.contextRadiiMpc) ? "band_max" : "sampled"), out);
 }
 
 std::pair<h5::Id, h5::Id> openPairedParts(hid_t f, DatasetInfo& info)

@@ -283,7 +283,7 @@ std::optional<HistoryRecord> parseHistoryObject(const json& j)
     r.valLoss = getNum(j, "val_loss");
     r.trainMetric = kNaN;
     r.valMetric = kNaN;
-    for (const char* m : {"accuracy", "r2", "relative_mse"}) {
+    for (const char* m : {"accuracy", "r2", "relative_mse", "pixel_accuracy"}) {
         r.trainMetric = std::isnan(r.trainMetric) ? getNum(j, (std::string("train_") + m).c_str()) : r.trainMetric;
         r.valMetric = std::isnan(r.valMetric) ? getNum(j, (std::string("val_") + m).c_str()) : r.valMetric;
     }

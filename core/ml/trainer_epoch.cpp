@@ -5,6 +5,7 @@
 #include "ml/detail/epoch_samples_writer.h"
 #include "ml/detail/evaluation.h"
 #include "ml/detail/run_trainer.h"
+#include "ml/physics_history.h"
 #include "ml/schedule.h"
 #include "util/error.h"
 
@@ -182,7 +183,7 @@ bool RunTrainer::finishEpoch(int epoch, std::size_t done, const Running& run, do
     m_meta.partialLoss = m_meta.partialMetricA = m_meta.partialMetricB = 0;
     m_meta.partialSamples = 0;
     m_meta.wallSeconds = wall();
-    m_meta.lastEpochLine = historyLine(h, m_cfg.task);
+    m_meta.lastEpochLine = withPhysics(historyLine(h, m_cfg.task), physicsMetrics(val)); // physics_history.h
     if (writer()) {
         detail::saveCheckpoint(checkpointPath(m_dir), m_meta, *m_net, m_opt.get());
         appendHistoryLine(m_dir, m_meta.lastEpochLine);

@@ -8,6 +8,8 @@
 #include "ml/translation_metrics.h"
 #include "util/error.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -164,6 +166,25 @@ std::size_t cubeIndex(int axis, std::size_t n, std::size_t index, std::size_t r,
     return axis == 0 ? (index * n + r) * n + c : axis == 1 ? (r * n + index) * n + c : (r * n + c) * n + index;
 }
 
+/// p → σ(T·logit p), rescaled to the mean of p and clipped to [0, 1] (TranslateOptions::sharpen).
+void sharpenProbabilities(float* p, std::size_t n, double t)
+{
+    if (!(t > 0) || !std::isfinite(t))
+        throw ParameterError("sharpen", "the sharpening exponent must be positive");
+    double before = 0, after = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        before += p[i];
+        // σ(T·logit p) = p^T / (p^T + (1 − p)^T)
+        const double a = std::pow(std::clamp(double(p[i]), 0.0, 1.0), t),
+                     b = std::pow(std::clamp(1.0 - double(p[i]), 0.0, 1.0), t);
+        p[i] = a + b > 0 ? float(a / (a + b)) : 0.5f;
+        after += p[i];
+    }
+    const float scale = after > 0 ? float(before / after) : 1.0f;
+    for (std::size_t i = 0; i < n; ++i)
+        p[i] = std::min(1.0f, p[i] * scale);
+}
+
 double parameterOf(const Cube& cube, const char* name)
 {
     auto it = cube.metadata().parameters.find(name);
@@ -309,6 +330,7 @@ TranslationResult Translator::translate(const Cube& density, const TranslateOpti
     if (std::isfinite(c.cellSizeMpc) && std::abs(cell / c.cellSizeMpc - 1.0) > 0.02)
         res.notes.push_back("cell " + formatValue(cell) + " Mpc, but the run was trained on "
             + formatValue(c.cellSizeMpc) + " Mpc cells: predictions are less reliable");
+    const auto t0 = std::chrono::steady_clock::now();
     const std::vector<Cube> context = densityContext(density, c.contextRadiiMpc, o.threads);
     std::vector<const float*> planes {density.data()};
     for (const Cube& k : context)
@@ -316,11 +338,14 @@ TranslationResult Translator::translate(const Cube& density, const TranslateOpti
     const std::size_t n = density.shape()[0];
     const std::vector<int> axes = parseSliceAxes(o.axes);
     std::vector<float> sum(density.voxelCount(), 0.0f);
+    const auto t1 = std::chrono::steady_clock::now();
+    res.contextSeconds = std::chrono::duration<double>(t1 - t0).count();
     {
         torch::NoGradGuard noGrad;
         for (int axis : axes)
             m_impl->predictAxis(planes, n, axis, res.z, res.zeta, sum, stop);
     }
+    res.networkSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
     CubeMetadata meta = density.metadata();
     meta.quantity = c.targetQuantity;
     meta.redshift = std::isfinite(res.z) ? std::optional<double>(res.z) : std::nullopt;
@@ -332,11 +357,13 @@ TranslationResult Translator::translate(const Cube& density, const TranslateOpti
     meta.sourceDataset.clear();
     res.predicted = Cube::uninitialized(density.shape(), density.boxLength(), meta);
     float* out = res.predicted.mutableData();
-    double total = 0;
-    for (std::size_t i = 0; i < sum.size(); ++i) {
+    for (std::size_t i = 0; i < sum.size(); ++i)
         out[i] = sum[i] / float(axes.size());
+    if (c.targetQuantity == Quantity::NeutralFraction && o.sharpen != 1)
+        sharpenProbabilities(out, sum.size(), o.sharpen);
+    double total = 0;
+    for (std::size_t i = 0; i < sum.size(); ++i)
         total += out[i];
-    }
     res.mean = total / double(sum.size());
     return res;
 }

@@ -22,6 +22,11 @@ struct TranslateOptions {
     std::optional<double> zeta; ///< default: the cube's ζ parameter
     std::string axes = "z"; ///< slicing axes (any of x, y, z); predictions are averaged
     int threads = 2; ///< compute threads (setComputeThreads on the calling thread)
+    /// x_HI: sharpen the predicted probabilities p to σ(T·logit p), rescaled to keep the cube's mean
+    /// (the network's nf) and clipped to [0, 1]. The probabilities are smoother than the nearly
+    /// binary truth, which costs small-scale power; T = 3 brought the power ratio of held-out
+    /// 64³ sims from 0.84-0.96 to 0.91-1.05 at unchanged nf and pixel accuracy. 1: off.
+    double sharpen = 3;
 };
 
 struct TranslationResult {
@@ -29,6 +34,7 @@ struct TranslationResult {
     double z = 0, zeta = 0; ///< what the network was conditioned on (NaN when unused and unknown)
     double mean = 0; ///< mean of the predicted cube: the neutral fraction for x_HI
     std::vector<std::string> notes; ///< e.g. a cell size other than the training data's
+    double contextSeconds = 0, networkSeconds = 0; ///< wall time of the 3D smoothing and of the network passes
 };
 
 /// A loaded unet run (one thread at a time).
