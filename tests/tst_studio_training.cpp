@@ -98,6 +98,7 @@ private Q_SLOTS:
             m_dir.path(), m_dir.filePath("ds.h5").toStdString(), {7, 9}, {10, 30}, 4, 16, 1);
         m_runs = m_dir.filePath(QStringLiteral("runs"));
         m_ws = std::make_unique<TrainingWorkspace>(&m_session);
+        m_ws->controller()->setWorkerNice(0); // ctest runs tests side by side: do not wait behind them
         m_ws->setRunsFolder(m_runs);
         m_ws->watcher()->setPollInterval(100);
         m_ws->resize(1400, 850);
