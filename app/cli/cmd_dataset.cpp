@@ -13,6 +13,7 @@
 #include "sim_cli.h"
 #include "util/error.h"
 #include "util/file_util.h"
+#include "util/memory.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -323,6 +324,7 @@ void addDatasetCommands(CLI::App& app)
     build->callback([d] {
         requireOutputFile("--out", d->out, d->from);
         removeStaleTemporaries(std::filesystem::absolute(d->out).parent_path().string());
+        returnLargeBlocksToSystem(); // cube-sized arrays back to the system when freed (memory.h)
         exitCode() = runDatasetBuild(*d);
     });
 
