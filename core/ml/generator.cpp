@@ -97,15 +97,15 @@ torch::Tensor valueLoss(const torch::Tensor& out, const torch::Tensor& x0)
 }
 
 /// Mean squared difference of the sorted values of each map (the 1D Wasserstein-2 distance of the
-/// two maps' value distributions) plus `powerWeight` × that of their log shell power.
-torch::Tensor statisticsLoss(const torch::Tensor& a, const torch::Tensor& b, double powerWeight)
+/// two maps' value distributions) plus `powerWeight` × that of their log shell power (`bPower`: b's
+/// log shell power over `shells`, both computed once by the caller when powerWeight > 0).
+torch::Tensor statisticsLoss(const torch::Tensor& a, const torch::Tensor& b, double powerWeight,
+    const torch::Tensor& shells, const torch::Tensor& bPower)
 {
     const auto sorted = [](const torch::Tensor& m) { return std::get<0>(m.flatten(1).sort(1)); };
     torch::Tensor loss = (sorted(a) - sorted(b)).pow(2).mean();
-    if (powerWeight > 0) {
-        const torch::Tensor shells = shellMatrix(a.size(2), a.size(3), a.device());
-        loss = loss + powerWeight * (logShellPower(a, shells) - logShellPower(b, shells)).pow(2).mean();
-    }
+    if (powerWeight > 0)
+        loss = loss + powerWeight * (logShellPower(a, shells) - bPower).pow(2).mean();
     return loss;
 }
 
@@ -123,17 +123,19 @@ torch::Tensor generatorLoss(const RunConfig& c, const torch::Tensor& out, const 
         + (valueLoss(out, x0) * neutral).sum() / neutral.sum().clamp_min(1.0);
     if (net && net->regularizer().defined())
         loss = loss + net->regularizer() / double(x.size(2) * x.size(3));
+    torch::Tensor shells, x0Power; // the batch's log shell power, shared by both power terms
     if (c.powerLossWeight > 0) {
-        const torch::Tensor shells = shellMatrix(x.size(2), x.size(3), x.device());
-        loss = loss
-            + c.powerLossWeight
-                * (logShellPower(softMap(c, out, true), shells) - logShellPower(x0, shells)).pow(2).mean();
+        shells = shellMatrix(x.size(2), x.size(3), x.device());
+        x0Power = logShellPower(x0, shells);
+        loss = loss + c.powerLossWeight * (logShellPower(softMap(c, out, true), shells) - x0Power).pow(2).mean();
     }
     // Maps decoded from the prior (what `generate` draws) against the batch's maps at the same
     // parameters: the statistics the evaluation judges, not the cells.
     const auto* g = dynamic_cast<const GeneratorNetImpl*>(net);
     if (c.priorLossWeight > 0 && g && g->priorOutput().defined())
-        loss = loss + c.priorLossWeight * statisticsLoss(softMap(c, g->priorOutput(), true), x0, c.powerLossWeight);
+        loss = loss
+            + c.priorLossWeight
+                * statisticsLoss(softMap(c, g->priorOutput(), true), x0, c.powerLossWeight, shells, x0Power);
     return loss;
 }
 
@@ -273,6 +275,8 @@ GeneratedMaps MapGenerator::generate(double z, double zeta, std::size_t count, s
         throw ParameterError("count", "must be at least 1");
     if (!std::isfinite(z) || !std::isfinite(zeta))
         throw ParameterError("z/zeta", "must be finite numbers");
+    if (zeta <= 0)
+        throw ParameterError("zeta", "must be positive (an ionizing efficiency; f_esc runs: zeta = 250 f_esc)");
     const RunConfig& c = config();
     const torch::Tensor t = detail::generateMaps(*m_impl->run.net, c, z, zeta, count, seed, m_impl->run.device);
     GeneratedMaps g;
