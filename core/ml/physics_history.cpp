@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -53,16 +54,26 @@ std::string withPhysics(const std::string& line, const NamedValues& values)
     return j.dump() + "\n";
 }
 
-NamedValues physicsOfLine(std::string_view line)
+namespace {
+
+/// The physics values (val_* numbers beside the headline metric) of one parsed history object.
+NamedValues physicsOf(const json& j)
 {
     NamedValues out;
-    const json j = json::parse(line.begin(), line.end(), nullptr, false);
-    if (j.is_discarded() || !j.is_object())
-        return out;
     for (const auto& [key, value] : j.items())
         if (key.rfind("val_", 0) == 0 && value.is_number() && !headlineKeys().count(key))
             out.emplace_back(key.substr(4), value.get<double>());
     return out;
+}
+
+} // namespace
+
+NamedValues physicsOfLine(std::string_view line)
+{
+    const json j = json::parse(line.begin(), line.end(), nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+        return {};
+    return physicsOf(j);
 }
 
 std::vector<PhysicsEpoch> readPhysicsHistory(const std::string& runDir)
@@ -71,16 +82,17 @@ std::vector<PhysicsEpoch> readPhysicsHistory(const std::string& runDir)
     const std::string path = historyPath(runDir);
     std::ifstream in(path);
     if (!in) {
-        if (std::ifstream(path, std::ios::binary).good())
-            throw IoError(path, "cannot read");
-        return out;
+        std::error_code ec;
+        if (!std::filesystem::exists(path, ec))
+            return out; // not written yet
+        throw IoError(path, "cannot read");
     }
     std::string line;
     while (std::getline(in, line)) {
         const json j = json::parse(line, nullptr, false);
         if (j.is_discarded() || !j.is_object() || j.value("type", std::string()) != "epoch")
             continue;
-        NamedValues v = physicsOfLine(line);
+        NamedValues v = physicsOf(j);
         if (v.empty())
             continue;
         PhysicsEpoch e;
