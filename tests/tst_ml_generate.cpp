@@ -189,6 +189,8 @@ private Q_SLOTS:
         const MapGenerator g(m_run);
         QVERIFY_THROWS_EXCEPTION(ParameterError, g.generate(8, 20, 0));
         QVERIFY_THROWS_EXCEPTION(ParameterError, g.generate(std::nan(""), 20, 2));
+        QVERIFY_THROWS_EXCEPTION(ParameterError, g.generate(8, -5, 2));
+        QVERIFY_THROWS_EXCEPTION(ParameterError, g.generate(8, 0, 2));
         QVERIFY_THROWS_EXCEPTION(ParameterError, Predictor(m_run).predict(nullptr, 1));
         // Another model's run is named as such.
         RunConfig ae = fixtures::tinyRunConfig(m_ds, ModelKind::Autoencoder, Target::None);

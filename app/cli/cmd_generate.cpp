@@ -128,9 +128,11 @@ void addGenerateCommands(CLI::App& app)
         "generate", "Draw dTb (or x_HI) maps at chosen z and zeta (or f_esc) with a generator run");
     g->add_option("run", o->run, "Run folder of a generator run")->required();
     g->add_option("--z", o->z, "Redshift")->required();
-    g->add_option("--zeta", o->zeta, "Ionizing efficiency (or --fesc)");
+    g->add_option("--zeta", o->zeta, "Ionizing efficiency (or --fesc)")->check(CLI::PositiveNumber);
     g->add_option("--fesc", o->fesc,
-        "Escape fraction instead of --zeta (runs on --fesc or --sources v2 datasets: F_ESC10; zeta = 250 x f_esc)");
+         "Escape fraction instead of --zeta (runs on --fesc or --sources v2 datasets: F_ESC10; zeta = 250 x f_esc)")
+        ->check(CLI::PositiveNumber)
+        ->check(CLI::Range(0.0, 1.0));
     g->add_option("--count", o->count, "Number of maps (default 16)");
     g->add_option("--seed", o->seed, "Seed of the latent noise (default 0; same seed, same maps)");
     g->add_option("--threads", o->threads, "Compute threads (default 2)");

@@ -220,7 +220,7 @@ void addTranslateCommands(CLI::App& app)
     tr->add_option("run", o->run, "Run folder of a unet run")->required();
     tr->add_option("density", o->inputs, "Density cube files (any readable format)")->required();
     tr->add_option("--z", o->z, "Redshift (default: each cube's own)");
-    tr->add_option("--zeta", o->zeta, "Ionizing efficiency (default: each cube's own)");
+    tr->add_option("--zeta", o->zeta, "Ionizing efficiency (default: each cube's own)")->check(CLI::PositiveNumber);
     tr->add_option("--truth", o->truths, "True x_HI (or dTb) files, one per density file: report metrics")
         ->expected(1, -1);
     tr->add_option("--axes", o->axes, "Slicing axes, predictions averaged (default z)");

@@ -44,7 +44,7 @@ public:
     /// empty inside it. `asFesc`: name the source parameter f_esc (= ζ / kZetaPerFesc).
     std::vector<std::string> rangeWarnings(double z, double zeta, bool asFesc = false) const;
     /// Draws `count` maps at (z, ζ) from latent noise seeded by `seed` (same seed, same maps).
-    /// Throws ParameterError for count 0 or non-finite parameters.
+    /// Throws ParameterError for count 0, non-finite parameters or ζ ≤ 0.
     GeneratedMaps generate(double z, double zeta, std::size_t count, std::uint64_t seed = 0) const;
 
 private:
