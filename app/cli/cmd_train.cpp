@@ -54,7 +54,8 @@ struct TrainOptions {
     std::string out;
     int nproc = 1; ///< local data-parallel ranks to start (this process becomes their launcher)
     double distTimeout = 0; ///< collective timeout [s]; 0: REIONSCOPE_DIST_TIMEOUT or 120
-    bool noCondition = false, epochsGiven = false, batchGiven = false, lrGiven = false, scheduleGiven = false;
+    bool noCondition = false, epochsGiven = false, batchGiven = false, lrGiven = false, scheduleGiven = false,
+         minLrGiven = false;
 };
 
 /// Starts `nproc` local ranks of this run: each reads the settings the launcher resolved from a
@@ -110,7 +111,8 @@ int runTrain(TrainOptions& o)
             c.optimizer.lr = o.lrGiven ? c.optimizer.lr : kUNetDefaultLr;
             if (!o.scheduleGiven) {
                 c.schedule.kind = "cosine";
-                c.schedule.minLr = kUNetDefaultMinLr;
+                if (!o.minLrGiven)
+                    c.schedule.minLr = kUNetDefaultMinLr;
             }
         }
         if (c.model == ModelKind::Generator && !o.epochsGiven && o.bound->configFile.empty())
@@ -180,6 +182,7 @@ void addTrainCommands(CLI::App& app)
         t->batchGiven = tr->count("--batch") > 0;
         t->lrGiven = tr->count("--lr") > 0;
         t->scheduleGiven = tr->count("--schedule") > 0;
+        t->minLrGiven = tr->count("--min-lr") > 0;
         std::error_code ec;
         if (std::filesystem::exists(t->out, ec) && !std::filesystem::is_directory(t->out, ec))
             throw CLI::ValidationError("--out", t->out + " is a file; a run folder is needed");
