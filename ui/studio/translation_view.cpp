@@ -9,6 +9,7 @@
 #include "ml/translator.h"
 #include "shell/job_runner.h"
 #include "shell/text_format.h"
+#include "stats/compare.h"
 #include "studio/run_model_cache.h"
 #include "studio/stack_cube.h"
 
@@ -159,13 +160,8 @@ Translated translateCube(RunModelCache<rs::ml::Translator>& cache, const std::st
         t.stats = p.stats;
         t.caption = QObject::tr("true · %1").arg(q);
         out.cubes.push_back(t);
-        const std::vector<float> pv(r.predicted.data(), r.predicted.data() + r.predicted.voxelCount());
-        const std::vector<float> tv(truth->cube.data(), truth->cube.data() + truth->cube.voxelCount());
-        const std::vector<float> diff = differenceOf(pv, tv);
-        CubeMetadata meta = r.predicted.metadata();
-        meta.quantity = Quantity::Other;
-        Cube dc = Cube::uninitialized(r.predicted.shape(), r.predicted.boxLength(), meta);
-        std::copy(diff.begin(), diff.end(), dc.mutableData());
+        Cube dc = differenceCube(r.predicted, truth->cube);
+        dc.metadata().quantity = Quantity::Other;
         const SummaryStats s = summarize(dc);
         const double span = std::max({std::abs(s.min), std::abs(s.max), 1e-6});
         out.cubes.push_back(LoadedCube {dc, fixedRange(-span, span), {}, QObject::tr("difference = predicted − true")});
