@@ -137,8 +137,6 @@ QJsonObject drag(rs::ui::GeneratorView& view)
     timer.start();
     bench::waitUntil([&] { return all.elapsed() >= 3000; }, 10000);
     timer.stop();
-    QElapsedTimer settle;
-    settle.start();
     bench::waitUntil([&] { return !view.job()->isRunning() && view.lastRedrawMs() >= 0; }, 20000);
     const double finalMs = view.lastRedrawMs();
     std::fprintf(stderr,

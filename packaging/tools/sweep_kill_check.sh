@@ -36,6 +36,9 @@ CLI=$(readlink -f "$CLI")
 mkdir -p "$WORK"
 WORK=$(readlink -f "$WORK")
 fail() { echo "sweep_kill_check: FAILED: $*" >&2; exit 1; }
+for tool in jq pgrep ps setsid /usr/bin/time; do
+    command -v "$tool" >/dev/null || fail "needs $tool (apt-get install jq procps time util-linux)"
+done
 
 DATASET=${DATASET:-$WORK/ds64.h5}
 if [ ! -f "$DATASET" ]; then
@@ -74,8 +77,8 @@ for _ in $(seq 1 6000); do
     sleep 0.1
 done
 kill -0 "$SWEEP" 2>/dev/null || fail "the sweep ended before the kill (make it longer): $(tail -3 "$WORK/sweep-1.log")"
-GROUP=$(pgrep -g "$SWEEP" | tr '\n' ' ')
-TRAINERS=$(pgrep -P "$SWEEP" | wc -l)
+GROUP=$(pgrep -g "$SWEEP" | tr '\n' ' ' || true) # pgrep exits 1 when it finds none
+TRAINERS=$(pgrep -P "$SWEEP" | wc -l || true)
 kill -9 -- "-$SWEEP"
 wait "$SWEEP" 2>/dev/null || true
 for _ in $(seq 1 100); do pgrep -g "$SWEEP" >/dev/null || break; sleep 0.1; done
