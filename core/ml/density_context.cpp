@@ -12,8 +12,6 @@ namespace rs::ml {
 
 namespace {
 
-constexpr double kCellRadiusFactor = 0.620350491; // radius of the sphere with a cell's volume (as the simulator)
-
 /// Stores the real field in `work` into `dst` (n³), or its element-wise maximum with `dst`.
 void storeOrMax(const fft::Grid& work, float* dst, bool max, int threads)
 {

@@ -14,7 +14,6 @@ namespace rs {
 
 namespace {
 
-constexpr double kCellRadiusFactor = 0.620350491; // radius of the sphere with a cell's volume
 constexpr double kRadiusStep = 1.1;
 /// Classic R_BUBBLE_MIN: no filter radius below L_FACTOR × 1 Mpc.
 constexpr double kBubbleRadiusMin = kCellRadiusFactor * 1.0;

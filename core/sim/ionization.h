@@ -22,6 +22,10 @@
 
 namespace rs {
 
+/// Radius of the sphere with one cell's volume, in cells: (3 / 4π)^(1/3) (classic 21cmFAST's
+/// L_FACTOR). The smallest filter radius, and the scale of sub-grid ionization, are set by it.
+inline constexpr double kCellRadiusFactor = 0.620350491;
+
 /// The filter radii [Mpc] used at redshift z, largest first; the last one is the cell radius (or
 /// the Lagrangian radius of M_min when that is larger: smaller scales hold no sources).
 std::vector<double> ionizationRadii(

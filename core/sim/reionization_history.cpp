@@ -13,7 +13,6 @@ namespace rs {
 
 namespace {
 
-constexpr double kCellRadiusFactor = 0.620350491;
 constexpr int kTablePoints = 256;
 // Γ12 of an HII region of radius R (classic find_HII_bubbles): (1+z)² R σ_HI α/(α+2.75) n_b ζ ḟ / 1e-12.
 constexpr double kSigmaHI = 6.3e-18, kUvbIndex = 5.0, kMpcCm = 3.086e24, kProtonMass = 1.6726231e-24;
