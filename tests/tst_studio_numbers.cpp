@@ -25,6 +25,7 @@
 
 #include <QAbstractAxis>
 #include <QChart>
+#include <QElapsedTimer>
 #include <QLineSeries>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -186,9 +187,24 @@ private Q_SLOTS:
         QCOMPARE(again->config().datasetPath, m_ds);
 
         // Started, paused: the bar names the epoch from 1 and shows no rate while paused.
+        QString outcome = QStringLiteral("none");
+        connect(ws.controller(), &TrainingController::finished, &ws,
+            [&outcome](const QString&, const TrainingOutcome& o) { outcome = o.message; });
+        QElapsedTimer sinceStart;
+        sinceStart.start();
         QVERIFY(ws.startRun(dlg->request()));
-        QTRY_VERIFY_WITH_TIMEOUT(
-            ws.progressBar()->detailText().contains(QRegularExpression("^epoch [1-9][0-9]*/1000")), 20000);
+        // Says what the bar and the trainer were doing when the first epoch does not show.
+        auto why = [&] {
+            return QStringLiteral("after %1 ms: bar '%2', state %3, batch reports %4, outcome: %5")
+                .arg(sinceStart.elapsed())
+                .arg(ws.progressBar()->detailText())
+                .arg(int(ws.controller()->state()))
+                .arg(ws.controller()->lastProgress() ? QStringLiteral("yes") : QStringLiteral("none"))
+                .arg(outcome);
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            ws.progressBar()->detailText().contains(QRegularExpression("^epoch [1-9][0-9]*/1000")), qPrintable(why()),
+            20000);
         ws.controller()->pause();
         QTRY_VERIFY_WITH_TIMEOUT(ws.controller()->state() == TrainingController::State::Paused, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(!ws.progressBar()->detailText().contains(QLatin1String("samples/s")), 5000);
