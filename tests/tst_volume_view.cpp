@@ -6,6 +6,8 @@
 
 #include "explorer/opacity_ramp_editor.h"
 #include "explorer/volume_panel.h"
+#include "figure/figure_file.h"
+#include "figure/figures.h"
 #include "io/cube_loader.h"
 #include "shell/job_runner.h"
 #include "util/error.h"
@@ -207,6 +209,57 @@ private Q_SLOTS:
         QCOMPARE(b[0], 10.5);
         panel.planeBox()->setChecked(false);
         QVERIFY(!panel.canvas()->slicePlaneVisible());
+    }
+
+    void figureLabelsTheBoxAndShowsTheTransferFunction()
+    {
+        REQUIRE_OPENGL();
+        VolumePanel panel;
+        QVERIFY(panel.figure().image.isNull()); // nothing shown: nothing to export
+        Snapshot s;
+        s.cubes.push_back(
+            guifixtures::loaded(guifixtures::indexCube({16, 16, 16}, Quantity::BrightnessTemperature, 48.0)));
+        panel.setSnapshot(s);
+        panel.resize(420, 380);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QTRY_VERIFY(panel.canvas()->isGlReady());
+        QVERIFY(!panel.canvas()->boxAxes());
+        const QImage plain = panel.canvas()->grabImage().convertToFormat(QImage::Format_RGB32);
+
+        const figure::VolumeFigure f = panel.figure();
+        QVERIFY(!panel.canvas()->boxAxes()); // the figure's axes and camera do not stay on screen
+        QVERIFY(guifixtures::meanAbsDifference(panel.canvas()->grabImage().convertToFormat(QImage::Format_RGB32), plain)
+            < 0.5);
+        QCOMPARE(f.image.size(), plain.size());
+        // The axes' lines and Mpc labels are drawn into the rendering.
+        QVERIFY2(guifixtures::meanAbsDifference(f.image.convertToFormat(QImage::Format_RGB32), plain) > 0.5,
+            "the figure's rendering shows no box axes");
+        QCOMPARE(f.map, panel.canvas()->transferFunction().colormap);
+        QCOMPARE(f.range.lo, panel.canvas()->transferFunction().range.lo);
+        QCOMPARE(f.range.hi, panel.canvas()->transferFunction().range.hi);
+        QCOMPARE(f.opacity.size(), panel.canvas()->transferFunction().opacity.size());
+        QVERIFY2(f.barLabel.contains(QLatin1String("mK")), qPrintable(f.barLabel));
+        QVERIFY2(f.caption.contains(QStringLiteral("16 × 16 × 16 cells, 48 × 48 × 48 Mpc")), qPrintable(f.caption));
+
+        // Painted: the colour bar at the right holds both ends of the transfer function's map.
+        const QImage fig = figure::renderFigure(f.inches, 80, [&f](QPainter& p, const QRectF& r) {
+            figure::paintVolume(p, r, f);
+        }).convertToFormat(QImage::Format_RGB32);
+        auto hasColour = [&fig](QColor c, int fromX) {
+            for (int y = 0; y < fig.height(); ++y)
+                for (int x = fromX; x < fig.width(); ++x) {
+                    const QColor p = fig.pixelColor(x, y);
+                    if (std::abs(p.red() - c.red()) + std::abs(p.green() - c.green()) + std::abs(p.blue() - c.blue())
+                        < 12)
+                        return true;
+                }
+            return false;
+        };
+        const int rightQuarter = fig.width() * 3 / 4;
+        QVERIFY(hasColour(figure::colormapColor(f.map, 0.01), rightQuarter));
+        QVERIFY(hasColour(figure::colormapColor(f.map, 0.99), rightQuarter));
+        QVERIFY(fig.save(QStringLiteral(REIONSCOPE_TEST_OUTPUT_DIR "/volume_figure.png")));
     }
 
     void presetsSuitEachQuantity()

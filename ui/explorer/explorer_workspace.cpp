@@ -146,7 +146,8 @@ void ExplorerWorkspace::buildActions()
         QStringLiteral("npy"), &ExplorerWorkspace::exportSliceNpy);
     add(tr("Slice as &CSV…"), tr("Export the current slice's values"), tr("CSV files (*.csv)"), QStringLiteral("csv"),
         &ExplorerWorkspace::exportSliceCsv);
-    add(tr("&Volume View as PNG…"), tr("Export the volume view"), tr("PNG images (*.png)"), QStringLiteral("png"),
+    add(tr("&Volume View as Figure (PNG, SVG, PDF)…"), tr("Export the volume view as a figure"),
+        tr("PNG images (*.png);;SVG drawings (*.svg);;PDF documents (*.pdf)"), QStringLiteral("png"),
         &ExplorerWorkspace::exportVolumeView);
 
     m_viewMenu = new QMenu(tr("&View"), this);
@@ -252,7 +253,8 @@ void ExplorerWorkspace::exportWithDialog(const QString& title, const QString& fi
     if (write == &ExplorerWorkspace::exportVolumeView)
         stem = QStringLiteral("volume");
     QString path;
-    if (write == &ExplorerWorkspace::exportSliceView) { // PNG (at a chosen dpi), SVG or PDF
+    if (write == &ExplorerWorkspace::exportSliceView
+        || write == &ExplorerWorkspace::exportVolumeView) { // PNG (at a chosen dpi), SVG or PDF
         path = charts::askFigurePath(this, title, stem, &m_figureDpi);
     } else {
         const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
@@ -302,7 +304,14 @@ void ExplorerWorkspace::exportSliceCsv(const QString& path)
 
 void ExplorerWorkspace::exportVolumeView(const QString& path)
 {
-    writePng(path, m_volume->canvas()->grabImage());
+    if (!m_volume->canvas()->hasCube())
+        throw IoError(path.toStdString(), "no cube is shown in the volume view");
+    const auto f = std::make_shared<figure::VolumeFigure>(m_volume->figure());
+    if (f->image.isNull())
+        throw IoError(path.toStdString(), "the volume view has not rendered yet: show its tab once, then export");
+    figure::writeFigure(
+        path.toStdString(), f->inches, m_figureDpi,
+        [f](QPainter& painter, const QRectF& r) { figure::paintVolume(painter, r, *f); }, f->title);
 }
 
 } // namespace rs::ui

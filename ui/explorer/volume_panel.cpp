@@ -1,6 +1,7 @@
 #include "explorer/volume_panel.h"
 
 #include "explorer/opacity_ramp_editor.h"
+#include "figure/figures.h"
 #include "shell/job_runner.h"
 #include "shell/text_format.h"
 #include "vtk/isosurface.h"
@@ -14,6 +15,8 @@
 #include <QLabel>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace rs::ui {
 
@@ -54,6 +57,9 @@ VolumePanel::VolumePanel(QWidget* parent)
     m_haloBox->setEnabled(false);
     m_haloBox->setToolTip(tr("Open a halo catalogue of this run (HaloField, HaloCatalog) to show its haloes"));
     row->addWidget(m_haloBox);
+    m_axesBox = new QCheckBox(tr("Axes"), this);
+    m_axesBox->setToolTip(tr("Label the box's edges in comoving Mpc (figures always show them)"));
+    row->addWidget(m_axesBox);
     m_reset = new QToolButton(this);
     m_reset->setText(tr("Reset"));
     m_reset->setToolTip(tr("Reset the camera (R)"));
@@ -80,6 +86,7 @@ VolumePanel::VolumePanel(QWidget* parent)
     connect(m_reset, &QToolButton::clicked, m_canvas, &VolumeCanvas::resetCamera);
     connect(m_planeBox, &QCheckBox::toggled, this, [this] { setSlicePlane(m_planeAxis, m_planeIndex); });
     connect(m_isoBox, &QCheckBox::toggled, this, &VolumePanel::updateIsosurface);
+    connect(m_axesBox, &QCheckBox::toggled, m_canvas, &VolumeCanvas::setBoxAxes);
     connect(m_haloBox, &QCheckBox::toggled, this, &VolumePanel::updateHaloes);
     connect(m_ramp, &OpacityRampEditor::rampEdited, this, [this](const std::vector<QPointF>& ramp) {
         TransferFunction tf = m_canvas->transferFunction();
@@ -223,6 +230,36 @@ void VolumePanel::updateIsosurface()
                 m_canvas->setIsosurface(surface);
         });
     });
+}
+
+figure::VolumeFigure VolumePanel::figure()
+{
+    figure::VolumeFigure f;
+    if (!m_canvas->hasCube())
+        return f;
+    f.image = m_canvas->grabWithBoxAxes();
+    if (f.image.isNull())
+        return f;
+    // As wide as the other figures, as tall as the rendering needs (plus title and caption).
+    const double aspect = double(f.image.height()) / double(f.image.width());
+    f.inches = QSizeF(6.5, std::clamp(5.2 * aspect + 0.8, 2.5, 8.0));
+    const LoadedCube& c = m_canvas->cube();
+    const TransferFunction& tf = m_canvas->transferFunction();
+    f.map = tf.colormap;
+    f.range = tf.range;
+    f.opacity = tf.opacity;
+    f.barLabel = figure::quantityLabel(c.quantity());
+    f.title = c.titlePlain();
+    const auto& n = c.cube.shape();
+    const Extent& L = c.cube.boxLength();
+    f.caption = tr("%1 × %2 × %3 cells, %4 × %5 × %6 Mpc · opacity ramp drawn across the colour bar")
+                    .arg(n[0])
+                    .arg(n[1])
+                    .arg(n[2])
+                    .arg(L[0], 0, 'g', 4)
+                    .arg(L[1], 0, 'g', 4)
+                    .arg(L[2], 0, 'g', 4);
+    return f;
 }
 
 } // namespace rs::ui

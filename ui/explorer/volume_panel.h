@@ -5,6 +5,7 @@
 /// plane and a camera reset, around a VolumeCanvas.
 
 #include "explorer/snapshot.h"
+#include "figure/figures.h"
 #include "vtk/transfer_function.h"
 
 #include <QWidget>
@@ -42,6 +43,12 @@ public:
     QCheckBox* planeBox() const { return m_planeBox; }
     /// Shows the run's haloes as points (enabled when the snapshot has a halo catalogue).
     QCheckBox* haloBox() const { return m_haloBox; }
+    /// Labels the box's edges in Mpc on screen (figure() always does).
+    QCheckBox* axesBox() const { return m_axesBox; }
+    /// What the view shows as a figure: the rendering with the box's axes in Mpc, a colour bar of
+    /// the transfer function with its opacity ramp, the cube's title and grid. Its image is null
+    /// when no cube is shown or the view cannot render yet (never shown: no GL context).
+    figure::VolumeFigure figure();
     /// The background job that extracts isosurfaces (tests wait on it).
     JobRunner* isosurfaceJob() const { return m_isoJob; }
 
@@ -61,6 +68,7 @@ private:
     QCheckBox* m_isoBox = nullptr;
     QCheckBox* m_planeBox = nullptr;
     QCheckBox* m_haloBox = nullptr;
+    QCheckBox* m_axesBox = nullptr;
     QToolButton* m_reset = nullptr;
     QLabel* m_note = nullptr;
     VolumeCanvas* m_canvas = nullptr;

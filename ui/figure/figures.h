@@ -13,6 +13,8 @@
 #include "stats/series.h"
 
 #include <QColor>
+#include <QImage>
+#include <QPointF>
 #include <QSizeF>
 #include <QString>
 
@@ -64,6 +66,24 @@ MapFigure sliceFigure(const Cube& cube, int axis, std::size_t index, const MapOp
 /// frequency ticks above. Throws ParameterError when the cube is not a lightcone, the axis is the
 /// line of sight or the index is outside.
 MapFigure lightconeFigure(const Cube& lightcone, int axis, std::size_t index, const MapOptions& o = {});
+
+/// A rendered 3D view of a cube (the Explorer's volume view) as a figure: the rendering with the
+/// box's axes in Mpc drawn into it, a colour bar of the transfer function's colours over its value
+/// range with the opacity ramp drawn across it (left edge transparent, right edge opaque), a title
+/// and a caption line below (grid and box size).
+struct VolumeFigure {
+    QImage image; ///< the rendering, as shown (its aspect is kept)
+    ColormapId map = ColormapId::Viridis;
+    DisplayRange range;
+    std::vector<QPointF> opacity; ///< (position in the range 0..1, opacity 0..1), sorted by position
+    QString barLabel;
+    QString title;
+    QString caption;
+    QSizeF inches {6.5, 5.0};
+};
+
+/// Paints a volume figure into `rect`. Paints nothing but the title when the image is null.
+void paintVolume(QPainter& p, const QRectF& rect, const VolumeFigure& f);
 
 /// One curve of a plot, with optional symmetric error bars.
 struct Series {

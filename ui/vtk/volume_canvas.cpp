@@ -4,6 +4,7 @@
 #include <vtkCaptionActor2D.h>
 #include <vtkColorTransferFunction.h>
 #include <vtkCommand.h>
+#include <vtkCubeAxesActor.h>
 #include <vtkFixedPointVolumeRayCastMapper.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkImageData.h>
@@ -77,6 +78,29 @@ VolumeCanvas::VolumeCanvas(QWidget* parent)
     };
     m_box = outline(m_boxSource, 0.55, 0.6, 0.7, 1.0, m_overlay);
     m_plane = outline(m_planeSource, 1.0, 0.85, 0.2, 2.0, m_overlay);
+
+    // Box axes: VTK's x runs along cube axis 2 (named z), its z along cube axis 0 (named x).
+    m_boxAxes = vtkSmartPointer<vtkCubeAxesActor>::New();
+    m_boxAxes->SetCamera(renderer()->GetActiveCamera());
+    m_boxAxes->SetXTitle("z");
+    m_boxAxes->SetYTitle("y");
+    m_boxAxes->SetZTitle("x");
+    m_boxAxes->SetXUnits("Mpc");
+    m_boxAxes->SetYUnits("Mpc");
+    m_boxAxes->SetZUnits("Mpc");
+    m_boxAxes->SetFlyModeToOuterEdges();
+    m_boxAxes->SetTickLocationToOutside();
+    m_boxAxes->SetLabelScaling(false, 0, 0, 0);
+    m_boxAxes->SetScreenSize(12.0);
+    for (int i = 0; i < 3; ++i) {
+        m_boxAxes->GetTitleTextProperty(i)->SetColor(0.85, 0.88, 0.92);
+        m_boxAxes->GetLabelTextProperty(i)->SetColor(0.85, 0.88, 0.92);
+    }
+    for (vtkProperty* axis :
+        {m_boxAxes->GetXAxesLinesProperty(), m_boxAxes->GetYAxesLinesProperty(), m_boxAxes->GetZAxesLinesProperty()})
+        axis->SetColor(0.7, 0.74, 0.8);
+    m_boxAxes->VisibilityOff();
+    m_overlay->AddActor(m_boxAxes);
 
     m_isoMapper = vtkSmartPointer<vtkPolyDataMapper>::New();
     m_isoMapper->ScalarVisibilityOff();
@@ -180,6 +204,8 @@ void VolumeCanvas::setCube(const LoadedCube& cube)
     const double pad = 0.5 * std::max({m_cube.cube.cellSize(0), m_cube.cube.cellSize(1), m_cube.cube.cellSize(2)});
     m_boxSource->SetBounds(-pad, L[2] + pad, -pad, L[1] + pad, -pad, L[0] + pad);
     m_box->VisibilityOn();
+    m_boxAxes->SetBounds(0, L[2], 0, L[1], 0, L[0]);
+    m_boxAxes->SetVisibility(m_boxAxesOn);
     applySampling();
     if (newGrid)
         resetCamera();
@@ -193,6 +219,7 @@ void VolumeCanvas::clearCube()
     m_image = nullptr;
     m_volume->VisibilityOff();
     m_box->VisibilityOff();
+    m_boxAxes->VisibilityOff();
     m_plane->VisibilityOff();
     setIsosurface(nullptr);
     requestRender();
@@ -210,6 +237,32 @@ void VolumeCanvas::setTransferFunction(const TransferFunction& tf)
     opacity->ClampingOn();
     prop->SetScalarOpacity(opacity);
     requestRender();
+}
+
+void VolumeCanvas::setBoxAxes(bool on)
+{
+    m_boxAxesOn = on;
+    m_boxAxes->SetVisibility(on && !m_cube.empty());
+    requestRender();
+}
+
+bool VolumeCanvas::boxAxes() const
+{
+    return m_boxAxesOn;
+}
+
+QImage VolumeCanvas::grabWithBoxAxes()
+{
+    const bool axesShown = m_boxAxesOn;
+    vtkCamera* camera = renderer()->GetActiveCamera();
+    const double viewAngle = camera->GetViewAngle(), parallelScale = camera->GetParallelScale();
+    setBoxAxes(true);
+    camera->Zoom(0.8); // changes only the view angle (or the parallel scale)
+    const QImage image = grabImage();
+    camera->SetViewAngle(viewAngle);
+    camera->SetParallelScale(parallelScale);
+    setBoxAxes(axesShown);
+    return image;
 }
 
 void VolumeCanvas::setSlicePlane(int axis, int index, bool visible)

@@ -1,7 +1,8 @@
 #pragma once
 /// \file volume_canvas.h
 /// Volume rendering of one cube with VTK's CPU ray caster (on llvmpipe it beats the GPU mapper),
-/// a trackball camera, the box outline, the current slice plane and an optional isosurface.
+/// a trackball camera, the box outline (optionally with axes in Mpc), the current slice plane and
+/// an optional isosurface.
 /// While the mouse drags, frames render at reduced quality; a full-quality frame follows when the
 /// mouse stops or is released.
 
@@ -15,6 +16,7 @@
 class QTimer;
 class vtkActor;
 class vtkAxesActor;
+class vtkCubeAxesActor;
 class vtkOrientationMarkerWidget;
 class vtkFixedPointVolumeRayCastMapper;
 class vtkImageData;
@@ -60,6 +62,14 @@ public:
     void setHaloes(const std::vector<std::array<double, 3>>& positions, const std::vector<double>& masses);
     std::size_t haloCount() const { return m_haloCount; }
 
+    /// Axes along three edges of the box with ticks and labels in comoving Mpc ("x [Mpc]", ...,
+    /// named as the slice views name the cube's axes). Off by default; figures turn them on.
+    void setBoxAxes(bool on);
+    bool boxAxes() const;
+    /// The view as a figure shows it: box axes on and the camera pulled back a little so their
+    /// labels fit; the view itself is left as it was. Null when grabImage() would be.
+    QImage grabWithBoxAxes();
+
     /// Looks at the whole box from a standard oblique direction.
     void resetCamera();
     /// Turns the camera about the view-up axis (benchmarks, keyboard).
@@ -92,6 +102,7 @@ private:
     double m_interactiveImageSampling = 2.5;
     double m_interactiveRate = 20.0; // VTK time only: blit and composition come on top
     bool m_dragging = false;
+    bool m_boxAxesOn = false;
     QTimer* m_stillTimer = nullptr;
     QTimer* m_planeTimer = nullptr;
 
@@ -107,6 +118,7 @@ private:
     vtkSmartPointer<vtkActor> m_iso;
     vtkSmartPointer<vtkActor> m_haloes;
     std::size_t m_haloCount = 0;
+    vtkSmartPointer<vtkCubeAxesActor> m_boxAxes;
     vtkSmartPointer<vtkAxesActor> m_axes;
     vtkSmartPointer<vtkOrientationMarkerWidget> m_marker;
 };
