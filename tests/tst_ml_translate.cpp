@@ -198,6 +198,9 @@ private Q_SLOTS:
         NamedValues sorted = physics;
         std::sort(sorted.begin(), sorted.end());
         QVERIFY(physicsOfLine(line) == sorted);
+        QVERIFY(back->physics == sorted); // the record carries them (the Studio's physics curves)
+        QVERIFY(parseHistoryLine(historyLine(*back, Task::Translate))->physics == sorted);
+        QVERIFY(parseHistoryLine(historyLine(h, Task::Translate))->physics.empty());
         QVERIFY(physicsMetrics(EvalMetrics {}).empty());
         QVERIFY_THROWS_EXCEPTION(FormatError, withPhysics("[1]\n", physics));
     }

@@ -2,7 +2,8 @@
 // | predicted x_HI | true x_HI | difference, linked, with the physics metrics), Generator (maps
 // that follow the z and ζ sliders, with their Δ²(k) and PDF beside held-out simulated maps) and
 // Latent traversal (an autoencoder's decoder walked along a principal direction of its codes).
-// Each drawn value is checked against core's API called independently. Tiny 16² runs.
+// Each drawn value is checked against core's API called independently. Tiny 16² runs. The views
+// compute again only when their run's weights change, not on every training refresh.
 #include "fixtures.h"
 #include "gui_fixtures.h"
 #include "ml_fixtures.h"
@@ -14,8 +15,6 @@
 #include "ml/generator.h"
 #include "ml/predictor.h"
 #include "ml/run_config.h"
-#include "ml/sim_sources.h"
-#include "ml/trainer.h"
 #include "ml/translation_metrics.h"
 #include "ml/translator.h"
 #include "shell/job_runner.h"
@@ -38,30 +37,15 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <memory>
 
 using namespace rs;
 using namespace rs::ui;
 
 namespace {
-
-rs::ml::SimulationGrid tinyGrid()
-{
-    rs::ml::SimulationGrid g;
-    g.base.dim = 16;
-    g.base.boxMpc = 24;
-    g.base.threads = 1;
-    g.redshifts = {8, 9};
-    g.zetas = {15, 40};
-    g.seeds = {1, 2, 3, 4};
-    return g;
-}
-
-bool trainTiny(const std::string& run, rs::ml::RunConfig c)
-{
-    c.historyEvery = 0;
-    return rs::ml::train(run, c).status == rs::ml::TrainStatus::Finished;
-}
 
 void screenshot(QWidget& w, const QString& name)
 {
@@ -77,6 +61,14 @@ float maxAbsDifference(const std::vector<float>& a, const std::vector<float>& b)
     for (std::size_t i = 0; i < a.size(); ++i)
         d = std::max(d, std::abs(a[i] - b[i]));
     return d;
+}
+
+/// Counts the jobs a runner starts.
+std::shared_ptr<int> countStarts(JobRunner* job)
+{
+    auto n = std::make_shared<int>(0);
+    QObject::connect(job, &JobRunner::started, job, [n] { ++*n; });
+    return n;
 }
 
 } // namespace
@@ -96,31 +88,13 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        rs::ml::DatasetBuildOptions o;
-        o.axes = "z";
-        o.stride = 2;
-        m_maps = m_dir.filePath("maps.h5").toStdString();
-        rs::ml::buildDataset(rs::ml::sourcesFromSimulator(tinyGrid(), Quantity::BrightnessTemperature), o, m_maps);
-        o.quantity = Quantity::Density;
-        o.target = Quantity::NeutralFraction;
-        o.contextRadiiMpc = {3.0, 6.0};
-        m_pairs = m_dir.filePath("pairs.h5").toStdString();
-        rs::ml::buildDataset(
-            rs::ml::sourcesFromSimulator(tinyGrid(), Quantity::Density, Quantity::NeutralFraction), o, m_pairs);
-
-        m_runs = m_dir.filePath(QStringLiteral("runs"));
-        QDir().mkpath(m_runs);
-        m_unet = QDir(m_runs).filePath(QStringLiteral("unet")).toStdString();
-        m_gen = QDir(m_runs).filePath(QStringLiteral("gen")).toStdString();
-        m_ae = QDir(m_runs).filePath(QStringLiteral("ae")).toStdString();
-        rs::ml::RunConfig unet = fixtures::tinyRunConfig(m_pairs, rs::ml::ModelKind::UNet, rs::ml::Target::None);
-        unet.task = rs::ml::Task::Translate;
-        unet.epochs = 2;
-        QVERIFY(trainTiny(m_unet, unet));
-        rs::ml::RunConfig gen = fixtures::tinyRunConfig(m_maps, rs::ml::ModelKind::Generator, rs::ml::Target::None);
-        gen.epochs = 2;
-        QVERIFY(trainTiny(m_gen, gen));
-        QVERIFY(trainTiny(m_ae, fixtures::tinyRunConfig(m_maps, rs::ml::ModelKind::Autoencoder, rs::ml::Target::None)));
+        const fixtures::TinyModelRuns r = fixtures::trainTinyModelRuns(m_dir.path());
+        m_pairs = r.pairs;
+        m_maps = r.maps;
+        m_runs = r.runs;
+        m_unet = r.unet;
+        m_gen = r.gen;
+        m_ae = r.ae;
     }
 
     void modelTabsFollowTheRunKind()
@@ -308,7 +282,7 @@ private Q_SLOTS:
         const rs::ml::PcaModel pca = *view.pca();
         QVERIFY(pca.components >= 2);
         QCOMPARE(view.componentBox()->count(), int(pca.components));
-        QCOMPARE(view.strip()->count(), std::size_t(7));
+        QTRY_COMPARE_WITH_TIMEOUT(view.strip()->count(), std::size_t(7), 30000); // a job of its own
         const rs::ml::Predictor predictor(m_ae);
         QCOMPARE(pca.dim, predictor.featureSize());
         // decode(features(x)) is the autoencoder's own reconstruction.
@@ -332,6 +306,20 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             maxAbsDifference(view.decoded()->values(), predictor.decode(codeAt(1, 2.0).data(), 1)) < 1e-4f, 30000);
         QVERIFY(maxAbsDifference(view.decoded()->values(), atMean) > 1e-4f); // the map changed
+        // The strip follows the direction (decoded once for it), not the slider.
+        QTRY_COMPARE_WITH_TIMEOUT(view.stripDecodes(), 2, 30000); // direction 1, then 2
+        const std::size_t px = 16 * 16;
+        const std::vector<float> strip = view.strip()->values();
+        QVERIFY(strip.size() == 7 * px
+            && maxAbsDifference(std::vector<float>(strip.end() - std::ptrdiff_t(px), strip.end()),
+                   predictor.decode(codeAt(1, 3.0).data(), 1))
+                < 1e-4f);
+        for (double s : {0.5, 1.0, -1.5}) {
+            view.setPosition(s);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                maxAbsDifference(view.decoded()->values(), predictor.decode(codeAt(1, s).data(), 1)) < 1e-4f, 30000);
+        }
+        QCOMPARE(view.stripDecodes(), 2);
         QTRY_VERIFY_WITH_TIMEOUT(view.lastRedrawMs() >= 0, 10000);
         screenshot(view, QStringLiteral("latent"));
     }
@@ -349,6 +337,86 @@ private Q_SLOTS:
         lat.setRun(QString::fromStdString(m_unet), rs::ml::readRunConfig(m_unet));
         QVERIFY(lat.note().contains(QStringLiteral("autoencoder")));
         QVERIFY_THROWS_EXCEPTION(ParameterError, rs::ml::Predictor(m_gen).decode(nullptr, 1));
+    }
+
+    void mapGridColoursAsFigures()
+    {
+        // figure::mapImage's colours: ends clamped, a value 127.6/255 of the way up rounded to
+        // colour 128, NaN magenta.
+        MapGrid grid;
+        grid.setMaps({-1.f, 2.f, float(127.6 / 255.0), NAN}, 1, 2, 2, 0.0, 1.0);
+        const QImage img = grid.image(0);
+        const auto& table = rs::figure::colormapTable(rs::figure::ColormapId::Viridis);
+        auto colour = [&](std::size_t i) { return qRgb(table[i][0], table[i][1], table[i][2]); };
+        QCOMPARE(img.size(), QSize(2, 2));
+        QCOMPARE(img.pixel(0, 0), colour(0));
+        QCOMPARE(img.pixel(1, 0), colour(255));
+        QCOMPARE(img.pixel(0, 1), colour(128));
+        QCOMPARE(img.pixel(1, 1), qRgb(255, 0, 255));
+    }
+
+    void refreshesOfTheSameRunStartNoNewJob()
+    {
+        // A training refresh sets the same run again while a view computes: its job goes on.
+        TranslationView tv;
+        tv.setComputeThreads(1);
+        tv.setMaxSamples(4);
+        GeneratorView gv;
+        gv.setComputeThreads(1);
+        LatentView lv(&m_pool);
+        const std::shared_ptr<int> starts[] {countStarts(tv.job()), countStarts(gv.job()), countStarts(lv.fitJob())};
+        const rs::ml::RunConfig unet = rs::ml::readRunConfig(m_unet), gen = rs::ml::readRunConfig(m_gen),
+                                ae = rs::ml::readRunConfig(m_ae);
+        for (int i = 0; i < 4; ++i) {
+            tv.setRun(QString::fromStdString(m_unet), unet);
+            gv.setRun(QString::fromStdString(m_gen), gen);
+            lv.setRun(QString::fromStdString(m_ae), ae);
+            QCoreApplication::processEvents();
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(tv.metrics() && gv.grid()->count() > 0 && lv.pca(), 60000);
+        for (const std::shared_ptr<int>& n : starts)
+            QCOMPARE(*n, 1);
+    }
+
+    void onlyNewWeightsRestartTheModelViews()
+    {
+        Session session;
+        TrainingWorkspace ws(&session);
+        ws.resize(1400, 900);
+        ws.setRunsFolder(m_runs);
+        ws.show();
+        QTRY_COMPARE_WITH_TIMEOUT(ws.runsModel()->rowCount(), 3, 20000);
+        const QString unet = QString::fromStdString(m_unet);
+        ws.runsPanel()->selectRuns({unet});
+        QTRY_VERIFY_WITH_TIMEOUT(ws.isTabShown(TrainingWorkspace::Tab::Translation), 10000);
+        ws.translationView()->setComputeThreads(1);
+        ws.translationView()->setMaxSamples(4);
+        ws.showTab(TrainingWorkspace::Tab::Translation);
+        QTRY_VERIFY_WITH_TIMEOUT(ws.translationView()->metrics() && !ws.translationView()->job()->isRunning(), 30000);
+        const std::shared_ptr<int> starts = countStarts(ws.translationView()->job());
+        auto epochEnds = [&](int epoch) { // what the watcher reports when a trainer elsewhere ends an epoch
+            RunUpdate u;
+            u.path = unet;
+            u.history.nextOffset = ws.runsModel()->find(unet)->historyOffset;
+            rs::ml::HistoryRecord r;
+            r.epoch = epoch;
+            r.step = 1000 * epoch;
+            r.valLoss = 1e9; // no new best
+            u.history.records = {r};
+            ws.runsModel()->applyUpdates({u});
+        };
+        epochEnds(3);
+        QCOMPARE(ws.runsModel()->find(unet)->epochsDone, 3);
+        QTest::qWait(300);
+        QCOMPARE(*starts, 0); // the weights did not change
+        // New weights (final.pt rewritten): the view translates again, once.
+        const std::string weights = rs::ml::finalModelPath(m_unet);
+        std::filesystem::last_write_time(weights, std::filesystem::last_write_time(weights) + std::chrono::seconds(2));
+        epochEnds(4);
+        QTRY_COMPARE_WITH_TIMEOUT(*starts, 1, 10000);
+        epochEnds(5);
+        QTest::qWait(300);
+        QCOMPARE(*starts, 1);
     }
 };
 

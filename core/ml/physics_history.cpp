@@ -6,24 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <set>
+#include <optional>
 
 namespace rs::ml {
 
 namespace {
-
 using json = nlohmann::json;
-
-/// Keys of a history line that are not physics metrics although they start with "val_".
-const std::set<std::string>& headlineKeys()
-{
-    static const std::set<std::string> keys {
-        "val_loss", "val_accuracy", "val_r2", "val_relative_mse", "val_pixel_accuracy"};
-    return keys;
-}
-
 } // namespace
 
 NamedValues physicsMetrics(const EvalMetrics& m)
@@ -54,53 +42,18 @@ std::string withPhysics(const std::string& line, const NamedValues& values)
     return j.dump() + "\n";
 }
 
-namespace {
-
-/// The physics values (val_* numbers beside the headline metric) of one parsed history object.
-NamedValues physicsOf(const json& j)
-{
-    NamedValues out;
-    for (const auto& [key, value] : j.items())
-        if (key.rfind("val_", 0) == 0 && value.is_number() && !headlineKeys().count(key))
-            out.emplace_back(key.substr(4), value.get<double>());
-    return out;
-}
-
-} // namespace
-
 NamedValues physicsOfLine(std::string_view line)
 {
-    const json j = json::parse(line.begin(), line.end(), nullptr, false);
-    if (j.is_discarded() || !j.is_object())
-        return {};
-    return physicsOf(j);
+    std::optional<HistoryRecord> r = parseHistoryLine(line); // parseHistoryObject picks the val_ keys
+    return r ? std::move(r->physics) : NamedValues {};
 }
 
 std::vector<PhysicsEpoch> readPhysicsHistory(const std::string& runDir)
 {
     std::vector<PhysicsEpoch> out;
-    const std::string path = historyPath(runDir);
-    std::ifstream in(path);
-    if (!in) {
-        std::error_code ec;
-        if (!std::filesystem::exists(path, ec))
-            return out; // not written yet
-        throw IoError(path, "cannot read");
-    }
-    std::string line;
-    while (std::getline(in, line)) {
-        const json j = json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.is_object() || j.value("type", std::string()) != "epoch")
-            continue;
-        NamedValues v = physicsOf(j);
-        if (v.empty())
-            continue;
-        PhysicsEpoch e;
-        e.epoch = j.value("epoch", 0);
-        e.step = j.value("step", std::int64_t(0));
-        e.values = std::move(v);
-        out.push_back(std::move(e));
-    }
+    for (HistoryRecord& r : readHistory(runDir))
+        if (r.type == "epoch" && !r.physics.empty())
+            out.push_back({r.epoch, r.step, std::move(r.physics)});
     return out;
 }
 

@@ -4,7 +4,7 @@
 /// epoch lines of history.jsonl beside the loss and the headline metric, as `val_<name>` keys
 /// (e.g. val_nf_error, val_power_ratio_median, val_r_k_0.3). Generic over tasks: whatever
 /// physicsMetrics finds in an evaluation is written; readers take every `val_` key that is not
-/// the loss or a headline metric. No LibTorch here.
+/// the loss or a headline metric (HistoryRecord::physics). No LibTorch here.
 
 #include "ml/metrics.h"
 

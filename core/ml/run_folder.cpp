@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -241,6 +242,8 @@ std::string historyLine(const HistoryRecord& r, Task task)
     put("lr", r.lr);
     put("samples_per_s", r.samplesPerSecond);
     put("wall_s", r.wallSeconds);
+    for (const auto& [name, v] : r.physics)
+        put("val_" + name, v);
     if (!r.message.empty())
         j["message"] = r.message;
     return j.dump() + "\n";
@@ -283,9 +286,18 @@ std::optional<HistoryRecord> parseHistoryObject(const json& j)
     r.valLoss = getNum(j, "val_loss");
     r.trainMetric = kNaN;
     r.valMetric = kNaN;
-    for (const char* m : {"accuracy", "r2", "relative_mse", "pixel_accuracy"}) {
+    static constexpr std::array<const char*, 4> kMetrics {"accuracy", "r2", "relative_mse", "pixel_accuracy"};
+    for (const char* m : kMetrics) {
         r.trainMetric = std::isnan(r.trainMetric) ? getNum(j, (std::string("train_") + m).c_str()) : r.trainMetric;
         r.valMetric = std::isnan(r.valMetric) ? getNum(j, (std::string("val_") + m).c_str()) : r.valMetric;
+    }
+    // Every other validation number is a physics metric (physics_history.h); items() is sorted.
+    for (const auto& [key, value] : j.items()) {
+        if (key.rfind("val_", 0) != 0 || !value.is_number() || key == "val_loss")
+            continue;
+        const std::string name = key.substr(4);
+        if (std::none_of(kMetrics.begin(), kMetrics.end(), [&](const char* m) { return name == m; }))
+            r.physics.emplace_back(name, value.get<double>());
     }
     r.lr = getNum(j, "lr");
     r.samplesPerSecond = getNum(j, "samples_per_s");

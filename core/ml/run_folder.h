@@ -28,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace rs::ml {
@@ -150,6 +151,9 @@ struct HistoryRecord {
     double trainLoss = none, trainMetric = none, valLoss = none, valMetric = none; ///< NaN where not measured
     double lr = none, samplesPerSecond = none, wallSeconds = none;
     std::string message;
+    /// Physics metrics of an epoch line's validation pass (physics_history.h): the `val_<name>`
+    /// numbers other than the loss and the headline metric, by name (sorted); empty elsewhere.
+    std::vector<std::pair<std::string, double>> physics;
 };
 
 /// The metric a task reports in history and progress: "accuracy", "r2", "relative_mse" or

@@ -3,12 +3,15 @@
 #include "io/reionscope_h5.h"
 #include "ml/dataset.h"
 #include "ml/run_config.h"
+#include "ml/sim_sources.h"
+#include "ml/trainer.h"
 
 #include <QDir>
 
 #include <cmath>
 #include <limits>
 #include <random>
+#include <stdexcept>
 
 namespace fixtures {
 
@@ -90,6 +93,50 @@ rs::ml::RunConfig tinyRunConfig(const std::string& dataset, rs::ml::ModelKind mo
     c.historyEvery = 1;
     c.optimizer.lr = 3e-3;
     return c;
+}
+
+TinyModelRuns trainTinyModelRuns(const QString& dir, bool withGenerator)
+{
+    rs::ml::SimulationGrid g;
+    g.base.dim = 16;
+    g.base.boxMpc = 24;
+    g.base.threads = 1;
+    g.redshifts = {8, 9};
+    g.zetas = {15, 40};
+    g.seeds = {1, 2, 3, 4};
+    TinyModelRuns r;
+    rs::ml::DatasetBuildOptions o;
+    o.axes = "z";
+    o.stride = 2;
+    r.maps = QDir(dir).filePath(QStringLiteral("maps.h5")).toStdString();
+    rs::ml::buildDataset(rs::ml::sourcesFromSimulator(g, rs::Quantity::BrightnessTemperature), o, r.maps);
+    o.quantity = rs::Quantity::Density;
+    o.target = rs::Quantity::NeutralFraction;
+    o.contextRadiiMpc = {3.0, 6.0};
+    r.pairs = QDir(dir).filePath(QStringLiteral("pairs.h5")).toStdString();
+    rs::ml::buildDataset(
+        rs::ml::sourcesFromSimulator(g, rs::Quantity::Density, rs::Quantity::NeutralFraction), o, r.pairs);
+
+    r.runs = QDir(dir).filePath(QStringLiteral("runs"));
+    QDir().mkpath(r.runs);
+    auto train = [&](const char* name, rs::ml::RunConfig c) {
+        const std::string run = QDir(r.runs).filePath(QLatin1String(name)).toStdString();
+        c.historyEvery = 0;
+        if (rs::ml::train(run, c).status != rs::ml::TrainStatus::Finished)
+            throw std::runtime_error(run + ": training did not finish");
+        return run;
+    };
+    rs::ml::RunConfig unet = tinyRunConfig(r.pairs, rs::ml::ModelKind::UNet, rs::ml::Target::None);
+    unet.task = rs::ml::Task::Translate;
+    unet.epochs = 2;
+    r.unet = train("unet", unet);
+    if (withGenerator) {
+        rs::ml::RunConfig gen = tinyRunConfig(r.maps, rs::ml::ModelKind::Generator, rs::ml::Target::None);
+        gen.epochs = 2;
+        r.gen = train("gen", gen);
+    }
+    r.ae = train("ae", tinyRunConfig(r.maps, rs::ml::ModelKind::Autoencoder, rs::ml::Target::None));
+    return r;
 }
 
 } // namespace fixtures

@@ -32,4 +32,17 @@ std::string buildSyntheticDataset(const QString& dir, const std::string& out, co
 rs::ml::RunConfig tinyRunConfig(const std::string& dataset, rs::ml::ModelKind model = rs::ml::ModelKind::Cnn,
     rs::ml::Target target = rs::ml::Target::Z);
 
+/// Tiny runs of the kinds the Studio's model views show, trained by trainTinyModelRuns.
+struct TinyModelRuns {
+    std::string pairs, maps; ///< density → x_HI pairs (two context radii) and δT_b maps
+    QString runs; ///< the runs folder
+    std::string unet, gen, ae; ///< the runs (gen empty when not asked for)
+};
+
+/// Builds 16² datasets from simulated 16³ / 24 Mpc cubes (z 8, 9; ζ 15, 40; 4 seeds) in `dir` and
+/// trains a unet translating density into x_HI (2 epochs), a generator of δT_b maps (2 epochs,
+/// when `withGenerator`) and an autoencoder (1 epoch) into `<dir>/runs`. Throws what building and
+/// training throw, and std::runtime_error when a training does not finish.
+TinyModelRuns trainTinyModelRuns(const QString& dir, bool withGenerator = true);
+
 } // namespace fixtures

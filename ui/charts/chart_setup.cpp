@@ -3,6 +3,12 @@
 #include <QChart>
 #include <QChartView>
 #include <QLegend>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
 
 namespace rs::ui::charts {
 
@@ -40,6 +46,27 @@ void removeSeriesAndAxes(QChart* chart)
     chart->removeAllSeries();
     for (QAbstractAxis* a : chart->axes())
         chart->removeAxis(a);
+}
+
+void fitYAxis(QChart* chart, QAbstractAxis* yAxis)
+{
+    double yLo = INFINITY, yHi = -INFINITY;
+    for (QAbstractSeries* a : chart->series())
+        if (auto* s = qobject_cast<QLineSeries*>(a); s && s->attachedAxes().contains(yAxis))
+            for (const QPointF& p : s->points()) {
+                yLo = std::min(yLo, p.y());
+                yHi = std::max(yHi, p.y());
+            }
+    if (!(yHi >= yLo))
+        return;
+    if (auto* ly = qobject_cast<QLogValueAxis*>(yAxis)) {
+        const double lo = std::pow(10.0, std::floor(std::log10(yLo))), hi = std::pow(10.0, std::ceil(std::log10(yHi)));
+        ly->setRange(lo, hi > lo ? hi : lo * 10);
+    } else if (auto* y = qobject_cast<QValueAxis*>(yAxis)) {
+        const double pad = yHi > yLo ? 0.05 * (yHi - yLo) : std::max(0.05, std::abs(yHi) * 0.1);
+        y->setRange(yLo >= 0 ? std::max(0.0, yLo - pad) : yLo - pad, yHi + pad);
+        y->applyNiceNumbers();
+    }
 }
 
 void clearChart(QChart* chart, const QString& title)

@@ -5,6 +5,7 @@
 
 #include <QString>
 
+class QAbstractAxis;
 class QChart;
 class QChartView;
 class QWidget;
@@ -21,6 +22,11 @@ QChart* renewChart(QChartView* view);
 
 /// Removes every series and axis (the chart's title and legend stay as they are).
 void removeSeriesAndAxes(QChart* chart);
+
+/// Fits a vertical axis to the line series attached to it: a log axis to whole decades, a value
+/// axis to the values plus 5 % (not below 0 when no value is negative), with nice numbers. Leaves
+/// it alone when those series have no points.
+void fitYAxis(QChart* chart, QAbstractAxis* yAxis);
 
 /// removeSeriesAndAxes, then sets `title` and hides the legend.
 void clearChart(QChart* chart, const QString& title = {});

@@ -1,6 +1,8 @@
 // Colour-map figures: a cube's slice or a lightcone's line-of-sight cut, with axes and colour bar.
 #include "figure/figures.h"
 
+#include "figure/map_image.h"
+
 #include "cube/cube_stats.h"
 #include "util/error.h"
 
@@ -15,27 +17,6 @@ namespace rs::figure {
 namespace {
 
 constexpr double kRestFrequencyMHz = 1420.40575;
-
-QImage mapImage(const MapFigure& f)
-{
-    QImage img(int(f.cols), int(f.rows), QImage::Format_RGB32);
-    const auto& table = colormapTable(f.map);
-    const double lo = f.range.lo, span = f.range.hi > f.range.lo ? f.range.hi - f.range.lo : 1.0;
-    for (std::size_t r = 0; r < f.rows; ++r) {
-        auto* line = reinterpret_cast<QRgb*>(img.scanLine(int(r)));
-        for (std::size_t c = 0; c < f.cols; ++c) {
-            const float v = f.values[r * f.cols + c];
-            if (!std::isfinite(v)) {
-                line[c] = qRgb(255, 0, 255);
-                continue;
-            }
-            const double t = std::clamp((double(v) - lo) / span, 0.0, 1.0);
-            const Rgb8& rgb = table[std::size_t(std::lround(t * 255.0))];
-            line[c] = qRgb(rgb[0], rgb[1], rgb[2]);
-        }
-    }
-    return img;
-}
 
 DisplayRange rangeFor(const Cube& cube, ColormapId map, const MapOptions& o)
 {
@@ -98,7 +79,7 @@ void paintMap(QPainter& p, const QRectF& rect, const MapFigure& f)
     }
     p.save();
     p.setRenderHint(QPainter::SmoothPixmapTransform, false);
-    p.drawImage(plot, mapImage(f));
+    p.drawImage(plot, mapImage(f.values.data(), f.rows, f.cols, f.map, f.range.lo, f.range.hi));
     p.restore();
     drawAxes(p, plot, f.x, f.y, s);
     if (f.top)
@@ -183,6 +164,27 @@ MapFigure lightconeFigure(const Cube& cube, int axis, std::size_t index, const M
     const double aspect = (f.x.hi - f.x.lo) / cube.boxLength()[std::size_t(other)];
     f.inches = QSizeF(10.0, std::clamp(8.4 / std::max(aspect, 1e-3) + 1.4, 1.8, 6.0));
     return f;
+}
+
+QImage mapImage(const float* values, std::size_t rows, std::size_t cols, ColormapId id, double lo, double hi)
+{
+    QImage img(int(cols), int(rows), QImage::Format_RGB32);
+    const auto& table = colormapTable(id);
+    const double span = hi > lo ? hi - lo : 1.0;
+    for (std::size_t r = 0; r < rows; ++r) {
+        auto* line = reinterpret_cast<QRgb*>(img.scanLine(int(r)));
+        for (std::size_t c = 0; c < cols; ++c) {
+            const float v = values[r * cols + c];
+            if (!std::isfinite(v)) {
+                line[c] = qRgb(255, 0, 255);
+                continue;
+            }
+            const double t = std::clamp((double(v) - lo) / span, 0.0, 1.0);
+            const Rgb8& rgb = table[std::size_t(std::lround(t * 255.0))];
+            line[c] = qRgb(rgb[0], rgb[1], rgb[2]);
+        }
+    }
+    return img;
 }
 
 } // namespace rs::figure

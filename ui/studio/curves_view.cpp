@@ -8,6 +8,7 @@
 #include "shell/frame_pacer.h"
 #include "shell/text_format.h"
 #include "studio/hover_chart_view.h"
+#include "studio/physics_curves.h"
 #include "studio/runs_model.h"
 #include "util/error.h"
 #include "util/file_util.h"
@@ -19,6 +20,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileDialog>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLegendMarker>
@@ -111,7 +113,7 @@ CurvesView::CurvesView(RunsModel* model, QWidget* parent)
     outer->addLayout(row);
 
     m_charts = new QWidget(this);
-    auto* charts = new QHBoxLayout(m_charts);
+    auto* charts = new QGridLayout(m_charts); // loss | metric, the physics curves below
     charts->setContentsMargins(0, 0, 0, 0);
     charts->setSpacing(4);
     for (int i = 0; i < 2; ++i) {
@@ -131,8 +133,12 @@ CurvesView::CurvesView(RunsModel* model, QWidget* parent)
             }
         });
         m_views[i]->setMinimumSize(260, 200);
-        charts->addWidget(m_views[i], 1);
+        charts->addWidget(m_views[i], 0, i);
     }
+    m_physics = new PhysicsCurves(m_model, m_charts);
+    charts->addWidget(m_physics, 1, 0, 1, 2);
+    charts->setColumnStretch(0, 1);
+    charts->setColumnStretch(1, 1);
     outer->addWidget(m_charts, 1);
     auto* key = new QLabel(tr("Solid: train, the running mean over the epoch so far (faint: before smoothing). "
                               "Dashed with points: validation, once per epoch."),
@@ -195,6 +201,7 @@ void CurvesView::setRuns(const QStringList& paths)
     if (paths == m_paths && !m_rebuild)
         return;
     m_paths = paths;
+    m_physics->setRuns(paths);
     m_rebuild = true;
     scheduleRefresh();
 }
@@ -204,6 +211,7 @@ void CurvesView::setXAxis(XAxis x)
     if (x == m_x)
         return;
     m_x = x;
+    m_physics->setAgainstEpoch(x == XAxis::Epoch);
     {
         const QSignalBlocker block(m_xBox);
         m_xBox->setCurrentIndex(x == XAxis::Epoch ? 0 : 1);
@@ -355,6 +363,7 @@ void CurvesView::rebuild()
         chart->setTitle(m_series.empty() ? QString() : title);
     }
     m_empty->setVisible(m_series.empty());
+    m_physics->setVisible(!m_series.empty());
 }
 
 void CurvesView::fill(RunSeries& run)
@@ -406,28 +415,7 @@ void CurvesView::updateAxes()
         x->setRange(0.0, std::max(xHi, m_x == XAxis::Epoch ? 1.0 : 10.0));
         x->applyNiceNumbers();
         for (QAbstractAxis* yAxis : chart->axes(Qt::Vertical))
-            fitYAxis(chart, yAxis);
-    }
-}
-
-void CurvesView::fitYAxis(QChart* chart, QAbstractAxis* yAxis)
-{
-    double yLo = INFINITY, yHi = -INFINITY;
-    for (QAbstractSeries* a : chart->series())
-        if (auto* s = qobject_cast<QLineSeries*>(a); s && s->attachedAxes().contains(yAxis))
-            for (const QPointF& p : s->points()) {
-                yLo = std::min(yLo, p.y());
-                yHi = std::max(yHi, p.y());
-            }
-    if (!(yHi >= yLo))
-        return;
-    if (auto* ly = qobject_cast<QLogValueAxis*>(yAxis)) {
-        const double lo = std::pow(10.0, std::floor(std::log10(yLo))), hi = std::pow(10.0, std::ceil(std::log10(yHi)));
-        ly->setRange(lo, hi > lo ? hi : lo * 10);
-    } else if (auto* y = qobject_cast<QValueAxis*>(yAxis)) {
-        const double pad = yHi > yLo ? 0.05 * (yHi - yLo) : std::max(0.05, std::abs(yHi) * 0.1);
-        y->setRange(yLo >= 0 ? std::max(0.0, yLo - pad) : yLo - pad, yHi + pad);
-        y->applyNiceNumbers();
+            charts::fitYAxis(chart, yAxis);
     }
 }
 
@@ -453,11 +441,12 @@ void CurvesView::refresh()
     }
     if (changed)
         updateAxes();
+    m_physics->refresh();
     // Let the charts lay out and apply their changes now, while nothing else in the window is
     // dirty: a scene applies them in a queued call that paints the window's dirty widgets at
     // once, which would otherwise be a window frame of its own before the one repaintCharts asks.
     QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
-    for (QChartView* v : m_views)
+    for (QChartView* v : {m_views[0], m_views[1], m_physics->view()})
         QCoreApplication::sendPostedEvents(v->scene(), QEvent::MetaCall);
 }
 
@@ -465,6 +454,7 @@ void CurvesView::repaintCharts()
 {
     for (QChartView* v : m_views)
         v->viewport()->update();
+    m_physics->repaintChart();
 }
 
 void CurvesView::showEvent(QShowEvent* e)
@@ -545,11 +535,17 @@ QImage CurvesView::renderImage()
 {
     refresh();
     const QSize a = m_views[0]->size(), b = m_views[1]->size();
-    QImage img(QSize(a.width() + b.width() + 4, std::max(a.height(), b.height())), QImage::Format_RGB32);
+    const int top = std::max(a.height(), b.height());
+    const QPixmap physics = m_physics->isVisible() ? m_physics->grab() : QPixmap(); // its chart, or why not
+    QImage img(QSize(std::max(a.width() + b.width() + 4, physics.width()),
+                   top + (physics.isNull() ? 0 : physics.height() + 4)),
+        QImage::Format_RGB32);
     img.fill(Qt::white);
     QPainter p(&img);
     p.drawPixmap(0, 0, m_views[0]->grab());
     p.drawPixmap(a.width() + 4, 0, m_views[1]->grab());
+    if (!physics.isNull())
+        p.drawPixmap(0, top + 4, physics);
     return img;
 }
 

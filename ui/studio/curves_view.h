@@ -6,7 +6,8 @@
 /// and a readout of the point under the mouse. Redraws are paced (frame_pacer.h): any number of
 /// new points within one frame cost one redraw, 25 per second at most and fewer where frames are
 /// expensive; only runs whose curves changed are redrawn, and nothing while the view is hidden.
-/// Exports as PNG (both charts) and CSV (every point).
+/// Below them, the physics metrics per epoch (PhysicsCurves) of runs that record them.
+/// Exports as PNG (all charts) and CSV (every point).
 
 #include "studio/run_curves.h"
 
@@ -28,6 +29,7 @@ class QTimer;
 namespace rs::ui {
 
 class FramePacer;
+class PhysicsCurves;
 class RunsModel;
 
 class CurvesView : public QWidget {
@@ -73,8 +75,11 @@ public:
     void repaintCharts();
     QChartView* lossView() const { return m_views[0]; }
     QChartView* metricView() const { return m_views[1]; }
+    /// The physics curves under the loss and metric charts.
+    PhysicsCurves* physics() const { return m_physics; }
 
-    /// Both charts as an image; their points as CSV. Throw rs::IoError.
+    /// The charts as an image (the physics chart, or its explanation, below); their points as CSV.
+    /// Throw rs::IoError.
     QImage renderImage();
     void exportPng(const QString& path);
     void exportCsv(const QString& path);
@@ -99,7 +104,6 @@ private:
     void rebuild();
     void fill(RunSeries& run);
     void updateAxes();
-    void fitYAxis(QChart* chart, QAbstractAxis* yAxis);
 
     RunsModel* m_model = nullptr;
     QStringList m_paths;
@@ -107,6 +111,7 @@ private:
     QWidget* m_charts = nullptr; ///< holds both chart views (one repaint, one window flush)
     QChartView* m_views[2] = {};
     QScatterSeries* m_marker[2] = {};
+    PhysicsCurves* m_physics = nullptr;
     QComboBox* m_xBox = nullptr;
     QSlider* m_smoothSlider = nullptr;
     QLabel* m_smoothLabel = nullptr;

@@ -311,7 +311,7 @@ void GeneratorView::setRun(const QString& runDir, const rs::ml::RunConfig& confi
                                               "generator runs (train --model generator)."));
         return;
     }
-    if (same && m_grid->count() > 0)
+    if (same && (m_grid->count() > 0 || m_latest->isBusy())) // drawn, or drawing: a refresh changes nothing
         return;
     const QSignalBlocker bz(m_z), bq(m_zeta);
     m_z->setValue(kSteps / 2);

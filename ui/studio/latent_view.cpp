@@ -54,6 +54,7 @@ LatentView::LatentView(PredictorPool* pool, QWidget* parent)
     , m_pool(pool)
     , m_fit(new JobRunner(this))
     , m_latest(new LatestJob(this))
+    , m_stripJob(new LatestJob(this))
 {
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(2, 2, 2, 2);
@@ -98,7 +99,7 @@ LatentView::LatentView(PredictorPool* pool, QWidget* parent)
             m_lastRedrawMs = double(m_since.nsecsElapsed()) / 1e6;
         }
     });
-    for (JobRunner* j : {m_fit, m_latest->runner()})
+    for (JobRunner* j : {m_fit, m_latest->runner(), m_stripJob->runner()})
         connect(j, &JobRunner::failed, this, [this](const QString& message) {
             m_note->setText(tr("Could not walk the latent space: %1").arg(message));
             Q_EMIT problem(tr("Could not walk the latent space: %1").arg(message), message);
@@ -146,15 +147,17 @@ void LatentView::setStart(int sample)
 void LatentView::setRun(const QString& runDir, const rs::ml::RunConfig& config)
 {
     const bool ae = !runDir.isEmpty() && config.task == rs::ml::Task::Reconstruct;
-    const bool same = ae && runDir == m_run && m_space;
+    const bool same = ae && runDir == m_run && (m_space || m_fit->isRunning()); // fitted, or fitting
     m_run = ae ? runDir : QString();
     m_config = config;
     if (same)
         return;
     m_space.reset();
     m_latest->cancel();
+    m_stripJob->cancel();
     m_decoded->clear();
     m_strip->clear();
+    m_stripOf = {nullptr, 0, -1};
     {
         const QSignalBlocker b(m_component);
         m_component->clear();
@@ -226,7 +229,26 @@ void LatentView::decode()
     const int start = m_start->value();
     PredictorPool* pool = m_pool;
     m_latest->submit(tr("Decoding"), [=, this](const ProgressFn&, const StopToken&) {
-        std::vector<float> codes = space->codeAt(start, std::size_t(k), t);
+        const std::vector<float> code = space->codeAt(start, std::size_t(k), t);
+        std::vector<float> map;
+        {
+            const PredictorPool::Lease lease = pool->acquire(run);
+            map = lease->decode(code.data(), 1);
+        }
+        return std::function<void()>([this, space, map = std::move(map)]() {
+            m_decoded->setMaps(map, 1, space->rows, space->cols, space->lo, space->hi);
+            m_awaitingPaint = !m_latest->hasWaiting();
+            m_decoded->repaint();
+        });
+    });
+    // The strip does not move with the slider: decoded once per direction and starting code, in
+    // a job of its own (a newer direction's request replaces one still waiting).
+    const auto strip = std::make_tuple(space.get(), start, k);
+    if (strip == m_stripOf)
+        return;
+    m_stripOf = strip;
+    m_stripJob->submit(tr("Decoding the strip"), [=, this](const ProgressFn&, const StopToken&) {
+        std::vector<float> codes;
         for (double s : kStrip) {
             const std::vector<float> c = space->codeAt(start, std::size_t(k), s);
             codes.insert(codes.end(), c.begin(), c.end());
@@ -234,19 +256,15 @@ void LatentView::decode()
         std::vector<float> maps;
         {
             const PredictorPool::Lease lease = pool->acquire(run);
-            maps = lease->decode(codes.data(), 1 + kStrip.size());
+            maps = lease->decode(codes.data(), kStrip.size());
         }
         return std::function<void()>([this, space, maps = std::move(maps)]() {
-            const std::size_t px = space->rows * space->cols;
-            m_decoded->setMaps(std::vector<float>(maps.begin(), maps.begin() + std::ptrdiff_t(px)), 1, space->rows,
-                space->cols, space->lo, space->hi);
-            m_awaitingPaint = !m_latest->hasWaiting();
-            m_decoded->repaint();
             QStringList captions;
             for (double s : kStrip)
                 captions << QStringLiteral("%1%2σ").arg(s > 0 ? QStringLiteral("+") : QString()).arg(s);
-            m_strip->setMaps(std::vector<float>(maps.begin() + std::ptrdiff_t(px), maps.end()), kStrip.size(),
-                space->rows, space->cols, space->lo, space->hi, captions, int(kStrip.size()));
+            m_strip->setMaps(
+                maps, kStrip.size(), space->rows, space->cols, space->lo, space->hi, captions, int(kStrip.size()));
+            ++m_stripDecodes;
         });
     });
 }

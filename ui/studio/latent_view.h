@@ -14,6 +14,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <tuple>
 
 class QComboBox;
 class QLabel;
@@ -56,6 +57,9 @@ public:
     QString note() const;
     /// Milliseconds from the last slider move to the repaint of its decoded map (negative before).
     double lastRedrawMs() const { return m_lastRedrawMs; }
+    /// How often the strip (−3σ … +3σ) was decoded: once per direction and starting code, not
+    /// on slider steps.
+    int stripDecodes() const { return m_stripDecodes; }
 
 Q_SIGNALS:
     void problem(const QString& message, const QString& details);
@@ -70,6 +74,9 @@ private:
     std::shared_ptr<const LatentSpace> m_space;
     QElapsedTimer m_since;
     double m_lastRedrawMs = -1;
+    std::tuple<const LatentSpace*, int, int> m_stripOf {
+        nullptr, 0, -1}; ///< space, start, direction of the strip last asked for
+    int m_stripDecodes = 0;
     bool m_awaitingPaint = false;
     QComboBox* m_component = nullptr;
     QSlider* m_slider = nullptr;
@@ -80,6 +87,7 @@ private:
     MapGrid* m_strip = nullptr;
     JobRunner* m_fit = nullptr;
     LatestJob* m_latest = nullptr;
+    LatestJob* m_stripJob = nullptr;
 };
 
 } // namespace rs::ui

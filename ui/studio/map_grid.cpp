@@ -1,5 +1,7 @@
 #include "studio/map_grid.h"
 
+#include "figure/map_image.h"
+
 #include <QPainter>
 
 #include <algorithm>
@@ -41,25 +43,8 @@ void MapGrid::setMaps(const std::vector<float>& values, std::size_t count, std::
     m_captions = captions;
     m_columns = columns > 0 ? columns : std::max(1, int(std::ceil(std::sqrt(double(count)))));
     m_images.clear();
-    const auto& table = rs::figure::colormapTable(m_colormap);
-    const double scale = 255.0 / (m_hi - m_lo);
-    for (std::size_t m = 0; m < count && (m + 1) * rows * cols <= values.size(); ++m) {
-        QImage img(int(cols), int(rows), QImage::Format_RGB32);
-        const float* v = values.data() + m * rows * cols;
-        for (std::size_t r = 0; r < rows; ++r) {
-            auto* line = reinterpret_cast<QRgb*>(img.scanLine(int(r)));
-            for (std::size_t c = 0; c < cols; ++c) {
-                const float x = v[r * cols + c];
-                if (!std::isfinite(x)) {
-                    line[c] = qRgb(255, 0, 255);
-                    continue;
-                }
-                const auto& rgb = table[std::size_t(std::clamp((double(x) - m_lo) * scale, 0.0, 255.0))];
-                line[c] = qRgb(rgb[0], rgb[1], rgb[2]);
-            }
-        }
-        m_images.push_back(std::move(img));
-    }
+    for (std::size_t m = 0; m < count && (m + 1) * rows * cols <= values.size(); ++m)
+        m_images.push_back(rs::figure::mapImage(values.data() + m * rows * cols, rows, cols, m_colormap, m_lo, m_hi));
     update();
 }
 

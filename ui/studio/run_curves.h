@@ -23,18 +23,31 @@ struct CurvePoint {
     double value = 0;
 };
 
+/// One physics metric of a run (physics_history.h: "nf_error", "r_k_0.3", ...), per epoch.
+struct PhysicsSeries {
+    QString name;
+    std::vector<CurvePoint> points;
+};
+
 class RunCurves {
 public:
     enum Series { TrainLoss, TrainMetric, ValLoss, ValMetric, SeriesCount };
 
-    /// A history line; batch and epoch lines add points, others are ignored.
+    /// A history line; batch and epoch lines add points (epoch lines their physics too), others are ignored.
     void addRecord(const rs::ml::HistoryRecord& r);
+    /// Only the physics metrics of an epoch line (a run whose loss curves come from live reports,
+    /// which do not carry them).
+    void addPhysics(const rs::ml::HistoryRecord& r);
     /// A live report from the trainer.
     void addProgress(const rs::ml::TrainProgress& p);
     void clear();
 
     const std::vector<CurvePoint>& points(Series s) const { return m_points[std::size_t(s)]; }
-    /// Points in all series.
+    /// The physics metrics, in order of first appearance (empty for runs that record none).
+    const std::vector<PhysicsSeries>& physics() const { return m_physics; }
+    /// A physics metric's points; nullptr when the run has none of it.
+    const std::vector<CurvePoint>* physicsPoints(const QString& name) const;
+    /// Points in all series, physics included.
     std::size_t pointCount() const;
     /// Grows by one with every change (views redraw only what changed).
     std::uint64_t revision() const { return m_revision; }
@@ -43,6 +56,7 @@ private:
     void add(Series s, std::int64_t step, double epoch, double value);
 
     std::array<std::vector<CurvePoint>, SeriesCount> m_points;
+    std::vector<PhysicsSeries> m_physics;
     std::uint64_t m_revision = 0;
 };
 
@@ -52,7 +66,7 @@ QString seriesName(RunCurves::Series s, const QString& metric);
 QString metricLabel(const QString& metric);
 
 /// CSV of several runs' curves: '#' comment lines, a header, then one line per point:
-/// run,series,step,epoch,value.
+/// run,series,step,epoch,value. Physics metrics follow as series "validation <name>".
 QString curvesCsv(const std::vector<std::pair<QString, const RunCurves*>>& runs, const std::vector<QString>& metrics);
 
 } // namespace rs::ui

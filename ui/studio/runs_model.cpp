@@ -305,6 +305,8 @@ void RunsModel::noteRecord(RunEntry& e, const rs::ml::HistoryRecord& r)
         noteEpoch(e, r.epoch, r.valLoss, r.valMetric);
     if (e.live == RunEntry::Live::No) // a run this window trains draws from its live reports
         e.curves.addRecord(r);
+    else // which do not carry the physics metrics: those come from its history
+        e.curves.addPhysics(r);
 }
 
 std::vector<std::pair<QString, QString>> RunsModel::resultRows(const RunEntry& e)

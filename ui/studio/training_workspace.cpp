@@ -397,9 +397,13 @@ void TrainingWorkspace::updateRunViews()
     const QString path = e ? e->path : QString();
     const rs::ml::RunConfig config = e ? e->config : rs::ml::RunConfig {};
     const bool ready = e && config.rows > 0; // a run whose config is resolved (it has started)
-    const QString stamp = e ? QStringLiteral("%1|%2|%3").arg(path).arg(e->epochsDone).arg(e->finished) : QString();
+    // The weights the views would load (final.pt, else best.pt, else last.pt) and their time: an
+    // epoch without a new best changes nothing, and a refresh never cancels a view's job.
+    const auto [weights, modified] = e ? runWeightsStamp(path.toStdString()) : std::pair<std::string, long long> {};
+    const QString stamp
+        = e ? QStringLiteral("%1|%2|%3").arg(path, QString::fromStdString(weights)).arg(modified) : QString();
     if (e && stamp != m_viewStamp && m_viewStamp.startsWith(path + QLatin1Char('|'))) {
-        // The same run has new weights (an epoch ended, it finished): the views compute again.
+        // The same run has new weights (a new best epoch, it finished): the views compute again.
         m_pool->clear();
         m_recon->setRun(QString(), config);
         m_eval->setRun(QString(), config, std::nullopt);

@@ -154,7 +154,7 @@ private:
     QString m_folder;
     QHash<QString, rs::ml::RunConfig> m_requested; ///< configs of runs started here (live placeholders)
     QString m_selectWhenListed; ///< a run started here: selected once it is listed
-    QString m_viewStamp; ///< current run, epochs done, finished: what the views show
+    QString m_viewStamp; ///< current run and its weights file and time: what the views show
     QList<QAction*> m_exports;
     QMenu* m_menu = nullptr;
     QAction* m_pauseAction = nullptr;

@@ -276,7 +276,7 @@ void TranslationView::setRun(const QString& runDir, const rs::ml::RunConfig& con
                                               "unet runs (train --model unet)."));
         return;
     }
-    if (!same || !m_shown)
+    if (!same || (!m_shown && !m_job->isRunning())) // a refresh never restarts the job for the same run
         compute();
 }
 
