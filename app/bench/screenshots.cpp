@@ -8,6 +8,8 @@
 #include "explorer/slice_panel.h"
 #include "explorer/stats_panel.h"
 #include "explorer/volume_panel.h"
+#include "figure/figure_file.h"
+#include "figure/figures.h"
 #include "shell/job_runner.h"
 #include "shell/main_window.h"
 #include "vtk/slice_canvas.h"
@@ -88,6 +90,12 @@ int takeScreenshots(const QString& dir, const QStringList& paths)
     save(ex->slices()->panel(1)->renderImage(), dir, "slice_panel_xhi.png");
     save(ex->slices()->panel(2)->renderImage(), dir, "slice_panel_tb.png");
     save(ex->volume()->canvas()->grabImage(), dir, "volume.png");
+    {
+        const rs::figure::VolumeFigure f = ex->volume()->figure(); // File ▸ Export ▸ Volume View as Figure
+        save(rs::figure::renderFigure(
+                 f.inches, 110, [&f](QPainter& p, const QRectF& r) { rs::figure::paintVolume(p, r, f); }),
+            dir, "volume_figure.png");
+    }
     ex->volume()->isosurfaceBox()->setChecked(false);
     const char* perCube[3] = {"volume_density.png", "volume_xhi.png", "volume_tb_no_bubbles.png"};
     for (int i = 0; i < std::min(3, ex->volume()->cubeBox()->count()); ++i) {
