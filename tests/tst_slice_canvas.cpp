@@ -5,6 +5,8 @@
 #include "vtk/slice_canvas.h"
 #include "vtk/vtk_host_widget.h"
 
+#include <QHBoxLayout>
+#include <QLabel>
 #include <QtTest>
 
 using namespace rs;
@@ -158,6 +160,43 @@ private Q_SLOTS:
         QCOMPARE(step.count(), 2);
         QCOMPARE(step.at(0).at(0).toInt(), 1);
         QCOMPARE(step.at(1).at(0).toInt(), -10);
+    }
+    void aWindowWithGlViewsStaysRasterAndShowsThemInGrabs()
+    {
+        // A window holding a QOpenGLWidget is composed through OpenGL on every repaint of any of
+        // its widgets (slow on software GL); the GL views live in native child windows instead, so
+        // the window stays a raster surface. Input still reaches the view, and window grabs show
+        // the views' frames.
+        REQUIRE_OPENGL();
+        QWidget window;
+        auto* layout = new QHBoxLayout(&window);
+        auto* label = new QLabel(QStringLiteral("raster"), &window);
+        layout->addWidget(label);
+        auto* canvas = new SliceCanvas(&window);
+        layout->addWidget(canvas, 1);
+        canvas->setCube(guifixtures::loaded(guifixtures::indexCube({16, 16, 16}, Quantity::Density)));
+        window.resize(420, 240);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY(canvas->isGlReady() && canvas->renderCount() > 0);
+        QCOMPARE(window.windowHandle()->surfaceType(), QSurface::RasterSurface);
+
+        const QPoint centre = canvas->geometry().center();
+        QCOMPARE(window.childAt(centre), canvas); // the GL window takes no input of its own
+        QSignalSpy probed(canvas, &SliceCanvas::probed);
+        QTest::mouseMove(window.windowHandle(), centre);
+        QTRY_VERIFY(!probed.isEmpty());
+
+        const QImage frame = canvas->grabImage();
+        QVERIFY2(guifixtures::blackFraction(frame) < 0.2, "the slice rendered black");
+        const QImage shot = grabWithGlViews(&window).convertToFormat(QImage::Format_RGB32);
+        const qreal dpr = shot.devicePixelRatio();
+        QCOMPARE(shot.size(), window.size() * dpr);
+        const QImage inShot = shot.copy(QRect(canvas->geometry().topLeft() * dpr, frame.size()));
+        QVERIFY2(guifixtures::meanAbsDifference(inShot, frame) < 1.0, "the grab does not show the view's frame");
+        const QRgb labelPixel = shot.pixel((label->geometry().center() * dpr));
+        QCOMPARE(labelPixel,
+            window.grab().toImage().convertToFormat(QImage::Format_RGB32).pixel(label->geometry().center() * dpr));
     }
 };
 

@@ -45,7 +45,7 @@ void saveShot(QWidget* w, const char* name)
     if (dir.isEmpty())
         return;
     QTest::qWait(200); // let the VTK canvases paint
-    w->grab().save(QDir(dir).filePath(QString::fromLatin1(name) + QStringLiteral(".png")));
+    rs::ui::grabWithGlViews(w).save(QDir(dir).filePath(QString::fromLatin1(name) + QStringLiteral(".png")));
 }
 
 } // namespace

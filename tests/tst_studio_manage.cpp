@@ -25,6 +25,7 @@
 #include "studio/runs_watcher.h"
 #include "studio/sweep_view.h"
 #include "studio/training_workspace.h"
+#include "vtk/vtk_host_widget.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
@@ -96,7 +97,7 @@ private:
     void screenshot(QWidget* w, const QString& name)
     {
         QTest::qWait(150);
-        w->grab().save(QStringLiteral(REIONSCOPE_TEST_OUTPUT_DIR "/studio-%1.png").arg(name));
+        rs::ui::grabWithGlViews(w).save(QStringLiteral(REIONSCOPE_TEST_OUTPUT_DIR "/studio-%1.png").arg(name));
     }
 
 private Q_SLOTS:

@@ -50,7 +50,7 @@ namespace {
 void screenshot(QWidget& w, const QString& name)
 {
     QTest::qWait(300); // the charts lay out their axes and legends in the event loop
-    w.grab().save(QStringLiteral(REIONSCOPE_TEST_OUTPUT_DIR "/studio-%1.png").arg(name));
+    rs::ui::grabWithGlViews(&w).save(QStringLiteral(REIONSCOPE_TEST_OUTPUT_DIR "/studio-%1.png").arg(name));
 }
 
 float maxAbsDifference(const std::vector<float>& a, const std::vector<float>& b)

@@ -22,6 +22,7 @@
 #include "studio/runs_watcher.h"
 #include "studio/training_controller.h"
 #include "studio/training_workspace.h"
+#include "vtk/vtk_host_widget.h"
 
 #include <QAbstractAxis>
 #include <QChart>
@@ -56,7 +57,7 @@ private:
     void screenshot(QWidget* w, const QString& name)
     {
         QTest::qWait(100); // let the charts' scenes apply their changes before the grab
-        w->grab().save(QStringLiteral(REIONSCOPE_TEST_OUTPUT_DIR "/studio-%1.png").arg(name));
+        rs::ui::grabWithGlViews(w).save(QStringLiteral(REIONSCOPE_TEST_OUTPUT_DIR "/studio-%1.png").arg(name));
     }
 
 private Q_SLOTS:

@@ -26,6 +26,7 @@
 #include "studio/map_grid.h"
 #include "studio/predictor_pool.h"
 #include "studio/translation_view.h"
+#include "vtk/vtk_host_widget.h"
 
 #include <QApplication>
 #include <QDir>
@@ -59,7 +60,7 @@ void shoot(QWidget& w, const QString& dir, const QString& name)
     if (dir.isEmpty())
         return;
     QDir().mkpath(dir);
-    w.grab().save(QDir(dir).filePath(name + QStringLiteral(".png")));
+    rs::ui::grabWithGlViews(&w).save(QDir(dir).filePath(name + QStringLiteral(".png")));
 }
 
 QJsonObject generateAlone(const std::string& run, int count, int threads, int repeats)

@@ -85,7 +85,7 @@ int takeScreenshots(const QString& dir, const QStringList& paths)
     QMouseEvent move(QEvent::MouseMove, at, tb->mapToGlobal(at), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
     QCoreApplication::sendEvent(tb, &move);
     settle(500);
-    save(w.grab().toImage(), dir, "window.png");
+    save(grabWithGlViews(&w), dir, "window.png");
     save(ex->slices()->panel(0)->renderImage(), dir, "slice_panel_density.png");
     save(ex->slices()->panel(1)->renderImage(), dir, "slice_panel_xhi.png");
     save(ex->slices()->panel(2)->renderImage(), dir, "slice_panel_tb.png");
@@ -104,7 +104,7 @@ int takeScreenshots(const QString& dir, const QStringList& paths)
         save(ex->volume()->canvas()->grabImage(), dir, perCube[i]);
     }
     ex->volume()->isosurfaceBox()->setChecked(true);
-    save(ex->volume()->grab().toImage(), dir, "volume_panel.png");
+    save(grabWithGlViews(ex->volume()), dir, "volume_panel.png");
     for (int c = 0; c < 4; ++c) {
         stats->setCurrentChart(StatsPanel::Chart(c));
         settle(300);
@@ -113,10 +113,10 @@ int takeScreenshots(const QString& dir, const QStringList& paths)
     }
     ex->slices()->setPanelCount(4);
     settle(800);
-    save(ex->slices()->grab().toImage(), dir, "slices_four.png");
+    save(grabWithGlViews(ex->slices()), dir, "slices_four.png");
     ex->slices()->setPanelCount(3);
     w.openPaths({QDir(dir).filePath(QStringLiteral("no-such-file.h5"))});
     settle(500);
-    save(w.grab().toImage(), dir, "window_error.png");
+    save(grabWithGlViews(&w), dir, "window_error.png");
     return 0;
 }

@@ -61,7 +61,7 @@ QJsonObject measure(const Layout& l, std::size_t n, int steps)
     int swapped = 0;
     std::vector<QMetaObject::Connection> conns;
     for (SliceCanvas* c : l.canvases)
-        conns.push_back(QObject::connect(c, &QOpenGLWidget::frameSwapped, [&] { ++swapped; }));
+        conns.push_back(QObject::connect(c, &VtkHostWidget::frameSwapped, [&] { ++swapped; }));
     QJsonArray axes;
     for (int axis : {0, 2}) {
         SliceViewState st = l.driver->canvas()->state();
@@ -116,7 +116,7 @@ QJsonObject measure(const Layout& l, std::size_t n, int steps)
             QElapsedTimer t;
             t.start();
             for (SliceCanvas* c : l.canvases)
-                c->update();
+                c->requestPresent();
             bench::waitUntil([&] { return swapped >= before + int(l.canvases.size()); }, 5000);
             present.push_back(double(t.nsecsElapsed()) / 1e6);
         }

@@ -68,7 +68,7 @@ void takeStudioScreenshots(rs::ui::MainWindow& w, const QString& dir, const QStr
     CurvesView* curves = s->curves();
     QChartView* loss = curves->lossView();
     curves->hoverAt(loss, QPointF(loss->width() * 0.6, loss->height() * 0.45));
-    save(w.grab().toImage(), dir, "studio_training.png");
+    save(grabWithGlViews(&w), dir, "studio_training.png");
     // What the X server shows a few frames later (grab() renders the widgets afresh; this shows
     // that the paced frames really reach the screen).
     settle(3000);
@@ -86,7 +86,7 @@ void takeStudioScreenshots(rs::ui::MainWindow& w, const QString& dir, const QStr
     curves->setLogLoss(false);
     s->showTab(TrainingWorkspace::Tab::Configs);
     settle(500);
-    save(w.grab().toImage(), dir, "studio_compare.png");
+    save(grabWithGlViews(&w), dir, "studio_compare.png");
 
     s->runsPanel()->selectRuns({aeRun});
     s->showTab(TrainingWorkspace::Tab::Reconstructions);
@@ -97,7 +97,7 @@ void takeStudioScreenshots(rs::ui::MainWindow& w, const QString& dir, const QStr
     SliceCanvas* c = recon->slices()->panel(0)->canvas();
     hover(c, QPointF(c->width() * 0.45, c->height() * 0.4));
     settle(600);
-    save(w.grab().toImage(), dir, "studio_reconstructions.png");
+    save(grabWithGlViews(&w), dir, "studio_reconstructions.png");
 
     s->runsPanel()->selectRuns({cliRun});
     s->showTab(TrainingWorkspace::Tab::Evaluation);
@@ -106,7 +106,7 @@ void takeStudioScreenshots(rs::ui::MainWindow& w, const QString& dir, const QStr
     eval->cubeView()->predictExplorerCube(2);
     bench::waitUntil([&] { return eval->cubeView()->cubePrediction().has_value(); }, 120000);
     settle(600);
-    save(w.grab().toImage(), dir, "studio_evaluation.png");
+    save(grabWithGlViews(&w), dir, "studio_evaluation.png");
 
     s->showTab(TrainingWorkspace::Tab::Projection);
     ProjectionView* proj = s->projection();
@@ -115,7 +115,7 @@ void takeStudioScreenshots(rs::ui::MainWindow& w, const QString& dir, const QStr
     proj->openPoint(0);
     bench::waitUntil([&] { return proj->openedSample() >= 0; }, 20000);
     settle(800);
-    save(w.grab().toImage(), dir, "studio_projection.png");
+    save(grabWithGlViews(&w), dir, "studio_projection.png");
 
     std::unique_ptr<NewRunDialog> dlg(s->createNewRunDialog());
     dlg->datasetPanel()->setDatasetPath(dataset);

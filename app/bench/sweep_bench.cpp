@@ -7,6 +7,7 @@
 #include "studio/runs_model.h"
 #include "studio/runs_panel.h"
 #include "studio/training_workspace.h"
+#include "vtk/vtk_host_widget.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -171,7 +172,7 @@ int runSweepBench(const QStringList& args)
         studio->runsPanel()->selectRuns({studio->runsModel()->entry(0).path});
         studio->showTab(rs::ui::TrainingWorkspace::Tab::Sweep);
         waitUntil([] { return false; }, 800);
-        w.grab().save(shot);
+        rs::ui::grabWithGlViews(&w).save(shot);
     }
     writeReport(
         QJsonObject {{"sweep_arguments", sweepArgs.join(QLatin1Char(' '))}, {"sweep_log", log},

@@ -38,7 +38,7 @@ QJsonObject benchVolume(const rs::Cube& cubeIn, const QString& source, QSize siz
         std::fprintf(stderr, "bench: the window was never shown\n");
     bench::waitUntil([&] { return canvas.isGlReady() && canvas.renderCount() > 0; }, 60000);
     int swapped = 0;
-    QObject::connect(&canvas, &QOpenGLWidget::frameSwapped, [&] { ++swapped; });
+    QObject::connect(&canvas, &VtkHostWidget::frameSwapped, [&] { ++swapped; });
 
     QElapsedTimer first;
     first.start();

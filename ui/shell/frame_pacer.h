@@ -5,9 +5,9 @@
 /// frame() handlers bring their data up to date, the present() handlers, one event-loop pass
 /// later, update their widgets, the window paints them in one composition, the whole frame is
 /// timed, and the next interval makes drawing take about `budget` of the time: 40 ms (25 frames
-/// per second) when frames are cheap, longer when they are not. Why: a window holding OpenGL
-/// widgets (the slice views) composes every frame through OpenGL, which on software rendering
-/// costs tens of ms on every core, taken from a training run; on a GPU frames cost ~ms.
+/// per second) when frames are cheap, longer when they are not. Why: repaints are taken from a
+/// training run's cores; they were costly while the VTK views were QOpenGLWidgets (every window
+/// frame composed through OpenGL, tens of ms on software rendering) and charts still are.
 
 #include <QElapsedTimer>
 #include <QEvent>

@@ -16,19 +16,45 @@
 #include <QMouseEvent>
 #include <QOpenGLContext>
 #include <QOpenGLFunctions>
+#include <QOpenGLWindow>
+#include <QPainter>
 #include <QSurfaceFormat>
 #include <QWheelEvent>
 
 namespace rs::ui {
 
+/// The native GL child window: Qt calls it to set up, resize and paint; the host does the work.
+/// Transparent for input, so mouse and keys reach the host widget through the widget window.
+class VtkGlWindow : public QOpenGLWindow {
+public:
+    explicit VtkGlWindow(VtkHostWidget* host)
+        : QOpenGLWindow(QOpenGLWindow::NoPartialUpdate)
+        , m_host(host)
+    {
+        setFlag(Qt::WindowTransparentForInput);
+    }
+
+protected:
+    void initializeGL() override { m_host->initializeGL(); }
+    void resizeGL(int w, int h) override { m_host->resizeGL(w, h); }
+    void paintGL() override { m_host->paintGL(); }
+
+private:
+    VtkHostWidget* m_host;
+};
+
 VtkHostWidget::VtkHostWidget(QWidget* parent)
-    : QOpenGLWidget(parent)
+    : QWidget(parent)
 {
-    setUpdateBehavior(QOpenGLWidget::NoPartialUpdate);
     setFocusPolicy(Qt::StrongFocus);
     setMouseTracking(true);
     setMinimumSize(64, 64);
     setUpRenderWindow();
+    m_glWindow = new VtkGlWindow(this);
+    m_container = QWidget::createWindowContainer(m_glWindow, this);
+    m_container->setAttribute(Qt::WA_TransparentForMouseEvents);
+    m_container->setFocusPolicy(Qt::NoFocus);
+    connect(m_glWindow, &QOpenGLWindow::frameSwapped, this, &VtkHostWidget::frameSwapped);
 }
 
 void VtkHostWidget::installDefaultSurfaceFormat()
@@ -51,21 +77,21 @@ void VtkHostWidget::installDefaultSurfaceFormat()
 VtkHostWidget::~VtkHostWidget()
 {
     if (m_glReady) {
-        makeCurrent();
+        m_context->makeCurrent(m_glWindow);
         cleanUpContext();
-        doneCurrent();
     }
     for (unsigned long id : m_observerIds)
         m_window->RemoveObserver(id);
     if (m_interactor)
         m_interactor->SetRenderWindow(nullptr);
+    delete m_container; // and the GL window with it, while this object is still whole
 }
 
 void VtkHostWidget::setUpRenderWindow()
 {
     m_window = vtkSmartPointer<vtkGenericOpenGLRenderWindow>::New();
     m_window->SetReadyForRendering(false); // no render before initializeGL
-    m_window->SetFrameBlitModeToNoBlit(); // we blit into Qt's framebuffer ourselves
+    m_window->SetFrameBlitModeToNoBlit(); // we blit into the GL window's framebuffer ourselves
     m_window->SetMultiSamples(0); // a multisampled FBO cannot be blitted with scaling
     m_renderer = vtkSmartPointer<vtkRenderer>::New();
     m_renderer->SetBackground(0.11, 0.12, 0.14);
@@ -112,17 +138,17 @@ void VtkHostWidget::onWindowEvent(vtkObject*, unsigned long eventId, void* callD
 {
     switch (eventId) {
     case vtkCommand::WindowMakeCurrentEvent:
-        // Only when not current already, and never through QOpenGLWidget::makeCurrent(): that
-        // would rebind Qt's framebuffer under VTK and produce black frames.
+        // Only when not current already, and through the context itself: QOpenGLWindow's
+        // makeCurrent() also resets Qt's framebuffer binding, under VTK's feet.
         if (m_context && QOpenGLContext::currentContext() != m_context)
-            m_context->makeCurrent(m_surface);
+            m_context->makeCurrent(m_glWindow);
         break;
     case vtkCommand::WindowIsCurrentEvent:
         *static_cast<bool*>(callData) = m_context && QOpenGLContext::currentContext() == m_context;
         break;
     case vtkCommand::WindowFrameEvent:
         if (!m_inPaint)
-            update();
+            m_glWindow->update();
         break;
     case vtkCommand::WindowSupportsOpenGLEvent:
         *static_cast<int*>(callData) = m_glReady ? 1 : 0;
@@ -140,8 +166,7 @@ void VtkHostWidget::onWindowEvent(vtkObject*, unsigned long eventId, void* callD
 
 void VtkHostWidget::initializeGL()
 {
-    m_context = context();
-    m_surface = m_context->surface();
+    m_context = m_glWindow->context();
     connect(m_context, &QOpenGLContext::aboutToBeDestroyed, this, &VtkHostWidget::cleanUpContext, Qt::UniqueConnection);
 
     vtkOpenGLState* state = m_window->GetState();
@@ -151,8 +176,8 @@ void VtkHostWidget::initializeGL()
     m_window->SetReadyForRendering(true);
     m_window->SetMapped(1);
     m_window->OpenGLInitContext();
-    const qreal dpr = devicePixelRatioF();
-    m_window->SetSize(int(width() * dpr), int(height() * dpr));
+    const qreal dpr = m_glWindow->devicePixelRatio();
+    m_window->SetSize(int(m_glWindow->width() * dpr), int(m_glWindow->height() * dpr));
     m_glReady = true;
     m_dirty = true;
     glReady();
@@ -162,26 +187,41 @@ void VtkHostWidget::cleanUpContext()
 {
     if (!m_glReady)
         return;
-    // The context is going away (widget destroyed or re-parented): release VTK's GL objects
-    // while it is still current; initializeGL sets everything up again on the new context.
+    // The context is going away (widget destroyed): release VTK's GL objects while it is still
+    // current.
     if (m_context && QOpenGLContext::currentContext() != m_context)
-        m_context->makeCurrent(m_surface);
+        m_context->makeCurrent(m_glWindow);
     m_window->ReleaseGraphicsResources(m_window);
     m_window->Finalize();
     m_window->SetReadyForRendering(false);
     m_glReady = false;
     m_context = nullptr;
-    m_surface = nullptr;
 }
 
 void VtkHostWidget::resizeGL(int w, int h)
 {
-    const qreal dpr = devicePixelRatioF();
+    const qreal dpr = m_glWindow->devicePixelRatio();
     const int pw = int(w * dpr), ph = int(h * dpr);
     if (m_interactor)
         m_interactor->UpdateSize(pw, ph);
     m_window->SetSize(pw, ph);
     m_dirty = true;
+}
+
+bool VtkHostWidget::renderIfDirty()
+{
+    if (!m_dirty)
+        return false;
+    m_dirty = false;
+    QElapsedTimer timer;
+    timer.start();
+    m_window->Render();
+    m_lastRenderMs = double(timer.nsecsElapsed()) / 1e6;
+    ++m_renderCount;
+    // VTK may have switched contexts while rendering (another widget's progress, say).
+    if (QOpenGLContext::currentContext() != m_context)
+        m_context->makeCurrent(m_glWindow);
+    return true;
 }
 
 void VtkHostWidget::paintGL()
@@ -193,30 +233,18 @@ void VtkHostWidget::paintGL()
     state->Reset();
     state->Push();
     state->vtkglDepthFunc(GL_LEQUAL);
-    const bool render = m_dirty;
-    if (render) {
-        m_dirty = false;
-        QElapsedTimer timer;
-        timer.start();
-        m_window->Render();
-        m_lastRenderMs = double(timer.nsecsElapsed()) / 1e6;
-        ++m_renderCount;
-    }
-    // VTK may have switched contexts while rendering (another widget's progress, say).
-    if (QOpenGLContext::currentContext() != m_context)
-        m_context->makeCurrent(m_surface);
+    const bool rendered = renderIfDirty();
 
-    const qreal dpr = devicePixelRatioF();
-    const int pw = int(width() * dpr), ph = int(height() * dpr);
+    const qreal dpr = m_glWindow->devicePixelRatio();
+    const int pw = int(m_glWindow->width() * dpr), ph = int(m_glWindow->height() * dpr);
     QOpenGLFunctions* f = m_context->functions();
-    state->vtkglBindFramebuffer(GL_DRAW_FRAMEBUFFER, defaultFramebufferObject());
-    const GLenum buffer = GL_COLOR_ATTACHMENT0;
-    state->vtkglDrawBuffers(1, const_cast<GLenum*>(&buffer));
+    state->vtkglBindFramebuffer(GL_DRAW_FRAMEBUFFER, m_glWindow->defaultFramebufferObject());
+    state->vtkglDrawBuffer(GL_BACK);
     state->vtkglDisable(GL_SCISSOR_TEST);
     int* size = m_window->GetRenderFramebuffer()->GetLastSize();
     m_window->BlitDisplayFramebuffer(0, 0, 0, size[0], size[1], 0, 0, pw, ph, GL_COLOR_BUFFER_BIT, GL_NEAREST);
 
-    // Alpha must be 1 everywhere or Qt composes the widget translucently (Mesa/llvmpipe).
+    // Alpha must be 1 everywhere or the window shows through where a compositor uses alpha.
     state->vtkglColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_TRUE);
     state->vtkglClearColor(0.f, 0.f, 0.f, 1.f);
     state->vtkglViewport(0, 0, pw, ph);
@@ -224,14 +252,19 @@ void VtkHostWidget::paintGL()
     state->vtkglColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
     state->Pop();
     m_inPaint = false;
-    if (render)
+    if (rendered)
         Q_EMIT frameRendered();
 }
 
 void VtkHostWidget::requestRender()
 {
     m_dirty = true;
-    update();
+    m_glWindow->update();
+}
+
+void VtkHostWidget::requestPresent()
+{
+    m_glWindow->update();
 }
 
 void VtkHostWidget::renderNow()
@@ -239,25 +272,65 @@ void VtkHostWidget::renderNow()
     if (!m_glReady)
         return;
     m_dirty = true;
-    makeCurrent();
-    paintGL();
+    m_context->makeCurrent(m_glWindow);
+    paintGL(); // renders and blits into the back buffer, as a paint would
     m_context->functions()->glFinish();
-    doneCurrent();
-    update(); // let Qt compose the new frame on screen
+    m_glWindow->update(); // the next paint swaps the new frame to the screen
 }
 
 QImage VtkHostWidget::grabImage()
 {
     if (!m_glReady)
         return {};
-    return grabFramebuffer();
+    m_context->makeCurrent(m_glWindow);
+    vtkOpenGLState* state = m_window->GetState();
+    state->Reset();
+    state->Push();
+    state->vtkglDepthFunc(GL_LEQUAL);
+    const bool rendered = renderIfDirty();
+    QImage image = readFrame();
+    state->Pop();
+    if (rendered) {
+        m_glWindow->update();
+        Q_EMIT frameRendered();
+    }
+    return image;
+}
+
+QImage VtkHostWidget::readFrame()
+{
+    // VTK's display framebuffer holds the last frame whatever was swapped to the screen since.
+    vtkOpenGLFramebufferObject* fb = m_window->GetDisplayFramebuffer();
+    const int* size = m_window->GetRenderFramebuffer()->GetLastSize();
+    if (!fb || size[0] <= 0 || size[1] <= 0)
+        return {};
+    QImage image(size[0], size[1], QImage::Format_RGBA8888);
+    vtkOpenGLState* state = m_window->GetState();
+    state->PushReadFramebufferBinding();
+    fb->Bind(GL_READ_FRAMEBUFFER);
+    fb->ActivateReadBuffer(0);
+    QOpenGLFunctions* f = m_context->functions();
+    f->glPixelStorei(GL_PACK_ALIGNMENT, 4);
+    f->glReadPixels(0, 0, size[0], size[1], GL_RGBA, GL_UNSIGNED_BYTE, image.bits());
+    state->PopReadFramebufferBinding();
+    // GL rows run bottom-up; alpha is forced opaque as on screen.
+    image = image.mirrored().convertToFormat(QImage::Format_RGB32);
+    for (int y = 0; y < image.height(); ++y) {
+        auto* row = reinterpret_cast<QRgb*>(image.scanLine(y));
+        for (int x = 0; x < image.width(); ++x)
+            row[x] |= 0xff000000u;
+    }
+    image.setDevicePixelRatio(m_glWindow->devicePixelRatio());
+    return image;
 }
 
 bool VtkHostWidget::event(QEvent* e)
 {
+    if (e->type() == QEvent::Resize)
+        m_container->setGeometry(rect());
     if (m_interactorEnabled && m_interactor && forwardToInteractor(e))
         return true;
-    return QOpenGLWidget::event(e);
+    return QWidget::event(e);
 }
 
 bool VtkHostWidget::forwardToInteractor(QEvent* e)
@@ -327,6 +400,34 @@ bool VtkHostWidget::forwardToInteractor(QEvent* e)
     default:
         return false;
     }
+}
+
+QImage grabWithGlViews(QWidget* widget)
+{
+    QImage image = widget->grab().toImage();
+    if (image.isNull())
+        return image;
+    QList<VtkHostWidget*> views = widget->findChildren<VtkHostWidget*>();
+    if (auto* self = qobject_cast<VtkHostWidget*>(widget))
+        views.prepend(self);
+    QPainter painter(&image);
+    for (VtkHostWidget* view : views) {
+        if (!view->isVisibleTo(widget) && view != widget)
+            continue;
+        const QImage frame = view->grabImage();
+        if (frame.isNull())
+            continue;
+        // Where the view is in `widget`, clipped by every widget between them (scroll areas).
+        QRect place(view->mapTo(widget, QPoint(0, 0)), view->size());
+        QRect clip = place;
+        for (QWidget* w = view->parentWidget(); w && w != widget && w->parentWidget(); w = w->parentWidget())
+            clip &= QRect(w->mapTo(widget, QPoint(0, 0)), w->size());
+        painter.save();
+        painter.setClipRect(clip & widget->rect());
+        painter.drawImage(place, frame);
+        painter.restore();
+    }
+    return image;
 }
 
 } // namespace rs::ui
