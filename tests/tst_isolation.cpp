@@ -11,6 +11,7 @@
 #include "io/reionscope_h5.h"
 #include "util/error.h"
 
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -202,6 +203,56 @@ private Q_SLOTS:
         QVERIFY(loadEntry(entries.front()).voxelCount() == 125); // the undamaged one still loads
         RS_VERIFY_ERROR(FormatError, loadEntry(entries.back()), QString::fromStdString(path) + ": ",
             "declares a 131076-byte number type with 32 bits at bit 0");
+    }
+
+    void serverOutlivesRefusalsAndCrashes()
+    {
+        // `reionscope-probe --serve` answers through forked generations of itself: after a file it
+        // refused or died on, a fresh fork answers the next one, and the server stays the same
+        // process (no new helper start, ~30 ms, per damaged file).
+        QTemporaryDir dir;
+        const std::vector<float> v = fixtures::pattern(4 * 4 * 4);
+        const std::string good = fixtures::writeV3(dir.path(), "good.h5", "PerturbedField", "density", 4, 8, 9, v);
+        Cube c({4, 4, 4}, {8, 8, 8});
+        c.metadata().parameters["label"] = std::string("a string attribute, kept in the global heap");
+        const std::string crashes = QDir(dir.path()).filePath("crashes.h5").toStdString();
+        writeReionScopeH5(crashes, {c});
+        QVERIFY(fixtures::damageGlobalHeap(crashes));
+        const std::string text = fixtures::writeBytes(dir.path(), "notes.h5", "not HDF5\n", 9);
+        QProcess server;
+        server.start(QStringLiteral(REIONSCOPE_PROBE_EXE), {QStringLiteral("--serve")});
+        QVERIFY(server.waitForStarted(30000));
+        const qint64 pid = server.processId();
+        auto ask = [&](const std::string& path) {
+            server.write(QByteArray::fromStdString(path + "\n"));
+            QByteArray line;
+            while (!line.endsWith('\n') && server.waitForReadyRead(30000))
+                line += server.readLine();
+            if (line.startsWith("ok ")) { // the listing follows: read it whole
+                const qsizetype bytes = line.split(' ').value(2).trimmed().toLongLong();
+                QByteArray rest = server.read(bytes);
+                while (rest.size() < bytes && server.waitForReadyRead(30000))
+                    rest += server.read(bytes - rest.size());
+            }
+            return line;
+        };
+        QVERIFY(ask(good).startsWith("ok 1 "));
+        QCOMPARE(ask(crashes), QByteArray("crashed 11\n"));
+        QVERIFY(ask(good).startsWith("ok 1 "));
+        QVERIFY(ask(text).startsWith("error "));
+        QVERIFY(ask(good).startsWith("ok 1 "));
+        QCOMPARE(ask(crashes), QByteArray("crashed 11\n"));
+        QCOMPARE(server.processId(), pid);
+        QCOMPARE(server.state(), QProcess::Running);
+        server.closeWriteChannel(); // end of input: the server and its generation exit
+        QVERIFY(server.waitForFinished(30000));
+        QCOMPARE(server.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(server.exitCode(), 0);
+        // Through the application: the crash is named, the next file is listed.
+        h5::clearVetCache();
+        RS_VERIFY_ERROR(FormatError, probeFile(crashes),
+            QString::fromStdString(crashes) + ": the HDF5 library crashed reading its metadata (SIGSEGV)");
+        QCOMPARE(probeFile(good).size(), std::size_t(1));
     }
 
     void helperListingIsExact()

@@ -8,8 +8,8 @@
 /// FormatError naming the file; a file that passed is remembered (by device, inode, size and
 /// modification time in this process; by path, size, time and content hash across processes, see
 /// setVetCacheFile), so opening it again costs nothing. One helper process (`--serve`) answers
-/// file after file; when it dies on a file, a fresh single-file helper confirms before the file
-/// is reported, and the next request starts a new server.
+/// file after file, through a fresh fork of itself after each file it refused or died on; when it
+/// dies on a file, a fresh single-file helper confirms before the file is reported.
 
 #include "io/cube_entry.h"
 #include "io/h5_chunk_reader.h"
