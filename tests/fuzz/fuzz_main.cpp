@@ -385,6 +385,13 @@ int main(int argc, char** argv)
 {
     H5dont_atexit();
     const Options o = parse(argc, argv);
+    if (!o.bareWorker && h5::probeHelperPath().empty()
+        && std::find(o.families.begin(), o.families.end(), "h5") != o.families.end()) {
+        std::fprintf(stderr,
+            "error: --worker app opens HDF5 inputs through the reionscope-probe helper, which was not "
+            "found: set REIONSCOPE_PROBE (or use --worker bare)\n");
+        return 2;
+    }
     h5::setVetCacheFile(""); // inputs are throwaway files: keep them out of the user's cache
     setMemoryBudgetBytes(std::uint64_t(16) << 20); // large declared cubes are refused, not read (keeps inputs fast)
     std::string tmpl = o.scratch + "/reionscope-fuzz-XXXXXX";
