@@ -9,6 +9,7 @@
 #include "io/hdf5_guard.h"
 #include "io/hdf5_util.h"
 #include "io/reionscope_h5.h"
+#include "io/vet_cache.h"
 #include "util/error.h"
 
 #include <QProcess>
@@ -147,7 +148,7 @@ private Q_SLOTS:
     {
         qputenv("REIONSCOPE_PROBE", QByteArrayLiteral(REIONSCOPE_PROBE_EXE));
         QVERIFY(m_cacheDir.isValid());
-        h5::setVetCacheFile(m_cacheDir.filePath(QStringLiteral("vetted.txt")).toStdString());
+        h5::setVetCacheFolder(m_cacheDir.filePath(QStringLiteral("vetted")).toStdString());
     }
 
     void helperRefusalIsFinal()
@@ -253,6 +254,128 @@ private Q_SLOTS:
         RS_VERIFY_ERROR(FormatError, probeFile(crashes),
             QString::fromStdString(crashes) + ": the HDF5 library crashed reading its metadata (SIGSEGV)");
         QCOMPARE(probeFile(good).size(), std::size_t(1));
+    }
+
+    void listedByAnEarlierProcessWithoutOpeningItHere()
+    {
+        // reionscope-fuzz h5 seed 105, inputs 213590, 738137, 744405, 748936: libhdf5 crashed in
+        // the process listing attributes (H5Aget_name_by_idx) of files the helper had survived and
+        // listed. A file vetted by an earlier process was listed that way; now the record keeps
+        // the helper's listing: no helper run, and no H5Fopen here.
+        QTemporaryDir dir;
+        const std::vector<float> v = fixtures::pattern(5 * 5 * 5, 2.0f, 0.5f);
+        const std::string path = fixtures::writeV3(dir.path(), "v3.h5", "PerturbedField", "density", 5, 10, 9, v);
+        Cube c({4, 4, 4}, {8, 8, 8});
+        const std::string lzf = QDir(dir.path()).filePath("lzf.h5").toStdString();
+        writeReionScopeH5(lzf, {c});
+        const QString refusing = writeScript(dir.path(), QStringLiteral("refusing-probe"),
+            QStringLiteral("case \"$1\" in --serve) while read p; do echo \"error format refused by the test "
+                           "helper\"; done ;; esac\necho \"error format refused by the test helper\"; exit 1"));
+        h5::setVetCacheFolder(QDir(dir.path()).filePath("vetted").toStdString());
+        h5::clearVetCache();
+        const std::vector<CubeEntry> listed = probeFile(path); // the real helper, then a record
+        QCOMPARE(probeFile(lzf).size(), std::size_t(1));
+        // A new process knows only the records: here, this one forgets, and a helper that refuses
+        // everything shows it is not asked.
+        h5::clearVetCache();
+        EnvGuard env("REIONSCOPE_PROBE", refusing.toUtf8());
+        const std::uint64_t opens = h5::inProcessOpenCount();
+        const std::vector<CubeEntry> again = probeFile(path);
+        QCOMPARE(again.size(), listed.size());
+        QCOMPARE(differenceOf(again.front(), listed.front()), QString());
+        const Cube cube = loadCube(path); // plain float32: its voxels are read without HDF5 too
+        QVERIFY(std::memcmp(cube.data(), v.data(), v.size() * sizeof(float)) == 0);
+        QCOMPARE(int(detectFormat(path)), int(FileFormat::H5v3));
+        QCOMPARE(probeFile(lzf).size(), std::size_t(1)); // compressed: listed here, decompressed by HDF5 on load
+        QCOMPARE(h5::inProcessOpenCount(), opens);
+        h5::setIsolation(false); // the counter does count: listed here, the file is opened
+        (void)probeFile(path);
+        h5::setIsolation(true);
+        QCOMPARE(h5::inProcessOpenCount(), opens + 1);
+    }
+
+    void damagedRecordsAreIgnoredAndTheFileVettedAgain()
+    {
+        QTemporaryDir dir;
+        const std::vector<float> v = fixtures::pattern(4 * 4 * 4);
+        const std::string path = fixtures::writeV3(dir.path(), "good.h5", "PerturbedField", "density", 4, 8, 9, v);
+        const QString folder = QDir(dir.path()).filePath("vetted");
+        h5::setVetCacheFolder(folder.toStdString());
+        h5::clearVetCache();
+        const std::vector<CubeEntry> listed = probeFile(path);
+        const auto print = h5::detail::fingerprintOf(std::filesystem::absolute(path).lexically_normal().string());
+        QVERIFY(print.has_value());
+        const QString recordPath = QDir(folder).filePath(QString::fromStdString(h5::detail::recordNameOf(*print)));
+        QFile f(recordPath);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray record = f.readAll();
+        f.close();
+        const QByteArray intact
+            = QByteArray::fromStdString(h5::detail::recordOf(*print, h5::detail::encodeListing({listed, {}})));
+        QVERIFY(record.startsWith("reionscope-vetted 3 "));
+        const QString refusing = writeScript(dir.path(), QStringLiteral("refusing-probe"),
+            QStringLiteral("case \"$1\" in --serve) while read p; do echo \"error format refused by the test "
+                           "helper\"; done ;; esac\necho \"error format refused by the test helper\"; exit 1"));
+        QByteArray flipped = record;
+        flipped[flipped.size() - 3] = char(flipped[flipped.size() - 3] ^ 0x10);
+        h5::detail::FileFingerprint other = *print;
+        other.size += 1;
+        const std::vector<std::pair<const char*, QByteArray>> damaged = {
+            {"a flipped byte", flipped},
+            {"cut short", record.left(record.size() - 5)},
+            {"only its first line", record.left(record.indexOf('\n') + 1)},
+            {"a sound record of garbage", QByteArray::fromStdString(h5::detail::recordOf(*print, "9;x;"))},
+            {"another version's record", QByteArray::fromStdString(h5::detail::recordOf(other, intact.toStdString()))},
+            {"an earlier format", QByteArray("v2 1.10.8 0123456789abcdef 1 2 ") + QByteArray::fromStdString(path)},
+            {"noise", QByteArray(300, '\xff')},
+            {"nothing", QByteArray()},
+        };
+        for (const auto& [what, bytes] : damaged) {
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(bytes);
+            f.close();
+            h5::clearVetCache();
+            {
+                // Not trusted: the helper is asked (and this one refuses).
+                EnvGuard env("REIONSCOPE_PROBE", refusing.toUtf8());
+                RS_VERIFY_ERROR(
+                    FormatError, probeFile(path), QString::fromStdString(path) + ": refused by the test helper");
+            }
+            h5::clearVetCache();
+            QCOMPARE(probeFile(path).size(), std::size_t(1)); // the real helper: vetted again
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QVERIFY2(f.readAll() == record, what); // and the record rewritten whole
+            f.close();
+        }
+    }
+
+    void cacheFolderStaysBounded()
+    {
+        QTemporaryDir dir;
+        const QString folder = QDir(dir.path()).filePath("vetted");
+        h5::setVetCacheFolder(folder.toStdString());
+        h5::detail::PersistentVetCache cache;
+        const auto now = std::filesystem::file_time_type::clock::now();
+        for (int i = 0; i < 10; ++i) {
+            h5::detail::FileFingerprint f {"/data/file" + std::to_string(i) + ".h5", 100, 5, 7};
+            cache.add(f, std::string(1000, char('0' + i)));
+            QVERIFY(cache.find(f) == std::string(1000, char('0' + i)));
+            std::filesystem::last_write_time(
+                folder.toStdString() + "/" + h5::detail::recordNameOf(f), now - std::chrono::hours(10 - i));
+        }
+        cache.add({"/data/huge.h5", 1, 1, 1}, std::string(h5::detail::PersistentVetCache::kMaxListingBytes + 1, '1'));
+        QVERIFY(!cache.find({"/data/huge.h5", 1, 1, 1}).has_value()); // too large to keep
+        const std::string stale = folder.toStdString() + "/0123.rec.tmp-1-1";
+        QVERIFY(fixtures::writeBytes(folder, "0123.rec.tmp-1-1", "x", 1) == stale);
+        std::filesystem::last_write_time(stale, now - std::chrono::hours(1));
+        QCOMPARE(QDir(folder).entryList(QDir::Files).size(), 11);
+        cache.prune(4, std::uint64_t(1) << 30);
+        // The 3 newest records stay (3/4 of 4), the writer's leftover goes.
+        const QStringList left = QDir(folder).entryList(QDir::Files);
+        QCOMPARE(left.size(), 3);
+        for (int i = 7; i < 10; ++i)
+            QVERIFY(cache.find({"/data/file" + std::to_string(i) + ".h5", 100, 5, 7}).has_value());
+        h5::setVetCacheFolder(m_cacheDir.filePath(QStringLiteral("vetted")).toStdString());
     }
 
     void helperListingIsExact()

@@ -125,9 +125,9 @@ private Q_SLOTS:
             qputenv("REIONSCOPE_PROBE", QByteArrayLiteral(REIONSCOPE_PROBE_EXE));
         // Verdicts of this test process and its CLI children stay out of the user's cache.
         QVERIFY(m_cacheDir.isValid());
-        const QByteArray cache = m_cacheDir.filePath(QStringLiteral("vetted.txt")).toUtf8();
+        const QByteArray cache = m_cacheDir.filePath(QStringLiteral("vetted")).toUtf8();
         qputenv("REIONSCOPE_VET_CACHE", cache);
-        h5::setVetCacheFile(cache.toStdString());
+        h5::setVetCacheFolder(cache.toStdString());
     }
 
     // ---- sizes checked before allocating --------------------------------------------------------
@@ -348,7 +348,7 @@ private Q_SLOTS:
         const QString counter = QDir(dir.path()).filePath("runs.txt");
         const QString fake = countingProbe(dir.path(), counter);
         EnvGuard probe("REIONSCOPE_PROBE", fake.toUtf8());
-        const QString cache = QDir(dir.path()).filePath("cache/vetted.txt");
+        const QString cache = QDir(dir.path()).filePath("cache/vetted");
         EnvGuard env("REIONSCOPE_VET_CACHE", cache.toUtf8());
         auto helperRuns = [&] {
             QFile f(counter);
@@ -359,7 +359,9 @@ private Q_SLOTS:
         QCOMPARE(info(), 0);
         QCOMPARE(info(), 0);
         QCOMPARE(helperRuns(), 1);
-        QFile c(cache);
+        const QStringList records = QDir(cache).entryList(QDir::Files);
+        QCOMPARE(records.size(), 1);
+        QFile c(QDir(cache).filePath(records.front()));
         QVERIFY(c.open(QIODevice::ReadOnly));
         QVERIFY(c.readAll().contains(QByteArray::fromStdString(path)));
         c.close();
@@ -374,7 +376,7 @@ private Q_SLOTS:
         (void)info(); // whatever the flipped byte did to the file, the helper looked at it again
         QCOMPARE(helperRuns(), 2);
         writeGoodCube(dir.path(), "kept.h5");
-        // A damaged cache file only costs helper runs.
+        // A damaged cache record only costs helper runs.
         QVERIFY(c.open(QIODevice::WriteOnly | QIODevice::Truncate));
         c.write(QByteArray("v1 \xff garbage\n\n") + QByteArray(300, '\0') + "\n");
         c.close();

@@ -130,13 +130,13 @@ void addIsolationCost(nlohmann::json& r, const std::string& path, const fs::path
 {
     if (h5::probeHelperPath().empty())
         return;
-    const std::string benchCache = (dir / "hdf5-vetted.txt").string();
+    const std::string benchCache = (dir / "hdf5-vetted").string();
     fs::remove(benchCache);
     auto seconds = [](Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); };
     // Interleaved, so a busy machine slows all alike; medians of each.
     std::vector<double> first, vetOnly, reopen, without;
     for (int i = 0; i <= repeats; ++i) {
-        h5::setVetCacheFile(""); // never seen: the helper reads it
+        h5::setVetCacheFolder(""); // never seen: the helper reads it
         h5::clearVetCache();
         auto t0 = Clock::now();
         (void)loadCube(path);
@@ -145,7 +145,7 @@ void addIsolationCost(nlohmann::json& r, const std::string& path, const fs::path
         t0 = Clock::now();
         h5::vetFile(path);
         vetOnly.push_back(seconds(t0));
-        h5::setVetCacheFile(benchCache); // vetted by an earlier process: fingerprint and lookup
+        h5::setVetCacheFolder(benchCache); // vetted by an earlier process: fingerprint and lookup
         if (i == 0)
             h5::vetFile(path);
         h5::clearVetCache();
@@ -158,7 +158,7 @@ void addIsolationCost(nlohmann::json& r, const std::string& path, const fs::path
         without.push_back(seconds(t0));
         h5::setIsolation(true);
     }
-    h5::setVetCacheFile("");
+    h5::setVetCacheFolder("");
     fs::remove(benchCache);
     auto median = [](std::vector<double> v) {
         v.erase(v.begin()); // the first round warms the page cache and starts the helper
@@ -190,7 +190,7 @@ int runBenchIo(const BenchIoOptions& o)
         ? fs::temp_directory_path() / ("reionscope-bench-io-" + std::to_string(::getpid()))
         : fs::path(o.dir);
     fs::create_directories(dir);
-    h5::setVetCacheFile(""); // the bench's files are temporary: keep them out of the user's cache
+    h5::setVetCacheFolder(""); // the bench's files are temporary: keep them out of the user's cache
     nlohmann::json results = nlohmann::json::array();
     try {
         for (int n : o.sizes) {

@@ -175,17 +175,16 @@ void clearVetCache()
         std::lock_guard lock(cache().mutex);
         cache().verdicts.clear();
     }
-    detail::PersistentVetCache().forget();
 }
 
-void setVetCacheFile(const std::string& file)
+void setVetCacheFolder(const std::string& folder)
 {
-    detail::PersistentVetCache().setFile(file);
+    detail::PersistentVetCache().setFolder(folder);
 }
 
-std::string vetCacheFile()
+std::string vetCacheFolder()
 {
-    return detail::PersistentVetCache().file();
+    return detail::PersistentVetCache().folder();
 }
 
 std::string probeHelperPath()
@@ -207,7 +206,7 @@ namespace {
 struct Verdict {
     bool refused = false;
     std::string kind, problem; ///< refused: the error's kind ("io", "format", "unrecognised") and text
-    std::optional<detail::Listing> listing; ///< what it found (absent: vetted by an earlier process)
+    detail::Listing listing; ///< not refused: what it found (now or in an earlier process)
 };
 
 /// Reads a helper's answer: "ok <cubes> <bytes>" and the encoded entries, or "error <kind> <problem>".
@@ -286,13 +285,20 @@ std::shared_ptr<const Verdict> verdictOf(const std::string& path)
     // Absolute: the helpers' working folder is not ours once we change it (and "--serve" stays a path).
     std::error_code ec;
     const std::string abs = std::filesystem::absolute(path, ec).string();
-    // Passed in an earlier process (and unchanged since): no helper either.
+    // Passed in an earlier process (and unchanged since): its listing, kept with the verdict, so
+    // no helper either and still no metadata parsed here. A record that does not decode is
+    // ignored (the helper answers again and its answer replaces the record).
     detail::PersistentVetCache persistent;
-    const std::optional<detail::FileFingerprint> print = ec || persistent.file().empty()
+    const std::optional<detail::FileFingerprint> print = ec || persistent.folder().empty()
         ? std::nullopt
         : detail::fingerprintOf(std::filesystem::path(abs).lexically_normal().string());
-    if (print && persistent.contains(*print))
-        return remember(Verdict {});
+    if (const std::optional<std::string> kept = print ? persistent.find(*print) : std::nullopt) {
+        try {
+            Verdict earlier;
+            earlier.listing = detail::decodeListing(*kept, path);
+            return remember(std::move(earlier));
+        } catch (const Error&) { }
+    }
     // The long-lived server answers first (no process start per file); when it dies on a file,
     // a fresh helper confirms, so damage a previous file left in the server is not blamed on this one.
     detail::ProbeServer::Verdict v = detail::ProbeServer::Verdict::Unavailable;
@@ -309,7 +315,7 @@ std::shared_ptr<const Verdict> verdictOf(const std::string& path)
     Verdict verdict = v == detail::ProbeServer::Verdict::Passed ? parseAnswer(answer, path)
                                                                 : vetWithOneHelper(helper, path, ec ? path : abs);
     if (print && !verdict.refused)
-        persistent.add(*print);
+        persistent.add(*print, detail::encodeListing(verdict.listing));
     return remember(std::move(verdict));
 }
 
@@ -322,9 +328,7 @@ std::optional<std::vector<CubeEntry>> probeIsolated(const std::string& path)
         return std::nullopt;
     if (v->refused)
         throwRefusal(*v, path);
-    if (!v->listing)
-        return std::nullopt;
-    std::vector<CubeEntry> entries = v->listing->entries;
+    std::vector<CubeEntry> entries = v->listing.entries;
     for (CubeEntry& e : entries)
         e.path = path;
     return entries;
@@ -343,9 +347,9 @@ std::optional<std::vector<PlainPiece>> plainDataOf(
         return std::nullopt;
     std::lock_guard lock(cache().mutex);
     const auto it = cache().verdicts.find(*key);
-    if (it == cache().verdicts.end() || !it->second->listing)
+    if (it == cache().verdicts.end() || it->second->refused)
         return std::nullopt;
-    const auto& plain = it->second->listing->plain;
+    const auto& plain = it->second->listing.plain;
     const auto at = plain.find(dataset);
     if (at == plain.end())
         return std::nullopt;

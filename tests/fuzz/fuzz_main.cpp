@@ -392,7 +392,7 @@ int main(int argc, char** argv)
             "found: set REIONSCOPE_PROBE (or use --worker bare)\n");
         return 2;
     }
-    h5::setVetCacheFile(""); // inputs are throwaway files: keep them out of the user's cache
+    h5::setVetCacheFolder(""); // inputs are throwaway files: keep them out of the user's cache
     setMemoryBudgetBytes(std::uint64_t(16) << 20); // large declared cubes are refused, not read (keeps inputs fast)
     std::string tmpl = o.scratch + "/reionscope-fuzz-XXXXXX";
     if (!::mkdtemp(tmpl.data())) {
