@@ -124,14 +124,16 @@ int runBenchIoChild(const std::string& path)
 
 /// HDF5 files are first opened by the reionscope-probe helper (io/hdf5_guard.h): the load time
 /// of a file never seen before (helper included) and of one vetted by an earlier process (the
-/// persistent verdict cache: fingerprint and lookup) against a load without the helper. Later
+/// persistent cache: fingerprint, then the listing read from its record) against a load without
+/// the helper. Later
 /// loads in the same process skip both, so `seconds` above is the cached figure.
 void addIsolationCost(nlohmann::json& r, const std::string& path, const fs::path& dir, int repeats, bool json)
 {
     if (h5::probeHelperPath().empty())
         return;
     const std::string benchCache = (dir / "hdf5-vetted").string();
-    fs::remove(benchCache);
+    std::error_code ec;
+    fs::remove_all(benchCache, ec);
     auto seconds = [](Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); };
     // Interleaved, so a busy machine slows all alike; medians of each.
     std::vector<double> first, vetOnly, reopen, without;
@@ -145,7 +147,7 @@ void addIsolationCost(nlohmann::json& r, const std::string& path, const fs::path
         t0 = Clock::now();
         h5::vetFile(path);
         vetOnly.push_back(seconds(t0));
-        h5::setVetCacheFolder(benchCache); // vetted by an earlier process: fingerprint and lookup
+        h5::setVetCacheFolder(benchCache); // vetted by an earlier process: fingerprint and record
         if (i == 0)
             h5::vetFile(path);
         h5::clearVetCache();
@@ -159,7 +161,7 @@ void addIsolationCost(nlohmann::json& r, const std::string& path, const fs::path
         h5::setIsolation(true);
     }
     h5::setVetCacheFolder("");
-    fs::remove(benchCache);
+    fs::remove_all(benchCache, ec);
     auto median = [](std::vector<double> v) {
         v.erase(v.begin()); // the first round warms the page cache and starts the helper
         std::sort(v.begin(), v.end());
