@@ -473,6 +473,7 @@ private Q_SLOTS:
             {"int16.h5", H5T_STD_I16LE, H5D_CONTIGUOUS, 0, true, false},
             {"double.h5", H5T_IEEE_F64LE, H5D_CONTIGUOUS, 0, true, false},
             {"slab_chunks.h5", H5T_IEEE_F32LE, H5D_CHUNKED, 0, true, true},
+            {"user_block_chunks.h5", H5T_IEEE_F32LE, H5D_CHUNKED, 512, true, true},
             {"edge_chunk.h5", H5T_IEEE_F32LE, H5D_CHUNKED, 0, true, true, {4, 5, 4}},
             {"partial_slab_chunks.h5", H5T_IEEE_F32LE, H5D_CHUNKED, 0, true, false, {2, 5, 2}},
             {"deflated_chunks.h5", H5T_IEEE_F32LE, H5D_CHUNKED, 0, true, false, {2, 5, 4}, true},

@@ -228,6 +228,18 @@ bool readSlabChunkedFloats(
 
 namespace {
 
+/// Where HDF5's addresses start in the file: after the user block, if any. (H5Dget_offset adds it;
+/// H5Dget_chunk_info_by_coord does not: chunk addresses are relative to it.) nullopt if unknown.
+std::optional<std::uint64_t> baseAddress(hid_t dataset)
+{
+    Id file(H5Iget_file_id(dataset));
+    Id fcpl(file.valid() ? H5Fget_create_plist(file.get()) : H5I_INVALID_HID);
+    hsize_t userBlock = 0;
+    if (!fcpl.valid() || H5Pget_userblock(fcpl.get(), &userBlock) < 0)
+        return std::nullopt;
+    return std::uint64_t(userBlock);
+}
+
 /// The pieces of unfiltered float32 chunks of whole slabs ({c0, n1, n2}), all written in full.
 std::optional<std::vector<PlainPiece>> plainChunks(hid_t dataset, hid_t dcpl, hid_t space, std::uint64_t fileBytes)
 {
@@ -238,6 +250,9 @@ std::optional<std::vector<PlainPiece>> plainChunks(hid_t dataset, hid_t dcpl, hi
     if (chunk[0] == 0 || chunk[0] > d[0] || chunk[1] != d[1] || chunk[2] != d[2] || d[0] / chunk[0] > (1u << 20))
         return std::nullopt;
     const std::uint64_t slab = std::uint64_t(d[1]) * d[2] * sizeof(float), chunkBytes = slab * chunk[0];
+    const std::optional<std::uint64_t> base = baseAddress(dataset);
+    if (!base || *base > fileBytes)
+        return std::nullopt;
     std::vector<PlainPiece> pieces;
     for (hsize_t first = 0; first < d[0]; first += chunk[0]) {
         const hsize_t offset[3] = {first, 0, 0};
@@ -245,9 +260,9 @@ std::optional<std::vector<PlainPiece>> plainChunks(hid_t dataset, hid_t dcpl, hi
         haddr_t addr = HADDR_UNDEF;
         hsize_t size = 0;
         if (H5Dget_chunk_info_by_coord(dataset, offset, &mask, &addr, &size) < 0 || addr == HADDR_UNDEF
-            || size != chunkBytes || addr > fileBytes || chunkBytes > fileBytes - addr)
+            || size != chunkBytes || addr > fileBytes - *base || chunkBytes > fileBytes - *base - addr)
             return std::nullopt; // unwritten (fill value) or damaged: HDF5's path says which
-        pieces.push_back({std::uint64_t(addr), first * slab, std::min<hsize_t>(chunk[0], d[0] - first) * slab});
+        pieces.push_back({*base + std::uint64_t(addr), first * slab, std::min<hsize_t>(chunk[0], d[0] - first) * slab});
     }
     return pieces;
 }
