@@ -8,6 +8,7 @@
 #include "io/h5_chunk_reader.h"
 #include "io/hdf5_guard.h"
 #include "io/hdf5_util.h"
+#include "io/lzf.h"
 #include "io/reionscope_h5.h"
 #include "io/vet_cache.h"
 #include "util/error.h"
@@ -84,11 +85,14 @@ QString differenceOf(const CubeEntry& a, const CubeEntry& b)
     return {};
 }
 
+/// Filters of writeDataset's chunks, in HDF5's order (shuffle first).
+enum Filters : unsigned { kNoFilter = 0, kShuffle = 1, kDeflate = 2, kLzf = 4 };
+
 /// One 3D dataset `d` of 6 x 5 x 4 values of `type` in a fresh file (a `userBlock` of bytes before
-/// the superblock when > 0), stored `layout` (chunks of `chunk`, deflated or not); `write` false
+/// the superblock when > 0), stored `layout` (chunks of `chunk`, through `filters`); `write` false
 /// leaves it unallocated.
 std::string writeDataset(const QString& dir, const std::string& name, hid_t type, H5D_layout_t layout,
-    hsize_t userBlock = 0, bool write = true, std::array<hsize_t, 3> chunk = {2, 5, 4}, bool deflate = false)
+    hsize_t userBlock = 0, bool write = true, std::array<hsize_t, 3> chunk = {2, 5, 4}, unsigned filters = kNoFilter)
 {
     const std::string path = QDir(dir).filePath(QString::fromStdString(name)).toStdString();
     h5::silenceErrorPrinting();
@@ -103,8 +107,14 @@ std::string writeDataset(const QString& dir, const std::string& name, hid_t type
         H5Pset_chunk(dcpl, 3, chunk.data());
     else
         H5Pset_layout(dcpl, layout);
-    if (deflate)
+    if (filters & kShuffle)
+        H5Pset_shuffle(dcpl);
+    if (filters & kDeflate)
         H5Pset_deflate(dcpl, 1);
+    if (filters & kLzf) {
+        lzf::registerHdf5Filter();
+        H5Pset_filter(dcpl, lzf::kHdf5FilterId, H5Z_FLAG_OPTIONAL, 0, nullptr);
+    }
     if (!write)
         H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_LATE);
     const hid_t ds = H5Dcreate2(f, "d", type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
@@ -266,6 +276,7 @@ private Q_SLOTS:
         const std::vector<float> v = fixtures::pattern(5 * 5 * 5, 2.0f, 0.5f);
         const std::string path = fixtures::writeV3(dir.path(), "v3.h5", "PerturbedField", "density", 5, 10, 9, v);
         Cube c({4, 4, 4}, {8, 8, 8});
+        std::copy_n(v.begin(), 64, c.mutableData());
         const std::string lzf = QDir(dir.path()).filePath("lzf.h5").toStdString();
         writeReionScopeH5(lzf, {c});
         const QString refusing = writeScript(dir.path(), QStringLiteral("refusing-probe"),
@@ -286,7 +297,8 @@ private Q_SLOTS:
         const Cube cube = loadCube(path); // plain float32: its voxels are read without HDF5 too
         QVERIFY(std::memcmp(cube.data(), v.data(), v.size() * sizeof(float)) == 0);
         QCOMPARE(int(detectFormat(path)), int(FileFormat::H5v3));
-        QCOMPARE(probeFile(lzf).size(), std::size_t(1)); // compressed: listed here, decompressed by HDF5 on load
+        const Cube packed = loadCube(lzf); // compressed slab chunks: read and decoded without HDF5
+        QVERIFY(std::memcmp(packed.data(), v.data(), 64 * sizeof(float)) == 0);
         QCOMPARE(h5::inProcessOpenCount(), opens);
         h5::setIsolation(false); // the counter does count: listed here, the file is opened
         (void)probeFile(path);
@@ -311,7 +323,7 @@ private Q_SLOTS:
         const QByteArray record = f.readAll();
         f.close();
         const QByteArray intact
-            = QByteArray::fromStdString(h5::detail::recordOf(*print, h5::detail::encodeListing({listed, {}})));
+            = QByteArray::fromStdString(h5::detail::recordOf(*print, h5::detail::encodeListing({listed, {}, {}})));
         QVERIFY(record.startsWith("reionscope-vetted 3 "));
         const QString refusing = writeScript(dir.path(), QStringLiteral("refusing-probe"),
             QStringLiteral("case \"$1\" in --serve) while read p; do echo \"error format refused by the test "
@@ -436,10 +448,13 @@ private Q_SLOTS:
         h5::detail::Listing listing;
         listing.entries = {e, CubeEntry {}};
         listing.plain[e.dataset] = {{std::numeric_limits<std::uint64_t>::max(), 0, 480}, {1, 480, 4}};
+        listing.packed["p"] = {{6, 5, std::numeric_limits<std::uint64_t>::max()}, 4, true, true,
+            {{7, 99, 0}, {std::numeric_limits<std::uint64_t>::max(), 1, 0xffffffffu}}};
         const std::string bytes = h5::detail::encodeListing(listing);
         e.path = "/x.h5";
         const h5::detail::Listing decoded = h5::detail::decodeListing(bytes, "/x.h5");
         QVERIFY(decoded.plain == listing.plain);
+        QVERIFY(decoded.packed == listing.packed);
         const std::vector<CubeEntry>& back = decoded.entries;
         QCOMPARE(back.size(), std::size_t(2));
         QCOMPARE(differenceOf(back[0], e), QString());
@@ -452,6 +467,51 @@ private Q_SLOTS:
         for (const std::string& bad : {bytes + "1;", std::string("99999999999999999999999;"), std::string("1;9;"),
                  std::string("1;0;") + std::string(20, '7'), std::string("0;1;1;x")})
             RS_VERIFY_ERROR(FormatError, h5::detail::decodeListing(bad, "/x.h5"), "checker's answer is unreadable");
+    }
+
+    void packedReadGivesTheCubeH5DreadGives()
+    {
+        // Compressed slab chunks read with plain reads and decoded here: voxel for voxel what
+        // H5Dread gives, for every filter combination, edge chunks and a user block.
+        QTemporaryDir dir;
+        struct Case {
+            const char* name;
+            std::array<hsize_t, 3> chunk;
+            unsigned filters;
+            hsize_t userBlock = 0;
+        };
+        const Case cases[] = {
+            {"deflate.h5", {2, 5, 4}, kDeflate},
+            {"shuffle_deflate.h5", {2, 5, 4}, kShuffle | kDeflate},
+            {"shuffle_lzf_edge.h5", {4, 5, 4}, kShuffle | kLzf},
+            {"lzf_user_block.h5", {3, 5, 4}, kLzf, 512},
+        };
+        const std::vector<float> values = fixtures::pattern(6 * 5 * 4, 3.5f, -1.25f);
+        for (const Case& c : cases) {
+            const std::string path
+                = writeDataset(dir.path(), c.name, H5T_IEEE_F32LE, H5D_CHUNKED, c.userBlock, true, c.chunk, c.filters);
+            h5::Id file = h5::openFile(path);
+            h5::Id d = h5::openDataset(file.get(), "d", path);
+            const std::optional<h5::PackedChunks> packed = h5::packedChunks(d.get(), path);
+            QVERIFY2(packed.has_value(), c.name);
+            QCOMPARE(packed->chunks.size(), std::size_t((6 + c.chunk[0] - 1) / c.chunk[0]));
+            std::vector<float> viaHdf5(120, 7.0f), own(120, -7.0f);
+            h5::readFloats(d.get(), viaHdf5.data(), path, "d");
+            h5::readPackedChunks(path, *packed, own.data(), "d");
+            QVERIFY2(std::memcmp(own.data(), viaHdf5.data(), 120 * sizeof(float)) == 0, c.name);
+            QVERIFY2(viaHdf5 == values, c.name);
+            // A chunk list that no longer fits the file is refused, naming it.
+            h5::PackedChunks moved = *packed;
+            moved.chunks.back().fileOffset = std::filesystem::file_size(path);
+            RS_VERIFY_ERROR(FormatError, h5::readPackedChunks(path, moved, own.data(), "d"),
+                QString::fromStdString(path) + ": chunk at slab", "lies outside the file");
+            if (c.filters & kLzf)
+                continue; // (an LZF chunk that did not shrink is stored as it is: no check to fail)
+            moved = *packed;
+            moved.chunks.front().fileOffset += 1; // shifted: zlib's header and checksum fail
+            RS_VERIFY_ERROR(FormatError, h5::readPackedChunks(path, moved, own.data(), "d"),
+                QString::fromStdString(path) + ": chunk at slab 0 of dataset 'd' does not decompress");
+        }
     }
 
     void plainReadGivesTheCubeH5DreadGives()
@@ -482,8 +542,8 @@ private Q_SLOTS:
             {"unallocated.h5", H5T_IEEE_F32LE, H5D_CONTIGUOUS, 0, false, false},
         };
         for (const Case& c : cases) {
-            const std::string path
-                = writeDataset(dir.path(), c.name, c.type, c.layout, c.userBlock, c.write, c.chunk, c.deflate);
+            const std::string path = writeDataset(dir.path(), c.name, c.type, c.layout, c.userBlock, c.write, c.chunk,
+                c.deflate ? unsigned(kDeflate) : 0u);
             h5::Id file = h5::openFile(path);
             h5::Id ds = h5::openDataset(file.get(), "d", path);
             std::vector<float> plain(120, -7.0f), viaHdf5(120, 7.0f);
@@ -508,13 +568,15 @@ private Q_SLOTS:
         const Cube own = loadCube(path);
         h5::setIsolation(true);
         QVERIFY(std::memcmp(own.data(), v.data(), v.size() * sizeof(float)) == 0);
-        // Compressed (ReionScope's LZF default): the helper says nothing, HDF5's path reads it.
+        // Compressed (ReionScope's LZF default): the helper locates the chunks, decoded here.
         Cube c({4, 4, 4}, {8, 8, 8});
         std::copy_n(v.begin(), 64, c.mutableData());
         const std::string chunked = QDir(dir.path()).filePath("chunked_cube.h5").toStdString();
         writeReionScopeH5(chunked, {c});
         const std::vector<CubeEntry> listed = probeFile(chunked);
         QVERIFY(!h5::plainDataOf(chunked, listed.front().dataset, 256).has_value());
+        QVERIFY(h5::packedDataOf(chunked, listed.front().dataset, {4, 4, 4}).has_value());
+        QVERIFY(!h5::packedDataOf(chunked, listed.front().dataset, {4, 4, 5}).has_value()); // another shape: no
         QVERIFY(std::memcmp(loadEntry(listed.front()).data(), v.data(), 256) == 0);
         // Cut short after listing: the bytes are not in the file, H5Dread's error names it.
         const std::vector<CubeEntry> entries = probeFile(path);

@@ -339,17 +339,28 @@ void vetFile(const std::string& path)
     (void)probeIsolated(path);
 }
 
-std::optional<std::vector<PlainPiece>> plainDataOf(
-    const std::string& path, const std::string& dataset, std::uint64_t bytes)
+namespace {
+
+/// The helper's listing of this version of `path` in this process; null if it has none.
+std::shared_ptr<const Verdict> listedVerdict(const std::string& path)
 {
     const std::optional<FileKey> key = keyOf(path);
     if (!key || !isolationEnabled())
-        return std::nullopt;
+        return nullptr;
     std::lock_guard lock(cache().mutex);
     const auto it = cache().verdicts.find(*key);
-    if (it == cache().verdicts.end() || it->second->refused)
+    return it == cache().verdicts.end() || it->second->refused ? nullptr : it->second;
+}
+
+} // namespace
+
+std::optional<std::vector<PlainPiece>> plainDataOf(
+    const std::string& path, const std::string& dataset, std::uint64_t bytes)
+{
+    const std::shared_ptr<const Verdict> v = listedVerdict(path);
+    if (!v)
         return std::nullopt;
-    const auto& plain = it->second->listing.plain;
+    const auto& plain = v->listing.plain;
     const auto at = plain.find(dataset);
     if (at == plain.end())
         return std::nullopt;
@@ -363,6 +374,21 @@ std::optional<std::vector<PlainPiece>> plainDataOf(
     if (filled != bytes)
         return std::nullopt;
     return at->second;
+}
+
+std::optional<PackedChunks> packedDataOf(const std::string& path, const std::string& dataset, const Shape& shape)
+{
+    const std::shared_ptr<const Verdict> v = listedVerdict(path);
+    if (!v)
+        return std::nullopt;
+    const auto at = v->listing.packed.find(dataset);
+    if (at == v->listing.packed.end())
+        return std::nullopt;
+    const PackedChunks& p = at->second;
+    if (p.dims != std::array<std::uint64_t, 3> {shape[0], shape[1], shape[2]} || p.chunk0 == 0 || p.chunk0 > p.dims[0]
+        || p.chunks.size() != (p.dims[0] + p.chunk0 - 1) / p.chunk0)
+        return std::nullopt;
+    return p;
 }
 
 } // namespace rs::h5

@@ -45,6 +45,12 @@ void vetFile(const std::string& path);
 std::optional<std::vector<PlainPiece>> plainDataOf(
     const std::string& path, const std::string& dataset, std::uint64_t bytes);
 
+/// Where the helper found `dataset`'s voxels in `path` stored in compressed chunks of whole slabs
+/// (io/h5_chunk_reader.h, packedChunks) of exactly `shape`, when it listed this version of the
+/// file for this process: readPackedChunks then decodes them without HDF5 here. nullopt
+/// otherwise. Never throws.
+std::optional<PackedChunks> packedDataOf(const std::string& path, const std::string& dataset, const Shape& shape);
+
 /// The helper's path: $REIONSCOPE_PROBE, else `reionscope-probe` beside the running executable;
 /// "" when neither exists.
 std::string probeHelperPath();

@@ -12,9 +12,11 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <poll.h>
 #include <string>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,7 +25,8 @@ namespace rs::h5 {
 namespace {
 
 /// Walks a dataset's chunk index (the B-tree a damaged file may corrupt) without reading data,
-/// and notes where plain float32 voxels lie (the asking process then reads them without HDF5).
+/// and notes where plain float32 voxels or compressed slab chunks lie (the asking process then
+/// reads them without HDF5).
 void walkData(hid_t file, const std::string& dataset, const std::string& path, detail::Listing& listing)
 {
     Id ds(H5Dopen2(file, dataset.c_str(), H5P_DEFAULT));
@@ -31,6 +34,10 @@ void walkData(hid_t file, const std::string& dataset, const std::string& path, d
         return;
     if (std::optional<std::vector<PlainPiece>> pieces = plainPieces(ds.get(), path)) {
         listing.plain[dataset] = std::move(*pieces); // (its chunks, if any, were each looked up)
+        return;
+    }
+    if (std::optional<PackedChunks> packed = packedChunks(ds.get(), path)) {
+        listing.packed[dataset] = std::move(*packed); // (each chunk looked up by its coordinates)
         return;
     }
     (void)H5Dget_storage_size(ds.get());
@@ -168,6 +175,33 @@ int serveGeneration()
     }
 }
 
+/// Waits for generation `pid` to end and sets its wait status. Returns false when the asking
+/// process went away first (its end of stdin closed): the generation, perhaps hanging on a file
+/// with nobody to time it out, is then killed.
+bool waitGeneration(pid_t pid, int& status)
+{
+    const int pidfd = int(::syscall(SYS_pidfd_open, pid, 0));
+    while (pidfd >= 0) {
+        pollfd p[2] = {{pidfd, POLLIN, 0}, {0, POLLRDHUP, 0}};
+        if (::poll(p, 2, -1) < 0 && errno != EINTR)
+            break;
+        if (p[0].revents)
+            break; // ended
+        if (p[1].revents & (POLLRDHUP | POLLHUP | POLLERR)) {
+            ::kill(pid, SIGKILL);
+            ::close(pidfd);
+            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) { }
+            return false;
+        }
+    }
+    if (pidfd >= 0)
+        ::close(pidfd);
+    while (::waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return false;
+    return true;
+}
+
 /// `--serve`: this process never reads a file. It forks a generation that answers requests, and
 /// a fresh one whenever a generation refused a file or died on one (then answering "crashed
 /// <signal>" for it), so every file after a damaged one meets an undamaged libhdf5, for the cost
@@ -192,9 +226,8 @@ int serve()
             ::_exit(serveGeneration());
         }
         int status = 0;
-        while (::waitpid(pid, &status, 0) < 0)
-            if (errno != EINTR)
-                return 1;
+        if (!waitGeneration(pid, status))
+            return 0; // the asking process is gone: so is the generation
         if (WIFSIGNALED(status)) {
             if (!writeAll(1, "crashed " + std::to_string(WTERMSIG(status)) + "\n"))
                 return 0;
