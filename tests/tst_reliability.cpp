@@ -281,6 +281,22 @@ private Q_SLOTS:
         QCOMPARE(int(detectFormat(path)), int(FileFormat::Unknown)); // damaged: no format, no crash
     }
 
+    void attributeTableTheHelperSurvivesIsNeverReadHere()
+    {
+        // reionscope-fuzz h5, seed 105, input 738137 (and 213590, 744405, 748936): a damaged
+        // attribute table libhdf5 reads out of bounds. The helper survives it and lists the file; a
+        // process listing it itself crashed (SIGSEGV in H5A__close under H5Aget_name_by_idx).
+        // Listed by the helper and read without HDF5 (compressed chunks it located), it loads here.
+        const std::string path = REIONSCOPE_TEST_DATA "/fuzz_attribute_table.h5";
+        h5::clearVetCache();
+        const std::uint64_t opens = h5::inProcessOpenCount();
+        const std::vector<CubeEntry> entries = probeFile(path);
+        QCOMPARE(entries.size(), std::size_t(2));
+        for (const CubeEntry& e : entries)
+            QCOMPARE(loadEntry(e).voxelCount(), e.shape[0] * e.shape[1] * e.shape[2]);
+        QCOMPARE(h5::inProcessOpenCount(), opens);
+    }
+
     void chunksBeyondTheExtentAreRefused()
     {
         // Found by reionscope-fuzz (h5, seed 105, input 707): chunk dims (5, 4194309, 5) on a 5^3
