@@ -125,9 +125,9 @@ private Q_SLOTS:
             qputenv("REIONSCOPE_PROBE", QByteArrayLiteral(REIONSCOPE_PROBE_EXE));
         // Verdicts of this test process and its CLI children stay out of the user's cache.
         QVERIFY(m_cacheDir.isValid());
-        const QByteArray cache = m_cacheDir.filePath(QStringLiteral("vetted.txt")).toUtf8();
+        const QByteArray cache = m_cacheDir.filePath(QStringLiteral("vetted")).toUtf8();
         qputenv("REIONSCOPE_VET_CACHE", cache);
-        h5::setVetCacheFile(cache.toStdString());
+        h5::setVetCacheFolder(cache.toStdString());
     }
 
     // ---- sizes checked before allocating --------------------------------------------------------
@@ -281,6 +281,22 @@ private Q_SLOTS:
         QCOMPARE(int(detectFormat(path)), int(FileFormat::Unknown)); // damaged: no format, no crash
     }
 
+    void attributeTableTheHelperSurvivesIsNeverReadHere()
+    {
+        // reionscope-fuzz h5, seed 105, input 738137 (and 213590, 744405, 748936): a damaged
+        // attribute table libhdf5 reads out of bounds. The helper survives it and lists the file; a
+        // process listing it itself crashed (SIGSEGV in H5A__close under H5Aget_name_by_idx).
+        // Listed by the helper and read without HDF5 (compressed chunks it located), it loads here.
+        const std::string path = REIONSCOPE_TEST_DATA "/fuzz_attribute_table.h5";
+        h5::clearVetCache();
+        const std::uint64_t opens = h5::inProcessOpenCount();
+        const std::vector<CubeEntry> entries = probeFile(path);
+        QCOMPARE(entries.size(), std::size_t(2));
+        for (const CubeEntry& e : entries)
+            QCOMPARE(loadEntry(e).voxelCount(), e.shape[0] * e.shape[1] * e.shape[2]);
+        QCOMPARE(h5::inProcessOpenCount(), opens);
+    }
+
     void chunksBeyondTheExtentAreRefused()
     {
         // Found by reionscope-fuzz (h5, seed 105, input 707): chunk dims (5, 4194309, 5) on a 5^3
@@ -348,7 +364,7 @@ private Q_SLOTS:
         const QString counter = QDir(dir.path()).filePath("runs.txt");
         const QString fake = countingProbe(dir.path(), counter);
         EnvGuard probe("REIONSCOPE_PROBE", fake.toUtf8());
-        const QString cache = QDir(dir.path()).filePath("cache/vetted.txt");
+        const QString cache = QDir(dir.path()).filePath("cache/vetted");
         EnvGuard env("REIONSCOPE_VET_CACHE", cache.toUtf8());
         auto helperRuns = [&] {
             QFile f(counter);
@@ -359,7 +375,9 @@ private Q_SLOTS:
         QCOMPARE(info(), 0);
         QCOMPARE(info(), 0);
         QCOMPARE(helperRuns(), 1);
-        QFile c(cache);
+        const QStringList records = QDir(cache).entryList(QDir::Files);
+        QCOMPARE(records.size(), 1);
+        QFile c(QDir(cache).filePath(records.front()));
         QVERIFY(c.open(QIODevice::ReadOnly));
         QVERIFY(c.readAll().contains(QByteArray::fromStdString(path)));
         c.close();
@@ -374,7 +392,7 @@ private Q_SLOTS:
         (void)info(); // whatever the flipped byte did to the file, the helper looked at it again
         QCOMPARE(helperRuns(), 2);
         writeGoodCube(dir.path(), "kept.h5");
-        // A damaged cache file only costs helper runs.
+        // A damaged cache record only costs helper runs.
         QVERIFY(c.open(QIODevice::WriteOnly | QIODevice::Truncate));
         c.write(QByteArray("v1 \xff garbage\n\n") + QByteArray(300, '\0') + "\n");
         c.close();

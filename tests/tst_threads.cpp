@@ -42,7 +42,7 @@ QTemporaryDir* g_dir = nullptr;
 void setUp()
 {
     qputenv("REIONSCOPE_PROBE", QByteArrayLiteral(REIONSCOPE_PROBE_EXE));
-    h5::setVetCacheFile(g_dir->filePath(QStringLiteral("vetted.txt")).toStdString());
+    h5::setVetCacheFolder(g_dir->filePath(QStringLiteral("vetted")).toStdString());
 }
 
 void chunkReaderPoolReadsEveryVoxel()

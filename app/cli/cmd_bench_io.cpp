@@ -124,19 +124,21 @@ int runBenchIoChild(const std::string& path)
 
 /// HDF5 files are first opened by the reionscope-probe helper (io/hdf5_guard.h): the load time
 /// of a file never seen before (helper included) and of one vetted by an earlier process (the
-/// persistent verdict cache: fingerprint and lookup) against a load without the helper. Later
+/// persistent cache: fingerprint, then the listing read from its record) against a load without
+/// the helper. Later
 /// loads in the same process skip both, so `seconds` above is the cached figure.
 void addIsolationCost(nlohmann::json& r, const std::string& path, const fs::path& dir, int repeats, bool json)
 {
     if (h5::probeHelperPath().empty())
         return;
-    const std::string benchCache = (dir / "hdf5-vetted.txt").string();
-    fs::remove(benchCache);
+    const std::string benchCache = (dir / "hdf5-vetted").string();
+    std::error_code ec;
+    fs::remove_all(benchCache, ec);
     auto seconds = [](Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); };
     // Interleaved, so a busy machine slows all alike; medians of each.
     std::vector<double> first, vetOnly, reopen, without;
     for (int i = 0; i <= repeats; ++i) {
-        h5::setVetCacheFile(""); // never seen: the helper reads it
+        h5::setVetCacheFolder(""); // never seen: the helper reads it
         h5::clearVetCache();
         auto t0 = Clock::now();
         (void)loadCube(path);
@@ -145,7 +147,7 @@ void addIsolationCost(nlohmann::json& r, const std::string& path, const fs::path
         t0 = Clock::now();
         h5::vetFile(path);
         vetOnly.push_back(seconds(t0));
-        h5::setVetCacheFile(benchCache); // vetted by an earlier process: fingerprint and lookup
+        h5::setVetCacheFolder(benchCache); // vetted by an earlier process: fingerprint and record
         if (i == 0)
             h5::vetFile(path);
         h5::clearVetCache();
@@ -158,8 +160,8 @@ void addIsolationCost(nlohmann::json& r, const std::string& path, const fs::path
         without.push_back(seconds(t0));
         h5::setIsolation(true);
     }
-    h5::setVetCacheFile("");
-    fs::remove(benchCache);
+    h5::setVetCacheFolder("");
+    fs::remove_all(benchCache, ec);
     auto median = [](std::vector<double> v) {
         v.erase(v.begin()); // the first round warms the page cache and starts the helper
         std::sort(v.begin(), v.end());
@@ -190,7 +192,7 @@ int runBenchIo(const BenchIoOptions& o)
         ? fs::temp_directory_path() / ("reionscope-bench-io-" + std::to_string(::getpid()))
         : fs::path(o.dir);
     fs::create_directories(dir);
-    h5::setVetCacheFile(""); // the bench's files are temporary: keep them out of the user's cache
+    h5::setVetCacheFolder(""); // the bench's files are temporary: keep them out of the user's cache
     nlohmann::json results = nlohmann::json::array();
     try {
         for (int n : o.sizes) {

@@ -198,6 +198,20 @@ std::string encodeListing(const Listing& listing)
             w.u64(p.bytes);
         }
     }
+    w.u64(listing.packed.size());
+    for (const auto& [dataset, p] : listing.packed) {
+        w.str(dataset);
+        for (std::uint64_t d : p.dims)
+            w.u64(d);
+        w.u64(p.chunk0);
+        w.u64((p.shuffle ? 1 : 0) | (p.lzf ? 2 : 0));
+        w.u64(p.chunks.size());
+        for (const PackedChunks::Chunk& c : p.chunks) {
+            w.u64(c.fileOffset);
+            w.u64(c.bytes);
+            w.u64(c.mask);
+        }
+    }
     return w.take();
 }
 
@@ -220,6 +234,23 @@ Listing decodeListing(const std::string& bytes, const std::string& path)
                 p.bytes = r.u64();
             }
             listing.plain[std::move(dataset)] = std::move(pieces);
+        }
+        for (std::size_t n = r.count(); n > 0; --n) {
+            std::string dataset = r.str();
+            PackedChunks p;
+            for (std::uint64_t& d : p.dims)
+                d = r.u64();
+            p.chunk0 = r.u64();
+            const std::uint64_t flags = r.below(4);
+            p.shuffle = flags & 1;
+            p.lzf = flags & 2;
+            p.chunks.resize(r.count());
+            for (PackedChunks::Chunk& c : p.chunks) {
+                c.fileOffset = r.u64();
+                c.bytes = r.u64();
+                c.mask = unsigned(r.below(std::uint64_t(1) << 32));
+            }
+            listing.packed[std::move(dataset)] = std::move(p);
         }
         if (!r.done())
             throw std::runtime_error("trailing bytes");

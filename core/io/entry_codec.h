@@ -18,6 +18,7 @@ namespace rs::h5::detail {
 struct Listing {
     std::vector<CubeEntry> entries;
     std::map<std::string, std::vector<PlainPiece>> plain; ///< by dataset: those stored as plain float32
+    std::map<std::string, PackedChunks> packed; ///< by dataset: those in compressed slab chunks
 };
 
 /// The listing as bytes (the entries' `path` is left out: the reader knows it).

@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -128,15 +129,22 @@ std::string decodeChunk(const Layout& l, const Job& job, libdeflate_decompressor
     return {};
 }
 
-} // namespace
-
-bool readSlabChunkedFloats(
-    hid_t dataset, float* out, const std::string& file, const std::string& datasetPath, unsigned threads)
+/// A compressed chunk never needs much more room than its plain bytes; more is a damaged index.
+std::uint64_t maxStoredBytes(std::size_t chunkFloats)
 {
-    const std::optional<Layout> layout = fastLayout(dataset);
-    if (!layout)
-        return false;
-    const Layout& l = *layout;
+    return std::uint64_t(chunkFloats) * sizeof(float) + std::uint64_t(chunkFloats) * sizeof(float) / 8 + 4096;
+}
+
+/// Fills `job.raw` and `job.mask` with chunk `job.first`'s stored bytes, or leaves `raw` empty for
+/// an unwritten chunk (read as 0, the fill value of our files). Returns "" or why it cannot.
+using FetchChunk = std::function<std::string(Job& job)>;
+
+/// Decodes the dataset's chunks into `out`: this thread fetches them one by one (HDF5 serialises
+/// its calls anyway) while worker threads decompress and un-shuffle them in place. Memory stays at
+/// the destination plus a few chunks in flight. Throws FormatError naming `file`.
+void decodeChunks(const Layout& l, const FetchChunk& fetch, float* out, const std::string& file,
+    const std::string& datasetPath, unsigned threads)
+{
     const std::size_t slab = std::size_t(l.dims[1]) * std::size_t(l.dims[2]);
     const std::size_t chunkFloats = std::size_t(l.chunk0) * slab;
     if (threads == 0)
@@ -180,33 +188,25 @@ bool readSlabChunkedFloats(
     for (unsigned t = 0; t < threads; ++t)
         pool.emplace_back(worker);
 
-    // This thread fetches raw chunks (HDF5 serialises its own calls anyway).
     for (hsize_t first = 0; first < l.dims[0] && !failed; first += l.chunk0) {
-        const hsize_t offset[3] = {first, 0, 0};
-        hsize_t bytes = 0;
         Job job;
         job.first = first;
         job.slabs = std::size_t(std::min<hsize_t>(l.chunk0, l.dims[0] - first));
-        if (H5Dget_chunk_storage_size(dataset, offset, &bytes) < 0 || bytes == 0) {
-            // An unwritten chunk reads as the fill value (0 for our files).
+        std::string why;
+        try {
+            why = fetch(job);
+        } catch (const std::exception& e) { // (bad_alloc): stop the workers before throwing
+            why = std::string("cannot be read: ") + e.what();
+        }
+        if (!why.empty()) {
+            std::lock_guard lock(m);
+            error = "chunk at slab " + std::to_string(first) + " of dataset '" + datasetPath + "' " + why;
+            failed = true;
+            break;
+        }
+        if (job.raw.empty()) {
             std::fill_n(out + std::size_t(first) * slab, job.slabs * slab, 0.0f);
             continue;
-        }
-        // A compressed chunk never needs much more room than its plain bytes; more is a damaged index.
-        if (bytes > chunkFloats * sizeof(float) + chunkFloats * sizeof(float) / 8 + 4096) {
-            std::lock_guard lock(m);
-            error = "chunk at slab " + std::to_string(first) + " of dataset '" + datasetPath + "' claims "
-                + std::to_string(bytes) + " stored bytes, more than it can hold (file damaged)";
-            failed = true;
-            break;
-        }
-        job.raw.resize(std::size_t(bytes));
-        if (H5Dread_chunk(dataset, H5P_DEFAULT, offset, &job.mask, job.raw.data()) < 0) {
-            std::lock_guard lock(m);
-            error = "cannot read chunk at slab " + std::to_string(first) + " of dataset '" + datasetPath
-                + "' (file damaged or truncated)";
-            failed = true;
-            break;
         }
         std::unique_lock lock(m);
         haveRoom.wait(lock, [&] { return queue.size() < maxInFlight || failed; });
@@ -223,10 +223,80 @@ bool readSlabChunkedFloats(
         t.join();
     if (failed)
         throw FormatError(file, error);
+}
+
+} // namespace
+
+bool readSlabChunkedFloats(
+    hid_t dataset, float* out, const std::string& file, const std::string& datasetPath, unsigned threads)
+{
+    const std::optional<Layout> layout = fastLayout(dataset);
+    if (!layout)
+        return false;
+    const std::uint64_t maxStored
+        = maxStoredBytes(std::size_t(layout->chunk0) * std::size_t(layout->dims[1]) * std::size_t(layout->dims[2]));
+    decodeChunks(
+        *layout,
+        [&](Job& job) -> std::string {
+            const hsize_t offset[3] = {job.first, 0, 0};
+            hsize_t bytes = 0;
+            if (H5Dget_chunk_storage_size(dataset, offset, &bytes) < 0 || bytes == 0)
+                return {}; // unwritten: the fill value
+            if (bytes > maxStored)
+                return "claims " + std::to_string(bytes) + " stored bytes, more than it can hold (file damaged)";
+            job.raw.resize(std::size_t(bytes));
+            if (H5Dread_chunk(dataset, H5P_DEFAULT, offset, &job.mask, job.raw.data()) < 0)
+                return "cannot be read (file damaged or truncated)";
+            return {};
+        },
+        out, file, datasetPath, threads);
     return true;
 }
 
+void readPackedChunks(
+    const std::string& file, const PackedChunks& packed, float* out, const std::string& datasetPath, unsigned threads)
+{
+    Layout l;
+    l.dims = {packed.dims[0], packed.dims[1], packed.dims[2]};
+    l.chunk0 = packed.chunk0;
+    l.shuffle = packed.shuffle;
+    l.codec = packed.lzf ? Codec::Lzf : Codec::Deflate;
+    const std::size_t slab = std::size_t(l.dims[1]) * std::size_t(l.dims[2]);
+    if (l.chunk0 == 0 || l.chunk0 > l.dims[0] || packed.chunks.size() != (l.dims[0] + l.chunk0 - 1) / l.chunk0)
+        throw FormatError(file, "dataset '" + datasetPath + "': its chunk list does not cover it");
+    const std::uint64_t maxStored = maxStoredBytes(std::size_t(l.chunk0) * slab);
+    const std::uint64_t fileBytes = regularFileSize(file);
+    decodeChunks(
+        l,
+        [&](Job& job) -> std::string {
+            const PackedChunks::Chunk& c = packed.chunks[std::size_t(job.first / l.chunk0)];
+            if (c.bytes == 0 || c.bytes > maxStored || c.fileOffset > fileBytes || c.bytes > fileBytes - c.fileOffset)
+                return "lies outside the file or claims an impossible size (file changed or damaged)";
+            job.raw.resize(std::size_t(c.bytes));
+            job.mask = c.mask;
+            try {
+                readExactly(file, c.fileOffset, job.raw.data(), job.raw.size());
+            } catch (const Error&) {
+                return "cannot be read (file changed, damaged or truncated)";
+            }
+            return {};
+        },
+        out, file, datasetPath, threads);
+}
+
 namespace {
+
+/// Where HDF5's addresses start in the file: after the user block, if any. (H5Dget_offset adds it;
+/// H5Dget_chunk_info_by_coord does not: chunk addresses are relative to it.) nullopt if unknown.
+std::optional<std::uint64_t> baseAddress(hid_t dataset)
+{
+    Id file(H5Iget_file_id(dataset));
+    Id fcpl(file.valid() ? H5Fget_create_plist(file.get()) : H5I_INVALID_HID);
+    hsize_t userBlock = 0;
+    if (!fcpl.valid() || H5Pget_userblock(fcpl.get(), &userBlock) < 0)
+        return std::nullopt;
+    return std::uint64_t(userBlock);
+}
 
 /// The pieces of unfiltered float32 chunks of whole slabs ({c0, n1, n2}), all written in full.
 std::optional<std::vector<PlainPiece>> plainChunks(hid_t dataset, hid_t dcpl, hid_t space, std::uint64_t fileBytes)
@@ -238,6 +308,9 @@ std::optional<std::vector<PlainPiece>> plainChunks(hid_t dataset, hid_t dcpl, hi
     if (chunk[0] == 0 || chunk[0] > d[0] || chunk[1] != d[1] || chunk[2] != d[2] || d[0] / chunk[0] > (1u << 20))
         return std::nullopt;
     const std::uint64_t slab = std::uint64_t(d[1]) * d[2] * sizeof(float), chunkBytes = slab * chunk[0];
+    const std::optional<std::uint64_t> base = baseAddress(dataset);
+    if (!base || *base > fileBytes)
+        return std::nullopt;
     std::vector<PlainPiece> pieces;
     for (hsize_t first = 0; first < d[0]; first += chunk[0]) {
         const hsize_t offset[3] = {first, 0, 0};
@@ -245,9 +318,9 @@ std::optional<std::vector<PlainPiece>> plainChunks(hid_t dataset, hid_t dcpl, hi
         haddr_t addr = HADDR_UNDEF;
         hsize_t size = 0;
         if (H5Dget_chunk_info_by_coord(dataset, offset, &mask, &addr, &size) < 0 || addr == HADDR_UNDEF
-            || size != chunkBytes || addr > fileBytes || chunkBytes > fileBytes - addr)
+            || size != chunkBytes || addr > fileBytes - *base || chunkBytes > fileBytes - *base - addr)
             return std::nullopt; // unwritten (fill value) or damaged: HDF5's path says which
-        pieces.push_back({std::uint64_t(addr), first * slab, std::min<hsize_t>(chunk[0], d[0] - first) * slab});
+        pieces.push_back({*base + std::uint64_t(addr), first * slab, std::min<hsize_t>(chunk[0], d[0] - first) * slab});
     }
     return pieces;
 }
@@ -276,6 +349,34 @@ std::optional<std::vector<PlainPiece>> plainPieces(hid_t dataset, const std::str
         || offset == HADDR_UNDEF || std::uint64_t(offset) > fileBytes || bytes > fileBytes - offset)
         return std::nullopt; // H5Dread says what is wrong
     return std::vector<PlainPiece> {{std::uint64_t(offset), 0, bytes}};
+}
+
+std::optional<PackedChunks> packedChunks(hid_t dataset, const std::string& file)
+{
+    if constexpr (std::endian::native != std::endian::little)
+        return std::nullopt;
+    const std::optional<Layout> l = fastLayout(dataset);
+    const std::optional<std::uint64_t> base = l ? baseAddress(dataset) : std::nullopt;
+    if (!l || !base || l->dims[0] / l->chunk0 > (1u << 20))
+        return std::nullopt;
+    const std::uint64_t fileBytes = regularFileSize(file);
+    const std::uint64_t maxStored = maxStoredBytes(std::size_t(l->chunk0) * std::size_t(l->dims[1] * l->dims[2]));
+    PackedChunks p;
+    p.dims = {l->dims[0], l->dims[1], l->dims[2]};
+    p.chunk0 = l->chunk0;
+    p.shuffle = l->shuffle;
+    p.lzf = *l->codec == Codec::Lzf;
+    for (hsize_t first = 0; first < l->dims[0]; first += l->chunk0) {
+        const hsize_t offset[3] = {first, 0, 0};
+        unsigned mask = 0;
+        haddr_t addr = HADDR_UNDEF;
+        hsize_t size = 0;
+        if (H5Dget_chunk_info_by_coord(dataset, offset, &mask, &addr, &size) < 0 || addr == HADDR_UNDEF || size == 0
+            || size > maxStored || *base > fileBytes || addr > fileBytes - *base || size > fileBytes - *base - addr)
+            return std::nullopt; // unwritten (fill value) or damaged: HDF5's path says which
+        p.chunks.push_back({*base + std::uint64_t(addr), std::uint64_t(size), mask});
+    }
+    return p;
 }
 
 void readPlainPieces(const std::string& file, const std::vector<PlainPiece>& pieces, void* out)

@@ -1,6 +1,5 @@
 #include "io/hdf5_guard.h"
 
-#include "io/cube_loader.h"
 #include "io/entry_codec.h"
 #include "io/h5_chunk_reader.h"
 #include "io/hdf5_util.h"
@@ -17,13 +16,11 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
-#include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <poll.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <tuple>
@@ -178,17 +175,16 @@ void clearVetCache()
         std::lock_guard lock(cache().mutex);
         cache().verdicts.clear();
     }
-    detail::PersistentVetCache().forget();
 }
 
-void setVetCacheFile(const std::string& file)
+void setVetCacheFolder(const std::string& folder)
 {
-    detail::PersistentVetCache().setFile(file);
+    detail::PersistentVetCache().setFolder(folder);
 }
 
-std::string vetCacheFile()
+std::string vetCacheFolder()
 {
-    return detail::PersistentVetCache().file();
+    return detail::PersistentVetCache().folder();
 }
 
 std::string probeHelperPath()
@@ -210,7 +206,7 @@ namespace {
 struct Verdict {
     bool refused = false;
     std::string kind, problem; ///< refused: the error's kind ("io", "format", "unrecognised") and text
-    std::optional<detail::Listing> listing; ///< what it found (absent: vetted by an earlier process)
+    detail::Listing listing; ///< not refused: what it found (now or in an earlier process)
 };
 
 /// Reads a helper's answer: "ok <cubes> <bytes>" and the encoded entries, or "error <kind> <problem>".
@@ -289,13 +285,20 @@ std::shared_ptr<const Verdict> verdictOf(const std::string& path)
     // Absolute: the helpers' working folder is not ours once we change it (and "--serve" stays a path).
     std::error_code ec;
     const std::string abs = std::filesystem::absolute(path, ec).string();
-    // Passed in an earlier process (and unchanged since): no helper either.
+    // Passed in an earlier process (and unchanged since): its listing, kept with the verdict, so
+    // no helper either and still no metadata parsed here. A record that does not decode is
+    // ignored (the helper answers again and its answer replaces the record).
     detail::PersistentVetCache persistent;
-    const std::optional<detail::FileFingerprint> print = ec || persistent.file().empty()
+    const std::optional<detail::FileFingerprint> print = ec || persistent.folder().empty()
         ? std::nullopt
         : detail::fingerprintOf(std::filesystem::path(abs).lexically_normal().string());
-    if (print && persistent.contains(*print))
-        return remember(Verdict {});
+    if (const std::optional<std::string> kept = print ? persistent.find(*print) : std::nullopt) {
+        try {
+            Verdict earlier;
+            earlier.listing = detail::decodeListing(*kept, path);
+            return remember(std::move(earlier));
+        } catch (const Error&) { }
+    }
     // The long-lived server answers first (no process start per file); when it dies on a file,
     // a fresh helper confirms, so damage a previous file left in the server is not blamed on this one.
     detail::ProbeServer::Verdict v = detail::ProbeServer::Verdict::Unavailable;
@@ -312,7 +315,7 @@ std::shared_ptr<const Verdict> verdictOf(const std::string& path)
     Verdict verdict = v == detail::ProbeServer::Verdict::Passed ? parseAnswer(answer, path)
                                                                 : vetWithOneHelper(helper, path, ec ? path : abs);
     if (print && !verdict.refused)
-        persistent.add(*print);
+        persistent.add(*print, detail::encodeListing(verdict.listing));
     return remember(std::move(verdict));
 }
 
@@ -325,9 +328,7 @@ std::optional<std::vector<CubeEntry>> probeIsolated(const std::string& path)
         return std::nullopt;
     if (v->refused)
         throwRefusal(*v, path);
-    if (!v->listing)
-        return std::nullopt;
-    std::vector<CubeEntry> entries = v->listing->entries;
+    std::vector<CubeEntry> entries = v->listing.entries;
     for (CubeEntry& e : entries)
         e.path = path;
     return entries;
@@ -338,17 +339,28 @@ void vetFile(const std::string& path)
     (void)probeIsolated(path);
 }
 
-std::optional<std::vector<PlainPiece>> plainDataOf(
-    const std::string& path, const std::string& dataset, std::uint64_t bytes)
+namespace {
+
+/// The helper's listing of this version of `path` in this process; null if it has none.
+std::shared_ptr<const Verdict> listedVerdict(const std::string& path)
 {
     const std::optional<FileKey> key = keyOf(path);
     if (!key || !isolationEnabled())
-        return std::nullopt;
+        return nullptr;
     std::lock_guard lock(cache().mutex);
     const auto it = cache().verdicts.find(*key);
-    if (it == cache().verdicts.end() || !it->second->listing)
+    return it == cache().verdicts.end() || it->second->refused ? nullptr : it->second;
+}
+
+} // namespace
+
+std::optional<std::vector<PlainPiece>> plainDataOf(
+    const std::string& path, const std::string& dataset, std::uint64_t bytes)
+{
+    const std::shared_ptr<const Verdict> v = listedVerdict(path);
+    if (!v)
         return std::nullopt;
-    const auto& plain = it->second->listing->plain;
+    const auto& plain = v->listing.plain;
     const auto at = plain.find(dataset);
     if (at == plain.end())
         return std::nullopt;
@@ -364,145 +376,19 @@ std::optional<std::vector<PlainPiece>> plainDataOf(
     return at->second;
 }
 
-namespace {
-
-/// Walks a dataset's chunk index (the B-tree a damaged file may corrupt) without reading data,
-/// and notes where plain float32 voxels lie (the asking process then reads them without HDF5).
-void walkData(hid_t file, const std::string& dataset, const std::string& path, detail::Listing& listing)
+std::optional<PackedChunks> packedDataOf(const std::string& path, const std::string& dataset, const Shape& shape)
 {
-    Id ds(H5Dopen2(file, dataset.c_str(), H5P_DEFAULT));
-    if (!ds.valid())
-        return;
-    if (std::optional<std::vector<PlainPiece>> pieces = plainPieces(ds.get(), path)) {
-        listing.plain[dataset] = std::move(*pieces); // (its chunks, if any, were each looked up)
-        return;
-    }
-    (void)H5Dget_storage_size(ds.get());
-    Id dcpl(H5Dget_create_plist(ds.get()));
-    if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED)
-        return;
-    Id space(H5Dget_space(ds.get()));
-    hsize_t n = 0;
-    if (H5Dget_num_chunks(ds.get(), space.get(), &n) < 0) // one pass over the whole index
-        return;
-    // Then each chunk the way the readers reach it, by its coordinates: a lookup from the root.
-    // (By index, HDF5 1.10 walks the index from its start for every chunk: quadratic.)
-    hsize_t dims[H5S_MAX_RANK], chunk[H5S_MAX_RANK], offset[H5S_MAX_RANK] = {};
-    const int rank = H5Sget_simple_extent_dims(space.get(), dims, nullptr);
-    if (rank <= 0 || H5Pget_chunk(dcpl.get(), rank, chunk) != rank)
-        return;
-    for (int a = 0; a < rank; ++a)
-        if (chunk[a] == 0 || dims[a] == 0)
-            return;
-    for (hsize_t visited = 0; visited < (hsize_t(1) << 24); ++visited) {
-        unsigned mask = 0;
-        haddr_t addr = 0;
-        hsize_t size = 0;
-        if (H5Dget_chunk_info_by_coord(ds.get(), offset, &mask, &addr, &size) < 0)
-            return;
-        int a = rank - 1; // the next chunk, last axis fastest
-        for (; a >= 0; --a) {
-            offset[a] += chunk[a];
-            if (offset[a] < dims[a])
-                break;
-            offset[a] = 0;
-        }
-        if (a < 0)
-            return;
-    }
-}
-
-/// No core dumps, 2 GiB of address space and (for one-file runs) 60 s of CPU.
-void limitSelf(bool cpuLimit)
-{
-    rlimit core {0, 0};
-    ::setrlimit(RLIMIT_CORE, &core); // a crash here is expected now and then: no core dumps
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__) // sanitizers reserve terabytes for their shadow
-    rlimit as {};
-    const rlim_t want = rlim_t(2) << 30; // 2 GiB: metadata never needs more
-    if (::getrlimit(RLIMIT_AS, &as) == 0 && (as.rlim_cur == RLIM_INFINITY || as.rlim_cur > want)) {
-        as.rlim_cur = want;
-        ::setrlimit(RLIMIT_AS, &as);
-    }
-#endif
-    if (cpuLimit) { // the server lives long: its caller's timeout catches a hang instead
-        rlimit cpu {60, 61};
-        ::setrlimit(RLIMIT_CPU, &cpu);
-    }
-}
-
-} // namespace
-
-namespace {
-
-/// The kind of error a reader threw, for the answer line: the asking process throws the same.
-const char* errorKind(const std::exception& e)
-{
-    if (dynamic_cast<const IoError*>(&e))
-        return "io";
-    if (dynamic_cast<const UnrecognisedFormatError*>(&e))
-        return "unrecognised";
-    return "format";
-}
-
-/// Probes one file; returns the answer ("ok <cubes> <bytes>" and the encoded entries, or
-/// "error <kind> <problem>", each line ended by a newline) and the exit status.
-int probeOne(const std::string& path, std::string& answer)
-{
-    try {
-        detail::Listing listing;
-        listing.entries = probeFile(path);
-        if (hasHdf5Signature(path)) {
-            Id file = openFile(path);
-            for (const CubeEntry& e : listing.entries)
-                if (!e.dataset.empty() && e.kind != FieldKind::HaloCatalog)
-                    walkData(file.get(), e.dataset, path, listing);
-        }
-        const std::string bytes = detail::encodeListing(listing);
-        answer = "ok " + std::to_string(listing.entries.size()) + " " + std::to_string(bytes.size()) + "\n" + bytes;
-        return 0;
-    } catch (const std::exception& e) {
-        // The problem without the path (the asking process names the file its own way).
-        std::string problem = e.what();
-        if (const auto* fe = dynamic_cast<const FileError*>(&e); fe && problem.rfind(fe->path() + ": ", 0) == 0)
-            problem.erase(0, fe->path().size() + 2);
-        for (char& c : problem)
-            if (c == '\n')
-                c = ' ';
-        answer = std::string("error ") + errorKind(e) + " " + problem + "\n";
-        return 1;
-    }
-}
-
-} // namespace
-
-int runProbeHelper(int argc, char** argv)
-{
-    if (argc == 2 && std::string(argv[1]) == "--serve") {
-        // One path per line on stdin, one answer line per path on stdout, until end of input.
-        limitSelf(false);
-        setIsolation(false);
-        std::string path, answer;
-        while (std::getline(std::cin, path)) {
-            probeOne(path, answer);
-            std::fwrite(answer.data(), 1, answer.size(), stdout);
-            std::fflush(stdout);
-        }
-        return 0;
-    }
-    if (argc != 2) {
-        std::fprintf(stderr,
-            "usage: reionscope-probe FILE | --serve\n"
-            "Opens one HDF5 (or other cube) file with memory and time limits and lists its "
-            "cubes; used by ReionScope to read untrusted files safely.\n");
-        return 2;
-    }
-    limitSelf(true);
-    setIsolation(false); // this process is the isolation
-    std::string answer;
-    const int status = probeOne(argv[1], answer);
-    std::fwrite(answer.data(), 1, answer.size(), stdout);
-    return status;
+    const std::shared_ptr<const Verdict> v = listedVerdict(path);
+    if (!v)
+        return std::nullopt;
+    const auto at = v->listing.packed.find(dataset);
+    if (at == v->listing.packed.end())
+        return std::nullopt;
+    const PackedChunks& p = at->second;
+    if (p.dims != std::array<std::uint64_t, 3> {shape[0], shape[1], shape[2]} || p.chunk0 == 0 || p.chunk0 > p.dims[0]
+        || p.chunks.size() != (p.dims[0] + p.chunk0 - 1) / p.chunk0)
+        return std::nullopt;
+    return p;
 }
 
 } // namespace rs::h5

@@ -5,11 +5,12 @@
 /// training running in it. So before this process's HDF5 library reads a file's metadata, a small
 /// helper process of ours (`reionscope-probe`, installed beside the CLI and the GUI) opens it
 /// under an address-space and time limit and lists what it holds. A crash or hang there becomes a
-/// FormatError naming the file; a file that passed is remembered (by device, inode, size and
-/// modification time in this process; by path, size, time and content hash across processes, see
-/// setVetCacheFile), so opening it again costs nothing. One helper process (`--serve`) answers
-/// file after file; when it dies on a file, a fresh single-file helper confirms before the file
-/// is reported, and the next request starts a new server.
+/// FormatError naming the file; a file that passed is remembered with its listing (by device,
+/// inode, size and modification time in this process; by path, size, time and content hash
+/// across processes, see setVetCacheFolder), so opening it again costs no helper run and still
+/// parses none of its metadata here. One helper process (`--serve`) answers file after file,
+/// through a fresh fork of itself after each file it refused or died on; when it dies on a file, a
+/// fresh single-file helper confirms before the file is reported.
 
 #include "io/cube_entry.h"
 #include "io/h5_chunk_reader.h"
@@ -22,14 +23,14 @@
 namespace rs::h5 {
 
 /// The cubes `path` holds, listed by the helper (its process read the metadata; this one never
-/// parses it), each entry naming `path`. The helper runs unless this version of the file had its
-/// verdict before. Throws FormatError ("<path>: the HDF5 library crashed reading its metadata
+/// parses it), each entry naming `path`. The helper runs unless this version of the file was
+/// listed before, in this process or (persistent cache) an earlier one. Throws FormatError ("<path>: the HDF5 library
+/// crashed reading its metadata
 /// ...: the file is damaged") when the helper died from a signal or ran past the time limit, and
 /// the helper's own refusal (IoError, FormatError or UnrecognisedFormatError naming `path`) when
 /// it could not list the file: a file the helper refused is never opened in this process (a
 /// damaged global heap read out of bounds there without crashing, then crashed here). Returns
-/// nullopt when isolation is off, the helper is not installed, the path is not a regular file,
-/// or the file passed in an earlier process (the persistent cache keeps verdicts, not entries):
+/// nullopt when isolation is off, the helper is not installed or the path is not a regular file:
 /// the caller then lists it in-process.
 std::optional<std::vector<CubeEntry>> probeIsolated(const std::string& path);
 
@@ -43,6 +44,12 @@ void vetFile(const std::string& path);
 /// otherwise. Never throws.
 std::optional<std::vector<PlainPiece>> plainDataOf(
     const std::string& path, const std::string& dataset, std::uint64_t bytes);
+
+/// Where the helper found `dataset`'s voxels in `path` stored in compressed chunks of whole slabs
+/// (io/h5_chunk_reader.h, packedChunks) of exactly `shape`, when it listed this version of the
+/// file for this process: readPackedChunks then decodes them without HDF5 here. nullopt
+/// otherwise. Never throws.
+std::optional<PackedChunks> packedDataOf(const std::string& path, const std::string& dataset, const Shape& shape);
 
 /// The helper's path: $REIONSCOPE_PROBE, else `reionscope-probe` beside the running executable;
 /// "" when neither exists.
@@ -58,17 +65,18 @@ bool isolationEnabled();
 void setVetTimeoutSeconds(double seconds);
 
 /// Forgets which files passed in this process (benchmarks measure the first, uncached, open);
-/// the persistent cache is read again from its file at the next open, as a new process would.
+/// the next open finds them in the persistent cache, as a new process would.
 void clearVetCache();
 
-/// Files that passed are also remembered across processes, in a small file under the user's
-/// cache folder (io/vet_cache.h: path, size, modification time and a hash of the first and last
-/// 64 KiB), so opening them again in a later CLI call or GUI session skips the helper. Default:
-/// $REIONSCOPE_VET_CACHE when set ("" switches it off), else
-/// $XDG_CACHE_HOME/reionscope/hdf5-vetted.txt, else ~/.cache/reionscope/hdf5-vetted.txt.
+/// Files that passed are also remembered across processes with the helper's listing, one small
+/// record per file in a folder under the user's cache folder (io/vet_cache.h: keyed by path,
+/// size, modification time and a hash of the first and last 64 KiB, checksummed, at most 4096
+/// records and 64 MiB), so opening them again in a later CLI call or GUI session needs neither the
+/// helper nor any metadata parsing here. Default: $REIONSCOPE_VET_CACHE when set ("" switches it
+/// off), else $XDG_CACHE_HOME/reionscope/hdf5-vetted, else ~/.cache/reionscope/hdf5-vetted.
 /// "" switches the persistent cache off for this process. Never throws.
-void setVetCacheFile(const std::string& file);
-std::string vetCacheFile();
+void setVetCacheFolder(const std::string& folder);
+std::string vetCacheFolder();
 
 /// What the helper does in its own process: sets its limits, opens the file, lists its cubes and
 /// walks every dataset's chunk index; prints "ok <cubes> <bytes>" and that many bytes of encoded

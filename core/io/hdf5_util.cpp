@@ -5,6 +5,7 @@
 #include "util/file_util.h"
 #include "util/size_limits.h"
 
+#include <atomic>
 #include <cstring>
 #include <mutex>
 #include <sys/stat.h>
@@ -131,10 +132,20 @@ bool hasHdf5Signature(const std::string& path)
     return false;
 }
 
+namespace {
+std::atomic<std::uint64_t> g_opens {0};
+} // namespace
+
+std::uint64_t inProcessOpenCount()
+{
+    return g_opens.load();
+}
+
 Id openFile(const std::string& path)
 {
     silenceErrorPrinting();
     regularFileSize(path); // throws IoError for missing files and folders
+    g_opens.fetch_add(1);
     Id f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
     if (!f.valid()) {
         if (hasHdf5Signature(path))

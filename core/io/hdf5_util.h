@@ -8,6 +8,7 @@
 
 #include <hdf5.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,6 +59,10 @@ bool hasHdf5Signature(const std::string& path);
 
 /// Opens an existing file read-only. Throws IoError if missing, FormatError if not readable HDF5.
 Id openFile(const std::string& path);
+
+/// How many times openFile opened a file in this process (tests observe that a file listed by the
+/// reionscope-probe helper, now or in an earlier process, is not opened here). Never throws.
+std::uint64_t inProcessOpenCount();
 /// Creates (truncates) a file for writing. Throws IoError.
 Id createFile(const std::string& path);
 

@@ -2,8 +2,10 @@
 /// \file probe_server.h
 /// (Internal to hdf5_guard.cpp.) A long-lived `reionscope-probe --serve` process that vets one
 /// file per request, so a first open costs the helper's metadata read, not a process start and
-/// HDF5's initialisation every time. A crash or hang ends the server; the next request starts a
-/// new one.
+/// HDF5's initialisation every time. The server answers through forked generations of itself: a
+/// generation that refused a file or died on one is replaced by a fresh fork (the server answers
+/// "crashed <signal>" for the latter), so no file meets a libhdf5 an earlier damaged file left in
+/// a bad state. A hang ends the server (killed); the next request starts a new one.
 
 #include <string>
 #include <sys/types.h>
@@ -20,14 +22,14 @@ int spawnHelper(const std::string& helper, const std::string& arg, int in, int o
 constexpr std::size_t kMaxAnswerBytes = std::size_t(64) << 20;
 
 /// How many bytes follow an answer line: "ok <cubes> <bytes>" announces the encoded entries
-/// (io/entry_codec.h); "error <kind> <problem>" nothing.
+/// (io/entry_codec.h); "error <kind> <problem>" and "crashed <signal>" nothing.
 std::size_t answerBytes(const std::string& line);
 
 class ProbeServer {
 public:
     enum class Verdict {
         Passed, ///< the server answered: listed the file's cubes, or refused it with an error
-        Crashed, ///< the server died on it; `signal` says how
+        Crashed, ///< the server (or its generation answering) died on it; `signal` says how
         Hung, ///< no answer before the timeout; the server was killed
         Unavailable ///< no server could be started (fall back to one helper per file)
     };

@@ -1,28 +1,33 @@
 #include "io/vet_cache.h"
 
-#include "util/file_util.h"
+#include "io/lzf.h"
 
 #include <hdf5.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <fcntl.h>
 #include <filesystem>
 #include <mutex>
-#include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <unordered_set>
+#include <vector>
 
 namespace rs::h5::detail {
 
 namespace {
 
+namespace fs = std::filesystem;
+
 constexpr std::size_t kBlock = 64 * 1024;
-constexpr std::size_t kMaxFileBytes = 2 << 20; ///< a cache file larger than this is not read
+constexpr const char* kMagic = "reionscope-vetted 3 ";
+constexpr const char* kRecordSuffix = ".rec";
 
 /// FNV-1a over 8-byte words (then the last bytes one by one): a byte-wise pass over 128 KiB cost
 /// about 0.2 ms of each first open, as much as a third of the helper's own check.
@@ -41,35 +46,101 @@ void fnv1a(std::uint64_t& h, const unsigned char* p, std::size_t n)
     }
 }
 
-/// "v2 1.10.8 ": verdicts of another libhdf5 (or another format of this file: v1 hashed byte by
-/// byte) are not ours.
-const std::string& linePrefix()
+std::uint64_t fnv1a(const std::string& bytes)
 {
-    static const std::string prefix = [] {
-        unsigned maj = 0, min = 0, rel = 0;
-        H5get_libversion(&maj, &min, &rel);
-        return "v2 " + std::to_string(maj) + "." + std::to_string(min) + "." + std::to_string(rel) + " ";
-    }();
-    return prefix;
+    std::uint64_t h = 14695981039346656037ULL;
+    fnv1a(h, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+    return h;
 }
 
-std::string lineOf(const FileFingerprint& f)
+/// "1.10.8": records of another libhdf5 are not ours.
+const std::string& libraryVersion()
 {
-    char head[80];
-    std::snprintf(head, sizeof head, "%016llx %llu %lld ", (unsigned long long)f.hash, (unsigned long long)f.size,
-        (long long)f.mtimeNs);
-    return linePrefix() + head + f.path;
+    static const std::string version = [] {
+        unsigned maj = 0, min = 0, rel = 0;
+        H5get_libversion(&maj, &min, &rel);
+        return std::to_string(maj) + "." + std::to_string(min) + "." + std::to_string(rel);
+    }();
+    return version;
+}
+
+/// The second line of a record: what must match besides the path.
+std::string keyLine(const FileFingerprint& f, std::size_t listingBytes, std::size_t storedBytes)
+{
+    char line[160];
+    std::snprintf(line, sizeof line, "%s %016" PRIx64 " %" PRIu64 " %" PRId64 " %zu %zu\n", libraryVersion().c_str(),
+        f.hash, f.size, f.mtimeNs, listingBytes, storedBytes);
+    return line;
+}
+
+/// The whole of `path` when it is a regular file of at most `limit` bytes; nullopt otherwise.
+std::optional<std::string> readSmallFile(const std::string& path, std::size_t limit)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return std::nullopt;
+    struct stat st { };
+    std::optional<std::string> out;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && std::uint64_t(st.st_size) <= limit) {
+        std::string bytes(std::size_t(st.st_size), '\0');
+        std::size_t got = 0;
+        while (got < bytes.size()) {
+            const ssize_t n = ::pread(fd, bytes.data() + got, bytes.size() - got, off_t(got));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            got += std::size_t(n);
+        }
+        if (got == bytes.size())
+            out = std::move(bytes);
+    }
+    ::close(fd);
+    return out;
+}
+
+/// The listing a record holds for `f`; nullopt for anything but an intact record of `f`.
+std::optional<std::string> listingIn(const std::string& record, const FileFingerprint& f)
+{
+    const std::size_t magic = std::strlen(kMagic);
+    const std::size_t first = record.find('\n');
+    if (first != magic + 16 || record.compare(0, magic, kMagic) != 0)
+        return std::nullopt;
+    char check[17];
+    std::snprintf(check, sizeof check, "%016" PRIx64, fnv1a(record.substr(first + 1)));
+    if (record.compare(magic, 16, check) != 0)
+        return std::nullopt;
+    const std::size_t second = record.find('\n', first + 1), third = record.find('\n', second + 1);
+    if (second == std::string::npos || third == std::string::npos)
+        return std::nullopt;
+    if (record.compare(second + 1, third - second - 1, f.path) != 0 || third - second - 1 != f.path.size())
+        return std::nullopt;
+    const std::size_t stored = record.size() - third - 1;
+    // The listing size as the record states it: the key line must then be exactly ours.
+    unsigned long long listingBytes = 0;
+    const std::string key = record.substr(first + 1, second - first);
+    const std::size_t lastSpace = key.rfind(' '), sizeSpace = key.rfind(' ', lastSpace - 1);
+    if (lastSpace == std::string::npos || sizeSpace == std::string::npos
+        || std::sscanf(key.c_str() + sizeSpace + 1, "%llu", &listingBytes) != 1 || listingBytes == 0
+        || listingBytes > PersistentVetCache::kMaxListingBytes || stored > listingBytes)
+        return std::nullopt;
+    if (key != keyLine(f, std::size_t(listingBytes), stored))
+        return std::nullopt;
+    if (stored == listingBytes)
+        return record.substr(third + 1);
+    std::string listing(std::size_t(listingBytes), '\0');
+    const std::size_t got = lzf::decompress(reinterpret_cast<const std::uint8_t*>(record.data() + third + 1), stored,
+        reinterpret_cast<std::uint8_t*>(listing.data()), listing.size());
+    if (got != listing.size())
+        return std::nullopt;
+    return listing;
 }
 
 struct State {
     std::mutex mutex;
     bool configured = false;
-    std::string file;
-    bool loaded = false;
-    struct timespec loadedMtime { };
-    off_t loadedSize = -1;
-    std::unordered_set<std::string> lines; ///< lineOf() of every entry
-    std::size_t fileLines = 0; ///< lines in the file when last read or appended to
+    std::string folder;
+    std::uint64_t added = 0; ///< records this process wrote (prune at the first and every 64th)
 };
 
 State& state()
@@ -78,78 +149,18 @@ State& state()
     return s;
 }
 
-void configure(State& s)
+/// The folder, configured from the environment on first use. Caller holds the mutex.
+const std::string& folderOf(State& s)
 {
     if (!s.configured) {
-        s.file = defaultVetCacheFile();
+        s.folder = defaultVetCacheFolder();
         s.configured = true;
+        // The verdict-only cache file of earlier versions, beside the default folder: it is
+        // never read again.
+        if (!std::getenv("REIONSCOPE_VET_CACHE") && !s.folder.empty())
+            ::unlink((fs::path(s.folder).parent_path() / "hdf5-vetted.txt").c_str());
     }
-}
-
-/// (Re)reads the cache file when it changed since we last read it. Caller holds the mutex.
-void reload(State& s)
-{
-    struct stat st { };
-    if (s.file.empty() || ::stat(s.file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-        s.lines.clear();
-        s.fileLines = 0;
-        s.loaded = true;
-        s.loadedSize = 0;
-        s.loadedMtime = {};
-        return;
-    }
-    if (s.loaded && st.st_size == s.loadedSize && st.st_mtim.tv_sec == s.loadedMtime.tv_sec
-        && st.st_mtim.tv_nsec == s.loadedMtime.tv_nsec)
-        return;
-    s.lines.clear();
-    s.fileLines = 0;
-    s.loaded = true;
-    s.loadedSize = st.st_size;
-    s.loadedMtime = st.st_mtim;
-    if (std::uint64_t(st.st_size) > kMaxFileBytes)
-        return; // not ours to trust or to spend time on; the next compaction replaces it
-    std::string text;
-    try {
-        text = readHead(s.file, kMaxFileBytes);
-    } catch (...) {
-        return;
-    }
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line)) {
-        ++s.fileLines;
-        if (line.rfind(linePrefix(), 0) == 0)
-            s.lines.insert(line);
-    }
-}
-
-/// Keeps the newest half of the entries (the file's order is the order they were added).
-void compact(State& s)
-{
-    std::string text;
-    try {
-        text = readHead(s.file, kMaxFileBytes);
-    } catch (...) {
-        return;
-    }
-    std::deque<std::string> keep;
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind(linePrefix(), 0) == 0) {
-            keep.push_back(line);
-            if (keep.size() > PersistentVetCache::kMaxEntries / 2)
-                keep.pop_front();
-        }
-    std::string out;
-    for (const std::string& l : keep)
-        out += l + "\n";
-    try {
-        writeFileAtomically(s.file, out.data(), out.size());
-    } catch (...) {
-        return;
-    }
-    s.loaded = false;
+    return s.folder;
 }
 
 } // namespace
@@ -184,7 +195,7 @@ std::optional<FileFingerprint> fingerprintOf(const std::string& absolutePath)
     return ok ? std::optional<FileFingerprint>(f) : std::nullopt;
 }
 
-std::string defaultVetCacheFile()
+std::string defaultVetCacheFolder()
 {
     if (const char* env = std::getenv("REIONSCOPE_VET_CACHE"))
         return env;
@@ -193,74 +204,135 @@ std::string defaultVetCacheFile()
         base = xdg;
     else if (const char* home = std::getenv("HOME"); home && *home == '/')
         base = std::string(home) + "/.cache";
-    return base.empty() ? std::string() : base + "/reionscope/hdf5-vetted.txt";
+    return base.empty() ? std::string() : base + "/reionscope/hdf5-vetted";
 }
 
-void PersistentVetCache::setFile(const std::string& file)
+std::string recordOf(const FileFingerprint& f, const std::string& listing)
+{
+    std::string stored(listing.size(), '\0');
+    std::size_t n = listing.size() > 1 ? lzf::compress(reinterpret_cast<const std::uint8_t*>(listing.data()),
+                        listing.size(), reinterpret_cast<std::uint8_t*>(stored.data()), listing.size() - 1)
+                                       : 0;
+    if (n == 0)
+        stored = listing; // incompressible: kept as it is (stored bytes == listing bytes)
+    else
+        stored.resize(n);
+    const std::string body = keyLine(f, listing.size(), stored.size()) + f.path + "\n" + stored;
+    char head[64];
+    std::snprintf(head, sizeof head, "%s%016" PRIx64 "\n", kMagic, fnv1a(body));
+    return head + body;
+}
+
+std::string recordNameOf(const FileFingerprint& f)
+{
+    char name[32];
+    std::snprintf(name, sizeof name, "%016" PRIx64 "%s", fnv1a(f.path), kRecordSuffix);
+    return name;
+}
+
+void PersistentVetCache::setFolder(const std::string& folder)
 {
     State& s = state();
     std::lock_guard lock(s.mutex);
-    s.file = file;
+    s.folder = folder;
     s.configured = true;
-    s.loaded = false;
-    s.lines.clear();
 }
 
-std::string PersistentVetCache::file()
+std::string PersistentVetCache::folder()
 {
     State& s = state();
     std::lock_guard lock(s.mutex);
-    configure(s);
-    return s.file;
+    return folderOf(s);
 }
 
-bool PersistentVetCache::contains(const FileFingerprint& f)
+std::optional<std::string> PersistentVetCache::find(const FileFingerprint& f)
 {
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    configure(s);
-    if (s.file.empty())
-        return false;
-    reload(s);
-    return s.lines.count(lineOf(f)) > 0;
+    const std::string dir = folder();
+    if (dir.empty())
+        return std::nullopt;
+    const std::optional<std::string> record
+        = readSmallFile(dir + "/" + recordNameOf(f), kMaxListingBytes + f.path.size() + 256);
+    return record ? listingIn(*record, f) : std::nullopt;
 }
 
-void PersistentVetCache::add(const FileFingerprint& f)
+void PersistentVetCache::add(const FileFingerprint& f, const std::string& listing)
 {
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    configure(s);
-    if (s.file.empty())
+    const std::string dir = folder();
+    if (dir.empty() || listing.empty() || listing.size() > kMaxListingBytes)
         return;
-    const std::string line = lineOf(f);
     std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(s.file).parent_path(), ec);
-    // One write of one line with O_APPEND: concurrent writers interleave whole lines.
-    const int fd = ::open(s.file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    fs::create_directories(dir, ec);
+    static std::atomic<unsigned> serial {0};
+    const std::string final = dir + "/" + recordNameOf(f);
+    const std::string temp = final + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(serial.fetch_add(1));
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
         return;
-    const std::string text = line + "\n";
-    const bool written = ::write(fd, text.data(), text.size()) == ssize_t(text.size());
-    struct stat st { };
-    // What we appended is known: the next lookup need not read the file again for it.
-    if (written && s.loaded && ::fstat(fd, &st) == 0 && st.st_size == s.loadedSize + off_t(text.size())) {
-        s.loadedSize = st.st_size;
-        s.loadedMtime = st.st_mtim;
+    const std::string record = recordOf(f, listing);
+    bool ok = true;
+    for (std::size_t done = 0; ok && done < record.size();) {
+        const ssize_t n = ::write(fd, record.data() + done, record.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        ok = n > 0;
+        done += ok ? std::size_t(n) : 0;
     }
-    ::close(fd);
-    if (!written)
-        return;
-    s.lines.insert(line);
-    if (++s.fileLines > kMaxEntries)
-        compact(s);
+    // No fsync: a record cut short by a crash fails its check and is only a helper run.
+    ok = ::close(fd) == 0 && ok && ::rename(temp.c_str(), final.c_str()) == 0;
+    if (!ok)
+        ::unlink(temp.c_str());
+    State& s = state();
+    bool pruneNow = false;
+    {
+        std::lock_guard lock(s.mutex);
+        pruneNow = s.added++ % 64 == 0;
+    }
+    if (pruneNow)
+        prune();
 }
 
-void PersistentVetCache::forget()
+void PersistentVetCache::prune(std::size_t maxEntries, std::uint64_t maxBytes)
 {
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    s.loaded = false;
-    s.lines.clear();
+    const std::string dir = folder();
+    if (dir.empty())
+        return;
+    struct Record {
+        fs::path path;
+        fs::file_time_type time;
+        std::uint64_t bytes;
+    };
+    std::vector<Record> records;
+    std::uint64_t total = 0;
+    const auto staleBefore = fs::file_time_type::clock::now() - std::chrono::minutes(1);
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        std::error_code e;
+        const std::string name = it->path().filename().string();
+        const fs::file_time_type time = it->last_write_time(e);
+        const std::uint64_t bytes = it->is_regular_file(e) ? it->file_size(e) : 0;
+        if (e)
+            continue;
+        if (name.find(".tmp-") != std::string::npos) {
+            if (time < staleBefore)
+                fs::remove(it->path(), e);
+        } else if (name.size() > 4 && name.compare(name.size() - 4, 4, kRecordSuffix) == 0) {
+            records.push_back({it->path(), time, bytes});
+            total += bytes;
+        }
+    }
+    if (records.size() <= maxEntries && total <= maxBytes)
+        return;
+    std::sort(records.begin(), records.end(), [](const Record& a, const Record& b) { return a.time < b.time; });
+    std::size_t count = records.size();
+    for (const Record& r : records) {
+        if (count <= maxEntries * 3 / 4 && total <= maxBytes / 4 * 3)
+            break;
+        std::error_code e;
+        if (fs::remove(r.path, e)) {
+            --count;
+            total -= r.bytes;
+        }
+    }
 }
 
 } // namespace rs::h5::detail

@@ -3,10 +3,14 @@
 // (fuzz_seeds.cpp) mutated by a fixed generator, so `--seed S` reproduces a run exactly.
 //
 // Each input must end in a result or an rs::Error: any other exception, a result with nothing
-// in it (silent), a crash or a hang is a finding. Inputs run in forked workers; when a worker
-// dies on an HDF5 input (libhdf5 crashing on damaged metadata), the same input is then opened
-// the way the application opens it, through the reionscope-probe helper, which must turn the
-// crash into a named error ("contained"). Findings are saved under --out for reproduction.
+// in it (silent), a crash or a hang is a finding. Inputs run in forked workers that open files the
+// way the application does (`--worker app`, the default): HDF5 metadata is read by the
+// reionscope-probe helper, whose crashes and hangs become named errors, so a worker that dies
+// died in what the application itself runs: a finding, unless the same input, opened alone in a
+// fresh process, ends in a named error ("contained": earlier inputs had damaged the worker).
+// `--worker bare` opens everything in the worker itself (the library's own crashes, then checked
+// behind the helper as before; faster, but a crash there is not one the application can have).
+// Findings are saved under --out for reproduction.
 //
 //   reionscope-fuzz --family all --seconds 3          (the CI smoke test)
 //   reionscope-fuzz --family h5 --iterations 1000000 --out /tmp/fuzz   (until done)
@@ -54,6 +58,7 @@ struct Options {
     std::string out;
     std::string scratch = "/tmp"; ///< where inputs are written (a tmpfs makes history's fsyncs cheap)
     double hangSeconds = 3; ///< one tiny input running longer: a hang (then checked behind the helper)
+    bool bareWorker = false; ///< --worker bare: HDF5 parsed in the worker, not by the helper
 };
 
 struct Counts {
@@ -149,7 +154,10 @@ void saveFinding(
 [[noreturn]] void worker(const Options& o, const std::string& family, const std::vector<fuzz::Seed>& seeds,
     std::uint64_t first, std::uint64_t last, double deadline, int fd)
 {
-    h5::setIsolation(false); // this worker is the sacrificial process
+    // `--worker app`: the application's path, helper first (its timeout within the parent's, see
+    // deathTimeout); `--worker bare`: the library parses everything here, the sacrificial process.
+    h5::setIsolation(!o.bareWorker);
+    h5::setVetTimeoutSeconds(o.hangSeconds);
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__) // sanitizers reserve terabytes for their shadow
     rlimit as {rlim_t(2) << 30, rlim_t(2) << 30}; // as the helper: damaged sizes fail fast, not page in GiBs
     ::setrlimit(RLIMIT_AS, &as);
@@ -176,9 +184,19 @@ void saveFinding(
     std::_Exit(0);
 }
 
+/// How long the parent waits for one input before it kills the worker as hung. An app worker may
+/// spend --hang-seconds on a hanging helper, as much again on the one-file helper that confirms a
+/// server's crash, then its own part.
+double deathTimeout(const Options& o, const std::string& family)
+{
+    return family == "h5" && !o.bareWorker ? 3 * o.hangSeconds : o.hangSeconds;
+}
+
 /// After a worker died on input `i`: opens the input the way the application does, with the
-/// reionscope-probe helper first, in a child of its own. Contained when that child ends with a
-/// named error instead of dying.
+/// reionscope-probe helper first, alone in a fresh child. Contained when that child ends with a
+/// named error instead of dying (a bare worker's crash: the helper turned it into an error), or
+/// with any end after a hang (slow, not stuck). An app worker's crash is never contained: it
+/// happened in what the application runs itself, whatever the input does alone.
 bool containedByHelper(const std::string& family, const std::vector<fuzz::Seed>& seeds, const Options& o,
     std::uint64_t i, bool hung, std::string& why)
 {
@@ -206,13 +224,18 @@ bool containedByHelper(const std::string& family, const std::vector<fuzz::Seed>&
     }
     int status = 0;
     ::waitpid(pid, &status, 0);
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    const bool error = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (hung && WIFEXITED(status) && WEXITSTATUS(status) <= 1)
+        return true; // slow (libhdf5 paging in a damaged huge size), not stuck: it ended
+    if (error && o.bareWorker)
         return true;
-    if (hung && WIFEXITED(status) && WEXITSTATUS(status) == 1)
-        return true; // slow (libhdf5 paging in a damaged huge size), not stuck: it ended with a result
-    why = WIFSIGNALED(status)
-        ? "it also crashed behind the helper (signal " + std::to_string(WTERMSIG(status)) + ")"
-        : "behind the helper it gave " + std::string(WEXITSTATUS(status) == 1 ? "a result" : "a finding");
+    const std::string where = o.bareWorker ? "behind the helper" : "alone in a fresh process (helper first)";
+    why = (o.bareWorker ? std::string() : "crash in the application's own path; ")
+        + (WIFSIGNALED(status) ? where + " it crashed too (signal " + std::to_string(WTERMSIG(status)) + ")"
+                               : where + " it gave "
+                    + (error                           ? "a named error"
+                            : WEXITSTATUS(status) == 1 ? "a result"
+                                                       : "a finding"));
     return false;
 }
 
@@ -252,7 +275,7 @@ Counts fuzzFamily(const Options& o, const std::string& family, double seconds)
         char chunk[4096];
         for (;;) {
             pollfd p {fds[0], POLLIN, 0};
-            const int r = ::poll(&p, 1, int(o.hangSeconds * 1000)); // this long on one tiny input: a hang
+            const int r = ::poll(&p, 1, int(deathTimeout(o, family) * 1000)); // this long on one tiny input: a hang
             if (r == 0) {
                 hung = true;
                 ::kill(pid, SIGKILL);
@@ -338,11 +361,18 @@ Options parse(int argc, char** argv)
             o.scratch = value();
         } else if (a == "--hang-seconds") {
             o.hangSeconds = std::max(0.05, std::strtod(value().c_str(), nullptr));
+        } else if (a == "--worker") {
+            const std::string w = value();
+            if (w != "app" && w != "bare") {
+                std::fprintf(stderr, "--worker: '%s' is not one of app, bare\n", w.c_str());
+                std::exit(2);
+            }
+            o.bareWorker = w == "bare";
         } else {
             std::fprintf(stderr,
                 "usage: reionscope-fuzz [--family all|classic|npy|h5|history|config] "
                 "[--iterations N | --seconds S] [--first I] [--seed K] [--out DIR] [--scratch DIR] [--hang-seconds "
-                "S]\n");
+                "S] [--worker app|bare]\n");
             std::exit(2);
         }
     }
@@ -355,7 +385,14 @@ int main(int argc, char** argv)
 {
     H5dont_atexit();
     const Options o = parse(argc, argv);
-    h5::setVetCacheFile(""); // inputs are throwaway files: keep them out of the user's cache
+    if (!o.bareWorker && h5::probeHelperPath().empty()
+        && std::find(o.families.begin(), o.families.end(), "h5") != o.families.end()) {
+        std::fprintf(stderr,
+            "error: --worker app opens HDF5 inputs through the reionscope-probe helper, which was not "
+            "found: set REIONSCOPE_PROBE (or use --worker bare)\n");
+        return 2;
+    }
+    h5::setVetCacheFolder(""); // inputs are throwaway files: keep them out of the user's cache
     setMemoryBudgetBytes(std::uint64_t(16) << 20); // large declared cubes are refused, not read (keeps inputs fast)
     std::string tmpl = o.scratch + "/reionscope-fuzz-XXXXXX";
     if (!::mkdtemp(tmpl.data())) {
