@@ -35,6 +35,21 @@ torch::Tensor upsample2(const torch::Tensor& x)
     return torch::upsample_nearest2d(x, {x.size(2) * 2, x.size(3) * 2});
 }
 
+} // namespace
+
+torch::Tensor correlatePrior(const torch::Tensor& white)
+{
+    const float c = float(kPriorNeighbourWeight);
+    const torch::Tensor w1 = torch::tensor({c, 1.0f, c}) / std::sqrt(1.0f + 2 * c * c);
+    const torch::Tensor kernel = (w1.reshape({3, 1}) * w1.reshape({1, 3})).reshape({1, 1, 3, 3}).to(white.device());
+    namespace F = torch::nn::functional;
+    const auto sizes = white.sizes().vec();
+    const torch::Tensor planes = white.reshape({-1, 1, sizes[2], sizes[3]});
+    return torch::conv2d(F::pad(planes, F::PadFuncOptions({1, 1, 1, 1}).mode(torch::kCircular)), kernel).reshape(sizes);
+}
+
+namespace {
+
 /// TorchScript: `h = relu(conv(in))` of the conv registered as `p` (stride 2 + padding 1 for the
 /// encoder's 4×4, padding 1 for the decoder's 3×3).
 std::string sConv(const std::string& in, const std::string& p, bool stride2)
@@ -111,7 +126,7 @@ torch::Tensor GeneratorNetImpl::forward(torch::Tensor x)
     if (is_training()) {
         latent = mu + torch::randn_like(mu) * (0.5 * logvar).exp();
         if (m_priorSamples)
-            m_prior = decoder->forward(torch::randn_like(mu), c);
+            m_prior = decoder->forward(correlatePrior(torch::randn_like(mu)), c);
     }
     return decoder->forward(latent, c);
 }
@@ -136,7 +151,7 @@ torch::Tensor GeneratorNetImpl::sample(
             e = g(rng);
         return torch::from_blob(v.data(), shape, torch::kFloat).clone().to(device);
     };
-    const torch::Tensor latent = normals({std::int64_t(n), kGeneratorLatent, h, w});
+    const torch::Tensor latent = correlatePrior(normals({std::int64_t(n), kGeneratorLatent, h, w}));
     std::vector<float> cond(2 * n);
     for (std::size_t i = 0; i < n; ++i) {
         cond[2 * i] = float(zNorm);
