@@ -4,11 +4,13 @@
 #include "fixtures.h"
 
 #include "ml/detail/checkpoint.h"
+#include "ml/detail/evaluation.h"
 #include "ml/detail/generator_net.h"
 #include "ml/detail/nets.h"
 #include "ml/detail/torchscript_export.h"
 #include "util/error.h"
 
+#include <torch/fft.h>
 #include <torch/script.h>
 
 #include <cmath>
@@ -131,6 +133,65 @@ private Q_SLOTS:
         QVERIFY2(std::abs(d.std().item<double>() - 1.0) < 0.05, qPrintable(QString::number(d.std().item<double>())));
         QVERIFY(torch::equal(a, noisy->sample(8, 0.3, -0.2, 5, torch::kCPU)));
         QVERIFY(!torch::equal(a, noisy->sample(8, 0.3, -0.2, 6, torch::kCPU)));
+    }
+
+    void generatorPriorIsCorrelated()
+    {
+        // The latents generation draws: unit variance, correlated between neighbouring cells of a
+        // channel as the kernel (c, 1, c) ⊗ (c, 1, c) gives (lag 1: 2c/(1+2c²), lag 2: c²/(1+2c²)),
+        // in both directions and across the periodic edge; channels and maps independent.
+        torch::manual_seed(1);
+        const torch::Tensor z = correlatePrior(torch::randn({64, kGeneratorLatent, 8, 8}));
+        QCOMPARE(z.sizes(), (std::vector<std::int64_t> {64, kGeneratorLatent, 8, 8}));
+        const double c = kPriorNeighbourWeight, norm = 1 + 2 * c * c;
+        QVERIFY2(std::abs(z.var().item<double>() - 1) < 0.05, qPrintable(QString::number(z.var().item<double>())));
+        auto corr = [&](const torch::Tensor& a, const torch::Tensor& b) {
+            return ((a - a.mean()) * (b - b.mean())).mean().item<double>() / (a.std() * b.std()).item<double>();
+        };
+        for (int dim : {2, 3}) {
+            const double lag1 = corr(z, torch::roll(z, 1, dim)), lag2 = corr(z, torch::roll(z, 2, dim));
+            QVERIFY2(std::abs(lag1 - 2 * c / norm) < 0.03 && std::abs(lag2 - c * c / norm) < 0.03,
+                qPrintable(QString("dim %1: lag 1 %2, lag 2 %3").arg(dim).arg(lag1).arg(lag2)));
+        }
+        QVERIFY(std::abs(corr(z.narrow(1, 0, 1), z.narrow(1, 1, 1))) < 0.03);
+        QVERIFY(std::abs(corr(z.narrow(0, 0, 32), z.narrow(0, 32, 32))) < 0.03);
+    }
+
+    void generatorPowerTermWeighsLargeScales()
+    {
+        // The generator's power term on 64² maps of 1.5 Mpc cells: doubling the power at
+        // 0.1 < k < 0.33 /Mpc (|k| 1.53..5.05 fundamentals) must cost about as much as doubling it
+        // at 0.33 < k < 1 /Mpc (|k| 5.05..15.3), the two halves of the evaluation's power ratio.
+        // Linear shells gave the large scales 4 of 31 shells: 0.4 of the small scales' cost, and
+        // trained maps kept 1.5-2.5x the simulated power there.
+        RunConfig c = configFor(ModelKind::Generator, 64, 0);
+        c.task = Task::Generate;
+        c.normMean = 20.0;
+        c.normStd = 5.0;
+        c.priorLossWeight = 0;
+        torch::manual_seed(3);
+        const torch::Tensor x0 = 0.3 * torch::randn({4, 1, 64, 64});
+        const torch::Tensor x = torch::cat({x0, torch::zeros({4, 2, 64, 64})}, 1);
+        const torch::Tensor ky = torch::fft::fftfreq(64, 1.0 / 64, torch::kFloat).reshape({64, 1});
+        const torch::Tensor kx = torch::fft::rfftfreq(64, 1.0 / 64, torch::kFloat).reshape({1, 33});
+        const torch::Tensor k = (ky.pow(2) + kx.pow(2)).sqrt();
+        auto powerTerm = [&](double lo, double hi) {
+            const torch::Tensor band = (k >= lo).logical_and(k < hi).to(torch::kFloat);
+            const torch::Tensor map
+                = torch::fft::irfft2(torch::fft::rfft2(x0) * (1 + (std::sqrt(2.0) - 1) * band), {{64, 64}});
+            const torch::Tensor out = torch::cat(
+                {torch::full({4, 1, 64, 64}, -30.0), map, torch::full({4, 1, 64, 64}, -8.0)}, 1); // neutral, σ ≈ 0
+            RunConfig without = c;
+            without.powerLossWeight = 0;
+            c.powerLossWeight = 1;
+            torch::manual_seed(5);
+            const double all = generatorLoss(c, out, x, nullptr).item<double>();
+            torch::manual_seed(5);
+            return all - generatorLoss(without, out, x, nullptr).item<double>();
+        };
+        const double large = powerTerm(1.53, 5.05), small = powerTerm(5.05, 15.3);
+        QVERIFY2(small > 0.01 && large > 0.8 * small && large < 1.6 * small,
+            qPrintable(QString("power term: large scales %1, small scales %2").arg(large).arg(small)));
     }
 
     void generatorTorchScriptMatchesCpp()

@@ -35,12 +35,39 @@ torch::Tensor upsample2(const torch::Tensor& x)
     return torch::upsample_nearest2d(x, {x.size(2) * 2, x.size(3) * 2});
 }
 
+} // namespace
+
+torch::Tensor correlatePrior(const torch::Tensor& white)
+{
+    const float c = float(kPriorNeighbourWeight);
+    const torch::Tensor w1 = torch::tensor({c, 1.0f, c}) / std::sqrt(1.0f + 2 * c * c);
+    const torch::Tensor kernel = (w1.reshape({3, 1}) * w1.reshape({1, 3})).reshape({1, 1, 3, 3}).to(white.device());
+    namespace F = torch::nn::functional;
+    const auto sizes = white.sizes().vec();
+    const torch::Tensor planes = white.reshape({-1, 1, sizes[2], sizes[3]});
+    return torch::conv2d(F::pad(planes, F::PadFuncOptions({1, 1, 1, 1}).mode(torch::kCircular)), kernel).reshape(sizes);
+}
+
+namespace {
+
 /// TorchScript: `h = relu(conv(in))` of the conv registered as `p` (stride 2 + padding 1 for the
 /// encoder's 4×4, padding 1 for the decoder's 3×3).
 std::string sConv(const std::string& in, const std::string& p, bool stride2)
 {
     return "        h = torch.relu(torch.conv2d(" + in + ", self." + p + "_weight, self." + p + "_bias, "
         + (stride2 ? "[2, 2]" : "[1, 1]") + ", [1, 1]))\n";
+}
+
+/// Prior latents get this many cells more on each side, and their decoded maps are cropped back:
+/// the decoder's zero padding turns the outermost rows and columns into an ionized frame (gen4 note:
+/// 4-10x the simulated power on the k axes).
+constexpr std::int64_t kPriorMargin = 1;
+
+torch::Tensor cropMargin(const torch::Tensor& decoded, std::size_t rows, std::size_t cols)
+{
+    return decoded.narrow(2, 8 * kPriorMargin, std::int64_t(rows))
+        .narrow(3, 8 * kPriorMargin, std::int64_t(cols))
+        .contiguous();
 }
 
 const char* sCond = "torch.cat([h, c.reshape([h.size(0), 2, 1, 1]).expand([h.size(0), 2, h.size(2), h.size(3)])], 1)";
@@ -111,7 +138,12 @@ torch::Tensor GeneratorNetImpl::forward(torch::Tensor x)
     if (is_training()) {
         latent = mu + torch::randn_like(mu) * (0.5 * logvar).exp();
         if (m_priorSamples)
-            m_prior = decoder->forward(torch::randn_like(mu), c);
+            m_prior = cropMargin(
+                decoder->forward(correlatePrior(torch::randn({mu.size(0), mu.size(1), mu.size(2) + 2 * kPriorMargin,
+                                                                 mu.size(3) + 2 * kPriorMargin},
+                                     mu.options())),
+                    c),
+                m_rows, m_cols);
     }
     return decoder->forward(latent, c);
 }
@@ -136,14 +168,15 @@ torch::Tensor GeneratorNetImpl::sample(
             e = g(rng);
         return torch::from_blob(v.data(), shape, torch::kFloat).clone().to(device);
     };
-    const torch::Tensor latent = normals({std::int64_t(n), kGeneratorLatent, h, w});
+    const torch::Tensor latent
+        = correlatePrior(normals({std::int64_t(n), kGeneratorLatent, h + 2 * kPriorMargin, w + 2 * kPriorMargin}));
     std::vector<float> cond(2 * n);
     for (std::size_t i = 0; i < n; ++i) {
         cond[2 * i] = float(zNorm);
         cond[2 * i + 1] = float(zetaNorm);
     }
     const torch::Tensor c = torch::from_blob(cond.data(), {std::int64_t(n), 2}, torch::kFloat).to(device);
-    const torch::Tensor out = decoder->forward(latent, c);
+    const torch::Tensor out = cropMargin(decoder->forward(latent, c), m_rows, m_cols);
     if (!m_noise)
         return out;
     using torch::indexing::Slice;

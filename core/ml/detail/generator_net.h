@@ -25,6 +25,17 @@ namespace rs::ml::detail {
 /// Latent channels per cell of the (rows/8 × cols/8) latent grid.
 constexpr int kGeneratorLatent = 8;
 
+/// The prior that generation draws latents from: unit normal per cell, correlated between
+/// neighbouring cells of a channel by the separable 3×3 kernel w ⊗ w, w = (c, 1, c)/√(1 + 2c²)
+/// (circular; unit variance, neighbour correlation 2c/(1 + 2c²) ≈ 0.70 for c = 0.6). The encoder's
+/// latents are correlated across cells (structure spans more than one 12 Mpc cell at 64²/96 Mpc);
+/// independent prior cells decoded into ionized regions at the latent-cell scale and 1.4-2× the
+/// simulated power at 0.15 < k < 0.33 /Mpc (gen4 note).
+constexpr double kPriorNeighbourWeight = 0.6;
+
+/// `white` (n, L, h, w) of independent unit normals → the prior's correlated latents (same shape).
+torch::Tensor correlatePrior(const torch::Tensor& white);
+
 class GenEncoderImpl : public torch::nn::Module {
 public:
     GenEncoderImpl();
@@ -48,7 +59,8 @@ TORCH_MODULE(GenDecoder);
 class GeneratorNetImpl : public NetBase {
 public:
     /// `noise`: the heteroscedastic decoder (RunConfig::generatorNoise); `priorSamples`: forward()
-    /// in training also decodes latents drawn from the prior (for the prior statistics loss).
+    /// in training also decodes latents drawn from the prior (correlatePrior; for the prior
+    /// statistics loss).
     /// Throws ParameterError for sizes not divisible by 8.
     GeneratorNetImpl(std::size_t rows, std::size_t cols, bool noise = true, bool priorSamples = false);
     /// Encodes and decodes (training: a sampled latent; eval: the mean) and keeps the batch's mean
@@ -62,7 +74,8 @@ public:
     torch::Tensor features(torch::Tensor x) override;
     std::string scriptSource() const override;
     torch::Tensor regularizer() const override { return m_kl; }
-    /// Decodes `n` latents drawn from N(0, 1) (std::mt19937_64 seeded with `seed`, so the maps
+    /// Decodes `n` latents drawn from the prior (correlatePrior of N(0, 1) cells from a
+    /// std::mt19937_64 seeded with `seed`, so the maps
     /// are reproducible everywhere) at the normalised condition (z, ζ): (n, 2, rows, cols); with
     /// the noise option channel 1 is the value drawn with the decoded variance (same generator).
     torch::Tensor sample(std::size_t n, double zNorm, double zetaNorm, std::uint64_t seed, const torch::Device& device);
