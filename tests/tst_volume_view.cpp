@@ -23,6 +23,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace rs;
@@ -231,10 +232,24 @@ private Q_SLOTS:
         QVERIFY(!panel.canvas()->boxAxes()); // the figure's axes and camera do not stay on screen
         QVERIFY(guifixtures::meanAbsDifference(panel.canvas()->grabImage().convertToFormat(QImage::Format_RGB32), plain)
             < 0.5);
-        QCOMPARE(f.image.size(), plain.size());
-        // The axes' lines and Mpc labels are drawn into the rendering.
-        QVERIFY2(guifixtures::meanAbsDifference(f.image.convertToFormat(QImage::Format_RGB32), plain) > 0.5,
-            "the figure's rendering shows no box axes");
+        // Rendered again for the figure (150 dpi by default): 5.5 in wide, in the view's shape.
+        QCOMPARE(f.image.width(), 825);
+        const double viewAspect = double(plain.height()) / plain.width();
+        QVERIFY(std::abs(double(f.image.height()) / f.image.width() - std::clamp(viewAspect, 0.6, 1.0)) < 0.01);
+        // The axes' Mpc labels and lines (light grey-blue) are drawn into the rendering only.
+        auto axisInk = [](const QImage& img) {
+            const QImage rgb = img.convertToFormat(QImage::Format_RGB32);
+            qint64 n = 0;
+            for (int y = 0; y < rgb.height(); ++y)
+                for (int x = 0; x < rgb.width(); ++x) {
+                    const QColor c = rgb.pixelColor(x, y);
+                    n += std::abs(c.red() - 217) + std::abs(c.green() - 224) + std::abs(c.blue() - 235) < 40;
+                }
+            return double(n) / (double(rgb.width()) * rgb.height());
+        };
+        const double inkFigure = axisInk(f.image), inkPlain = axisInk(plain);
+        QVERIFY2(inkFigure > 5 * inkPlain && inkFigure > 2e-4,
+            qPrintable(QStringLiteral("%1 vs %2").arg(inkFigure).arg(inkPlain)));
         QCOMPARE(f.map, panel.canvas()->transferFunction().colormap);
         QCOMPARE(f.range.lo, panel.canvas()->transferFunction().range.lo);
         QCOMPARE(f.range.hi, panel.canvas()->transferFunction().range.hi);

@@ -91,7 +91,7 @@ int takeScreenshots(const QString& dir, const QStringList& paths)
     save(ex->slices()->panel(2)->renderImage(), dir, "slice_panel_tb.png");
     save(ex->volume()->canvas()->grabImage(), dir, "volume.png");
     {
-        const rs::figure::VolumeFigure f = ex->volume()->figure(); // File ▸ Export ▸ Volume View as Figure
+        const rs::figure::VolumeFigure f = ex->volume()->figure(110); // File ▸ Export ▸ Volume View as Figure
         save(rs::figure::renderFigure(
                  f.inches, 110, [&f](QPainter& p, const QRectF& r) { rs::figure::paintVolume(p, r, f); }),
             dir, "volume_figure.png");

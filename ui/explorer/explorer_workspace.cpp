@@ -306,7 +306,7 @@ void ExplorerWorkspace::exportVolumeView(const QString& path)
 {
     if (!m_volume->canvas()->hasCube())
         throw IoError(path.toStdString(), "no cube is shown in the volume view");
-    const auto f = std::make_shared<figure::VolumeFigure>(m_volume->figure());
+    const auto f = std::make_shared<figure::VolumeFigure>(m_volume->figure(m_figureDpi));
     if (f->image.isNull())
         throw IoError(path.toStdString(), "the volume view has not rendered yet: show its tab once, then export");
     figure::writeFigure(

@@ -232,12 +232,23 @@ void VolumePanel::updateIsosurface()
     });
 }
 
-figure::VolumeFigure VolumePanel::figure()
+figure::VolumeFigure VolumePanel::figure(int dpi)
 {
     figure::VolumeFigure f;
     if (!m_canvas->hasCube())
         return f;
-    f.image = m_canvas->grabWithBoxAxes();
+    // Drawn again at the pixels the rendering fills in the figure (6.5 in wide, ~5.5 of them for
+    // the picture), VTK's text scaled from the screen's 96 dpi alike: the axis labels then read the
+    // same whatever the view's size on screen.
+    const QSize shown = m_canvas->size();
+    if (shown.isEmpty())
+        return f;
+    const double widthPx = std::clamp(5.5 * dpi, 400.0, 4000.0);
+    // A wide, low view would leave the box small between empty margins: the figure's picture is
+    // at least 0.6 as tall as wide (VTK frames by height, so the box grows with it).
+    const double heightPx = std::clamp(widthPx * shown.height() / shown.width(), 0.6 * widthPx, 1.0 * widthPx);
+    const QSize pixels {int(widthPx), int(heightPx)};
+    f.image = m_canvas->grabWithBoxAxes(pixels, 0.75 * dpi / 96.0); // ten labels an edge: a little smaller
     if (f.image.isNull())
         return f;
     // As wide as the other figures, as tall as the rendering needs (plus title and caption).

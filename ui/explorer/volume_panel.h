@@ -45,10 +45,11 @@ public:
     QCheckBox* haloBox() const { return m_haloBox; }
     /// Labels the box's edges in Mpc on screen (figure() always does).
     QCheckBox* axesBox() const { return m_axesBox; }
-    /// What the view shows as a figure: the rendering with the box's axes in Mpc, a colour bar of
+    /// What the view shows as a figure for a PNG at `dpi` (the rendering is drawn again at the
+    /// pixels it fills there, its text scaled alike): the rendering with the box's axes in Mpc, a colour bar of
     /// the transfer function with its opacity ramp, the cube's title and grid. Its image is null
     /// when no cube is shown or the view cannot render yet (never shown: no GL context).
-    figure::VolumeFigure figure();
+    figure::VolumeFigure figure(int dpi = 150);
     /// The background job that extracts isosurfaces (tests wait on it).
     JobRunner* isosurfaceJob() const { return m_isoJob; }
 

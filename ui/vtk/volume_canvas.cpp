@@ -35,6 +35,12 @@
 
 namespace rs::ui {
 
+namespace {
+
+constexpr double kBoxAxesTextPixels = 12.0; ///< the box axes' text on screen (vtkCubeAxesActor screen size)
+
+} // namespace
+
 VolumeCanvas::VolumeCanvas(QWidget* parent)
     : VtkHostWidget(parent)
 {
@@ -91,7 +97,7 @@ VolumeCanvas::VolumeCanvas(QWidget* parent)
     m_boxAxes->SetFlyModeToOuterEdges();
     m_boxAxes->SetTickLocationToOutside();
     m_boxAxes->SetLabelScaling(false, 0, 0, 0);
-    m_boxAxes->SetScreenSize(12.0);
+    m_boxAxes->SetScreenSize(kBoxAxesTextPixels);
     for (int i = 0; i < 3; ++i) {
         m_boxAxes->GetTitleTextProperty(i)->SetColor(0.85, 0.88, 0.92);
         m_boxAxes->GetLabelTextProperty(i)->SetColor(0.85, 0.88, 0.92);
@@ -251,16 +257,18 @@ bool VolumeCanvas::boxAxes() const
     return m_boxAxesOn;
 }
 
-QImage VolumeCanvas::grabWithBoxAxes()
+QImage VolumeCanvas::grabWithBoxAxes(QSize pixels, double labelScale)
 {
     const bool axesShown = m_boxAxesOn;
+    m_boxAxes->SetScreenSize(kBoxAxesTextPixels * std::clamp(labelScale, 0.25, 8.0));
     vtkCamera* camera = renderer()->GetActiveCamera();
     const double viewAngle = camera->GetViewAngle(), parallelScale = camera->GetParallelScale();
     setBoxAxes(true);
     camera->Zoom(0.8); // changes only the view angle (or the parallel scale)
-    const QImage image = grabImage();
+    const QImage image = pixels.isEmpty() ? grabImage() : grabImage(pixels);
     camera->SetViewAngle(viewAngle);
     camera->SetParallelScale(parallelScale);
+    m_boxAxes->SetScreenSize(kBoxAxesTextPixels);
     setBoxAxes(axesShown);
     return image;
 }

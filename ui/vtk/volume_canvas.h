@@ -66,9 +66,10 @@ public:
     /// named as the slice views name the cube's axes). Off by default; figures turn them on.
     void setBoxAxes(bool on);
     bool boxAxes() const;
-    /// The view as a figure shows it: box axes on and the camera pulled back a little so their
-    /// labels fit; the view itself is left as it was. Null when grabImage() would be.
-    QImage grabWithBoxAxes();
+    /// The view as a figure shows it, rendered at `pixels` (the view's size when empty): box axes
+    /// on, their text `labelScale` times its size on screen, and the camera pulled back a little so
+    /// the labels fit; the view itself is left as it was. Null when grabImage() would be.
+    QImage grabWithBoxAxes(QSize pixels = {}, double labelScale = 1.0);
 
     /// Looks at the whole box from a standard oblique direction.
     void resetCamera();

@@ -60,6 +60,10 @@ public:
     /// ratio, Format_RGB32. Null before the GL context exists (widget never shown) or where
     /// OpenGL is unavailable.
     QImage grabImage();
+    /// The scene rendered now at `pixels` (figures larger than the view on screen; VTK's text and
+    /// lines keep their size in pixels), Format_RGB32; the view on screen keeps its own size and is
+    /// rendered again. Null when grabImage() would be or `pixels` is empty or over 8192 a side.
+    QImage grabImage(QSize pixels);
     /// Whether the GL context was created and VTK initialised on it.
     bool isGlReady() const { return m_glReady; }
     /// Frames VTK has rendered (not counting repaints that only blit).
