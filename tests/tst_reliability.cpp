@@ -290,6 +290,18 @@ private Q_SLOTS:
         const std::string path = REIONSCOPE_TEST_DATA "/fuzz_attribute_table.h5";
         h5::clearVetCache();
         const std::uint64_t opens = h5::inProcessOpenCount();
+#if defined(__SANITIZE_ADDRESS__)
+        // Whether libhdf5's out-of-bounds read faults depends on the heap's layout: under ASan's
+        // allocator the helper dies on it (SIGSEGV in H5A__close). Then the file is refused with the
+        // crash named, and still never opened here.
+        try {
+            (void)probeFile(path);
+        } catch (const FormatError& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String("crashed reading its metadata")), e.what());
+            QCOMPARE(h5::inProcessOpenCount(), opens);
+            return;
+        }
+#endif
         const std::vector<CubeEntry> entries = probeFile(path);
         QCOMPARE(entries.size(), std::size_t(2));
         for (const CubeEntry& e : entries)

@@ -231,7 +231,12 @@ int serve()
         if (WIFSIGNALED(status)) {
             if (!writeAll(1, "crashed " + std::to_string(WTERMSIG(status)) + "\n"))
                 return 0;
-        } else if (WEXITSTATUS(status) != kRefusedExit) {
+        } else if (WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != kRefusedExit) {
+            // Died without a signal (a sanitizer's report, exit() inside a library): a crash all the
+            // same, with no signal to name; the caller confirms with a one-file helper.
+            if (!writeAll(1, "crashed 0\n"))
+                return 0;
+        } else if (WEXITSTATUS(status) == 0) {
             return 0; // end of input
         }
     }
