@@ -247,12 +247,19 @@ private Q_SLOTS:
             }
             return line;
         };
+        // A crash is answered "crashed <signal>": SIGSEGV in a release build; under ASan, whose
+        // memcpy check reports libhdf5's overlapping copy and exits without a signal, "crashed 0".
+#if defined(__SANITIZE_ADDRESS__)
+        const QByteArray crashAnswer("crashed 0\n");
+#else
+        const QByteArray crashAnswer("crashed 11\n");
+#endif
         QVERIFY(ask(good).startsWith("ok 1 "));
-        QCOMPARE(ask(crashes), QByteArray("crashed 11\n"));
+        QCOMPARE(ask(crashes), crashAnswer);
         QVERIFY(ask(good).startsWith("ok 1 "));
         QVERIFY(ask(text).startsWith("error "));
         QVERIFY(ask(good).startsWith("ok 1 "));
-        QCOMPARE(ask(crashes), QByteArray("crashed 11\n"));
+        QCOMPARE(ask(crashes), crashAnswer);
         QCOMPARE(server.processId(), pid);
         QCOMPARE(server.state(), QProcess::Running);
         server.closeWriteChannel(); // end of input: the server and its generation exit
