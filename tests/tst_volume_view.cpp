@@ -57,6 +57,21 @@ Cube bubbleCube(std::size_t n, double r)
     return c;
 }
 
+/// Pixels of `img` (from column `fromX` on) whose colour is within `tolerance` of `c` (sum of the
+/// absolute channel differences).
+qint64 pixelsNear(const QImage& img, QColor c, int tolerance, int fromX = 0)
+{
+    const QImage rgb = img.convertToFormat(QImage::Format_RGB32);
+    qint64 n = 0;
+    for (int y = 0; y < rgb.height(); ++y)
+        for (int x = fromX; x < rgb.width(); ++x) {
+            const QColor p = rgb.pixelColor(x, y);
+            n += std::abs(p.red() - c.red()) + std::abs(p.green() - c.green()) + std::abs(p.blue() - c.blue())
+                < tolerance;
+        }
+    return n;
+}
+
 void drag(QWidget* w, QPoint from, QPoint to, int steps)
 {
     QMouseEvent press(
@@ -238,14 +253,7 @@ private Q_SLOTS:
         QVERIFY(std::abs(double(f.image.height()) / f.image.width() - std::clamp(viewAspect, 0.6, 1.0)) < 0.01);
         // The axes' Mpc labels and lines (light grey-blue) are drawn into the rendering only.
         auto axisInk = [](const QImage& img) {
-            const QImage rgb = img.convertToFormat(QImage::Format_RGB32);
-            qint64 n = 0;
-            for (int y = 0; y < rgb.height(); ++y)
-                for (int x = 0; x < rgb.width(); ++x) {
-                    const QColor c = rgb.pixelColor(x, y);
-                    n += std::abs(c.red() - 217) + std::abs(c.green() - 224) + std::abs(c.blue() - 235) < 40;
-                }
-            return double(n) / (double(rgb.width()) * rgb.height());
+            return double(pixelsNear(img, QColor(217, 224, 235), 40)) / (double(img.width()) * img.height());
         };
         const double inkFigure = axisInk(f.image), inkPlain = axisInk(plain);
         QVERIFY2(inkFigure > 5 * inkPlain && inkFigure > 2e-4,
@@ -261,16 +269,7 @@ private Q_SLOTS:
         const QImage fig = figure::renderFigure(f.inches, 80, [&f](QPainter& p, const QRectF& r) {
             figure::paintVolume(p, r, f);
         }).convertToFormat(QImage::Format_RGB32);
-        auto hasColour = [&fig](QColor c, int fromX) {
-            for (int y = 0; y < fig.height(); ++y)
-                for (int x = fromX; x < fig.width(); ++x) {
-                    const QColor p = fig.pixelColor(x, y);
-                    if (std::abs(p.red() - c.red()) + std::abs(p.green() - c.green()) + std::abs(p.blue() - c.blue())
-                        < 12)
-                        return true;
-                }
-            return false;
-        };
+        auto hasColour = [&fig](QColor c, int fromX) { return pixelsNear(fig, c, 12, fromX) > 0; };
         const int rightQuarter = fig.width() * 3 / 4;
         QVERIFY(hasColour(figure::colormapColor(f.map, 0.01), rightQuarter));
         QVERIFY(hasColour(figure::colormapColor(f.map, 0.99), rightQuarter));

@@ -301,20 +301,12 @@ QImage VtkHostWidget::grabImage(QSize pixels)
 {
     if (!m_glReady || pixels.isEmpty() || pixels.width() > 8192 || pixels.height() > 8192)
         return {};
-    m_context->makeCurrent(m_glWindow);
     const int* shown = m_window->GetSize();
     const int shownW = shown[0], shownH = shown[1];
-    vtkOpenGLState* state = m_window->GetState();
-    state->Reset();
-    state->Push();
-    state->vtkglDepthFunc(GL_LEQUAL);
     m_window->SetSize(pixels.width(), pixels.height());
-    m_window->Render();
-    if (QOpenGLContext::currentContext() != m_context)
-        m_context->makeCurrent(m_glWindow);
-    QImage image = readFrame();
+    m_dirty = true;
+    const QImage image = grabImage();
     m_window->SetSize(shownW, shownH);
-    state->Pop();
     requestRender(); // the view's own frame, at its own size
     return image;
 }
