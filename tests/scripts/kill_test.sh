@@ -1,7 +1,7 @@
 #!/bin/bash
-# Kill test (issue 17): kill -9 `train`, `simulate` and `dataset build` at random instants, run
-# them again, and check that every run resumes to the same result as an uninterrupted one, with
-# no replayed history and no temporary or half-written file left behind.
+# Kill test (issue 17): kill -9 `train`, `simulate`, `dataset build` and `convert` at random
+# instants, run them again, and check that every run resumes to the same result as an
+# uninterrupted one, with no replayed history and no temporary or half-written file left behind.
 #   tests/scripts/kill_test.sh BUILD_DIR [KILLS=20] [SEED=1]
 set -u
 BUILD=${1:?usage: kill_test.sh BUILD_DIR [KILLS] [SEED]}
@@ -60,5 +60,34 @@ done
 left=$(find "$WORK/sim" -name '.*.tmp*' | wc -l)
 [ "$left" -eq 0 ] || bad "$left temporaries left in the simulation folder after a complete run"
 note "simulate and dataset build killed $KILLS times each"
+
+# convert: a kill leaves either no out.h5 or a whole one with the source's cubes, and the next
+# conversion removes the dead one's temporaries and writes the same cubes. (Two conversions are not
+# byte-identical files: HDF5 stores object times; `info --json` without the path is compared.)
+"$CLI" simulate --dim 64 --box 96 --z 8 --zeta 20 --threads 1 --quiet --out "$WORK/big" >/dev/null 2>&1 ||
+    bad "simulate 64^3 failed"
+SRC=$(ls "$WORK"/big/*.h5 | head -1)
+CONVERT=(convert --codec deflate --level 9 "$SRC")
+fingerprint() { "$CLI" info --json "$1" 2>&1 | grep -v '"path"'; }
+t0=$(date +%s%N)
+"$CLI" "${CONVERT[@]}" "$WORK/convert_ref.h5" >/dev/null 2>&1 || bad "reference conversion failed"
+span=$((($(date +%s%N) - t0) / 800000)) # 1.25 times the conversion, in ms: some kills land after it
+ref=$(fingerprint "$WORK/convert_ref.h5")
+mkdir -p "$WORK/convert"
+whole=0
+for ((k = 0; k < KILLS; k++)); do
+    rm -f "$WORK/convert/out.h5"
+    "$CLI" "${CONVERT[@]}" "$WORK/convert/out.h5" >/dev/null 2>&1 &
+    pid=$!; nap "$span"; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+    if [ -e "$WORK/convert/out.h5" ]; then
+        whole=$((whole + 1))
+        [ "$(fingerprint "$WORK/convert/out.h5")" = "$ref" ] || bad "convert left a damaged or different out.h5"
+    fi
+done
+"$CLI" "${CONVERT[@]}" "$WORK/convert/out.h5" >/dev/null 2>&1 || bad "convert after kills failed"
+[ "$(fingerprint "$WORK/convert/out.h5")" = "$ref" ] || bad "convert after kills wrote other cubes"
+left=$(find "$WORK/convert" -name '.*.tmp*' | wc -l)
+[ "$left" -eq 0 ] || bad "$left temporaries left beside out.h5 after a complete conversion"
+note "convert killed $KILLS times ($whole had finished before the kill)"
 [ $fail -eq 0 ] && note "all resumed, nothing stranded"
 exit $fail
