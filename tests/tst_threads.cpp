@@ -1,8 +1,8 @@
 // The threaded parts of core's readers, driven across threads the way the application drives
 // them, so the ThreadSanitizer build (preset `tsan`, label tsan) sees every hand-over: the chunk
-// reader's pool and HDF5 files vetted from several threads at once (the probe server and the
-// verdict caches). tst_threads_ml does the same for training. In the ordinary build both check
-// the same outcomes.
+// reader's pool, HDF5 files vetted from several threads at once (the probe server and the
+// verdict caches) and the worker pool the GUI's jobs run on. tst_threads_ml does the same for training. In the ordinary
+// build both check the same outcomes.
 #include "fixtures.h"
 #include "thread_check.h"
 
@@ -10,10 +10,14 @@
 #include "io/cube_loader.h"
 #include "io/hdf5_guard.h"
 #include "io/reionscope_h5.h"
+#include "util/worker_pool.h"
 
 #include <QTemporaryDir>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 using namespace rs;
@@ -86,6 +90,65 @@ void filesVettedFromSeveralThreads()
     }
 }
 
+void workerPoolRunsEveryTaskWithinItsSize()
+{
+    constexpr int kTasks = 400;
+    std::vector<int> slots(kTasks, -1); // plain ints: written by workers, read after the pool ends
+    std::atomic<int> started {0};
+    std::atomic<int> busy {0};
+    std::atomic<int> mostBusy {0};
+    int threads = 0;
+    {
+        WorkerPool pool(3, [&] { ++started; });
+        std::vector<std::thread> submitters;
+        for (int s = 0; s < 2; ++s)
+            submitters.emplace_back([&, s] {
+                for (int i = s; i < kTasks; i += 2)
+                    pool.submit([&, i] {
+                        const int now = ++busy;
+                        for (int seen = mostBusy.load(); now > seen && !mostBusy.compare_exchange_weak(seen, now);) { }
+                        slots[std::size_t(i)] = i * i;
+                        --busy;
+                    });
+            });
+        for (std::thread& t : submitters)
+            t.join();
+        threads = pool.threadCount();
+    } // runs what is queued, then joins
+    bool all = true;
+    for (int i = 0; i < kTasks; ++i)
+        all = all && slots[std::size_t(i)] == i * i;
+    THREAD_CHECK(all);
+    THREAD_CHECK(threads >= 1 && threads <= 3);
+    THREAD_CHECK(started.load() == threads);
+    THREAD_CHECK(mostBusy.load() >= 1 && mostBusy.load() <= 3);
+}
+
+void workerPoolGrowsPastABlockedTask()
+{
+    std::mutex m;
+    std::condition_variable cv;
+    bool release = false;
+    bool secondRan = false;
+    WorkerPool pool(2);
+    pool.submit([&] {
+        std::unique_lock lock(m);
+        cv.wait(lock, [&] { return release; });
+    });
+    pool.submit([&] {
+        std::lock_guard lock(m);
+        secondRan = true;
+        cv.notify_all();
+    });
+    {
+        std::unique_lock lock(m);
+        THREAD_CHECK(cv.wait_for(lock, std::chrono::seconds(30), [&] { return secondRan; }));
+        release = true;
+    }
+    cv.notify_all();
+    THREAD_CHECK(pool.threadCount() == 2);
+}
+
 } // namespace
 
 int main()
@@ -95,5 +158,7 @@ int main()
     setUp();
     threadcheck::run("chunkReaderPoolReadsEveryVoxel", chunkReaderPoolReadsEveryVoxel);
     threadcheck::run("filesVettedFromSeveralThreads", filesVettedFromSeveralThreads);
+    threadcheck::run("workerPoolRunsEveryTaskWithinItsSize", workerPoolRunsEveryTaskWithinItsSize);
+    threadcheck::run("workerPoolGrowsPastABlockedTask", workerPoolGrowsPastABlockedTask);
     return threadcheck::failures() == 0 && dir.isValid() ? 0 : 1;
 }
