@@ -6,6 +6,8 @@
 #include <QtTest>
 
 #include <atomic>
+#include <chrono>
+#include <string>
 #include <thread>
 
 using namespace rs;
@@ -44,16 +46,41 @@ private Q_SLOTS:
         JobRunner runner;
         QSignalSpy progress(&runner, &JobRunner::progressChanged);
         QSignalSpy finished(&runner, &JobRunner::finished);
+        // Steps slower than the event loop: each one reaches the GUI thread.
         runner.start(QStringLiteral("steps"), [](const ProgressFn& p, const StopToken&) {
-            for (int i = 0; i <= 10; ++i)
+            for (int i = 0; i <= 10; ++i) {
                 p(i / 10.0, "step");
+                std::this_thread::sleep_for(std::chrono::milliseconds(30));
+            }
             return std::function<void()>([] {});
         });
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
-        QCoreApplication::processEvents(); // queued progress posted before the result
-        QVERIFY(progress.count() >= 2);
+        QVERIFY2(progress.count() >= 3, qPrintable(QString::number(progress.count())));
+        for (int i = 1; i < progress.count(); ++i)
+            QVERIFY(progress.at(i).at(0).toDouble() >= progress.at(i - 1).at(0).toDouble());
         QCOMPARE(progress.last().at(0).toDouble(), 1.0);
         QCOMPARE(progress.last().at(1).toString(), QStringLiteral("step"));
+    }
+
+    void progressFasterThanTheEventLoopIsCoalesced()
+    {
+        JobRunner runner;
+        QSignalSpy progress(&runner, &JobRunner::progressChanged);
+        QSignalSpy finished(&runner, &JobRunner::finished);
+        // 100,000 reports in new stages (none throttled away) while this thread is not draining:
+        // the GUI gets the latest one, not a queue of all of them.
+        std::atomic<bool> reported {false};
+        runner.start(QStringLiteral("burst"), [&](const ProgressFn& p, const StopToken&) {
+            for (int i = 0; i < 100000; ++i)
+                p(0.5, "stage " + std::to_string(i));
+            p(1.0, "last");
+            reported = true;
+            return std::function<void()>([] {});
+        });
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+        QVERIFY(reported.load());
+        QVERIFY2(progress.count() < 1000, qPrintable(QString::number(progress.count())));
+        QCOMPARE(progress.last().at(1).toString(), QStringLiteral("last"));
     }
 
     void failuresArriveAsMessages_data()

@@ -2,19 +2,20 @@
 /// \file job_runner.h
 /// Runs one kind of background job at a time (load a run, compute statistics, extract an
 /// isosurface). A newer start() supersedes the older job: its StopToken is raised and whatever it
-/// still returns is dropped. Work runs on the jobs' own thread pool (not Qt's global one, which
-/// Qt's painting uses), calls core with a ProgressFn and a StopToken, and returns a closure that
-/// applies its result on the GUI thread, so results cross threads as values captured in that
-/// closure.
+/// still returns is dropped. Work runs on the jobs' own worker pool (core's WorkerPool, not Qt's
+/// global pool, which Qt's painting uses), calls core with a ProgressFn and a StopToken, and
+/// returns a closure that applies its result on the GUI thread, so results cross threads as values
+/// captured in that closure. Results and progress cross through a mailbox under a std::mutex, and
+/// the GUI thread is woken by a queued call that carries nothing: every hand-over is one
+/// ThreadSanitizer sees (tst_threads_jobs).
 
 #include "util/progress.h"
 
-#include <QFuture>
-#include <QList>
 #include <QObject>
 #include <QString>
 
 #include <functional>
+#include <memory>
 
 namespace rs::ui {
 
@@ -55,20 +56,19 @@ Q_SIGNALS:
     void runningChanged(bool running);
 
 private:
-    struct Outcome {
-        std::function<void()> apply;
-        QString error;
-        bool cancelled = false;
-    };
+    struct Mailbox;
+    struct Outcome;
+    /// Runs on the GUI thread, woken by the workers: hands on the latest progress and every outcome.
+    Q_INVOKABLE void drainMailbox();
     void setRunning(bool on);
-    void deliver(quint64 generation, const Outcome& o);
+    void deliver(quint64 generation, Outcome& o);
 
     quint64 m_generation = 0;
     StopToken m_stop;
     bool m_running = false;
     bool m_background = false;
     QString m_description;
-    QList<QFuture<void>> m_futures;
+    std::shared_ptr<Mailbox> m_mailbox;
 };
 
 } // namespace rs::ui
