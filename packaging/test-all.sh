@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs dependencies, builds, and runs the whole test suite (GUI tests under Xvfb), then
-# the core tests again under AddressSanitizer + UBSan (the `asan` preset), then the threaded I/O
-# under ThreadSanitizer (the `tsan` preset, tst_threads only).
+# the core tests again under AddressSanitizer + UBSan (the `asan` preset), then the threaded parts
+# under ThreadSanitizer (the `tsan` preset: every test labelled tsan).
 set -eu
 cd "$(dirname "$0")/.."
 sh packaging/install-deps.sh
@@ -12,11 +12,12 @@ if [ "${REIONSCOPE_SKIP_ASAN:-0}" != "1" ]; then
     cmake --build --preset asan -- -j 2
     ctest --preset asan
 fi
-# ThreadSanitizer: tst_threads (the chunk reader's pool; files vetted from four threads through the
-# probe server and both verdict caches). Only it and the helper are built, not the ML library, so
-# the stage fits CI (DEVELOPERS.md gives its cost); tst_threads_ml stays a pre-merge check.
+# ThreadSanitizer: tst_threads (the chunk reader's pool, files vetted from four threads through the
+# probe server and both verdict caches, the worker pool), tst_threads_ml (the batch stream stopped
+# mid-epoch, a training paused, resumed and stopped from another thread) and tst_threads_jobs (the
+# GUI's job runner). The build preset builds only these and the helper (DEVELOPERS.md gives the cost).
 if [ "${REIONSCOPE_SKIP_TSAN:-0}" != "1" ]; then
     cmake --preset tsan >/dev/null
-    cmake --build build-tsan --target tst_threads reionscope-probe -- -j 2
-    ctest --preset tsan -R '^tst_threads$'
+    cmake --build --preset tsan -- -j 2
+    ctest --preset tsan
 fi
