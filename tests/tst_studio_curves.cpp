@@ -1,8 +1,8 @@
 // The physics metrics per epoch ("physics loss curves") under the Training studio's loss and
 // metric charts: a tiny unet run's validation passes write IoU, nf error, power ratio and r(k)
-// to history.jsonl; the view draws one series per metric, point for point as written (read here
-// as plain JSON), live as the history grows, exported with the other curves; a run without them
-// gets a note instead of an empty chart.
+// to history.jsonl (a tiny generator's: power ratio, PDF KS, nf error, diversity); the view draws one series per
+// metric, point for point as written (read here as plain JSON), live as the history grows, exported with the other
+// curves; a run without them gets a note instead of an empty chart.
 #include "fixtures.h"
 #include "gui_fixtures.h"
 #include "ml_fixtures.h"
@@ -79,15 +79,16 @@ public:
 private:
     QTemporaryDir m_dir;
     QString m_runs;
-    std::string m_unet, m_ae;
+    std::string m_unet, m_ae, m_gen;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        const fixtures::TinyModelRuns r = fixtures::trainTinyModelRuns(m_dir.path(), false);
+        const fixtures::TinyModelRuns r = fixtures::trainTinyModelRuns(m_dir.path());
         m_runs = r.runs;
         m_unet = r.unet;
         m_ae = r.ae;
+        m_gen = r.gen;
     }
 
     void physicsCurvesDrawEachMetricPerEpoch()
@@ -100,7 +101,7 @@ private Q_SLOTS:
         ws.resize(1400, 1000);
         ws.setRunsFolder(m_runs);
         ws.show();
-        QTRY_COMPARE_WITH_TIMEOUT(ws.runsModel()->rowCount(), 2, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(ws.runsModel()->rowCount(), 3, 20000);
         const QString unet = QString::fromStdString(m_unet), ae = QString::fromStdString(m_ae);
         ws.runsPanel()->selectRuns({unet});
         ws.showTab(TrainingWorkspace::Tab::Curves);
@@ -168,6 +169,47 @@ private Q_SLOTS:
         QCOMPARE(physics->drawnPoints(unet, QStringLiteral("nf_error")), 2);
         for (QAbstractSeries* a : physics->chart()->series())
             QVERIFY(!a->name().startsWith(QStringLiteral("ae")));
+    }
+
+    void generatorCurvesDrawItsFidelityPerEpoch()
+    {
+        // A generator's validation compares drawn maps with simulated ones per (z, ζ): power ratio,
+        // PDF KS distance, nf error and diversity per epoch, drawn as the unet's metrics are.
+        const std::map<QString, std::vector<WrittenPoint>> written = physicsInHistory(m_gen);
+        for (const char* m : {"power_ratio_median", "pdf_ks", "nf_error", "diversity"})
+            QVERIFY2(written.count(QLatin1String(m)) && written.at(QLatin1String(m)).size() == 2, m); // 2 epochs
+        Session session;
+        TrainingWorkspace ws(&session);
+        ws.resize(1400, 1000);
+        ws.setRunsFolder(m_runs);
+        ws.show();
+        QTRY_COMPARE_WITH_TIMEOUT(ws.runsModel()->rowCount(), 3, 20000);
+        const QString gen = QString::fromStdString(m_gen), unet = QString::fromStdString(m_unet);
+        const RunsModel* runs = ws.runsModel();
+        QCOMPARE(runs->index(runs->rowOf(gen), RunsModel::Target).data().toString(), QStringLiteral("generate"));
+        QCOMPARE(runs->index(runs->rowOf(unet), RunsModel::Target).data().toString(), QStringLiteral("translate"));
+        ws.runsPanel()->selectRuns({gen});
+        ws.showTab(TrainingWorkspace::Tab::Curves);
+        PhysicsCurves* physics = ws.curves()->physics();
+        QTRY_VERIFY_WITH_TIMEOUT(physics->hasCurves() && physics->view()->isVisible(), 10000);
+        for (const QString& metric : {QStringLiteral("power_ratio_median"), QStringLiteral("pdf_ks"),
+                 QStringLiteral("nf_error"), QStringLiteral("diversity")}) {
+            const std::vector<WrittenPoint>& points = written.at(metric);
+            physics->setQuantity(physicsQuantity(metric).key);
+            const QLineSeries* series = physics->seriesOf(gen, metric);
+            QVERIFY2(series, qPrintable(metric));
+            QCOMPARE(series->count(), int(points.size()));
+            for (int i = 0; i < series->count(); ++i)
+                QCOMPARE(series->at(i).y(), points[std::size_t(i)].value);
+        }
+        physics->setQuantity(physicsQuantity(QStringLiteral("pdf_ks")).key);
+        screenshot(ws, QStringLiteral("physics-generator"));
+        // Overlaid with the unet: both runs' power ratios on the one axis, each its own series.
+        physics->setQuantity(physicsQuantity(QStringLiteral("power_ratio_median")).key);
+        ws.runsPanel()->selectRuns({gen, unet});
+        QTRY_COMPARE_WITH_TIMEOUT(physics->drawnPoints(unet, QStringLiteral("power_ratio_median")), 2, 10000);
+        QCOMPARE(physics->drawnPoints(gen, QStringLiteral("power_ratio_median")), 2);
+        QCOMPARE(physics->quantity(), physicsQuantity(QStringLiteral("power_ratio_median")).key);
     }
 
     void physicsCurvesFollowAGrowingHistory()

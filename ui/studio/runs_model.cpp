@@ -166,8 +166,9 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const
             ? tr("%1 × %2 ranks").arg(QString::fromLatin1(rs::ml::modelName(e.config.model))).arg(e.config.worldSize)
             : QString::fromLatin1(rs::ml::modelName(e.config.model));
     case Target:
-        return e.config.task == rs::ml::Task::Reconstruct
-            ? QStringLiteral("reconstruct")
+        // Reconstruct, translate and generate have no label target ("translate none" said nothing).
+        return e.config.task == rs::ml::Task::Reconstruct || e.config.target == rs::ml::Target::None
+            ? QString::fromLatin1(rs::ml::taskName(e.config.task))
             : QStringLiteral("%1 %2").arg(QString::fromLatin1(rs::ml::taskName(e.config.task)),
                 QString::fromLatin1(rs::ml::targetName(e.config.target)));
     case Status:
