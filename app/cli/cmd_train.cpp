@@ -54,8 +54,8 @@ struct TrainOptions {
     std::string out;
     int nproc = 1; ///< local data-parallel ranks to start (this process becomes their launcher)
     double distTimeout = 0; ///< collective timeout [s]; 0: REIONSCOPE_DIST_TIMEOUT or 120
-    bool noCondition = false, epochsGiven = false, batchGiven = false, lrGiven = false, scheduleGiven = false,
-         minLrGiven = false;
+    bool noCondition = false, noBudget = false, epochsGiven = false, batchGiven = false, lrGiven = false,
+         scheduleGiven = false, minLrGiven = false;
 };
 
 /// Starts `nproc` local ranks of this run: each reads the settings the launcher resolved from a
@@ -119,6 +119,8 @@ int runTrain(TrainOptions& o)
             c.epochs = kGeneratorDefaultEpochs;
         if (o.noCondition)
             c.condition = false;
+        if (o.noBudget)
+            c.conditionBudget = false;
         std::optional<DistributedSetup> dist = distributedFromEnvironment();
         if (o.nproc > 1 && !dist) // the launcher: N ranks of this command on loopback, torchrun's variables set
             return launchRanks(o, c);
@@ -167,6 +169,8 @@ void addTrainCommands(CLI::App& app)
     CLI::App* tr = app.add_subcommand("train", "Train a model into a run folder (resumes when the folder exists)");
     t->bound = addRunConfigOptions(*tr, t->config);
     tr->add_flag("--no-condition", t->noCondition, "unet: do not feed z and zeta to the network");
+    tr->add_flag("--no-budget", t->noBudget,
+        "unet: without the ln(zeta f_ST(z)) conditioning plane beside z and zeta (as runs before it)");
     tr->add_option("--power-loss", t->config.powerLossWeight,
         "generator: weight of the log power-spectrum term of the loss (default 0.1; 0: a plain cVAE)");
     tr->add_option("--prior-loss", t->config.priorLossWeight,

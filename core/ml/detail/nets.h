@@ -139,8 +139,8 @@ std::shared_ptr<NetBase> makeNet(const RunConfig& c);
 /// reconstruction).
 int outputCount(const RunConfig& c);
 
-/// Input channels of a run's network: 1, or for unet density + context channels + 2 condition
-/// planes when conditioned.
+/// Input channels of a run's network: 1, or for unet density + context channels + the condition
+/// planes when conditioned (z and ζ, and ln(ζ f_ST) with RunConfig::conditionBudget).
 int inputChannels(const RunConfig& c);
 
 /// Number of trainable + frozen parameters.
