@@ -194,12 +194,10 @@ private Q_SLOTS:
         // The simulator turns the whole box ionized where the budget crosses 0 (its largest radius
         // keeps only the box mean, and there the barrier is 0 exactly at ζ f_ST = 1), and not
         // below: the plane's sign is the cliff nf -> 0.
-        SimulationParams p;
+        SimulationParams p; // z 8 (ζ: each of the three below)
         p.dim = 16;
         p.boxMpc = 24;
         p.threads = 1;
-        p.redshifts = {8};
-        p.zeta = 20;
         Simulator sim(p);
         const double zeta0 = std::exp(-logIonizingBudget(8, 1)); // ζ f_ST(8) = 1
         const std::vector<SimulatedRedshift> r = sim.ionize(8.0, {0.9 * zeta0, 0.99 * zeta0, 1.01 * zeta0});
