@@ -38,7 +38,7 @@ void fillChannels(const RunConfig& c, const float* densityNorm, const float* con
         float* dst = out + (1 + c.contextRadiiMpc.size()) * px;
         std::fill(dst, dst + px, float((z - c.conditionMean[0]) / c.conditionStd[0]));
         std::fill(dst + px, dst + 2 * px, float((zeta - c.conditionMean[1]) / c.conditionStd[1]));
-        if (c.conditionBudget)
+        if (detail::budgetPlane(c))
             std::fill(dst + 2 * px, dst + 3 * px, float(logIonizingBudget(z, zeta)));
     }
 }
@@ -330,7 +330,7 @@ TranslationResult Translator::translate(const Cube& density, const TranslateOpti
         throw ParameterError("z", name + " carries no redshift; give --z");
     if (c.condition && !std::isfinite(res.zeta))
         throw ParameterError("zeta", name + " carries no zeta; give --zeta");
-    if (c.condition && c.conditionBudget && !(res.zeta > 0))
+    if (detail::budgetPlane(c) && !(res.zeta > 0))
         throw ParameterError("zeta", name + ": zeta " + formatValue(res.zeta) + " is not positive");
     const double cell = density.cellSize(0);
     if (std::isfinite(c.cellSizeMpc) && std::abs(cell / c.cellSizeMpc - 1.0) > 0.02)

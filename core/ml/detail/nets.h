@@ -143,6 +143,10 @@ int outputCount(const RunConfig& c);
 /// planes when conditioned (z and ζ, and ln(ζ f_ST) with RunConfig::conditionBudget).
 int inputChannels(const RunConfig& c);
 
+/// Whether a run's input carries the ln(ζ f_ST) plane: conditioned unet runs with
+/// RunConfig::conditionBudget (the generator's z and ζ planes never include it).
+bool budgetPlane(const RunConfig& c);
+
 /// Number of trainable + frozen parameters.
 std::int64_t parameterCount(const torch::nn::Module& m);
 
