@@ -107,6 +107,21 @@ private Q_SLOTS:
         QVERIFY(!modules(makeNet(legacy)).contains("decoder.scale"));
         legacy.generatorNoise = true;
         QVERIFY(modules(makeNet(legacy)).contains("decoder.scale"));
+        // Input planes: the ln(ζ f_ST) plane only for conditioned unet runs that have it; the
+        // generator keeps its map and z, ζ planes whatever conditionBudget says (its config.json
+        // has no such key, so the field stays at its default).
+        RunConfig unet = configFor(ModelKind::UNet, 16, 0);
+        unet.contextRadiiMpc = {-1.5, -5.0};
+        QVERIFY(unet.condition && unet.conditionBudget && budgetPlane(unet));
+        QCOMPARE(inputChannels(unet), 1 + 2 + 3);
+        unet.conditionBudget = false; // runs before the plane
+        QCOMPARE(inputChannels(unet), 1 + 2 + 2);
+        unet.condition = false;
+        unet.conditionBudget = true;
+        QVERIFY(!budgetPlane(unet));
+        QCOMPARE(inputChannels(unet), 1 + 2);
+        QVERIFY(legacy.conditionBudget && !budgetPlane(legacy));
+        QCOMPARE(inputChannels(legacy), 3);
     }
 
     void generatorDrawsTheDecodedVariance()

@@ -1,26 +1,31 @@
 // Density → ionization translation: the 3D context channels, the physics metrics on analytic
 // cases, paired datasets (targets and context cut where the density was), a few U-Net training
-// steps (with their per-epoch physics metrics), and translating whole cubes of other sizes. Tiny data: 16³ cubes, a few
-// batches.
+// steps (with their per-epoch physics metrics), the ln(ζ f_ST) conditioning plane, and translating whole cubes of other
+// sizes. Tiny data: 16³ cubes, a few batches.
 #include "fixtures.h"
 #include "ml_fixtures.h"
 
 #include "ml/batch_stream.h"
 #include "ml/dataset.h"
 #include "ml/density_context.h"
+#include "ml/ionizing_budget.h"
 #include "ml/physics_history.h"
 #include "ml/predictor.h"
 #include "ml/run_config.h"
 #include "ml/trainer.h"
 #include "ml/translation_metrics.h"
 #include "ml/translator.h"
+#include "sim/simulator.h"
 #include "util/error.h"
+
+#include <nlohmann/json.hpp>
 
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <numbers>
 #include <random>
@@ -176,6 +181,28 @@ private Q_SLOTS:
         QVERIFY(isBandMax({-1.5, -4.0}) && !isBandMax({1.5}) && !isBandMax({}));
         QVERIFY_THROWS_EXCEPTION(ParameterError, densityContext(d, {-4.0, -2.0})); // not ascending
         QVERIFY_THROWS_EXCEPTION(ParameterError, densityContext(d, {-4.0, 2.0})); // mixed kinds
+    }
+
+    void budgetPlaneSignIsTheEndOfReionization()
+    {
+        // ln(ζ f_ST): + ln 2 for twice ζ, lower at higher z (fewer collapsed haloes).
+        const double b = logIonizingBudget(8, 20);
+        QVERIFY(std::abs(logIonizingBudget(8, 40) - b - std::log(2.0)) < 1e-12);
+        QVERIFY(logIonizingBudget(9, 20) < b - 0.1 && logIonizingBudget(7, 20) > b + 0.1);
+        QVERIFY_THROWS_EXCEPTION(ParameterError, logIonizingBudget(8, 0));
+        QVERIFY_THROWS_EXCEPTION(ParameterError, logIonizingBudget(std::nan(""), 20));
+        // The simulator turns the whole box ionized where the budget crosses 0 (its largest radius
+        // keeps only the box mean, and there the barrier is 0 exactly at ζ f_ST = 1), and not
+        // below: the plane's sign is the cliff nf -> 0.
+        SimulationParams p; // z 8 (ζ: each of the three below)
+        p.dim = 16;
+        p.boxMpc = 24;
+        p.threads = 1;
+        Simulator sim(p);
+        const double zeta0 = std::exp(-logIonizingBudget(8, 1)); // ζ f_ST(8) = 1
+        const std::vector<SimulatedRedshift> r = sim.ionize(8.0, {0.9 * zeta0, 0.99 * zeta0, 1.01 * zeta0});
+        QVERIFY2(r[0].nf > 0.02 && r[1].nf > 0.02, "neutral regions left below the budget's zero");
+        QCOMPARE(r[2].nf, 0.0);
     }
 
     void historyCarriesPhysicsMetrics()
@@ -365,6 +392,32 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(FormatError, t.translate(xh, o));
         // Single-slice inference is for the label models.
         QVERIFY_THROWS_EXCEPTION(ParameterError, Predictor(run).predictCube(d));
+    }
+
+    void runsBeforeTheBudgetPlaneStillTranslate()
+    {
+        // A run without the third plane (config.json without condition_budget, as every run before
+        // it) reads back as such and its network takes z and ζ only.
+        RunConfig c = unetConfig(m_ds);
+        c.epochs = 1;
+        c.conditionBudget = false;
+        const std::string run = m_dir.filePath("unet_nobudget").toStdString();
+        QCOMPARE(int(train(run, c).status), int(TrainStatus::Finished));
+        const std::string cfg = run + "/config.json";
+        nlohmann::json j = nlohmann::json::parse(std::ifstream(cfg));
+        QCOMPARE(j["translation"]["condition_budget"].get<bool>(), false);
+        j["translation"].erase("condition_budget");
+        std::ofstream(cfg) << j.dump(2);
+        QVERIFY(!readRunConfig(run).conditionBudget);
+        const Translator t(run);
+        TranslateOptions o {std::nullopt, std::nullopt, "z", 1};
+        QVERIFY(std::isfinite(t.translate(densityCube(7, 8, 20), o).mean));
+        // New runs carry the plane; ζ <= 0 has no budget and is refused by name.
+        QVERIFY(RunConfig {}.conditionBudget);
+        const Translator fresh(m_dir.filePath("unet").toStdString());
+        QVERIFY(fresh.config().conditionBudget);
+        o.zeta = 0;
+        QVERIFY_THROWS_EXCEPTION(ParameterError, fresh.translate(densityCube(7, 8, 20), o));
     }
 };
 

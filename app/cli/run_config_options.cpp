@@ -78,7 +78,7 @@ std::shared_ptr<RunConfigOptions> addRunConfigOptions(CLI::App& cmd, RunConfig& 
         "Stop after N epochs without improvement of --early-stop-metric (default 0: never)");
     cmd.add_option("--early-stop-metric", c.earlyStop.metric, "val_loss (default) or val_metric (accuracy, R2, ...)");
     cmd.add_option("--min-delta", c.earlyStop.minDelta, "Early stopping: an improvement must exceed this (default 0)");
-    cmd.add_option("--epochs", c.epochs, "Epochs (default 10; unet 12, generator 16)")->check(CLI::Range(1, 1000000));
+    cmd.add_option("--epochs", c.epochs, "Epochs (default 10; unet 20, generator 16)")->check(CLI::Range(1, 1000000));
     cmd.add_option("--batch", c.batch, "Batch size (default 32)")->check(CLI::Range(1, 1 << 16));
     cmd.add_option("--threads", c.threads, "Compute threads (default 2)")->check(CLI::Range(1, maxThreads()));
     cmd.add_option(seedOption, c.seed, "Seed of initialisation and shuffling (default 0)");

@@ -125,6 +125,8 @@ void to_json(json& j, const RunConfig& c)
             {"target_mean", c.targetMean}, {"target_std", c.targetStd}, {"context_radii_mpc", c.contextRadiiMpc},
             {"context_mean", c.contextMean}, {"context_std", c.contextStd}, {"condition", c.condition},
             {"condition_mean", c.conditionMean}, {"condition_std", c.conditionStd}};
+    if (c.model == ModelKind::UNet)
+        j["translation"]["condition_budget"] = c.conditionBudget; // the ln(ζ f_ST) plane (ionizing_budget.h)
     if (c.model == ModelKind::Generator)
         j["generator"] = {{"condition_mean", c.conditionMean}, {"condition_std", c.conditionStd},
             {"condition_min", c.conditionMin}, {"condition_max", c.conditionMax}, {"power_loss", c.powerLossWeight},
@@ -193,6 +195,7 @@ void from_json(const json& j, RunConfig& c)
         c.condition = t->at("condition").get<bool>();
         c.conditionMean = t->at("condition_mean").get<std::array<double, 2>>();
         c.conditionStd = t->at("condition_std").get<std::array<double, 2>>();
+        c.conditionBudget = t->value("condition_budget", false); // runs before the budget plane
         if (c.contextMean.size() != c.contextRadiiMpc.size() || c.contextStd.size() != c.contextRadiiMpc.size())
             throw ParameterError("translation", "context channels disagree in config.json");
     }

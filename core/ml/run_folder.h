@@ -108,6 +108,8 @@ struct RunConfig {
     std::vector<double> contextRadiiMpc; ///< 3D-smoothed density channels (density_context.h)
     std::vector<double> contextMean, contextStd; ///< their normalisation (training split)
     std::array<double, 2> conditionMean {0, 0}, conditionStd {1, 1}; ///< of z and ζ (training split)
+    /// Conditioned unet: a third plane, ln(ζ f_ST(z)) (ionizing_budget.h). Runs made before it: false.
+    bool conditionBudget = true;
     // generator runs (config.json key `generator`)
     std::array<double, 2> conditionMin {0, 0}, conditionMax {0, 0}; ///< z and ζ range of the training split
     double powerLossWeight = 0.1; ///< chosen: weight of the log-power-spectrum term of the loss

@@ -4,6 +4,7 @@
 #include "ml/density_context.h"
 #include "ml/detail/evaluation.h"
 #include "ml/detail/nets.h"
+#include "ml/ionizing_budget.h"
 #include "ml/ml_setup.h"
 #include "ml/translation_metrics.h"
 #include "util/error.h"
@@ -20,7 +21,8 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 /// Writes one sample's input channels (plane-major, `px` values each): the normalised density,
-/// the context channels normalised per channel, then the z and ζ planes when conditioned.
+/// the context channels normalised per channel, then the z and ζ planes when conditioned (and the
+/// ln(ζ f_ST) plane, unnormalised: its sign marks the end of reionization).
 void fillChannels(const RunConfig& c, const float* densityNorm, const float* contextRaw, double z, double zeta,
     std::size_t px, float* out)
 {
@@ -36,6 +38,8 @@ void fillChannels(const RunConfig& c, const float* densityNorm, const float* con
         float* dst = out + (1 + c.contextRadiiMpc.size()) * px;
         std::fill(dst, dst + px, float((z - c.conditionMean[0]) / c.conditionStd[0]));
         std::fill(dst + px, dst + 2 * px, float((zeta - c.conditionMean[1]) / c.conditionStd[1]));
+        if (detail::budgetPlane(c))
+            std::fill(dst + 2 * px, dst + 3 * px, float(logIonizingBudget(z, zeta)));
     }
 }
 
@@ -326,6 +330,8 @@ TranslationResult Translator::translate(const Cube& density, const TranslateOpti
         throw ParameterError("z", name + " carries no redshift; give --z");
     if (c.condition && !std::isfinite(res.zeta))
         throw ParameterError("zeta", name + " carries no zeta; give --zeta");
+    if (detail::budgetPlane(c) && !(res.zeta > 0))
+        throw ParameterError("zeta", name + ": zeta " + formatValue(res.zeta) + " is not positive");
     const double cell = density.cellSize(0);
     if (std::isfinite(c.cellSizeMpc) && std::abs(cell / c.cellSizeMpc - 1.0) > 0.02)
         res.notes.push_back("cell " + formatValue(cell) + " Mpc, but the run was trained on "

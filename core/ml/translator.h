@@ -51,7 +51,8 @@ public:
 
     /// Translates one density cube. Throws FormatError naming the file for a cube that is not
     /// density or holds NaNs, ParameterError for a missing z or ζ (the run is conditioned on them
-    /// and the cube does not carry them), bad axes or a non-cubic grid, CancelledError.
+    /// and the cube does not carry them), ζ ≤ 0 (runs with the ln(ζ f_ST) plane), bad axes or a
+    /// non-cubic grid, CancelledError.
     TranslationResult translate(
         const Cube& density, const TranslateOptions& options = {}, const StopToken& stop = {}) const;
 

@@ -317,7 +317,12 @@ int inputChannels(const RunConfig& c)
         return 3; // the map and the z, ζ planes
     if (c.model != ModelKind::UNet)
         return 1;
-    return 1 + int(c.contextRadiiMpc.size()) + (c.condition ? 2 : 0);
+    return 1 + int(c.contextRadiiMpc.size()) + (c.condition ? 2 : 0) + (budgetPlane(c) ? 1 : 0);
+}
+
+bool budgetPlane(const RunConfig& c)
+{
+    return c.model == ModelKind::UNet && c.condition && c.conditionBudget;
 }
 
 std::int64_t parameterCount(const torch::nn::Module& m)

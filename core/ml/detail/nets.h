@@ -139,9 +139,13 @@ std::shared_ptr<NetBase> makeNet(const RunConfig& c);
 /// reconstruction).
 int outputCount(const RunConfig& c);
 
-/// Input channels of a run's network: 1, or for unet density + context channels + 2 condition
-/// planes when conditioned.
+/// Input channels of a run's network: 1, or for unet density + context channels + the condition
+/// planes when conditioned (z and ζ, and ln(ζ f_ST) with RunConfig::conditionBudget).
 int inputChannels(const RunConfig& c);
+
+/// Whether a run's input carries the ln(ζ f_ST) plane: conditioned unet runs with
+/// RunConfig::conditionBudget (the generator's z and ζ planes never include it).
+bool budgetPlane(const RunConfig& c);
 
 /// Number of trainable + frozen parameters.
 std::int64_t parameterCount(const torch::nn::Module& m);
