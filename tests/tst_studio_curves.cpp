@@ -41,14 +41,6 @@ void screenshot(QWidget& w, const QString& name)
     w.grab().save(QStringLiteral(REIONSCOPE_TEST_OUTPUT_DIR "/studio-%1.png").arg(name));
 }
 
-/// Shows `ws` at the size the screenshots use, listing the runs in `folder`.
-void showRunsFolder(TrainingWorkspace& ws, const QString& folder)
-{
-    ws.resize(1400, 1000);
-    ws.setRunsFolder(folder);
-    ws.show();
-}
-
 /// One physics value of an epoch line: its epoch, step and value.
 struct WrittenPoint {
     int epoch = 0;
@@ -106,7 +98,7 @@ private Q_SLOTS:
             QVERIFY2(written.count(QLatin1String(m)) && written.at(QLatin1String(m)).size() == 2, m); // 2 epochs
         Session session;
         TrainingWorkspace ws(&session);
-        showRunsFolder(ws, m_runs);
+        guifixtures::showRunsFolder(ws, m_runs, {1400, 1000});
         QTRY_COMPARE_WITH_TIMEOUT(ws.runsModel()->rowCount(), 3, 20000);
         const QString unet = QString::fromStdString(m_unet), ae = QString::fromStdString(m_ae);
         ws.runsPanel()->selectRuns({unet});
@@ -186,7 +178,7 @@ private Q_SLOTS:
             QVERIFY2(written.count(QLatin1String(m)) && written.at(QLatin1String(m)).size() == 2, m); // 2 epochs
         Session session;
         TrainingWorkspace ws(&session);
-        showRunsFolder(ws, m_runs);
+        guifixtures::showRunsFolder(ws, m_runs, {1400, 1000});
         QTRY_COMPARE_WITH_TIMEOUT(ws.runsModel()->rowCount(), 3, 20000);
         const QString gen = QString::fromStdString(m_gen), unet = QString::fromStdString(m_unet);
         const RunsModel* runs = ws.runsModel();
@@ -232,7 +224,7 @@ private Q_SLOTS:
         rs::ml::appendHistoryLine(run.toStdString(), all.left(cut).toStdString());
         Session session;
         TrainingWorkspace ws(&session);
-        showRunsFolder(ws, folder);
+        guifixtures::showRunsFolder(ws, folder, {1400, 1000});
         QTRY_COMPARE_WITH_TIMEOUT(ws.runsModel()->rowCount(), 1, 20000);
         ws.runsPanel()->selectRuns({run});
         PhysicsCurves* physics = ws.curves()->physics();

@@ -101,9 +101,7 @@ private Q_SLOTS:
     {
         Session session;
         TrainingWorkspace ws(&session);
-        ws.resize(1400, 900);
-        ws.setRunsFolder(m_runs);
-        ws.show();
+        guifixtures::showRunsFolder(ws, m_runs, {1400, 900});
         QTRY_COMPARE_WITH_TIMEOUT(ws.runsModel()->rowCount(), 3, 20000);
         using Tab = TrainingWorkspace::Tab;
         const std::vector<std::pair<std::string, Tab>> kinds {
@@ -382,9 +380,7 @@ private Q_SLOTS:
     {
         Session session;
         TrainingWorkspace ws(&session);
-        ws.resize(1400, 900);
-        ws.setRunsFolder(m_runs);
-        ws.show();
+        guifixtures::showRunsFolder(ws, m_runs, {1400, 900});
         QTRY_COMPARE_WITH_TIMEOUT(ws.runsModel()->rowCount(), 3, 20000);
         const QString unet = QString::fromStdString(m_unet);
         ws.runsPanel()->selectRuns({unet});

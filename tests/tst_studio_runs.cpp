@@ -195,9 +195,7 @@ private Q_SLOTS:
     {
         Session session;
         TrainingWorkspace ws(&session);
-        ws.resize(1500, 900);
-        ws.setRunsFolder(m_runs);
-        ws.show();
+        guifixtures::showRunsFolder(ws, m_runs, {1500, 900});
         QVERIFY(QTest::qWaitForWindowExposed(&ws));
         const QString slow = QDir(m_runs).filePath(QStringLiteral("slow")),
                       fast = QDir(m_runs).filePath(QStringLiteral("fast"));

@@ -1,5 +1,6 @@
 #include "gui_fixtures.h"
 
+#include "studio/training_workspace.h"
 #include "vtk/vtk_host_widget.h"
 
 #include "cube/cube_stats.h"
@@ -172,6 +173,13 @@ bool matchesBaseline(const QImage& actual, const QString& baselinePath, double t
               .arg(tolerance)
               .arg(out);
     return false;
+}
+
+void showRunsFolder(rs::ui::TrainingWorkspace& ws, const QString& folder, QSize size)
+{
+    ws.resize(size);
+    ws.setRunsFolder(folder);
+    ws.show();
 }
 
 } // namespace guifixtures

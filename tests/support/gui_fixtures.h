@@ -6,8 +6,13 @@
 #include "explorer/snapshot.h"
 
 #include <QImage>
+#include <QSize>
 #include <QString>
 #include <QtTest>
+
+namespace rs::ui {
+class TrainingWorkspace;
+}
 
 namespace guifixtures {
 
@@ -56,6 +61,10 @@ bool matchesBaseline(const QImage& actual, const QString& baselinePath, double t
 
 /// Folder of baseline images in the source tree (tests/baselines).
 QString baselineDir();
+
+/// Resizes `ws` to `size`, lists the runs in `folder` and shows it (the Studio tests' set-up; they
+/// then wait for the rows they expect).
+void showRunsFolder(rs::ui::TrainingWorkspace& ws, const QString& folder, QSize size);
 
 } // namespace guifixtures
 
