@@ -44,11 +44,15 @@ void lowerThreadPriority()
 /// an FFT) queued there held every repaint until one ended (seconds on 2 cores). At least four:
 /// a load must not queue behind two statistics jobs. Background workers are lowered once, when
 /// they start, and never raised. Never deleted: JobRunners wait for their own jobs.
+int jobThreads()
+{
+    return std::max(4, int(std::thread::hardware_concurrency()));
+}
+
 WorkerPool& jobPool(bool background)
 {
-    const int threads = std::max(4, int(std::thread::hardware_concurrency()));
-    static auto* pool = new WorkerPool(threads);
-    static auto* backgroundPool = new WorkerPool(threads, lowerThreadPriority);
+    static auto* pool = new WorkerPool(jobThreads());
+    static auto* backgroundPool = new WorkerPool(jobThreads(), lowerThreadPriority);
     return background ? *backgroundPool : *pool;
 }
 
@@ -67,7 +71,8 @@ struct JobRunner::Mailbox {
     std::condition_variable ended; ///< a job ended (waitForIdle)
     int running = 0; ///< jobs submitted that have not ended
     bool wakeQueued = false; ///< a drainMailbox call is queued on the GUI thread
-    bool receiverGone = false; ///< the runner is being destroyed: nothing is posted to it
+    bool receiverGone
+        = false; ///< the runner is being destroyed: nothing is posted to it (not even by a ProgressFn a work kept)
     bool freshProgress = false; ///< progress not yet handed on
     quint64 progressGeneration = 0; ///< the job the last progress came from
     int permille = -1;
@@ -86,11 +91,8 @@ struct JobRunner::Mailbox {
     }
 };
 
-namespace {
-
 /// Runs the work at the thread boundary: nothing escapes as an exception.
-template<typename Outcome, typename Work>
-Outcome runWork(const Work& work, const ProgressFn& progress, const StopToken& stop)
+JobRunner::Outcome JobRunner::runWork(const Work& work, const ProgressFn& progress, const StopToken& stop)
 {
     Outcome o;
     try {
@@ -110,8 +112,6 @@ Outcome runWork(const Work& work, const ProgressFn& progress, const StopToken& s
         o.cancelled = true;
     return o;
 }
-
-} // namespace
 
 JobRunner::JobRunner(QObject* parent)
     : QObject(parent)
@@ -166,7 +166,7 @@ void JobRunner::start(const QString& description, Work work)
     jobPool(m_background)
         .submit([mailbox, receiver = this, generation, work = std::move(work), progress = std::move(progress),
                     stop = m_stop]() mutable {
-            Outcome o = runWork<Outcome>(work, progress, stop);
+            Outcome o = runWork(work, progress, stop);
             work = nullptr; // the work's captures end on this thread before the job counts as ended
             progress = nullptr;
             std::lock_guard lock(mailbox->mutex);

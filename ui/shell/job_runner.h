@@ -58,6 +58,8 @@ Q_SIGNALS:
 private:
     struct Mailbox;
     struct Outcome;
+    /// Runs `work` at the thread boundary: nothing escapes as an exception.
+    static Outcome runWork(const Work& work, const ProgressFn& progress, const StopToken& stop);
     /// Runs on the GUI thread, woken by the workers: hands on the latest progress and every outcome.
     Q_INVOKABLE void drainMailbox();
     void setRunning(bool on);
