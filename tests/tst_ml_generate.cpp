@@ -6,6 +6,8 @@
 #include "ml_fixtures.h"
 
 #include "io/hdf5_util.h"
+#include "io/reionscope_h5.h"
+#include "ml/dataset.h"
 #include "ml/generation_metrics.h"
 #include "ml/generator.h"
 #include "ml/predictor.h"
@@ -15,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -181,6 +184,62 @@ private Q_SLOTS:
         QCOMPARE(std::get<double>(*h5::readAttribute(ds.get(), "f_esc")), 20.0 / kZetaPerFesc);
         QCOMPARE(std::get<std::string>(*h5::readAttribute(ds.get(), "units")), std::string("mK"));
         QCOMPARE(std::get<std::string>(*h5::readAttribute(f.get(), "quantity")), std::string("brightness_temperature"));
+    }
+
+    void generatesAndJudgesOtherSizes()
+    {
+        // The decoder is convolutional: a run trained on 16² maps draws 32² maps of the same 1.5 Mpc
+        // cells (a larger sky), as the 200² maps from a 64² run.
+        const MapGenerator g(m_run);
+        const GeneratedMaps small = g.generate(8.5, 20, 8, 3), big = g.generate(8.5, 20, 8, 3, 32, 32);
+        QCOMPARE(big.rows, std::size_t(32));
+        QCOMPARE(big.cols, std::size_t(32));
+        QCOMPARE(big.values.size(), std::size_t(8 * 32 * 32));
+        const auto mean = [](const std::vector<float>& v) {
+            double s = 0;
+            for (float x : v)
+                s += x; // NaN if any value is not finite
+            return s / double(v.size());
+        };
+        // Same run, same parameters: the same mean brightness whatever the size (the condition
+        // planes and the prior's margin follow the size).
+        const double ms = mean(small.values), mb = mean(big.values);
+        QVERIFY2(std::isfinite(mb) && ms > 1 && std::abs(mb - ms) < 0.2 * ms,
+            qPrintable(QString("16²: %1 mK, 32²: %2 mK").arg(ms).arg(mb)));
+        QVERIFY(g.generate(8.5, 20, 8, 3, 32, 32).values == big.values);
+        QVERIFY_THROWS_EXCEPTION(ParameterError, g.generate(8.5, 20, 1, 0, 20, 20));
+
+        // evaluate against simulated maps of another size: the same cell size is judged, another refused.
+        QDir(m_dir.path()).mkdir("big");
+        const std::string bigDs = fixtures::buildSyntheticDataset(
+            m_dir.filePath("big"), m_dir.filePath("dtb32.h5").toStdString(), {8.0, 9.0}, {10.0, 30.0}, 4, 32, 4);
+        const EvalMetrics m = evaluateRun(m_run, bigDs);
+        QCOMPARE(m.generation.groups.size(), std::size_t(4)); // the held-out simulation's four points
+        for (const GenerationGroupMetrics& e : m.generation.groups)
+            QVERIFY(std::isfinite(e.pdfKs) && e.generated == e.simulated && e.simulated > 0);
+        QDir(m_dir.path()).mkdir("coarse");
+        std::vector<std::string> files;
+        for (int seed = 1; seed <= 3; ++seed) {
+            CubeMetadata meta;
+            meta.redshift = 8;
+            meta.quantity = Quantity::BrightnessTemperature;
+            meta.parameters[param::zeta] = 20.0;
+            meta.parameters[param::seed] = std::int64_t(seed);
+            Cube c({32, 32, 32}, {96, 96, 96}, meta); // 3 Mpc cells
+            std::fill_n(c.mutableData(), c.voxelCount(), 20.0f + float(seed));
+            files.push_back(m_dir.filePath(QString("coarse/c%1.h5").arg(seed)).toStdString());
+            writeReionScopeH5(files.back(), {c});
+        }
+        const std::string coarse = m_dir.filePath("coarse.h5").toStdString();
+        DatasetBuildOptions o;
+        o.stride = 8;
+        buildDataset(sourcesFromFiles(files, Quantity::BrightnessTemperature), o, coarse);
+        try {
+            evaluateRun(m_run, coarse);
+            QFAIL("maps of 3 Mpc cells were judged against a generator of 1.5 Mpc cells");
+        } catch (const ParameterError& e) {
+            QVERIFY2(QString(e.what()).contains("coarse.h5") && QString(e.what()).contains("1.5 Mpc"), e.what());
+        }
     }
 
     void cliDefaultDecaysTheRate()

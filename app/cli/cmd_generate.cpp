@@ -23,7 +23,7 @@ using Clock = std::chrono::steady_clock;
 struct GenerateOptions {
     std::string run, out;
     double z = std::nan(""), zeta = std::nan(""), fesc = std::nan("");
-    std::size_t count = 16;
+    std::size_t count = 16, size = 0;
     std::uint64_t seed = 0;
     int threads = 2;
     bool json = false;
@@ -45,7 +45,7 @@ int runGenerate(GenerateOptions o)
         for (const std::string& w : warnings)
             std::cerr << "warning: " << o.run << ": " << w << "\n";
         const auto t0 = Clock::now();
-        const GeneratedMaps maps = g.generate(o.z, o.zeta, o.count, o.seed);
+        const GeneratedMaps maps = g.generate(o.z, o.zeta, o.count, o.seed, o.size, o.size);
         const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
         writeGeneratedMaps(o.out, maps, o.run);
         double sum = 0;
@@ -78,7 +78,7 @@ int runGenerate(GenerateOptions o)
 
 struct BenchGenerateOptions {
     std::string run;
-    std::size_t count = 64;
+    std::size_t count = 64, size = 0;
     int repeats = 5, threads = 2;
     bool json = false;
 };
@@ -91,25 +91,26 @@ int runBenchGenerate(const BenchGenerateOptions& o)
         setComputeThreads(o.threads);
         const MapGenerator g(o.run);
         const RunConfig& c = g.config();
+        const std::size_t rows = o.size ? o.size : c.rows, cols = o.size ? o.size : c.cols;
         const double z = 0.5 * (c.conditionMin[0] + c.conditionMax[0]);
         const double zeta = 0.5 * (c.conditionMin[1] + c.conditionMax[1]);
         std::vector<double> seconds;
         for (int r = 0; r <= o.repeats; ++r) { // the first run warms up (oneDNN primitives, pages)
             const auto t0 = Clock::now();
-            g.generate(z, zeta, o.count, std::uint64_t(r));
+            g.generate(z, zeta, o.count, std::uint64_t(r), rows, cols);
             if (r)
                 seconds.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
         }
         std::sort(seconds.begin(), seconds.end());
         const double median = seconds[seconds.size() / 2];
         if (o.json)
-            std::cout << nlohmann::json {{"bench", "generate"}, {"run", o.run}, {"count", o.count}, {"rows", c.rows},
-                {"cols", c.cols}, {"threads", o.threads}, {"seconds", seconds},
+            std::cout << nlohmann::json {{"bench", "generate"}, {"run", o.run}, {"count", o.count}, {"rows", rows},
+                {"cols", cols}, {"threads", o.threads}, {"seconds", seconds},
                 {"median_s",
                     median}}.dump(2)
                       << std::endl;
         else
-            std::cout << "generate " << o.count << " maps of " << c.rows << "x" << c.cols << " on " << o.threads
+            std::cout << "generate " << o.count << " maps of " << rows << "x" << cols << " on " << o.threads
                       << " threads: median " << formatValue(median) << " s over " << o.repeats << " runs (min "
                       << formatValue(seconds.front()) << " s)\n";
         return 0;
@@ -135,6 +136,8 @@ void addGenerateCommands(CLI::App& app)
         ->check(CLI::Range(0.0, 1.0));
     g->add_option("--count", o->count, "Number of maps (default 16)");
     g->add_option("--seed", o->seed, "Seed of the latent noise (default 0; same seed, same maps)");
+    g->add_option("--size", o->size,
+        "Map side in cells (default: the training maps'; any multiple of 8, at the training cell size: a larger sky)");
     g->add_option("--threads", o->threads, "Compute threads (default 2)");
     g->add_flag("--json", o->json, "JSON output");
     g->add_option("--out", o->out, "Output HDF5 file: dataset 'maps' (count, rows, cols), float32")->required();
@@ -146,6 +149,7 @@ void addGenerateCommands(CLI::App& app)
     bg->add_option("run", b->run, "Run folder of a generator run")->required();
     bg->add_option("--count", b->count, "Maps per batch (default 64)");
     bg->add_option("--repeats", b->repeats, "Timed runs after one warm-up (default 5)");
+    bg->add_option("--size", b->size, "Map side in cells (default: the training maps')");
     bg->add_option("--threads", b->threads, "Compute threads (default 2)");
     bg->add_flag("--json", b->json, "JSON output");
     bg->callback([b] { exitCode() = runBenchGenerate(*b); });

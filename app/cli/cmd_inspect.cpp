@@ -210,7 +210,8 @@ void addInspectCommands(CLI::App& app)
     auto ev = std::make_shared<std::tuple<std::string, std::string, std::string, bool, int>>("", "", "test", false, 2);
     CLI::App* e = app.add_subcommand("evaluate", "Test-set metrics of a run");
     e->add_option("run", std::get<0>(*ev), "Run folder")->required();
-    e->add_option("--dataset", std::get<1>(*ev), "Another dataset with the same sample size");
+    e->add_option("--dataset", std::get<1>(*ev),
+        "Another dataset with the same sample size (a generator: any size at its cell size)");
     e->add_option("--split", std::get<2>(*ev), "train, val or test (default test)");
     e->add_flag("--json", std::get<3>(*ev), "JSON output");
     e->add_option("--threads", std::get<4>(*ev), "Compute threads (default 2)")->check(CLI::Range(1, maxThreads()));

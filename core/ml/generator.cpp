@@ -169,20 +169,49 @@ torch::Tensor generateMaps(
     const double qn = (zeta - c.conditionMean[1]) / c.conditionStd[1];
     std::vector<torch::Tensor> parts;
     for (std::size_t done = 0, part = 0; done < n; done += kGenerateChunk, ++part)
-        parts.push_back(physicalMaps(
-            c, g->sample(std::min(kGenerateChunk, n - done), zn, qn, seed + 0x9E3779B97F4A7C15ull * part, d))
+        parts.push_back(physicalMaps(c,
+            g->sample(
+                std::min(kGenerateChunk, n - done), zn, qn, seed + 0x9E3779B97F4A7C15ull * part, d, c.rows, c.cols))
                             .to(torch::kCPU));
     return torch::cat(parts, 0).contiguous();
 }
 
-EvalMetrics evaluateGeneration(NetBase& net, const RunConfig& c, std::shared_ptr<const DatasetFile> ds, Split split,
-    const torch::Device& device, std::size_t maxBatches, const StopToken& stop)
+namespace {
+
+/// The configuration to judge `info`'s maps with: the run's own, or at another map size of the
+/// same cell size. Throws ParameterError naming the dataset otherwise.
+RunConfig evaluationSize(const RunConfig& trained, const DatasetInfo& info)
 {
-    const DatasetInfo& info = ds->info();
-    if (info.rows != c.rows || info.cols != c.cols || info.quantity != c.quantity || info.paired())
+    const std::string kind = std::string(quantityName(trained.quantity)) + " maps";
+    if (info.quantity != trained.quantity || info.paired())
+        throw ParameterError("dataset", info.path + ": not a dataset of this generator's kind (" + kind + ")");
+    if (info.rows == trained.rows && info.cols == trained.cols)
+        return trained;
+    // Another map size: the decoder is convolutional, so maps of any multiple of 8 come out at
+    // the training cell size; judged against simulations of that cell size only.
+    const double a = trained.cellSizeMpc, b = info.cellSizeMpc;
+    if (!(std::isfinite(a) && std::isfinite(b) && a > 0 && std::abs(a - b) <= 1e-3 * a))
         throw ParameterError("dataset",
-            info.path + ": not a dataset of this generator's kind (" + std::string(quantityName(c.quantity))
-                + " maps of " + std::to_string(c.rows) + "x" + std::to_string(c.cols) + ")");
+            info.path + ": maps of " + std::to_string(info.rows) + "x" + std::to_string(info.cols) + " with "
+                + formatValue(b) + " Mpc cells; this generator makes " + kind + " of " + formatValue(a)
+                + " Mpc cells (trained at " + std::to_string(trained.rows) + "x" + std::to_string(trained.cols)
+                + "), and judges other sizes only at its own cell size");
+    if (info.rows % 8 || info.cols % 8)
+        throw ParameterError("dataset",
+            info.path + ": maps of " + std::to_string(info.rows) + "x" + std::to_string(info.cols)
+                + "; the generator makes sizes divisible by 8");
+    RunConfig c = trained;
+    c.rows = info.rows;
+    c.cols = info.cols;
+    return c;
+}
+
+} // namespace
+
+EvalMetrics evaluateGeneration(NetBase& net, const RunConfig& trained, std::shared_ptr<const DatasetFile> ds,
+    Split split, const torch::Device& device, std::size_t maxBatches, const StopToken& stop)
+{
+    const RunConfig c = evaluationSize(trained, ds->info());
     EvalMetrics m = evaluationHeader(c, split);
     BatchStream stream(ds, ds->indices(split), evaluationStreamOptions(c, 32, maxBatches));
     net.eval();
@@ -274,7 +303,8 @@ std::vector<std::string> MapGenerator::rangeWarnings(double z, double zeta, bool
     return w;
 }
 
-GeneratedMaps MapGenerator::generate(double z, double zeta, std::size_t count, std::uint64_t seed) const
+GeneratedMaps MapGenerator::generate(
+    double z, double zeta, std::size_t count, std::uint64_t seed, std::size_t rows, std::size_t cols) const
 {
     if (!count)
         throw ParameterError("count", "must be at least 1");
@@ -282,7 +312,16 @@ GeneratedMaps MapGenerator::generate(double z, double zeta, std::size_t count, s
         throw ParameterError("z/zeta", "must be finite numbers");
     if (zeta <= 0)
         throw ParameterError("zeta", "must be positive (an ionizing efficiency; f_esc runs: zeta = 250 f_esc)");
-    const RunConfig& c = config();
+    RunConfig c = config();
+    if (rows || cols) {
+        c.rows = rows ? rows : c.rows;
+        c.cols = cols ? cols : c.cols;
+        if (c.rows % 8 || c.cols % 8 || c.rows < 8 || c.cols < 8)
+            throw ParameterError("size",
+                "maps of " + std::to_string(c.rows) + "x" + std::to_string(c.cols)
+                    + " cannot be generated: the generator makes sizes divisible by 8 (trained at "
+                    + std::to_string(config().rows) + "x" + std::to_string(config().cols) + ")");
+    }
     const torch::Tensor t = detail::generateMaps(*m_impl->run.net, c, z, zeta, count, seed, m_impl->run.device);
     GeneratedMaps g;
     g.count = count;

@@ -44,8 +44,12 @@ public:
     /// empty inside it. `asFesc`: name the source parameter f_esc (= ζ / kZetaPerFesc).
     std::vector<std::string> rangeWarnings(double z, double zeta, bool asFesc = false) const;
     /// Draws `count` maps at (z, ζ) from latent noise seeded by `seed` (same seed, same maps).
-    /// Throws ParameterError for count 0, non-finite parameters or ζ ≤ 0.
-    GeneratedMaps generate(double z, double zeta, std::size_t count, std::uint64_t seed = 0) const;
+    /// `rows` × `cols`: the maps' size, the training size where 0. The decoder is convolutional,
+    /// so a run trained on 64² maps draws 200² ones of the same cell size (a larger sky, not
+    /// finer cells). Throws ParameterError for count 0, non-finite parameters, ζ ≤ 0 or a size
+    /// not divisible by 8.
+    GeneratedMaps generate(double z, double zeta, std::size_t count, std::uint64_t seed = 0, std::size_t rows = 0,
+        std::size_t cols = 0) const;
 
 private:
     struct Impl;

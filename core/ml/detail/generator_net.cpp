@@ -35,6 +35,15 @@ torch::Tensor upsample2(const torch::Tensor& x)
     return torch::upsample_nearest2d(x, {x.size(2) * 2, x.size(3) * 2});
 }
 
+/// The encoder halves a map three times and the decoder doubles its latent three times.
+void requireGeneratorSize(std::size_t rows, std::size_t cols, const char* whose)
+{
+    if (rows % 8 || cols % 8 || rows < 8 || cols < 8)
+        throw ParameterError("size",
+            std::string("the generator needs a map size divisible by 8; ") + whose + " is " + std::to_string(rows) + "x"
+                + std::to_string(cols));
+}
+
 } // namespace
 
 torch::Tensor correlatePrior(const torch::Tensor& white)
@@ -120,10 +129,7 @@ GeneratorNetImpl::GeneratorNetImpl(std::size_t rows, std::size_t cols, bool nois
     , m_noise(noise)
     , m_priorSamples(priorSamples)
 {
-    if (rows % 8 || cols % 8 || rows < 8 || cols < 8)
-        throw ParameterError("model",
-            "the generator needs a map size divisible by 8; the dataset's is " + std::to_string(rows) + "x"
-                + std::to_string(cols));
+    requireGeneratorSize(rows, cols, "the dataset's");
     encoder = register_module("encoder", GenEncoder());
     decoder = register_module("decoder", GenDecoder(noise));
 }
@@ -153,10 +159,13 @@ torch::Tensor GeneratorNetImpl::features(torch::Tensor x)
     return encoder->forward(x).first.flatten(1);
 }
 
-torch::Tensor GeneratorNetImpl::sample(
-    std::size_t n, double zNorm, double zetaNorm, std::uint64_t seed, const torch::Device& device)
+torch::Tensor GeneratorNetImpl::sample(std::size_t n, double zNorm, double zetaNorm, std::uint64_t seed,
+    const torch::Device& device, std::size_t rows, std::size_t cols)
 {
-    const std::int64_t h = std::int64_t(m_rows / 8), w = std::int64_t(m_cols / 8);
+    rows = rows ? rows : m_rows;
+    cols = cols ? cols : m_cols;
+    requireGeneratorSize(rows, cols, "the requested");
+    const std::int64_t h = std::int64_t(rows / 8), w = std::int64_t(cols / 8);
     std::mt19937_64 rng(seed);
     std::normal_distribution<float> g(0.0f, 1.0f);
     auto normals = [&](std::vector<std::int64_t> shape) {
@@ -176,11 +185,11 @@ torch::Tensor GeneratorNetImpl::sample(
         cond[2 * i + 1] = float(zetaNorm);
     }
     const torch::Tensor c = torch::from_blob(cond.data(), {std::int64_t(n), 2}, torch::kFloat).to(device);
-    const torch::Tensor out = cropMargin(decoder->forward(latent, c), m_rows, m_cols);
+    const torch::Tensor out = cropMargin(decoder->forward(latent, c), rows, cols);
     if (!m_noise)
         return out;
     using torch::indexing::Slice;
-    const torch::Tensor eps = normals({std::int64_t(n), 1, std::int64_t(m_rows), std::int64_t(m_cols)});
+    const torch::Tensor eps = normals({std::int64_t(n), 1, std::int64_t(rows), std::int64_t(cols)});
     const torch::Tensor value
         = out.index({Slice(), Slice(1, 2)}) + eps * (0.5 * out.index({Slice(), Slice(2, 3)}).clamp(-8.0, 3.0)).exp();
     return torch::cat({out.index({Slice(), Slice(0, 1)}), value}, 1);

@@ -78,7 +78,10 @@ public:
     /// std::mt19937_64 seeded with `seed`, so the maps
     /// are reproducible everywhere) at the normalised condition (z, ζ): (n, 2, rows, cols); with
     /// the noise option channel 1 is the value drawn with the decoded variance (same generator).
-    torch::Tensor sample(std::size_t n, double zNorm, double zetaNorm, std::uint64_t seed, const torch::Device& device);
+    /// `rows`, `cols`: the maps' size, the training size when 0 (the decoder is convolutional, so
+    /// any multiple of 8 works at the training cell size). Throws ParameterError for other sizes.
+    torch::Tensor sample(std::size_t n, double zNorm, double zetaNorm, std::uint64_t seed, const torch::Device& device,
+        std::size_t rows = 0, std::size_t cols = 0);
     GenEncoder encoder {nullptr};
     GenDecoder decoder {nullptr};
 
