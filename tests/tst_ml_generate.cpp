@@ -5,6 +5,7 @@
 #include "fixtures.h"
 #include "ml_fixtures.h"
 
+#include "io/cube_loader.h"
 #include "io/hdf5_util.h"
 #include "io/reionscope_h5.h"
 #include "ml/dataset.h"
@@ -184,6 +185,13 @@ private Q_SLOTS:
         QCOMPARE(std::get<double>(*h5::readAttribute(ds.get(), "f_esc")), 20.0 / kZetaPerFesc);
         QCOMPARE(std::get<std::string>(*h5::readAttribute(ds.get(), "units")), std::string("mK"));
         QCOMPARE(std::get<std::string>(*h5::readAttribute(f.get(), "quantity")), std::string("brightness_temperature"));
+        // Opened as a cube (Explorer, `info`), the file says what it is rather than "unknown HDF5".
+        try {
+            probeFile(out);
+            QFAIL("a file of generated maps was probed as a cube");
+        } catch (const UnrecognisedFormatError& e) {
+            QVERIFY2(QString(e.what()).contains("generator run") && QString(e.what()).contains("maps.h5"), e.what());
+        }
     }
 
     void generatesAndJudgesOtherSizes()

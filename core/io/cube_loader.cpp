@@ -175,6 +175,10 @@ std::vector<CubeEntry> probeUnchecked(const std::string& path)
         if (isReionScopeFile(file.get()))
             return probeReionScope(path, file.get());
         const FileFormat v = detect21cmfastVersion(file.get());
+        if (v == FileFormat::Unknown && h5::exists(file.get(), "maps") && h5::readAttribute(file.get(), "run"))
+            throw UnrecognisedFormatError(path,
+                "maps drawn by a generator run (reionscope-cli generate), not a cube: dataset 'maps' holds "
+                "N 2D maps; the Training studio's Generator view draws and compares them");
         if (v == FileFormat::Unknown)
             throw UnrecognisedFormatError(
                 path, "HDF5 file is neither a ReionScope nor a 21cmFAST file (no known groups or attributes)");
