@@ -38,34 +38,14 @@ void onTrainInterrupt(int)
     interruptToken().requestStop();
 }
 
-/// Epochs of `train --model unet` without --epochs: enough to reach the translation targets on
-/// 64³ simulated data (see the README's figures). Without --batch, --lr and --schedule unet also
-/// takes batch 16 and a cosine decay from 3e-3 to 1e-4: with band-maximum context that run led
-/// a constant 2e-3 one at every epoch (validation pixel accuracy 0.970 against 0.967 at epoch 7).
-/// 20 rather than 12 since the ln(ζ f_ST) plane and the dense (z, ζ) grid (6552 slices): whole
-/// held-out cubes 0.977 against 0.974 mean pixel accuracy, max |nf error| 0.013 against 0.015.
-constexpr int kUNetDefaultEpochs = 20;
-constexpr std::size_t kUNetDefaultBatch = 16;
-constexpr double kUNetDefaultLr = 3e-3, kUNetDefaultMinLr = 1e-4;
-/// `train --model generator` without --epochs, --schedule, --min-lr and --prior-loss (64² δT_b maps; the
-/// README's figures, gen5 note): 16 epochs with a cosine decay from the base rate to 1e-5 and the prior
-/// statistics term at weight 2. A constant rate over 30 epochs (the old default) left the last weights
-/// wherever the rate's noise put them, and the generated maps' large-scale power grew with the length
-/// (validation power ratio 0.9-1.1 at epochs 7-14, 1.2-1.4 at 15-30); the doubled prior term (the
-/// drawn maps' sorted values and power against the batch's) lowered the PDF's KS at 10 of 12 points.
-/// Held-out points within the targets (power, KS, nf): 1, 3, 11 of 12 for the old default, 6, 2, 8
-/// with the decay alone, 9, 10, 10 for this.
-constexpr int kGeneratorDefaultEpochs = 16;
-constexpr double kGeneratorDefaultMinLr = 1e-5, kGeneratorDefaultPriorLoss = 2.0;
-
 struct TrainOptions {
     RunConfig config; ///< the options write straight into its fields (run_config_options.h)
     std::shared_ptr<RunConfigOptions> bound;
     std::string out;
     int nproc = 1; ///< local data-parallel ranks to start (this process becomes their launcher)
     double distTimeout = 0; ///< collective timeout [s]; 0: REIONSCOPE_DIST_TIMEOUT or 120
-    bool noCondition = false, noBudget = false, epochsGiven = false, batchGiven = false, lrGiven = false,
-         scheduleGiven = false, minLrGiven = false, priorLossGiven = false;
+    bool noCondition = false, noBudget = false;
+    GivenSettings given; ///< which settings the options gave (the model's defaults fill the others)
 };
 
 /// Starts `nproc` local ranks of this run: each reads the settings the launcher resolved from a
@@ -88,17 +68,6 @@ int launchRanks(const TrainOptions& o, const RunConfig& c)
     std::error_code ec;
     std::filesystem::remove(file, ec);
     return code;
-}
-
-/// A model's default length and cosine decay to `minLr`, where the options did not give them.
-void applyCosineDefaults(const TrainOptions& o, RunConfig& c, int epochs, double minLr)
-{
-    c.epochs = o.epochsGiven ? c.epochs : epochs;
-    if (!o.scheduleGiven) {
-        c.schedule.kind = "cosine";
-        if (!o.minLrGiven)
-            c.schedule.minLr = minLr;
-    }
 }
 
 void printTestMetrics(const EvalMetrics& m)
@@ -126,15 +95,8 @@ int runTrain(TrainOptions& o)
     try {
         finishRunConfig(*o.bound, o.config);
         RunConfig& c = o.config;
-        if (c.model == ModelKind::UNet && o.bound->configFile.empty()) {
-            c.batch = o.batchGiven ? c.batch : kUNetDefaultBatch;
-            c.optimizer.lr = o.lrGiven ? c.optimizer.lr : kUNetDefaultLr;
-            applyCosineDefaults(o, c, kUNetDefaultEpochs, kUNetDefaultMinLr);
-        }
-        if (c.model == ModelKind::Generator && o.bound->configFile.empty()) {
-            applyCosineDefaults(o, c, kGeneratorDefaultEpochs, kGeneratorDefaultMinLr);
-            c.priorLossWeight = o.priorLossGiven ? c.priorLossWeight : kGeneratorDefaultPriorLoss;
-        }
+        if (o.bound->configFile.empty()) // a --config file says everything itself
+            applyModelDefaults(c, o.given);
         if (o.noCondition)
             c.condition = false;
         if (o.noBudget)
@@ -200,12 +162,8 @@ void addTrainCommands(CLI::App& app)
         ->check(CLI::Range(1, 86400));
     tr->add_option("--out", t->out, "Run folder")->required();
     tr->callback([t, tr] {
-        t->epochsGiven = tr->count("--epochs") > 0;
-        t->batchGiven = tr->count("--batch") > 0;
-        t->lrGiven = tr->count("--lr") > 0;
-        t->scheduleGiven = tr->count("--schedule") > 0;
-        t->minLrGiven = tr->count("--min-lr") > 0;
-        t->priorLossGiven = tr->count("--prior-loss") > 0;
+        t->given = {tr->count("--epochs") > 0, tr->count("--batch") > 0, tr->count("--lr") > 0,
+            tr->count("--schedule") > 0, tr->count("--min-lr") > 0, tr->count("--prior-loss") > 0};
         std::error_code ec;
         if (std::filesystem::exists(t->out, ec) && !std::filesystem::is_directory(t->out, ec))
             throw CLI::ValidationError("--out", t->out + " is a file; a run folder is needed");

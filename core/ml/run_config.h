@@ -15,6 +15,17 @@ class DatasetFile;
 /// are regressed, other targets classified.
 Task defaultTask(ModelKind model, Target target);
 
+/// The settings a launcher (`train`, the studio's New run dialog) did not give explicitly.
+struct GivenSettings {
+    bool epochs = false, batch = false, lr = false, schedule = false, minLr = false, priorLoss = false;
+};
+
+/// Sets what `config.model` trains with by default where `given` says no setting was chosen: unet
+/// and generator have measured lengths, rates and schedules (run_config.cpp, the README's figures);
+/// the other models keep RunConfig's defaults (nothing changes). A launcher showing the choices
+/// applies it to a fresh RunConfig of the model to fill its fields.
+void applyModelDefaults(RunConfig& config, const GivenSettings& given = {});
+
 /// Fills the resolved part of `config` (dataset hash, quantity, rows, cols, normalisation, cell
 /// size, classes or label mean/std) from `dataset` and checks that the choices suit it.
 /// Throws ParameterError (bad optimizer, learning rate, batch, epochs, schedule, early stopping or

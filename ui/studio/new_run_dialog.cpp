@@ -26,6 +26,19 @@ namespace rs::ui {
 
 namespace {
 
+/// ae, unet and generator learn whole fields, not a label: no target or task to choose.
+bool learnsFields(const QString& model)
+{
+    return model == QLatin1String("ae") || model == QLatin1String("unet") || model == QLatin1String("generator");
+}
+
+QString fieldTaskName(const QString& model)
+{
+    return model == QLatin1String("ae")  ? QStringLiteral("recon")
+        : model == QLatin1String("unet") ? QStringLiteral("translate")
+                                         : QStringLiteral("generate");
+}
+
 QString defaultName(const QString& model, const QString& target)
 {
     return QStringLiteral("%1-%2-%3")
@@ -66,6 +79,8 @@ NewRunDialog::NewRunDialog(
     m_model->addItem(tr("mlp — dense baseline"), QStringLiteral("mlp"));
     m_model->addItem(tr("cnn — convolutional network"), QStringLiteral("cnn"));
     m_model->addItem(tr("codes-cnn — CNN on a frozen autoencoder's codes"), QStringLiteral("codes-cnn"));
+    m_model->addItem(tr("unet — translates density into x_HI or δT_b (paired dataset)"), QStringLiteral("unet"));
+    m_model->addItem(tr("generator — draws maps at chosen z and ζ (conditional VAE)"), QStringLiteral("generator"));
     m_model->setCurrentIndex(2);
     m_encoder = new QComboBox(modelBox);
     for (const QString& r : encoderRuns)
@@ -157,10 +172,11 @@ NewRunDialog::NewRunDialog(
         connect(s, &QSpinBox::valueChanged, this, changed);
     connect(m_name, &QLineEdit::textChanged, this, changed);
     connect(m_model, &QComboBox::currentIndexChanged, this, [this] {
-        m_name->setText(defaultName(m_model->currentData().toString(),
-            m_model->currentData().toString() == QLatin1String("ae") ? QStringLiteral("recon")
-                                                                     : m_target->currentData().toString()));
+        const QString model = m_model->currentData().toString();
+        m_name->setText(
+            defaultName(model, learnsFields(model) ? fieldTaskName(model) : m_target->currentData().toString()));
     });
+    connect(m_model, &QComboBox::activated, this, &NewRunDialog::showModelDefaults); // the user's choice only
     m_name->setText(defaultName(QStringLiteral("cnn"), QStringLiteral("z")));
     updateEnabled();
     updatePreview();
@@ -171,7 +187,7 @@ void NewRunDialog::createTrainingControls(QWidget* box, QFormLayout* form)
     m_schedule = new QComboBox(box);
     m_schedule->addItem(tr("constant"), QStringLiteral("constant"));
     m_schedule->addItem(tr("step (×0.1 every 10 epochs)"), QStringLiteral("step"));
-    m_schedule->addItem(tr("cosine (to 0 at the last epoch)"), QStringLiteral("cosine"));
+    m_schedule->addItem(tr("cosine (to the model's floor at the last epoch)"), QStringLiteral("cosine"));
     m_schedule->addItem(tr("on plateau (×0.1 after 3 epochs without progress)"), QStringLiteral("plateau"));
     m_weightDecay = new QDoubleSpinBox(box);
     m_weightDecay->setDecimals(6);
@@ -225,13 +241,13 @@ void NewRunDialog::setConfig(const rs::ml::RunConfig& c)
 rs::ml::RunConfig NewRunDialog::config() const
 {
     rs::ml::RunConfig c;
-    c.model = rs::ml::modelFromName(m_model->currentData().toString().toStdString());
-    c.target = c.model == rs::ml::ModelKind::Autoencoder
-        ? rs::ml::Target::None
-        : rs::ml::targetFromName(m_target->currentData().toString().toStdString());
+    const QString model = m_model->currentData().toString();
+    c.model = rs::ml::modelFromName(model.toStdString());
+    c.target = learnsFields(model) ? rs::ml::Target::None
+                                   : rs::ml::targetFromName(m_target->currentData().toString().toStdString());
     const QString task = m_task->currentData().toString();
-    c.task = task.isEmpty() || c.model == rs::ml::ModelKind::Autoencoder ? rs::ml::defaultTask(c.model, c.target)
-                                                                         : rs::ml::taskFromName(task.toStdString());
+    c.task = task.isEmpty() || learnsFields(model) ? rs::ml::defaultTask(c.model, c.target)
+                                                   : rs::ml::taskFromName(task.toStdString());
     c.datasetPath = m_dataset->datasetPath().toStdString();
     if (c.model == rs::ml::ModelKind::CodesCnn)
         c.encoderRun = m_encoder->currentData().toString().toStdString();
@@ -247,7 +263,33 @@ rs::ml::RunConfig NewRunDialog::config() const
     c.maxBatchesPerEpoch = std::size_t(m_maxBatches->value());
     c.historyEvery = std::size_t(m_historyEvery->value());
     c.seed = std::uint64_t(m_seed->value());
+    // What the dialog has no control for comes from the model's defaults, as with `train`.
+    rs::ml::RunConfig d;
+    d.model = c.model;
+    rs::ml::applyModelDefaults(d);
+    c.schedule.minLr = d.schedule.minLr;
+    c.priorLossWeight = d.priorLossWeight;
     return c;
+}
+
+void NewRunDialog::chooseModel(const QString& name)
+{
+    const int i = m_model->findData(name);
+    if (i < 0)
+        return;
+    m_model->setCurrentIndex(i);
+    showModelDefaults();
+}
+
+void NewRunDialog::showModelDefaults()
+{
+    rs::ml::RunConfig d;
+    d.model = rs::ml::modelFromName(m_model->currentData().toString().toStdString());
+    rs::ml::applyModelDefaults(d);
+    m_epochs->setValue(d.epochs);
+    m_batch->setValue(int(d.batch));
+    m_lr->setValue(d.optimizer.lr);
+    m_schedule->setCurrentIndex(std::max(0, m_schedule->findData(QString::fromStdString(d.schedule.kind))));
 }
 
 void NewRunDialog::setRunName(const QString& name)
@@ -274,8 +316,8 @@ void NewRunDialog::updateEnabled()
 {
     const QString model = m_model->currentData().toString();
     m_encoder->setEnabled(model == QLatin1String("codes-cnn"));
-    m_target->setEnabled(model != QLatin1String("ae"));
-    m_task->setEnabled(model != QLatin1String("ae"));
+    m_target->setEnabled(!learnsFields(model));
+    m_task->setEnabled(!learnsFields(model));
     m_lr->setSingleStep(m_lr->value() / 10);
 }
 

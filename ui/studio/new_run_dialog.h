@@ -1,7 +1,7 @@
 #pragma once
 /// \file new_run_dialog.h
 /// "New run": the dataset (existing, or built from the catalog or a simulator grid), the model
-/// (ae, mlp, cnn, codes-cnn with its encoder run), target, task, optimizer, learning rate, batch
+/// (ae, mlp, cnn, codes-cnn with its encoder run, unet, generator), target, task, optimizer, learning rate, batch
 /// size, epochs and threads, and a live preview of the config.json the run will write, resolved
 /// against the dataset exactly as the trainer resolves it (so a bad choice is refused here, in
 /// words, before any thread starts).
@@ -44,8 +44,12 @@ public:
     /// weight decay, clipping, early stopping, batch, epochs, threads, seed, history and
     /// batches-per-epoch settings).
     void setConfig(const rs::ml::RunConfig& config);
-    /// The chosen configuration (unresolved) with the open dataset's path.
+    /// The chosen configuration (unresolved) with the open dataset's path; what the dialog has no
+    /// control for (the cosine floor, the generator's prior weight) is the model's default.
     rs::ml::RunConfig config() const;
+    /// Chooses a model as the user does: its default length, batch, rate and schedule are shown
+    /// (rs::ml::applyModelDefaults, as `train` without options). Unknown names change nothing.
+    void chooseModel(const QString& name);
     void setRunName(const QString& name);
     QString runDir() const;
     /// Whether a dataset is open and the choices suit it (the OK button's state).
@@ -59,6 +63,7 @@ public:
 private:
     void updatePreview();
     void updateEnabled();
+    void showModelDefaults();
     void createTrainingControls(QWidget* box, QFormLayout* form); ///< schedule, weight decay, clipping, early stop
 
     QString m_runsFolder;
