@@ -267,6 +267,21 @@ private Q_SLOTS:
         QCOMPARE(view.pdfView()->chart()->series().size(), 2);
         QVERIFY(view.simulatedGrid()->count() > 0);
         screenshot(view, QStringLiteral("generator"));
+        // A larger sky at the same cells: 32² maps from the 16² run, the run's own 32² draws; the
+        // curves overlay the training-size simulations, the metrics (one size only) stay off.
+        QCOMPARE(view.mapSize(), int(config.rows));
+        const int before32 = redrawn.count();
+        view.setMapSize(30); // snapped to a multiple of 8
+        QCOMPARE(view.mapSize(), 32);
+        QTRY_VERIFY_WITH_TIMEOUT(redrawn.count() > before32 && !view.job()->isRunning(), 30000);
+        QCOMPARE(view.grid()->values().size(), std::size_t(9 * 32 * 32));
+        QVERIFY(maxAbsDifference(view.grid()->values(), generator.generate(view.z(), view.zeta(), 9, 0, 32, 32).values)
+            < 1e-4f);
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isComparing(), 30000);
+        QVERIFY(!view.metrics().has_value());
+        QVERIFY2(view.metricsText().contains(QStringLiteral("training size")), qPrintable(view.metricsText()));
+        QCOMPARE(view.spectrumView()->chart()->series().size(), 2);
+        screenshot(view, QStringLiteral("generator-32"));
     }
 
     void latentTraversalDecodesAlongAPrincipalDirection()

@@ -25,6 +25,7 @@
 #include <QVBoxLayout>
 #include <QValueAxis>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <mutex>
@@ -73,7 +74,7 @@ struct GeneratorDraw {
     std::shared_ptr<const SimulatedGroup> simulated;
     QString simulatedNote; ///< why there is nothing to compare with
     std::optional<rs::ml::GenerationGroupMetrics> metrics;
-    std::vector<double> k, generatedPower, simulatedPower;
+    std::vector<double> k, generatedPower, simulatedK, simulatedPower; ///< own k bins: the sizes may differ
     std::pair<std::vector<double>, std::vector<double>> generatedPdf, simulatedPdf;
 };
 
@@ -234,7 +235,14 @@ GeneratorView::GeneratorView(QWidget* parent)
     m_count->setSuffix(tr(" maps"));
     m_resample = new QPushButton(tr("Resample"), this);
     m_resample->setToolTip(tr("Draw new latent noise (the sliders keep the noise fixed so the maps morph)"));
+    m_size = new QSpinBox(this);
+    m_size->setRange(8, 512);
+    m_size->setSingleStep(8);
+    m_size->setPrefix(tr("size "));
+    m_size->setToolTip(tr("Map side in cells, a multiple of 8 (the decoder is convolutional: larger maps are a "
+                          "larger sky at the training cell size)"));
     controls->addWidget(m_count, 0, 3);
+    controls->addWidget(m_size, 0, 4);
     controls->addWidget(m_resample, 1, 3);
     controls->setColumnStretch(1, 1);
     outer->addLayout(controls);
@@ -265,6 +273,13 @@ GeneratorView::GeneratorView(QWidget* parent)
     outer->addWidget(split, 1);
 
     connect(m_count, &QSpinBox::valueChanged, this, &GeneratorView::request);
+    m_size->setKeyboardTracking(false); // a typed size draws once, when finished
+    connect(m_size, &QSpinBox::valueChanged, this, [this](int v) {
+        if (v % 8)
+            setMapSize(v); // snaps, and the snapped value draws
+        else
+            request();
+    });
     connect(m_resample, &QPushButton::clicked, this, [this] {
         ++m_seed;
         request();
@@ -296,7 +311,7 @@ void GeneratorView::setRun(const QString& runDir, const rs::ml::RunConfig& confi
     const bool same = generator && runDir == m_run && config.datasetPath == m_config.datasetPath;
     m_run = generator ? runDir : QString();
     m_config = config;
-    for (QWidget* w : std::initializer_list<QWidget*> {m_z, m_zeta, m_count, m_resample})
+    for (QWidget* w : std::initializer_list<QWidget*> {m_z, m_zeta, m_count, m_size, m_resample})
         w->setEnabled(generator);
     if (!generator) {
         m_latest->cancel();
@@ -313,7 +328,8 @@ void GeneratorView::setRun(const QString& runDir, const rs::ml::RunConfig& confi
     }
     if (same && (m_grid->count() > 0 || m_latest->isBusy())) // drawn, or drawing: a refresh changes nothing
         return;
-    const QSignalBlocker bz(m_z), bq(m_zeta);
+    const QSignalBlocker bz(m_z), bq(m_zeta), bs(m_size);
+    m_size->setValue(int(config.rows)); // the training size; square maps (rows = cols in every dataset)
     m_z->setValue(kSteps / 2);
     m_zeta->setValue(kSteps / 2);
     m_grid->setScaleTitle(unitsText(config.quantity));
@@ -344,6 +360,16 @@ void GeneratorView::setParameters(double z, double zeta)
 void GeneratorView::setCount(int n)
 {
     m_count->setValue(n);
+}
+
+void GeneratorView::setMapSize(int side)
+{
+    m_size->setValue(std::clamp((side + 4) / 8 * 8, m_size->minimum(), m_size->maximum())); // draws if changed
+}
+
+int GeneratorView::mapSize() const
+{
+    return m_size->value();
 }
 
 JobRunner* GeneratorView::job() const
@@ -391,7 +417,7 @@ void GeneratorView::request()
     const std::string run = m_run.toStdString();
     const rs::ml::RunConfig config = m_config;
     const double z = this->z(), zeta = this->zeta();
-    const std::size_t count = std::size_t(m_count->value());
+    const std::size_t count = std::size_t(m_count->value()), side = std::size_t(m_size->value() / 8 * 8);
     const std::uint64_t seed = m_seed;
     const int threads = m_threads;
     const auto [lo, hi] = mapDisplayRange(config.quantity, config.normMean, config.normStd);
@@ -401,7 +427,7 @@ void GeneratorView::request()
         QStringList warnings;
         {
             const auto lease = caches->model.acquire(run, threads);
-            maps = lease->generate(z, zeta, count, seed);
+            maps = lease->generate(z, zeta, count, seed, side, side);
             for (const std::string& w : lease->rangeWarnings(z, zeta))
                 warnings << QString::fromStdString(w);
         }
@@ -446,14 +472,17 @@ void GeneratorView::compare()
         const double cell = std::isfinite(m.cellSizeMpc) && m.cellSizeMpc > 0 ? m.cellSizeMpc : 1.0;
         d.generatedPower = rs::ml::meanPower2d(m.values.data(), m.count, m.rows, m.cols, cell, d.k);
         d.generatedPdf = valuePdf(m.values, lo, hi);
-        d.simulated = caches->nearest(config, m.z, m.zeta, m.rows, m.cols, d.simulatedNote);
+        // The held-out maps have the training size; the metrics compare maps of one size, the curves
+        // (physical k, values) any two.
+        d.simulated = caches->nearest(config, m.z, m.zeta, config.rows, config.cols, d.simulatedNote);
         stop.throwIfStopped();
         if (const auto& s = d.simulated) {
-            std::vector<double> k;
-            d.simulatedPower = rs::ml::meanPower2d(s->maps.data(), s->count, m.rows, m.cols, cell, k);
+            d.simulatedPower
+                = rs::ml::meanPower2d(s->maps.data(), s->count, config.rows, config.cols, cell, d.simulatedK);
             d.simulatedPdf = valuePdf(s->maps, lo, hi);
-            d.metrics = rs::ml::compareGeneratedGroup(
-                s->z, s->zeta, s->maps, m.values, m.rows, m.cols, cell, config.quantity);
+            if (m.rows == config.rows && m.cols == config.cols)
+                d.metrics = rs::ml::compareGeneratedGroup(
+                    s->z, s->zeta, s->maps, m.values, m.rows, m.cols, cell, config.quantity);
         }
         return std::function<void()>([this, d = std::move(d), lo, hi]() { showDraw(d, lo, hi); });
     });
@@ -463,11 +492,12 @@ void GeneratorView::showDraw(const GeneratorDraw& d, double lo, double hi)
 {
     const rs::ml::GeneratedMaps& m = d.maps;
     const QString units = unitsText(m_config.quantity);
+    const std::size_t simRows = m_config.rows, simCols = m_config.cols;
     if (d.simulated) {
         const std::size_t shown = std::min<std::size_t>(3, d.simulated->count);
         std::vector<float> first(
-            d.simulated->maps.begin(), d.simulated->maps.begin() + std::ptrdiff_t(shown * m.rows * m.cols));
-        m_simGrid->setMaps(first, shown, m.rows, m.cols, lo, hi, {}, int(shown));
+            d.simulated->maps.begin(), d.simulated->maps.begin() + std::ptrdiff_t(shown * simRows * simCols));
+        m_simGrid->setMaps(first, shown, simRows, simCols, lo, hi, {}, int(shown));
     } else {
         m_simGrid->clear();
     }
@@ -481,13 +511,24 @@ void GeneratorView::showDraw(const GeneratorDraw& d, double lo, double hi)
                 .arg(g->simulated)
                 .arg(formatNumber(g->powerRatioMedian, 3), formatNumber(g->pdfKs, 3), formatNumber(g->nfGenerated, 3),
                     formatNumber(g->nfSimulated, 3), formatNumber(g->nfError, 3), formatNumber(g->diversity, 3)));
+    else if (d.simulated)
+        m_metricsLabel->setText(tr("Held-out simulated maps nearest in (z, ζ): <b>z = %1, ζ = %2</b> (%3 maps of "
+                                   "%4×%5, below)<br>the metrics compare maps of the training size: these are "
+                                   "%6×%7 (the same %8 Mpc cells); Δ²(k) and the PDF overlay both")
+                                    .arg(formatNumber(d.simulated->z, 3), formatNumber(d.simulated->zeta, 3))
+                                    .arg(d.simulated->count)
+                                    .arg(simRows)
+                                    .arg(simCols)
+                                    .arg(m.rows)
+                                    .arg(m.cols)
+                                    .arg(formatNumber(m.cellSizeMpc, 3)));
     else
         m_metricsLabel->setText(tr("No simulated maps to compare with: %1").arg(d.simulatedNote));
     const bool mpc = std::isfinite(m.cellSizeMpc) && m.cellSizeMpc > 0;
     std::vector<SpectrumCurve> curves;
     if (d.simulated)
         curves.push_back(
-            {tr("simulated (held-out)"), d.k, d.simulatedPower, QColor(0x1f, 0x77, 0xb4), false, false, {}});
+            {tr("simulated (held-out)"), d.simulatedK, d.simulatedPower, QColor(0x1f, 0x77, 0xb4), false, false, {}});
     curves.push_back({tr("generated"), d.k, d.generatedPower, QColor(0xd6, 0x27, 0x28), true, false, {}});
     fillSpectraChart(m_spectrum->chart(), tr("Mean Δ²(k) of the maps"), curves,
         mpc ? QStringLiteral("k [Mpc<sup>−1</sup>]") : QStringLiteral("k [pixel<sup>−1</sup>]"),

@@ -52,6 +52,11 @@ public:
     double zeta() const;
     /// Maps per draw (1-64).
     void setCount(int n);
+    /// Map side in cells (default: the run's training size), snapped to a multiple of 8 in 8-512:
+    /// the decoder is convolutional, so larger maps are a larger sky at the training cell size.
+    /// The metrics beside compare maps of the training size only; the curves overlay any size.
+    void setMapSize(int side);
+    int mapSize() const;
     /// LibTorch threads of the generating job (default 1: a small decoder runs 4× faster on one
     /// thread than on two on a busy 2-core machine; see bench_views).
     void setComputeThreads(int n) { m_threads = n; }
@@ -104,6 +109,7 @@ private:
     QLabel* m_zLabel = nullptr;
     QLabel* m_zetaLabel = nullptr;
     QSpinBox* m_count = nullptr;
+    QSpinBox* m_size = nullptr;
     QPushButton* m_resample = nullptr;
     QLabel* m_note = nullptr;
     QLabel* m_metricsLabel = nullptr;
