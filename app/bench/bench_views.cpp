@@ -4,7 +4,8 @@
 // nothing.
 //
 //   xvfb-run -a -s "-screen 0 1600x1000x24" build/app/bench/bench_views --generator RUN
-//       [--moves 40] [--count 9] [--threads 1] [--unet RUN [--density BOX --truth XHI_BOX --zeta Q]] [--ae RUN]
+//       [--moves 40] [--count 9] [--threads 1] [--size N] [--unet RUN [--density BOX --truth XHI_BOX --zeta Q]] [--ae
+//       RUN]
 //       [--screenshots DIR] [--json FILE]
 //
 // Phases: (1) generate() alone for the same count, to split the latency; (2) single moves: the z
@@ -12,7 +13,8 @@
 // the grid's finished repaint (GeneratorView::redrawn); (3) a drag: the slider moves every 16 ms
 // for 3 s (a mouse drag's event rate): how late the grid shows the final position after the last
 // move, and how many draws the drag caused (positions overtaken by newer ones are skipped).
-// CPU seconds of the process (user + system) are reported beside each phase's wall time.
+// CPU seconds of the process (user + system) are reported beside each phase's wall time. With
+// --size N the single moves are repeated with maps of N² (the view's size control).
 #include "bench_util.h"
 
 #include "cube/cube_stats.h"
@@ -208,6 +210,7 @@ int main(int argc, char** argv)
     const int moves = arg(args, QStringLiteral("--moves"), QStringLiteral("40")).toInt();
     const int count = arg(args, QStringLiteral("--count"), QStringLiteral("9")).toInt();
     const int threads = arg(args, QStringLiteral("--threads"), QStringLiteral("1")).toInt();
+    const int size = arg(args, QStringLiteral("--size"), QStringLiteral("0")).toInt();
     QJsonObject doc;
     doc[QStringLiteral("load_average")] = bench::loadAverage();
     if (!run.isEmpty()) {
@@ -228,6 +231,16 @@ int main(int argc, char** argv)
             bench::waitUntil([] { return false; }, 300);
             shoot(view, shots, QStringLiteral("views-generator-z8-zeta30"));
             std::fprintf(stderr, "at z 8, ζ 30: %s\n", qPrintable(view.metricsText()));
+            if (size > 0) { // a larger sky from the same run: the same single moves at that size
+                view.setMapSize(size);
+                bench::waitUntil([&] { return view.mapSize() == size && !view.job()->isRunning(); }, 60000);
+                doc[QStringLiteral("size")] = size;
+                doc[QStringLiteral("single_moves_at_size")] = singleMoves(view, moves);
+                view.setParameters(8.0, 30.0);
+                bench::waitUntil([&] { return !view.job()->isRunning() && !view.isComparing(); }, 60000);
+                bench::waitUntil([] { return false; }, 300);
+                shoot(view, shots, QStringLiteral("views-generator-size%1").arg(size));
+            }
         } catch (const std::exception& e) {
             std::fprintf(stderr, "bench_views: %s\n", e.what());
             return 1;
