@@ -18,7 +18,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <random>
 
 using namespace rs;
@@ -121,9 +123,11 @@ private Q_SLOTS:
         nlohmann::json old = stored;
         old["generator"].erase("noise");
         old["generator"].erase("prior_loss");
+        old["generator"].erase("noise_scale");
         const RunConfig legacy = old.get<RunConfig>();
         QVERIFY(!legacy.generatorNoise);
         QCOMPARE(legacy.priorLossWeight, 0.0);
+        QCOMPARE(legacy.generatorNoiseScale, 1.0); // runs before the calibration draw with σ as decoded
         std::vector<double> losses;
         for (const HistoryRecord& h : readHistory(m_run))
             if (h.type == "epoch")
@@ -181,6 +185,41 @@ private Q_SLOTS:
         QCOMPARE(std::get<double>(*h5::readAttribute(ds.get(), "f_esc")), 20.0 / kZetaPerFesc);
         QCOMPARE(std::get<std::string>(*h5::readAttribute(ds.get(), "units")), std::string("mK"));
         QCOMPARE(std::get<std::string>(*h5::readAttribute(f.get(), "quantity")), std::string("brightness_temperature"));
+    }
+
+    void noiseScaleIsFittedAndScalesTheDraw()
+    {
+        // The end of training fitted the σ multiplier on the validation split and said so.
+        const RunConfig fitted = readRunConfig(m_run);
+        QVERIFY2(fitted.generatorNoiseScale >= 0.25 && fitted.generatorNoiseScale <= 1.55,
+            qPrintable(QString::number(fitted.generatorNoiseScale)));
+        const std::vector<HistoryRecord> history = readHistory(m_run);
+        QVERIFY(std::any_of(history.begin(), history.end(), [](const HistoryRecord& h) {
+            return h.type == "finished" && QString::fromStdString(h.message).contains("noise scale");
+        }));
+        // The multiplier scales the drawn deviation from the decoded mean, cell by cell; the ionized
+        // cells (the decoded mask) do not move.
+        std::vector<std::vector<float>> maps;
+        for (double scale : {0.0, 0.5, 1.0}) {
+            const std::string copy = m_dir.filePath("scaled_" + QString::number(scale)).toStdString();
+            std::filesystem::copy(m_run, copy, std::filesystem::copy_options::recursive);
+            RunConfig c = fitted;
+            c.generatorNoiseScale = scale;
+            writeRunConfig(copy, c);
+            maps.push_back(MapGenerator(copy).generate(8.5, 20, 5, 7).values);
+        }
+        std::size_t moved = 0;
+        for (std::size_t i = 0; i < maps[0].size(); ++i) {
+            const float mean = maps[0][i], half = maps[1][i] - mean, full = maps[2][i] - mean;
+            if (mean == 0.0f) {
+                QVERIFY(maps[1][i] == 0.0f && maps[2][i] == 0.0f);
+                continue;
+            }
+            QVERIFY2(std::abs(half - 0.5f * full) <= 1e-4f * (1 + std::abs(full)),
+                qPrintable(QString("cell %1: %2 at 0.5, %3 at 1").arg(i).arg(half).arg(full)));
+            moved += std::abs(full) > 0.01f;
+        }
+        QVERIFY2(moved > maps[0].size() / 4, qPrintable(QString::number(moved)));
     }
 
     void cliDefaultDecaysTheRate()

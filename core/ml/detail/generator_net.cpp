@@ -180,7 +180,9 @@ torch::Tensor GeneratorNetImpl::sample(
     if (!m_noise)
         return out;
     using torch::indexing::Slice;
-    const torch::Tensor eps = normals({std::int64_t(n), 1, std::int64_t(m_rows), std::int64_t(m_cols)});
+    torch::Tensor eps = normals({std::int64_t(n), 1, std::int64_t(m_rows), std::int64_t(m_cols)});
+    if (m_noiseScale != 1.0)
+        eps = eps * m_noiseScale;
     const torch::Tensor value
         = out.index({Slice(), Slice(1, 2)}) + eps * (0.5 * out.index({Slice(), Slice(2, 3)}).clamp(-8.0, 3.0)).exp();
     return torch::cat({out.index({Slice(), Slice(0, 1)}), value}, 1);

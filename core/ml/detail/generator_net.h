@@ -70,6 +70,10 @@ public:
     /// in eval mode or without `priorSamples`.
     const torch::Tensor& priorOutput() const { return m_prior; }
     bool noise() const { return m_noise; }
+    /// The multiplier of the decoded standard deviation in sample() (RunConfig::generatorNoiseScale;
+    /// 1: the likelihood's own σ). Training's draws do not use it.
+    void setNoiseScale(double scale) { m_noiseScale = scale; }
+    double noiseScale() const { return m_noiseScale; }
     /// The latent means, flattened.
     torch::Tensor features(torch::Tensor x) override;
     std::string scriptSource() const override;
@@ -77,7 +81,8 @@ public:
     /// Decodes `n` latents drawn from the prior (correlatePrior of N(0, 1) cells from a
     /// std::mt19937_64 seeded with `seed`, so the maps
     /// are reproducible everywhere) at the normalised condition (z, ζ): (n, 2, rows, cols); with
-    /// the noise option channel 1 is the value drawn with the decoded variance (same generator).
+    /// the noise option channel 1 is the value drawn with the decoded variance times noiseScale()²
+    /// (same generator).
     torch::Tensor sample(std::size_t n, double zNorm, double zetaNorm, std::uint64_t seed, const torch::Device& device);
     GenEncoder encoder {nullptr};
     GenDecoder decoder {nullptr};
@@ -85,6 +90,7 @@ public:
 private:
     std::size_t m_rows, m_cols;
     bool m_noise, m_priorSamples;
+    double m_noiseScale = 1.0;
     torch::Tensor m_kl, m_prior;
 };
 TORCH_MODULE(GeneratorNet);
