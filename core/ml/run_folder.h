@@ -124,6 +124,9 @@ struct RunConfig {
     /// before it. The likelihood's σ also holds the decoder mean's own error, so maps drawn from
     /// the prior at σ spread wider than the simulations (gen6 note).
     double generatorNoiseScale = 1.0;
+    /// Its change per unit of normalised z and ζ (see conditionMean/Std; fitted with it, {0, 0}
+    /// in runs before it): the multiplier at (z, ζ) is noiseScale + slope · (zNorm, ζNorm), in 0..2.
+    std::array<double, 2> generatorNoiseSlope {0, 0};
 };
 
 /// The one schema of config.json: every field of RunConfig, in one place (nlohmann ADL, so

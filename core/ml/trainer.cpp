@@ -136,8 +136,9 @@ void RunTrainer::finish()
         detail::loadCheckpoint(bestCheckpointPath(m_dir), fin, *m_net, nullptr);
     detail::toChannelsLast(*m_net, m_device);
     // generator: the σ multiplier of generation, fitted to the validation split (gen6 note)
-    const bool calibrated = m_cfg.task == Task::Generate && detail::calibrateNoiseScale(*m_net, m_cfg, *m_ds, m_device);
-    if (calibrated)
+    const std::string noise
+        = m_cfg.task == Task::Generate ? detail::calibrateNoiseScale(*m_net, m_cfg, *m_ds, m_device) : "";
+    if (!noise.empty())
         writeRunConfig(m_dir, m_cfg);
     fin = m_meta;
     fin.kind = "final";
@@ -148,8 +149,8 @@ void RunTrainer::finish()
     m_result.metrics = test;
     HistoryRecord h = record("finished", m_meta.epoch - 1, 0, Running {}, kNaN);
     h.message = "final.pt = weights of epoch " + std::to_string(m_meta.bestEpoch) + " (lowest validation loss)";
-    if (calibrated)
-        h.message += "; generation's noise scale " + std::to_string(m_cfg.generatorNoiseScale).substr(0, 4);
+    if (!noise.empty())
+        h.message += "; " + noise;
     appendHistory(m_dir, h, m_cfg.task);
 }
 

@@ -18,6 +18,7 @@
 
 #include "ml/detail/nets.h"
 
+#include <array>
 #include <cstdint>
 
 namespace rs::ml::detail {
@@ -70,10 +71,15 @@ public:
     /// in eval mode or without `priorSamples`.
     const torch::Tensor& priorOutput() const { return m_prior; }
     bool noise() const { return m_noise; }
-    /// The multiplier of the decoded standard deviation in sample() (RunConfig::generatorNoiseScale;
-    /// 1: the likelihood's own σ). Training's draws do not use it.
-    void setNoiseScale(double scale) { m_noiseScale = scale; }
-    double noiseScale() const { return m_noiseScale; }
+    /// The multiplier of the decoded standard deviation in sample(): `scale` + `slope` · (zNorm,
+    /// ζNorm), kept in 0..2 (RunConfig::generatorNoiseScale, generatorNoiseSlope; 1 and {0, 0}: the
+    /// likelihood's own σ). Training's draws do not use it.
+    void setNoiseScale(double scale, std::array<double, 2> slope = {0, 0})
+    {
+        m_noiseScale = scale;
+        m_noiseSlope = slope;
+    }
+    double noiseScale(double zNorm, double zetaNorm) const;
     /// The latent means, flattened.
     torch::Tensor features(torch::Tensor x) override;
     std::string scriptSource() const override;
@@ -81,7 +87,7 @@ public:
     /// Decodes `n` latents drawn from the prior (correlatePrior of N(0, 1) cells from a
     /// std::mt19937_64 seeded with `seed`, so the maps
     /// are reproducible everywhere) at the normalised condition (z, ζ): (n, 2, rows, cols); with
-    /// the noise option channel 1 is the value drawn with the decoded variance times noiseScale()²
+    /// the noise option channel 1 is the value drawn with the decoded variance times noiseScale²
     /// (same generator).
     torch::Tensor sample(std::size_t n, double zNorm, double zetaNorm, std::uint64_t seed, const torch::Device& device);
     GenEncoder encoder {nullptr};
@@ -91,6 +97,7 @@ private:
     std::size_t m_rows, m_cols;
     bool m_noise, m_priorSamples;
     double m_noiseScale = 1.0;
+    std::array<double, 2> m_noiseSlope {0, 0};
     torch::Tensor m_kl, m_prior;
 };
 TORCH_MODULE(GeneratorNet);
