@@ -118,7 +118,7 @@ std::string calibrateNoiseScale(NetBase& net, RunConfig& c, const DatasetFile& d
     const bool training = net.is_training();
     net.eval();
     // Every multiplier of the grid for all groups: the best one overall, and each group's own.
-    std::vector<double> grid, perGroup(groups.size(), 1.0), bestKs(groups.size(), 2.0);
+    std::vector<double> perGroup(groups.size(), 1.0), bestKs(groups.size(), 2.0);
     double best = 1.0, bestMean = std::numeric_limits<double>::infinity();
     for (double s = kScaleLow; s < kScaleHigh + 0.5 * kScaleStep; s += kScaleStep) {
         const double scale = std::round(s * 100) / 100;
