@@ -22,7 +22,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <random>
 
 using namespace rs;
@@ -125,9 +127,11 @@ private Q_SLOTS:
         nlohmann::json old = stored;
         old["generator"].erase("noise");
         old["generator"].erase("prior_loss");
+        old["generator"].erase("noise_scale");
         const RunConfig legacy = old.get<RunConfig>();
         QVERIFY(!legacy.generatorNoise);
         QCOMPARE(legacy.priorLossWeight, 0.0);
+        QCOMPARE(legacy.generatorNoiseScale, 1.0); // runs before the calibration draw with σ as decoded
         std::vector<double> losses;
         for (const HistoryRecord& h : readHistory(m_run))
             if (h.type == "epoch")
@@ -248,6 +252,48 @@ private Q_SLOTS:
         } catch (const ParameterError& e) {
             QVERIFY2(QString(e.what()).contains("coarse.h5") && QString(e.what()).contains("1.5 Mpc"), e.what());
         }
+    }
+
+    void noiseScaleIsFittedAndScalesTheDraw()
+    {
+        // The end of training fitted the σ multiplier on the validation split and said so (at the
+        // centre of the training range it is near the mean of the validation points' best, 0.2..1.6).
+        const RunConfig fitted = readRunConfig(m_run);
+        QVERIFY2(fitted.generatorNoiseScale >= 0.0 && fitted.generatorNoiseScale <= 2.0,
+            qPrintable(QString::number(fitted.generatorNoiseScale)));
+        const std::vector<HistoryRecord> history = readHistory(m_run);
+        QVERIFY(std::any_of(history.begin(), history.end(), [](const HistoryRecord& h) {
+            return h.type == "finished" && QString::fromStdString(h.message).contains("noise scale");
+        }));
+        // The multiplier scales the drawn deviation from the decoded mean, cell by cell; the ionized
+        // cells (the decoded mask) do not move. Its slope over normalised z gives the same maps at z 9
+        // as the multiplier it adds up to there.
+        const double zNorm = (9.0 - fitted.conditionMean[0]) / fitted.conditionStd[0];
+        QVERIFY(std::abs(zNorm) > 0.1);
+        const std::vector<std::pair<double, double>> settings {{0.0, 0.0}, {0.5, 0.0}, {1.0, 0.0}, {0.0, 0.5 / zNorm}};
+        std::vector<std::vector<float>> maps;
+        for (const auto& [scale, slope] : settings) {
+            const std::string copy = m_dir.filePath("scaled_" + QString::number(maps.size())).toStdString();
+            std::filesystem::copy(m_run, copy, std::filesystem::copy_options::recursive);
+            RunConfig c = fitted;
+            c.generatorNoiseScale = scale;
+            c.generatorNoiseSlope = {slope, 0.0};
+            writeRunConfig(copy, c);
+            maps.push_back(MapGenerator(copy).generate(9, 30, 5, 7).values);
+        }
+        std::size_t moved = 0;
+        for (std::size_t i = 0; i < maps[0].size(); ++i) {
+            const float mean = maps[0][i], half = maps[1][i] - mean, full = maps[2][i] - mean;
+            if (mean == 0.0f) {
+                QVERIFY(maps[1][i] == 0.0f && maps[2][i] == 0.0f);
+                continue;
+            }
+            QVERIFY2(std::abs(half - 0.5f * full) <= 1e-4f * (1 + std::abs(full)),
+                qPrintable(QString("cell %1: %2 at 0.5, %3 at 1").arg(i).arg(half).arg(full)));
+            moved += std::abs(full) > 0.01f;
+            QVERIFY(std::abs(maps[3][i] - maps[1][i]) <= 1e-4f * (1 + std::abs(maps[1][i])));
+        }
+        QVERIFY2(moved > maps[0].size() / 4, qPrintable(QString::number(moved)));
     }
 
     void cliDefaultDecaysTheRate()

@@ -130,7 +130,8 @@ void to_json(json& j, const RunConfig& c)
     if (c.model == ModelKind::Generator)
         j["generator"] = {{"condition_mean", c.conditionMean}, {"condition_std", c.conditionStd},
             {"condition_min", c.conditionMin}, {"condition_max", c.conditionMax}, {"power_loss", c.powerLossWeight},
-            {"noise", c.generatorNoise}, {"prior_loss", c.priorLossWeight}};
+            {"noise", c.generatorNoise}, {"prior_loss", c.priorLossWeight}, {"noise_scale", c.generatorNoiseScale},
+            {"noise_scale_slope", c.generatorNoiseSlope}};
     if (!c.sweep.name.empty()) {
         json settings = json::object();
         for (const auto& [k, v] : c.sweep.settings)
@@ -207,6 +208,12 @@ void from_json(const json& j, RunConfig& c)
         c.powerLossWeight = g->value("power_loss", c.powerLossWeight);
         c.generatorNoise = g->value("noise", false); // runs before the heteroscedastic decoder
         c.priorLossWeight = g->value("prior_loss", 0.0);
+        c.generatorNoiseScale = g->value("noise_scale", 1.0); // runs before the calibration: unscaled
+        c.generatorNoiseSlope = g->value("noise_scale_slope", std::array<double, 2> {0, 0});
+        if (!(c.generatorNoiseScale >= 0 && std::isfinite(c.generatorNoiseScale)))
+            throw ParameterError("generator.noise_scale", "must be zero or positive");
+        if (!std::isfinite(c.generatorNoiseSlope[0]) || !std::isfinite(c.generatorNoiseSlope[1]))
+            throw ParameterError("generator.noise_scale_slope", "must be finite numbers");
     }
     if (auto it = j.find("sweep"); it != j.end() && it->is_object()) {
         c.sweep.name = it->value("name", std::string());

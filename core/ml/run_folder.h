@@ -119,6 +119,14 @@ struct RunConfig {
     /// Weight of the statistics of maps decoded from the prior (their sorted values and log power
     /// against the batch's maps at the same parameters); 0 in runs before it.
     double priorLossWeight = 1.0;
+    /// Multiplier of the decoded standard deviation when generation draws the neutral value: fitted
+    /// at the end of training on the validation split (detail::calibrateNoiseScale); 1 in runs
+    /// before it. The likelihood's σ also holds the decoder mean's own error, so maps drawn from
+    /// the prior at σ spread wider than the simulations (gen6 note).
+    double generatorNoiseScale = 1.0;
+    /// Its change per unit of normalised z and ζ (see conditionMean/Std; fitted with it, {0, 0}
+    /// in runs before it): the multiplier at (z, ζ) is noiseScale + slope · (zNorm, ζNorm), in 0..2.
+    std::array<double, 2> generatorNoiseSlope {0, 0};
 };
 
 /// The one schema of config.json: every field of RunConfig, in one place (nlohmann ADL, so

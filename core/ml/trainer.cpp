@@ -135,6 +135,11 @@ void RunTrainer::finish()
     if (fs::exists(bestCheckpointPath(m_dir)))
         detail::loadCheckpoint(bestCheckpointPath(m_dir), fin, *m_net, nullptr);
     detail::toChannelsLast(*m_net, m_device);
+    // generator: the σ multiplier of generation, fitted to the validation split (gen6 note)
+    const std::string noise
+        = m_cfg.task == Task::Generate ? detail::calibrateNoiseScale(*m_net, m_cfg, *m_ds, m_device) : "";
+    if (!noise.empty())
+        writeRunConfig(m_dir, m_cfg);
     fin = m_meta;
     fin.kind = "final";
     detail::saveCheckpoint(finalModelPath(m_dir), fin, *m_net, nullptr);
@@ -144,6 +149,8 @@ void RunTrainer::finish()
     m_result.metrics = test;
     HistoryRecord h = record("finished", m_meta.epoch - 1, 0, Running {}, kNaN);
     h.message = "final.pt = weights of epoch " + std::to_string(m_meta.bestEpoch) + " (lowest validation loss)";
+    if (!noise.empty())
+        h.message += "; " + noise;
     appendHistory(m_dir, h, m_cfg.task);
 }
 

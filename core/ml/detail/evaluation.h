@@ -73,6 +73,15 @@ torch::Tensor generateMaps(NetBase& net, const RunConfig& config, double z, doub
 EvalMetrics evaluateGeneration(NetBase& net, const RunConfig& config, std::shared_ptr<const DatasetFile> ds,
     Split split, const torch::Device& device, std::size_t maxBatches, const StopToken& stop);
 
+/// Generator: fits the multiplier of the decoded σ that generation draws with, sets it on `net`
+/// and in `config.generatorNoiseScale`/`generatorNoiseSlope`, and says what it chose. Judged by the
+/// mean PDF KS between maps drawn from the prior and the simulated maps of `ds`'s validation split
+/// (groups with neutral cells): the best single multiplier of 0.2..1.6, or a plane over normalised
+/// (z, ζ) through each group's best where that does better (generator_calibration.cpp). Empty
+/// (nothing changed) for a net without the noise option, a dataset of another size, or no
+/// validation maps with neutral cells.
+std::string calibrateNoiseScale(NetBase& net, RunConfig& config, const DatasetFile& ds, const torch::Device& device);
+
 /// A run's network with its weights, ready for inference.
 struct LoadedRun {
     RunConfig config;

@@ -2,6 +2,7 @@
 
 #include "util/error.h"
 
+#include <algorithm>
 #include <random>
 
 namespace rs::ml::detail {
@@ -189,10 +190,17 @@ torch::Tensor GeneratorNetImpl::sample(std::size_t n, double zNorm, double zetaN
     if (!m_noise)
         return out;
     using torch::indexing::Slice;
-    const torch::Tensor eps = normals({std::int64_t(n), 1, std::int64_t(rows), std::int64_t(cols)});
+    torch::Tensor eps = normals({std::int64_t(n), 1, std::int64_t(rows), std::int64_t(cols)});
+    if (const double scale = noiseScale(zNorm, zetaNorm); scale != 1.0)
+        eps = eps * scale;
     const torch::Tensor value
         = out.index({Slice(), Slice(1, 2)}) + eps * (0.5 * out.index({Slice(), Slice(2, 3)}).clamp(-8.0, 3.0)).exp();
     return torch::cat({out.index({Slice(), Slice(0, 1)}), value}, 1);
+}
+
+double GeneratorNetImpl::noiseScale(double zNorm, double zetaNorm) const
+{
+    return std::clamp(m_noiseScale + m_noiseSlope[0] * zNorm + m_noiseSlope[1] * zetaNorm, 0.0, 2.0);
 }
 
 std::string GeneratorNetImpl::scriptSource() const

@@ -18,6 +18,7 @@
 
 #include "ml/detail/nets.h"
 
+#include <array>
 #include <cstdint>
 
 namespace rs::ml::detail {
@@ -70,6 +71,15 @@ public:
     /// in eval mode or without `priorSamples`.
     const torch::Tensor& priorOutput() const { return m_prior; }
     bool noise() const { return m_noise; }
+    /// The multiplier of the decoded standard deviation in sample(): `scale` + `slope` · (zNorm,
+    /// ζNorm), kept in 0..2 (RunConfig::generatorNoiseScale, generatorNoiseSlope; 1 and {0, 0}: the
+    /// likelihood's own σ). Training's draws do not use it.
+    void setNoiseScale(double scale, std::array<double, 2> slope = {0, 0})
+    {
+        m_noiseScale = scale;
+        m_noiseSlope = slope;
+    }
+    double noiseScale(double zNorm, double zetaNorm) const;
     /// The latent means, flattened.
     torch::Tensor features(torch::Tensor x) override;
     std::string scriptSource() const override;
@@ -77,9 +87,10 @@ public:
     /// Decodes `n` latents drawn from the prior (correlatePrior of N(0, 1) cells from a
     /// std::mt19937_64 seeded with `seed`, so the maps
     /// are reproducible everywhere) at the normalised condition (z, ζ): (n, 2, rows, cols); with
-    /// the noise option channel 1 is the value drawn with the decoded variance (same generator).
-    /// `rows`, `cols`: the maps' size, the training size when 0 (the decoder is convolutional, so
-    /// any multiple of 8 works at the training cell size). Throws ParameterError for other sizes.
+    /// the noise option channel 1 is the value drawn with the decoded variance times noiseScale²
+    /// (same generator). `rows`, `cols`: the maps' size, the training size when 0 (the decoder is
+    /// convolutional, so any multiple of 8 works at the training cell size). Throws ParameterError
+    /// for other sizes.
     torch::Tensor sample(std::size_t n, double zNorm, double zetaNorm, std::uint64_t seed, const torch::Device& device,
         std::size_t rows = 0, std::size_t cols = 0);
     GenEncoder encoder {nullptr};
@@ -88,6 +99,8 @@ public:
 private:
     std::size_t m_rows, m_cols;
     bool m_noise, m_priorSamples;
+    double m_noiseScale = 1.0;
+    std::array<double, 2> m_noiseSlope {0, 0};
     torch::Tensor m_kl, m_prior;
 };
 TORCH_MODULE(GeneratorNet);

@@ -291,8 +291,11 @@ std::shared_ptr<NetBase> makeNet(ModelKind model, std::size_t rows, std::size_t 
 
 std::shared_ptr<NetBase> makeNet(const RunConfig& c)
 {
-    if (c.model == ModelKind::Generator)
-        return GeneratorNet(c.rows, c.cols, c.generatorNoise, c.priorLossWeight > 0).ptr();
+    if (c.model == ModelKind::Generator) {
+        auto net = GeneratorNet(c.rows, c.cols, c.generatorNoise, c.priorLossWeight > 0).ptr();
+        net->setNoiseScale(c.generatorNoiseScale, c.generatorNoiseSlope);
+        return net;
+    }
     return makeNet(c.model, c.rows, c.cols, outputCount(c), inputChannels(c));
 }
 
