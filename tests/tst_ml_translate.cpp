@@ -256,6 +256,14 @@ private Q_SLOTS:
         buildDataset(pairedSources(), o, ds);
         QVERIFY(DatasetFile::open(ds)->info().contextBarrier);
         QVERIFY(!DatasetFile::open(m_ds)->info().contextBarrier);
+        std::vector<DatasetSource> noZeta = pairedSources(); // the barrier needs each cube's ζ
+        for (DatasetSource& s : noZeta)
+            s.load = [load = s.load] {
+                auto cubes = load();
+                cubes.first.metadata().parameters.erase(param::zeta);
+                return cubes;
+            };
+        QVERIFY_THROWS_EXCEPTION(FormatError, buildDataset(noZeta, o, ds + ".bad"));
         o.contextRadiiMpc = {4.0};
         QVERIFY_THROWS_EXCEPTION(ParameterError, buildDataset(pairedSources(), o, ds + ".bad"));
         RunConfig c = unetConfig(ds);

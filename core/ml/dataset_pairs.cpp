@@ -51,7 +51,9 @@ void PairedSampleWriter::beginSource(const DatasetSource& src, const Cube& densi
         const double z = density.metadata().redshift.value_or(NAN);
         const double zeta = numberOf(density.metadata().parameters, param::zeta).value_or(NAN);
         if (!std::isfinite(z) || !(zeta > 0))
-            throw FormatError(src.id, "the barrier context needs the cube's redshift and zeta; it has none");
+            throw FormatError(src.id,
+                "the barrier context needs the cube's redshift and zeta, and it lacks them; build with band maxima "
+                "(context max) instead");
         m_smoothed = barrierContext(density, m_opt.contextRadiiMpc, z, zeta);
     } else {
         m_smoothed = densityContext(density, m_opt.contextRadiiMpc);
