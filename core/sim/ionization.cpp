@@ -334,7 +334,6 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
             progress(1.0, "ionization: fully neutral");
         return xh;
     }
-    const std::size_t padded = fft::Grid(n).padded();
     const double cellMass = cosmology.massOfRadius(kCellRadiusFactor * cell); // mean matter mass of one cell [Msun]
     // Halo draws are keyed by seed, redshift and cell: identical for every ζ of this box.
     const std::uint64_t drawKey
@@ -345,6 +344,7 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
         density, z, params, cosmology, plans,
         [&](const ExcursionScale& scale, const fft::Grid& work) {
             const bool last = scale.cellStep;
+            const std::size_t padded = work.padded();
             const double denom = scale.width, stOverPs = scale.stOverPs;
             const float inv = float(1.0 / denom);
             const float deltaC = float(kDeltaCrit);
