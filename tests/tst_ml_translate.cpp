@@ -1,7 +1,7 @@
 // Density → ionization translation: the 3D context channels, the physics metrics on analytic
 // cases, paired datasets (targets and context cut where the density was), a few U-Net training
-// steps (with their per-epoch physics metrics), the ln(ζ f_ST) conditioning plane, and translating whole cubes of other
-// sizes. Tiny data: 16³ cubes, a few batches.
+// steps (with their per-epoch physics metrics), the ln(ζ f_ST) conditioning plane, the barrier context, and
+// translating whole cubes of other sizes. Tiny data: 16³ cubes, a few batches.
 #include "fixtures.h"
 #include "ml_fixtures.h"
 
@@ -203,6 +203,86 @@ private Q_SLOTS:
         const std::vector<SimulatedRedshift> r = sim.ionize(8.0, {0.9 * zeta0, 0.99 * zeta0, 1.01 * zeta0});
         QVERIFY2(r[0].nf > 0.02 && r[1].nf > 0.02, "neutral regions left below the budget's zero");
         QCOMPARE(r[2].nf, 0.0);
+    }
+
+    void barrierContextIsTheSimulatorsDecision()
+    {
+        // A simulated box: a cell is ionized (x_HI < 0.5) where the first barrier channel is >= 0, up to
+        // the simulator's random sub-grid draw. The density's own band maxima carry no ζ.
+        SimulationParams p;
+        p.dim = 16;
+        p.boxMpc = 24;
+        p.threads = 1;
+        Simulator sim(p);
+        const double zeta = 0.6 * std::exp(-logIonizingBudget(8, 1)); // mid-reionization at z 8
+        const SimulatedRedshift r = sim.ionize(8.0, std::vector<double> {zeta}).front();
+        QVERIFY2(r.nf > 0.2 && r.nf < 0.8, "a partly ionized box");
+        const std::vector<double> edges {-1.5, -4.0, -16.0};
+        const std::vector<Cube> ctx = barrierContext(r.density, edges, 8.0, zeta);
+        QCOMPARE(ctx.size(), edges.size());
+        std::size_t same = 0;
+        const std::size_t n3 = r.density.voxelCount();
+        for (std::size_t i = 0; i < n3; ++i) {
+            same += (ctx[0].data()[i] >= 0) == (r.neutralFraction.data()[i] < 0.5f);
+        }
+        QVERIFY2(double(same) / double(n3) > 0.99, std::to_string(double(same) / double(n3)).c_str());
+        // Each channel holds its band and every band above it: never below the next one.
+        for (std::size_t k = 0; k + 1 < edges.size(); ++k)
+            for (std::size_t i = 0; i < n3; ++i)
+                QVERIFY(ctx[k].data()[i] >= ctx[k + 1].data()[i]);
+        // Twice ζ: every channel rises by ln 2 (above the floor ln 1e-6).
+        const std::vector<Cube> twice = barrierContext(r.density, edges, 8.0, 2 * zeta);
+        for (std::size_t k = 0; k < edges.size(); ++k)
+            for (std::size_t i = 0; i < n3; ++i)
+                if (ctx[k].data()[i] > -13)
+                    QVERIFY(std::abs(twice[k].data()[i] - ctx[k].data()[i] - float(std::log(2.0))) < 1e-4f);
+        QVERIFY_THROWS_EXCEPTION(ParameterError, barrierContext(r.density, {1.5, 4.0}, 8.0, zeta)); // not bands
+        QVERIFY_THROWS_EXCEPTION(ParameterError, barrierContext(r.density, edges, 8.0, 0.0));
+        QVERIFY_THROWS_EXCEPTION(ParameterError, barrierContext(r.density, edges, std::nan(""), zeta));
+    }
+
+    void barrierRunsTrainTranslateAndOldRunsReadOff()
+    {
+        // A dataset with the barrier context says so, and a run on it computes the same channels
+        // when translating; runs before it (no context_barrier key) read false.
+        const std::string ds = m_dir.filePath("barrier.h5").toStdString();
+        DatasetBuildOptions o;
+        o.quantity = Quantity::Density;
+        o.target = Quantity::NeutralFraction;
+        o.contextRadiiMpc = {-4.0, -16.0};
+        o.contextBarrier = true;
+        o.stride = 4;
+        o.split = {0.5, 0.25, 0.25};
+        buildDataset(pairedSources(), o, ds);
+        QVERIFY(DatasetFile::open(ds)->info().contextBarrier);
+        QVERIFY(!DatasetFile::open(m_ds)->info().contextBarrier);
+        std::vector<DatasetSource> noZeta = pairedSources(); // the barrier needs each cube's ζ
+        for (DatasetSource& s : noZeta)
+            s.load = [load = s.load] {
+                auto cubes = load();
+                cubes.first.metadata().parameters.erase(param::zeta);
+                return cubes;
+            };
+        QVERIFY_THROWS_EXCEPTION(FormatError, buildDataset(noZeta, o, ds + ".bad"));
+        o.contextRadiiMpc = {4.0};
+        QVERIFY_THROWS_EXCEPTION(ParameterError, buildDataset(pairedSources(), o, ds + ".bad"));
+        RunConfig c = unetConfig(ds);
+        c.epochs = 1;
+        const std::string run = m_dir.filePath("unet_barrier").toStdString();
+        QCOMPARE(int(train(run, c).status), int(TrainStatus::Finished));
+        QVERIFY(readRunConfig(run).contextBarrier);
+        const Translator t(run);
+        TranslateOptions to {std::nullopt, std::nullopt, "z", 1};
+        QVERIFY(std::isfinite(t.translate(densityCube(7, 8, 20), to).mean));
+        to.zeta = -1;
+        QVERIFY_THROWS_EXCEPTION(ParameterError, t.translate(densityCube(7, 8, 20), to));
+        QVERIFY_THROWS_EXCEPTION(ParameterError, evaluateRun(run, m_ds, Split::Test, 1)); // another context kind
+        const std::string cfg = run + "/config.json";
+        nlohmann::json j = nlohmann::json::parse(std::ifstream(cfg));
+        QVERIFY(j["translation"]["context_barrier"].get<bool>());
+        j["translation"].erase("context_barrier");
+        std::ofstream(cfg) << j.dump(2);
+        QVERIFY(!readRunConfig(run).contextBarrier);
     }
 
     void historyCarriesPhysicsMetrics()

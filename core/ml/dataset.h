@@ -48,6 +48,9 @@ struct DatasetBuildOptions {
     /// Paired datasets: radii [Mpc] of the 3D-smoothed density channels stored with each sample
     /// (density_context.h); empty: none.
     std::vector<double> contextRadiiMpc;
+    /// Paired datasets with band edges: the context channels are barrierContext's (ζ-dependent,
+    /// at each source's z and ζ) instead of the density's band maxima (density_context.h).
+    bool contextBarrier = false;
 };
 
 /// One source cube: how to get it and which simulation (realization) it belongs to.
@@ -107,6 +110,7 @@ struct DatasetInfo {
     double targetMean = 0, targetStd = 1; ///< of the targets over the training samples
     std::vector<double> contextRadiiMpc; ///< context channels (may be empty)
     std::vector<double> contextMean, contextStd; ///< per channel, training samples
+    bool contextBarrier = false; ///< channels are barrierContext's (attribute context_kind "barrier_max")
     bool paired() const { return targetQuantity != Quantity::Other; }
 };
 

@@ -5,6 +5,7 @@
 #include "cube/cube_stats.h"
 #include "io/hdf5_util.h"
 #include "ml/dataset_pairs.h"
+#include "ml/density_context.h"
 #include "ml/detail/dataset_h5.h"
 #include "util/error.h"
 #include "util/file_util.h"
@@ -355,6 +356,8 @@ void build(const std::vector<DatasetSource>& sources, const DatasetBuildOptions&
             "brightness_temperature");
     if (!o.target && !o.contextRadiiMpc.empty())
         throw ParameterError("context", "context channels belong to paired datasets (give a target field)");
+    if (o.contextBarrier && !isBandMax(o.contextRadiiMpc))
+        throw ParameterError("context", "the barrier context takes band edges (barrier or barrier:EDGES)");
     if (o.target && !o.shard.whole())
         throw ParameterError("shard", "paired (translation) datasets are built whole; --shard is for slice datasets");
     checkObserve(o, observe);

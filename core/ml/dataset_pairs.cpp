@@ -47,7 +47,17 @@ void PairedSampleWriter::beginSource(const DatasetSource& src, const Cube& densi
         throw FormatError(src.id, "its " + target + " cube has another grid than its density cube");
     if (summarize(m_target).nonfinite)
         throw FormatError(src.id, "its " + target + " cube holds NaN or infinite values");
-    m_smoothed = densityContext(density, m_opt.contextRadiiMpc);
+    if (m_opt.contextBarrier) {
+        const double z = density.metadata().redshift.value_or(NAN);
+        const double zeta = numberOf(density.metadata().parameters, param::zeta).value_or(NAN);
+        if (!std::isfinite(z) || !(zeta > 0))
+            throw FormatError(src.id,
+                "the barrier context needs the cube's redshift and zeta, and it lacks them; build with band maxima "
+                "(context max) instead");
+        m_smoothed = barrierContext(density, m_opt.contextRadiiMpc, z, zeta);
+    } else {
+        m_smoothed = densityContext(density, m_opt.contextRadiiMpc);
+    }
 }
 
 void PairedSampleWriter::beginSlice(int axis, std::size_t index)
@@ -111,7 +121,11 @@ void PairedSampleWriter::writeAttributes(hid_t f, const std::string& out) const
     h5::writeAttribute(f, "context_mean", mean, out);
     h5::writeAttribute(f, "context_std", sd, out);
     // For people reading the file: negative radii are band edges (density_context.h).
-    h5::writeAttribute(f, "context_kind", std::string(isBandMax(m_opt.contextRadiiMpc) ? "band_max" : "sampled"), out);
+    h5::writeAttribute(f, "context_kind",
+        std::string(m_opt.contextBarrier           ? "barrier_max"
+                : isBandMax(m_opt.contextRadiiMpc) ? "band_max"
+                                                   : "sampled"),
+        out);
 }
 
 std::pair<h5::Id, h5::Id> openPairedParts(hid_t f, DatasetInfo& info)
@@ -130,6 +144,9 @@ std::pair<h5::Id, h5::Id> openPairedParts(hid_t f, DatasetInfo& info)
     info.contextRadiiMpc = h5::readNumberArrayAttribute(f, "context_radii_mpc");
     info.contextMean = h5::readNumberArrayAttribute(f, "context_mean");
     info.contextStd = h5::readNumberArrayAttribute(f, "context_std");
+    const auto kind = h5::readAttribute(f, "context_kind");
+    info.contextBarrier
+        = kind && std::holds_alternative<std::string>(*kind) && std::get<std::string>(*kind) == "barrier_max";
     const std::size_t c = info.contextRadiiMpc.size();
     if (!std::isfinite(info.targetMean) || !(info.targetStd > 0) || info.contextMean.size() != c
         || info.contextStd.size() != c)

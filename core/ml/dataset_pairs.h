@@ -4,9 +4,11 @@
 /// besides the density samples `samples/x`:
 ///
 ///     samples/y         float32 (N, rows, cols): the target field cut where x was cut
-///     samples/context   float32 (N, C, rows, cols): the 3D-smoothed density at C radii (optional)
+///     samples/context   float32 (N, C, rows, cols): the 3D-smoothed density at C radii or band
+///                       maxima, or the barrier context of C bands (optional; density_context.h)
 ///     root attrs        target_quantity, target_mean, target_std, context_radii_mpc (C doubles),
-///                       context_mean, context_std (C doubles each; over the training samples)
+///                       context_mean, context_std (C doubles each; over the training samples),
+///                       context_kind (sampled, band_max or barrier_max: the last is read back)
 ///
 /// written with the chunked per-sample writer that `samples/x` uses (detail/dataset_h5.h).
 

@@ -1,6 +1,7 @@
 #include "ml/density_context.h"
 
 #include "sim/ionization.h"
+#include "sim/simulation_params.h"
 #include "util/error.h"
 #include "util/parallel.h"
 
@@ -116,6 +117,56 @@ std::vector<Cube> densityContext(const Cube& density, const std::vector<double>&
             filterInto(deltaK, work, IonizationFilter::SharpK, radiiMpc[k], box, plans, threads);
             storeOrMax(work, out[k].mutableData(), false, threads);
         }
+    return out;
+}
+
+std::vector<Cube> barrierContext(
+    const Cube& density, const std::vector<double>& bandEdges, double z, double zeta, int threads)
+{
+    if (bandEdges.empty())
+        return {};
+    if (!isBandMax(bandEdges))
+        throw ParameterError("context radii", "the barrier context takes band edges (negative radii)");
+    if (!std::isfinite(z) || z < 0)
+        throw ParameterError("z", "the barrier context needs a finite redshift z >= 0");
+    if (!std::isfinite(zeta) || !(zeta > 0))
+        throw ParameterError("zeta", "the barrier context needs a positive zeta");
+    const std::vector<double> edges = checkInput(density, bandEdges);
+    SimulationParams p; // the simulator's default sources and cosmology, on this cube's grid
+    p.dim = density.shape()[0];
+    p.boxMpc = density.boxLength()[0];
+    p.threads = std::max(1, threads);
+    const LinearCosmology cosmology(p.cosmology);
+    const fft::Plans plans(p.dim, p.threads);
+    std::vector<Cube> out;
+    for (std::size_t k = 0; k < edges.size(); ++k) {
+        out.push_back(Cube::uninitialized(density.shape(), density.boxLength(), density.metadata()));
+        std::fill(out.back().mutableData(), out.back().mutableData() + density.voxelCount(), 0.0f);
+    }
+    walkExcursionSet(density, z, p, cosmology, plans, [&](const ExcursionScale& scale, const fft::Grid& deltaR) {
+        const std::size_t band
+            = std::size_t(std::lower_bound(edges.begin(), edges.end(), scale.radius * (1 - 1e-6)) - edges.begin());
+        if (band < edges.size())
+            maxIonizingRatio(deltaR, scale, zeta, out[band].mutableData(), p.threads);
+    });
+    // From the largest band down, each channel keeps the maximum of every band at or above it: the
+    // first crossing coming in from large scales, as the excursion set walks. Channel 0 is then the
+    // whole decision (a network need not learn a maximum over nine channels to a precision of 1 %:
+    // measured, it does not).
+    for (std::size_t k = out.size() - 1; k-- > 0;) {
+        float* v = out[k].mutableData();
+        const float* above = out[k + 1].data();
+        for (std::size_t i = 0; i < density.voxelCount(); ++i)
+            v[i] = std::max(v[i], above[i]);
+    }
+    constexpr float kFloor = 1e-6f;
+    for (Cube& c : out) {
+        float* v = c.mutableData();
+        parallelFor(c.voxelCount(), p.threads, [=](std::size_t i0, std::size_t i1) {
+            for (std::size_t i = i0; i < i1; ++i)
+                v[i] = std::log(std::max(v[i], kFloor));
+        });
+    }
     return out;
 }
 

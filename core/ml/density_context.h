@@ -45,6 +45,20 @@ bool isBandMax(const std::vector<double>& radiiMpc);
 /// NaN/Inf.
 std::vector<Cube> densityContext(const Cube& density, const std::vector<double>& radiiMpc, int threads = 1);
 
+/// The barrier-relative context of a cube at redshift z and ionizing efficiency ζ, per band of
+/// `bandEdges` (band-maximum kind: every entry negative, −r_k): channel k is ln max g_R over the
+/// simulator's filter radii r_{k-1} < R ≤ r_last (band k and every band above it; channel 0 takes
+/// them all), with g_R = ζ·f_coll(δ_R)·f_ST/⟨f_PS⟩_R the
+/// ionizing ratio the simulator flags at g_R ≥ 1 (sim/ionization.h maxIonizingRatio: the same
+/// walk, barrier and renormalisation over this cube; doubled at the cell scale, so 0 marks
+/// x_HI = 0.5 there), floored at ln 1e-6. So a cell is ionized where channel 0 is ≥ 0, up to the
+/// simulator's sub-grid draw; the first channel below 0 tells the scale of its bubble. Uses the simulator's default
+/// M_min, cosmology and sharp-k filter, as logIonizingBudget does. Throws ParameterError as
+/// densityContext does, for edges that are not band edges, and for z < 0 or ζ ≤ 0 (non-finite
+/// too); FormatError naming the cube's file for NaN/Inf.
+std::vector<Cube> barrierContext(
+    const Cube& density, const std::vector<double>& bandEdges, double z, double zeta, int threads = 1);
+
 /// The ladder radii [Mpc] of band-maximum channels for a cube of `n` cells per side and side
 /// `boxMpc`, ascending, up to `topMpc`: the cell radius (at least 0.620350491 Mpc) times powers
 /// of 1.1, as the simulator walks them.

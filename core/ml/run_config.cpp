@@ -44,6 +44,7 @@ void resolveTranslation(RunConfig& c, const DatasetFile& ds)
     c.contextRadiiMpc = info.contextRadiiMpc;
     c.contextMean = info.contextMean;
     c.contextStd = info.contextStd;
+    c.contextBarrier = info.contextBarrier;
     if (!c.condition)
         return;
     for (const SampleLabels& l : ds.labels())

@@ -127,6 +127,8 @@ void to_json(json& j, const RunConfig& c)
             {"condition_mean", c.conditionMean}, {"condition_std", c.conditionStd}};
     if (c.model == ModelKind::UNet)
         j["translation"]["condition_budget"] = c.conditionBudget; // the ln(ζ f_ST) plane (ionizing_budget.h)
+    if (c.model == ModelKind::UNet && c.contextBarrier)
+        j["translation"]["context_barrier"] = true; // barrierContext channels (density_context.h)
     if (c.model == ModelKind::Generator)
         j["generator"] = {{"condition_mean", c.conditionMean}, {"condition_std", c.conditionStd},
             {"condition_min", c.conditionMin}, {"condition_max", c.conditionMax}, {"power_loss", c.powerLossWeight},
@@ -197,6 +199,7 @@ void from_json(const json& j, RunConfig& c)
         c.conditionMean = t->at("condition_mean").get<std::array<double, 2>>();
         c.conditionStd = t->at("condition_std").get<std::array<double, 2>>();
         c.conditionBudget = t->value("condition_budget", false); // runs before the budget plane
+        c.contextBarrier = t->value("context_barrier", false); // runs before the barrier context
         if (c.contextMean.size() != c.contextRadiiMpc.size() || c.contextStd.size() != c.contextRadiiMpc.size())
             throw ParameterError("translation", "context channels disagree in config.json");
     }

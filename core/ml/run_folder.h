@@ -110,6 +110,9 @@ struct RunConfig {
     std::array<double, 2> conditionMean {0, 0}, conditionStd {1, 1}; ///< of z and ζ (training split)
     /// Conditioned unet: a third plane, ln(ζ f_ST(z)) (ionizing_budget.h). Runs made before it: false.
     bool conditionBudget = true;
+    /// The context channels are barrierContext's, at the translated cube's z and ζ
+    /// (density_context.h). Runs made before it: false.
+    bool contextBarrier = false;
     // generator runs (config.json key `generator`)
     std::array<double, 2> conditionMin {0, 0}, conditionMax {0, 0}; ///< z and ζ range of the training split
     double powerLossWeight = 0.1; ///< chosen: weight of the log-power-spectrum term of the loss

@@ -108,7 +108,7 @@ EvalMetrics evaluateTranslation(NetBase& net, const RunConfig& c, std::shared_pt
 {
     const DatasetInfo& info = ds->info();
     if (info.rows != c.rows || info.cols != c.cols || info.targetQuantity != c.targetQuantity
-        || info.contextRadiiMpc != c.contextRadiiMpc)
+        || info.contextRadiiMpc != c.contextRadiiMpc || info.contextBarrier != c.contextBarrier)
         throw ParameterError("dataset",
             info.path
                 + ": not a paired dataset of this run's kind (sample size, target "
@@ -337,7 +337,12 @@ TranslationResult Translator::translate(const Cube& density, const TranslateOpti
         res.notes.push_back("cell " + formatValue(cell) + " Mpc, but the run was trained on "
             + formatValue(c.cellSizeMpc) + " Mpc cells: predictions are less reliable");
     const auto t0 = std::chrono::steady_clock::now();
-    const std::vector<Cube> context = densityContext(density, c.contextRadiiMpc, o.threads);
+    if (c.contextBarrier && !(std::isfinite(res.z) && res.zeta > 0))
+        throw ParameterError(
+            "zeta", name + ": the run's barrier context needs z and a positive zeta; give --z, --zeta");
+    const std::vector<Cube> context = c.contextBarrier
+        ? barrierContext(density, c.contextRadiiMpc, res.z, res.zeta, o.threads)
+        : densityContext(density, c.contextRadiiMpc, o.threads);
     std::vector<const float*> planes {density.data()};
     for (const Cube& k : context)
         planes.push_back(k.data());

@@ -238,6 +238,76 @@ void filterInto(const fft::Grid& fieldK, fft::Grid& out, IonizationFilter filter
     plans.backward(out, band);
 }
 
+void walkExcursionSet(const Cube& density, double z, const SimulationParams& params, const LinearCosmology& cosmology,
+    const fft::Plans& plans, const ExcursionVisitor& visit, const ProgressFn& progress, const StopToken& stop)
+{
+    const std::size_t n = density.shape()[0];
+    const std::size_t n3 = n * n * n;
+    const int threads = params.threadCount();
+    const double box = density.boxLength()[0];
+    const double cell = box / double(n);
+    const double mMin = params.minimumMass(z);
+    const double growth = cosmology.growth(z);
+    const double fcollST = cosmology.collapsedFractionST(mMin, z);
+    const double sigma2Min = std::pow(cosmology.sigmaM(mMin), 2);
+
+    // One k-space copy of δ, reused for every radius; δ_R is made in `work`.
+    fft::Grid deltaK(n);
+    deltaK.loadReal(density.data());
+    plans.forward(deltaK);
+    fft::Grid work(n);
+
+    const std::vector<double> radii = ionizationRadii(params, mMin, cosmology);
+    const double rCell = kCellRadiusFactor * cell;
+    const double invN3 = 1.0 / double(n3);
+    std::vector<double> planeSums(n);
+
+    for (std::size_t step = 0; step < radii.size(); ++step) {
+        stop.throwIfStopped();
+        ExcursionScale scale;
+        scale.radius = radii[step];
+        scale.cellStep = step + 1 == radii.size();
+        if (progress)
+            progress(double(step) / double(radii.size()),
+                "ionization: R = " + std::to_string(scale.radius).substr(0, 6) + " Mpc");
+
+        // δ_R: filter in k-space (the last step at the cell scale takes δ itself).
+        if (scale.cellStep && scale.radius <= rCell * (1.0 + 1e-6)) {
+            work.loadReal(density.data());
+        } else {
+            filterInto(deltaK, work, params.filter, scale.radius, box, plans, threads);
+        }
+
+        // Mean PS collapsed fraction of this scale, for the Sheth–Tormen renormalisation.
+        const double massR = cosmology.massOfRadius(scale.radius);
+        const double dSigma2 = sigma2Min - std::pow(cosmology.sigmaM(massR), 2);
+        if (!(dSigma2 > 0))
+            continue; // the scale holds no sources above M_min
+        scale.width = growth * std::sqrt(2.0 * dSigma2);
+        const double total = erfcSum(work, float(kDeltaCrit), float(1.0 / scale.width), planeSums, threads);
+        const double meanFcoll = std::max(total * invN3, 1e-30);
+        scale.stOverPs = fcollST / meanFcoll;
+        visit(scale, work);
+    }
+}
+
+void maxIonizingRatio(const fft::Grid& deltaR, const ExcursionScale& scale, double zeta, float* maxInto, int threads)
+{
+    const std::size_t n = deltaR.n(), padded = deltaR.padded();
+    const ErfcTable& erfcT = erfcTable();
+    const float* field = deltaR.real();
+    const float gain = float(zeta * scale.stOverPs * (scale.cellStep ? 2.0 : 1.0));
+    const float deltaC = float(kDeltaCrit), inv = float(1.0 / scale.width);
+    parallelFor(n * n, threads, [=, &erfcT](std::size_t r0, std::size_t r1) {
+        for (std::size_t row = r0; row < r1; ++row) {
+            const float* d = field + row * padded;
+            float* out = maxInto + row * n;
+            for (std::size_t k = 0; k < n; ++k)
+                out[k] = std::max(out[k], gain * erfcT((deltaC - d[k]) * inv));
+        }
+    });
+}
+
 std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double>& zetas,
     const SimulationParams& params, const LinearCosmology& cosmology, const fft::Plans& plans,
     const ProgressFn& progress, const StopToken& stop)
@@ -248,10 +318,8 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
         if (!(zeta > 0) || !std::isfinite(zeta))
             throw ParameterError("zeta", "ionizing efficiency must be > 0");
     const std::size_t n = density.shape()[0];
-    const std::size_t n3 = n * n * n;
     const int threads = params.threadCount();
-    const double box = density.boxLength()[0];
-    const double cell = box / double(n);
+    const double cell = density.boxLength()[0] / double(n);
 
     std::vector<Cube> xh = neutralCubes(density, z, zetas.size());
     std::vector<float*> xhData;
@@ -259,7 +327,6 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
         xhData.push_back(c.mutableData());
 
     const double mMin = params.minimumMass(z);
-    const double growth = cosmology.growth(z);
     const double fcollST = cosmology.collapsedFractionST(mMin, z);
     double maxZeta = *std::max_element(zetas.begin(), zetas.end());
     if (fcollST * maxZeta < 1e-3) { // classic HII_ROUND_ERR: the universe is still fully neutral
@@ -267,92 +334,61 @@ std::vector<Cube> ionize(const Cube& density, double z, const std::vector<double
             progress(1.0, "ionization: fully neutral");
         return xh;
     }
-    const double sigma2Min = std::pow(cosmology.sigmaM(mMin), 2);
-
-    // One k-space copy of δ, reused for every radius; δ_R is made in `work`.
-    fft::Grid deltaK(n);
-    deltaK.loadReal(density.data());
-    plans.forward(deltaK);
-    fft::Grid work(n);
-    const std::size_t padded = work.padded();
-
-    const std::vector<double> radii = ionizationRadii(params, mMin, cosmology);
-    const double rCell = kCellRadiusFactor * cell;
-    const double cellMass = cosmology.massOfRadius(rCell); // mean matter mass of one cell [Msun]
+    const double cellMass = cosmology.massOfRadius(kCellRadiusFactor * cell); // mean matter mass of one cell [Msun]
     // Halo draws are keyed by seed, redshift and cell: identical for every ζ of this box.
     const std::uint64_t drawKey
         = (std::uint64_t(params.seed) * 0x100000001b3ULL) ^ (std::uint64_t(std::llround(z * 1e4)) << 40);
     const ErfcTable& erfcT = erfcTable();
-    const double invN3 = 1.0 / double(n3);
-    std::vector<double> planeSums(n);
 
-    for (std::size_t step = 0; step < radii.size(); ++step) {
-        stop.throwIfStopped();
-        const double radius = radii[step];
-        const bool last = step + 1 == radii.size();
-        if (progress)
-            progress(
-                double(step) / double(radii.size()), "ionization: R = " + std::to_string(radius).substr(0, 6) + " Mpc");
-
-        // δ_R: filter in k-space (the last step at the cell scale takes δ itself).
-        if (last && radius <= rCell * (1.0 + 1e-6)) {
-            work.loadReal(density.data());
-        } else {
-            filterInto(deltaK, work, params.filter, radius, box, plans, threads);
-        }
-
-        // Mean PS collapsed fraction of this scale, for the Sheth–Tormen renormalisation.
-        const double massR = cosmology.massOfRadius(radius);
-        const double dSigma2 = sigma2Min - std::pow(cosmology.sigmaM(massR), 2);
-        if (!(dSigma2 > 0))
-            continue; // the scale holds no sources above M_min
-        const double denom = growth * std::sqrt(2.0 * dSigma2);
-        const float inv = float(1.0 / denom);
-        const float deltaC = float(kDeltaCrit);
-        const double total = erfcSum(work, deltaC, inv, planeSums, threads);
-        const double meanFcoll = std::max(total * invN3, 1e-30);
-        const double stOverPs = fcollST / meanFcoll;
-
-        // Flag: ζ·stOverPs·erfc(x) ≥ 1 ⇔ δ_R ≥ δc − D √(2Δσ²) erfc⁻¹(1 / (ζ·stOverPs)).
-        for (std::size_t q = 0; q < zetas.size(); ++q) {
-            const double y = 1.0 / (zetas[q] * stOverPs);
-            if (y > 1.0) { // f_coll ≤ 1 everywhere: nothing reaches the threshold at this scale
-                if (!last)
-                    continue;
-            }
-            const float threshold
-                = y > 1.0 ? std::numeric_limits<float>::infinity() : float(kDeltaCrit - denom * inverseErfc(y));
-            float* x = xhData[q];
-            const float zeta = float(zetas[q]);
-            const float norm = float(stOverPs);
-            const float* field = work.real();
-            parallelFor(n * n, threads, [=, &erfcT](std::size_t r0, std::size_t r1) {
-                for (std::size_t row = r0; row < r1; ++row) {
-                    const float* d = field + row * padded; // row = i * n + j
-                    float* out = x + row * n;
-                    if (!last) {
-                        for (std::size_t k = 0; k < n; ++k) // branch-free: vectorises
-                            out[k] = d[k] >= threshold ? 0.0f : out[k];
+    walkExcursionSet(
+        density, z, params, cosmology, plans,
+        [&](const ExcursionScale& scale, const fft::Grid& work) {
+            const bool last = scale.cellStep;
+            const std::size_t padded = work.padded();
+            const double denom = scale.width, stOverPs = scale.stOverPs;
+            const float inv = float(1.0 / denom);
+            const float deltaC = float(kDeltaCrit);
+            // Flag: ζ·stOverPs·erfc(x) ≥ 1 ⇔ δ_R ≥ δc − D √(2Δσ²) erfc⁻¹(1 / (ζ·stOverPs)).
+            for (std::size_t q = 0; q < zetas.size(); ++q) {
+                const double y = 1.0 / (zetas[q] * stOverPs);
+                if (y > 1.0) { // f_coll ≤ 1 everywhere: nothing reaches the threshold at this scale
+                    if (!last)
                         continue;
-                    }
-                    for (std::size_t k = 0; k < n; ++k) {
-                        if (d[k] >= threshold) {
-                            out[k] = 0.0f;
-                        } else if (out[k] > 0.0f) {
-                            // Partial ionization at the cell scale. Where the cell's collapsed
-                            // mass is under N_POISSON M_min haloes, classic 21cmFAST v2 scales it
-                            // by a Poisson draw of mean N_POISSON over N_POISSON (haloes of a
-                            // characteristic mass), and drops it below M_min / 5.
-                            const std::uint64_t cellIndex = std::uint64_t(row) * n + k;
-                            const double f = subgridScatter(double(norm) * double(erfcT((deltaC - d[k]) * inv)),
-                                cellMass, double(d[k]), mMin, uniformFor(drawKey ^ cellIndex));
-                            out[k] = float(std::clamp(1.0 - double(zeta) * f, 0.0, 1.0));
+                }
+                const float threshold
+                    = y > 1.0 ? std::numeric_limits<float>::infinity() : float(kDeltaCrit - denom * inverseErfc(y));
+                float* x = xhData[q];
+                const float zeta = float(zetas[q]);
+                const float norm = float(stOverPs);
+                const float* field = work.real();
+                parallelFor(n * n, threads, [=, &erfcT](std::size_t r0, std::size_t r1) {
+                    for (std::size_t row = r0; row < r1; ++row) {
+                        const float* d = field + row * padded; // row = i * n + j
+                        float* out = x + row * n;
+                        if (!last) {
+                            for (std::size_t k = 0; k < n; ++k) // branch-free: vectorises
+                                out[k] = d[k] >= threshold ? 0.0f : out[k];
+                            continue;
+                        }
+                        for (std::size_t k = 0; k < n; ++k) {
+                            if (d[k] >= threshold) {
+                                out[k] = 0.0f;
+                            } else if (out[k] > 0.0f) {
+                                // Partial ionization at the cell scale. Where the cell's collapsed
+                                // mass is under N_POISSON M_min haloes, classic 21cmFAST v2 scales it
+                                // by a Poisson draw of mean N_POISSON over N_POISSON (haloes of a
+                                // characteristic mass), and drops it below M_min / 5.
+                                const std::uint64_t cellIndex = std::uint64_t(row) * n + k;
+                                const double f = subgridScatter(double(norm) * double(erfcT((deltaC - d[k]) * inv)),
+                                    cellMass, double(d[k]), mMin, uniformFor(drawKey ^ cellIndex));
+                                out[k] = float(std::clamp(1.0 - double(zeta) * f, 0.0, 1.0));
+                            }
                         }
                     }
-                }
-            });
-        }
-    }
+                });
+            }
+        },
+        progress, stop);
     if (progress)
         progress(1.0, "ionization");
     return xh;

@@ -18,6 +18,7 @@
 #include "util/progress.h"
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace rs {
@@ -48,6 +49,34 @@ double subgridScatter(double f, double cellMass, double delta, double mMin, doub
 
 /// A uniform deviate in (0, 1) that depends only on `key` (splitmix64).
 double uniformFor(std::uint64_t key);
+
+/// One scale of the excursion-set walk (ionize, walkExcursionSet).
+struct ExcursionScale {
+    double radius = 0; ///< filter radius [Mpc]
+    bool cellStep = false; ///< the last, smallest scale: unflagged cells are partially ionized there
+    /// D(z)·√(2(σ²(M_min) − σ²(M_R))): the PS collapsed fraction of a cell is erfc((δc − δ_R) / width).
+    double width = 0;
+    /// f_ST(>M_min, z) over the box mean of the PS collapsed fraction at this scale (renormalisation).
+    double stOverPs = 0;
+};
+
+/// Called once per scale with δ_R (a real grid of `density`'s size, padded rows).
+using ExcursionVisitor = std::function<void(const ExcursionScale&, const fft::Grid& deltaR)>;
+
+/// The walk ionize() makes over the filter radii of redshift z, largest first, skipping radii that
+/// hold no sources: smooths `density` at each (the cell step takes δ itself), renormalises the
+/// collapsed fraction to Sheth–Tormen over the box, and calls `visit`. The simulator's flagging
+/// and the translation context (ml/density_context.h) both see the same numbers through it.
+/// Throws CancelledError (checked once per radius).
+void walkExcursionSet(const Cube& density, double z, const SimulationParams& params, const LinearCosmology& cosmology,
+    const fft::Plans& plans, const ExcursionVisitor& visit, const ProgressFn& progress = {},
+    const StopToken& stop = {});
+
+/// `maxInto` (n³) = max(maxInto, g) with g = ζ·stOverPs·f_coll(δ_R), the ionizing ratio of each cell at
+/// this scale: the simulator flags a cell where g ≥ 1. At the cell step g is doubled, so that g ≥ 1
+/// there marks x_HI ≤ 0.5 (x_HI = 1 − ζ·stOverPs·f_coll without the sub-grid draw): over every
+/// scale, max g ≥ 1 is the simulator's ionized cell (in the pixel-accuracy sense) up to that draw.
+void maxIonizingRatio(const fft::Grid& deltaR, const ExcursionScale& scale, double zeta, float* maxInto, int threads);
 
 /// x_HI cubes (one per ζ, in order) for the evolved density `density` at redshift z. The
 /// cubes carry quantity and redshift only. Throws CancelledError (checked once per radius) and
