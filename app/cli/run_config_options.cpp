@@ -101,8 +101,7 @@ void finishRunConfig(const RunConfigOptions& o, RunConfig& c)
 {
     if (o.configFile.empty() && (!o.dataset->count() || !o.model->count()))
         throw ParameterError("--dataset/--model", "both are needed (or --config FILE)");
-    const bool fields = c.model == ModelKind::Autoencoder || c.model == ModelKind::UNet
-        || c.model == ModelKind::Generator; // they learn fields, not labels
+    const bool fields = learnsFields(c.model);
     if (fields)
         c.target = Target::None;
     else if (c.target == Target::None)

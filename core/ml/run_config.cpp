@@ -155,6 +155,11 @@ void applyModelDefaults(RunConfig& c, const GivenSettings& given)
     }
 }
 
+bool learnsFields(ModelKind model)
+{
+    return model == ModelKind::Autoencoder || model == ModelKind::UNet || model == ModelKind::Generator;
+}
+
 void resolveRunConfig(RunConfig& c, const DatasetFile& ds)
 {
     const DatasetInfo& info = ds.info();

@@ -15,6 +15,10 @@ class DatasetFile;
 /// are regressed, other targets classified.
 Task defaultTask(ModelKind model, Target target);
 
+/// ae, unet and generator learn whole fields (reconstruct, translate, generate), not a label: they
+/// take no target and no task choice.
+bool learnsFields(ModelKind model);
+
 /// The settings a launcher (`train`, the studio's New run dialog) did not give explicitly.
 struct GivenSettings {
     bool epochs = false, batch = false, lr = false, schedule = false, minLr = false, priorLoss = false;

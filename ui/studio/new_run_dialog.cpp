@@ -29,7 +29,7 @@ namespace {
 /// ae, unet and generator learn whole fields, not a label: no target or task to choose.
 bool learnsFields(const QString& model)
 {
-    return model == QLatin1String("ae") || model == QLatin1String("unet") || model == QLatin1String("generator");
+    return rs::ml::learnsFields(rs::ml::modelFromName(model.toStdString()));
 }
 
 QString fieldTaskName(const QString& model)
