@@ -1,6 +1,7 @@
 #include "ml/generation_metrics.h"
 
 #include "cube/cube.h"
+#include "ml/dataset.h"
 #include "ml/translation_metrics.h"
 #include "stats/pdf.h"
 #include "stats/power_spectrum.h"
@@ -11,6 +12,16 @@
 #include <limits>
 
 namespace rs::ml {
+
+std::map<std::pair<double, double>, std::vector<std::int64_t>> samplesByPoint(const DatasetFile& ds, Split split)
+{
+    std::map<std::pair<double, double>, std::vector<std::int64_t>> groups;
+    for (std::int64_t i : ds.indices(split)) {
+        const SampleLabels& l = ds.labels()[std::size_t(i)];
+        groups[{l.z, l.zeta}].push_back(i);
+    }
+    return groups;
+}
 
 namespace {
 

@@ -17,11 +17,21 @@
 /// |nf_error|, the mean nf_error and the median diversity.
 
 #include "cube/quantity.h"
+#include "ml/labels.h"
 
 #include <cstddef>
+#include <cstdint>
+#include <map>
+#include <utility>
 #include <vector>
 
 namespace rs::ml {
+
+class DatasetFile;
+
+/// The samples of `split` grouped by their (z, ζ) labels: the parameter points generated maps are
+/// judged at (evaluate, the noise calibration, the Generator view).
+std::map<std::pair<double, double>, std::vector<std::int64_t>> samplesByPoint(const DatasetFile& ds, Split split);
 
 struct GenerationGroupMetrics {
     double z = 0, zeta = 0;

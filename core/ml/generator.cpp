@@ -13,7 +13,6 @@
 
 #include <cmath>
 #include <limits>
-#include <map>
 
 namespace rs::ml {
 
@@ -233,11 +232,7 @@ EvalMetrics evaluateGeneration(NetBase& net, const RunConfig& trained, std::shar
     m.mse = n ? sse / double(n * c.rows * c.cols) : kNaN;
     m.relativeMse = sx2 > 0 ? sse / sx2 : kNaN;
     // The physics: generated against simulated maps, one (z, ζ) group at a time.
-    std::map<std::pair<double, double>, std::vector<std::int64_t>> groups;
-    for (std::int64_t i : ds->indices(split)) {
-        const SampleLabels& l = ds->labels()[std::size_t(i)];
-        groups[{l.z, l.zeta}].push_back(i);
-    }
+    const auto groups = samplesByPoint(*ds, split);
     std::vector<GenerationGroupMetrics> results;
     const std::size_t px = c.rows * c.cols;
     const double cell = std::isfinite(c.cellSizeMpc) && c.cellSizeMpc > 0 ? c.cellSizeMpc : 1.0;
@@ -313,15 +308,8 @@ GeneratedMaps MapGenerator::generate(
     if (zeta <= 0)
         throw ParameterError("zeta", "must be positive (an ionizing efficiency; f_esc runs: zeta = 250 f_esc)");
     RunConfig c = config();
-    if (rows || cols) {
-        c.rows = rows ? rows : c.rows;
-        c.cols = cols ? cols : c.cols;
-        if (c.rows % 8 || c.cols % 8 || c.rows < 8 || c.cols < 8)
-            throw ParameterError("size",
-                "maps of " + std::to_string(c.rows) + "x" + std::to_string(c.cols)
-                    + " cannot be generated: the generator makes sizes divisible by 8 (trained at "
-                    + std::to_string(config().rows) + "x" + std::to_string(config().cols) + ")");
-    }
+    c.rows = rows ? rows : c.rows; // sample() refuses sizes the decoder cannot make
+    c.cols = cols ? cols : c.cols;
     const torch::Tensor t = detail::generateMaps(*m_impl->run.net, c, z, zeta, count, seed, m_impl->run.device);
     GeneratedMaps g;
     g.count = count;

@@ -11,7 +11,6 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
-#include <map>
 
 namespace rs::ml::detail {
 
@@ -29,14 +28,9 @@ struct SimulatedGroup {
 
 std::vector<SimulatedGroup> neutralGroups(const DatasetFile& ds, Split split, double threshold)
 {
-    std::map<std::pair<double, double>, std::vector<std::int64_t>> byPoint;
-    for (std::int64_t i : ds.indices(split)) {
-        const SampleLabels& l = ds.labels()[std::size_t(i)];
-        byPoint[{l.z, l.zeta}].push_back(i);
-    }
     const std::size_t px = ds.info().rows * ds.info().cols;
     std::vector<SimulatedGroup> groups;
-    for (const auto& [zq, idx] : byPoint) {
+    for (const auto& [zq, idx] : samplesByPoint(ds, split)) {
         SimulatedGroup g {zq.first, zq.second, std::vector<float>(idx.size() * px)};
         ds.readSamples(idx.data(), idx.size(), g.maps.data());
         std::size_t neutral = 0;
@@ -143,7 +137,9 @@ std::string calibrateNoiseScale(NetBase& net, RunConfig& c, const DatasetFile& d
     }
     const std::array<double, 3> plane = planeFit(zn, qn, perGroup);
     g->setNoiseScale(plane[0], {plane[1], plane[2]});
-    if (std::isfinite(plane[0] + plane[1] + plane[2]) && mean(groupKs(net, c, groups, device)) < bestMean) {
+    const double planeMean = std::isfinite(plane[0] + plane[1] + plane[2]) ? mean(groupKs(net, c, groups, device))
+                                                                           : std::numeric_limits<double>::infinity();
+    if (planeMean < bestMean) {
         c.generatorNoiseScale = plane[0];
         c.generatorNoiseSlope = {plane[1], plane[2]};
     } else {
@@ -154,8 +150,7 @@ std::string calibrateNoiseScale(NetBase& net, RunConfig& c, const DatasetFile& d
     net.train(training);
     char text[160];
     std::snprintf(text, sizeof text, "generation's noise scale %.3f %+.3f zNorm %+.3f zetaNorm (validation KS %.4f)",
-        c.generatorNoiseScale, c.generatorNoiseSlope[0], c.generatorNoiseSlope[1],
-        std::min(bestMean, mean(groupKs(net, c, groups, device))));
+        c.generatorNoiseScale, c.generatorNoiseSlope[0], c.generatorNoiseSlope[1], std::min(bestMean, planeMean));
     return text;
 }
 

@@ -164,10 +164,7 @@ struct GeneratorCaches {
             datasetProblem.clear();
             try {
                 dataset = rs::ml::DatasetFile::open(c.datasetPath);
-                for (std::int64_t i : dataset->indices(rs::ml::Split::Test)) {
-                    const rs::ml::SampleLabels& l = dataset->labels()[std::size_t(i)];
-                    testGroups[{l.z, l.zeta}].push_back(i);
-                }
+                testGroups = rs::ml::samplesByPoint(*dataset, rs::ml::Split::Test);
             } catch (const std::exception& e) {
                 datasetProblem = QString::fromUtf8(e.what());
             }
