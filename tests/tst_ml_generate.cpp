@@ -246,6 +246,28 @@ private Q_SLOTS:
         DatasetBuildOptions o;
         o.stride = 8;
         buildDataset(sourcesFromFiles(files, Quantity::BrightnessTemperature), o, coarse);
+        // Maps without a zeta label (a real 21cmFAST delta_T box named without its parameters):
+        // refused naming the dataset, not a NaN deep in a power spectrum.
+        QDir(m_dir.path()).mkdir("unlabelled");
+        files.clear();
+        for (int seed = 1; seed <= 3; ++seed) {
+            CubeMetadata meta;
+            meta.redshift = 8;
+            meta.quantity = Quantity::BrightnessTemperature;
+            meta.parameters[param::seed] = std::int64_t(seed);
+            Cube c({16, 16, 16}, {24, 24, 24}, meta);
+            std::fill_n(c.mutableData(), c.voxelCount(), 20.0f + float(seed));
+            files.push_back(m_dir.filePath(QString("unlabelled/u%1.h5").arg(seed)).toStdString());
+            writeReionScopeH5(files.back(), {c});
+        }
+        const std::string unlabelled = m_dir.filePath("unlabelled.h5").toStdString();
+        buildDataset(sourcesFromFiles(files, Quantity::BrightnessTemperature), o, unlabelled);
+        try {
+            evaluateRun(m_run, unlabelled);
+            QFAIL("maps without a zeta label were judged");
+        } catch (const ParameterError& e) {
+            QVERIFY2(QString(e.what()).contains("unlabelled.h5") && QString(e.what()).contains("zeta"), e.what());
+        }
         try {
             evaluateRun(m_run, coarse);
             QFAIL("maps of 3 Mpc cells were judged against a generator of 1.5 Mpc cells");

@@ -239,6 +239,11 @@ EvalMetrics evaluateGeneration(NetBase& net, const RunConfig& trained, std::shar
     std::uint64_t seed = c.seed + 1;
     for (const auto& [zq, idx] : groups) {
         stop.throwIfStopped();
+        if (!std::isfinite(zq.first) || !std::isfinite(zq.second))
+            throw ParameterError("dataset",
+                ds->info().path + ": " + std::to_string(idx.size())
+                    + " samples have no z or zeta label (a cube whose file and folder name neither): a generator "
+                      "is judged against simulated maps at the (z, zeta) it draws them for");
         std::vector<float> sim(idx.size() * px);
         ds->readSamples(idx.data(), idx.size(), sim.data());
         const torch::Tensor gen = generateMaps(net, c, zq.first, zq.second, idx.size(), seed++, device);
