@@ -128,7 +128,10 @@ private Q_SLOTS:
         old["generator"].erase("noise");
         old["generator"].erase("prior_loss");
         old["generator"].erase("noise_scale");
+        old["generator"].erase("sample_mask");
+        QVERIFY(stored.generatorSampleMask);
         const RunConfig legacy = old.get<RunConfig>();
+        QVERIFY(!legacy.generatorSampleMask); // runs before it: ionized where the probability exceeds 1/2
         QVERIFY(!legacy.generatorNoise);
         QCOMPARE(legacy.priorLossWeight, 0.0);
         QCOMPARE(legacy.generatorNoiseScale, 1.0); // runs before the calibration draw with σ as decoded
@@ -288,7 +291,7 @@ private Q_SLOTS:
             return h.type == "finished" && QString::fromStdString(h.message).contains("noise scale");
         }));
         // The multiplier scales the drawn deviation from the decoded mean, cell by cell; the ionized
-        // cells (the decoded mask) do not move. Its slope over normalised z gives the same maps at z 9
+        // cells (drawn before the values) do not move. Its slope over normalised z gives the same maps at z 9
         // as the multiplier it adds up to there.
         const double zNorm = (9.0 - fitted.conditionMean[0]) / fitted.conditionStd[0];
         QVERIFY(std::abs(zNorm) > 0.1);

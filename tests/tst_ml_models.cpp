@@ -150,6 +150,32 @@ private Q_SLOTS:
         QVERIFY(!torch::equal(a, noisy->sample(8, 0.3, -0.2, 6, torch::kCPU)));
     }
 
+    void generatorDrawsTheIonizedState()
+    {
+        // A decoder whose ionized probability is 0.3 in every cell: the threshold at 1/2 ionizes
+        // none; drawing the state (setSampleMask) ionizes 0.3 of the cells, different ones per seed,
+        // the same ones for the same seed and for any noise scale.
+        GeneratorNet net(32, 32, true);
+        {
+            torch::NoGradGuard g;
+            net->decoder->out->weight.zero_();
+            net->decoder->out->bias.fill_(0.0f);
+            net->decoder->out->bias[0].fill_(std::log(0.3 / 0.7));
+        }
+        net->eval();
+        auto ionized
+            = [&](std::uint64_t seed) { return net->sample(8, 0.3, -0.2, seed, torch::kCPU).narrow(1, 0, 1) > 0; };
+        QCOMPARE(ionized(5).sum().item<std::int64_t>(), std::int64_t(0));
+        net->setSampleMask(true);
+        const torch::Tensor a = ionized(5);
+        const double fraction = a.to(torch::kDouble).mean().item<double>();
+        QVERIFY2(std::abs(fraction - 0.3) < 0.02, qPrintable(QString::number(fraction)));
+        QVERIFY(torch::equal(a, ionized(5)));
+        QVERIFY(!torch::equal(a, ionized(6)));
+        net->setNoiseScale(0.4);
+        QVERIFY(torch::equal(a, ionized(5)));
+    }
+
     void generatorPriorIsCorrelated()
     {
         // The latents generation draws: unit variance, correlated between neighbouring cells of a

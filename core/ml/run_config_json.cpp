@@ -133,7 +133,7 @@ void to_json(json& j, const RunConfig& c)
         j["generator"] = {{"condition_mean", c.conditionMean}, {"condition_std", c.conditionStd},
             {"condition_min", c.conditionMin}, {"condition_max", c.conditionMax}, {"power_loss", c.powerLossWeight},
             {"noise", c.generatorNoise}, {"prior_loss", c.priorLossWeight}, {"noise_scale", c.generatorNoiseScale},
-            {"noise_scale_slope", c.generatorNoiseSlope}};
+            {"noise_scale_slope", c.generatorNoiseSlope}, {"sample_mask", c.generatorSampleMask}};
     if (!c.sweep.name.empty()) {
         json settings = json::object();
         for (const auto& [k, v] : c.sweep.settings)
@@ -213,6 +213,7 @@ void from_json(const json& j, RunConfig& c)
         c.priorLossWeight = g->value("prior_loss", 0.0);
         c.generatorNoiseScale = g->value("noise_scale", 1.0); // runs before the calibration: unscaled
         c.generatorNoiseSlope = g->value("noise_scale_slope", std::array<double, 2> {0, 0});
+        c.generatorSampleMask = g->value("sample_mask", false); // runs before it: the 1/2 threshold
         if (!(c.generatorNoiseScale >= 0 && std::isfinite(c.generatorNoiseScale)))
             throw ParameterError("generator.noise_scale", "must be zero or positive");
         if (!std::isfinite(c.generatorNoiseSlope[0]) || !std::isfinite(c.generatorNoiseSlope[1]))

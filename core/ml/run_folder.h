@@ -130,6 +130,12 @@ struct RunConfig {
     /// Its change per unit of normalised z and ζ (see conditionMean/Std; fitted with it, {0, 0}
     /// in runs before it): the multiplier at (z, ζ) is noiseScale + slope · (zNorm, ζNorm), in 0..2.
     std::array<double, 2> generatorNoiseSlope {0, 0};
+    /// Generation draws each cell's ionized state from the decoded probability (the Bernoulli
+    /// likelihood the decoder is trained with); runs before it: false, ionized where the
+    /// probability exceeds 1/2. The threshold drops every cell the decoder is unsure of: small
+    /// ionized regions vanish, and on today's simulations maps came out with 1.1-1.4x the
+    /// simulated power (too much at k < 0.3 /Mpc, too little above; gen7 note).
+    bool generatorSampleMask = true;
 };
 
 /// The one schema of config.json: every field of RunConfig, in one place (nlohmann ADL, so

@@ -3,6 +3,7 @@
 #include "util/error.h"
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 namespace rs::ml::detail {
@@ -186,11 +187,26 @@ torch::Tensor GeneratorNetImpl::sample(std::size_t n, double zNorm, double zetaN
         cond[2 * i + 1] = float(zetaNorm);
     }
     const torch::Tensor c = torch::from_blob(cond.data(), {std::int64_t(n), 2}, torch::kFloat).to(device);
-    const torch::Tensor out = cropMargin(decoder->forward(latent, c), rows, cols);
+    torch::Tensor out = cropMargin(decoder->forward(latent, c), rows, cols);
+    using torch::indexing::Slice;
+    const std::vector<std::int64_t> plane {std::int64_t(n), 1, std::int64_t(rows), std::int64_t(cols)};
+    // Drawn after the latents and before the values' noise: the ionized cells do not depend on the
+    // noise scale (tst_ml_generate).
+    if (m_sampleMask) {
+        std::uniform_real_distribution<float> u(0.0f, 1.0f);
+        std::vector<float> logistic(std::size_t(n) * rows * cols);
+        for (float& e : logistic) {
+            const float v = std::clamp(u(rng), 1e-7f, 1.0f - 1e-7f);
+            e = std::log(v / (1.0f - v)); // logit + this > 0 with probability sigmoid(logit)
+        }
+        out = torch::cat(
+            {out.index({Slice(), Slice(0, 1)}) + torch::from_blob(logistic.data(), plane, torch::kFloat).to(device),
+                out.index({Slice(), Slice(1, torch::indexing::None)})},
+            1);
+    }
     if (!m_noise)
         return out;
-    using torch::indexing::Slice;
-    torch::Tensor eps = normals({std::int64_t(n), 1, std::int64_t(rows), std::int64_t(cols)});
+    torch::Tensor eps = normals(plane);
     if (const double scale = noiseScale(zNorm, zetaNorm); scale != 1.0)
         eps = eps * scale;
     const torch::Tensor value

@@ -80,6 +80,9 @@ public:
         m_noiseSlope = slope;
     }
     double noiseScale(double zNorm, double zetaNorm) const;
+    /// sample() draws each cell's ionized state from the decoded probability (RunConfig::
+    /// generatorSampleMask); off: channel 0 is the decoded logit itself.
+    void setSampleMask(bool on) { m_sampleMask = on; }
     /// The latent means, flattened.
     torch::Tensor features(torch::Tensor x) override;
     std::string scriptSource() const override;
@@ -87,10 +90,11 @@ public:
     /// Decodes `n` latents drawn from the prior (correlatePrior of N(0, 1) cells from a
     /// std::mt19937_64 seeded with `seed`, so the maps
     /// are reproducible everywhere) at the normalised condition (z, ζ): (n, 2, rows, cols); with
-    /// the noise option channel 1 is the value drawn with the decoded variance times noiseScale²
-    /// (same generator). `rows`, `cols`: the maps' size, the training size when 0 (the decoder is
-    /// convolutional, so any multiple of 8 works at the training cell size). Throws ParameterError
-    /// for other sizes.
+    /// the noise option channel 1 is the value drawn with the decoded variance times noiseScale²,
+    /// and with setSampleMask channel 0 is the logit plus a standard logistic draw, so that its
+    /// sign is a Bernoulli draw of "ionized" (both from the same generator). `rows`, `cols`: the maps' size, the
+    /// training size when 0 (the decoder is convolutional, so any multiple of 8 works at the training cell size).
+    /// Throws ParameterError for other sizes.
     torch::Tensor sample(std::size_t n, double zNorm, double zetaNorm, std::uint64_t seed, const torch::Device& device,
         std::size_t rows = 0, std::size_t cols = 0);
     GenEncoder encoder {nullptr};
@@ -101,6 +105,7 @@ private:
     bool m_noise, m_priorSamples;
     double m_noiseScale = 1.0;
     std::array<double, 2> m_noiseSlope {0, 0};
+    bool m_sampleMask = false;
     torch::Tensor m_kl, m_prior;
 };
 TORCH_MODULE(GeneratorNet);
