@@ -122,6 +122,30 @@ private Q_SLOTS:
         QCOMPARE(fromOld.schedule.kind, std::string("constant"));
         QCOMPARE(fromOld.earlyStop.patience, 0);
         QCOMPARE(fromOld.optimizer.gradClip, 0.0);
+        // The version written is the oldest reader that reads the run as meant: 2, or 3 where a
+        // reader of 2 would take a key it does not know for the old behaviour (it refuses 3).
+        QCOMPARE(j.at("format_version").get<int>(), 2);
+        RunConfig generator = c;
+        generator.model = ModelKind::Generator;
+        generator.task = Task::Generate;
+        QCOMPARE(nlohmann::json(generator).at("format_version").get<int>(), 3);
+        generator.generatorSampleMask = false;
+        QCOMPARE(nlohmann::json(generator).at("format_version").get<int>(), 2);
+        RunConfig unet = c;
+        unet.model = ModelKind::UNet;
+        unet.contextBarrier = true;
+        QCOMPARE(nlohmann::json(unet).at("format_version").get<int>(), 3);
+        const std::string runDir = runPath("newer");
+        std::filesystem::create_directories(runDir);
+        nlohmann::json newer = c;
+        newer["format_version"] = kRunFormatVersion + 1;
+        std::ofstream(runDir + "/config.json") << newer.dump();
+        try {
+            readRunConfig(runDir);
+            QFAIL("a config.json of a newer format was read");
+        } catch (const FormatError& e) {
+            QVERIFY2(QString(e.what()).contains("config.json") && QString(e.what()).contains("newer"), e.what());
+        }
         // A missing required key is an error, not a default.
         nlohmann::json broken = j;
         broken.erase("model");

@@ -88,11 +88,22 @@ void flatten(const json& v, const std::string& prefix, std::vector<std::pair<std
 
 } // namespace
 
+int runFormatVersion(const RunConfig& c)
+{
+    // 2: history.jsonl numbers epochs from 1. 3: a key whose absence a reader of version 2 takes
+    // for the old behaviour, so that such a reader would silently do something else: a
+    // generator's drawn ionized state (generator.sample_mask), a translator's barrier context
+    // (translation.context_barrier). Readers of version 2 refuse version 3 by name.
+    const bool misread = (c.model == ModelKind::Generator && c.generatorSampleMask)
+        || (c.model == ModelKind::UNet && c.contextBarrier);
+    return misread ? 3 : 2;
+}
+
 void to_json(json& j, const RunConfig& c)
 {
     j = json::object();
     j["format"] = "reionscope-run";
-    j["format_version"] = 2; // 2: history.jsonl numbers epochs from 1
+    j["format_version"] = runFormatVersion(c);
     j["model"] = modelName(c.model);
     j["task"] = taskName(c.task);
     j["target"] = targetName(c.target);

@@ -204,7 +204,7 @@ RunConfig readRunConfig(const std::string& runDir)
         const json j = json::parse(text);
         if (j.value("format", std::string()) != "reionscope-run")
             throw FormatError(path, "not a ReionScope run configuration (no \"format\": \"reionscope-run\")");
-        if (j.value("format_version", 1) > 2)
+        if (j.value("format_version", 1) > kRunFormatVersion)
             throw FormatError(path,
                 "written by a newer ReionScope (format_version " + std::to_string(j.value("format_version", 1)) + ")");
         RunConfig c = j.get<RunConfig>();
