@@ -143,12 +143,12 @@ struct RunConfig {
 /// for missing or mistyped required keys and ParameterError for unknown model/task/target names;
 /// keys added after format_version 1 default when absent.
 void to_json(nlohmann::json& j, const RunConfig& c);
+void from_json(const nlohmann::json& j, RunConfig& c);
 /// The format_version config.json is written with: the oldest reader that reads this run as it is
 /// meant (3 where a reader of 2 would misread a key it does not know, see run_config_json.cpp;
 /// else 2). readRunConfig refuses versions above kRunFormatVersion, naming the file.
 int runFormatVersion(const RunConfig& c);
 constexpr int kRunFormatVersion = 3;
-void from_json(const nlohmann::json& j, RunConfig& c);
 
 /// config.json flattened to ("optimizer.lr", "0.001") pairs in document order, for comparing
 /// runs: paths are normalised (absolute, `..` resolved), numbers printed with 8 digits, arrays as

@@ -170,15 +170,17 @@ torch::Tensor GeneratorNetImpl::sample(std::size_t n, double zNorm, double zetaN
     const std::int64_t h = std::int64_t(rows / 8), w = std::int64_t(cols / 8);
     std::mt19937_64 rng(seed);
     std::normal_distribution<float> g(0.0f, 1.0f);
-    auto normals = [&](std::vector<std::int64_t> shape) {
+    // A tensor of `shape` filled by successive calls of `one` (each drawing from rng), on the device.
+    auto draws = [&](std::vector<std::int64_t> shape, auto&& one) {
         std::int64_t count = 1;
         for (std::int64_t d : shape)
             count *= d;
         std::vector<float> v(static_cast<std::size_t>(count));
         for (float& e : v)
-            e = g(rng);
+            e = one();
         return torch::from_blob(v.data(), shape, torch::kFloat).clone().to(device);
     };
+    auto normals = [&](std::vector<std::int64_t> shape) { return draws(std::move(shape), [&] { return g(rng); }); };
     const torch::Tensor latent
         = correlatePrior(normals({std::int64_t(n), kGeneratorLatent, h + 2 * kPriorMargin, w + 2 * kPriorMargin}));
     std::vector<float> cond(2 * n);
@@ -194,15 +196,12 @@ torch::Tensor GeneratorNetImpl::sample(std::size_t n, double zNorm, double zetaN
     // noise scale (tst_ml_generate).
     if (m_sampleMask) {
         std::uniform_real_distribution<float> u(0.0f, 1.0f);
-        std::vector<float> logistic(std::size_t(n) * rows * cols);
-        for (float& e : logistic) {
+        const torch::Tensor logistic = draws(plane, [&] {
             const float v = std::clamp(u(rng), 1e-7f, 1.0f - 1e-7f);
-            e = std::log(v / (1.0f - v)); // logit + this > 0 with probability sigmoid(logit)
-        }
+            return std::log(v / (1.0f - v)); // logit + this > 0 with probability sigmoid(logit)
+        });
         out = torch::cat(
-            {out.index({Slice(), Slice(0, 1)}) + torch::from_blob(logistic.data(), plane, torch::kFloat).to(device),
-                out.index({Slice(), Slice(1, torch::indexing::None)})},
-            1);
+            {out.index({Slice(), Slice(0, 1)}) + logistic, out.index({Slice(), Slice(1, torch::indexing::None)})}, 1);
     }
     if (!m_noise)
         return out;
