@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 using namespace rs;
@@ -279,17 +280,56 @@ private Q_SLOTS:
         }
     }
 
-    void noiseScaleIsFittedAndScalesTheDraw()
+    void pointsAreCalibratedAtTheEnd()
     {
-        // The end of training fitted the σ multiplier on the validation split and said so (at the
-        // centre of the training range it is near the mean of the validation points' best, 0.2..1.6).
+        // The end of training fitted how generation draws at each training point with neutral
+        // cells, said so, and config.json says a reader of version 3 would misread it.
         const RunConfig fitted = readRunConfig(m_run);
-        QVERIFY2(fitted.generatorNoiseScale >= 0.0 && fitted.generatorNoiseScale <= 2.0,
-            qPrintable(QString::number(fitted.generatorNoiseScale)));
+        QVERIFY(!fitted.generatorPoints.empty());
+        for (const GeneratorPointCalibration& p : fitted.generatorPoints) {
+            QVERIFY2(p.z >= fitted.conditionMin[0] && p.z <= fitted.conditionMax[0], qPrintable(QString::number(p.z)));
+            QVERIFY(p.zeta >= fitted.conditionMin[1] && p.zeta <= fitted.conditionMax[1]);
+            QCOMPARE(p.drawnQuantiles.size(), std::size_t(129));
+            QCOMPARE(p.simulatedQuantiles.size(), std::size_t(129));
+            QVERIFY(std::is_sorted(p.drawnQuantiles.begin(), p.drawnQuantiles.end()));
+            QVERIFY(std::is_sorted(p.simulatedQuantiles.begin(), p.simulatedQuantiles.end()));
+            QVERIFY2(p.simulatedQuantiles.front() >= 1.0, "a neutral δT_b value below 1 mK"); // δT_b maps
+            QVERIFY(std::isfinite(p.ionizedOffset) && p.noiseScale > 0 && p.noiseScale <= 2 && p.noiseWidth >= 0);
+        }
+        std::ifstream in(std::filesystem::path(m_run) / "config.json");
+        QCOMPARE(nlohmann::json::parse(in).at("format_version").get<int>(), 4);
         const std::vector<HistoryRecord> history = readHistory(m_run);
         QVERIFY(std::any_of(history.begin(), history.end(), [](const HistoryRecord& h) {
-            return h.type == "finished" && QString::fromStdString(h.message).contains("noise scale");
+            return h.type == "finished" && QString::fromStdString(h.message).contains("calibrated at");
         }));
+        // Drawn neutral values come out inside the simulations' range at the first point, and its
+        // offset decides the ionized cells: +20 ionizes every cell.
+        const GeneratorPointCalibration& first = fitted.generatorPoints.front();
+        const std::vector<float> drawn = MapGenerator(m_run).generate(first.z, first.zeta, 6, 3).values;
+        std::size_t neutral = 0;
+        for (float v : drawn)
+            if (v != 0.0f) {
+                ++neutral;
+                QVERIFY2(v >= first.simulatedQuantiles.front() - 1e-3 && v <= first.simulatedQuantiles.back() + 1e-3,
+                    qPrintable(QString::number(v)));
+            }
+        QVERIFY(neutral > 0);
+        const std::string copy = m_dir.filePath("all_ionized").toStdString();
+        std::filesystem::copy(m_run, copy, std::filesystem::copy_options::recursive);
+        RunConfig c = fitted;
+        for (GeneratorPointCalibration& p : c.generatorPoints)
+            p.ionizedOffset = 20;
+        writeRunConfig(copy, c);
+        for (float v : MapGenerator(copy).generate(first.z, first.zeta, 6, 3).values)
+            QCOMPARE(v, 0.0f);
+    }
+
+    void legacyNoiseScaleScalesTheDraw()
+    {
+        // Runs before the per-point calibration (no generator.points) draw with the σ multiplier
+        // fitted then: noise_scale + noise_scale_slope · (zNorm, ζNorm).
+        RunConfig fitted = readRunConfig(m_run);
+        fitted.generatorPoints.clear();
         // The multiplier scales the drawn deviation from the decoded mean, cell by cell; the ionized
         // cells (drawn before the values) do not move. Its slope over normalised z gives the same maps at z 9
         // as the multiplier it adds up to there.

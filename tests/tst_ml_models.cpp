@@ -176,6 +176,57 @@ private Q_SLOTS:
         QVERIFY(torch::equal(a, ionized(5)));
     }
 
+    void generatorPointCalibrationDraws()
+    {
+        // Quantile maps: piecewise linear from the drawn quantiles to the simulated ones, clamped at
+        // the ends; several maps add up with their weights.
+        GeneratorDrawPoint a, b;
+        a.drawn = {0, 1, 2};
+        a.simulated = {10, 20, 40};
+        b.drawn = {0, 2};
+        b.simulated = {0, 2};
+        torch::Tensor v = torch::tensor({-1.0f, 0.5f, 1.5f, 5.0f});
+        applyQuantileMaps(v, {{1.0, &a}});
+        QVERIFY(torch::allclose(v, torch::tensor({10.0f, 15.0f, 30.0f, 40.0f})));
+        v = torch::tensor({0.5f, 1.5f});
+        applyQuantileMaps(v, {{0.25, &a}, {0.75, &b}});
+        QVERIFY(torch::allclose(v, torch::tensor({0.25f * 15 + 0.75f * 0.5f, 0.25f * 30 + 0.75f * 1.5f})));
+        // Noise correlated over a Gaussian of σ = 1.2 cells: unit variance, neighbour correlation
+        // exp(−1/(4σ²)) ≈ 0.84 across the periodic edge too; σ = 0 leaves white noise as it is.
+        torch::manual_seed(2);
+        const torch::Tensor white = torch::randn({16, 1, 32, 32});
+        QVERIFY(torch::equal(correlateNoise(white, 0.0), white));
+        const torch::Tensor e = correlateNoise(white, 1.2);
+        QCOMPARE(e.sizes(), white.sizes());
+        QVERIFY2(std::abs(e.var().item<double>() - 1) < 0.1, qPrintable(QString::number(e.var().item<double>())));
+        const double lag1 = (e * torch::roll(e, 1, 3)).mean().item<double>() / e.var().item<double>();
+        QVERIFY2(std::abs(lag1 - std::exp(-1 / (4 * 1.2 * 1.2))) < 0.05, qPrintable(QString::number(lag1)));
+        // Weights of the points: at a point its own dominates; half-way between two they share.
+        std::vector<GeneratorDrawPoint> grid;
+        for (double z : {-1.0, 0.0, 1.0})
+            for (double q : {-1.0, 0.0, 1.0})
+                grid.push_back({z, q, 0, 1, 0, {}, {}});
+        const std::vector<double> at = pointWeights(grid, 0.0, 1.0);
+        QVERIFY2(at[5] > 0.95, qPrintable(QString::number(at[5])));
+        const std::vector<double> mid = pointWeights(grid, 0.5, 1.0);
+        QVERIFY2(std::abs(mid[5] - mid[8]) < 1e-9 && mid[5] > 0.45, qPrintable(QString::number(mid[5])));
+        // A net with points: sample() draws with their offset (±20: every cell neutral or ionized)
+        // and their quantile map (every value inside the simulated range).
+        GeneratorNet net(32, 32, true);
+        net->eval();
+        net->setSampleMask(true);
+        GeneratorDrawPoint p {0.0, 0.0, -20.0, 1.0, 1.2, {-10, 0, 10}, {2.0f, 2.5f, 3.0f}};
+        net->setPoints({p});
+        torch::Tensor maps = net->sample(4, 0.0, 0.0, 3, torch::kCPU);
+        QCOMPARE(maps.narrow(1, 0, 1).gt(0).sum().item<std::int64_t>(), std::int64_t(0));
+        QVERIFY(maps.narrow(1, 1, 1).min().item<float>() >= 2.0f && maps.narrow(1, 1, 1).max().item<float>() <= 3.0f);
+        QVERIFY(torch::equal(maps, net->sample(4, 0.0, 0.0, 3, torch::kCPU)));
+        p.ionizedOffset = 20;
+        net->setPoints({p});
+        maps = net->sample(4, 0.7, -0.3, 3, torch::kCPU); // off the point: the only point's settings
+        QCOMPARE(maps.narrow(1, 0, 1).gt(0).sum().item<std::int64_t>(), maps.narrow(1, 0, 1).numel());
+    }
+
     void generatorPriorIsCorrelated()
     {
         // The latents generation draws: unit variance, correlated between neighbouring cells of a

@@ -129,6 +129,28 @@ private Q_SLOTS:
         generator.model = ModelKind::Generator;
         generator.task = Task::Generate;
         QCOMPARE(nlohmann::json(generator).at("format_version").get<int>(), 3);
+        // 4: per-point calibration, which a reader of 3 would ignore; read back as written; a
+        // calibration generation could not use (quantiles not rising) is refused by name.
+        GeneratorPointCalibration point {8, 20, -0.3, 0.5, 1.2, {1.0, 2.0, 4.0}, {3.0, 5.0, 6.0}};
+        generator.generatorPoints = {point};
+        const nlohmann::json calibrated = generator;
+        QCOMPARE(calibrated.at("format_version").get<int>(), 4);
+        QCOMPARE(valueOf(flattenRunConfig(generator), "generator.points"), std::string("1 entry"));
+        const RunConfig readBack = calibrated.get<RunConfig>();
+        QCOMPARE(readBack.generatorPoints.size(), std::size_t(1));
+        QCOMPARE(readBack.generatorPoints[0].zeta, 20.0);
+        QCOMPARE(readBack.generatorPoints[0].ionizedOffset, -0.3);
+        QCOMPARE(readBack.generatorPoints[0].noiseWidth, 1.2);
+        QCOMPARE(readBack.generatorPoints[0].simulatedQuantiles, point.simulatedQuantiles);
+        nlohmann::json unusable = calibrated;
+        unusable["generator"]["points"][0]["drawn_quantiles"] = {1.0, 3.0, 2.0};
+        try {
+            (void)unusable.get<RunConfig>();
+            QFAIL("falling quantiles were read");
+        } catch (const ParameterError& e) {
+            QVERIFY2(QString(e.what()).contains("generator.points"), e.what());
+        }
+        generator.generatorPoints.clear();
         generator.generatorSampleMask = false;
         QCOMPARE(nlohmann::json(generator).at("format_version").get<int>(), 2);
         RunConfig unet = c;

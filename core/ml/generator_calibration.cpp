@@ -1,156 +1,170 @@
-// The generator's noise calibration (detail::calibrateNoiseScale, evaluation.h): the multiplier of
-// the decoded σ that makes maps drawn from the prior match the validation split's value
-// distributions.
+// The generator's per-point calibration (detail::calibrateGeneratorPoints, evaluation.h): at each
+// (z, ζ) of the training split, how maps drawn from the prior are to be drawn so that their
+// ionized fraction, value distribution and power spectrum are the simulations' (gen8 note).
 #include "ml/dataset.h"
 #include "ml/detail/evaluation.h"
 #include "ml/detail/generator_net.h"
 #include "ml/generation_metrics.h"
 #include "ml/translation_metrics.h"
 
-#include <array>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <limits>
+#include <random>
 
 namespace rs::ml::detail {
 
 namespace {
 
-/// The grid of multipliers tried.
-constexpr double kScaleLow = 0.2, kScaleHigh = 1.6, kScaleStep = 0.1;
+/// Quantiles kept per point (equal steps of probability from 0 to 1).
+constexpr std::size_t kQuantiles = 129;
+/// Maps drawn per point, and at most as many simulated maps judged against.
+constexpr std::size_t kMaps = 96;
+/// The noise widths [cells] and σ multipliers tried (gen8 note: mostly neutral points want white
+/// noise, points with many bubbles noise correlated over about a cell, and the quantile map makes
+/// the value distribution nearly independent of σ).
+constexpr double kWidths[] = {0.0, 0.7, 1.2};
+constexpr double kScales[] = {0.25, 0.5, 1.0, 1.5};
 
-/// Groups of a split whose simulated maps have neutral cells (fully ionized ones have no value
-/// distribution to match).
-struct SimulatedGroup {
-    double z = 0, zeta = 0;
-    std::vector<float> maps;
-};
-
-std::vector<SimulatedGroup> neutralGroups(const DatasetFile& ds, Split split, double threshold)
+/// `sorted` (ascending, non-empty) at kQuantiles equal steps of probability.
+std::vector<double> quantiles(const std::vector<float>& sorted)
 {
-    const std::size_t px = ds.info().rows * ds.info().cols;
-    std::vector<SimulatedGroup> groups;
-    for (const auto& [zq, idx] : samplesByPoint(ds, split)) {
-        SimulatedGroup g {zq.first, zq.second, std::vector<float>(idx.size() * px)};
-        ds.readSamples(idx.data(), idx.size(), g.maps.data());
-        std::size_t neutral = 0;
-        for (float v : g.maps)
-            neutral += v >= threshold;
-        if (double(neutral) >= 0.01 * double(g.maps.size()))
-            groups.push_back(std::move(g));
+    std::vector<double> q(kQuantiles);
+    for (std::size_t i = 0; i < kQuantiles; ++i) {
+        const double pos = double(i) / double(kQuantiles - 1) * double(sorted.size() - 1);
+        const std::size_t lo = std::size_t(pos);
+        const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+        q[i] = sorted[lo] + (pos - double(lo)) * (double(sorted[hi]) - sorted[lo]);
     }
-    return groups;
+    return q;
 }
 
-/// Each group's KS distance to as many maps generated at its parameters with the net's current
-/// multiplier (the same seeds for every multiplier, so the comparison between multipliers is not
-/// sampling noise).
-std::vector<double> groupKs(
-    NetBase& net, const RunConfig& c, const std::vector<SimulatedGroup>& groups, const torch::Device& d)
+/// The offset o of the ionized logits whose expected neutral fraction, mean(1 − sigmoid(logit +
+/// o)), is `nf` (bisection in ±8; the expectation falls as o rises).
+double ionizedOffset(const torch::Tensor& logits, double nf)
 {
-    const std::size_t px = c.rows * c.cols;
-    const double cell = std::isfinite(c.cellSizeMpc) && c.cellSizeMpc > 0 ? c.cellSizeMpc : 1.0;
-    std::vector<double> ks;
-    std::uint64_t seed = c.seed + 0x51A7ull;
-    for (const SimulatedGroup& g : groups) {
-        const torch::Tensor gen = generateMaps(net, c, g.z, g.zeta, g.maps.size() / px, seed++, d);
-        const std::vector<float> genv(gen.data_ptr<float>(), gen.data_ptr<float>() + gen.numel());
-        ks.push_back(compareGeneratedGroup(g.z, g.zeta, g.maps, genv, c.rows, c.cols, cell, c.quantity).pdfKs);
+    double lo = -8, hi = 8;
+    for (int i = 0; i < 40; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        const double neutral = 1.0 - torch::sigmoid(logits + mid).mean().item<double>();
+        (neutral > nf ? lo : hi) = mid;
     }
-    return ks;
+    return 0.5 * (lo + hi);
 }
 
-double mean(const std::vector<double>& v)
+/// Neutral values (drawn maps: channel 0 not above 0) of `drawn` (n, 2, rows, cols), normalised.
+std::vector<float> neutralValues(const torch::Tensor& drawn)
 {
-    double s = 0;
-    for (double x : v)
-        s += x;
-    return s / double(v.size());
-}
-
-/// Least squares of y ≈ b + a0·u + a1·v → {b, a0, a1}; the slopes are damped (ridge) so that a
-/// split with one z or one ζ gets no slope on it. Solves the 3×3 normal equations by elimination.
-std::array<double, 3> planeFit(const std::vector<double>& u, const std::vector<double>& v, const std::vector<double>& y)
-{
-    double m[3][4] = {};
-    for (std::size_t i = 0; i < y.size(); ++i) {
-        const double row[3] = {1.0, u[i], v[i]};
-        for (int r = 0; r < 3; ++r) {
-            for (int k = 0; k < 3; ++k)
-                m[r][k] += row[r] * row[k];
-            m[r][3] += row[r] * y[i];
-        }
-    }
-    m[1][1] += 1e-3 * double(y.size());
-    m[2][2] += 1e-3 * double(y.size());
-    for (int p = 0; p < 3; ++p)
-        for (int r = p + 1; r < 3; ++r) {
-            const double f = m[r][p] / m[p][p];
-            for (int k = p; k < 4; ++k)
-                m[r][k] -= f * m[p][k];
-        }
-    std::array<double, 3> x {};
-    for (int r = 2; r >= 0; --r) {
-        double s = m[r][3];
-        for (int k = r + 1; k < 3; ++k)
-            s -= m[r][k] * x[std::size_t(k)];
-        x[std::size_t(r)] = s / m[r][r];
-    }
-    return x;
+    using torch::indexing::Slice;
+    const torch::Tensor cpu = drawn.to(torch::kCPU).contiguous();
+    const torch::Tensor ionized = cpu.index({Slice(), 0}).gt(0).contiguous();
+    const torch::Tensor value = cpu.index({Slice(), 1}).contiguous();
+    const bool* ion = ionized.data_ptr<bool>();
+    const float* v = value.data_ptr<float>();
+    std::vector<float> out;
+    for (std::int64_t i = 0; i < value.numel(); ++i)
+        if (!ion[i])
+            out.push_back(v[i]);
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 } // namespace
 
-std::string calibrateNoiseScale(NetBase& net, RunConfig& c, const DatasetFile& ds, const torch::Device& device)
+std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFile& ds, const torch::Device& device)
 {
     auto* g = dynamic_cast<GeneratorNetImpl*>(&net);
-    if (!g || !g->noise() || ds.info().rows != c.rows || ds.info().cols != c.cols)
+    if (!g || !c.generatorSampleMask || ds.info().rows != c.rows || ds.info().cols != c.cols)
         return {};
-    const std::vector<SimulatedGroup> groups = neutralGroups(ds, Split::Validation, ionizedThreshold(c.quantity));
-    if (groups.empty())
-        return {};
+    const std::size_t px = c.rows * c.cols;
+    const double threshold = ionizedThreshold(c.quantity);
+    const double cell = std::isfinite(c.cellSizeMpc) && c.cellSizeMpc > 0 ? c.cellSizeMpc : 1.0;
     const bool training = net.is_training();
     net.eval();
-    // Every multiplier of the grid for all groups: the best one overall, and each group's own.
-    std::vector<double> perGroup(groups.size(), 1.0), bestKs(groups.size(), 2.0);
-    double best = 1.0, bestMean = std::numeric_limits<double>::infinity();
-    for (double s = kScaleLow; s < kScaleHigh + 0.5 * kScaleStep; s += kScaleStep) {
-        const double scale = std::round(s * 100) / 100;
-        g->setNoiseScale(scale);
-        const std::vector<double> ks = groupKs(net, c, groups, device);
-        if (mean(ks) < bestMean) {
-            bestMean = mean(ks);
-            best = scale;
-        }
-        for (std::size_t i = 0; i < ks.size(); ++i)
-            if (ks[i] < bestKs[i]) {
-                bestKs[i] = ks[i];
-                perGroup[i] = scale;
+    torch::NoGradGuard noGrad;
+    g->setPoints({});
+    std::vector<GeneratorPointCalibration> points;
+    double worst = 0;
+    std::uint64_t seed = c.seed + 0xCA1Bull;
+    for (const auto& [zq, all] : samplesByPoint(ds, Split::Train)) {
+        // At most kMaps simulated maps, spread over the point's samples (its simulations).
+        std::vector<std::int64_t> idx;
+        const std::size_t step = std::max<std::size_t>(1, all.size() / kMaps);
+        for (std::size_t i = 0; i < all.size() && idx.size() < kMaps; i += step)
+            idx.push_back(all[i]);
+        std::vector<float> sim(idx.size() * px);
+        ds.readSamples(idx.data(), idx.size(), sim.data());
+        std::vector<float> neutral;
+        for (float v : sim)
+            if (v >= threshold)
+                neutral.push_back(v);
+        const double nf = double(neutral.size()) / double(sim.size());
+        if (nf < 0.01) // (nearly) all ionized: no value distribution to match
+            continue;
+        std::sort(neutral.begin(), neutral.end());
+        GeneratorPointCalibration p;
+        p.z = zq.first;
+        p.zeta = zq.second;
+        p.simulatedQuantiles = quantiles(neutral);
+        const double zn = (p.z - c.conditionMean[0]) / c.conditionStd[0];
+        const double qn = (p.zeta - c.conditionMean[1]) / c.conditionStd[1];
+        std::mt19937_64 rng(seed++);
+        const torch::Tensor decoded = g->decodePrior(kMaps, zn, qn, rng, device);
+        using torch::indexing::Slice;
+        p.ionizedOffset = ionizedOffset(decoded.index({Slice(), Slice(0, 1)}).to(torch::kCPU), nf);
+        // Every width and scale, each drawn from the same uniforms and normals.
+        GeneratorDrawPoint own {zn, qn, p.ionizedOffset, 1, 0, {}, {}};
+        for (double s : p.simulatedQuantiles)
+            own.simulated.push_back(float((s - c.normMean) / c.normStd));
+        double best = 1e300;
+        const std::uint64_t drawSeed = seed++;
+        for (double width : kWidths)
+            for (double scale : kScales) {
+                if (!g->noise() && (width != 0.0 || scale != 1.0))
+                    continue;
+                GeneratorDrawing how {p.ionizedOffset, scale, width, {}};
+                std::mt19937_64 r1(drawSeed);
+                torch::Tensor drawn = g->draw(decoded, how, r1);
+                const std::vector<float> values = neutralValues(drawn);
+                if (values.empty())
+                    continue;
+                const std::vector<double> dq = quantiles(values);
+                own.drawn.assign(dq.begin(), dq.end());
+                std::mt19937_64 r2(drawSeed);
+                how.maps = {{1.0, &own}};
+                drawn = g->draw(decoded, how, r2);
+                const torch::Tensor maps = physicalMaps(c, drawn).to(torch::kCPU).contiguous();
+                const std::vector<float> gen(maps.data_ptr<float>(), maps.data_ptr<float>() + maps.numel());
+                const GenerationGroupMetrics m
+                    = compareGeneratedGroup(p.z, p.zeta, sim, gen, c.rows, c.cols, cell, c.quantity);
+                const double power = std::isfinite(m.powerRatioMedian) ? std::abs(m.powerRatioMedian - 1) / 0.2 : 0.0;
+                const double score = std::max(m.pdfKs / 0.1, power);
+                if (score < best) {
+                    best = score;
+                    p.noiseScale = scale;
+                    p.noiseWidth = width;
+                    p.drawnQuantiles.clear();
+                    for (float v : own.drawn)
+                        p.drawnQuantiles.push_back(double(v) * c.normStd + c.normMean);
+                }
             }
+        if (p.drawnQuantiles.empty())
+            continue;
+        // Rounding to physical units may tie neighbours; the map needs them non-decreasing.
+        for (std::size_t i = 1; i < p.drawnQuantiles.size(); ++i)
+            p.drawnQuantiles[i] = std::max(p.drawnQuantiles[i], p.drawnQuantiles[i - 1]);
+        worst = std::max(worst, best);
+        points.push_back(std::move(p));
     }
-    // The groups' own multipliers as a plane over the normalised (z, ζ), kept if it beats the
-    // single multiplier on the same maps.
-    std::vector<double> zn, qn;
-    for (const SimulatedGroup& sg : groups) {
-        zn.push_back((sg.z - c.conditionMean[0]) / c.conditionStd[0]);
-        qn.push_back((sg.zeta - c.conditionMean[1]) / c.conditionStd[1]);
-    }
-    const std::array<double, 3> plane = planeFit(zn, qn, perGroup);
-    g->setNoiseScale(plane[0], {plane[1], plane[2]});
-    const double planeMean = std::isfinite(plane[0] + plane[1] + plane[2]) ? mean(groupKs(net, c, groups, device))
-                                                                           : std::numeric_limits<double>::infinity();
-    if (planeMean < bestMean) {
-        c.generatorNoiseScale = plane[0];
-        c.generatorNoiseSlope = {plane[1], plane[2]};
-    } else {
-        c.generatorNoiseScale = best;
-        c.generatorNoiseSlope = {0, 0};
-    }
-    g->setNoiseScale(c.generatorNoiseScale, c.generatorNoiseSlope);
+    c.generatorPoints = points;
+    g->setPoints(drawPoints(c));
     net.train(training);
+    if (points.empty())
+        return {};
     char text[160];
-    std::snprintf(text, sizeof text, "generation's noise scale %.3f %+.3f zNorm %+.3f zetaNorm (validation KS %.4f)",
-        c.generatorNoiseScale, c.generatorNoiseSlope[0], c.generatorNoiseSlope[1], std::min(bestMean, planeMean));
+    std::snprintf(text, sizeof text,
+        "generation calibrated at %zu training points (worst of KS/0.1 and |power ratio - 1|/0.2 there: %.2f)",
+        points.size(), worst);
     return text;
 }
 

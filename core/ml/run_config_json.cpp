@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -83,7 +84,31 @@ void flatten(const json& v, const std::string& prefix, std::vector<std::pair<std
             flatten(it.value(), prefix.empty() ? it.key() : prefix + "." + it.key(), out);
         return;
     }
+    if (v.is_array() && !v.empty() && v.front().is_object()) { // generator.points: too long for a table cell
+        out.emplace_back(prefix, std::to_string(v.size()) + (v.size() == 1 ? " entry" : " entries"));
+        return;
+    }
     out.emplace_back(prefix, flatValue(v));
+}
+
+} // namespace
+
+namespace {
+
+/// Throws ParameterError("generator.points", ...) for a calibration generation could not use.
+void checkPointCalibration(const GeneratorPointCalibration& p)
+{
+    const auto finite = [](double v) { return std::isfinite(v); };
+    const auto rising = [&](const std::vector<double>& q) {
+        return q.size() >= 2 && std::all_of(q.begin(), q.end(), finite) && std::is_sorted(q.begin(), q.end());
+    };
+    if (!finite(p.z) || !finite(p.zeta) || !finite(p.ionizedOffset) || !(p.noiseScale >= 0 && p.noiseScale <= 2)
+        || !(p.noiseWidth >= 0 && p.noiseWidth <= 8))
+        throw ParameterError(
+            "generator.points", "a point's z, zeta, offset, noise scale (0..2) or width (0..8) is not usable");
+    if (!rising(p.drawnQuantiles) || !rising(p.simulatedQuantiles)
+        || p.drawnQuantiles.size() != p.simulatedQuantiles.size())
+        throw ParameterError("generator.points", "a point's quantiles are not two rising lists of one length");
 }
 
 } // namespace
@@ -94,6 +119,9 @@ int runFormatVersion(const RunConfig& c)
     // for the old behaviour, so that such a reader would silently do something else: a
     // generator's drawn ionized state (generator.sample_mask), a translator's barrier context
     // (translation.context_barrier). Readers of version 2 refuse version 3 by name.
+    // 4: a generator's per-point calibration (generator.points), which a reader of 3 ignores.
+    if (c.model == ModelKind::Generator && !c.generatorPoints.empty())
+        return 4;
     const bool misread = (c.model == ModelKind::Generator && c.generatorSampleMask)
         || (c.model == ModelKind::UNet && c.contextBarrier);
     return misread ? 3 : 2;
@@ -145,6 +173,14 @@ void to_json(json& j, const RunConfig& c)
             {"condition_min", c.conditionMin}, {"condition_max", c.conditionMax}, {"power_loss", c.powerLossWeight},
             {"noise", c.generatorNoise}, {"prior_loss", c.priorLossWeight}, {"noise_scale", c.generatorNoiseScale},
             {"noise_scale_slope", c.generatorNoiseSlope}, {"sample_mask", c.generatorSampleMask}};
+    if (c.model == ModelKind::Generator && !c.generatorPoints.empty()) {
+        json points = json::array();
+        for (const GeneratorPointCalibration& p : c.generatorPoints)
+            points.push_back({{"z", p.z}, {"zeta", p.zeta}, {"ionized_offset", p.ionizedOffset},
+                {"noise_scale", p.noiseScale}, {"noise_width_cells", p.noiseWidth},
+                {"drawn_quantiles", p.drawnQuantiles}, {"simulated_quantiles", p.simulatedQuantiles}});
+        j["generator"]["points"] = std::move(points);
+    }
     if (!c.sweep.name.empty()) {
         json settings = json::object();
         for (const auto& [k, v] : c.sweep.settings)
@@ -229,6 +265,20 @@ void from_json(const json& j, RunConfig& c)
             throw ParameterError("generator.noise_scale", "must be zero or positive");
         if (!std::isfinite(c.generatorNoiseSlope[0]) || !std::isfinite(c.generatorNoiseSlope[1]))
             throw ParameterError("generator.noise_scale_slope", "must be finite numbers");
+        c.generatorPoints.clear();
+        if (auto pts = g->find("points"); pts != g->end())
+            for (const json& e : *pts) {
+                GeneratorPointCalibration p;
+                p.z = e.at("z").get<double>();
+                p.zeta = e.at("zeta").get<double>();
+                p.ionizedOffset = e.at("ionized_offset").get<double>();
+                p.noiseScale = e.at("noise_scale").get<double>();
+                p.noiseWidth = e.at("noise_width_cells").get<double>();
+                p.drawnQuantiles = e.at("drawn_quantiles").get<std::vector<double>>();
+                p.simulatedQuantiles = e.at("simulated_quantiles").get<std::vector<double>>();
+                checkPointCalibration(p);
+                c.generatorPoints.push_back(std::move(p));
+            }
     }
     if (auto it = j.find("sweep"); it != j.end() && it->is_object()) {
         c.sweep.name = it->value("name", std::string());

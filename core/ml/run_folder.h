@@ -69,6 +69,25 @@ struct SweepMembership {
     std::vector<std::pair<std::string, std::string>> settings; ///< the point: key → value as given
 };
 
+/// Generation's calibration at one (z, ζ) of the training split (gen8 note): the decoder's
+/// per-cell likelihoods make maps whose ionized fraction is off by up to 0.05 and whose neutral
+/// values spread symmetrically, where the simulations pile up below a sharp upper edge (dense
+/// cells are partly ionized). Maps drawn from the prior at this point get:
+struct GeneratorPointCalibration {
+    double z = 0, zeta = 0;
+    /// added to the ionized logit before its draw, so that the expected neutral fraction is the
+    /// training simulations' at this point;
+    double ionizedOffset = 0;
+    /// the multiplier of the decoded σ and the width [cells] of the Gaussian that correlates the
+    /// value's noise between cells (0: independent cells), chosen among a few by the maps' power
+    /// spectrum and PDF against the training simulations;
+    double noiseScale = 1, noiseWidth = 0;
+    /// the quantile map of the drawn neutral values (physical units, equal-probability steps from
+    /// 0 to 1) onto the simulations' neutral values at this point: a drawn value at quantile p of
+    /// `drawnQuantiles` becomes the value at p of `simulatedQuantiles`.
+    std::vector<double> drawnQuantiles, simulatedQuantiles;
+};
+
 /// What a run trains. The caller sets the first block; the trainer resolves the second from the
 /// dataset and stores both in config.json.
 struct RunConfig {
@@ -136,6 +155,10 @@ struct RunConfig {
     /// ionized regions vanish, and on today's simulations maps came out with 1.1-1.4x the
     /// simulated power (too much at k < 0.3 /Mpc, too little above; gen7 note).
     bool generatorSampleMask = true;
+    /// How generation draws at each training point (z, ζ) of the dataset, fitted at the end of
+    /// training (detail::calibrateGeneratorPoints); generation between points uses their kernel
+    /// average (GeneratorNetImpl). Empty in runs before it: generation uses generatorNoiseScale/Slope.
+    std::vector<GeneratorPointCalibration> generatorPoints;
 };
 
 /// The one schema of config.json: every field of RunConfig, in one place (nlohmann ADL, so
@@ -145,10 +168,11 @@ struct RunConfig {
 void to_json(nlohmann::json& j, const RunConfig& c);
 void from_json(const nlohmann::json& j, RunConfig& c);
 /// The format_version config.json is written with: the oldest reader that reads this run as it is
-/// meant (3 where a reader of 2 would misread a key it does not know, see run_config_json.cpp;
-/// else 2). readRunConfig refuses versions above kRunFormatVersion, naming the file.
+/// meant (4 for a generator with per-point calibration, 3 where a reader of 2 would misread a key
+/// it does not know, see run_config_json.cpp; else 2). readRunConfig refuses versions above kRunFormatVersion, naming
+/// the file.
 int runFormatVersion(const RunConfig& c);
-constexpr int kRunFormatVersion = 3;
+constexpr int kRunFormatVersion = 4;
 
 /// config.json flattened to ("optimizer.lr", "0.001") pairs in document order, for comparing
 /// runs: paths are normalised (absolute, `..` resolved), numbers printed with 8 digits, arrays as

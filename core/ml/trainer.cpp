@@ -135,9 +135,9 @@ void RunTrainer::finish()
     if (fs::exists(bestCheckpointPath(m_dir)))
         detail::loadCheckpoint(bestCheckpointPath(m_dir), fin, *m_net, nullptr);
     detail::toChannelsLast(*m_net, m_device);
-    // generator: the σ multiplier of generation, fitted to the validation split (gen6 note)
+    // generator: how generation draws at each training point (gen8 note)
     const std::string noise
-        = m_cfg.task == Task::Generate ? detail::calibrateNoiseScale(*m_net, m_cfg, *m_ds, m_device) : "";
+        = m_cfg.task == Task::Generate ? detail::calibrateGeneratorPoints(*m_net, m_cfg, *m_ds, m_device) : "";
     if (!noise.empty())
         writeRunConfig(m_dir, m_cfg);
     fin = m_meta;

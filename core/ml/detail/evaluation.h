@@ -64,6 +64,10 @@ torch::Tensor generatorLoss(
 std::pair<double, double> generatorSums(
     const RunConfig& config, const torch::Tensor& output, const torch::Tensor& input);
 
+/// Generator: drawn planes (n, 2, rows, cols; GeneratorNetImpl::sample) → maps in physical units
+/// (n, rows, cols), 0 where channel 0 says ionized.
+torch::Tensor physicalMaps(const RunConfig& config, const torch::Tensor& drawn);
+
 /// Generator: `n` maps at (z, ζ) in physical units, (n, rows, cols) on the CPU. Throws
 /// ParameterError when `net` is not a generator.
 torch::Tensor generateMaps(NetBase& net, const RunConfig& config, double z, double zeta, std::size_t n,
@@ -73,14 +77,15 @@ torch::Tensor generateMaps(NetBase& net, const RunConfig& config, double z, doub
 EvalMetrics evaluateGeneration(NetBase& net, const RunConfig& config, std::shared_ptr<const DatasetFile> ds,
     Split split, const torch::Device& device, std::size_t maxBatches, const StopToken& stop);
 
-/// Generator: fits the multiplier of the decoded σ that generation draws with, sets it on `net`
-/// and in `config.generatorNoiseScale`/`generatorNoiseSlope`, and says what it chose. Judged by the
-/// mean PDF KS between maps drawn from the prior and the simulated maps of `ds`'s validation split
-/// (groups with neutral cells): the best single multiplier of 0.2..1.6, or a plane over normalised
-/// (z, ζ) through each group's best where that does better (generator_calibration.cpp). Empty
-/// (nothing changed) for a net without the noise option, a dataset of another size, or no
-/// validation maps with neutral cells.
-std::string calibrateNoiseScale(NetBase& net, RunConfig& config, const DatasetFile& ds, const torch::Device& device);
+/// Generator with a drawn ionized state: at each (z, ζ) of `ds`'s training split with neutral
+/// cells, fits how maps drawn from the prior are drawn there (GeneratorPointCalibration: the
+/// ionized logit's offset for the simulations' neutral fraction, the value noise's σ multiplier
+/// and width chosen by the worse of KS/0.1 and |power ratio − 1|/0.2 against the simulations,
+/// the quantile map of neutral values onto theirs); sets them on `net` and in
+/// `config.generatorPoints`, and says what it did. Empty (nothing changed) for other nets, runs
+/// without the drawn state, a dataset of another size or no such point (generator_calibration.cpp).
+std::string calibrateGeneratorPoints(
+    NetBase& net, RunConfig& config, const DatasetFile& ds, const torch::Device& device);
 
 /// A run's network with its weights, ready for inference.
 struct LoadedRun {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 
 namespace rs::ml::detail {
@@ -161,56 +162,214 @@ torch::Tensor GeneratorNetImpl::features(torch::Tensor x)
     return encoder->forward(x).first.flatten(1);
 }
 
-torch::Tensor GeneratorNetImpl::sample(std::size_t n, double zNorm, double zetaNorm, std::uint64_t seed,
+namespace {
+
+/// A tensor of `shape` filled by successive calls of `one` (each drawing from the caller's rng).
+template<class One> torch::Tensor draws(const std::vector<std::int64_t>& shape, const torch::Device& device, One&& one)
+{
+    std::int64_t count = 1;
+    for (std::int64_t d : shape)
+        count *= d;
+    std::vector<float> v(static_cast<std::size_t>(count));
+    for (float& e : v)
+        e = one();
+    return torch::from_blob(v.data(), shape, torch::kFloat).clone().to(device);
+}
+
+torch::Tensor normals(const std::vector<std::int64_t>& shape, const torch::Device& device, std::mt19937_64& rng)
+{
+    std::normal_distribution<float> g(0.0f, 1.0f);
+    return draws(shape, device, [&] { return g(rng); });
+}
+
+} // namespace
+
+torch::Tensor GeneratorNetImpl::decodePrior(std::size_t n, double zNorm, double zetaNorm, std::mt19937_64& rng,
     const torch::Device& device, std::size_t rows, std::size_t cols)
 {
     rows = rows ? rows : m_rows;
     cols = cols ? cols : m_cols;
     requireGeneratorSize(rows, cols, "the requested");
     const std::int64_t h = std::int64_t(rows / 8), w = std::int64_t(cols / 8);
-    std::mt19937_64 rng(seed);
-    std::normal_distribution<float> g(0.0f, 1.0f);
-    // A tensor of `shape` filled by successive calls of `one` (each drawing from rng), on the device.
-    auto draws = [&](std::vector<std::int64_t> shape, auto&& one) {
-        std::int64_t count = 1;
-        for (std::int64_t d : shape)
-            count *= d;
-        std::vector<float> v(static_cast<std::size_t>(count));
-        for (float& e : v)
-            e = one();
-        return torch::from_blob(v.data(), shape, torch::kFloat).clone().to(device);
-    };
-    auto normals = [&](std::vector<std::int64_t> shape) { return draws(std::move(shape), [&] { return g(rng); }); };
-    const torch::Tensor latent
-        = correlatePrior(normals({std::int64_t(n), kGeneratorLatent, h + 2 * kPriorMargin, w + 2 * kPriorMargin}));
+    const torch::Tensor latent = correlatePrior(
+        normals({std::int64_t(n), kGeneratorLatent, h + 2 * kPriorMargin, w + 2 * kPriorMargin}, device, rng));
     std::vector<float> cond(2 * n);
     for (std::size_t i = 0; i < n; ++i) {
         cond[2 * i] = float(zNorm);
         cond[2 * i + 1] = float(zetaNorm);
     }
     const torch::Tensor c = torch::from_blob(cond.data(), {std::int64_t(n), 2}, torch::kFloat).to(device);
-    torch::Tensor out = cropMargin(decoder->forward(latent, c), rows, cols);
+    return cropMargin(decoder->forward(latent, c), rows, cols);
+}
+
+torch::Tensor GeneratorNetImpl::draw(
+    const torch::Tensor& decoded, const GeneratorDrawing& how, std::mt19937_64& rng) const
+{
     using torch::indexing::Slice;
-    const std::vector<std::int64_t> plane {std::int64_t(n), 1, std::int64_t(rows), std::int64_t(cols)};
+    const torch::Device device = decoded.device();
+    const std::vector<std::int64_t> plane {decoded.size(0), 1, decoded.size(2), decoded.size(3)};
+    torch::Tensor logit = decoded.index({Slice(), Slice(0, 1)});
+    if (how.ionizedOffset != 0)
+        logit = logit + how.ionizedOffset;
     // Drawn after the latents and before the values' noise: the ionized cells do not depend on the
     // noise scale (tst_ml_generate).
     if (m_sampleMask) {
         std::uniform_real_distribution<float> u(0.0f, 1.0f);
-        const torch::Tensor logistic = draws(plane, [&] {
+        logit = logit + draws(plane, device, [&] {
             const float v = std::clamp(u(rng), 1e-7f, 1.0f - 1e-7f);
             return std::log(v / (1.0f - v)); // logit + this > 0 with probability sigmoid(logit)
         });
-        out = torch::cat(
-            {out.index({Slice(), Slice(0, 1)}) + logistic, out.index({Slice(), Slice(1, torch::indexing::None)})}, 1);
     }
-    if (!m_noise)
-        return out;
-    torch::Tensor eps = normals(plane);
-    if (const double scale = noiseScale(zNorm, zetaNorm); scale != 1.0)
-        eps = eps * scale;
-    const torch::Tensor value
-        = out.index({Slice(), Slice(1, 2)}) + eps * (0.5 * out.index({Slice(), Slice(2, 3)}).clamp(-8.0, 3.0)).exp();
-    return torch::cat({out.index({Slice(), Slice(0, 1)}), value}, 1);
+    torch::Tensor value = decoded.index({Slice(), Slice(1, 2)});
+    if (m_noise) {
+        torch::Tensor eps = correlateNoise(normals(plane, device, rng), how.noiseWidth);
+        if (how.noiseScale != 1.0)
+            eps = eps * how.noiseScale;
+        value = value + eps * (0.5 * decoded.index({Slice(), Slice(2, 3)}).clamp(-8.0, 3.0)).exp();
+    }
+    if (!how.maps.empty()) {
+        torch::Tensor cpu = value.to(torch::kCPU).contiguous();
+        applyQuantileMaps(cpu, how.maps);
+        value = cpu.to(device);
+    }
+    return torch::cat({logit, value}, 1);
+}
+
+GeneratorDrawing GeneratorNetImpl::drawingAt(double zNorm, double zetaNorm) const
+{
+    GeneratorDrawing d;
+    if (m_points.empty()) {
+        d.noiseScale = noiseScale(zNorm, zetaNorm);
+        return d;
+    }
+    const std::vector<double> w = pointWeights(m_points, zNorm, zetaNorm);
+    d.noiseScale = 0;
+    for (std::size_t i = 0; i < m_points.size(); ++i) {
+        if (w[i] < 1e-4) // a negligible share: skip its quantile map (the others are renormalised below)
+            continue;
+        d.ionizedOffset += w[i] * m_points[i].ionizedOffset;
+        d.noiseScale += w[i] * m_points[i].noiseScale;
+        d.noiseWidth += w[i] * m_points[i].noiseWidth;
+        d.maps.emplace_back(w[i], &m_points[i]);
+    }
+    double sum = 0;
+    for (const auto& m : d.maps)
+        sum += m.first;
+    for (auto& m : d.maps)
+        m.first /= sum;
+    d.ionizedOffset /= sum;
+    d.noiseScale /= sum;
+    d.noiseWidth /= sum;
+    return d;
+}
+
+torch::Tensor GeneratorNetImpl::sample(std::size_t n, double zNorm, double zetaNorm, std::uint64_t seed,
+    const torch::Device& device, std::size_t rows, std::size_t cols)
+{
+    std::mt19937_64 rng(seed);
+    const torch::Tensor decoded = decodePrior(n, zNorm, zetaNorm, rng, device, rows, cols);
+    return draw(decoded, drawingAt(zNorm, zetaNorm), rng);
+}
+
+std::vector<GeneratorDrawPoint> drawPoints(const RunConfig& c)
+{
+    std::vector<GeneratorDrawPoint> out;
+    const auto values = [&](const std::vector<double>& v) {
+        std::vector<float> f;
+        for (double x : v)
+            f.push_back(float((x - c.normMean) / c.normStd));
+        return f;
+    };
+    for (const GeneratorPointCalibration& p : c.generatorPoints)
+        out.push_back(
+            {(p.z - c.conditionMean[0]) / c.conditionStd[0], (p.zeta - c.conditionMean[1]) / c.conditionStd[1],
+                p.ionizedOffset, p.noiseScale, p.noiseWidth, values(p.drawnQuantiles), values(p.simulatedQuantiles)});
+    return out;
+}
+
+std::vector<double> pointWeights(const std::vector<GeneratorDrawPoint>& points, double zNorm, double zetaNorm)
+{
+    if (points.empty())
+        return {};
+    std::vector<double> nearest;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        double best = std::numeric_limits<double>::infinity();
+        for (std::size_t j = 0; j < points.size(); ++j)
+            if (j != i)
+                best = std::min(
+                    best, std::hypot(points[i].zNorm - points[j].zNorm, points[i].zetaNorm - points[j].zetaNorm));
+        if (std::isfinite(best) && best > 0)
+            nearest.push_back(best);
+    }
+    std::sort(nearest.begin(), nearest.end());
+    const double width = nearest.empty() ? 1.0 : nearest[nearest.size() / 2] / 3;
+    std::vector<double> d2;
+    for (const GeneratorDrawPoint& p : points)
+        d2.push_back((std::pow(p.zNorm - zNorm, 2) + std::pow(p.zetaNorm - zetaNorm, 2)) / (2 * width * width));
+    const double least = *std::min_element(d2.begin(), d2.end());
+    std::vector<double> w;
+    double sum = 0;
+    for (double d : d2) {
+        w.push_back(std::exp(-(d - least)));
+        sum += w.back();
+    }
+    for (double& x : w)
+        x /= sum;
+    return w;
+}
+
+void applyQuantileMaps(torch::Tensor& values, const std::vector<std::pair<double, const GeneratorDrawPoint*>>& maps)
+{
+    float* v = values.data_ptr<float>();
+    const std::int64_t n = values.numel();
+    for (std::int64_t i = 0; i < n; ++i) {
+        const float x = v[i];
+        double y = 0;
+        for (const auto& [weight, p] : maps) {
+            const std::vector<float>& a = p->drawn;
+            const std::vector<float>& b = p->simulated;
+            const auto it = std::upper_bound(a.begin(), a.end(), x);
+            double mapped;
+            if (it == a.begin())
+                mapped = b.front();
+            else if (it == a.end())
+                mapped = b.back();
+            else {
+                const std::size_t k = std::size_t(it - a.begin()); // a[k-1] <= x < a[k]
+                const double t = (double(x) - a[k - 1]) / (double(a[k]) - a[k - 1]);
+                mapped = b[k - 1] + t * (double(b[k]) - b[k - 1]);
+            }
+            y += weight * mapped;
+        }
+        v[i] = float(y);
+    }
+}
+
+torch::Tensor correlateNoise(const torch::Tensor& white, double width)
+{
+    if (!(width >= 0.05))
+        return white;
+    const std::int64_t rows = white.size(2), cols = white.size(3);
+    const std::int64_t r = std::max<std::int64_t>(
+        1, std::min<std::int64_t>(std::int64_t(std::ceil(3 * width)), std::min(rows, cols) / 2));
+    std::vector<float> taps;
+    double sum = 0, sum2 = 0;
+    for (std::int64_t j = -r; j <= r; ++j) {
+        taps.push_back(float(std::exp(-0.5 * double(j * j) / (width * width))));
+        sum += taps.back();
+    }
+    for (float& t : taps) {
+        t = float(t / sum);
+        sum2 += double(t) * t;
+    }
+    const torch::Tensor k
+        = torch::from_blob(taps.data(), {std::int64_t(taps.size())}, torch::kFloat).clone().to(white.device());
+    namespace F = torch::nn::functional;
+    torch::Tensor x = F::pad(white, F::PadFuncOptions({r, r, 0, 0}).mode(torch::kCircular));
+    x = torch::conv2d(x, k.reshape({1, 1, 1, -1}));
+    x = F::pad(x, F::PadFuncOptions({0, 0, r, r}).mode(torch::kCircular));
+    x = torch::conv2d(x, k.reshape({1, 1, -1, 1}));
+    return x / float(sum2); // a separable kernel's output variance is (Σ k²)² for unit white noise
 }
 
 double GeneratorNetImpl::noiseScale(double zNorm, double zetaNorm) const

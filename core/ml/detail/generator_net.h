@@ -20,6 +20,9 @@
 
 #include <array>
 #include <cstdint>
+#include <random>
+#include <utility>
+#include <vector>
 
 namespace rs::ml::detail {
 
@@ -57,6 +60,42 @@ public:
 };
 TORCH_MODULE(GenDecoder);
 
+/// How sample() draws at one training point, in the network's normalised units (the condition
+/// and the values): RunConfig's GeneratorPointCalibration (makeNet converts).
+struct GeneratorDrawPoint {
+    double zNorm = 0, zetaNorm = 0;
+    double ionizedOffset = 0, noiseScale = 1, noiseWidth = 0;
+    std::vector<float> drawn, simulated; ///< quantiles: drawn value → simulated value
+};
+
+/// RunConfig::generatorPoints in the network's units (condition and values normalised with the
+/// run's conditionMean/Std and normMean/Std).
+std::vector<GeneratorDrawPoint> drawPoints(const RunConfig& c);
+
+/// Weights (summing to 1) of `points` at (zNorm, ζNorm): a Gaussian kernel in the normalised
+/// plane whose width is a third of the median distance between neighbouring points, so that at a
+/// point its own weight dominates, half-way between two points they share, and far from all the
+/// nearest ones still count (weights relative to the nearest point's). Empty for no points.
+std::vector<double> pointWeights(const std::vector<GeneratorDrawPoint>& points, double zNorm, double zetaNorm);
+
+/// One way of drawing maps from decoded planes (GeneratorNetImpl::draw).
+struct GeneratorDrawing {
+    double ionizedOffset = 0;
+    double noiseScale = 1;
+    double noiseWidth = 0; ///< σ [cells] of the Gaussian that correlates the value's noise; 0: white
+    /// quantile maps applied to the drawn value, as their weighted sum (empty: none)
+    std::vector<std::pair<double, const GeneratorDrawPoint*>> maps;
+};
+
+/// `values` (any shape, float, CPU) through Σ w · (piecewise linear map drawn → simulated) of
+/// `maps`, clamped to each map's ends.
+void applyQuantileMaps(torch::Tensor& values, const std::vector<std::pair<double, const GeneratorDrawPoint*>>& maps);
+
+/// Unit-variance noise correlated between cells: `white` (n, 1, rows, cols) convolved circularly
+/// with a Gaussian of σ = `width` cells (truncated at 3σ, at most half the map) and rescaled to
+/// unit variance; `white` itself for width below 0.05.
+torch::Tensor correlateNoise(const torch::Tensor& white, double width);
+
 class GeneratorNetImpl : public NetBase {
 public:
     /// `noise`: the heteroscedastic decoder (RunConfig::generatorNoise); `priorSamples`: forward()
@@ -83,16 +122,29 @@ public:
     /// sample() draws each cell's ionized state from the decoded probability (RunConfig::
     /// generatorSampleMask); off: channel 0 is the decoded logit itself.
     void setSampleMask(bool on) { m_sampleMask = on; }
+    /// Per-point calibration (RunConfig::generatorPoints): sample() draws with the kernel average
+    /// of the points' offsets, scales, widths and quantile maps instead of noiseScale. Empty: off.
+    void setPoints(std::vector<GeneratorDrawPoint> points) { m_points = std::move(points); }
+    const std::vector<GeneratorDrawPoint>& points() const { return m_points; }
+    /// How sample() draws at (zNorm, ζNorm).
+    GeneratorDrawing drawingAt(double zNorm, double zetaNorm) const;
+    /// The decoder's planes (n, 2 or 3, rows, cols) for `n` latents from the prior drawn with `rng`.
+    torch::Tensor decodePrior(std::size_t n, double zNorm, double zetaNorm, std::mt19937_64& rng,
+        const torch::Device& device, std::size_t rows = 0, std::size_t cols = 0);
+    /// Maps from decoded planes with `rng`: channel 0 the logit plus the offset (and with
+    /// setSampleMask a standard logistic draw), channel 1 the value drawn with the decoded σ times
+    /// the drawing's scale and noise width (with the noise option), through its quantile maps.
+    torch::Tensor draw(const torch::Tensor& decoded, const GeneratorDrawing& how, std::mt19937_64& rng) const;
     /// The latent means, flattened.
     torch::Tensor features(torch::Tensor x) override;
     std::string scriptSource() const override;
     torch::Tensor regularizer() const override { return m_kl; }
     /// Decodes `n` latents drawn from the prior (correlatePrior of N(0, 1) cells from a
     /// std::mt19937_64 seeded with `seed`, so the maps
-    /// are reproducible everywhere) at the normalised condition (z, ζ): (n, 2, rows, cols); with
-    /// the noise option channel 1 is the value drawn with the decoded variance times noiseScale²,
-    /// and with setSampleMask channel 0 is the logit plus a standard logistic draw, so that its
-    /// sign is a Bernoulli draw of "ionized" (both from the same generator). `rows`, `cols`: the maps' size, the
+    /// are reproducible everywhere) at the normalised condition (z, ζ) and draws from them
+    /// (draw, with drawingAt): (n, 2, rows, cols); with setSampleMask the sign of channel 0 is a
+    /// Bernoulli draw of "ionized", and with the noise option channel 1 is a drawn value (all
+    /// from the same generator). `rows`, `cols`: the maps' size, the
     /// training size when 0 (the decoder is convolutional, so any multiple of 8 works at the training cell size).
     /// Throws ParameterError for other sizes.
     torch::Tensor sample(std::size_t n, double zNorm, double zetaNorm, std::uint64_t seed, const torch::Device& device,
@@ -106,6 +158,7 @@ private:
     double m_noiseScale = 1.0;
     std::array<double, 2> m_noiseSlope {0, 0};
     bool m_sampleMask = false;
+    std::vector<GeneratorDrawPoint> m_points;
     torch::Tensor m_kl, m_prior;
 };
 TORCH_MODULE(GeneratorNet);

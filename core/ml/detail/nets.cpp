@@ -295,6 +295,7 @@ std::shared_ptr<NetBase> makeNet(const RunConfig& c)
         auto net = GeneratorNet(c.rows, c.cols, c.generatorNoise, c.priorLossWeight > 0).ptr();
         net->setNoiseScale(c.generatorNoiseScale, c.generatorNoiseSlope);
         net->setSampleMask(c.generatorSampleMask);
+        net->setPoints(drawPoints(c));
         return net;
     }
     return makeNet(c.model, c.rows, c.cols, outputCount(c), inputChannels(c));
