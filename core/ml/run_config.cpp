@@ -126,7 +126,8 @@ constexpr double kUNetDefaultLr = 3e-3, kUNetDefaultMinLr = 1e-4;
 /// KS, nf): 1, 3, 11 of 12 for the old default, 6, 2, 8 with the decay alone, 9, 10, 10 for this.
 /// Those were measured on maps an older build of the simulator made and with the ionized state
 /// thresholded at 1/2; on maps today's build makes (the README's dataset line), drawing the state
-/// (generatorSampleMask), all three targets hold at 10, 11, 9 of 13 points for seeds 0-2 (README).
+/// (generatorSampleMask), all three targets hold at 10, 11, 9 of 13 points for seeds 0-2, and at
+/// 13, 12, 13 with the per-point calibration (generatorPoints; README).
 constexpr int kGeneratorDefaultEpochs = 16;
 constexpr double kGeneratorDefaultMinLr = 1e-5, kGeneratorDefaultPriorLoss = 2.0;
 

@@ -2,6 +2,8 @@
 
 #include "util/error.h"
 
+#include <ATen/Parallel.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -318,31 +320,50 @@ std::vector<double> pointWeights(const std::vector<GeneratorDrawPoint>& points, 
     return w;
 }
 
+namespace {
+
+/// The piecewise linear map a → b (a rising) at x, clamped to b's ends.
+double mapThrough(const std::vector<float>& a, const std::vector<float>& b, float x)
+{
+    const auto it = std::upper_bound(a.begin(), a.end(), x);
+    if (it == a.begin())
+        return b.front();
+    if (it == a.end())
+        return b.back();
+    const std::size_t k = std::size_t(it - a.begin()); // a[k-1] <= x < a[k]
+    const double t = (double(x) - a[k - 1]) / (double(a[k]) - a[k - 1]);
+    return b[k - 1] + t * (double(b[k]) - b[k - 1]);
+}
+
+} // namespace
+
 void applyQuantileMaps(torch::Tensor& values, const std::vector<std::pair<double, const GeneratorDrawPoint*>>& maps)
 {
-    float* v = values.data_ptr<float>();
-    const std::int64_t n = values.numel();
-    for (std::int64_t i = 0; i < n; ++i) {
-        const float x = v[i];
+    if (maps.empty())
+        return;
+    // The weighted sum of piecewise linear maps is piecewise linear between the union of their
+    // breakpoints: tabulate it there once, then map every cell through that one table.
+    std::vector<float> xs;
+    for (const auto& m : maps)
+        xs.insert(xs.end(), m.second->drawn.begin(), m.second->drawn.end());
+    std::sort(xs.begin(), xs.end());
+    xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
+    std::vector<float> ys(xs.size());
+    for (std::size_t i = 0; i < xs.size(); ++i) {
         double y = 0;
-        for (const auto& [weight, p] : maps) {
-            const std::vector<float>& a = p->drawn;
-            const std::vector<float>& b = p->simulated;
-            const auto it = std::upper_bound(a.begin(), a.end(), x);
-            double mapped;
-            if (it == a.begin())
-                mapped = b.front();
-            else if (it == a.end())
-                mapped = b.back();
-            else {
-                const std::size_t k = std::size_t(it - a.begin()); // a[k-1] <= x < a[k]
-                const double t = (double(x) - a[k - 1]) / (double(a[k]) - a[k - 1]);
-                mapped = b[k - 1] + t * (double(b[k]) - b[k - 1]);
-            }
-            y += weight * mapped;
-        }
-        v[i] = float(y);
+        for (const auto& [weight, p] : maps)
+            y += weight * mapThrough(p->drawn, p->simulated, xs[i]);
+        ys[i] = float(y);
     }
+    if (xs.size() == 1) { // every map a single step: the table's one value everywhere
+        values.fill_(ys.front());
+        return;
+    }
+    float* v = values.data_ptr<float>();
+    at::parallel_for(0, values.numel(), 4096, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t i = begin; i < end; ++i)
+            v[i] = float(mapThrough(xs, ys, v[i]));
+    });
 }
 
 torch::Tensor correlateNoise(const torch::Tensor& white, double width)
