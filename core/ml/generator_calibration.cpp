@@ -113,25 +113,25 @@ std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFi
         using torch::indexing::Slice;
         p.ionizedOffset = ionizedOffset(decoded.index({Slice(), Slice(0, 1)}).to(torch::kCPU), nf);
         // Every width and scale, each drawn from the same uniforms and normals.
-        GeneratorDrawPoint own {zn, qn, p.ionizedOffset, 1, 0, {}, {}};
+        std::vector<float> simulated;
         for (double s : p.simulatedQuantiles)
-            own.simulated.push_back(float((s - c.normMean) / c.normStd));
+            simulated.push_back(float((s - c.normMean) / c.normStd));
         double best = 1e300;
         const std::uint64_t drawSeed = seed++;
         for (double width : kWidths)
             for (double scale : kScales) {
                 if (!g->noise() && (width != 0.0 || scale != 1.0))
                     continue;
-                GeneratorDrawing how {p.ionizedOffset, scale, width, {}};
+                GeneratorDrawing how {p.ionizedOffset, scale, width, {}, {}};
                 std::mt19937_64 r1(drawSeed);
                 torch::Tensor drawn = g->draw(decoded, how, r1);
                 const std::vector<float> values = neutralValues(drawn);
                 if (values.empty())
                     continue;
                 const std::vector<double> dq = quantiles(values);
-                own.drawn.assign(dq.begin(), dq.end());
+                how.drawn.assign(dq.begin(), dq.end());
+                how.simulated = simulated;
                 std::mt19937_64 r2(drawSeed);
-                how.maps = {{1.0, &own}};
                 drawn = g->draw(decoded, how, r2);
                 const torch::Tensor maps = physicalMaps(c, drawn).to(torch::kCPU).contiguous();
                 const std::vector<float> gen(maps.data_ptr<float>(), maps.data_ptr<float>() + maps.numel());
@@ -144,7 +144,7 @@ std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFi
                     p.noiseScale = scale;
                     p.noiseWidth = width;
                     p.drawnQuantiles.clear();
-                    for (float v : own.drawn)
+                    for (float v : how.drawn)
                         p.drawnQuantiles.push_back(double(v) * c.normStd + c.normMean);
                 }
             }

@@ -277,6 +277,8 @@ void from_json(const json& j, RunConfig& c)
                 p.drawnQuantiles = e.at("drawn_quantiles").get<std::vector<double>>();
                 p.simulatedQuantiles = e.at("simulated_quantiles").get<std::vector<double>>();
                 checkPointCalibration(p);
+                if (!c.generatorPoints.empty() && p.drawnQuantiles.size() != c.generatorPoints[0].drawnQuantiles.size())
+                    throw ParameterError("generator.points", "the points' quantile lists differ in length");
                 c.generatorPoints.push_back(std::move(p));
             }
     }

@@ -229,12 +229,20 @@ torch::Tensor GeneratorNetImpl::draw(
             eps = eps * how.noiseScale;
         value = value + eps * (0.5 * decoded.index({Slice(), Slice(2, 3)}).clamp(-8.0, 3.0)).exp();
     }
-    if (!how.maps.empty()) {
+    if (!how.drawn.empty()) {
         torch::Tensor cpu = value.to(torch::kCPU).contiguous();
-        applyQuantileMaps(cpu, how.maps);
+        applyQuantileMap(cpu, how.drawn, how.simulated);
         value = cpu.to(device);
     }
     return torch::cat({logit, value}, 1);
+}
+
+void GeneratorNetImpl::setPoints(std::vector<GeneratorDrawPoint> points)
+{
+    for (const GeneratorDrawPoint& p : points)
+        if (p.drawn.size() != p.simulated.size() || p.drawn.size() != points.front().drawn.size())
+            throw ParameterError("generator.points", "the points' quantile lists differ in length");
+    m_points = std::move(points);
 }
 
 GeneratorDrawing GeneratorNetImpl::drawingAt(double zNorm, double zetaNorm) const
@@ -245,23 +253,28 @@ GeneratorDrawing GeneratorNetImpl::drawingAt(double zNorm, double zetaNorm) cons
         return d;
     }
     const std::vector<double> w = pointWeights(m_points, zNorm, zetaNorm);
+    const std::size_t nq = m_points.front().drawn.size();
+    std::vector<double> drawn(nq, 0.0), simulated(nq, 0.0);
     d.noiseScale = 0;
     for (std::size_t i = 0; i < m_points.size(); ++i) {
-        if (w[i] < 1e-4) // a negligible share: skip its quantile map (the others are renormalised below)
-            continue;
-        d.ionizedOffset += w[i] * m_points[i].ionizedOffset;
-        d.noiseScale += w[i] * m_points[i].noiseScale;
-        d.noiseWidth += w[i] * m_points[i].noiseWidth;
-        d.maps.emplace_back(w[i], &m_points[i]);
+        const GeneratorDrawPoint& p = m_points[i];
+        d.ionizedOffset += w[i] * p.ionizedOffset;
+        d.noiseScale += w[i] * p.noiseScale;
+        d.noiseWidth += w[i] * p.noiseWidth;
+        for (std::size_t q = 0; q < nq; ++q) {
+            drawn[q] += w[i] * p.drawn[q];
+            simulated[q] += w[i] * p.simulated[q];
+        }
     }
-    double sum = 0;
-    for (const auto& m : d.maps)
-        sum += m.first;
-    for (auto& m : d.maps)
-        m.first /= sum;
-    d.ionizedOffset /= sum;
-    d.noiseScale /= sum;
-    d.noiseWidth /= sum;
+    // Negative weights (local linear) could make a list fall somewhere: keep both rising.
+    for (std::size_t q = 1; q < nq; ++q) {
+        drawn[q] = std::max(drawn[q], drawn[q - 1]);
+        simulated[q] = std::max(simulated[q], simulated[q - 1]);
+    }
+    d.drawn.assign(drawn.begin(), drawn.end());
+    d.simulated.assign(simulated.begin(), simulated.end());
+    d.noiseScale = std::clamp(d.noiseScale, 0.0, 2.0);
+    d.noiseWidth = std::max(d.noiseWidth, 0.0);
     return d;
 }
 
@@ -294,6 +307,7 @@ std::vector<double> pointWeights(const std::vector<GeneratorDrawPoint>& points, 
     if (points.empty())
         return {};
     std::vector<double> nearest;
+    double zLo = points[0].zNorm, zHi = zLo, qLo = points[0].zetaNorm, qHi = qLo;
     for (std::size_t i = 0; i < points.size(); ++i) {
         double best = std::numeric_limits<double>::infinity();
         for (std::size_t j = 0; j < points.size(); ++j)
@@ -302,21 +316,48 @@ std::vector<double> pointWeights(const std::vector<GeneratorDrawPoint>& points, 
                     best, std::hypot(points[i].zNorm - points[j].zNorm, points[i].zetaNorm - points[j].zetaNorm));
         if (std::isfinite(best) && best > 0)
             nearest.push_back(best);
+        zLo = std::min(zLo, points[i].zNorm);
+        zHi = std::max(zHi, points[i].zNorm);
+        qLo = std::min(qLo, points[i].zetaNorm);
+        qHi = std::max(qHi, points[i].zetaNorm);
     }
     std::sort(nearest.begin(), nearest.end());
     const double width = nearest.empty() ? 1.0 : nearest[nearest.size() / 2] / 3;
+    zNorm = std::clamp(zNorm, zLo, zHi);
+    zetaNorm = std::clamp(zetaNorm, qLo, qHi);
     std::vector<double> d2;
     for (const GeneratorDrawPoint& p : points)
         d2.push_back((std::pow(p.zNorm - zNorm, 2) + std::pow(p.zetaNorm - zetaNorm, 2)) / (2 * width * width));
     const double least = *std::min_element(d2.begin(), d2.end());
+    std::vector<double> k;
+    for (double d : d2)
+        k.push_back(std::exp(-(d - least)));
+    // Local linear: value ≈ a + b·dz + c·dζ around the target by kernel-weighted least squares; the
+    // weights are the first row of (XᵀKX)⁻¹XᵀK, X's rows (1, dz, dζ).
+    double m[3][3] = {};
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const double x[3] = {1.0, points[i].zNorm - zNorm, points[i].zetaNorm - zetaNorm};
+        for (int r = 0; r < 3; ++r)
+            for (int c = 0; c < 3; ++c)
+                m[r][c] += k[i] * x[r] * x[c];
+    }
+    double ksum = m[0][0];
+    m[1][1] += 1e-6 * ksum * width * width; // a direction no point spans gets no slope
+    m[2][2] += 1e-6 * ksum * width * width;
+    // The first row of m⁻¹ (m symmetric): cofactors over the determinant.
+    const double c0 = m[1][1] * m[2][2] - m[1][2] * m[2][1];
+    const double c1 = -(m[1][0] * m[2][2] - m[1][2] * m[2][0]);
+    const double c2 = m[1][0] * m[2][1] - m[1][1] * m[2][0];
+    const double det = m[0][0] * c0 + m[0][1] * c1 + m[0][2] * c2;
     std::vector<double> w;
     double sum = 0;
-    for (double d : d2) {
-        w.push_back(std::exp(-(d - least)));
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const double x[3] = {1.0, points[i].zNorm - zNorm, points[i].zetaNorm - zetaNorm};
+        w.push_back(k[i] * (c0 * x[0] + c1 * x[1] + c2 * x[2]) / det);
         sum += w.back();
     }
     for (double& x : w)
-        x /= sum;
+        x /= sum; // 1 already, up to rounding and the damping
     return w;
 }
 
@@ -337,32 +378,14 @@ double mapThrough(const std::vector<float>& a, const std::vector<float>& b, floa
 
 } // namespace
 
-void applyQuantileMaps(torch::Tensor& values, const std::vector<std::pair<double, const GeneratorDrawPoint*>>& maps)
+void applyQuantileMap(torch::Tensor& values, const std::vector<float>& drawn, const std::vector<float>& simulated)
 {
-    if (maps.empty())
+    if (drawn.empty())
         return;
-    // The weighted sum of piecewise linear maps is piecewise linear between the union of their
-    // breakpoints: tabulate it there once, then map every cell through that one table.
-    std::vector<float> xs;
-    for (const auto& m : maps)
-        xs.insert(xs.end(), m.second->drawn.begin(), m.second->drawn.end());
-    std::sort(xs.begin(), xs.end());
-    xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
-    std::vector<float> ys(xs.size());
-    for (std::size_t i = 0; i < xs.size(); ++i) {
-        double y = 0;
-        for (const auto& [weight, p] : maps)
-            y += weight * mapThrough(p->drawn, p->simulated, xs[i]);
-        ys[i] = float(y);
-    }
-    if (xs.size() == 1) { // every map a single step: the table's one value everywhere
-        values.fill_(ys.front());
-        return;
-    }
     float* v = values.data_ptr<float>();
     at::parallel_for(0, values.numel(), 4096, [&](std::int64_t begin, std::int64_t end) {
         for (std::int64_t i = begin; i < end; ++i)
-            v[i] = float(mapThrough(xs, ys, v[i]));
+            v[i] = float(mapThrough(drawn, simulated, v[i]));
     });
 }
 

@@ -72,10 +72,14 @@ struct GeneratorDrawPoint {
 /// run's conditionMean/Std and normMean/Std).
 std::vector<GeneratorDrawPoint> drawPoints(const RunConfig& c);
 
-/// Weights (summing to 1) of `points` at (zNorm, ζNorm): a Gaussian kernel in the normalised
-/// plane whose width is a third of the median distance between neighbouring points, so that at a
-/// point its own weight dominates, half-way between two points they share, and far from all the
-/// nearest ones still count (weights relative to the nearest point's). Empty for no points.
+/// Weights (summing to 1, some may be negative) of `points` at (zNorm, ζNorm): local linear
+/// regression with a Gaussian kernel in the normalised plane whose width is a third of the median
+/// distance between neighbouring points (kernel weights relative to the nearest point's, so far
+/// from all the nearest still count). A quantity known at the points is interpolated as Σ w·value:
+/// at a point nearly its own, half-way between two their mean, and at the edge of the grid without
+/// the bias of a plain kernel average (which would pull z 10 towards z 9). The target is first
+/// clamped into the points' range of zNorm and ζNorm (no extrapolation); slopes along a direction
+/// the points do not span are damped to 0. Empty for no points.
 std::vector<double> pointWeights(const std::vector<GeneratorDrawPoint>& points, double zNorm, double zetaNorm);
 
 /// One way of drawing maps from decoded planes (GeneratorNetImpl::draw).
@@ -83,13 +87,13 @@ struct GeneratorDrawing {
     double ionizedOffset = 0;
     double noiseScale = 1;
     double noiseWidth = 0; ///< σ [cells] of the Gaussian that correlates the value's noise; 0: white
-    /// quantile maps applied to the drawn value, as their weighted sum (empty: none)
-    std::vector<std::pair<double, const GeneratorDrawPoint*>> maps;
+    /// the quantile map applied to the drawn value: drawn[i] → simulated[i] (empty: none)
+    std::vector<float> drawn, simulated;
 };
 
-/// `values` (any shape, float, CPU) through Σ w · (piecewise linear map drawn → simulated) of
-/// `maps`, clamped to each map's ends.
-void applyQuantileMaps(torch::Tensor& values, const std::vector<std::pair<double, const GeneratorDrawPoint*>>& maps);
+/// `values` (float, CPU) through the piecewise linear map `drawn` → `simulated` (both rising, one
+/// length), clamped to its ends.
+void applyQuantileMap(torch::Tensor& values, const std::vector<float>& drawn, const std::vector<float>& simulated);
 
 /// Unit-variance noise correlated between cells: `white` (n, 1, rows, cols) convolved circularly
 /// with a Gaussian of σ = `width` cells (truncated at 3σ, at most half the map) and rescaled to
@@ -122,9 +126,12 @@ public:
     /// sample() draws each cell's ionized state from the decoded probability (RunConfig::
     /// generatorSampleMask); off: channel 0 is the decoded logit itself.
     void setSampleMask(bool on) { m_sampleMask = on; }
-    /// Per-point calibration (RunConfig::generatorPoints): sample() draws with the kernel average
-    /// of the points' offsets, scales, widths and quantile maps instead of noiseScale. Empty: off.
-    void setPoints(std::vector<GeneratorDrawPoint> points) { m_points = std::move(points); }
+    /// Per-point calibration (RunConfig::generatorPoints): sample() draws with the interpolation
+    /// (pointWeights) of the points' offsets, scales, widths and, quantile by quantile, of their
+    /// drawn and simulated quantiles (so between points both distributions are interpolated as
+    /// quantile functions, as a Wasserstein barycentre does) instead of noiseScale. Empty: off. All points
+    /// need quantile lists of one length (ParameterError).
+    void setPoints(std::vector<GeneratorDrawPoint> points);
     const std::vector<GeneratorDrawPoint>& points() const { return m_points; }
     /// How sample() draws at (zNorm, ζNorm).
     GeneratorDrawing drawingAt(double zNorm, double zetaNorm) const;
