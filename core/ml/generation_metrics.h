@@ -30,7 +30,7 @@ namespace rs::ml {
 class DatasetFile;
 
 /// The samples of `split` grouped by their (z, ζ) labels: the parameter points generated maps are
-/// judged at (evaluate, the noise calibration, the Generator view).
+/// judged at (evaluate, the per-point calibration, the Generator view).
 std::map<std::pair<double, double>, std::vector<std::int64_t>> samplesByPoint(const DatasetFile& ds, Split split);
 
 struct GenerationGroupMetrics {

@@ -141,10 +141,11 @@ struct RunConfig {
     /// Weight of the statistics of maps decoded from the prior (their sorted values and log power
     /// against the batch's maps at the same parameters); 0 in runs before it.
     double priorLossWeight = 1.0;
-    /// Multiplier of the decoded standard deviation when generation draws the neutral value: fitted
-    /// at the end of training on the validation split (detail::calibrateNoiseScale); 1 in runs
-    /// before it. The likelihood's σ also holds the decoder mean's own error, so maps drawn from
-    /// the prior at σ spread wider than the simulations (gen6 note).
+    /// Multiplier of the decoded standard deviation when generation draws the neutral value, in
+    /// runs without generatorPoints: fitted at the end of training on the validation split by
+    /// builds of the gen6 and gen7 stops (today's fit generatorPoints instead); 1 in runs before
+    /// it. The likelihood's σ also holds the decoder mean's own error, so maps drawn from the prior
+    /// at σ spread wider than the simulations (gen6 note).
     double generatorNoiseScale = 1.0;
     /// Its change per unit of normalised z and ζ (see conditionMean/Std; fitted with it, {0, 0}
     /// in runs before it): the multiplier at (z, ζ) is noiseScale + slope · (zNorm, ζNorm), in 0..2.
@@ -156,8 +157,8 @@ struct RunConfig {
     /// simulated power (too much at k < 0.3 /Mpc, too little above; gen7 note).
     bool generatorSampleMask = true;
     /// How generation draws at each training point (z, ζ) of the dataset, fitted at the end of
-    /// training (detail::calibrateGeneratorPoints); generation between points uses their kernel
-    /// average (GeneratorNetImpl). Empty in runs before it: generation uses generatorNoiseScale/Slope.
+    /// training (detail::calibrateGeneratorPoints); generation between points interpolates them
+    /// (detail::pointWeights). Empty in runs before it: generation uses generatorNoiseScale/Slope.
     std::vector<GeneratorPointCalibration> generatorPoints;
 };
 
