@@ -4,6 +4,7 @@
 #include "figure/map_image.h"
 
 #include "cube/cube_stats.h"
+#include "numerics/interpolate.h"
 #include "util/error.h"
 
 #include <QImage>
@@ -31,19 +32,6 @@ DisplayRange rangeFor(const Cube& cube, ColormapId map, const MapOptions& o)
 QString redshiftText(const Cube& cube)
 {
     return cube.redshift() ? QStringLiteral(" · z = %1").arg(*cube.redshift(), 0, 'f', 2) : QString();
-}
-
-/// Linear interpolation of ys at x over increasing xs (clamped to the ends).
-double interpolate(const std::vector<double>& xs, const std::vector<double>& ys, double x)
-{
-    const auto it = std::lower_bound(xs.begin(), xs.end(), x);
-    if (it == xs.begin())
-        return ys.front();
-    if (it == xs.end())
-        return ys.back();
-    const std::size_t i = std::size_t(it - xs.begin());
-    const double t = (x - xs[i - 1]) / (xs[i] - xs[i - 1]);
-    return ys[i - 1] + t * (ys[i] - ys[i - 1]);
 }
 
 } // namespace
@@ -142,12 +130,12 @@ MapFigure lightconeFigure(const Cube& cube, int axis, std::size_t index, const M
     const double half = d.size() > 1 ? 0.5 * (d.back() - d.front()) / double(d.size() - 1) : 0.5 * cube.cellSize(2);
     f.x = axisOver(d.front() - half, d.back() + half, QStringLiteral("redshift z"));
     for (double z : niceTicks(zs.front(), zs.back(), 9))
-        f.x.ticks.push_back({interpolate(zs, d, z), tickLabel(z)});
+        f.x.ticks.push_back({interpolateClamped(zs, d, z), tickLabel(z)});
     Axis nu = f.x;
     nu.label = QStringLiteral("ν = 1420.4 / (1 + z) [MHz]");
     nu.ticks.clear();
     for (double v : niceTicks(kRestFrequencyMHz / (1 + zs.back()), kRestFrequencyMHz / (1 + zs.front()), 9))
-        nu.ticks.push_back({interpolate(zs, d, kRestFrequencyMHz / v - 1.0), tickLabel(v)});
+        nu.ticks.push_back({interpolateClamped(zs, d, kRestFrequencyMHz / v - 1.0), tickLabel(v)});
     f.top = nu;
     const int other = 1 - axis;
     f.y = axisOver(

@@ -1,5 +1,6 @@
 #include "ml/detail/generator_net.h"
 
+#include "numerics/interpolate.h"
 #include "util/error.h"
 
 #include <ATen/Parallel.h>
@@ -361,23 +362,6 @@ std::vector<double> pointWeights(const std::vector<GeneratorDrawPoint>& points, 
     return w;
 }
 
-namespace {
-
-/// The piecewise linear map a → b (a rising) at x, clamped to b's ends.
-double mapThrough(const std::vector<float>& a, const std::vector<float>& b, float x)
-{
-    const auto it = std::upper_bound(a.begin(), a.end(), x);
-    if (it == a.begin())
-        return b.front();
-    if (it == a.end())
-        return b.back();
-    const std::size_t k = std::size_t(it - a.begin()); // a[k-1] <= x < a[k]
-    const double t = (double(x) - a[k - 1]) / (double(a[k]) - a[k - 1]);
-    return b[k - 1] + t * (double(b[k]) - b[k - 1]);
-}
-
-} // namespace
-
 void applyQuantileMap(torch::Tensor& values, const std::vector<float>& drawn, const std::vector<float>& simulated)
 {
     if (drawn.empty())
@@ -385,7 +369,7 @@ void applyQuantileMap(torch::Tensor& values, const std::vector<float>& drawn, co
     float* v = values.data_ptr<float>();
     at::parallel_for(0, values.numel(), 4096, [&](std::int64_t begin, std::int64_t end) {
         for (std::int64_t i = begin; i < end; ++i)
-            v[i] = float(mapThrough(drawn, simulated, v[i]));
+            v[i] = float(interpolateClamped(drawn, simulated, v[i]));
     });
 }
 
