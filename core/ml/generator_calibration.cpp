@@ -122,18 +122,19 @@ std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFi
             for (double scale : kScales) {
                 if (!g->noise() && (width != 0.0 || scale != 1.0))
                     continue;
-                GeneratorDrawing how {p.ionizedOffset, scale, width, {}, {}};
-                std::mt19937_64 r1(drawSeed);
-                torch::Tensor drawn = g->draw(decoded, how, r1);
+                std::mt19937_64 rng(drawSeed);
+                const torch::Tensor drawn
+                    = g->draw(decoded, GeneratorDrawing {p.ionizedOffset, scale, width, {}, {}}, rng).to(torch::kCPU);
                 const std::vector<float> values = neutralValues(drawn);
                 if (values.empty())
                     continue;
                 const std::vector<double> dq = quantiles(values);
-                how.drawn.assign(dq.begin(), dq.end());
-                how.simulated = simulated;
-                std::mt19937_64 r2(drawSeed);
-                drawn = g->draw(decoded, how, r2);
-                const torch::Tensor maps = physicalMaps(c, drawn).to(torch::kCPU).contiguous();
+                const std::vector<float> drawnQuantiles(dq.begin(), dq.end());
+                // The same draws through this point's quantile map (what draw() applies with it).
+                torch::Tensor value = drawn.index({Slice(), Slice(1, 2)}).contiguous();
+                applyQuantileMap(value, drawnQuantiles, simulated);
+                const torch::Tensor maps
+                    = physicalMaps(c, torch::cat({drawn.index({Slice(), Slice(0, 1)}), value}, 1)).contiguous();
                 const std::vector<float> gen(maps.data_ptr<float>(), maps.data_ptr<float>() + maps.numel());
                 const GenerationGroupMetrics m
                     = compareGeneratedGroup(p.z, p.zeta, sim, gen, c.rows, c.cols, cell, c.quantity);
@@ -144,7 +145,7 @@ std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFi
                     p.noiseScale = scale;
                     p.noiseWidth = width;
                     p.drawnQuantiles.clear();
-                    for (float v : how.drawn)
+                    for (float v : drawnQuantiles)
                         p.drawnQuantiles.push_back(double(v) * c.normStd + c.normMean);
                 }
             }
