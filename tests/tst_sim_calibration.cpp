@@ -9,6 +9,7 @@
 #include "io/cube_loader.h"
 #include "io/power_spectrum_file.h"
 #include "sim/simulator.h"
+#include "stats/pdf.h"
 #include "stats/power_spectrum.h"
 
 #include <QtTest>
@@ -70,21 +71,9 @@ double meanOf(const Cube& c)
     return s / double(c.voxelCount());
 }
 
-double ksDistance(std::vector<float> a, std::vector<float> b)
+double ksDistance(const std::vector<float>& a, const std::vector<float>& b)
 {
-    std::sort(a.begin(), a.end());
-    std::sort(b.begin(), b.end());
-    std::size_t i = 0, j = 0;
-    double d = 0;
-    while (i < a.size() && j < b.size()) {
-        const float v = std::min(a[i], b[j]);
-        while (i < a.size() && a[i] <= v)
-            ++i;
-        while (j < b.size() && b[j] <= v)
-            ++j;
-        d = std::max(d, std::abs(double(i) / double(a.size()) - double(j) / double(b.size())));
-    }
-    return d;
+    return ksDistanceSorted(sortedFinite(a.data(), a.size()), sortedFinite(b.data(), b.size()));
 }
 
 SimulationParams calibrationParams()

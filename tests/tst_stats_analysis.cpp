@@ -195,6 +195,12 @@ private Q_SLOTS:
         QCOMPARE(ksDistance(zero, one), 1.0);
         std::fill(zero.mutableData(), zero.mutableData() + zero.voxelCount(), std::nanf(""));
         QVERIFY_THROWS_EXCEPTION(ParameterError, ksDistance(zero, one));
+        // Sorted lists (a reference sorted once): the same distance; ties stepped over together.
+        const std::vector<float> x = sortedFinite(a.data(), a.voxelCount()), y = sortedFinite(b.data(), b.voxelCount());
+        QCOMPARE(ksDistanceSorted(x, y), ksDistance(a, b));
+        QCOMPARE(ksDistanceSorted({1, 2, 2, 3}, {2, 3, 4}), 5.0 / 12.0); // at 2: 3/4 against 1/3
+        QCOMPARE(sortedFinite(std::vector<float> {3, std::nanf(""), 1}.data(), 3), (std::vector<float> {1, 3}));
+        QVERIFY_THROWS_EXCEPTION(ParameterError, ksDistanceSorted({}, y));
     }
 
     void sphereIsOneRegionOfItsVolume()

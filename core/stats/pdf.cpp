@@ -55,25 +55,37 @@ Pdf pdf(const Cube& cube, int bins)
 
 namespace {
 
-std::vector<float> sortedFinite(const Cube& c, const char* which)
+std::vector<float> sortedVoxels(const Cube& c, const char* which)
 {
-    std::vector<float> v;
-    v.reserve(c.voxelCount());
-    for (std::size_t i = 0, n = c.voxelCount(); i < n; ++i)
-        if (std::isfinite(c.data()[i]))
-            v.push_back(c.data()[i]);
+    std::vector<float> v = sortedFinite(c.data(), c.voxelCount());
     if (v.empty())
         throw ParameterError(c.metadata().sourcePath.empty() ? which : c.metadata().sourcePath,
             "has no finite voxel; no distribution to compare");
-    std::sort(v.begin(), v.end());
     return v;
 }
 
 } // namespace
 
+std::vector<float> sortedFinite(const float* values, std::size_t n)
+{
+    std::vector<float> v;
+    v.reserve(n);
+    for (std::size_t i = 0; i < n; ++i)
+        if (std::isfinite(values[i]))
+            v.push_back(values[i]);
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
 double ksDistance(const Cube& a, const Cube& b)
 {
-    const std::vector<float> x = sortedFinite(a, "first cube"), y = sortedFinite(b, "second cube");
+    return ksDistanceSorted(sortedVoxels(a, "first cube"), sortedVoxels(b, "second cube"));
+}
+
+double ksDistanceSorted(const std::vector<float>& x, const std::vector<float>& y)
+{
+    if (x.empty() || y.empty())
+        throw ParameterError("KS distance", "needs values on both sides");
     const double nx = double(x.size()), ny = double(y.size());
     std::size_t i = 0, j = 0;
     double d = 0;

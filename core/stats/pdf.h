@@ -41,4 +41,10 @@ Pdf pdf(const Cube& cube, int bins = 100);
 /// cubes (any shapes; exact, by sorting). Throws ParameterError when either has no finite voxel.
 double ksDistance(const Cube& a, const Cube& b);
 
+/// The finite values of `values[0..n)`, ascending (what ksDistance compares).
+std::vector<float> sortedFinite(const float* values, std::size_t n);
+/// ksDistance of two ascending lists of finite values, for scoring many samples against one
+/// sorted reference. Throws ParameterError when either list is empty.
+double ksDistanceSorted(const std::vector<float>& a, const std::vector<float>& b);
+
 } // namespace rs
