@@ -1,6 +1,7 @@
 // The conditional generator: its physics metrics on analytic cases, a few training epochs (the
 // loss falls, the run folder is complete and resumable), generating maps (shape, units,
-// reproducibility, range warnings, the HDF5 file) and the refusals. Tiny data: 16² slices of
+// reproducibility, range warnings, the HDF5 file), calibrating a run against another dataset
+// (`calibrate`) and the refusals. Tiny data: 16² slices of
 // synthetic 16³ simulations.
 #include "fixtures.h"
 #include "ml_fixtures.h"
@@ -13,6 +14,7 @@
 #include "ml/generator.h"
 #include "ml/predictor.h"
 #include "ml/run_config.h"
+#include "ml/run_status.h"
 #include "ml/trainer.h"
 #include "util/error.h"
 
@@ -67,6 +69,7 @@ class TestMlGenerate : public QObject {
 
     QTemporaryDir m_dir;
     std::string m_ds, m_run;
+    std::string m_bigDs, m_coarseDs; ///< 32² maps of 1.5 Mpc cells; 32² maps of 3 Mpc cells
 
 private Q_SLOTS:
     void initTestCase()
@@ -227,7 +230,7 @@ private Q_SLOTS:
 
         // evaluate against simulated maps of another size: the same cell size is judged, another refused.
         QDir(m_dir.path()).mkdir("big");
-        const std::string bigDs = fixtures::buildSyntheticDataset(
+        const std::string bigDs = m_bigDs = fixtures::buildSyntheticDataset(
             m_dir.filePath("big"), m_dir.filePath("dtb32.h5").toStdString(), {8.0, 9.0}, {10.0, 30.0}, 4, 32, 4);
         const EvalMetrics m = evaluateRun(m_run, bigDs);
         QCOMPARE(m.generation.groups.size(), std::size_t(4)); // the held-out simulation's four points
@@ -246,7 +249,7 @@ private Q_SLOTS:
             files.push_back(m_dir.filePath(QString("coarse/c%1.h5").arg(seed)).toStdString());
             writeReionScopeH5(files.back(), {c});
         }
-        const std::string coarse = m_dir.filePath("coarse.h5").toStdString();
+        const std::string coarse = m_coarseDs = m_dir.filePath("coarse.h5").toStdString();
         DatasetBuildOptions o;
         o.stride = 8;
         buildDataset(sourcesFromFiles(files, Quantity::BrightnessTemperature), o, coarse);
@@ -283,7 +286,7 @@ private Q_SLOTS:
     void pointsAreCalibratedAtTheEnd()
     {
         // The end of training fitted how generation draws at each training point with neutral
-        // cells, said so, and config.json says a reader of version 3 would misread it.
+        // cells, said so, and config.json says which older readers would misread it.
         const RunConfig fitted = readRunConfig(m_run);
         QVERIFY(!fitted.generatorPoints.empty());
         for (const GeneratorPointCalibration& p : fitted.generatorPoints) {
@@ -295,9 +298,16 @@ private Q_SLOTS:
             QVERIFY(std::is_sorted(p.simulatedQuantiles.begin(), p.simulatedQuantiles.end()));
             QVERIFY2(p.simulatedQuantiles.front() >= 1.0, "a neutral δT_b value below 1 mK"); // δT_b maps
             QVERIFY(std::isfinite(p.ionizedOffset) && p.noiseScale > 0 && p.noiseScale <= 2 && p.noiseWidth >= 0);
+            QVERIFY2(p.ionizedSharpness == 0.7 || p.ionizedSharpness == 1 || p.ionizedSharpness == 1.4
+                    || p.ionizedSharpness == 2,
+                qPrintable(QString::number(p.ionizedSharpness)));
         }
+        // 4, or 5 where a point sharpens the logit (a reader of 4 would draw other neutral fractions).
         std::ifstream in(std::filesystem::path(m_run) / "config.json");
-        QCOMPARE(nlohmann::json::parse(in).at("format_version").get<int>(), 4);
+        const int version = nlohmann::json::parse(in).at("format_version").get<int>();
+        const bool sharpened = std::any_of(fitted.generatorPoints.begin(), fitted.generatorPoints.end(),
+            [](const GeneratorPointCalibration& p) { return p.ionizedSharpness != 1; });
+        QCOMPARE(version, sharpened ? 5 : 4);
         const std::vector<HistoryRecord> history = readHistory(m_run);
         QVERIFY(std::any_of(history.begin(), history.end(), [](const HistoryRecord& h) {
             return h.type == "finished" && QString::fromStdString(h.message).contains("calibrated at");
@@ -322,6 +332,79 @@ private Q_SLOTS:
         writeRunConfig(copy, c);
         for (float v : MapGenerator(copy).generate(first.z, first.zeta, 6, 3).values)
             QCOMPARE(v, 0.0f);
+    }
+
+    void calibratesAgainstAnotherDataset()
+    {
+        // `calibrate RUN --dataset D`: the 16² run's points fitted anew on the training split of
+        // 32² maps of the same cells (as a 64² run on 200² maps of 300 Mpc boxes); config.json says
+        // where, metrics.json is rewritten; the run's own dataset brings back what training fitted.
+        QVERIFY(!m_bigDs.empty());
+        const std::string copy = m_dir.filePath("recalibrated").toStdString();
+        std::filesystem::copy(m_run, copy, std::filesystem::copy_options::recursive);
+        const RunConfig trained = readRunConfig(copy);
+        std::filesystem::remove(metricsPath(copy));
+        const GeneratorCalibration big = calibrateGeneratorRun(copy, m_bigDs);
+        QCOMPARE(big.rows, std::size_t(32));
+        QCOMPARE(big.cols, std::size_t(32));
+        QVERIFY(big.metricsUpdated && std::filesystem::exists(metricsPath(copy)));
+        QVERIFY2(QString::fromStdString(big.message).contains("dtb32.h5"), big.message.c_str());
+        const RunConfig c = readRunConfig(copy);
+        QCOMPARE(c.rows, trained.rows); // still a 16² run
+        QCOMPARE(c.generatorCalibrationRows, std::size_t(32));
+        QVERIFY(QString::fromStdString(c.generatorCalibrationDataset).endsWith("dtb32.h5"));
+        QCOMPARE(c.generatorPoints.size(), big.points);
+        QVERIFY(!c.generatorPoints.empty());
+        bool differs = false; // other simulations, other neutral values
+        for (std::size_t i = 0; i < std::min(c.generatorPoints.size(), trained.generatorPoints.size()); ++i)
+            differs
+                = differs || c.generatorPoints[i].simulatedQuantiles != trained.generatorPoints[i].simulatedQuantiles;
+        QVERIFY(differs);
+        const std::vector<float> maps = MapGenerator(copy).generate(8.5, 20, 2, 1, 32, 32).values;
+        QVERIFY(std::all_of(maps.begin(), maps.end(), [](float v) { return std::isfinite(v); }));
+
+        const GeneratorCalibration own = calibrateGeneratorRun(copy);
+        QCOMPARE(own.rows, trained.rows);
+        const RunConfig back = readRunConfig(copy);
+        QVERIFY(back.generatorCalibrationDataset.empty() && back.generatorCalibrationRows == 0);
+        QCOMPARE(back.generatorPoints.size(), trained.generatorPoints.size());
+        for (std::size_t i = 0; i < back.generatorPoints.size(); ++i) {
+            const GeneratorPointCalibration &a = back.generatorPoints[i], &b = trained.generatorPoints[i];
+            QCOMPARE(a.z, b.z);
+            QCOMPARE(a.zeta, b.zeta);
+            QCOMPARE(a.simulatedQuantiles, b.simulatedQuantiles);
+            QVERIFY2(std::abs(a.ionizedOffset - b.ionizedOffset) < 1e-3, qPrintable(QString::number(a.ionizedOffset)));
+            QCOMPARE(a.noiseScale, b.noiseScale);
+            QCOMPARE(a.noiseWidth, b.noiseWidth);
+        }
+
+        // Refused by name: another cell size; a run being trained; an unfinished run.
+        try {
+            calibrateGeneratorRun(copy, m_coarseDs);
+            QFAIL("maps of 3 Mpc cells calibrated a generator of 1.5 Mpc cells");
+        } catch (const ParameterError& e) {
+            QVERIFY2(QString(e.what()).contains("coarse.h5"), e.what());
+        }
+        {
+            const RunLock training(copy);
+            QVERIFY_THROWS_EXCEPTION(RunBusyError, calibrateGeneratorRun(copy, m_bigDs));
+        }
+        std::filesystem::remove(finalModelPath(copy));
+        try {
+            calibrateGeneratorRun(copy, m_bigDs);
+            QFAIL("an unfinished run was calibrated");
+        } catch (const IoError& e) {
+            QVERIFY2(QString(e.what()).contains("final.pt"), e.what());
+        }
+        // The CLI: one line naming the problem, non-zero exit; JSON on success.
+        fixtures::CliResult r = fixtures::runCli(
+            {"calibrate", QString::fromStdString(copy), "--dataset", QString::fromStdString(m_bigDs)});
+        QVERIFY(r.code != 0 && r.err.contains("final.pt"));
+        std::filesystem::copy_file(finalModelPath(m_run), finalModelPath(copy));
+        r = fixtures::runCli({"calibrate", QString::fromStdString(copy), "--dataset", QString::fromStdString(m_bigDs),
+            "--json", "--threads", "1"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QCOMPARE(nlohmann::json::parse(r.out.toStdString()).at("rows").get<int>(), 32);
     }
 
     void legacyNoiseScaleScalesTheDraw()

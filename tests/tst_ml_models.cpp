@@ -221,8 +221,22 @@ private Q_SLOTS:
             QVERIFY(std::abs(half.drawn[q] - std::vector<float> {1, 2, 4}[q]) < 1e-4f);
             QVERIFY(std::abs(half.simulated[q] - std::vector<float> {20, 30, 50}[q]) < 1e-3f);
         }
+        QVERIFY(std::abs(half.ionizedSharpness - 1.0) < 1e-9); // both points: 1
         // At a point nearly its own (the other point's weight there is e^-4.5 of its own).
         QVERIFY(std::abs(pair->drawingAt(-1.0, 0.0).simulated[2] - 30.0f) < 0.5f);
+        pair->setPoints({{-1.0, 0.0, -1.0, 0.5, 0.0, {0, 1, 2}, {10, 20, 30}, 0.5},
+            {1.0, 0.0, 1.0, 1.5, 1.2, {2, 3, 6}, {30, 40, 70}, 2.5}});
+        QVERIFY(std::abs(pair->drawingAt(0.0, 0.0).ionizedSharpness - 1.5) < 1e-9);
+        // A missing corner (a fully ionized point has no calibration): the local linear plane
+        // through its neighbours would reach −30 there; the offset stays inside the points' range.
+        std::vector<GeneratorDrawPoint> corner;
+        for (double z : {-1.0, 0.0, 1.0})
+            for (double q : {-1.0, 0.0, 1.0})
+                if (!(z == 1.0 && q == 1.0))
+                    corner.push_back({z, q, -20.0 * std::max(z, 0.0) - 10.0 * std::max(q, 0.0), 1, 0, {0, 1}, {0, 1}});
+        pair->setPoints(corner);
+        QCOMPARE(pair->drawingAt(1.0, 1.0).ionizedOffset, -20.0);
+        QVERIFY(pair->drawingAt(0.5, 0.5).ionizedOffset > -20.0); // inside: interpolated as before
         QVERIFY_THROWS_EXCEPTION(
             ParameterError, pair->setPoints({{0, 0, 0, 1, 0, {0, 1}, {0, 1}}, {1, 0, 0, 1, 0, {0, 1, 2}, {0, 1, 2}}}));
         // A net with points: sample() draws with their offset (±20: every cell neutral or ionized)
@@ -240,6 +254,34 @@ private Q_SLOTS:
         net->setPoints({p});
         maps = net->sample(4, 0.7, -0.3, 3, torch::kCPU); // off the point: the only point's settings
         QCOMPARE(maps.narrow(1, 0, 1).gt(0).sum().item<std::int64_t>(), maps.narrow(1, 0, 1).numel());
+        // The sharpness multiplies the logit before the offset: a decoded probability of 0.3
+        // (logit −0.85) drawn at sharpness 2 ionizes sigmoid(−1.69) = 0.156 of the cells, at 0.5
+        // sigmoid(−0.42) = 0.396; an offset then shifts the multiplied logit.
+        {
+            torch::NoGradGuard g;
+            net->decoder->out->weight.zero_();
+            net->decoder->out->bias.fill_(0.0f);
+            net->decoder->out->bias[0].fill_(std::log(0.3 / 0.7));
+        }
+        const auto ionizedAt = [&](double sharpness, double offset) {
+            GeneratorDrawPoint q = p;
+            q.ionizedOffset = offset;
+            q.ionizedSharpness = sharpness;
+            net->setPoints({q});
+            return net->sample(16, 0.0, 0.0, 4, torch::kCPU)
+                .narrow(1, 0, 1)
+                .gt(0)
+                .to(torch::kDouble)
+                .mean()
+                .item<double>();
+        };
+        const double logit = std::log(0.3 / 0.7);
+        for (const auto& [s, o] : {std::pair {1.0, 0.0}, {2.0, 0.0}, {0.5, 0.0}, {2.0, 1.0}}) {
+            const double expected = 1 / (1 + std::exp(-(s * logit + o))), got = ionizedAt(s, o);
+            QVERIFY2(std::abs(got - expected) < 0.02,
+                qPrintable(
+                    QString("sharpness %1, offset %2: %3 ionized, expected %4").arg(s).arg(o).arg(got).arg(expected)));
+        }
     }
 
     void generatorPriorIsCorrelated()

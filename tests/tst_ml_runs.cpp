@@ -142,6 +142,23 @@ private Q_SLOTS:
         QCOMPARE(readBack.generatorPoints[0].ionizedOffset, -0.3);
         QCOMPARE(readBack.generatorPoints[0].noiseWidth, 1.2);
         QCOMPARE(readBack.generatorPoints[0].simulatedQuantiles, point.simulatedQuantiles);
+        QCOMPARE(readBack.generatorPoints[0].ionizedSharpness, 1.0);
+        QVERIFY(!calibrated.at("generator").at("points")[0].contains("ionized_sharpness"));
+        // 5: a point that sharpens the ionized logit, which a reader of 4 would ignore (drawing
+        // another neutral fraction with the offset fitted for it).
+        RunConfig sharpened = generator;
+        sharpened.generatorPoints[0].ionizedSharpness = 1.4;
+        const nlohmann::json five = sharpened;
+        QCOMPARE(five.at("format_version").get<int>(), 5);
+        QCOMPARE(five.get<RunConfig>().generatorPoints[0].ionizedSharpness, 1.4);
+        nlohmann::json blunt = five;
+        blunt["generator"]["points"][0]["ionized_sharpness"] = 0.0;
+        try {
+            (void)blunt.get<RunConfig>();
+            QFAIL("a sharpness of 0 was read");
+        } catch (const ParameterError& e) {
+            QVERIFY2(QString(e.what()).contains("sharpness"), e.what());
+        }
         nlohmann::json unusable = calibrated;
         unusable["generator"]["points"][0]["drawn_quantiles"] = {1.0, 3.0, 2.0};
         try {

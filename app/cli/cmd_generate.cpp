@@ -1,5 +1,6 @@
-// Maps from a trained generator run: `generate` (an HDF5 file of N maps at chosen z and zeta) and
-// `bench generate` (seconds to draw a batch of maps).
+// Maps from a trained generator run: `generate` (an HDF5 file of N maps at chosen z and zeta),
+// `calibrate` (fit how it draws to another dataset's simulations) and `bench generate` (seconds to
+// draw a batch of maps).
 #include "cli_common.h"
 
 #include "ml/generator.h"
@@ -20,6 +21,20 @@ namespace {
 using namespace rs::ml;
 using Clock = std::chrono::steady_clock;
 
+/// `body`'s exit code, or one printed line for an rs::Error: kExitUsage for a ParameterError, else 1.
+template<class Body> int exitCodeOf(Body&& body)
+{
+    try {
+        return body();
+    } catch (const ParameterError& e) {
+        printError(e.what());
+        return kExitUsage;
+    } catch (const Error& e) {
+        printError(e.what());
+        return 1;
+    }
+}
+
 struct GenerateOptions {
     std::string run, out;
     double z = std::nan(""), zeta = std::nan(""), fesc = std::nan("");
@@ -31,7 +46,7 @@ struct GenerateOptions {
 
 int runGenerate(GenerateOptions o)
 {
-    try {
+    return exitCodeOf([&] {
         if (o.count < 1)
             throw ParameterError("--count", "must be at least 1");
         const bool byFesc = !std::isnan(o.fesc);
@@ -67,13 +82,29 @@ int runGenerate(GenerateOptions o)
                       << formatValue(mean) << units << ", " << formatValue(std::round(seconds * 1000) / 1000)
                       << " s)\n";
         return 0;
-    } catch (const ParameterError& e) {
-        printError(e.what());
-        return kExitUsage;
-    } catch (const Error& e) {
-        printError(e.what());
-        return 1;
-    }
+    });
+}
+
+struct CalibrateOptions {
+    std::string run, dataset;
+    int threads = 2;
+    bool json = false;
+};
+
+int runCalibrate(const CalibrateOptions& o)
+{
+    return exitCodeOf([&] {
+        setComputeThreads(o.threads);
+        const GeneratorCalibration c = calibrateGeneratorRun(o.run, o.dataset);
+        if (o.json)
+            std::cout << nlohmann::json {{"run", o.run}, {"dataset", o.dataset}, {"points", c.points}, {"rows", c.rows},
+                {"cols", c.cols}, {"metrics_updated", c.metricsUpdated}, {"message", c.message}}
+                             .dump(2)
+                      << std::endl;
+        else
+            std::cout << o.run << ": " << c.message << "\n";
+        return 0;
+    });
 }
 
 struct BenchGenerateOptions {
@@ -142,6 +173,17 @@ void addGenerateCommands(CLI::App& app)
     g->add_flag("--json", o->json, "JSON output");
     g->add_option("--out", o->out, "Output HDF5 file: dataset 'maps' (count, rows, cols), float32")->required();
     g->callback([o] { exitCode() = runGenerate(*o); });
+
+    auto cal = std::make_shared<CalibrateOptions>();
+    CLI::App* c = app.add_subcommand("calibrate",
+        "Fit how a generator run draws (per (z, zeta): ionized fraction, value distribution, noise) to the training "
+        "split of a dataset, e.g. 200x200 maps of larger boxes at the same cell size; rewrites its config.json");
+    c->add_option("run", cal->run, "Run folder of a finished generator run")->required();
+    c->add_option("--dataset", cal->dataset,
+        "Dataset of the generator's quantity and cell size (default: the run's own, as training calibrated it)");
+    c->add_option("--threads", cal->threads, "Compute threads (default 2)");
+    c->add_flag("--json", cal->json, "JSON output");
+    c->callback([cal] { exitCode() = runCalibrate(*cal); });
 
     CLI::App* bench = subcommandOf(app, "bench", "Benchmarks (never tests): reionscope-cli bench <what>");
     auto b = std::make_shared<BenchGenerateOptions>();

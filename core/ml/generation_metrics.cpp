@@ -1,6 +1,5 @@
 #include "ml/generation_metrics.h"
 
-#include "cube/cube.h"
 #include "ml/dataset.h"
 #include "ml/translation_metrics.h"
 #include "stats/pdf.h"
@@ -10,6 +9,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
+#include <tuple>
 
 namespace rs::ml {
 
@@ -66,13 +67,6 @@ double neutralFraction(const std::vector<float>& maps, Quantity q)
     return maps.empty() ? kNaN : s / double(maps.size());
 }
 
-Cube asCube(const std::vector<float>& maps, std::size_t count, std::size_t rows, std::size_t cols, double cell)
-{
-    Cube c = Cube::uninitialized({count, rows, cols}, {cell * double(count), cell * double(rows), cell * double(cols)});
-    std::copy(maps.begin(), maps.end(), c.mutableData());
-    return c;
-}
-
 } // namespace
 
 std::vector<double> meanPower2d(
@@ -95,30 +89,60 @@ std::vector<double> meanPower2d(
     return d2;
 }
 
+namespace {
+
+void requireMaps(std::size_t size, std::size_t rows, std::size_t cols)
+{
+    const std::size_t px = rows * cols;
+    if (!px || !size || size % px)
+        throw ParameterError("generation metrics",
+            "needs whole maps of " + std::to_string(rows) + "x" + std::to_string(cols) + ", simulated and generated");
+}
+
+} // namespace
+
+SimulatedReference simulatedReference(
+    const std::vector<float>& simulated, std::size_t rows, std::size_t cols, double cellMpc)
+{
+    requireMaps(simulated.size(), rows, cols);
+    if (!(cellMpc > 0))
+        throw ParameterError("generation metrics", "needs the pixel size");
+    SimulatedReference ref;
+    ref.rows = rows;
+    ref.cols = cols;
+    ref.cellMpc = cellMpc;
+    ref.power = meanPower2d(simulated.data(), simulated.size() / (rows * cols), rows, cols, cellMpc, ref.k);
+    ref.sorted = sortedFinite(simulated.data(), simulated.size());
+    return ref;
+}
+
+std::pair<double, double> powerRatioAndKs(const SimulatedReference& ref, const std::vector<float>& generated)
+{
+    requireMaps(generated.size(), ref.rows, ref.cols);
+    std::vector<double> kGen;
+    const std::vector<double> pGen = meanPower2d(
+        generated.data(), generated.size() / (ref.rows * ref.cols), ref.rows, ref.cols, ref.cellMpc, kGen);
+    std::vector<double> ratios;
+    for (std::size_t b = 0; b < ref.k.size() && b < pGen.size(); ++b)
+        if (ref.k[b] > 0.1 && ref.k[b] < 1.0 && ref.power[b] > 1e-12)
+            ratios.push_back(pGen[b] / ref.power[b]);
+    const std::vector<float> sorted = sortedFinite(generated.data(), generated.size());
+    if (ref.sorted.empty() || sorted.empty())
+        throw ParameterError("generation metrics", "maps without a finite value");
+    return {median(ratios), ksDistanceSorted(ref.sorted, sorted)};
+}
+
 GenerationGroupMetrics compareGeneratedGroup(double z, double zeta, const std::vector<float>& simulated,
     const std::vector<float>& generated, std::size_t rows, std::size_t cols, double cellMpc, Quantity quantity)
 {
+    const SimulatedReference ref = simulatedReference(simulated, rows, cols, cellMpc);
     const std::size_t px = rows * cols;
-    if (!px || simulated.empty() || generated.empty() || simulated.size() % px || generated.size() % px)
-        throw ParameterError("generation metrics",
-            "needs whole maps of " + std::to_string(rows) + "x" + std::to_string(cols) + ", simulated and generated");
-    if (!(cellMpc > 0))
-        throw ParameterError("generation metrics", "needs the pixel size");
     GenerationGroupMetrics g;
     g.z = z;
     g.zeta = zeta;
     g.simulated = simulated.size() / px;
     g.generated = generated.size() / px;
-    std::vector<double> kSim, kGen;
-    const std::vector<double> pSim = meanPower2d(simulated.data(), g.simulated, rows, cols, cellMpc, kSim);
-    const std::vector<double> pGen = meanPower2d(generated.data(), g.generated, rows, cols, cellMpc, kGen);
-    std::vector<double> ratios;
-    for (std::size_t b = 0; b < kSim.size() && b < pGen.size(); ++b)
-        if (kSim[b] > 0.1 && kSim[b] < 1.0 && pSim[b] > 1e-12)
-            ratios.push_back(pGen[b] / pSim[b]);
-    g.powerRatioMedian = median(ratios);
-    g.pdfKs = ksDistance(
-        asCube(simulated, g.simulated, rows, cols, cellMpc), asCube(generated, g.generated, rows, cols, cellMpc));
+    std::tie(g.powerRatioMedian, g.pdfKs) = powerRatioAndKs(ref, generated);
     g.nfSimulated = neutralFraction(simulated, quantity);
     g.nfGenerated = neutralFraction(generated, quantity);
     g.nfError = g.nfGenerated - g.nfSimulated;

@@ -54,6 +54,23 @@ struct GenerationMetrics {
 GenerationGroupMetrics compareGeneratedGroup(double z, double zeta, const std::vector<float>& simulated,
     const std::vector<float>& generated, std::size_t rows, std::size_t cols, double cellMpc, Quantity quantity);
 
+/// The simulated side of one group, computed once for scoring many sets of generated maps against
+/// it (the per-point calibration): the maps' mean Δ²(k) and their sorted finite values.
+struct SimulatedReference {
+    std::size_t rows = 0, cols = 0;
+    double cellMpc = 0;
+    std::vector<double> k, power;
+    std::vector<float> sorted;
+};
+
+/// Throws ParameterError as compareGeneratedGroup does.
+SimulatedReference simulatedReference(
+    const std::vector<float>& simulated, std::size_t rows, std::size_t cols, double cellMpc);
+
+/// power_ratio_median and pdf_ks of `generated` (maps of the reference's size) against `ref`,
+/// exactly as compareGeneratedGroup computes them.
+std::pair<double, double> powerRatioAndKs(const SimulatedReference& ref, const std::vector<float>& generated);
+
 /// The summary over groups (see above). Throws ParameterError when `groups` is empty.
 GenerationMetrics summariseGeneration(std::vector<GenerationGroupMetrics> groups);
 

@@ -5,6 +5,7 @@
 #include "ml/detail/evaluation.h"
 #include "ml/detail/generator_net.h"
 #include "ml/generation_metrics.h"
+#include "ml/run_status.h"
 #include "ml/translation_metrics.h"
 #include "util/error.h"
 #include "util/file_util.h"
@@ -12,6 +13,7 @@
 #include <torch/fft.h>
 
 #include <cmath>
+#include <filesystem>
 #include <limits>
 
 namespace rs::ml {
@@ -257,6 +259,22 @@ EvalMetrics evaluateGeneration(NetBase& net, const RunConfig& trained, std::shar
 
 } // namespace detail
 
+namespace {
+
+/// Throws FormatError for a run folder of another model (loadRun says what else is wrong).
+void refuseOtherModels(const std::string& runDir)
+{
+    if (!isRunFolder(runDir))
+        return;
+    const RunConfig c = readRunConfig(runDir);
+    if (c.model != ModelKind::Generator)
+        throw FormatError(runDir,
+            std::string("is a '") + modelName(c.model)
+                + "' run, not a generator run (train one with --model generator)");
+}
+
+} // namespace
+
 struct MapGenerator::Impl {
     detail::LoadedRun run;
 };
@@ -264,13 +282,7 @@ struct MapGenerator::Impl {
 MapGenerator::MapGenerator(const std::string& runDir)
     : m_impl(std::make_unique<Impl>())
 {
-    if (isRunFolder(runDir)) {
-        const RunConfig c = readRunConfig(runDir);
-        if (c.model != ModelKind::Generator)
-            throw FormatError(runDir,
-                std::string("is a '") + modelName(c.model)
-                    + "' run, not a generator run (train one with --model generator)");
-    }
+    refuseOtherModels(runDir);
     m_impl->run = detail::loadRun(runDir);
 }
 
@@ -354,6 +366,49 @@ void writeGeneratedMaps(const std::string& path, const GeneratedMaps& maps, cons
         h5::writeAttribute(file.get(), "count", std::int64_t(maps.count), path);
         h5::writeAttribute(file.get(), "run", runDir, path);
     });
+}
+
+GeneratorCalibration calibrateGeneratorRun(const std::string& runDir, const std::string& datasetPath)
+{
+    refuseOtherModels(runDir);
+    const RunLock lock(runDir); // not while a trainer works on it (its finish calibrates too)
+    if (!std::filesystem::exists(finalModelPath(runDir)))
+        throw IoError(runDir, "has not finished training (no final.pt); its training calibrates it when it finishes");
+    detail::LoadedRun r = detail::loadRun(runDir);
+    if (!r.config.generatorSampleMask)
+        throw ParameterError("run",
+            runDir
+                + ": trained before generation drew the ionized state (no generator.sample_mask), which the "
+                  "calibration adjusts; train it again to calibrate it");
+    const bool own = datasetPath.empty();
+    const std::shared_ptr<const DatasetFile> ds = DatasetFile::open(own ? r.config.datasetPath : datasetPath);
+    RunConfig sized = detail::evaluationSize(r.config, ds->info()); // same quantity and cell size
+    const std::string what = detail::calibrateGeneratorPoints(*r.net, sized, *ds, r.device);
+    if (what.empty())
+        throw ParameterError("dataset",
+            ds->info().path
+                + ": its training split has no (z, zeta) point with neutral cells (1 % or more) to "
+                  "calibrate the generator at");
+    r.config.generatorPoints = sized.generatorPoints;
+    r.config.generatorCalibrationDataset = own ? "" : std::filesystem::absolute(ds->info().path).string();
+    r.config.generatorCalibrationRows = own ? 0 : sized.rows;
+    r.config.generatorCalibrationCols = own ? 0 : sized.cols;
+    writeRunConfig(runDir, r.config);
+    GeneratorCalibration out;
+    out.points = r.config.generatorPoints.size();
+    out.rows = sized.rows;
+    out.cols = sized.cols;
+    out.message
+        = what + " of " + ds->info().path + " (" + std::to_string(sized.rows) + "x" + std::to_string(sized.cols) + ")";
+    // metrics.json holds the test metrics of the run as it now draws, on its own dataset.
+    try {
+        const auto trained = own ? ds : DatasetFile::open(r.config.datasetPath);
+        writeMetrics(runDir, detail::evaluateNet(*r.net, r.config, trained, Split::Test, r.device, 0));
+        out.metricsUpdated = true;
+    } catch (const Error& e) {
+        out.message += "; metrics.json not updated (" + std::string(e.what()) + ")";
+    }
+    return out;
 }
 
 } // namespace rs::ml

@@ -56,6 +56,26 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
+/// What calibrateGeneratorRun did.
+struct GeneratorCalibration {
+    std::size_t points = 0; ///< (z, ζ) points calibrated
+    std::size_t rows = 0, cols = 0; ///< the size of the maps it was calibrated with
+    bool metricsUpdated = false; ///< metrics.json re-evaluated on the run's own test split
+    std::string message; ///< one line: points, worst score, dataset
+};
+
+/// Calibrates how a finished generator run draws (RunConfig::generatorPoints: the ionized
+/// offset, noise and quantile map per (z, ζ)) anew against the training split of `datasetPath`,
+/// or of its own dataset where empty (what training did at its end; same seed, same points).
+/// The dataset may hold maps of another size at the run's cell size, e.g. 200² maps of 300 Mpc
+/// boxes for a run trained on 64² maps of 96 Mpc ones: the network keeps its structure, the
+/// points take the larger boxes' neutral fractions and value distributions. Rewrites config.json
+/// (generator.points, generator.calibrated_on) and metrics.json (the run's own test split).
+/// Throws RunBusyError while the run trains, IoError (no run, not finished), FormatError (a run
+/// of another model, damaged files), ParameterError (a dataset of another quantity or cell size,
+/// no point with neutral cells, a run from before the drawn ionized state).
+GeneratorCalibration calibrateGeneratorRun(const std::string& runDir, const std::string& datasetPath = "");
+
 /// Writes the maps as HDF5: one float32 dataset `maps` of shape (count, rows, cols) with the
 /// attributes z, zeta, f_esc (ζ / kZetaPerFesc), quantity, units ("mK" for δT_b), cell_size_mpc, seed and run; written
 /// atomically. Throws IoError when the file cannot be written.

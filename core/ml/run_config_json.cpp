@@ -103,9 +103,9 @@ void checkPointCalibration(const GeneratorPointCalibration& p)
         return q.size() >= 2 && std::all_of(q.begin(), q.end(), finite) && std::is_sorted(q.begin(), q.end());
     };
     if (!finite(p.z) || !finite(p.zeta) || !finite(p.ionizedOffset) || !(p.noiseScale >= 0 && p.noiseScale <= 2)
-        || !(p.noiseWidth >= 0 && p.noiseWidth <= 8))
-        throw ParameterError(
-            "generator.points", "a point's z, zeta, offset, noise scale (0..2) or width (0..8) is not usable");
+        || !(p.noiseWidth >= 0 && p.noiseWidth <= 8) || !(p.ionizedSharpness >= 0.1 && p.ionizedSharpness <= 10))
+        throw ParameterError("generator.points",
+            "a point's z, zeta, offset, sharpness (0.1..10), noise scale (0..2) or width (0..8) is not usable");
     if (!rising(p.drawnQuantiles) || !rising(p.simulatedQuantiles)
         || p.drawnQuantiles.size() != p.simulatedQuantiles.size())
         throw ParameterError("generator.points", "a point's quantiles are not two rising lists of one length");
@@ -120,8 +120,13 @@ int runFormatVersion(const RunConfig& c)
     // generator's drawn ionized state (generator.sample_mask), a translator's barrier context
     // (translation.context_barrier). Readers of version 2 refuse version 3 by name.
     // 4: a generator's per-point calibration (generator.points), which a reader of 3 ignores.
-    if (c.model == ModelKind::Generator && !c.generatorPoints.empty())
-        return 4;
+    // 5: points that sharpen the ionized logit (ionized_sharpness), which a reader of 4 ignores,
+    // drawing other neutral fractions with the offsets fitted for it.
+    if (c.model == ModelKind::Generator && !c.generatorPoints.empty()) {
+        const bool sharpened = std::any_of(c.generatorPoints.begin(), c.generatorPoints.end(),
+            [](const GeneratorPointCalibration& p) { return p.ionizedSharpness != 1; });
+        return sharpened ? 5 : 4;
+    }
     const bool misread = (c.model == ModelKind::Generator && c.generatorSampleMask)
         || (c.model == ModelKind::UNet && c.contextBarrier);
     return misread ? 3 : 2;
@@ -175,11 +180,17 @@ void to_json(json& j, const RunConfig& c)
             {"noise_scale_slope", c.generatorNoiseSlope}, {"sample_mask", c.generatorSampleMask}};
     if (c.model == ModelKind::Generator && !c.generatorPoints.empty()) {
         json points = json::array();
-        for (const GeneratorPointCalibration& p : c.generatorPoints)
+        for (const GeneratorPointCalibration& p : c.generatorPoints) {
             points.push_back({{"z", p.z}, {"zeta", p.zeta}, {"ionized_offset", p.ionizedOffset},
                 {"noise_scale", p.noiseScale}, {"noise_width_cells", p.noiseWidth},
                 {"drawn_quantiles", p.drawnQuantiles}, {"simulated_quantiles", p.simulatedQuantiles}});
+            if (p.ionizedSharpness != 1) // absent: 1 (format 4)
+                points.back()["ionized_sharpness"] = p.ionizedSharpness;
+        }
         j["generator"]["points"] = std::move(points);
+        if (!c.generatorCalibrationDataset.empty()) // a reader of 4 without it draws the same maps
+            j["generator"]["calibrated_on"] = {{"dataset", c.generatorCalibrationDataset},
+                {"rows", c.generatorCalibrationRows}, {"cols", c.generatorCalibrationCols}};
     }
     if (!c.sweep.name.empty()) {
         json settings = json::object();
@@ -272,6 +283,7 @@ void from_json(const json& j, RunConfig& c)
                 p.z = e.at("z").get<double>();
                 p.zeta = e.at("zeta").get<double>();
                 p.ionizedOffset = e.at("ionized_offset").get<double>();
+                p.ionizedSharpness = e.value("ionized_sharpness", 1.0);
                 p.noiseScale = e.at("noise_scale").get<double>();
                 p.noiseWidth = e.at("noise_width_cells").get<double>();
                 p.drawnQuantiles = e.at("drawn_quantiles").get<std::vector<double>>();
@@ -281,6 +293,13 @@ void from_json(const json& j, RunConfig& c)
                     throw ParameterError("generator.points", "the points' quantile lists differ in length");
                 c.generatorPoints.push_back(std::move(p));
             }
+        c.generatorCalibrationDataset.clear();
+        c.generatorCalibrationRows = c.generatorCalibrationCols = 0;
+        if (auto on = g->find("calibrated_on"); on != g->end() && on->is_object()) {
+            c.generatorCalibrationDataset = on->value("dataset", std::string());
+            c.generatorCalibrationRows = on->value("rows", std::size_t(0));
+            c.generatorCalibrationCols = on->value("cols", std::size_t(0));
+        }
     }
     if (auto it = j.find("sweep"); it != j.end() && it->is_object()) {
         c.sweep.name = it->value("name", std::string());

@@ -75,8 +75,8 @@ struct SweepMembership {
 /// cells are partly ionized). Maps drawn from the prior at this point get:
 struct GeneratorPointCalibration {
     double z = 0, zeta = 0;
-    /// added to the ionized logit before its draw, so that the expected neutral fraction is the
-    /// training simulations' at this point;
+    /// added to the ionized logit (times ionizedSharpness) before its draw, so that the expected
+    /// neutral fraction is the training simulations' at this point;
     double ionizedOffset = 0;
     /// the multiplier of the decoded σ and the width [cells] of the Gaussian that correlates the
     /// value's noise between cells (0: independent cells), chosen among a few by the maps' power
@@ -86,6 +86,10 @@ struct GeneratorPointCalibration {
     /// 0 to 1) onto the simulations' neutral values at this point: a drawn value at quantile p of
     /// `drawnQuantiles` becomes the value at p of `simulatedQuantiles`.
     std::vector<double> drawnQuantiles, simulatedQuantiles;
+    /// The multiplier of the ionized logit (its sharpness: above 1 the draw approaches the ½
+    /// threshold's larger, more coherent bubbles and more in-band power; below 1 more scattered
+    /// ionized cells), chosen with the noise; 1 in runs before it.
+    double ionizedSharpness = 1;
 };
 
 /// What a run trains. The caller sets the first block; the trainer resolves the second from the
@@ -160,6 +164,11 @@ struct RunConfig {
     /// training (detail::calibrateGeneratorPoints); generation between points interpolates them
     /// (detail::pointWeights). Empty in runs before it: generation uses generatorNoiseScale/Slope.
     std::vector<GeneratorPointCalibration> generatorPoints;
+    /// Where the points were fitted when not on the run's own training split (`reionscope-cli
+    /// calibrate RUN --dataset D`, calibrateGeneratorRun): D's path and map size, e.g. 200² maps
+    /// of 300 Mpc boxes for a run trained on 64² maps of 96 Mpc ones. Empty: the run's own.
+    std::string generatorCalibrationDataset;
+    std::size_t generatorCalibrationRows = 0, generatorCalibrationCols = 0;
 };
 
 /// The one schema of config.json: every field of RunConfig, in one place (nlohmann ADL, so
@@ -169,11 +178,12 @@ struct RunConfig {
 void to_json(nlohmann::json& j, const RunConfig& c);
 void from_json(const nlohmann::json& j, RunConfig& c);
 /// The format_version config.json is written with: the oldest reader that reads this run as it is
-/// meant (4 for a generator with per-point calibration, 3 where a reader of 2 would misread a key
-/// it does not know, see run_config_json.cpp; else 2). readRunConfig refuses versions above kRunFormatVersion, naming
+/// meant (5 for a generator whose points sharpen the ionized logit, 4 for one with per-point
+/// calibration, 3 where a reader of 2 would misread a key it does not know, see
+/// run_config_json.cpp; else 2). readRunConfig refuses versions above kRunFormatVersion, naming
 /// the file.
 int runFormatVersion(const RunConfig& c);
-constexpr int kRunFormatVersion = 4;
+constexpr int kRunFormatVersion = 5;
 
 /// config.json flattened to ("optimizer.lr", "0.001") pairs in document order, for comparing
 /// runs: paths are normalised (absolute, `..` resolved), numbers printed with 8 digits, arrays as

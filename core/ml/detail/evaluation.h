@@ -79,11 +79,14 @@ EvalMetrics evaluateGeneration(NetBase& net, const RunConfig& config, std::share
 
 /// Generator with a drawn ionized state: at each (z, ζ) of `ds`'s training split with neutral
 /// cells, fits how maps drawn from the prior are drawn there (GeneratorPointCalibration: the
-/// ionized logit's offset for the simulations' neutral fraction, the value noise's σ multiplier
-/// and width chosen by the worse of KS/0.1 and |power ratio − 1|/0.2 against the simulations,
+/// ionized logit's sharpness, the value noise's σ multiplier and width chosen by the worse of
+/// KS/0.1 and |power ratio − 1|/0.2 against the simulations, with the logit's offset for their
+/// neutral fraction at each sharpness,
 /// the quantile map of neutral values onto theirs); sets them on `net` and in
-/// `config.generatorPoints`, and says what it did. Empty (nothing changed) for other nets, runs
-/// without the drawn state, a dataset of another size or no such point (generator_calibration.cpp).
+/// `config.generatorPoints`, and says what it did. Maps of `ds`'s size: the training size, or
+/// another multiple of 8 at the run's cell size (the caller checks it: calibrateGeneratorRun).
+/// Empty (nothing changed) for other nets, runs without the drawn state, sizes not divisible by
+/// 8 or no such point (generator_calibration.cpp).
 std::string calibrateGeneratorPoints(
     NetBase& net, RunConfig& config, const DatasetFile& ds, const torch::Device& device);
 

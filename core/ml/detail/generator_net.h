@@ -66,6 +66,7 @@ struct GeneratorDrawPoint {
     double zNorm = 0, zetaNorm = 0;
     double ionizedOffset = 0, noiseScale = 1, noiseWidth = 0;
     std::vector<float> drawn, simulated; ///< quantiles: drawn value → simulated value
+    double ionizedSharpness = 1; ///< multiplier of the ionized logit (GeneratorPointCalibration)
 };
 
 /// RunConfig::generatorPoints in the network's units (condition and values normalised with the
@@ -89,6 +90,7 @@ struct GeneratorDrawing {
     double noiseWidth = 0; ///< σ [cells] of the Gaussian that correlates the value's noise; 0: white
     /// the quantile map applied to the drawn value: drawn[i] → simulated[i] (empty: none)
     std::vector<float> drawn, simulated;
+    double ionizedSharpness = 1; ///< multiplier of the ionized logit, before the offset
 };
 
 /// `values` (float, CPU) through the piecewise linear map `drawn` → `simulated` (both rising, one
@@ -138,7 +140,7 @@ public:
     /// The decoder's planes (n, 2 or 3, rows, cols) for `n` latents from the prior drawn with `rng`.
     torch::Tensor decodePrior(std::size_t n, double zNorm, double zetaNorm, std::mt19937_64& rng,
         const torch::Device& device, std::size_t rows = 0, std::size_t cols = 0);
-    /// Maps from decoded planes with `rng`: channel 0 the logit plus the offset (and with
+    /// Maps from decoded planes with `rng`: channel 0 the logit times the sharpness plus the offset (and with
     /// setSampleMask a standard logistic draw), channel 1 the value drawn with the decoded σ times
     /// the drawing's scale and noise width (with the noise option), through its quantile maps.
     torch::Tensor draw(const torch::Tensor& decoded, const GeneratorDrawing& how, std::mt19937_64& rng) const;
