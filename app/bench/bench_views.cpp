@@ -223,6 +223,9 @@ int main(int argc, char** argv)
             view.show();
             view.setRun(run, rs::ml::readRunConfig(run.toStdString()));
             bench::waitUntil([&] { return view.drawsDone() > 0 && !view.job()->isRunning(); }, 60000);
+            // The comparison (charts) follows the maps once the sliders rest: shoot it done.
+            bench::waitUntil([&] { return !view.isComparing(); }, 60000);
+            bench::waitUntil([] { return false; }, 300);
             shoot(view, shots, QStringLiteral("views-generator"));
             doc[QStringLiteral("single_moves")] = singleMoves(view, moves);
             doc[QStringLiteral("drag")] = drag(view);
