@@ -387,7 +387,7 @@ GeneratorCalibration calibrateGeneratorRun(const std::string& runDir, const std:
     if (what.empty())
         throw ParameterError("dataset",
             ds->info().path
-                + ": its training split has no (z, zeta) point with neutral cells (1 % or more) to "
+                + ": its training split has no (z, zeta) point with 1000 or more neutral cells to "
                   "calibrate the generator at");
     r.config.generatorPoints = sized.generatorPoints;
     r.config.generatorCalibrationDataset = own ? "" : std::filesystem::absolute(ds->info().path).string();
