@@ -27,7 +27,7 @@ constexpr std::size_t kMaps = 96, kMapPixels = 64 * 64, kMinMaps = 24;
 /// for 0.1 % neutral at z 7 ζ 30 of 200² maps of 300 Mpc boxes, gen9 note).
 constexpr std::size_t kMinNeutralCells = 1000;
 /// The ionized offset is sought in ±kOffsetRange logits: a 300 Mpc box at z 8 ζ 40 is 3.6 %
-/// neutral where a 64² run's decoder, trained on 96 Mpc boxes fully ionized there, needs −12.
+/// neutral where a 64² run's decoder, trained on 96 Mpc boxes fully ionized there, needs −24.
 constexpr double kOffsetRange = 30;
 /// The noise widths [cells] and σ multipliers tried (gen8 note: mostly neutral points want white
 /// noise, points with many bubbles noise correlated over about a cell, and the quantile map makes

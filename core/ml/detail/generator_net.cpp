@@ -259,8 +259,14 @@ GeneratorDrawing GeneratorNetImpl::drawingAt(double zNorm, double zetaNorm) cons
     const std::size_t nq = m_points.front().drawn.size();
     std::vector<double> drawn(nq, 0.0), simulated(nq, 0.0);
     d.noiseScale = 0;
+    double offLo = m_points.front().ionizedOffset, offHi = offLo;
+    double sharpLo = m_points.front().ionizedSharpness, sharpHi = sharpLo;
     for (std::size_t i = 0; i < m_points.size(); ++i) {
         const GeneratorDrawPoint& p = m_points[i];
+        offLo = std::min(offLo, p.ionizedOffset);
+        offHi = std::max(offHi, p.ionizedOffset);
+        sharpLo = std::min(sharpLo, p.ionizedSharpness);
+        sharpHi = std::max(sharpHi, p.ionizedSharpness);
         d.ionizedSharpness += w[i] * (p.ionizedSharpness - 1);
         d.ionizedOffset += w[i] * p.ionizedOffset;
         d.noiseScale += w[i] * p.noiseScale;
@@ -280,14 +286,8 @@ GeneratorDrawing GeneratorNetImpl::drawingAt(double zNorm, double zetaNorm) cons
     // The offset and sharpness stay inside the points' own range: near a fully ionized corner the
     // local linear weights extrapolate, and offsets there are extreme (−24 at z 8 ζ 40 of 300 Mpc
     // boxes, 1 at its neighbours) — the plane through them made a fully ionized point neutral.
-    const auto [offLo, offHi] = std::minmax_element(m_points.begin(), m_points.end(),
-        [](const GeneratorDrawPoint& a, const GeneratorDrawPoint& b) { return a.ionizedOffset < b.ionizedOffset; });
-    d.ionizedOffset = std::clamp(d.ionizedOffset, offLo->ionizedOffset, offHi->ionizedOffset);
-    const auto [shLo, shHi] = std::minmax_element(
-        m_points.begin(), m_points.end(), [](const GeneratorDrawPoint& a, const GeneratorDrawPoint& b) {
-            return a.ionizedSharpness < b.ionizedSharpness;
-        });
-    d.ionizedSharpness = std::clamp(d.ionizedSharpness, shLo->ionizedSharpness, shHi->ionizedSharpness);
+    d.ionizedOffset = std::clamp(d.ionizedOffset, offLo, offHi);
+    d.ionizedSharpness = std::clamp(d.ionizedSharpness, sharpLo, sharpHi);
     d.noiseScale = std::clamp(d.noiseScale, 0.0, 2.0);
     d.noiseWidth = std::max(d.noiseWidth, 0.0);
     return d;
