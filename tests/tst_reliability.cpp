@@ -9,6 +9,7 @@
 #include "io/hdf5_util.h"
 #include "io/reionscope_h5.h"
 #include "util/error.h"
+#include "util/file_stamp.h"
 #include "util/file_util.h"
 #include "util/size_limits.h"
 
@@ -21,8 +22,10 @@
 #include <hdf5.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 using namespace rs;
 using fixtures::runCli;
@@ -142,6 +145,24 @@ private Q_SLOTS:
         QCOMPARE(parseByteSize("4G").value_or(0), 4ULL << 30);
         QVERIFY(!parseByteSize("4X"));
         QVERIFY(!parseByteSize("-1"));
+    }
+
+    void fileChangeStampSeesEveryAtomicWrite()
+    {
+        // Watchers poll files rewritten by other processes (config.json after `calibrate`): two
+        // writes of the same size within one tick of the coarse modification clock differ too.
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("config.json")).toStdString();
+        QCOMPARE(fileChangeStamp(path), std::uint64_t(0));
+        std::set<std::uint64_t> stamps;
+        for (const char* text : {"{\"epochs\": 2}", "{\"epochs\": 7}", "{\"epochs\": 3}"}) {
+            writeFileAtomically(path, text, std::strlen(text));
+            const std::uint64_t stamp = fileChangeStamp(path);
+            QCOMPARE(fileChangeStamp(path), stamp); // the same while the file is unchanged
+            stamps.insert(stamp);
+        }
+        QCOMPARE(stamps.size(), std::size_t(3));
+        QVERIFY(!stamps.count(0));
     }
 
     void classicNameWithAbsurdN()

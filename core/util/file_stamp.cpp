@@ -1,0 +1,28 @@
+#include "util/file_stamp.h"
+
+#include <sys/stat.h>
+
+namespace rs {
+
+std::uint64_t fileChangeStamp(const std::string& path)
+{
+    struct stat st { };
+    if (::stat(path.c_str(), &st) != 0)
+        return 0;
+    // A 64-bit mix (splitmix64's finaliser) of the three: equal stamps for two versions of a file
+    // would need them to collide, not merely share a clock tick.
+    auto mix = [](std::uint64_t h, std::uint64_t v) {
+        h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+        h ^= h >> 30;
+        h *= 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 27;
+        h *= 0x94d049bb133111ebULL;
+        return h ^ (h >> 31);
+    };
+    std::uint64_t h = mix(0, std::uint64_t(st.st_mtim.tv_sec) * 1000000000ULL + std::uint64_t(st.st_mtim.tv_nsec));
+    h = mix(h, std::uint64_t(st.st_ino));
+    h = mix(h, std::uint64_t(st.st_size));
+    return h == 0 ? 1 : h;
+}
+
+} // namespace rs
