@@ -186,6 +186,29 @@ private Q_SLOTS:
         }
     }
 
+    void configRewrittenElsewhereIsReadAgain()
+    {
+        // Another process rewrites a listed run's config.json (`reionscope-cli calibrate` refits a
+        // finished generator's points there): the studio reads it again without a history line.
+        const QString runs = m_dir.filePath(QStringLiteral("config"));
+        const QString a = writeRun(runs, QStringLiteral("a"), 1e-3, 16, 0.6, {}, 2);
+        RunsModel model;
+        RunsWatcher watcher(&model);
+        watcher.setPollInterval(50);
+        watcher.setFolder(runs);
+        QTRY_COMPARE(model.rowCount(), 1);
+        QCOMPARE(model.entry(0).config.epochs, 2);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        rs::ml::RunConfig c = rs::ml::readRunConfig(a.toStdString());
+        c.epochs = 7;
+        rs::ml::writeRunConfig(a.toStdString(), c);
+        QTRY_COMPARE(model.entry(model.rowOf(a)).config.epochs, 7);
+        QVERIFY(changed.count() >= 1); // the views of the current run refresh on it
+        const int before = changed.count();
+        QTest::qWait(300); // unchanged since: no more reads, no more refreshes
+        QCOMPARE(changed.count(), before);
+    }
+
     void statusFollowsTheTrainLock()
     {
         // "training elsewhere" while another process holds the run's train.lock, and no longer

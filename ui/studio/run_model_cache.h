@@ -1,13 +1,16 @@
 #pragma once
 /// \file run_model_cache.h
 /// One loaded model of one run (a rs::ml::Translator or rs::ml::MapGenerator) for a view's
-/// background jobs: loaded on first use, loaded again when another run is asked for or the run's
-/// weights changed on disk (it is still training, or finished since). A lease holds the model's
+/// background jobs: loaded on first use, loaded again when another run is asked for, the run's
+/// weights changed on disk (it is still training, or finished since) or its config.json did (a
+/// generator draws with the calibrated points stored there: `reionscope-cli calibrate`). A lease holds the model's
 /// lock, so two jobs (an old one still running while a newer one starts) never use it together.
 /// Plain C++, thread-safe; no Qt.
 
 #include "ml/ml_setup.h"
+#include "ml/run_folder.h"
 #include "studio/predictor_pool.h"
+#include "util/file_stamp.h"
 
 #include <memory>
 #include <mutex>
@@ -37,12 +40,14 @@ public:
         Lease lease;
         lease.m_lock = std::unique_lock<std::mutex>(m_mutex);
         const auto [weights, stamp] = runWeightsStamp(runDir);
-        if (!m_model || runDir != m_run || weights != m_weights || stamp != m_stamp) {
+        const std::uint64_t configStamp = rs::fileChangeStamp(rs::ml::runConfigPath(runDir));
+        if (!m_model || runDir != m_run || weights != m_weights || stamp != m_stamp || configStamp != m_configStamp) {
             m_model.reset();
             m_model = std::make_shared<const Model>(runDir);
             m_run = runDir;
             m_weights = weights;
             m_stamp = stamp;
+            m_configStamp = configStamp;
         }
         lease.m_model = m_model;
         return lease;
@@ -53,6 +58,7 @@ private:
     std::shared_ptr<const Model> m_model;
     std::string m_run, m_weights;
     long long m_stamp = 0;
+    std::uint64_t m_configStamp = 0;
 };
 
 } // namespace rs::ui

@@ -362,6 +362,8 @@ void RunsModel::applyUpdates(const std::vector<RunUpdate>& updates)
         const bool configChanged = u.summary && !e->shown.isEmpty(); // a live placeholder learns its resolved config
         if (u.summary)
             setConfig(*e, u.summary->config);
+        if (u.configStamp)
+            e->configStamp = u.configStamp;
         if (u.locked)
             e->locked = *u.locked;
         if (u.meta) {
@@ -431,7 +433,7 @@ std::vector<KnownRun> RunsModel::known() const
 {
     std::vector<KnownRun> out;
     for (const RunEntry& e : m_runs)
-        out.push_back({e.path, e.historyOffset, e.metaStamp, e.locked});
+        out.push_back({e.path, e.historyOffset, e.metaStamp, e.configStamp, e.locked});
     return out;
 }
 

@@ -27,12 +27,15 @@ namespace rs::ui {
 struct RunUpdate {
     QString path;
     bool removed = false; ///< the folder is gone
-    std::optional<rs::ml::RunSummary> summary; ///< a run seen for the first time (rs::ml::listRuns)
+    /// rs::ml::listRuns: a run seen for the first time, or whose config.json was rewritten since
+    /// (`reionscope-cli calibrate` refits a finished generator's points)
+    std::optional<rs::ml::RunSummary> summary;
     rs::ml::HistoryChunk history; ///< lines appended since the last look
     bool finished = false; ///< final.pt exists
     std::optional<rs::ml::EvalMetrics> metrics; ///< metrics.json, read when the run finished
     std::optional<rs::ml::RunMeta> meta; ///< meta.json when it changed (or the run is new)
-    qint64 metaStamp = 0; ///< meta.json's modification time in ns (0: none)
+    qint64 metaStamp = 0; ///< meta.json's change stamp (rs::fileChangeStamp; 0: none)
+    qint64 configStamp = 0; ///< config.json's change stamp, with `summary`
     std::optional<bool> locked; ///< whether a trainer holds train.lock, when that changed (or the run is new)
 };
 
@@ -41,6 +44,7 @@ struct KnownRun {
     QString path;
     std::uint64_t historyOffset = 0;
     qint64 metaStamp = 0;
+    qint64 configStamp = 0; ///< 0: not known (the watcher then leaves config.json alone)
     bool locked = false;
 };
 
@@ -54,6 +58,7 @@ struct RunEntry {
     std::vector<std::pair<QString, QString>> flatConfig; ///< rs::ml::flattenRunConfig(config)
     rs::ml::RunMeta meta;
     qint64 metaStamp = 0;
+    qint64 configStamp = 0; ///< config.json's change stamp when `config` was read
     bool finished = false;
     std::optional<rs::ml::EvalMetrics> metrics;
     RunCurves curves;

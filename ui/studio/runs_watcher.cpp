@@ -4,6 +4,7 @@
 #include "shell/job_runner.h"
 #include "studio/runs_model.h"
 #include "util/error.h"
+#include "util/file_stamp.h"
 
 #include <QFileSystemWatcher>
 #include <QTimer>
@@ -21,15 +22,19 @@ struct Known {
     std::string path;
     std::uint64_t offset = 0;
     qint64 metaStamp = 0;
+    qint64 configStamp = 0;
     bool locked = false;
 };
 
-/// meta.json's modification time in ns (0: no such file).
+/// A file's change stamp (0: no such file; rs::fileChangeStamp).
+qint64 fileStamp(const std::string& path)
+{
+    return qint64(rs::fileChangeStamp(path));
+}
+
 qint64 metaStamp(const std::string& dir)
 {
-    std::error_code ec;
-    const auto t = fs::last_write_time(rs::ml::runMetaPath(dir), ec);
-    return ec ? 0 : qint64(t.time_since_epoch().count());
+    return fileStamp(rs::ml::runMetaPath(dir));
 }
 
 /// Reads meta.json into the update when its stamp changed (a damaged one reads as no note).
@@ -76,6 +81,7 @@ std::vector<RunUpdate> look(const std::string& folder, const std::vector<Known>&
             continue; // config.json being written or damaged: the next look tries again
         RunUpdate u;
         u.path = QString::fromStdString(dir);
+        u.configStamp = fileStamp(rs::ml::runConfigPath(dir)); // before the read: a rewrite after it is seen next time
         u.summary = s.front();
         u.history = rs::ml::readHistoryFrom(dir, 0);
         u.finished = s.front().finished;
@@ -96,11 +102,20 @@ std::vector<RunUpdate> look(const std::string& folder, const std::vector<Known>&
             continue;
         }
         lookAtMeta(u, dir, k.metaStamp);
+        // config.json rewritten since it was read (a finished generator calibrated again by
+        // `reionscope-cli calibrate`, or by the Generator view): its points and metrics anew.
+        if (const qint64 stamp = fileStamp(rs::ml::runConfigPath(dir)); k.configStamp && stamp != k.configStamp) {
+            const std::vector<rs::ml::RunSummary> s = rs::ml::listRuns(dir);
+            if (!s.empty()) { // else being written: the next look reads it
+                u.summary = s.front();
+                u.configStamp = stamp;
+            }
+        }
         if (const bool locked = rs::ml::runIsTraining(dir); locked != k.locked)
             u.locked = locked; // a trainer started or went away (stopped, finished or killed)
         const auto size = fs::file_size(rs::ml::historyPath(dir), ec);
         if (ec || size == offset) { // unchanged: no read at all
-            if (u.meta || u.locked) {
+            if (u.meta || u.locked || u.summary) {
                 u.history.nextOffset = offset;
                 out.push_back(std::move(u));
             }
@@ -108,6 +123,7 @@ std::vector<RunUpdate> look(const std::string& folder, const std::vector<Known>&
         }
         try {
             if (offset == 0) { // a run this window started before the watcher saw it: its stored config
+                u.configStamp = fileStamp(rs::ml::runConfigPath(dir));
                 const std::vector<rs::ml::RunSummary> s = rs::ml::listRuns(dir);
                 if (!s.empty())
                     u.summary = s.front();
@@ -184,7 +200,7 @@ void RunsWatcher::startLook(bool supersede)
         return;
     std::vector<Known> known;
     for (const KnownRun& k : m_model->known())
-        known.push_back({k.path.toStdString(), k.historyOffset, k.metaStamp, k.locked});
+        known.push_back({k.path.toStdString(), k.historyOffset, k.metaStamp, k.configStamp, k.locked});
     const std::string folder = m_folder.toStdString();
     if (m_fsWatcher->directories().isEmpty())
         m_fsWatcher->addPath(m_folder); // the folder may have been created since
