@@ -53,6 +53,15 @@ void screenshot(QWidget& w, const QString& name)
     rs::ui::grabWithGlViews(&w).save(QStringLiteral(REIONSCOPE_TEST_OUTPUT_DIR "/studio-%1.png").arg(name));
 }
 
+/// Shows a Generator view at a size its charts lay out in, drawing on one thread.
+bool showOnScreen(GeneratorView& view)
+{
+    view.resize(1300, 800);
+    view.show();
+    view.setComputeThreads(1);
+    return QTest::qWaitForWindowExposed(&view);
+}
+
 float maxAbsDifference(const std::vector<float>& a, const std::vector<float>& b)
 {
     if (a.size() != b.size())
@@ -227,10 +236,7 @@ private Q_SLOTS:
     void generatorFollowsTheSliders()
     {
         GeneratorView view;
-        view.resize(1300, 800);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
-        view.setComputeThreads(1);
+        QVERIFY(showOnScreen(view));
         QSignalSpy redrawn(&view, &GeneratorView::redrawn);
         const rs::ml::RunConfig config = rs::ml::readRunConfig(m_gen);
         view.setRun(QString::fromStdString(m_gen), config);
@@ -279,9 +285,61 @@ private Q_SLOTS:
             < 1e-4f);
         QTRY_VERIFY_WITH_TIMEOUT(!view.isComparing(), 30000);
         QVERIFY(!view.metrics().has_value());
-        QVERIFY2(view.metricsText().contains(QStringLiteral("training size")), qPrintable(view.metricsText()));
+        QVERIFY2(view.metricsText().contains(QStringLiteral("one size")), qPrintable(view.metricsText()));
         QCOMPARE(view.spectrumView()->chart()->series().size(), 2);
         screenshot(view, QStringLiteral("generator-32"));
+    }
+
+    void generatorComparesWithTheDatasetItWasCalibratedOn()
+    {
+        // A copy of the 16² run calibrated on 32² maps of the same 1.5 Mpc cells (as a 64² run on
+        // 200² maps of 300 Mpc boxes, `reionscope-cli calibrate RUN --dataset D`): the open view
+        // draws again with the new points, and its 32² maps are judged against that dataset.
+        rs::ml::DatasetBuildOptions o;
+        o.axes = "z";
+        o.stride = 4;
+        const std::string big = m_dir.filePath(QStringLiteral("maps32.h5")).toStdString();
+        rs::ml::buildDataset(
+            rs::ml::sourcesFromSimulator(fixtures::tinySimulationGrid(32), rs::Quantity::BrightnessTemperature), o,
+            big);
+        const std::string run = m_dir.filePath(QStringLiteral("gen-calibrated")).toStdString();
+        std::filesystem::copy(m_gen, run, std::filesystem::copy_options::recursive);
+
+        GeneratorView view;
+        QVERIFY(showOnScreen(view));
+        QSignalSpy redrawn(&view, &GeneratorView::redrawn);
+        view.setRun(QString::fromStdString(run), rs::ml::readRunConfig(run));
+        QTRY_VERIFY_WITH_TIMEOUT(redrawn.count() >= 1 && !view.job()->isRunning(), 30000);
+        view.zSlider()->setValue(60);
+        QTRY_VERIFY_WITH_TIMEOUT(redrawn.count() >= 2 && !view.job()->isRunning(), 30000);
+        const std::vector<float> before = view.grid()->values();
+
+        const rs::ml::GeneratorCalibration cal = rs::ml::calibrateGeneratorRun(run, big);
+        QCOMPARE(cal.rows, std::size_t(32));
+        const rs::ml::RunConfig config = rs::ml::readRunConfig(run);
+        const int draws = redrawn.count();
+        view.setRun(QString::fromStdString(run), config); // what the runs watcher does on the rewrite
+        QTRY_VERIFY_WITH_TIMEOUT(redrawn.count() > draws && !view.job()->isRunning(), 30000);
+        QCOMPARE(view.zSlider()->value(), 60); // the same run: drawn again where the sliders are
+        const rs::ml::MapGenerator calibrated(run);
+        QVERIFY(maxAbsDifference(view.grid()->values(), calibrated.generate(view.z(), view.zeta(), 9, 0).values)
+            < 1e-4f); // the new points, not the model loaded before
+        QVERIFY(maxAbsDifference(view.grid()->values(), before) > 1e-3f);
+
+        view.setMapSize(32);
+        QTRY_VERIFY_WITH_TIMEOUT(!view.job()->isRunning() && view.grid()->values().size() == 9 * 32 * 32, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isComparing() && view.metrics().has_value(), 30000);
+        QVERIFY2(view.metricsText().contains(QStringLiteral("maps32.h5")), qPrintable(view.metricsText()));
+        QVERIFY(view.metrics()->simulated > 0 && view.metrics()->generated == 9);
+        QCOMPARE(view.simulatedGrid()->values().size() % (32 * 32), std::size_t(0));
+        // The same comparison as evaluate's on that dataset's test maps of the nearest point.
+        QVERIFY(view.metrics()->z == 8 || view.metrics()->z == 9);
+        screenshot(view, QStringLiteral("generator-calibrated-32"));
+
+        view.setMapSize(16); // the training size: the run's own dataset again
+        QTRY_VERIFY_WITH_TIMEOUT(!view.job()->isRunning() && view.grid()->values().size() == 9 * 16 * 16, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isComparing() && view.metrics().has_value(), 30000);
+        QVERIFY2(!view.metricsText().contains(QStringLiteral("maps32.h5")), qPrintable(view.metricsText()));
     }
 
     void latentTraversalDecodesAlongAPrincipalDirection()

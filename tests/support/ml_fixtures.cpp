@@ -95,15 +95,21 @@ rs::ml::RunConfig tinyRunConfig(const std::string& dataset, rs::ml::ModelKind mo
     return c;
 }
 
-TinyModelRuns trainTinyModelRuns(const QString& dir, bool withGenerator)
+rs::ml::SimulationGrid tinySimulationGrid(std::size_t dim)
 {
     rs::ml::SimulationGrid g;
-    g.base.dim = 16;
-    g.base.boxMpc = 24;
+    g.base.dim = dim;
+    g.base.boxMpc = 1.5 * double(dim);
     g.base.threads = 1;
     g.redshifts = {8, 9};
     g.zetas = {15, 40};
     g.seeds = {1, 2, 3, 4};
+    return g;
+}
+
+TinyModelRuns trainTinyModelRuns(const QString& dir, bool withGenerator)
+{
+    const rs::ml::SimulationGrid g = tinySimulationGrid();
     TinyModelRuns r;
     rs::ml::DatasetBuildOptions o;
     o.axes = "z";

@@ -3,6 +3,7 @@
 // HDF5 files (a δT_b and an x_HI cube each), and datasets built from them.
 
 #include "ml/run_folder.h"
+#include "ml/sim_sources.h"
 
 #include <QString>
 
@@ -38,6 +39,10 @@ struct TinyModelRuns {
     QString runs; ///< the runs folder
     std::string unet, gen, ae; ///< the runs (gen empty when not asked for)
 };
+
+/// The simulation grid of the tiny runs: z 8, 9; ζ 15, 40; seeds 1-4; `dim`³ cubes of 1.5 Mpc
+/// cells, one thread.
+rs::ml::SimulationGrid tinySimulationGrid(std::size_t dim = 16);
 
 /// Builds 16² datasets from simulated 16³ / 24 Mpc cubes (z 8, 9; ζ 15, 40; 4 seeds) in `dir` and
 /// trains a unet translating density into x_HI (2 epochs), a generator of δT_b maps (2 epochs,

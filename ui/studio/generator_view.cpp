@@ -12,6 +12,7 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -39,10 +40,10 @@ constexpr std::size_t kSimulatedMaps = 32; ///< held-out maps compared with at m
 constexpr int kPdfBins = 40;
 constexpr int kCompareDelayMs = 150; ///< slider rest before the comparison with the simulations
 
-/// Held-out simulated maps of one (z, ζ) point of the run's dataset.
+/// Held-out simulated maps of one (z, ζ) point of a dataset.
 struct SimulatedGroup {
     double z = 0, zeta = 0;
-    std::size_t count = 0;
+    std::size_t count = 0, rows = 0, cols = 0;
     std::vector<float> maps;
 };
 
@@ -73,6 +74,7 @@ struct GeneratorDraw {
     rs::ml::GeneratedMaps maps;
     std::shared_ptr<const SimulatedGroup> simulated;
     QString simulatedNote; ///< why there is nothing to compare with
+    bool fromCalibration = false; ///< `simulated` comes from the dataset the run was calibrated on
     std::optional<rs::ml::GenerationGroupMetrics> metrics;
     std::vector<double> k, generatedPower, simulatedK, simulatedPower; ///< own k bins: the sizes may differ
     std::pair<std::vector<double>, std::vector<double>> generatedPdf, simulatedPdf;
@@ -140,64 +142,69 @@ int sliderPosition(double v, double lo, double hi)
 
 } // namespace
 
-/// What the draws of one view share across jobs: the loaded generator and the run's held-out maps.
+/// What the draws of one view share across jobs: the loaded generator and held-out maps of the
+/// datasets compared with (the run's own, and the one it was calibrated on at another size).
 struct GeneratorCaches {
     RunModelCache<rs::ml::MapGenerator> model;
-    std::mutex mutex; ///< guards the members below
-    std::string datasetPath;
-    std::shared_ptr<const rs::ml::DatasetFile> dataset;
-    QString datasetProblem;
-    std::map<std::pair<double, double>, std::vector<std::int64_t>> testGroups; ///< (z, ζ) → test samples
-    std::map<std::pair<double, double>, std::shared_ptr<const SimulatedGroup>> loaded;
 
-    /// The held-out maps nearest to (z, ζ) in units of the training range; null (with `note`)
-    /// when the run's dataset cannot be read.
-    std::shared_ptr<const SimulatedGroup> nearest(
-        const rs::ml::RunConfig& c, double z, double zeta, std::size_t rows, std::size_t cols, QString& note)
+    /// The held-out maps nearest to (z, ζ), in units of the run's training range, among the test
+    /// split of `datasetPath` when its maps are rows × cols; null (with `note`) otherwise.
+    std::shared_ptr<const SimulatedGroup> nearest(const std::string& datasetPath, const rs::ml::RunConfig& c, double z,
+        double zeta, std::size_t rows, std::size_t cols, QString& note)
     {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (datasetPath != c.datasetPath) {
-            datasetPath = c.datasetPath;
-            dataset.reset();
-            testGroups.clear();
-            loaded.clear();
-            datasetProblem.clear();
+        std::lock_guard<std::mutex> lock(m_mutex);
+        Source& src = m_sources[datasetPath];
+        if (!src.dataset && src.problem.isEmpty()) {
             try {
-                dataset = rs::ml::DatasetFile::open(c.datasetPath);
-                testGroups = rs::ml::samplesByPoint(*dataset, rs::ml::Split::Test);
+                src.dataset = rs::ml::DatasetFile::open(datasetPath);
+                src.testGroups = rs::ml::samplesByPoint(*src.dataset, rs::ml::Split::Test);
             } catch (const std::exception& e) {
-                datasetProblem = QString::fromUtf8(e.what());
+                src.problem = QString::fromUtf8(e.what());
             }
         }
-        if (!dataset || testGroups.empty() || dataset->info().rows != rows || dataset->info().cols != cols) {
-            note = datasetProblem.isEmpty() ? QObject::tr("the run's dataset has no held-out maps of this size")
-                                            : datasetProblem;
+        if (!src.dataset || src.testGroups.empty() || src.dataset->info().rows != rows
+            || src.dataset->info().cols != cols) {
+            note = src.problem.isEmpty()
+                ? QObject::tr("%1 has no held-out maps of this size").arg(QString::fromStdString(datasetPath))
+                : src.problem;
             return nullptr;
         }
         const double sz = std::max(1e-9, c.conditionMax[0] - c.conditionMin[0]);
         const double sq = std::max(1e-9, c.conditionMax[1] - c.conditionMin[1]);
-        auto best = testGroups.begin();
+        auto best = src.testGroups.begin();
         double bestD = INFINITY;
-        for (auto it = testGroups.begin(); it != testGroups.end(); ++it) {
+        for (auto it = src.testGroups.begin(); it != src.testGroups.end(); ++it) {
             const double d = std::hypot((it->first.first - z) / sz, (it->first.second - zeta) / sq);
             if (d < bestD) {
                 bestD = d;
                 best = it;
             }
         }
-        auto& slot = loaded[best->first];
+        auto& slot = src.loaded[best->first];
         if (!slot) {
             const std::vector<std::int64_t> pick = rs::ml::evenlySpacedSubset(best->second, kSimulatedMaps);
             auto g = std::make_shared<SimulatedGroup>();
             g->z = best->first.first;
             g->zeta = best->first.second;
             g->count = pick.size();
+            g->rows = rows;
+            g->cols = cols;
             g->maps.resize(pick.size() * rows * cols);
-            dataset->readSamples(pick.data(), pick.size(), g->maps.data());
+            src.dataset->readSamples(pick.data(), pick.size(), g->maps.data());
             slot = std::move(g);
         }
         return slot;
     }
+
+private:
+    struct Source {
+        std::shared_ptr<const rs::ml::DatasetFile> dataset;
+        QString problem; ///< why it cannot be read (tried once per view)
+        std::map<std::pair<double, double>, std::vector<std::int64_t>> testGroups; ///< (z, ζ) → test samples
+        std::map<std::pair<double, double>, std::shared_ptr<const SimulatedGroup>> loaded;
+    };
+    std::mutex m_mutex; ///< guards m_sources
+    std::map<std::string, Source> m_sources; ///< by dataset path
 };
 
 GeneratorView::GeneratorView(QWidget* parent)
@@ -305,7 +312,10 @@ GeneratorView::~GeneratorView() = default;
 void GeneratorView::setRun(const QString& runDir, const rs::ml::RunConfig& config)
 {
     const bool generator = !runDir.isEmpty() && config.task == rs::ml::Task::Generate;
-    const bool same = generator && runDir == m_run && config.datasetPath == m_config.datasetPath;
+    // The same run with the same config; a calibration rewrites config.json's points: the same
+    // run is drawn again where the sliders are.
+    const bool sameRun = generator && runDir == m_run && config.rows == m_config.rows;
+    const bool same = sameRun && rs::ml::runConfigJson(config) == rs::ml::runConfigJson(m_config);
     m_run = generator ? runDir : QString();
     m_config = config;
     for (QWidget* w : std::initializer_list<QWidget*> {m_z, m_zeta, m_count, m_size, m_resample})
@@ -325,10 +335,12 @@ void GeneratorView::setRun(const QString& runDir, const rs::ml::RunConfig& confi
     }
     if (same && (m_grid->count() > 0 || m_latest->isBusy())) // drawn, or drawing: a refresh changes nothing
         return;
-    const QSignalBlocker bz(m_z), bq(m_zeta), bs(m_size);
-    m_size->setValue(int(config.rows)); // the training size; square maps (rows = cols in every dataset)
-    m_z->setValue(kSteps / 2);
-    m_zeta->setValue(kSteps / 2);
+    if (!sameRun) {
+        const QSignalBlocker bz(m_z), bq(m_zeta), bs(m_size);
+        m_size->setValue(int(config.rows)); // the training size; square maps (rows = cols in every dataset)
+        m_z->setValue(kSteps / 2);
+        m_zeta->setValue(kSteps / 2);
+    }
     m_grid->setScaleTitle(unitsText(config.quantity));
     m_simGrid->setScaleTitle(unitsText(config.quantity));
     request();
@@ -469,15 +481,20 @@ void GeneratorView::compare()
         const double cell = std::isfinite(m.cellSizeMpc) && m.cellSizeMpc > 0 ? m.cellSizeMpc : 1.0;
         d.generatedPower = rs::ml::meanPower2d(m.values.data(), m.count, m.rows, m.cols, cell, d.k);
         d.generatedPdf = valuePdf(m.values, lo, hi);
-        // The held-out maps have the training size; the metrics compare maps of one size, the curves
-        // (physical k, values) any two.
-        d.simulated = caches->nearest(config, m.z, m.zeta, config.rows, config.cols, d.simulatedNote);
+        // The held-out maps of the run's own dataset have the training size; a run calibrated on
+        // another dataset (`calibrate --dataset`) is compared with that one's at its size. The
+        // metrics compare maps of one size, the curves (physical k, values) any two.
+        d.fromCalibration = !config.generatorCalibrationDataset.empty() && m.rows == config.generatorCalibrationRows
+            && m.cols == config.generatorCalibrationCols;
+        const std::string source = d.fromCalibration ? config.generatorCalibrationDataset : config.datasetPath;
+        const std::size_t rows = d.fromCalibration ? m.rows : config.rows;
+        const std::size_t cols = d.fromCalibration ? m.cols : config.cols;
+        d.simulated = caches->nearest(source, config, m.z, m.zeta, rows, cols, d.simulatedNote);
         stop.throwIfStopped();
         if (const auto& s = d.simulated) {
-            d.simulatedPower
-                = rs::ml::meanPower2d(s->maps.data(), s->count, config.rows, config.cols, cell, d.simulatedK);
+            d.simulatedPower = rs::ml::meanPower2d(s->maps.data(), s->count, rows, cols, cell, d.simulatedK);
             d.simulatedPdf = valuePdf(s->maps, lo, hi);
-            if (m.rows == config.rows && m.cols == config.cols)
+            if (m.rows == rows && m.cols == cols)
                 d.metrics = rs::ml::compareGeneratedGroup(
                     s->z, s->zeta, s->maps, m.values, m.rows, m.cols, cell, config.quantity);
         }
@@ -489,7 +506,7 @@ void GeneratorView::showDraw(const GeneratorDraw& d, double lo, double hi)
 {
     const rs::ml::GeneratedMaps& m = d.maps;
     const QString units = unitsText(m_config.quantity);
-    const std::size_t simRows = m_config.rows, simCols = m_config.cols;
+    const std::size_t simRows = d.simulated ? d.simulated->rows : 0, simCols = d.simulated ? d.simulated->cols : 0;
     if (d.simulated) {
         const std::size_t shown = std::min<std::size_t>(3, d.simulated->count);
         std::vector<float> first(
@@ -499,20 +516,24 @@ void GeneratorView::showDraw(const GeneratorDraw& d, double lo, double hi)
         m_simGrid->clear();
     }
     m_metrics = d.metrics;
+    const QString which = d.fromCalibration
+        ? tr("Held-out simulated maps of %1 (the dataset this run was calibrated on)")
+              .arg(QFileInfo(QString::fromStdString(m_config.generatorCalibrationDataset)).fileName())
+        : tr("Held-out simulated maps");
     if (const auto& g = d.metrics)
         m_metricsLabel->setText(
-            tr("Held-out simulated maps nearest in (z, ζ): <b>z = %1, ζ = %2</b> (%3 maps, below)<br>"
-               "power ratio (median, 0.1&lt;k&lt;1 Mpc⁻¹) <b>%4</b> · PDF KS <b>%5</b><br>"
-               "nf generated %6 vs simulated %7 (error <b>%8</b>) · diversity %9")
-                .arg(formatNumber(g->z, 3), formatNumber(g->zeta, 3))
+            tr("%1 nearest in (z, ζ): <b>z = %2, ζ = %3</b> (%4 maps, below)<br>"
+               "power ratio (median, 0.1&lt;k&lt;1 Mpc⁻¹) <b>%5</b> · PDF KS <b>%6</b><br>"
+               "nf generated %7 vs simulated %8 (error <b>%9</b>) · diversity %10")
+                .arg(which, formatNumber(g->z, 3), formatNumber(g->zeta, 3))
                 .arg(g->simulated)
                 .arg(formatNumber(g->powerRatioMedian, 3), formatNumber(g->pdfKs, 3), formatNumber(g->nfGenerated, 3),
                     formatNumber(g->nfSimulated, 3), formatNumber(g->nfError, 3), formatNumber(g->diversity, 3)));
     else if (d.simulated)
-        m_metricsLabel->setText(tr("Held-out simulated maps nearest in (z, ζ): <b>z = %1, ζ = %2</b> (%3 maps of "
-                                   "%4×%5, below)<br>the metrics compare maps of the training size: these are "
-                                   "%6×%7 (the same %8 Mpc cells); Δ²(k) and the PDF overlay both")
-                                    .arg(formatNumber(d.simulated->z, 3), formatNumber(d.simulated->zeta, 3))
+        m_metricsLabel->setText(tr("%1 nearest in (z, ζ): <b>z = %2, ζ = %3</b> (%4 maps of %5×%6, below)<br>the "
+                                   "metrics compare maps of one size: these are %7×%8 (the same %9 Mpc cells); "
+                                   "Δ²(k) and the PDF overlay both")
+                                    .arg(which, formatNumber(d.simulated->z, 3), formatNumber(d.simulated->zeta, 3))
                                     .arg(d.simulated->count)
                                     .arg(simRows)
                                     .arg(simCols)

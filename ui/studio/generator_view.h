@@ -5,10 +5,12 @@
 /// fixed while the sliders move, so the maps morph with the parameters; Resample draws new
 /// noise), and the maps' mean Δ²(k) and value PDF overlaid on the run's held-out (test-split)
 /// simulated maps nearest in (z, ζ), with the evaluate metrics of that comparison (power ratio,
-/// PDF KS, nf, diversity). Generation runs in the background: a slider move while maps are being
-/// drawn is remembered and drawn next (the newest position wins; moves in between are skipped).
-/// The grid is repainted as soon as its maps exist; the comparison with the simulations follows
-/// as a second background job once the sliders have rested for 150 ms, so it never delays the grid.
+/// PDF KS, nf, diversity). Maps of the size a run was calibrated at on another dataset
+/// (`reionscope-cli calibrate RUN --dataset D`: generator.calibrated_on) are compared with that
+/// dataset's held-out maps; a calibration done while the view shows the run is drawn anew. Generation runs in the
+/// background: a slider move while maps are being drawn is remembered and drawn next (the newest position wins; moves
+/// in between are skipped). The grid is repainted as soon as its maps exist; the comparison with the simulations
+/// follows as a second background job once the sliders have rested for 150 ms, so it never delays the grid.
 
 #include "ml/generation_metrics.h"
 #include "ml/generator.h"
@@ -54,7 +56,8 @@ public:
     void setCount(int n);
     /// Map side in cells (default: the run's training size), snapped to a multiple of 8 in 8-512:
     /// the decoder is convolutional, so larger maps are a larger sky at the training cell size.
-    /// The metrics beside compare maps of the training size only; the curves overlay any size.
+    /// The metrics beside compare maps of one size: the training size (the run's dataset) or the
+    /// size of the dataset it was calibrated on (that dataset); the curves overlay any size.
     void setMapSize(int side);
     int mapSize() const;
     /// LibTorch threads of the generating job (default 1: a small decoder runs 4× faster on one
