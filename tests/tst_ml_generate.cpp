@@ -28,6 +28,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 
 using namespace rs;
@@ -344,7 +345,21 @@ private Q_SLOTS:
         std::filesystem::copy(m_run, copy, std::filesystem::copy_options::recursive);
         const RunConfig trained = readRunConfig(copy);
         std::filesystem::remove(metricsPath(copy));
-        const GeneratorCalibration big = calibrateGeneratorRun(copy, m_bigDs);
+        // A raised stop ends it with config.json untouched; progress goes up to the evaluation.
+        StopToken stopped;
+        stopped.requestStop();
+        auto configText = [&] {
+            std::ifstream in(runConfigPath(copy), std::ios::binary);
+            return std::string(std::istreambuf_iterator<char>(in), {});
+        };
+        const std::string before = configText();
+        QVERIFY_THROWS_EXCEPTION(CancelledError, calibrateGeneratorRun(copy, m_bigDs, {}, stopped));
+        QCOMPARE(configText(), before);
+        std::vector<double> fractions;
+        const GeneratorCalibration big
+            = calibrateGeneratorRun(copy, m_bigDs, [&](double f, const std::string&) { fractions.push_back(f); });
+        QVERIFY(fractions.size() >= 2 && std::is_sorted(fractions.begin(), fractions.end()));
+        QVERIFY(fractions.front() >= 0.0 && fractions.back() >= 0.9 && fractions.back() <= 1.0);
         QCOMPARE(big.rows, std::size_t(32));
         QCOMPARE(big.cols, std::size_t(32));
         QVERIFY(big.metricsUpdated && std::filesystem::exists(metricsPath(copy)));

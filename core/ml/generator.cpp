@@ -368,7 +368,8 @@ void writeGeneratedMaps(const std::string& path, const GeneratedMaps& maps, cons
     });
 }
 
-GeneratorCalibration calibrateGeneratorRun(const std::string& runDir, const std::string& datasetPath)
+GeneratorCalibration calibrateGeneratorRun(
+    const std::string& runDir, const std::string& datasetPath, const ProgressFn& progress, const StopToken& stop)
 {
     refuseOtherModels(runDir);
     const RunLock lock(runDir); // not while a trainer works on it (its finish calibrates too)
@@ -383,7 +384,8 @@ GeneratorCalibration calibrateGeneratorRun(const std::string& runDir, const std:
     const bool own = datasetPath.empty();
     const std::shared_ptr<const DatasetFile> ds = DatasetFile::open(own ? r.config.datasetPath : datasetPath);
     RunConfig sized = detail::evaluationSize(r.config, ds->info()); // same quantity and cell size
-    const std::string what = detail::calibrateGeneratorPoints(*r.net, sized, *ds, r.device);
+    const std::string what
+        = detail::calibrateGeneratorPoints(*r.net, sized, *ds, r.device, subProgress(progress, 0.0, 0.95), stop);
     if (what.empty())
         throw ParameterError("dataset",
             ds->info().path
@@ -393,6 +395,7 @@ GeneratorCalibration calibrateGeneratorRun(const std::string& runDir, const std:
     r.config.generatorCalibrationDataset = own ? "" : std::filesystem::absolute(ds->info().path).string();
     r.config.generatorCalibrationRows = own ? 0 : sized.rows;
     r.config.generatorCalibrationCols = own ? 0 : sized.cols;
+    stop.throwIfStopped();
     writeRunConfig(runDir, r.config);
     GeneratorCalibration out;
     out.points = r.config.generatorPoints.size();
@@ -401,6 +404,8 @@ GeneratorCalibration calibrateGeneratorRun(const std::string& runDir, const std:
     out.message
         = what + " of " + ds->info().path + " (" + std::to_string(sized.rows) + "x" + std::to_string(sized.cols) + ")";
     // metrics.json holds the test metrics of the run as it now draws, on its own dataset.
+    if (progress)
+        progress(0.95, "evaluating on the test split");
     try {
         const auto trained = own ? ds : DatasetFile::open(r.config.datasetPath);
         writeMetrics(runDir, detail::evaluateNet(*r.net, r.config, trained, Split::Test, r.device, 0));

@@ -6,6 +6,7 @@
 
 #include "cube/quantity.h"
 #include "ml/run_folder.h"
+#include "util/progress.h"
 
 #include <cstdint>
 #include <memory>
@@ -74,7 +75,10 @@ struct GeneratorCalibration {
 /// Throws RunBusyError while the run trains, IoError (no run, not finished), FormatError (a run
 /// of another model, damaged files), ParameterError (a dataset of another quantity or cell size,
 /// no point with neutral cells, a run from before the drawn ionized state).
-GeneratorCalibration calibrateGeneratorRun(const std::string& runDir, const std::string& datasetPath = "");
+/// `progress` hears each point begin (the test evaluation after them is the last 5 %); a raised
+/// `stop` ends it with CancelledError before config.json is touched.
+GeneratorCalibration calibrateGeneratorRun(const std::string& runDir, const std::string& datasetPath = "",
+    const ProgressFn& progress = {}, const StopToken& stop = StopToken());
 
 /// Writes the maps as HDF5: one float32 dataset `maps` of shape (count, rows, cols) with the
 /// attributes z, zeta, f_esc (ζ / kZetaPerFesc), quantity, units ("mK" for δT_b), cell_size_mpc, seed and run; written

@@ -84,7 +84,8 @@ std::vector<float> neutralValues(const torch::Tensor& drawn)
 
 } // namespace
 
-std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFile& ds, const torch::Device& device)
+std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFile& ds, const torch::Device& device,
+    const ProgressFn& progress, const StopToken& stop)
 {
     auto* g = dynamic_cast<GeneratorNetImpl*>(&net);
     // Maps of the dataset's size: the training size, or another multiple of 8 at the same cell
@@ -99,11 +100,33 @@ std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFi
     const bool training = net.is_training();
     net.eval();
     torch::NoGradGuard noGrad;
+    // A stop leaves the net drawing as it did (its points, its mode); the config is not touched.
+    struct Restore {
+        NetBase& net;
+        GeneratorNetImpl* g;
+        std::vector<GeneratorDrawPoint> points;
+        bool training, done = false;
+        ~Restore()
+        {
+            if (!done) {
+                g->setPoints(points);
+                net.train(training);
+            }
+        }
+    } restore {net, g, g->points(), training};
     g->setPoints({});
     std::vector<GeneratorPointCalibration> points;
     double worst = 0;
     std::uint64_t seed = c.seed + 0xCA1Bull;
-    for (const auto& [zq, all] : samplesByPoint(ds, Split::Train)) {
+    const auto groups = samplesByPoint(ds, Split::Train);
+    std::size_t done = 0;
+    for (const auto& [zq, all] : groups) {
+        if (progress) {
+            char stage[96];
+            std::snprintf(stage, sizeof stage, "calibrating z %g, zeta %g", zq.first, zq.second);
+            progress(double(done) / double(groups.size()), stage);
+        }
+        ++done;
         // At most `mapCount` simulated maps, spread over the point's samples (its simulations).
         std::vector<std::int64_t> idx;
         const std::size_t step = std::max<std::size_t>(1, all.size() / mapCount);
@@ -142,6 +165,7 @@ std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFi
                 for (double scale : kScales) {
                     if (!g->noise() && (width != 0.0 || scale != 1.0))
                         continue;
+                    stop.throwIfStopped();
                     std::mt19937_64 rng(drawSeed);
                     GeneratorDrawing how {offset, scale, width, {}, {}, sharpness};
                     const torch::Tensor drawn = g->draw(decoded, how, rng).to(torch::kCPU);
@@ -182,6 +206,7 @@ std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFi
     c.generatorPoints = points;
     g->setPoints(drawPoints(c));
     net.train(training);
+    restore.done = true;
     if (points.empty())
         return {};
     char text[160];

@@ -86,9 +86,10 @@ EvalMetrics evaluateGeneration(NetBase& net, const RunConfig& config, std::share
 /// `config.generatorPoints`, and says what it did. Maps of `ds`'s size: the training size, or
 /// another multiple of 8 at the run's cell size (the caller checks it: calibrateGeneratorRun).
 /// Empty (nothing changed) for other nets, runs without the drawn state, sizes not divisible by
-/// 8 or no such point (generator_calibration.cpp).
-std::string calibrateGeneratorPoints(
-    NetBase& net, RunConfig& config, const DatasetFile& ds, const torch::Device& device);
+/// 8 or no such point (generator_calibration.cpp). `progress` hears each point begin; a raised
+/// `stop` ends it between two settings with CancelledError, `net` and `config` as they were.
+std::string calibrateGeneratorPoints(NetBase& net, RunConfig& config, const DatasetFile& ds,
+    const torch::Device& device, const ProgressFn& progress = {}, const StopToken& stop = StopToken());
 
 /// A run's network with its weights, ready for inference.
 struct LoadedRun {
