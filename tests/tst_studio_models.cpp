@@ -32,6 +32,8 @@
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
+#include <QFile>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTemporaryDir>
@@ -314,11 +316,33 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(redrawn.count() >= 2 && !view.job()->isRunning(), 30000);
         const std::vector<float> before = view.grid()->values();
 
-        const rs::ml::GeneratorCalibration cal = rs::ml::calibrateGeneratorRun(run, big);
-        QCOMPARE(cal.rows, std::size_t(32));
-        const rs::ml::RunConfig config = rs::ml::readRunConfig(run);
+        // Calibrate… (the dialog's choice given directly): a stop leaves config.json as it was, a
+        // missing file is one problem naming it, and a calibration draws the run again.
+        const auto configText = [&] {
+            QFile f(QString::fromStdString(rs::ml::runConfigPath(run)));
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        };
+        const QByteArray trained = configText();
+        view.calibrateOn(QString::fromStdString(big));
+        QVERIFY(view.isCalibrating());
+        view.calibrateButton()->click(); // "Stop calibrating"
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isCalibrating(), 30000);
+        QVERIFY2(view.calibrationStatus().contains(QStringLiteral("stopped")), qPrintable(view.calibrationStatus()));
+        QCOMPARE(configText(), trained);
+        QSignalSpy problems(&view, &GeneratorView::problem);
+        const QString missing = m_dir.filePath(QStringLiteral("no-such.h5"));
+        view.calibrateOn(missing);
+        QTRY_COMPARE_WITH_TIMEOUT(problems.count(), 1, 30000);
+        QVERIFY2(
+            problems.front().front().toString().contains(missing), qPrintable(problems.front().front().toString()));
+        QCOMPARE(configText(), trained);
+
+        QSignalSpy calibratedSpy(&view, &GeneratorView::calibrated);
         const int draws = redrawn.count();
-        view.setRun(QString::fromStdString(run), config); // what the runs watcher does on the rewrite
+        view.calibrateOn(QString::fromStdString(big));
+        QTRY_COMPARE_WITH_TIMEOUT(calibratedSpy.count(), 1, 120000);
+        QVERIFY(view.calibrationStatus().startsWith(QStringLiteral("Calibrated")));
+        QCOMPARE(rs::ml::readRunConfig(run).generatorCalibrationRows, std::size_t(32));
         QTRY_VERIFY_WITH_TIMEOUT(redrawn.count() > draws && !view.job()->isRunning(), 30000);
         QCOMPARE(view.zSlider()->value(), 60); // the same run: drawn again where the sliders are
         const rs::ml::MapGenerator calibrated(run);

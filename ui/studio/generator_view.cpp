@@ -4,6 +4,7 @@
 #include "explorer/stats_charts.h"
 #include "ml/dataset.h"
 #include "ml/generator.h"
+#include "ml/ml_setup.h"
 #include "shell/job_runner.h"
 #include "shell/text_format.h"
 #include "studio/latest_job.h"
@@ -12,6 +13,7 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -22,6 +24,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QThread>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -210,6 +213,7 @@ private:
 GeneratorView::GeneratorView(QWidget* parent)
     : QWidget(parent)
     , m_caches(std::make_shared<GeneratorCaches>())
+    , m_calibrateJob(new JobRunner(this))
     , m_latest(new LatestJob(this))
     , m_compare(new LatestJob(this))
 {
@@ -245,14 +249,24 @@ GeneratorView::GeneratorView(QWidget* parent)
     m_size->setPrefix(tr("size "));
     m_size->setToolTip(tr("Map side in cells, a multiple of 8 (the decoder is convolutional: larger maps are a "
                           "larger sky at the training cell size)"));
+    m_calibrate = new QPushButton(tr("Calibrate…"), this);
+    m_calibrate->setToolTip(tr("Fit how this finished run draws (per (z, ζ): the ionized offset and sharpness, the "
+                               "noise, the value map) to the training split of a dataset of the same quantity and "
+                               "cell size, at its map size: `reionscope-cli calibrate RUN --dataset D`"));
     controls->addWidget(m_count, 0, 3);
     controls->addWidget(m_size, 0, 4);
     controls->addWidget(m_resample, 1, 3);
+    controls->addWidget(m_calibrate, 1, 4);
     controls->setColumnStretch(1, 1);
     outer->addLayout(controls);
     m_note = new QLabel(this);
     m_note->setWordWrap(true);
     outer->addWidget(m_note);
+    m_calibrateStatus = new QLabel(this);
+    m_calibrateStatus->setWordWrap(true);
+    m_calibrateStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_calibrateStatus->hide();
+    outer->addWidget(m_calibrateStatus);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
     m_grid = new MapGrid(split);
@@ -299,6 +313,30 @@ GeneratorView::GeneratorView(QWidget* parent)
     m_compareDelay->setSingleShot(true);
     m_compareDelay->setInterval(kCompareDelayMs);
     connect(m_compareDelay, &QTimer::timeout, this, &GeneratorView::compare);
+    m_calibrateJob->setBackground(true);
+    connect(m_calibrate, &QPushButton::clicked, this, [this] {
+        if (m_calibrateJob->isRunning()) {
+            m_calibrateJob->cancel();
+            return;
+        }
+        const QString start = QFileInfo(QString::fromStdString(m_config.datasetPath)).absolutePath();
+        const QString dataset = QFileDialog::getOpenFileName(
+            this, tr("Calibrate on a dataset"), start, tr("ReionScope datasets (*.h5);;All files (*)"));
+        if (!dataset.isEmpty())
+            calibrateOn(dataset);
+    });
+    connect(m_calibrateJob, &JobRunner::progressChanged, this, [this](double fraction, const QString& stage) {
+        m_calibrateStatus->setText(tr("Calibrating: %1 (%2 %)").arg(stage).arg(int(std::lround(100 * fraction))));
+    });
+    connect(m_calibrateJob, &JobRunner::runningChanged, this,
+        [this](bool running) { m_calibrate->setText(running ? tr("Stop calibrating") : tr("Calibrate…")); });
+    connect(m_calibrateJob, &JobRunner::cancelled, this, [this] {
+        m_calibrateStatus->setText(tr("Calibration stopped: the run draws as before (config.json untouched)."));
+    });
+    connect(m_calibrateJob, &JobRunner::failed, this, [this](const QString& message) {
+        m_calibrateStatus->setText(tr("Could not calibrate: %1").arg(message));
+        Q_EMIT problem(tr("Could not calibrate: %1").arg(message), message);
+    });
     for (LatestJob* j : {m_latest, m_compare})
         connect(j->runner(), &JobRunner::failed, this, [this](const QString& message) {
             m_note->setText(tr("Could not generate: %1").arg(message));
@@ -318,8 +356,12 @@ void GeneratorView::setRun(const QString& runDir, const rs::ml::RunConfig& confi
     const bool same = sameRun && rs::ml::runConfigJson(config) == rs::ml::runConfigJson(m_config);
     m_run = generator ? runDir : QString();
     m_config = config;
-    for (QWidget* w : std::initializer_list<QWidget*> {m_z, m_zeta, m_count, m_size, m_resample})
+    for (QWidget* w : std::initializer_list<QWidget*> {m_z, m_zeta, m_count, m_size, m_resample, m_calibrate})
         w->setEnabled(generator);
+    if (runDir != m_calibratedRun) { // another run: a calibration of the last one goes on, unseen here
+        m_calibrateStatus->clear();
+        m_calibrateStatus->hide();
+    }
     if (!generator) {
         m_latest->cancel();
         m_compare->cancel();
@@ -344,6 +386,39 @@ void GeneratorView::setRun(const QString& runDir, const rs::ml::RunConfig& confi
     m_grid->setScaleTitle(unitsText(config.quantity));
     m_simGrid->setScaleTitle(unitsText(config.quantity));
     request();
+}
+
+void GeneratorView::calibrateOn(const QString& datasetPath)
+{
+    if (m_run.isEmpty() || m_calibrateJob->isRunning())
+        return;
+    const QString run = m_run;
+    m_calibratedRun = run;
+    m_calibrateStatus->setText(tr("Calibrating on %1 …").arg(datasetPath));
+    m_calibrateStatus->show();
+    m_calibrateJob->start(tr("Calibrating %1").arg(QFileInfo(run).fileName()),
+        [this, run, dataset = datasetPath.toStdString()](const ProgressFn& progress, const StopToken& stop) {
+            rs::ml::setComputeThreads(std::max(1, QThread::idealThreadCount()));
+            const rs::ml::GeneratorCalibration done
+                = rs::ml::calibrateGeneratorRun(run.toStdString(), dataset, progress, stop);
+            const rs::ml::RunConfig config = rs::ml::readRunConfig(run.toStdString());
+            return std::function<void()>([this, run, config, message = QString::fromStdString(done.message)] {
+                m_calibrateStatus->setText(tr("Calibrated: %1").arg(message));
+                if (run == m_run)
+                    setRun(run, config); // drawn again where the sliders are (the runs list follows too)
+                Q_EMIT calibrated(message);
+            });
+        });
+}
+
+bool GeneratorView::isCalibrating() const
+{
+    return m_calibrateJob->isRunning();
+}
+
+QString GeneratorView::calibrationStatus() const
+{
+    return m_calibrateStatus->text();
 }
 
 double GeneratorView::z() const

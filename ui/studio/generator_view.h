@@ -7,7 +7,8 @@
 /// simulated maps nearest in (z, ζ), with the evaluate metrics of that comparison (power ratio,
 /// PDF KS, nf, diversity). Maps of the size a run was calibrated at on another dataset
 /// (`reionscope-cli calibrate RUN --dataset D`: generator.calibrated_on) are compared with that
-/// dataset's held-out maps; a calibration done while the view shows the run is drawn anew. Generation runs in the
+/// dataset's held-out maps; a calibration done while the view shows the run (here, with
+/// *Calibrate…*, or by the CLI) is drawn anew. Generation runs in the
 /// background: a slider move while maps are being drawn is remembered and drawn next (the newest position wins; moves
 /// in between are skipped). The grid is repainted as soon as its maps exist; the comparison with the simulations
 /// follows as a second background job once the sliders have rested for 150 ms, so it never delays the grid.
@@ -60,6 +61,17 @@ public:
     /// size of the dataset it was calibrated on (that dataset); the curves overlay any size.
     void setMapSize(int side);
     int mapSize() const;
+    /// Calibrates the shown run on `datasetPath` in the background (rs::ml::calibrateGeneratorRun:
+    /// its training split, at its map size); when done the view draws with the new points and
+    /// emits calibrated(). *Calibrate…* asks for the dataset; pressed again while it runs it stops
+    /// the calibration, which leaves config.json untouched. Failures (a run still training, not
+    /// finished, a dataset of another cell size, an unreadable file) come as problem().
+    void calibrateOn(const QString& datasetPath);
+    bool isCalibrating() const;
+    JobRunner* calibrateJob() const { return m_calibrateJob; }
+    QPushButton* calibrateButton() const { return m_calibrate; }
+    /// The calibration's progress, outcome or error, below the maps' note.
+    QString calibrationStatus() const;
     /// LibTorch threads of the generating job (default 1: a small decoder runs 4× faster on one
     /// thread than on two on a busy 2-core machine; see bench_views).
     void setComputeThreads(int n) { m_threads = n; }
@@ -89,6 +101,8 @@ Q_SIGNALS:
     /// The grid was repainted with the maps of the newest slider position, `ms` after the move.
     void redrawn(double ms);
     void problem(const QString& message, const QString& details);
+    /// A calibration started here finished: `message` says where and how well (core's line).
+    void calibrated(const QString& message);
 
 private:
     void request();
@@ -114,6 +128,10 @@ private:
     QSpinBox* m_count = nullptr;
     QSpinBox* m_size = nullptr;
     QPushButton* m_resample = nullptr;
+    QPushButton* m_calibrate = nullptr;
+    QLabel* m_calibrateStatus = nullptr;
+    JobRunner* m_calibrateJob = nullptr;
+    QString m_calibratedRun; ///< the run the last calibration started here was for
     QLabel* m_note = nullptr;
     QLabel* m_metricsLabel = nullptr;
     MapGrid* m_grid = nullptr;
