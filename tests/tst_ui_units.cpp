@@ -3,6 +3,7 @@
 #include "fixtures.h"
 #include "gui_fixtures.h"
 
+#include "charts/chart_setup.h"
 #include "charts/curve_display.h"
 #include "explorer/color_bar.h"
 #include "explorer/slice_export.h"
@@ -12,9 +13,12 @@
 #include "util/error.h"
 #include "vtk/colormap.h"
 
+#include <QChart>
+#include <QLineSeries>
 #include <QMenu>
 #include <QSettings>
 #include <QTemporaryDir>
+#include <QValueAxis>
 #include <QtTest>
 
 #include <cmath>
@@ -142,6 +146,34 @@ private Q_SLOTS:
         QCOMPARE(t.front(), -40.0);
         QCOMPARE(t.back(), 40.0);
         QVERIFY(niceTicks(1, 1, 5).empty());
+    }
+
+    void chartTicksAroundZeroReadZero()
+    {
+        // An nf-error curve from −0.024 to +0.0097: Qt puts fixed ticks at min + i·step, and the
+        // zero one read 6.94e-18 in "%.3g"; the fitted axis gets the step's decimals instead, and
+        // the caller's format back when refitted to positive values.
+        QChart chart;
+        auto* s = new QLineSeries(&chart);
+        s->append({{1, -0.024}, {2, 0.0097}, {3, 0.004}});
+        chart.addSeries(s);
+        auto* y = new QValueAxis(&chart);
+        y->setLabelFormat(QStringLiteral("%.3g"));
+        chart.addAxis(y, Qt::AlignLeft);
+        s->attachAxis(y);
+        charts::fitYAxis(&chart, y);
+        QVERIFY(y->min() < 0 && y->max() > 0);
+        const double step = (y->max() - y->min()) / (y->tickCount() - 1);
+        const QByteArray format = y->labelFormat().toLatin1();
+        for (int i = 0; i < y->tickCount(); ++i) {
+            const double tick = y->min() + i * step; // what Qt labels
+            const QString label = QString::asprintf(format.constData(), tick);
+            QVERIFY2(!label.contains(QLatin1Char('e')), qPrintable(label));
+            QVERIFY2(std::abs(label.toDouble() - tick) < 1e-9 + 1e-6 * std::abs(step), qPrintable(label));
+        }
+        s->replace(QList<QPointF> {{1, 0.5}, {2, 2.5}});
+        charts::fitYAxis(&chart, y);
+        QCOMPARE(y->labelFormat(), QStringLiteral("%.3g"));
     }
 
     void valuesAreWrittenWithUnits()

@@ -66,6 +66,23 @@ void fitYAxis(QChart* chart, QAbstractAxis* yAxis)
         const double pad = yHi > yLo ? 0.05 * (yHi - yLo) : std::max(0.05, std::abs(yHi) * 0.1);
         y->setRange(yLo >= 0 ? std::max(0.0, yLo - pad) : yLo - pad, yHi + pad);
         y->applyNiceNumbers();
+        // Qt places fixed ticks at min + i·step, so on an axis across zero the middle one reads
+        // 6.94e-18 in a "%g" format (an nf-error axis from −0.03 to 0.02): such an axis gets a
+        // fixed-point format with the step's decimals; the caller's comes back on other ranges.
+        const char* own = "rsLabelFormat";
+        if (!y->property(own).isValid())
+            y->setProperty(own, y->labelFormat());
+        const double step = y->tickCount() > 1 ? (y->max() - y->min()) / (y->tickCount() - 1) : 0.0;
+        if (y->min() < 0 && y->max() > 0 && step > 0) {
+            int decimals = 0;
+            while (decimals < 12
+                && std::abs(step * std::pow(10.0, decimals) - std::round(step * std::pow(10.0, decimals)))
+                    > 1e-6 * step * std::pow(10.0, decimals))
+                ++decimals;
+            y->setLabelFormat(QStringLiteral("%.%1f").arg(decimals));
+        } else {
+            y->setLabelFormat(y->property(own).toString());
+        }
     }
 }
 
