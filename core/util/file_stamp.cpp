@@ -1,8 +1,13 @@
 #include "util/file_stamp.h"
 
+#include <fstream>
 #include <sys/stat.h>
 
 namespace rs {
+
+namespace {
+constexpr off_t kHashedBytes = 64 * 1024;
+} // namespace
 
 std::uint64_t fileChangeStamp(const std::string& path)
 {
@@ -22,6 +27,15 @@ std::uint64_t fileChangeStamp(const std::string& path)
     std::uint64_t h = mix(0, std::uint64_t(st.st_mtim.tv_sec) * 1000000000ULL + std::uint64_t(st.st_mtim.tv_nsec));
     h = mix(h, std::uint64_t(st.st_ino));
     h = mix(h, std::uint64_t(st.st_size));
+    // Small files (configs, notes) are hashed too: a freed inode is often handed out again at
+    // once, so three rewrites of one size within a tick could give the first one's stamp back.
+    if (st.st_size <= kHashedBytes) {
+        std::ifstream in(path, std::ios::binary);
+        std::uint64_t fnv = 0xcbf29ce484222325ULL; // FNV-1a
+        for (char ch; in.get(ch);)
+            fnv = (fnv ^ std::uint8_t(ch)) * 0x100000001b3ULL;
+        h = mix(h, fnv);
+    }
     return h == 0 ? 1 : h;
 }
 

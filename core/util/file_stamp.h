@@ -8,9 +8,10 @@
 namespace rs {
 
 /// A value that changes whenever the file at `path` is replaced or written: its modification time
-/// (ns), inode and size mixed; 0 when there is no such file. Files written through
-/// writeAtomically get a new inode on every write, so two writes within one tick of the
-/// filesystem's clock (a few ms: modification times are coarse) still give two stamps. Never throws.
+/// (ns), inode and size mixed, and for files up to 64 KiB a hash of the contents; 0 when there is
+/// no such file. Modification times are coarse (a few ms), so two writes within one tick differ by
+/// inode (writeAtomically makes a new one each time) or, as inodes are reused, by contents.
+/// Never throws.
 std::uint64_t fileChangeStamp(const std::string& path);
 
 } // namespace rs

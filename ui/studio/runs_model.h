@@ -35,7 +35,7 @@ struct RunUpdate {
     std::optional<rs::ml::EvalMetrics> metrics; ///< metrics.json, read when the run finished
     std::optional<rs::ml::RunMeta> meta; ///< meta.json when it changed (or the run is new)
     qint64 metaStamp = 0; ///< meta.json's change stamp (rs::fileChangeStamp; 0: none)
-    qint64 configStamp = 0; ///< config.json's change stamp, with `summary`
+    qint64 configStamp = 0; ///< config.json's and metrics.json's change stamp, with `summary`
     std::optional<bool> locked; ///< whether a trainer holds train.lock, when that changed (or the run is new)
 };
 
@@ -58,7 +58,7 @@ struct RunEntry {
     std::vector<std::pair<QString, QString>> flatConfig; ///< rs::ml::flattenRunConfig(config)
     rs::ml::RunMeta meta;
     qint64 metaStamp = 0;
-    qint64 configStamp = 0; ///< config.json's change stamp when `config` was read
+    qint64 configStamp = 0; ///< config.json's and metrics.json's change stamp when `config` was read
     bool finished = false;
     std::optional<rs::ml::EvalMetrics> metrics;
     RunCurves curves;

@@ -37,6 +37,12 @@ qint64 metaStamp(const std::string& dir)
     return fileStamp(rs::ml::runMetaPath(dir));
 }
 
+/// config.json's and metrics.json's stamps in one: `calibrate` rewrites both, seconds apart.
+qint64 configStamp(const std::string& dir)
+{
+    return qint64(rs::fileChangeStamp(rs::ml::runConfigPath(dir)) * 31 + rs::fileChangeStamp(rs::ml::metricsPath(dir)));
+}
+
 /// Reads meta.json into the update when its stamp changed (a damaged one reads as no note).
 void lookAtMeta(RunUpdate& u, const std::string& dir, qint64 knownStamp)
 {
@@ -76,12 +82,13 @@ std::vector<RunUpdate> look(const std::string& folder, const std::vector<Known>&
     }
     for (const std::string& dir : fresh) {
         stop.throwIfStopped();
+        const qint64 stamp = configStamp(dir); // before the read: a rewrite after it is seen next time
         const std::vector<rs::ml::RunSummary> s = rs::ml::listRuns(dir);
         if (s.empty())
             continue; // config.json being written or damaged: the next look tries again
         RunUpdate u;
         u.path = QString::fromStdString(dir);
-        u.configStamp = fileStamp(rs::ml::runConfigPath(dir)); // before the read: a rewrite after it is seen next time
+        u.configStamp = stamp;
         u.summary = s.front();
         u.history = rs::ml::readHistoryFrom(dir, 0);
         u.finished = s.front().finished;
@@ -102,9 +109,9 @@ std::vector<RunUpdate> look(const std::string& folder, const std::vector<Known>&
             continue;
         }
         lookAtMeta(u, dir, k.metaStamp);
-        // config.json rewritten since it was read (a finished generator calibrated again by
-        // `reionscope-cli calibrate`, or by the Generator view): its points and metrics anew.
-        if (const qint64 stamp = fileStamp(rs::ml::runConfigPath(dir)); k.configStamp && stamp != k.configStamp) {
+        // config.json or metrics.json rewritten since they were read (a finished generator
+        // calibrated again by `reionscope-cli calibrate` or the Generator view): both anew.
+        if (const qint64 stamp = configStamp(dir); k.configStamp && stamp != k.configStamp) {
             const std::vector<rs::ml::RunSummary> s = rs::ml::listRuns(dir);
             if (!s.empty()) { // else being written: the next look reads it
                 u.summary = s.front();
@@ -123,7 +130,7 @@ std::vector<RunUpdate> look(const std::string& folder, const std::vector<Known>&
         }
         try {
             if (offset == 0) { // a run this window started before the watcher saw it: its stored config
-                u.configStamp = fileStamp(rs::ml::runConfigPath(dir));
+                u.configStamp = configStamp(dir);
                 const std::vector<rs::ml::RunSummary> s = rs::ml::listRuns(dir);
                 if (!s.empty())
                     u.summary = s.front();
