@@ -165,12 +165,18 @@ private Q_SLOTS:
         QVERIFY(y->min() < 0 && y->max() > 0);
         const double step = (y->max() - y->min()) / (y->tickCount() - 1);
         const QByteArray format = y->labelFormat().toLatin1();
+        int zeros = 0;
         for (int i = 0; i < y->tickCount(); ++i) {
             const double tick = y->min() + i * step; // what Qt labels
             const QString label = QString::asprintf(format.constData(), tick);
             QVERIFY2(!label.contains(QLatin1Char('e')), qPrintable(label));
             QVERIFY2(std::abs(label.toDouble() - tick) < 1e-9 + 1e-6 * std::abs(step), qPrintable(label));
+            if (std::abs(tick) < 0.5 * step) {
+                ++zeros;
+                QVERIFY2(!label.startsWith(QLatin1Char('-')), qPrintable(label)); // "0.00", not "-0.00"
+            }
         }
+        QCOMPARE(zeros, 1);
         s->replace(QList<QPointF> {{1, 0.5}, {2, 2.5}});
         charts::fitYAxis(&chart, y);
         QCOMPARE(y->labelFormat(), QStringLiteral("%.3g"));

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <utility>
 
 namespace rs::ml::detail {
 
@@ -109,7 +110,7 @@ std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFi
         ~Restore()
         {
             if (!done) {
-                g->setPoints(points);
+                g->setPoints(std::move(points));
                 net.train(training);
             }
         }
@@ -119,14 +120,14 @@ std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFi
     double worst = 0;
     std::uint64_t seed = c.seed + 0xCA1Bull;
     const auto groups = samplesByPoint(ds, Split::Train);
-    std::size_t done = 0;
+    std::size_t begun = 0;
     for (const auto& [zq, all] : groups) {
         if (progress) {
             char stage[96];
             std::snprintf(stage, sizeof stage, "calibrating z %g, zeta %g", zq.first, zq.second);
-            progress(double(done) / double(groups.size()), stage);
+            progress(double(begun) / double(groups.size()), stage);
         }
-        ++done;
+        ++begun;
         // At most `mapCount` simulated maps, spread over the point's samples (its simulations).
         std::vector<std::int64_t> idx;
         const std::size_t step = std::max<std::size_t>(1, all.size() / mapCount);
@@ -203,8 +204,13 @@ std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFi
         worst = std::max(worst, best);
         points.push_back(std::move(p));
     }
-    c.generatorPoints = points;
-    g->setPoints(drawPoints(c));
+    std::vector<GeneratorPointCalibration> before = std::exchange(c.generatorPoints, points);
+    try {
+        g->setPoints(drawPoints(c));
+    } catch (...) {
+        c.generatorPoints = std::move(before); // the config as it was, like the net (restore)
+        throw;
+    }
     net.train(training);
     restore.done = true;
     if (points.empty())

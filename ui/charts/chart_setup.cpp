@@ -68,18 +68,23 @@ void fitYAxis(QChart* chart, QAbstractAxis* yAxis)
         y->applyNiceNumbers();
         // Qt places fixed ticks at min + i·step, so on an axis across zero the middle one reads
         // 6.94e-18 in a "%g" format (an nf-error axis from −0.03 to 0.02): such an axis gets a
-        // fixed-point format with the step's decimals; the caller's comes back on other ranges.
+        // fixed-point format with the step's decimals, and the range moves up by a billionth of a
+        // step so that tick lands just above zero ("0.00", never "-0.00"); the caller's format
+        // comes back on other ranges.
         const char* own = "rsLabelFormat";
         if (!y->property(own).isValid())
             y->setProperty(own, y->labelFormat());
         const double step = y->tickCount() > 1 ? (y->max() - y->min()) / (y->tickCount() - 1) : 0.0;
-        if (y->min() < 0 && y->max() > 0 && step > 0) {
-            int decimals = 0;
-            while (decimals < 12
-                && std::abs(step * std::pow(10.0, decimals) - std::round(step * std::pow(10.0, decimals)))
-                    > 1e-6 * step * std::pow(10.0, decimals))
-                ++decimals;
+        int decimals = 0;
+        auto exact = [&] {
+            const double scaled = step * std::pow(10.0, decimals);
+            return std::abs(scaled - std::round(scaled)) <= 1e-6 * scaled;
+        };
+        while (step > 0 && decimals <= 12 && !exact())
+            ++decimals;
+        if (y->min() < 0 && y->max() > 0 && step > 0 && decimals <= 12) {
             y->setLabelFormat(QStringLiteral("%.%1f").arg(decimals));
+            y->setRange(y->min() + 1e-9 * step, y->max() + 1e-9 * step);
         } else {
             y->setLabelFormat(y->property(own).toString());
         }

@@ -10,6 +10,8 @@
 #include "studio/latest_job.h"
 #include "studio/map_grid.h"
 #include "studio/run_model_cache.h"
+#include "util/error.h"
+#include "util/file_stamp.h"
 
 #include <QChart>
 #include <QChartView>
@@ -31,6 +33,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <mutex>
 
@@ -156,8 +159,15 @@ struct GeneratorCaches {
         double zeta, std::size_t rows, std::size_t cols, QString& note)
     {
         std::lock_guard<std::mutex> lock(m_mutex);
+        // Only the run's own and calibration datasets stay open; one rewritten since it was read
+        // (or unreadable then) is read again.
+        for (auto it = m_sources.begin(); it != m_sources.end();)
+            it = it->first == c.datasetPath || it->first == c.generatorCalibrationDataset ? std::next(it)
+                                                                                          : m_sources.erase(it);
         Source& src = m_sources[datasetPath];
-        if (!src.dataset && src.problem.isEmpty()) {
+        if (const std::uint64_t stamp = rs::fileChangeStamp(datasetPath); stamp != src.stamp) {
+            src = Source {};
+            src.stamp = stamp;
             try {
                 src.dataset = rs::ml::DatasetFile::open(datasetPath);
                 src.testGroups = rs::ml::samplesByPoint(*src.dataset, rs::ml::Split::Test);
@@ -201,8 +211,9 @@ struct GeneratorCaches {
 
 private:
     struct Source {
+        std::uint64_t stamp = 0; ///< rs::fileChangeStamp when read (0: not yet)
         std::shared_ptr<const rs::ml::DatasetFile> dataset;
-        QString problem; ///< why it cannot be read (tried once per view)
+        QString problem; ///< why it could not be read then
         std::map<std::pair<double, double>, std::vector<std::int64_t>> testGroups; ///< (z, ζ) → test samples
         std::map<std::pair<double, double>, std::shared_ptr<const SimulatedGroup>> loaded;
     };
@@ -326,12 +337,27 @@ GeneratorView::GeneratorView(QWidget* parent)
             calibrateOn(dataset);
     });
     connect(m_calibrateJob, &JobRunner::progressChanged, this, [this](double fraction, const QString& stage) {
-        m_calibrateStatus->setText(tr("Calibrating: %1 (%2 %)").arg(stage).arg(int(std::lround(100 * fraction))));
+        m_calibrateStatus->setText(tr("Calibrating %1: %2 (%3 %)")
+                                       .arg(QFileInfo(m_calibratedRun).fileName(), stage)
+                                       .arg(int(std::lround(100 * fraction))));
     });
     connect(m_calibrateJob, &JobRunner::runningChanged, this,
         [this](bool running) { m_calibrate->setText(running ? tr("Stop calibrating") : tr("Calibrate…")); });
     connect(m_calibrateJob, &JobRunner::cancelled, this, [this] {
-        m_calibrateStatus->setText(tr("Calibration stopped: the run draws as before (config.json untouched)."));
+        // The last 5 % (the test evaluation) runs after config.json is written and cannot stop.
+        const std::string run = m_calibratedRun.toStdString();
+        if (rs::fileChangeStamp(rs::ml::runConfigPath(run)) == m_calibrateStartStamp) {
+            m_calibrateStatus->setText(tr("Calibration stopped: the run draws as before (config.json untouched)."));
+            return;
+        }
+        m_calibrateStatus->setText(tr("Calibrated (the stop came after the new points were saved; metrics.json may "
+                                      "be the old one)."));
+        try {
+            if (m_calibratedRun == m_run)
+                setRun(m_run, rs::ml::readRunConfig(run));
+        } catch (const rs::Error& e) {
+            Q_EMIT problem(QString::fromUtf8(e.what()), QString::fromUtf8(e.what()));
+        }
     });
     connect(m_calibrateJob, &JobRunner::failed, this, [this](const QString& message) {
         m_calibrateStatus->setText(tr("Could not calibrate: %1").arg(message));
@@ -356,9 +382,10 @@ void GeneratorView::setRun(const QString& runDir, const rs::ml::RunConfig& confi
     const bool same = sameRun && rs::ml::runConfigJson(config) == rs::ml::runConfigJson(m_config);
     m_run = generator ? runDir : QString();
     m_config = config;
-    for (QWidget* w : std::initializer_list<QWidget*> {m_z, m_zeta, m_count, m_size, m_resample, m_calibrate})
+    for (QWidget* w : std::initializer_list<QWidget*> {m_z, m_zeta, m_count, m_size, m_resample})
         w->setEnabled(generator);
-    if (runDir != m_calibratedRun) { // another run: a calibration of the last one goes on, unseen here
+    m_calibrate->setEnabled(generator || m_calibrateJob->isRunning()); // a running one can always be stopped
+    if (runDir != m_calibratedRun && !m_calibrateJob->isRunning()) { // another run: the last one's outcome goes
         m_calibrateStatus->clear();
         m_calibrateStatus->hide();
     }
@@ -394,7 +421,8 @@ void GeneratorView::calibrateOn(const QString& datasetPath)
         return;
     const QString run = m_run;
     m_calibratedRun = run;
-    m_calibrateStatus->setText(tr("Calibrating on %1 …").arg(datasetPath));
+    m_calibrateStartStamp = rs::fileChangeStamp(rs::ml::runConfigPath(run.toStdString()));
+    m_calibrateStatus->setText(tr("Calibrating %1 on %2 …").arg(QFileInfo(run).fileName(), datasetPath));
     m_calibrateStatus->show();
     m_calibrateJob->start(tr("Calibrating %1").arg(QFileInfo(run).fileName()),
         [this, run, dataset = datasetPath.toStdString()](const ProgressFn& progress, const StopToken& stop) {

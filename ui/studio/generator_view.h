@@ -20,6 +20,7 @@
 #include <QElapsedTimer>
 #include <QWidget>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <tuple>
@@ -132,6 +133,7 @@ private:
     QLabel* m_calibrateStatus = nullptr;
     JobRunner* m_calibrateJob = nullptr;
     QString m_calibratedRun; ///< the run the last calibration started here was for
+    std::uint64_t m_calibrateStartStamp = 0; ///< its config.json's rs::fileChangeStamp then
     QLabel* m_note = nullptr;
     QLabel* m_metricsLabel = nullptr;
     MapGrid* m_grid = nullptr;
