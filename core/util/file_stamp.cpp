@@ -6,7 +6,7 @@
 namespace rs {
 
 namespace {
-constexpr off_t kHashedBytes = 64 * 1024;
+constexpr off_t kHashedBytes = 1024 * 1024; ///< configs, metrics, notes; not weights or datasets
 } // namespace
 
 std::uint64_t fileChangeStamp(const std::string& path)
@@ -27,13 +27,19 @@ std::uint64_t fileChangeStamp(const std::string& path)
     std::uint64_t h = mix(0, std::uint64_t(st.st_mtim.tv_sec) * 1000000000ULL + std::uint64_t(st.st_mtim.tv_nsec));
     h = mix(h, std::uint64_t(st.st_ino));
     h = mix(h, std::uint64_t(st.st_size));
-    // Small files (configs, notes) are hashed too: a freed inode is often handed out again at
-    // once, so three rewrites of one size within a tick could give the first one's stamp back.
+    // Small files (configs, metrics, notes) are hashed too: a freed inode is often handed out
+    // again at once, so three rewrites of one size within a tick could give the first one's stamp
+    // back. A generator's config.json is ~110 KB: read in blocks, ~0.1 ms (byte by byte it was
+    // 6 ns a byte, on every draw of the Generator view).
     if (st.st_size <= kHashedBytes) {
         std::ifstream in(path, std::ios::binary);
         std::uint64_t fnv = 0xcbf29ce484222325ULL; // FNV-1a
-        for (char ch; in.get(ch);)
-            fnv = (fnv ^ std::uint8_t(ch)) * 0x100000001b3ULL;
+        char block[16384];
+        while (in) {
+            in.read(block, sizeof block);
+            for (std::streamsize i = 0; i < in.gcount(); ++i)
+                fnv = (fnv ^ std::uint8_t(block[i])) * 0x100000001b3ULL;
+        }
         h = mix(h, fnv);
     }
     return h == 0 ? 1 : h;
