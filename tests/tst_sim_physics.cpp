@@ -318,19 +318,21 @@ private Q_SLOTS:
 
     void velocityTermIsClipped()
     {
+        // Lines of one gradient each: every cell moves alike, so each keeps the gradient factor.
         const Shape s {8, 8, 8};
         const Extent b {8, 8, 8};
         Cube d(s, b), x(s, b), g(s, b);
         std::fill(x.mutableData(), x.mutableData() + x.voxelCount(), 1.0f);
-        g.mutableData()[0] = 0.1f; // within the linear range
-        g.mutableData()[1] = -5.0f; // clipped to -0.2
-        g.mutableData()[2] = 3.0f; // clipped to +0.2
+        const float lineGradient[] = {0.1f /* within the linear range */, -5.0f /* clipped to -0.2 */,
+            3.0f /* clipped to +0.2 */, 0.0f};
+        for (std::size_t j = 0; j < 4; ++j)
+            std::fill_n(g.mutableData() + j * 8, 8, lineGradient[j]);
         const Cube t = brightnessTemperature(d, x, 8.0, Cosmology {}, g);
         const double t0 = brightnessPrefactor(8.0, Cosmology {});
-        QVERIFY(std::abs(t.data()[0] - t0 / 1.1) < 1e-4);
-        QVERIFY(std::abs(t.data()[1] - t0 / 0.8) < 1e-4);
-        QVERIFY(std::abs(t.data()[2] - t0 / 1.2) < 1e-4);
-        QVERIFY(std::abs(t.data()[3] - t0) < 1e-4);
+        const double expected[] = {t0 / 1.1, t0 / 0.8, t0 / 1.2, t0};
+        for (std::size_t j = 0; j < 4; ++j)
+            for (std::size_t k = 0; k < 8; ++k)
+                QVERIFY2(std::abs(t.data()[j * 8 + k] - expected[j]) < 1e-4, qPrintable(QString("line %1").arg(j)));
         // With velocities on, the simulator's δT_b differs from the plain formula but keeps its mean
         // within 10 % (the gradient averages out).
         SimulationParams p = smallParams(32, 48);
@@ -341,6 +343,43 @@ private Q_SLOTS:
         QVERIFY(identical(plain[0].neutralFraction, v[0].neutralFraction));
         QVERIFY(std::abs(v[0].meanTb / plain[0].meanTb - 1) < 0.10);
         QCOMPARE(*numberOf(v[0].brightnessTemperature.metadata().parameters, param::velocityAxis), 3.0);
+    }
+
+    void subcellsMoveByTheGradientReadAsMpc()
+    {
+        // Classic delta_T_v3's sub-cell RSD: one neutral cell in an ionized line, displaced by the
+        // (dv/dr)/H value read as Mpc (cells of 2 Mpc here), split over the cells it lands on.
+        const Shape s {1, 2, 8};
+        const Extent b {2, 4, 16};
+        Cube d(s, b), x(s, b), g(s, b);
+        x.mutableData()[3] = 1.0f; // line 0: cell 3
+        x.mutableData()[8] = 1.0f; // line 1: cell 0, next to the periodic edge
+        std::fill_n(g.mutableData(), 8, 1.0f); // +1 Mpc: half a cell away from the observer
+        std::fill_n(g.mutableData() + 8, 8, -2.5f); // -2.5 Mpc: 1.25 cells towards the observer
+        const Cube t = brightnessTemperature(d, x, 8.0, Cosmology {}, g);
+        const double t0 = brightnessPrefactor(8.0, Cosmology {});
+        const double cell0 = t0 / 1.2, cell1 = t0 / 0.8; // the gradient factor, clipped to ±0.2
+        const double expected[16] = {0, 0, 0, cell0 / 2, cell0 / 2, 0, 0, 0, //
+            0, 0, 0, 0, 0, 0, cell1 / 4, cell1 * 3 / 4};
+        for (std::size_t c = 0; c < 16; ++c)
+            QVERIFY2(std::abs(t.data()[c] - expected[c]) < 1e-4,
+                qPrintable(QString("cell %1: %2, expected %3").arg(c).arg(t.data()[c]).arg(expected[c])));
+        // A gradient that varies moves each sub-cell by the value interpolated between cell
+        // centres; the line's sum stays.
+        Cube x2(s, b), g2(s, b);
+        std::fill(x2.mutableData(), x2.mutableData() + x2.voxelCount(), 1.0f);
+        for (std::size_t c = 0; c < 16; ++c)
+            g2.mutableData()[c] = float(0.15 * std::sin(0.9 * double(c)));
+        Cube moved = brightnessTemperature(d, x2, 8.0, Cosmology {}, {}, 1);
+        double before = 0;
+        for (std::size_t c = 0; c < 16; ++c)
+            before += moved.data()[c] / (1.0 + g2.data()[c]);
+        moved = brightnessTemperature(d, x2, 8.0, Cosmology {}, g2);
+        double after = 0;
+        for (std::size_t c = 0; c < 16; ++c)
+            after += moved.data()[c];
+        QVERIFY2(std::abs(after - before) < 1e-4 * before, qPrintable(QString("%1 vs %2").arg(after).arg(before)));
+        QVERIFY(std::abs(moved.data()[5] - t0 / (1.0 + g2.data()[5])) > 1e-3); // it did move
     }
 
     void cellScaleHaloesArePoissonDrawn()

@@ -79,7 +79,7 @@ std::string sourceModelName(SourceModel m);
 SourceModel sourceModelFromName(const std::string& name);
 
 /// Version string recorded as `code_version` in every simulated cube.
-inline constexpr const char* kSimulatorVersion = "ReionScope simulator 1.1";
+inline constexpr const char* kSimulatorVersion = "ReionScope simulator 1.2";
 
 struct SimulationParams {
     std::size_t dim = 64; ///< N: cells per axis
