@@ -219,8 +219,8 @@ private Q_SLOTS:
             // The same without the sub-cell step: the gradient factor only.
             Cube noSubcells = brightnessTemperature(density, xh, pt.z, p.cosmology);
             for (std::size_t i = 0; i < noSubcells.voxelCount(); ++i)
-                noSubcells.mutableData()[i] /= 1.0f
-                    + std::clamp(gradient.data()[i], -float(kMaxVelocityGradient), float(kMaxVelocityGradient));
+                noSubcells.mutableData()[i]
+                    /= 1.0f + std::clamp(gradient.data()[i], -float(kMaxVelocityGradient), float(kMaxVelocityGradient));
             const QString what
                 = QString("z %1 zeta %2: cells >= 1 mK %3, 21cmFAST %4, gradient factor only %5; rms difference "
                           "from 21cmFAST %6 mK, gradient factor only %7 mK")

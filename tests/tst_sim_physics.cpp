@@ -323,8 +323,8 @@ private Q_SLOTS:
         const Extent b {8, 8, 8};
         Cube d(s, b), x(s, b), g(s, b);
         std::fill(x.mutableData(), x.mutableData() + x.voxelCount(), 1.0f);
-        const float lineGradient[] = {0.1f /* within the linear range */, -5.0f /* clipped to -0.2 */,
-            3.0f /* clipped to +0.2 */, 0.0f};
+        const float lineGradient[]
+            = {0.1f /* within the linear range */, -5.0f /* clipped to -0.2 */, 3.0f /* clipped to +0.2 */, 0.0f};
         for (std::size_t j = 0; j < 4; ++j)
             std::fill_n(g.mutableData() + j * 8, 8, lineGradient[j]);
         const Cube t = brightnessTemperature(d, x, 8.0, Cosmology {}, g);

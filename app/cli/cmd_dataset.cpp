@@ -308,7 +308,8 @@ void addDatasetCommands(CLI::App& app)
         "density smoothed over the ladder within each band (stored as negative radii); radii [Mpc] sampled, "
         "comma-separated; 'default' (1.5,2.25,3.4,5,7.5,11,17,25); 'none'");
     build->add_option("--velocities", d->velocities,
-        "Simulator δT_b velocity term along z: off (default), on, or both (each cube twice)");
+        "Simulator δT_b velocity terms along z (classic delta_T_v3: gradient factor and sub-cell RSD): off (default), "
+        "on, or both (each cube twice)");
     build->add_option("--mode", d->mode, "slices (default) or patches");
     build->add_option("--axes", d->axes, "Slicing axes, any of xyz (default xyz)");
     build->add_option("--stride", d->stride, "Every S-th slice (default 1)")->check(CLI::Range(1, 1 << 20));

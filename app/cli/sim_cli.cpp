@@ -67,8 +67,9 @@ void addAstroOptions(CLI::App* cmd, AstroOptions& o)
     mminOpt->excludes(tvirOpt);
     cmd->add_option("--rmax", o.rmax, "Largest bubble radius / mean free path [Mpc] (default 50; a list: a grid)");
     cmd->add_option("--filter", o.filter, "Ionization filter: sharp-k (default), tophat or gauss");
-    cmd->add_flag(
-        "--velocities", o.velocities, "Include the line-of-sight velocity gradient in dTb (axis 2, like delta_T_v3)");
+    cmd->add_flag("--velocities", o.velocities,
+        "Include the line-of-sight velocity terms in dTb (axis 2, like classic delta_T_v3: gradient factor and "
+        "sub-cell RSD)");
     cmd->add_option("--threads", o.threads, "Threads (default: all cores)")->check(CLI::Range(0, maxThreads()));
     cmd->add_option("--fesc10", o.fesc10, "v2: escape fraction of 1e10 Msun haloes (default 0.1)");
     addParkOptions(cmd, o.park, o.recombinations);

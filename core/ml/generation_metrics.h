@@ -9,11 +9,11 @@
 ///                       (fully ionized or fully neutral)
 ///   pdf_ks              Kolmogorov–Smirnov distance of the pooled cell values (core/stats ksDistance)
 ///   nf_error            neutral fraction generated − simulated: the mean x_HI for x_HI maps, the
-///                       fraction of cells at or above 1 mK for δT_b maps (ionized cells are 0 mK
-///                       in ReionScope's simulator; classic 21cmFAST v2.1's delta_T_v3 boxes move
-///                       sub-cells along the line of sight into ionized neighbours: at z 9 ζ 20 of
-///                       the calibration boxes 0.850 of the cells are ≥ 1 mK where 0.822 have
-///                       x_HI > 0, so maps judged against them read ~0.03 more neutral)
+///                       fraction of cells at or above 1 mK for δT_b maps (with velocities,
+///                       classic 21cmFAST's sub-cell RSD spills signal into ionized neighbours, so
+///                       this share exceeds the x_HI > 0 share by up to 0.03, in its delta_T_v3
+///                       boxes and in the simulator's velocity δT_b alike; without velocities
+///                       ionized cells are 0 mK and the two shares agree)
 ///   diversity           mean pairwise RMS distance between generated maps over that between the
 ///                       simulated maps (1: as varied as the simulations; 0: one map repeated);
 ///                       NaN when the simulated maps are all alike
