@@ -268,6 +268,16 @@ private Q_SLOTS:
             QCOMPARE(nfA->data()[i], nfB->data()[i]);
         }
         QVERIFY2(diff > 0.1, qPrintable(QString("max |ΔδT_b| %1 mK").arg(diff)));
+        // By name, as `--velocities` and the studio offer it: both lists each cube without, then with.
+        g.base.velocities = false;
+        const auto both = sourcesFromSimulator(g, Quantity::BrightnessTemperature, "both");
+        QCOMPARE(both.size(), std::size_t(2));
+        QCOMPARE(both[0].id, plain.at(0).id);
+        QCOMPARE(both[1].id, withVel.at(0).id);
+        QCOMPARE(sourcesFromSimulator(g, Quantity::BrightnessTemperature, "on").at(0).id, withVel.at(0).id);
+        g.base.velocities = true; // the name wins
+        QCOMPARE(sourcesFromSimulator(g, Quantity::BrightnessTemperature, "off").at(0).id, plain.at(0).id);
+        QVERIFY_THROWS_EXCEPTION(ParameterError, sourcesFromSimulator(g, Quantity::BrightnessTemperature, "yes"));
     }
 
     void simulatorV2DatasetOneHistoryPerSeedAndFesc()

@@ -138,6 +138,26 @@ private Q_SLOTS:
         QVERIFY(dlg->previewText().contains(QStringLiteral("name")));
     }
 
+    void simulatorDatasetWithVelocityTerms()
+    {
+        // The panel's simulator grid with δT_b's velocity terms on: the built dataset's cubes are
+        // the velocity ones (their ids and the shared velocity_axis say so).
+        std::unique_ptr<NewRunDialog> dlg(m_ws->createNewRunDialog());
+        DatasetSourcePanel* panel = dlg->datasetPanel();
+        panel->setSource(DatasetSourcePanel::Source::Simulator);
+        panel->setSimulatorGrid(16, 24, QStringLiteral("8"), QStringLiteral("20"), 3);
+        QVERIFY(!panel->setVelocityTerms(QStringLiteral("sometimes")));
+        QVERIFY(panel->setVelocityTerms(QStringLiteral("on")));
+        panel->setOutputPath(m_dir.filePath(QStringLiteral("vel.h5")));
+        panel->build();
+        QTRY_VERIFY_WITH_TIMEOUT(panel->dataset() != nullptr, 60000);
+        const rs::ml::DatasetInfo& info = panel->dataset()->info();
+        QCOMPARE(info.cubes.size(), std::size_t(3));
+        for (const rs::ml::DatasetCube& c : info.cubes)
+            QVERIFY2(QString::fromStdString(c.id).endsWith(QStringLiteral("_vel")), c.id.c_str());
+        QVERIFY(info.parameters.count(rs::param::velocityAxis) == 1);
+    }
+
     void dialogTrainsTheFieldModels()
     {
         // unet and generator are chosen in the dialog as with `train`: their measured defaults show,

@@ -129,15 +129,7 @@ std::vector<DatasetSource> simulatorSources(const DatasetOptions& o, std::option
     const Quantity q = quantityFromName(o.quantity).value_or(Quantity::BrightnessTemperature);
     if (o.velocities != "off" && o.velocities != "on" && o.velocities != "both")
         throw ParameterError("--velocities", "'" + o.velocities + "' is not one of off, on, both");
-    // both: every (seed, z, zeta) twice, δT_b without and with the line-of-sight velocity term.
-    g.base.velocities = o.velocities == "on";
-    std::vector<DatasetSource> out = sourcesFromSimulator(g, q, target);
-    if (o.velocities == "both") {
-        g.base.velocities = true;
-        for (DatasetSource& s : sourcesFromSimulator(g, q, target))
-            out.push_back(std::move(s));
-    }
-    return out;
+    return sourcesFromSimulator(g, q, o.velocities, target);
 }
 
 std::string datasetText(const DatasetInfo& i)

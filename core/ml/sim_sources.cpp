@@ -128,4 +128,20 @@ std::vector<DatasetSource> sourcesFromSimulator(
     return out;
 }
 
+std::vector<DatasetSource> sourcesFromSimulator(
+    const SimulationGrid& grid, Quantity quantity, const std::string& velocities, std::optional<Quantity> target)
+{
+    if (velocities != "off" && velocities != "on" && velocities != "both")
+        throw ParameterError("velocities", "'" + velocities + "' is not one of off, on, both");
+    SimulationGrid g = grid;
+    g.base.velocities = velocities == "on";
+    std::vector<DatasetSource> out = sourcesFromSimulator(g, quantity, target);
+    if (velocities == "both") {
+        g.base.velocities = true;
+        for (DatasetSource& s : sourcesFromSimulator(g, quantity, target))
+            out.push_back(std::move(s));
+    }
+    return out;
+}
+
 } // namespace rs::ml

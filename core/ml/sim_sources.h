@@ -32,4 +32,11 @@ struct SimulationGrid {
 std::vector<DatasetSource> sourcesFromSimulator(
     const SimulationGrid& grid, Quantity quantity, std::optional<Quantity> target = std::nullopt);
 
+/// sourcesFromSimulator with δT_b's velocity terms (classic delta_T_v3) chosen by name, as
+/// `dataset build --velocities` and the studio's dataset panel offer them: "off", "on", or "both"
+/// (every source twice, without and then with them; the two get their own ids). Overrides
+/// grid.base.velocities. Throws ParameterError("velocities", ...) for another name.
+std::vector<DatasetSource> sourcesFromSimulator(const SimulationGrid& grid, Quantity quantity,
+    const std::string& velocities, std::optional<Quantity> target = std::nullopt);
+
 } // namespace rs::ml

@@ -143,7 +143,15 @@ QWidget* DatasetSourcePanel::makeSimulatorPage()
     sim->addRow(tr("Box"), m_box);
     sim->addRow(tr("Redshifts"), m_redshifts);
     sim->addRow(tr("ζ values"), m_zetas);
+    m_velocities = new QComboBox(simPage);
+    m_velocities->addItem(tr("off"), QStringLiteral("off"));
+    m_velocities->addItem(tr("on (as classic 21cmFAST's delta_T_v3)"), QStringLiteral("on"));
+    m_velocities->addItem(tr("both (every cube twice)"), QStringLiteral("both"));
+    m_velocities->setToolTip(tr("The line-of-sight velocity terms of δT_b (the gradient factor and the sub-cell "
+                                "redshift-space distortion, along z). Real classic 21cmFAST δT_b boxes "
+                                "(delta_T_v3_*) carry them: a δT_b model meant for those should train with them."));
     sim->addRow(tr("Seeds (realizations)"), m_seeds);
+    sim->addRow(tr("δT_b velocity terms"), m_velocities);
     return simPage;
 }
 
@@ -238,6 +246,14 @@ void DatasetSourcePanel::setSimulatorGrid(
     m_seeds->setValue(seeds);
 }
 
+bool DatasetSourcePanel::setVelocityTerms(const QString& name)
+{
+    const int i = m_velocities->findData(name);
+    if (i >= 0)
+        m_velocities->setCurrentIndex(i);
+    return i >= 0;
+}
+
 void DatasetSourcePanel::setStride(int stride)
 {
     m_stride->setValue(stride);
@@ -296,16 +312,18 @@ void DatasetSourcePanel::build()
             for (int s = 1; s <= m_seeds->value(); ++s)
                 grid.seeds.push_back(std::uint64_t(s));
         }
+        const std::string velocities = m_velocities->currentData().toString().toStdString();
         const std::string out = m_output->text().trimmed().toStdString();
         if (out.empty())
             throw ParameterError("output", "choose where to write the dataset");
         QDir().mkpath(QFileInfo(m_output->text()).absolutePath());
         m_summary->setText(tr("Building…"));
         m_job->start(tr("Building a dataset"),
-            [this, src, inputs, grid, o, out](const ProgressFn& progress, const StopToken& stop) {
+            [this, src, inputs, grid, velocities, o, out](const ProgressFn& progress, const StopToken& stop) {
                 // Listing the catalog's cubes reads every file's header: on this worker, not the GUI.
-                const auto sources = src == Source::Catalog ? rs::ml::sourcesFromFiles(inputs, o.quantity)
-                                                            : rs::ml::sourcesFromSimulator(grid, o.quantity);
+                const auto sources = src == Source::Catalog
+                    ? rs::ml::sourcesFromFiles(inputs, o.quantity)
+                    : rs::ml::sourcesFromSimulator(grid, o.quantity, velocities);
                 rs::ml::buildDataset(sources, o, out, progress, stop);
                 auto ds = rs::ml::DatasetFile::open(out);
                 return std::function<void()>([this, ds, out] {

@@ -42,6 +42,9 @@ public:
     void setDatasetPath(const QString& path);
     /// The simulator grid to build from: N³ cells, box [Mpc], redshifts, ζ values, seeds 1..seeds.
     void setSimulatorGrid(int dim, double boxMpc, const QString& redshifts, const QString& zetas, int seeds);
+    /// δT_b's velocity terms for the simulator grid: "off" (default), "on" or "both"; false for
+    /// another name.
+    bool setVelocityTerms(const QString& name);
     /// Every stride-th slice when building (default 4).
     void setStride(int stride);
     /// Where a built dataset is written.
@@ -77,6 +80,7 @@ private:
     QLineEdit* m_redshifts = nullptr;
     QLineEdit* m_zetas = nullptr;
     QSpinBox* m_seeds = nullptr;
+    QComboBox* m_velocities = nullptr; ///< δT_b's velocity terms: off, on, both
     QWidget* m_buildBox = nullptr;
     QComboBox* m_quantity = nullptr;
     QComboBox* m_mode = nullptr;
