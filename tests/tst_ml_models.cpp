@@ -237,6 +237,20 @@ private Q_SLOTS:
         pair->setPoints(corner);
         QCOMPARE(pair->drawingAt(1.0, 1.0).ionizedOffset, -20.0);
         QVERIFY(pair->drawingAt(0.5, 0.5).ionizedOffset > -20.0); // inside: interpolated as before
+        // Two missing points side by side (z 7 ζ 30 and ζ 40 of 300 Mpc boxes, nearly or fully
+        // ionized) whose diagonal neighbour is extreme (z 8 ζ 40, −26): at the first, its two
+        // nearest points bound the offset, not the far one (the plane reached −26 there).
+        std::vector<GeneratorDrawPoint> edge;
+        for (double z : {-1.0, 0.0, 1.0})
+            for (double q : {-1.0, 0.0, 1.0})
+                if (!(z == -1.0 && q >= 0.0))
+                    edge.push_back({z, q, z == 0.0 && q == 1.0 ? -26.0 : 0.5, 1, 0, {0, 1}, {0, 1}});
+        pair->setPoints(edge);
+        QVERIFY2(std::abs(pair->drawingAt(-1.0, 0.0).ionizedOffset - 0.5) < 1e-9,
+            qPrintable(QString::number(pair->drawingAt(-1.0, 0.0).ionizedOffset)));
+        QCOMPARE(pair->drawingAt(0.0, 1.0).ionizedOffset, -26.0); // at a point: its own
+        const double between = pair->drawingAt(0.0, 0.5).ionizedOffset; // half-way: between the two
+        QVERIFY2(between < 0.0 && between > -26.0, qPrintable(QString::number(between)));
         QVERIFY_THROWS_EXCEPTION(
             ParameterError, pair->setPoints({{0, 0, 0, 1, 0, {0, 1}, {0, 1}}, {1, 0, 0, 1, 0, {0, 1, 2}, {0, 1, 2}}}));
         // A net with points: sample() draws with their offset (±20: every cell neutral or ionized)

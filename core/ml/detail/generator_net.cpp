@@ -256,17 +256,20 @@ GeneratorDrawing GeneratorNetImpl::drawingAt(double zNorm, double zetaNorm) cons
         return d;
     }
     const std::vector<double> w = pointWeights(m_points, zNorm, zetaNorm);
+    const std::vector<double> near = pointKernel(m_points, zNorm, zetaNorm);
     const std::size_t nq = m_points.front().drawn.size();
     std::vector<double> drawn(nq, 0.0), simulated(nq, 0.0);
     d.noiseScale = 0;
-    double offLo = m_points.front().ionizedOffset, offHi = offLo;
-    double sharpLo = m_points.front().ionizedSharpness, sharpHi = sharpLo;
+    double offLo = std::numeric_limits<double>::infinity(), offHi = -offLo;
+    double sharpLo = offLo, sharpHi = offHi;
     for (std::size_t i = 0; i < m_points.size(); ++i) {
         const GeneratorDrawPoint& p = m_points[i];
-        offLo = std::min(offLo, p.ionizedOffset);
-        offHi = std::max(offHi, p.ionizedOffset);
-        sharpLo = std::min(sharpLo, p.ionizedSharpness);
-        sharpHi = std::max(sharpHi, p.ionizedSharpness);
+        if (near[i] >= 0.1) {
+            offLo = std::min(offLo, p.ionizedOffset);
+            offHi = std::max(offHi, p.ionizedOffset);
+            sharpLo = std::min(sharpLo, p.ionizedSharpness);
+            sharpHi = std::max(sharpHi, p.ionizedSharpness);
+        }
         d.ionizedSharpness += w[i] * (p.ionizedSharpness - 1);
         d.ionizedOffset += w[i] * p.ionizedOffset;
         d.noiseScale += w[i] * p.noiseScale;
@@ -283,9 +286,11 @@ GeneratorDrawing GeneratorNetImpl::drawingAt(double zNorm, double zetaNorm) cons
     }
     d.drawn.assign(drawn.begin(), drawn.end());
     d.simulated.assign(simulated.begin(), simulated.end());
-    // The offset and sharpness stay inside the points' own range: near a fully ionized corner the
-    // local linear weights extrapolate, and offsets there are extreme (−24 at z 8 ζ 40 of 300 Mpc
-    // boxes, 1 at its neighbours) — the plane through them made a fully ionized point neutral.
+    // The offset and sharpness stay inside the nearest points' range: near a fully ionized corner
+    // the local linear weights extrapolate, and offsets there are extreme (−24 to −28 at z 8 ζ 40 of
+    // 300 Mpc boxes, ±1 at its neighbours). The plane through them made a fully ionized point
+    // neutral; bounded by all points' range, z 7 ζ 30 (0.1 % neutral) still drew 43 % neutral
+    // with one seed's offsets, its diagonal neighbour z 8 ζ 40 setting the bound.
     d.ionizedOffset = std::clamp(d.ionizedOffset, offLo, offHi);
     d.ionizedSharpness = std::clamp(d.ionizedSharpness, sharpLo, sharpHi);
     d.noiseScale = std::clamp(d.noiseScale, 0.0, 2.0);
@@ -317,10 +322,12 @@ std::vector<GeneratorDrawPoint> drawPoints(const RunConfig& c)
     return out;
 }
 
-std::vector<double> pointWeights(const std::vector<GeneratorDrawPoint>& points, double zNorm, double zetaNorm)
+namespace {
+
+/// pointKernel's kernel, with the clamped target and the kernel's width.
+std::vector<double> kernelAround(
+    const std::vector<GeneratorDrawPoint>& points, double& zNorm, double& zetaNorm, double& width)
 {
-    if (points.empty())
-        return {};
     std::vector<double> nearest;
     double zLo = points[0].zNorm, zHi = zLo, qLo = points[0].zetaNorm, qHi = qLo;
     for (std::size_t i = 0; i < points.size(); ++i) {
@@ -337,7 +344,7 @@ std::vector<double> pointWeights(const std::vector<GeneratorDrawPoint>& points, 
         qHi = std::max(qHi, points[i].zetaNorm);
     }
     std::sort(nearest.begin(), nearest.end());
-    const double width = nearest.empty() ? 1.0 : nearest[nearest.size() / 2] / 3;
+    width = nearest.empty() ? 1.0 : nearest[nearest.size() / 2] / 3;
     zNorm = std::clamp(zNorm, zLo, zHi);
     zetaNorm = std::clamp(zetaNorm, qLo, qHi);
     std::vector<double> d2;
@@ -347,6 +354,25 @@ std::vector<double> pointWeights(const std::vector<GeneratorDrawPoint>& points, 
     std::vector<double> k;
     for (double d : d2)
         k.push_back(std::exp(-(d - least)));
+    return k;
+}
+
+} // namespace
+
+std::vector<double> pointKernel(const std::vector<GeneratorDrawPoint>& points, double zNorm, double zetaNorm)
+{
+    if (points.empty())
+        return {};
+    double width = 1;
+    return kernelAround(points, zNorm, zetaNorm, width);
+}
+
+std::vector<double> pointWeights(const std::vector<GeneratorDrawPoint>& points, double zNorm, double zetaNorm)
+{
+    if (points.empty())
+        return {};
+    double width = 1;
+    const std::vector<double> k = kernelAround(points, zNorm, zetaNorm, width);
     // Local linear: value ≈ a + b·dz + c·dζ around the target by kernel-weighted least squares; the
     // weights are the first row of (XᵀKX)⁻¹XᵀK, X's rows (1, dz, dζ).
     double m[3][3] = {};

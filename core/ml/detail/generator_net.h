@@ -83,6 +83,10 @@ std::vector<GeneratorDrawPoint> drawPoints(const RunConfig& c);
 /// the points do not span are damped to 0. Empty for no points.
 std::vector<double> pointWeights(const std::vector<GeneratorDrawPoint>& points, double zNorm, double zetaNorm);
 
+/// The Gaussian kernel of pointWeights at (zNorm, ζNorm) (after the same clamping), relative to
+/// the nearest point's (which gets 1): e^-4.5 for a neighbour one median spacing further away.
+std::vector<double> pointKernel(const std::vector<GeneratorDrawPoint>& points, double zNorm, double zetaNorm);
+
 /// One way of drawing maps from decoded planes (GeneratorNetImpl::draw).
 struct GeneratorDrawing {
     double ionizedOffset = 0;
@@ -135,7 +139,9 @@ public:
     /// need quantile lists of one length (ParameterError).
     void setPoints(std::vector<GeneratorDrawPoint> points);
     const std::vector<GeneratorDrawPoint>& points() const { return m_points; }
-    /// How sample() draws at (zNorm, ζNorm).
+    /// How sample() draws at (zNorm, ζNorm). The ionized offset and sharpness stay inside the range
+    /// of the nearest points' (kernel ≥ 0.1 of the nearest's, pointKernel): at a point its own,
+    /// between points theirs, so a far neighbour's extreme offset cannot be extrapolated to.
     GeneratorDrawing drawingAt(double zNorm, double zetaNorm) const;
     /// The decoder's planes (n, 2 or 3, rows, cols) for `n` latents from the prior drawn with `rng`.
     torch::Tensor decodePrior(std::size_t n, double zNorm, double zetaNorm, std::mt19937_64& rng,
