@@ -255,8 +255,8 @@ GeneratorDrawing GeneratorNetImpl::drawingAt(double zNorm, double zetaNorm) cons
         d.noiseScale = noiseScale(zNorm, zetaNorm);
         return d;
     }
-    const std::vector<double> w = pointWeights(m_points, zNorm, zetaNorm);
-    const std::vector<double> near = pointKernel(m_points, zNorm, zetaNorm);
+    std::vector<double> near;
+    const std::vector<double> w = pointWeights(m_points, zNorm, zetaNorm, &near);
     const std::size_t nq = m_points.front().drawn.size();
     std::vector<double> drawn(nq, 0.0), simulated(nq, 0.0);
     d.noiseScale = 0;
@@ -322,12 +322,11 @@ std::vector<GeneratorDrawPoint> drawPoints(const RunConfig& c)
     return out;
 }
 
-namespace {
-
-/// pointKernel's kernel, with the clamped target and the kernel's width.
-std::vector<double> kernelAround(
-    const std::vector<GeneratorDrawPoint>& points, double& zNorm, double& zetaNorm, double& width)
+std::vector<double> pointWeights(
+    const std::vector<GeneratorDrawPoint>& points, double zNorm, double zetaNorm, std::vector<double>* kernel)
 {
+    if (points.empty())
+        return {};
     std::vector<double> nearest;
     double zLo = points[0].zNorm, zHi = zLo, qLo = points[0].zetaNorm, qHi = qLo;
     for (std::size_t i = 0; i < points.size(); ++i) {
@@ -344,7 +343,7 @@ std::vector<double> kernelAround(
         qHi = std::max(qHi, points[i].zetaNorm);
     }
     std::sort(nearest.begin(), nearest.end());
-    width = nearest.empty() ? 1.0 : nearest[nearest.size() / 2] / 3;
+    const double width = nearest.empty() ? 1.0 : nearest[nearest.size() / 2] / 3;
     zNorm = std::clamp(zNorm, zLo, zHi);
     zetaNorm = std::clamp(zetaNorm, qLo, qHi);
     std::vector<double> d2;
@@ -354,25 +353,8 @@ std::vector<double> kernelAround(
     std::vector<double> k;
     for (double d : d2)
         k.push_back(std::exp(-(d - least)));
-    return k;
-}
-
-} // namespace
-
-std::vector<double> pointKernel(const std::vector<GeneratorDrawPoint>& points, double zNorm, double zetaNorm)
-{
-    if (points.empty())
-        return {};
-    double width = 1;
-    return kernelAround(points, zNorm, zetaNorm, width);
-}
-
-std::vector<double> pointWeights(const std::vector<GeneratorDrawPoint>& points, double zNorm, double zetaNorm)
-{
-    if (points.empty())
-        return {};
-    double width = 1;
-    const std::vector<double> k = kernelAround(points, zNorm, zetaNorm, width);
+    if (kernel)
+        *kernel = k;
     // Local linear: value ≈ a + b·dz + c·dζ around the target by kernel-weighted least squares; the
     // weights are the first row of (XᵀKX)⁻¹XᵀK, X's rows (1, dz, dζ).
     double m[3][3] = {};

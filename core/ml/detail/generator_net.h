@@ -81,11 +81,10 @@ std::vector<GeneratorDrawPoint> drawPoints(const RunConfig& c);
 /// the bias of a plain kernel average (which would pull z 10 towards z 9). The target is first
 /// clamped into the points' range of zNorm and ζNorm (no extrapolation); slopes along a direction
 /// the points do not span are damped to 0. Empty for no points.
-std::vector<double> pointWeights(const std::vector<GeneratorDrawPoint>& points, double zNorm, double zetaNorm);
-
-/// The Gaussian kernel of pointWeights at (zNorm, ζNorm) (after the same clamping), relative to
-/// the nearest point's (which gets 1): e^-4.5 for a neighbour one median spacing further away.
-std::vector<double> pointKernel(const std::vector<GeneratorDrawPoint>& points, double zNorm, double zetaNorm);
+/// With `kernel`, also the Gaussian kernel itself per point, relative to the nearest point's (which
+/// gets 1): e^-4.5 for a neighbour one median spacing further away.
+std::vector<double> pointWeights(const std::vector<GeneratorDrawPoint>& points, double zNorm, double zetaNorm,
+    std::vector<double>* kernel = nullptr);
 
 /// One way of drawing maps from decoded planes (GeneratorNetImpl::draw).
 struct GeneratorDrawing {
@@ -140,7 +139,7 @@ public:
     void setPoints(std::vector<GeneratorDrawPoint> points);
     const std::vector<GeneratorDrawPoint>& points() const { return m_points; }
     /// How sample() draws at (zNorm, ζNorm). The ionized offset and sharpness stay inside the range
-    /// of the nearest points' (kernel ≥ 0.1 of the nearest's, pointKernel): at a point its own,
+    /// of the nearest points' (kernel ≥ 0.1 of the nearest's, pointWeights): at a point its own,
     /// between points theirs, so a far neighbour's extreme offset cannot be extrapolated to.
     GeneratorDrawing drawingAt(double zNorm, double zetaNorm) const;
     /// The decoder's planes (n, 2 or 3, rows, cols) for `n` latents from the prior drawn with `rng`.
