@@ -8,12 +8,16 @@
 #include "ml/detail/generator_net.h"
 #include "ml/detail/nets.h"
 #include "ml/detail/torchscript_export.h"
+#include "numerics/interpolate.h"
 #include "util/error.h"
 
 #include <torch/fft.h>
 #include <torch/script.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <random>
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -148,6 +152,64 @@ private Q_SLOTS:
         QVERIFY2(std::abs(d.std().item<double>() - 1.0) < 0.05, qPrintable(QString::number(d.std().item<double>())));
         QVERIFY(torch::equal(a, noisy->sample(8, 0.3, -0.2, 5, torch::kCPU)));
         QVERIFY(!torch::equal(a, noisy->sample(8, 0.3, -0.2, 6, torch::kCPU)));
+    }
+
+    void generatorDecoderWithoutGradientsMatchesReference()
+    {
+        // Without gradients the decoder folds each up-sampling into the conv after it (computed at
+        // the lower resolution); it must give the reference's values, edges included, for a
+        // non-square latent, in both memory formats.
+        GeneratorNet net(32, 32, true);
+        torch::manual_seed(11);
+        const torch::Tensor latent = torch::randn({3, kGeneratorLatent, 5, 7});
+        const torch::Tensor cond = torch::randn({3, 2});
+        for (const bool channelsLast : {false, true}) {
+            if (channelsLast)
+                toChannelsLast(*net, torch::Device(torch::kCPU));
+            const torch::Tensor in = channelsLast ? latent.contiguous(torch::MemoryFormat::ChannelsLast) : latent;
+            const torch::Tensor reference = net->decoder->forward(in, cond).detach();
+            torch::NoGradGuard g;
+            const torch::Tensor folded = net->decoder->forward(in, cond);
+            QCOMPARE(folded.sizes(), (std::vector<std::int64_t> {3, 3, 40, 56}));
+            const double err = (folded - reference).abs().max().item<double>();
+            const double scale = reference.abs().max().item<double>();
+            QVERIFY2(scale > 0.01 && err <= 1e-5 * scale,
+                qPrintable(
+                    QString("channels-last %1: max |difference| %2 of %3").arg(channelsLast).arg(err).arg(scale)));
+        }
+    }
+
+    void quantileMapIsTheTablesInterpolation()
+    {
+        // applyQuantileMap looks values up through a bucket index (ClampedInterpolation): exactly
+        // interpolateClamped's result for every value, at and between breakpoints, on repeated
+        // breakpoints (a flat stretch of quantiles), outside the table, infinities and NaN.
+        std::mt19937 rng(3);
+        std::normal_distribution<float> g(0.0f, 1.0f);
+        std::vector<float> drawn(129), simulated(129);
+        for (std::size_t i = 0; i < drawn.size(); ++i) {
+            drawn[i] = std::pow(g(rng), 3.0f);
+            simulated[i] = g(rng);
+        }
+        std::sort(drawn.begin(), drawn.end());
+        std::sort(simulated.begin(), simulated.end());
+        std::fill(drawn.begin() + 40, drawn.begin() + 50, drawn[40]);
+        std::vector<float> values;
+        for (int i = 0; i < 20000; ++i)
+            values.push_back(1.5f * std::pow(g(rng), 3.0f));
+        values.insert(values.end(), drawn.begin(), drawn.end());
+        for (float v : {std::nextafter(drawn.back(), 1e9f), std::nextafter(drawn.front(), -1e9f),
+                 std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+                 std::numeric_limits<float>::quiet_NaN()})
+            values.push_back(v);
+        torch::Tensor t = torch::from_blob(values.data(), {std::int64_t(values.size())}, torch::kFloat).clone();
+        applyQuantileMap(t, drawn, simulated);
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            const float expected = float(interpolateClamped(drawn, simulated, double(values[i])));
+            QVERIFY2(t[std::int64_t(i)].item<float>() == expected,
+                qPrintable(
+                    QString("value %1: %2 vs %3").arg(values[i]).arg(t[std::int64_t(i)].item<float>()).arg(expected)));
+        }
     }
 
     void generatorDrawsTheIonizedState()
