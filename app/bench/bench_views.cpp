@@ -120,6 +120,10 @@ QJsonObject singleMoves(rs::ui::GeneratorView& view, int moves)
         / double(std::max<std::size_t>(1, ms.size()));
     o[QStringLiteral("wall_s")] = double(all.nsecsElapsed()) / 1e9;
     o[QStringLiteral("cpu_s")] = cpuSeconds() - cpu0;
+    QJsonArray each;
+    for (double v : ms)
+        each.append(v);
+    o[QStringLiteral("each_ms")] = each;
     return o;
 }
 
@@ -203,6 +207,7 @@ void otherViews(const QStringList& args, const QString& shots)
 
 int main(int argc, char** argv)
 {
+    rs::ml::configureAllocatorForTraining(); // as reionscope's main does: freed tensors stay in the heap
     QApplication app(argc, argv);
     const QStringList args = app.arguments();
     const QString run = arg(args, QStringLiteral("--generator"));

@@ -8,7 +8,8 @@
 namespace rs::ml {
 
 /// Keeps large activations in the heap instead of mapping and unmapping them every batch
-/// (glibc: no mmap for big blocks, no trimming). Measured 4× faster convolution training here.
+/// (glibc: no mmap for big blocks, no trimming, and one arena, so worker threads' blocks stay too).
+/// Measured 4× faster convolution training here; 2-3× faster Generator view redraws at 200².
 /// Call once at start-up in every main that trains or predicts, before other threads start.
 void configureAllocatorForTraining();
 
