@@ -7,6 +7,7 @@
 #include "io/hdf5_util.h"
 #include "ml/batch_stream.h"
 #include "ml/dataset.h"
+#include "ml/dataset_health.h"
 #include "ml/metrics.h"
 #include "ml/pca.h"
 #include "ml/run_folder.h"
@@ -278,6 +279,48 @@ private Q_SLOTS:
         g.base.velocities = true; // the name wins
         QCOMPARE(sourcesFromSimulator(g, Quantity::BrightnessTemperature, "off").at(0).id, plain.at(0).id);
         QVERIFY_THROWS_EXCEPTION(ParameterError, sourcesFromSimulator(g, Quantity::BrightnessTemperature, "yes"));
+    }
+
+    void velocityConventionIsComparedWhenJudging()
+    {
+        // A δT_b dataset records velocity_axis when every cube has the line-of-sight terms; a
+        // generator trained on one convention and judged on another (evaluate / calibrate
+        // --dataset) is warned, naming the dataset; same convention or the same file: silent.
+        QTemporaryDir dir;
+        SimulationGrid g;
+        g.base.dim = 16;
+        g.base.boxMpc = 24;
+        g.base.threads = 1;
+        g.redshifts = {8};
+        g.zetas = {20};
+        g.seeds = {1, 2, 3};
+        DatasetBuildOptions o;
+        o.axes = "z";
+        o.stride = 8;
+        std::map<std::string, std::string> path;
+        for (const char* v : {"off", "on", "both"}) {
+            path[v] = dir.filePath(QString("dtb_%1.h5").arg(v)).toStdString();
+            buildDataset(sourcesFromSimulator(g, Quantity::BrightnessTemperature, v), o, path[v]);
+        }
+        const auto has = [&](const char* v) {
+            return numberOf(DatasetFile::open(path[v])->info().parameters, param::velocityAxis).has_value();
+        };
+        QVERIFY(has("on"));
+        QVERIFY(!has("off"));
+        QVERIFY(!has("both")); // not every cube: not recorded
+        const auto warned = [&](const char* trained, const char* judged) {
+            const auto w = judgingWarnings(path[trained], path[judged]);
+            return w.empty() ? QString() : QString::fromStdString(w.front());
+        };
+        QVERIFY2(warned("on", "off").contains("not all of its δT_b maps carry the line-of-sight velocity terms"),
+            qPrintable(warned("on", "off")));
+        QVERIFY(warned("on", "off").startsWith(QString::fromStdString(path["off"])));
+        QVERIFY(warned("on", "both").contains("not all of its"));
+        QVERIFY2(warned("off", "on").contains("its δT_b maps all carry"), qPrintable(warned("off", "on")));
+        QVERIFY(warned("off", "both").isEmpty());
+        QVERIFY(warned("on", "on").isEmpty());
+        QVERIFY(judgingWarnings(path["on"], "").empty());
+        QVERIFY(judgingWarnings(path["on"], dir.filePath("missing.h5").toStdString()).empty());
     }
 
     void simulatorV2DatasetOneHistoryPerSeedAndFesc()

@@ -3,13 +3,16 @@
 // draw a batch of maps).
 #include "cli_common.h"
 
+#include "ml/dataset_health.h"
 #include "ml/generator.h"
 #include "ml/ml_setup.h"
+#include "ml/run_folder.h"
 #include "util/error.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -96,9 +99,12 @@ int runCalibrate(const CalibrateOptions& o)
     return exitCodeOf([&] {
         setComputeThreads(o.threads);
         const GeneratorCalibration c = calibrateGeneratorRun(o.run, o.dataset);
+        const std::vector<std::string> warnings = judgingWarnings(readRunConfig(o.run).datasetPath, o.dataset);
+        for (const std::string& w : warnings)
+            std::fprintf(stderr, "warning: %s\n", w.c_str());
         if (o.json)
             std::cout << nlohmann::json {{"run", o.run}, {"dataset", o.dataset}, {"points", c.points}, {"rows", c.rows},
-                {"cols", c.cols}, {"metrics_updated", c.metricsUpdated}, {"message", c.message}}
+                {"cols", c.cols}, {"metrics_updated", c.metricsUpdated}, {"message", c.message}, {"warnings", warnings}}
                              .dump(2)
                       << std::endl;
         else

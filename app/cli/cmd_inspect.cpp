@@ -12,6 +12,7 @@
 #include "ml/run_folder.h"
 #include "util/error.h"
 
+#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <new>
@@ -65,7 +66,14 @@ int runEvaluate(const std::string& run, const std::string& dataset, const std::s
             : split == "test"            ? Split::Test
                               : throw ParameterError("--split", "'" + split + "' is not one of train, val, test");
         const EvalMetrics m = evaluateRun(run, dataset, s, threads);
-        if (json)
+        const std::vector<std::string> warnings = judgingWarnings(readRunConfig(run).datasetPath, dataset);
+        for (const std::string& w : warnings)
+            std::fprintf(stderr, "warning: %s\n", w.c_str());
+        if (json && !warnings.empty()) {
+            nlohmann::json j = nlohmann::json::parse(metricsToJson(m));
+            j["warnings"] = warnings;
+            std::cout << dumpJson(j) << std::endl;
+        } else if (json)
             std::cout << metricsToJson(m) << std::endl;
         else
             std::cout << run << ": " << metricsText(m);

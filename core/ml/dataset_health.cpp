@@ -192,4 +192,37 @@ std::vector<std::string> predictionWarnings(const DatasetFile& ds, const std::st
     return out;
 }
 
+std::vector<std::string> judgingWarnings(const DatasetInfo& trainedOn, const DatasetInfo& judged)
+{
+    std::vector<std::string> out;
+    if (trainedOn.quantity != Quantity::BrightnessTemperature || judged.quantity != Quantity::BrightnessTemperature
+        || trainedOn.parameters.empty() || judged.parameters.empty())
+        return out;
+    const bool trainedWith = numberOf(trainedOn.parameters, param::velocityAxis).has_value();
+    const bool judgedWith = numberOf(judged.parameters, param::velocityAxis).has_value();
+    if (trainedWith == judgedWith)
+        return out;
+    const std::string why = ": generated and simulated maps then differ by the convention, not only by the "
+                            "generator (build the dataset with matching --velocities, or train on it)";
+    if (trainedWith)
+        out.push_back(judged.path + ": not all of its δT_b maps carry the line-of-sight velocity terms, while all "
+            + "of the run's training maps (" + trainedOn.path + ") do" + why);
+    else
+        out.push_back(judged.path + ": its δT_b maps all carry the line-of-sight velocity terms (velocity_axis), "
+            + "while not all of the run's training maps (" + trainedOn.path + ") do" + why);
+    return out;
+}
+
+std::vector<std::string> judgingWarnings(const std::string& trainedOnPath, const std::string& judgedPath)
+{
+    std::error_code ec;
+    if (judgedPath.empty() || fs::equivalent(trainedOnPath, judgedPath, ec))
+        return {};
+    try {
+        return judgingWarnings(DatasetFile::open(trainedOnPath)->info(), DatasetFile::open(judgedPath)->info());
+    } catch (const Error&) {
+        return {};
+    }
+}
+
 } // namespace rs::ml

@@ -26,4 +26,15 @@ std::vector<std::string> datasetWarnings(const DatasetFile& dataset, std::size_t
 /// Nothing throws.
 std::vector<std::string> predictionWarnings(const DatasetFile& dataset, const std::string& cubePath, const Cube& cube);
 
+/// Warnings about judging (evaluating, calibrating) a run trained on `trainedOn` against `judged`,
+/// another dataset: for δT_b, whether their maps follow the same convention for the line-of-sight
+/// velocity terms (velocity_axis shared by all of a dataset's cubes: classic delta_T_v3 boxes and
+/// `--velocities on` have them, velocity-free boxes and `--velocities off` do not). Generated and
+/// simulated maps of different conventions differ by it, not by the generator (KS 0.1 at z 10).
+/// Silent for datasets that record no parameters (built before 1.2). Nothing throws.
+std::vector<std::string> judgingWarnings(const DatasetInfo& trainedOn, const DatasetInfo& judged);
+/// The same for two dataset files; empty where `judgedPath` is empty or names `trainedOnPath`, or
+/// either cannot be opened (the caller reports that itself).
+std::vector<std::string> judgingWarnings(const std::string& trainedOnPath, const std::string& judgedPath);
+
 } // namespace rs::ml
