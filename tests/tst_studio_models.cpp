@@ -296,14 +296,16 @@ private Q_SLOTS:
     {
         // A copy of the 16² run calibrated on 32² maps of the same 1.5 Mpc cells (as a 64² run on
         // 200² maps of 300 Mpc boxes, `reionscope-cli calibrate RUN --dataset D`): the open view
-        // draws again with the new points, and its 32² maps are judged against that dataset.
+        // draws again with the new points, and its 32² maps are judged against that dataset. Its
+        // δT_b has the line-of-sight velocity terms, the run's training maps do not: the status
+        // says so, as `calibrate` does.
         rs::ml::DatasetBuildOptions o;
         o.axes = "z";
         o.stride = 4;
         const std::string big = m_dir.filePath(QStringLiteral("maps32.h5")).toStdString();
         rs::ml::buildDataset(
-            rs::ml::sourcesFromSimulator(fixtures::tinySimulationGrid(32), rs::Quantity::BrightnessTemperature), o,
-            big);
+            rs::ml::sourcesFromSimulator(fixtures::tinySimulationGrid(32), rs::Quantity::BrightnessTemperature, "on"),
+            o, big);
         const std::string run = m_dir.filePath(QStringLiteral("gen-calibrated")).toStdString();
         std::filesystem::copy(m_gen, run, std::filesystem::copy_options::recursive);
 
@@ -342,6 +344,9 @@ private Q_SLOTS:
         view.calibrateOn(QString::fromStdString(big));
         QTRY_COMPARE_WITH_TIMEOUT(calibratedSpy.count(), 1, 120000);
         QVERIFY(view.calibrationStatus().startsWith(QStringLiteral("Calibrated")));
+        QVERIFY2(view.calibrationStatus().contains(QStringLiteral("Warning: ") + QString::fromStdString(big)
+                     + QStringLiteral(": its δT_b maps all carry the line-of-sight velocity terms")),
+            qPrintable(view.calibrationStatus()));
         QCOMPARE(rs::ml::readRunConfig(run).generatorCalibrationRows, std::size_t(32));
         QTRY_VERIFY_WITH_TIMEOUT(redrawn.count() > draws && !view.job()->isRunning(), 30000);
         QCOMPARE(view.zSlider()->value(), 60); // the same run: drawn again where the sliders are
