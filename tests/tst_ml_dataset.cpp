@@ -287,13 +287,7 @@ private Q_SLOTS:
         // generator trained on one convention and judged on another (evaluate / calibrate
         // --dataset) is warned, naming the dataset; same convention or the same file: silent.
         QTemporaryDir dir;
-        SimulationGrid g;
-        g.base.dim = 16;
-        g.base.boxMpc = 24;
-        g.base.threads = 1;
-        g.redshifts = {8};
-        g.zetas = {20};
-        g.seeds = {1, 2, 3};
+        const SimulationGrid g = fixtures::tinySimulationGrid();
         DatasetBuildOptions o;
         o.axes = "z";
         o.stride = 8;
