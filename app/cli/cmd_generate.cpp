@@ -3,10 +3,8 @@
 // draw a batch of maps).
 #include "cli_common.h"
 
-#include "ml/dataset_health.h"
 #include "ml/generator.h"
 #include "ml/ml_setup.h"
-#include "ml/run_folder.h"
 #include "util/error.h"
 
 #include <algorithm>
@@ -99,12 +97,12 @@ int runCalibrate(const CalibrateOptions& o)
     return exitCodeOf([&] {
         setComputeThreads(o.threads);
         const GeneratorCalibration c = calibrateGeneratorRun(o.run, o.dataset);
-        const std::vector<std::string> warnings = judgingWarnings(readRunConfig(o.run).datasetPath, o.dataset);
-        for (const std::string& w : warnings)
+        for (const std::string& w : c.warnings)
             std::fprintf(stderr, "warning: %s\n", w.c_str());
         if (o.json)
             std::cout << nlohmann::json {{"run", o.run}, {"dataset", o.dataset}, {"points", c.points}, {"rows", c.rows},
-                {"cols", c.cols}, {"metrics_updated", c.metricsUpdated}, {"message", c.message}, {"warnings", warnings}}
+                {"cols", c.cols}, {"metrics_updated", c.metricsUpdated}, {"message", c.message},
+                {"warnings", c.warnings}}
                              .dump(2)
                       << std::endl;
         else

@@ -2,6 +2,7 @@
 
 #include "io/hdf5_util.h"
 #include "ml/dataset.h"
+#include "ml/dataset_health.h"
 #include "ml/detail/evaluation.h"
 #include "ml/detail/generator_net.h"
 #include "ml/generation_metrics.h"
@@ -408,6 +409,7 @@ GeneratorCalibration calibrateGeneratorRun(
         progress(0.95, "evaluating on the test split");
     try {
         const auto trained = own ? ds : DatasetFile::open(r.config.datasetPath);
+        out.warnings = judgingWarnings(trained->info(), ds->info());
         writeMetrics(runDir, detail::evaluateNet(*r.net, r.config, trained, Split::Test, r.device, 0));
         out.metricsUpdated = true;
     } catch (const Error& e) {

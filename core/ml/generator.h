@@ -63,6 +63,8 @@ struct GeneratorCalibration {
     std::size_t rows = 0, cols = 0; ///< the size of the maps it was calibrated with
     bool metricsUpdated = false; ///< metrics.json re-evaluated on the run's own test split
     std::string message; ///< one line: points, worst score, dataset
+    /// judgingWarnings of the dataset against the run's own (another velocity convention)
+    std::vector<std::string> warnings;
 };
 
 /// Calibrates how a finished generator run draws (RunConfig::generatorPoints: the ionized

@@ -3,7 +3,6 @@
 #include "charts/chart_setup.h"
 #include "explorer/stats_charts.h"
 #include "ml/dataset.h"
-#include "ml/dataset_health.h"
 #include "ml/generator.h"
 #include "ml/ml_setup.h"
 #include "shell/job_runner.h"
@@ -432,7 +431,7 @@ void GeneratorView::calibrateOn(const QString& datasetPath)
                 = rs::ml::calibrateGeneratorRun(run.toStdString(), dataset, progress, stop);
             const rs::ml::RunConfig config = rs::ml::readRunConfig(run.toStdString());
             std::string said = done.message; // with the velocity convention's warning, as `calibrate` prints it
-            for (const std::string& w : rs::ml::judgingWarnings(config.datasetPath, dataset))
+            for (const std::string& w : done.warnings)
                 said += "\nWarning: " + w;
             return std::function<void()>([this, run, config, message = QString::fromStdString(said)] {
                 m_calibrateStatus->setText(tr("Calibrated: %1").arg(message));
