@@ -360,6 +360,32 @@ private Q_SLOTS:
         }
     }
 
+    void calibrationTakesMoreMapsWhereNeutralFractionsScatter()
+    {
+        // Maps of 100 cells, each neutral (≥ 1) in the share given: the calibration judges a point
+        // by `base` maps where those shares agree, and by enough for a 5 % standard error of their
+        // mean where they scatter (few neutral islands per map), at most 384.
+        const std::size_t px = 100;
+        const auto maps = [&](const std::vector<std::size_t>& neutral) {
+            std::vector<float> out;
+            for (std::size_t n : neutral)
+                for (std::size_t i = 0; i < px; ++i)
+                    out.push_back(i < n ? 5.0f : 0.0f);
+            return out;
+        };
+        QCOMPARE(calibrationMapCount(maps({50, 50, 50, 50}), px, 1.0, 24), std::size_t(24));
+        // 10 % and 30 %: mean 0.2, spread 0.1, so (0.5 / 0.05)² = 100 maps.
+        const std::size_t scattered = calibrationMapCount(maps({10, 30, 10, 30, 10, 30}), px, 1.0, 24);
+        QVERIFY2(scattered == 100 || scattered == 101, qPrintable(QString::number(scattered))); // rounding up
+        QCOMPARE(calibrationMapCount(maps({10, 30, 10, 30, 10, 30}), px, 1.0, 200), std::size_t(200));
+        // One neutral cell in ten maps: a spread of 3× the mean would want 3,600.
+        QCOMPARE(calibrationMapCount(maps({1, 0, 0, 0, 0, 0, 0, 0, 0, 0}), px, 1.0, 24), std::size_t(384));
+        // The threshold decides what is neutral: at 6 none is, and no spread is known.
+        QCOMPARE(calibrationMapCount(maps({10, 30, 10, 30}), px, 6.0, 24), std::size_t(24));
+        QCOMPARE(calibrationMapCount(maps({0, 0, 0}), px, 1.0, 24), std::size_t(24));
+        QCOMPARE(calibrationMapCount(maps({7}), px, 1.0, 24), std::size_t(24));
+    }
+
     void generatorPriorIsCorrelated()
     {
         // The latents generation draws: unit variance, correlated between neighbouring cells of a

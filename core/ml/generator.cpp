@@ -390,8 +390,8 @@ GeneratorCalibration calibrateGeneratorRun(
     if (what.empty())
         throw ParameterError("dataset",
             ds->info().path
-                + ": its training split has no (z, zeta) point with 1000 or more neutral cells to "
-                  "calibrate the generator at");
+                + ": its training split has no (z, zeta) point with 1000 or more neutral cells and at least 0.5 % "
+                  "of its cells neutral to calibrate the generator at");
     r.config.generatorPoints = sized.generatorPoints;
     r.config.generatorCalibrationDataset = own ? "" : std::filesystem::absolute(ds->info().path).string();
     r.config.generatorCalibrationRows = own ? 0 : sized.rows;

@@ -21,14 +21,28 @@ namespace {
 /// Quantiles kept per point (equal steps of probability from 0 to 1).
 constexpr std::size_t kQuantiles = 129;
 /// Maps drawn per point, and at most as many simulated maps judged against: 96 of 64², fewer of
-/// larger sizes (24 of 200², still 2.4× the cells) but never below kMinMaps.
+/// larger sizes (24 of 200², still 2.4× the cells) but never below kMinMaps ...
 constexpr std::size_t kMaps = 96, kMapPixels = 64 * 64, kMinMaps = 24;
+/// ... and more where the maps' neutral fractions scatter (few, large neutral islands): enough that
+/// the mean neutral fraction of the maps is known to kNfPrecision (relative standard error, from
+/// the spread of up to kMaxMaps of the point's maps), up to kMaxMaps drawn and as many simulated
+/// maps as the point has. At z 8 ζ 40 of 200² maps of 300 Mpc boxes (3.8 % neutral, per-map
+/// spread 63 %) 24 maps held 3.1 % neutral cells, and the 24 maps drawn from the prior that the
+/// offset was fitted to were 1.13× as neutral as typical draws: generation drew 2.8 % neutral
+/// maps with 0.72-0.76 of the simulated power (gen13 note).
+constexpr std::size_t kMaxMaps = 384;
+constexpr double kNfPrecision = 0.05;
 /// Points whose simulated maps have fewer neutral cells are not calibrated: their quantiles would
-/// rest on a handful of cells each (the 129 quantiles below), and their offsets are extreme (−12
-/// for 0.1 % neutral at z 7 ζ 30 of 200² maps of 300 Mpc boxes, gen9 note).
+/// rest on a handful of cells each (the 129 quantiles below) ...
 constexpr std::size_t kMinNeutralCells = 1000;
-/// The ionized offset is sought in ±kOffsetRange logits: a 300 Mpc box at z 8 ζ 40 is 3.6 %
-/// neutral where a 64² run's decoder, trained on 96 Mpc boxes fully ionized there, needs −24.
+/// ... nor points less neutral than this: their offsets are extreme, and between points the
+/// offsets are interpolated. z 7 ζ 30 of 200² maps of 300 Mpc boxes (0.1 % neutral; its 96 maps,
+/// taken for their spread, hold 4,200 neutral cells) calibrated to −22 made z 7.5 ζ 25, between
+/// it and three points with offsets near 0, 0.26 too neutral (gen13 note).
+constexpr double kMinNeutralFraction = 0.005;
+/// The ionized offset is sought in ±kOffsetRange logits times the sharpness (at least 1): a 300 Mpc
+/// box at z 8 ζ 40 is 3.6 % neutral where a 64² run's decoder, trained on 96 Mpc boxes fully
+/// ionized there, needs −24 at sharpness 1 (so −24 s at sharpness s).
 constexpr double kOffsetRange = 30;
 /// The noise widths [cells] and σ multipliers tried (gen8 note: mostly neutral points want white
 /// noise, points with many bubbles noise correlated over about a cell, and the quantile map makes
@@ -39,6 +53,16 @@ constexpr double kScales[] = {0.25, 0.5, 1.0, 1.5};
 /// the training simulations' in-band power at 0.85-0.97 of theirs at most points and 1.17 at z 10
 /// ζ 10 (gen9 note); sharper draws approach the ½ threshold's larger, more coherent bubbles.
 constexpr double kSharpness[] = {1.0, 0.7, 1.4, 2.0};
+
+/// At most `n` of `all`, spread evenly over it (its simulations, in the dataset's order).
+std::vector<std::int64_t> spread(const std::vector<std::int64_t>& all, std::size_t n)
+{
+    std::vector<std::int64_t> out;
+    const std::size_t step = std::max<std::size_t>(1, all.size() / std::max<std::size_t>(n, 1));
+    for (std::size_t i = 0; i < all.size() && out.size() < n; i += step)
+        out.push_back(all[i]);
+    return out;
+}
 
 /// `sorted` (ascending, non-empty) at kQuantiles equal steps of probability.
 std::vector<double> quantiles(const std::vector<float>& sorted)
@@ -54,10 +78,10 @@ std::vector<double> quantiles(const std::vector<float>& sorted)
 }
 
 /// The offset o of the ionized logits whose expected neutral fraction, mean(1 − sigmoid(logit +
-/// o)), is `nf` (bisection in ±kOffsetRange; the expectation falls as o rises).
-double ionizedOffset(const torch::Tensor& logits, double nf)
+/// o)), is `nf` (bisection in ±`range`; the expectation falls as o rises).
+double ionizedOffset(const torch::Tensor& logits, double nf, double range)
 {
-    double lo = -kOffsetRange, hi = kOffsetRange;
+    double lo = -range, hi = range;
     for (int i = 0; i < 50; ++i) {
         const double mid = 0.5 * (lo + hi);
         const double neutral = 1.0 - torch::sigmoid(logits + mid).mean().item<double>();
@@ -85,6 +109,28 @@ std::vector<float> neutralValues(const torch::Tensor& drawn)
 
 } // namespace
 
+std::size_t calibrationMapCount(const std::vector<float>& maps, std::size_t px, double threshold, std::size_t base)
+{
+    const std::size_t n = maps.size() / px;
+    if (n < 2)
+        return base;
+    double sum = 0, sum2 = 0;
+    for (std::size_t m = 0; m < n; ++m) {
+        const auto first = maps.begin() + std::ptrdiff_t(m * px);
+        const double share
+            = double(std::count_if(first, first + std::ptrdiff_t(px), [&](float v) { return v >= threshold; }))
+            / double(px);
+        sum += share;
+        sum2 += share * share;
+    }
+    const double mean = sum / double(n);
+    if (!(mean > 0))
+        return base;
+    const double cv = std::sqrt(std::max(0.0, sum2 / double(n) - mean * mean)) / mean;
+    const double needed = std::ceil(std::pow(cv / kNfPrecision, 2));
+    return needed >= double(kMaxMaps) ? kMaxMaps : std::max(base, std::size_t(needed));
+}
+
 std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFile& ds, const torch::Device& device,
     const ProgressFn& progress, const StopToken& stop)
 {
@@ -95,7 +141,7 @@ std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFi
     if (!g || !c.generatorSampleMask || rows % 8 || cols % 8)
         return {};
     const std::size_t px = rows * cols;
-    const std::size_t mapCount = std::clamp(kMaps * kMapPixels / px, kMinMaps, kMaps);
+    const std::size_t baseMaps = std::clamp(kMaps * kMapPixels / px, kMinMaps, kMaps);
     const double threshold = ionizedThreshold(c.quantity);
     const double cell = std::isfinite(c.cellSizeMpc) && c.cellSizeMpc > 0 ? c.cellSizeMpc : 1.0;
     const bool training = net.is_training();
@@ -128,20 +174,24 @@ std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFi
             progress(double(begun) / double(groups.size()), stage);
         }
         ++begun;
-        // At most `mapCount` simulated maps, spread over the point's samples (its simulations).
-        std::vector<std::int64_t> idx;
-        const std::size_t step = std::max<std::size_t>(1, all.size() / mapCount);
-        for (std::size_t i = 0; i < all.size() && idx.size() < mapCount; i += step)
-            idx.push_back(all[i]);
-        std::vector<float> sim(idx.size() * px);
-        ds.readSamples(idx.data(), idx.size(), sim.data());
+        // `mapCount` maps drawn, and at most as many simulated maps spread over the point's samples
+        // (its simulations); the count from the spread of its maps' neutral fractions (kNfPrecision).
+        const std::vector<std::int64_t> surveyed = spread(all, kMaxMaps);
+        std::vector<float> sim(surveyed.size() * px);
+        ds.readSamples(surveyed.data(), surveyed.size(), sim.data());
+        const std::size_t mapCount = calibrationMapCount(sim, px, threshold, baseMaps);
+        const std::vector<std::int64_t> idx = spread(surveyed, mapCount);
+        if (idx.size() < surveyed.size()) {
+            sim.resize(idx.size() * px);
+            ds.readSamples(idx.data(), idx.size(), sim.data());
+        }
         const SimulatedReference reference = simulatedReference(sim, rows, cols, cell);
         std::vector<float> neutral;
         for (float v : sim)
             if (v >= threshold)
                 neutral.push_back(v);
         const double nf = double(neutral.size()) / double(sim.size());
-        if (neutral.size() < kMinNeutralCells) // (nearly) all ionized: no value distribution to match
+        if (neutral.size() < kMinNeutralCells || nf < kMinNeutralFraction) // (nearly) all ionized
             continue;
         std::sort(neutral.begin(), neutral.end());
         GeneratorPointCalibration p;
@@ -161,7 +211,7 @@ std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFi
         double best = 1e300;
         const std::uint64_t drawSeed = seed++;
         for (double sharpness : kSharpness) {
-            const double offset = ionizedOffset(logits * sharpness, nf);
+            const double offset = ionizedOffset(logits * sharpness, nf, kOffsetRange * std::max(1.0, sharpness));
             for (double width : kWidths)
                 for (double scale : kScales) {
                     if (!g->noise() && (width != 0.0 || scale != 1.0))

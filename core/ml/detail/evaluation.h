@@ -78,11 +78,11 @@ EvalMetrics evaluateGeneration(NetBase& net, const RunConfig& config, std::share
     Split split, const torch::Device& device, std::size_t maxBatches, const StopToken& stop);
 
 /// Generator with a drawn ionized state: at each (z, ζ) of `ds`'s training split with neutral
-/// cells, fits how maps drawn from the prior are drawn there (GeneratorPointCalibration: the
-/// ionized logit's sharpness, the value noise's σ multiplier and width chosen by the worse of
-/// KS/0.1 and |power ratio − 1|/0.2 against the simulations, with the logit's offset for their
-/// neutral fraction at each sharpness,
-/// the quantile map of neutral values onto theirs); sets them on `net` and in
+/// cells (1000 or more, and at least 0.5 % of its cells), fits how maps drawn from the prior are
+/// drawn there (GeneratorPointCalibration: the ionized logit's sharpness, the value noise's σ
+/// multiplier and width chosen by the worse of KS/0.1 and |power ratio − 1|/0.2 against the
+/// simulations, with the logit's offset for their neutral fraction at each sharpness, the
+/// quantile map of neutral values onto theirs); sets them on `net` and in
 /// `config.generatorPoints`, and says what it did. Maps of `ds`'s size: the training size, or
 /// another multiple of 8 at the run's cell size (the caller checks it: calibrateGeneratorRun).
 /// Empty (nothing changed) for other nets, runs without the drawn state, sizes not divisible by
@@ -90,6 +90,12 @@ EvalMetrics evaluateGeneration(NetBase& net, const RunConfig& config, std::share
 /// `stop` ends it between two settings with CancelledError, `net` and `config` as they were.
 std::string calibrateGeneratorPoints(NetBase& net, RunConfig& config, const DatasetFile& ds,
     const torch::Device& device, const ProgressFn& progress = {}, const StopToken& stop = StopToken());
+
+/// How many maps calibrateGeneratorPoints judges a point by, given up to 384 of its simulated maps
+/// (`maps`, `px` cells each; a cell is neutral at or above `threshold`): `base`, or more where
+/// the maps' neutral fractions scatter (few, large neutral islands), so that their mean is known
+/// to 5 % (relative standard error), at most 384. `base` for fewer than two maps or none neutral.
+std::size_t calibrationMapCount(const std::vector<float>& maps, std::size_t px, double threshold, std::size_t base);
 
 /// A run's network with its weights, ready for inference.
 struct LoadedRun {
