@@ -4,7 +4,8 @@
 // nothing.
 //
 //   xvfb-run -a -s "-screen 0 1600x1000x24" build/app/bench/bench_views --generator RUN
-//       [--moves 40] [--count 9] [--threads 1] [--size N] [--unet RUN [--density BOX --truth XHI_BOX --zeta Q]] [--ae
+//       [--moves 40] [--count 9] [--threads 1] [--size N] [--at Z,ZETA] [--unet RUN [--density BOX --truth XHI_BOX
+//       --zeta Q]] [--ae
 //       RUN]
 //       [--screenshots DIR] [--json FILE]
 //
@@ -13,6 +14,7 @@
 // the grid's finished repaint (GeneratorView::redrawn); (3) a drag: the slider moves every 16 ms
 // for 3 s (a mouse drag's event rate): how late the grid shows the final position after the last
 // move, and how many draws the drag caused (positions overtaken by newer ones are skipped).
+// The screenshots after them show (z, ζ) = --at (default 8,30).
 // CPU seconds of the process (user + system) are reported beside each phase's wall time. With
 // --size N the single moves are repeated with maps of N² (the view's size control).
 #include "bench_util.h"
@@ -216,6 +218,8 @@ int main(int argc, char** argv)
     const int count = arg(args, QStringLiteral("--count"), QStringLiteral("9")).toInt();
     const int threads = arg(args, QStringLiteral("--threads"), QStringLiteral("1")).toInt();
     const int size = arg(args, QStringLiteral("--size"), QStringLiteral("0")).toInt();
+    const QStringList at = arg(args, QStringLiteral("--at"), QStringLiteral("8,30")).split(QLatin1Char(','));
+    const double atZ = at.value(0).toDouble(), atZeta = at.value(1).toDouble();
     QJsonObject doc;
     doc[QStringLiteral("load_average")] = bench::loadAverage();
     if (!run.isEmpty()) {
@@ -234,17 +238,17 @@ int main(int argc, char** argv)
             shoot(view, shots, QStringLiteral("views-generator"));
             doc[QStringLiteral("single_moves")] = singleMoves(view, moves);
             doc[QStringLiteral("drag")] = drag(view);
-            view.setParameters(8.0, 30.0);
+            view.setParameters(atZ, atZeta);
             bench::waitUntil([&] { return !view.job()->isRunning(); }, 20000);
             bench::waitUntil([] { return false; }, 300);
-            shoot(view, shots, QStringLiteral("views-generator-z8-zeta30"));
-            std::fprintf(stderr, "at z 8, ζ 30: %s\n", qPrintable(view.metricsText()));
+            shoot(view, shots, QStringLiteral("views-generator-z%1-zeta%2").arg(atZ).arg(atZeta));
+            std::fprintf(stderr, "at z %g, ζ %g: %s\n", atZ, atZeta, qPrintable(view.metricsText()));
             if (size > 0) { // a larger sky from the same run: the same single moves at that size
                 view.setMapSize(size);
                 bench::waitUntil([&] { return view.mapSize() == size && !view.job()->isRunning(); }, 60000);
                 doc[QStringLiteral("size")] = size;
                 doc[QStringLiteral("single_moves_at_size")] = singleMoves(view, moves);
-                view.setParameters(8.0, 30.0);
+                view.setParameters(atZ, atZeta);
                 bench::waitUntil([&] { return !view.job()->isRunning() && !view.isComparing(); }, 60000);
                 bench::waitUntil([] { return false; }, 300);
                 shoot(view, shots, QStringLiteral("views-generator-size%1").arg(size));
