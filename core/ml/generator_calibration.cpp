@@ -54,13 +54,13 @@ constexpr double kScales[] = {0.25, 0.5, 1.0, 1.5};
 /// ζ 10 (gen9 note); sharper draws approach the ½ threshold's larger, more coherent bubbles.
 constexpr double kSharpness[] = {1.0, 0.7, 1.4, 2.0};
 
-/// At most `n` of `all`, spread evenly over it (its simulations, in the dataset's order).
-std::vector<std::int64_t> spread(const std::vector<std::int64_t>& all, std::size_t n)
+/// Positions of at most `n` of `size` items, spread evenly over them (rising).
+std::vector<std::size_t> spread(std::size_t size, std::size_t n)
 {
-    std::vector<std::int64_t> out;
-    const std::size_t step = std::max<std::size_t>(1, all.size() / std::max<std::size_t>(n, 1));
-    for (std::size_t i = 0; i < all.size() && out.size() < n; i += step)
-        out.push_back(all[i]);
+    std::vector<std::size_t> out;
+    const std::size_t step = std::max<std::size_t>(1, size / std::max<std::size_t>(n, 1));
+    for (std::size_t i = 0; i < size && out.size() < n; i += step)
+        out.push_back(i);
     return out;
 }
 
@@ -176,15 +176,18 @@ std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFi
         ++begun;
         // `mapCount` maps drawn, and at most as many simulated maps spread over the point's samples
         // (its simulations); the count from the spread of its maps' neutral fractions (kNfPrecision).
-        const std::vector<std::int64_t> surveyed = spread(all, kMaxMaps);
+        std::vector<std::int64_t> surveyed;
+        for (std::size_t i : spread(all.size(), kMaxMaps))
+            surveyed.push_back(all[i]);
         std::vector<float> sim(surveyed.size() * px);
         ds.readSamples(surveyed.data(), surveyed.size(), sim.data());
         const std::size_t mapCount = calibrationMapCount(sim, px, threshold, baseMaps);
-        const std::vector<std::int64_t> idx = spread(surveyed, mapCount);
-        if (idx.size() < surveyed.size()) {
-            sim.resize(idx.size() * px);
-            ds.readSamples(idx.data(), idx.size(), sim.data());
-        }
+        // Those judged against: maps of the survey, moved to the front (positions rise).
+        const std::vector<std::size_t> kept = spread(surveyed.size(), mapCount);
+        for (std::size_t k = 0; k < kept.size(); ++k)
+            if (kept[k] != k)
+                std::copy_n(sim.begin() + std::ptrdiff_t(kept[k] * px), px, sim.begin() + std::ptrdiff_t(k * px));
+        sim.resize(kept.size() * px);
         const SimulatedReference reference = simulatedReference(sim, rows, cols, cell);
         std::vector<float> neutral;
         for (float v : sim)
