@@ -303,12 +303,15 @@ private Q_SLOTS:
                     || p.ionizedSharpness == 2,
                 qPrintable(QString::number(p.ionizedSharpness)));
         }
-        // 4, or 5 where a point sharpens the logit (a reader of 4 would draw other neutral fractions).
+        // 6: every training point's neutral fractions, the points without a drawing calibration too.
         std::ifstream in(std::filesystem::path(m_run) / "config.json");
-        const int version = nlohmann::json::parse(in).at("format_version").get<int>();
-        const bool sharpened = std::any_of(fitted.generatorPoints.begin(), fitted.generatorPoints.end(),
-            [](const GeneratorPointCalibration& p) { return p.ionizedSharpness != 1; });
-        QCOMPARE(version, sharpened ? 5 : 4);
+        QCOMPARE(nlohmann::json::parse(in).at("format_version").get<int>(), 6);
+        QVERIFY(fitted.generatorNeutralPoints.size() >= fitted.generatorPoints.size());
+        for (const GeneratorPointCalibration& p : fitted.generatorPoints)
+            QVERIFY(std::any_of(fitted.generatorNeutralPoints.begin(), fitted.generatorNeutralPoints.end(),
+                [&](const GeneratorNeutralPoint& n) { return n.z == p.z && n.zeta == p.zeta; }));
+        for (const GeneratorNeutralPoint& n : fitted.generatorNeutralPoints)
+            QVERIFY(n.simulated >= 0 && n.simulated <= 1 && n.drawn >= 0 && n.drawn <= 1);
         const std::vector<HistoryRecord> history = readHistory(m_run);
         QVERIFY(std::any_of(history.begin(), history.end(), [](const HistoryRecord& h) {
             return h.type == "finished" && QString::fromStdString(h.message).contains("calibrated at");
@@ -330,6 +333,7 @@ private Q_SLOTS:
         RunConfig c = fitted;
         for (GeneratorPointCalibration& p : c.generatorPoints)
             p.ionizedOffset = 20;
+        c.generatorNeutralPoints.clear(); // a run from before them: the points' offsets decide
         writeRunConfig(copy, c);
         for (float v : MapGenerator(copy).generate(first.z, first.zeta, 6, 3).values)
             QCOMPARE(v, 0.0f);

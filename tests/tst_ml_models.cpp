@@ -360,6 +360,51 @@ private Q_SLOTS:
         }
     }
 
+    void generatorNeutralPointsSolveTheOffsetWhereItDraws()
+    {
+        // Every cell decoded with an ionized probability of 0.3 (the network's own neutral
+        // fraction 0.7) and unit-σ values around 0; one drawing point at (0, 0) whose drawn
+        // quantiles (−10, 0, 10) would squeeze those values into 2.45-2.55.
+        GeneratorNet net(32, 32, true);
+        net->eval();
+        net->setSampleMask(true);
+        {
+            torch::NoGradGuard g;
+            net->decoder->out->weight.zero_();
+            net->decoder->out->bias.fill_(0.0f);
+            net->decoder->out->bias[0].fill_(std::log(0.3 / 0.7));
+        }
+        net->setPoints({{0.0, 0.0, 0.0, 1.0, 0.0, {-10, 0, 10}, {2.0f, 2.5f, 3.0f}}});
+        const auto neutralShare = [](const torch::Tensor& maps) {
+            return maps.narrow(1, 0, 1).le(0).to(torch::kDouble).mean().item<double>();
+        };
+        // Without neutral points: the point's offset (0), its quantiles.
+        torch::Tensor maps = net->sample(16, 0.0, 0.0, 5, torch::kCPU);
+        QVERIFY2(std::abs(neutralShare(maps) - 0.7) < 0.02, qPrintable(QString::number(neutralShare(maps))));
+        QVERIFY(maps.narrow(1, 1, 1).quantile(0.1).item<float>() > 2.4f);
+        // With them: the network's own 0.7 plus the correction interpolated there, wherever it
+        // draws (−0.2 at (0, 0), +0.2 at (1, 0), nothing half-way), ...
+        net->setNeutralPoints({{0.0, 0.0, -0.2}, {1.0, 0.0, 0.2}});
+        for (const auto& [z, nf] : {std::pair {0.0, 0.5}, {1.0, 0.9}, {0.5, 0.7}}) {
+            maps = net->sample(16, z, 0.0, 5, torch::kCPU);
+            QVERIFY2(std::abs(neutralShare(maps) - nf) < 0.02,
+                qPrintable(QString("z %1: neutral %2, expected %3").arg(z).arg(neutralShare(maps)).arg(nf)));
+            QVERIFY(torch::equal(maps, net->sample(16, z, 0.0, 5, torch::kCPU))); // same seed, same maps
+        }
+        // ... and the values mapped from the quantiles of what it draws there (min, median, max of
+        // unit normals: the 10 % quantile −1.28 maps to 2.33), not the point's recorded ones
+        // (−10, 0, 10: 2.44).
+        maps = net->sample(16, 0.0, 0.0, 5, torch::kCPU);
+        const torch::Tensor values = maps.narrow(1, 1, 1).flatten();
+        QVERIFY2(values.quantile(0.1).item<float>() < 2.4f && values.quantile(0.9).item<float>() > 2.6f,
+            qPrintable(
+                QString("%1 .. %2").arg(values.quantile(0.1).item<float>()).arg(values.quantile(0.9).item<float>())));
+        QVERIFY(values.min().item<float>() >= 2.0f && values.max().item<float>() <= 3.0f);
+        // A point the simulations leave fully ionized: none neutral.
+        net->setNeutralPoints({{0.0, 0.0, -0.7}});
+        QCOMPARE(neutralShare(net->sample(8, 0.0, 0.0, 2, torch::kCPU)), 0.0);
+    }
+
     void calibrationTakesMoreMapsWhereNeutralFractionsScatter()
     {
         // Maps of 100 cells, each neutral (≥ 1) in the share given: the calibration judges a point

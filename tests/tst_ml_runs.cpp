@@ -159,6 +159,24 @@ private Q_SLOTS:
         } catch (const ParameterError& e) {
             QVERIFY2(QString(e.what()).contains("sharpness"), e.what());
         }
+        // 6: every point's neutral fractions (a reader of 5 would interpolate the offsets between
+        // points instead).
+        RunConfig neutral = sharpened;
+        neutral.generatorNeutralPoints = {{8, 20, 0.4, 0.35}, {9, 20, 0.0, 0.01}};
+        const nlohmann::json six = neutral;
+        QCOMPARE(six.at("format_version").get<int>(), 6);
+        const RunConfig sixBack = six.get<RunConfig>();
+        QCOMPARE(sixBack.generatorNeutralPoints.size(), std::size_t(2));
+        QCOMPARE(sixBack.generatorNeutralPoints[1].drawn, 0.01);
+        QCOMPARE(sixBack.generatorNeutralPoints[0].simulated, 0.4);
+        nlohmann::json overfull = six;
+        overfull["generator"]["neutral_points"][0]["simulated"] = 1.5;
+        try {
+            (void)overfull.get<RunConfig>();
+            QFAIL("a neutral fraction of 1.5 was read");
+        } catch (const ParameterError& e) {
+            QVERIFY2(QString(e.what()).contains("generator.neutral_points"), e.what());
+        }
         nlohmann::json unusable = calibrated;
         unusable["generator"]["points"][0]["drawn_quantiles"] = {1.0, 3.0, 2.0};
         try {

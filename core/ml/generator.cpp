@@ -393,6 +393,7 @@ GeneratorCalibration calibrateGeneratorRun(
                 + ": its training split has no (z, zeta) point with 1000 or more neutral cells and at least 0.5 % "
                   "of its cells neutral to calibrate the generator at");
     r.config.generatorPoints = sized.generatorPoints;
+    r.config.generatorNeutralPoints = sized.generatorNeutralPoints;
     r.config.generatorCalibrationDataset = own ? "" : std::filesystem::absolute(ds->info().path).string();
     r.config.generatorCalibrationRows = own ? 0 : sized.rows;
     r.config.generatorCalibrationCols = own ? 0 : sized.cols;

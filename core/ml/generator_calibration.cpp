@@ -40,10 +40,6 @@ constexpr std::size_t kMinNeutralCells = 1000;
 /// taken for their spread, hold 4,200 neutral cells) calibrated to −22 made z 7.5 ζ 25, between
 /// it and three points with offsets near 0, 0.26 too neutral (gen13 note).
 constexpr double kMinNeutralFraction = 0.005;
-/// The ionized offset is sought in ±kOffsetRange logits times the sharpness (at least 1): a 300 Mpc
-/// box at z 8 ζ 40 is 3.6 % neutral where a 64² run's decoder, trained on 96 Mpc boxes fully
-/// ionized there, needs −24 at sharpness 1 (so −24 s at sharpness s).
-constexpr double kOffsetRange = 30;
 /// The noise widths [cells] and σ multipliers tried (gen8 note: mostly neutral points want white
 /// noise, points with many bubbles noise correlated over about a cell, and the quantile map makes
 /// the value distribution nearly independent of σ).
@@ -75,36 +71,6 @@ std::vector<double> quantiles(const std::vector<float>& sorted)
         q[i] = sorted[lo] + (pos - double(lo)) * (double(sorted[hi]) - sorted[lo]);
     }
     return q;
-}
-
-/// The offset o of the ionized logits whose expected neutral fraction, mean(1 − sigmoid(logit +
-/// o)), is `nf` (bisection in ±`range`; the expectation falls as o rises).
-double ionizedOffset(const torch::Tensor& logits, double nf, double range)
-{
-    double lo = -range, hi = range;
-    for (int i = 0; i < 50; ++i) {
-        const double mid = 0.5 * (lo + hi);
-        const double neutral = 1.0 - torch::sigmoid(logits + mid).mean().item<double>();
-        (neutral > nf ? lo : hi) = mid;
-    }
-    return 0.5 * (lo + hi);
-}
-
-/// Neutral values (drawn maps: channel 0 not above 0) of `drawn` (n, 2, rows, cols), normalised.
-std::vector<float> neutralValues(const torch::Tensor& drawn)
-{
-    using torch::indexing::Slice;
-    const torch::Tensor cpu = drawn.to(torch::kCPU).contiguous();
-    const torch::Tensor ionized = cpu.index({Slice(), 0}).gt(0).contiguous();
-    const torch::Tensor value = cpu.index({Slice(), 1}).contiguous();
-    const bool* ion = ionized.data_ptr<bool>();
-    const float* v = value.data_ptr<float>();
-    std::vector<float> out;
-    for (std::int64_t i = 0; i < value.numel(); ++i)
-        if (!ion[i])
-            out.push_back(v[i]);
-    std::sort(out.begin(), out.end());
-    return out;
 }
 
 } // namespace
@@ -152,17 +118,21 @@ std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFi
         NetBase& net;
         GeneratorNetImpl* g;
         std::vector<GeneratorDrawPoint> points;
+        std::vector<GeneratorNeutralDrawPoint> neutralPoints;
         bool training, done = false;
         ~Restore()
         {
             if (!done) {
                 g->setPoints(std::move(points));
+                g->setNeutralPoints(std::move(neutralPoints));
                 net.train(training);
             }
         }
-    } restore {net, g, g->points(), training};
+    } restore {net, g, g->points(), g->neutralPoints(), training};
     g->setPoints({});
+    g->setNeutralPoints({});
     std::vector<GeneratorPointCalibration> points;
+    std::vector<GeneratorNeutralPoint> neutralPoints;
     double worst = 0;
     std::uint64_t seed = c.seed + 0xCA1Bull;
     const auto groups = samplesByPoint(ds, Split::Train);
@@ -194,18 +164,26 @@ std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFi
             if (v >= threshold)
                 neutral.push_back(v);
         const double nf = double(neutral.size()) / double(sim.size());
-        if (neutral.size() < kMinNeutralCells || nf < kMinNeutralFraction) // (nearly) all ionized
+        const double zn = (zq.first - c.conditionMean[0]) / c.conditionStd[0];
+        const double qn = (zq.second - c.conditionMean[1]) / c.conditionStd[1];
+        using torch::indexing::Slice;
+        if (neutral.size() < kMinNeutralCells || nf < kMinNeutralFraction) { // (nearly) all ionized
+            // Only its neutral fractions, so that between it and its neighbours generation draws
+            // nearly none too (a seed of its own: the other points draw as before).
+            std::mt19937_64 rng(c.seed + 0x5CA1Bull + begun);
+            const torch::Tensor logits = g->decodePrior(mapCount, zn, qn, rng, device, rows, cols)
+                                             .index({Slice(), Slice(0, 1)})
+                                             .to(torch::kCPU);
+            neutralPoints.push_back({zq.first, zq.second, nf, 1.0 - torch::sigmoid(logits).mean().item<double>()});
             continue;
+        }
         std::sort(neutral.begin(), neutral.end());
         GeneratorPointCalibration p;
         p.z = zq.first;
         p.zeta = zq.second;
         p.simulatedQuantiles = quantiles(neutral);
-        const double zn = (p.z - c.conditionMean[0]) / c.conditionStd[0];
-        const double qn = (p.zeta - c.conditionMean[1]) / c.conditionStd[1];
         std::mt19937_64 rng(seed++);
         const torch::Tensor decoded = g->decodePrior(mapCount, zn, qn, rng, device, rows, cols);
-        using torch::indexing::Slice;
         const torch::Tensor logits = decoded.index({Slice(), Slice(0, 1)}).to(torch::kCPU);
         // Every sharpness, width and scale, each drawn from the same uniforms and normals.
         std::vector<float> simulated;
@@ -214,7 +192,7 @@ std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFi
         double best = 1e300;
         const std::uint64_t drawSeed = seed++;
         for (double sharpness : kSharpness) {
-            const double offset = ionizedOffset(logits * sharpness, nf, kOffsetRange * std::max(1.0, sharpness));
+            const double offset = ionizedOffsetFor(logits * sharpness, nf, sharpness);
             for (double width : kWidths)
                 for (double scale : kScales) {
                     if (!g->noise() && (width != 0.0 || scale != 1.0))
@@ -223,11 +201,9 @@ std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFi
                     std::mt19937_64 rng(drawSeed);
                     GeneratorDrawing how {offset, scale, width, {}, {}, sharpness};
                     const torch::Tensor drawn = g->draw(decoded, how, rng).to(torch::kCPU);
-                    const std::vector<float> values = neutralValues(drawn);
-                    if (values.empty())
+                    const std::vector<float> drawnQuantiles = neutralQuantiles(drawn, kQuantiles);
+                    if (drawnQuantiles.empty())
                         continue;
-                    const std::vector<double> dq = quantiles(values);
-                    const std::vector<float> drawnQuantiles(dq.begin(), dq.end());
                     // The same draws through this point's quantile map (what draw() applies with it).
                     torch::Tensor value = drawn.index({Slice(), Slice(1, 2)}).contiguous();
                     applyQuantileMap(value, drawnQuantiles, simulated);
@@ -249,6 +225,10 @@ std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFi
                     }
                 }
         }
+        const double ownNf = [&](double sharpness) {
+            return 1.0 - torch::sigmoid(logits * sharpness).mean().item<double>();
+        }(p.drawnQuantiles.empty() ? 1.0 : p.ionizedSharpness);
+        neutralPoints.push_back({p.z, p.zeta, nf, ownNf});
         if (p.drawnQuantiles.empty())
             continue;
         // Rounding to physical units may tie neighbours; the map needs them non-decreasing.
@@ -258,10 +238,13 @@ std::string calibrateGeneratorPoints(NetBase& net, RunConfig& c, const DatasetFi
         points.push_back(std::move(p));
     }
     std::vector<GeneratorPointCalibration> before = std::exchange(c.generatorPoints, points);
+    std::vector<GeneratorNeutralPoint> neutralBefore = std::exchange(c.generatorNeutralPoints, neutralPoints);
     try {
         g->setPoints(drawPoints(c));
+        g->setNeutralPoints(neutralDrawPoints(c));
     } catch (...) {
         c.generatorPoints = std::move(before); // the config as it was, like the net (restore)
+        c.generatorNeutralPoints = std::move(neutralBefore);
         throw;
     }
     net.train(training);

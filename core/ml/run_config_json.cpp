@@ -122,6 +122,11 @@ int runFormatVersion(const RunConfig& c)
     // 4: a generator's per-point calibration (generator.points), which a reader of 3 ignores.
     // 5: points that sharpen the ionized logit (ionized_sharpness), which a reader of 4 ignores,
     // drawing other neutral fractions with the offsets fitted for it.
+    // 6: every point's neutral fractions (generator.neutral_points), from which generation solves
+    // the offset and measures the drawn quantiles where it draws; a reader of 5 would interpolate
+    // the offsets instead, and between points draw other neutral fractions.
+    if (c.model == ModelKind::Generator && !c.generatorNeutralPoints.empty() && !c.generatorPoints.empty())
+        return 6;
     if (c.model == ModelKind::Generator && !c.generatorPoints.empty()) {
         const bool sharpened = std::any_of(c.generatorPoints.begin(), c.generatorPoints.end(),
             [](const GeneratorPointCalibration& p) { return p.ionizedSharpness != 1; });
@@ -188,6 +193,12 @@ void to_json(json& j, const RunConfig& c)
                 points.back()["ionized_sharpness"] = p.ionizedSharpness;
         }
         j["generator"]["points"] = std::move(points);
+        if (!c.generatorNeutralPoints.empty()) {
+            json neutral = json::array();
+            for (const GeneratorNeutralPoint& p : c.generatorNeutralPoints)
+                neutral.push_back({{"z", p.z}, {"zeta", p.zeta}, {"simulated", p.simulated}, {"drawn", p.drawn}});
+            j["generator"]["neutral_points"] = std::move(neutral);
+        }
         if (!c.generatorCalibrationDataset.empty()) // a reader of 4 without it draws the same maps
             j["generator"]["calibrated_on"] = {{"dataset", c.generatorCalibrationDataset},
                 {"rows", c.generatorCalibrationRows}, {"cols", c.generatorCalibrationCols}};
@@ -292,6 +303,17 @@ void from_json(const json& j, RunConfig& c)
                 if (!c.generatorPoints.empty() && p.drawnQuantiles.size() != c.generatorPoints[0].drawnQuantiles.size())
                     throw ParameterError("generator.points", "the points' quantile lists differ in length");
                 c.generatorPoints.push_back(std::move(p));
+            }
+        c.generatorNeutralPoints.clear();
+        if (auto pts = g->find("neutral_points"); pts != g->end())
+            for (const json& e : *pts) {
+                GeneratorNeutralPoint p {e.at("z").get<double>(), e.at("zeta").get<double>(),
+                    e.at("simulated").get<double>(), e.at("drawn").get<double>()};
+                const auto share = [](double v) { return v >= 0 && v <= 1; };
+                if (!std::isfinite(p.z) || !std::isfinite(p.zeta) || !share(p.simulated) || !share(p.drawn))
+                    throw ParameterError(
+                        "generator.neutral_points", "a point's z, zeta or neutral fractions (0..1) are not usable");
+                c.generatorNeutralPoints.push_back(p);
             }
         c.generatorCalibrationDataset.clear();
         c.generatorCalibrationRows = c.generatorCalibrationCols = 0;

@@ -92,6 +92,17 @@ struct GeneratorPointCalibration {
     double ionizedSharpness = 1;
 };
 
+/// The neutral fraction at one (z, ζ) of the calibration's training split, fully ionized points
+/// included: the simulations' and that of maps drawn from the prior there without an offset (at
+/// the point's GeneratorPointCalibration::ionizedSharpness, 1 where it has none). Between points
+/// generation draws the network's own neutral fraction plus the interpolated difference
+/// (simulated − drawn), solving the offset on reference maps decoded there (gen14 note), instead
+/// of interpolating offsets fitted to different sharpnesses and logits.
+struct GeneratorNeutralPoint {
+    double z = 0, zeta = 0;
+    double simulated = 0, drawn = 0;
+};
+
 /// What a run trains. The caller sets the first block; the trainer resolves the second from the
 /// dataset and stores both in config.json.
 struct RunConfig {
@@ -164,6 +175,9 @@ struct RunConfig {
     /// training (detail::calibrateGeneratorPoints); generation between points interpolates them
     /// (detail::pointWeights). Empty in runs before it: generation uses generatorNoiseScale/Slope.
     std::vector<GeneratorPointCalibration> generatorPoints;
+    /// Every training point's neutral fractions (fitted with generatorPoints; empty in runs before
+    /// it, which draw with the points' interpolated offsets and drawn quantiles).
+    std::vector<GeneratorNeutralPoint> generatorNeutralPoints;
     /// Where the points were fitted when not on the run's own training split (`reionscope-cli
     /// calibrate RUN --dataset D`, calibrateGeneratorRun): D's path and map size, e.g. 200² maps
     /// of 300 Mpc boxes for a run trained on 64² maps of 96 Mpc ones. Empty: the run's own.
@@ -178,12 +192,13 @@ struct RunConfig {
 void to_json(nlohmann::json& j, const RunConfig& c);
 void from_json(const nlohmann::json& j, RunConfig& c);
 /// The format_version config.json is written with: the oldest reader that reads this run as it is
-/// meant (5 for a generator whose points sharpen the ionized logit, 4 for one with per-point
+/// meant (6 for a generator with per-point neutral fractions, 5 for one whose points sharpen the
+/// ionized logit, 4 for one with per-point
 /// calibration, 3 where a reader of 2 would misread a key it does not know, see
 /// run_config_json.cpp; else 2). readRunConfig refuses versions above kRunFormatVersion, naming
 /// the file.
 int runFormatVersion(const RunConfig& c);
-constexpr int kRunFormatVersion = 5;
+constexpr int kRunFormatVersion = 6;
 
 /// config.json flattened to ("optimizer.lr", "0.001") pairs in document order, for comparing
 /// runs: paths are normalised (absolute, `..` resolved), numbers printed with 8 digits, arrays as

@@ -16,6 +16,16 @@ namespace {
 
 namespace nn = torch::nn;
 
+/// The ionized offset is sought in ±kOffsetRange logits times the sharpness (at least 1): a 300 Mpc
+/// box at z 8 ζ 40 is 3.6 % neutral where a 64² run's decoder, trained on 96 Mpc boxes fully
+/// ionized there, needs −24 at sharpness 1 (so −24 s at sharpness s).
+constexpr double kOffsetRange = 30;
+/// referenceDrawing's maps (of the training size, one fixed seed): 32 of 64² hold 131,072 cells,
+/// 1,300 neutral at 1 %; fewer neutral cells than kReferenceMinNeutralCells leave the drawn
+/// quantiles to the points' interpolation.
+constexpr std::size_t kReferenceMaps = 32, kReferenceMinNeutralCells = 256;
+constexpr std::uint64_t kReferenceSeed = 0x5EFE2E7CEull;
+
 nn::Conv2d down4(int in, int out)
 {
     return nn::Conv2d(nn::Conv2dOptions(in, out, 4).stride(2).padding(1));
@@ -300,6 +310,50 @@ void GeneratorNetImpl::setPoints(std::vector<GeneratorDrawPoint> points)
         if (p.drawn.size() != p.simulated.size() || p.drawn.size() != points.front().drawn.size())
             throw ParameterError("generator.points", "the points' quantile lists differ in length");
     m_points = std::move(points);
+    m_reference.valid = false;
+}
+
+void GeneratorNetImpl::setNeutralPoints(std::vector<GeneratorNeutralDrawPoint> points)
+{
+    m_neutralPoints = std::move(points);
+    m_reference.valid = false;
+}
+
+GeneratorDrawing GeneratorNetImpl::referenceDrawing(double zNorm, double zetaNorm, const torch::Device& device)
+{
+    if (m_points.empty() || m_neutralPoints.empty())
+        return drawingAt(zNorm, zetaNorm);
+    if (m_reference.valid && m_reference.zNorm == zNorm && m_reference.zetaNorm == zetaNorm
+        && m_reference.device == device.str())
+        return m_reference.drawing;
+    using torch::indexing::Slice;
+    GeneratorDrawing how = drawingAt(zNorm, zetaNorm);
+    std::mt19937_64 rng(kReferenceSeed);
+    const torch::Tensor decoded = decodePrior(kReferenceMaps, zNorm, zetaNorm, rng, device);
+    const torch::Tensor logits = decoded.index({Slice(), Slice(0, 1)}).to(torch::kCPU) * how.ionizedSharpness;
+    // The correction, interpolated as the other per-point quantities (pointWeights) over every
+    // training point, fully ionized ones included.
+    std::vector<GeneratorDrawPoint> where(m_neutralPoints.size());
+    for (std::size_t i = 0; i < where.size(); ++i) {
+        where[i].zNorm = m_neutralPoints[i].zNorm;
+        where[i].zetaNorm = m_neutralPoints[i].zetaNorm;
+    }
+    const std::vector<double> w = pointWeights(where, zNorm, zetaNorm);
+    double correction = 0;
+    for (std::size_t i = 0; i < w.size(); ++i)
+        correction += w[i] * m_neutralPoints[i].correction;
+    const double own = 1.0 - torch::sigmoid(logits).mean().item<double>();
+    how.ionizedOffset = ionizedOffsetFor(logits, std::clamp(own + correction, 0.0, 1.0), how.ionizedSharpness);
+    // The reference maps drawn so, without a quantile map: what the values map from.
+    GeneratorDrawing raw = how;
+    raw.drawn.clear();
+    raw.simulated.clear();
+    const std::vector<float> drawn
+        = neutralQuantiles(draw(decoded, raw, rng), how.simulated.size(), kReferenceMinNeutralCells);
+    if (!drawn.empty())
+        how.drawn = drawn; // else (nearly all ionized) the interpolated quantiles of drawingAt
+    m_reference = {true, zNorm, zetaNorm, device.str(), how};
+    return how;
 }
 
 GeneratorDrawing GeneratorNetImpl::drawingAt(double zNorm, double zetaNorm) const
@@ -355,9 +409,55 @@ GeneratorDrawing GeneratorNetImpl::drawingAt(double zNorm, double zetaNorm) cons
 torch::Tensor GeneratorNetImpl::sample(std::size_t n, double zNorm, double zetaNorm, std::uint64_t seed,
     const torch::Device& device, std::size_t rows, std::size_t cols)
 {
+    const GeneratorDrawing how = referenceDrawing(zNorm, zetaNorm, device);
     std::mt19937_64 rng(seed);
     const torch::Tensor decoded = decodePrior(n, zNorm, zetaNorm, rng, device, rows, cols);
-    return draw(decoded, drawingAt(zNorm, zetaNorm), rng);
+    return draw(decoded, how, rng);
+}
+
+std::vector<GeneratorNeutralDrawPoint> neutralDrawPoints(const RunConfig& c)
+{
+    std::vector<GeneratorNeutralDrawPoint> out;
+    for (const GeneratorNeutralPoint& p : c.generatorNeutralPoints)
+        out.push_back({(p.z - c.conditionMean[0]) / c.conditionStd[0],
+            (p.zeta - c.conditionMean[1]) / c.conditionStd[1], p.simulated - p.drawn});
+    return out;
+}
+
+double ionizedOffsetFor(const torch::Tensor& logits, double nf, double sharpness)
+{
+    const double range = kOffsetRange * std::max(1.0, sharpness);
+    double lo = -range, hi = range;
+    for (int i = 0; i < 50; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        const double neutral = 1.0 - torch::sigmoid(logits + mid).mean().item<double>();
+        (neutral > nf ? lo : hi) = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+std::vector<float> neutralQuantiles(const torch::Tensor& drawn, std::size_t n, std::size_t minCells)
+{
+    using torch::indexing::Slice;
+    const torch::Tensor cpu = drawn.to(torch::kCPU).contiguous();
+    const torch::Tensor ionized = cpu.index({Slice(), 0}).gt(0).contiguous();
+    const torch::Tensor value = cpu.index({Slice(), 1}).contiguous();
+    const bool* ion = ionized.data_ptr<bool>();
+    const float* v = value.data_ptr<float>();
+    std::vector<float> values;
+    for (std::int64_t i = 0; i < value.numel(); ++i)
+        if (!ion[i])
+            values.push_back(v[i]);
+    if (values.size() < std::max<std::size_t>(minCells, 1) || n < 2)
+        return {};
+    std::sort(values.begin(), values.end());
+    std::vector<float> q(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double pos = double(i) / double(n - 1) * double(values.size() - 1);
+        const std::size_t lo = std::size_t(pos), hi = std::min(lo + 1, values.size() - 1);
+        q[i] = float(values[lo] + (pos - double(lo)) * (double(values[hi]) - values[lo]));
+    }
+    return q;
 }
 
 std::vector<GeneratorDrawPoint> drawPoints(const RunConfig& c)

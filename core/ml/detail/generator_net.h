@@ -69,6 +69,23 @@ struct GeneratorDrawPoint {
     double ionizedSharpness = 1; ///< multiplier of the ionized logit (GeneratorPointCalibration)
 };
 
+/// RunConfig::generatorNeutralPoints in the network's units: where, and the neutral fraction to
+/// add to the network's own there (simulated − drawn).
+struct GeneratorNeutralDrawPoint {
+    double zNorm = 0, zetaNorm = 0, correction = 0;
+};
+std::vector<GeneratorNeutralDrawPoint> neutralDrawPoints(const RunConfig& c);
+
+/// The offset o of `logits` (the ionized logit times the sharpness) whose expected neutral
+/// fraction, mean(1 − sigmoid(logit + o)), is `nf` (bisection in ±kOffsetRange × max(1,
+/// sharpness); the expectation falls as o rises).
+double ionizedOffsetFor(const torch::Tensor& logits, double nf, double sharpness);
+
+/// `n` quantiles (equal steps of probability from 0 to 1) of the neutral values of drawn maps
+/// (draw(): channel 0 not above 0) (n, 2, rows, cols), normalised; empty when fewer than
+/// `minCells` cells are neutral.
+std::vector<float> neutralQuantiles(const torch::Tensor& drawn, std::size_t n, std::size_t minCells = 1);
+
 /// RunConfig::generatorPoints in the network's units (condition and values normalised with the
 /// run's conditionMean/Std and normMean/Std).
 std::vector<GeneratorDrawPoint> drawPoints(const RunConfig& c);
@@ -138,6 +155,19 @@ public:
     /// need quantile lists of one length (ParameterError).
     void setPoints(std::vector<GeneratorDrawPoint> points);
     const std::vector<GeneratorDrawPoint>& points() const { return m_points; }
+    /// RunConfig::generatorNeutralPoints (with setPoints): sample() then takes from drawingAt only
+    /// the sharpness, noise and simulated quantiles. It decodes kReferenceMaps reference maps at
+    /// the target with a fixed seed (at the training size) and solves the offset on their logits
+    /// for their own expected neutral fraction plus the interpolated correction, then takes the
+    /// drawn quantiles from those maps drawn with it (referenceDrawing). Interpolating the points'
+    /// offsets and drawn quantiles instead mixed calibrations of other logits and other drawn
+    /// values: between z 8 and 9, ζ 30 and 40, where z 8 ζ 40's neutral cells are drawn near
+    /// 0 mK, maps came out 0.055 too neutral with a PDF KS of 0.2 (gen14 note).
+    void setNeutralPoints(std::vector<GeneratorNeutralDrawPoint> points);
+    const std::vector<GeneratorNeutralDrawPoint>& neutralPoints() const { return m_neutralPoints; }
+    /// How sample() draws at (zNorm, ζNorm): drawingAt, or with neutral points the drawing measured
+    /// on reference maps (the last one is kept for the next call at the same place).
+    GeneratorDrawing referenceDrawing(double zNorm, double zetaNorm, const torch::Device& device);
     /// How sample() draws at (zNorm, ζNorm). The ionized offset and sharpness stay inside the range
     /// of the nearest points' (kernel ≥ 0.1 of the nearest's, pointWeights): at a point its own,
     /// between points theirs, so a far neighbour's extreme offset cannot be extrapolated to.
@@ -173,6 +203,13 @@ private:
     std::array<double, 2> m_noiseSlope {0, 0};
     bool m_sampleMask = false;
     std::vector<GeneratorDrawPoint> m_points;
+    std::vector<GeneratorNeutralDrawPoint> m_neutralPoints;
+    struct {
+        bool valid = false;
+        double zNorm = 0, zetaNorm = 0;
+        std::string device;
+        GeneratorDrawing drawing;
+    } m_reference; ///< referenceDrawing's last result
     torch::Tensor m_kl, m_prior;
 };
 TORCH_MODULE(GeneratorNet);

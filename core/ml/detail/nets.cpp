@@ -296,6 +296,7 @@ std::shared_ptr<NetBase> makeNet(const RunConfig& c)
         net->setNoiseScale(c.generatorNoiseScale, c.generatorNoiseSlope);
         net->setSampleMask(c.generatorSampleMask);
         net->setPoints(drawPoints(c));
+        net->setNeutralPoints(neutralDrawPoints(c));
         return net;
     }
     return makeNet(c.model, c.rows, c.cols, outputCount(c), inputChannels(c));
